@@ -1,0 +1,85 @@
+import Foundation
+
+/// The emulated cloud: who may call, which regions exist, where state is kept, and the
+/// clock, ids and scheduler every operation uses.
+///
+/// Operations are extensions by concept (`Cloud+Volumes.swift`, `Cloud+Tags.swift`). Each runs
+/// in one ``MetadataStore`` transaction through ``read(_:_:)`` or ``write(_:_:)``, which also
+/// give dry runs their meaning: every check runs, then the transaction is rolled back.
+public struct Cloud: Sendable {
+    /// Accounts, keys and organizations.
+    public let identity: IdentityDirectory
+    /// Regions and zones.
+    public let regions: RegionCatalog
+    /// Where state is kept.
+    public let store: any MetadataStore
+    /// The time.
+    public let clock: any Clock
+    /// Resource and request ids.
+    public let ids: any IDGenerator
+    /// Asynchronous transitions.
+    public private(set) var scheduler: TransitionScheduler
+
+    /// Assembles a cloud and registers the transitions of every resource kind.
+    public init(
+        identity: IdentityDirectory,
+        regions: RegionCatalog,
+        store: any MetadataStore,
+        clock: any Clock = SystemClock(),
+        ids: any IDGenerator = RandomIDGenerator(),
+        latency: Latency = .instant
+    ) {
+        self.identity = identity
+        self.regions = regions
+        self.store = store
+        self.clock = clock
+        self.ids = ids
+        self.scheduler = TransitionScheduler(latency: latency, clock: clock)
+        Self.registerVolumeTransitions(in: &scheduler)
+    }
+
+    /// Runs a read-only operation for `caller` in its region; a dry run answers `DryRunOperation` once its checks pass.
+    public func read<Result: Sendable>(
+        _ caller: Caller,
+        _ body: @escaping @Sendable (any MetadataTransaction) throws -> Result
+    ) async throws -> Result {
+        _ = try regions.requireEnabled(caller.region)
+        let result = try await store.read(body)
+        if caller.dryRun { throw CloudError.dryRunOperation }
+        return result
+    }
+
+    /// Runs a changing operation for `caller` in one transaction, then carries out the
+    /// transitions that are due. A dry run rolls everything back and answers `DryRunOperation`.
+    public func write<Result: Sendable>(
+        _ caller: Caller,
+        _ body: @escaping @Sendable (any MetadataTransaction) throws -> Result
+    ) async throws -> Result {
+        _ = try regions.requireEnabled(caller.region)
+        let scheduler = self.scheduler
+        return try await store.write { transaction in
+            let result = try body(transaction)
+            if caller.dryRun { throw CloudError.dryRunOperation }
+            try scheduler.applyDue(in: transaction)
+            return result
+        }
+    }
+
+    /// Carries out the transitions that are due; returns how many. The server's background
+    /// task calls it, and so do tests after moving their clock.
+    @discardableResult
+    public func applyDueTransitions() async throws -> Int {
+        let scheduler = self.scheduler
+        return try await store.write { try scheduler.applyDue(in: $0) }
+    }
+
+    /// When the next transition falls due, if any is waiting.
+    public func nextTransitionDue() async throws -> Date? {
+        try await store.read { try $0.nextTransitionDue() }
+    }
+
+    /// Forgets all state, for test suites (`POST /moto-api/reset`).
+    public func reset() async throws {
+        try await store.write { try $0.eraseEverything() }
+    }
+}

@@ -1,0 +1,103 @@
+/// One `Filter.N` of a Describe call: a name and the values any of which may match.
+public struct Filter: Sendable, Equatable {
+    /// The filter's name, such as `zone-name` or `tag:Name`.
+    public var name: String
+    /// The values; `*` matches any run of characters and `?` any one character.
+    public var values: [String]
+
+    /// Creates a filter.
+    public init(name: String, values: [String]) {
+        self.name = name
+        self.values = values
+    }
+
+    /// Whether any of the filter's values matches `candidate`.
+    public func matches(_ candidate: String?) -> Bool {
+        guard let candidate else { return false }
+        return values.contains { Wildcard.matches(pattern: $0, candidate) }
+    }
+
+    /// Whether any of the filter's values matches any of `candidates`.
+    public func matchesAny(_ candidates: some Sequence<String>) -> Bool {
+        candidates.contains { matches($0) }
+    }
+}
+
+/// Matches the `*` and `?` wildcards of EC2 filters.
+public enum Wildcard {
+    /// Whether `text` matches `pattern`; `\*` and `\?` stand for literal characters.
+    public static func matches(pattern: String, _ text: String) -> Bool {
+        if !pattern.contains("*"), !pattern.contains("?"), !pattern.contains("\\") { return pattern == text }
+        var tokens: [(character: Character, literal: Bool)] = []
+        var escaped = false
+        for character in pattern {
+            if escaped {
+                tokens.append((character, true))
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else {
+                tokens.append((character, false))
+            }
+        }
+        if escaped { tokens.append(("\\", true)) }
+        let characters = Array(text)
+        // Greedy matching with backtracking to the last star: linear in practice.
+        var p = 0
+        var t = 0
+        var star: Int? = nil
+        var starText = 0
+        while t < characters.count {
+            if p < tokens.count, !tokens[p].literal, tokens[p].character == "*" {
+                star = p
+                starText = t
+                p += 1
+            } else if p < tokens.count, (!tokens[p].literal && tokens[p].character == "?") || tokens[p].character == characters[t] {
+                p += 1
+                t += 1
+            } else if let star {
+                p = star + 1
+                starText += 1
+                t = starText
+            } else {
+                return false
+            }
+        }
+        while p < tokens.count, !tokens[p].literal, tokens[p].character == "*" { p += 1 }
+        return p == tokens.count
+    }
+}
+
+/// The filters of one request, checked against the names an operation supports.
+public struct FilterSet: Sendable {
+    /// The filters; a resource must match every one.
+    public var filters: [Filter]
+
+    /// Checks every name against `supported` (and `tag:` names when `allowsTags`), as AWS does.
+    public init(_ filters: [Filter], supported: Set<String>, allowsTags: Bool = false) throws {
+        for filter in filters {
+            let isTag = allowsTags && (filter.name.hasPrefix("tag:") || filter.name == "tag-key" || filter.name == "tag-value")
+            guard isTag || supported.contains(filter.name) else {
+                throw CloudError.invalidParameterValue("The filter '\(filter.name)' is invalid")
+            }
+        }
+        self.filters = filters
+    }
+
+    /// Whether a resource passes: `value(name)` gives the resource's values for a filter name.
+    public func admits(_ values: (String) -> [String]) -> Bool {
+        filters.allSatisfy { filter in filter.matchesAny(values(filter.name)) }
+    }
+
+    /// The values of the tag filters (`tag:KEY`, `tag-key`, `tag-value`) for a resource with `tags`;
+    /// `nil` for other names.
+    public static func tagValues(_ name: String, tags: [Tag]) -> [String]? {
+        if name == "tag-key" { return tags.map(\.key) }
+        if name == "tag-value" { return tags.map(\.value) }
+        if name.hasPrefix("tag:") {
+            let key = String(name.dropFirst(4))
+            return tags.filter { $0.key == key }.map(\.value)
+        }
+        return nil
+    }
+}

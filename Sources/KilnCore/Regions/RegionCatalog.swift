@@ -1,0 +1,60 @@
+/// The regions Kiln knows, which of them it serves, and their zones.
+///
+/// Every commercial AWS region is known, so that `DescribeRegions --all-regions` looks as it
+/// does on AWS; those not enabled show as `not-opted-in` and refuse requests with `AuthFailure`.
+public struct RegionCatalog: Sendable {
+    /// The regions served when the configuration names none.
+    public static let defaultEnabled: [RegionName] = [
+        "us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2",
+    ]
+
+    /// Every region AWS has, with its number of zones here.
+    static let known: [(RegionName, zones: Int)] = [
+        ("af-south-1", 3), ("ap-east-1", 3), ("ap-northeast-1", 3), ("ap-northeast-2", 4), ("ap-northeast-3", 3),
+        ("ap-south-1", 3), ("ap-south-2", 3), ("ap-southeast-1", 3), ("ap-southeast-2", 3), ("ap-southeast-3", 3),
+        ("ap-southeast-4", 3), ("ca-central-1", 3), ("ca-west-1", 3), ("eu-central-1", 3), ("eu-central-2", 3),
+        ("eu-north-1", 3), ("eu-south-1", 3), ("eu-south-2", 3), ("eu-west-1", 3), ("eu-west-2", 3), ("eu-west-3", 3),
+        ("il-central-1", 3), ("me-central-1", 3), ("me-south-1", 3), ("mx-central-1", 3), ("sa-east-1", 3),
+        ("us-east-1", 6), ("us-east-2", 3), ("us-west-1", 2), ("us-west-2", 4),
+    ]
+
+    /// Every known region, in name order.
+    public let regions: [Region]
+    private let byName: [RegionName: Region]
+
+    /// A catalog serving `enabled`; names not among AWS's regions are added with three zones.
+    public init(enabled: [RegionName] = RegionCatalog.defaultEnabled) {
+        let enabledSet = Set(enabled)
+        var sizes = Dictionary(Self.known.map { ($0.0, $0.zones) }, uniquingKeysWith: { first, _ in first })
+        for name in enabled where sizes[name] == nil {
+            sizes[name] = 3
+        }
+        regions = sizes.keys.sorted().map { name in
+            let letters = "abcdefghij".map(String.init)
+            let zones = (0..<(sizes[name] ?? 3)).map { index in
+                AvailabilityZone(name: "\(name)\(letters[index])", id: "\(name.shortCode)-az\(index + 1)", region: name)
+            }
+            return Region(name: name, status: enabledSet.contains(name) ? .optInNotRequired : .notOptedIn, zones: zones)
+        }
+        byName = Dictionary(uniqueKeysWithValues: regions.map { ($0.name, $0) })
+    }
+
+    /// The regions Kiln serves.
+    public var enabled: [Region] { regions.filter(\.isEnabled) }
+
+    /// A known region, served or not.
+    public func region(_ name: RegionName) -> Region? { byName[name] }
+
+    /// The served region `name`, or the `AuthFailure` AWS gives for a region the account has not enabled.
+    public func requireEnabled(_ name: RegionName) throws -> Region {
+        guard let region = byName[name], region.isEnabled else {
+            throw CloudError.authFailure("AWS was not able to validate the provided access credentials")
+        }
+        return region
+    }
+
+    /// A zone of a served region, by name.
+    public func zone(named name: String, in region: RegionName) -> AvailabilityZone? {
+        byName[region]?.zones.first { $0.name == name }
+    }
+}

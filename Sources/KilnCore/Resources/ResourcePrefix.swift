@@ -1,0 +1,38 @@
+/// The prefix of an EC2 resource id, which also names the resource's type.
+public enum ResourcePrefix: String, Sendable, CaseIterable, Codable {
+    case image = "ami"
+    case snapshot = "snap"
+    case volume = "vol"
+    case instance = "i"
+    case reservation = "r"
+    case launchTemplate = "lt"
+    case keyPair = "key"
+    case importTask = "import-ami"
+
+    /// The `resource-type` DescribeTags shows and TagSpecifications name.
+    public var resourceType: String {
+        switch self {
+        case .image: return "image"
+        case .snapshot: return "snapshot"
+        case .volume: return "volume"
+        case .instance: return "instance"
+        case .reservation: return "reservation"
+        case .launchTemplate: return "launch-template"
+        case .keyPair: return "key-pair"
+        case .importTask: return "import-image-task"
+        }
+    }
+
+    /// The prefix of a well-formed id (`prefix-` and 8 or 17 hex digits); `nil` otherwise.
+    public init?(ofID id: String) {
+        guard let dash = id.lastIndex(of: "-") else { return nil }
+        let hex = id[id.index(after: dash)...]
+        guard hex.count == 8 || hex.count == 17, hex.allSatisfy(\.isHexDigit) else { return nil }
+        self.init(rawValue: String(id[..<dash]))
+    }
+
+    /// Whether `id` is a well-formed id of this type.
+    public func matches(_ id: String) -> Bool {
+        ResourcePrefix(ofID: id) == self
+    }
+}

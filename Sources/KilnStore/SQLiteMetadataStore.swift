@@ -1,0 +1,42 @@
+import Foundation
+import GRDB
+import KilnCore
+
+/// The default ``MetadataStore``: one SQLite database in write-ahead-log mode.
+///
+/// Each ``write(_:)`` is one SQLite transaction, committed with `synchronous = FULL`, so a
+/// change the client saw acknowledged survives a kill -9 or a power cut, and a change that
+/// did not finish leaves nothing behind.
+public struct SQLiteMetadataStore: MetadataStore {
+    private let database: any DatabaseWriter
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        configuration.busyMode = .timeout(10)
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+        database = pool
+    }
+
+    /// A private in-memory database, for tests.
+    public static func inMemory() throws -> SQLiteMetadataStore {
+        try SQLiteMetadataStore(database: DatabaseQueue())
+    }
+
+    private init(database: any DatabaseWriter) throws {
+        try Self.migrator.migrate(database)
+        self.database = database
+    }
+
+    public func read<Result: Sendable>(_ body: @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result {
+        try await database.read { db in try body(SQLiteTransaction(db: db)) }
+    }
+
+    public func write<Result: Sendable>(_ body: @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result {
+        try await database.write { db in try body(SQLiteTransaction(db: db)) }
+    }
+}
