@@ -1,0 +1,37 @@
+import Foundation
+import KilnCore
+import Logging
+import ServiceLifecycle
+
+/// Carries out scheduled transitions as they fall due, for as long as the server runs.
+///
+/// At start it first carries out everything that fell due while the server was down, so a
+/// restart resumes pending work.
+struct TransitionRunner: Service {
+    let cloud: Cloud
+    let logger: Logger
+    /// The longest it sleeps before looking again, so that newly scheduled work is picked up.
+    var pollInterval: Duration = .milliseconds(200)
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let applied = try await cloud.applyDueTransitions()
+                    if applied > 0 { logger.debug("applied transitions", metadata: ["count": .stringConvertible(applied)]) }
+                    var wait = pollInterval
+                    if let next = try await cloud.nextTransitionDue() {
+                        let seconds = max(0, next.timeIntervalSince(cloud.clock.now))
+                        wait = min(wait, .milliseconds(Int64(seconds * 1000)))
+                    }
+                    try await Task.sleep(for: wait)
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.error("transition runner failed; retrying", metadata: ["error": .string("\(error)")])
+                    try await Task.sleep(for: .seconds(1))
+                }
+            }
+        }
+    }
+}

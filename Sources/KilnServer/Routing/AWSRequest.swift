@@ -1,0 +1,50 @@
+import KilnCore
+
+/// An HTTP request addressed to one of the AWS services, with its body collected.
+public struct AWSRequest: Sendable {
+    /// `GET`, `POST`, `PUT`…
+    public var method: String
+    /// The path as it came on the wire, still percent-encoded.
+    public var rawPath: String
+    /// The query string as it came on the wire, without `?`.
+    public var rawQuery: String
+    /// Header values by lower-cased name; `host` included. Repeated headers are joined with commas.
+    public var headers: [String: String]
+    /// The body.
+    public var body: [UInt8]
+    /// The id this request is answered and logged under.
+    public var requestID: String
+
+    /// Describes a request.
+    public init(method: String, rawPath: String, rawQuery: String, headers: [String: String], body: [UInt8], requestID: String) {
+        self.method = method
+        self.rawPath = rawPath
+        self.rawQuery = rawQuery
+        self.headers = headers
+        self.body = body
+        self.requestID = requestID
+    }
+}
+
+/// What a front answers.
+public struct AWSResponse: Sendable {
+    /// The HTTP status.
+    public var status: Int
+    /// Headers to send, besides the ones every answer gets.
+    public var headers: [(String, String)]
+    /// The body.
+    public var body: [UInt8]
+    /// The operation that was asked for, for logs and metrics; `nil` when none could be read.
+    public var operation: String?
+    /// The error code, for logs and metrics, when the answer is an error.
+    public var errorCode: String?
+
+    /// Describes an answer.
+    public init(status: Int, headers: [(String, String)], body: [UInt8], operation: String?, errorCode: String? = nil) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.operation = operation
+        self.errorCode = errorCode
+    }
+}

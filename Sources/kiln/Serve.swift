@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import KilnCore
+import KilnServer
+import Logging
+
+extension Kiln {
+    /// `kiln serve`: runs the service until interrupted.
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the Kiln service.",
+            discussion: """
+                With no options, Kiln listens on 127.0.0.1:8787 and keeps its state under ./kiln-data:
+                metadata in kiln-data/kiln.sqlite, block data in kiln-data/blocks. State survives restarts.
+
+                Every access key works in the default `dev` auth mode. A 12-digit access key id acts as
+                that account (AWS_ACCESS_KEY_ID=111111111111); any other key acts as the default account.
+                """
+        )
+
+        @Option(help: "The address to listen on.")
+        var host = "127.0.0.1"
+
+        @Option(help: "The port to listen on; 0 picks a free one.")
+        var port = 8787
+
+        @Option(help: "Where Kiln keeps its state.")
+        var dataDir = "./kiln-data"
+
+        @Option(help: "How requests are authenticated: 'dev' accepts any signature, 'strict' verifies SigV4 against the config file's keys.")
+        var auth = AuthMode.dev
+
+        @Option(help: "A JSON file that declares accounts, access keys, organizations and regions.")
+        var config: String?
+
+        @Option(help: "The account of access keys that name none.")
+        var defaultAccount = "000000000000"
+
+        @Option(help: "How long asynchronous transitions take: 'instant', or 'realistic' (seconds, as on AWS).")
+        var latency = Latency.instant
+
+        @Flag(help: "Let POST /moto-api/reset wipe all state, for test suites written against moto.")
+        var enableTestReset = false
+
+        @Option(help: "The least severe log level printed: trace, debug, info, notice, warning, error, critical.")
+        var logLevel = Logger.Level.info
+
+        func validate() throws {
+            guard AccountID(defaultAccount) != nil else {
+                throw ValidationError("--default-account must be 12 digits, such as 000000000000.")
+            }
+            guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+        }
+
+        func run() async throws {
+            let level = logLevel
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+            var configuration = ServerConfiguration()
+            configuration.host = host
+            configuration.port = port
+            configuration.dataDirectory = dataDir
+            configuration.auth = auth
+            configuration.configFile = config
+            configuration.defaultAccount = AccountID(defaultAccount)
+            configuration.latency = latency
+            configuration.enableTestReset = enableTestReset
+            let logger = Logger(label: "kiln")
+            do {
+                try await KilnApplication.build(configuration, logger: logger).runService()
+            } catch let error as ConfigurationError {
+                throw ValidationError(error.description)
+            }
+        }
+    }
+}
+
+extension AuthMode: ExpressibleByArgument {}
+extension Latency: ExpressibleByArgument {}
+extension Logger.Level: @retroactive ExpressibleByArgument {}
