@@ -1,0 +1,52 @@
+# Kiln's two everyday commands are `make run` and `make test`; the rest are their steps.
+
+SWIFT ?= swift
+HOST ?= 127.0.0.1
+PORT ?= 8787
+DATA_DIR ?= ./kiln-data
+KILN_DEBUG := .build/debug/kiln
+KILN_RELEASE := .build/release/kiln
+
+.PHONY: run test build release unit-test e2e generate check-generated bench clean
+
+## run: build a release binary and serve on 127.0.0.1:8787 with state in ./kiln-data
+run: release
+	$(KILN_RELEASE) serve --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR)
+
+## test: every test: generated code up to date, Swift tests, then end-to-end tests on the same build
+test:
+	scripts/install-deps.sh test
+	$(MAKE) check-generated
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --disable-xctest
+	KILN_BIN=$(KILN_DEBUG) python3 -m pytest -q tests/e2e
+
+build:
+	scripts/install-deps.sh build
+	$(SWIFT) build
+
+release:
+	scripts/install-deps.sh build
+	$(SWIFT) build -c release --product kiln
+
+unit-test:
+	$(SWIFT) test --disable-xctest
+
+e2e: build
+	KILN_BIN=$(KILN_DEBUG) python3 -m pytest -q tests/e2e
+
+## generate: rewrite Sources/KilnWire/Generated from botocore's models and codegen/operations.json
+generate:
+	scripts/install-deps.sh build
+	python3 codegen/generate.py
+
+check-generated:
+	python3 codegen/generate.py --check
+
+## bench: Kiln against moto_server, side by side (release build)
+bench: release
+	scripts/install-deps.sh bench
+	KILN_BIN=$(KILN_RELEASE) python3 bench/run.py
+
+clean:
+	rm -rf .build

@@ -1,0 +1,58 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import KilnCore
+import KilnServer
+import KilnStore
+import Logging
+import NIOCore
+
+/// A cloud on an in-memory store, with a clock and ids the test controls.
+func makeTestCloud(latency: Latency = .instant, identity: IdentityDirectory = IdentityDirectory()) throws -> (Cloud, ManualClock) {
+    let clock = ManualClock()
+    let cloud = Cloud(
+        identity: identity,
+        regions: RegionCatalog(),
+        store: try SQLiteMetadataStore.inMemory(),
+        clock: clock,
+        ids: SequentialIDGenerator(),
+        latency: latency
+    )
+    return (cloud, clock)
+}
+
+/// A caller in account 111111111111 and us-east-1, unless told otherwise.
+func testCaller(account: String = "111111111111", region: RegionName = "us-east-1", dryRun: Bool = false) -> Caller {
+    Caller(account: AccountID(account) ?? .defaultAccount, accessKeyID: account, region: region, dryRun: dryRun)
+}
+
+/// Runs `body` against the real router over `cloud`, without a socket.
+func withKiln(
+    cloud: Cloud,
+    auth: AuthMode = .dev,
+    enableTestReset: Bool = false,
+    _ body: @Sendable (any TestClientProtocol) async throws -> Void
+) async throws {
+    var logger = Logger(label: "test")
+    logger.logLevel = .warning
+    let router = KilnApplication.buildRouter(cloud: cloud, auth: auth, enableTestReset: enableTestReset, logger: logger)
+    try await Application(router: router).test(.router) { client in try await body(client) }
+}
+
+/// Headers of an EC2 query request signed (in form only: dev mode checks nothing) by `accessKey` for `region`.
+func queryHeaders(service: String = "ec2", accessKey: String = "111111111111", region: String = "us-east-1") -> HTTPFields {
+    [
+        .contentType: "application/x-www-form-urlencoded; charset=utf-8",
+        .authorization:
+            "AWS4-HMAC-SHA256 Credential=\(accessKey)/20260101/\(region)/\(service)/aws4_request, SignedHeaders=host;x-amz-date, Signature=00",
+    ]
+}
+
+extension TestClientProtocol {
+    /// POSTs a form to `/` and returns the status and body text.
+    func post(_ form: String, headers: HTTPFields = queryHeaders()) async throws -> (status: Int, body: String) {
+        try await execute(uri: "/", method: .post, headers: headers, body: ByteBuffer(string: form)) { response in
+            (Int(response.status.code), String(buffer: response.body))
+        }
+    }
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing Kiln need, and only what is missing:
+# Debian packages for the C libraries the Swift targets link, and the Python packages the
+# generator, the end-to-end tests and the benchmarks use. Safe to run again.
+set -euo pipefail
+
+what="${1:-all}"   # build | test | bench | all
+
+apt_packages=(libsqlite3-dev)
+case "$what" in
+  bench|all) apt_packages+=(wrk) ;;
+esac
+
+missing=()
+for package in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+python_modules=(botocore)
+case "$what" in
+  test|all) python_modules+=(boto3 awscli pytest) ;;
+esac
+case "$what" in
+  bench|all) python_modules+=(boto3 moto flask flask_cors) ;;
+esac
+need_pip=()
+for module in "${python_modules[@]}"; do
+  python3 -c "import $module" 2>/dev/null || need_pip+=("$module")
+done
+if [ ${#need_pip[@]} -gt 0 ]; then
+  pip_names=()
+  for module in "${need_pip[@]}"; do
+    case "$module" in
+      moto) pip_names+=("moto[server]") ;;
+      flask) pip_names+=(flask) ;;
+      flask_cors) pip_names+=(flask-cors) ;;
+      *) pip_names+=("$module") ;;
+    esac
+  done
+  echo "installing Python packages: ${pip_names[*]}"
+  python3 -m pip install -q "${pip_names[@]}"
+fi
