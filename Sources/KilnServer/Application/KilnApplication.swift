@@ -49,7 +49,21 @@ public enum KilnApplication {
     public static func buildRouter(cloud: Cloud, auth: AuthMode, enableTestReset: Bool, logger: Logger) -> Router<BasicRequestContext> {
         let metrics = RequestMetrics()
         let dispatcher = AWSDispatcher(
-            fronts: [EC2Front.make(cloud: cloud), STSFront.make()],
+            fronts: [
+                EC2Front.make(cloud: cloud),
+                STSFront.make(),
+                // Services whose operations arrive with later work: they already answer in their own protocol.
+                QueryFront(
+                    signingName: AutoScaling.signingName,
+                    dialect: .awsQuery,
+                    xmlNamespace: AutoScaling.xmlNamespace,
+                    modeledErrors: AutoScaling.modeledErrors,
+                    operations: OperationTable()
+                ),
+                JSONFront(signingName: KMS.signingName, targetPrefix: KMS.targetPrefix, modeledErrors: KMS.modeledErrors, operations: OperationTable()),
+                JSONFront(signingName: SSM.signingName, targetPrefix: SSM.targetPrefix, modeledErrors: SSM.modeledErrors, operations: OperationTable()),
+                RESTJSONFront(signingName: EBS.signingName, modeledErrors: EBS.modeledErrors, operations: OperationTable()),
+            ],
             authenticator: Authenticator(mode: auth, identity: cloud.identity, clock: cloud.clock),
             metrics: metrics,
             logger: logger
