@@ -1,0 +1,422 @@
+"""Helpers for the Kiln end-to-end suite: the server process, boto3 clients,
+the aws CLI and raw SigV4-signed HTTP. Fixtures that use them live in conftest.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from unittest import mock
+from urllib.parse import urlencode
+
+import boto3
+import botocore.auth
+import requests
+from botocore.awsrequest import AWSRequest
+from botocore.config import Config
+from botocore.credentials import Credentials
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_BIN = REPO_ROOT / ".build" / "debug" / "kiln"
+
+DEFAULT_ACCOUNT = "000000000000"
+DUMMY_KEY = "test"
+DUMMY_SECRET = "test"
+DEFAULT_REGION = "us-east-1"
+EC2_VERSION = "2016-11-15"
+STS_VERSION = "2011-06-15"
+
+DEFAULT_REGIONS = [
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "eu-west-1",
+    "eu-central-1",
+    "ap-southeast-2",
+]
+DISABLED_REGION = "ap-south-1"
+
+# Accounts for the strict-auth server's config file.
+STRICT_ACCOUNTS = [
+    {
+        "id": "111111111111",
+        "alias": "dev",
+        "accessKeys": [{"accessKeyId": "AKIAEXAMPLE1111", "secretAccessKey": "secret1"}],
+    },
+    {
+        "id": "222222222222",
+        "alias": "prod",
+        "accessKeys": [{"accessKeyId": "AKIAEXAMPLE2222", "secretAccessKey": "secret2"}],
+    },
+]
+STRICT_CONFIG = {
+    "accounts": STRICT_ACCOUNTS,
+    "organizations": [
+        {
+            "id": "o-exampleorg1",
+            "managementAccount": "111111111111",
+            "units": [{"id": "ou-root-example1", "name": "prod", "accounts": ["222222222222"]}],
+        }
+    ],
+}
+
+STARTUP_TIMEOUT = float(os.environ.get("KILN_STARTUP_TIMEOUT", "20"))
+HTTP_TIMEOUT = 10
+
+DEV_ARGS = ["--auth", "dev", "--latency", "instant", "--log-level", "info"]
+
+
+class BinaryMissing(Exception):
+    pass
+
+
+def kiln_binary() -> Path:
+    path = Path(os.environ.get("KILN_BIN", str(DEFAULT_BIN)))
+    if not path.is_file() or not os.access(path, os.X_OK):
+        raise BinaryMissing(
+            f"kiln binary not found or not executable at {path}; build it first or set KILN_BIN"
+        )
+    return path
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --------------------------------------------------------------------------
+# Server process
+# --------------------------------------------------------------------------
+
+
+class KilnServer:
+    """One kiln process. Keeps its port and data dir across restarts."""
+
+    def __init__(self, workdir: Path, name: str, extra_args: list[str] | None = None):
+        self.binary = kiln_binary()
+        self.name = name
+        self.data_dir = workdir / f"{name}-data"
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.log_path = workdir / f"{name}.log"
+        self.port = free_port()
+        self.extra_args = list(extra_args or [])
+        self.proc: subprocess.Popen | None = None
+        self._log = None
+        self.starts = 0
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def argv(self) -> list[str]:
+        return [
+            str(self.binary),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--data-dir",
+            str(self.data_dir),
+            *self.extra_args,
+        ]
+
+    @property
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def start(self) -> None:
+        assert not self.running, "already running"
+        self.starts += 1
+        self._log = open(self.log_path, "ab")
+        self._log.write(f"\n===== start #{self.starts}: {' '.join(self.argv())}\n".encode())
+        self._log.flush()
+        self.proc = subprocess.Popen(
+            self.argv(), stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
+        self._wait_healthy()
+
+    def _wait_healthy(self) -> None:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        last = None
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(
+                    f"kiln ({self.name}) exited with {self.proc.returncode} during startup\n"
+                    + self.log_tail()
+                )
+            try:
+                r = requests.get(self.endpoint + "/health", timeout=1)
+                if r.status_code == 200:
+                    return
+                last = f"HTTP {r.status_code}: {r.text[:200]}"
+            except requests.RequestException as e:  # not listening yet
+                last = repr(e)
+            time.sleep(0.05)
+        self.kill9()
+        raise RuntimeError(
+            f"kiln ({self.name}) not healthy after {STARTUP_TIMEOUT}s (last: {last})\n"
+            + self.log_tail()
+        )
+
+    def log_text(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+
+    def log_tail(self, n: int = 40) -> str:
+        return "---- log tail ----\n" + "\n".join(self.log_text().splitlines()[-n:])
+
+    def _close_log(self) -> None:
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def stop(self, timeout: float = 10) -> int | None:
+        """Graceful stop (SIGTERM). Returns the exit code (None if never started)."""
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.kill9()
+                raise RuntimeError(f"kiln ({self.name}) ignored SIGTERM for {timeout}s")
+        self._close_log()
+        return self.proc.returncode
+
+    def kill9(self) -> None:
+        if self.running:
+            self.proc.kill()  # SIGKILL: no chance to flush anything
+            self.proc.wait(timeout=5)
+        self._close_log()
+
+    def restart(self) -> int | None:
+        """Graceful stop, then start on the same port and data dir. Returns the stop's exit code."""
+        rc = self.stop()
+        self.start()
+        return rc
+
+    def crash_and_restart(self) -> None:
+        """kill -9, then start on the same port and data dir."""
+        self.kill9()
+        self.start()
+
+
+# --------------------------------------------------------------------------
+# boto3
+# --------------------------------------------------------------------------
+
+BOTO_CONFIG = Config(
+    retries={"total_max_attempts": 1, "mode": "standard"},
+    connect_timeout=5,
+    read_timeout=HTTP_TIMEOUT,
+)
+
+
+def make_client(
+    endpoint: str,
+    service: str,
+    region: str = DEFAULT_REGION,
+    key: str = DUMMY_KEY,
+    secret: str = DUMMY_SECRET,
+    validate: bool = True,
+):
+    cfg = BOTO_CONFIG if validate else BOTO_CONFIG.merge(Config(parameter_validation=False))
+    return boto3.session.Session().client(
+        service,
+        endpoint_url=endpoint,
+        region_name=region,
+        aws_access_key_id=key,
+        aws_secret_access_key=secret,
+        config=cfg,
+    )
+
+
+def client_error(excinfo) -> tuple[str, int]:
+    """(error code, HTTP status) from a pytest.raises(ClientError) result."""
+    resp = excinfo.value.response
+    return resp["Error"]["Code"], resp["ResponseMetadata"]["HTTPStatusCode"]
+
+
+# --------------------------------------------------------------------------
+# aws CLI
+# --------------------------------------------------------------------------
+
+
+class CliError(Exception):
+    def __init__(self, argv, returncode, stdout, stderr):
+        super().__init__(f"aws {' '.join(argv)} -> exit {returncode}\n{stderr.strip()}")
+        self.returncode = returncode
+        self.stdout = stdout
+        self.stderr = stderr
+
+
+_AWS_HOME = Path(tempfile.gettempdir()) / "kiln-e2e-awshome"
+
+
+def run_aws(
+    endpoint: str,
+    *args: str,
+    endpoint_style: str = "flag",
+    region: str = DEFAULT_REGION,
+    key: str = DUMMY_KEY,
+    secret: str = DUMMY_SECRET,
+    timeout: float = 30,
+):
+    """Run the aws CLI against `endpoint`; return parsed JSON output (None if empty).
+
+    endpoint_style="flag" passes --endpoint-url, "env" sets AWS_ENDPOINT_URL instead.
+    The user's own AWS config and AWS_* variables are kept out. Raises CliError on
+    a non-zero exit.
+    """
+    if endpoint_style not in ("flag", "env"):
+        raise ValueError(endpoint_style)
+    _AWS_HOME.mkdir(exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(
+        AWS_ACCESS_KEY_ID=key,
+        AWS_SECRET_ACCESS_KEY=secret,
+        AWS_DEFAULT_REGION=region,
+        AWS_CONFIG_FILE=str(_AWS_HOME / "config"),
+        AWS_SHARED_CREDENTIALS_FILE=str(_AWS_HOME / "credentials"),
+        AWS_MAX_ATTEMPTS="1",
+        AWS_RETRY_MODE="standard",
+        AWS_PAGER="",
+    )
+    argv = list(args) + ["--output", "json", "--region", region]
+    if endpoint_style == "flag":
+        argv += ["--endpoint-url", endpoint]
+    else:
+        env["AWS_ENDPOINT_URL"] = endpoint
+    aws = shutil.which("aws", path=env.get("PATH")) or "aws"
+    p = subprocess.run([aws, *argv], env=env, capture_output=True, text=True, timeout=timeout)
+    if p.returncode != 0:
+        raise CliError(argv, p.returncode, p.stdout, p.stderr)
+    out = p.stdout.strip()
+    return json.loads(out) if out else None
+
+
+# --------------------------------------------------------------------------
+# Raw signed HTTP (for requests boto3 refuses to build)
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class RawReply:
+    status: int
+    headers: dict
+    text: str
+
+    def xml(self) -> ET.Element:
+        """Parsed body with namespaces stripped from tags, so paths like 'Errors/Error' work."""
+        root = ET.fromstring(self.text)
+        for el in root.iter():
+            el.tag = el.tag.split("}")[-1]
+        return root
+
+    def find(self, local_name: str) -> str | None:
+        """Text of the first element with this local name (namespaces ignored)."""
+        root = self.xml()
+        el = root if root.tag == local_name else root.find(f".//{local_name}")
+        return None if el is None else el.text
+
+    @property
+    def error_code(self) -> str | None:
+        try:
+            return self.find("Code")
+        except ET.ParseError:
+            return None
+
+
+@contextmanager
+def _signing_clock(skew_seconds: float):
+    """Make botocore sign as if the clock were `skew_seconds` off."""
+    if not skew_seconds:
+        yield
+        return
+    real = botocore.auth.get_current_datetime
+
+    def skewed(*a, **kw):
+        return real(*a, **kw) + dt.timedelta(seconds=skew_seconds)
+
+    with mock.patch.object(botocore.auth, "get_current_datetime", skewed):
+        yield
+
+
+def sign_query_request(
+    endpoint: str,
+    service: str,
+    params: dict[str, str],
+    region: str = DEFAULT_REGION,
+    key: str = DUMMY_KEY,
+    secret: str = DUMMY_SECRET,
+    skew_seconds: float = 0,
+) -> AWSRequest:
+    body = urlencode(params)
+    req = AWSRequest(
+        method="POST",
+        url=endpoint.rstrip("/") + "/",
+        data=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+    )
+    with _signing_clock(skew_seconds):
+        botocore.auth.SigV4Auth(Credentials(key, secret), service, region).add_auth(req)
+    return req
+
+
+def signed_post(endpoint: str, service: str, params: dict[str, str], **kw) -> RawReply:
+    """POST a form-encoded Query request signed with SigV4 (clock optionally skewed)."""
+    req = sign_query_request(endpoint, service, params, **kw)
+    r = requests.post(req.url, data=req.data, headers=dict(req.headers.items()), timeout=HTTP_TIMEOUT)
+    return RawReply(r.status_code, dict(r.headers), r.text)
+
+
+def ec2_params(action: str, **params) -> dict[str, str]:
+    return {"Action": action, "Version": EC2_VERSION, **params}
+
+
+def sts_params(action: str = "GetCallerIdentity", **params) -> dict[str, str]:
+    return {"Action": action, "Version": STS_VERSION, **params}
+
+
+# --------------------------------------------------------------------------
+# EC2 helpers
+# --------------------------------------------------------------------------
+
+
+def wait_volume_available(ec2_client, volume_id: str, timeout: float = 10) -> dict:
+    """Poll DescribeVolumes until the volume is 'available' (instant latency => quick)."""
+    deadline = time.monotonic() + timeout
+    vol = None
+    while time.monotonic() < deadline:
+        vol = ec2_client.describe_volumes(VolumeIds=[volume_id])["Volumes"][0]
+        if vol["State"] == "available":
+            return vol
+        time.sleep(0.1)
+    raise AssertionError(f"volume {volume_id} not available after {timeout}s: {vol}")
+
+
+def tags_of(ec2_client, resource_id: str) -> dict[str, str]:
+    resp = ec2_client.describe_tags(Filters=[{"Name": "resource-id", "Values": [resource_id]}])
+    return {t["Key"]: t["Value"] for t in resp["Tags"]}
+
+
+def create_volume(ec2_client, az: str = "us-east-1a", size: int = 1, **kw) -> str:
+    resp = ec2_client.create_volume(AvailabilityZone=az, Size=size, VolumeType="gp3", **kw)
+    return resp["VolumeId"]
