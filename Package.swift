@@ -27,11 +27,30 @@ let package = Package(
         // The domain: accounts, regions, resources and their rules. No HTTP, no SQL.
         .target(
             name: "KilnCore",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto")
+            ],
             swiftSettings: swiftSettings
         ),
         // Wire shapes generated from the AWS models, and one generic codec per protocol.
         .target(
             name: "KilnWire",
+            swiftSettings: swiftSettings
+        ),
+        // The system's zstd library, for block compression.
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
+        // The block store: 512 KiB blocks, deduplicated, compressed, sealed, in pack files.
+        .target(
+            name: "KilnBlocks",
+            dependencies: [
+                "KilnCore",
+                "CZstd",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The metadata store on SQLite, through GRDB.
@@ -48,6 +67,7 @@ let package = Package(
             name: "KilnServer",
             dependencies: [
                 "KilnCore",
+                "KilnBlocks",
                 "KilnWire",
                 "KilnStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -73,10 +93,12 @@ let package = Package(
             name: "KilnTests",
             dependencies: [
                 "KilnCore",
+                "KilnBlocks",
                 "KilnWire",
                 "KilnStore",
                 "KilnServer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -36,6 +36,49 @@ extension SQLiteMetadataStore {
             }
             try db.create(index: "scheduled_transition_by_due", on: "scheduled_transition", columns: ["due"])
         }
+        registerDataPlaneMigration(&migrator)
         return migrator
+    }
+}
+
+extension SQLiteMetadataStore {
+    /// The data plane's tables: block maps of snapshots and volumes, the block index, packs and
+    /// the wrapped keys of encryption domains.
+    static func registerDataPlaneMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v2: block maps, block index, packs, domain keys") { db in
+            // The blocks of each snapshot and volume. A snapshot's map is complete; a volume's
+            // holds only the blocks written since it was created from its snapshot.
+            try db.create(table: "block_map") { t in
+                t.column("owner_id", .text).notNull()
+                t.column("block_index", .integer).notNull()
+                t.column("block_id", .blob).notNull()
+                t.column("sha256", .blob).notNull()
+                t.column("domain", .text).notNull()
+                t.primaryKey(["owner_id", "block_index"])
+            }
+            try db.create(table: "pack") { t in
+                t.primaryKey("name", .text)
+                t.column("domain", .text).notNull()
+                t.column("size", .integer).notNull()
+                t.column("created_at", .double).notNull()
+            }
+            try db.create(table: "block") { t in
+                t.column("domain", .text).notNull()
+                t.column("id", .blob).notNull()
+                t.column("pack", .text).notNull().references("pack", onDelete: .restrict)
+                t.column("offset", .integer).notNull()
+                t.column("stored_length", .integer).notNull()
+                t.column("plain_length", .integer).notNull()
+                t.column("codec", .integer).notNull()
+                t.column("sha256", .blob).notNull()
+                t.column("indexed_at", .double).notNull()
+                t.primaryKey(["domain", "id"])
+            }
+            try db.create(index: "block_by_pack", on: "block", columns: ["pack"])
+            try db.create(table: "domain_key") { t in
+                t.primaryKey("domain", .text)
+                t.column("wrapped_key", .blob).notNull()
+            }
+        }
     }
 }

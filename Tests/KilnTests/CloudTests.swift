@@ -24,7 +24,15 @@ struct CloudTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let clock = ManualClock()
         func open() throws -> Cloud {
-            Cloud(identity: .init(), regions: .init(), store: try SQLiteMetadataStore(path: path), clock: clock, latency: .realistic)
+            let store = try SQLiteMetadataStore(path: path)
+            return Cloud(
+                identity: .init(),
+                regions: .init(),
+                store: store,
+                clock: clock,
+                latency: .realistic,
+                blocks: makeBlockStore(metadata: store, clock: clock)
+            )
         }
         let caller = testCaller()
         let (volume, _) = try await open().createVolume(caller, VolumeRequest(availabilityZone: "us-east-1a", size: 8))

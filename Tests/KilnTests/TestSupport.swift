@@ -1,6 +1,8 @@
+import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import KilnBlocks
 import KilnCore
 import KilnServer
 import KilnStore
@@ -10,15 +12,28 @@ import NIOCore
 /// A cloud on an in-memory store, with a clock and ids the test controls.
 func makeTestCloud(latency: Latency = .instant, identity: IdentityDirectory = IdentityDirectory()) throws -> (Cloud, ManualClock) {
     let clock = ManualClock()
+    let store = try SQLiteMetadataStore.inMemory()
     let cloud = Cloud(
         identity: identity,
         regions: RegionCatalog(),
-        store: try SQLiteMetadataStore.inMemory(),
+        store: store,
         clock: clock,
         ids: SequentialIDGenerator(),
-        latency: latency
+        latency: latency,
+        blocks: makeBlockStore(metadata: store, clock: clock)
     )
     return (cloud, clock)
+}
+
+/// A block store in memory over `metadata`, with small packs so that tests cross pack boundaries.
+func makeBlockStore(metadata: any MetadataStore, clock: any Clock, blobs: any BlobStore = MemoryBlobStore(), packSize: Int = 4 << 20) -> PackedBlockStore {
+    PackedBlockStore(
+        metadata: metadata,
+        blobs: blobs,
+        keyring: Keyring(master: SymmetricKey(size: .bits256), metadata: metadata),
+        clock: clock,
+        packSize: packSize
+    )
 }
 
 /// A caller in account 111111111111 and us-east-1, unless told otherwise.

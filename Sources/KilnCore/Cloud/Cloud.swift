@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// The emulated cloud: who may call, which regions exist, where state is kept, and the
@@ -19,6 +20,12 @@ public struct Cloud: Sendable {
     public let ids: any IDGenerator
     /// Asynchronous transitions.
     public private(set) var scheduler: TransitionScheduler
+    /// Block data.
+    public let blocks: any BlockStore
+    /// EBS direct uploads in progress.
+    public let uploads: UploadSessions
+    /// Signs the EBS direct APIs' block tokens.
+    let blockTokens: BlockToken
 
     /// Assembles a cloud and registers the transitions of every resource kind.
     public init(
@@ -27,7 +34,9 @@ public struct Cloud: Sendable {
         store: any MetadataStore,
         clock: any Clock = SystemClock(),
         ids: any IDGenerator = RandomIDGenerator(),
-        latency: Latency = .instant
+        latency: Latency = .instant,
+        blocks: any BlockStore,
+        tokenKey: SymmetricKey = SymmetricKey(size: .bits256)
     ) {
         self.identity = identity
         self.regions = regions
@@ -35,7 +44,11 @@ public struct Cloud: Sendable {
         self.clock = clock
         self.ids = ids
         self.scheduler = TransitionScheduler(latency: latency, clock: clock)
+        self.blocks = blocks
+        self.uploads = UploadSessions()
+        self.blockTokens = BlockToken(key: tokenKey)
         Self.registerVolumeTransitions(in: &scheduler)
+        Self.registerSnapshotTransitions(in: &scheduler)
     }
 
     /// Runs a read-only operation for `caller` in its region; a dry run answers `DryRunOperation` once its checks pass.

@@ -8,6 +8,8 @@ public enum ResourcePrefix: String, Sendable, CaseIterable, Codable {
     case launchTemplate = "lt"
     case keyPair = "key"
     case importTask = "import-ami"
+    /// Not an AWS id: the per-account, per-region EBS settings record.
+    case ebsSettings = "ebs-settings"
 
     /// The `resource-type` DescribeTags shows and TagSpecifications name.
     public var resourceType: String {
@@ -20,6 +22,7 @@ public enum ResourcePrefix: String, Sendable, CaseIterable, Codable {
         case .launchTemplate: return "launch-template"
         case .keyPair: return "key-pair"
         case .importTask: return "import-image-task"
+        case .ebsSettings: return "ebs-settings"
         }
     }
 

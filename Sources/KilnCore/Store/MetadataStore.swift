@@ -35,6 +35,42 @@ public protocol MetadataTransaction {
     /// Removes a tag.
     func removeTag(key: String, from resourceID: String, by account: AccountID) throws
 
+    // MARK: Block maps of snapshots and volumes
+
+    /// The blocks of a snapshot or volume from `index` on, in index order, at most `limit`.
+    func blockMap(of ownerID: String, from index: Int, limit: Int?) throws -> [BlockEntry]
+    /// The block at `index` of a snapshot or volume, if it has one.
+    func blockEntry(of ownerID: String, at index: Int) throws -> BlockEntry?
+    /// Adds or replaces entries of a snapshot's or volume's map, whose blocks are in `domain`.
+    func putBlockEntries(_ entries: [BlockEntry], of ownerID: String, domain: String) throws
+    /// Removes entries (the blocks became zero).
+    func removeBlockEntries(at indexes: [Int], of ownerID: String) throws
+    /// Copies the whole map of `sourceID` to `targetID`, replacing what it had.
+    func copyBlockMap(from sourceID: String, to targetID: String) throws
+    /// Forgets a snapshot's or volume's map.
+    func deleteBlockMap(of ownerID: String) throws
+    /// How many blocks a map holds.
+    func blockCount(of ownerID: String) throws -> Int
+
+    // MARK: Block index
+
+    /// Where a stored block is, if the domain holds it.
+    func indexedBlock(_ id: BlockID, domain: String) throws -> IndexedBlock?
+    /// Records a durable pack and the blocks in it.
+    func indexPack(_ pack: PackRecord, blocks: [IndexedBlock]) throws
+    /// Every indexed block, pack by pack, for verification and garbage collection.
+    func allIndexedBlocks() throws -> [IndexedBlock]
+    /// Every pack.
+    func allPacks() throws -> [PackRecord]
+    /// Every block id that a snapshot or volume map refers to, with the map owner's domain.
+    func referencedBlocks() throws -> [(domain: String, id: BlockID)]
+    /// Forgets blocks swept by garbage collection, and packs left empty.
+    func removeIndexedBlocks(_ blocks: [IndexedBlock], packs: [String]) throws
+    /// The wrapped data key of an encryption domain.
+    func wrappedDomainKey(_ domain: String) throws -> [UInt8]?
+    /// Records the wrapped data key of an encryption domain.
+    func saveWrappedDomainKey(_ domain: String, _ wrapped: [UInt8]) throws
+
     // MARK: Scheduled transitions
 
     /// Records a transition to carry out at its due time.
@@ -48,6 +84,7 @@ public protocol MetadataTransaction {
 
     // MARK: Whole store
 
-    /// Forgets everything: every resource, tag and transition in every account and region.
+    /// Forgets everything: every resource, tag, map and transition in every account and region.
+    /// Stored blocks stay until garbage collection finds them unreferenced.
     func eraseEverything() throws
 }

@@ -55,6 +55,7 @@ extension Cloud {
         }
         scheduler.register(.volumeDeleted) { transition, transaction in
             try transaction.delete(Volume.self, id: transition.resourceID)
+            try transaction.deleteBlockMap(of: transition.resourceID)
         }
     }
 
@@ -70,43 +71,64 @@ extension Cloud {
                     + VolumeType.allCases.map(\.rawValue).joined(separator: ", ")
             )
         }
-        if let snapshotID = request.snapshotID {
-            // Snapshots arrive with the data plane; until then none exists.
-            throw CloudError("InvalidSnapshot.NotFound", "The snapshot '\(snapshotID)' does not exist.")
-        }
-        guard let size = request.size else { throw CloudError.missingParameter("size") }
-        let performance = try type.resolvePerformance(size: size, iops: request.iops, throughput: request.throughput)
         if request.multiAttachEnabled == true, type != .io1, type != .io2 {
             throw CloudError.invalidParameterCombination("Multi-Attach is supported only on io1 and io2 volumes.")
         }
-        if request.kmsKeyID != nil, request.encrypted != true {
-            throw CloudError("InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set.")
-        }
         for tag in request.tags { try tag.validate() }
-        let volume = Volume(
-            id: ids.resourceID(.volume),
-            owner: caller.account,
-            region: caller.region,
-            availabilityZone: zone.name,
-            size: size,
-            type: type,
-            iops: performance.iops,
-            throughput: performance.throughput,
-            encrypted: request.encrypted ?? false,
-            kmsKeyID: request.kmsKeyID,
-            snapshotID: nil,
-            state: .creating,
-            createTime: clock.now,
-            multiAttachEnabled: request.multiAttachEnabled ?? false
-        )
+        if let snapshotID = request.snapshotID, !ResourcePrefix.snapshot.matches(snapshotID) {
+            throw Self.malformedSnapshotID(snapshotID)
+        }
+        let id = ids.resourceID(.volume)
+        let now = clock.now
         let scheduler = self.scheduler
         let tags = request.tags
-        try await write(caller) { transaction in
+        let volume: Volume = try await write(caller) { transaction in
+            // From a snapshot the volume is copy-on-write: it refers to the snapshot's blocks
+            // and keeps only what is written to it afterwards.
+            var source: Snapshot?
+            if let snapshotID = request.snapshotID {
+                let snapshot = try visibleSnapshot(snapshotID, caller: caller, in: transaction)
+                guard snapshot.state == .completed else {
+                    throw CloudError("IncorrectState", "Snapshot '\(snapshotID)' is not in a completed state.")
+                }
+                source = snapshot
+            }
+            guard let size = request.size ?? source?.volumeSize else { throw CloudError.missingParameter("size") }
+            if let source, size < source.volumeSize {
+                throw CloudError.invalidParameterValue(
+                    "Volume of \(size)GiB is too small; minimum is \(source.volumeSize)GiB for snapshot \(source.id)."
+                )
+            }
+            let performance = try type.resolvePerformance(size: size, iops: request.iops, throughput: request.throughput)
+            var encryption = try resolveEncryption(caller, encrypted: request.encrypted, kmsKeyID: request.kmsKeyID, in: transaction)
+            if let source, source.encrypted {
+                if request.encrypted == false {
+                    throw CloudError.invalidParameterValue("A volume created from an encrypted snapshot must be encrypted.")
+                }
+                encryption = (true, request.kmsKeyID.map { Self.kmsKeyARN($0, account: caller.account, region: caller.region) } ?? source.kmsKeyID)
+            }
+            let volume = Volume(
+                id: id,
+                owner: caller.account,
+                region: caller.region,
+                availabilityZone: zone.name,
+                size: size,
+                type: type,
+                iops: performance.iops,
+                throughput: performance.throughput,
+                encrypted: encryption.encrypted,
+                kmsKeyID: encryption.kmsKeyID,
+                snapshotID: source?.id,
+                state: .creating,
+                createTime: now,
+                multiAttachEnabled: request.multiAttachEnabled ?? false
+            )
             try transaction.save(volume)
             for tag in tags {
                 try transaction.putTag(tag, on: volume.id, resourceType: "volume", by: caller.account, region: caller.region)
             }
             try scheduler.schedule(.volumeAvailable, resourceID: volume.id, in: transaction)
+            return volume
         }
         return (volume, tags)
     }
@@ -163,6 +185,47 @@ extension Cloud {
         }
         let (items, nextToken) = try page.page(of: matching)
         return (items, nextToken)
+    }
+
+    /// A volume the caller owns in its region that is not being deleted.
+    func liveVolume(_ id: String, caller: Caller, in transaction: any MetadataTransaction) throws -> Volume {
+        guard let volume = try transaction.fetch(Volume.self, id: id), volume.owner == caller.account, volume.region == caller.region,
+            volume.state != .deleted, volume.state != .deleting
+        else {
+            throw CloudError("InvalidVolume.NotFound", "The volume '\(id)' does not exist.")
+        }
+        return volume
+    }
+
+    /// ModifyVolume: grow a volume or change its type and performance; returns the volume before and after.
+    public func modifyVolume(_ caller: Caller, id: String, size: Int?, type: String?, iops: Int?, throughput: Int?) async throws -> (Volume, Volume) {
+        guard ResourcePrefix.volume.matches(id) else { throw CloudError("InvalidVolumeID.Malformed", "Invalid id: \"\(id)\"") }
+        return try await write(caller) { transaction in
+            let before = try liveVolume(id, caller: caller, in: transaction)
+            var after = before
+            if let size {
+                guard size >= before.size else {
+                    throw CloudError.invalidParameterValue("New size cannot be smaller than existing size (\(before.size)GiB).")
+                }
+                after.size = size
+            }
+            if let type {
+                guard let newType = VolumeType(rawValue: type) else {
+                    throw CloudError.invalidParameterValue("Value (\(type)) for parameter volumeType is invalid.")
+                }
+                after.type = newType
+            }
+            if size == nil, type == nil, iops == nil, throughput == nil {
+                throw CloudError.missingParameter("Size, VolumeType, Iops or Throughput")
+            }
+            let keepIOPS = after.type == before.type && after.type.provisionedIOPS != nil ? before.iops : nil
+            let keepThroughput = after.type == before.type && after.type == .gp3 ? before.throughput : nil
+            let performance = try after.type.resolvePerformance(size: after.size, iops: iops ?? keepIOPS, throughput: throughput ?? keepThroughput)
+            after.iops = performance.iops
+            after.throughput = performance.throughput
+            try transaction.save(after)
+            return (before, after)
+        }
     }
 
     /// DeleteVolume: an `available` volume goes to `deleting`, then away.

@@ -39,6 +39,14 @@ public struct Volume: StoredResource, Equatable {
     public var createTime: Date
     /// Whether several instances may attach it at once (io1 and io2 only).
     public var multiAttachEnabled: Bool
+    /// The latest snapshot taken of it: the parent of the next one.
+    public var lastSnapshotID: String?
+
+    /// The domain of the blocks written to it.
+    public var domain: EncryptionDomain {
+        guard encrypted, let kmsKeyID else { return .unencrypted(region) }
+        return .encrypted(region, account: owner, kmsKeyARN: kmsKeyID)
+    }
 
     /// Creates a volume record.
     public init(

@@ -1,6 +1,8 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KilnBlocks
 import KilnCore
 import KilnStore
 import KilnWire
@@ -20,18 +22,39 @@ public enum KilnApplication {
         let directory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("blocks"), withIntermediateDirectories: true)
         let store = try SQLiteMetadataStore(path: directory.appendingPathComponent("kiln.sqlite").path)
+        let master = try Keyring.loadOrCreateMasterKey(at: directory.appendingPathComponent("master.key").path)
+        let clock = SystemClock()
+        let blocks = PackedBlockStore(
+            metadata: store,
+            blobs: try LocalBlobStore(root: directory.appendingPathComponent("blocks")),
+            keyring: Keyring(master: master, metadata: store),
+            clock: clock
+        )
+        let tokenKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Array("kiln block tokens".utf8), outputByteCount: 32)
         let identity = IdentityDirectory(
             defaultAccount: configuration.defaultAccount ?? .defaultAccount,
             accounts: file?.accounts ?? [],
             organizations: file?.organizations ?? []
         )
         let regions = RegionCatalog(enabled: file?.regions.map { names in names.map { RegionName($0) } } ?? RegionCatalog.defaultEnabled)
-        return Cloud(identity: identity, regions: regions, store: store, latency: configuration.latency)
+        return Cloud(
+            identity: identity,
+            regions: regions,
+            store: store,
+            clock: clock,
+            latency: configuration.latency,
+            blocks: blocks,
+            tokenKey: tokenKey
+        )
     }
 
     /// The whole HTTP service for `configuration`, ready to run.
-    public static func build(_ configuration: ServerConfiguration, logger: Logger) throws -> some ApplicationProtocol {
+    public static func build(_ configuration: ServerConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
         let cloud = try makeCloud(configuration)
+        let interrupted = try await cloud.failInterruptedUploads()
+        if interrupted > 0 {
+            logger.warning("snapshot uploads interrupted by the restart were marked as failed", metadata: ["count": .stringConvertible(interrupted)])
+        }
         let router = buildRouter(cloud: cloud, auth: configuration.auth, enableTestReset: configuration.enableTestReset, logger: logger)
         return Application(
             router: router,
@@ -48,6 +71,7 @@ public enum KilnApplication {
     /// The routes: `/health`, `/metrics`, the test reset, and every AWS request.
     public static func buildRouter(cloud: Cloud, auth: AuthMode, enableTestReset: Bool, logger: Logger) -> Router<BasicRequestContext> {
         let metrics = RequestMetrics()
+        let authenticator = Authenticator(mode: auth, identity: cloud.identity, clock: cloud.clock)
         let dispatcher = AWSDispatcher(
             fronts: [
                 EC2Front.make(cloud: cloud),
@@ -62,9 +86,9 @@ public enum KilnApplication {
                 ),
                 JSONFront(signingName: KMS.signingName, targetPrefix: KMS.targetPrefix, modeledErrors: KMS.modeledErrors, operations: OperationTable()),
                 JSONFront(signingName: SSM.signingName, targetPrefix: SSM.targetPrefix, modeledErrors: SSM.modeledErrors, operations: OperationTable()),
-                RESTJSONFront(signingName: EBS.signingName, modeledErrors: EBS.modeledErrors, operations: OperationTable()),
+                EBSFront.make(cloud: cloud),
             ],
-            authenticator: Authenticator(mode: auth, identity: cloud.identity, clock: cloud.clock),
+            authenticator: authenticator,
             metrics: metrics,
             logger: logger
         )
@@ -88,6 +112,7 @@ public enum KilnApplication {
                 }
             }
         }
+        KilnExtensionRoutes(cloud: cloud, authenticator: authenticator).register(on: router)
         let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
             try await respond(to: request, with: dispatcher, requestID: cloud.ids.requestID())
         }
@@ -100,19 +125,30 @@ public enum KilnApplication {
 
     /// Collects the body, hands the request to the dispatcher, and writes its answer.
     static func respond(to request: Request, with dispatcher: AWSDispatcher, requestID: String) async throws -> Response {
-        let body: ByteBuffer
+        let awsRequest: AWSRequest
         do {
-            body = try await request.body.collect(upTo: maximumBodySize)
+            awsRequest = try await collect(request, requestID: requestID)
         } catch {
             return Response(status: .contentTooLarge, body: .init(byteBuffer: ByteBuffer(string: "request body over \(maximumBodySize) bytes\n")))
         }
+        let answer = await dispatcher.dispatch(awsRequest)
+        var fields = HTTPFields()
+        for (name, value) in answer.headers {
+            if let fieldName = HTTPField.Name(name) { fields.append(HTTPField(name: fieldName, value: value)) }
+        }
+        return Response(status: .init(code: answer.status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+    }
+
+    /// Reads a request whole: its body (up to ``maximumBodySize``), its headers by lower-cased name, its raw path and query.
+    static func collect(_ request: Request, requestID: String) async throws -> AWSRequest {
+        let body = try await request.body.collect(upTo: maximumBodySize)
         var headers: [String: String] = [:]
         for field in request.headers {
             let name = field.name.canonicalName
             headers[name] = headers[name].map { "\($0),\(field.value)" } ?? field.value
         }
         if let authority = request.head.authority { headers["host"] = authority }
-        let awsRequest = AWSRequest(
+        return AWSRequest(
             method: request.method.rawValue,
             rawPath: request.uri.path,
             rawQuery: request.uri.query ?? "",
@@ -120,11 +156,5 @@ public enum KilnApplication {
             body: Array(body.readableBytesView),
             requestID: requestID
         )
-        let answer = await dispatcher.dispatch(awsRequest)
-        var fields = HTTPFields()
-        for (name, value) in answer.headers {
-            if let fieldName = HTTPField.Name(name) { fields.append(HTTPField(name: fieldName, value: value)) }
-        }
-        return Response(status: .init(code: answer.status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
     }
 }

@@ -18,6 +18,30 @@ public enum EC2 {
 // MARK: - Operations
 
 extension EC2 {
+    /// The `AttachVolume` operation.
+    public enum AttachVolume: WireOperation {
+        public typealias Input = AttachVolumeRequest
+        public typealias Output = VolumeAttachment
+        public static let name = "AttachVolume"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `CopySnapshot` operation.
+    public enum CopySnapshot: WireOperation {
+        public typealias Input = CopySnapshotRequest
+        public typealias Output = CopySnapshotResult
+        public static let name = "CopySnapshot"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `CreateSnapshot` operation.
+    public enum CreateSnapshot: WireOperation {
+        public typealias Input = CreateSnapshotRequest
+        public typealias Output = Snapshot
+        public static let name = "CreateSnapshot"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `CreateTags` operation.
     public enum CreateTags: WireOperation {
         public typealias Input = CreateTagsRequest
@@ -31,6 +55,14 @@ extension EC2 {
         public typealias Input = CreateVolumeRequest
         public typealias Output = Volume
         public static let name = "CreateVolume"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DeleteSnapshot` operation.
+    public enum DeleteSnapshot: WireOperation {
+        public typealias Input = DeleteSnapshotRequest
+        public typealias Output = EmptyOutput
+        public static let name = "DeleteSnapshot"
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
@@ -66,6 +98,14 @@ extension EC2 {
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
+    /// The `DescribeSnapshots` operation.
+    public enum DescribeSnapshots: WireOperation {
+        public typealias Input = DescribeSnapshotsRequest
+        public typealias Output = DescribeSnapshotsResult
+        public static let name = "DescribeSnapshots"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `DescribeTags` operation.
     public enum DescribeTags: WireOperation {
         public typealias Input = DescribeTagsRequest
@@ -81,11 +121,99 @@ extension EC2 {
         public static let name = "DescribeVolumes"
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
+
+    /// The `DetachVolume` operation.
+    public enum DetachVolume: WireOperation {
+        public typealias Input = DetachVolumeRequest
+        public typealias Output = VolumeAttachment
+        public static let name = "DetachVolume"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DisableEbsEncryptionByDefault` operation.
+    public enum DisableEbsEncryptionByDefault: WireOperation {
+        public typealias Input = DisableEbsEncryptionByDefaultRequest
+        public typealias Output = DisableEbsEncryptionByDefaultResult
+        public static let name = "DisableEbsEncryptionByDefault"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `EnableEbsEncryptionByDefault` operation.
+    public enum EnableEbsEncryptionByDefault: WireOperation {
+        public typealias Input = EnableEbsEncryptionByDefaultRequest
+        public typealias Output = EnableEbsEncryptionByDefaultResult
+        public static let name = "EnableEbsEncryptionByDefault"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `GetEbsDefaultKmsKeyId` operation.
+    public enum GetEbsDefaultKmsKeyId: WireOperation {
+        public typealias Input = GetEbsDefaultKmsKeyIdRequest
+        public typealias Output = GetEbsDefaultKmsKeyIdResult
+        public static let name = "GetEbsDefaultKmsKeyId"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `GetEbsEncryptionByDefault` operation.
+    public enum GetEbsEncryptionByDefault: WireOperation {
+        public typealias Input = GetEbsEncryptionByDefaultRequest
+        public typealias Output = GetEbsEncryptionByDefaultResult
+        public static let name = "GetEbsEncryptionByDefault"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `ModifyEbsDefaultKmsKeyId` operation.
+    public enum ModifyEbsDefaultKmsKeyId: WireOperation {
+        public typealias Input = ModifyEbsDefaultKmsKeyIdRequest
+        public typealias Output = ModifyEbsDefaultKmsKeyIdResult
+        public static let name = "ModifyEbsDefaultKmsKeyId"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `ModifyVolume` operation.
+    public enum ModifyVolume: WireOperation {
+        public typealias Input = ModifyVolumeRequest
+        public typealias Output = ModifyVolumeResult
+        public static let name = "ModifyVolume"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `ResetEbsDefaultKmsKeyId` operation.
+    public enum ResetEbsDefaultKmsKeyId: WireOperation {
+        public typealias Input = ResetEbsDefaultKmsKeyIdRequest
+        public typealias Output = ResetEbsDefaultKmsKeyIdResult
+        public static let name = "ResetEbsDefaultKmsKeyId"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
 }
 
 // MARK: - Structures
 
 extension EC2 {
+    /// The `AttachVolumeRequest` shape.
+    public struct AttachVolumeRequest: Sendable, Equatable {
+        public var device: Swift.String
+        public var dryRun: Swift.Bool?
+        public var ebsCardIndex: Swift.Int?
+        public var instanceId: Swift.String
+        public var volumeId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            device: Swift.String,
+            dryRun: Swift.Bool? = nil,
+            ebsCardIndex: Swift.Int? = nil,
+            instanceId: Swift.String,
+            volumeId: Swift.String
+        ) {
+            self.device = device
+            self.dryRun = dryRun
+            self.ebsCardIndex = ebsCardIndex
+            self.instanceId = instanceId
+            self.volumeId = volumeId
+        }
+    }
+
     /// The `AvailabilityZone` shape.
     public struct AvailabilityZone: Sendable, Equatable {
         public var geography: [AvailabilityZoneGeography]?
@@ -173,6 +301,93 @@ extension EC2 {
         }
     }
 
+    /// The `CopySnapshotRequest` shape.
+    public struct CopySnapshotRequest: Sendable, Equatable {
+        public var completionDurationMinutes: Swift.Int?
+        public var description: Swift.String?
+        public var destinationAvailabilityZone: Swift.String?
+        public var destinationOutpostArn: Swift.String?
+        public var destinationRegion: Swift.String?
+        public var dryRun: Swift.Bool?
+        public var encrypted: Swift.Bool?
+        public var kmsKeyId: Swift.String?
+        public var presignedUrl: Swift.String?
+        public var sourceRegion: Swift.String
+        public var sourceSnapshotId: Swift.String
+        public var tagSpecifications: [TagSpecification]?
+
+        /// Creates the shape from its members.
+        public init(
+            completionDurationMinutes: Swift.Int? = nil,
+            description: Swift.String? = nil,
+            destinationAvailabilityZone: Swift.String? = nil,
+            destinationOutpostArn: Swift.String? = nil,
+            destinationRegion: Swift.String? = nil,
+            dryRun: Swift.Bool? = nil,
+            encrypted: Swift.Bool? = nil,
+            kmsKeyId: Swift.String? = nil,
+            presignedUrl: Swift.String? = nil,
+            sourceRegion: Swift.String,
+            sourceSnapshotId: Swift.String,
+            tagSpecifications: [TagSpecification]? = nil
+        ) {
+            self.completionDurationMinutes = completionDurationMinutes
+            self.description = description
+            self.destinationAvailabilityZone = destinationAvailabilityZone
+            self.destinationOutpostArn = destinationOutpostArn
+            self.destinationRegion = destinationRegion
+            self.dryRun = dryRun
+            self.encrypted = encrypted
+            self.kmsKeyId = kmsKeyId
+            self.presignedUrl = presignedUrl
+            self.sourceRegion = sourceRegion
+            self.sourceSnapshotId = sourceSnapshotId
+            self.tagSpecifications = tagSpecifications
+        }
+    }
+
+    /// The `CopySnapshotResult` shape.
+    public struct CopySnapshotResult: Sendable, Equatable {
+        public var snapshotId: Swift.String?
+        public var tags: [Tag]?
+
+        /// Creates the shape from its members.
+        public init(
+            snapshotId: Swift.String? = nil,
+            tags: [Tag]? = nil
+        ) {
+            self.snapshotId = snapshotId
+            self.tags = tags
+        }
+    }
+
+    /// The `CreateSnapshotRequest` shape.
+    public struct CreateSnapshotRequest: Sendable, Equatable {
+        public var description: Swift.String?
+        public var dryRun: Swift.Bool?
+        public var location: SnapshotLocationEnum?
+        public var outpostArn: Swift.String?
+        public var tagSpecifications: [TagSpecification]?
+        public var volumeId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            description: Swift.String? = nil,
+            dryRun: Swift.Bool? = nil,
+            location: SnapshotLocationEnum? = nil,
+            outpostArn: Swift.String? = nil,
+            tagSpecifications: [TagSpecification]? = nil,
+            volumeId: Swift.String
+        ) {
+            self.description = description
+            self.dryRun = dryRun
+            self.location = location
+            self.outpostArn = outpostArn
+            self.tagSpecifications = tagSpecifications
+            self.volumeId = volumeId
+        }
+    }
+
     /// The `CreateTagsRequest` shape.
     public struct CreateTagsRequest: Sendable, Equatable {
         public var dryRun: Swift.Bool?
@@ -245,6 +460,21 @@ extension EC2 {
             self.throughput = throughput
             self.volumeInitializationRate = volumeInitializationRate
             self.volumeType = volumeType
+        }
+    }
+
+    /// The `DeleteSnapshotRequest` shape.
+    public struct DeleteSnapshotRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var snapshotId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            snapshotId: Swift.String
+        ) {
+            self.dryRun = dryRun
+            self.snapshotId = snapshotId
         }
     }
 
@@ -350,6 +580,51 @@ extension EC2 {
         }
     }
 
+    /// The `DescribeSnapshotsRequest` shape.
+    public struct DescribeSnapshotsRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var filters: [Filter]?
+        public var maxResults: Swift.Int?
+        public var nextToken: Swift.String?
+        public var ownerIds: [Swift.String]?
+        public var restorableByUserIds: [Swift.String]?
+        public var snapshotIds: [Swift.String]?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            filters: [Filter]? = nil,
+            maxResults: Swift.Int? = nil,
+            nextToken: Swift.String? = nil,
+            ownerIds: [Swift.String]? = nil,
+            restorableByUserIds: [Swift.String]? = nil,
+            snapshotIds: [Swift.String]? = nil
+        ) {
+            self.dryRun = dryRun
+            self.filters = filters
+            self.maxResults = maxResults
+            self.nextToken = nextToken
+            self.ownerIds = ownerIds
+            self.restorableByUserIds = restorableByUserIds
+            self.snapshotIds = snapshotIds
+        }
+    }
+
+    /// The `DescribeSnapshotsResult` shape.
+    public struct DescribeSnapshotsResult: Sendable, Equatable {
+        public var nextToken: Swift.String?
+        public var snapshots: [Snapshot]?
+
+        /// Creates the shape from its members.
+        public init(
+            nextToken: Swift.String? = nil,
+            snapshots: [Snapshot]? = nil
+        ) {
+            self.nextToken = nextToken
+            self.snapshots = snapshots
+        }
+    }
+
     /// The `DescribeTagsRequest` shape.
     public struct DescribeTagsRequest: Sendable, Equatable {
         public var dryRun: Swift.Bool?
@@ -428,6 +703,78 @@ extension EC2 {
         }
     }
 
+    /// The `DetachVolumeRequest` shape.
+    public struct DetachVolumeRequest: Sendable, Equatable {
+        public var device: Swift.String?
+        public var dryRun: Swift.Bool?
+        public var force: Swift.Bool?
+        public var instanceId: Swift.String?
+        public var volumeId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            device: Swift.String? = nil,
+            dryRun: Swift.Bool? = nil,
+            force: Swift.Bool? = nil,
+            instanceId: Swift.String? = nil,
+            volumeId: Swift.String
+        ) {
+            self.device = device
+            self.dryRun = dryRun
+            self.force = force
+            self.instanceId = instanceId
+            self.volumeId = volumeId
+        }
+    }
+
+    /// The `DisableEbsEncryptionByDefaultRequest` shape.
+    public struct DisableEbsEncryptionByDefaultRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil
+        ) {
+            self.dryRun = dryRun
+        }
+    }
+
+    /// The `DisableEbsEncryptionByDefaultResult` shape.
+    public struct DisableEbsEncryptionByDefaultResult: Sendable, Equatable {
+        public var ebsEncryptionByDefault: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            ebsEncryptionByDefault: Swift.Bool? = nil
+        ) {
+            self.ebsEncryptionByDefault = ebsEncryptionByDefault
+        }
+    }
+
+    /// The `EnableEbsEncryptionByDefaultRequest` shape.
+    public struct EnableEbsEncryptionByDefaultRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil
+        ) {
+            self.dryRun = dryRun
+        }
+    }
+
+    /// The `EnableEbsEncryptionByDefaultResult` shape.
+    public struct EnableEbsEncryptionByDefaultResult: Sendable, Equatable {
+        public var ebsEncryptionByDefault: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            ebsEncryptionByDefault: Swift.Bool? = nil
+        ) {
+            self.ebsEncryptionByDefault = ebsEncryptionByDefault
+        }
+    }
+
     /// The `Filter` shape.
     public struct Filter: Sendable, Equatable {
         public var name: Swift.String?
@@ -440,6 +787,126 @@ extension EC2 {
         ) {
             self.name = name
             self.values = values
+        }
+    }
+
+    /// The `GetEbsDefaultKmsKeyIdRequest` shape.
+    public struct GetEbsDefaultKmsKeyIdRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil
+        ) {
+            self.dryRun = dryRun
+        }
+    }
+
+    /// The `GetEbsDefaultKmsKeyIdResult` shape.
+    public struct GetEbsDefaultKmsKeyIdResult: Sendable, Equatable {
+        public var kmsKeyId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            kmsKeyId: Swift.String? = nil
+        ) {
+            self.kmsKeyId = kmsKeyId
+        }
+    }
+
+    /// The `GetEbsEncryptionByDefaultRequest` shape.
+    public struct GetEbsEncryptionByDefaultRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil
+        ) {
+            self.dryRun = dryRun
+        }
+    }
+
+    /// The `GetEbsEncryptionByDefaultResult` shape.
+    public struct GetEbsEncryptionByDefaultResult: Sendable, Equatable {
+        public var ebsEncryptionByDefault: Swift.Bool?
+        public var sseType: SSEType?
+
+        /// Creates the shape from its members.
+        public init(
+            ebsEncryptionByDefault: Swift.Bool? = nil,
+            sseType: SSEType? = nil
+        ) {
+            self.ebsEncryptionByDefault = ebsEncryptionByDefault
+            self.sseType = sseType
+        }
+    }
+
+    /// The `ModifyEbsDefaultKmsKeyIdRequest` shape.
+    public struct ModifyEbsDefaultKmsKeyIdRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var kmsKeyId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            kmsKeyId: Swift.String
+        ) {
+            self.dryRun = dryRun
+            self.kmsKeyId = kmsKeyId
+        }
+    }
+
+    /// The `ModifyEbsDefaultKmsKeyIdResult` shape.
+    public struct ModifyEbsDefaultKmsKeyIdResult: Sendable, Equatable {
+        public var kmsKeyId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            kmsKeyId: Swift.String? = nil
+        ) {
+            self.kmsKeyId = kmsKeyId
+        }
+    }
+
+    /// The `ModifyVolumeRequest` shape.
+    public struct ModifyVolumeRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var iops: Swift.Int?
+        public var multiAttachEnabled: Swift.Bool?
+        public var size: Swift.Int?
+        public var throughput: Swift.Int?
+        public var volumeId: Swift.String
+        public var volumeType: VolumeType?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            iops: Swift.Int? = nil,
+            multiAttachEnabled: Swift.Bool? = nil,
+            size: Swift.Int? = nil,
+            throughput: Swift.Int? = nil,
+            volumeId: Swift.String,
+            volumeType: VolumeType? = nil
+        ) {
+            self.dryRun = dryRun
+            self.iops = iops
+            self.multiAttachEnabled = multiAttachEnabled
+            self.size = size
+            self.throughput = throughput
+            self.volumeId = volumeId
+            self.volumeType = volumeType
+        }
+    }
+
+    /// The `ModifyVolumeResult` shape.
+    public struct ModifyVolumeResult: Sendable, Equatable {
+        public var volumeModification: VolumeModification?
+
+        /// Creates the shape from its members.
+        public init(
+            volumeModification: VolumeModification? = nil
+        ) {
+            self.volumeModification = volumeModification
         }
     }
 
@@ -503,6 +970,108 @@ extension EC2 {
             name: Swift.String? = nil
         ) {
             self.name = name
+        }
+    }
+
+    /// The `ResetEbsDefaultKmsKeyIdRequest` shape.
+    public struct ResetEbsDefaultKmsKeyIdRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil
+        ) {
+            self.dryRun = dryRun
+        }
+    }
+
+    /// The `ResetEbsDefaultKmsKeyIdResult` shape.
+    public struct ResetEbsDefaultKmsKeyIdResult: Sendable, Equatable {
+        public var kmsKeyId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            kmsKeyId: Swift.String? = nil
+        ) {
+            self.kmsKeyId = kmsKeyId
+        }
+    }
+
+    /// The `Snapshot` shape.
+    public struct Snapshot: Sendable, Equatable {
+        public var availabilityZone: Swift.String?
+        public var completionDurationMinutes: Swift.Int?
+        public var completionTime: Foundation.Date?
+        public var dataEncryptionKeyId: Swift.String?
+        public var description: Swift.String?
+        public var encrypted: Swift.Bool?
+        public var fullSnapshotSizeInBytes: Swift.Int?
+        public var kmsKeyId: Swift.String?
+        public var outpostArn: Swift.String?
+        public var ownerAlias: Swift.String?
+        public var ownerId: Swift.String?
+        public var progress: Swift.String?
+        public var restoreExpiryTime: Foundation.Date?
+        public var snapshotId: Swift.String?
+        public var sseType: SSEType?
+        public var startTime: Foundation.Date?
+        public var state: SnapshotState?
+        public var stateMessage: Swift.String?
+        public var storageTier: StorageTier?
+        public var tags: [Tag]?
+        public var transferType: TransferType?
+        public var volumeId: Swift.String?
+        public var volumeSize: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            availabilityZone: Swift.String? = nil,
+            completionDurationMinutes: Swift.Int? = nil,
+            completionTime: Foundation.Date? = nil,
+            dataEncryptionKeyId: Swift.String? = nil,
+            description: Swift.String? = nil,
+            encrypted: Swift.Bool? = nil,
+            fullSnapshotSizeInBytes: Swift.Int? = nil,
+            kmsKeyId: Swift.String? = nil,
+            outpostArn: Swift.String? = nil,
+            ownerAlias: Swift.String? = nil,
+            ownerId: Swift.String? = nil,
+            progress: Swift.String? = nil,
+            restoreExpiryTime: Foundation.Date? = nil,
+            snapshotId: Swift.String? = nil,
+            sseType: SSEType? = nil,
+            startTime: Foundation.Date? = nil,
+            state: SnapshotState? = nil,
+            stateMessage: Swift.String? = nil,
+            storageTier: StorageTier? = nil,
+            tags: [Tag]? = nil,
+            transferType: TransferType? = nil,
+            volumeId: Swift.String? = nil,
+            volumeSize: Swift.Int? = nil
+        ) {
+            self.availabilityZone = availabilityZone
+            self.completionDurationMinutes = completionDurationMinutes
+            self.completionTime = completionTime
+            self.dataEncryptionKeyId = dataEncryptionKeyId
+            self.description = description
+            self.encrypted = encrypted
+            self.fullSnapshotSizeInBytes = fullSnapshotSizeInBytes
+            self.kmsKeyId = kmsKeyId
+            self.outpostArn = outpostArn
+            self.ownerAlias = ownerAlias
+            self.ownerId = ownerId
+            self.progress = progress
+            self.restoreExpiryTime = restoreExpiryTime
+            self.snapshotId = snapshotId
+            self.sseType = sseType
+            self.startTime = startTime
+            self.state = state
+            self.stateMessage = stateMessage
+            self.storageTier = storageTier
+            self.tags = tags
+            self.transferType = transferType
+            self.volumeId = volumeId
+            self.volumeSize = volumeSize
         }
     }
 
@@ -661,6 +1230,66 @@ extension EC2 {
             self.instanceId = instanceId
             self.instanceOwningService = instanceOwningService
             self.state = state
+            self.volumeId = volumeId
+        }
+    }
+
+    /// The `VolumeModification` shape.
+    public struct VolumeModification: Sendable, Equatable {
+        public var endTime: Foundation.Date?
+        public var modificationState: VolumeModificationState?
+        public var `operator`: OperatorResponse?
+        public var originalIops: Swift.Int?
+        public var originalMultiAttachEnabled: Swift.Bool?
+        public var originalSize: Swift.Int?
+        public var originalThroughput: Swift.Int?
+        public var originalVolumeType: VolumeType?
+        public var progress: Swift.Int?
+        public var startTime: Foundation.Date?
+        public var statusMessage: Swift.String?
+        public var targetIops: Swift.Int?
+        public var targetMultiAttachEnabled: Swift.Bool?
+        public var targetSize: Swift.Int?
+        public var targetThroughput: Swift.Int?
+        public var targetVolumeType: VolumeType?
+        public var volumeId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            endTime: Foundation.Date? = nil,
+            modificationState: VolumeModificationState? = nil,
+            `operator`: OperatorResponse? = nil,
+            originalIops: Swift.Int? = nil,
+            originalMultiAttachEnabled: Swift.Bool? = nil,
+            originalSize: Swift.Int? = nil,
+            originalThroughput: Swift.Int? = nil,
+            originalVolumeType: VolumeType? = nil,
+            progress: Swift.Int? = nil,
+            startTime: Foundation.Date? = nil,
+            statusMessage: Swift.String? = nil,
+            targetIops: Swift.Int? = nil,
+            targetMultiAttachEnabled: Swift.Bool? = nil,
+            targetSize: Swift.Int? = nil,
+            targetThroughput: Swift.Int? = nil,
+            targetVolumeType: VolumeType? = nil,
+            volumeId: Swift.String? = nil
+        ) {
+            self.endTime = endTime
+            self.modificationState = modificationState
+            self.`operator` = `operator`
+            self.originalIops = originalIops
+            self.originalMultiAttachEnabled = originalMultiAttachEnabled
+            self.originalSize = originalSize
+            self.originalThroughput = originalThroughput
+            self.originalVolumeType = originalVolumeType
+            self.progress = progress
+            self.startTime = startTime
+            self.statusMessage = statusMessage
+            self.targetIops = targetIops
+            self.targetMultiAttachEnabled = targetMultiAttachEnabled
+            self.targetSize = targetSize
+            self.targetThroughput = targetThroughput
+            self.targetVolumeType = targetVolumeType
             self.volumeId = volumeId
         }
     }
@@ -824,6 +1453,53 @@ extension EC2 {
         public static let sseKms = SSEType(rawValue: "sse-kms")
     }
 
+    /// The `SnapshotLocationEnum` enumeration.
+    public struct SnapshotLocationEnum: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let local = SnapshotLocationEnum(rawValue: "local")
+        public static let regional = SnapshotLocationEnum(rawValue: "regional")
+    }
+
+    /// The `SnapshotState` enumeration.
+    public struct SnapshotState: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let completed = SnapshotState(rawValue: "completed")
+        public static let error = SnapshotState(rawValue: "error")
+        public static let pending = SnapshotState(rawValue: "pending")
+        public static let recoverable = SnapshotState(rawValue: "recoverable")
+        public static let recovering = SnapshotState(rawValue: "recovering")
+    }
+
+    /// The `StorageTier` enumeration.
+    public struct StorageTier: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let archive = StorageTier(rawValue: "archive")
+        public static let standard = StorageTier(rawValue: "standard")
+    }
+
+    /// The `TransferType` enumeration.
+    public struct TransferType: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let standard = TransferType(rawValue: "standard")
+        public static let timeBased = TransferType(rawValue: "time-based")
+    }
+
     /// The `VolumeAttachmentState` enumeration.
     public struct VolumeAttachmentState: WireEnumeration {
         public let rawValue: Swift.String
@@ -836,6 +1512,19 @@ extension EC2 {
         public static let busy = VolumeAttachmentState(rawValue: "busy")
         public static let detached = VolumeAttachmentState(rawValue: "detached")
         public static let detaching = VolumeAttachmentState(rawValue: "detaching")
+    }
+
+    /// The `VolumeModificationState` enumeration.
+    public struct VolumeModificationState: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let completed = VolumeModificationState(rawValue: "completed")
+        public static let failed = VolumeModificationState(rawValue: "failed")
+        public static let modifying = VolumeModificationState(rawValue: "modifying")
+        public static let optimizing = VolumeModificationState(rawValue: "optimizing")
     }
 
     /// The `VolumeState` enumeration.
@@ -872,6 +1561,44 @@ extension EC2 {
 
 // MARK: - Reading requests
 
+extension EC2.AttachVolumeRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.device = try reader.required(reader.value("Device"), "Device")
+        self.dryRun = try reader.value("DryRun")
+        self.ebsCardIndex = try reader.value("EbsCardIndex")
+        self.instanceId = try reader.required(reader.value("InstanceId"), "InstanceId")
+        self.volumeId = try reader.required(reader.value("VolumeId"), "VolumeId")
+    }
+}
+
+extension EC2.CopySnapshotRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.completionDurationMinutes = try reader.value("CompletionDurationMinutes")
+        self.description = try reader.value("Description")
+        self.destinationAvailabilityZone = try reader.value("DestinationAvailabilityZone")
+        self.destinationOutpostArn = try reader.value("DestinationOutpostArn")
+        self.destinationRegion = try reader.value("DestinationRegion")
+        self.dryRun = try reader.value("DryRun")
+        self.encrypted = try reader.value("Encrypted")
+        self.kmsKeyId = try reader.value("KmsKeyId")
+        self.presignedUrl = try reader.value("PresignedUrl")
+        self.sourceRegion = try reader.required(reader.value("SourceRegion"), "SourceRegion")
+        self.sourceSnapshotId = try reader.required(reader.value("SourceSnapshotId"), "SourceSnapshotId")
+        self.tagSpecifications = try reader.list("TagSpecification")
+    }
+}
+
+extension EC2.CreateSnapshotRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.description = try reader.value("Description")
+        self.dryRun = try reader.value("DryRun")
+        self.location = try reader.value("Location")
+        self.outpostArn = try reader.value("OutpostArn")
+        self.tagSpecifications = try reader.list("TagSpecification")
+        self.volumeId = try reader.required(reader.value("VolumeId"), "VolumeId")
+    }
+}
+
 extension EC2.CreateTagsRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.dryRun = try reader.value("DryRun")
@@ -898,6 +1625,13 @@ extension EC2.CreateVolumeRequest: WireStructureDecodable {
         self.throughput = try reader.value("Throughput")
         self.volumeInitializationRate = try reader.value("VolumeInitializationRate")
         self.volumeType = try reader.value("VolumeType")
+    }
+}
+
+extension EC2.DeleteSnapshotRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.snapshotId = try reader.required(reader.value("SnapshotId"), "SnapshotId")
     }
 }
 
@@ -935,6 +1669,18 @@ extension EC2.DescribeRegionsRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.DescribeSnapshotsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.filters = try reader.list("Filter")
+        self.maxResults = try reader.value("MaxResults")
+        self.nextToken = try reader.value("NextToken")
+        self.ownerIds = try reader.list("Owner")
+        self.restorableByUserIds = try reader.list("RestorableBy")
+        self.snapshotIds = try reader.list("SnapshotId")
+    }
+}
+
 extension EC2.DescribeTagsRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.dryRun = try reader.value("DryRun")
@@ -955,6 +1701,28 @@ extension EC2.DescribeVolumesRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.DetachVolumeRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.device = try reader.value("Device")
+        self.dryRun = try reader.value("DryRun")
+        self.force = try reader.value("Force")
+        self.instanceId = try reader.value("InstanceId")
+        self.volumeId = try reader.required(reader.value("VolumeId"), "VolumeId")
+    }
+}
+
+extension EC2.DisableEbsEncryptionByDefaultRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+    }
+}
+
+extension EC2.EnableEbsEncryptionByDefaultRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+    }
+}
+
 extension EC2.Filter: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.name = try reader.value("Name")
@@ -962,9 +1730,46 @@ extension EC2.Filter: WireStructureDecodable {
     }
 }
 
+extension EC2.GetEbsDefaultKmsKeyIdRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+    }
+}
+
+extension EC2.GetEbsEncryptionByDefaultRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+    }
+}
+
+extension EC2.ModifyEbsDefaultKmsKeyIdRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.kmsKeyId = try reader.required(reader.value("KmsKeyId"), "KmsKeyId")
+    }
+}
+
+extension EC2.ModifyVolumeRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.iops = try reader.value("Iops")
+        self.multiAttachEnabled = try reader.value("MultiAttachEnabled")
+        self.size = try reader.value("Size")
+        self.throughput = try reader.value("Throughput")
+        self.volumeId = try reader.required(reader.value("VolumeId"), "VolumeId")
+        self.volumeType = try reader.value("VolumeType")
+    }
+}
+
 extension EC2.OperatorRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.principal = try reader.value("Principal")
+    }
+}
+
+extension EC2.ResetEbsDefaultKmsKeyIdRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
     }
 }
 
@@ -1021,6 +1826,13 @@ extension EC2.AvailabilityZoneSubGeography: WireStructureEncodable {
     }
 }
 
+extension EC2.CopySnapshotResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("snapshotId", snapshotId)
+        writer.list("tagSet", member: "item", tags)
+    }
+}
+
 extension EC2.DescribeAvailabilityZonesResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.list("availabilityZoneInfo", member: "item", availabilityZones)
@@ -1030,6 +1842,13 @@ extension EC2.DescribeAvailabilityZonesResult: WireStructureEncodable {
 extension EC2.DescribeRegionsResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.list("regionInfo", member: "item", regions)
+    }
+}
+
+extension EC2.DescribeSnapshotsResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("nextToken", nextToken)
+        writer.list("snapshotSet", member: "item", snapshots)
     }
 }
 
@@ -1044,6 +1863,43 @@ extension EC2.DescribeVolumesResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("nextToken", nextToken)
         writer.list("volumeSet", member: "item", volumes)
+    }
+}
+
+extension EC2.DisableEbsEncryptionByDefaultResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("ebsEncryptionByDefault", ebsEncryptionByDefault)
+    }
+}
+
+extension EC2.EnableEbsEncryptionByDefaultResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("ebsEncryptionByDefault", ebsEncryptionByDefault)
+    }
+}
+
+extension EC2.GetEbsDefaultKmsKeyIdResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("kmsKeyId", kmsKeyId)
+    }
+}
+
+extension EC2.GetEbsEncryptionByDefaultResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("ebsEncryptionByDefault", ebsEncryptionByDefault)
+        writer.member("sseType", sseType)
+    }
+}
+
+extension EC2.ModifyEbsDefaultKmsKeyIdResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("kmsKeyId", kmsKeyId)
+    }
+}
+
+extension EC2.ModifyVolumeResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("volumeModification", volumeModification)
     }
 }
 
@@ -1067,6 +1923,40 @@ extension EC2.Region: WireStructureEncodable {
 extension EC2.RegionGeography: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("name", name)
+    }
+}
+
+extension EC2.ResetEbsDefaultKmsKeyIdResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("kmsKeyId", kmsKeyId)
+    }
+}
+
+extension EC2.Snapshot: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("availabilityZone", availabilityZone)
+        writer.member("completionDurationMinutes", completionDurationMinutes)
+        writer.member("completionTime", completionTime)
+        writer.member("dataEncryptionKeyId", dataEncryptionKeyId)
+        writer.member("description", description)
+        writer.member("encrypted", encrypted)
+        writer.member("fullSnapshotSizeInBytes", fullSnapshotSizeInBytes)
+        writer.member("kmsKeyId", kmsKeyId)
+        writer.member("outpostArn", outpostArn)
+        writer.member("ownerAlias", ownerAlias)
+        writer.member("ownerId", ownerId)
+        writer.member("progress", progress)
+        writer.member("restoreExpiryTime", restoreExpiryTime)
+        writer.member("snapshotId", snapshotId)
+        writer.member("sseType", sseType)
+        writer.member("startTime", startTime)
+        writer.member("status", state)
+        writer.member("statusMessage", stateMessage)
+        writer.member("storageTier", storageTier)
+        writer.list("tagSet", member: "item", tags)
+        writer.member("transferType", transferType)
+        writer.member("volumeId", volumeId)
+        writer.member("volumeSize", volumeSize)
     }
 }
 
@@ -1122,6 +2012,28 @@ extension EC2.VolumeAttachment: WireStructureEncodable {
         writer.member("instanceId", instanceId)
         writer.member("instanceOwningService", instanceOwningService)
         writer.member("status", state)
+        writer.member("volumeId", volumeId)
+    }
+}
+
+extension EC2.VolumeModification: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("endTime", endTime)
+        writer.member("modificationState", modificationState)
+        writer.member("operator", `operator`)
+        writer.member("originalIops", originalIops)
+        writer.member("originalMultiAttachEnabled", originalMultiAttachEnabled)
+        writer.member("originalSize", originalSize)
+        writer.member("originalThroughput", originalThroughput)
+        writer.member("originalVolumeType", originalVolumeType)
+        writer.member("progress", progress)
+        writer.member("startTime", startTime)
+        writer.member("statusMessage", statusMessage)
+        writer.member("targetIops", targetIops)
+        writer.member("targetMultiAttachEnabled", targetMultiAttachEnabled)
+        writer.member("targetSize", targetSize)
+        writer.member("targetThroughput", targetThroughput)
+        writer.member("targetVolumeType", targetVolumeType)
         writer.member("volumeId", volumeId)
     }
 }

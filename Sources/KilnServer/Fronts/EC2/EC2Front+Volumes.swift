@@ -26,6 +26,50 @@ extension EC2Front {
             return EC2.DescribeVolumesResult(nextToken: nextToken, volumes: volumes.map { wireVolume($0.0, tags: $0.1) })
         }
 
+        operations.on(EC2.ModifyVolume.self) { input, caller in
+            if input.multiAttachEnabled != nil {
+                throw CloudError("UnsupportedOperation", "Changing Multi-Attach is not supported by Kiln yet.")
+            }
+            let (before, after) = try await cloud.modifyVolume(
+                caller,
+                id: input.volumeId,
+                size: input.size,
+                type: input.volumeType?.rawValue,
+                iops: input.iops,
+                throughput: input.throughput
+            )
+            return EC2.ModifyVolumeResult(
+                volumeModification: EC2.VolumeModification(
+                    endTime: cloud.clock.now,
+                    modificationState: .completed,
+                    originalIops: before.iops,
+                    originalMultiAttachEnabled: before.multiAttachEnabled,
+                    originalSize: before.size,
+                    originalThroughput: before.throughput,
+                    originalVolumeType: .init(rawValue: before.type.rawValue),
+                    progress: 100,
+                    startTime: cloud.clock.now,
+                    targetIops: after.iops,
+                    targetMultiAttachEnabled: after.multiAttachEnabled,
+                    targetSize: after.size,
+                    targetThroughput: after.throughput,
+                    targetVolumeType: .init(rawValue: after.type.rawValue),
+                    volumeId: after.id
+                )
+            )
+        }
+
+        // Instances arrive with later work; until then no instance exists to attach to.
+        operations.on(EC2.AttachVolume.self) { input, caller in
+            _ = try await cloud.describeVolumes(caller, ids: [input.volumeId], filters: [], page: PageRequest(maxResults: nil, nextToken: nil, allowed: 1...1))
+            throw CloudError("InvalidInstanceID.NotFound", "The instance ID '\(input.instanceId)' does not exist")
+        }
+        operations.on(EC2.DetachVolume.self) { input, caller in
+            let found = try await cloud.describeVolumes(caller, ids: [input.volumeId], filters: [], page: PageRequest(maxResults: nil, nextToken: nil, allowed: 1...1))
+            let state = found.volumes.first?.0.state.rawValue ?? "available"
+            throw CloudError("IncorrectState", "Volume '\(input.volumeId)' is in the '\(state)' state.")
+        }
+
         operations.on(EC2.DeleteVolume.self) { input, caller in
             try await cloud.deleteVolume(caller, id: input.volumeId)
             return EmptyOutput()

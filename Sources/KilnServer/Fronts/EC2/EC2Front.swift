@@ -10,6 +10,7 @@ enum EC2Front {
         registerRegions(in: &operations, cloud: cloud)
         registerTags(in: &operations, cloud: cloud)
         registerVolumes(in: &operations, cloud: cloud)
+        registerSnapshots(in: &operations, cloud: cloud)
         return QueryFront(
             signingName: EC2.signingName,
             dialect: .ec2,

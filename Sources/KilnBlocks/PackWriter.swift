@@ -1,0 +1,125 @@
+import Foundation
+import KilnCore
+
+/// Gathers encoded blocks into pack objects, one open pack per domain, and makes them
+/// durable: the pack object is written whole (and synced) before its blocks are indexed.
+///
+/// Each entry in a pack is a 48-byte header (`KLB1`, codec, reserved bytes, plain and
+/// stored lengths, block id) followed by the stored bytes, so a pack describes itself and
+/// the index could be rebuilt from the packs alone.
+actor PackWriter {
+    /// The size at which an open pack is written out.
+    let targetSize: Int
+    private let blobs: any BlobStore
+    private let metadata: any MetadataStore
+    private let clock: any Clock
+
+    private struct OpenPack {
+        var name: String
+        var bytes: [UInt8] = []
+        var blocks: [IndexedBlock] = []
+    }
+
+    private var open: [String: OpenPack] = [:]
+    /// Blocks appended but not yet indexed, by domain: readable from memory, found by dedup.
+    private var unindexed: [String: [BlockID: (IndexedBlock, [UInt8])]] = [:]
+    /// Packs being written out.
+    private var writing: [Task<Void, any Error>] = []
+    /// Names of packs open or being written: objects garbage collection must not take for orphans.
+    private(set) var unfinishedPackNames: Set<String> = []
+
+    static let headerSize = 48
+    static let magic: [UInt8] = Array("KLB1".utf8)
+
+    init(blobs: any BlobStore, metadata: any MetadataStore, clock: any Clock, targetSize: Int = 32 << 20) {
+        self.blobs = blobs
+        self.metadata = metadata
+        self.clock = clock
+        self.targetSize = targetSize
+    }
+
+    /// Whether `id` was appended in `domain` and is not indexed yet.
+    func holds(_ id: BlockID, domain: String) -> Bool {
+        unindexed[domain]?[id] != nil
+    }
+
+    /// The stored bytes and location of an appended block that is not indexed yet.
+    func unindexedBlock(_ id: BlockID, domain: String) -> (IndexedBlock, [UInt8])? {
+        unindexed[domain]?[id]
+    }
+
+    /// Adds an encoded block to its domain's open pack, writing the pack out when it is full.
+    func append(_ encoded: BlockEncoding.Encoded, id: BlockID, sha256: [UInt8], plainLength: Int, domain: String) {
+        if unindexed[domain]?[id] != nil { return }
+        var pack = open[domain] ?? OpenPack(name: Self.newPackName(domain: domain))
+        unfinishedPackNames.insert(pack.name)
+        var header = Self.magic
+        header.append(encoded.codec.rawValue)
+        header.append(contentsOf: [0, 0, 0])
+        withUnsafeBytes(of: UInt32(plainLength).littleEndian) { header.append(contentsOf: $0) }
+        withUnsafeBytes(of: UInt32(encoded.bytes.count).littleEndian) { header.append(contentsOf: $0) }
+        header.append(contentsOf: id.bytes)
+        pack.bytes.append(contentsOf: header)
+        let block = IndexedBlock(
+            domain: domain,
+            id: id,
+            pack: pack.name,
+            offset: pack.bytes.count,
+            storedLength: encoded.bytes.count,
+            plainLength: plainLength,
+            codec: encoded.codec,
+            sha256: sha256,
+            indexedAt: clock.now
+        )
+        pack.bytes.append(contentsOf: encoded.bytes)
+        pack.blocks.append(block)
+        unindexed[domain, default: [:]][id] = (block, encoded.bytes)
+        if pack.bytes.count >= targetSize {
+            open[domain] = nil
+            startWriting(pack, domain: domain)
+        } else {
+            open[domain] = pack
+        }
+    }
+
+    /// Writes out every open pack and waits until every pack appended so far is durable and indexed.
+    func flush() async throws {
+        for (domain, pack) in open {
+            startWriting(pack, domain: domain)
+        }
+        open = [:]
+        let pending = writing
+        writing = []
+        for task in pending {
+            try await task.value
+        }
+    }
+
+    private func startWriting(_ pack: OpenPack, domain: String) {
+        let blobs = self.blobs
+        let metadata = self.metadata
+        let record = PackRecord(name: pack.name, domain: domain, size: pack.bytes.count, createdAt: clock.now)
+        let task = Task {
+            try await blobs.write(pack.name, pack.bytes)
+            try await metadata.write { try $0.indexPack(record, blocks: pack.blocks) }
+            await self.forget(pack.blocks, domain: domain, pack: pack.name)
+        }
+        writing.append(task)
+    }
+
+    private func forget(_ blocks: [IndexedBlock], domain: String, pack: String) {
+        for block in blocks {
+            unindexed[domain]?[block.id] = nil
+        }
+        unfinishedPackNames.remove(pack)
+    }
+
+    /// `packs/<hash of the domain>/<random id>.pack`: packs never mix domains.
+    static func newPackName(domain: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in domain.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        var random = SystemRandomNumberGenerator()
+        let suffix = (0..<2).map { _ in String(random.next() as UInt64, radix: 16) }.joined()
+        return "packs/\(String(hash, radix: 16))/\(suffix).pack"
+    }
+}

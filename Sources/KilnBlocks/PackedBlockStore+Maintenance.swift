@@ -1,0 +1,144 @@
+import Crypto
+import Foundation
+import KilnCore
+import Synchronization
+
+/// What a garbage collection did.
+public struct GarbageReport: Sendable, Codable, Equatable {
+    /// Blocks whose index rows were removed.
+    public var blocksRemoved = 0
+    /// Packs deleted whole.
+    public var packsDeleted = 0
+    /// Packs rewritten without their dead blocks.
+    public var packsRewritten = 0
+    /// Pack objects no index row named (left by a crash before indexing), deleted.
+    public var orphanPacksDeleted = 0
+    /// Bytes the store shrank by.
+    public var bytesReclaimed = 0
+    /// Blocks still referenced.
+    public var liveBlocks = 0
+}
+
+/// What a verification found.
+public struct VerifyReport: Sendable, Codable, Equatable {
+    /// Blocks read back, decoded and re-hashed.
+    public var blocksChecked = 0
+    /// Their plaintext bytes.
+    public var bytesChecked = 0
+    /// Packs checked.
+    public var packsChecked = 0
+    /// Every problem found; empty when the store is sound.
+    public var problems: [String] = []
+}
+
+extension PackedBlockStore {
+    /// Mark and sweep: blocks no snapshot, volume or upload in progress refers to are removed;
+    /// packs left empty are deleted and packs mostly dead are rewritten.
+    ///
+    /// A block indexed or found by deduplication within `grace` of the start is kept, so a
+    /// block an upload has just been handed cannot be swept before the upload records it.
+    public func collectGarbage(alsoLive: [(domain: String, id: BlockID)], grace: TimeInterval = 600, rewriteThreshold: Double = 0.3) async throws
+        -> GarbageReport
+    {
+        try await flush()
+        let cutoff = clock.now - grace
+        let (referenced, indexed, packs) = try await metadata.read { transaction in
+            (try transaction.referencedBlocks(), try transaction.allIndexedBlocks(), try transaction.allPacks())
+        }
+        var live = Set(referenced.map { "\($0.domain)|\($0.id)" })
+        for block in alsoLive { live.insert("\(block.domain)|\(block.id)") }
+        let recentlyTouched = touched.withLock { touched in Set(touched.filter { $0.value >= cutoff }.keys) }
+        var report = GarbageReport()
+        let byPack = Dictionary(grouping: indexed, by: \.pack)
+        for pack in packs {
+            let blocks = byPack[pack.name] ?? []
+            let dead = blocks.filter { block in
+                let key = "\(block.domain)|\(block.id)"
+                return !live.contains(key) && !recentlyTouched.contains(key) && block.indexedAt < cutoff
+            }
+            report.liveBlocks += blocks.count - dead.count
+            if dead.isEmpty { continue }
+            if dead.count == blocks.count {
+                try await metadata.write { try $0.removeIndexedBlocks(blocks, packs: [pack.name]) }
+                try await blobs.delete(pack.name)
+                report.packsDeleted += 1
+                report.bytesReclaimed += pack.size
+            } else {
+                let deadBytes = dead.reduce(0) { $0 + $1.storedLength + PackWriter.headerSize }
+                guard Double(deadBytes) >= Double(pack.size) * rewriteThreshold else { continue }
+                let deadIDs = Set(dead.map(\.id))
+                let survivors = blocks.filter { !deadIDs.contains($0.id) }
+                let newSize = try await rewrite(pack, keeping: survivors, allBlocks: blocks)
+                report.packsRewritten += 1
+                report.bytesReclaimed += pack.size - newSize
+            }
+            report.blocksRemoved += dead.count
+        }
+        // Pack objects that were written but never indexed (a crash in between).
+        let known = Set(packs.map(\.name))
+        let unfinished = await writer.unfinishedPackNames
+        for name in try await blobs.list(prefix: "packs/") where !known.contains(name) && !unfinished.contains(name) {
+            try await blobs.delete(name)
+            report.orphanPacksDeleted += 1
+        }
+        return report
+    }
+
+    /// Copies the surviving entries of `pack` into a new pack, indexes them there, then
+    /// deletes the old pack. Returns the new pack's size.
+    private func rewrite(_ pack: PackRecord, keeping survivors: [IndexedBlock], allBlocks: [IndexedBlock]) async throws -> Int {
+        var bytes: [UInt8] = []
+        var moved: [IndexedBlock] = []
+        let name = PackWriter.newPackName(domain: pack.domain)
+        for block in survivors {
+            let entry = try await blobs.read(pack.name, offset: block.offset - PackWriter.headerSize, length: block.storedLength + PackWriter.headerSize)
+            var relocated = block
+            relocated.pack = name
+            relocated.offset = bytes.count + PackWriter.headerSize
+            bytes.append(contentsOf: entry)
+            moved.append(relocated)
+        }
+        try await blobs.write(name, bytes)
+        let record = PackRecord(name: name, domain: pack.domain, size: bytes.count, createdAt: clock.now)
+        let relocated = moved
+        try await metadata.write { transaction in
+            try transaction.removeIndexedBlocks(allBlocks, packs: [pack.name])
+            try transaction.indexPack(record, blocks: relocated)
+        }
+        try await blobs.delete(pack.name)
+        return bytes.count
+    }
+
+    /// Reads back every stored block, decodes it and checks its SHA-256; checks that every
+    /// block a snapshot or volume refers to is indexed and every indexed pack exists.
+    public func verify() async throws -> VerifyReport {
+        let (referenced, indexed, packs) = try await metadata.read { transaction in
+            (try transaction.referencedBlocks(), try transaction.allIndexedBlocks(), try transaction.allPacks())
+        }
+        var report = VerifyReport()
+        let objects = Set(try await blobs.list(prefix: "packs/"))
+        for pack in packs {
+            report.packsChecked += 1
+            if !objects.contains(pack.name) { report.problems.append("pack \(pack.name) is indexed but missing") }
+        }
+        for block in indexed where objects.contains(block.pack) {
+            do {
+                let sealKey = block.codec.sealed ? try await keyring.keys(forDomainID: block.domain).seal : nil
+                let stored = try await blobs.read(block.pack, offset: block.offset, length: block.storedLength)
+                let plaintext = try BlockEncoding.decode(stored, block: block, sealKey: sealKey)
+                if Array(SHA256.hash(data: plaintext)) != block.sha256 {
+                    report.problems.append("block \(block.id) in \(block.pack) does not match its SHA-256")
+                }
+                report.blocksChecked += 1
+                report.bytesChecked += plaintext.count
+            } catch {
+                report.problems.append("block \(block.id) in \(block.pack): \(error)")
+            }
+        }
+        let indexedKeys = Set(indexed.map { "\($0.domain)|\($0.id)" })
+        for reference in referenced where reference.id != .zero && !indexedKeys.contains("\(reference.domain)|\(reference.id)") {
+            report.problems.append("block \(reference.id) of \(reference.domain) is referenced but not stored")
+        }
+        return report
+    }
+}

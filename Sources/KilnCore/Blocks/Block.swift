@@ -1,0 +1,87 @@
+/// The fixed block size of EBS snapshots and of Kiln's store: 512 KiB.
+public enum Block {
+    /// Bytes in a block.
+    public static let size = 524_288
+    /// Blocks in one GiB.
+    public static let perGiB = 2_048
+
+    /// Whether every byte of `bytes` is zero: such blocks are never stored.
+    public static func isZero(_ bytes: some Collection<UInt8>) -> Bool {
+        bytes.allSatisfy { $0 == 0 }
+    }
+}
+
+/// A stored block's identity within its encryption domain: 32 bytes.
+///
+/// For unencrypted data it is the SHA-256 of the plaintext; in an encrypted domain it is an
+/// HMAC of that SHA-256 under the domain's key, so the index holds no plaintext digests.
+public struct BlockID: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The 32 bytes.
+    public let bytes: [UInt8]
+
+    /// Wraps 32 bytes.
+    public init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    /// Lower-case hex.
+    public var description: String { Hex.encode(bytes) }
+
+    /// Stands in a volume's map for a block written all zeros over its snapshot's data:
+    /// a tombstone, never stored (no SHA-256 or HMAC is 32 zero bytes in practice).
+    public static let zero = BlockID([UInt8](repeating: 0, count: 32))
+}
+
+/// One block of a snapshot's or a volume's map: where it is and what its plaintext hashes to.
+public struct BlockEntry: Sendable, Hashable, Codable {
+    /// The block's position: byte offset / 512 KiB.
+    public var index: Int
+    /// The stored block.
+    public var id: BlockID
+    /// The SHA-256 of the block's plaintext, as EBS direct clients check it.
+    public var sha256: [UInt8]
+
+    /// Describes a mapped block.
+    public init(index: Int, id: BlockID, sha256: [UInt8]) {
+        self.index = index
+        self.id = id
+        self.sha256 = sha256
+    }
+}
+
+/// Hex encoding.
+public enum Hex {
+    /// Lower-case hex of `bytes`.
+    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var output: [UInt8] = []
+        for byte in bytes {
+            output.append(digits[Int(byte >> 4)])
+            output.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// The bytes of a hex string; `nil` if it is not hex.
+    public static func decode(_ text: String) -> [UInt8]? {
+        let characters = Array(text.utf8)
+        guard characters.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(characters.count / 2)
+        func value(_ c: UInt8) -> UInt8? {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+        }
+        var index = 0
+        while index < characters.count {
+            guard let high = value(characters[index]), let low = value(characters[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+            index += 2
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,33 @@
+/// Where block data lives: deduplicated, compressed and, in encrypted domains, sealed.
+///
+/// A put block is durable only after ``flush()``; callers flush before they commit metadata
+/// that refers to blocks, so the metadata never names a block a crash could lose.
+public protocol BlockStore: Sendable {
+    /// Stores one block of plaintext whose SHA-256 the caller has checked, unless the domain
+    /// already holds it, and returns its id.
+    func put(_ plaintext: [UInt8], sha256: [UInt8], domain: EncryptionDomain) async throws -> BlockID
+    /// Makes every block put so far durable, then indexes it.
+    func flush() async throws
+    /// The plaintext of a stored block.
+    func read(_ id: BlockID, domain: EncryptionDomain) async throws -> [UInt8]
+    /// Whether the domain holds the block (durably indexed or about to be).
+    func contains(_ id: BlockID, domain: EncryptionDomain) async throws -> Bool
+    /// The id `sha256` would have in `domain`.
+    func blockID(sha256: [UInt8], domain: EncryptionDomain) async throws -> BlockID
+}
+
+/// Durable storage for whole objects: local files by default, an S3-compatible store later.
+///
+/// Nothing above this protocol assumes a POSIX filesystem: objects are written whole,
+/// read by range, listed by prefix and deleted.
+public protocol BlobStore: Sendable {
+    /// Writes an object whole and durably: after it returns, a crash keeps it; a crash during
+    /// it leaves either nothing or the whole object.
+    func write(_ name: String, _ bytes: [UInt8]) async throws
+    /// Reads `length` bytes from `offset` of an object.
+    func read(_ name: String, offset: Int, length: Int) async throws -> [UInt8]
+    /// Deletes an object; deleting a missing one is not an error.
+    func delete(_ name: String) async throws
+    /// The names of the objects under `prefix`.
+    func list(prefix: String) async throws -> [String]
+}

@@ -1,0 +1,258 @@
+import Crypto
+import Foundation
+
+/// The EC2 snapshot calls: CreateSnapshot, DescribeSnapshots, DeleteSnapshot, CopySnapshot.
+extension Cloud {
+    static func malformedSnapshotID(_ id: String) -> CloudError {
+        CloudError("InvalidSnapshotID.Malformed", "Invalid id: \"\(id)\" (expecting \"snap-...\")")
+    }
+
+    static func ec2SnapshotNotFound(_ ids: [String]) -> CloudError {
+        CloudError("InvalidSnapshot.NotFound", "The snapshot '\(ids.joined(separator: ", "))' does not exist.")
+    }
+
+    /// A snapshot the caller can see in its region; EC2's not-found error otherwise.
+    func visibleSnapshot(_ id: String, caller: Caller, in transaction: any MetadataTransaction) throws -> Snapshot {
+        guard ResourcePrefix.snapshot.matches(id) else { throw Self.malformedSnapshotID(id) }
+        guard let snapshot = try transaction.fetch(Snapshot.self, id: id), snapshot.owner == caller.account,
+            snapshot.region == caller.region
+        else { throw Self.ec2SnapshotNotFound([id]) }
+        return snapshot
+    }
+
+    /// CreateSnapshot: a snapshot of a volume's current blocks, incremental to the volume's
+    /// previous snapshot; `pending` until the scheduler completes it.
+    public func createSnapshot(_ caller: Caller, volumeID: String, description: String?, tags: [Tag]) async throws -> (Snapshot, [Tag]) {
+        guard ResourcePrefix.volume.matches(volumeID) else {
+            throw CloudError("InvalidVolumeID.Malformed", "Invalid id: \"\(volumeID)\"")
+        }
+        for tag in tags { try tag.validate() }
+        let volume = try await read(caller) { transaction in try self.liveVolume(volumeID, caller: caller, in: transaction) }
+        // Blocks the volume inherited from a snapshot in another domain move into the volume's domain first.
+        let inherited = try await inheritedEntries(of: volume, caller: caller)
+        try await blocks.flush()
+        let id = ids.resourceID(.snapshot)
+        let now = clock.now
+        let scheduler = self.scheduler
+        let snapshot: Snapshot = try await write(caller) { transaction in
+            guard var volume = try transaction.fetch(Volume.self, id: volumeID), volume.state != .deleting else {
+                throw CloudError("InvalidVolume.NotFound", "The volume '\(volumeID)' does not exist.")
+            }
+            let parentID = volume.lastSnapshotID ?? volume.snapshotID
+            let parent = try parentID.flatMap { try transaction.fetch(Snapshot.self, id: $0) }
+            var snapshot = Snapshot(
+                id: id,
+                owner: caller.account,
+                region: caller.region,
+                volumeID: volumeID,
+                volumeSize: volume.size,
+                state: .pending,
+                progress: 0,
+                startTime: now,
+                description: description ?? "",
+                encrypted: volume.encrypted,
+                kmsKeyID: volume.kmsKeyID,
+                parentID: parent?.id,
+                lineageID: parent?.lineageID ?? id
+            )
+            let domain = snapshot.domain.id
+            try transaction.putBlockEntries(inherited, of: id, domain: domain)
+            let overlay = try transaction.blockMap(of: volumeID, from: 0, limit: nil)
+            try transaction.putBlockEntries(overlay.filter { $0.id != .zero }, of: id, domain: domain)
+            try transaction.removeBlockEntries(at: overlay.filter { $0.id == .zero }.map(\.index), of: id)
+            let parentMap = try parent.map { try transaction.blockMap(of: $0.id, from: 0, limit: nil) } ?? []
+            let parentByIndex = Dictionary(parentMap.map { ($0.index, $0.id) }, uniquingKeysWith: { first, _ in first })
+            let current = try transaction.blockMap(of: id, from: 0, limit: nil)
+            let changed = parent?.domain.id == domain ? current.filter { parentByIndex[$0.index] != $0.id } : current
+            snapshot.storage = try Self.measure(snapshotID: id, changed: changed, domain: snapshot.domain, in: transaction)
+            try transaction.save(snapshot)
+            for tag in tags {
+                try transaction.putTag(tag, on: id, resourceType: "snapshot", by: caller.account, region: caller.region)
+            }
+            volume.lastSnapshotID = id
+            try transaction.save(volume)
+            try scheduler.schedule(.snapshotCompleted, resourceID: id, in: transaction)
+            return snapshot
+        }
+        return (snapshot, tags)
+    }
+
+    /// The entries a volume inherits from its source snapshot, in the volume's domain,
+    /// re-encoding blocks when the snapshot's domain differs (an unencrypted snapshot
+    /// restored to an encrypted volume).
+    func inheritedEntries(of volume: Volume, caller: Caller) async throws -> [BlockEntry] {
+        guard let sourceID = volume.snapshotID else { return [] }
+        let (source, map) = try await store.read { transaction -> (Snapshot?, [BlockEntry]) in
+            (try transaction.fetch(Snapshot.self, id: sourceID), try transaction.blockMap(of: sourceID, from: 0, limit: nil))
+        }
+        guard let source else { return [] }
+        return try await transcode(map, from: source.domain, to: volume.domain).entries
+    }
+
+    /// `entries` in `target`: blocks the target domain lacks are read from `source` and stored
+    /// in `target`; blocks it has already are not touched. Returns how many blocks moved.
+    func transcode(_ entries: [BlockEntry], from source: EncryptionDomain, to target: EncryptionDomain) async throws -> (entries: [BlockEntry], moved: Int) {
+        guard source != target else { return (entries, 0) }
+        var result: [BlockEntry] = []
+        result.reserveCapacity(entries.count)
+        var moved = 0
+        for entry in entries {
+            let targetID = try await blocks.blockID(sha256: entry.sha256, domain: target)
+            if try await !blocks.contains(targetID, domain: target) {
+                let plaintext = try await blocks.read(entry.id, domain: source)
+                _ = try await blocks.put(plaintext, sha256: entry.sha256, domain: target)
+                moved += 1
+            }
+            result.append(BlockEntry(index: entry.index, id: targetID, sha256: entry.sha256))
+        }
+        return (result, moved)
+    }
+
+    /// DescribeSnapshots: the caller's snapshots in its region, filtered and paged.
+    public func describeSnapshots(
+        _ caller: Caller,
+        ids requested: [String]?,
+        owners: [String]?,
+        filters: [Filter],
+        page: PageRequest
+    ) async throws -> (snapshots: [(Snapshot, [Tag])], nextToken: String?) {
+        let filterSet = try FilterSet(
+            filters,
+            supported: [
+                "description", "encrypted", "owner-alias", "owner-id", "progress", "snapshot-id", "start-time", "status",
+                "storage-tier", "volume-id", "volume-size", "kms-key-id",
+            ],
+            allowsTags: true
+        )
+        if let requested, !requested.isEmpty, page.maxResults != nil {
+            throw CloudError.invalidParameterCombination("The parameter snapshotSet cannot be used with the parameter maxResults")
+        }
+        for id in requested ?? [] where !ResourcePrefix.snapshot.matches(id) {
+            throw Self.malformedSnapshotID(id)
+        }
+        let owners = owners ?? []
+        let listed: [(Snapshot, [Tag])] = try await read(caller) { transaction in
+            let all = try transaction.fetchAll(Snapshot.self, region: caller.region, owner: caller.account)
+            if let requested, !requested.isEmpty {
+                let missing = requested.filter { id in !all.contains { $0.id == id } }
+                if !missing.isEmpty { throw Self.ec2SnapshotNotFound(missing) }
+            }
+            return try all.filter { snapshot in
+                (requested?.isEmpty != false || requested?.contains(snapshot.id) == true)
+                    && (owners.isEmpty || owners.contains("self") || owners.contains(snapshot.owner.rawValue))
+            }.map { ($0, try transaction.tags(on: $0.id, by: caller.account)) }
+        }
+        var progress: [String: Int] = [:]
+        for (snapshot, _) in listed where snapshot.state == .pending {
+            progress[snapshot.id] = await uploads.progress(of: snapshot.id)
+        }
+        let matching = listed.map { snapshot, tags in
+            var snapshot = snapshot
+            if let live = progress[snapshot.id] { snapshot.progress = live }
+            return (snapshot, tags)
+        }.filter { snapshot, tags in
+            filterSet.admits { name in
+                if let values = FilterSet.tagValues(name, tags: tags) { return values }
+                switch name {
+                case "description": return [snapshot.description]
+                case "encrypted": return [String(snapshot.encrypted)]
+                case "owner-id": return [snapshot.owner.rawValue]
+                case "progress": return ["\(snapshot.progress)%"]
+                case "snapshot-id": return [snapshot.id]
+                case "start-time": return [snapshot.startTime.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))]
+                case "status": return [snapshot.state.rawValue]
+                case "storage-tier": return ["standard"]
+                case "volume-id": return [snapshot.volumeID]
+                case "volume-size": return [String(snapshot.volumeSize)]
+                case "kms-key-id": return [snapshot.kmsKeyID ?? ""]
+                default: return []
+                }
+            }
+        }
+        let (items, nextToken) = try page.page(of: matching)
+        return (items, nextToken)
+    }
+
+    /// DeleteSnapshot: the snapshot and its map go; its blocks stay until garbage collection
+    /// finds nothing else uses them.
+    public func deleteSnapshot(_ caller: Caller, id: String) async throws {
+        try await write(caller) { transaction in
+            _ = try visibleSnapshot(id, caller: caller, in: transaction)
+            try transaction.delete(Snapshot.self, id: id)
+            try transaction.deleteBlockMap(of: id)
+        }
+        await uploads.end(id)
+    }
+
+    /// CopySnapshot: a new snapshot in the caller's region from one in `sourceRegion`.
+    ///
+    /// Only blocks the destination domain lacks are read and stored: a copy within the same
+    /// region and key shares every block with its source, and a copy elsewhere moves each
+    /// missing block once.
+    public func copySnapshot(
+        _ caller: Caller,
+        sourceRegion: String,
+        sourceSnapshotID: String,
+        description: String?,
+        encrypted: Bool?,
+        kmsKeyID: String?,
+        tags: [Tag]
+    ) async throws -> String {
+        for tag in tags { try tag.validate() }
+        let sourceCaller = Caller(account: caller.account, accessKeyID: caller.accessKeyID, region: RegionName(sourceRegion))
+        guard regions.region(sourceCaller.region)?.isEnabled == true else {
+            throw CloudError("InvalidParameterValue", "The source region \(sourceRegion) is not enabled.")
+        }
+        let (source, sourceMap) = try await store.read { transaction -> (Snapshot, [BlockEntry]) in
+            let source = try self.visibleSnapshot(sourceSnapshotID, caller: sourceCaller, in: transaction)
+            return (source, try transaction.blockMap(of: sourceSnapshotID, from: 0, limit: nil))
+        }
+        guard source.state == .completed else {
+            throw CloudError("IncorrectState", "Snapshot '\(sourceSnapshotID)' is not in a completed state.")
+        }
+        let encryption = try await read(caller) { transaction -> (encrypted: Bool, kmsKeyID: String?) in
+            if source.encrypted, encrypted == false {
+                throw CloudError.invalidParameterValue("An encrypted snapshot cannot be copied to an unencrypted one.")
+            }
+            let resolved = try resolveEncryption(caller, encrypted: (encrypted ?? false) || source.encrypted ? true : nil, kmsKeyID: kmsKeyID, in: transaction)
+            if source.encrypted, kmsKeyID == nil, source.region == caller.region {
+                return (true, source.kmsKeyID)
+            }
+            return resolved
+        }
+        let id = ids.resourceID(.snapshot)
+        var copy = Snapshot(
+            id: id,
+            owner: caller.account,
+            region: caller.region,
+            volumeID: source.volumeID,
+            volumeSize: source.volumeSize,
+            state: .pending,
+            progress: 0,
+            startTime: clock.now,
+            description: description ?? source.description,
+            encrypted: encryption.encrypted,
+            kmsKeyID: encryption.kmsKeyID,
+            parentID: nil,
+            lineageID: id
+        )
+        copy.sourceSnapshotID = sourceSnapshotID
+        let (entries, moved) = try await transcode(sourceMap, from: source.domain, to: copy.domain)
+        try await blocks.flush()
+        let scheduler = self.scheduler
+        let finished = copy
+        try await write(caller) { transaction in
+            var copy = finished
+            try transaction.putBlockEntries(entries, of: id, domain: copy.domain.id)
+            copy.storage = try Self.measure(snapshotID: id, changed: moved > 0 ? entries : [], domain: copy.domain, in: transaction)
+            copy.storage?.changedBlockCount = moved
+            copy.storage?.changedBytes = Int64(moved) * Int64(Block.size)
+            try transaction.save(copy)
+            for tag in tags {
+                try transaction.putTag(tag, on: id, resourceType: "snapshot", by: caller.account, region: caller.region)
+            }
+            try scheduler.schedule(.snapshotCompleted, resourceID: id, in: transaction)
+        }
+        return id
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+
+/// An EBS snapshot: a point-in-time copy of a volume's blocks.
+///
+/// Its blocks are listed in its block map (stored beside it); a completed snapshot's map is
+/// complete (not a delta), so reading one never walks its ancestors.
+public struct Snapshot: StoredResource, Equatable {
+    public static let kind = ResourcePrefix.snapshot
+
+    /// A snapshot's life cycle: `pending` while its blocks arrive, then `completed` or `error`.
+    public enum State: String, Sendable, Codable {
+        case pending
+        case completed
+        case error
+    }
+
+    public var id: String
+    public var owner: AccountID
+    public var region: RegionName
+    /// The volume it was taken from; `vol-ffffffff` for snapshots uploaded through the EBS direct APIs.
+    public var volumeID: String
+    /// The volume size in GiB.
+    public var volumeSize: Int
+    public var state: State
+    /// Why the snapshot failed, when it did.
+    public var stateMessage: String?
+    /// Percent done, 0–100.
+    public var progress: Int
+    public var startTime: Date
+    public var completionTime: Date?
+    public var description: String
+    public var encrypted: Bool
+    /// The KMS key's ARN, for encrypted snapshots.
+    public var kmsKeyID: String?
+    /// The snapshot this one is incremental to, if any.
+    public var parentID: String?
+    /// The first snapshot of the lineage; ListChangedBlocks compares only within one.
+    public var lineageID: String
+    /// The source of a copy.
+    public var sourceSnapshotID: String?
+    /// The EBS direct API's idempotency token.
+    public var clientToken: String?
+    /// Minutes an EBS direct upload may stay pending before it errors.
+    public var timeoutMinutes: Int?
+    /// What the snapshot stores, once completed.
+    public var storage: SnapshotStorage?
+
+    /// Creates a snapshot record.
+    public init(
+        id: String,
+        owner: AccountID,
+        region: RegionName,
+        volumeID: String,
+        volumeSize: Int,
+        state: State,
+        progress: Int,
+        startTime: Date,
+        description: String,
+        encrypted: Bool,
+        kmsKeyID: String?,
+        parentID: String?,
+        lineageID: String
+    ) {
+        self.id = id
+        self.owner = owner
+        self.region = region
+        self.volumeID = volumeID
+        self.volumeSize = volumeSize
+        self.state = state
+        self.progress = progress
+        self.startTime = startTime
+        self.description = description
+        self.encrypted = encrypted
+        self.kmsKeyID = kmsKeyID
+        self.parentID = parentID
+        self.lineageID = lineageID
+    }
+
+    /// The domain its blocks are stored in.
+    public var domain: EncryptionDomain {
+        guard encrypted, let kmsKeyID else { return .unencrypted(region) }
+        return .encrypted(region, account: owner, kmsKeyARN: kmsKeyID)
+    }
+
+    /// The volume id EBS direct snapshots carry.
+    public static let directUploadVolumeID = "vol-ffffffff"
+}
+
+/// What a snapshot stores, for DescribeSnapshots and for the storage report.
+public struct SnapshotStorage: Sendable, Codable, Equatable {
+    /// Blocks with data (all-zero blocks are not stored).
+    public var blockCount: Int
+    /// Bytes those blocks hold: `blockCount` × 512 KiB. DescribeSnapshots' FullSnapshotSizeInBytes.
+    public var logicalBytes: Int64
+    /// Blocks that differ from the parent's: what AWS bills an incremental snapshot for.
+    public var changedBlockCount: Int
+    /// Bytes of the changed blocks.
+    public var changedBytes: Int64
+    /// Bytes the changed blocks take in the store, after compression.
+    public var storedChangedBytes: Int64
+
+    /// Describes a snapshot's storage.
+    public init(blockCount: Int, logicalBytes: Int64, changedBlockCount: Int, changedBytes: Int64, storedChangedBytes: Int64) {
+        self.blockCount = blockCount
+        self.logicalBytes = logicalBytes
+        self.changedBlockCount = changedBlockCount
+        self.changedBytes = changedBytes
+        self.storedChangedBytes = storedChangedBytes
+    }
+}

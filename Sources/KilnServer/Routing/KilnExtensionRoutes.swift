@@ -1,0 +1,95 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KilnBlocks
+import KilnCore
+import NIOCore
+
+/// Kiln's own routes under `/kiln/`: a volume's bytes, the storage report, and the store's
+/// maintenance. They are signed like AWS requests (any service name), which gives the account
+/// and region; answers and errors are JSON.
+///
+/// | route | what it does |
+/// | --- | --- |
+/// | `GET /kiln/volumes/{id}/data?offset=&length=` | reads a volume's bytes |
+/// | `PUT /kiln/volumes/{id}/data?offset=` | writes the body into a volume |
+/// | `GET /kiln/storage` | the caller's storage report |
+/// | `POST /kiln/admin/gc` | garbage collection |
+/// | `POST /kiln/admin/verify` | re-hashes every stored block |
+struct KilnExtensionRoutes {
+    let cloud: Cloud
+    let authenticator: Authenticator
+
+    /// The most bytes one read may ask for.
+    static let maximumRead = 64 << 20
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/kiln/volumes/:id/data") { request, context in
+            try await answer(request, context) { caller, awsRequest, query in
+                let id = context.parameters.get("id") ?? ""
+                guard let offset = query["offset"].flatMap(Int.init), let length = query["length"].flatMap(Int.init),
+                    (0...Self.maximumRead).contains(length)
+                else {
+                    throw CloudError.invalidParameterValue("offset and length (at most \(Self.maximumRead)) are required.")
+                }
+                let bytes = try await cloud.readVolume(caller, volumeID: id, offset: offset, length: length)
+                return Response(status: .ok, headers: [.contentType: "application/octet-stream"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            }
+        }
+        router.put("/kiln/volumes/:id/data") { request, context in
+            try await answer(request, context) { caller, awsRequest, query in
+                let id = context.parameters.get("id") ?? ""
+                guard let offset = query["offset"].flatMap(Int.init) else { throw CloudError.missingParameter("offset") }
+                try await cloud.writeVolume(caller, volumeID: id, offset: offset, data: awsRequest.body)
+                return try json(["volumeId": id, "offset": String(offset), "written": String(awsRequest.body.count)])
+            }
+        }
+        router.get("/kiln/storage") { request, context in
+            try await answer(request, context) { caller, _, _ in try json(await cloud.storageReport(caller)) }
+        }
+        guard let store = cloud.blocks as? PackedBlockStore else { return }
+        router.post("/kiln/admin/gc") { request, context in
+            try await answer(request, context) { _, _, _ in
+                try json(try await store.collectGarbage(alsoLive: await cloud.uploads.liveBlocks()))
+            }
+        }
+        router.post("/kiln/admin/verify") { request, context in
+            try await answer(request, context) { _, _, _ in try json(try await store.verify()) }
+        }
+    }
+
+    /// Authenticates, runs `body`, and turns errors into JSON answers.
+    private func answer(
+        _ request: Request,
+        _ context: BasicRequestContext,
+        _ body: (Caller, AWSRequest, [String: String]) async throws -> Response
+    ) async throws -> Response {
+        let awsRequest = try await KilnApplication.collect(request, requestID: cloud.ids.requestID())
+        let credential = AWSDispatcher.credential(of: awsRequest)
+        let account: AccountID
+        switch authenticator.authenticate(awsRequest, credential: credential) {
+        case .success(let found): account = found
+        case .failure(let problem): return error(OutgoingError.signatureProblem(problem))
+        }
+        let region = credential.map { RegionName($0.region) } ?? AWSDispatcher.fallbackRegion
+        let caller = Caller(account: account, accessKeyID: credential?.accessKeyID ?? "", region: region)
+        do {
+            return try await body(caller, awsRequest, FormQuery(awsRequest.rawQuery).parameters)
+        } catch {
+            return self.error(OutgoingError(error, validationCode: "InvalidParameterValue"))
+        }
+    }
+
+    private func error(_ error: OutgoingError) -> Response {
+        var response = (try? json(["Code": error.code, "Message": error.message])) ?? Response(status: .internalServerError)
+        response.status = .init(code: error.status)
+        return response
+    }
+
+    private func json(_ value: some Encodable) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(value)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,128 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import KilnCore
+
+/// The default ``BlobStore``: one file per object under a root folder.
+///
+/// A write goes to a temporary file that is synced, renamed into place and whose folder is
+/// then synced, so an object is either wholly there or not at all, even after a power cut.
+public struct LocalBlobStore: BlobStore {
+    /// The root folder.
+    public let root: URL
+
+    /// A store under `root`, created if needed.
+    public init(root: URL) throws {
+        self.root = root
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    }
+
+    private func path(_ name: String) -> String { root.appendingPathComponent(name).path }
+
+    public func write(_ name: String, _ bytes: [UInt8]) async throws {
+        let target = path(name)
+        let folder = (target as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let temporary = target + ".tmp-\(UInt64.random(in: 0...UInt64.max))"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { throw Self.failure("create", temporary) }
+        var written = 0
+        while written < bytes.count {
+            let result = bytes.withUnsafeBytes { buffer in
+                Glibc.write(descriptor, buffer.baseAddress.map { $0 + written }, bytes.count - written)
+            }
+            guard result > 0 else {
+                close(descriptor)
+                unlink(temporary)
+                throw Self.failure("write", temporary)
+            }
+            written += result
+        }
+        guard fsync(descriptor) == 0 else {
+            close(descriptor)
+            throw Self.failure("fsync", temporary)
+        }
+        close(descriptor)
+        guard rename(temporary, target) == 0 else { throw Self.failure("rename", target) }
+        let folderDescriptor = open(folder, O_RDONLY)
+        if folderDescriptor >= 0 {
+            fsync(folderDescriptor)
+            close(folderDescriptor)
+        }
+    }
+
+    public func read(_ name: String, offset: Int, length: Int) async throws -> [UInt8] {
+        let file = path(name)
+        let descriptor = open(file, O_RDONLY)
+        guard descriptor >= 0 else { throw Self.failure("open", file) }
+        defer { close(descriptor) }
+        var output = [UInt8](repeating: 0, count: length)
+        var done = 0
+        while done < length {
+            let result = output.withUnsafeMutableBytes { buffer in
+                pread(descriptor, buffer.baseAddress.map { $0 + done }, length - done, off_t(offset + done))
+            }
+            guard result > 0 else { throw Self.failure("read", file) }
+            done += result
+        }
+        return output
+    }
+
+    public func delete(_ name: String) async throws {
+        let file = path(name)
+        if unlink(file) != 0, errno != ENOENT { throw Self.failure("delete", file) }
+    }
+
+    public func list(prefix: String) async throws -> [String] {
+        let base = root.path
+        guard let enumerator = FileManager.default.enumerator(atPath: base) else { return [] }
+        var names: [String] = []
+        while let relative = enumerator.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if relative.hasPrefix(prefix), !relative.contains(".tmp-"),
+                FileManager.default.fileExists(atPath: "\(base)/\(relative)", isDirectory: &isDirectory), !isDirectory.boolValue
+            {
+                names.append(relative)
+            }
+        }
+        return names.sorted()
+    }
+
+    static func failure(_ action: String, _ path: String) -> BlobStoreFailure {
+        BlobStoreFailure(description: "cannot \(action) \(path): \(String(cString: strerror(errno)))")
+    }
+}
+
+/// An I/O failure of a blob store.
+public struct BlobStoreFailure: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// A ``BlobStore`` in memory, for tests.
+public actor MemoryBlobStore: BlobStore {
+    private var objects: [String: [UInt8]] = [:]
+
+    /// An empty store.
+    public init() {}
+
+    public func write(_ name: String, _ bytes: [UInt8]) async throws { objects[name] = bytes }
+
+    public func read(_ name: String, offset: Int, length: Int) async throws -> [UInt8] {
+        guard let object = objects[name], offset + length <= object.count else {
+            throw BlobStoreFailure(description: "no object \(name) with \(offset + length) bytes")
+        }
+        return Array(object[offset..<offset + length])
+    }
+
+    public func delete(_ name: String) async throws { objects[name] = nil }
+
+    public func list(prefix: String) async throws -> [String] { objects.keys.filter { $0.hasPrefix(prefix) }.sorted() }
+
+    /// Damages one byte of an object, for tests of verification.
+    public func corrupt(_ name: String, at offset: Int) {
+        objects[name]?[offset] ^= 0xFF
+    }
+}
