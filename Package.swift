@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // The domain: accounts, regions, resources and their rules. No HTTP, no SQL.
@@ -35,6 +36,15 @@ let package = Package(
         // Wire shapes generated from the AWS models, and one generic codec per protocol.
         .target(
             name: "KilnWire",
+            swiftSettings: swiftSettings
+        ),
+        // AWS Signature Version 4: reading, checking and making signatures.
+        .target(
+            name: "KilnSigV4",
+            dependencies: [
+                "KilnWire",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The system's zstd library, for block compression.
@@ -67,6 +77,7 @@ let package = Package(
             name: "KilnServer",
             dependencies: [
                 "KilnCore",
+                "KilnSigV4",
                 "KilnBlocks",
                 "KilnWire",
                 "KilnStore",
@@ -85,6 +96,9 @@ let package = Package(
             name: "kiln",
             dependencies: [
                 "KilnServer",
+                "KilnSigV4",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -93,6 +107,7 @@ let package = Package(
             name: "KilnTests",
             dependencies: [
                 "KilnCore",
+                "KilnSigV4",
                 "KilnBlocks",
                 "KilnWire",
                 "KilnStore",

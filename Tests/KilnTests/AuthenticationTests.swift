@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import KilnCore
+import KilnSigV4
 import KilnServer
 import NIOCore
 import Testing
@@ -35,7 +36,7 @@ struct AuthenticationTests {
         #expect(credential.service == "ec2")
         #expect(credential.region == "eu-west-1")
         let signature = SigV4Signer.signature(
-            for: request,
+            for: request.signable,
             credential: credential,
             secret: Self.secret,
             amzDate: "20260101T000000Z",
@@ -61,7 +62,7 @@ struct AuthenticationTests {
             )
         )
         let signature = SigV4Signer.signature(
-            for: request,
+            for: request.signable,
             credential: credential,
             secret: Self.secret,
             amzDate: "20260101T000000Z",

@@ -6,8 +6,22 @@ public enum Block {
     public static let perGiB = 2_048
 
     /// Whether every byte of `bytes` is zero: such blocks are never stored.
-    public static func isZero(_ bytes: some Collection<UInt8>) -> Bool {
-        bytes.allSatisfy { $0 == 0 }
+    ///
+    /// Compares eight bytes at a time: it runs for every block of every upload.
+    public static func isZero(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes(isZero)
+    }
+
+    /// Whether every byte in `raw` is zero.
+    public static func isZero(_ raw: UnsafeRawBufferPointer) -> Bool {
+        let words = raw.count / 8
+        var accumulated: UInt64 = 0
+        for word in 0..<words {
+            accumulated |= raw.loadUnaligned(fromByteOffset: word * 8, as: UInt64.self)
+            if word & 1023 == 1023, accumulated != 0 { return false }
+        }
+        for index in (words * 8)..<raw.count { accumulated |= UInt64(raw[index]) }
+        return accumulated == 0
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import KilnCore
+import KilnSigV4
 import KilnWire
 
 /// How strictly requests are authenticated.
@@ -67,7 +68,7 @@ public struct Authenticator: Sendable {
         }
         let payloadHash =
             request.headers["x-amz-content-sha256"] ?? (credential.isPresigned ? "UNSIGNED-PAYLOAD" : SigV4Signer.hexSHA256(request.body))
-        let expected = SigV4Signer.signature(for: request, credential: credential, secret: secret, amzDate: amzDate, payloadHash: payloadHash)
+        let expected = SigV4Signer.signature(for: request.signable, credential: credential, secret: secret, amzDate: amzDate, payloadHash: payloadHash)
         guard Self.constantTimeEquals(expected, credential.signature) else { return .failure(.signatureMismatch) }
         return .success(account)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import KilnCore
+import KilnSigV4
 import KilnWire
 import Logging
 

@@ -1,4 +1,5 @@
 import KilnCore
+import KilnSigV4
 
 /// An HTTP request addressed to one of the AWS services, with its body collected.
 public struct AWSRequest: Sendable {
@@ -23,6 +24,13 @@ public struct AWSRequest: Sendable {
         self.headers = headers
         self.body = body
         self.requestID = requestID
+    }
+}
+
+extension AWSRequest {
+    /// The parts a SigV4 signature covers.
+    public var signable: SignableRequest {
+        SignableRequest(method: method, rawPath: rawPath, rawQuery: rawQuery, headers: headers)
     }
 }
 

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import KilnBlocks
 import KilnCore
+import KilnSigV4
 import NIOCore
 
 /// Kiln's own routes under `/kiln/`: a volume's bytes, the storage report, and the store's

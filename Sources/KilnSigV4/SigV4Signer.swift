@@ -2,6 +2,26 @@ import Crypto
 import Foundation
 import KilnWire
 
+/// What a signature covers: the method, the path and query as sent, and the headers by lower-cased name.
+public struct SignableRequest: Sendable {
+    /// `GET`, `POST`, `PUT`…
+    public var method: String
+    /// The path as sent, percent-encoded.
+    public var rawPath: String
+    /// The query string as sent, without `?`.
+    public var rawQuery: String
+    /// Headers by lower-cased name; `host` included.
+    public var headers: [String: String]
+
+    /// Describes a request to sign or check.
+    public init(method: String, rawPath: String, rawQuery: String, headers: [String: String]) {
+        self.method = method
+        self.rawPath = rawPath
+        self.rawQuery = rawQuery
+        self.headers = headers
+    }
+}
+
 /// Computes Signature Version 4 signatures, as AWS's SDKs do, so that the server can check them.
 public enum SigV4Signer {
     /// The hex SHA-256 of `bytes`: the payload hash of a request.
@@ -15,7 +35,7 @@ public enum SigV4Signer {
     ///   - amzDate: the request's `X-Amz-Date` (`20260101T000000Z`).
     ///   - payloadHash: `X-Amz-Content-SHA256`, `UNSIGNED-PAYLOAD`, or the body's hash.
     public static func signature(
-        for request: AWSRequest,
+        for request: SignableRequest,
         credential: SigV4Credential,
         secret: String,
         amzDate: String,
@@ -33,7 +53,7 @@ public enum SigV4Signer {
     }
 
     /// The canonical request: method, path, query, signed headers and payload hash, one per line.
-    static func canonicalRequest(_ request: AWSRequest, credential: SigV4Credential, payloadHash: String) -> String {
+    static func canonicalRequest(_ request: SignableRequest, credential: SigV4Credential, payloadHash: String) -> String {
         let path = request.rawPath.isEmpty ? "/" : uriEncode(request.rawPath, keepingSlashes: true)
         var pairs: [(String, String)] = []
         for pair in request.rawQuery.split(separator: "&", omittingEmptySubsequences: true) {
@@ -50,6 +70,46 @@ public enum SigV4Signer {
         }.joined()
         return [request.method, path, query, headers, credential.signedHeaders.joined(separator: ";"), payloadHash]
             .joined(separator: "\n")
+    }
+
+    /// The headers that sign a client's request: `Authorization`, `X-Amz-Date` and
+    /// `X-Amz-Content-SHA256` (the body's hash, or `UNSIGNED-PAYLOAD` when `signPayload` is false).
+    /// `request.headers` must hold `host` and every other header to sign, by lower-cased name.
+    public static func signingHeaders(
+        for request: SignableRequest,
+        body: [UInt8],
+        signPayload: Bool = true,
+        accessKeyID: String,
+        secret: String,
+        region: String,
+        service: String,
+        date: Date
+    ) -> [(String, String)] {
+        let amzDate = formatAmzDate(date)
+        let payloadHash = signPayload ? hexSHA256(body) : "UNSIGNED-PAYLOAD"
+        var request = request
+        request.headers["x-amz-date"] = amzDate
+        request.headers["x-amz-content-sha256"] = payloadHash
+        let signed = request.headers.keys.sorted()
+        let credential = SigV4Credential(
+            accessKeyID: accessKeyID,
+            date: String(amzDate.prefix(8)),
+            region: region,
+            service: service,
+            signedHeaders: signed,
+            signature: "",
+            isPresigned: false
+        )
+        let signature = Self.signature(for: request, credential: credential, secret: secret, amzDate: amzDate, payloadHash: payloadHash)
+        let authorization =
+            "AWS4-HMAC-SHA256 Credential=\(accessKeyID)/\(credential.scope), SignedHeaders=\(signed.joined(separator: ";")), Signature=\(signature)"
+        return [("Authorization", authorization), ("X-Amz-Date", amzDate), ("X-Amz-Content-SHA256", payloadHash)]
+    }
+
+    /// `20260101T000000Z`.
+    public static func formatAmzDate(_ date: Date) -> String {
+        let iso = Timestamp.iso8601(date)  // 2026-01-01T00:00:00.000Z
+        return iso.prefix(19).filter { $0 != "-" && $0 != ":" } + "Z"
     }
 
     /// Trims the value and folds runs of spaces into one, as SigV4 asks.

@@ -46,6 +46,17 @@ public struct SigV4Credential: Sendable, Equatable {
         self.init(credential: credential, signedHeaders: signedHeaders, signature: signature, isPresigned: true)
     }
 
+    /// A credential from its parts.
+    public init(accessKeyID: String, date: String, region: String, service: String, signedHeaders: [String], signature: String, isPresigned: Bool) {
+        self.accessKeyID = accessKeyID
+        self.date = date
+        self.region = region
+        self.service = service
+        self.signedHeaders = signedHeaders
+        self.signature = signature
+        self.isPresigned = isPresigned
+    }
+
     private init?(credential: String, signedHeaders: String, signature: String, isPresigned: Bool) {
         let scope = credential.split(separator: "/", omittingEmptySubsequences: false)
         guard scope.count == 5, scope[4] == "aws4_request", !scope[0].isEmpty else { return nil }

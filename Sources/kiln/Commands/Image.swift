@@ -1,0 +1,307 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import KilnCore
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Kiln {
+    /// `kiln image`: move disk images in and out of Kiln.
+    struct Image: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a disk image as a snapshot, or export a snapshot as a disk image.",
+            subcommands: [Import.self, Export.self]
+        )
+    }
+}
+
+/// Reading a disk image block by block.
+enum BlockFile {
+    /// The EBS direct API's block size.
+    static let blockSize = 524_288
+
+    /// Reads block `index` of a file of `size` bytes into `buffer`, zero-padding the last block.
+    static func readBlock(_ descriptor: Int32, index: Int, size: Int, into buffer: inout [UInt8]) throws {
+        let offset = index * blockSize
+        let length = min(blockSize, size - offset)
+        var done = 0
+        while done < length {
+            let result = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress.map { $0 + done }, length - done, off_t(offset + done)) }
+            guard result > 0 else { throw ClientError("cannot read the image at \(offset + done)") }
+            done += result
+        }
+        if length < blockSize {
+            for position in length..<blockSize { buffer[position] = 0 }
+        }
+    }
+}
+
+extension BlockFile {
+    /// The granularity of holes left in exported files.
+    static let pageSize = 4096
+
+    /// Writes `block` at `offset`, skipping 4 KiB pages of zeros so the file stays sparse,
+    /// and nothing at or past `limit`.
+    static func writeSparse(_ block: [UInt8], to descriptor: Int32, at offset: Int, limit: Int) throws {
+        let length = min(block.count, limit - offset)
+        var page = 0
+        while page < length {
+            var end = page
+            while end < length, !block[end..<min(end + pageSize, length)].withUnsafeBytes(Block.isZero) { end += pageSize }
+            end = min(end, length)
+            if end > page {
+                let written = block.withUnsafeBytes { pwrite(descriptor, $0.baseAddress.map { $0 + page }, end - page, off_t(offset + page)) }
+                guard written == end - page else { throw ClientError("cannot write at \(offset + page)") }
+            }
+            page = end + pageSize
+        }
+    }
+}
+
+extension Kiln.Image {
+    /// The EBS direct API's block size.
+    static let blockSize = BlockFile.blockSize
+
+    /// `kiln image import FILE --name NAME`.
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Upload a raw disk image (qcow2 and VMDK when qemu-img is installed) as an EBS snapshot.",
+            discussion: """
+                Blocks of zeros are skipped; the others are uploaded in parallel through the EBS direct
+                APIs (StartSnapshot, PutSnapshotBlock, CompleteSnapshot), each with its SHA-256, and the
+                snapshot is completed with the aggregated checksum. Prints the snapshot id.
+                Registering an image from the snapshot arrives with the image registry.
+                """
+        )
+
+        @Argument(help: "The disk image file.")
+        var file: String
+
+        @Option(help: "A name for the image; the snapshot is tagged Name=NAME.")
+        var name: String
+
+        @Flag(help: "Encrypt the snapshot (with the account's default EBS key unless --kms-key-id says).")
+        var encrypted = false
+
+        @Option(help: "The KMS key ARN to encrypt with.")
+        var kmsKeyID: String?
+
+        @Option(help: "How many blocks to upload at once.")
+        var concurrency = 8
+
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            let settings = try client.resolve()
+            let (path, cleanup) = try Self.rawImage(file)
+            defer { cleanup() }
+            let descriptor = open(path, O_RDONLY)
+            guard descriptor >= 0 else { throw ClientError("cannot open \(path)") }
+            defer { close(descriptor) }
+            var status = stat()
+            fstat(descriptor, &status)
+            let size = Int(status.st_size)
+            let gib = 1 << 30
+            let volumeSize = max(1, (size + gib - 1) / gib)
+            let kiln = KilnClient(settings)
+            do {
+                let id = try await upload(descriptor: descriptor, size: size, volumeSize: volumeSize, kiln: kiln)
+                await kiln.shutdown()
+                print(id)
+            } catch {
+                await kiln.shutdown()
+                throw error
+            }
+        }
+
+        private func upload(descriptor: Int32, size: Int, volumeSize: Int, kiln: KilnClient) async throws -> String {
+            var start: [String: Any] = [
+                "VolumeSize": volumeSize, "Description": "Imported from \((file as NSString).lastPathComponent)",
+                "Tags": [["Key": "Name", "Value": name], ["Key": "kiln:source-bytes", "Value": String(size)]],
+                "ClientToken": UUID().uuidString, "Timeout": 4320,
+            ]
+            if encrypted || kmsKeyID != nil { start["Encrypted"] = true }
+            if let kmsKeyID { start["KmsKeyArn"] = kmsKeyID }
+            let started = try await kiln.restJSON("POST", path: "/snapshots", json: start, service: "ebs")
+            guard let snapshotID = started["SnapshotId"] as? String else { throw ClientError("StartSnapshot gave no SnapshotId") }
+            let blockSize = BlockFile.blockSize
+            let blockCount = (size + blockSize - 1) / blockSize
+            let progress = ProgressBar(label: "import", total: size)
+            let next = IndexDispenser()
+            let digests = Locked<[Int: [UInt8]]>([:])
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<max(1, concurrency) {
+                    group.addTask {
+                        var buffer = [UInt8](repeating: 0, count: blockSize)
+                        while true {
+                            let index = next.take()
+                            guard index < blockCount else { return }
+                            try BlockFile.readBlock(descriptor, index: index, size: size, into: &buffer)
+                            defer { progress.advance(by: min(blockSize, size - index * blockSize)) }
+                            if Block.isZero(buffer) { continue }
+                            let digest = Array(SHA256.hash(data: buffer))
+                            let answer = try await kiln.send(
+                                "PUT",
+                                path: "/snapshots/\(snapshotID)/blocks/\(index)",
+                                headers: [
+                                    "x-amz-Data-Length": String(blockSize), "x-amz-Checksum": Data(digest).base64EncodedString(),
+                                    "x-amz-Checksum-Algorithm": "SHA256", "x-amz-Progress": String(index * 100 / blockCount),
+                                    "Content-Type": "application/octet-stream",
+                                ],
+                                body: buffer,
+                                service: "ebs",
+                                signPayload: false
+                            )
+                            try KilnClient.check(answer)
+                            digests.withLock { $0[index] = digest }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let uploaded = digests.withLock { $0 }
+            let aggregate = Data(SHA256.hash(data: uploaded.keys.sorted().flatMap { uploaded[$0] ?? [] })).base64EncodedString()
+            let answer = try await kiln.send(
+                "POST",
+                path: "/snapshots/completion/\(snapshotID)",
+                headers: [
+                    "x-amz-ChangedBlocksCount": String(uploaded.count), "x-amz-Checksum": aggregate, "x-amz-Checksum-Algorithm": "SHA256",
+                    "x-amz-Checksum-Aggregation-Method": "LINEAR",
+                ],
+                service: "ebs"
+            )
+            try KilnClient.check(answer)
+            let (bytes, seconds) = progress.finish()
+            FileHandle.standardError.write(
+                Data(
+                    String(
+                        format: "imported %@ in %.2f s (%@/s): %d blocks uploaded, %d zero blocks skipped, snapshot %@\n",
+                        ProgressBar.bytes(Double(bytes)), seconds, ProgressBar.bytes(Double(bytes) / max(seconds, 0.001)), uploaded.count,
+                        blockCount - uploaded.count, snapshotID
+                    ).utf8
+                )
+            )
+            return snapshotID
+        }
+
+        /// The image as a raw file: the file itself, or a raw conversion by qemu-img for qcow2 and VMDK.
+        static func rawImage(_ file: String) throws -> (String, () -> Void) {
+            guard let handle = FileHandle(forReadingAtPath: file) else { throw ClientError("cannot open \(file)") }
+            let magic = [UInt8](handle.readData(ofLength: 4))
+            try? handle.close()
+            let isQcow2 = magic == [0x51, 0x46, 0x49, 0xFB]
+            let isVMDK = magic == Array("KDMV".utf8) || file.lowercased().hasSuffix(".vmdk")
+            guard isQcow2 || isVMDK else { return (file, {}) }
+            let format = isQcow2 ? "qcow2" : "vmdk"
+            let output = NSTemporaryDirectory() + "kiln-import-\(UUID().uuidString).raw"
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["qemu-img", "convert", "-f", format, "-O", "raw", file, output]
+            do { try process.run() } catch { throw ClientError("\(file) is \(format): install qemu-img (Debian: qemu-utils) to import it") }
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else { throw ClientError("qemu-img could not convert \(file) (\(format)) to raw") }
+            return (output, { try? FileManager.default.removeItem(atPath: output) })
+        }
+    }
+
+    /// `kiln image export SNAPSHOT -o FILE`.
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a snapshot's volume back to a raw disk image, bit-exact and sparse where zero.",
+            discussion: "Lists the snapshot's blocks (ListSnapshotBlocks) and reads them in parallel (GetSnapshotBlock)."
+        )
+
+        @Argument(help: "The snapshot id (snap-…).")
+        var snapshot: String
+
+        @Option(name: .shortAndLong, help: "The file to write.")
+        var output: String
+
+        @Option(help: "The image size in bytes (default: the volume's size; an imported image keeps its own size with --size).")
+        var size: Int?
+
+        @Flag(help: "Check each block's SHA-256 against the checksum the server sends.")
+        var verify = false
+
+        @Option(help: "How many blocks to read at once.")
+        var concurrency = 8
+
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            let kiln = KilnClient(try client.resolve())
+            do {
+                try await export(kiln)
+                await kiln.shutdown()
+            } catch {
+                await kiln.shutdown()
+                throw error
+            }
+        }
+
+        private func export(_ kiln: KilnClient) async throws {
+            var blocks: [(Int, String)] = []
+            var volumeSize = 0
+            var token: String?
+            repeat {
+                var query = "maxResults=10000"
+                if let token { query += "&pageToken=\(token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? token)" }
+                let page = try await kiln.restJSON("GET", path: "/snapshots/\(snapshot)/blocks", query: query, service: "ebs")
+                volumeSize = page["VolumeSize"] as? Int ?? volumeSize
+                for block in page["Blocks"] as? [[String: Any]] ?? [] {
+                    if let index = block["BlockIndex"] as? Int, let blockToken = block["BlockToken"] as? String { blocks.append((index, blockToken)) }
+                }
+                token = page["NextToken"] as? String
+            } while token != nil
+            let total = size ?? volumeSize << 30
+            let blockSize = BlockFile.blockSize
+            let output = self.output
+            let descriptor = open(output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            guard descriptor >= 0 else { throw ClientError("cannot create \(output)") }
+            defer { close(descriptor) }
+            guard ftruncate(descriptor, off_t(total)) == 0 else { throw ClientError("cannot size \(output) to \(total) bytes") }
+            let progress = ProgressBar(label: "export", total: blocks.count * blockSize)
+            let next = IndexDispenser()
+            let work = blocks
+            let snapshotID = snapshot
+            let check = verify
+            let concurrency = self.concurrency
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<max(1, concurrency) {
+                    group.addTask {
+                        while true {
+                            let position = next.take()
+                            guard position < work.count else { return }
+                            let (index, blockToken) = work[position]
+                            let answer = try await kiln.send(
+                                "GET",
+                                path: "/snapshots/\(snapshotID)/blocks/\(index)",
+                                query: "blockToken=\(blockToken.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? blockToken)",
+                                service: "ebs"
+                            )
+                            try KilnClient.check(answer)
+                            if check, Data(SHA256.hash(data: answer.body)).base64EncodedString() != answer.headers["x-amz-checksum"] {
+                                throw ClientError("block \(index) does not match its checksum")
+                            }
+                            try BlockFile.writeSparse(answer.body, to: descriptor, at: index * blockSize, limit: total)
+                            progress.advance(by: blockSize)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let (bytes, seconds) = progress.finish()
+            FileHandle.standardError.write(
+                Data(
+                    String(
+                        format: "exported %d blocks (%@) in %.2f s (%@/s) to %@\n", blocks.count, ProgressBar.bytes(Double(bytes)), seconds,
+                        ProgressBar.bytes(Double(bytes) / max(seconds, 0.001)), output
+                    ).utf8
+                )
+            )
+        }
+    }
+}

@@ -1,0 +1,250 @@
+import Crypto
+import Foundation
+import KilnBlocks
+import KilnCore
+import KilnStore
+import Testing
+
+/// Blocks that compress (text) and blocks that do not (random bytes).
+func textBlock(_ seed: Int) -> [UInt8] {
+    Array(String(repeating: "block \(seed) of a disk image; ", count: Block.size / 20).utf8.prefix(Block.size))
+}
+
+func randomBlock() -> [UInt8] {
+    var generator = SystemRandomNumberGenerator()
+    return (0..<Block.size / 8).flatMap { _ in withUnsafeBytes(of: generator.next() as UInt64) { Array($0) } }
+}
+
+func sha256(_ bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: bytes)) }
+func base64SHA256(_ bytes: [UInt8]) -> String { Data(SHA256.hash(data: bytes)).base64EncodedString() }
+
+@Suite("Block store")
+struct BlockStoreTests {
+    @Test("Blocks round-trip, are stored once per domain, and encrypted domains get their own ids")
+    func roundTripAndDedup() async throws {
+        let metadata = try SQLiteMetadataStore.inMemory()
+        let blobs = MemoryBlobStore()
+        let store = makeBlockStore(metadata: metadata, clock: ManualClock(), blobs: blobs)
+        let plain = EncryptionDomain.unencrypted("us-east-1")
+        let sealed = EncryptionDomain.encrypted("us-east-1", account: AccountID("111111111111")!, kmsKeyARN: "arn:aws:kms:us-east-1:111111111111:key/k")
+        let text = textBlock(1)
+        let random = randomBlock()
+        let a = try await store.put(text, sha256: sha256(text), domain: plain)
+        let b = try await store.put(text, sha256: sha256(text), domain: plain)
+        let c = try await store.put(text, sha256: sha256(text), domain: sealed)
+        let d = try await store.put(random, sha256: sha256(random), domain: sealed)
+        #expect(a == b, "the same block in the same domain has one id")
+        #expect(a.bytes == sha256(text), "unencrypted ids are the plaintext's SHA-256")
+        #expect(a != c, "an encrypted domain keys its ids")
+        #expect(try await store.read(c, domain: sealed) == text, "readable before the flush")
+        try await store.flush()
+        let indexed = try await metadata.read { try $0.allIndexedBlocks() }
+        #expect(indexed.count == 3)
+        let textPlain = try #require(indexed.first { $0.id == a })
+        #expect(textPlain.codec == BlockCodecID(compressed: true, sealed: false))
+        #expect(textPlain.storedLength < Block.size / 10, "text compresses")
+        #expect(indexed.first { $0.id == d }?.codec == BlockCodecID(compressed: false, sealed: true), "random data is stored raw, then sealed")
+        #expect(try await store.read(a, domain: plain) == text)
+        #expect(try await store.read(d, domain: sealed) == random)
+        let packs = try await blobs.list(prefix: "packs/")
+        #expect(packs.count == 2, "one pack per domain")
+    }
+
+    @Test("Verification finds a damaged block; garbage collection reclaims unreferenced packs and keeps referenced ones")
+    func verifyAndCollect() async throws {
+        let metadata = try SQLiteMetadataStore.inMemory()
+        let blobs = MemoryBlobStore()
+        let clock = ManualClock()
+        let store = makeBlockStore(metadata: metadata, clock: clock, blobs: blobs, packSize: Block.size)
+        let domain = EncryptionDomain.unencrypted("us-east-1")
+        let kept = randomBlock()
+        let dropped = randomBlock()
+        let keptID = try await store.put(kept, sha256: sha256(kept), domain: domain)
+        _ = try await store.put(dropped, sha256: sha256(dropped), domain: domain)
+        try await store.flush()
+        try await metadata.write { try $0.putBlockEntries([BlockEntry(index: 0, id: keptID, sha256: sha256(kept))], of: "snap-1", domain: domain.id) }
+        #expect(try await store.verify().problems.isEmpty)
+
+        clock.advance(by: 3600)
+        let report = try await store.collectGarbage(alsoLive: [])
+        #expect(report.packsDeleted == 1)
+        #expect(report.blocksRemoved == 1)
+        #expect(report.liveBlocks == 1)
+        #expect(try await store.read(keptID, domain: domain) == kept)
+        #expect(try await blobs.list(prefix: "packs/").count == 1)
+
+        let pack = try #require(try await metadata.read { try $0.allIndexedBlocks() }.first)
+        await blobs.corrupt(pack.pack, at: pack.offset + 100)
+        let damaged = try await store.verify()
+        #expect(damaged.problems.count == 1, "the flipped byte is found")
+    }
+
+    @Test("A block found by deduplication within the grace period is not collected")
+    func graceProtectsDedupHits() async throws {
+        let metadata = try SQLiteMetadataStore.inMemory()
+        let clock = ManualClock()
+        let store = makeBlockStore(metadata: metadata, clock: clock)
+        let domain = EncryptionDomain.unencrypted("us-east-1")
+        let block = randomBlock()
+        _ = try await store.put(block, sha256: sha256(block), domain: domain)
+        try await store.flush()
+        clock.advance(by: 3600)
+        _ = try await store.put(block, sha256: sha256(block), domain: domain)  // an upload reuses it, not yet recorded
+        #expect(try await store.collectGarbage(alsoLive: []).blocksRemoved == 0)
+        clock.advance(by: 3600)
+        #expect(try await store.collectGarbage(alsoLive: []).blocksRemoved == 1)
+    }
+}
+
+@Suite("EBS direct APIs and snapshots")
+struct SnapshotTests {
+    func upload(_ cloud: Cloud, _ caller: Caller, size: Int = 1, parent: String? = nil, blocks: [Int: [UInt8]], encrypted: Bool? = nil) async throws -> String {
+        let (snapshot, _) = try await cloud.startSnapshot(caller, DirectUploadRequest(volumeSize: size, parentSnapshotID: parent, encrypted: encrypted))
+        for (index, data) in blocks {
+            _ = try await cloud.putSnapshotBlock(
+                caller, snapshotID: snapshot.id, index: index, data: data, dataLength: Block.size, checksum: base64SHA256(data),
+                checksumAlgorithm: "SHA256", progress: nil
+            )
+        }
+        let aggregate = Data(SHA256.hash(data: blocks.keys.sorted().flatMap { sha256(blocks[$0]!) })).base64EncodedString()
+        _ = try await cloud.completeSnapshot(
+            caller, snapshotID: snapshot.id, changedBlocksCount: blocks.count, checksum: aggregate, checksumAlgorithm: "SHA256",
+            aggregationMethod: "LINEAR"
+        )
+        return snapshot.id
+    }
+
+    @Test("Upload, list, read back; an incremental child lists only its change")
+    func directRoundTrip() async throws {
+        let (cloud, _) = try makeTestCloud()
+        let caller = testCaller()
+        let blocks = [0: textBlock(0), 5: randomBlock(), 9: textBlock(9)]
+        let first = try await upload(cloud, caller, blocks: blocks)
+        let listing = try await cloud.listSnapshotBlocks(caller, snapshotID: first, startingIndex: nil, maxResults: nil, nextToken: nil)
+        #expect(listing.items.map(\.index) == [0, 5, 9])
+        for item in listing.items {
+            let (data, checksum) = try await cloud.getSnapshotBlock(caller, snapshotID: first, index: item.index, token: try #require(item.secondToken))
+            #expect(data == blocks[item.index])
+            #expect(checksum == base64SHA256(data))
+        }
+        let changed = randomBlock()
+        let second = try await upload(cloud, caller, parent: first, blocks: [5: changed, 12: textBlock(12)])
+        let diff = try await cloud.listChangedBlocks(caller, firstSnapshotID: first, secondSnapshotID: second, startingIndex: nil, maxResults: nil, nextToken: nil)
+        #expect(diff.items.map(\.index) == [5, 12])
+        #expect(diff.items.last?.firstToken == nil, "a block new in the second snapshot has no first token")
+        let all = try await cloud.listSnapshotBlocks(caller, snapshotID: second, startingIndex: nil, maxResults: nil, nextToken: nil)
+        #expect(all.items.map(\.index) == [0, 5, 9, 12], "a completed child's map is complete")
+        let described = try await cloud.describeSnapshots(caller, ids: [second], owners: nil, filters: [], page: .all).snapshots.first?.0
+        #expect(described?.storage?.changedBlockCount == 2)
+        #expect(described?.storage?.logicalBytes == Int64(4 * Block.size))
+    }
+
+    @Test("Refusals: wrong checksum, wrong count, wrong aggregate, reused client token, forged token, unrelated snapshots")
+    func refusals() async throws {
+        let (cloud, _) = try makeTestCloud()
+        let caller = testCaller()
+        let (snapshot, _) = try await cloud.startSnapshot(caller, DirectUploadRequest(volumeSize: 1, clientToken: "t-1"))
+        let data = randomBlock()
+        await #expect(throws: CloudError.self) {
+            _ = try await cloud.putSnapshotBlock(
+                caller, snapshotID: snapshot.id, index: 0, data: data, dataLength: Block.size, checksum: base64SHA256(textBlock(0)),
+                checksumAlgorithm: "SHA256", progress: nil
+            )
+        }
+        await #expect(throws: CloudError.self, "index outside the volume") {
+            _ = try await cloud.putSnapshotBlock(
+                caller, snapshotID: snapshot.id, index: 2048, data: data, dataLength: Block.size, checksum: base64SHA256(data),
+                checksumAlgorithm: "SHA256", progress: nil
+            )
+        }
+        let again = try await cloud.startSnapshot(caller, DirectUploadRequest(volumeSize: 1, clientToken: "t-1"))
+        #expect(again.0.id == snapshot.id, "the same token and parameters give the same snapshot")
+        await #expect(throws: CloudError("ConflictException", "The request uses the same client token as a previous, but non-identical request.")) {
+            _ = try await cloud.startSnapshot(caller, DirectUploadRequest(volumeSize: 2, clientToken: "t-1"))
+        }
+        _ = try await cloud.putSnapshotBlock(
+            caller, snapshotID: snapshot.id, index: 0, data: data, dataLength: Block.size, checksum: base64SHA256(data), checksumAlgorithm: "SHA256",
+            progress: 10
+        )
+        await #expect(throws: CloudError.self) {
+            _ = try await cloud.completeSnapshot(caller, snapshotID: snapshot.id, changedBlocksCount: 2, checksum: nil, checksumAlgorithm: nil, aggregationMethod: nil)
+        }
+        await #expect(throws: CloudError.self) {
+            _ = try await cloud.completeSnapshot(
+                caller, snapshotID: snapshot.id, changedBlocksCount: 1, checksum: base64SHA256([1]), checksumAlgorithm: "SHA256", aggregationMethod: "LINEAR"
+            )
+        }
+        _ = try await cloud.completeSnapshot(caller, snapshotID: snapshot.id, changedBlocksCount: 1, checksum: nil, checksumAlgorithm: nil, aggregationMethod: nil)
+        await #expect(throws: CloudError.self, "a token for another block") {
+            let listing = try await cloud.listSnapshotBlocks(caller, snapshotID: snapshot.id, startingIndex: nil, maxResults: nil, nextToken: nil)
+            _ = try await cloud.getSnapshotBlock(caller, snapshotID: snapshot.id, index: 1, token: listing.items[0].secondToken ?? "")
+        }
+        let other = try await upload(cloud, caller, blocks: [0: textBlock(3)])
+        await #expect(throws: CloudError.self, "snapshots of different lineages") {
+            _ = try await cloud.listChangedBlocks(caller, firstSnapshotID: snapshot.id, secondSnapshotID: other, startingIndex: nil, maxResults: nil, nextToken: nil)
+        }
+        await #expect(throws: CloudError.self, "another account cannot see it") {
+            _ = try await cloud.listSnapshotBlocks(testCaller(account: "222222222222"), snapshotID: other, startingIndex: nil, maxResults: nil, nextToken: nil)
+        }
+    }
+
+    @Test("Block tokens expire; abandoned uploads time out; uploads interrupted by a restart fail")
+    func expiryAndTimeouts() async throws {
+        let (cloud, clock) = try makeTestCloud()
+        let caller = testCaller()
+        let done = try await upload(cloud, caller, blocks: [3: randomBlock()])
+        let token = try #require(try await cloud.listSnapshotBlocks(caller, snapshotID: done, startingIndex: nil, maxResults: nil, nextToken: nil).items.first?.secondToken)
+        let (abandoned, _) = try await cloud.startSnapshot(caller, DirectUploadRequest(volumeSize: 1, timeoutMinutes: 10))
+        let (interrupted, _) = try await cloud.startSnapshot(caller, DirectUploadRequest(volumeSize: 1, timeoutMinutes: 4320))
+        clock.advance(by: 3 * 3600)
+        await #expect(throws: CloudError.self) { _ = try await cloud.getSnapshotBlock(caller, snapshotID: done, index: 3, token: token) }
+        try await cloud.applyDueTransitions()
+        let states = try await cloud.describeSnapshots(caller, ids: [abandoned.id, interrupted.id], owners: nil, filters: [], page: .all).snapshots
+        #expect(states.first { $0.0.id == abandoned.id }?.0.state == .error)
+        #expect(states.first { $0.0.id == interrupted.id }?.0.state == .pending)
+        #expect(try await cloud.failInterruptedUploads() == 1)
+    }
+
+    @Test("Volumes from snapshots are copy-on-write; a snapshot of a changed volume holds only the change as new")
+    func copyOnWriteVolumes() async throws {
+        let (cloud, _) = try makeTestCloud()
+        let caller = testCaller()
+        let base = try await upload(cloud, caller, blocks: [0: textBlock(0), 1: textBlock(1)])
+        let (volume, _) = try await cloud.createVolume(caller, VolumeRequest(availabilityZone: "us-east-1a", size: 2, snapshotID: base))
+        #expect(try await cloud.store.read { try $0.blockCount(of: volume.id) } == 0, "nothing is copied at creation")
+        let start = Block.size - 3
+        try await cloud.writeVolume(caller, volumeID: volume.id, offset: start, data: Array("abcdef".utf8))
+        let read = try await cloud.readVolume(caller, volumeID: volume.id, offset: start - 2, length: 10)
+        #expect(Array(read[2..<8]) == Array("abcdef".utf8))
+        #expect(Array(read[0..<2]) == Array(textBlock(0)[(start - 2)..<start]), "bytes around the write come from the snapshot")
+        let (snapshot, _) = try await cloud.createSnapshot(caller, volumeID: volume.id, description: nil, tags: [])
+        #expect(snapshot.parentID == base)
+        #expect(snapshot.lineageID == base)
+        #expect(snapshot.storage?.changedBlockCount == 2, "the write spanned two blocks")
+        #expect(snapshot.storage?.blockCount == 2)
+        let diff = try await cloud.listChangedBlocks(caller, firstSnapshotID: base, secondSnapshotID: snapshot.id, startingIndex: nil, maxResults: nil, nextToken: nil)
+        #expect(diff.items.map(\.index) == [0, 1])
+        await #expect(throws: CloudError.self, "smaller than its snapshot") {
+            _ = try await cloud.createVolume(caller, VolumeRequest(availabilityZone: "us-east-1a", size: 0, snapshotID: base))
+        }
+    }
+
+    @Test("CopySnapshot into an encrypted domain re-encodes every block; a second copy moves nothing")
+    func copies() async throws {
+        let (cloud, _) = try makeTestCloud()
+        let caller = testCaller()
+        let data = randomBlock()
+        let source = try await upload(cloud, caller, blocks: [7: data])
+        let encrypted = try await cloud.copySnapshot(caller, sourceRegion: "us-east-1", sourceSnapshotID: source, description: nil, encrypted: true, kmsKeyID: nil, tags: [])
+        let again = try await cloud.copySnapshot(caller, sourceRegion: "us-east-1", sourceSnapshotID: source, description: nil, encrypted: true, kmsKeyID: nil, tags: [])
+        let copies = try await cloud.describeSnapshots(caller, ids: [encrypted, again], owners: nil, filters: [], page: .all).snapshots.map(\.0)
+        #expect(copies.allSatisfy { $0.encrypted && $0.kmsKeyID != nil })
+        #expect(copies.first { $0.id == encrypted }?.storage?.changedBlockCount == 1)
+        #expect(copies.first { $0.id == again }?.storage?.changedBlockCount == 0, "the destination domain already holds the block")
+        let token = try #require(try await cloud.listSnapshotBlocks(caller, snapshotID: encrypted, startingIndex: nil, maxResults: nil, nextToken: nil).items.first?.secondToken)
+        #expect(try await cloud.getSnapshotBlock(caller, snapshotID: encrypted, index: 7, token: token).data == data)
+        let west = try await cloud.copySnapshot(testCaller(region: "eu-west-1"), sourceRegion: "us-east-1", sourceSnapshotID: source, description: nil, encrypted: nil, kmsKeyID: nil, tags: [])
+        let westCopy = try await cloud.describeSnapshots(testCaller(region: "eu-west-1"), ids: [west], owners: nil, filters: [], page: .all).snapshots.first?.0
+        #expect(westCopy?.storage?.changedBlockCount == 1, "another region is another store: the block moves")
+    }
+}
