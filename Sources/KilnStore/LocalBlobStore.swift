@@ -14,10 +14,18 @@ public struct LocalBlobStore: BlobStore {
     /// The root folder.
     public let root: URL
 
-    /// A store under `root`, created if needed.
+    /// A store under `root`, created if needed. Temporary files a crash left behind are removed:
+    /// no write is in progress while the store opens.
     public init(root: URL) throws {
         self.root = root
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        if let enumerator = FileManager.default.enumerator(atPath: root.path) {
+            while let relative = enumerator.nextObject() as? String {
+                if relative.contains(".tmp-") {
+                    try? FileManager.default.removeItem(atPath: root.appendingPathComponent(relative).path)
+                }
+            }
+        }
     }
 
     private func path(_ name: String) -> String { root.appendingPathComponent(name).path }

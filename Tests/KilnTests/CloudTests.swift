@@ -111,3 +111,18 @@ extension PageRequest {
         get throws { try PageRequest(maxResults: nil, nextToken: nil, allowed: 1...1000) }
     }
 }
+
+@Suite("Resource names")
+struct ARNTests {
+    @Test("ARNs are built from ids and read back")
+    func arns() throws {
+        let volume = try #require(ARN.ec2("vol-0123456789abcdef0", region: "eu-west-1", account: AccountID("111111111111")!))
+        #expect(volume.description == "arn:aws:ec2:eu-west-1:111111111111:volume/vol-0123456789abcdef0")
+        let image = try #require(ARN.ec2("ami-0123456789abcdef0", region: "us-east-1", account: AccountID("111111111111")!))
+        #expect(image.description == "arn:aws:ec2:us-east-1::image/ami-0123456789abcdef0", "image ARNs carry no account")
+        #expect(ARN("arn:aws:kms:us-east-1:111111111111:key/abc")?.resource == "key/abc")
+        #expect(ARN("arn:aws:iam::111111111111:root")?.region == "")
+        #expect(ARN("not-an-arn") == nil)
+        #expect(ARN.ec2("bogus", region: "us-east-1", account: .defaultAccount) == nil)
+    }
+}

@@ -9,6 +9,8 @@ public struct StorageReport: Sendable, Codable, Equatable {
         public var logicalBytes: Int64
         /// Bytes of blocks that differ from the parent snapshot: what an incremental is billed for.
         public var changedBytes: Int64
+        /// Bytes of blocks shared with the parent snapshot: `logicalBytes - changedBytes`.
+        public var sharedBytes: Int64
         /// Those changed blocks' size in the store, after compression.
         public var storedChangedBytes: Int64
     }
@@ -40,6 +42,7 @@ extension Cloud {
                 state: snapshot.state.rawValue,
                 logicalBytes: snapshot.storage?.logicalBytes ?? 0,
                 changedBytes: snapshot.storage?.changedBytes ?? 0,
+                sharedBytes: max(0, (snapshot.storage?.logicalBytes ?? 0) - (snapshot.storage?.changedBytes ?? 0)),
                 storedChangedBytes: snapshot.storage?.storedChangedBytes ?? 0
             )
         }

@@ -5,12 +5,14 @@ extension Cloud {
         guard let prefix = ResourcePrefix(ofID: id) else {
             throw CloudError("InvalidID", "The ID '\(id)' is not valid")
         }
-        let exists: Bool
+        var exists: Bool
         switch prefix {
         case .volume:
             let volume = try transaction.fetch(Volume.self, id: id)
             exists = volume.map { $0.owner == caller.account && $0.region == caller.region && $0.state != .deleted } ?? false
             if !exists { throw CloudError("InvalidVolume.NotFound", "The volume '\(id)' does not exist.") }
+        case .snapshot:
+            _ = try visibleSnapshot(id, caller: caller, in: transaction)
         default:
             throw CloudError("InvalidID", "The ID '\(id)' is not valid")
         }
