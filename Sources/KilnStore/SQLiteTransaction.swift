@@ -95,6 +95,116 @@ final class SQLiteTransaction: MetadataTransaction {
         )
     }
 
+    // MARK: Images
+
+    func image(_ id: String) throws -> Image? {
+        try Data.fetchOne(db, sql: "SELECT body FROM image WHERE id = ?", arguments: [id]).map { try Self.decoder.decode(Image.self, from: $0) }
+    }
+
+    func saveImage(_ image: Image) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO image (id, region, owner, name, state, is_public, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            arguments: [image.id, image.region.rawValue, image.owner.rawValue, image.name, image.state.rawValue, image.isPublic, try Self.encoder.encode(image)]
+        )
+        try db.execute(sql: "DELETE FROM launch_permission WHERE image_id = ?", arguments: [image.id])
+        let permission = try db.cachedStatement(sql: "INSERT OR IGNORE INTO launch_permission (image_id, kind, value) VALUES (?, ?, ?)")
+        for grant in image.launchPermissions {
+            switch grant {
+            case .all: continue  // is_public
+            case .account(let account): try permission.execute(arguments: [image.id, "account", account.rawValue])
+            case .organization(let arn): try permission.execute(arguments: [image.id, "organization", arn])
+            case .organizationalUnit(let arn): try permission.execute(arguments: [image.id, "ou", arn])
+            }
+        }
+        try db.execute(sql: "DELETE FROM image_snapshot WHERE image_id = ?", arguments: [image.id])
+        if image.state != .deregistered {
+            let reference = try db.cachedStatement(sql: "INSERT OR IGNORE INTO image_snapshot (image_id, snapshot_id) VALUES (?, ?)")
+            for snapshot in image.snapshotIDs {
+                try reference.execute(arguments: [image.id, snapshot])
+            }
+        }
+    }
+
+    func images(_ query: ImageQuery) throws -> [Image] {
+        var sql = "SELECT body FROM image WHERE region = ?"
+        var arguments: [any DatabaseValueConvertible] = [query.region.rawValue]
+        if !query.includeDeregistered {
+            sql += " AND state != 'deregistered'"
+        }
+        if let viewer = query.viewer {
+            // Owned, public, or shared with the account, its organization or one of its units.
+            sql += " AND (owner = ? OR is_public = 1 OR id IN (SELECT image_id FROM launch_permission WHERE (kind = 'account' AND value = ?)"
+            arguments += [viewer.account.rawValue, viewer.account.rawValue]
+            if let organization = viewer.organizationARN {
+                sql += " OR (kind = 'organization' AND value = ?)"
+                arguments.append(organization)
+            }
+            if !viewer.organizationalUnitARNs.isEmpty {
+                sql += " OR (kind = 'ou' AND value IN (\(Self.placeholders(viewer.organizationalUnitARNs.count))))"
+                arguments += viewer.organizationalUnitARNs
+            }
+            sql += "))"
+        }
+        if let ids = query.ids {
+            sql += " AND id IN (\(Self.placeholders(ids.count)))"
+            arguments += ids
+        }
+        if let owners = query.owners {
+            sql += " AND owner IN (\(Self.placeholders(owners.count)))"
+            arguments += owners.map(\.rawValue)
+        }
+        if let patterns = query.namePatterns, !patterns.isEmpty {
+            sql += " AND (" + patterns.map { _ in "name GLOB ?" }.joined(separator: " OR ") + ")"
+            arguments += patterns.map(Self.glob)
+        }
+        if let after = query.afterID {
+            sql += " AND id > ?"
+            arguments.append(after)
+        }
+        sql += " ORDER BY id"
+        if let limit = query.limit {
+            sql += " LIMIT ?"
+            arguments.append(limit)
+        }
+        return try Data.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { try Self.decoder.decode(Image.self, from: $0) }
+    }
+
+    func imageNamed(_ name: String, owner: AccountID, region: RegionName) throws -> Image? {
+        try Data.fetchOne(
+            db,
+            sql: "SELECT body FROM image WHERE region = ? AND name = ? AND owner = ? AND state != 'deregistered'",
+            arguments: [region.rawValue, name, owner.rawValue]
+        ).map { try Self.decoder.decode(Image.self, from: $0) }
+    }
+
+    func imagesUsing(snapshotID: String) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT image_id FROM image_snapshot WHERE snapshot_id = ? ORDER BY image_id", arguments: [snapshotID])
+    }
+
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
+    }
+
+    /// An EC2 wildcard pattern as a SQLite GLOB: `*` and `?` carry over, `[` is quoted, `\*` and `\?` are literal.
+    static func glob(_ pattern: String) -> String {
+        var output = ""
+        var escaped = false
+        for character in pattern {
+            if escaped {
+                output += character == "*" || character == "?" || character == "[" ? "[\(character)]" : String(character)
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else if character == "[" {
+                output += "[[]"
+            } else {
+                output.append(character)
+            }
+        }
+        if escaped { output += "\\" }
+        return output
+    }
+
     // MARK: Block maps
 
     func blockMap(of ownerID: String, from index: Int, limit: Int?) throws -> [BlockEntry] {
@@ -264,7 +374,7 @@ final class SQLiteTransaction: MetadataTransaction {
     // MARK: Whole store
 
     func eraseEverything() throws {
-        for table in ["resource", "tag", "scheduled_transition", "block_map"] {
+        for table in ["resource", "tag", "scheduled_transition", "block_map", "image", "launch_permission", "image_snapshot"] {
             try db.execute(sql: "DELETE FROM \(table)")
         }
     }

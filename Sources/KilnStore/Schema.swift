@@ -37,6 +37,7 @@ extension SQLiteMetadataStore {
             try db.create(index: "scheduled_transition_by_due", on: "scheduled_transition", columns: ["due"])
         }
         registerDataPlaneMigration(&migrator)
+        registerImageMigration(&migrator)
         return migrator
     }
 }
@@ -79,6 +80,41 @@ extension SQLiteMetadataStore {
                 t.primaryKey("domain", .text)
                 t.column("wrapped_key", .blob).notNull()
             }
+        }
+    }
+}
+
+extension SQLiteMetadataStore {
+    /// Images get their own table: DescribeImages must answer by id, owner and name among a
+    /// million images, so those are indexed columns beside the JSON body, and launch
+    /// permissions and snapshot references are indexed rows.
+    static func registerImageMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v3: images, launch permissions, image snapshots") { db in
+            try db.create(table: "image") { t in
+                t.primaryKey("id", .text)
+                t.column("region", .text).notNull()
+                t.column("owner", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("is_public", .boolean).notNull()
+                t.column("body", .blob).notNull()
+            }
+            try db.create(index: "image_by_region_name", on: "image", columns: ["region", "name"])
+            try db.create(index: "image_by_region_owner", on: "image", columns: ["region", "owner", "id"])
+            try db.create(index: "image_by_region_public", on: "image", columns: ["region", "is_public", "id"])
+            try db.create(table: "launch_permission") { t in
+                t.column("image_id", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("value", .text).notNull()
+                t.primaryKey(["image_id", "kind", "value"])
+            }
+            try db.create(index: "launch_permission_by_grantee", on: "launch_permission", columns: ["kind", "value"])
+            try db.create(table: "image_snapshot") { t in
+                t.column("image_id", .text).notNull()
+                t.column("snapshot_id", .text).notNull()
+                t.primaryKey(["image_id", "snapshot_id"])
+            }
+            try db.create(index: "image_snapshot_by_snapshot", on: "image_snapshot", columns: ["snapshot_id"])
         }
     }
 }

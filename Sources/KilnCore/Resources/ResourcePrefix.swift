@@ -8,8 +8,8 @@ public enum ResourcePrefix: String, Sendable, CaseIterable, Codable {
     case launchTemplate = "lt"
     case keyPair = "key"
     case importTask = "import-ami"
-    /// Not an AWS id: the per-account, per-region EBS settings record.
-    case ebsSettings = "ebs-settings"
+    /// Not an AWS id: an account's settings in one region.
+    case accountSettings = "settings"
 
     /// The `resource-type` DescribeTags shows and TagSpecifications name.
     public var resourceType: String {
@@ -22,7 +22,7 @@ public enum ResourcePrefix: String, Sendable, CaseIterable, Codable {
         case .launchTemplate: return "launch-template"
         case .keyPair: return "key-pair"
         case .importTask: return "import-image-task"
-        case .ebsSettings: return "ebs-settings"
+        case .accountSettings: return "settings"
         }
     }
 

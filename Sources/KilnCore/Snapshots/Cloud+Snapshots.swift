@@ -11,12 +11,27 @@ extension Cloud {
         CloudError("InvalidSnapshot.NotFound", "The snapshot '\(ids.joined(separator: ", "))' does not exist.")
     }
 
-    /// A snapshot the caller can see in its region; EC2's not-found error otherwise.
+    /// A snapshot the caller owns, or that is shared with it or public, in its region; EC2's
+    /// not-found error otherwise.
     func visibleSnapshot(_ id: String, caller: Caller, in transaction: any MetadataTransaction) throws -> Snapshot {
         guard ResourcePrefix.snapshot.matches(id) else { throw Self.malformedSnapshotID(id) }
-        guard let snapshot = try transaction.fetch(Snapshot.self, id: id), snapshot.owner == caller.account,
+        guard let snapshot = try transaction.fetch(Snapshot.self, id: id), snapshot.isUsable(by: caller.account),
             snapshot.region == caller.region
         else { throw Self.ec2SnapshotNotFound([id]) }
+        return snapshot
+    }
+
+    /// A snapshot the caller may use (see ``visibleSnapshot(_:caller:in:)``).
+    func usableSnapshot(_ id: String, caller: Caller, in transaction: any MetadataTransaction) throws -> Snapshot {
+        try visibleSnapshot(id, caller: caller, in: transaction)
+    }
+
+    /// A snapshot the caller owns; someone else's visible snapshot is refused.
+    func ownSnapshot(_ id: String, caller: Caller, in transaction: any MetadataTransaction) throws -> Snapshot {
+        let snapshot = try visibleSnapshot(id, caller: caller, in: transaction)
+        guard snapshot.owner == caller.account else {
+            throw CloudError("UnauthorizedOperation", "You are not authorized to perform this operation on snapshot \(id); only its owner may.")
+        }
         return snapshot
     }
 
@@ -113,6 +128,7 @@ extension Cloud {
         _ caller: Caller,
         ids requested: [String]?,
         owners: [String]?,
+        restorableBy: [String]? = nil,
         filters: [Filter],
         page: PageRequest
     ) async throws -> (snapshots: [(Snapshot, [Tag])], nextToken: String?) {
@@ -130,16 +146,23 @@ extension Cloud {
         for id in requested ?? [] where !ResourcePrefix.snapshot.matches(id) {
             throw Self.malformedSnapshotID(id)
         }
-        let owners = owners ?? []
+        let owners = (owners ?? []).map { $0 == "self" ? caller.account.rawValue : $0 }
+        let restorers = (restorableBy ?? []).map { $0 == "self" ? caller.account.rawValue : $0 }
         let listed: [(Snapshot, [Tag])] = try await read(caller) { transaction in
-            let all = try transaction.fetchAll(Snapshot.self, region: caller.region, owner: caller.account)
+            // Owned, shared with the caller, or public.
+            let all = try transaction.fetchAll(Snapshot.self, region: caller.region, owner: nil).filter { $0.isUsable(by: caller.account) }
             if let requested, !requested.isEmpty {
                 let missing = requested.filter { id in !all.contains { $0.id == id } }
                 if !missing.isEmpty { throw Self.ec2SnapshotNotFound(missing) }
             }
             return try all.filter { snapshot in
                 (requested?.isEmpty != false || requested?.contains(snapshot.id) == true)
-                    && (owners.isEmpty || owners.contains("self") || owners.contains(snapshot.owner.rawValue))
+                    && (owners.isEmpty || owners.contains(snapshot.owner.rawValue))
+                    && (restorers.isEmpty
+                        || restorers.contains { user in
+                            let grants = snapshot.createVolumePermissions ?? []
+                            return user == "all" ? grants.contains("all") : snapshot.owner.rawValue == user || grants.contains(user) || grants.contains("all")
+                        })
             }.map { ($0, try transaction.tags(on: $0.id, by: caller.account)) }
         }
         var progress: [String: Int] = [:]
@@ -177,7 +200,11 @@ extension Cloud {
     /// finds nothing else uses them.
     public func deleteSnapshot(_ caller: Caller, id: String) async throws {
         try await write(caller) { transaction in
-            _ = try visibleSnapshot(id, caller: caller, in: transaction)
+            _ = try ownSnapshot(id, caller: caller, in: transaction)
+            let users = try transaction.imagesUsing(snapshotID: id)
+            if let image = users.first {
+                throw CloudError("InvalidSnapshot.InUse", "The snapshot \(id) is currently in use by \(image)")
+            }
             try transaction.delete(Snapshot.self, id: id)
             try transaction.deleteBlockMap(of: id)
         }

@@ -44,6 +44,13 @@ public struct Snapshot: StoredResource, Equatable {
     public var timeoutMinutes: Int?
     /// What the snapshot stores, once completed.
     public var storage: SnapshotStorage?
+    /// Who else may create volumes from it (and so copy images that use it): account ids, or `all`.
+    public var createVolumePermissions: [String]?
+
+    /// Whether `account` may use the snapshot: create volumes from it, register or copy images with it.
+    public func isUsable(by account: AccountID) -> Bool {
+        owner == account || (createVolumePermissions ?? []).contains { $0 == "all" || $0 == account.rawValue }
+    }
 
     /// Creates a snapshot record.
     public init(

@@ -35,6 +35,19 @@ public protocol MetadataTransaction {
     /// Removes a tag.
     func removeTag(key: String, from resourceID: String, by account: AccountID) throws
 
+    // MARK: Images
+
+    /// An image by id, in any region and state.
+    func image(_ id: String) throws -> Image?
+    /// Inserts or replaces an image, with its launch permissions and snapshots indexed.
+    func saveImage(_ image: Image) throws
+    /// The images a query selects, in id order.
+    func images(_ query: ImageQuery) throws -> [Image]
+    /// The live (not deregistered) image of `owner` in `region` named `name`, if any.
+    func imageNamed(_ name: String, owner: AccountID, region: RegionName) throws -> Image?
+    /// The ids of the live images whose mappings use `snapshotID`.
+    func imagesUsing(snapshotID: String) throws -> [String]
+
     // MARK: Block maps of snapshots and volumes
 
     /// The blocks of a snapshot or volume from `index` on, in index order, at most `limit`.

@@ -13,6 +13,9 @@ extension Cloud {
             if !exists { throw CloudError("InvalidVolume.NotFound", "The volume '\(id)' does not exist.") }
         case .snapshot:
             _ = try visibleSnapshot(id, caller: caller, in: transaction)
+        case .image:
+            // Anyone who can see an image can tag it; the tags are theirs alone.
+            _ = try visibleImage(id, caller: caller, in: transaction)
         default:
             throw CloudError("InvalidID", "The ID '\(id)' is not valid")
         }

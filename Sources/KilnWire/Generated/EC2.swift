@@ -26,6 +26,14 @@ extension EC2 {
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
+    /// The `CancelImageLaunchPermission` operation.
+    public enum CancelImageLaunchPermission: WireOperation {
+        public typealias Input = CancelImageLaunchPermissionRequest
+        public typealias Output = CancelImageLaunchPermissionResult
+        public static let name = "CancelImageLaunchPermission"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `CopySnapshot` operation.
     public enum CopySnapshot: WireOperation {
         public typealias Input = CopySnapshotRequest
@@ -82,6 +90,14 @@ extension EC2 {
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
+    /// The `DeregisterImage` operation.
+    public enum DeregisterImage: WireOperation {
+        public typealias Input = DeregisterImageRequest
+        public typealias Output = DeregisterImageResult
+        public static let name = "DeregisterImage"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `DescribeAvailabilityZones` operation.
     public enum DescribeAvailabilityZones: WireOperation {
         public typealias Input = DescribeAvailabilityZonesRequest
@@ -90,11 +106,35 @@ extension EC2 {
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
+    /// The `DescribeImageAttribute` operation.
+    public enum DescribeImageAttribute: WireOperation {
+        public typealias Input = DescribeImageAttributeRequest
+        public typealias Output = ImageAttribute
+        public static let name = "DescribeImageAttribute"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DescribeImages` operation.
+    public enum DescribeImages: WireOperation {
+        public typealias Input = DescribeImagesRequest
+        public typealias Output = DescribeImagesResult
+        public static let name = "DescribeImages"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `DescribeRegions` operation.
     public enum DescribeRegions: WireOperation {
         public typealias Input = DescribeRegionsRequest
         public typealias Output = DescribeRegionsResult
         public static let name = "DescribeRegions"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DescribeSnapshotAttribute` operation.
+    public enum DescribeSnapshotAttribute: WireOperation {
+        public typealias Input = DescribeSnapshotAttributeRequest
+        public typealias Output = DescribeSnapshotAttributeResult
+        public static let name = "DescribeSnapshotAttribute"
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
@@ -138,11 +178,75 @@ extension EC2 {
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
+    /// The `DisableImage` operation.
+    public enum DisableImage: WireOperation {
+        public typealias Input = DisableImageRequest
+        public typealias Output = DisableImageResult
+        public static let name = "DisableImage"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DisableImageBlockPublicAccess` operation.
+    public enum DisableImageBlockPublicAccess: WireOperation {
+        public typealias Input = DisableImageBlockPublicAccessRequest
+        public typealias Output = DisableImageBlockPublicAccessResult
+        public static let name = "DisableImageBlockPublicAccess"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DisableImageDeprecation` operation.
+    public enum DisableImageDeprecation: WireOperation {
+        public typealias Input = DisableImageDeprecationRequest
+        public typealias Output = DisableImageDeprecationResult
+        public static let name = "DisableImageDeprecation"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DisableImageDeregistrationProtection` operation.
+    public enum DisableImageDeregistrationProtection: WireOperation {
+        public typealias Input = DisableImageDeregistrationProtectionRequest
+        public typealias Output = DisableImageDeregistrationProtectionResult
+        public static let name = "DisableImageDeregistrationProtection"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `EnableEbsEncryptionByDefault` operation.
     public enum EnableEbsEncryptionByDefault: WireOperation {
         public typealias Input = EnableEbsEncryptionByDefaultRequest
         public typealias Output = EnableEbsEncryptionByDefaultResult
         public static let name = "EnableEbsEncryptionByDefault"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `EnableImage` operation.
+    public enum EnableImage: WireOperation {
+        public typealias Input = EnableImageRequest
+        public typealias Output = EnableImageResult
+        public static let name = "EnableImage"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `EnableImageBlockPublicAccess` operation.
+    public enum EnableImageBlockPublicAccess: WireOperation {
+        public typealias Input = EnableImageBlockPublicAccessRequest
+        public typealias Output = EnableImageBlockPublicAccessResult
+        public static let name = "EnableImageBlockPublicAccess"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `EnableImageDeprecation` operation.
+    public enum EnableImageDeprecation: WireOperation {
+        public typealias Input = EnableImageDeprecationRequest
+        public typealias Output = EnableImageDeprecationResult
+        public static let name = "EnableImageDeprecation"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `EnableImageDeregistrationProtection` operation.
+    public enum EnableImageDeregistrationProtection: WireOperation {
+        public typealias Input = EnableImageDeregistrationProtectionRequest
+        public typealias Output = EnableImageDeregistrationProtectionResult
+        public static let name = "EnableImageDeregistrationProtection"
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
@@ -162,11 +266,35 @@ extension EC2 {
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
+    /// The `GetImageBlockPublicAccessState` operation.
+    public enum GetImageBlockPublicAccessState: WireOperation {
+        public typealias Input = GetImageBlockPublicAccessStateRequest
+        public typealias Output = GetImageBlockPublicAccessStateResult
+        public static let name = "GetImageBlockPublicAccessState"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `ModifyEbsDefaultKmsKeyId` operation.
     public enum ModifyEbsDefaultKmsKeyId: WireOperation {
         public typealias Input = ModifyEbsDefaultKmsKeyIdRequest
         public typealias Output = ModifyEbsDefaultKmsKeyIdResult
         public static let name = "ModifyEbsDefaultKmsKeyId"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `ModifyImageAttribute` operation.
+    public enum ModifyImageAttribute: WireOperation {
+        public typealias Input = ModifyImageAttributeRequest
+        public typealias Output = EmptyOutput
+        public static let name = "ModifyImageAttribute"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `ModifySnapshotAttribute` operation.
+    public enum ModifySnapshotAttribute: WireOperation {
+        public typealias Input = ModifySnapshotAttributeRequest
+        public typealias Output = EmptyOutput
+        public static let name = "ModifySnapshotAttribute"
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
@@ -178,11 +306,35 @@ extension EC2 {
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
+    /// The `RegisterImage` operation.
+    public enum RegisterImage: WireOperation {
+        public typealias Input = RegisterImageRequest
+        public typealias Output = RegisterImageResult
+        public static let name = "RegisterImage"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `ResetEbsDefaultKmsKeyId` operation.
     public enum ResetEbsDefaultKmsKeyId: WireOperation {
         public typealias Input = ResetEbsDefaultKmsKeyIdRequest
         public typealias Output = ResetEbsDefaultKmsKeyIdResult
         public static let name = "ResetEbsDefaultKmsKeyId"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `ResetImageAttribute` operation.
+    public enum ResetImageAttribute: WireOperation {
+        public typealias Input = ResetImageAttributeRequest
+        public typealias Output = EmptyOutput
+        public static let name = "ResetImageAttribute"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `ResetSnapshotAttribute` operation.
+    public enum ResetSnapshotAttribute: WireOperation {
+        public typealias Input = ResetSnapshotAttributeRequest
+        public typealias Output = EmptyOutput
+        public static let name = "ResetSnapshotAttribute"
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 }
@@ -211,6 +363,18 @@ extension EC2 {
             self.ebsCardIndex = ebsCardIndex
             self.instanceId = instanceId
             self.volumeId = volumeId
+        }
+    }
+
+    /// The `AttributeValue` shape.
+    public struct AttributeValue: Sendable, Equatable {
+        public var value: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            value: Swift.String? = nil
+        ) {
+            self.value = value
         }
     }
 
@@ -298,6 +462,54 @@ extension EC2 {
             name: Swift.String? = nil
         ) {
             self.name = name
+        }
+    }
+
+    /// The `BlockDeviceMapping` shape.
+    public struct BlockDeviceMapping: Sendable, Equatable {
+        public var deviceName: Swift.String?
+        public var ebs: EbsBlockDevice?
+        public var noDevice: Swift.String?
+        public var virtualName: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            deviceName: Swift.String? = nil,
+            ebs: EbsBlockDevice? = nil,
+            noDevice: Swift.String? = nil,
+            virtualName: Swift.String? = nil
+        ) {
+            self.deviceName = deviceName
+            self.ebs = ebs
+            self.noDevice = noDevice
+            self.virtualName = virtualName
+        }
+    }
+
+    /// The `CancelImageLaunchPermissionRequest` shape.
+    public struct CancelImageLaunchPermissionRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var imageId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            imageId: Swift.String
+        ) {
+            self.dryRun = dryRun
+            self.imageId = imageId
+        }
+    }
+
+    /// The `CancelImageLaunchPermissionResult` shape.
+    public struct CancelImageLaunchPermissionResult: Sendable, Equatable {
+        public var `return`: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            `return`: Swift.Bool? = nil
+        ) {
+            self.`return` = `return`
         }
     }
 
@@ -406,6 +618,36 @@ extension EC2 {
         }
     }
 
+    /// The `CreateVolumePermission` shape.
+    public struct CreateVolumePermission: Sendable, Equatable {
+        public var group: PermissionGroup?
+        public var userId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            group: PermissionGroup? = nil,
+            userId: Swift.String? = nil
+        ) {
+            self.group = group
+            self.userId = userId
+        }
+    }
+
+    /// The `CreateVolumePermissionModifications` shape.
+    public struct CreateVolumePermissionModifications: Sendable, Equatable {
+        public var add: [CreateVolumePermission]?
+        public var remove: [CreateVolumePermission]?
+
+        /// Creates the shape from its members.
+        public init(
+            add: [CreateVolumePermission]? = nil,
+            remove: [CreateVolumePermission]? = nil
+        ) {
+            self.add = add
+            self.remove = remove
+        }
+    }
+
     /// The `CreateVolumeRequest` shape.
     public struct CreateVolumeRequest: Sendable, Equatable {
         public var availabilityZone: Swift.String?
@@ -478,6 +720,21 @@ extension EC2 {
         }
     }
 
+    /// The `DeleteSnapshotReturnCode` shape.
+    public struct DeleteSnapshotReturnCode: Sendable, Equatable {
+        public var returnCode: SnapshotReturnCodes?
+        public var snapshotId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            returnCode: SnapshotReturnCodes? = nil,
+            snapshotId: Swift.String? = nil
+        ) {
+            self.returnCode = returnCode
+            self.snapshotId = snapshotId
+        }
+    }
+
     /// The `DeleteTagsRequest` shape.
     public struct DeleteTagsRequest: Sendable, Equatable {
         public var dryRun: Swift.Bool?
@@ -508,6 +765,39 @@ extension EC2 {
         ) {
             self.dryRun = dryRun
             self.volumeId = volumeId
+        }
+    }
+
+    /// The `DeregisterImageRequest` shape.
+    public struct DeregisterImageRequest: Sendable, Equatable {
+        public var deleteAssociatedSnapshots: Swift.Bool?
+        public var dryRun: Swift.Bool?
+        public var imageId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            deleteAssociatedSnapshots: Swift.Bool? = nil,
+            dryRun: Swift.Bool? = nil,
+            imageId: Swift.String
+        ) {
+            self.deleteAssociatedSnapshots = deleteAssociatedSnapshots
+            self.dryRun = dryRun
+            self.imageId = imageId
+        }
+    }
+
+    /// The `DeregisterImageResult` shape.
+    public struct DeregisterImageResult: Sendable, Equatable {
+        public var deleteSnapshotResults: [DeleteSnapshotReturnCode]?
+        public var `return`: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            deleteSnapshotResults: [DeleteSnapshotReturnCode]? = nil,
+            `return`: Swift.Bool? = nil
+        ) {
+            self.deleteSnapshotResults = deleteSnapshotResults
+            self.`return` = `return`
         }
     }
 
@@ -547,6 +837,75 @@ extension EC2 {
         }
     }
 
+    /// The `DescribeImageAttributeRequest` shape.
+    public struct DescribeImageAttributeRequest: Sendable, Equatable {
+        public var attribute: ImageAttributeName
+        public var dryRun: Swift.Bool?
+        public var imageId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            attribute: ImageAttributeName,
+            dryRun: Swift.Bool? = nil,
+            imageId: Swift.String
+        ) {
+            self.attribute = attribute
+            self.dryRun = dryRun
+            self.imageId = imageId
+        }
+    }
+
+    /// The `DescribeImagesRequest` shape.
+    public struct DescribeImagesRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var executableUsers: [Swift.String]?
+        public var filters: [Filter]?
+        public var imageIds: [Swift.String]?
+        public var includeDeprecated: Swift.Bool?
+        public var includeDisabled: Swift.Bool?
+        public var maxResults: Swift.Int?
+        public var nextToken: Swift.String?
+        public var owners: [Swift.String]?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            executableUsers: [Swift.String]? = nil,
+            filters: [Filter]? = nil,
+            imageIds: [Swift.String]? = nil,
+            includeDeprecated: Swift.Bool? = nil,
+            includeDisabled: Swift.Bool? = nil,
+            maxResults: Swift.Int? = nil,
+            nextToken: Swift.String? = nil,
+            owners: [Swift.String]? = nil
+        ) {
+            self.dryRun = dryRun
+            self.executableUsers = executableUsers
+            self.filters = filters
+            self.imageIds = imageIds
+            self.includeDeprecated = includeDeprecated
+            self.includeDisabled = includeDisabled
+            self.maxResults = maxResults
+            self.nextToken = nextToken
+            self.owners = owners
+        }
+    }
+
+    /// The `DescribeImagesResult` shape.
+    public struct DescribeImagesResult: Sendable, Equatable {
+        public var images: [Image]?
+        public var nextToken: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            images: [Image]? = nil,
+            nextToken: Swift.String? = nil
+        ) {
+            self.images = images
+            self.nextToken = nextToken
+        }
+    }
+
     /// The `DescribeRegionsRequest` shape.
     public struct DescribeRegionsRequest: Sendable, Equatable {
         public var allRegions: Swift.Bool?
@@ -577,6 +936,42 @@ extension EC2 {
             regions: [Region]? = nil
         ) {
             self.regions = regions
+        }
+    }
+
+    /// The `DescribeSnapshotAttributeRequest` shape.
+    public struct DescribeSnapshotAttributeRequest: Sendable, Equatable {
+        public var attribute: SnapshotAttributeName
+        public var dryRun: Swift.Bool?
+        public var snapshotId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            attribute: SnapshotAttributeName,
+            dryRun: Swift.Bool? = nil,
+            snapshotId: Swift.String
+        ) {
+            self.attribute = attribute
+            self.dryRun = dryRun
+            self.snapshotId = snapshotId
+        }
+    }
+
+    /// The `DescribeSnapshotAttributeResult` shape.
+    public struct DescribeSnapshotAttributeResult: Sendable, Equatable {
+        public var createVolumePermissions: [CreateVolumePermission]?
+        public var productCodes: [ProductCode]?
+        public var snapshotId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            createVolumePermissions: [CreateVolumePermission]? = nil,
+            productCodes: [ProductCode]? = nil,
+            snapshotId: Swift.String? = nil
+        ) {
+            self.createVolumePermissions = createVolumePermissions
+            self.productCodes = productCodes
+            self.snapshotId = snapshotId
         }
     }
 
@@ -751,6 +1146,159 @@ extension EC2 {
         }
     }
 
+    /// The `DisableImageBlockPublicAccessRequest` shape.
+    public struct DisableImageBlockPublicAccessRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil
+        ) {
+            self.dryRun = dryRun
+        }
+    }
+
+    /// The `DisableImageBlockPublicAccessResult` shape.
+    public struct DisableImageBlockPublicAccessResult: Sendable, Equatable {
+        public var imageBlockPublicAccessState: ImageBlockPublicAccessDisabledState?
+
+        /// Creates the shape from its members.
+        public init(
+            imageBlockPublicAccessState: ImageBlockPublicAccessDisabledState? = nil
+        ) {
+            self.imageBlockPublicAccessState = imageBlockPublicAccessState
+        }
+    }
+
+    /// The `DisableImageDeprecationRequest` shape.
+    public struct DisableImageDeprecationRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var imageId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            imageId: Swift.String
+        ) {
+            self.dryRun = dryRun
+            self.imageId = imageId
+        }
+    }
+
+    /// The `DisableImageDeprecationResult` shape.
+    public struct DisableImageDeprecationResult: Sendable, Equatable {
+        public var `return`: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            `return`: Swift.Bool? = nil
+        ) {
+            self.`return` = `return`
+        }
+    }
+
+    /// The `DisableImageDeregistrationProtectionRequest` shape.
+    public struct DisableImageDeregistrationProtectionRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var imageId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            imageId: Swift.String
+        ) {
+            self.dryRun = dryRun
+            self.imageId = imageId
+        }
+    }
+
+    /// The `DisableImageDeregistrationProtectionResult` shape.
+    public struct DisableImageDeregistrationProtectionResult: Sendable, Equatable {
+        public var `return`: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            `return`: Swift.String? = nil
+        ) {
+            self.`return` = `return`
+        }
+    }
+
+    /// The `DisableImageRequest` shape.
+    public struct DisableImageRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var imageId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            imageId: Swift.String
+        ) {
+            self.dryRun = dryRun
+            self.imageId = imageId
+        }
+    }
+
+    /// The `DisableImageResult` shape.
+    public struct DisableImageResult: Sendable, Equatable {
+        public var `return`: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            `return`: Swift.Bool? = nil
+        ) {
+            self.`return` = `return`
+        }
+    }
+
+    /// The `EbsBlockDevice` shape.
+    public struct EbsBlockDevice: Sendable, Equatable {
+        public var availabilityZone: Swift.String?
+        public var availabilityZoneId: Swift.String?
+        public var deleteOnTermination: Swift.Bool?
+        public var ebsCardIndex: Swift.Int?
+        public var encrypted: Swift.Bool?
+        public var iops: Swift.Int?
+        public var kmsKeyId: Swift.String?
+        public var outpostArn: Swift.String?
+        public var snapshotId: Swift.String?
+        public var throughput: Swift.Int?
+        public var volumeInitializationRate: Swift.Int?
+        public var volumeSize: Swift.Int?
+        public var volumeType: VolumeType?
+
+        /// Creates the shape from its members.
+        public init(
+            availabilityZone: Swift.String? = nil,
+            availabilityZoneId: Swift.String? = nil,
+            deleteOnTermination: Swift.Bool? = nil,
+            ebsCardIndex: Swift.Int? = nil,
+            encrypted: Swift.Bool? = nil,
+            iops: Swift.Int? = nil,
+            kmsKeyId: Swift.String? = nil,
+            outpostArn: Swift.String? = nil,
+            snapshotId: Swift.String? = nil,
+            throughput: Swift.Int? = nil,
+            volumeInitializationRate: Swift.Int? = nil,
+            volumeSize: Swift.Int? = nil,
+            volumeType: VolumeType? = nil
+        ) {
+            self.availabilityZone = availabilityZone
+            self.availabilityZoneId = availabilityZoneId
+            self.deleteOnTermination = deleteOnTermination
+            self.ebsCardIndex = ebsCardIndex
+            self.encrypted = encrypted
+            self.iops = iops
+            self.kmsKeyId = kmsKeyId
+            self.outpostArn = outpostArn
+            self.snapshotId = snapshotId
+            self.throughput = throughput
+            self.volumeInitializationRate = volumeInitializationRate
+            self.volumeSize = volumeSize
+            self.volumeType = volumeType
+        }
+    }
+
     /// The `EnableEbsEncryptionByDefaultRequest` shape.
     public struct EnableEbsEncryptionByDefaultRequest: Sendable, Equatable {
         public var dryRun: Swift.Bool?
@@ -772,6 +1320,120 @@ extension EC2 {
             ebsEncryptionByDefault: Swift.Bool? = nil
         ) {
             self.ebsEncryptionByDefault = ebsEncryptionByDefault
+        }
+    }
+
+    /// The `EnableImageBlockPublicAccessRequest` shape.
+    public struct EnableImageBlockPublicAccessRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var imageBlockPublicAccessState: ImageBlockPublicAccessEnabledState
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            imageBlockPublicAccessState: ImageBlockPublicAccessEnabledState
+        ) {
+            self.dryRun = dryRun
+            self.imageBlockPublicAccessState = imageBlockPublicAccessState
+        }
+    }
+
+    /// The `EnableImageBlockPublicAccessResult` shape.
+    public struct EnableImageBlockPublicAccessResult: Sendable, Equatable {
+        public var imageBlockPublicAccessState: ImageBlockPublicAccessEnabledState?
+
+        /// Creates the shape from its members.
+        public init(
+            imageBlockPublicAccessState: ImageBlockPublicAccessEnabledState? = nil
+        ) {
+            self.imageBlockPublicAccessState = imageBlockPublicAccessState
+        }
+    }
+
+    /// The `EnableImageDeprecationRequest` shape.
+    public struct EnableImageDeprecationRequest: Sendable, Equatable {
+        public var deprecateAt: Foundation.Date
+        public var dryRun: Swift.Bool?
+        public var imageId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            deprecateAt: Foundation.Date,
+            dryRun: Swift.Bool? = nil,
+            imageId: Swift.String
+        ) {
+            self.deprecateAt = deprecateAt
+            self.dryRun = dryRun
+            self.imageId = imageId
+        }
+    }
+
+    /// The `EnableImageDeprecationResult` shape.
+    public struct EnableImageDeprecationResult: Sendable, Equatable {
+        public var `return`: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            `return`: Swift.Bool? = nil
+        ) {
+            self.`return` = `return`
+        }
+    }
+
+    /// The `EnableImageDeregistrationProtectionRequest` shape.
+    public struct EnableImageDeregistrationProtectionRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var imageId: Swift.String
+        public var withCooldown: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            imageId: Swift.String,
+            withCooldown: Swift.Bool? = nil
+        ) {
+            self.dryRun = dryRun
+            self.imageId = imageId
+            self.withCooldown = withCooldown
+        }
+    }
+
+    /// The `EnableImageDeregistrationProtectionResult` shape.
+    public struct EnableImageDeregistrationProtectionResult: Sendable, Equatable {
+        public var `return`: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            `return`: Swift.String? = nil
+        ) {
+            self.`return` = `return`
+        }
+    }
+
+    /// The `EnableImageRequest` shape.
+    public struct EnableImageRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var imageId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            imageId: Swift.String
+        ) {
+            self.dryRun = dryRun
+            self.imageId = imageId
+        }
+    }
+
+    /// The `EnableImageResult` shape.
+    public struct EnableImageResult: Sendable, Equatable {
+        public var `return`: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            `return`: Swift.Bool? = nil
+        ) {
+            self.`return` = `return`
         }
     }
 
@@ -841,6 +1503,240 @@ extension EC2 {
         }
     }
 
+    /// The `GetImageBlockPublicAccessStateRequest` shape.
+    public struct GetImageBlockPublicAccessStateRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil
+        ) {
+            self.dryRun = dryRun
+        }
+    }
+
+    /// The `GetImageBlockPublicAccessStateResult` shape.
+    public struct GetImageBlockPublicAccessStateResult: Sendable, Equatable {
+        public var imageBlockPublicAccessState: Swift.String?
+        public var managedBy: ManagedBy?
+
+        /// Creates the shape from its members.
+        public init(
+            imageBlockPublicAccessState: Swift.String? = nil,
+            managedBy: ManagedBy? = nil
+        ) {
+            self.imageBlockPublicAccessState = imageBlockPublicAccessState
+            self.managedBy = managedBy
+        }
+    }
+
+    /// The `Image` shape.
+    public struct Image: Sendable, Equatable {
+        public var architecture: ArchitectureValues?
+        public var blockDeviceMappings: [BlockDeviceMapping]?
+        public var bootMode: BootModeValues?
+        public var creationDate: Swift.String?
+        public var deprecationTime: Swift.String?
+        public var deregistrationProtection: Swift.String?
+        public var description: Swift.String?
+        public var enaSupport: Swift.Bool?
+        public var freeTierEligible: Swift.Bool?
+        public var hypervisor: HypervisorType?
+        public var imageAllowed: Swift.Bool?
+        public var imageId: Swift.String?
+        public var imageLocation: Swift.String?
+        public var imageOwnerAlias: Swift.String?
+        public var imageType: ImageTypeValues?
+        public var imdsSupport: ImdsSupportValues?
+        public var kernelId: Swift.String?
+        public var lastLaunchedTime: Swift.String?
+        public var name: Swift.String?
+        public var ownerId: Swift.String?
+        public var platform: PlatformValues?
+        public var platformDetails: Swift.String?
+        public var productCodes: [ProductCode]?
+        public var `public`: Swift.Bool?
+        public var ramdiskId: Swift.String?
+        public var rootDeviceName: Swift.String?
+        public var rootDeviceType: DeviceType?
+        public var sourceImageId: Swift.String?
+        public var sourceImageRegion: Swift.String?
+        public var sourceInstanceId: Swift.String?
+        public var sriovNetSupport: Swift.String?
+        public var state: ImageState?
+        public var stateReason: StateReason?
+        public var tags: [Tag]?
+        public var tpmSupport: TpmSupportValues?
+        public var usageOperation: Swift.String?
+        public var virtualizationType: VirtualizationType?
+
+        /// Creates the shape from its members.
+        public init(
+            architecture: ArchitectureValues? = nil,
+            blockDeviceMappings: [BlockDeviceMapping]? = nil,
+            bootMode: BootModeValues? = nil,
+            creationDate: Swift.String? = nil,
+            deprecationTime: Swift.String? = nil,
+            deregistrationProtection: Swift.String? = nil,
+            description: Swift.String? = nil,
+            enaSupport: Swift.Bool? = nil,
+            freeTierEligible: Swift.Bool? = nil,
+            hypervisor: HypervisorType? = nil,
+            imageAllowed: Swift.Bool? = nil,
+            imageId: Swift.String? = nil,
+            imageLocation: Swift.String? = nil,
+            imageOwnerAlias: Swift.String? = nil,
+            imageType: ImageTypeValues? = nil,
+            imdsSupport: ImdsSupportValues? = nil,
+            kernelId: Swift.String? = nil,
+            lastLaunchedTime: Swift.String? = nil,
+            name: Swift.String? = nil,
+            ownerId: Swift.String? = nil,
+            platform: PlatformValues? = nil,
+            platformDetails: Swift.String? = nil,
+            productCodes: [ProductCode]? = nil,
+            `public`: Swift.Bool? = nil,
+            ramdiskId: Swift.String? = nil,
+            rootDeviceName: Swift.String? = nil,
+            rootDeviceType: DeviceType? = nil,
+            sourceImageId: Swift.String? = nil,
+            sourceImageRegion: Swift.String? = nil,
+            sourceInstanceId: Swift.String? = nil,
+            sriovNetSupport: Swift.String? = nil,
+            state: ImageState? = nil,
+            stateReason: StateReason? = nil,
+            tags: [Tag]? = nil,
+            tpmSupport: TpmSupportValues? = nil,
+            usageOperation: Swift.String? = nil,
+            virtualizationType: VirtualizationType? = nil
+        ) {
+            self.architecture = architecture
+            self.blockDeviceMappings = blockDeviceMappings
+            self.bootMode = bootMode
+            self.creationDate = creationDate
+            self.deprecationTime = deprecationTime
+            self.deregistrationProtection = deregistrationProtection
+            self.description = description
+            self.enaSupport = enaSupport
+            self.freeTierEligible = freeTierEligible
+            self.hypervisor = hypervisor
+            self.imageAllowed = imageAllowed
+            self.imageId = imageId
+            self.imageLocation = imageLocation
+            self.imageOwnerAlias = imageOwnerAlias
+            self.imageType = imageType
+            self.imdsSupport = imdsSupport
+            self.kernelId = kernelId
+            self.lastLaunchedTime = lastLaunchedTime
+            self.name = name
+            self.ownerId = ownerId
+            self.platform = platform
+            self.platformDetails = platformDetails
+            self.productCodes = productCodes
+            self.`public` = `public`
+            self.ramdiskId = ramdiskId
+            self.rootDeviceName = rootDeviceName
+            self.rootDeviceType = rootDeviceType
+            self.sourceImageId = sourceImageId
+            self.sourceImageRegion = sourceImageRegion
+            self.sourceInstanceId = sourceInstanceId
+            self.sriovNetSupport = sriovNetSupport
+            self.state = state
+            self.stateReason = stateReason
+            self.tags = tags
+            self.tpmSupport = tpmSupport
+            self.usageOperation = usageOperation
+            self.virtualizationType = virtualizationType
+        }
+    }
+
+    /// The `ImageAttribute` shape.
+    public struct ImageAttribute: Sendable, Equatable {
+        public var blockDeviceMappings: [BlockDeviceMapping]?
+        public var bootMode: AttributeValue?
+        public var deregistrationProtection: AttributeValue?
+        public var description: AttributeValue?
+        public var imageId: Swift.String?
+        public var imdsSupport: AttributeValue?
+        public var kernelId: AttributeValue?
+        public var lastLaunchedTime: AttributeValue?
+        public var launchPermissions: [LaunchPermission]?
+        public var productCodes: [ProductCode]?
+        public var ramdiskId: AttributeValue?
+        public var sriovNetSupport: AttributeValue?
+        public var tpmSupport: AttributeValue?
+        public var uefiData: AttributeValue?
+
+        /// Creates the shape from its members.
+        public init(
+            blockDeviceMappings: [BlockDeviceMapping]? = nil,
+            bootMode: AttributeValue? = nil,
+            deregistrationProtection: AttributeValue? = nil,
+            description: AttributeValue? = nil,
+            imageId: Swift.String? = nil,
+            imdsSupport: AttributeValue? = nil,
+            kernelId: AttributeValue? = nil,
+            lastLaunchedTime: AttributeValue? = nil,
+            launchPermissions: [LaunchPermission]? = nil,
+            productCodes: [ProductCode]? = nil,
+            ramdiskId: AttributeValue? = nil,
+            sriovNetSupport: AttributeValue? = nil,
+            tpmSupport: AttributeValue? = nil,
+            uefiData: AttributeValue? = nil
+        ) {
+            self.blockDeviceMappings = blockDeviceMappings
+            self.bootMode = bootMode
+            self.deregistrationProtection = deregistrationProtection
+            self.description = description
+            self.imageId = imageId
+            self.imdsSupport = imdsSupport
+            self.kernelId = kernelId
+            self.lastLaunchedTime = lastLaunchedTime
+            self.launchPermissions = launchPermissions
+            self.productCodes = productCodes
+            self.ramdiskId = ramdiskId
+            self.sriovNetSupport = sriovNetSupport
+            self.tpmSupport = tpmSupport
+            self.uefiData = uefiData
+        }
+    }
+
+    /// The `LaunchPermission` shape.
+    public struct LaunchPermission: Sendable, Equatable {
+        public var group: PermissionGroup?
+        public var organizationArn: Swift.String?
+        public var organizationalUnitArn: Swift.String?
+        public var userId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            group: PermissionGroup? = nil,
+            organizationArn: Swift.String? = nil,
+            organizationalUnitArn: Swift.String? = nil,
+            userId: Swift.String? = nil
+        ) {
+            self.group = group
+            self.organizationArn = organizationArn
+            self.organizationalUnitArn = organizationalUnitArn
+            self.userId = userId
+        }
+    }
+
+    /// The `LaunchPermissionModifications` shape.
+    public struct LaunchPermissionModifications: Sendable, Equatable {
+        public var add: [LaunchPermission]?
+        public var remove: [LaunchPermission]?
+
+        /// Creates the shape from its members.
+        public init(
+            add: [LaunchPermission]? = nil,
+            remove: [LaunchPermission]? = nil
+        ) {
+            self.add = add
+            self.remove = remove
+        }
+    }
+
     /// The `ModifyEbsDefaultKmsKeyIdRequest` shape.
     public struct ModifyEbsDefaultKmsKeyIdRequest: Sendable, Equatable {
         public var dryRun: Swift.Bool?
@@ -865,6 +1761,84 @@ extension EC2 {
             kmsKeyId: Swift.String? = nil
         ) {
             self.kmsKeyId = kmsKeyId
+        }
+    }
+
+    /// The `ModifyImageAttributeRequest` shape.
+    public struct ModifyImageAttributeRequest: Sendable, Equatable {
+        public var attribute: Swift.String?
+        public var description: AttributeValue?
+        public var dryRun: Swift.Bool?
+        public var imageId: Swift.String
+        public var imdsSupport: AttributeValue?
+        public var launchPermission: LaunchPermissionModifications?
+        public var operationType: OperationType?
+        public var organizationArns: [Swift.String]?
+        public var organizationalUnitArns: [Swift.String]?
+        public var productCodes: [Swift.String]?
+        public var userGroups: [Swift.String]?
+        public var userIds: [Swift.String]?
+        public var value: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            attribute: Swift.String? = nil,
+            description: AttributeValue? = nil,
+            dryRun: Swift.Bool? = nil,
+            imageId: Swift.String,
+            imdsSupport: AttributeValue? = nil,
+            launchPermission: LaunchPermissionModifications? = nil,
+            operationType: OperationType? = nil,
+            organizationArns: [Swift.String]? = nil,
+            organizationalUnitArns: [Swift.String]? = nil,
+            productCodes: [Swift.String]? = nil,
+            userGroups: [Swift.String]? = nil,
+            userIds: [Swift.String]? = nil,
+            value: Swift.String? = nil
+        ) {
+            self.attribute = attribute
+            self.description = description
+            self.dryRun = dryRun
+            self.imageId = imageId
+            self.imdsSupport = imdsSupport
+            self.launchPermission = launchPermission
+            self.operationType = operationType
+            self.organizationArns = organizationArns
+            self.organizationalUnitArns = organizationalUnitArns
+            self.productCodes = productCodes
+            self.userGroups = userGroups
+            self.userIds = userIds
+            self.value = value
+        }
+    }
+
+    /// The `ModifySnapshotAttributeRequest` shape.
+    public struct ModifySnapshotAttributeRequest: Sendable, Equatable {
+        public var attribute: SnapshotAttributeName?
+        public var createVolumePermission: CreateVolumePermissionModifications?
+        public var dryRun: Swift.Bool?
+        public var groupNames: [Swift.String]?
+        public var operationType: OperationType?
+        public var snapshotId: Swift.String
+        public var userIds: [Swift.String]?
+
+        /// Creates the shape from its members.
+        public init(
+            attribute: SnapshotAttributeName? = nil,
+            createVolumePermission: CreateVolumePermissionModifications? = nil,
+            dryRun: Swift.Bool? = nil,
+            groupNames: [Swift.String]? = nil,
+            operationType: OperationType? = nil,
+            snapshotId: Swift.String,
+            userIds: [Swift.String]? = nil
+        ) {
+            self.attribute = attribute
+            self.createVolumePermission = createVolumePermission
+            self.dryRun = dryRun
+            self.groupNames = groupNames
+            self.operationType = operationType
+            self.snapshotId = snapshotId
+            self.userIds = userIds
         }
     }
 
@@ -940,6 +1914,21 @@ extension EC2 {
         }
     }
 
+    /// The `ProductCode` shape.
+    public struct ProductCode: Sendable, Equatable {
+        public var productCodeId: Swift.String?
+        public var productCodeType: ProductCodeValues?
+
+        /// Creates the shape from its members.
+        public init(
+            productCodeId: Swift.String? = nil,
+            productCodeType: ProductCodeValues? = nil
+        ) {
+            self.productCodeId = productCodeId
+            self.productCodeType = productCodeType
+        }
+    }
+
     /// The `Region` shape.
     public struct Region: Sendable, Equatable {
         public var endpoint: Swift.String?
@@ -973,6 +1962,81 @@ extension EC2 {
         }
     }
 
+    /// The `RegisterImageRequest` shape.
+    public struct RegisterImageRequest: Sendable, Equatable {
+        public var architecture: ArchitectureValues?
+        public var billingProducts: [Swift.String]?
+        public var blockDeviceMappings: [BlockDeviceMapping]?
+        public var bootMode: BootModeValues?
+        public var description: Swift.String?
+        public var dryRun: Swift.Bool?
+        public var enaSupport: Swift.Bool?
+        public var imageLocation: Swift.String?
+        public var imdsSupport: ImdsSupportValues?
+        public var kernelId: Swift.String?
+        public var name: Swift.String
+        public var ramdiskId: Swift.String?
+        public var rootDeviceName: Swift.String?
+        public var sriovNetSupport: Swift.String?
+        public var tagSpecifications: [TagSpecification]?
+        public var tpmSupport: TpmSupportValues?
+        public var uefiData: Swift.String?
+        public var virtualizationType: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            architecture: ArchitectureValues? = nil,
+            billingProducts: [Swift.String]? = nil,
+            blockDeviceMappings: [BlockDeviceMapping]? = nil,
+            bootMode: BootModeValues? = nil,
+            description: Swift.String? = nil,
+            dryRun: Swift.Bool? = nil,
+            enaSupport: Swift.Bool? = nil,
+            imageLocation: Swift.String? = nil,
+            imdsSupport: ImdsSupportValues? = nil,
+            kernelId: Swift.String? = nil,
+            name: Swift.String,
+            ramdiskId: Swift.String? = nil,
+            rootDeviceName: Swift.String? = nil,
+            sriovNetSupport: Swift.String? = nil,
+            tagSpecifications: [TagSpecification]? = nil,
+            tpmSupport: TpmSupportValues? = nil,
+            uefiData: Swift.String? = nil,
+            virtualizationType: Swift.String? = nil
+        ) {
+            self.architecture = architecture
+            self.billingProducts = billingProducts
+            self.blockDeviceMappings = blockDeviceMappings
+            self.bootMode = bootMode
+            self.description = description
+            self.dryRun = dryRun
+            self.enaSupport = enaSupport
+            self.imageLocation = imageLocation
+            self.imdsSupport = imdsSupport
+            self.kernelId = kernelId
+            self.name = name
+            self.ramdiskId = ramdiskId
+            self.rootDeviceName = rootDeviceName
+            self.sriovNetSupport = sriovNetSupport
+            self.tagSpecifications = tagSpecifications
+            self.tpmSupport = tpmSupport
+            self.uefiData = uefiData
+            self.virtualizationType = virtualizationType
+        }
+    }
+
+    /// The `RegisterImageResult` shape.
+    public struct RegisterImageResult: Sendable, Equatable {
+        public var imageId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            imageId: Swift.String? = nil
+        ) {
+            self.imageId = imageId
+        }
+    }
+
     /// The `ResetEbsDefaultKmsKeyIdRequest` shape.
     public struct ResetEbsDefaultKmsKeyIdRequest: Sendable, Equatable {
         public var dryRun: Swift.Bool?
@@ -994,6 +2058,42 @@ extension EC2 {
             kmsKeyId: Swift.String? = nil
         ) {
             self.kmsKeyId = kmsKeyId
+        }
+    }
+
+    /// The `ResetImageAttributeRequest` shape.
+    public struct ResetImageAttributeRequest: Sendable, Equatable {
+        public var attribute: ResetImageAttributeName
+        public var dryRun: Swift.Bool?
+        public var imageId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            attribute: ResetImageAttributeName,
+            dryRun: Swift.Bool? = nil,
+            imageId: Swift.String
+        ) {
+            self.attribute = attribute
+            self.dryRun = dryRun
+            self.imageId = imageId
+        }
+    }
+
+    /// The `ResetSnapshotAttributeRequest` shape.
+    public struct ResetSnapshotAttributeRequest: Sendable, Equatable {
+        public var attribute: SnapshotAttributeName
+        public var dryRun: Swift.Bool?
+        public var snapshotId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            attribute: SnapshotAttributeName,
+            dryRun: Swift.Bool? = nil,
+            snapshotId: Swift.String
+        ) {
+            self.attribute = attribute
+            self.dryRun = dryRun
+            self.snapshotId = snapshotId
         }
     }
 
@@ -1072,6 +2172,21 @@ extension EC2 {
             self.transferType = transferType
             self.volumeId = volumeId
             self.volumeSize = volumeSize
+        }
+    }
+
+    /// The `StateReason` shape.
+    public struct StateReason: Sendable, Equatable {
+        public var code: Swift.String?
+        public var message: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            code: Swift.String? = nil,
+            message: Swift.String? = nil
+        ) {
+            self.code = code
+            self.message = message
         }
     }
 
@@ -1298,6 +2413,20 @@ extension EC2 {
 // MARK: - Enumerations
 
 extension EC2 {
+    /// The `ArchitectureValues` enumeration.
+    public struct ArchitectureValues: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let arm64 = ArchitectureValues(rawValue: "arm64")
+        public static let arm64Mac = ArchitectureValues(rawValue: "arm64_mac")
+        public static let i386 = ArchitectureValues(rawValue: "i386")
+        public static let x8664 = ArchitectureValues(rawValue: "x86_64")
+        public static let x8664Mac = ArchitectureValues(rawValue: "x86_64_mac")
+    }
+
     /// The `AvailabilityZoneOptInStatus` enumeration.
     public struct AvailabilityZoneOptInStatus: WireEnumeration {
         public let rawValue: Swift.String
@@ -1322,6 +2451,184 @@ extension EC2 {
         public static let impaired = AvailabilityZoneState(rawValue: "impaired")
         public static let information = AvailabilityZoneState(rawValue: "information")
         public static let unavailable = AvailabilityZoneState(rawValue: "unavailable")
+    }
+
+    /// The `BootModeValues` enumeration.
+    public struct BootModeValues: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let legacyBios = BootModeValues(rawValue: "legacy-bios")
+        public static let uefi = BootModeValues(rawValue: "uefi")
+        public static let uefiPreferred = BootModeValues(rawValue: "uefi-preferred")
+    }
+
+    /// The `DeviceType` enumeration.
+    public struct DeviceType: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let ebs = DeviceType(rawValue: "ebs")
+        public static let instanceStore = DeviceType(rawValue: "instance-store")
+    }
+
+    /// The `HypervisorType` enumeration.
+    public struct HypervisorType: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let ovm = HypervisorType(rawValue: "ovm")
+        public static let xen = HypervisorType(rawValue: "xen")
+    }
+
+    /// The `ImageAttributeName` enumeration.
+    public struct ImageAttributeName: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let blockDeviceMapping = ImageAttributeName(rawValue: "blockDeviceMapping")
+        public static let bootMode = ImageAttributeName(rawValue: "bootMode")
+        public static let deregistrationProtection = ImageAttributeName(rawValue: "deregistrationProtection")
+        public static let description = ImageAttributeName(rawValue: "description")
+        public static let imdsSupport = ImageAttributeName(rawValue: "imdsSupport")
+        public static let kernel = ImageAttributeName(rawValue: "kernel")
+        public static let lastLaunchedTime = ImageAttributeName(rawValue: "lastLaunchedTime")
+        public static let launchPermission = ImageAttributeName(rawValue: "launchPermission")
+        public static let productCodes = ImageAttributeName(rawValue: "productCodes")
+        public static let ramdisk = ImageAttributeName(rawValue: "ramdisk")
+        public static let sriovNetSupport = ImageAttributeName(rawValue: "sriovNetSupport")
+        public static let tpmSupport = ImageAttributeName(rawValue: "tpmSupport")
+        public static let uefiData = ImageAttributeName(rawValue: "uefiData")
+    }
+
+    /// The `ImageBlockPublicAccessDisabledState` enumeration.
+    public struct ImageBlockPublicAccessDisabledState: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let unblocked = ImageBlockPublicAccessDisabledState(rawValue: "unblocked")
+    }
+
+    /// The `ImageBlockPublicAccessEnabledState` enumeration.
+    public struct ImageBlockPublicAccessEnabledState: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let blockNewSharing = ImageBlockPublicAccessEnabledState(rawValue: "block-new-sharing")
+    }
+
+    /// The `ImageState` enumeration.
+    public struct ImageState: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let available = ImageState(rawValue: "available")
+        public static let deregistered = ImageState(rawValue: "deregistered")
+        public static let disabled = ImageState(rawValue: "disabled")
+        public static let error = ImageState(rawValue: "error")
+        public static let failed = ImageState(rawValue: "failed")
+        public static let invalid = ImageState(rawValue: "invalid")
+        public static let pending = ImageState(rawValue: "pending")
+        public static let transient = ImageState(rawValue: "transient")
+    }
+
+    /// The `ImageTypeValues` enumeration.
+    public struct ImageTypeValues: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let kernel = ImageTypeValues(rawValue: "kernel")
+        public static let machine = ImageTypeValues(rawValue: "machine")
+        public static let ramdisk = ImageTypeValues(rawValue: "ramdisk")
+    }
+
+    /// The `ImdsSupportValues` enumeration.
+    public struct ImdsSupportValues: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let v20 = ImdsSupportValues(rawValue: "v2.0")
+    }
+
+    /// The `ManagedBy` enumeration.
+    public struct ManagedBy: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let account = ManagedBy(rawValue: "account")
+        public static let declarativePolicy = ManagedBy(rawValue: "declarative-policy")
+    }
+
+    /// The `OperationType` enumeration.
+    public struct OperationType: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let add = OperationType(rawValue: "add")
+        public static let remove = OperationType(rawValue: "remove")
+    }
+
+    /// The `PermissionGroup` enumeration.
+    public struct PermissionGroup: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let all = PermissionGroup(rawValue: "all")
+    }
+
+    /// The `PlatformValues` enumeration.
+    public struct PlatformValues: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let windows = PlatformValues(rawValue: "Windows")
+    }
+
+    /// The `ProductCodeValues` enumeration.
+    public struct ProductCodeValues: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let devpay = ProductCodeValues(rawValue: "devpay")
+        public static let marketplace = ProductCodeValues(rawValue: "marketplace")
+    }
+
+    /// The `ResetImageAttributeName` enumeration.
+    public struct ResetImageAttributeName: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let launchPermission = ResetImageAttributeName(rawValue: "launchPermission")
     }
 
     /// The `ResourceType` enumeration.
@@ -1453,6 +2760,17 @@ extension EC2 {
         public static let sseKms = SSEType(rawValue: "sse-kms")
     }
 
+    /// The `SnapshotAttributeName` enumeration.
+    public struct SnapshotAttributeName: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let createVolumePermission = SnapshotAttributeName(rawValue: "createVolumePermission")
+        public static let productCodes = SnapshotAttributeName(rawValue: "productCodes")
+    }
+
     /// The `SnapshotLocationEnum` enumeration.
     public struct SnapshotLocationEnum: WireEnumeration {
         public let rawValue: Swift.String
@@ -1462,6 +2780,20 @@ extension EC2 {
 
         public static let local = SnapshotLocationEnum(rawValue: "local")
         public static let regional = SnapshotLocationEnum(rawValue: "regional")
+    }
+
+    /// The `SnapshotReturnCodes` enumeration.
+    public struct SnapshotReturnCodes: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let clientError = SnapshotReturnCodes(rawValue: "client-error")
+        public static let internalError = SnapshotReturnCodes(rawValue: "internal-error")
+        public static let missingPermissions = SnapshotReturnCodes(rawValue: "missing-permissions")
+        public static let skipped = SnapshotReturnCodes(rawValue: "skipped")
+        public static let success = SnapshotReturnCodes(rawValue: "success")
     }
 
     /// The `SnapshotState` enumeration.
@@ -1489,6 +2821,16 @@ extension EC2 {
         public static let standard = StorageTier(rawValue: "standard")
     }
 
+    /// The `TpmSupportValues` enumeration.
+    public struct TpmSupportValues: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let v20 = TpmSupportValues(rawValue: "v2.0")
+    }
+
     /// The `TransferType` enumeration.
     public struct TransferType: WireEnumeration {
         public let rawValue: Swift.String
@@ -1498,6 +2840,17 @@ extension EC2 {
 
         public static let standard = TransferType(rawValue: "standard")
         public static let timeBased = TransferType(rawValue: "time-based")
+    }
+
+    /// The `VirtualizationType` enumeration.
+    public struct VirtualizationType: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let hvm = VirtualizationType(rawValue: "hvm")
+        public static let paravirtual = VirtualizationType(rawValue: "paravirtual")
     }
 
     /// The `VolumeAttachmentState` enumeration.
@@ -1571,6 +2924,28 @@ extension EC2.AttachVolumeRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.AttributeValue: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.value = try reader.value("Value")
+    }
+}
+
+extension EC2.BlockDeviceMapping: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.deviceName = try reader.value("DeviceName")
+        self.ebs = try reader.value("Ebs")
+        self.noDevice = try reader.value("NoDevice")
+        self.virtualName = try reader.value("VirtualName")
+    }
+}
+
+extension EC2.CancelImageLaunchPermissionRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.imageId = try reader.required(reader.value("ImageId"), "ImageId")
+    }
+}
+
 extension EC2.CopySnapshotRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.completionDurationMinutes = try reader.value("CompletionDurationMinutes")
@@ -1604,6 +2979,20 @@ extension EC2.CreateTagsRequest: WireStructureDecodable {
         self.dryRun = try reader.value("DryRun")
         self.resources = try reader.required(reader.list("ResourceId"), "ResourceId")
         self.tags = try reader.required(reader.list("Tag"), "Tag")
+    }
+}
+
+extension EC2.CreateVolumePermission: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.group = try reader.value("Group")
+        self.userId = try reader.value("UserId")
+    }
+}
+
+extension EC2.CreateVolumePermissionModifications: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.add = try reader.list("Add")
+        self.remove = try reader.list("Remove")
     }
 }
 
@@ -1650,6 +3039,14 @@ extension EC2.DeleteVolumeRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.DeregisterImageRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.deleteAssociatedSnapshots = try reader.value("DeleteAssociatedSnapshots")
+        self.dryRun = try reader.value("DryRun")
+        self.imageId = try reader.required(reader.value("ImageId"), "ImageId")
+    }
+}
+
 extension EC2.DescribeAvailabilityZonesRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.allAvailabilityZones = try reader.value("AllAvailabilityZones")
@@ -1660,12 +3057,42 @@ extension EC2.DescribeAvailabilityZonesRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.DescribeImageAttributeRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.attribute = try reader.required(reader.value("Attribute"), "Attribute")
+        self.dryRun = try reader.value("DryRun")
+        self.imageId = try reader.required(reader.value("ImageId"), "ImageId")
+    }
+}
+
+extension EC2.DescribeImagesRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.executableUsers = try reader.list("ExecutableBy")
+        self.filters = try reader.list("Filter")
+        self.imageIds = try reader.list("ImageId")
+        self.includeDeprecated = try reader.value("IncludeDeprecated")
+        self.includeDisabled = try reader.value("IncludeDisabled")
+        self.maxResults = try reader.value("MaxResults")
+        self.nextToken = try reader.value("NextToken")
+        self.owners = try reader.list("Owner")
+    }
+}
+
 extension EC2.DescribeRegionsRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.allRegions = try reader.value("AllRegions")
         self.dryRun = try reader.value("DryRun")
         self.filters = try reader.list("Filter")
         self.regionNames = try reader.list("RegionName")
+    }
+}
+
+extension EC2.DescribeSnapshotAttributeRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.attribute = try reader.required(reader.value("Attribute"), "Attribute")
+        self.dryRun = try reader.value("DryRun")
+        self.snapshotId = try reader.required(reader.value("SnapshotId"), "SnapshotId")
     }
 }
 
@@ -1717,9 +3144,84 @@ extension EC2.DisableEbsEncryptionByDefaultRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.DisableImageBlockPublicAccessRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+    }
+}
+
+extension EC2.DisableImageDeprecationRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.imageId = try reader.required(reader.value("ImageId"), "ImageId")
+    }
+}
+
+extension EC2.DisableImageDeregistrationProtectionRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.imageId = try reader.required(reader.value("ImageId"), "ImageId")
+    }
+}
+
+extension EC2.DisableImageRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.imageId = try reader.required(reader.value("ImageId"), "ImageId")
+    }
+}
+
+extension EC2.EbsBlockDevice: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.availabilityZone = try reader.value("AvailabilityZone")
+        self.availabilityZoneId = try reader.value("AvailabilityZoneId")
+        self.deleteOnTermination = try reader.value("DeleteOnTermination")
+        self.ebsCardIndex = try reader.value("EbsCardIndex")
+        self.encrypted = try reader.value("Encrypted")
+        self.iops = try reader.value("Iops")
+        self.kmsKeyId = try reader.value("KmsKeyId")
+        self.outpostArn = try reader.value("OutpostArn")
+        self.snapshotId = try reader.value("SnapshotId")
+        self.throughput = try reader.value("Throughput")
+        self.volumeInitializationRate = try reader.value("VolumeInitializationRate")
+        self.volumeSize = try reader.value("VolumeSize")
+        self.volumeType = try reader.value("VolumeType")
+    }
+}
+
 extension EC2.EnableEbsEncryptionByDefaultRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.dryRun = try reader.value("DryRun")
+    }
+}
+
+extension EC2.EnableImageBlockPublicAccessRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.imageBlockPublicAccessState = try reader.required(reader.value("ImageBlockPublicAccessState"), "ImageBlockPublicAccessState")
+    }
+}
+
+extension EC2.EnableImageDeprecationRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.deprecateAt = try reader.required(reader.value("DeprecateAt"), "DeprecateAt")
+        self.dryRun = try reader.value("DryRun")
+        self.imageId = try reader.required(reader.value("ImageId"), "ImageId")
+    }
+}
+
+extension EC2.EnableImageDeregistrationProtectionRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.imageId = try reader.required(reader.value("ImageId"), "ImageId")
+        self.withCooldown = try reader.value("WithCooldown")
+    }
+}
+
+extension EC2.EnableImageRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.imageId = try reader.required(reader.value("ImageId"), "ImageId")
     }
 }
 
@@ -1742,10 +3244,62 @@ extension EC2.GetEbsEncryptionByDefaultRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.GetImageBlockPublicAccessStateRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+    }
+}
+
+extension EC2.LaunchPermission: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.group = try reader.value("Group")
+        self.organizationArn = try reader.value("OrganizationArn")
+        self.organizationalUnitArn = try reader.value("OrganizationalUnitArn")
+        self.userId = try reader.value("UserId")
+    }
+}
+
+extension EC2.LaunchPermissionModifications: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.add = try reader.list("Add")
+        self.remove = try reader.list("Remove")
+    }
+}
+
 extension EC2.ModifyEbsDefaultKmsKeyIdRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.dryRun = try reader.value("DryRun")
         self.kmsKeyId = try reader.required(reader.value("KmsKeyId"), "KmsKeyId")
+    }
+}
+
+extension EC2.ModifyImageAttributeRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.attribute = try reader.value("Attribute")
+        self.description = try reader.value("Description")
+        self.dryRun = try reader.value("DryRun")
+        self.imageId = try reader.required(reader.value("ImageId"), "ImageId")
+        self.imdsSupport = try reader.value("ImdsSupport")
+        self.launchPermission = try reader.value("LaunchPermission")
+        self.operationType = try reader.value("OperationType")
+        self.organizationArns = try reader.list("OrganizationArn")
+        self.organizationalUnitArns = try reader.list("OrganizationalUnitArn")
+        self.productCodes = try reader.list("ProductCode")
+        self.userGroups = try reader.list("UserGroup")
+        self.userIds = try reader.list("UserId")
+        self.value = try reader.value("Value")
+    }
+}
+
+extension EC2.ModifySnapshotAttributeRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.attribute = try reader.value("Attribute")
+        self.createVolumePermission = try reader.value("CreateVolumePermission")
+        self.dryRun = try reader.value("DryRun")
+        self.groupNames = try reader.list("UserGroup")
+        self.operationType = try reader.value("OperationType")
+        self.snapshotId = try reader.required(reader.value("SnapshotId"), "SnapshotId")
+        self.userIds = try reader.list("UserId")
     }
 }
 
@@ -1767,9 +3321,48 @@ extension EC2.OperatorRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.RegisterImageRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.architecture = try reader.value("Architecture")
+        self.billingProducts = try reader.list("BillingProduct")
+        self.blockDeviceMappings = try reader.list("BlockDeviceMapping")
+        self.bootMode = try reader.value("BootMode")
+        self.description = try reader.value("Description")
+        self.dryRun = try reader.value("DryRun")
+        self.enaSupport = try reader.value("EnaSupport")
+        self.imageLocation = try reader.value("ImageLocation")
+        self.imdsSupport = try reader.value("ImdsSupport")
+        self.kernelId = try reader.value("KernelId")
+        self.name = try reader.required(reader.value("Name"), "Name")
+        self.ramdiskId = try reader.value("RamdiskId")
+        self.rootDeviceName = try reader.value("RootDeviceName")
+        self.sriovNetSupport = try reader.value("SriovNetSupport")
+        self.tagSpecifications = try reader.list("TagSpecification")
+        self.tpmSupport = try reader.value("TpmSupport")
+        self.uefiData = try reader.value("UefiData")
+        self.virtualizationType = try reader.value("VirtualizationType")
+    }
+}
+
 extension EC2.ResetEbsDefaultKmsKeyIdRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.dryRun = try reader.value("DryRun")
+    }
+}
+
+extension EC2.ResetImageAttributeRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.attribute = try reader.required(reader.value("Attribute"), "Attribute")
+        self.dryRun = try reader.value("DryRun")
+        self.imageId = try reader.required(reader.value("ImageId"), "ImageId")
+    }
+}
+
+extension EC2.ResetSnapshotAttributeRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.attribute = try reader.required(reader.value("Attribute"), "Attribute")
+        self.dryRun = try reader.value("DryRun")
+        self.snapshotId = try reader.required(reader.value("SnapshotId"), "SnapshotId")
     }
 }
 
@@ -1788,6 +3381,12 @@ extension EC2.TagSpecification: WireStructureDecodable {
 }
 
 // MARK: - Writing responses
+
+extension EC2.AttributeValue: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("value", value)
+    }
+}
 
 extension EC2.AvailabilityZone: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
@@ -1826,10 +3425,46 @@ extension EC2.AvailabilityZoneSubGeography: WireStructureEncodable {
     }
 }
 
+extension EC2.BlockDeviceMapping: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("deviceName", deviceName)
+        writer.member("ebs", ebs)
+        writer.member("noDevice", noDevice)
+        writer.member("virtualName", virtualName)
+    }
+}
+
+extension EC2.CancelImageLaunchPermissionResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("return", `return`)
+    }
+}
+
 extension EC2.CopySnapshotResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("snapshotId", snapshotId)
         writer.list("tagSet", member: "item", tags)
+    }
+}
+
+extension EC2.CreateVolumePermission: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("group", group)
+        writer.member("userId", userId)
+    }
+}
+
+extension EC2.DeleteSnapshotReturnCode: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("returnCode", returnCode)
+        writer.member("snapshotId", snapshotId)
+    }
+}
+
+extension EC2.DeregisterImageResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("deleteSnapshotResultSet", member: "item", deleteSnapshotResults)
+        writer.member("return", `return`)
     }
 }
 
@@ -1839,9 +3474,24 @@ extension EC2.DescribeAvailabilityZonesResult: WireStructureEncodable {
     }
 }
 
+extension EC2.DescribeImagesResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("imagesSet", member: "item", images)
+        writer.member("nextToken", nextToken)
+    }
+}
+
 extension EC2.DescribeRegionsResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.list("regionInfo", member: "item", regions)
+    }
+}
+
+extension EC2.DescribeSnapshotAttributeResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("createVolumePermission", member: "item", createVolumePermissions)
+        writer.list("productCodes", member: "item", productCodes)
+        writer.member("snapshotId", snapshotId)
     }
 }
 
@@ -1872,9 +3522,75 @@ extension EC2.DisableEbsEncryptionByDefaultResult: WireStructureEncodable {
     }
 }
 
+extension EC2.DisableImageBlockPublicAccessResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("imageBlockPublicAccessState", imageBlockPublicAccessState)
+    }
+}
+
+extension EC2.DisableImageDeprecationResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("return", `return`)
+    }
+}
+
+extension EC2.DisableImageDeregistrationProtectionResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("return", `return`)
+    }
+}
+
+extension EC2.DisableImageResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("return", `return`)
+    }
+}
+
+extension EC2.EbsBlockDevice: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("availabilityZone", availabilityZone)
+        writer.member("AvailabilityZoneId", availabilityZoneId)
+        writer.member("deleteOnTermination", deleteOnTermination)
+        writer.member("EbsCardIndex", ebsCardIndex)
+        writer.member("encrypted", encrypted)
+        writer.member("iops", iops)
+        writer.member("kmsKeyId", kmsKeyId)
+        writer.member("outpostArn", outpostArn)
+        writer.member("snapshotId", snapshotId)
+        writer.member("throughput", throughput)
+        writer.member("VolumeInitializationRate", volumeInitializationRate)
+        writer.member("volumeSize", volumeSize)
+        writer.member("volumeType", volumeType)
+    }
+}
+
 extension EC2.EnableEbsEncryptionByDefaultResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("ebsEncryptionByDefault", ebsEncryptionByDefault)
+    }
+}
+
+extension EC2.EnableImageBlockPublicAccessResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("imageBlockPublicAccessState", imageBlockPublicAccessState)
+    }
+}
+
+extension EC2.EnableImageDeprecationResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("return", `return`)
+    }
+}
+
+extension EC2.EnableImageDeregistrationProtectionResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("return", `return`)
+    }
+}
+
+extension EC2.EnableImageResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("return", `return`)
     }
 }
 
@@ -1888,6 +3604,83 @@ extension EC2.GetEbsEncryptionByDefaultResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("ebsEncryptionByDefault", ebsEncryptionByDefault)
         writer.member("sseType", sseType)
+    }
+}
+
+extension EC2.GetImageBlockPublicAccessStateResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("imageBlockPublicAccessState", imageBlockPublicAccessState)
+        writer.member("managedBy", managedBy)
+    }
+}
+
+extension EC2.Image: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("architecture", architecture)
+        writer.list("blockDeviceMapping", member: "item", blockDeviceMappings)
+        writer.member("bootMode", bootMode)
+        writer.member("creationDate", creationDate)
+        writer.member("deprecationTime", deprecationTime)
+        writer.member("deregistrationProtection", deregistrationProtection)
+        writer.member("description", description)
+        writer.member("enaSupport", enaSupport)
+        writer.member("freeTierEligible", freeTierEligible)
+        writer.member("hypervisor", hypervisor)
+        writer.member("imageAllowed", imageAllowed)
+        writer.member("imageId", imageId)
+        writer.member("imageLocation", imageLocation)
+        writer.member("imageOwnerAlias", imageOwnerAlias)
+        writer.member("imageType", imageType)
+        writer.member("imdsSupport", imdsSupport)
+        writer.member("kernelId", kernelId)
+        writer.member("lastLaunchedTime", lastLaunchedTime)
+        writer.member("name", name)
+        writer.member("imageOwnerId", ownerId)
+        writer.member("platform", platform)
+        writer.member("platformDetails", platformDetails)
+        writer.list("productCodes", member: "item", productCodes)
+        writer.member("isPublic", `public`)
+        writer.member("ramdiskId", ramdiskId)
+        writer.member("rootDeviceName", rootDeviceName)
+        writer.member("rootDeviceType", rootDeviceType)
+        writer.member("sourceImageId", sourceImageId)
+        writer.member("sourceImageRegion", sourceImageRegion)
+        writer.member("sourceInstanceId", sourceInstanceId)
+        writer.member("sriovNetSupport", sriovNetSupport)
+        writer.member("imageState", state)
+        writer.member("stateReason", stateReason)
+        writer.list("tagSet", member: "item", tags)
+        writer.member("tpmSupport", tpmSupport)
+        writer.member("usageOperation", usageOperation)
+        writer.member("virtualizationType", virtualizationType)
+    }
+}
+
+extension EC2.ImageAttribute: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("blockDeviceMapping", member: "item", blockDeviceMappings)
+        writer.member("bootMode", bootMode)
+        writer.member("deregistrationProtection", deregistrationProtection)
+        writer.member("description", description)
+        writer.member("imageId", imageId)
+        writer.member("imdsSupport", imdsSupport)
+        writer.member("kernel", kernelId)
+        writer.member("lastLaunchedTime", lastLaunchedTime)
+        writer.list("launchPermission", member: "item", launchPermissions)
+        writer.list("productCodes", member: "item", productCodes)
+        writer.member("ramdisk", ramdiskId)
+        writer.member("sriovNetSupport", sriovNetSupport)
+        writer.member("tpmSupport", tpmSupport)
+        writer.member("uefiData", uefiData)
+    }
+}
+
+extension EC2.LaunchPermission: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("group", group)
+        writer.member("organizationArn", organizationArn)
+        writer.member("organizationalUnitArn", organizationalUnitArn)
+        writer.member("userId", userId)
     }
 }
 
@@ -1911,6 +3704,13 @@ extension EC2.OperatorResponse: WireStructureEncodable {
     }
 }
 
+extension EC2.ProductCode: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("productCode", productCodeId)
+        writer.member("type", productCodeType)
+    }
+}
+
 extension EC2.Region: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("regionEndpoint", endpoint)
@@ -1923,6 +3723,12 @@ extension EC2.Region: WireStructureEncodable {
 extension EC2.RegionGeography: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("name", name)
+    }
+}
+
+extension EC2.RegisterImageResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("imageId", imageId)
     }
 }
 
@@ -1957,6 +3763,13 @@ extension EC2.Snapshot: WireStructureEncodable {
         writer.member("transferType", transferType)
         writer.member("volumeId", volumeId)
         writer.member("volumeSize", volumeSize)
+    }
+}
+
+extension EC2.StateReason: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("code", code)
+        writer.member("message", message)
     }
 }
 

@@ -19,6 +19,7 @@ extension EC2Front {
                 caller,
                 ids: input.snapshotIds,
                 owners: input.ownerIds,
+                restorableBy: input.restorableByUserIds,
                 filters: filters(input.filters),
                 page: page
             )

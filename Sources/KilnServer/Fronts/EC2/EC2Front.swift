@@ -11,6 +11,7 @@ enum EC2Front {
         registerTags(in: &operations, cloud: cloud)
         registerVolumes(in: &operations, cloud: cloud)
         registerSnapshots(in: &operations, cloud: cloud)
+        registerImages(in: &operations, cloud: cloud)
         return QueryFront(
             signingName: EC2.signingName,
             dialect: .ec2,

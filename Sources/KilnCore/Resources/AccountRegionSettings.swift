@@ -1,6 +1,7 @@
-/// An account's EBS settings in one region: encryption by default and its default key.
-public struct EBSSettings: StoredResource, Equatable {
-    public static let kind = ResourcePrefix.ebsSettings
+/// An account's settings in one region: EBS encryption by default and its default key, and
+/// image block public access.
+public struct AccountRegionSettings: StoredResource, Equatable {
+    public static let kind = ResourcePrefix.accountSettings
 
     public var id: String
     public var owner: AccountID
@@ -9,17 +10,20 @@ public struct EBSSettings: StoredResource, Equatable {
     public var encryptionByDefault: Bool
     /// The key used when encryption is asked for without one; `nil` for the `aws/ebs` key.
     public var defaultKMSKeyID: String?
+    /// Whether new public sharing of images is refused (`block-new-sharing`). On for new accounts, as in AWS.
+    public var imageBlockPublicAccess: Bool
 
-    /// The settings of `account` in `region`, as AWS has them before any change.
+    /// The settings of `account` in `region`, as AWS has them for a new account.
     public init(account: AccountID, region: RegionName) {
         id = Self.id(account: account, region: region)
         owner = account
         self.region = region
         encryptionByDefault = false
         defaultKMSKeyID = nil
+        imageBlockPublicAccess = true
     }
 
-    static func id(account: AccountID, region: RegionName) -> String { "ebs-settings-\(account)-\(region)" }
+    static func id(account: AccountID, region: RegionName) -> String { "settings-\(account)-\(region)" }
 
     /// The key encrypted data gets when the request names none.
     public var effectiveKMSKeyID: String { defaultKMSKeyID ?? DefaultEBSKey.arn(account: owner, region: region) }

@@ -1,21 +1,21 @@
 extension Cloud {
-    /// The caller's EBS settings in its region.
-    func ebsSettings(_ caller: Caller, in transaction: any MetadataTransaction) throws -> EBSSettings {
-        try transaction.fetch(EBSSettings.self, id: EBSSettings.id(account: caller.account, region: caller.region))
-            ?? EBSSettings(account: caller.account, region: caller.region)
+    /// The caller's settings in its region.
+    func settings(_ caller: Caller, in transaction: any MetadataTransaction) throws -> AccountRegionSettings {
+        try transaction.fetch(AccountRegionSettings.self, id: AccountRegionSettings.id(account: caller.account, region: caller.region))
+            ?? AccountRegionSettings(account: caller.account, region: caller.region)
     }
 
     /// GetEbsEncryptionByDefault / Enable… / Disable…: returns the setting after any change.
     public func ebsEncryptionByDefault(_ caller: Caller, set value: Bool?) async throws -> Bool {
         if let value {
             return try await write(caller) { transaction in
-                var settings = try ebsSettings(caller, in: transaction)
+                var settings = try settings(caller, in: transaction)
                 settings.encryptionByDefault = value
                 try transaction.save(settings)
                 return value
             }
         }
-        return try await read(caller) { try ebsSettings(caller, in: $0).encryptionByDefault }
+        return try await read(caller) { try settings(caller, in: $0).encryptionByDefault }
     }
 
     /// GetEbsDefaultKmsKeyId / Modify… / Reset…: `.set(key)` changes it, `.reset` goes back to `aws/ebs`.
@@ -31,12 +31,12 @@ extension Cloud {
             throw CloudError.missingParameter("KmsKeyId")
         }
         if case .keep = change {
-            return try await read(caller) { try ebsSettings(caller, in: $0).effectiveKMSKeyID }
+            return try await read(caller) { try settings(caller, in: $0).effectiveKMSKeyID }
         }
         let account = caller.account
         let region = caller.region
         return try await write(caller) { transaction in
-            var settings = try ebsSettings(caller, in: transaction)
+            var settings = try settings(caller, in: transaction)
             switch change {
             case .set(let key): settings.defaultKMSKeyID = Self.kmsKeyARN(key, account: account, region: region)
             case .reset, .keep: settings.defaultKMSKeyID = nil
@@ -58,7 +58,7 @@ extension Cloud {
     func resolveEncryption(_ caller: Caller, encrypted: Bool?, kmsKeyID: String?, in transaction: any MetadataTransaction) throws
         -> (encrypted: Bool, kmsKeyID: String?)
     {
-        let settings = try ebsSettings(caller, in: transaction)
+        let settings = try settings(caller, in: transaction)
         if let kmsKeyID {
             guard encrypted == true || settings.encryptionByDefault else {
                 throw CloudError("InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set.")
@@ -69,5 +69,23 @@ extension Cloud {
             return (true, settings.effectiveKMSKeyID)
         }
         return (false, nil)
+    }
+}
+
+extension Cloud {
+    /// Get/Enable/DisableImageBlockPublicAccess: returns `block-new-sharing` or `unblocked` after any change.
+    public func imageBlockPublicAccess(_ caller: Caller, set value: Bool?) async throws -> String {
+        let blocked: Bool
+        if let value {
+            blocked = try await write(caller) { transaction in
+                var settings = try settings(caller, in: transaction)
+                settings.imageBlockPublicAccess = value
+                try transaction.save(settings)
+                return value
+            }
+        } else {
+            blocked = try await read(caller) { try settings(caller, in: $0).imageBlockPublicAccess }
+        }
+        return blocked ? "block-new-sharing" : "unblocked"
     }
 }

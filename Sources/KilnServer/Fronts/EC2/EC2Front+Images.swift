@@ -1,0 +1,293 @@
+import Foundation
+import KilnCore
+import KilnWire
+
+extension EC2Front {
+    static func registerImages(in operations: inout OperationTable, cloud: Cloud) {
+        operations.on(EC2.RegisterImage.self) { input, caller in
+            var request = ImageRegistration(
+                name: input.name,
+                rootDeviceName: input.rootDeviceName,
+                mappings: (input.blockDeviceMappings ?? []).map { mapping in
+                    ImageRegistration.Mapping(
+                        deviceName: mapping.deviceName,
+                        virtualName: mapping.virtualName,
+                        noDevice: mapping.noDevice != nil,
+                        snapshotID: mapping.ebs?.snapshotId,
+                        volumeSize: mapping.ebs?.volumeSize,
+                        volumeType: mapping.ebs?.volumeType?.rawValue,
+                        deleteOnTermination: mapping.ebs?.deleteOnTermination,
+                        encrypted: mapping.ebs?.encrypted,
+                        kmsKeyID: mapping.ebs?.kmsKeyId,
+                        iops: mapping.ebs?.iops,
+                        throughput: mapping.ebs?.throughput
+                    )
+                },
+                imageLocation: input.imageLocation,
+                tags: try tags(of: input.tagSpecifications, for: "image")
+            )
+            request.description = input.description
+            request.architecture = input.architecture?.rawValue
+            request.virtualizationType = input.virtualizationType
+            request.bootMode = input.bootMode?.rawValue
+            request.enaSupport = input.enaSupport
+            request.sriovNetSupport = input.sriovNetSupport
+            request.tpmSupport = input.tpmSupport?.rawValue
+            request.imdsSupport = input.imdsSupport?.rawValue
+            request.uefiData = input.uefiData
+            request.kernelID = input.kernelId
+            request.ramdiskID = input.ramdiskId
+            request.billingProducts = input.billingProducts ?? []
+            return EC2.RegisterImageResult(imageId: try await cloud.registerImage(caller, request))
+        }
+
+        operations.on(EC2.DescribeImages.self) { input, caller in
+            let (images, nextToken) = try await cloud.describeImages(
+                caller,
+                ids: input.imageIds,
+                owners: input.owners,
+                executableUsers: input.executableUsers,
+                filters: filters(input.filters),
+                includeDeprecated: input.includeDeprecated ?? false,
+                includeDisabled: input.includeDisabled ?? false,
+                maxResults: input.maxResults,
+                nextToken: input.nextToken
+            )
+            let now = cloud.clock.now
+            return EC2.DescribeImagesResult(images: images.map { wireImage($0.0, tags: $0.1, now: now) }, nextToken: nextToken)
+        }
+
+        operations.on(EC2.DeregisterImage.self) { input, caller in
+            let results = try await cloud.deregisterImage(caller, id: input.imageId, deleteAssociatedSnapshots: input.deleteAssociatedSnapshots ?? false)
+            return EC2.DeregisterImageResult(
+                deleteSnapshotResults: results.isEmpty ? nil : results.map { EC2.DeleteSnapshotReturnCode(returnCode: .init(rawValue: $0.code), snapshotId: $0.snapshotID) },
+                return: true
+            )
+        }
+
+        operations.on(EC2.DescribeImageAttribute.self) { input, caller in
+            let attribute = input.attribute.rawValue
+            let image = try await cloud.imageAttribute(caller, imageID: input.imageId, attribute: attribute)
+            var output = EC2.ImageAttribute(imageId: image.id)
+            let now = cloud.clock.now
+            func value(_ text: String?) -> EC2.AttributeValue { EC2.AttributeValue(value: text) }
+            switch attribute {
+            case "description": output.description = value(image.description)
+            case "kernel": output.kernelId = value(image.kernelID)
+            case "ramdisk": output.ramdiskId = value(image.ramdiskID)
+            case "launchPermission": output.launchPermissions = image.launchPermissions.map(wireLaunchPermission)
+            case "productCodes": output.productCodes = image.productCodes.map(wireProductCode)
+            case "sriovNetSupport": output.sriovNetSupport = value(image.sriovNetSupport)
+            case "bootMode": output.bootMode = value(image.bootMode)
+            case "tpmSupport": output.tpmSupport = value(image.tpmSupport)
+            case "uefiData": output.uefiData = value(image.uefiData)
+            case "lastLaunchedTime": output.lastLaunchedTime = value(image.lastLaunchedTime.map(Cloud.awsDate))
+            case "imdsSupport": output.imdsSupport = value(image.imdsSupport)
+            case "deregistrationProtection": output.deregistrationProtection = value(image.deregistrationProtection.wireValue(now: now))
+            default: break
+            }
+            return output
+        }
+
+        operations.on(EC2.ModifyImageAttribute.self) { input, caller in
+            let attribute = input.attribute ?? (input.launchPermission != nil ? "launchPermission" : input.description != nil ? "description" : input.imdsSupport != nil ? "imdsSupport" : nil)
+            switch attribute {
+            case "launchPermission":
+                var add: [Image.LaunchPermission] = []
+                var remove: [Image.LaunchPermission] = []
+                if let structured = input.launchPermission {
+                    add = try (structured.add ?? []).map(launchPermission)
+                    remove = try (structured.remove ?? []).map(launchPermission)
+                }
+                let flat: [Image.LaunchPermission] =
+                    try (input.userIds ?? []).map { try Cloud.launchPermission(userID: $0, group: nil, organizationARN: nil, organizationalUnitARN: nil) }
+                    + (input.userGroups ?? []).map { try Cloud.launchPermission(userID: nil, group: $0, organizationARN: nil, organizationalUnitARN: nil) }
+                    + (input.organizationArns ?? []).map { try Cloud.launchPermission(userID: nil, group: nil, organizationARN: $0, organizationalUnitARN: nil) }
+                    + (input.organizationalUnitArns ?? []).map { try Cloud.launchPermission(userID: nil, group: nil, organizationARN: nil, organizationalUnitARN: $0) }
+                if !flat.isEmpty {
+                    switch input.operationType?.rawValue {
+                    case "add": add += flat
+                    case "remove": remove += flat
+                    default: throw CloudError.missingParameter("OperationType")
+                    }
+                }
+                try await cloud.modifyLaunchPermissions(caller, imageID: input.imageId, change: .init(add: add, remove: remove))
+            case "description":
+                guard let text = input.description?.value ?? input.value else { throw CloudError.missingParameter("Description") }
+                try await cloud.modifyImage(caller, imageID: input.imageId, description: text, imdsSupport: nil)
+            case "imdsSupport":
+                guard let text = input.imdsSupport?.value ?? input.value else { throw CloudError.missingParameter("ImdsSupport") }
+                try await cloud.modifyImage(caller, imageID: input.imageId, description: nil, imdsSupport: text)
+            case "productCodes":
+                break  // AWS accepts and ignores it.
+            case nil:
+                throw CloudError.missingParameter("Attribute")
+            case let other?:
+                throw CloudError.invalidParameterValue("Value (\(other)) for parameter attribute is invalid. It must be description, imdsSupport or launchPermission.")
+            }
+            return EmptyOutput()
+        }
+
+        operations.on(EC2.ResetImageAttribute.self) { input, caller in
+            try await cloud.resetImageAttribute(caller, imageID: input.imageId, attribute: input.attribute.rawValue)
+            return EmptyOutput()
+        }
+
+        operations.on(EC2.CancelImageLaunchPermission.self) { input, caller in
+            try await cloud.cancelImageLaunchPermission(caller, imageID: input.imageId)
+            return EC2.CancelImageLaunchPermissionResult(return: true)
+        }
+
+        operations.on(EC2.EnableImageDeprecation.self) { input, caller in
+            try await cloud.deprecateImage(caller, imageID: input.imageId, at: input.deprecateAt)
+            return EC2.EnableImageDeprecationResult(return: true)
+        }
+        operations.on(EC2.DisableImageDeprecation.self) { input, caller in
+            try await cloud.deprecateImage(caller, imageID: input.imageId, at: nil)
+            return EC2.DisableImageDeprecationResult(return: true)
+        }
+        operations.on(EC2.DisableImage.self) { input, caller in
+            try await cloud.setImageDisabled(caller, imageID: input.imageId, disabled: true)
+            return EC2.DisableImageResult(return: true)
+        }
+        operations.on(EC2.EnableImage.self) { input, caller in
+            try await cloud.setImageDisabled(caller, imageID: input.imageId, disabled: false)
+            return EC2.EnableImageResult(return: true)
+        }
+        operations.on(EC2.EnableImageDeregistrationProtection.self) { input, caller in
+            EC2.EnableImageDeregistrationProtectionResult(
+                return: try await cloud.setDeregistrationProtection(caller, imageID: input.imageId, enabled: true, withCooldown: input.withCooldown ?? false)
+            )
+        }
+        operations.on(EC2.DisableImageDeregistrationProtection.self) { input, caller in
+            EC2.DisableImageDeregistrationProtectionResult(
+                return: try await cloud.setDeregistrationProtection(caller, imageID: input.imageId, enabled: false, withCooldown: false)
+            )
+        }
+        operations.on(EC2.GetImageBlockPublicAccessState.self) { _, caller in
+            EC2.GetImageBlockPublicAccessStateResult(imageBlockPublicAccessState: try await cloud.imageBlockPublicAccess(caller, set: nil), managedBy: .account)
+        }
+        operations.on(EC2.EnableImageBlockPublicAccess.self) { input, caller in
+            guard input.imageBlockPublicAccessState.rawValue == "block-new-sharing" else {
+                throw CloudError.invalidParameterValue("ImageBlockPublicAccessState must be block-new-sharing.")
+            }
+            return EC2.EnableImageBlockPublicAccessResult(imageBlockPublicAccessState: .init(rawValue: try await cloud.imageBlockPublicAccess(caller, set: true)))
+        }
+        operations.on(EC2.DisableImageBlockPublicAccess.self) { _, caller in
+            EC2.DisableImageBlockPublicAccessResult(imageBlockPublicAccessState: .init(rawValue: try await cloud.imageBlockPublicAccess(caller, set: false)))
+        }
+
+        operations.on(EC2.DescribeSnapshotAttribute.self) { input, caller in
+            let grants = try await cloud.snapshotPermissions(caller, snapshotID: input.snapshotId, attribute: input.attribute.rawValue)
+            return EC2.DescribeSnapshotAttributeResult(
+                createVolumePermissions: input.attribute.rawValue == "createVolumePermission"
+                    ? grants.map { $0 == "all" ? EC2.CreateVolumePermission(group: .all) : EC2.CreateVolumePermission(userId: $0) } : nil,
+                productCodes: input.attribute.rawValue == "productCodes" ? [] : nil,
+                snapshotId: input.snapshotId
+            )
+        }
+        operations.on(EC2.ModifySnapshotAttribute.self) { input, caller in
+            func grantee(_ permission: EC2.CreateVolumePermission) -> String { permission.group?.rawValue ?? permission.userId ?? "" }
+            var add = (input.createVolumePermission?.add ?? []).map(grantee)
+            var remove = (input.createVolumePermission?.remove ?? []).map(grantee)
+            let flat = (input.userIds ?? []) + (input.groupNames ?? [])
+            if !flat.isEmpty {
+                switch input.operationType?.rawValue {
+                case "add": add += flat
+                case "remove": remove += flat
+                default: throw CloudError.missingParameter("OperationType")
+                }
+            }
+            if let attribute = input.attribute?.rawValue, attribute != "createVolumePermission" {
+                throw CloudError.invalidParameterValue("Only createVolumePermission can be modified.")
+            }
+            try await cloud.modifySnapshotPermissions(caller, snapshotID: input.snapshotId, add: add, remove: remove)
+            return EmptyOutput()
+        }
+        operations.on(EC2.ResetSnapshotAttribute.self) { input, caller in
+            try await cloud.resetSnapshotPermissions(caller, snapshotID: input.snapshotId, attribute: input.attribute.rawValue)
+            return EmptyOutput()
+        }
+    }
+
+    static func launchPermission(_ wire: EC2.LaunchPermission) throws -> Image.LaunchPermission {
+        try Cloud.launchPermission(
+            userID: wire.userId,
+            group: wire.group?.rawValue,
+            organizationARN: wire.organizationArn,
+            organizationalUnitARN: wire.organizationalUnitArn
+        )
+    }
+
+    static func wireLaunchPermission(_ grant: Image.LaunchPermission) -> EC2.LaunchPermission {
+        switch grant {
+        case .all: return EC2.LaunchPermission(group: .all)
+        case .account(let account): return EC2.LaunchPermission(userId: account.rawValue)
+        case .organization(let arn): return EC2.LaunchPermission(organizationArn: arn)
+        case .organizationalUnit(let arn): return EC2.LaunchPermission(organizationalUnitArn: arn)
+        }
+    }
+
+    static func wireProductCode(_ code: Image.ProductCode) -> EC2.ProductCode {
+        EC2.ProductCode(productCodeId: code.id, productCodeType: .init(rawValue: code.type))
+    }
+
+    static func wireImage(_ image: Image, tags: [Tag], now: Date) -> EC2.Image {
+        EC2.Image(
+            architecture: .init(rawValue: image.architecture),
+            blockDeviceMappings: image.blockDeviceMappings.map { mapping in
+                EC2.BlockDeviceMapping(
+                    deviceName: mapping.deviceName,
+                    ebs: mapping.ebs.map { ebs in
+                        EC2.EbsBlockDevice(
+                            deleteOnTermination: ebs.deleteOnTermination,
+                            encrypted: ebs.encrypted,
+                            iops: ebs.iops,
+                            kmsKeyId: ebs.kmsKeyID,
+                            snapshotId: ebs.snapshotID,
+                            throughput: ebs.throughput,
+                            volumeSize: ebs.volumeSize,
+                            volumeType: .init(rawValue: ebs.volumeType.rawValue)
+                        )
+                    },
+                    noDevice: mapping.noDevice ? "" : nil,
+                    virtualName: mapping.virtualName
+                )
+            },
+            bootMode: image.bootMode.map { .init(rawValue: $0) },
+            creationDate: Cloud.awsDate(image.creationDate),
+            deprecationTime: image.deprecationTime.map(Cloud.awsDate),
+            deregistrationProtection: image.deregistrationProtection.wireValue(now: now),
+            description: image.description,
+            enaSupport: image.enaSupport,
+            freeTierEligible: false,
+            hypervisor: .xen,
+            imageId: image.id,
+            imageLocation: image.imageLocation,
+            imageOwnerAlias: image.ownerAlias,
+            imageType: .machine,
+            imdsSupport: image.imdsSupport.map { .init(rawValue: $0) },
+            kernelId: image.kernelID,
+            lastLaunchedTime: image.lastLaunchedTime.map(Cloud.awsDate),
+            name: image.name,
+            ownerId: image.owner.rawValue,
+            platform: image.platform.map { .init(rawValue: $0) },
+            platformDetails: image.platformDetails,
+            productCodes: image.productCodes.isEmpty ? nil : image.productCodes.map(wireProductCode),
+            public: image.isPublic,
+            ramdiskId: image.ramdiskID,
+            rootDeviceName: image.rootDeviceName,
+            rootDeviceType: .init(rawValue: image.rootDeviceType),
+            sourceImageId: image.sourceImageID,
+            sourceImageRegion: image.sourceRegion,
+            sourceInstanceId: image.sourceInstanceID,
+            sriovNetSupport: image.sriovNetSupport,
+            state: .init(rawValue: image.state.rawValue),
+            stateReason: image.stateReason.map { EC2.StateReason(code: $0.code, message: $0.message) },
+            tags: wireTags(tags),
+            tpmSupport: image.tpmSupport.map { .init(rawValue: $0) },
+            usageOperation: image.usageOperation,
+            virtualizationType: .init(rawValue: image.virtualizationType)
+        )
+    }
+}
