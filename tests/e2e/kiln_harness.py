@@ -131,6 +131,8 @@ class KilnServer:
             str(self.port),
             "--data-dir",
             str(self.data_dir),
+            # Tests start from an empty world unless they ask for the catalogue.
+            *([] if "--catalog" in self.extra_args else ["--catalog", "none"]),
             *self.extra_args,
         ]
 
@@ -420,3 +422,282 @@ def tags_of(ec2_client, resource_id: str) -> dict[str, str]:
 def create_volume(ec2_client, az: str = "us-east-1a", size: int = 1, **kw) -> str:
     resp = ec2_client.create_volume(AvailabilityZone=az, Size=size, VolumeType="gp3", **kw)
     return resp["VolumeId"]
+
+
+# --------------------------------------------------------------------------
+# Data plane: EBS direct blocks, disk images, the `kiln` client commands
+# --------------------------------------------------------------------------
+
+BLOCK_SIZE = 524_288  # the EBS direct API's block size
+BLOCKS_PER_GIB = (1 << 30) // BLOCK_SIZE
+GIB = 1 << 30
+
+
+def b64_sha256(data: bytes) -> str:
+    import base64
+    import hashlib
+
+    return base64.b64encode(hashlib.sha256(data).digest()).decode()
+
+
+def linear_checksum(blocks: dict[int, bytes]) -> str:
+    """CompleteSnapshot's LINEAR aggregate: SHA-256 over the blocks' raw digests in index order."""
+    import base64
+    import hashlib
+
+    joined = b"".join(hashlib.sha256(blocks[i]).digest() for i in sorted(blocks))
+    return base64.b64encode(hashlib.sha256(joined).digest()).decode()
+
+
+def put_block(ebs_client, snapshot_id: str, index: int, data: bytes, checksum: str | None = None) -> dict:
+    return ebs_client.put_snapshot_block(
+        SnapshotId=snapshot_id,
+        BlockIndex=index,
+        BlockData=data,
+        DataLength=len(data),
+        Checksum=checksum or b64_sha256(data),
+        ChecksumAlgorithm="SHA256",
+    )
+
+
+def upload_snapshot(ebs_client, blocks: dict[int, bytes], volume_size: int = 1, workers: int = 1, **start_kw) -> str:
+    """StartSnapshot, PutSnapshotBlock for each block (`workers` at a time), CompleteSnapshot
+    with the LINEAR checksum. Returns the snapshot id; fails the test unless it ends `completed`."""
+    snap = ebs_client.start_snapshot(VolumeSize=volume_size, **start_kw)
+    sid = snap["SnapshotId"]
+    assert snap["Status"] == "pending", snap
+    if workers > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(lambda item: put_block(ebs_client, sid, *item), blocks.items()))
+    else:
+        for index, data in blocks.items():
+            put_block(ebs_client, sid, index, data)
+    kw = {}
+    if blocks:
+        kw = dict(
+            Checksum=linear_checksum(blocks),
+            ChecksumAlgorithm="SHA256",
+            ChecksumAggregationMethod="LINEAR",
+        )
+    done = ebs_client.complete_snapshot(SnapshotId=sid, ChangedBlocksCount=len(blocks), **kw)
+    assert done["Status"] == "completed", done
+    return sid
+
+
+def list_all_blocks(ebs_client, snapshot_id: str, **kw) -> list[dict]:
+    """Every entry of ListSnapshotBlocks, following NextToken."""
+    out: list[dict] = []
+    token = None
+    while True:
+        page = ebs_client.list_snapshot_blocks(
+            SnapshotId=snapshot_id, **kw, **({"NextToken": token} if token else {})
+        )
+        out += page["Blocks"]
+        token = page.get("NextToken")
+        if not token:
+            return out
+
+
+def list_all_changed(ebs_client, first: str, second: str, **kw) -> list[dict]:
+    """Every entry of ListChangedBlocks, following NextToken."""
+    out: list[dict] = []
+    token = None
+    while True:
+        page = ebs_client.list_changed_blocks(
+            FirstSnapshotId=first, SecondSnapshotId=second, **kw, **({"NextToken": token} if token else {})
+        )
+        out += page["ChangedBlocks"]
+        token = page.get("NextToken")
+        if not token:
+            return out
+
+
+def get_block(ebs_client, snapshot_id: str, index: int, token: str) -> tuple[bytes, dict]:
+    """(data, response without the stream) of GetSnapshotBlock."""
+    resp = ebs_client.get_snapshot_block(SnapshotId=snapshot_id, BlockIndex=index, BlockToken=token)
+    data = resp.pop("BlockData").read()
+    return data, resp
+
+
+def read_snapshot(ebs_client, snapshot_id: str) -> dict[int, bytes]:
+    """Every listed block of a snapshot, read back and checked against its returned checksum."""
+    out = {}
+    for b in list_all_blocks(ebs_client, snapshot_id):
+        data, resp = get_block(ebs_client, snapshot_id, b["BlockIndex"], b["BlockToken"])
+        assert resp["Checksum"] == b64_sha256(data), f"block {b['BlockIndex']}: checksum header lies"
+        out[b["BlockIndex"]] = data
+    return out
+
+
+def describe_snapshot(ec2_client, snapshot_id: str) -> dict:
+    return ec2_client.describe_snapshots(SnapshotIds=[snapshot_id])["Snapshots"][0]
+
+
+def wait_snapshot_completed(ec2_client, snapshot_id: str, timeout: float = 10) -> dict:
+    deadline = time.monotonic() + timeout
+    snap = None
+    while time.monotonic() < deadline:
+        snap = describe_snapshot(ec2_client, snapshot_id)
+        if snap["State"] == "completed":
+            return snap
+        assert snap["State"] == "pending", snap
+        time.sleep(0.05)
+    raise AssertionError(f"snapshot {snapshot_id} not completed after {timeout}s: {snap}")
+
+
+# ---- disk images
+
+
+def write_sparse_image(path: Path, size: int, extents: list[tuple[int, int]], seed: int = 0) -> None:
+    """A sparse file of `size` bytes with random bytes at each (offset, length)."""
+    import random
+
+    rnd = random.Random(seed)
+    with open(path, "wb") as f:
+        f.truncate(size)
+        for offset, length in extents:
+            f.seek(offset)
+            f.write(rnd.randbytes(length))
+
+
+def nonzero_block_indexes(path: Path) -> list[int]:
+    """Indexes of the 512 KiB blocks of a file that are not all zeros (last one zero-padded)."""
+    zero = bytes(BLOCK_SIZE)
+    out = []
+    with open(path, "rb") as f:
+        index = 0
+        while True:
+            chunk = f.read(BLOCK_SIZE)
+            if not chunk:
+                return out
+            if chunk != zero[: len(chunk)]:
+                out.append(index)
+            index += 1
+
+
+def file_sha256(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(8 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def first_difference(a: Path, b: Path, chunk: int = 8 << 20) -> int | None:
+    """Offset of the first differing byte of two files (or of the shorter one's end); None if equal."""
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        pos = 0
+        while True:
+            x, y = fa.read(chunk), fb.read(chunk)
+            if x != y:
+                n = min(len(x), len(y))
+                for i in range(n):
+                    if x[i] != y[i]:
+                        return pos + i
+                return pos + n
+            if not x:
+                return None
+            pos += len(x)
+
+
+def allocated_bytes(path: Path) -> int:
+    return os.stat(path).st_blocks * 512
+
+
+# ---- the `kiln` client commands
+
+
+@dataclass
+class KilnRun:
+    argv: list
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def json(self):
+        return json.loads(self.stdout)
+
+    def __str__(self) -> str:
+        return f"kiln {' '.join(map(str, self.argv))} -> exit {self.returncode}\nstdout: {self.stdout[-2000:]}\nstderr: {self.stderr[-2000:]}"
+
+
+def run_kiln(
+    endpoint: str | None,
+    *args,
+    key: str = DUMMY_KEY,
+    secret: str = DUMMY_SECRET,
+    region: str = DEFAULT_REGION,
+    endpoint_style: str = "flag",
+    check: bool = True,
+    timeout: float = 120,
+    stdin: bytes | None = None,
+) -> KilnRun:
+    """Run a `kiln` client command (image, volume, verify, gc, storage) against `endpoint`.
+
+    Credentials and region go in through the standard AWS variables; the user's own AWS
+    files are kept out. endpoint_style="flag" passes --endpoint-url, "env" sets
+    AWS_ENDPOINT_URL. With check=True a non-zero exit fails the test.
+    """
+    _AWS_HOME.mkdir(exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(
+        AWS_ACCESS_KEY_ID=key,
+        AWS_SECRET_ACCESS_KEY=secret,
+        AWS_REGION=region,
+        AWS_DEFAULT_REGION=region,
+        AWS_CONFIG_FILE=str(_AWS_HOME / "config"),
+        AWS_SHARED_CREDENTIALS_FILE=str(_AWS_HOME / "credentials"),
+    )
+    argv = [str(a) for a in args]
+    if endpoint is not None:
+        if endpoint_style == "flag":
+            argv += ["--endpoint-url", endpoint]
+        else:
+            env["AWS_ENDPOINT_URL"] = endpoint
+    p = subprocess.run(
+        [str(kiln_binary()), *argv],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        timeout=timeout,
+    )
+    run = KilnRun(argv, p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace"))
+    if check:
+        assert run.returncode == 0, str(run)
+    return run
+
+
+def kiln_import(endpoint: str, image: Path, name: str, *extra, **kw) -> str:
+    """`kiln image import`; returns the snapshot id it prints on stdout."""
+    run = run_kiln(endpoint, "image", "import", image, "--name", name, *extra, **kw)
+    lines = run.stdout.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("snap-"), f"stdout should be just the snapshot id\n{run}"
+    return lines[0]
+
+
+def kiln_export(endpoint: str, snapshot_id: str, out: Path, *extra, **kw) -> KilnRun:
+    return run_kiln(endpoint, "image", "export", snapshot_id, "-o", out, *extra, **kw)
+
+
+# ---- Kiln's /kiln/ HTTP extension, signed like AWS
+
+
+def signed_request(
+    endpoint: str,
+    method: str,
+    path: str,
+    query: dict | None = None,
+    body: bytes = b"",
+    service: str = "ec2",
+    region: str = DEFAULT_REGION,
+    key: str = DUMMY_KEY,
+    secret: str = DUMMY_SECRET,
+) -> requests.Response:
+    url = endpoint.rstrip("/") + path + (("?" + urlencode(query)) if query else "")
+    req = AWSRequest(method=method, url=url, data=body)
+    botocore.auth.SigV4Auth(Credentials(key, secret), service, region).add_auth(req)
+    return requests.request(method, url, data=body, headers=dict(req.headers.items()), timeout=HTTP_TIMEOUT)

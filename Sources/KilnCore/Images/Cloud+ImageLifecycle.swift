@@ -5,8 +5,8 @@ extension Cloud {
     /// How long deregistration stays refused after protection with cooldown is disabled.
     public static let deregistrationCooldown: TimeInterval = 24 * 3600
 
-    /// EnableImageDeprecation: the image leaves non-owners' listings at `date` (rounded down to
-    /// the minute), which may not be in the past nor more than ten years ahead.
+    /// EnableImageDeprecation: the image leaves non-owners' listings at `date` (rounded to the
+    /// nearest minute), which may not be in the past nor more than ten years ahead.
     public func deprecateImage(_ caller: Caller, imageID: String, at date: Date?) async throws {
         let now = clock.now
         if let date {
@@ -15,7 +15,7 @@ extension Cloud {
                 throw CloudError.invalidParameterValue("The deprecation time cannot be more than 10 years in the future.")
             }
         }
-        let minute = date.map { Date(timeIntervalSince1970: ($0.timeIntervalSince1970 / 60).rounded(.down) * 60) }
+        let minute = date.map { Date(timeIntervalSince1970: ($0.timeIntervalSince1970 / 60).rounded() * 60) }
         try await write(caller) { transaction in
             var image = try ownedImage(imageID, caller: caller, in: transaction)
             image.deprecationTime = minute

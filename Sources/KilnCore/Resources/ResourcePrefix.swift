@@ -10,6 +10,8 @@ public enum ResourcePrefix: String, Sendable, CaseIterable, Codable {
     case importTask = "import-ami"
     /// Not an AWS id: an account's settings in one region.
     case accountSettings = "settings"
+    /// Not an AWS id: an SSM parameter, keyed by account, region and name.
+    case parameter = "ssm-parameter"
 
     /// The `resource-type` DescribeTags shows and TagSpecifications name.
     public var resourceType: String {
@@ -23,6 +25,7 @@ public enum ResourcePrefix: String, Sendable, CaseIterable, Codable {
         case .keyPair: return "key-pair"
         case .importTask: return "import-image-task"
         case .accountSettings: return "settings"
+        case .parameter: return "parameter"
         }
     }
 

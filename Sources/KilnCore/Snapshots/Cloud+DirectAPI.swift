@@ -34,6 +34,17 @@ public struct DirectUploadRequest: Sendable {
     }
 }
 
+extension DirectUploadRequest {
+    /// Every parameter, in a fixed order: two calls with one client token must agree on all of them.
+    var fingerprint: String {
+        let tags = self.tags.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{1}")
+        return [
+            String(volumeSize), parentSnapshotID ?? "", encrypted.map(String.init) ?? "", kmsKeyARN ?? "",
+            timeoutMinutes.map(String.init) ?? "", description ?? "", tags,
+        ].joined(separator: "\u{0}")
+    }
+}
+
 /// A page of blocks with their tokens, as ListSnapshotBlocks and ListChangedBlocks return them.
 public struct BlockListing: Sendable {
     /// One listed block: its index and the tokens to read it from each snapshot.
@@ -89,16 +100,18 @@ extension Cloud {
         for tag in request.tags {
             do { try tag.validate() } catch let error as CloudError { throw Self.validation(error.message, "INVALID_TAG") }
         }
+        if request.parentSnapshotID != nil, request.encrypted != nil {
+            throw Self.validation("You can't specify Encrypted and ParentSnapshotId in the same request.", "INVALID_PARAMETER_VALUE")
+        }
         let id = ids.resourceID(.snapshot)
         let now = clock.now
+        let fingerprint = request.fingerprint
         let (snapshot, created): (Snapshot, Bool) = try await write(caller) { transaction in
             if let token = request.clientToken {
                 let earlier = try transaction.fetchAll(Snapshot.self, region: caller.region, owner: caller.account)
                     .first { $0.clientToken == token }
                 if let earlier {
-                    guard earlier.volumeSize == request.volumeSize, earlier.parentID == request.parentSnapshotID,
-                        earlier.description == (request.description ?? "")
-                    else {
+                    guard earlier.clientRequest == fingerprint else {
                         throw CloudError("ConflictException", "The request uses the same client token as a previous, but non-identical request.")
                     }
                     return (earlier, false)
@@ -114,12 +127,17 @@ extension Cloud {
                 guard request.volumeSize >= parent.volumeSize else {
                     throw Self.validation("The volume size cannot be smaller than the parent snapshot's \(parent.volumeSize) GiB.", "INVALID_VOLUME_SIZE")
                 }
-                if parent.encrypted {
-                    if request.encrypted == false {
-                        throw Self.validation("A child of an encrypted snapshot must be encrypted.", "INVALID_PARAMETER_VALUE")
-                    }
-                    encryption = (true, request.kmsKeyARN.map { Self.kmsKeyARN($0, account: caller.account, region: caller.region) } ?? parent.kmsKeyID)
+                // A child is encrypted exactly as its parent; encryption by default cannot change that.
+                if !parent.encrypted, encryption.encrypted {
+                    throw Self.validation(
+                        "The parent snapshot \(parentID) is unencrypted, but encryption by default is enabled: its child cannot be encrypted.",
+                        "INVALID_PARAMETER_VALUE"
+                    )
                 }
+                if let key = request.kmsKeyARN, Self.kmsKeyARN(key, account: caller.account, region: caller.region) != parent.kmsKeyID {
+                    throw Self.validation("KmsKeyArn must be the key of the parent snapshot \(parentID).", "INVALID_PARAMETER_VALUE")
+                }
+                encryption = (parent.encrypted, parent.kmsKeyID)
                 lineage = parent.lineageID
             }
             var snapshot = Snapshot(
@@ -138,6 +156,7 @@ extension Cloud {
                 lineageID: lineage
             )
             snapshot.clientToken = request.clientToken
+            snapshot.clientRequest = request.clientToken == nil ? nil : fingerprint
             snapshot.timeoutMinutes = request.timeoutMinutes ?? 60
             try transaction.save(snapshot)
             for tag in request.tags {

@@ -96,12 +96,9 @@ extension Cloud {
     /// re-encoding blocks when the snapshot's domain differs (an unencrypted snapshot
     /// restored to an encrypted volume).
     func inheritedEntries(of volume: Volume, caller: Caller) async throws -> [BlockEntry] {
-        guard let sourceID = volume.snapshotID else { return [] }
-        let (source, map) = try await store.read { transaction -> (Snapshot?, [BlockEntry]) in
-            (try transaction.fetch(Snapshot.self, id: sourceID), try transaction.blockMap(of: sourceID, from: 0, limit: nil))
-        }
-        guard let source else { return [] }
-        return try await transcode(map, from: source.domain, to: volume.domain).entries
+        guard let sourceID = volume.snapshotID, let sourceDomain = volume.sourceDomain else { return [] }
+        let map = try await store.read { try $0.blockMap(of: sourceID, from: 0, limit: nil) }
+        return try await transcode(map, from: sourceDomain, to: volume.domain).entries
     }
 
     /// `entries` in `target`: blocks the target domain lacks are read from `source` and stored
@@ -206,7 +203,10 @@ extension Cloud {
                 throw CloudError("InvalidSnapshot.InUse", "The snapshot \(id) is currently in use by \(image)")
             }
             try transaction.delete(Snapshot.self, id: id)
-            try transaction.deleteBlockMap(of: id)
+            // Volumes made from the snapshot keep reading its blocks: its map goes with the last of them.
+            if try !Self.hasDependentVolumes(id, region: caller.region, in: transaction) {
+                try transaction.deleteBlockMap(of: id)
+            }
         }
         await uploads.end(id)
     }

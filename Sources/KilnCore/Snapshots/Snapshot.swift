@@ -40,6 +40,8 @@ public struct Snapshot: StoredResource, Equatable {
     public var sourceSnapshotID: String?
     /// The EBS direct API's idempotency token.
     public var clientToken: String?
+    /// Every parameter of the StartSnapshot call that used ``clientToken``, to tell a retry from a conflict.
+    public var clientRequest: String?
     /// Minutes an EBS direct upload may stay pending before it errors.
     public var timeoutMinutes: Int?
     /// What the snapshot stores, once completed.

@@ -7,16 +7,16 @@ extension Cloud {
     /// The plaintext of block `index` of `volume`: what was written to it, else what its
     /// snapshot holds, else zeros.
     func volumeBlock(_ volume: Volume, index: Int) async throws -> [UInt8] {
-        let (own, inherited, source) = try await store.read { transaction -> (BlockEntry?, BlockEntry?, Snapshot?) in
-            if let own = try transaction.blockEntry(of: volume.id, at: index) { return (own, nil, nil) }
-            guard let sourceID = volume.snapshotID else { return (nil, nil, nil) }
-            return (nil, try transaction.blockEntry(of: sourceID, at: index), try transaction.fetch(Snapshot.self, id: sourceID))
+        let (own, inherited) = try await store.read { transaction -> (BlockEntry?, BlockEntry?) in
+            if let own = try transaction.blockEntry(of: volume.id, at: index) { return (own, nil) }
+            guard let sourceID = volume.snapshotID else { return (nil, nil) }
+            return (nil, try transaction.blockEntry(of: sourceID, at: index))
         }
         if let own {
             return own.id == .zero ? [UInt8](repeating: 0, count: Block.size) : try await blocks.read(own.id, domain: volume.domain)
         }
-        if let inherited, let source {
-            return try await blocks.read(inherited.id, domain: source.domain)
+        if let inherited, let sourceDomain = volume.sourceDomain {
+            return try await blocks.read(inherited.id, domain: sourceDomain)
         }
         return [UInt8](repeating: 0, count: Block.size)
     }

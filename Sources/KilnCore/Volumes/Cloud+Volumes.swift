@@ -54,8 +54,15 @@ extension Cloud {
             try transaction.save(volume)
         }
         scheduler.register(.volumeDeleted) { transition, transaction in
+            let volume = try transaction.fetch(Volume.self, id: transition.resourceID)
             try transaction.delete(Volume.self, id: transition.resourceID)
             try transaction.deleteBlockMap(of: transition.resourceID)
+            // A deleted snapshot's map stays while volumes made from it live; the last one takes it along.
+            if let volume, let sourceID = volume.snapshotID, try transaction.fetch(Snapshot.self, id: sourceID) == nil,
+                try !Self.hasDependentVolumes(sourceID, region: volume.region, in: transaction)
+            {
+                try transaction.deleteBlockMap(of: sourceID)
+            }
         }
     }
 
@@ -107,7 +114,7 @@ extension Cloud {
                 }
                 encryption = (true, request.kmsKeyID.map { Self.kmsKeyARN($0, account: caller.account, region: caller.region) } ?? source.kmsKeyID)
             }
-            let volume = Volume(
+            var volume = Volume(
                 id: id,
                 owner: caller.account,
                 region: caller.region,
@@ -123,6 +130,7 @@ extension Cloud {
                 createTime: now,
                 multiAttachEnabled: request.multiAttachEnabled ?? false
             )
+            volume.sourceDomain = source?.domain
             try transaction.save(volume)
             for tag in tags {
                 try transaction.putTag(tag, on: volume.id, resourceType: "volume", by: caller.account, region: caller.region)
@@ -185,6 +193,11 @@ extension Cloud {
         }
         let (items, nextToken) = try page.page(of: matching)
         return (items, nextToken)
+    }
+
+    /// Whether a live volume was created from `snapshotID` and so still reads its blocks.
+    static func hasDependentVolumes(_ snapshotID: String, region: RegionName, in transaction: any MetadataTransaction) throws -> Bool {
+        try transaction.fetchAll(Volume.self, region: region, owner: nil).contains { $0.snapshotID == snapshotID && $0.state != .deleted }
     }
 
     /// A volume the caller owns in its region that is not being deleted.

@@ -41,6 +41,9 @@ public struct Volume: StoredResource, Equatable {
     public var multiAttachEnabled: Bool
     /// The latest snapshot taken of it: the parent of the next one.
     public var lastSnapshotID: String?
+    /// The domain of the blocks it inherits from its snapshot. Kept on the volume because the
+    /// snapshot may be deleted while the volume lives on.
+    public var sourceDomain: EncryptionDomain?
 
     /// The domain of the blocks written to it.
     public var domain: EncryptionDomain {

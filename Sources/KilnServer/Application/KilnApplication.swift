@@ -51,11 +51,21 @@ public enum KilnApplication {
     /// The whole HTTP service for `configuration`, ready to run.
     public static func build(_ configuration: ServerConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
         let cloud = try makeCloud(configuration)
+        if configuration.catalog == .default {
+            let added = try await cloud.seedCatalog()
+            if added > 0 { logger.info("catalogue images added", metadata: ["count": .stringConvertible(added)]) }
+        }
         let interrupted = try await cloud.failInterruptedUploads()
         if interrupted > 0 {
             logger.warning("snapshot uploads interrupted by the restart were marked as failed", metadata: ["count": .stringConvertible(interrupted)])
         }
-        let router = buildRouter(cloud: cloud, auth: configuration.auth, enableTestReset: configuration.enableTestReset, logger: logger)
+        let router = buildRouter(
+            cloud: cloud,
+            auth: configuration.auth,
+            enableTestReset: configuration.enableTestReset,
+            seedCatalogAfterReset: configuration.catalog == .default,
+            logger: logger
+        )
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "kiln"),
@@ -69,7 +79,13 @@ public enum KilnApplication {
     }
 
     /// The routes: `/health`, `/metrics`, the test reset, and every AWS request.
-    public static func buildRouter(cloud: Cloud, auth: AuthMode, enableTestReset: Bool, logger: Logger) -> Router<BasicRequestContext> {
+    public static func buildRouter(
+        cloud: Cloud,
+        auth: AuthMode,
+        enableTestReset: Bool,
+        seedCatalogAfterReset: Bool = false,
+        logger: Logger
+    ) -> Router<BasicRequestContext> {
         let metrics = RequestMetrics()
         let authenticator = Authenticator(mode: auth, identity: cloud.identity, clock: cloud.clock)
         let dispatcher = AWSDispatcher(
@@ -85,7 +101,7 @@ public enum KilnApplication {
                     operations: OperationTable()
                 ),
                 JSONFront(signingName: KMS.signingName, targetPrefix: KMS.targetPrefix, modeledErrors: KMS.modeledErrors, operations: OperationTable()),
-                JSONFront(signingName: SSM.signingName, targetPrefix: SSM.targetPrefix, modeledErrors: SSM.modeledErrors, operations: OperationTable()),
+                SSMFront.make(cloud: cloud),
                 EBSFront.make(cloud: cloud),
             ],
             authenticator: authenticator,
@@ -104,6 +120,7 @@ public enum KilnApplication {
         if enableTestReset {
             router.post("/moto-api/reset") { _, _ in
                 try await cloud.reset()
+                if seedCatalogAfterReset { _ = try await cloud.seedCatalog() }
                 return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status": "ok"}"#)))
             }
             for method in [HTTPRequest.Method.get, .put, .delete, .patch] {

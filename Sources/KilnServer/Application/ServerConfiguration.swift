@@ -19,6 +19,16 @@ public struct ServerConfiguration: Sendable {
     public var latency = Latency.instant
     /// Whether `POST /moto-api/reset` may wipe all state.
     public var enableTestReset = false
+    /// Whether every region starts with the catalogue of AWS-provided, Marketplace and community images.
+    public var catalog = Catalog.default
+
+    /// The catalogue choices.
+    public enum Catalog: String, Sendable, CaseIterable {
+        /// AWS-provided, Marketplace and community images in every region.
+        case `default`
+        /// No images: for test suites that expect an empty world.
+        case none
+    }
 
     /// The embedded defaults.
     public init() {}

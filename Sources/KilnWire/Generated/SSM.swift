@@ -158,6 +158,14 @@ public enum SSM {
 // MARK: - Operations
 
 extension SSM {
+    /// The `DeleteParameter` operation.
+    public enum DeleteParameter: WireOperation {
+        public typealias Input = DeleteParameterRequest
+        public typealias Output = DeleteParameterResult
+        public static let name = "DeleteParameter"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `GetParameter` operation.
     public enum GetParameter: WireOperation {
         public typealias Input = GetParameterRequest
@@ -165,11 +173,55 @@ extension SSM {
         public static let name = "GetParameter"
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
+
+    /// The `GetParameters` operation.
+    public enum GetParameters: WireOperation {
+        public typealias Input = GetParametersRequest
+        public typealias Output = GetParametersResult
+        public static let name = "GetParameters"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `GetParametersByPath` operation.
+    public enum GetParametersByPath: WireOperation {
+        public typealias Input = GetParametersByPathRequest
+        public typealias Output = GetParametersByPathResult
+        public static let name = "GetParametersByPath"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `PutParameter` operation.
+    public enum PutParameter: WireOperation {
+        public typealias Input = PutParameterRequest
+        public typealias Output = PutParameterResult
+        public static let name = "PutParameter"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
 }
 
 // MARK: - Structures
 
 extension SSM {
+    /// The `DeleteParameterRequest` shape.
+    public struct DeleteParameterRequest: Sendable, Equatable {
+        public var name: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            name: Swift.String
+        ) {
+            self.name = name
+        }
+    }
+
+    /// The `DeleteParameterResult` shape.
+    public struct DeleteParameterResult: Sendable, Equatable {
+
+        /// Creates the shape from its members.
+        public init() {
+        }
+    }
+
     /// The `GetParameterRequest` shape.
     public struct GetParameterRequest: Sendable, Equatable {
         public var name: Swift.String
@@ -194,6 +246,78 @@ extension SSM {
             parameter: Parameter? = nil
         ) {
             self.parameter = parameter
+        }
+    }
+
+    /// The `GetParametersByPathRequest` shape.
+    public struct GetParametersByPathRequest: Sendable, Equatable {
+        public var maxResults: Swift.Int?
+        public var nextToken: Swift.String?
+        public var parameterFilters: [ParameterStringFilter]?
+        public var path: Swift.String
+        public var recursive: Swift.Bool?
+        public var withDecryption: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            maxResults: Swift.Int? = nil,
+            nextToken: Swift.String? = nil,
+            parameterFilters: [ParameterStringFilter]? = nil,
+            path: Swift.String,
+            recursive: Swift.Bool? = nil,
+            withDecryption: Swift.Bool? = nil
+        ) {
+            self.maxResults = maxResults
+            self.nextToken = nextToken
+            self.parameterFilters = parameterFilters
+            self.path = path
+            self.recursive = recursive
+            self.withDecryption = withDecryption
+        }
+    }
+
+    /// The `GetParametersByPathResult` shape.
+    public struct GetParametersByPathResult: Sendable, Equatable {
+        public var nextToken: Swift.String?
+        public var parameters: [Parameter]?
+
+        /// Creates the shape from its members.
+        public init(
+            nextToken: Swift.String? = nil,
+            parameters: [Parameter]? = nil
+        ) {
+            self.nextToken = nextToken
+            self.parameters = parameters
+        }
+    }
+
+    /// The `GetParametersRequest` shape.
+    public struct GetParametersRequest: Sendable, Equatable {
+        public var names: [Swift.String]
+        public var withDecryption: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            names: [Swift.String],
+            withDecryption: Swift.Bool? = nil
+        ) {
+            self.names = names
+            self.withDecryption = withDecryption
+        }
+    }
+
+    /// The `GetParametersResult` shape.
+    public struct GetParametersResult: Sendable, Equatable {
+        public var invalidParameters: [Swift.String]?
+        public var parameters: [Parameter]?
+
+        /// Creates the shape from its members.
+        public init(
+            invalidParameters: [Swift.String]? = nil,
+            parameters: [Parameter]? = nil
+        ) {
+            self.invalidParameters = invalidParameters
+            self.parameters = parameters
         }
     }
 
@@ -232,11 +356,113 @@ extension SSM {
             self.version = version
         }
     }
+
+    /// The `ParameterStringFilter` shape.
+    public struct ParameterStringFilter: Sendable, Equatable {
+        public var key: Swift.String
+        public var option: Swift.String?
+        public var values: [Swift.String]?
+
+        /// Creates the shape from its members.
+        public init(
+            key: Swift.String,
+            option: Swift.String? = nil,
+            values: [Swift.String]? = nil
+        ) {
+            self.key = key
+            self.option = option
+            self.values = values
+        }
+    }
+
+    /// The `PutParameterRequest` shape.
+    public struct PutParameterRequest: Sendable, Equatable {
+        public var allowedPattern: Swift.String?
+        public var dataType: Swift.String?
+        public var description: Swift.String?
+        public var keyId: Swift.String?
+        public var name: Swift.String
+        public var overwrite: Swift.Bool?
+        public var policies: Swift.String?
+        public var tags: [Tag]?
+        public var tier: ParameterTier?
+        public var type: ParameterType?
+        public var value: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            allowedPattern: Swift.String? = nil,
+            dataType: Swift.String? = nil,
+            description: Swift.String? = nil,
+            keyId: Swift.String? = nil,
+            name: Swift.String,
+            overwrite: Swift.Bool? = nil,
+            policies: Swift.String? = nil,
+            tags: [Tag]? = nil,
+            tier: ParameterTier? = nil,
+            type: ParameterType? = nil,
+            value: Swift.String
+        ) {
+            self.allowedPattern = allowedPattern
+            self.dataType = dataType
+            self.description = description
+            self.keyId = keyId
+            self.name = name
+            self.overwrite = overwrite
+            self.policies = policies
+            self.tags = tags
+            self.tier = tier
+            self.type = type
+            self.value = value
+        }
+    }
+
+    /// The `PutParameterResult` shape.
+    public struct PutParameterResult: Sendable, Equatable {
+        public var tier: ParameterTier?
+        public var version: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            tier: ParameterTier? = nil,
+            version: Swift.Int? = nil
+        ) {
+            self.tier = tier
+            self.version = version
+        }
+    }
+
+    /// The `Tag` shape.
+    public struct Tag: Sendable, Equatable {
+        public var key: Swift.String
+        public var value: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            key: Swift.String,
+            value: Swift.String
+        ) {
+            self.key = key
+            self.value = value
+        }
+    }
 }
 
 // MARK: - Enumerations
 
 extension SSM {
+    /// The `ParameterTier` enumeration.
+    public struct ParameterTier: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let advanced = ParameterTier(rawValue: "Advanced")
+        public static let intelligentTiering = ParameterTier(rawValue: "Intelligent-Tiering")
+        public static let standard = ParameterTier(rawValue: "Standard")
+    }
+
     /// The `ParameterType` enumeration.
     public struct ParameterType: WireEnumeration {
         public let rawValue: Swift.String
@@ -252,6 +478,12 @@ extension SSM {
 
 // MARK: - Reading requests
 
+extension SSM.DeleteParameterRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.name = try reader.required(reader.value("Name"), "Name")
+    }
+}
+
 extension SSM.GetParameterRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.name = try reader.required(reader.value("Name"), "Name")
@@ -259,11 +491,78 @@ extension SSM.GetParameterRequest: WireStructureDecodable {
     }
 }
 
+extension SSM.GetParametersByPathRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.maxResults = try reader.value("MaxResults")
+        self.nextToken = try reader.value("NextToken")
+        self.parameterFilters = try reader.list("ParameterFilters")
+        self.path = try reader.required(reader.value("Path"), "Path")
+        self.recursive = try reader.value("Recursive")
+        self.withDecryption = try reader.value("WithDecryption")
+    }
+}
+
+extension SSM.GetParametersRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.names = try reader.required(reader.list("Names"), "Names")
+        self.withDecryption = try reader.value("WithDecryption")
+    }
+}
+
+extension SSM.ParameterStringFilter: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.key = try reader.required(reader.value("Key"), "Key")
+        self.option = try reader.value("Option")
+        self.values = try reader.list("Values")
+    }
+}
+
+extension SSM.PutParameterRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.allowedPattern = try reader.value("AllowedPattern")
+        self.dataType = try reader.value("DataType")
+        self.description = try reader.value("Description")
+        self.keyId = try reader.value("KeyId")
+        self.name = try reader.required(reader.value("Name"), "Name")
+        self.overwrite = try reader.value("Overwrite")
+        self.policies = try reader.value("Policies")
+        self.tags = try reader.list("Tags")
+        self.tier = try reader.value("Tier")
+        self.type = try reader.value("Type")
+        self.value = try reader.required(reader.value("Value"), "Value")
+    }
+}
+
+extension SSM.Tag: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.key = try reader.required(reader.value("Key"), "Key")
+        self.value = try reader.required(reader.value("Value"), "Value")
+    }
+}
+
 // MARK: - Writing responses
+
+extension SSM.DeleteParameterResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {}
+}
 
 extension SSM.GetParameterResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("Parameter", parameter)
+    }
+}
+
+extension SSM.GetParametersByPathResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("NextToken", nextToken)
+        writer.list("Parameters", member: "member", parameters)
+    }
+}
+
+extension SSM.GetParametersResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("InvalidParameters", member: "member", invalidParameters)
+        writer.list("Parameters", member: "member", parameters)
     }
 }
 
@@ -277,6 +576,13 @@ extension SSM.Parameter: WireStructureEncodable {
         writer.member("SourceResult", sourceResult)
         writer.member("Type", type)
         writer.member("Value", value)
+        writer.member("Version", version)
+    }
+}
+
+extension SSM.PutParameterResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("Tier", tier)
         writer.member("Version", version)
     }
 }

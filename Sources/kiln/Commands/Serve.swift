@@ -43,6 +43,9 @@ extension Kiln {
         @Flag(help: "Let POST /moto-api/reset wipe all state, for test suites written against moto.")
         var enableTestReset = false
 
+        @Option(help: "'default' starts every region with AWS-provided, Marketplace and community images; 'none' starts empty.")
+        var catalog = ServerConfiguration.Catalog.default
+
         @Option(help: "The least severe log level printed: trace, debug, info, notice, warning, error, critical.")
         var logLevel = Logger.Level.info
 
@@ -69,6 +72,7 @@ extension Kiln {
             configuration.defaultAccount = AccountID(defaultAccount)
             configuration.latency = latency
             configuration.enableTestReset = enableTestReset
+            configuration.catalog = catalog
             let logger = Logger(label: "kiln")
             do {
                 try await KilnApplication.build(configuration, logger: logger).runService()
@@ -81,4 +85,5 @@ extension Kiln {
 
 extension AuthMode: ExpressibleByArgument {}
 extension Latency: ExpressibleByArgument {}
+extension ServerConfiguration.Catalog: ExpressibleByArgument {}
 extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,0 +1,66 @@
+import KilnCore
+import KilnWire
+
+/// SSM Parameter Store (JSON 1.1): the account's parameters and AWS's public image parameters.
+enum SSMFront {
+    /// The SSM front over `cloud`.
+    static func make(cloud: Cloud) -> JSONFront {
+        var operations = OperationTable()
+
+        operations.on(SSM.GetParameter.self) { input, caller in
+            guard let parameter = try await cloud.parameter(caller, name: input.name) else { throw Cloud.parameterNotFound(input.name) }
+            return SSM.GetParameterResult(parameter: wire(parameter))
+        }
+
+        operations.on(SSM.GetParameters.self) { input, caller in
+            var found: [SSM.Parameter] = []
+            var invalid: [String] = []
+            for name in input.names {
+                if let parameter = try await cloud.parameter(caller, name: name) { found.append(wire(parameter)) } else { invalid.append(name) }
+            }
+            return SSM.GetParametersResult(invalidParameters: invalid, parameters: found)
+        }
+
+        operations.on(SSM.GetParametersByPath.self) { input, caller in
+            let limit = input.maxResults ?? 10
+            guard (1...10).contains(limit) else {
+                throw CloudError("ValidationException", "1 validation error detected: Value '\(limit)' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 10")
+            }
+            let all = try await cloud.parameters(caller, under: input.path, recursive: input.recursive ?? false)
+            let page = try PageRequest(maxResults: limit, nextToken: input.nextToken, allowed: 1...10).page(of: all)
+            return SSM.GetParametersByPathResult(nextToken: page.nextToken, parameters: page.items.map(wire))
+        }
+
+        operations.on(SSM.PutParameter.self) { input, caller in
+            let version = try await cloud.putParameter(
+                caller,
+                name: input.name,
+                value: input.value,
+                type: input.type?.rawValue,
+                dataType: input.dataType,
+                description: input.description,
+                overwrite: input.overwrite ?? false
+            )
+            return SSM.PutParameterResult(tier: .standard, version: version)
+        }
+
+        operations.on(SSM.DeleteParameter.self) { input, caller in
+            try await cloud.deleteParameter(caller, name: input.name)
+            return SSM.DeleteParameterResult()
+        }
+
+        return JSONFront(signingName: SSM.signingName, targetPrefix: SSM.targetPrefix, modeledErrors: SSM.modeledErrors, operations: operations)
+    }
+
+    static func wire(_ parameter: Parameter) -> SSM.Parameter {
+        SSM.Parameter(
+            arn: parameter.arn,
+            dataType: parameter.dataType,
+            lastModifiedDate: parameter.lastModified,
+            name: parameter.name,
+            type: .init(rawValue: parameter.type),
+            value: parameter.value,
+            version: parameter.version
+        )
+    }
+}
