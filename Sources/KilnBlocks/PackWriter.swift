@@ -51,8 +51,9 @@ actor PackWriter {
     /// Adds an encoded block to its domain's open pack, writing the pack out when it is full.
     func append(_ encoded: BlockEncoding.Encoded, id: BlockID, sha256: [UInt8], plainLength: Int, domain: String) {
         if unindexed[domain]?[id] != nil { return }
-        var pack = open[domain] ?? OpenPack(name: Self.newPackName(domain: domain))
-        unfinishedPackNames.insert(pack.name)
+        // Taken out of the dictionary so that appending mutates the one buffer in place
+        // instead of copying a pack of up to `targetSize` bytes on every block.
+        var pack = open.removeValue(forKey: domain) ?? newPack(domain: domain)
         var header = Self.magic
         header.append(encoded.codec.rawValue)
         header.append(contentsOf: [0, 0, 0])
@@ -75,11 +76,17 @@ actor PackWriter {
         pack.blocks.append(block)
         unindexed[domain, default: [:]][id] = (block, encoded.bytes)
         if pack.bytes.count >= targetSize {
-            open[domain] = nil
             startWriting(pack, domain: domain)
         } else {
             open[domain] = pack
         }
+    }
+
+    private func newPack(domain: String) -> OpenPack {
+        var pack = OpenPack(name: Self.newPackName(domain: domain))
+        pack.bytes.reserveCapacity(targetSize + Block.size + Self.headerSize)
+        unfinishedPackNames.insert(pack.name)
+        return pack
     }
 
     /// Writes out every open pack and waits until every pack appended so far is durable and indexed.

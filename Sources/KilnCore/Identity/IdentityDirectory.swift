@@ -48,6 +48,13 @@ public struct IdentityDirectory: Sendable {
             public var name: String?
             /// The member accounts in this unit.
             public var accounts: [AccountID]
+
+            /// Declares a unit.
+            public init(id: String, name: String? = nil, accounts: [AccountID]) {
+                self.id = id
+                self.name = name
+                self.accounts = accounts
+            }
         }
 
         /// `o-…`.
@@ -56,6 +63,13 @@ public struct IdentityDirectory: Sendable {
         public var managementAccount: AccountID
         /// The organization's units.
         public var units: [Unit]
+
+        /// Declares an organization.
+        public init(id: String, managementAccount: AccountID, units: [Unit]) {
+            self.id = id
+            self.managementAccount = managementAccount
+            self.units = units
+        }
 
         /// The organization's ARN, as launch permissions name it.
         public var arn: String { "arn:aws:organizations::\(managementAccount):organization/\(id)" }

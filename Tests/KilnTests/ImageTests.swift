@@ -1,0 +1,171 @@
+import Foundation
+import KilnCore
+import Testing
+
+@Suite("Image registry")
+struct ImageTests {
+    /// A completed one-block snapshot of `caller`'s.
+    func snapshot(_ cloud: Cloud, _ caller: Caller, size: Int = 1) async throws -> String {
+        let (snapshot, _) = try await cloud.startSnapshot(caller, DirectUploadRequest(volumeSize: size))
+        let data = textBlock(size)
+        _ = try await cloud.putSnapshotBlock(
+            caller, snapshotID: snapshot.id, index: 0, data: data, dataLength: Block.size, checksum: base64SHA256(data), checksumAlgorithm: "SHA256",
+            progress: nil
+        )
+        _ = try await cloud.completeSnapshot(caller, snapshotID: snapshot.id, changedBlocksCount: 1, checksum: nil, checksumAlgorithm: nil, aggregationMethod: nil)
+        return snapshot.id
+    }
+
+    func register(_ cloud: Cloud, _ caller: Caller, name: String, snapshotID: String) async throws -> String {
+        var request = ImageRegistration(
+            name: name,
+            rootDeviceName: "/dev/xvda",
+            mappings: [.init(deviceName: "/dev/xvda", snapshotID: snapshotID)]
+        )
+        request.architecture = "x86_64"
+        request.virtualizationType = "hvm"
+        return try await cloud.registerImage(caller, request)
+    }
+
+    func visible(_ cloud: Cloud, _ caller: Caller, executableUsers: [String]? = nil, owners: [String]? = nil) async throws -> [String] {
+        try await cloud.describeImages(
+            caller, ids: nil, owners: owners, executableUsers: executableUsers, filters: [], includeDeprecated: false, includeDisabled: false,
+            maxResults: nil, nextToken: nil
+        ).images.map(\.0.id)
+    }
+
+    @Test("Registration checks names, duplicates, the root mapping and snapshot sizes")
+    func registration() async throws {
+        let (cloud, _) = try makeTestCloud()
+        let owner = testCaller()
+        let snap = try await snapshot(cloud, owner, size: 4)
+        let id = try await register(cloud, owner, name: "web (v1.0)", snapshotID: snap)
+        let image = try #require(try await cloud.store.read { try $0.image(id) })
+        #expect(image.blockDeviceMappings.first?.ebs?.volumeSize == 4, "the size defaults to the snapshot's")
+        #expect(image.imageLocation == "111111111111/web (v1.0)")
+        await #expect(throws: CloudError.self, "duplicate name") { _ = try await register(cloud, owner, name: "web (v1.0)", snapshotID: snap) }
+        await #expect(throws: CloudError.self, "too short") { _ = try await register(cloud, owner, name: "ab", snapshotID: snap) }
+        await #expect(throws: CloudError.self, "bad character") { _ = try await register(cloud, owner, name: "web#1", snapshotID: snap) }
+        await #expect(throws: CloudError.self, "another account's snapshot") {
+            _ = try await register(cloud, testCaller(account: "222222222222"), name: "stolen", snapshotID: snap)
+        }
+        var small = ImageRegistration(name: "small", rootDeviceName: "/dev/xvda", mappings: [.init(deviceName: "/dev/xvda", snapshotID: snap, volumeSize: 2)])
+        small.architecture = "x86_64"
+        await #expect(throws: CloudError.self, "smaller than the snapshot") { _ = try await cloud.registerImage(owner, small) }
+        let wrongRoot = ImageRegistration(name: "wrong-root", rootDeviceName: "/dev/sda1", mappings: [.init(deviceName: "/dev/xvda", snapshotID: snap)])
+        await #expect(throws: CloudError.self, "root device not among the mappings") { _ = try await cloud.registerImage(owner, wrongRoot) }
+        let store = ImageRegistration(name: "bundle", imageLocation: "my-bucket/images/web.manifest.xml")
+        let bundled = try await cloud.registerImage(owner, store)
+        #expect(try await cloud.store.read { try $0.image(bundled) }?.rootDeviceType == "instance-store")
+    }
+
+    @Test("Visibility: owner, account share, organization unit, public; strangers get NotFound")
+    func visibility() async throws {
+        let organization = IdentityDirectory.Organization(
+            id: "o-example", managementAccount: AccountID("111111111111")!,
+            units: [.init(id: "ou-root-prod", name: "prod", accounts: [AccountID("444444444444")!])]
+        )
+        let (cloud, _) = try makeTestCloud(identity: IdentityDirectory(organizations: [organization]))
+        let owner = testCaller()
+        let recipient = testCaller(account: "222222222222")
+        let member = testCaller(account: "444444444444")
+        let stranger = testCaller(account: "333333333333")
+        let id = try await register(cloud, owner, name: "shared", snapshotID: try await snapshot(cloud, owner))
+        #expect(try await visible(cloud, stranger).isEmpty)
+        await #expect(throws: CloudError("InvalidAMIID.NotFound", "The image id '[\(id)]' does not exist")) {
+            _ = try await cloud.describeImages(stranger, ids: [id], owners: nil, executableUsers: nil, filters: [], includeDeprecated: false, includeDisabled: false, maxResults: nil, nextToken: nil)
+        }
+        try await cloud.modifyLaunchPermissions(owner, imageID: id, change: .init(add: [.account(recipient.account)], remove: []))
+        #expect(try await visible(cloud, recipient, executableUsers: ["self"]) == [id])
+        #expect(try await visible(cloud, member).isEmpty)
+        try await cloud.modifyLaunchPermissions(
+            owner, imageID: id, change: .init(add: [.organizationalUnit("arn:aws:organizations::111111111111:ou/o-example/ou-root-prod")], remove: [])
+        )
+        #expect(try await visible(cloud, member) == [id], "a unit member sees it")
+        await #expect(throws: CloudError.self, "an OU member cannot cancel an OU share") { try await cloud.cancelImageLaunchPermission(member, imageID: id) }
+        try await cloud.cancelImageLaunchPermission(recipient, imageID: id)
+        #expect(try await visible(cloud, recipient).isEmpty)
+        await #expect(throws: CloudError.self, "block public access is on for new accounts") {
+            try await cloud.modifyLaunchPermissions(owner, imageID: id, change: .init(add: [.all], remove: []))
+        }
+        _ = try await cloud.imageBlockPublicAccess(owner, set: false)
+        try await cloud.modifyLaunchPermissions(owner, imageID: id, change: .init(add: [.all], remove: []))
+        #expect(try await visible(cloud, stranger, executableUsers: ["all"]) == [id])
+        await #expect(throws: CloudError.self, "only the owner modifies") {
+            try await cloud.modifyImage(stranger, imageID: id, description: "mine now", imdsSupport: nil)
+        }
+        try await cloud.resetImageAttribute(owner, imageID: id, attribute: "launchPermission")
+        #expect(try await visible(cloud, stranger).isEmpty)
+    }
+
+    @Test("Deprecated images leave non-owners' listings but stay reachable by id; disabled ones lose their shares")
+    func lifecycle() async throws {
+        let (cloud, clock) = try makeTestCloud()
+        let owner = testCaller()
+        let recipient = testCaller(account: "222222222222")
+        let id = try await register(cloud, owner, name: "old", snapshotID: try await snapshot(cloud, owner))
+        try await cloud.modifyLaunchPermissions(owner, imageID: id, change: .init(add: [.account(recipient.account)], remove: []))
+        try await cloud.deprecateImage(owner, imageID: id, at: clock.now + 3600)
+        #expect(try await visible(cloud, recipient) == [id])
+        clock.advance(by: 7200)
+        #expect(try await visible(cloud, recipient).isEmpty)
+        #expect(try await visible(cloud, owner) == [id], "owners always see their deprecated images")
+        let byID = try await cloud.describeImages(recipient, ids: [id], owners: nil, executableUsers: nil, filters: [], includeDeprecated: false, includeDisabled: false, maxResults: nil, nextToken: nil)
+        #expect(byID.images.count == 1)
+        try await cloud.setImageDisabled(owner, imageID: id, disabled: true)
+        #expect(try await visible(cloud, owner).isEmpty, "disabled images are hidden without IncludeDisabled")
+        try await cloud.setImageDisabled(owner, imageID: id, disabled: false)
+        await #expect(throws: CloudError.self, "shares are not restored") {
+            _ = try await cloud.describeImages(recipient, ids: [id], owners: nil, executableUsers: nil, filters: [], includeDeprecated: true, includeDisabled: true, maxResults: nil, nextToken: nil)
+        }
+    }
+
+    @Test("Deregistration: protection with cooldown, snapshots kept or deleted, a second call is Unavailable")
+    func deregistration() async throws {
+        let (cloud, clock) = try makeTestCloud()
+        let owner = testCaller()
+        let snap = try await snapshot(cloud, owner)
+        let id = try await register(cloud, owner, name: "to-go", snapshotID: snap)
+        await #expect(throws: CloudError.self, "a snapshot in use cannot be deleted") { try await cloud.deleteSnapshot(owner, id: snap) }
+        #expect(try await cloud.setDeregistrationProtection(owner, imageID: id, enabled: true, withCooldown: true) == "enabled-with-cooldown")
+        #expect(try await cloud.setDeregistrationProtection(owner, imageID: id, enabled: false, withCooldown: false).hasPrefix("disabled-until"))
+        await #expect(throws: CloudError.self, "still cooling down") { _ = try await cloud.deregisterImage(owner, id: id, deleteAssociatedSnapshots: true) }
+        clock.advance(by: Cloud.deregistrationCooldown + 1)
+        let results = try await cloud.deregisterImage(owner, id: id, deleteAssociatedSnapshots: true)
+        #expect(results.map(\.code) == ["success"])
+        await #expect(throws: CloudError("InvalidAMIID.Unavailable", "The image id '[\(id)]' is no longer available")) {
+            _ = try await cloud.deregisterImage(owner, id: id, deleteAssociatedSnapshots: false)
+        }
+        #expect(try await visible(cloud, owner).isEmpty)
+    }
+
+    @Test("Filters and pages: wildcards, tags, mappings; MaxResults pages through in id order")
+    func filtersAndPages() async throws {
+        let (cloud, _) = try makeTestCloud()
+        let owner = testCaller()
+        let snap = try await snapshot(cloud, owner)
+        var ids: [String] = []
+        for index in 0..<12 {
+            ids.append(try await register(cloud, owner, name: "app-\(index < 10 ? "0" : "")\(index)", snapshotID: snap))
+        }
+        try await cloud.createTags(owner, resourceIDs: [ids[3]], tags: [Tag(key: "stage", value: "prod")])
+        func names(_ filters: [Filter]) async throws -> [String] {
+            try await cloud.describeImages(owner, ids: nil, owners: ["self"], executableUsers: nil, filters: filters, includeDeprecated: false, includeDisabled: false, maxResults: nil, nextToken: nil)
+                .images.map(\.0.name).sorted()
+        }
+        #expect(try await names([Filter(name: "name", values: ["app-1?"])]) == ["app-10", "app-11"])
+        #expect(try await names([Filter(name: "tag:stage", values: ["pr*"])]) == ["app-03"])
+        #expect(try await names([Filter(name: "block-device-mapping.snapshot-id", values: [snap]), Filter(name: "name", values: ["*-0[0]"])]).isEmpty)
+        #expect(try await names([Filter(name: "architecture", values: ["arm64"])]).isEmpty)
+        await #expect(throws: CloudError.self, "unknown filter") { _ = try await names([Filter(name: "colour", values: ["red"])]) }
+        var seen: [String] = []
+        var token: String?
+        repeat {
+            let page = try await cloud.describeImages(owner, ids: nil, owners: ["self"], executableUsers: nil, filters: [], includeDeprecated: false, includeDisabled: false, maxResults: 5, nextToken: token)
+            #expect(page.images.count <= 5)
+            seen += page.images.map(\.0.id)
+            token = page.nextToken
+        } while token != nil
+        #expect(seen == ids.sorted())
+    }
+}
