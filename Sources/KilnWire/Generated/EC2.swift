@@ -114,6 +114,14 @@ extension EC2 {
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
+    /// The `DescribeImageReferences` operation.
+    public enum DescribeImageReferences: WireOperation {
+        public typealias Input = DescribeImageReferencesRequest
+        public typealias Output = DescribeImageReferencesResult
+        public static let name = "DescribeImageReferences"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `DescribeImages` operation.
     public enum DescribeImages: WireOperation {
         public typealias Input = DescribeImagesRequest
@@ -263,6 +271,14 @@ extension EC2 {
         public typealias Input = GetEbsEncryptionByDefaultRequest
         public typealias Output = GetEbsEncryptionByDefaultResult
         public static let name = "GetEbsEncryptionByDefault"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `GetImageAncestry` operation.
+    public enum GetImageAncestry: WireOperation {
+        public typealias Input = GetImageAncestryRequest
+        public typealias Output = GetImageAncestryResult
+        public static let name = "GetImageAncestry"
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
@@ -852,6 +868,48 @@ extension EC2 {
             self.attribute = attribute
             self.dryRun = dryRun
             self.imageId = imageId
+        }
+    }
+
+    /// The `DescribeImageReferencesRequest` shape.
+    public struct DescribeImageReferencesRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var imageIds: [Swift.String]
+        public var includeAllResourceTypes: Swift.Bool?
+        public var maxResults: Swift.Int?
+        public var nextToken: Swift.String?
+        public var resourceTypes: [ResourceTypeRequest]?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            imageIds: [Swift.String],
+            includeAllResourceTypes: Swift.Bool? = nil,
+            maxResults: Swift.Int? = nil,
+            nextToken: Swift.String? = nil,
+            resourceTypes: [ResourceTypeRequest]? = nil
+        ) {
+            self.dryRun = dryRun
+            self.imageIds = imageIds
+            self.includeAllResourceTypes = includeAllResourceTypes
+            self.maxResults = maxResults
+            self.nextToken = nextToken
+            self.resourceTypes = resourceTypes
+        }
+    }
+
+    /// The `DescribeImageReferencesResult` shape.
+    public struct DescribeImageReferencesResult: Sendable, Equatable {
+        public var imageReferences: [ImageReference]?
+        public var nextToken: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            imageReferences: [ImageReference]? = nil,
+            nextToken: Swift.String? = nil
+        ) {
+            self.imageReferences = imageReferences
+            self.nextToken = nextToken
         }
     }
 
@@ -1503,6 +1561,33 @@ extension EC2 {
         }
     }
 
+    /// The `GetImageAncestryRequest` shape.
+    public struct GetImageAncestryRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var imageId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            imageId: Swift.String
+        ) {
+            self.dryRun = dryRun
+            self.imageId = imageId
+        }
+    }
+
+    /// The `GetImageAncestryResult` shape.
+    public struct GetImageAncestryResult: Sendable, Equatable {
+        public var imageAncestryEntries: [ImageAncestryEntry]?
+
+        /// Creates the shape from its members.
+        public init(
+            imageAncestryEntries: [ImageAncestryEntry]? = nil
+        ) {
+            self.imageAncestryEntries = imageAncestryEntries
+        }
+    }
+
     /// The `GetImageBlockPublicAccessStateRequest` shape.
     public struct GetImageBlockPublicAccessStateRequest: Sendable, Equatable {
         public var dryRun: Swift.Bool?
@@ -1650,6 +1735,30 @@ extension EC2 {
         }
     }
 
+    /// The `ImageAncestryEntry` shape.
+    public struct ImageAncestryEntry: Sendable, Equatable {
+        public var creationDate: Foundation.Date?
+        public var imageId: Swift.String?
+        public var imageOwnerAlias: Swift.String?
+        public var sourceImageId: Swift.String?
+        public var sourceImageRegion: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            creationDate: Foundation.Date? = nil,
+            imageId: Swift.String? = nil,
+            imageOwnerAlias: Swift.String? = nil,
+            sourceImageId: Swift.String? = nil,
+            sourceImageRegion: Swift.String? = nil
+        ) {
+            self.creationDate = creationDate
+            self.imageId = imageId
+            self.imageOwnerAlias = imageOwnerAlias
+            self.sourceImageId = sourceImageId
+            self.sourceImageRegion = sourceImageRegion
+        }
+    }
+
     /// The `ImageAttribute` shape.
     public struct ImageAttribute: Sendable, Equatable {
         public var blockDeviceMappings: [BlockDeviceMapping]?
@@ -1698,6 +1807,24 @@ extension EC2 {
             self.sriovNetSupport = sriovNetSupport
             self.tpmSupport = tpmSupport
             self.uefiData = uefiData
+        }
+    }
+
+    /// The `ImageReference` shape.
+    public struct ImageReference: Sendable, Equatable {
+        public var arn: Swift.String?
+        public var imageId: Swift.String?
+        public var resourceType: ImageReferenceResourceType?
+
+        /// Creates the shape from its members.
+        public init(
+            arn: Swift.String? = nil,
+            imageId: Swift.String? = nil,
+            resourceType: ImageReferenceResourceType? = nil
+        ) {
+            self.arn = arn
+            self.imageId = imageId
+            self.resourceType = resourceType
         }
     }
 
@@ -2094,6 +2221,36 @@ extension EC2 {
             self.attribute = attribute
             self.dryRun = dryRun
             self.snapshotId = snapshotId
+        }
+    }
+
+    /// The `ResourceTypeOption` shape.
+    public struct ResourceTypeOption: Sendable, Equatable {
+        public var optionName: ImageReferenceOptionName?
+        public var optionValues: [Swift.String]?
+
+        /// Creates the shape from its members.
+        public init(
+            optionName: ImageReferenceOptionName? = nil,
+            optionValues: [Swift.String]? = nil
+        ) {
+            self.optionName = optionName
+            self.optionValues = optionValues
+        }
+    }
+
+    /// The `ResourceTypeRequest` shape.
+    public struct ResourceTypeRequest: Sendable, Equatable {
+        public var resourceType: ImageReferenceResourceType?
+        public var resourceTypeOptions: [ResourceTypeOption]?
+
+        /// Creates the shape from its members.
+        public init(
+            resourceType: ImageReferenceResourceType? = nil,
+            resourceTypeOptions: [ResourceTypeOption]? = nil
+        ) {
+            self.resourceType = resourceType
+            self.resourceTypeOptions = resourceTypeOptions
         }
     }
 
@@ -2527,6 +2684,31 @@ extension EC2 {
         public init(rawValue: Swift.String) { self.rawValue = rawValue }
 
         public static let blockNewSharing = ImageBlockPublicAccessEnabledState(rawValue: "block-new-sharing")
+    }
+
+    /// The `ImageReferenceOptionName` enumeration.
+    public struct ImageReferenceOptionName: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let stateName = ImageReferenceOptionName(rawValue: "state-name")
+        public static let versionDepth = ImageReferenceOptionName(rawValue: "version-depth")
+    }
+
+    /// The `ImageReferenceResourceType` enumeration.
+    public struct ImageReferenceResourceType: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let ec2Instance = ImageReferenceResourceType(rawValue: "ec2:Instance")
+        public static let ec2LaunchTemplate = ImageReferenceResourceType(rawValue: "ec2:LaunchTemplate")
+        public static let imagebuilderContainerRecipe = ImageReferenceResourceType(rawValue: "imagebuilder:ContainerRecipe")
+        public static let imagebuilderImageRecipe = ImageReferenceResourceType(rawValue: "imagebuilder:ImageRecipe")
+        public static let ssmParameter = ImageReferenceResourceType(rawValue: "ssm:Parameter")
     }
 
     /// The `ImageState` enumeration.
@@ -3065,6 +3247,17 @@ extension EC2.DescribeImageAttributeRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.DescribeImageReferencesRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.imageIds = try reader.required(reader.list("ImageId"), "ImageId")
+        self.includeAllResourceTypes = try reader.value("IncludeAllResourceTypes")
+        self.maxResults = try reader.value("MaxResults")
+        self.nextToken = try reader.value("NextToken")
+        self.resourceTypes = try reader.list("ResourceType")
+    }
+}
+
 extension EC2.DescribeImagesRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.dryRun = try reader.value("DryRun")
@@ -3244,6 +3437,13 @@ extension EC2.GetEbsEncryptionByDefaultRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.GetImageAncestryRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.imageId = try reader.required(reader.value("ImageId"), "ImageId")
+    }
+}
+
 extension EC2.GetImageBlockPublicAccessStateRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.dryRun = try reader.value("DryRun")
@@ -3366,6 +3566,20 @@ extension EC2.ResetSnapshotAttributeRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.ResourceTypeOption: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.optionName = try reader.value("OptionName")
+        self.optionValues = try reader.list("OptionValue")
+    }
+}
+
+extension EC2.ResourceTypeRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.resourceType = try reader.value("ResourceType")
+        self.resourceTypeOptions = try reader.list("ResourceTypeOption")
+    }
+}
+
 extension EC2.Tag: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.key = try reader.value("Key")
@@ -3471,6 +3685,13 @@ extension EC2.DeregisterImageResult: WireStructureEncodable {
 extension EC2.DescribeAvailabilityZonesResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.list("availabilityZoneInfo", member: "item", availabilityZones)
+    }
+}
+
+extension EC2.DescribeImageReferencesResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("imageReferenceSet", member: "item", imageReferences)
+        writer.member("nextToken", nextToken)
     }
 }
 
@@ -3607,6 +3828,12 @@ extension EC2.GetEbsEncryptionByDefaultResult: WireStructureEncodable {
     }
 }
 
+extension EC2.GetImageAncestryResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("imageAncestryEntrySet", member: "item", imageAncestryEntries)
+    }
+}
+
 extension EC2.GetImageBlockPublicAccessStateResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("imageBlockPublicAccessState", imageBlockPublicAccessState)
@@ -3656,6 +3883,16 @@ extension EC2.Image: WireStructureEncodable {
     }
 }
 
+extension EC2.ImageAncestryEntry: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("creationDate", creationDate)
+        writer.member("imageId", imageId)
+        writer.member("imageOwnerAlias", imageOwnerAlias)
+        writer.member("sourceImageId", sourceImageId)
+        writer.member("sourceImageRegion", sourceImageRegion)
+    }
+}
+
 extension EC2.ImageAttribute: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.list("blockDeviceMapping", member: "item", blockDeviceMappings)
@@ -3672,6 +3909,14 @@ extension EC2.ImageAttribute: WireStructureEncodable {
         writer.member("sriovNetSupport", sriovNetSupport)
         writer.member("tpmSupport", tpmSupport)
         writer.member("uefiData", uefiData)
+    }
+}
+
+extension EC2.ImageReference: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("arn", arn)
+        writer.member("imageId", imageId)
+        writer.member("resourceType", resourceType)
     }
 }
 

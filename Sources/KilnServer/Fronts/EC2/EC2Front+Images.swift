@@ -291,3 +291,35 @@ extension EC2Front {
         )
     }
 }
+
+extension EC2Front {
+    static func registerImageLineage(in operations: inout OperationTable, cloud: Cloud) {
+        operations.on(EC2.GetImageAncestry.self) { input, caller in
+            let chain = try await cloud.imageAncestry(caller, imageID: input.imageId)
+            return EC2.GetImageAncestryResult(
+                imageAncestryEntries: chain.map { image in
+                    EC2.ImageAncestryEntry(
+                        creationDate: image.creationDate,
+                        imageId: image.id,
+                        imageOwnerAlias: image.ownerAlias,
+                        sourceImageId: image.sourceImageID,
+                        sourceImageRegion: image.sourceRegion
+                    )
+                }
+            )
+        }
+        operations.on(EC2.DescribeImageReferences.self) { input, caller in
+            let references = try await cloud.imageReferences(
+                caller,
+                imageIDs: input.imageIds,
+                resourceTypes: input.resourceTypes?.compactMap { $0.resourceType?.rawValue },
+                includeAll: input.includeAllResourceTypes ?? false
+            )
+            let page = try PageRequest(maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...1000).page(of: references)
+            return EC2.DescribeImageReferencesResult(
+                imageReferences: page.items.map { EC2.ImageReference(arn: $0.arn, imageId: $0.imageID, resourceType: .init(rawValue: $0.resourceType)) },
+                nextToken: page.nextToken
+            )
+        }
+    }
+}

@@ -12,6 +12,7 @@ enum EC2Front {
         registerVolumes(in: &operations, cloud: cloud)
         registerSnapshots(in: &operations, cloud: cloud)
         registerImages(in: &operations, cloud: cloud)
+        registerImageLineage(in: &operations, cloud: cloud)
         return QueryFront(
             signingName: EC2.signingName,
             dialect: .ec2,
