@@ -701,3 +701,101 @@ def signed_request(
     req = AWSRequest(method=method, url=url, data=body)
     botocore.auth.SigV4Auth(Credentials(key, secret), service, region).add_auth(req)
     return requests.request(method, url, data=body, headers=dict(req.headers.items()), timeout=HTTP_TIMEOUT)
+
+
+# --------------------------------------------------------------------------
+# Images: a server with an organization, and a deprecation scheduled early
+# (test_images.py, test_image_sharing.py)
+# --------------------------------------------------------------------------
+
+IMAGE_OWNER = "111111111111"  # the organization's management account, owner of the images
+IMAGE_RECIPIENT = "222222222222"  # shared with by account id; in no organization
+IMAGE_STRANGER = "333333333333"  # nobody shares with it
+IMAGE_OU_MEMBER = "444444444444"  # in OU ou-root-exampleou1 ("prod")
+IMAGE_ORG_MEMBER = "555555555555"  # in the organization, in the other OU only
+IMAGE_ORG_ID = "o-exampleorg1"
+IMAGE_OU_ID = "ou-root-exampleou1"
+IMAGE_ORG_ARN = f"arn:aws:organizations::{IMAGE_OWNER}:organization/{IMAGE_ORG_ID}"
+IMAGE_OU_ARN = f"arn:aws:organizations::{IMAGE_OWNER}:ou/{IMAGE_ORG_ID}/{IMAGE_OU_ID}"
+IMAGE_ORG_CONFIG = {
+    "organizations": [
+        {
+            "id": IMAGE_ORG_ID,
+            "managementAccount": IMAGE_OWNER,
+            "units": [
+                {"id": IMAGE_OU_ID, "name": "prod", "accounts": [IMAGE_OU_MEMBER]},
+                {"id": "ou-root-exampleou2", "name": "dev", "accounts": [IMAGE_ORG_MEMBER]},
+            ],
+        }
+    ]
+}
+IMAGE_DEPRECATION_REGION = "us-west-1"
+
+
+def session_once(config, key: str, factory):
+    """factory() the first time `key` is asked for in this pytest session (cached on the pytest
+    config object), so that several modules can share one lazily made value."""
+    cache = config.__dict__.setdefault("_kiln_session_once", {})
+    if key not in cache:
+        cache[key] = factory()
+    return cache[key]
+
+
+def start_image_org_server(servers: list, workdir: Path, name: str = "image-org") -> KilnServer:
+    """A dev-auth server whose config declares IMAGE_ORG_CONFIG; registered in `servers` (the
+    conftest `_servers` list) so that it is stopped at the end of the session."""
+    cfg = workdir / f"{name}-{len(servers)}-config.json"
+    cfg.write_text(json.dumps(IMAGE_ORG_CONFIG, indent=2))
+    srv = KilnServer(workdir, f"{name}-{len(servers)}", DEV_ARGS + ["--config", str(cfg)])
+    servers.append(srv)
+    srv.start()
+    return srv
+
+
+def image_org_server(config, servers: list, workdir: Path) -> KilnServer:
+    """The session's one organization server for image sharing tests."""
+    return session_once(config, "image-org-server", lambda: start_image_org_server(servers, workdir))
+
+
+def register_ebs_image(ec2_client, snapshot_id: str, name: str, **kw) -> str:
+    """RegisterImage: an x86_64/hvm image whose root /dev/xvda is `snapshot_id`."""
+    resp = ec2_client.register_image(
+        Name=name,
+        RootDeviceName="/dev/xvda",
+        Architecture="x86_64",
+        VirtualizationType="hvm",
+        BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"SnapshotId": snapshot_id}}],
+        **kw,
+    )
+    return resp["ImageId"]
+
+
+def scheduled_image_deprecation(config, servers: list, workdir: Path) -> dict:
+    """On the organization server, in IMAGE_DEPRECATION_REGION: one image shared with
+    IMAGE_RECIPIENT and the organization, one public, both deprecated at the next whole minute
+    (at least 3 s ahead). Made once per session, as early as a module asks for it, so that the
+    test waiting for that minute overlaps with the others.
+    Returns {"shared", "public", "at" (aware datetime), "scheduled_at" (monotonic)}."""
+
+    def schedule() -> dict:
+        import uuid
+
+        srv = image_org_server(config, servers, workdir)
+        region = IMAGE_DEPRECATION_REGION
+        owner = make_client(srv.endpoint, "ec2", region=region, key=IMAGE_OWNER)
+        snap = upload_snapshot(make_client(srv.endpoint, "ebs", region=region, key=IMAGE_OWNER), {0: os.urandom(BLOCK_SIZE)})
+        t = uuid.uuid4().hex[:10]
+        shared = register_ebs_image(owner, snap, f"dep-shared-{t}")
+        public = register_ebs_image(owner, snap, f"dep-public-{t}")
+        owner.modify_image_attribute(ImageId=shared, LaunchPermission={"Add": [{"UserId": IMAGE_RECIPIENT}, {"OrganizationArn": IMAGE_ORG_ARN}]})
+        owner.disable_image_block_public_access()
+        owner.modify_image_attribute(ImageId=public, LaunchPermission={"Add": [{"Group": "all"}]})
+        now = dt.datetime.now(dt.timezone.utc)
+        at = now.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+        if (at - now).total_seconds() < 3:
+            at += dt.timedelta(minutes=1)
+        for image_id in (shared, public):
+            owner.enable_image_deprecation(ImageId=image_id, DeprecateAt=at)
+        return {"shared": shared, "public": public, "at": at, "scheduled_at": time.monotonic()}
+
+    return session_once(config, "image-deprecation", schedule)

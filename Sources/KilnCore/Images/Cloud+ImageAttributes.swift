@@ -71,6 +71,15 @@ extension Cloud {
             if !change.add.isEmpty, image.state == .disabled {
                 throw CloudError("InvalidParameterValue", "Image \(imageID) is disabled; enable it before sharing it.")
             }
+            let sharing = change.add.contains { $0 != .all }
+            if sharing || change.add.contains(.all),
+                image.blockDeviceMappings.contains(where: { $0.ebs?.kmsKeyID == DefaultEBSKey.arn(account: image.owner, region: image.region) })
+            {
+                throw CloudError(
+                    "InvalidParameterValue",
+                    "Images with snapshots encrypted by the AWS managed key (aws/ebs) cannot be shared. Copy the image with a customer managed key and share that."
+                )
+            }
             if change.add.contains(.all), !image.isPublic {
                 if try settings(caller, in: transaction).imageBlockPublicAccess {
                     throw CloudError(
@@ -87,6 +96,11 @@ extension Cloud {
             }
             for grant in change.add where !image.launchPermissions.contains(grant) {
                 image.launchPermissions.append(grant)
+            }
+            // Public images are deprecated at the latest two years after their creation, as on AWS.
+            if image.isPublic {
+                let latest = image.creationDate + Self.publicDeprecationLimit
+                if image.deprecationTime.map({ $0 > latest }) ?? true { image.deprecationTime = max(latest, image.creationDate) }
             }
             image.launchPermissions.removeAll { change.remove.contains($0) }
             try transaction.saveImage(image)

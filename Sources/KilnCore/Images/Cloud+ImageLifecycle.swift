@@ -4,6 +4,8 @@ import Foundation
 extension Cloud {
     /// How long deregistration stays refused after protection with cooldown is disabled.
     public static let deregistrationCooldown: TimeInterval = 24 * 3600
+    /// The latest a public image may be deprecated, after its creation.
+    public static let publicDeprecationLimit: TimeInterval = 2 * 365 * 86_400
 
     /// EnableImageDeprecation: the image leaves non-owners' listings at `date` (rounded to the
     /// nearest minute), which may not be in the past nor more than ten years ahead.
@@ -18,6 +20,14 @@ extension Cloud {
         let minute = date.map { Date(timeIntervalSince1970: ($0.timeIntervalSince1970 / 60).rounded() * 60) }
         try await write(caller) { transaction in
             var image = try ownedImage(imageID, caller: caller, in: transaction)
+            if image.isPublic {
+                guard let minute else {
+                    throw CloudError.invalidParameterValue("Public images must have a deprecation time; make the image private before disabling its deprecation.")
+                }
+                guard minute <= image.creationDate + Self.publicDeprecationLimit else {
+                    throw CloudError.invalidParameterValue("A public image must be deprecated within 2 years of its creation.")
+                }
+            }
             image.deprecationTime = minute
             try transaction.saveImage(image)
         }

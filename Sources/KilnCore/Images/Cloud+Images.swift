@@ -144,8 +144,11 @@ extension Cloud {
                         "Volume of size \(size) GiB is smaller than snapshot '\(snapshotID)', expect size >= \(snapshot.volumeSize) GiB"
                     )
                 }
-                if requested.encrypted == false, snapshot.encrypted {
-                    throw CloudError("InvalidBlockDeviceMapping", "The snapshot \(snapshotID) is encrypted; its device cannot be unencrypted.")
+                if requested.encrypted != nil {
+                    throw CloudError(
+                        "InvalidBlockDeviceMapping",
+                        "Omit Encrypted for \(device): a device made from snapshot \(snapshotID) takes the snapshot's encryption."
+                    )
                 }
                 size = size ?? snapshot.volumeSize
                 encrypted = snapshot.encrypted

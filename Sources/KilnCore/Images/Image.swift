@@ -125,7 +125,7 @@ public struct Image: Sendable, Codable, Equatable {
     public var sourceRegion: String?
     public var sourceInstanceID: String?
     public var launchPermissions: [LaunchPermission]
-    /// `disabled`, `enabled`, `enabled-with-cooldown`, or `disabled-until …`.
+    /// `disabled`, `enabled-without-cooldown`, `enabled-with-cooldown`, or `disabled-until …`.
     public var deregistrationProtection: DeregistrationProtection
     /// When the image was deregistered.
     public var deregisteredAt: Date?
@@ -173,7 +173,7 @@ public enum DeregistrationProtection: Sendable, Codable, Equatable {
     public func wireValue(now: Date) -> String {
         switch self {
         case .disabled: return "disabled"
-        case .enabled(let cooldown): return cooldown ? "enabled-with-cooldown" : "enabled"
+        case .enabled(let cooldown): return cooldown ? "enabled-with-cooldown" : "enabled-without-cooldown"
         case .disabledUntil(let date): return date > now ? "disabled-until \(date.formatted(Date.ISO8601FormatStyle()))" : "disabled"
         }
     }

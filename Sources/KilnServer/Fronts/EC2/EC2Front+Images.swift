@@ -90,6 +90,15 @@ extension EC2Front {
         }
 
         operations.on(EC2.ModifyImageAttribute.self) { input, caller in
+            let given = [
+                input.launchPermission != nil || input.userIds != nil || input.userGroups != nil || input.organizationArns != nil
+                    || input.organizationalUnitArns != nil ? "launchPermission" : nil,
+                input.description != nil ? "description" : nil,
+                input.imdsSupport != nil ? "imdsSupport" : nil,
+            ].compactMap { $0 }
+            if given.count > 1 {
+                throw CloudError.invalidParameterCombination("Fields for multiple attribute types specified: \(given.joined(separator: ", "))")
+            }
             let attribute = input.attribute ?? (input.launchPermission != nil ? "launchPermission" : input.description != nil ? "description" : input.imdsSupport != nil ? "imdsSupport" : nil)
             switch attribute {
             case "launchPermission":
