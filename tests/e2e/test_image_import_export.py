@@ -392,3 +392,30 @@ def test_verify_detects_a_corrupted_pack(kiln_factory, tmp_path):
     if run.returncode == 0:
         assert first_difference(image, tmp_path / "v.out") is None, "corrupt data exported as good"
         pytest.fail("export succeeded although a block of the snapshot is corrupt")
+
+
+def test_incremental_import_uploads_only_changed_blocks(kiln, tmp_path):
+    """`kiln image import --parent` sends only blocks that differ from the parent, clears blocks that became zero, and the child is bit-exact."""
+    import os
+
+    ep = kiln
+    v1 = tmp_path / "v1.raw"
+    with open(v1, "wb") as f:
+        f.truncate(16 << 20)
+        for index in range(0, 32, 2):
+            f.seek(index * 524288)
+            f.write(os.urandom(524288))
+    data = bytearray(v1.read_bytes())
+    data[3 * 524288 : 3 * 524288 + 7] = b"changed"  # a zero block gains data
+    data[4 * 524288 : 5 * 524288] = bytes(524288)  # a data block becomes zero
+    data[6 * 524288 + 9] ^= 0xFF  # one byte of a data block flips
+    v2 = tmp_path / "v2.raw"
+    v2.write_bytes(bytes(data))
+    parent = kiln_import(ep, v1, "v1")
+    child = kiln_import(ep, v2, "v2", "--parent", parent)
+    ebs = make_client(ep, "ebs")
+    changed = [b["BlockIndex"] for b in ebs.list_changed_blocks(FirstSnapshotId=parent, SecondSnapshotId=child)["ChangedBlocks"]]
+    assert changed == [3, 4, 6]
+    out = tmp_path / "v2.out"
+    kiln_export(ep, child, out, "--size", str(16 << 20))
+    assert out.read_bytes() == bytes(data)

@@ -193,6 +193,18 @@ extension Cloud {
         return (items, nextToken)
     }
 
+    /// The SHA-256 of every stored block of a completed snapshot the caller may use: what a
+    /// client compares a changed disk image against, to upload only the blocks that differ.
+    public func snapshotDigests(_ caller: Caller, id: String) async throws -> (volumeSize: Int, blocks: [BlockEntry]) {
+        try await read(caller) { transaction in
+            let snapshot = try visibleSnapshot(id, caller: caller, in: transaction)
+            guard snapshot.state == .completed else {
+                throw CloudError("IncorrectState", "Snapshot '\(id)' is not in a completed state.")
+            }
+            return (snapshot.volumeSize, try transaction.blockMap(of: id, from: 0, limit: nil))
+        }
+    }
+
     /// DeleteSnapshot: the snapshot and its map go; its blocks stay until garbage collection
     /// finds nothing else uses them.
     public func deleteSnapshot(_ caller: Caller, id: String) async throws {

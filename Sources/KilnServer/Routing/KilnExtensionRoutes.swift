@@ -14,6 +14,7 @@ import NIOCore
 /// | --- | --- |
 /// | `GET /kiln/volumes/{id}/data?offset=&length=` | reads a volume's bytes |
 /// | `PUT /kiln/volumes/{id}/data?offset=` | writes the body into a volume |
+/// | `GET /kiln/snapshots/{id}/digests` | the SHA-256 of each stored block, for incremental uploads |
 /// | `GET /kiln/storage` | the caller's storage report |
 /// | `POST /kiln/admin/gc` | garbage collection |
 /// | `POST /kiln/admin/verify` | re-hashes every stored block |
@@ -43,6 +44,14 @@ struct KilnExtensionRoutes {
                 guard let offset = query["offset"].flatMap(Int.init) else { throw CloudError.missingParameter("offset") }
                 try await cloud.writeVolume(caller, volumeID: id, offset: offset, data: awsRequest.body)
                 return try json(["volumeId": id, "offset": String(offset), "written": String(awsRequest.body.count)])
+            }
+        }
+        router.get("/kiln/snapshots/:id/digests") { request, context in
+            try await answer(request, context) { caller, _, _ in
+                let (volumeSize, blocks) = try await cloud.snapshotDigests(caller, id: context.parameters.get("id") ?? "")
+                return try json(
+                    SnapshotDigests(volumeSize: volumeSize, blocks: blocks.map { SnapshotDigests.Entry(index: $0.index, sha256: Data($0.sha256).base64EncodedString()) })
+                )
             }
         }
         router.get("/kiln/storage") { request, context in
@@ -93,4 +102,15 @@ struct KilnExtensionRoutes {
         let data = try encoder.encode(value)
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
+}
+
+/// The answer of `GET /kiln/snapshots/{id}/digests`.
+struct SnapshotDigests: Codable {
+    struct Entry: Codable {
+        var index: Int
+        var sha256: String
+    }
+
+    var volumeSize: Int
+    var blocks: [Entry]
 }

@@ -26,7 +26,7 @@ enum BlockFile {
     /// Reads block `index` of a file of `size` bytes into `buffer`, zero-padding the last block.
     static func readBlock(_ descriptor: Int32, index: Int, size: Int, into buffer: inout [UInt8]) throws {
         let offset = index * blockSize
-        let length = min(blockSize, size - offset)
+        let length = max(0, min(blockSize, size - offset))
         var done = 0
         while done < length {
             let result = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress.map { $0 + done }, length - done, off_t(offset + done)) }
@@ -92,6 +92,9 @@ extension Kiln.Image {
         @Option(help: "How many blocks to upload at once.")
         var concurrency = 8
 
+        @Option(help: "A snapshot of an earlier version of this image: only the blocks that differ from it are uploaded.")
+        var parent: String?
+
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
@@ -123,12 +126,27 @@ extension Kiln.Image {
                 "Tags": [["Key": "Name", "Value": name], ["Key": "kiln:source-bytes", "Value": String(size)]],
                 "ClientToken": UUID().uuidString, "Timeout": 4320,
             ]
-            if encrypted || kmsKeyID != nil { start["Encrypted"] = true }
-            if let kmsKeyID { start["KmsKeyArn"] = kmsKeyID }
+            // The parent's digests: blocks whose content is unchanged are not sent again.
+            var parentDigests: [Int: String] = [:]
+            if let parent {
+                let answer = try await kiln.send("GET", path: "/kiln/snapshots/\(parent)/digests", service: "ec2")
+                try KilnClient.check(answer)
+                let object = try answer.json()
+                for entry in object["blocks"] as? [[String: Any]] ?? [] {
+                    if let index = entry["index"] as? Int, let digest = entry["sha256"] as? String { parentDigests[index] = digest }
+                }
+                start["ParentSnapshotId"] = parent
+                start["VolumeSize"] = max(volumeSize, object["volumeSize"] as? Int ?? volumeSize)
+            } else {
+                if encrypted || kmsKeyID != nil { start["Encrypted"] = true }
+                if let kmsKeyID { start["KmsKeyArn"] = kmsKeyID }
+            }
+            let known = parentDigests
             let started = try await kiln.restJSON("POST", path: "/snapshots", json: start, service: "ebs")
             guard let snapshotID = started["SnapshotId"] as? String else { throw ClientError("StartSnapshot gave no SnapshotId") }
             let blockSize = BlockFile.blockSize
-            let blockCount = (size + blockSize - 1) / blockSize
+            // Past the end of the file, blocks the parent has must be cleared.
+            let blockCount = max((size + blockSize - 1) / blockSize, (known.keys.max() ?? -1) + 1)
             let progress = ProgressBar(label: "import", total: size)
             let next = IndexDispenser()
             let digests = Locked<[Int: [UInt8]]>([:])
@@ -140,9 +158,11 @@ extension Kiln.Image {
                             let index = next.take()
                             guard index < blockCount else { return }
                             try BlockFile.readBlock(descriptor, index: index, size: size, into: &buffer)
-                            defer { progress.advance(by: min(blockSize, size - index * blockSize)) }
-                            if Block.isZero(buffer) { continue }
+                            defer { progress.advance(by: max(0, min(blockSize, size - index * blockSize))) }
+                            // Zero blocks are skipped, unless the parent has data there to clear.
+                            if Block.isZero(buffer), known[index] == nil { continue }
                             let digest = Array(SHA256.hash(data: buffer))
+                            if known[index] == Data(digest).base64EncodedString() { continue }
                             let answer = try await kiln.send(
                                 "PUT",
                                 path: "/snapshots/\(snapshotID)/blocks/\(index)",
@@ -178,7 +198,7 @@ extension Kiln.Image {
             FileHandle.standardError.write(
                 Data(
                     String(
-                        format: "imported %@ in %.2f s (%@/s): %d blocks uploaded, %d zero blocks skipped, snapshot %@\n",
+                        format: "imported %@ in %.2f s (%@/s): %d blocks uploaded, %d zero or unchanged blocks skipped, snapshot %@\n",
                         ProgressBar.bytes(Double(bytes)), seconds, ProgressBar.bytes(Double(bytes) / max(seconds, 0.001)), uploaded.count,
                         blockCount - uploaded.count, snapshotID
                     ).utf8
