@@ -70,6 +70,22 @@ final class SQLiteTransaction: MetadataTransaction {
         ).map { Tag(key: $0["key"], value: $0["value"]) }
     }
 
+    func tags(on resourceIDs: [String], by account: AccountID) throws -> [String: [Tag]] {
+        var result: [String: [Tag]] = [:]
+        // SQLite takes at most 32,766 parameters; pages of images are far smaller.
+        for chunk in stride(from: 0, to: resourceIDs.count, by: 10_000).map({ Array(resourceIDs[$0..<min($0 + 10_000, resourceIDs.count)]) }) {
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT resource_id, key, value FROM tag WHERE account = ? AND resource_id IN (\(Self.placeholders(chunk.count))) ORDER BY resource_id, key",
+                arguments: StatementArguments([account.rawValue] + chunk)
+            )
+            for row in rows {
+                result[row["resource_id"], default: []].append(Tag(key: row["key"], value: row["value"]))
+            }
+        }
+        return result
+    }
+
     func allTags(by account: AccountID, region: RegionName) throws -> [ResourceTag] {
         try Row.fetchAll(
             db,

@@ -256,12 +256,17 @@ extension Cloud {
                 query.afterID = cursor
                 query.limit = requested == nil ? chunk : nil
                 let candidates = try transaction.images(query)
+                let scoped = candidates.filter {
+                    Self.admits($0, viewer: viewer, explicitlyNamed: requested != nil, ownerAliases: ownerAliases, executableUsers: executableUsers, includeDeprecated: includeDeprecated, includeDisabled: includeDisabled, now: now)
+                }
+                let tags = try transaction.tags(on: scoped.map(\.id), by: caller.account)
+                let admitted = Set(scoped.map(\.id))
                 for image in candidates {
                     cursor = image.id
-                    guard Self.admits(image, viewer: viewer, explicitlyNamed: requested != nil, ownerAliases: ownerAliases, executableUsers: executableUsers, includeDeprecated: includeDeprecated, includeDisabled: includeDisabled, now: now) else { continue }
-                    let tags = try transaction.tags(on: image.id, by: caller.account)
-                    guard filterSet.admits({ Self.imageFilterValues($0, image: image, tags: tags, now: now) }) else { continue }
-                    result.append((image, tags))
+                    guard admitted.contains(image.id) else { continue }
+                    let imageTags = tags[image.id] ?? []
+                    guard filterSet.admits({ Self.imageFilterValues($0, image: image, tags: imageTags, now: now) }) else { continue }
+                    result.append((image, imageTags))
                     if let limit, result.count == limit { return (result, cursor, false) }
                 }
                 if requested != nil || candidates.count < chunk { return (result, cursor, true) }

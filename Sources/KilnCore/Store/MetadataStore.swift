@@ -28,6 +28,8 @@ public protocol MetadataTransaction {
 
     /// The tags `account` has put on `resourceID`, by key.
     func tags(on resourceID: String, by account: AccountID) throws -> [Tag]
+    /// The tags `account` has put on each of `resourceIDs`, by resource id; resources without tags are absent.
+    func tags(on resourceIDs: [String], by account: AccountID) throws -> [String: [Tag]]
     /// Every tag `account` has put on anything in `region`, by resource id then key.
     func allTags(by account: AccountID, region: RegionName) throws -> [ResourceTag]
     /// Sets a tag's value, adding the tag if it is new.
