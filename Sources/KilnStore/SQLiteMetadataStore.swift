@@ -32,8 +32,14 @@ public struct SQLiteMetadataStore: MetadataStore {
         self.database = database
     }
 
+    /// Reads run on the calling thread: they are short (indexed lookups in WAL mode never wait
+    /// for writers), and hopping to GRDB's queue and back cost more than the read itself.
     public func read<Result: Sendable>(_ body: @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result {
-        try await database.read { db in try body(SQLiteTransaction(db: db)) }
+        try readHere(body)
+    }
+
+    private func readHere<Result>(_ body: (any MetadataTransaction) throws -> Result) throws -> Result {
+        try database.read { db in try body(SQLiteTransaction(db: db)) }
     }
 
     public func write<Result: Sendable>(_ body: @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result {

@@ -26,7 +26,7 @@ final class SQLiteTransaction: MetadataTransaction {
     // MARK: Resources
 
     func fetch<Resource: StoredResource>(_ type: Resource.Type, id: String) throws -> Resource? {
-        let body = try Data.fetchOne(db, sql: "SELECT body FROM resource WHERE id = ? AND kind = ?", arguments: [id, Resource.kind.rawValue])
+        let body = try Data.fetchOne(db.cachedStatement(sql: "SELECT body FROM resource WHERE id = ? AND kind = ?"), arguments: [id, Resource.kind.rawValue])
         return try body.map { try Self.decoder.decode(Resource.self, from: $0) }
     }
 
@@ -64,8 +64,7 @@ final class SQLiteTransaction: MetadataTransaction {
 
     func tags(on resourceID: String, by account: AccountID) throws -> [Tag] {
         try Row.fetchAll(
-            db,
-            sql: "SELECT key, value FROM tag WHERE resource_id = ? AND account = ? ORDER BY key",
+            db.cachedStatement(sql: "SELECT key, value FROM tag WHERE resource_id = ? AND account = ? ORDER BY key"),
             arguments: [resourceID, account.rawValue]
         ).map { Tag(key: $0["key"], value: $0["value"]) }
     }
@@ -114,7 +113,7 @@ final class SQLiteTransaction: MetadataTransaction {
     // MARK: Images
 
     func image(_ id: String) throws -> Image? {
-        try Data.fetchOne(db, sql: "SELECT body FROM image WHERE id = ?", arguments: [id]).map { try Self.decoder.decode(Image.self, from: $0) }
+        try Data.fetchOne(db.cachedStatement(sql: "SELECT body FROM image WHERE id = ?"), arguments: [id]).map(Self.decodeImage)
     }
 
     func saveImage(_ image: Image) throws {
@@ -182,7 +181,19 @@ final class SQLiteTransaction: MetadataTransaction {
             sql += " LIMIT ?"
             arguments.append(limit)
         }
-        return try Data.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { try Self.decoder.decode(Image.self, from: $0) }
+        return try Data.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments)).map(Self.decodeImage)
+    }
+
+    /// Decoded images by id, with the bytes they were decoded from: decoding JSON dominated
+    /// DescribeImages, and an image's bytes only change when it is saved. A hit needs equal bytes,
+    /// so the cache can never serve a stale or rolled-back image.
+    private static let decodedImages = ImageDecodeCache(capacity: 50_000)
+
+    static func decodeImage(_ body: Data) throws -> Image {
+        if let image = decodedImages.image(for: body) { return image }
+        let image = try decoder.decode(Image.self, from: body)
+        decodedImages.store(image, for: body)
+        return image
     }
 
     func imageNamed(_ name: String, owner: AccountID, region: RegionName) throws -> Image? {
@@ -281,7 +292,7 @@ final class SQLiteTransaction: MetadataTransaction {
     // MARK: Block index
 
     func indexedBlock(_ id: BlockID, domain: String) throws -> IndexedBlock? {
-        try Row.fetchOne(db, sql: "SELECT * FROM block WHERE domain = ? AND id = ?", arguments: [domain, Data(id.bytes)]).map(Self.indexedBlock)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM block WHERE domain = ? AND id = ?"), arguments: [domain, Data(id.bytes)]).map(Self.indexedBlock)
     }
 
     func indexPack(_ pack: PackRecord, blocks: [IndexedBlock]) throws {

@@ -1,0 +1,29 @@
+import Foundation
+import KilnCore
+import Synchronization
+
+/// Images already decoded from their stored bytes, keyed by those bytes.
+///
+/// Bounded: when full, an arbitrary half is dropped, so memory stays under `capacity` entries
+/// (about 2 KB each) however many images the store holds.
+final class ImageDecodeCache: Sendable {
+    private let capacity: Int
+    private let entries = Mutex<[Data: Image]>([:])
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    func image(for body: Data) -> Image? {
+        entries.withLock { $0[body] }
+    }
+
+    func store(_ image: Image, for body: Data) {
+        entries.withLock { entries in
+            if entries.count >= capacity {
+                entries = Dictionary(uniqueKeysWithValues: entries.prefix(capacity / 2).map { ($0.key, $0.value) })
+            }
+            entries[body] = image
+        }
+    }
+}
