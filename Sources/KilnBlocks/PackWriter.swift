@@ -121,6 +121,17 @@ actor PackWriter {
         unfinishedPackNames.remove(pack)
     }
 
+    /// What is wrong with the header in front of `block` in its pack, if anything: `entry` is the
+    /// header followed by the stored bytes.
+    static func checkHeader(_ entry: [UInt8], for block: IndexedBlock) -> String? {
+        guard entry.count >= headerSize, Array(entry[0..<4]) == magic else { return "the entry header's magic is damaged" }
+        func word(_ at: Int) -> Int { entry[at..<at + 4].reversed().reduce(0) { $0 << 8 | Int($1) } }
+        guard entry[4] == block.codec.rawValue else { return "the entry header's codec does not match the index" }
+        guard word(8) == block.plainLength, word(12) == block.storedLength else { return "the entry header's lengths do not match the index" }
+        guard Array(entry[16..<48]) == block.id.bytes else { return "the entry header names another block" }
+        return nil
+    }
+
     /// `packs/<hash of the domain>/<random id>.pack`: packs never mix domains.
     static func newPackName(domain: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325

@@ -124,8 +124,12 @@ extension PackedBlockStore {
         for block in indexed where objects.contains(block.pack) {
             do {
                 let sealKey = block.codec.sealed ? try await keyring.keys(forDomainID: block.domain).seal : nil
-                let stored = try await blobs.read(block.pack, offset: block.offset, length: block.storedLength)
-                let plaintext = try BlockEncoding.decode(stored, block: block, sealKey: sealKey)
+                let entry = try await blobs.read(block.pack, offset: block.offset - PackWriter.headerSize, length: block.storedLength + PackWriter.headerSize)
+                if let problem = PackWriter.checkHeader(entry, for: block) {
+                    report.problems.append("block \(block.id) in \(block.pack): \(problem)")
+                    continue
+                }
+                let plaintext = try BlockEncoding.decode(Array(entry.dropFirst(PackWriter.headerSize)), block: block, sealKey: sealKey)
                 if Array(SHA256.hash(data: plaintext)) != block.sha256 {
                     report.problems.append("block \(block.id) in \(block.pack) does not match its SHA-256")
                 }

@@ -54,6 +54,7 @@ STRICT_ACCOUNTS = [
         "id": "111111111111",
         "alias": "dev",
         "accessKeys": [{"accessKeyId": "AKIAEXAMPLE1111", "secretAccessKey": "secret1"}],
+        "admin": True,
     },
     {
         "id": "222222222222",

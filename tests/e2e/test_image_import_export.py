@@ -419,3 +419,13 @@ def test_incremental_import_uploads_only_changed_blocks(kiln, tmp_path):
     out = tmp_path / "v2.out"
     kiln_export(ep, child, out, "--size", str(16 << 20))
     assert out.read_bytes() == bytes(data)
+
+
+def test_store_maintenance_is_for_admin_accounts_under_strict_auth(strict_server):
+    """With --auth strict, `kiln verify` and `kiln gc` need an account the config marks admin."""
+    ep = strict_server.endpoint
+    admin = run_kiln(ep, "verify", key="AKIAEXAMPLE1111", secret="secret1")
+    assert admin.json()["problems"] == []
+    other = run_kiln(ep, "gc", key="AKIAEXAMPLE2222", secret="secret2", check=False)
+    assert other.returncode != 0 and "AccessDenied" in other.stderr + other.stdout
+    assert run_kiln(ep, "storage", key="AKIAEXAMPLE2222", secret="secret2").json()["account"] == "222222222222"

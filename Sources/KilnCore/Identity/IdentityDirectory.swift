@@ -12,12 +12,16 @@ public struct IdentityDirectory: Sendable {
         public var alias: String?
         /// The account's access keys.
         public var accessKeys: [AccessKey]
+        /// Whether the account may run the store's maintenance (garbage collection, verification)
+        /// when signatures are checked.
+        public var admin: Bool?
 
         /// Declares an account.
-        public init(id: AccountID, alias: String? = nil, accessKeys: [AccessKey] = []) {
+        public init(id: AccountID, alias: String? = nil, accessKeys: [AccessKey] = [], admin: Bool? = nil) {
             self.id = id
             self.alias = alias
             self.accessKeys = accessKeys
+            self.admin = admin
         }
     }
 

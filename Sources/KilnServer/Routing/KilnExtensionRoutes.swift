@@ -59,12 +59,25 @@ struct KilnExtensionRoutes {
         }
         guard let store = cloud.blocks as? PackedBlockStore else { return }
         router.post("/kiln/admin/gc") { request, context in
-            try await answer(request, context) { _, _, _ in
-                try json(try await store.collectGarbage(alsoLive: await cloud.uploads.liveBlocks()))
+            try await answer(request, context) { caller, _, _ in
+                try requireAdmin(caller)
+                return try json(try await store.collectGarbage(alsoLive: await cloud.uploads.liveBlocks()))
             }
         }
         router.post("/kiln/admin/verify") { request, context in
-            try await answer(request, context) { _, _, _ in try json(try await store.verify()) }
+            try await answer(request, context) { caller, _, _ in
+                try requireAdmin(caller)
+                return try json(try await store.verify())
+            }
+        }
+    }
+
+    /// The store's maintenance spans every account: with `--auth strict` only accounts the
+    /// configuration marks `"admin": true` may run it; in dev mode anyone may.
+    private func requireAdmin(_ caller: Caller) throws {
+        guard authenticator.mode == .strict else { return }
+        guard cloud.identity.accounts[caller.account]?.admin == true else {
+            throw CloudError("AccessDenied", "Only accounts marked \"admin\": true in the configuration may run store maintenance.", category: .forbidden)
         }
     }
 
