@@ -429,3 +429,20 @@ def test_store_maintenance_is_for_admin_accounts_under_strict_auth(strict_server
     other = run_kiln(ep, "gc", key="AKIAEXAMPLE2222", secret="secret2", check=False)
     assert other.returncode != 0 and "AccessDenied" in other.stderr + other.stdout
     assert run_kiln(ep, "storage", key="AKIAEXAMPLE2222", secret="secret2").json()["account"] == "222222222222"
+
+
+def test_import_registers_an_image_and_export_takes_its_id(kiln, tmp_path):
+    """`kiln image import --register` makes an EBS-backed AMI from the upload; `kiln image export AMI` writes its root volume back."""
+    image = tmp_path / "golden.raw"
+    write_sparse_image(image, 8 << 20, [(0, 1 << 20), (5 << 20, 300_000)], seed=41)
+    run = run_kiln(kiln, "image", "import", image, "--name", "golden-register-test", "--register", "--architecture", "arm64")
+    snapshot, ami = run.stdout.strip().splitlines()
+    assert SNAP_ID.match(snapshot) and ami.startswith("ami-")
+    described = make_client(kiln, "ec2").describe_images(ImageIds=[ami])["Images"][0]
+    assert described["Architecture"] == "arm64" and described["RootDeviceType"] == "ebs"
+    assert described["BlockDeviceMappings"][0]["Ebs"]["SnapshotId"] == snapshot
+    out = tmp_path / "golden.out"
+    kiln_export(kiln, ami, out, "--size", str(8 << 20))
+    assert out.read_bytes() == image.read_bytes()
+    again = run_kiln(kiln, "image", "import", image, "--name", "golden-register-test", "--register", check=False)
+    assert again.returncode != 0 and "InvalidAMIName.Duplicate" in again.stderr

@@ -79,6 +79,48 @@ final class KilnClient: Sendable {
         return answer.body.isEmpty ? [:] : try answer.json()
     }
 
+    /// Calls an EC2 query operation; returns the XML answer, or throws the EC2 error it carries.
+    func ec2(_ parameters: [(String, String)]) async throws -> [UInt8] {
+        let body = parameters.map { "\(Self.formEncode($0.0))=\(Self.formEncode($0.1))" }.joined(separator: "&")
+        let answer = try await send(
+            "POST",
+            path: "/",
+            headers: ["Content-Type": "application/x-www-form-urlencoded; charset=utf-8"],
+            body: Array(body.utf8),
+            service: "ec2"
+        )
+        guard answer.status < 300 else {
+            let code = Self.firstElement("Code", in: answer.body) ?? "HTTP \(answer.status)"
+            throw ClientError("\(code): \(Self.firstElement("Message", in: answer.body) ?? "")")
+        }
+        return answer.body
+    }
+
+    static func formEncode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")) ?? text
+    }
+
+    /// The text of the first `<name>…</name>` in an XML answer (Kiln's own answers: no attributes, no CDATA).
+    static func firstElement(_ name: String, in xml: [UInt8]) -> String? {
+        elements(name, in: xml).first
+    }
+
+    /// The contents of every top-level-or-nested `<name>…</name>` in an XML answer, in order.
+    static func elements(_ name: String, in xml: [UInt8]) -> [String] {
+        let text = String(decoding: xml, as: UTF8.self)
+        var found: [String] = []
+        var rest = text[...]
+        while let open = rest.range(of: "<\(name)>") {
+            guard let close = rest[open.upperBound...].range(of: "</\(name)>") else { break }
+            found.append(
+                String(rest[open.upperBound..<close.lowerBound]).replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+                    .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&apos;", with: "'").replacingOccurrences(of: "&amp;", with: "&")
+            )
+            rest = rest[close.upperBound...]
+        }
+        return found
+    }
+
     /// Throws the AWS error an answer carries, if it is not a success.
     static func check(_ answer: Answer) throws {
         guard answer.status >= 300 else { return }

@@ -95,6 +95,18 @@ extension Kiln.Image {
         @Option(help: "A snapshot of an earlier version of this image: only the blocks that differ from it are uploaded.")
         var parent: String?
 
+        @Flag(help: "Also register an EBS-backed image (AMI) named NAME from the snapshot, and print its id on a second line.")
+        var register = false
+
+        @Option(help: "With --register: the image's architecture (x86_64, arm64, i386).")
+        var architecture = "x86_64"
+
+        @Option(help: "With --register: the root device name.")
+        var rootDeviceName = "/dev/xvda"
+
+        @Option(help: "With --register: the boot mode (legacy-bios, uefi, uefi-preferred).")
+        var bootMode: String?
+
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
@@ -112,8 +124,11 @@ extension Kiln.Image {
             let kiln = KilnClient(settings)
             do {
                 let id = try await upload(descriptor: descriptor, size: size, volumeSize: volumeSize, kiln: kiln)
-                await kiln.shutdown()
                 print(id)
+                if register {
+                    print(try await registerImage(snapshotID: id, kiln: kiln))
+                }
+                await kiln.shutdown()
             } catch {
                 await kiln.shutdown()
                 throw error
@@ -207,6 +222,22 @@ extension Kiln.Image {
             return snapshotID
         }
 
+        /// RegisterImage through the EC2 API: an EBS-backed image whose root device is the snapshot.
+        private func registerImage(snapshotID: String, kiln: KilnClient) async throws -> String {
+            var form: [(String, String)] = [
+                ("Action", "RegisterImage"), ("Version", "2016-11-15"), ("Name", name), ("RootDeviceName", rootDeviceName),
+                ("BlockDeviceMapping.1.DeviceName", rootDeviceName), ("BlockDeviceMapping.1.Ebs.SnapshotId", snapshotID),
+                ("BlockDeviceMapping.1.Ebs.VolumeType", "gp3"), ("Architecture", architecture), ("VirtualizationType", "hvm"),
+                ("EnaSupport", "true"), ("Description", "Imported from \((file as NSString).lastPathComponent)"),
+            ]
+            if let bootMode { form.append(("BootMode", bootMode)) }
+            let answer = try await kiln.ec2(form)
+            guard let imageID = KilnClient.firstElement("imageId", in: answer) else {
+                throw ClientError("RegisterImage gave no imageId: \(String(decoding: answer.prefix(300), as: UTF8.self))")
+            }
+            return imageID
+        }
+
         /// The image as a raw file: the file itself, or a raw conversion by qemu-img for qcow2 and VMDK.
         static func rawImage(_ file: String) throws -> (String, () -> Void) {
             guard let handle = FileHandle(forReadingAtPath: file) else { throw ClientError("cannot open \(file)") }
@@ -234,7 +265,7 @@ extension Kiln.Image {
             discussion: "Lists the snapshot's blocks (ListSnapshotBlocks) and reads them in parallel (GetSnapshotBlock)."
         )
 
-        @Argument(help: "The snapshot id (snap-…).")
+        @Argument(help: "The snapshot id (snap-…), or an image id (ami-…) for its root device.")
         var snapshot: String
 
         @Option(name: .shortAndLong, help: "The file to write.")
@@ -263,6 +294,16 @@ extension Kiln.Image {
         }
 
         private func export(_ kiln: KilnClient) async throws {
+            // An image id stands for its root device's snapshot.
+            var snapshot = self.snapshot
+            if snapshot.hasPrefix("ami-") {
+                let answer = try await kiln.ec2([("Action", "DescribeImages"), ("Version", "2016-11-15"), ("ImageId.1", snapshot)])
+                guard let root = KilnClient.firstElement("rootDeviceName", in: answer),
+                    let mapping = KilnClient.elements("item", in: answer).first(where: { KilnClient.firstElement("deviceName", in: Array($0.utf8)) == root }),
+                    let rootSnapshot = KilnClient.firstElement("snapshotId", in: Array(mapping.utf8))
+                else { throw ClientError("image \(snapshot) has no EBS root snapshot to export") }
+                snapshot = rootSnapshot
+            }
             var blocks: [(Int, String)] = []
             var volumeSize = 0
             var token: String?
