@@ -13,6 +13,8 @@ public struct GarbageReport: Sendable, Codable, Equatable {
     public var packsRewritten = 0
     /// Pack objects no index row named (left by a crash before indexing), deleted.
     public var orphanPacksDeleted = 0
+    /// Small packs (from many small volume writes) merged into larger ones.
+    public var smallPacksMerged = 0
     /// Bytes the store shrank by.
     public var bytesReclaimed = 0
     /// Blocks still referenced.
@@ -74,14 +76,55 @@ extension PackedBlockStore {
             }
             report.blocksRemoved += dead.count
         }
-        // Pack objects that were written but never indexed (a crash in between).
-        let known = Set(packs.map(\.name))
+        report.smallPacksMerged = try await mergeSmallPacks(olderThan: cutoff)
+        // Pack objects that were written but never indexed (a crash in between). The pack list is
+        // read again: the steps above wrote new packs.
+        let known = Set(try await metadata.read { try $0.allPacks() }.map(\.name))
         let unfinished = await writer.unfinishedPackNames
         for name in try await blobs.list(prefix: "packs/") where !known.contains(name) && !unfinished.contains(name) {
             try await blobs.delete(name)
             report.orphanPacksDeleted += 1
         }
         return report
+    }
+
+    /// Merges the packs of each domain that are smaller than a quarter of the target size into
+    /// one pack, so that many small volume writes do not leave many small files. Returns how
+    /// many packs were merged away.
+    func mergeSmallPacks(olderThan cutoff: Date) async throws -> Int {
+        let limit = await writer.targetSize / 4
+        let (indexed, packs) = try await metadata.read { transaction in (try transaction.allIndexedBlocks(), try transaction.allPacks()) }
+        let byPack = Dictionary(grouping: indexed, by: \.pack)
+        var merged = 0
+        for (domain, small) in Dictionary(grouping: packs.filter { $0.size < limit && $0.createdAt < cutoff }, by: \.domain) where small.count > 1 {
+            let name = PackWriter.newPackName(domain: domain)
+            var bytes: [UInt8] = []
+            var moved: [IndexedBlock] = []
+            var replaced: [IndexedBlock] = []
+            for pack in small {
+                for block in byPack[pack.name] ?? [] {
+                    let entry = try await blobs.read(pack.name, offset: block.offset - PackWriter.headerSize, length: block.storedLength + PackWriter.headerSize)
+                    var relocated = block
+                    relocated.pack = name
+                    relocated.offset = bytes.count + PackWriter.headerSize
+                    bytes.append(contentsOf: entry)
+                    moved.append(relocated)
+                    replaced.append(block)
+                }
+            }
+            try await blobs.write(name, bytes)
+            let record = PackRecord(name: name, domain: domain, size: bytes.count, createdAt: clock.now)
+            let relocated = moved
+            let old = replaced
+            let oldPacks = small.map(\.name)
+            try await metadata.write { transaction in
+                try transaction.removeIndexedBlocks(old, packs: oldPacks)
+                try transaction.indexPack(record, blocks: relocated)
+            }
+            for pack in oldPacks { try await blobs.delete(pack) }
+            merged += small.count
+        }
+        return merged
     }
 
     /// Copies the surviving entries of `pack` into a new pack, indexes them there, then

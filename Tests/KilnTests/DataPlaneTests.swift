@@ -79,6 +79,57 @@ struct BlockStoreTests {
         #expect(damaged.problems.count == 1, "the flipped byte is found")
     }
 
+    @Test("Small packs left by many small flushes are merged by garbage collection; every block still reads back")
+    func smallPacksMerge() async throws {
+        let metadata = try SQLiteMetadataStore.inMemory()
+        let blobs = MemoryBlobStore()
+        let clock = ManualClock()
+        let store = makeBlockStore(metadata: metadata, clock: clock, blobs: blobs, packSize: 16 * Block.size)
+        let domain = EncryptionDomain.unencrypted("us-east-1")
+        var entries: [BlockEntry] = []
+        for index in 0..<5 {
+            let block = randomBlock()
+            entries.append(BlockEntry(index: index, id: try await store.put(block, sha256: sha256(block), domain: domain), sha256: sha256(block)))
+            try await store.flush()  // as a volume write does
+        }
+        let written = entries
+        try await metadata.write { try $0.putBlockEntries(written, of: "vol-1", domain: domain.id) }
+        #expect(try await blobs.list(prefix: "packs/").count == 5)
+        clock.advance(by: 3600)
+        let report = try await store.collectGarbage(alsoLive: [])
+        #expect(report.smallPacksMerged == 5)
+        #expect(try await blobs.list(prefix: "packs/").count == 1)
+        #expect(try await store.verify().problems.isEmpty)
+        for entry in entries {
+            #expect(sha256(try await store.read(entry.id, domain: domain)) == entry.sha256)
+        }
+    }
+
+    @Test("A mostly dead pack is rewritten with its live blocks only, and they still read back")
+    func mostlyDeadPackRewrite() async throws {
+        let metadata = try SQLiteMetadataStore.inMemory()
+        let blobs = MemoryBlobStore()
+        let clock = ManualClock()
+        let store = makeBlockStore(metadata: metadata, clock: clock, blobs: blobs, packSize: 64 * Block.size)
+        let domain = EncryptionDomain.unencrypted("us-east-1")
+        var kept: BlockEntry?
+        for index in 0..<4 {
+            let block = randomBlock()
+            let id = try await store.put(block, sha256: sha256(block), domain: domain)
+            if index == 0 { kept = BlockEntry(index: 0, id: id, sha256: sha256(block)) }
+        }
+        try await store.flush()
+        let live = try #require(kept)
+        try await metadata.write { try $0.putBlockEntries([live], of: "snap-1", domain: domain.id) }
+        clock.advance(by: 3600)
+        let report = try await store.collectGarbage(alsoLive: [], rewriteThreshold: 0.3)
+        #expect(report.packsRewritten == 1)
+        #expect(report.blocksRemoved == 3)
+        #expect(try await blobs.list(prefix: "packs/").count == 1, "the rewritten pack is not mistaken for an orphan")
+        #expect(sha256(try await store.read(live.id, domain: domain)) == live.sha256)
+        #expect(try await store.verify().problems.isEmpty)
+    }
+
     @Test("A block found by deduplication within the grace period is not collected")
     func graceProtectsDedupHits() async throws {
         let metadata = try SQLiteMetadataStore.inMemory()
