@@ -800,3 +800,25 @@ def scheduled_image_deprecation(config, servers: list, workdir: Path) -> dict:
         return {"shared": shared, "public": public, "at": at, "scheduled_at": time.monotonic()}
 
     return session_once(config, "image-deprecation", schedule)
+
+
+# ---- shared by the image tests
+
+
+def ids_of(resp) -> set[str]:
+    """The image ids of a DescribeImages answer."""
+    return {i["ImageId"] for i in resp["Images"]}
+
+
+def raises(code_or_codes, fn, *args, **kw):
+    """Call fn, expect a ClientError with HTTP 4xx and this code (or one of these codes)."""
+    import pytest
+    from botocore.exceptions import ClientError
+
+    codes = {code_or_codes} if isinstance(code_or_codes, str) else set(code_or_codes)
+    with pytest.raises(ClientError) as ei:
+        fn(*args, **kw)
+    code, status = client_error(ei)
+    assert code in codes, f"expected {sorted(codes)}, got {code} ({status}): {ei.value}"
+    assert 400 <= status < 500, (code, status)
+    return ei.value

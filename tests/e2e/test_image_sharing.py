@@ -34,6 +34,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from kiln_harness import (
+    ids_of,
+    raises,
     BLOCK_SIZE,
     IMAGE_DEPRECATION_REGION,
     IMAGE_ORG_ARN,
@@ -83,18 +85,6 @@ def register(ec2, snapshot_id: str, name: str, **kw) -> str:
     return resp["ImageId"]
 
 
-def ids_of(resp) -> set[str]:
-    return {i["ImageId"] for i in resp["Images"]}
-
-
-def raises(code_or_codes, fn, *args, **kw) -> ClientError:
-    codes = {code_or_codes} if isinstance(code_or_codes, str) else set(code_or_codes)
-    with pytest.raises(ClientError) as ei:
-        fn(*args, **kw)
-    code, status = client_error(ei)
-    assert code in codes, f"expected {sorted(codes)}, got {code} ({status}): {ei.value}"
-    assert 400 <= status < 500, (code, status)
-    return ei.value
 
 
 def can_see(ec2, image_id: str, **kw) -> bool:

@@ -22,7 +22,7 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from kiln_harness import BLOCK_SIZE, client_error, scheduled_image_deprecation, upload_snapshot
+from kiln_harness import BLOCK_SIZE, client_error, ids_of, raises, scheduled_image_deprecation, upload_snapshot
 
 OWNER = "111111111111"
 OTHER = "333333333333"
@@ -52,19 +52,6 @@ def describe_one(ec2, image_id: str, **kw) -> dict:
     return images[0]
 
 
-def ids_of(resp) -> set[str]:
-    return {i["ImageId"] for i in resp["Images"]}
-
-
-def raises(code_or_codes, fn, *args, **kw) -> ClientError:
-    """Call fn, expect a ClientError with HTTP 4xx and this code (or one of these codes)."""
-    codes = {code_or_codes} if isinstance(code_or_codes, str) else set(code_or_codes)
-    with pytest.raises(ClientError) as ei:
-        fn(*args, **kw)
-    code, status = client_error(ei)
-    assert code in codes, f"expected {sorted(codes)}, got {code} ({status}): {ei.value}"
-    assert 400 <= status < 500, (code, status)
-    return ei.value
 
 
 def message(err: ClientError) -> str:
