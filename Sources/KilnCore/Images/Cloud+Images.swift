@@ -67,7 +67,7 @@ extension Cloud {
             }
             var image = Image(id: id, owner: caller.account, region: caller.region, name: request.name, creationDate: now)
             image.description = request.description
-            image.mappingsAndRoot(try resolveMappings(request, caller: caller, in: transaction))
+            image.blockDeviceMappings = try resolveMappings(request, caller: caller, in: transaction)
             let isInstanceStore = !image.blockDeviceMappings.contains { $0.deviceName == request.rootDeviceName && $0.ebs != nil }
             if isInstanceStore {
                 guard let location = request.imageLocation, !location.isEmpty else {
@@ -117,7 +117,7 @@ extension Cloud {
     }
 
     /// Checks each requested mapping against its snapshot and fills in AWS's defaults.
-    func resolveMappings(_ request: ImageRegistration, caller: Caller, in transaction: any MetadataTransaction) throws -> (root: String?, mappings: [Image.DeviceMapping]) {
+    func resolveMappings(_ request: ImageRegistration, caller: Caller, in transaction: any MetadataTransaction) throws -> [Image.DeviceMapping] {
         var mappings: [Image.DeviceMapping] = []
         for (position, requested) in request.mappings.enumerated() {
             guard let device = requested.deviceName, !device.isEmpty else {
@@ -183,7 +183,7 @@ extension Cloud {
         } else if request.rootDeviceName == nil, request.imageLocation == nil, !mappings.isEmpty {
             throw CloudError.missingParameter("rootDeviceName")
         }
-        return (request.rootDeviceName, mappings)
+        return mappings
     }
 
     /// DescribeImages: the images the caller may see, scoped by ids, owners, executable users and filters.
@@ -420,12 +420,5 @@ extension Cloud {
             }
             return results
         }
-    }
-}
-
-extension Image {
-    mutating func mappingsAndRoot(_ resolved: (root: String?, mappings: [DeviceMapping])) {
-        blockDeviceMappings = resolved.mappings
-        rootDeviceName = resolved.root
     }
 }

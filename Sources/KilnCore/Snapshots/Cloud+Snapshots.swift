@@ -102,20 +102,24 @@ extension Cloud {
     }
 
     /// `entries` in `target`: blocks the target domain lacks are read from `source` and stored
-    /// in `target`; blocks it has already are not touched. Returns how many blocks moved.
-    func transcode(_ entries: [BlockEntry], from source: EncryptionDomain, to target: EncryptionDomain) async throws -> (entries: [BlockEntry], moved: Int) {
-        guard source != target else { return (entries, 0) }
+    /// in `target`; blocks it has already are not touched. Returns every entry in the target
+    /// domain, and those whose blocks had to move.
+    func transcode(_ entries: [BlockEntry], from source: EncryptionDomain, to target: EncryptionDomain) async throws
+        -> (entries: [BlockEntry], moved: [BlockEntry])
+    {
+        guard source != target else { return (entries, []) }
         var result: [BlockEntry] = []
         result.reserveCapacity(entries.count)
-        var moved = 0
+        var moved: [BlockEntry] = []
         for entry in entries {
             let targetID = try await blocks.blockID(sha256: entry.sha256, domain: target)
+            let mapped = BlockEntry(index: entry.index, id: targetID, sha256: entry.sha256)
             if try await !blocks.contains(targetID, domain: target) {
                 let plaintext = try await blocks.read(entry.id, domain: source)
                 _ = try await blocks.put(plaintext, sha256: entry.sha256, domain: target)
-                moved += 1
+                moved.append(mapped)
             }
-            result.append(BlockEntry(index: entry.index, id: targetID, sha256: entry.sha256))
+            result.append(mapped)
         }
         return (result, moved)
     }
@@ -283,9 +287,8 @@ extension Cloud {
         try await write(caller) { transaction in
             var copy = finished
             try transaction.putBlockEntries(entries, of: id, domain: copy.domain.id)
-            copy.storage = try Self.measure(snapshotID: id, changed: moved > 0 ? entries : [], domain: copy.domain, in: transaction)
-            copy.storage?.changedBlockCount = moved
-            copy.storage?.changedBytes = Int64(moved) * Int64(Block.size)
+            // What the copy added to the destination: the blocks that had to move there.
+            copy.storage = try Self.measure(snapshotID: id, changed: moved, domain: copy.domain, in: transaction)
             try transaction.save(copy)
             for tag in tags {
                 try transaction.putTag(tag, on: id, resourceType: "snapshot", by: caller.account, region: caller.region)
