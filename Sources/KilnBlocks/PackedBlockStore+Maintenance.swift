@@ -97,31 +97,8 @@ extension PackedBlockStore {
         let byPack = Dictionary(grouping: indexed, by: \.pack)
         var merged = 0
         for (domain, small) in Dictionary(grouping: packs.filter { $0.size < limit && $0.createdAt < cutoff }, by: \.domain) where small.count > 1 {
-            let name = PackWriter.newPackName(domain: domain)
-            var bytes: [UInt8] = []
-            var moved: [IndexedBlock] = []
-            var replaced: [IndexedBlock] = []
-            for pack in small {
-                for block in byPack[pack.name] ?? [] {
-                    let entry = try await blobs.read(pack.name, offset: block.offset - PackWriter.headerSize, length: block.storedLength + PackWriter.headerSize)
-                    var relocated = block
-                    relocated.pack = name
-                    relocated.offset = bytes.count + PackWriter.headerSize
-                    bytes.append(contentsOf: entry)
-                    moved.append(relocated)
-                    replaced.append(block)
-                }
-            }
-            try await blobs.write(name, bytes)
-            let record = PackRecord(name: name, domain: domain, size: bytes.count, createdAt: clock.now)
-            let relocated = moved
-            let old = replaced
-            let oldPacks = small.map(\.name)
-            try await metadata.write { transaction in
-                try transaction.removeIndexedBlocks(old, packs: oldPacks)
-                try transaction.indexPack(record, blocks: relocated)
-            }
-            for pack in oldPacks { try await blobs.delete(pack) }
+            let blocks = small.flatMap { byPack[$0.name] ?? [] }
+            _ = try await repack(blocks, domain: domain, replacing: blocks, packs: small.map(\.name))
             merged += small.count
         }
         return merged
@@ -130,11 +107,18 @@ extension PackedBlockStore {
     /// Copies the surviving entries of `pack` into a new pack, indexes them there, then
     /// deletes the old pack. Returns the new pack's size.
     private func rewrite(_ pack: PackRecord, keeping survivors: [IndexedBlock], allBlocks: [IndexedBlock]) async throws -> Int {
+        try await repack(survivors, domain: pack.domain, replacing: allBlocks, packs: [pack.name])
+    }
+
+    /// Copies the entries of `blocks` (header and stored bytes, unchanged) into one new pack,
+    /// makes it durable, swaps the index rows of `replaced` and the old `packs` for the new ones
+    /// in one transaction, then deletes the old pack objects. Returns the new pack's size.
+    private func repack(_ blocks: [IndexedBlock], domain: String, replacing replaced: [IndexedBlock], packs: [String]) async throws -> Int {
+        let name = PackWriter.newPackName(domain: domain)
         var bytes: [UInt8] = []
         var moved: [IndexedBlock] = []
-        let name = PackWriter.newPackName(domain: pack.domain)
-        for block in survivors {
-            let entry = try await blobs.read(pack.name, offset: block.offset - PackWriter.headerSize, length: block.storedLength + PackWriter.headerSize)
+        for block in blocks {
+            let entry = try await blobs.read(block.pack, offset: block.offset - PackWriter.headerSize, length: block.storedLength + PackWriter.headerSize)
             var relocated = block
             relocated.pack = name
             relocated.offset = bytes.count + PackWriter.headerSize
@@ -142,13 +126,13 @@ extension PackedBlockStore {
             moved.append(relocated)
         }
         try await blobs.write(name, bytes)
-        let record = PackRecord(name: name, domain: pack.domain, size: bytes.count, createdAt: clock.now)
+        let record = PackRecord(name: name, domain: domain, size: bytes.count, createdAt: clock.now)
         let relocated = moved
         try await metadata.write { transaction in
-            try transaction.removeIndexedBlocks(allBlocks, packs: [pack.name])
+            try transaction.removeIndexedBlocks(replaced, packs: packs)
             try transaction.indexPack(record, blocks: relocated)
         }
-        try await blobs.delete(pack.name)
+        for pack in packs { try await blobs.delete(pack) }
         return bytes.count
     }
 
