@@ -134,7 +134,7 @@ extension Cloud {
             var encrypted = false
             var kmsKeyID: String?
             if let snapshotID = requested.snapshotID {
-                let snapshot = try usableSnapshot(snapshotID, caller: caller, in: transaction)
+                let snapshot = try visibleSnapshot(snapshotID, caller: caller, in: transaction)
                 guard snapshot.state == .completed else {
                     throw CloudError("IncorrectState", "Snapshot '\(snapshotID)' is not in a completed state.")
                 }

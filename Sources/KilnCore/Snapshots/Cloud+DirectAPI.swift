@@ -79,7 +79,7 @@ extension Cloud {
     }
 
     /// A snapshot the caller owns in its region, or the EBS direct API's not-found error.
-    func ownedSnapshot(_ id: String, caller: Caller, in transaction: any MetadataTransaction) throws -> Snapshot {
+    func directAPISnapshot(_ id: String, caller: Caller, in transaction: any MetadataTransaction) throws -> Snapshot {
         guard ResourcePrefix.snapshot.matches(id), let snapshot = try transaction.fetch(Snapshot.self, id: id),
             snapshot.owner == caller.account, snapshot.region == caller.region
         else { throw Self.snapshotNotFound(id) }
@@ -120,7 +120,7 @@ extension Cloud {
             var encryption = try resolveEncryption(caller, encrypted: request.encrypted, kmsKeyID: request.kmsKeyARN, in: transaction)
             var lineage = id
             if let parentID = request.parentSnapshotID {
-                let parent = try ownedSnapshot(parentID, caller: caller, in: transaction)
+                let parent = try directAPISnapshot(parentID, caller: caller, in: transaction)
                 guard parent.state == .completed else {
                     throw Self.validation("The parent snapshot \(parentID) is not completed.", "INVALID_SNAPSHOT_ID")
                 }
@@ -192,7 +192,7 @@ extension Cloud {
         if let progress, !(0...100).contains(progress) {
             throw Self.validation("Progress must be between 0 and 100.", "INVALID_PARAMETER_VALUE")
         }
-        let snapshot = try await read(caller) { try ownedSnapshot(snapshotID, caller: caller, in: $0) }
+        let snapshot = try await read(caller) { try directAPISnapshot(snapshotID, caller: caller, in: $0) }
         guard snapshot.state == .pending, await uploads.isOpen(snapshotID) else {
             throw Self.validation("The snapshot \(snapshotID) is not accepting blocks (it is \(snapshot.state.rawValue)).", "INVALID_SNAPSHOT_ID")
         }
@@ -225,7 +225,7 @@ extension Cloud {
         checksumAlgorithm: String?,
         aggregationMethod: String?
     ) async throws -> Snapshot.State {
-        let snapshot = try await read(caller) { try ownedSnapshot(snapshotID, caller: caller, in: $0) }
+        let snapshot = try await read(caller) { try directAPISnapshot(snapshotID, caller: caller, in: $0) }
         guard snapshot.state == .pending, let entries = await uploads.entries(of: snapshotID) else {
             if snapshot.state == .completed { return .completed }
             throw Self.validation("The snapshot \(snapshotID) is \(snapshot.state.rawValue), not pending.", "INVALID_SNAPSHOT_ID")
@@ -301,13 +301,13 @@ extension Cloud {
         }
         let startIndex = start
         let (second, secondMap, firstMap) = try await read(caller) { transaction -> (Snapshot, [BlockEntry], [BlockEntry]?) in
-            let second = try ownedSnapshot(secondSnapshotID, caller: caller, in: transaction)
+            let second = try directAPISnapshot(secondSnapshotID, caller: caller, in: transaction)
             guard second.state == .completed else {
                 throw Self.validation("The snapshot \(secondSnapshotID) is not completed.", "INVALID_SNAPSHOT_ID")
             }
             let secondMap = try transaction.blockMap(of: secondSnapshotID, from: startIndex, limit: nil)
             guard let firstID = firstSnapshotID else { return (second, secondMap, nil) }
-            let first = try ownedSnapshot(firstID, caller: caller, in: transaction)
+            let first = try directAPISnapshot(firstID, caller: caller, in: transaction)
             guard first.lineageID == second.lineageID else {
                 throw Self.validation("The snapshots \(firstID) and \(secondSnapshotID) are not of the same lineage.", "UNRELATED_SNAPSHOTS")
             }
@@ -356,7 +356,7 @@ extension Cloud {
             throw Self.validation("The block token is not valid for this block, or it has expired.", "INVALID_BLOCK_TOKEN")
         }
         let (snapshot, entry) = try await read(caller) { transaction in
-            let snapshot = try ownedSnapshot(snapshotID, caller: caller, in: transaction)
+            let snapshot = try directAPISnapshot(snapshotID, caller: caller, in: transaction)
             return (snapshot, try transaction.blockEntry(of: snapshotID, at: index))
         }
         guard let entry else {

@@ -21,11 +21,6 @@ extension Cloud {
         return snapshot
     }
 
-    /// A snapshot the caller may use (see ``visibleSnapshot(_:caller:in:)``).
-    func usableSnapshot(_ id: String, caller: Caller, in transaction: any MetadataTransaction) throws -> Snapshot {
-        try visibleSnapshot(id, caller: caller, in: transaction)
-    }
-
     /// A snapshot the caller owns; someone else's visible snapshot is refused.
     func ownSnapshot(_ id: String, caller: Caller, in transaction: any MetadataTransaction) throws -> Snapshot {
         let snapshot = try visibleSnapshot(id, caller: caller, in: transaction)
