@@ -29,7 +29,9 @@ let package = Package(
         .target(
             name: "KilnCore",
             dependencies: [
-                .product(name: "Crypto", package: "swift-crypto")
+                .product(name: "Crypto", package: "swift-crypto"),
+                // RSA key pairs for CreateKeyPair.
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -79,6 +79,15 @@ public struct LocalBlobStore: BlobStore {
         return output
     }
 
+    public func size(_ name: String) async throws -> Int? {
+        var info = stat()
+        guard stat(path(name), &info) == 0 else {
+            if errno == ENOENT || errno == ENOTDIR { return nil }
+            throw Self.failure("stat", path(name))
+        }
+        return (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
+    }
+
     public func delete(_ name: String) async throws {
         let file = path(name)
         if unlink(file) != 0, errno != ENOENT { throw Self.failure("delete", file) }
@@ -124,6 +133,8 @@ public actor MemoryBlobStore: BlobStore {
         }
         return Array(object[offset..<offset + length])
     }
+
+    public func size(_ name: String) async throws -> Int? { objects[name]?.count }
 
     public func delete(_ name: String) async throws { objects[name] = nil }
 

@@ -31,7 +31,8 @@ struct CloudTests {
                 store: store,
                 clock: clock,
                 latency: .realistic,
-                blocks: makeBlockStore(metadata: store, clock: clock)
+                blocks: makeBlockStore(metadata: store, clock: clock),
+                objects: MemoryBlobStore()
             )
         }
         let caller = testCaller()

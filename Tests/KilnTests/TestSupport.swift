@@ -20,7 +20,8 @@ func makeTestCloud(latency: Latency = .instant, identity: IdentityDirectory = Id
         clock: clock,
         ids: SequentialIDGenerator(),
         latency: latency,
-        blocks: makeBlockStore(metadata: store, clock: clock)
+        blocks: makeBlockStore(metadata: store, clock: clock),
+        objects: MemoryBlobStore()
     )
     return (cloud, clock)
 }

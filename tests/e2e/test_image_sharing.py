@@ -680,6 +680,10 @@ def test_deprecated_images_are_hidden_from_non_owners(ec2_as, deprecation):
     assert [i["ImageId"] for i in stranger.describe_images(ImageIds=[public])["Images"]] == [public]
     # and the stranger still can't see the shared one, deprecated or not
     assert not can_see(stranger, shared)
+    # deprecated images still launch by id
+    launched = recipient.run_instances(ImageId=shared, InstanceType="t3.micro", MinCount=1, MaxCount=1)["Instances"][0]
+    assert launched["ImageId"] == shared
+    assert stranger.run_instances(ImageId=public, InstanceType="t3.micro", MinCount=1, MaxCount=1)["Instances"][0]["ImageId"] == public
     assert shared not in ids_of(stranger.describe_images(IncludeDeprecated=True))
 
     # disabling the deprecation brings it back

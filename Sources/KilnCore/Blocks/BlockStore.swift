@@ -26,6 +26,8 @@ public protocol BlobStore: Sendable {
     func write(_ name: String, _ bytes: [UInt8]) async throws
     /// Reads `length` bytes from `offset` of an object.
     func read(_ name: String, offset: Int, length: Int) async throws -> [UInt8]
+    /// The size of an object in bytes, or `nil` if there is none by that name.
+    func size(_ name: String) async throws -> Int?
     /// Deletes an object; deleting a missing one is not an error.
     func delete(_ name: String) async throws
     /// The names of the objects under `prefix`.

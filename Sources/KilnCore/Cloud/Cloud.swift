@@ -22,6 +22,9 @@ public struct Cloud: Sendable {
     public private(set) var scheduler: TransitionScheduler
     /// Block data.
     public let blocks: any BlockStore
+    /// Whole objects outside the block store: instance-store bundles and stored images, under
+    /// `buckets/BUCKET/KEY`, as an S3 bucket would hold them.
+    public let objects: any BlobStore
     /// EBS direct uploads in progress.
     public let uploads: UploadSessions
     /// Signs the EBS direct APIs' block tokens.
@@ -36,6 +39,7 @@ public struct Cloud: Sendable {
         ids: any IDGenerator = RandomIDGenerator(),
         latency: Latency = .instant,
         blocks: any BlockStore,
+        objects: any BlobStore,
         tokenKey: SymmetricKey = SymmetricKey(size: .bits256)
     ) {
         self.identity = identity
@@ -45,10 +49,12 @@ public struct Cloud: Sendable {
         self.ids = ids
         self.scheduler = TransitionScheduler(latency: latency, clock: clock)
         self.blocks = blocks
+        self.objects = objects
         self.uploads = UploadSessions()
         self.blockTokens = BlockToken(key: tokenKey)
         Self.registerVolumeTransitions(in: &scheduler)
         Self.registerSnapshotTransitions(in: &scheduler)
+        Self.registerInstanceTransitions(in: &scheduler)
     }
 
     /// Runs a read-only operation for `caller` in its region; a dry run answers `DryRunOperation` once its checks pass.

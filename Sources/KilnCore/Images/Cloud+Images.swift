@@ -120,58 +120,10 @@ extension Cloud {
     func resolveMappings(_ request: ImageRegistration, caller: Caller, in transaction: any MetadataTransaction) throws -> [Image.DeviceMapping] {
         var mappings: [Image.DeviceMapping] = []
         for (position, requested) in request.mappings.enumerated() {
-            guard let device = requested.deviceName, !device.isEmpty else {
-                throw CloudError.missingParameter("BlockDeviceMapping.\(position + 1).DeviceName")
+            if mappings.contains(where: { $0.deviceName == requested.deviceName }) {
+                throw CloudError("InvalidBlockDeviceMapping", "The device name \(requested.deviceName ?? "") is used more than once.")
             }
-            if mappings.contains(where: { $0.deviceName == device }) {
-                throw CloudError("InvalidBlockDeviceMapping", "The device name \(device) is used more than once.")
-            }
-            if requested.noDevice || requested.virtualName != nil {
-                mappings.append(Image.DeviceMapping(deviceName: device, virtualName: requested.virtualName, noDevice: requested.noDevice))
-                continue
-            }
-            var size = requested.volumeSize
-            var encrypted = false
-            var kmsKeyID: String?
-            if let snapshotID = requested.snapshotID {
-                let snapshot = try visibleSnapshot(snapshotID, caller: caller, in: transaction)
-                guard snapshot.state == .completed else {
-                    throw CloudError("IncorrectState", "Snapshot '\(snapshotID)' is not in a completed state.")
-                }
-                if let size, size < snapshot.volumeSize {
-                    throw CloudError(
-                        "InvalidBlockDeviceMapping",
-                        "Volume of size \(size) GiB is smaller than snapshot '\(snapshotID)', expect size >= \(snapshot.volumeSize) GiB"
-                    )
-                }
-                if requested.encrypted != nil {
-                    throw CloudError(
-                        "InvalidBlockDeviceMapping",
-                        "Omit Encrypted for \(device): a device made from snapshot \(snapshotID) takes the snapshot's encryption."
-                    )
-                }
-                size = size ?? snapshot.volumeSize
-                encrypted = snapshot.encrypted
-                kmsKeyID = snapshot.kmsKeyID
-            }
-            guard let volumeSize = size else {
-                throw CloudError("InvalidBlockDeviceMapping", "Either snapshot ID or volume size must be provided for: \(device)")
-            }
-            guard let type = VolumeType(rawValue: requested.volumeType ?? "gp2") else {
-                throw CloudError.invalidParameterValue("Value (\(requested.volumeType ?? "")) for parameter volumeType is invalid.")
-            }
-            let performance = try type.resolvePerformance(size: volumeSize, iops: requested.iops, throughput: requested.throughput)
-            let ebs = Image.EBSDevice(
-                snapshotID: requested.snapshotID,
-                volumeSize: volumeSize,
-                volumeType: type,
-                deleteOnTermination: requested.deleteOnTermination ?? true,
-                encrypted: encrypted || requested.encrypted == true,
-                kmsKeyID: kmsKeyID ?? requested.kmsKeyID,
-                iops: type.provisionedIOPS == nil ? nil : performance.iops,
-                throughput: performance.throughput
-            )
-            mappings.append(Image.DeviceMapping(deviceName: device, ebs: ebs))
+            mappings.append(try resolveMapping(requested, position: position, caller: caller, in: transaction))
         }
         if let root = request.rootDeviceName, request.imageLocation == nil {
             guard let rootMapping = mappings.first(where: { $0.deviceName == root }) else {
@@ -184,6 +136,60 @@ extension Cloud {
             throw CloudError.missingParameter("rootDeviceName")
         }
         return mappings
+    }
+
+    /// One requested mapping checked against its snapshot, with AWS's defaults filled in.
+    func resolveMapping(
+        _ requested: ImageRegistration.Mapping, position: Int, caller: Caller, in transaction: any MetadataTransaction
+    ) throws -> Image.DeviceMapping {
+        guard let device = requested.deviceName, !device.isEmpty else {
+            throw CloudError.missingParameter("BlockDeviceMapping.\(position + 1).DeviceName")
+        }
+        if requested.noDevice || requested.virtualName != nil {
+            return Image.DeviceMapping(deviceName: device, virtualName: requested.virtualName, noDevice: requested.noDevice)
+        }
+        var size = requested.volumeSize
+        var encrypted = false
+        var kmsKeyID: String?
+        if let snapshotID = requested.snapshotID {
+            let snapshot = try visibleSnapshot(snapshotID, caller: caller, in: transaction)
+            guard snapshot.state == .completed else {
+                throw CloudError("IncorrectState", "Snapshot '\(snapshotID)' is not in a completed state.")
+            }
+            if let size, size < snapshot.volumeSize {
+                throw CloudError(
+                    "InvalidBlockDeviceMapping",
+                    "Volume of size \(size) GiB is smaller than snapshot '\(snapshotID)', expect size >= \(snapshot.volumeSize) GiB"
+                )
+            }
+            if requested.encrypted != nil {
+                throw CloudError(
+                    "InvalidBlockDeviceMapping",
+                    "Omit Encrypted for \(device): a device made from snapshot \(snapshotID) takes the snapshot's encryption."
+                )
+            }
+            size = size ?? snapshot.volumeSize
+            encrypted = snapshot.encrypted
+            kmsKeyID = snapshot.kmsKeyID
+        }
+        guard let volumeSize = size else {
+            throw CloudError("InvalidBlockDeviceMapping", "Either snapshot ID or volume size must be provided for: \(device)")
+        }
+        guard let type = VolumeType(rawValue: requested.volumeType ?? "gp2") else {
+            throw CloudError.invalidParameterValue("Value (\(requested.volumeType ?? "")) for parameter volumeType is invalid.")
+        }
+        let performance = try type.resolvePerformance(size: volumeSize, iops: requested.iops, throughput: requested.throughput)
+        let ebs = Image.EBSDevice(
+            snapshotID: requested.snapshotID,
+            volumeSize: volumeSize,
+            volumeType: type,
+            deleteOnTermination: requested.deleteOnTermination ?? true,
+            encrypted: encrypted || requested.encrypted == true,
+            kmsKeyID: kmsKeyID ?? requested.kmsKeyID,
+            iops: type.provisionedIOPS == nil ? nil : performance.iops,
+            throughput: performance.throughput
+        )
+        return Image.DeviceMapping(deviceName: device, ebs: ebs)
     }
 
     /// DescribeImages: the images the caller may see, scoped by ids, owners, executable users and filters.

@@ -1,7 +1,8 @@
 /// What RegisterImage asks for.
 public struct ImageRegistration: Sendable {
-    /// A requested device mapping, before it is checked against its snapshot.
-    public struct Mapping: Sendable {
+    /// A requested device mapping, before it is checked against its snapshot. RunInstances,
+    /// CreateImage and launch templates ask for devices in the same terms.
+    public struct Mapping: Sendable, Codable, Equatable {
         public var deviceName: String?
         public var virtualName: String?
         public var noDevice: Bool

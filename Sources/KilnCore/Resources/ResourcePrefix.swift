@@ -8,6 +8,8 @@ public enum ResourcePrefix: String, Sendable, CaseIterable, Codable {
     case launchTemplate = "lt"
     case keyPair = "key"
     case importTask = "import-ami"
+    /// Not an AWS id: a store image task, keyed by its image's id.
+    case storeImageTask = "store-image-task"
     /// Not an AWS id: an account's settings in one region.
     case accountSettings = "settings"
     /// Not an AWS id: an SSM parameter, keyed by account, region and name.
@@ -24,6 +26,7 @@ public enum ResourcePrefix: String, Sendable, CaseIterable, Codable {
         case .launchTemplate: return "launch-template"
         case .keyPair: return "key-pair"
         case .importTask: return "import-image-task"
+        case .storeImageTask: return "store-image-task"
         case .accountSettings: return "settings"
         case .parameter: return "parameter"
         }

@@ -400,6 +400,7 @@ extension Cloud {
             snapshot.progress = 100
             snapshot.completionTime = transition.due
             try transaction.save(snapshot)
+            try Self.completePendingImages(using: snapshot.id, in: transaction)
         }
     }
 

@@ -43,48 +43,59 @@ extension Cloud {
         try await blocks.flush()
         let id = ids.resourceID(.snapshot)
         let now = clock.now
-        let scheduler = self.scheduler
         let snapshot: Snapshot = try await write(caller) { transaction in
-            guard var volume = try transaction.fetch(Volume.self, id: volumeID), volume.state != .deleting else {
-                throw CloudError("InvalidVolume.NotFound", "The volume '\(volumeID)' does not exist.")
-            }
-            let parentID = volume.lastSnapshotID ?? volume.snapshotID
-            let parent = try parentID.flatMap { try transaction.fetch(Snapshot.self, id: $0) }
-            var snapshot = Snapshot(
-                id: id,
-                owner: caller.account,
-                region: caller.region,
-                volumeID: volumeID,
-                volumeSize: volume.size,
-                state: .pending,
-                progress: 0,
-                startTime: now,
-                description: description ?? "",
-                encrypted: volume.encrypted,
-                kmsKeyID: volume.kmsKeyID,
-                parentID: parent?.id,
-                lineageID: parent?.lineageID ?? id
-            )
-            let domain = snapshot.domain.id
-            try transaction.putBlockEntries(inherited, of: id, domain: domain)
-            let overlay = try transaction.blockMap(of: volumeID, from: 0, limit: nil)
-            try transaction.putBlockEntries(overlay.filter { $0.id != .zero }, of: id, domain: domain)
-            try transaction.removeBlockEntries(at: overlay.filter { $0.id == .zero }.map(\.index), of: id)
-            let parentMap = try parent.map { try transaction.blockMap(of: $0.id, from: 0, limit: nil) } ?? []
-            let parentByIndex = Dictionary(parentMap.map { ($0.index, $0.id) }, uniquingKeysWith: { first, _ in first })
-            let current = try transaction.blockMap(of: id, from: 0, limit: nil)
-            let changed = parent?.domain.id == domain ? current.filter { parentByIndex[$0.index] != $0.id } : current
-            snapshot.storage = try Self.measure(snapshotID: id, changed: changed, domain: snapshot.domain, in: transaction)
-            try transaction.save(snapshot)
+            let snapshot = try recordSnapshot(of: volumeID, id: id, caller: caller, description: description ?? "", inherited: inherited, now: now, in: transaction)
             for tag in tags {
                 try transaction.putTag(tag, on: id, resourceType: "snapshot", by: caller.account, region: caller.region)
             }
-            volume.lastSnapshotID = id
-            try transaction.save(volume)
-            try scheduler.schedule(.snapshotCompleted, resourceID: id, in: transaction)
             return snapshot
         }
         return (snapshot, tags)
+    }
+
+    /// Records a `pending` snapshot of a volume's current blocks inside a transaction, incremental
+    /// to the volume's previous snapshot, and schedules its completion. `inherited` are the
+    /// volume's source blocks in the volume's domain (see ``inheritedEntries(of:caller:)``), and
+    /// every block must already be durable.
+    func recordSnapshot(
+        of volumeID: String, id: String, caller: Caller, description: String, inherited: [BlockEntry], now: Date,
+        in transaction: any MetadataTransaction
+    ) throws -> Snapshot {
+        guard var volume = try transaction.fetch(Volume.self, id: volumeID), volume.state != .deleting else {
+            throw CloudError("InvalidVolume.NotFound", "The volume '\(volumeID)' does not exist.")
+        }
+        let parentID = volume.lastSnapshotID ?? volume.snapshotID
+        let parent = try parentID.flatMap { try transaction.fetch(Snapshot.self, id: $0) }
+        var snapshot = Snapshot(
+            id: id,
+            owner: caller.account,
+            region: caller.region,
+            volumeID: volumeID,
+            volumeSize: volume.size,
+            state: .pending,
+            progress: 0,
+            startTime: now,
+            description: description,
+            encrypted: volume.encrypted,
+            kmsKeyID: volume.kmsKeyID,
+            parentID: parent?.id,
+            lineageID: parent?.lineageID ?? id
+        )
+        let domain = snapshot.domain.id
+        try transaction.putBlockEntries(inherited, of: id, domain: domain)
+        let overlay = try transaction.blockMap(of: volumeID, from: 0, limit: nil)
+        try transaction.putBlockEntries(overlay.filter { $0.id != .zero }, of: id, domain: domain)
+        try transaction.removeBlockEntries(at: overlay.filter { $0.id == .zero }.map(\.index), of: id)
+        let parentMap = try parent.map { try transaction.blockMap(of: $0.id, from: 0, limit: nil) } ?? []
+        let parentByIndex = Dictionary(parentMap.map { ($0.index, $0.id) }, uniquingKeysWith: { first, _ in first })
+        let current = try transaction.blockMap(of: id, from: 0, limit: nil)
+        let changed = parent?.domain.id == domain ? current.filter { parentByIndex[$0.index] != $0.id } : current
+        snapshot.storage = try Self.measure(snapshotID: id, changed: changed, domain: snapshot.domain, in: transaction)
+        try transaction.save(snapshot)
+        volume.lastSnapshotID = id
+        try transaction.save(volume)
+        try scheduler.schedule(.snapshotCompleted, resourceID: id, in: transaction)
+        return snapshot
     }
 
     /// The entries a volume inherits from its source snapshot, in the volume's domain,

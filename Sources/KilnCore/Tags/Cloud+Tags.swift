@@ -16,6 +16,14 @@ extension Cloud {
         case .image:
             // Anyone who can see an image can tag it; the tags are theirs alone.
             _ = try visibleImage(id, caller: caller, in: transaction)
+        case .instance:
+            _ = try ownedInstance(id, caller: caller, in: transaction)
+        case .launchTemplate:
+            _ = try ownedLaunchTemplate(id: id, name: nil, caller: caller, in: transaction)
+        case .keyPair:
+            guard let pair = try transaction.fetch(KeyPair.self, id: id), pair.owner == caller.account, pair.region == caller.region else {
+                throw CloudError("InvalidKeyPair.NotFound", "The key pair '\(id)' does not exist")
+            }
         default:
             throw CloudError("InvalidID", "The ID '\(id)' is not valid")
         }

@@ -23,7 +23,7 @@ extension Cloud {
 
     /// Reads `length` bytes of a volume from `offset`.
     public func readVolume(_ caller: Caller, volumeID: String, offset: Int, length: Int) async throws -> [UInt8] {
-        let volume = try await read(caller) { try self.liveVolume(volumeID, caller: caller, in: $0) }
+        let volume = try await read(caller) { try self.dataVolume(volumeID, caller: caller, in: $0) }
         try Self.checkRange(offset: offset, length: length, volume: volume)
         var output: [UInt8] = []
         output.reserveCapacity(length)
@@ -41,7 +41,7 @@ extension Cloud {
 
     /// Writes `data` into a volume at `offset`; the bytes are durable when it returns.
     public func writeVolume(_ caller: Caller, volumeID: String, offset: Int, data: [UInt8]) async throws {
-        let volume = try await read(caller) { try self.liveVolume(volumeID, caller: caller, in: $0) }
+        let volume = try await read(caller) { try self.dataVolume(volumeID, caller: caller, in: $0) }
         guard volume.state == .available || volume.state == .inUse else {
             throw CloudError("IncorrectState", "Volume '\(volumeID)' is in the '\(volume.state.rawValue)' state.")
         }
@@ -72,8 +72,8 @@ extension Cloud {
         let domain = volume.domain.id
         let written = entries
         try await write(caller) { transaction in
-            _ = try self.liveVolume(volumeID, caller: caller, in: transaction)
-            try transaction.putBlockEntries(written, of: volumeID, domain: domain)
+            _ = try self.liveVolume(volume.id, caller: caller, in: transaction)
+            try transaction.putBlockEntries(written, of: volume.id, domain: domain)
         }
     }
 

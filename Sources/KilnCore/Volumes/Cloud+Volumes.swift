@@ -152,7 +152,8 @@ extension Cloud {
             filters,
             supported: [
                 "availability-zone", "create-time", "encrypted", "multi-attach-enabled", "size", "snapshot-id", "status",
-                "volume-id", "volume-type", "attachment.instance-id", "attachment.status",
+                "volume-id", "volume-type", "attachment.instance-id", "attachment.status", "attachment.device",
+                "attachment.delete-on-termination", "attachment.attach-time",
             ],
             allowsTags: true
         )
@@ -164,7 +165,7 @@ extension Cloud {
         }
         let listed: [(Volume, [Tag])] = try await read(caller) { transaction in
             let volumes = try transaction.fetchAll(Volume.self, region: caller.region, owner: caller.account)
-                .filter { $0.state != .deleted }
+                .filter { $0.state != .deleted && $0.ephemeralOf == nil }
             if let requested, !requested.isEmpty {
                 let missing = requested.filter { id in !volumes.contains { $0.id == id } }
                 if !missing.isEmpty {
@@ -187,6 +188,11 @@ extension Cloud {
                 case "status": return [volume.state.rawValue]
                 case "volume-id": return [volume.id]
                 case "volume-type": return [volume.type.rawValue]
+                case "attachment.instance-id": return volume.attachment.map { [$0.instanceID] } ?? []
+                case "attachment.device": return volume.attachment.map { [$0.device] } ?? []
+                case "attachment.status": return volume.attachment.map { _ in ["attached"] } ?? []
+                case "attachment.delete-on-termination": return volume.attachment.map { [String($0.deleteOnTermination)] } ?? []
+                case "attachment.attach-time": return volume.attachment.map { [Self.awsDate($0.attachTime)] } ?? []
                 default: return []
                 }
             }

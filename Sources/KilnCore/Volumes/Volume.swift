@@ -45,6 +45,28 @@ public struct Volume: StoredResource, Equatable {
     /// snapshot may be deleted while the volume lives on.
     public var sourceDomain: EncryptionDomain?
 
+    /// The instance it is attached to, if any.
+    public var attachment: Attachment?
+    /// For the root volume of an instance-store-backed instance: that instance. Such a volume
+    /// is the instance's own disk: DescribeVolumes does not show it and it goes with the instance.
+    public var ephemeralOf: String?
+
+    /// An attachment to an instance.
+    public struct Attachment: Sendable, Codable, Equatable {
+        public var instanceID: String
+        public var device: String
+        public var attachTime: Date
+        public var deleteOnTermination: Bool
+
+        /// Describes an attachment.
+        public init(instanceID: String, device: String, attachTime: Date, deleteOnTermination: Bool) {
+            self.instanceID = instanceID
+            self.device = device
+            self.attachTime = attachTime
+            self.deleteOnTermination = deleteOnTermination
+        }
+    }
+
     /// The domain of the blocks written to it.
     public var domain: EncryptionDomain {
         guard encrypted, let kmsKeyID else { return .unencrypted(region) }

@@ -44,6 +44,7 @@ public enum KilnApplication {
             clock: clock,
             latency: configuration.latency,
             blocks: blocks,
+            objects: try LocalBlobStore(root: directory.appendingPathComponent("objects")),
             tokenKey: tokenKey
         )
     }

@@ -15,6 +15,8 @@ import NIOCore
 /// | `GET /kiln/volumes/{id}/data?offset=&length=` | reads a volume's bytes |
 /// | `PUT /kiln/volumes/{id}/data?offset=` | writes the body into a volume |
 /// | `GET /kiln/snapshots/{id}/digests` | the SHA-256 of each stored block, for incremental uploads |
+/// | `PUT /kiln/buckets/{bucket}/{key}` | stores the body as an object (bundle parts and manifests) |
+/// | `GET /kiln/buckets/{bucket}/{key}?offset=&length=` | reads an object (a stored image, say) |
 /// | `GET /kiln/storage` | the caller's storage report |
 /// | `POST /kiln/admin/gc` | garbage collection |
 /// | `POST /kiln/admin/verify` | re-hashes every stored block |
@@ -52,6 +54,24 @@ struct KilnExtensionRoutes {
                 return try json(
                     SnapshotDigests(volumeSize: volumeSize, blocks: blocks.map { SnapshotDigests.Entry(index: $0.index, sha256: Data($0.sha256).base64EncodedString()) })
                 )
+            }
+        }
+        router.put("/kiln/buckets/:bucket/**") { request, context in
+            try await answer(request, context) { caller, awsRequest, _ in
+                let bucket = context.parameters.get("bucket") ?? ""
+                let key = context.parameters.getCatchAll().joined(separator: "/")
+                try await cloud.putObject(caller, bucket: bucket, key: key, bytes: awsRequest.body)
+                return try json(["bucket": bucket, "key": key, "size": String(awsRequest.body.count)])
+            }
+        }
+        router.get("/kiln/buckets/:bucket/**") { request, context in
+            try await answer(request, context) { caller, _, query in
+                let bucket = context.parameters.get("bucket") ?? ""
+                let key = context.parameters.getCatchAll().joined(separator: "/")
+                let offset = query["offset"].flatMap(Int.init) ?? 0
+                let length = min(query["length"].flatMap(Int.init) ?? Self.maximumRead, Self.maximumRead)
+                let bytes = try await cloud.object(caller, bucket: bucket, key: key, offset: offset, length: length)
+                return Response(status: .ok, headers: [.contentType: "application/octet-stream"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
             }
         }
         router.get("/kiln/storage") { request, context in

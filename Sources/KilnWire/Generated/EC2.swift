@@ -42,11 +42,59 @@ extension EC2 {
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
+    /// The `CreateImage` operation.
+    public enum CreateImage: WireOperation {
+        public typealias Input = CreateImageRequest
+        public typealias Output = CreateImageResult
+        public static let name = "CreateImage"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `CreateKeyPair` operation.
+    public enum CreateKeyPair: WireOperation {
+        public typealias Input = CreateKeyPairRequest
+        public typealias Output = KeyPair
+        public static let name = "CreateKeyPair"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `CreateLaunchTemplate` operation.
+    public enum CreateLaunchTemplate: WireOperation {
+        public typealias Input = CreateLaunchTemplateRequest
+        public typealias Output = CreateLaunchTemplateResult
+        public static let name = "CreateLaunchTemplate"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `CreateLaunchTemplateVersion` operation.
+    public enum CreateLaunchTemplateVersion: WireOperation {
+        public typealias Input = CreateLaunchTemplateVersionRequest
+        public typealias Output = CreateLaunchTemplateVersionResult
+        public static let name = "CreateLaunchTemplateVersion"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `CreateRestoreImageTask` operation.
+    public enum CreateRestoreImageTask: WireOperation {
+        public typealias Input = CreateRestoreImageTaskRequest
+        public typealias Output = CreateRestoreImageTaskResult
+        public static let name = "CreateRestoreImageTask"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `CreateSnapshot` operation.
     public enum CreateSnapshot: WireOperation {
         public typealias Input = CreateSnapshotRequest
         public typealias Output = Snapshot
         public static let name = "CreateSnapshot"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `CreateStoreImageTask` operation.
+    public enum CreateStoreImageTask: WireOperation {
+        public typealias Input = CreateStoreImageTaskRequest
+        public typealias Output = CreateStoreImageTaskResult
+        public static let name = "CreateStoreImageTask"
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
@@ -63,6 +111,30 @@ extension EC2 {
         public typealias Input = CreateVolumeRequest
         public typealias Output = Volume
         public static let name = "CreateVolume"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DeleteKeyPair` operation.
+    public enum DeleteKeyPair: WireOperation {
+        public typealias Input = DeleteKeyPairRequest
+        public typealias Output = DeleteKeyPairResult
+        public static let name = "DeleteKeyPair"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DeleteLaunchTemplate` operation.
+    public enum DeleteLaunchTemplate: WireOperation {
+        public typealias Input = DeleteLaunchTemplateRequest
+        public typealias Output = DeleteLaunchTemplateResult
+        public static let name = "DeleteLaunchTemplate"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DeleteLaunchTemplateVersions` operation.
+    public enum DeleteLaunchTemplateVersions: WireOperation {
+        public typealias Input = DeleteLaunchTemplateVersionsRequest
+        public typealias Output = DeleteLaunchTemplateVersionsResult
+        public static let name = "DeleteLaunchTemplateVersions"
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
@@ -130,6 +202,62 @@ extension EC2 {
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
+    /// The `DescribeInstanceAttribute` operation.
+    public enum DescribeInstanceAttribute: WireOperation {
+        public typealias Input = DescribeInstanceAttributeRequest
+        public typealias Output = InstanceAttribute
+        public static let name = "DescribeInstanceAttribute"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DescribeInstanceStatus` operation.
+    public enum DescribeInstanceStatus: WireOperation {
+        public typealias Input = DescribeInstanceStatusRequest
+        public typealias Output = DescribeInstanceStatusResult
+        public static let name = "DescribeInstanceStatus"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DescribeInstanceTypes` operation.
+    public enum DescribeInstanceTypes: WireOperation {
+        public typealias Input = DescribeInstanceTypesRequest
+        public typealias Output = DescribeInstanceTypesResult
+        public static let name = "DescribeInstanceTypes"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DescribeInstances` operation.
+    public enum DescribeInstances: WireOperation {
+        public typealias Input = DescribeInstancesRequest
+        public typealias Output = DescribeInstancesResult
+        public static let name = "DescribeInstances"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DescribeKeyPairs` operation.
+    public enum DescribeKeyPairs: WireOperation {
+        public typealias Input = DescribeKeyPairsRequest
+        public typealias Output = DescribeKeyPairsResult
+        public static let name = "DescribeKeyPairs"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DescribeLaunchTemplateVersions` operation.
+    public enum DescribeLaunchTemplateVersions: WireOperation {
+        public typealias Input = DescribeLaunchTemplateVersionsRequest
+        public typealias Output = DescribeLaunchTemplateVersionsResult
+        public static let name = "DescribeLaunchTemplateVersions"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DescribeLaunchTemplates` operation.
+    public enum DescribeLaunchTemplates: WireOperation {
+        public typealias Input = DescribeLaunchTemplatesRequest
+        public typealias Output = DescribeLaunchTemplatesResult
+        public static let name = "DescribeLaunchTemplates"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `DescribeRegions` operation.
     public enum DescribeRegions: WireOperation {
         public typealias Input = DescribeRegionsRequest
@@ -151,6 +279,14 @@ extension EC2 {
         public typealias Input = DescribeSnapshotsRequest
         public typealias Output = DescribeSnapshotsResult
         public static let name = "DescribeSnapshots"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DescribeStoreImageTasks` operation.
+    public enum DescribeStoreImageTasks: WireOperation {
+        public typealias Input = DescribeStoreImageTasksRequest
+        public typealias Output = DescribeStoreImageTasksResult
+        public static let name = "DescribeStoreImageTasks"
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
@@ -258,6 +394,14 @@ extension EC2 {
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
+    /// The `GetConsoleOutput` operation.
+    public enum GetConsoleOutput: WireOperation {
+        public typealias Input = GetConsoleOutputRequest
+        public typealias Output = GetConsoleOutputResult
+        public static let name = "GetConsoleOutput"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `GetEbsDefaultKmsKeyId` operation.
     public enum GetEbsDefaultKmsKeyId: WireOperation {
         public typealias Input = GetEbsDefaultKmsKeyIdRequest
@@ -290,6 +434,22 @@ extension EC2 {
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
+    /// The `GetLaunchTemplateData` operation.
+    public enum GetLaunchTemplateData: WireOperation {
+        public typealias Input = GetLaunchTemplateDataRequest
+        public typealias Output = GetLaunchTemplateDataResult
+        public static let name = "GetLaunchTemplateData"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `ImportKeyPair` operation.
+    public enum ImportKeyPair: WireOperation {
+        public typealias Input = ImportKeyPairRequest
+        public typealias Output = ImportKeyPairResult
+        public static let name = "ImportKeyPair"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `ModifyEbsDefaultKmsKeyId` operation.
     public enum ModifyEbsDefaultKmsKeyId: WireOperation {
         public typealias Input = ModifyEbsDefaultKmsKeyIdRequest
@@ -306,6 +466,22 @@ extension EC2 {
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
+    /// The `ModifyInstanceAttribute` operation.
+    public enum ModifyInstanceAttribute: WireOperation {
+        public typealias Input = ModifyInstanceAttributeRequest
+        public typealias Output = EmptyOutput
+        public static let name = "ModifyInstanceAttribute"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `ModifyLaunchTemplate` operation.
+    public enum ModifyLaunchTemplate: WireOperation {
+        public typealias Input = ModifyLaunchTemplateRequest
+        public typealias Output = ModifyLaunchTemplateResult
+        public static let name = "ModifyLaunchTemplate"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `ModifySnapshotAttribute` operation.
     public enum ModifySnapshotAttribute: WireOperation {
         public typealias Input = ModifySnapshotAttributeRequest
@@ -319,6 +495,14 @@ extension EC2 {
         public typealias Input = ModifyVolumeRequest
         public typealias Output = ModifyVolumeResult
         public static let name = "ModifyVolume"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `RebootInstances` operation.
+    public enum RebootInstances: WireOperation {
+        public typealias Input = RebootInstancesRequest
+        public typealias Output = EmptyOutput
+        public static let name = "RebootInstances"
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
@@ -353,11 +537,103 @@ extension EC2 {
         public static let name = "ResetSnapshotAttribute"
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
+
+    /// The `RunInstances` operation.
+    public enum RunInstances: WireOperation {
+        public typealias Input = RunInstancesRequest
+        public typealias Output = Reservation
+        public static let name = "RunInstances"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `StartInstances` operation.
+    public enum StartInstances: WireOperation {
+        public typealias Input = StartInstancesRequest
+        public typealias Output = StartInstancesResult
+        public static let name = "StartInstances"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `StopInstances` operation.
+    public enum StopInstances: WireOperation {
+        public typealias Input = StopInstancesRequest
+        public typealias Output = StopInstancesResult
+        public static let name = "StopInstances"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `TerminateInstances` operation.
+    public enum TerminateInstances: WireOperation {
+        public typealias Input = TerminateInstancesRequest
+        public typealias Output = TerminateInstancesResult
+        public static let name = "TerminateInstances"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
 }
 
 // MARK: - Structures
 
 extension EC2 {
+    /// The `AcceleratorCount` shape.
+    public struct AcceleratorCount: Sendable, Equatable {
+        public var max: Swift.Int?
+        public var min: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            max: Swift.Int? = nil,
+            min: Swift.Int? = nil
+        ) {
+            self.max = max
+            self.min = min
+        }
+    }
+
+    /// The `AcceleratorCountRequest` shape.
+    public struct AcceleratorCountRequest: Sendable, Equatable {
+        public var max: Swift.Int?
+        public var min: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            max: Swift.Int? = nil,
+            min: Swift.Int? = nil
+        ) {
+            self.max = max
+            self.min = min
+        }
+    }
+
+    /// The `AcceleratorTotalMemoryMiB` shape.
+    public struct AcceleratorTotalMemoryMiB: Sendable, Equatable {
+        public var max: Swift.Int?
+        public var min: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            max: Swift.Int? = nil,
+            min: Swift.Int? = nil
+        ) {
+            self.max = max
+            self.min = min
+        }
+    }
+
+    /// The `AcceleratorTotalMemoryMiBRequest` shape.
+    public struct AcceleratorTotalMemoryMiBRequest: Sendable, Equatable {
+        public var max: Swift.Int?
+        public var min: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            max: Swift.Int? = nil,
+            min: Swift.Int? = nil
+        ) {
+            self.max = max
+            self.min = min
+        }
+    }
+
     /// The `AttachVolumeRequest` shape.
     public struct AttachVolumeRequest: Sendable, Equatable {
         public var device: Swift.String
@@ -379,6 +655,18 @@ extension EC2 {
             self.ebsCardIndex = ebsCardIndex
             self.instanceId = instanceId
             self.volumeId = volumeId
+        }
+    }
+
+    /// The `AttributeBooleanValue` shape.
+    public struct AttributeBooleanValue: Sendable, Equatable {
+        public var value: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            value: Swift.Bool? = nil
+        ) {
+            self.value = value
         }
     }
 
@@ -481,6 +769,72 @@ extension EC2 {
         }
     }
 
+    /// The `BaselineEbsBandwidthMbps` shape.
+    public struct BaselineEbsBandwidthMbps: Sendable, Equatable {
+        public var max: Swift.Int?
+        public var min: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            max: Swift.Int? = nil,
+            min: Swift.Int? = nil
+        ) {
+            self.max = max
+            self.min = min
+        }
+    }
+
+    /// The `BaselineEbsBandwidthMbpsRequest` shape.
+    public struct BaselineEbsBandwidthMbpsRequest: Sendable, Equatable {
+        public var max: Swift.Int?
+        public var min: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            max: Swift.Int? = nil,
+            min: Swift.Int? = nil
+        ) {
+            self.max = max
+            self.min = min
+        }
+    }
+
+    /// The `BaselinePerformanceFactors` shape.
+    public struct BaselinePerformanceFactors: Sendable, Equatable {
+        public var cpu: CpuPerformanceFactor?
+
+        /// Creates the shape from its members.
+        public init(
+            cpu: CpuPerformanceFactor? = nil
+        ) {
+            self.cpu = cpu
+        }
+    }
+
+    /// The `BaselinePerformanceFactorsRequest` shape.
+    public struct BaselinePerformanceFactorsRequest: Sendable, Equatable {
+        public var cpu: CpuPerformanceFactorRequest?
+
+        /// Creates the shape from its members.
+        public init(
+            cpu: CpuPerformanceFactorRequest? = nil
+        ) {
+            self.cpu = cpu
+        }
+    }
+
+    /// The `BlobAttributeValue` shape.
+    public struct BlobAttributeValue: Sendable, Equatable {
+        public var value: Foundation.Data?
+
+        /// Creates the shape from its members.
+        public init(
+            value: Foundation.Data? = nil
+        ) {
+            self.value = value
+        }
+    }
+
     /// The `BlockDeviceMapping` shape.
     public struct BlockDeviceMapping: Sendable, Equatable {
         public var deviceName: Swift.String?
@@ -526,6 +880,120 @@ extension EC2 {
             `return`: Swift.Bool? = nil
         ) {
             self.`return` = `return`
+        }
+    }
+
+    /// The `CapacityReservationSpecification` shape.
+    public struct CapacityReservationSpecification: Sendable, Equatable {
+        public var capacityReservationPreference: CapacityReservationPreference?
+        public var capacityReservationTarget: CapacityReservationTarget?
+
+        /// Creates the shape from its members.
+        public init(
+            capacityReservationPreference: CapacityReservationPreference? = nil,
+            capacityReservationTarget: CapacityReservationTarget? = nil
+        ) {
+            self.capacityReservationPreference = capacityReservationPreference
+            self.capacityReservationTarget = capacityReservationTarget
+        }
+    }
+
+    /// The `CapacityReservationSpecificationResponse` shape.
+    public struct CapacityReservationSpecificationResponse: Sendable, Equatable {
+        public var capacityReservationPreference: CapacityReservationPreference?
+        public var capacityReservationTarget: CapacityReservationTargetResponse?
+
+        /// Creates the shape from its members.
+        public init(
+            capacityReservationPreference: CapacityReservationPreference? = nil,
+            capacityReservationTarget: CapacityReservationTargetResponse? = nil
+        ) {
+            self.capacityReservationPreference = capacityReservationPreference
+            self.capacityReservationTarget = capacityReservationTarget
+        }
+    }
+
+    /// The `CapacityReservationTarget` shape.
+    public struct CapacityReservationTarget: Sendable, Equatable {
+        public var capacityReservationId: Swift.String?
+        public var capacityReservationResourceGroupArn: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            capacityReservationId: Swift.String? = nil,
+            capacityReservationResourceGroupArn: Swift.String? = nil
+        ) {
+            self.capacityReservationId = capacityReservationId
+            self.capacityReservationResourceGroupArn = capacityReservationResourceGroupArn
+        }
+    }
+
+    /// The `CapacityReservationTargetResponse` shape.
+    public struct CapacityReservationTargetResponse: Sendable, Equatable {
+        public var capacityReservationId: Swift.String?
+        public var capacityReservationResourceGroupArn: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            capacityReservationId: Swift.String? = nil,
+            capacityReservationResourceGroupArn: Swift.String? = nil
+        ) {
+            self.capacityReservationId = capacityReservationId
+            self.capacityReservationResourceGroupArn = capacityReservationResourceGroupArn
+        }
+    }
+
+    /// The `ConnectionTrackingSpecification` shape.
+    public struct ConnectionTrackingSpecification: Sendable, Equatable {
+        public var tcpEstablishedTimeout: Swift.Int?
+        public var udpStreamTimeout: Swift.Int?
+        public var udpTimeout: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            tcpEstablishedTimeout: Swift.Int? = nil,
+            udpStreamTimeout: Swift.Int? = nil,
+            udpTimeout: Swift.Int? = nil
+        ) {
+            self.tcpEstablishedTimeout = tcpEstablishedTimeout
+            self.udpStreamTimeout = udpStreamTimeout
+            self.udpTimeout = udpTimeout
+        }
+    }
+
+    /// The `ConnectionTrackingSpecificationRequest` shape.
+    public struct ConnectionTrackingSpecificationRequest: Sendable, Equatable {
+        public var tcpEstablishedTimeout: Swift.Int?
+        public var udpStreamTimeout: Swift.Int?
+        public var udpTimeout: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            tcpEstablishedTimeout: Swift.Int? = nil,
+            udpStreamTimeout: Swift.Int? = nil,
+            udpTimeout: Swift.Int? = nil
+        ) {
+            self.tcpEstablishedTimeout = tcpEstablishedTimeout
+            self.udpStreamTimeout = udpStreamTimeout
+            self.udpTimeout = udpTimeout
+        }
+    }
+
+    /// The `ConnectionTrackingSpecificationResponse` shape.
+    public struct ConnectionTrackingSpecificationResponse: Sendable, Equatable {
+        public var tcpEstablishedTimeout: Swift.Int?
+        public var udpStreamTimeout: Swift.Int?
+        public var udpTimeout: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            tcpEstablishedTimeout: Swift.Int? = nil,
+            udpStreamTimeout: Swift.Int? = nil,
+            udpTimeout: Swift.Int? = nil
+        ) {
+            self.tcpEstablishedTimeout = tcpEstablishedTimeout
+            self.udpStreamTimeout = udpStreamTimeout
+            self.udpTimeout = udpTimeout
         }
     }
 
@@ -589,6 +1057,270 @@ extension EC2 {
         }
     }
 
+    /// The `CpuOptions` shape.
+    public struct CpuOptions: Sendable, Equatable {
+        public var amdSevSnp: AmdSevSnpSpecification?
+        public var coreCount: Swift.Int?
+        public var nestedVirtualization: NestedVirtualizationSpecification?
+        public var threadsPerCore: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            amdSevSnp: AmdSevSnpSpecification? = nil,
+            coreCount: Swift.Int? = nil,
+            nestedVirtualization: NestedVirtualizationSpecification? = nil,
+            threadsPerCore: Swift.Int? = nil
+        ) {
+            self.amdSevSnp = amdSevSnp
+            self.coreCount = coreCount
+            self.nestedVirtualization = nestedVirtualization
+            self.threadsPerCore = threadsPerCore
+        }
+    }
+
+    /// The `CpuOptionsRequest` shape.
+    public struct CpuOptionsRequest: Sendable, Equatable {
+        public var amdSevSnp: AmdSevSnpSpecification?
+        public var coreCount: Swift.Int?
+        public var nestedVirtualization: NestedVirtualizationSpecification?
+        public var threadsPerCore: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            amdSevSnp: AmdSevSnpSpecification? = nil,
+            coreCount: Swift.Int? = nil,
+            nestedVirtualization: NestedVirtualizationSpecification? = nil,
+            threadsPerCore: Swift.Int? = nil
+        ) {
+            self.amdSevSnp = amdSevSnp
+            self.coreCount = coreCount
+            self.nestedVirtualization = nestedVirtualization
+            self.threadsPerCore = threadsPerCore
+        }
+    }
+
+    /// The `CpuPerformanceFactor` shape.
+    public struct CpuPerformanceFactor: Sendable, Equatable {
+        public var references: [PerformanceFactorReference]?
+
+        /// Creates the shape from its members.
+        public init(
+            references: [PerformanceFactorReference]? = nil
+        ) {
+            self.references = references
+        }
+    }
+
+    /// The `CpuPerformanceFactorRequest` shape.
+    public struct CpuPerformanceFactorRequest: Sendable, Equatable {
+        public var references: [PerformanceFactorReferenceRequest]?
+
+        /// Creates the shape from its members.
+        public init(
+            references: [PerformanceFactorReferenceRequest]? = nil
+        ) {
+            self.references = references
+        }
+    }
+
+    /// The `CreateImageRequest` shape.
+    public struct CreateImageRequest: Sendable, Equatable {
+        public var blockDeviceMappings: [BlockDeviceMapping]?
+        public var description: Swift.String?
+        public var dryRun: Swift.Bool?
+        public var instanceId: Swift.String
+        public var name: Swift.String
+        public var noReboot: Swift.Bool?
+        public var snapshotLocation: SnapshotLocationEnum?
+        public var tagSpecifications: [TagSpecification]?
+
+        /// Creates the shape from its members.
+        public init(
+            blockDeviceMappings: [BlockDeviceMapping]? = nil,
+            description: Swift.String? = nil,
+            dryRun: Swift.Bool? = nil,
+            instanceId: Swift.String,
+            name: Swift.String,
+            noReboot: Swift.Bool? = nil,
+            snapshotLocation: SnapshotLocationEnum? = nil,
+            tagSpecifications: [TagSpecification]? = nil
+        ) {
+            self.blockDeviceMappings = blockDeviceMappings
+            self.description = description
+            self.dryRun = dryRun
+            self.instanceId = instanceId
+            self.name = name
+            self.noReboot = noReboot
+            self.snapshotLocation = snapshotLocation
+            self.tagSpecifications = tagSpecifications
+        }
+    }
+
+    /// The `CreateImageResult` shape.
+    public struct CreateImageResult: Sendable, Equatable {
+        public var imageId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            imageId: Swift.String? = nil
+        ) {
+            self.imageId = imageId
+        }
+    }
+
+    /// The `CreateKeyPairRequest` shape.
+    public struct CreateKeyPairRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var keyFormat: KeyFormat?
+        public var keyName: Swift.String
+        public var keyType: KeyType?
+        public var tagSpecifications: [TagSpecification]?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            keyFormat: KeyFormat? = nil,
+            keyName: Swift.String,
+            keyType: KeyType? = nil,
+            tagSpecifications: [TagSpecification]? = nil
+        ) {
+            self.dryRun = dryRun
+            self.keyFormat = keyFormat
+            self.keyName = keyName
+            self.keyType = keyType
+            self.tagSpecifications = tagSpecifications
+        }
+    }
+
+    /// The `CreateLaunchTemplateRequest` shape.
+    public struct CreateLaunchTemplateRequest: Sendable, Equatable {
+        public var clientToken: Swift.String?
+        public var dryRun: Swift.Bool?
+        public var launchTemplateData: RequestLaunchTemplateData
+        public var launchTemplateName: Swift.String
+        public var `operator`: OperatorRequest?
+        public var tagSpecifications: [TagSpecification]?
+        public var versionDescription: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            clientToken: Swift.String? = nil,
+            dryRun: Swift.Bool? = nil,
+            launchTemplateData: RequestLaunchTemplateData,
+            launchTemplateName: Swift.String,
+            `operator`: OperatorRequest? = nil,
+            tagSpecifications: [TagSpecification]? = nil,
+            versionDescription: Swift.String? = nil
+        ) {
+            self.clientToken = clientToken
+            self.dryRun = dryRun
+            self.launchTemplateData = launchTemplateData
+            self.launchTemplateName = launchTemplateName
+            self.`operator` = `operator`
+            self.tagSpecifications = tagSpecifications
+            self.versionDescription = versionDescription
+        }
+    }
+
+    /// The `CreateLaunchTemplateResult` shape.
+    public struct CreateLaunchTemplateResult: Sendable, Equatable {
+        public var launchTemplate: LaunchTemplate?
+        public var warning: ValidationWarning?
+
+        /// Creates the shape from its members.
+        public init(
+            launchTemplate: LaunchTemplate? = nil,
+            warning: ValidationWarning? = nil
+        ) {
+            self.launchTemplate = launchTemplate
+            self.warning = warning
+        }
+    }
+
+    /// The `CreateLaunchTemplateVersionRequest` shape.
+    public struct CreateLaunchTemplateVersionRequest: Sendable, Equatable {
+        public var clientToken: Swift.String?
+        public var dryRun: Swift.Bool?
+        public var launchTemplateData: RequestLaunchTemplateData
+        public var launchTemplateId: Swift.String?
+        public var launchTemplateName: Swift.String?
+        public var resolveAlias: Swift.Bool?
+        public var sourceVersion: Swift.String?
+        public var versionDescription: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            clientToken: Swift.String? = nil,
+            dryRun: Swift.Bool? = nil,
+            launchTemplateData: RequestLaunchTemplateData,
+            launchTemplateId: Swift.String? = nil,
+            launchTemplateName: Swift.String? = nil,
+            resolveAlias: Swift.Bool? = nil,
+            sourceVersion: Swift.String? = nil,
+            versionDescription: Swift.String? = nil
+        ) {
+            self.clientToken = clientToken
+            self.dryRun = dryRun
+            self.launchTemplateData = launchTemplateData
+            self.launchTemplateId = launchTemplateId
+            self.launchTemplateName = launchTemplateName
+            self.resolveAlias = resolveAlias
+            self.sourceVersion = sourceVersion
+            self.versionDescription = versionDescription
+        }
+    }
+
+    /// The `CreateLaunchTemplateVersionResult` shape.
+    public struct CreateLaunchTemplateVersionResult: Sendable, Equatable {
+        public var launchTemplateVersion: LaunchTemplateVersion?
+        public var warning: ValidationWarning?
+
+        /// Creates the shape from its members.
+        public init(
+            launchTemplateVersion: LaunchTemplateVersion? = nil,
+            warning: ValidationWarning? = nil
+        ) {
+            self.launchTemplateVersion = launchTemplateVersion
+            self.warning = warning
+        }
+    }
+
+    /// The `CreateRestoreImageTaskRequest` shape.
+    public struct CreateRestoreImageTaskRequest: Sendable, Equatable {
+        public var bucket: Swift.String
+        public var dryRun: Swift.Bool?
+        public var name: Swift.String?
+        public var objectKey: Swift.String
+        public var tagSpecifications: [TagSpecification]?
+
+        /// Creates the shape from its members.
+        public init(
+            bucket: Swift.String,
+            dryRun: Swift.Bool? = nil,
+            name: Swift.String? = nil,
+            objectKey: Swift.String,
+            tagSpecifications: [TagSpecification]? = nil
+        ) {
+            self.bucket = bucket
+            self.dryRun = dryRun
+            self.name = name
+            self.objectKey = objectKey
+            self.tagSpecifications = tagSpecifications
+        }
+    }
+
+    /// The `CreateRestoreImageTaskResult` shape.
+    public struct CreateRestoreImageTaskResult: Sendable, Equatable {
+        public var imageId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            imageId: Swift.String? = nil
+        ) {
+            self.imageId = imageId
+        }
+    }
+
     /// The `CreateSnapshotRequest` shape.
     public struct CreateSnapshotRequest: Sendable, Equatable {
         public var description: Swift.String?
@@ -613,6 +1345,39 @@ extension EC2 {
             self.outpostArn = outpostArn
             self.tagSpecifications = tagSpecifications
             self.volumeId = volumeId
+        }
+    }
+
+    /// The `CreateStoreImageTaskRequest` shape.
+    public struct CreateStoreImageTaskRequest: Sendable, Equatable {
+        public var bucket: Swift.String
+        public var dryRun: Swift.Bool?
+        public var imageId: Swift.String
+        public var s3ObjectTags: [S3ObjectTag]?
+
+        /// Creates the shape from its members.
+        public init(
+            bucket: Swift.String,
+            dryRun: Swift.Bool? = nil,
+            imageId: Swift.String,
+            s3ObjectTags: [S3ObjectTag]? = nil
+        ) {
+            self.bucket = bucket
+            self.dryRun = dryRun
+            self.imageId = imageId
+            self.s3ObjectTags = s3ObjectTags
+        }
+    }
+
+    /// The `CreateStoreImageTaskResult` shape.
+    public struct CreateStoreImageTaskResult: Sendable, Equatable {
+        public var objectKey: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            objectKey: Swift.String? = nil
+        ) {
+            self.objectKey = objectKey
         }
     }
 
@@ -718,6 +1483,186 @@ extension EC2 {
             self.throughput = throughput
             self.volumeInitializationRate = volumeInitializationRate
             self.volumeType = volumeType
+        }
+    }
+
+    /// The `CreditSpecification` shape.
+    public struct CreditSpecification: Sendable, Equatable {
+        public var cpuCredits: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            cpuCredits: Swift.String? = nil
+        ) {
+            self.cpuCredits = cpuCredits
+        }
+    }
+
+    /// The `CreditSpecificationRequest` shape.
+    public struct CreditSpecificationRequest: Sendable, Equatable {
+        public var cpuCredits: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            cpuCredits: Swift.String
+        ) {
+            self.cpuCredits = cpuCredits
+        }
+    }
+
+    /// The `DefaultConnectionTrackingConfiguration` shape.
+    public struct DefaultConnectionTrackingConfiguration: Sendable, Equatable {
+        public var defaultTcpEstablishedTimeout: Swift.Int?
+        public var defaultUdpStreamTimeout: Swift.Int?
+        public var defaultUdpTimeout: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            defaultTcpEstablishedTimeout: Swift.Int? = nil,
+            defaultUdpStreamTimeout: Swift.Int? = nil,
+            defaultUdpTimeout: Swift.Int? = nil
+        ) {
+            self.defaultTcpEstablishedTimeout = defaultTcpEstablishedTimeout
+            self.defaultUdpStreamTimeout = defaultUdpStreamTimeout
+            self.defaultUdpTimeout = defaultUdpTimeout
+        }
+    }
+
+    /// The `DeleteKeyPairRequest` shape.
+    public struct DeleteKeyPairRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var keyName: Swift.String?
+        public var keyPairId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            keyName: Swift.String? = nil,
+            keyPairId: Swift.String? = nil
+        ) {
+            self.dryRun = dryRun
+            self.keyName = keyName
+            self.keyPairId = keyPairId
+        }
+    }
+
+    /// The `DeleteKeyPairResult` shape.
+    public struct DeleteKeyPairResult: Sendable, Equatable {
+        public var keyPairId: Swift.String?
+        public var `return`: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            keyPairId: Swift.String? = nil,
+            `return`: Swift.Bool? = nil
+        ) {
+            self.keyPairId = keyPairId
+            self.`return` = `return`
+        }
+    }
+
+    /// The `DeleteLaunchTemplateRequest` shape.
+    public struct DeleteLaunchTemplateRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var launchTemplateId: Swift.String?
+        public var launchTemplateName: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            launchTemplateId: Swift.String? = nil,
+            launchTemplateName: Swift.String? = nil
+        ) {
+            self.dryRun = dryRun
+            self.launchTemplateId = launchTemplateId
+            self.launchTemplateName = launchTemplateName
+        }
+    }
+
+    /// The `DeleteLaunchTemplateResult` shape.
+    public struct DeleteLaunchTemplateResult: Sendable, Equatable {
+        public var launchTemplate: LaunchTemplate?
+
+        /// Creates the shape from its members.
+        public init(
+            launchTemplate: LaunchTemplate? = nil
+        ) {
+            self.launchTemplate = launchTemplate
+        }
+    }
+
+    /// The `DeleteLaunchTemplateVersionsRequest` shape.
+    public struct DeleteLaunchTemplateVersionsRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var launchTemplateId: Swift.String?
+        public var launchTemplateName: Swift.String?
+        public var versions: [Swift.String]
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            launchTemplateId: Swift.String? = nil,
+            launchTemplateName: Swift.String? = nil,
+            versions: [Swift.String]
+        ) {
+            self.dryRun = dryRun
+            self.launchTemplateId = launchTemplateId
+            self.launchTemplateName = launchTemplateName
+            self.versions = versions
+        }
+    }
+
+    /// The `DeleteLaunchTemplateVersionsResponseErrorItem` shape.
+    public struct DeleteLaunchTemplateVersionsResponseErrorItem: Sendable, Equatable {
+        public var launchTemplateId: Swift.String?
+        public var launchTemplateName: Swift.String?
+        public var responseError: ResponseError?
+        public var versionNumber: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            launchTemplateId: Swift.String? = nil,
+            launchTemplateName: Swift.String? = nil,
+            responseError: ResponseError? = nil,
+            versionNumber: Swift.Int? = nil
+        ) {
+            self.launchTemplateId = launchTemplateId
+            self.launchTemplateName = launchTemplateName
+            self.responseError = responseError
+            self.versionNumber = versionNumber
+        }
+    }
+
+    /// The `DeleteLaunchTemplateVersionsResponseSuccessItem` shape.
+    public struct DeleteLaunchTemplateVersionsResponseSuccessItem: Sendable, Equatable {
+        public var launchTemplateId: Swift.String?
+        public var launchTemplateName: Swift.String?
+        public var versionNumber: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            launchTemplateId: Swift.String? = nil,
+            launchTemplateName: Swift.String? = nil,
+            versionNumber: Swift.Int? = nil
+        ) {
+            self.launchTemplateId = launchTemplateId
+            self.launchTemplateName = launchTemplateName
+            self.versionNumber = versionNumber
+        }
+    }
+
+    /// The `DeleteLaunchTemplateVersionsResult` shape.
+    public struct DeleteLaunchTemplateVersionsResult: Sendable, Equatable {
+        public var successfullyDeletedLaunchTemplateVersions: [DeleteLaunchTemplateVersionsResponseSuccessItem]?
+        public var unsuccessfullyDeletedLaunchTemplateVersions: [DeleteLaunchTemplateVersionsResponseErrorItem]?
+
+        /// Creates the shape from its members.
+        public init(
+            successfullyDeletedLaunchTemplateVersions: [DeleteLaunchTemplateVersionsResponseSuccessItem]? = nil,
+            unsuccessfullyDeletedLaunchTemplateVersions: [DeleteLaunchTemplateVersionsResponseErrorItem]? = nil
+        ) {
+            self.successfullyDeletedLaunchTemplateVersions = successfullyDeletedLaunchTemplateVersions
+            self.unsuccessfullyDeletedLaunchTemplateVersions = unsuccessfullyDeletedLaunchTemplateVersions
         }
     }
 
@@ -964,6 +1909,291 @@ extension EC2 {
         }
     }
 
+    /// The `DescribeInstanceAttributeRequest` shape.
+    public struct DescribeInstanceAttributeRequest: Sendable, Equatable {
+        public var attribute: InstanceAttributeName
+        public var dryRun: Swift.Bool?
+        public var instanceId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            attribute: InstanceAttributeName,
+            dryRun: Swift.Bool? = nil,
+            instanceId: Swift.String
+        ) {
+            self.attribute = attribute
+            self.dryRun = dryRun
+            self.instanceId = instanceId
+        }
+    }
+
+    /// The `DescribeInstanceStatusRequest` shape.
+    public struct DescribeInstanceStatusRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var filters: [Filter]?
+        public var includeAllInstances: Swift.Bool?
+        public var includeManagedResources: Swift.Bool?
+        public var instanceIds: [Swift.String]?
+        public var maxResults: Swift.Int?
+        public var nextToken: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            filters: [Filter]? = nil,
+            includeAllInstances: Swift.Bool? = nil,
+            includeManagedResources: Swift.Bool? = nil,
+            instanceIds: [Swift.String]? = nil,
+            maxResults: Swift.Int? = nil,
+            nextToken: Swift.String? = nil
+        ) {
+            self.dryRun = dryRun
+            self.filters = filters
+            self.includeAllInstances = includeAllInstances
+            self.includeManagedResources = includeManagedResources
+            self.instanceIds = instanceIds
+            self.maxResults = maxResults
+            self.nextToken = nextToken
+        }
+    }
+
+    /// The `DescribeInstanceStatusResult` shape.
+    public struct DescribeInstanceStatusResult: Sendable, Equatable {
+        public var instanceStatuses: [InstanceStatus]?
+        public var nextToken: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            instanceStatuses: [InstanceStatus]? = nil,
+            nextToken: Swift.String? = nil
+        ) {
+            self.instanceStatuses = instanceStatuses
+            self.nextToken = nextToken
+        }
+    }
+
+    /// The `DescribeInstanceTypesRequest` shape.
+    public struct DescribeInstanceTypesRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var filters: [Filter]?
+        public var includeUnsupportedInRegion: Swift.Bool?
+        public var instanceTypes: [InstanceType]?
+        public var maxResults: Swift.Int?
+        public var nextToken: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            filters: [Filter]? = nil,
+            includeUnsupportedInRegion: Swift.Bool? = nil,
+            instanceTypes: [InstanceType]? = nil,
+            maxResults: Swift.Int? = nil,
+            nextToken: Swift.String? = nil
+        ) {
+            self.dryRun = dryRun
+            self.filters = filters
+            self.includeUnsupportedInRegion = includeUnsupportedInRegion
+            self.instanceTypes = instanceTypes
+            self.maxResults = maxResults
+            self.nextToken = nextToken
+        }
+    }
+
+    /// The `DescribeInstanceTypesResult` shape.
+    public struct DescribeInstanceTypesResult: Sendable, Equatable {
+        public var instanceTypes: [InstanceTypeInfo]?
+        public var nextToken: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            instanceTypes: [InstanceTypeInfo]? = nil,
+            nextToken: Swift.String? = nil
+        ) {
+            self.instanceTypes = instanceTypes
+            self.nextToken = nextToken
+        }
+    }
+
+    /// The `DescribeInstancesRequest` shape.
+    public struct DescribeInstancesRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var filters: [Filter]?
+        public var includeManagedResources: Swift.Bool?
+        public var instanceIds: [Swift.String]?
+        public var maxResults: Swift.Int?
+        public var nextToken: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            filters: [Filter]? = nil,
+            includeManagedResources: Swift.Bool? = nil,
+            instanceIds: [Swift.String]? = nil,
+            maxResults: Swift.Int? = nil,
+            nextToken: Swift.String? = nil
+        ) {
+            self.dryRun = dryRun
+            self.filters = filters
+            self.includeManagedResources = includeManagedResources
+            self.instanceIds = instanceIds
+            self.maxResults = maxResults
+            self.nextToken = nextToken
+        }
+    }
+
+    /// The `DescribeInstancesResult` shape.
+    public struct DescribeInstancesResult: Sendable, Equatable {
+        public var nextToken: Swift.String?
+        public var reservations: [Reservation]?
+
+        /// Creates the shape from its members.
+        public init(
+            nextToken: Swift.String? = nil,
+            reservations: [Reservation]? = nil
+        ) {
+            self.nextToken = nextToken
+            self.reservations = reservations
+        }
+    }
+
+    /// The `DescribeKeyPairsRequest` shape.
+    public struct DescribeKeyPairsRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var filters: [Filter]?
+        public var includePublicKey: Swift.Bool?
+        public var keyNames: [Swift.String]?
+        public var keyPairIds: [Swift.String]?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            filters: [Filter]? = nil,
+            includePublicKey: Swift.Bool? = nil,
+            keyNames: [Swift.String]? = nil,
+            keyPairIds: [Swift.String]? = nil
+        ) {
+            self.dryRun = dryRun
+            self.filters = filters
+            self.includePublicKey = includePublicKey
+            self.keyNames = keyNames
+            self.keyPairIds = keyPairIds
+        }
+    }
+
+    /// The `DescribeKeyPairsResult` shape.
+    public struct DescribeKeyPairsResult: Sendable, Equatable {
+        public var keyPairs: [KeyPairInfo]?
+
+        /// Creates the shape from its members.
+        public init(
+            keyPairs: [KeyPairInfo]? = nil
+        ) {
+            self.keyPairs = keyPairs
+        }
+    }
+
+    /// The `DescribeLaunchTemplateVersionsRequest` shape.
+    public struct DescribeLaunchTemplateVersionsRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var filters: [Filter]?
+        public var includeManagedResources: Swift.Bool?
+        public var launchTemplateId: Swift.String?
+        public var launchTemplateName: Swift.String?
+        public var maxResults: Swift.Int?
+        public var maxVersion: Swift.String?
+        public var minVersion: Swift.String?
+        public var nextToken: Swift.String?
+        public var resolveAlias: Swift.Bool?
+        public var versions: [Swift.String]?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            filters: [Filter]? = nil,
+            includeManagedResources: Swift.Bool? = nil,
+            launchTemplateId: Swift.String? = nil,
+            launchTemplateName: Swift.String? = nil,
+            maxResults: Swift.Int? = nil,
+            maxVersion: Swift.String? = nil,
+            minVersion: Swift.String? = nil,
+            nextToken: Swift.String? = nil,
+            resolveAlias: Swift.Bool? = nil,
+            versions: [Swift.String]? = nil
+        ) {
+            self.dryRun = dryRun
+            self.filters = filters
+            self.includeManagedResources = includeManagedResources
+            self.launchTemplateId = launchTemplateId
+            self.launchTemplateName = launchTemplateName
+            self.maxResults = maxResults
+            self.maxVersion = maxVersion
+            self.minVersion = minVersion
+            self.nextToken = nextToken
+            self.resolveAlias = resolveAlias
+            self.versions = versions
+        }
+    }
+
+    /// The `DescribeLaunchTemplateVersionsResult` shape.
+    public struct DescribeLaunchTemplateVersionsResult: Sendable, Equatable {
+        public var launchTemplateVersions: [LaunchTemplateVersion]?
+        public var nextToken: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            launchTemplateVersions: [LaunchTemplateVersion]? = nil,
+            nextToken: Swift.String? = nil
+        ) {
+            self.launchTemplateVersions = launchTemplateVersions
+            self.nextToken = nextToken
+        }
+    }
+
+    /// The `DescribeLaunchTemplatesRequest` shape.
+    public struct DescribeLaunchTemplatesRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var filters: [Filter]?
+        public var includeManagedResources: Swift.Bool?
+        public var launchTemplateIds: [Swift.String]?
+        public var launchTemplateNames: [Swift.String]?
+        public var maxResults: Swift.Int?
+        public var nextToken: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            filters: [Filter]? = nil,
+            includeManagedResources: Swift.Bool? = nil,
+            launchTemplateIds: [Swift.String]? = nil,
+            launchTemplateNames: [Swift.String]? = nil,
+            maxResults: Swift.Int? = nil,
+            nextToken: Swift.String? = nil
+        ) {
+            self.dryRun = dryRun
+            self.filters = filters
+            self.includeManagedResources = includeManagedResources
+            self.launchTemplateIds = launchTemplateIds
+            self.launchTemplateNames = launchTemplateNames
+            self.maxResults = maxResults
+            self.nextToken = nextToken
+        }
+    }
+
+    /// The `DescribeLaunchTemplatesResult` shape.
+    public struct DescribeLaunchTemplatesResult: Sendable, Equatable {
+        public var launchTemplates: [LaunchTemplate]?
+        public var nextToken: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            launchTemplates: [LaunchTemplate]? = nil,
+            nextToken: Swift.String? = nil
+        ) {
+            self.launchTemplates = launchTemplates
+            self.nextToken = nextToken
+        }
+    }
+
     /// The `DescribeRegionsRequest` shape.
     public struct DescribeRegionsRequest: Sendable, Equatable {
         public var allRegions: Swift.Bool?
@@ -1075,6 +2305,45 @@ extension EC2 {
         ) {
             self.nextToken = nextToken
             self.snapshots = snapshots
+        }
+    }
+
+    /// The `DescribeStoreImageTasksRequest` shape.
+    public struct DescribeStoreImageTasksRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var filters: [Filter]?
+        public var imageIds: [Swift.String]?
+        public var maxResults: Swift.Int?
+        public var nextToken: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            filters: [Filter]? = nil,
+            imageIds: [Swift.String]? = nil,
+            maxResults: Swift.Int? = nil,
+            nextToken: Swift.String? = nil
+        ) {
+            self.dryRun = dryRun
+            self.filters = filters
+            self.imageIds = imageIds
+            self.maxResults = maxResults
+            self.nextToken = nextToken
+        }
+    }
+
+    /// The `DescribeStoreImageTasksResult` shape.
+    public struct DescribeStoreImageTasksResult: Sendable, Equatable {
+        public var nextToken: Swift.String?
+        public var storeImageTaskResults: [StoreImageTaskResult]?
+
+        /// Creates the shape from its members.
+        public init(
+            nextToken: Swift.String? = nil,
+            storeImageTaskResults: [StoreImageTaskResult]? = nil
+        ) {
+            self.nextToken = nextToken
+            self.storeImageTaskResults = storeImageTaskResults
         }
     }
 
@@ -1309,6 +2578,24 @@ extension EC2 {
         }
     }
 
+    /// The `DiskInfo` shape.
+    public struct DiskInfo: Sendable, Equatable {
+        public var count: Swift.Int?
+        public var sizeInGB: Swift.Int?
+        public var type: DiskType?
+
+        /// Creates the shape from its members.
+        public init(
+            count: Swift.Int? = nil,
+            sizeInGB: Swift.Int? = nil,
+            type: DiskType? = nil
+        ) {
+            self.count = count
+            self.sizeInGB = sizeInGB
+            self.type = type
+        }
+    }
+
     /// The `EbsBlockDevice` shape.
     public struct EbsBlockDevice: Sendable, Equatable {
         public var availabilityZone: Swift.String?
@@ -1354,6 +2641,297 @@ extension EC2 {
             self.volumeInitializationRate = volumeInitializationRate
             self.volumeSize = volumeSize
             self.volumeType = volumeType
+        }
+    }
+
+    /// The `EbsCardInfo` shape.
+    public struct EbsCardInfo: Sendable, Equatable {
+        public var baselineBandwidthInMbps: Swift.Int?
+        public var baselineIops: Swift.Int?
+        public var baselineThroughputInMBps: Swift.Double?
+        public var ebsCardIndex: Swift.Int?
+        public var maximumBandwidthInMbps: Swift.Int?
+        public var maximumIops: Swift.Int?
+        public var maximumThroughputInMBps: Swift.Double?
+
+        /// Creates the shape from its members.
+        public init(
+            baselineBandwidthInMbps: Swift.Int? = nil,
+            baselineIops: Swift.Int? = nil,
+            baselineThroughputInMBps: Swift.Double? = nil,
+            ebsCardIndex: Swift.Int? = nil,
+            maximumBandwidthInMbps: Swift.Int? = nil,
+            maximumIops: Swift.Int? = nil,
+            maximumThroughputInMBps: Swift.Double? = nil
+        ) {
+            self.baselineBandwidthInMbps = baselineBandwidthInMbps
+            self.baselineIops = baselineIops
+            self.baselineThroughputInMBps = baselineThroughputInMBps
+            self.ebsCardIndex = ebsCardIndex
+            self.maximumBandwidthInMbps = maximumBandwidthInMbps
+            self.maximumIops = maximumIops
+            self.maximumThroughputInMBps = maximumThroughputInMBps
+        }
+    }
+
+    /// The `EbsInfo` shape.
+    public struct EbsInfo: Sendable, Equatable {
+        public var attachmentLimitType: AttachmentLimitType?
+        public var ebsCards: [EbsCardInfo]?
+        public var ebsOptimizedInfo: EbsOptimizedInfo?
+        public var ebsOptimizedSupport: EbsOptimizedSupport?
+        public var encryptionSupport: EbsEncryptionSupport?
+        public var maximumEbsAttachments: Swift.Int?
+        public var maximumEbsCards: Swift.Int?
+        public var nvmeSupport: EbsNvmeSupport?
+
+        /// Creates the shape from its members.
+        public init(
+            attachmentLimitType: AttachmentLimitType? = nil,
+            ebsCards: [EbsCardInfo]? = nil,
+            ebsOptimizedInfo: EbsOptimizedInfo? = nil,
+            ebsOptimizedSupport: EbsOptimizedSupport? = nil,
+            encryptionSupport: EbsEncryptionSupport? = nil,
+            maximumEbsAttachments: Swift.Int? = nil,
+            maximumEbsCards: Swift.Int? = nil,
+            nvmeSupport: EbsNvmeSupport? = nil
+        ) {
+            self.attachmentLimitType = attachmentLimitType
+            self.ebsCards = ebsCards
+            self.ebsOptimizedInfo = ebsOptimizedInfo
+            self.ebsOptimizedSupport = ebsOptimizedSupport
+            self.encryptionSupport = encryptionSupport
+            self.maximumEbsAttachments = maximumEbsAttachments
+            self.maximumEbsCards = maximumEbsCards
+            self.nvmeSupport = nvmeSupport
+        }
+    }
+
+    /// The `EbsInstanceBlockDevice` shape.
+    public struct EbsInstanceBlockDevice: Sendable, Equatable {
+        public var associatedResource: Swift.String?
+        public var attachTime: Foundation.Date?
+        public var deleteOnTermination: Swift.Bool?
+        public var ebsCardIndex: Swift.Int?
+        public var `operator`: OperatorResponse?
+        public var status: AttachmentStatus?
+        public var volumeId: Swift.String?
+        public var volumeOwnerId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            associatedResource: Swift.String? = nil,
+            attachTime: Foundation.Date? = nil,
+            deleteOnTermination: Swift.Bool? = nil,
+            ebsCardIndex: Swift.Int? = nil,
+            `operator`: OperatorResponse? = nil,
+            status: AttachmentStatus? = nil,
+            volumeId: Swift.String? = nil,
+            volumeOwnerId: Swift.String? = nil
+        ) {
+            self.associatedResource = associatedResource
+            self.attachTime = attachTime
+            self.deleteOnTermination = deleteOnTermination
+            self.ebsCardIndex = ebsCardIndex
+            self.`operator` = `operator`
+            self.status = status
+            self.volumeId = volumeId
+            self.volumeOwnerId = volumeOwnerId
+        }
+    }
+
+    /// The `EbsInstanceBlockDeviceSpecification` shape.
+    public struct EbsInstanceBlockDeviceSpecification: Sendable, Equatable {
+        public var deleteOnTermination: Swift.Bool?
+        public var volumeId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            deleteOnTermination: Swift.Bool? = nil,
+            volumeId: Swift.String? = nil
+        ) {
+            self.deleteOnTermination = deleteOnTermination
+            self.volumeId = volumeId
+        }
+    }
+
+    /// The `EbsOptimizedInfo` shape.
+    public struct EbsOptimizedInfo: Sendable, Equatable {
+        public var baselineBandwidthInMbps: Swift.Int?
+        public var baselineIops: Swift.Int?
+        public var baselineThroughputInMBps: Swift.Double?
+        public var maximumBandwidthInMbps: Swift.Int?
+        public var maximumIops: Swift.Int?
+        public var maximumThroughputInMBps: Swift.Double?
+
+        /// Creates the shape from its members.
+        public init(
+            baselineBandwidthInMbps: Swift.Int? = nil,
+            baselineIops: Swift.Int? = nil,
+            baselineThroughputInMBps: Swift.Double? = nil,
+            maximumBandwidthInMbps: Swift.Int? = nil,
+            maximumIops: Swift.Int? = nil,
+            maximumThroughputInMBps: Swift.Double? = nil
+        ) {
+            self.baselineBandwidthInMbps = baselineBandwidthInMbps
+            self.baselineIops = baselineIops
+            self.baselineThroughputInMBps = baselineThroughputInMBps
+            self.maximumBandwidthInMbps = maximumBandwidthInMbps
+            self.maximumIops = maximumIops
+            self.maximumThroughputInMBps = maximumThroughputInMBps
+        }
+    }
+
+    /// The `EbsStatusDetails` shape.
+    public struct EbsStatusDetails: Sendable, Equatable {
+        public var impairedSince: Foundation.Date?
+        public var name: StatusName?
+        public var status: StatusType?
+
+        /// Creates the shape from its members.
+        public init(
+            impairedSince: Foundation.Date? = nil,
+            name: StatusName? = nil,
+            status: StatusType? = nil
+        ) {
+            self.impairedSince = impairedSince
+            self.name = name
+            self.status = status
+        }
+    }
+
+    /// The `EbsStatusSummary` shape.
+    public struct EbsStatusSummary: Sendable, Equatable {
+        public var details: [EbsStatusDetails]?
+        public var status: SummaryStatus?
+
+        /// Creates the shape from its members.
+        public init(
+            details: [EbsStatusDetails]? = nil,
+            status: SummaryStatus? = nil
+        ) {
+            self.details = details
+            self.status = status
+        }
+    }
+
+    /// The `EfaInfo` shape.
+    public struct EfaInfo: Sendable, Equatable {
+        public var maximumEfaInterfaces: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            maximumEfaInterfaces: Swift.Int? = nil
+        ) {
+            self.maximumEfaInterfaces = maximumEfaInterfaces
+        }
+    }
+
+    /// The `ElasticGpuAssociation` shape.
+    public struct ElasticGpuAssociation: Sendable, Equatable {
+        public var elasticGpuAssociationId: Swift.String?
+        public var elasticGpuAssociationState: Swift.String?
+        public var elasticGpuAssociationTime: Swift.String?
+        public var elasticGpuId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            elasticGpuAssociationId: Swift.String? = nil,
+            elasticGpuAssociationState: Swift.String? = nil,
+            elasticGpuAssociationTime: Swift.String? = nil,
+            elasticGpuId: Swift.String? = nil
+        ) {
+            self.elasticGpuAssociationId = elasticGpuAssociationId
+            self.elasticGpuAssociationState = elasticGpuAssociationState
+            self.elasticGpuAssociationTime = elasticGpuAssociationTime
+            self.elasticGpuId = elasticGpuId
+        }
+    }
+
+    /// The `ElasticGpuSpecification` shape.
+    public struct ElasticGpuSpecification: Sendable, Equatable {
+        public var type: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            type: Swift.String
+        ) {
+            self.type = type
+        }
+    }
+
+    /// The `ElasticGpuSpecificationResponse` shape.
+    public struct ElasticGpuSpecificationResponse: Sendable, Equatable {
+        public var type: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            type: Swift.String? = nil
+        ) {
+            self.type = type
+        }
+    }
+
+    /// The `ElasticInferenceAccelerator` shape.
+    public struct ElasticInferenceAccelerator: Sendable, Equatable {
+        public var count: Swift.Int?
+        public var type: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            count: Swift.Int? = nil,
+            type: Swift.String
+        ) {
+            self.count = count
+            self.type = type
+        }
+    }
+
+    /// The `ElasticInferenceAcceleratorAssociation` shape.
+    public struct ElasticInferenceAcceleratorAssociation: Sendable, Equatable {
+        public var elasticInferenceAcceleratorArn: Swift.String?
+        public var elasticInferenceAcceleratorAssociationId: Swift.String?
+        public var elasticInferenceAcceleratorAssociationState: Swift.String?
+        public var elasticInferenceAcceleratorAssociationTime: Foundation.Date?
+
+        /// Creates the shape from its members.
+        public init(
+            elasticInferenceAcceleratorArn: Swift.String? = nil,
+            elasticInferenceAcceleratorAssociationId: Swift.String? = nil,
+            elasticInferenceAcceleratorAssociationState: Swift.String? = nil,
+            elasticInferenceAcceleratorAssociationTime: Foundation.Date? = nil
+        ) {
+            self.elasticInferenceAcceleratorArn = elasticInferenceAcceleratorArn
+            self.elasticInferenceAcceleratorAssociationId = elasticInferenceAcceleratorAssociationId
+            self.elasticInferenceAcceleratorAssociationState = elasticInferenceAcceleratorAssociationState
+            self.elasticInferenceAcceleratorAssociationTime = elasticInferenceAcceleratorAssociationTime
+        }
+    }
+
+    /// The `EnaSrdSpecificationRequest` shape.
+    public struct EnaSrdSpecificationRequest: Sendable, Equatable {
+        public var enaSrdEnabled: Swift.Bool?
+        public var enaSrdUdpSpecification: EnaSrdUdpSpecificationRequest?
+
+        /// Creates the shape from its members.
+        public init(
+            enaSrdEnabled: Swift.Bool? = nil,
+            enaSrdUdpSpecification: EnaSrdUdpSpecificationRequest? = nil
+        ) {
+            self.enaSrdEnabled = enaSrdEnabled
+            self.enaSrdUdpSpecification = enaSrdUdpSpecification
+        }
+    }
+
+    /// The `EnaSrdUdpSpecificationRequest` shape.
+    public struct EnaSrdUdpSpecificationRequest: Sendable, Equatable {
+        public var enaSrdUdpEnabled: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            enaSrdUdpEnabled: Swift.Bool? = nil
+        ) {
+            self.enaSrdUdpEnabled = enaSrdUdpEnabled
         }
     }
 
@@ -1495,6 +3073,30 @@ extension EC2 {
         }
     }
 
+    /// The `EnclaveOptions` shape.
+    public struct EnclaveOptions: Sendable, Equatable {
+        public var enabled: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            enabled: Swift.Bool? = nil
+        ) {
+            self.enabled = enabled
+        }
+    }
+
+    /// The `EnclaveOptionsRequest` shape.
+    public struct EnclaveOptionsRequest: Sendable, Equatable {
+        public var enabled: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            enabled: Swift.Bool? = nil
+        ) {
+            self.enabled = enabled
+        }
+    }
+
     /// The `Filter` shape.
     public struct Filter: Sendable, Equatable {
         public var name: Swift.String?
@@ -1507,6 +3109,90 @@ extension EC2 {
         ) {
             self.name = name
             self.values = values
+        }
+    }
+
+    /// The `FpgaDeviceInfo` shape.
+    public struct FpgaDeviceInfo: Sendable, Equatable {
+        public var count: Swift.Int?
+        public var manufacturer: Swift.String?
+        public var memoryInfo: FpgaDeviceMemoryInfo?
+        public var name: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            count: Swift.Int? = nil,
+            manufacturer: Swift.String? = nil,
+            memoryInfo: FpgaDeviceMemoryInfo? = nil,
+            name: Swift.String? = nil
+        ) {
+            self.count = count
+            self.manufacturer = manufacturer
+            self.memoryInfo = memoryInfo
+            self.name = name
+        }
+    }
+
+    /// The `FpgaDeviceMemoryInfo` shape.
+    public struct FpgaDeviceMemoryInfo: Sendable, Equatable {
+        public var sizeInMiB: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            sizeInMiB: Swift.Int? = nil
+        ) {
+            self.sizeInMiB = sizeInMiB
+        }
+    }
+
+    /// The `FpgaInfo` shape.
+    public struct FpgaInfo: Sendable, Equatable {
+        public var fpgas: [FpgaDeviceInfo]?
+        public var totalFpgaMemoryInMiB: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            fpgas: [FpgaDeviceInfo]? = nil,
+            totalFpgaMemoryInMiB: Swift.Int? = nil
+        ) {
+            self.fpgas = fpgas
+            self.totalFpgaMemoryInMiB = totalFpgaMemoryInMiB
+        }
+    }
+
+    /// The `GetConsoleOutputRequest` shape.
+    public struct GetConsoleOutputRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var instanceId: Swift.String
+        public var latest: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            instanceId: Swift.String,
+            latest: Swift.Bool? = nil
+        ) {
+            self.dryRun = dryRun
+            self.instanceId = instanceId
+            self.latest = latest
+        }
+    }
+
+    /// The `GetConsoleOutputResult` shape.
+    public struct GetConsoleOutputResult: Sendable, Equatable {
+        public var instanceId: Swift.String?
+        public var output: Swift.String?
+        public var timestamp: Foundation.Date?
+
+        /// Creates the shape from its members.
+        public init(
+            instanceId: Swift.String? = nil,
+            output: Swift.String? = nil,
+            timestamp: Foundation.Date? = nil
+        ) {
+            self.instanceId = instanceId
+            self.output = output
+            self.timestamp = timestamp
         }
     }
 
@@ -1612,6 +3298,159 @@ extension EC2 {
         ) {
             self.imageBlockPublicAccessState = imageBlockPublicAccessState
             self.managedBy = managedBy
+        }
+    }
+
+    /// The `GetLaunchTemplateDataRequest` shape.
+    public struct GetLaunchTemplateDataRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var instanceId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            instanceId: Swift.String
+        ) {
+            self.dryRun = dryRun
+            self.instanceId = instanceId
+        }
+    }
+
+    /// The `GetLaunchTemplateDataResult` shape.
+    public struct GetLaunchTemplateDataResult: Sendable, Equatable {
+        public var launchTemplateData: ResponseLaunchTemplateData?
+
+        /// Creates the shape from its members.
+        public init(
+            launchTemplateData: ResponseLaunchTemplateData? = nil
+        ) {
+            self.launchTemplateData = launchTemplateData
+        }
+    }
+
+    /// The `GpuDeviceInfo` shape.
+    public struct GpuDeviceInfo: Sendable, Equatable {
+        public var count: Swift.Int?
+        public var gpuPartitionSize: Swift.Double?
+        public var logicalGpuCount: Swift.Int?
+        public var manufacturer: Swift.String?
+        public var memoryInfo: GpuDeviceMemoryInfo?
+        public var name: Swift.String?
+        public var workloads: [Swift.String]?
+
+        /// Creates the shape from its members.
+        public init(
+            count: Swift.Int? = nil,
+            gpuPartitionSize: Swift.Double? = nil,
+            logicalGpuCount: Swift.Int? = nil,
+            manufacturer: Swift.String? = nil,
+            memoryInfo: GpuDeviceMemoryInfo? = nil,
+            name: Swift.String? = nil,
+            workloads: [Swift.String]? = nil
+        ) {
+            self.count = count
+            self.gpuPartitionSize = gpuPartitionSize
+            self.logicalGpuCount = logicalGpuCount
+            self.manufacturer = manufacturer
+            self.memoryInfo = memoryInfo
+            self.name = name
+            self.workloads = workloads
+        }
+    }
+
+    /// The `GpuDeviceMemoryInfo` shape.
+    public struct GpuDeviceMemoryInfo: Sendable, Equatable {
+        public var sizeInMiB: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            sizeInMiB: Swift.Int? = nil
+        ) {
+            self.sizeInMiB = sizeInMiB
+        }
+    }
+
+    /// The `GpuInfo` shape.
+    public struct GpuInfo: Sendable, Equatable {
+        public var gpus: [GpuDeviceInfo]?
+        public var totalGpuMemoryInMiB: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            gpus: [GpuDeviceInfo]? = nil,
+            totalGpuMemoryInMiB: Swift.Int? = nil
+        ) {
+            self.gpus = gpus
+            self.totalGpuMemoryInMiB = totalGpuMemoryInMiB
+        }
+    }
+
+    /// The `GroupIdentifier` shape.
+    public struct GroupIdentifier: Sendable, Equatable {
+        public var groupId: Swift.String?
+        public var groupName: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            groupId: Swift.String? = nil,
+            groupName: Swift.String? = nil
+        ) {
+            self.groupId = groupId
+            self.groupName = groupName
+        }
+    }
+
+    /// The `HibernationOptions` shape.
+    public struct HibernationOptions: Sendable, Equatable {
+        public var configured: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            configured: Swift.Bool? = nil
+        ) {
+            self.configured = configured
+        }
+    }
+
+    /// The `HibernationOptionsRequest` shape.
+    public struct HibernationOptionsRequest: Sendable, Equatable {
+        public var configured: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            configured: Swift.Bool? = nil
+        ) {
+            self.configured = configured
+        }
+    }
+
+    /// The `IamInstanceProfile` shape.
+    public struct IamInstanceProfile: Sendable, Equatable {
+        public var arn: Swift.String?
+        public var id: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            arn: Swift.String? = nil,
+            id: Swift.String? = nil
+        ) {
+            self.arn = arn
+            self.id = id
+        }
+    }
+
+    /// The `IamInstanceProfileSpecification` shape.
+    public struct IamInstanceProfileSpecification: Sendable, Equatable {
+        public var arn: Swift.String?
+        public var name: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            arn: Swift.String? = nil,
+            name: Swift.String? = nil
+        ) {
+            self.arn = arn
+            self.name = name
         }
     }
 
@@ -1828,6 +3667,1458 @@ extension EC2 {
         }
     }
 
+    /// The `ImportKeyPairRequest` shape.
+    public struct ImportKeyPairRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var keyName: Swift.String
+        public var publicKeyMaterial: Foundation.Data
+        public var tagSpecifications: [TagSpecification]?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            keyName: Swift.String,
+            publicKeyMaterial: Foundation.Data,
+            tagSpecifications: [TagSpecification]? = nil
+        ) {
+            self.dryRun = dryRun
+            self.keyName = keyName
+            self.publicKeyMaterial = publicKeyMaterial
+            self.tagSpecifications = tagSpecifications
+        }
+    }
+
+    /// The `ImportKeyPairResult` shape.
+    public struct ImportKeyPairResult: Sendable, Equatable {
+        public var keyFingerprint: Swift.String?
+        public var keyName: Swift.String?
+        public var keyPairId: Swift.String?
+        public var tags: [Tag]?
+
+        /// Creates the shape from its members.
+        public init(
+            keyFingerprint: Swift.String? = nil,
+            keyName: Swift.String? = nil,
+            keyPairId: Swift.String? = nil,
+            tags: [Tag]? = nil
+        ) {
+            self.keyFingerprint = keyFingerprint
+            self.keyName = keyName
+            self.keyPairId = keyPairId
+            self.tags = tags
+        }
+    }
+
+    /// The `InferenceAcceleratorInfo` shape.
+    public struct InferenceAcceleratorInfo: Sendable, Equatable {
+        public var accelerators: [InferenceDeviceInfo]?
+        public var totalInferenceMemoryInMiB: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            accelerators: [InferenceDeviceInfo]? = nil,
+            totalInferenceMemoryInMiB: Swift.Int? = nil
+        ) {
+            self.accelerators = accelerators
+            self.totalInferenceMemoryInMiB = totalInferenceMemoryInMiB
+        }
+    }
+
+    /// The `InferenceDeviceInfo` shape.
+    public struct InferenceDeviceInfo: Sendable, Equatable {
+        public var count: Swift.Int?
+        public var manufacturer: Swift.String?
+        public var memoryInfo: InferenceDeviceMemoryInfo?
+        public var name: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            count: Swift.Int? = nil,
+            manufacturer: Swift.String? = nil,
+            memoryInfo: InferenceDeviceMemoryInfo? = nil,
+            name: Swift.String? = nil
+        ) {
+            self.count = count
+            self.manufacturer = manufacturer
+            self.memoryInfo = memoryInfo
+            self.name = name
+        }
+    }
+
+    /// The `InferenceDeviceMemoryInfo` shape.
+    public struct InferenceDeviceMemoryInfo: Sendable, Equatable {
+        public var sizeInMiB: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            sizeInMiB: Swift.Int? = nil
+        ) {
+            self.sizeInMiB = sizeInMiB
+        }
+    }
+
+    /// The `Instance` shape.
+    public struct Instance: Sendable, Equatable {
+        public var amiLaunchIndex: Swift.Int?
+        public var architecture: ArchitectureValues?
+        public var blockDeviceMappings: [InstanceBlockDeviceMapping]?
+        public var bootMode: BootModeValues?
+        public var capacityBlockId: Swift.String?
+        public var capacityReservationId: Swift.String?
+        public var capacityReservationSpecification: CapacityReservationSpecificationResponse?
+        public var clientToken: Swift.String?
+        public var cpuOptions: CpuOptions?
+        public var currentInstanceBootMode: InstanceBootModeValues?
+        public var ebsOptimized: Swift.Bool?
+        public var elasticGpuAssociations: [ElasticGpuAssociation]?
+        public var elasticInferenceAcceleratorAssociations: [ElasticInferenceAcceleratorAssociation]?
+        public var enaSupport: Swift.Bool?
+        public var enclaveOptions: EnclaveOptions?
+        public var hibernationOptions: HibernationOptions?
+        public var hypervisor: HypervisorType?
+        public var iamInstanceProfile: IamInstanceProfile?
+        public var imageId: Swift.String?
+        public var instanceId: Swift.String?
+        public var instanceLifecycle: InstanceLifecycleType?
+        public var instanceType: InstanceType?
+        public var ipv6Address: Swift.String?
+        public var kernelId: Swift.String?
+        public var keyName: Swift.String?
+        public var launchTime: Foundation.Date?
+        public var licenses: [LicenseConfiguration]?
+        public var maintenanceOptions: InstanceMaintenanceOptions?
+        public var metadataOptions: InstanceMetadataOptionsResponse?
+        public var monitoring: Monitoring?
+        public var networkInterfaces: [InstanceNetworkInterface]?
+        public var networkPerformanceOptions: InstanceNetworkPerformanceOptions?
+        public var `operator`: OperatorResponse?
+        public var outpostArn: Swift.String?
+        public var placement: Placement?
+        public var platform: PlatformValues?
+        public var platformDetails: Swift.String?
+        public var privateDnsName: Swift.String?
+        public var privateDnsNameOptions: PrivateDnsNameOptionsResponse?
+        public var privateIpAddress: Swift.String?
+        public var productCodes: [ProductCode]?
+        public var publicDnsName: Swift.String?
+        public var publicIpAddress: Swift.String?
+        public var ramdiskId: Swift.String?
+        public var rootDeviceName: Swift.String?
+        public var rootDeviceType: DeviceType?
+        public var secondaryInterfaces: [InstanceSecondaryInterface]?
+        public var securityGroups: [GroupIdentifier]?
+        public var sourceDestCheck: Swift.Bool?
+        public var spotInstanceRequestId: Swift.String?
+        public var sriovNetSupport: Swift.String?
+        public var state: InstanceState?
+        public var stateReason: StateReason?
+        public var stateTransitionReason: Swift.String?
+        public var subnetId: Swift.String?
+        public var tags: [Tag]?
+        public var tpmSupport: Swift.String?
+        public var usageOperation: Swift.String?
+        public var usageOperationUpdateTime: Foundation.Date?
+        public var virtualizationType: VirtualizationType?
+        public var vpcId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            amiLaunchIndex: Swift.Int? = nil,
+            architecture: ArchitectureValues? = nil,
+            blockDeviceMappings: [InstanceBlockDeviceMapping]? = nil,
+            bootMode: BootModeValues? = nil,
+            capacityBlockId: Swift.String? = nil,
+            capacityReservationId: Swift.String? = nil,
+            capacityReservationSpecification: CapacityReservationSpecificationResponse? = nil,
+            clientToken: Swift.String? = nil,
+            cpuOptions: CpuOptions? = nil,
+            currentInstanceBootMode: InstanceBootModeValues? = nil,
+            ebsOptimized: Swift.Bool? = nil,
+            elasticGpuAssociations: [ElasticGpuAssociation]? = nil,
+            elasticInferenceAcceleratorAssociations: [ElasticInferenceAcceleratorAssociation]? = nil,
+            enaSupport: Swift.Bool? = nil,
+            enclaveOptions: EnclaveOptions? = nil,
+            hibernationOptions: HibernationOptions? = nil,
+            hypervisor: HypervisorType? = nil,
+            iamInstanceProfile: IamInstanceProfile? = nil,
+            imageId: Swift.String? = nil,
+            instanceId: Swift.String? = nil,
+            instanceLifecycle: InstanceLifecycleType? = nil,
+            instanceType: InstanceType? = nil,
+            ipv6Address: Swift.String? = nil,
+            kernelId: Swift.String? = nil,
+            keyName: Swift.String? = nil,
+            launchTime: Foundation.Date? = nil,
+            licenses: [LicenseConfiguration]? = nil,
+            maintenanceOptions: InstanceMaintenanceOptions? = nil,
+            metadataOptions: InstanceMetadataOptionsResponse? = nil,
+            monitoring: Monitoring? = nil,
+            networkInterfaces: [InstanceNetworkInterface]? = nil,
+            networkPerformanceOptions: InstanceNetworkPerformanceOptions? = nil,
+            `operator`: OperatorResponse? = nil,
+            outpostArn: Swift.String? = nil,
+            placement: Placement? = nil,
+            platform: PlatformValues? = nil,
+            platformDetails: Swift.String? = nil,
+            privateDnsName: Swift.String? = nil,
+            privateDnsNameOptions: PrivateDnsNameOptionsResponse? = nil,
+            privateIpAddress: Swift.String? = nil,
+            productCodes: [ProductCode]? = nil,
+            publicDnsName: Swift.String? = nil,
+            publicIpAddress: Swift.String? = nil,
+            ramdiskId: Swift.String? = nil,
+            rootDeviceName: Swift.String? = nil,
+            rootDeviceType: DeviceType? = nil,
+            secondaryInterfaces: [InstanceSecondaryInterface]? = nil,
+            securityGroups: [GroupIdentifier]? = nil,
+            sourceDestCheck: Swift.Bool? = nil,
+            spotInstanceRequestId: Swift.String? = nil,
+            sriovNetSupport: Swift.String? = nil,
+            state: InstanceState? = nil,
+            stateReason: StateReason? = nil,
+            stateTransitionReason: Swift.String? = nil,
+            subnetId: Swift.String? = nil,
+            tags: [Tag]? = nil,
+            tpmSupport: Swift.String? = nil,
+            usageOperation: Swift.String? = nil,
+            usageOperationUpdateTime: Foundation.Date? = nil,
+            virtualizationType: VirtualizationType? = nil,
+            vpcId: Swift.String? = nil
+        ) {
+            self.amiLaunchIndex = amiLaunchIndex
+            self.architecture = architecture
+            self.blockDeviceMappings = blockDeviceMappings
+            self.bootMode = bootMode
+            self.capacityBlockId = capacityBlockId
+            self.capacityReservationId = capacityReservationId
+            self.capacityReservationSpecification = capacityReservationSpecification
+            self.clientToken = clientToken
+            self.cpuOptions = cpuOptions
+            self.currentInstanceBootMode = currentInstanceBootMode
+            self.ebsOptimized = ebsOptimized
+            self.elasticGpuAssociations = elasticGpuAssociations
+            self.elasticInferenceAcceleratorAssociations = elasticInferenceAcceleratorAssociations
+            self.enaSupport = enaSupport
+            self.enclaveOptions = enclaveOptions
+            self.hibernationOptions = hibernationOptions
+            self.hypervisor = hypervisor
+            self.iamInstanceProfile = iamInstanceProfile
+            self.imageId = imageId
+            self.instanceId = instanceId
+            self.instanceLifecycle = instanceLifecycle
+            self.instanceType = instanceType
+            self.ipv6Address = ipv6Address
+            self.kernelId = kernelId
+            self.keyName = keyName
+            self.launchTime = launchTime
+            self.licenses = licenses
+            self.maintenanceOptions = maintenanceOptions
+            self.metadataOptions = metadataOptions
+            self.monitoring = monitoring
+            self.networkInterfaces = networkInterfaces
+            self.networkPerformanceOptions = networkPerformanceOptions
+            self.`operator` = `operator`
+            self.outpostArn = outpostArn
+            self.placement = placement
+            self.platform = platform
+            self.platformDetails = platformDetails
+            self.privateDnsName = privateDnsName
+            self.privateDnsNameOptions = privateDnsNameOptions
+            self.privateIpAddress = privateIpAddress
+            self.productCodes = productCodes
+            self.publicDnsName = publicDnsName
+            self.publicIpAddress = publicIpAddress
+            self.ramdiskId = ramdiskId
+            self.rootDeviceName = rootDeviceName
+            self.rootDeviceType = rootDeviceType
+            self.secondaryInterfaces = secondaryInterfaces
+            self.securityGroups = securityGroups
+            self.sourceDestCheck = sourceDestCheck
+            self.spotInstanceRequestId = spotInstanceRequestId
+            self.sriovNetSupport = sriovNetSupport
+            self.state = state
+            self.stateReason = stateReason
+            self.stateTransitionReason = stateTransitionReason
+            self.subnetId = subnetId
+            self.tags = tags
+            self.tpmSupport = tpmSupport
+            self.usageOperation = usageOperation
+            self.usageOperationUpdateTime = usageOperationUpdateTime
+            self.virtualizationType = virtualizationType
+            self.vpcId = vpcId
+        }
+    }
+
+    /// The `InstanceAttachmentEnaSrdSpecification` shape.
+    public struct InstanceAttachmentEnaSrdSpecification: Sendable, Equatable {
+        public var enaSrdEnabled: Swift.Bool?
+        public var enaSrdUdpSpecification: InstanceAttachmentEnaSrdUdpSpecification?
+
+        /// Creates the shape from its members.
+        public init(
+            enaSrdEnabled: Swift.Bool? = nil,
+            enaSrdUdpSpecification: InstanceAttachmentEnaSrdUdpSpecification? = nil
+        ) {
+            self.enaSrdEnabled = enaSrdEnabled
+            self.enaSrdUdpSpecification = enaSrdUdpSpecification
+        }
+    }
+
+    /// The `InstanceAttachmentEnaSrdUdpSpecification` shape.
+    public struct InstanceAttachmentEnaSrdUdpSpecification: Sendable, Equatable {
+        public var enaSrdUdpEnabled: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            enaSrdUdpEnabled: Swift.Bool? = nil
+        ) {
+            self.enaSrdUdpEnabled = enaSrdUdpEnabled
+        }
+    }
+
+    /// The `InstanceAttribute` shape.
+    public struct InstanceAttribute: Sendable, Equatable {
+        public var blockDeviceMappings: [InstanceBlockDeviceMapping]?
+        public var disableApiStop: AttributeBooleanValue?
+        public var disableApiTermination: AttributeBooleanValue?
+        public var ebsOptimized: AttributeBooleanValue?
+        public var enaSupport: AttributeBooleanValue?
+        public var enclaveOptions: EnclaveOptions?
+        public var groups: [GroupIdentifier]?
+        public var instanceId: Swift.String?
+        public var instanceInitiatedShutdownBehavior: AttributeValue?
+        public var instanceType: AttributeValue?
+        public var kernelId: AttributeValue?
+        public var productCodes: [ProductCode]?
+        public var ramdiskId: AttributeValue?
+        public var rootDeviceName: AttributeValue?
+        public var sourceDestCheck: AttributeBooleanValue?
+        public var sriovNetSupport: AttributeValue?
+        public var userData: AttributeValue?
+
+        /// Creates the shape from its members.
+        public init(
+            blockDeviceMappings: [InstanceBlockDeviceMapping]? = nil,
+            disableApiStop: AttributeBooleanValue? = nil,
+            disableApiTermination: AttributeBooleanValue? = nil,
+            ebsOptimized: AttributeBooleanValue? = nil,
+            enaSupport: AttributeBooleanValue? = nil,
+            enclaveOptions: EnclaveOptions? = nil,
+            groups: [GroupIdentifier]? = nil,
+            instanceId: Swift.String? = nil,
+            instanceInitiatedShutdownBehavior: AttributeValue? = nil,
+            instanceType: AttributeValue? = nil,
+            kernelId: AttributeValue? = nil,
+            productCodes: [ProductCode]? = nil,
+            ramdiskId: AttributeValue? = nil,
+            rootDeviceName: AttributeValue? = nil,
+            sourceDestCheck: AttributeBooleanValue? = nil,
+            sriovNetSupport: AttributeValue? = nil,
+            userData: AttributeValue? = nil
+        ) {
+            self.blockDeviceMappings = blockDeviceMappings
+            self.disableApiStop = disableApiStop
+            self.disableApiTermination = disableApiTermination
+            self.ebsOptimized = ebsOptimized
+            self.enaSupport = enaSupport
+            self.enclaveOptions = enclaveOptions
+            self.groups = groups
+            self.instanceId = instanceId
+            self.instanceInitiatedShutdownBehavior = instanceInitiatedShutdownBehavior
+            self.instanceType = instanceType
+            self.kernelId = kernelId
+            self.productCodes = productCodes
+            self.ramdiskId = ramdiskId
+            self.rootDeviceName = rootDeviceName
+            self.sourceDestCheck = sourceDestCheck
+            self.sriovNetSupport = sriovNetSupport
+            self.userData = userData
+        }
+    }
+
+    /// The `InstanceBlockDeviceMapping` shape.
+    public struct InstanceBlockDeviceMapping: Sendable, Equatable {
+        public var deviceName: Swift.String?
+        public var ebs: EbsInstanceBlockDevice?
+
+        /// Creates the shape from its members.
+        public init(
+            deviceName: Swift.String? = nil,
+            ebs: EbsInstanceBlockDevice? = nil
+        ) {
+            self.deviceName = deviceName
+            self.ebs = ebs
+        }
+    }
+
+    /// The `InstanceBlockDeviceMappingSpecification` shape.
+    public struct InstanceBlockDeviceMappingSpecification: Sendable, Equatable {
+        public var deviceName: Swift.String?
+        public var ebs: EbsInstanceBlockDeviceSpecification?
+        public var noDevice: Swift.String?
+        public var virtualName: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            deviceName: Swift.String? = nil,
+            ebs: EbsInstanceBlockDeviceSpecification? = nil,
+            noDevice: Swift.String? = nil,
+            virtualName: Swift.String? = nil
+        ) {
+            self.deviceName = deviceName
+            self.ebs = ebs
+            self.noDevice = noDevice
+            self.virtualName = virtualName
+        }
+    }
+
+    /// The `InstanceIpv4Prefix` shape.
+    public struct InstanceIpv4Prefix: Sendable, Equatable {
+        public var ipv4Prefix: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            ipv4Prefix: Swift.String? = nil
+        ) {
+            self.ipv4Prefix = ipv4Prefix
+        }
+    }
+
+    /// The `InstanceIpv6Address` shape.
+    public struct InstanceIpv6Address: Sendable, Equatable {
+        public var ipv6Address: Swift.String?
+        public var isPrimaryIpv6: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            ipv6Address: Swift.String? = nil,
+            isPrimaryIpv6: Swift.Bool? = nil
+        ) {
+            self.ipv6Address = ipv6Address
+            self.isPrimaryIpv6 = isPrimaryIpv6
+        }
+    }
+
+    /// The `InstanceIpv6AddressRequest` shape.
+    public struct InstanceIpv6AddressRequest: Sendable, Equatable {
+        public var ipv6Address: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            ipv6Address: Swift.String? = nil
+        ) {
+            self.ipv6Address = ipv6Address
+        }
+    }
+
+    /// The `InstanceIpv6Prefix` shape.
+    public struct InstanceIpv6Prefix: Sendable, Equatable {
+        public var ipv6Prefix: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            ipv6Prefix: Swift.String? = nil
+        ) {
+            self.ipv6Prefix = ipv6Prefix
+        }
+    }
+
+    /// The `InstanceMaintenanceOptions` shape.
+    public struct InstanceMaintenanceOptions: Sendable, Equatable {
+        public var autoRecovery: InstanceAutoRecoveryState?
+        public var rebootMigration: InstanceRebootMigrationState?
+
+        /// Creates the shape from its members.
+        public init(
+            autoRecovery: InstanceAutoRecoveryState? = nil,
+            rebootMigration: InstanceRebootMigrationState? = nil
+        ) {
+            self.autoRecovery = autoRecovery
+            self.rebootMigration = rebootMigration
+        }
+    }
+
+    /// The `InstanceMaintenanceOptionsRequest` shape.
+    public struct InstanceMaintenanceOptionsRequest: Sendable, Equatable {
+        public var autoRecovery: InstanceAutoRecoveryState?
+
+        /// Creates the shape from its members.
+        public init(
+            autoRecovery: InstanceAutoRecoveryState? = nil
+        ) {
+            self.autoRecovery = autoRecovery
+        }
+    }
+
+    /// The `InstanceMarketOptionsRequest` shape.
+    public struct InstanceMarketOptionsRequest: Sendable, Equatable {
+        public var marketType: MarketType?
+        public var spotOptions: SpotMarketOptions?
+
+        /// Creates the shape from its members.
+        public init(
+            marketType: MarketType? = nil,
+            spotOptions: SpotMarketOptions? = nil
+        ) {
+            self.marketType = marketType
+            self.spotOptions = spotOptions
+        }
+    }
+
+    /// The `InstanceMetadataOptionsRequest` shape.
+    public struct InstanceMetadataOptionsRequest: Sendable, Equatable {
+        public var httpEndpoint: InstanceMetadataEndpointState?
+        public var httpProtocolIpv6: InstanceMetadataProtocolState?
+        public var httpPutResponseHopLimit: Swift.Int?
+        public var httpTokens: HttpTokensState?
+        public var instanceMetadataTags: InstanceMetadataTagsState?
+
+        /// Creates the shape from its members.
+        public init(
+            httpEndpoint: InstanceMetadataEndpointState? = nil,
+            httpProtocolIpv6: InstanceMetadataProtocolState? = nil,
+            httpPutResponseHopLimit: Swift.Int? = nil,
+            httpTokens: HttpTokensState? = nil,
+            instanceMetadataTags: InstanceMetadataTagsState? = nil
+        ) {
+            self.httpEndpoint = httpEndpoint
+            self.httpProtocolIpv6 = httpProtocolIpv6
+            self.httpPutResponseHopLimit = httpPutResponseHopLimit
+            self.httpTokens = httpTokens
+            self.instanceMetadataTags = instanceMetadataTags
+        }
+    }
+
+    /// The `InstanceMetadataOptionsResponse` shape.
+    public struct InstanceMetadataOptionsResponse: Sendable, Equatable {
+        public var httpEndpoint: InstanceMetadataEndpointState?
+        public var httpProtocolIpv6: InstanceMetadataProtocolState?
+        public var httpPutResponseHopLimit: Swift.Int?
+        public var httpTokens: HttpTokensState?
+        public var instanceMetadataTags: InstanceMetadataTagsState?
+        public var state: InstanceMetadataOptionsState?
+
+        /// Creates the shape from its members.
+        public init(
+            httpEndpoint: InstanceMetadataEndpointState? = nil,
+            httpProtocolIpv6: InstanceMetadataProtocolState? = nil,
+            httpPutResponseHopLimit: Swift.Int? = nil,
+            httpTokens: HttpTokensState? = nil,
+            instanceMetadataTags: InstanceMetadataTagsState? = nil,
+            state: InstanceMetadataOptionsState? = nil
+        ) {
+            self.httpEndpoint = httpEndpoint
+            self.httpProtocolIpv6 = httpProtocolIpv6
+            self.httpPutResponseHopLimit = httpPutResponseHopLimit
+            self.httpTokens = httpTokens
+            self.instanceMetadataTags = instanceMetadataTags
+            self.state = state
+        }
+    }
+
+    /// The `InstanceNetworkInterface` shape.
+    public struct InstanceNetworkInterface: Sendable, Equatable {
+        public var association: InstanceNetworkInterfaceAssociation?
+        public var attachment: InstanceNetworkInterfaceAttachment?
+        public var connectionTrackingConfiguration: ConnectionTrackingSpecificationResponse?
+        public var description: Swift.String?
+        public var groups: [GroupIdentifier]?
+        public var interfaceType: Swift.String?
+        public var ipv4Prefixes: [InstanceIpv4Prefix]?
+        public var ipv6Addresses: [InstanceIpv6Address]?
+        public var ipv6Prefixes: [InstanceIpv6Prefix]?
+        public var macAddress: Swift.String?
+        public var networkInterfaceId: Swift.String?
+        public var `operator`: OperatorResponse?
+        public var ownerId: Swift.String?
+        public var privateDnsName: Swift.String?
+        public var privateIpAddress: Swift.String?
+        public var privateIpAddresses: [InstancePrivateIpAddress]?
+        public var sourceDestCheck: Swift.Bool?
+        public var status: NetworkInterfaceStatus?
+        public var subnetId: Swift.String?
+        public var vpcId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            association: InstanceNetworkInterfaceAssociation? = nil,
+            attachment: InstanceNetworkInterfaceAttachment? = nil,
+            connectionTrackingConfiguration: ConnectionTrackingSpecificationResponse? = nil,
+            description: Swift.String? = nil,
+            groups: [GroupIdentifier]? = nil,
+            interfaceType: Swift.String? = nil,
+            ipv4Prefixes: [InstanceIpv4Prefix]? = nil,
+            ipv6Addresses: [InstanceIpv6Address]? = nil,
+            ipv6Prefixes: [InstanceIpv6Prefix]? = nil,
+            macAddress: Swift.String? = nil,
+            networkInterfaceId: Swift.String? = nil,
+            `operator`: OperatorResponse? = nil,
+            ownerId: Swift.String? = nil,
+            privateDnsName: Swift.String? = nil,
+            privateIpAddress: Swift.String? = nil,
+            privateIpAddresses: [InstancePrivateIpAddress]? = nil,
+            sourceDestCheck: Swift.Bool? = nil,
+            status: NetworkInterfaceStatus? = nil,
+            subnetId: Swift.String? = nil,
+            vpcId: Swift.String? = nil
+        ) {
+            self.association = association
+            self.attachment = attachment
+            self.connectionTrackingConfiguration = connectionTrackingConfiguration
+            self.description = description
+            self.groups = groups
+            self.interfaceType = interfaceType
+            self.ipv4Prefixes = ipv4Prefixes
+            self.ipv6Addresses = ipv6Addresses
+            self.ipv6Prefixes = ipv6Prefixes
+            self.macAddress = macAddress
+            self.networkInterfaceId = networkInterfaceId
+            self.`operator` = `operator`
+            self.ownerId = ownerId
+            self.privateDnsName = privateDnsName
+            self.privateIpAddress = privateIpAddress
+            self.privateIpAddresses = privateIpAddresses
+            self.sourceDestCheck = sourceDestCheck
+            self.status = status
+            self.subnetId = subnetId
+            self.vpcId = vpcId
+        }
+    }
+
+    /// The `InstanceNetworkInterfaceAssociation` shape.
+    public struct InstanceNetworkInterfaceAssociation: Sendable, Equatable {
+        public var carrierIp: Swift.String?
+        public var customerOwnedIp: Swift.String?
+        public var ipOwnerId: Swift.String?
+        public var publicDnsName: Swift.String?
+        public var publicIp: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            carrierIp: Swift.String? = nil,
+            customerOwnedIp: Swift.String? = nil,
+            ipOwnerId: Swift.String? = nil,
+            publicDnsName: Swift.String? = nil,
+            publicIp: Swift.String? = nil
+        ) {
+            self.carrierIp = carrierIp
+            self.customerOwnedIp = customerOwnedIp
+            self.ipOwnerId = ipOwnerId
+            self.publicDnsName = publicDnsName
+            self.publicIp = publicIp
+        }
+    }
+
+    /// The `InstanceNetworkInterfaceAttachment` shape.
+    public struct InstanceNetworkInterfaceAttachment: Sendable, Equatable {
+        public var attachTime: Foundation.Date?
+        public var attachmentId: Swift.String?
+        public var deleteOnTermination: Swift.Bool?
+        public var deviceIndex: Swift.Int?
+        public var enaQueueCount: Swift.Int?
+        public var enaSrdSpecification: InstanceAttachmentEnaSrdSpecification?
+        public var networkCardIndex: Swift.Int?
+        public var status: AttachmentStatus?
+
+        /// Creates the shape from its members.
+        public init(
+            attachTime: Foundation.Date? = nil,
+            attachmentId: Swift.String? = nil,
+            deleteOnTermination: Swift.Bool? = nil,
+            deviceIndex: Swift.Int? = nil,
+            enaQueueCount: Swift.Int? = nil,
+            enaSrdSpecification: InstanceAttachmentEnaSrdSpecification? = nil,
+            networkCardIndex: Swift.Int? = nil,
+            status: AttachmentStatus? = nil
+        ) {
+            self.attachTime = attachTime
+            self.attachmentId = attachmentId
+            self.deleteOnTermination = deleteOnTermination
+            self.deviceIndex = deviceIndex
+            self.enaQueueCount = enaQueueCount
+            self.enaSrdSpecification = enaSrdSpecification
+            self.networkCardIndex = networkCardIndex
+            self.status = status
+        }
+    }
+
+    /// The `InstanceNetworkInterfaceSpecification` shape.
+    public struct InstanceNetworkInterfaceSpecification: Sendable, Equatable {
+        public var associateCarrierIpAddress: Swift.Bool?
+        public var associatePublicIpAddress: Swift.Bool?
+        public var connectionTrackingSpecification: ConnectionTrackingSpecificationRequest?
+        public var deleteOnTermination: Swift.Bool?
+        public var description: Swift.String?
+        public var deviceIndex: Swift.Int?
+        public var enaQueueCount: Swift.Int?
+        public var enaSrdSpecification: EnaSrdSpecificationRequest?
+        public var groups: [Swift.String]?
+        public var interfaceType: Swift.String?
+        public var ipv4PrefixCount: Swift.Int?
+        public var ipv4Prefixes: [Ipv4PrefixSpecificationRequest]?
+        public var ipv6AddressCount: Swift.Int?
+        public var ipv6Addresses: [InstanceIpv6Address]?
+        public var ipv6PrefixCount: Swift.Int?
+        public var ipv6Prefixes: [Ipv6PrefixSpecificationRequest]?
+        public var networkCardIndex: Swift.Int?
+        public var networkInterfaceId: Swift.String?
+        public var primaryIpv6: Swift.Bool?
+        public var privateIpAddress: Swift.String?
+        public var privateIpAddresses: [PrivateIpAddressSpecification]?
+        public var secondaryPrivateIpAddressCount: Swift.Int?
+        public var subnetId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            associateCarrierIpAddress: Swift.Bool? = nil,
+            associatePublicIpAddress: Swift.Bool? = nil,
+            connectionTrackingSpecification: ConnectionTrackingSpecificationRequest? = nil,
+            deleteOnTermination: Swift.Bool? = nil,
+            description: Swift.String? = nil,
+            deviceIndex: Swift.Int? = nil,
+            enaQueueCount: Swift.Int? = nil,
+            enaSrdSpecification: EnaSrdSpecificationRequest? = nil,
+            groups: [Swift.String]? = nil,
+            interfaceType: Swift.String? = nil,
+            ipv4PrefixCount: Swift.Int? = nil,
+            ipv4Prefixes: [Ipv4PrefixSpecificationRequest]? = nil,
+            ipv6AddressCount: Swift.Int? = nil,
+            ipv6Addresses: [InstanceIpv6Address]? = nil,
+            ipv6PrefixCount: Swift.Int? = nil,
+            ipv6Prefixes: [Ipv6PrefixSpecificationRequest]? = nil,
+            networkCardIndex: Swift.Int? = nil,
+            networkInterfaceId: Swift.String? = nil,
+            primaryIpv6: Swift.Bool? = nil,
+            privateIpAddress: Swift.String? = nil,
+            privateIpAddresses: [PrivateIpAddressSpecification]? = nil,
+            secondaryPrivateIpAddressCount: Swift.Int? = nil,
+            subnetId: Swift.String? = nil
+        ) {
+            self.associateCarrierIpAddress = associateCarrierIpAddress
+            self.associatePublicIpAddress = associatePublicIpAddress
+            self.connectionTrackingSpecification = connectionTrackingSpecification
+            self.deleteOnTermination = deleteOnTermination
+            self.description = description
+            self.deviceIndex = deviceIndex
+            self.enaQueueCount = enaQueueCount
+            self.enaSrdSpecification = enaSrdSpecification
+            self.groups = groups
+            self.interfaceType = interfaceType
+            self.ipv4PrefixCount = ipv4PrefixCount
+            self.ipv4Prefixes = ipv4Prefixes
+            self.ipv6AddressCount = ipv6AddressCount
+            self.ipv6Addresses = ipv6Addresses
+            self.ipv6PrefixCount = ipv6PrefixCount
+            self.ipv6Prefixes = ipv6Prefixes
+            self.networkCardIndex = networkCardIndex
+            self.networkInterfaceId = networkInterfaceId
+            self.primaryIpv6 = primaryIpv6
+            self.privateIpAddress = privateIpAddress
+            self.privateIpAddresses = privateIpAddresses
+            self.secondaryPrivateIpAddressCount = secondaryPrivateIpAddressCount
+            self.subnetId = subnetId
+        }
+    }
+
+    /// The `InstanceNetworkPerformanceOptions` shape.
+    public struct InstanceNetworkPerformanceOptions: Sendable, Equatable {
+        public var bandwidthWeighting: InstanceBandwidthWeighting?
+
+        /// Creates the shape from its members.
+        public init(
+            bandwidthWeighting: InstanceBandwidthWeighting? = nil
+        ) {
+            self.bandwidthWeighting = bandwidthWeighting
+        }
+    }
+
+    /// The `InstanceNetworkPerformanceOptionsRequest` shape.
+    public struct InstanceNetworkPerformanceOptionsRequest: Sendable, Equatable {
+        public var bandwidthWeighting: InstanceBandwidthWeighting?
+
+        /// Creates the shape from its members.
+        public init(
+            bandwidthWeighting: InstanceBandwidthWeighting? = nil
+        ) {
+            self.bandwidthWeighting = bandwidthWeighting
+        }
+    }
+
+    /// The `InstancePrivateIpAddress` shape.
+    public struct InstancePrivateIpAddress: Sendable, Equatable {
+        public var association: InstanceNetworkInterfaceAssociation?
+        public var primary: Swift.Bool?
+        public var privateDnsName: Swift.String?
+        public var privateIpAddress: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            association: InstanceNetworkInterfaceAssociation? = nil,
+            primary: Swift.Bool? = nil,
+            privateDnsName: Swift.String? = nil,
+            privateIpAddress: Swift.String? = nil
+        ) {
+            self.association = association
+            self.primary = primary
+            self.privateDnsName = privateDnsName
+            self.privateIpAddress = privateIpAddress
+        }
+    }
+
+    /// The `InstanceRequirements` shape.
+    public struct InstanceRequirements: Sendable, Equatable {
+        public var acceleratorCount: AcceleratorCount?
+        public var acceleratorManufacturers: [AcceleratorManufacturer]?
+        public var acceleratorNames: [AcceleratorName]?
+        public var acceleratorTotalMemoryMiB: AcceleratorTotalMemoryMiB?
+        public var acceleratorTypes: [AcceleratorType]?
+        public var allowedInstanceTypes: [Swift.String]?
+        public var bareMetal: BareMetal?
+        public var baselineEbsBandwidthMbps: BaselineEbsBandwidthMbps?
+        public var baselinePerformanceFactors: BaselinePerformanceFactors?
+        public var burstablePerformance: BurstablePerformance?
+        public var cpuManufacturers: [CpuManufacturer]?
+        public var excludedInstanceTypes: [Swift.String]?
+        public var instanceGenerations: [InstanceGeneration]?
+        public var localStorage: LocalStorage?
+        public var localStorageTypes: [LocalStorageType]?
+        public var maxSpotPriceAsPercentageOfOptimalOnDemandPrice: Swift.Int?
+        public var memoryGiBPerVCpu: MemoryGiBPerVCpu?
+        public var memoryMiB: MemoryMiB?
+        public var networkBandwidthGbps: NetworkBandwidthGbps?
+        public var networkInterfaceCount: NetworkInterfaceCount?
+        public var onDemandMaxPricePercentageOverLowestPrice: Swift.Int?
+        public var requireEncryptionInTransit: Swift.Bool?
+        public var requireHibernateSupport: Swift.Bool?
+        public var spotMaxPricePercentageOverLowestPrice: Swift.Int?
+        public var totalLocalStorageGB: TotalLocalStorageGB?
+        public var vCpuCount: VCpuCountRange?
+
+        /// Creates the shape from its members.
+        public init(
+            acceleratorCount: AcceleratorCount? = nil,
+            acceleratorManufacturers: [AcceleratorManufacturer]? = nil,
+            acceleratorNames: [AcceleratorName]? = nil,
+            acceleratorTotalMemoryMiB: AcceleratorTotalMemoryMiB? = nil,
+            acceleratorTypes: [AcceleratorType]? = nil,
+            allowedInstanceTypes: [Swift.String]? = nil,
+            bareMetal: BareMetal? = nil,
+            baselineEbsBandwidthMbps: BaselineEbsBandwidthMbps? = nil,
+            baselinePerformanceFactors: BaselinePerformanceFactors? = nil,
+            burstablePerformance: BurstablePerformance? = nil,
+            cpuManufacturers: [CpuManufacturer]? = nil,
+            excludedInstanceTypes: [Swift.String]? = nil,
+            instanceGenerations: [InstanceGeneration]? = nil,
+            localStorage: LocalStorage? = nil,
+            localStorageTypes: [LocalStorageType]? = nil,
+            maxSpotPriceAsPercentageOfOptimalOnDemandPrice: Swift.Int? = nil,
+            memoryGiBPerVCpu: MemoryGiBPerVCpu? = nil,
+            memoryMiB: MemoryMiB? = nil,
+            networkBandwidthGbps: NetworkBandwidthGbps? = nil,
+            networkInterfaceCount: NetworkInterfaceCount? = nil,
+            onDemandMaxPricePercentageOverLowestPrice: Swift.Int? = nil,
+            requireEncryptionInTransit: Swift.Bool? = nil,
+            requireHibernateSupport: Swift.Bool? = nil,
+            spotMaxPricePercentageOverLowestPrice: Swift.Int? = nil,
+            totalLocalStorageGB: TotalLocalStorageGB? = nil,
+            vCpuCount: VCpuCountRange? = nil
+        ) {
+            self.acceleratorCount = acceleratorCount
+            self.acceleratorManufacturers = acceleratorManufacturers
+            self.acceleratorNames = acceleratorNames
+            self.acceleratorTotalMemoryMiB = acceleratorTotalMemoryMiB
+            self.acceleratorTypes = acceleratorTypes
+            self.allowedInstanceTypes = allowedInstanceTypes
+            self.bareMetal = bareMetal
+            self.baselineEbsBandwidthMbps = baselineEbsBandwidthMbps
+            self.baselinePerformanceFactors = baselinePerformanceFactors
+            self.burstablePerformance = burstablePerformance
+            self.cpuManufacturers = cpuManufacturers
+            self.excludedInstanceTypes = excludedInstanceTypes
+            self.instanceGenerations = instanceGenerations
+            self.localStorage = localStorage
+            self.localStorageTypes = localStorageTypes
+            self.maxSpotPriceAsPercentageOfOptimalOnDemandPrice = maxSpotPriceAsPercentageOfOptimalOnDemandPrice
+            self.memoryGiBPerVCpu = memoryGiBPerVCpu
+            self.memoryMiB = memoryMiB
+            self.networkBandwidthGbps = networkBandwidthGbps
+            self.networkInterfaceCount = networkInterfaceCount
+            self.onDemandMaxPricePercentageOverLowestPrice = onDemandMaxPricePercentageOverLowestPrice
+            self.requireEncryptionInTransit = requireEncryptionInTransit
+            self.requireHibernateSupport = requireHibernateSupport
+            self.spotMaxPricePercentageOverLowestPrice = spotMaxPricePercentageOverLowestPrice
+            self.totalLocalStorageGB = totalLocalStorageGB
+            self.vCpuCount = vCpuCount
+        }
+    }
+
+    /// The `InstanceRequirementsRequest` shape.
+    public struct InstanceRequirementsRequest: Sendable, Equatable {
+        public var acceleratorCount: AcceleratorCountRequest?
+        public var acceleratorManufacturers: [AcceleratorManufacturer]?
+        public var acceleratorNames: [AcceleratorName]?
+        public var acceleratorTotalMemoryMiB: AcceleratorTotalMemoryMiBRequest?
+        public var acceleratorTypes: [AcceleratorType]?
+        public var allowedInstanceTypes: [Swift.String]?
+        public var bareMetal: BareMetal?
+        public var baselineEbsBandwidthMbps: BaselineEbsBandwidthMbpsRequest?
+        public var baselinePerformanceFactors: BaselinePerformanceFactorsRequest?
+        public var burstablePerformance: BurstablePerformance?
+        public var cpuManufacturers: [CpuManufacturer]?
+        public var excludedInstanceTypes: [Swift.String]?
+        public var instanceGenerations: [InstanceGeneration]?
+        public var localStorage: LocalStorage?
+        public var localStorageTypes: [LocalStorageType]?
+        public var maxSpotPriceAsPercentageOfOptimalOnDemandPrice: Swift.Int?
+        public var memoryGiBPerVCpu: MemoryGiBPerVCpuRequest?
+        public var memoryMiB: MemoryMiBRequest
+        public var networkBandwidthGbps: NetworkBandwidthGbpsRequest?
+        public var networkInterfaceCount: NetworkInterfaceCountRequest?
+        public var onDemandMaxPricePercentageOverLowestPrice: Swift.Int?
+        public var requireEncryptionInTransit: Swift.Bool?
+        public var requireHibernateSupport: Swift.Bool?
+        public var spotMaxPricePercentageOverLowestPrice: Swift.Int?
+        public var totalLocalStorageGB: TotalLocalStorageGBRequest?
+        public var vCpuCount: VCpuCountRangeRequest
+
+        /// Creates the shape from its members.
+        public init(
+            acceleratorCount: AcceleratorCountRequest? = nil,
+            acceleratorManufacturers: [AcceleratorManufacturer]? = nil,
+            acceleratorNames: [AcceleratorName]? = nil,
+            acceleratorTotalMemoryMiB: AcceleratorTotalMemoryMiBRequest? = nil,
+            acceleratorTypes: [AcceleratorType]? = nil,
+            allowedInstanceTypes: [Swift.String]? = nil,
+            bareMetal: BareMetal? = nil,
+            baselineEbsBandwidthMbps: BaselineEbsBandwidthMbpsRequest? = nil,
+            baselinePerformanceFactors: BaselinePerformanceFactorsRequest? = nil,
+            burstablePerformance: BurstablePerformance? = nil,
+            cpuManufacturers: [CpuManufacturer]? = nil,
+            excludedInstanceTypes: [Swift.String]? = nil,
+            instanceGenerations: [InstanceGeneration]? = nil,
+            localStorage: LocalStorage? = nil,
+            localStorageTypes: [LocalStorageType]? = nil,
+            maxSpotPriceAsPercentageOfOptimalOnDemandPrice: Swift.Int? = nil,
+            memoryGiBPerVCpu: MemoryGiBPerVCpuRequest? = nil,
+            memoryMiB: MemoryMiBRequest,
+            networkBandwidthGbps: NetworkBandwidthGbpsRequest? = nil,
+            networkInterfaceCount: NetworkInterfaceCountRequest? = nil,
+            onDemandMaxPricePercentageOverLowestPrice: Swift.Int? = nil,
+            requireEncryptionInTransit: Swift.Bool? = nil,
+            requireHibernateSupport: Swift.Bool? = nil,
+            spotMaxPricePercentageOverLowestPrice: Swift.Int? = nil,
+            totalLocalStorageGB: TotalLocalStorageGBRequest? = nil,
+            vCpuCount: VCpuCountRangeRequest
+        ) {
+            self.acceleratorCount = acceleratorCount
+            self.acceleratorManufacturers = acceleratorManufacturers
+            self.acceleratorNames = acceleratorNames
+            self.acceleratorTotalMemoryMiB = acceleratorTotalMemoryMiB
+            self.acceleratorTypes = acceleratorTypes
+            self.allowedInstanceTypes = allowedInstanceTypes
+            self.bareMetal = bareMetal
+            self.baselineEbsBandwidthMbps = baselineEbsBandwidthMbps
+            self.baselinePerformanceFactors = baselinePerformanceFactors
+            self.burstablePerformance = burstablePerformance
+            self.cpuManufacturers = cpuManufacturers
+            self.excludedInstanceTypes = excludedInstanceTypes
+            self.instanceGenerations = instanceGenerations
+            self.localStorage = localStorage
+            self.localStorageTypes = localStorageTypes
+            self.maxSpotPriceAsPercentageOfOptimalOnDemandPrice = maxSpotPriceAsPercentageOfOptimalOnDemandPrice
+            self.memoryGiBPerVCpu = memoryGiBPerVCpu
+            self.memoryMiB = memoryMiB
+            self.networkBandwidthGbps = networkBandwidthGbps
+            self.networkInterfaceCount = networkInterfaceCount
+            self.onDemandMaxPricePercentageOverLowestPrice = onDemandMaxPricePercentageOverLowestPrice
+            self.requireEncryptionInTransit = requireEncryptionInTransit
+            self.requireHibernateSupport = requireHibernateSupport
+            self.spotMaxPricePercentageOverLowestPrice = spotMaxPricePercentageOverLowestPrice
+            self.totalLocalStorageGB = totalLocalStorageGB
+            self.vCpuCount = vCpuCount
+        }
+    }
+
+    /// The `InstanceSecondaryInterface` shape.
+    public struct InstanceSecondaryInterface: Sendable, Equatable {
+        public var attachment: InstanceSecondaryInterfaceAttachment?
+        public var interfaceType: SecondaryInterfaceType?
+        public var macAddress: Swift.String?
+        public var ownerId: Swift.String?
+        public var privateIpAddresses: [InstanceSecondaryInterfacePrivateIpAddress]?
+        public var secondaryInterfaceId: Swift.String?
+        public var secondaryNetworkId: Swift.String?
+        public var secondarySubnetId: Swift.String?
+        public var sourceDestCheck: Swift.Bool?
+        public var status: SecondaryInterfaceStatus?
+
+        /// Creates the shape from its members.
+        public init(
+            attachment: InstanceSecondaryInterfaceAttachment? = nil,
+            interfaceType: SecondaryInterfaceType? = nil,
+            macAddress: Swift.String? = nil,
+            ownerId: Swift.String? = nil,
+            privateIpAddresses: [InstanceSecondaryInterfacePrivateIpAddress]? = nil,
+            secondaryInterfaceId: Swift.String? = nil,
+            secondaryNetworkId: Swift.String? = nil,
+            secondarySubnetId: Swift.String? = nil,
+            sourceDestCheck: Swift.Bool? = nil,
+            status: SecondaryInterfaceStatus? = nil
+        ) {
+            self.attachment = attachment
+            self.interfaceType = interfaceType
+            self.macAddress = macAddress
+            self.ownerId = ownerId
+            self.privateIpAddresses = privateIpAddresses
+            self.secondaryInterfaceId = secondaryInterfaceId
+            self.secondaryNetworkId = secondaryNetworkId
+            self.secondarySubnetId = secondarySubnetId
+            self.sourceDestCheck = sourceDestCheck
+            self.status = status
+        }
+    }
+
+    /// The `InstanceSecondaryInterfaceAttachment` shape.
+    public struct InstanceSecondaryInterfaceAttachment: Sendable, Equatable {
+        public var attachTime: Foundation.Date?
+        public var attachmentId: Swift.String?
+        public var deleteOnTermination: Swift.Bool?
+        public var deviceIndex: Swift.Int?
+        public var networkCardIndex: Swift.Int?
+        public var status: AttachmentStatus?
+
+        /// Creates the shape from its members.
+        public init(
+            attachTime: Foundation.Date? = nil,
+            attachmentId: Swift.String? = nil,
+            deleteOnTermination: Swift.Bool? = nil,
+            deviceIndex: Swift.Int? = nil,
+            networkCardIndex: Swift.Int? = nil,
+            status: AttachmentStatus? = nil
+        ) {
+            self.attachTime = attachTime
+            self.attachmentId = attachmentId
+            self.deleteOnTermination = deleteOnTermination
+            self.deviceIndex = deviceIndex
+            self.networkCardIndex = networkCardIndex
+            self.status = status
+        }
+    }
+
+    /// The `InstanceSecondaryInterfacePrivateIpAddress` shape.
+    public struct InstanceSecondaryInterfacePrivateIpAddress: Sendable, Equatable {
+        public var privateIpAddress: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            privateIpAddress: Swift.String? = nil
+        ) {
+            self.privateIpAddress = privateIpAddress
+        }
+    }
+
+    /// The `InstanceSecondaryInterfacePrivateIpAddressRequest` shape.
+    public struct InstanceSecondaryInterfacePrivateIpAddressRequest: Sendable, Equatable {
+        public var privateIpAddress: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            privateIpAddress: Swift.String
+        ) {
+            self.privateIpAddress = privateIpAddress
+        }
+    }
+
+    /// The `InstanceSecondaryInterfaceSpecificationRequest` shape.
+    public struct InstanceSecondaryInterfaceSpecificationRequest: Sendable, Equatable {
+        public var deleteOnTermination: Swift.Bool?
+        public var deviceIndex: Swift.Int?
+        public var interfaceType: SecondaryInterfaceType?
+        public var networkCardIndex: Swift.Int?
+        public var privateIpAddressCount: Swift.Int?
+        public var privateIpAddresses: [InstanceSecondaryInterfacePrivateIpAddressRequest]?
+        public var secondarySubnetId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            deleteOnTermination: Swift.Bool? = nil,
+            deviceIndex: Swift.Int? = nil,
+            interfaceType: SecondaryInterfaceType? = nil,
+            networkCardIndex: Swift.Int? = nil,
+            privateIpAddressCount: Swift.Int? = nil,
+            privateIpAddresses: [InstanceSecondaryInterfacePrivateIpAddressRequest]? = nil,
+            secondarySubnetId: Swift.String? = nil
+        ) {
+            self.deleteOnTermination = deleteOnTermination
+            self.deviceIndex = deviceIndex
+            self.interfaceType = interfaceType
+            self.networkCardIndex = networkCardIndex
+            self.privateIpAddressCount = privateIpAddressCount
+            self.privateIpAddresses = privateIpAddresses
+            self.secondarySubnetId = secondarySubnetId
+        }
+    }
+
+    /// The `InstanceState` shape.
+    public struct InstanceState: Sendable, Equatable {
+        public var code: Swift.Int?
+        public var name: InstanceStateName?
+
+        /// Creates the shape from its members.
+        public init(
+            code: Swift.Int? = nil,
+            name: InstanceStateName? = nil
+        ) {
+            self.code = code
+            self.name = name
+        }
+    }
+
+    /// The `InstanceStateChange` shape.
+    public struct InstanceStateChange: Sendable, Equatable {
+        public var currentState: InstanceState?
+        public var instanceId: Swift.String?
+        public var previousState: InstanceState?
+
+        /// Creates the shape from its members.
+        public init(
+            currentState: InstanceState? = nil,
+            instanceId: Swift.String? = nil,
+            previousState: InstanceState? = nil
+        ) {
+            self.currentState = currentState
+            self.instanceId = instanceId
+            self.previousState = previousState
+        }
+    }
+
+    /// The `InstanceStatus` shape.
+    public struct InstanceStatus: Sendable, Equatable {
+        public var attachedEbsStatus: EbsStatusSummary?
+        public var availabilityZone: Swift.String?
+        public var availabilityZoneId: Swift.String?
+        public var events: [InstanceStatusEvent]?
+        public var instanceId: Swift.String?
+        public var instanceState: InstanceState?
+        public var instanceStatus: InstanceStatusSummary?
+        public var `operator`: OperatorResponse?
+        public var outpostArn: Swift.String?
+        public var systemStatus: InstanceStatusSummary?
+
+        /// Creates the shape from its members.
+        public init(
+            attachedEbsStatus: EbsStatusSummary? = nil,
+            availabilityZone: Swift.String? = nil,
+            availabilityZoneId: Swift.String? = nil,
+            events: [InstanceStatusEvent]? = nil,
+            instanceId: Swift.String? = nil,
+            instanceState: InstanceState? = nil,
+            instanceStatus: InstanceStatusSummary? = nil,
+            `operator`: OperatorResponse? = nil,
+            outpostArn: Swift.String? = nil,
+            systemStatus: InstanceStatusSummary? = nil
+        ) {
+            self.attachedEbsStatus = attachedEbsStatus
+            self.availabilityZone = availabilityZone
+            self.availabilityZoneId = availabilityZoneId
+            self.events = events
+            self.instanceId = instanceId
+            self.instanceState = instanceState
+            self.instanceStatus = instanceStatus
+            self.`operator` = `operator`
+            self.outpostArn = outpostArn
+            self.systemStatus = systemStatus
+        }
+    }
+
+    /// The `InstanceStatusDetails` shape.
+    public struct InstanceStatusDetails: Sendable, Equatable {
+        public var impairedSince: Foundation.Date?
+        public var name: StatusName?
+        public var status: StatusType?
+
+        /// Creates the shape from its members.
+        public init(
+            impairedSince: Foundation.Date? = nil,
+            name: StatusName? = nil,
+            status: StatusType? = nil
+        ) {
+            self.impairedSince = impairedSince
+            self.name = name
+            self.status = status
+        }
+    }
+
+    /// The `InstanceStatusEvent` shape.
+    public struct InstanceStatusEvent: Sendable, Equatable {
+        public var code: EventCode?
+        public var description: Swift.String?
+        public var instanceEventId: Swift.String?
+        public var notAfter: Foundation.Date?
+        public var notBefore: Foundation.Date?
+        public var notBeforeDeadline: Foundation.Date?
+
+        /// Creates the shape from its members.
+        public init(
+            code: EventCode? = nil,
+            description: Swift.String? = nil,
+            instanceEventId: Swift.String? = nil,
+            notAfter: Foundation.Date? = nil,
+            notBefore: Foundation.Date? = nil,
+            notBeforeDeadline: Foundation.Date? = nil
+        ) {
+            self.code = code
+            self.description = description
+            self.instanceEventId = instanceEventId
+            self.notAfter = notAfter
+            self.notBefore = notBefore
+            self.notBeforeDeadline = notBeforeDeadline
+        }
+    }
+
+    /// The `InstanceStatusSummary` shape.
+    public struct InstanceStatusSummary: Sendable, Equatable {
+        public var details: [InstanceStatusDetails]?
+        public var status: SummaryStatus?
+
+        /// Creates the shape from its members.
+        public init(
+            details: [InstanceStatusDetails]? = nil,
+            status: SummaryStatus? = nil
+        ) {
+            self.details = details
+            self.status = status
+        }
+    }
+
+    /// The `InstanceStorageInfo` shape.
+    public struct InstanceStorageInfo: Sendable, Equatable {
+        public var disks: [DiskInfo]?
+        public var encryptionSupport: InstanceStorageEncryptionSupport?
+        public var nvmeSupport: EphemeralNvmeSupport?
+        public var totalSizeInGB: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            disks: [DiskInfo]? = nil,
+            encryptionSupport: InstanceStorageEncryptionSupport? = nil,
+            nvmeSupport: EphemeralNvmeSupport? = nil,
+            totalSizeInGB: Swift.Int? = nil
+        ) {
+            self.disks = disks
+            self.encryptionSupport = encryptionSupport
+            self.nvmeSupport = nvmeSupport
+            self.totalSizeInGB = totalSizeInGB
+        }
+    }
+
+    /// The `InstanceTypeInfo` shape.
+    public struct InstanceTypeInfo: Sendable, Equatable {
+        public var autoRecoverySupported: Swift.Bool?
+        public var bareMetal: Swift.Bool?
+        public var burstablePerformanceSupported: Swift.Bool?
+        public var currentGeneration: Swift.Bool?
+        public var dedicatedHostsSupported: Swift.Bool?
+        public var ebsInfo: EbsInfo?
+        public var fpgaInfo: FpgaInfo?
+        public var freeTierEligible: Swift.Bool?
+        public var gpuInfo: GpuInfo?
+        public var hibernationSupported: Swift.Bool?
+        public var hypervisor: InstanceTypeHypervisor?
+        public var inferenceAcceleratorInfo: InferenceAcceleratorInfo?
+        public var instanceStorageInfo: InstanceStorageInfo?
+        public var instanceStorageSupported: Swift.Bool?
+        public var instanceType: InstanceType?
+        public var mediaAcceleratorInfo: MediaAcceleratorInfo?
+        public var memoryInfo: MemoryInfo?
+        public var networkInfo: NetworkInfo?
+        public var neuronInfo: NeuronInfo?
+        public var nitroEnclavesSupport: NitroEnclavesSupport?
+        public var nitroTpmInfo: NitroTpmInfo?
+        public var nitroTpmSupport: NitroTpmSupport?
+        public var phcSupport: PhcSupport?
+        public var placementGroupInfo: PlacementGroupInfo?
+        public var processorInfo: ProcessorInfo?
+        public var rebootMigrationSupport: RebootMigrationSupport?
+        public var supportedBootModes: [BootModeType]?
+        public var supportedInRegion: Swift.Bool?
+        public var supportedRootDeviceTypes: [RootDeviceType]?
+        public var supportedUsageClasses: [UsageClassType]?
+        public var supportedVirtualizationTypes: [VirtualizationType]?
+        public var vCpuInfo: VCpuInfo?
+
+        /// Creates the shape from its members.
+        public init(
+            autoRecoverySupported: Swift.Bool? = nil,
+            bareMetal: Swift.Bool? = nil,
+            burstablePerformanceSupported: Swift.Bool? = nil,
+            currentGeneration: Swift.Bool? = nil,
+            dedicatedHostsSupported: Swift.Bool? = nil,
+            ebsInfo: EbsInfo? = nil,
+            fpgaInfo: FpgaInfo? = nil,
+            freeTierEligible: Swift.Bool? = nil,
+            gpuInfo: GpuInfo? = nil,
+            hibernationSupported: Swift.Bool? = nil,
+            hypervisor: InstanceTypeHypervisor? = nil,
+            inferenceAcceleratorInfo: InferenceAcceleratorInfo? = nil,
+            instanceStorageInfo: InstanceStorageInfo? = nil,
+            instanceStorageSupported: Swift.Bool? = nil,
+            instanceType: InstanceType? = nil,
+            mediaAcceleratorInfo: MediaAcceleratorInfo? = nil,
+            memoryInfo: MemoryInfo? = nil,
+            networkInfo: NetworkInfo? = nil,
+            neuronInfo: NeuronInfo? = nil,
+            nitroEnclavesSupport: NitroEnclavesSupport? = nil,
+            nitroTpmInfo: NitroTpmInfo? = nil,
+            nitroTpmSupport: NitroTpmSupport? = nil,
+            phcSupport: PhcSupport? = nil,
+            placementGroupInfo: PlacementGroupInfo? = nil,
+            processorInfo: ProcessorInfo? = nil,
+            rebootMigrationSupport: RebootMigrationSupport? = nil,
+            supportedBootModes: [BootModeType]? = nil,
+            supportedInRegion: Swift.Bool? = nil,
+            supportedRootDeviceTypes: [RootDeviceType]? = nil,
+            supportedUsageClasses: [UsageClassType]? = nil,
+            supportedVirtualizationTypes: [VirtualizationType]? = nil,
+            vCpuInfo: VCpuInfo? = nil
+        ) {
+            self.autoRecoverySupported = autoRecoverySupported
+            self.bareMetal = bareMetal
+            self.burstablePerformanceSupported = burstablePerformanceSupported
+            self.currentGeneration = currentGeneration
+            self.dedicatedHostsSupported = dedicatedHostsSupported
+            self.ebsInfo = ebsInfo
+            self.fpgaInfo = fpgaInfo
+            self.freeTierEligible = freeTierEligible
+            self.gpuInfo = gpuInfo
+            self.hibernationSupported = hibernationSupported
+            self.hypervisor = hypervisor
+            self.inferenceAcceleratorInfo = inferenceAcceleratorInfo
+            self.instanceStorageInfo = instanceStorageInfo
+            self.instanceStorageSupported = instanceStorageSupported
+            self.instanceType = instanceType
+            self.mediaAcceleratorInfo = mediaAcceleratorInfo
+            self.memoryInfo = memoryInfo
+            self.networkInfo = networkInfo
+            self.neuronInfo = neuronInfo
+            self.nitroEnclavesSupport = nitroEnclavesSupport
+            self.nitroTpmInfo = nitroTpmInfo
+            self.nitroTpmSupport = nitroTpmSupport
+            self.phcSupport = phcSupport
+            self.placementGroupInfo = placementGroupInfo
+            self.processorInfo = processorInfo
+            self.rebootMigrationSupport = rebootMigrationSupport
+            self.supportedBootModes = supportedBootModes
+            self.supportedInRegion = supportedInRegion
+            self.supportedRootDeviceTypes = supportedRootDeviceTypes
+            self.supportedUsageClasses = supportedUsageClasses
+            self.supportedVirtualizationTypes = supportedVirtualizationTypes
+            self.vCpuInfo = vCpuInfo
+        }
+    }
+
+    /// The `Ipv4PrefixSpecificationRequest` shape.
+    public struct Ipv4PrefixSpecificationRequest: Sendable, Equatable {
+        public var ipv4Prefix: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            ipv4Prefix: Swift.String? = nil
+        ) {
+            self.ipv4Prefix = ipv4Prefix
+        }
+    }
+
+    /// The `Ipv4PrefixSpecificationResponse` shape.
+    public struct Ipv4PrefixSpecificationResponse: Sendable, Equatable {
+        public var ipv4Prefix: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            ipv4Prefix: Swift.String? = nil
+        ) {
+            self.ipv4Prefix = ipv4Prefix
+        }
+    }
+
+    /// The `Ipv6PrefixSpecificationRequest` shape.
+    public struct Ipv6PrefixSpecificationRequest: Sendable, Equatable {
+        public var ipv6Prefix: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            ipv6Prefix: Swift.String? = nil
+        ) {
+            self.ipv6Prefix = ipv6Prefix
+        }
+    }
+
+    /// The `Ipv6PrefixSpecificationResponse` shape.
+    public struct Ipv6PrefixSpecificationResponse: Sendable, Equatable {
+        public var ipv6Prefix: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            ipv6Prefix: Swift.String? = nil
+        ) {
+            self.ipv6Prefix = ipv6Prefix
+        }
+    }
+
+    /// The `KeyPair` shape.
+    public struct KeyPair: Sendable, Equatable {
+        public var keyFingerprint: Swift.String?
+        public var keyMaterial: Swift.String?
+        public var keyName: Swift.String?
+        public var keyPairId: Swift.String?
+        public var tags: [Tag]?
+
+        /// Creates the shape from its members.
+        public init(
+            keyFingerprint: Swift.String? = nil,
+            keyMaterial: Swift.String? = nil,
+            keyName: Swift.String? = nil,
+            keyPairId: Swift.String? = nil,
+            tags: [Tag]? = nil
+        ) {
+            self.keyFingerprint = keyFingerprint
+            self.keyMaterial = keyMaterial
+            self.keyName = keyName
+            self.keyPairId = keyPairId
+            self.tags = tags
+        }
+    }
+
+    /// The `KeyPairInfo` shape.
+    public struct KeyPairInfo: Sendable, Equatable {
+        public var createTime: Foundation.Date?
+        public var keyFingerprint: Swift.String?
+        public var keyName: Swift.String?
+        public var keyPairId: Swift.String?
+        public var keyType: KeyType?
+        public var publicKey: Swift.String?
+        public var tags: [Tag]?
+
+        /// Creates the shape from its members.
+        public init(
+            createTime: Foundation.Date? = nil,
+            keyFingerprint: Swift.String? = nil,
+            keyName: Swift.String? = nil,
+            keyPairId: Swift.String? = nil,
+            keyType: KeyType? = nil,
+            publicKey: Swift.String? = nil,
+            tags: [Tag]? = nil
+        ) {
+            self.createTime = createTime
+            self.keyFingerprint = keyFingerprint
+            self.keyName = keyName
+            self.keyPairId = keyPairId
+            self.keyType = keyType
+            self.publicKey = publicKey
+            self.tags = tags
+        }
+    }
+
     /// The `LaunchPermission` shape.
     public struct LaunchPermission: Sendable, Equatable {
         public var group: PermissionGroup?
@@ -1861,6 +5152,1149 @@ extension EC2 {
         ) {
             self.add = add
             self.remove = remove
+        }
+    }
+
+    /// The `LaunchTemplate` shape.
+    public struct LaunchTemplate: Sendable, Equatable {
+        public var createTime: Foundation.Date?
+        public var createdBy: Swift.String?
+        public var defaultVersionNumber: Swift.Int?
+        public var latestVersionNumber: Swift.Int?
+        public var launchTemplateId: Swift.String?
+        public var launchTemplateName: Swift.String?
+        public var `operator`: OperatorResponse?
+        public var tags: [Tag]?
+
+        /// Creates the shape from its members.
+        public init(
+            createTime: Foundation.Date? = nil,
+            createdBy: Swift.String? = nil,
+            defaultVersionNumber: Swift.Int? = nil,
+            latestVersionNumber: Swift.Int? = nil,
+            launchTemplateId: Swift.String? = nil,
+            launchTemplateName: Swift.String? = nil,
+            `operator`: OperatorResponse? = nil,
+            tags: [Tag]? = nil
+        ) {
+            self.createTime = createTime
+            self.createdBy = createdBy
+            self.defaultVersionNumber = defaultVersionNumber
+            self.latestVersionNumber = latestVersionNumber
+            self.launchTemplateId = launchTemplateId
+            self.launchTemplateName = launchTemplateName
+            self.`operator` = `operator`
+            self.tags = tags
+        }
+    }
+
+    /// The `LaunchTemplateBlockDeviceMapping` shape.
+    public struct LaunchTemplateBlockDeviceMapping: Sendable, Equatable {
+        public var deviceName: Swift.String?
+        public var ebs: LaunchTemplateEbsBlockDevice?
+        public var noDevice: Swift.String?
+        public var virtualName: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            deviceName: Swift.String? = nil,
+            ebs: LaunchTemplateEbsBlockDevice? = nil,
+            noDevice: Swift.String? = nil,
+            virtualName: Swift.String? = nil
+        ) {
+            self.deviceName = deviceName
+            self.ebs = ebs
+            self.noDevice = noDevice
+            self.virtualName = virtualName
+        }
+    }
+
+    /// The `LaunchTemplateBlockDeviceMappingRequest` shape.
+    public struct LaunchTemplateBlockDeviceMappingRequest: Sendable, Equatable {
+        public var deviceName: Swift.String?
+        public var ebs: LaunchTemplateEbsBlockDeviceRequest?
+        public var noDevice: Swift.String?
+        public var virtualName: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            deviceName: Swift.String? = nil,
+            ebs: LaunchTemplateEbsBlockDeviceRequest? = nil,
+            noDevice: Swift.String? = nil,
+            virtualName: Swift.String? = nil
+        ) {
+            self.deviceName = deviceName
+            self.ebs = ebs
+            self.noDevice = noDevice
+            self.virtualName = virtualName
+        }
+    }
+
+    /// The `LaunchTemplateCapacityReservationSpecificationRequest` shape.
+    public struct LaunchTemplateCapacityReservationSpecificationRequest: Sendable, Equatable {
+        public var capacityReservationPreference: CapacityReservationPreference?
+        public var capacityReservationTarget: CapacityReservationTarget?
+
+        /// Creates the shape from its members.
+        public init(
+            capacityReservationPreference: CapacityReservationPreference? = nil,
+            capacityReservationTarget: CapacityReservationTarget? = nil
+        ) {
+            self.capacityReservationPreference = capacityReservationPreference
+            self.capacityReservationTarget = capacityReservationTarget
+        }
+    }
+
+    /// The `LaunchTemplateCapacityReservationSpecificationResponse` shape.
+    public struct LaunchTemplateCapacityReservationSpecificationResponse: Sendable, Equatable {
+        public var capacityReservationPreference: CapacityReservationPreference?
+        public var capacityReservationTarget: CapacityReservationTargetResponse?
+
+        /// Creates the shape from its members.
+        public init(
+            capacityReservationPreference: CapacityReservationPreference? = nil,
+            capacityReservationTarget: CapacityReservationTargetResponse? = nil
+        ) {
+            self.capacityReservationPreference = capacityReservationPreference
+            self.capacityReservationTarget = capacityReservationTarget
+        }
+    }
+
+    /// The `LaunchTemplateCpuOptions` shape.
+    public struct LaunchTemplateCpuOptions: Sendable, Equatable {
+        public var amdSevSnp: AmdSevSnpSpecification?
+        public var coreCount: Swift.Int?
+        public var nestedVirtualization: NestedVirtualizationSpecification?
+        public var threadsPerCore: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            amdSevSnp: AmdSevSnpSpecification? = nil,
+            coreCount: Swift.Int? = nil,
+            nestedVirtualization: NestedVirtualizationSpecification? = nil,
+            threadsPerCore: Swift.Int? = nil
+        ) {
+            self.amdSevSnp = amdSevSnp
+            self.coreCount = coreCount
+            self.nestedVirtualization = nestedVirtualization
+            self.threadsPerCore = threadsPerCore
+        }
+    }
+
+    /// The `LaunchTemplateCpuOptionsRequest` shape.
+    public struct LaunchTemplateCpuOptionsRequest: Sendable, Equatable {
+        public var amdSevSnp: AmdSevSnpSpecification?
+        public var coreCount: Swift.Int?
+        public var nestedVirtualization: NestedVirtualizationSpecification?
+        public var threadsPerCore: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            amdSevSnp: AmdSevSnpSpecification? = nil,
+            coreCount: Swift.Int? = nil,
+            nestedVirtualization: NestedVirtualizationSpecification? = nil,
+            threadsPerCore: Swift.Int? = nil
+        ) {
+            self.amdSevSnp = amdSevSnp
+            self.coreCount = coreCount
+            self.nestedVirtualization = nestedVirtualization
+            self.threadsPerCore = threadsPerCore
+        }
+    }
+
+    /// The `LaunchTemplateEbsBlockDevice` shape.
+    public struct LaunchTemplateEbsBlockDevice: Sendable, Equatable {
+        public var deleteOnTermination: Swift.Bool?
+        public var ebsCardIndex: Swift.Int?
+        public var encrypted: Swift.Bool?
+        public var iops: Swift.Int?
+        public var kmsKeyId: Swift.String?
+        public var snapshotId: Swift.String?
+        public var throughput: Swift.Int?
+        public var volumeInitializationRate: Swift.Int?
+        public var volumeSize: Swift.Int?
+        public var volumeType: VolumeType?
+
+        /// Creates the shape from its members.
+        public init(
+            deleteOnTermination: Swift.Bool? = nil,
+            ebsCardIndex: Swift.Int? = nil,
+            encrypted: Swift.Bool? = nil,
+            iops: Swift.Int? = nil,
+            kmsKeyId: Swift.String? = nil,
+            snapshotId: Swift.String? = nil,
+            throughput: Swift.Int? = nil,
+            volumeInitializationRate: Swift.Int? = nil,
+            volumeSize: Swift.Int? = nil,
+            volumeType: VolumeType? = nil
+        ) {
+            self.deleteOnTermination = deleteOnTermination
+            self.ebsCardIndex = ebsCardIndex
+            self.encrypted = encrypted
+            self.iops = iops
+            self.kmsKeyId = kmsKeyId
+            self.snapshotId = snapshotId
+            self.throughput = throughput
+            self.volumeInitializationRate = volumeInitializationRate
+            self.volumeSize = volumeSize
+            self.volumeType = volumeType
+        }
+    }
+
+    /// The `LaunchTemplateEbsBlockDeviceRequest` shape.
+    public struct LaunchTemplateEbsBlockDeviceRequest: Sendable, Equatable {
+        public var deleteOnTermination: Swift.Bool?
+        public var ebsCardIndex: Swift.Int?
+        public var encrypted: Swift.Bool?
+        public var iops: Swift.Int?
+        public var kmsKeyId: Swift.String?
+        public var snapshotId: Swift.String?
+        public var throughput: Swift.Int?
+        public var volumeInitializationRate: Swift.Int?
+        public var volumeSize: Swift.Int?
+        public var volumeType: VolumeType?
+
+        /// Creates the shape from its members.
+        public init(
+            deleteOnTermination: Swift.Bool? = nil,
+            ebsCardIndex: Swift.Int? = nil,
+            encrypted: Swift.Bool? = nil,
+            iops: Swift.Int? = nil,
+            kmsKeyId: Swift.String? = nil,
+            snapshotId: Swift.String? = nil,
+            throughput: Swift.Int? = nil,
+            volumeInitializationRate: Swift.Int? = nil,
+            volumeSize: Swift.Int? = nil,
+            volumeType: VolumeType? = nil
+        ) {
+            self.deleteOnTermination = deleteOnTermination
+            self.ebsCardIndex = ebsCardIndex
+            self.encrypted = encrypted
+            self.iops = iops
+            self.kmsKeyId = kmsKeyId
+            self.snapshotId = snapshotId
+            self.throughput = throughput
+            self.volumeInitializationRate = volumeInitializationRate
+            self.volumeSize = volumeSize
+            self.volumeType = volumeType
+        }
+    }
+
+    /// The `LaunchTemplateElasticInferenceAccelerator` shape.
+    public struct LaunchTemplateElasticInferenceAccelerator: Sendable, Equatable {
+        public var count: Swift.Int?
+        public var type: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            count: Swift.Int? = nil,
+            type: Swift.String
+        ) {
+            self.count = count
+            self.type = type
+        }
+    }
+
+    /// The `LaunchTemplateElasticInferenceAcceleratorResponse` shape.
+    public struct LaunchTemplateElasticInferenceAcceleratorResponse: Sendable, Equatable {
+        public var count: Swift.Int?
+        public var type: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            count: Swift.Int? = nil,
+            type: Swift.String? = nil
+        ) {
+            self.count = count
+            self.type = type
+        }
+    }
+
+    /// The `LaunchTemplateEnaSrdSpecification` shape.
+    public struct LaunchTemplateEnaSrdSpecification: Sendable, Equatable {
+        public var enaSrdEnabled: Swift.Bool?
+        public var enaSrdUdpSpecification: LaunchTemplateEnaSrdUdpSpecification?
+
+        /// Creates the shape from its members.
+        public init(
+            enaSrdEnabled: Swift.Bool? = nil,
+            enaSrdUdpSpecification: LaunchTemplateEnaSrdUdpSpecification? = nil
+        ) {
+            self.enaSrdEnabled = enaSrdEnabled
+            self.enaSrdUdpSpecification = enaSrdUdpSpecification
+        }
+    }
+
+    /// The `LaunchTemplateEnaSrdUdpSpecification` shape.
+    public struct LaunchTemplateEnaSrdUdpSpecification: Sendable, Equatable {
+        public var enaSrdUdpEnabled: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            enaSrdUdpEnabled: Swift.Bool? = nil
+        ) {
+            self.enaSrdUdpEnabled = enaSrdUdpEnabled
+        }
+    }
+
+    /// The `LaunchTemplateEnclaveOptions` shape.
+    public struct LaunchTemplateEnclaveOptions: Sendable, Equatable {
+        public var enabled: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            enabled: Swift.Bool? = nil
+        ) {
+            self.enabled = enabled
+        }
+    }
+
+    /// The `LaunchTemplateEnclaveOptionsRequest` shape.
+    public struct LaunchTemplateEnclaveOptionsRequest: Sendable, Equatable {
+        public var enabled: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            enabled: Swift.Bool? = nil
+        ) {
+            self.enabled = enabled
+        }
+    }
+
+    /// The `LaunchTemplateHibernationOptions` shape.
+    public struct LaunchTemplateHibernationOptions: Sendable, Equatable {
+        public var configured: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            configured: Swift.Bool? = nil
+        ) {
+            self.configured = configured
+        }
+    }
+
+    /// The `LaunchTemplateHibernationOptionsRequest` shape.
+    public struct LaunchTemplateHibernationOptionsRequest: Sendable, Equatable {
+        public var configured: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            configured: Swift.Bool? = nil
+        ) {
+            self.configured = configured
+        }
+    }
+
+    /// The `LaunchTemplateIamInstanceProfileSpecification` shape.
+    public struct LaunchTemplateIamInstanceProfileSpecification: Sendable, Equatable {
+        public var arn: Swift.String?
+        public var name: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            arn: Swift.String? = nil,
+            name: Swift.String? = nil
+        ) {
+            self.arn = arn
+            self.name = name
+        }
+    }
+
+    /// The `LaunchTemplateIamInstanceProfileSpecificationRequest` shape.
+    public struct LaunchTemplateIamInstanceProfileSpecificationRequest: Sendable, Equatable {
+        public var arn: Swift.String?
+        public var name: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            arn: Swift.String? = nil,
+            name: Swift.String? = nil
+        ) {
+            self.arn = arn
+            self.name = name
+        }
+    }
+
+    /// The `LaunchTemplateInstanceMaintenanceOptions` shape.
+    public struct LaunchTemplateInstanceMaintenanceOptions: Sendable, Equatable {
+        public var autoRecovery: LaunchTemplateAutoRecoveryState?
+
+        /// Creates the shape from its members.
+        public init(
+            autoRecovery: LaunchTemplateAutoRecoveryState? = nil
+        ) {
+            self.autoRecovery = autoRecovery
+        }
+    }
+
+    /// The `LaunchTemplateInstanceMaintenanceOptionsRequest` shape.
+    public struct LaunchTemplateInstanceMaintenanceOptionsRequest: Sendable, Equatable {
+        public var autoRecovery: LaunchTemplateAutoRecoveryState?
+
+        /// Creates the shape from its members.
+        public init(
+            autoRecovery: LaunchTemplateAutoRecoveryState? = nil
+        ) {
+            self.autoRecovery = autoRecovery
+        }
+    }
+
+    /// The `LaunchTemplateInstanceMarketOptions` shape.
+    public struct LaunchTemplateInstanceMarketOptions: Sendable, Equatable {
+        public var marketType: MarketType?
+        public var spotOptions: LaunchTemplateSpotMarketOptions?
+
+        /// Creates the shape from its members.
+        public init(
+            marketType: MarketType? = nil,
+            spotOptions: LaunchTemplateSpotMarketOptions? = nil
+        ) {
+            self.marketType = marketType
+            self.spotOptions = spotOptions
+        }
+    }
+
+    /// The `LaunchTemplateInstanceMarketOptionsRequest` shape.
+    public struct LaunchTemplateInstanceMarketOptionsRequest: Sendable, Equatable {
+        public var marketType: MarketType?
+        public var spotOptions: LaunchTemplateSpotMarketOptionsRequest?
+
+        /// Creates the shape from its members.
+        public init(
+            marketType: MarketType? = nil,
+            spotOptions: LaunchTemplateSpotMarketOptionsRequest? = nil
+        ) {
+            self.marketType = marketType
+            self.spotOptions = spotOptions
+        }
+    }
+
+    /// The `LaunchTemplateInstanceMetadataOptions` shape.
+    public struct LaunchTemplateInstanceMetadataOptions: Sendable, Equatable {
+        public var httpEndpoint: LaunchTemplateInstanceMetadataEndpointState?
+        public var httpProtocolIpv6: LaunchTemplateInstanceMetadataProtocolIpv6?
+        public var httpPutResponseHopLimit: Swift.Int?
+        public var httpTokens: LaunchTemplateHttpTokensState?
+        public var instanceMetadataTags: LaunchTemplateInstanceMetadataTagsState?
+        public var state: LaunchTemplateInstanceMetadataOptionsState?
+
+        /// Creates the shape from its members.
+        public init(
+            httpEndpoint: LaunchTemplateInstanceMetadataEndpointState? = nil,
+            httpProtocolIpv6: LaunchTemplateInstanceMetadataProtocolIpv6? = nil,
+            httpPutResponseHopLimit: Swift.Int? = nil,
+            httpTokens: LaunchTemplateHttpTokensState? = nil,
+            instanceMetadataTags: LaunchTemplateInstanceMetadataTagsState? = nil,
+            state: LaunchTemplateInstanceMetadataOptionsState? = nil
+        ) {
+            self.httpEndpoint = httpEndpoint
+            self.httpProtocolIpv6 = httpProtocolIpv6
+            self.httpPutResponseHopLimit = httpPutResponseHopLimit
+            self.httpTokens = httpTokens
+            self.instanceMetadataTags = instanceMetadataTags
+            self.state = state
+        }
+    }
+
+    /// The `LaunchTemplateInstanceMetadataOptionsRequest` shape.
+    public struct LaunchTemplateInstanceMetadataOptionsRequest: Sendable, Equatable {
+        public var httpEndpoint: LaunchTemplateInstanceMetadataEndpointState?
+        public var httpProtocolIpv6: LaunchTemplateInstanceMetadataProtocolIpv6?
+        public var httpPutResponseHopLimit: Swift.Int?
+        public var httpTokens: LaunchTemplateHttpTokensState?
+        public var instanceMetadataTags: LaunchTemplateInstanceMetadataTagsState?
+
+        /// Creates the shape from its members.
+        public init(
+            httpEndpoint: LaunchTemplateInstanceMetadataEndpointState? = nil,
+            httpProtocolIpv6: LaunchTemplateInstanceMetadataProtocolIpv6? = nil,
+            httpPutResponseHopLimit: Swift.Int? = nil,
+            httpTokens: LaunchTemplateHttpTokensState? = nil,
+            instanceMetadataTags: LaunchTemplateInstanceMetadataTagsState? = nil
+        ) {
+            self.httpEndpoint = httpEndpoint
+            self.httpProtocolIpv6 = httpProtocolIpv6
+            self.httpPutResponseHopLimit = httpPutResponseHopLimit
+            self.httpTokens = httpTokens
+            self.instanceMetadataTags = instanceMetadataTags
+        }
+    }
+
+    /// The `LaunchTemplateInstanceNetworkInterfaceSpecification` shape.
+    public struct LaunchTemplateInstanceNetworkInterfaceSpecification: Sendable, Equatable {
+        public var associateCarrierIpAddress: Swift.Bool?
+        public var associatePublicIpAddress: Swift.Bool?
+        public var connectionTrackingSpecification: ConnectionTrackingSpecification?
+        public var deleteOnTermination: Swift.Bool?
+        public var description: Swift.String?
+        public var deviceIndex: Swift.Int?
+        public var enaQueueCount: Swift.Int?
+        public var enaSrdSpecification: LaunchTemplateEnaSrdSpecification?
+        public var groups: [Swift.String]?
+        public var interfaceType: Swift.String?
+        public var ipv4PrefixCount: Swift.Int?
+        public var ipv4Prefixes: [Ipv4PrefixSpecificationResponse]?
+        public var ipv6AddressCount: Swift.Int?
+        public var ipv6Addresses: [InstanceIpv6Address]?
+        public var ipv6PrefixCount: Swift.Int?
+        public var ipv6Prefixes: [Ipv6PrefixSpecificationResponse]?
+        public var networkCardIndex: Swift.Int?
+        public var networkInterfaceId: Swift.String?
+        public var primaryIpv6: Swift.Bool?
+        public var privateIpAddress: Swift.String?
+        public var privateIpAddresses: [PrivateIpAddressSpecification]?
+        public var secondaryPrivateIpAddressCount: Swift.Int?
+        public var subnetId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            associateCarrierIpAddress: Swift.Bool? = nil,
+            associatePublicIpAddress: Swift.Bool? = nil,
+            connectionTrackingSpecification: ConnectionTrackingSpecification? = nil,
+            deleteOnTermination: Swift.Bool? = nil,
+            description: Swift.String? = nil,
+            deviceIndex: Swift.Int? = nil,
+            enaQueueCount: Swift.Int? = nil,
+            enaSrdSpecification: LaunchTemplateEnaSrdSpecification? = nil,
+            groups: [Swift.String]? = nil,
+            interfaceType: Swift.String? = nil,
+            ipv4PrefixCount: Swift.Int? = nil,
+            ipv4Prefixes: [Ipv4PrefixSpecificationResponse]? = nil,
+            ipv6AddressCount: Swift.Int? = nil,
+            ipv6Addresses: [InstanceIpv6Address]? = nil,
+            ipv6PrefixCount: Swift.Int? = nil,
+            ipv6Prefixes: [Ipv6PrefixSpecificationResponse]? = nil,
+            networkCardIndex: Swift.Int? = nil,
+            networkInterfaceId: Swift.String? = nil,
+            primaryIpv6: Swift.Bool? = nil,
+            privateIpAddress: Swift.String? = nil,
+            privateIpAddresses: [PrivateIpAddressSpecification]? = nil,
+            secondaryPrivateIpAddressCount: Swift.Int? = nil,
+            subnetId: Swift.String? = nil
+        ) {
+            self.associateCarrierIpAddress = associateCarrierIpAddress
+            self.associatePublicIpAddress = associatePublicIpAddress
+            self.connectionTrackingSpecification = connectionTrackingSpecification
+            self.deleteOnTermination = deleteOnTermination
+            self.description = description
+            self.deviceIndex = deviceIndex
+            self.enaQueueCount = enaQueueCount
+            self.enaSrdSpecification = enaSrdSpecification
+            self.groups = groups
+            self.interfaceType = interfaceType
+            self.ipv4PrefixCount = ipv4PrefixCount
+            self.ipv4Prefixes = ipv4Prefixes
+            self.ipv6AddressCount = ipv6AddressCount
+            self.ipv6Addresses = ipv6Addresses
+            self.ipv6PrefixCount = ipv6PrefixCount
+            self.ipv6Prefixes = ipv6Prefixes
+            self.networkCardIndex = networkCardIndex
+            self.networkInterfaceId = networkInterfaceId
+            self.primaryIpv6 = primaryIpv6
+            self.privateIpAddress = privateIpAddress
+            self.privateIpAddresses = privateIpAddresses
+            self.secondaryPrivateIpAddressCount = secondaryPrivateIpAddressCount
+            self.subnetId = subnetId
+        }
+    }
+
+    /// The `LaunchTemplateInstanceNetworkInterfaceSpecificationRequest` shape.
+    public struct LaunchTemplateInstanceNetworkInterfaceSpecificationRequest: Sendable, Equatable {
+        public var associateCarrierIpAddress: Swift.Bool?
+        public var associatePublicIpAddress: Swift.Bool?
+        public var connectionTrackingSpecification: ConnectionTrackingSpecificationRequest?
+        public var deleteOnTermination: Swift.Bool?
+        public var description: Swift.String?
+        public var deviceIndex: Swift.Int?
+        public var enaQueueCount: Swift.Int?
+        public var enaSrdSpecification: EnaSrdSpecificationRequest?
+        public var groups: [Swift.String]?
+        public var interfaceType: Swift.String?
+        public var ipv4PrefixCount: Swift.Int?
+        public var ipv4Prefixes: [Ipv4PrefixSpecificationRequest]?
+        public var ipv6AddressCount: Swift.Int?
+        public var ipv6Addresses: [InstanceIpv6AddressRequest]?
+        public var ipv6PrefixCount: Swift.Int?
+        public var ipv6Prefixes: [Ipv6PrefixSpecificationRequest]?
+        public var networkCardIndex: Swift.Int?
+        public var networkInterfaceId: Swift.String?
+        public var primaryIpv6: Swift.Bool?
+        public var privateIpAddress: Swift.String?
+        public var privateIpAddresses: [PrivateIpAddressSpecification]?
+        public var secondaryPrivateIpAddressCount: Swift.Int?
+        public var subnetId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            associateCarrierIpAddress: Swift.Bool? = nil,
+            associatePublicIpAddress: Swift.Bool? = nil,
+            connectionTrackingSpecification: ConnectionTrackingSpecificationRequest? = nil,
+            deleteOnTermination: Swift.Bool? = nil,
+            description: Swift.String? = nil,
+            deviceIndex: Swift.Int? = nil,
+            enaQueueCount: Swift.Int? = nil,
+            enaSrdSpecification: EnaSrdSpecificationRequest? = nil,
+            groups: [Swift.String]? = nil,
+            interfaceType: Swift.String? = nil,
+            ipv4PrefixCount: Swift.Int? = nil,
+            ipv4Prefixes: [Ipv4PrefixSpecificationRequest]? = nil,
+            ipv6AddressCount: Swift.Int? = nil,
+            ipv6Addresses: [InstanceIpv6AddressRequest]? = nil,
+            ipv6PrefixCount: Swift.Int? = nil,
+            ipv6Prefixes: [Ipv6PrefixSpecificationRequest]? = nil,
+            networkCardIndex: Swift.Int? = nil,
+            networkInterfaceId: Swift.String? = nil,
+            primaryIpv6: Swift.Bool? = nil,
+            privateIpAddress: Swift.String? = nil,
+            privateIpAddresses: [PrivateIpAddressSpecification]? = nil,
+            secondaryPrivateIpAddressCount: Swift.Int? = nil,
+            subnetId: Swift.String? = nil
+        ) {
+            self.associateCarrierIpAddress = associateCarrierIpAddress
+            self.associatePublicIpAddress = associatePublicIpAddress
+            self.connectionTrackingSpecification = connectionTrackingSpecification
+            self.deleteOnTermination = deleteOnTermination
+            self.description = description
+            self.deviceIndex = deviceIndex
+            self.enaQueueCount = enaQueueCount
+            self.enaSrdSpecification = enaSrdSpecification
+            self.groups = groups
+            self.interfaceType = interfaceType
+            self.ipv4PrefixCount = ipv4PrefixCount
+            self.ipv4Prefixes = ipv4Prefixes
+            self.ipv6AddressCount = ipv6AddressCount
+            self.ipv6Addresses = ipv6Addresses
+            self.ipv6PrefixCount = ipv6PrefixCount
+            self.ipv6Prefixes = ipv6Prefixes
+            self.networkCardIndex = networkCardIndex
+            self.networkInterfaceId = networkInterfaceId
+            self.primaryIpv6 = primaryIpv6
+            self.privateIpAddress = privateIpAddress
+            self.privateIpAddresses = privateIpAddresses
+            self.secondaryPrivateIpAddressCount = secondaryPrivateIpAddressCount
+            self.subnetId = subnetId
+        }
+    }
+
+    /// The `LaunchTemplateInstanceSecondaryInterfaceSpecification` shape.
+    public struct LaunchTemplateInstanceSecondaryInterfaceSpecification: Sendable, Equatable {
+        public var deleteOnTermination: Swift.Bool?
+        public var deviceIndex: Swift.Int?
+        public var interfaceType: SecondaryInterfaceType?
+        public var networkCardIndex: Swift.Int?
+        public var privateIpAddressCount: Swift.Int?
+        public var privateIpAddresses: [SecondaryInterfacePrivateIpAddressSpecification]?
+        public var secondarySubnetId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            deleteOnTermination: Swift.Bool? = nil,
+            deviceIndex: Swift.Int? = nil,
+            interfaceType: SecondaryInterfaceType? = nil,
+            networkCardIndex: Swift.Int? = nil,
+            privateIpAddressCount: Swift.Int? = nil,
+            privateIpAddresses: [SecondaryInterfacePrivateIpAddressSpecification]? = nil,
+            secondarySubnetId: Swift.String? = nil
+        ) {
+            self.deleteOnTermination = deleteOnTermination
+            self.deviceIndex = deviceIndex
+            self.interfaceType = interfaceType
+            self.networkCardIndex = networkCardIndex
+            self.privateIpAddressCount = privateIpAddressCount
+            self.privateIpAddresses = privateIpAddresses
+            self.secondarySubnetId = secondarySubnetId
+        }
+    }
+
+    /// The `LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest` shape.
+    public struct LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest: Sendable, Equatable {
+        public var deleteOnTermination: Swift.Bool?
+        public var deviceIndex: Swift.Int?
+        public var interfaceType: SecondaryInterfaceType?
+        public var networkCardIndex: Swift.Int?
+        public var privateIpAddressCount: Swift.Int?
+        public var privateIpAddresses: [SecondaryInterfacePrivateIpAddressSpecificationRequest]?
+        public var secondarySubnetId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            deleteOnTermination: Swift.Bool? = nil,
+            deviceIndex: Swift.Int? = nil,
+            interfaceType: SecondaryInterfaceType? = nil,
+            networkCardIndex: Swift.Int? = nil,
+            privateIpAddressCount: Swift.Int? = nil,
+            privateIpAddresses: [SecondaryInterfacePrivateIpAddressSpecificationRequest]? = nil,
+            secondarySubnetId: Swift.String? = nil
+        ) {
+            self.deleteOnTermination = deleteOnTermination
+            self.deviceIndex = deviceIndex
+            self.interfaceType = interfaceType
+            self.networkCardIndex = networkCardIndex
+            self.privateIpAddressCount = privateIpAddressCount
+            self.privateIpAddresses = privateIpAddresses
+            self.secondarySubnetId = secondarySubnetId
+        }
+    }
+
+    /// The `LaunchTemplateLicenseConfiguration` shape.
+    public struct LaunchTemplateLicenseConfiguration: Sendable, Equatable {
+        public var licenseConfigurationArn: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            licenseConfigurationArn: Swift.String? = nil
+        ) {
+            self.licenseConfigurationArn = licenseConfigurationArn
+        }
+    }
+
+    /// The `LaunchTemplateLicenseConfigurationRequest` shape.
+    public struct LaunchTemplateLicenseConfigurationRequest: Sendable, Equatable {
+        public var licenseConfigurationArn: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            licenseConfigurationArn: Swift.String? = nil
+        ) {
+            self.licenseConfigurationArn = licenseConfigurationArn
+        }
+    }
+
+    /// The `LaunchTemplateNetworkPerformanceOptions` shape.
+    public struct LaunchTemplateNetworkPerformanceOptions: Sendable, Equatable {
+        public var bandwidthWeighting: InstanceBandwidthWeighting?
+
+        /// Creates the shape from its members.
+        public init(
+            bandwidthWeighting: InstanceBandwidthWeighting? = nil
+        ) {
+            self.bandwidthWeighting = bandwidthWeighting
+        }
+    }
+
+    /// The `LaunchTemplateNetworkPerformanceOptionsRequest` shape.
+    public struct LaunchTemplateNetworkPerformanceOptionsRequest: Sendable, Equatable {
+        public var bandwidthWeighting: InstanceBandwidthWeighting?
+
+        /// Creates the shape from its members.
+        public init(
+            bandwidthWeighting: InstanceBandwidthWeighting? = nil
+        ) {
+            self.bandwidthWeighting = bandwidthWeighting
+        }
+    }
+
+    /// The `LaunchTemplatePlacement` shape.
+    public struct LaunchTemplatePlacement: Sendable, Equatable {
+        public var affinity: Swift.String?
+        public var availabilityZone: Swift.String?
+        public var availabilityZoneId: Swift.String?
+        public var groupId: Swift.String?
+        public var groupName: Swift.String?
+        public var hostId: Swift.String?
+        public var hostResourceGroupArn: Swift.String?
+        public var partitionNumber: Swift.Int?
+        public var spreadDomain: Swift.String?
+        public var tenancy: Tenancy?
+
+        /// Creates the shape from its members.
+        public init(
+            affinity: Swift.String? = nil,
+            availabilityZone: Swift.String? = nil,
+            availabilityZoneId: Swift.String? = nil,
+            groupId: Swift.String? = nil,
+            groupName: Swift.String? = nil,
+            hostId: Swift.String? = nil,
+            hostResourceGroupArn: Swift.String? = nil,
+            partitionNumber: Swift.Int? = nil,
+            spreadDomain: Swift.String? = nil,
+            tenancy: Tenancy? = nil
+        ) {
+            self.affinity = affinity
+            self.availabilityZone = availabilityZone
+            self.availabilityZoneId = availabilityZoneId
+            self.groupId = groupId
+            self.groupName = groupName
+            self.hostId = hostId
+            self.hostResourceGroupArn = hostResourceGroupArn
+            self.partitionNumber = partitionNumber
+            self.spreadDomain = spreadDomain
+            self.tenancy = tenancy
+        }
+    }
+
+    /// The `LaunchTemplatePlacementRequest` shape.
+    public struct LaunchTemplatePlacementRequest: Sendable, Equatable {
+        public var affinity: Swift.String?
+        public var availabilityZone: Swift.String?
+        public var availabilityZoneId: Swift.String?
+        public var groupId: Swift.String?
+        public var groupName: Swift.String?
+        public var hostId: Swift.String?
+        public var hostResourceGroupArn: Swift.String?
+        public var partitionNumber: Swift.Int?
+        public var spreadDomain: Swift.String?
+        public var tenancy: Tenancy?
+
+        /// Creates the shape from its members.
+        public init(
+            affinity: Swift.String? = nil,
+            availabilityZone: Swift.String? = nil,
+            availabilityZoneId: Swift.String? = nil,
+            groupId: Swift.String? = nil,
+            groupName: Swift.String? = nil,
+            hostId: Swift.String? = nil,
+            hostResourceGroupArn: Swift.String? = nil,
+            partitionNumber: Swift.Int? = nil,
+            spreadDomain: Swift.String? = nil,
+            tenancy: Tenancy? = nil
+        ) {
+            self.affinity = affinity
+            self.availabilityZone = availabilityZone
+            self.availabilityZoneId = availabilityZoneId
+            self.groupId = groupId
+            self.groupName = groupName
+            self.hostId = hostId
+            self.hostResourceGroupArn = hostResourceGroupArn
+            self.partitionNumber = partitionNumber
+            self.spreadDomain = spreadDomain
+            self.tenancy = tenancy
+        }
+    }
+
+    /// The `LaunchTemplatePrivateDnsNameOptions` shape.
+    public struct LaunchTemplatePrivateDnsNameOptions: Sendable, Equatable {
+        public var enableResourceNameDnsAAAARecord: Swift.Bool?
+        public var enableResourceNameDnsARecord: Swift.Bool?
+        public var hostnameType: HostnameType?
+
+        /// Creates the shape from its members.
+        public init(
+            enableResourceNameDnsAAAARecord: Swift.Bool? = nil,
+            enableResourceNameDnsARecord: Swift.Bool? = nil,
+            hostnameType: HostnameType? = nil
+        ) {
+            self.enableResourceNameDnsAAAARecord = enableResourceNameDnsAAAARecord
+            self.enableResourceNameDnsARecord = enableResourceNameDnsARecord
+            self.hostnameType = hostnameType
+        }
+    }
+
+    /// The `LaunchTemplatePrivateDnsNameOptionsRequest` shape.
+    public struct LaunchTemplatePrivateDnsNameOptionsRequest: Sendable, Equatable {
+        public var enableResourceNameDnsAAAARecord: Swift.Bool?
+        public var enableResourceNameDnsARecord: Swift.Bool?
+        public var hostnameType: HostnameType?
+
+        /// Creates the shape from its members.
+        public init(
+            enableResourceNameDnsAAAARecord: Swift.Bool? = nil,
+            enableResourceNameDnsARecord: Swift.Bool? = nil,
+            hostnameType: HostnameType? = nil
+        ) {
+            self.enableResourceNameDnsAAAARecord = enableResourceNameDnsAAAARecord
+            self.enableResourceNameDnsARecord = enableResourceNameDnsARecord
+            self.hostnameType = hostnameType
+        }
+    }
+
+    /// The `LaunchTemplateSpecification` shape.
+    public struct LaunchTemplateSpecification: Sendable, Equatable {
+        public var launchTemplateId: Swift.String?
+        public var launchTemplateName: Swift.String?
+        public var version: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            launchTemplateId: Swift.String? = nil,
+            launchTemplateName: Swift.String? = nil,
+            version: Swift.String? = nil
+        ) {
+            self.launchTemplateId = launchTemplateId
+            self.launchTemplateName = launchTemplateName
+            self.version = version
+        }
+    }
+
+    /// The `LaunchTemplateSpotMarketOptions` shape.
+    public struct LaunchTemplateSpotMarketOptions: Sendable, Equatable {
+        public var blockDurationMinutes: Swift.Int?
+        public var instanceInterruptionBehavior: InstanceInterruptionBehavior?
+        public var maxPrice: Swift.String?
+        public var spotInstanceType: SpotInstanceType?
+        public var validUntil: Foundation.Date?
+
+        /// Creates the shape from its members.
+        public init(
+            blockDurationMinutes: Swift.Int? = nil,
+            instanceInterruptionBehavior: InstanceInterruptionBehavior? = nil,
+            maxPrice: Swift.String? = nil,
+            spotInstanceType: SpotInstanceType? = nil,
+            validUntil: Foundation.Date? = nil
+        ) {
+            self.blockDurationMinutes = blockDurationMinutes
+            self.instanceInterruptionBehavior = instanceInterruptionBehavior
+            self.maxPrice = maxPrice
+            self.spotInstanceType = spotInstanceType
+            self.validUntil = validUntil
+        }
+    }
+
+    /// The `LaunchTemplateSpotMarketOptionsRequest` shape.
+    public struct LaunchTemplateSpotMarketOptionsRequest: Sendable, Equatable {
+        public var blockDurationMinutes: Swift.Int?
+        public var instanceInterruptionBehavior: InstanceInterruptionBehavior?
+        public var maxPrice: Swift.String?
+        public var spotInstanceType: SpotInstanceType?
+        public var validUntil: Foundation.Date?
+
+        /// Creates the shape from its members.
+        public init(
+            blockDurationMinutes: Swift.Int? = nil,
+            instanceInterruptionBehavior: InstanceInterruptionBehavior? = nil,
+            maxPrice: Swift.String? = nil,
+            spotInstanceType: SpotInstanceType? = nil,
+            validUntil: Foundation.Date? = nil
+        ) {
+            self.blockDurationMinutes = blockDurationMinutes
+            self.instanceInterruptionBehavior = instanceInterruptionBehavior
+            self.maxPrice = maxPrice
+            self.spotInstanceType = spotInstanceType
+            self.validUntil = validUntil
+        }
+    }
+
+    /// The `LaunchTemplateTagSpecification` shape.
+    public struct LaunchTemplateTagSpecification: Sendable, Equatable {
+        public var resourceType: ResourceType?
+        public var tags: [Tag]?
+
+        /// Creates the shape from its members.
+        public init(
+            resourceType: ResourceType? = nil,
+            tags: [Tag]? = nil
+        ) {
+            self.resourceType = resourceType
+            self.tags = tags
+        }
+    }
+
+    /// The `LaunchTemplateTagSpecificationRequest` shape.
+    public struct LaunchTemplateTagSpecificationRequest: Sendable, Equatable {
+        public var resourceType: ResourceType?
+        public var tags: [Tag]?
+
+        /// Creates the shape from its members.
+        public init(
+            resourceType: ResourceType? = nil,
+            tags: [Tag]? = nil
+        ) {
+            self.resourceType = resourceType
+            self.tags = tags
+        }
+    }
+
+    /// The `LaunchTemplateVersion` shape.
+    public struct LaunchTemplateVersion: Sendable, Equatable {
+        public var createTime: Foundation.Date?
+        public var createdBy: Swift.String?
+        public var defaultVersion: Swift.Bool?
+        public var launchTemplateData: ResponseLaunchTemplateData?
+        public var launchTemplateId: Swift.String?
+        public var launchTemplateName: Swift.String?
+        public var `operator`: OperatorResponse?
+        public var versionDescription: Swift.String?
+        public var versionNumber: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            createTime: Foundation.Date? = nil,
+            createdBy: Swift.String? = nil,
+            defaultVersion: Swift.Bool? = nil,
+            launchTemplateData: ResponseLaunchTemplateData? = nil,
+            launchTemplateId: Swift.String? = nil,
+            launchTemplateName: Swift.String? = nil,
+            `operator`: OperatorResponse? = nil,
+            versionDescription: Swift.String? = nil,
+            versionNumber: Swift.Int? = nil
+        ) {
+            self.createTime = createTime
+            self.createdBy = createdBy
+            self.defaultVersion = defaultVersion
+            self.launchTemplateData = launchTemplateData
+            self.launchTemplateId = launchTemplateId
+            self.launchTemplateName = launchTemplateName
+            self.`operator` = `operator`
+            self.versionDescription = versionDescription
+            self.versionNumber = versionNumber
+        }
+    }
+
+    /// The `LaunchTemplatesMonitoring` shape.
+    public struct LaunchTemplatesMonitoring: Sendable, Equatable {
+        public var enabled: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            enabled: Swift.Bool? = nil
+        ) {
+            self.enabled = enabled
+        }
+    }
+
+    /// The `LaunchTemplatesMonitoringRequest` shape.
+    public struct LaunchTemplatesMonitoringRequest: Sendable, Equatable {
+        public var enabled: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            enabled: Swift.Bool? = nil
+        ) {
+            self.enabled = enabled
+        }
+    }
+
+    /// The `LicenseConfiguration` shape.
+    public struct LicenseConfiguration: Sendable, Equatable {
+        public var licenseConfigurationArn: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            licenseConfigurationArn: Swift.String? = nil
+        ) {
+            self.licenseConfigurationArn = licenseConfigurationArn
+        }
+    }
+
+    /// The `LicenseConfigurationRequest` shape.
+    public struct LicenseConfigurationRequest: Sendable, Equatable {
+        public var licenseConfigurationArn: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            licenseConfigurationArn: Swift.String? = nil
+        ) {
+            self.licenseConfigurationArn = licenseConfigurationArn
+        }
+    }
+
+    /// The `MediaAcceleratorInfo` shape.
+    public struct MediaAcceleratorInfo: Sendable, Equatable {
+        public var accelerators: [MediaDeviceInfo]?
+        public var totalMediaMemoryInMiB: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            accelerators: [MediaDeviceInfo]? = nil,
+            totalMediaMemoryInMiB: Swift.Int? = nil
+        ) {
+            self.accelerators = accelerators
+            self.totalMediaMemoryInMiB = totalMediaMemoryInMiB
+        }
+    }
+
+    /// The `MediaDeviceInfo` shape.
+    public struct MediaDeviceInfo: Sendable, Equatable {
+        public var count: Swift.Int?
+        public var manufacturer: Swift.String?
+        public var memoryInfo: MediaDeviceMemoryInfo?
+        public var name: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            count: Swift.Int? = nil,
+            manufacturer: Swift.String? = nil,
+            memoryInfo: MediaDeviceMemoryInfo? = nil,
+            name: Swift.String? = nil
+        ) {
+            self.count = count
+            self.manufacturer = manufacturer
+            self.memoryInfo = memoryInfo
+            self.name = name
+        }
+    }
+
+    /// The `MediaDeviceMemoryInfo` shape.
+    public struct MediaDeviceMemoryInfo: Sendable, Equatable {
+        public var sizeInMiB: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            sizeInMiB: Swift.Int? = nil
+        ) {
+            self.sizeInMiB = sizeInMiB
+        }
+    }
+
+    /// The `MemoryGiBPerVCpu` shape.
+    public struct MemoryGiBPerVCpu: Sendable, Equatable {
+        public var max: Swift.Double?
+        public var min: Swift.Double?
+
+        /// Creates the shape from its members.
+        public init(
+            max: Swift.Double? = nil,
+            min: Swift.Double? = nil
+        ) {
+            self.max = max
+            self.min = min
+        }
+    }
+
+    /// The `MemoryGiBPerVCpuRequest` shape.
+    public struct MemoryGiBPerVCpuRequest: Sendable, Equatable {
+        public var max: Swift.Double?
+        public var min: Swift.Double?
+
+        /// Creates the shape from its members.
+        public init(
+            max: Swift.Double? = nil,
+            min: Swift.Double? = nil
+        ) {
+            self.max = max
+            self.min = min
+        }
+    }
+
+    /// The `MemoryInfo` shape.
+    public struct MemoryInfo: Sendable, Equatable {
+        public var sizeInMiB: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            sizeInMiB: Swift.Int? = nil
+        ) {
+            self.sizeInMiB = sizeInMiB
+        }
+    }
+
+    /// The `MemoryMiB` shape.
+    public struct MemoryMiB: Sendable, Equatable {
+        public var max: Swift.Int?
+        public var min: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            max: Swift.Int? = nil,
+            min: Swift.Int? = nil
+        ) {
+            self.max = max
+            self.min = min
+        }
+    }
+
+    /// The `MemoryMiBRequest` shape.
+    public struct MemoryMiBRequest: Sendable, Equatable {
+        public var max: Swift.Int?
+        public var min: Swift.Int
+
+        /// Creates the shape from its members.
+        public init(
+            max: Swift.Int? = nil,
+            min: Swift.Int
+        ) {
+            self.max = max
+            self.min = min
         }
     }
 
@@ -1939,6 +6373,102 @@ extension EC2 {
         }
     }
 
+    /// The `ModifyInstanceAttributeRequest` shape.
+    public struct ModifyInstanceAttributeRequest: Sendable, Equatable {
+        public var attribute: InstanceAttributeName?
+        public var blockDeviceMappings: [InstanceBlockDeviceMappingSpecification]?
+        public var disableApiStop: AttributeBooleanValue?
+        public var disableApiTermination: AttributeBooleanValue?
+        public var dryRun: Swift.Bool?
+        public var ebsOptimized: AttributeBooleanValue?
+        public var enaSupport: AttributeBooleanValue?
+        public var groups: [Swift.String]?
+        public var instanceId: Swift.String
+        public var instanceInitiatedShutdownBehavior: AttributeValue?
+        public var instanceType: AttributeValue?
+        public var kernel: AttributeValue?
+        public var ramdisk: AttributeValue?
+        public var sourceDestCheck: AttributeBooleanValue?
+        public var sriovNetSupport: AttributeValue?
+        public var userData: BlobAttributeValue?
+        public var value: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            attribute: InstanceAttributeName? = nil,
+            blockDeviceMappings: [InstanceBlockDeviceMappingSpecification]? = nil,
+            disableApiStop: AttributeBooleanValue? = nil,
+            disableApiTermination: AttributeBooleanValue? = nil,
+            dryRun: Swift.Bool? = nil,
+            ebsOptimized: AttributeBooleanValue? = nil,
+            enaSupport: AttributeBooleanValue? = nil,
+            groups: [Swift.String]? = nil,
+            instanceId: Swift.String,
+            instanceInitiatedShutdownBehavior: AttributeValue? = nil,
+            instanceType: AttributeValue? = nil,
+            kernel: AttributeValue? = nil,
+            ramdisk: AttributeValue? = nil,
+            sourceDestCheck: AttributeBooleanValue? = nil,
+            sriovNetSupport: AttributeValue? = nil,
+            userData: BlobAttributeValue? = nil,
+            value: Swift.String? = nil
+        ) {
+            self.attribute = attribute
+            self.blockDeviceMappings = blockDeviceMappings
+            self.disableApiStop = disableApiStop
+            self.disableApiTermination = disableApiTermination
+            self.dryRun = dryRun
+            self.ebsOptimized = ebsOptimized
+            self.enaSupport = enaSupport
+            self.groups = groups
+            self.instanceId = instanceId
+            self.instanceInitiatedShutdownBehavior = instanceInitiatedShutdownBehavior
+            self.instanceType = instanceType
+            self.kernel = kernel
+            self.ramdisk = ramdisk
+            self.sourceDestCheck = sourceDestCheck
+            self.sriovNetSupport = sriovNetSupport
+            self.userData = userData
+            self.value = value
+        }
+    }
+
+    /// The `ModifyLaunchTemplateRequest` shape.
+    public struct ModifyLaunchTemplateRequest: Sendable, Equatable {
+        public var clientToken: Swift.String?
+        public var defaultVersion: Swift.String?
+        public var dryRun: Swift.Bool?
+        public var launchTemplateId: Swift.String?
+        public var launchTemplateName: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            clientToken: Swift.String? = nil,
+            defaultVersion: Swift.String? = nil,
+            dryRun: Swift.Bool? = nil,
+            launchTemplateId: Swift.String? = nil,
+            launchTemplateName: Swift.String? = nil
+        ) {
+            self.clientToken = clientToken
+            self.defaultVersion = defaultVersion
+            self.dryRun = dryRun
+            self.launchTemplateId = launchTemplateId
+            self.launchTemplateName = launchTemplateName
+        }
+    }
+
+    /// The `ModifyLaunchTemplateResult` shape.
+    public struct ModifyLaunchTemplateResult: Sendable, Equatable {
+        public var launchTemplate: LaunchTemplate?
+
+        /// Creates the shape from its members.
+        public init(
+            launchTemplate: LaunchTemplate? = nil
+        ) {
+            self.launchTemplate = launchTemplate
+        }
+    }
+
     /// The `ModifySnapshotAttributeRequest` shape.
     public struct ModifySnapshotAttributeRequest: Sendable, Equatable {
         public var attribute: SnapshotAttributeName?
@@ -2011,6 +6541,255 @@ extension EC2 {
         }
     }
 
+    /// The `Monitoring` shape.
+    public struct Monitoring: Sendable, Equatable {
+        public var state: MonitoringState?
+
+        /// Creates the shape from its members.
+        public init(
+            state: MonitoringState? = nil
+        ) {
+            self.state = state
+        }
+    }
+
+    /// The `NetworkBandwidthGbps` shape.
+    public struct NetworkBandwidthGbps: Sendable, Equatable {
+        public var max: Swift.Double?
+        public var min: Swift.Double?
+
+        /// Creates the shape from its members.
+        public init(
+            max: Swift.Double? = nil,
+            min: Swift.Double? = nil
+        ) {
+            self.max = max
+            self.min = min
+        }
+    }
+
+    /// The `NetworkBandwidthGbpsRequest` shape.
+    public struct NetworkBandwidthGbpsRequest: Sendable, Equatable {
+        public var max: Swift.Double?
+        public var min: Swift.Double?
+
+        /// Creates the shape from its members.
+        public init(
+            max: Swift.Double? = nil,
+            min: Swift.Double? = nil
+        ) {
+            self.max = max
+            self.min = min
+        }
+    }
+
+    /// The `NetworkCardInfo` shape.
+    public struct NetworkCardInfo: Sendable, Equatable {
+        public var additionalFlexibleNetworkInterfaces: Swift.Int?
+        public var baselineBandwidthInGbps: Swift.Double?
+        public var defaultEnaQueueCountPerInterface: Swift.Int?
+        public var maximumEnaQueueCount: Swift.Int?
+        public var maximumEnaQueueCountPerInterface: Swift.Int?
+        public var maximumNetworkInterfaces: Swift.Int?
+        public var networkCardIndex: Swift.Int?
+        public var networkPerformance: Swift.String?
+        public var peakBandwidthInGbps: Swift.Double?
+
+        /// Creates the shape from its members.
+        public init(
+            additionalFlexibleNetworkInterfaces: Swift.Int? = nil,
+            baselineBandwidthInGbps: Swift.Double? = nil,
+            defaultEnaQueueCountPerInterface: Swift.Int? = nil,
+            maximumEnaQueueCount: Swift.Int? = nil,
+            maximumEnaQueueCountPerInterface: Swift.Int? = nil,
+            maximumNetworkInterfaces: Swift.Int? = nil,
+            networkCardIndex: Swift.Int? = nil,
+            networkPerformance: Swift.String? = nil,
+            peakBandwidthInGbps: Swift.Double? = nil
+        ) {
+            self.additionalFlexibleNetworkInterfaces = additionalFlexibleNetworkInterfaces
+            self.baselineBandwidthInGbps = baselineBandwidthInGbps
+            self.defaultEnaQueueCountPerInterface = defaultEnaQueueCountPerInterface
+            self.maximumEnaQueueCount = maximumEnaQueueCount
+            self.maximumEnaQueueCountPerInterface = maximumEnaQueueCountPerInterface
+            self.maximumNetworkInterfaces = maximumNetworkInterfaces
+            self.networkCardIndex = networkCardIndex
+            self.networkPerformance = networkPerformance
+            self.peakBandwidthInGbps = peakBandwidthInGbps
+        }
+    }
+
+    /// The `NetworkInfo` shape.
+    public struct NetworkInfo: Sendable, Equatable {
+        public var bandwidthWeightings: [BandwidthWeightingType]?
+        public var connectionTrackingConfiguration: DefaultConnectionTrackingConfiguration?
+        public var defaultNetworkCardIndex: Swift.Int?
+        public var efaInfo: EfaInfo?
+        public var efaSupported: Swift.Bool?
+        public var enaSrdSupported: Swift.Bool?
+        public var enaSupport: EnaSupport?
+        public var encryptionInTransitSupported: Swift.Bool?
+        public var flexibleEnaQueuesSupport: FlexibleEnaQueuesSupport?
+        public var ipv4AddressesPerInterface: Swift.Int?
+        public var ipv4AddressesPerSecondaryInterface: Swift.Int?
+        public var ipv6AddressesPerInterface: Swift.Int?
+        public var ipv6Supported: Swift.Bool?
+        public var maximumNetworkCards: Swift.Int?
+        public var maximumNetworkInterfaces: Swift.Int?
+        public var maximumSecondaryNetworkInterfaces: Swift.Int?
+        public var networkCards: [NetworkCardInfo]?
+        public var networkPerformance: Swift.String?
+        public var secondaryNetworkSupported: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            bandwidthWeightings: [BandwidthWeightingType]? = nil,
+            connectionTrackingConfiguration: DefaultConnectionTrackingConfiguration? = nil,
+            defaultNetworkCardIndex: Swift.Int? = nil,
+            efaInfo: EfaInfo? = nil,
+            efaSupported: Swift.Bool? = nil,
+            enaSrdSupported: Swift.Bool? = nil,
+            enaSupport: EnaSupport? = nil,
+            encryptionInTransitSupported: Swift.Bool? = nil,
+            flexibleEnaQueuesSupport: FlexibleEnaQueuesSupport? = nil,
+            ipv4AddressesPerInterface: Swift.Int? = nil,
+            ipv4AddressesPerSecondaryInterface: Swift.Int? = nil,
+            ipv6AddressesPerInterface: Swift.Int? = nil,
+            ipv6Supported: Swift.Bool? = nil,
+            maximumNetworkCards: Swift.Int? = nil,
+            maximumNetworkInterfaces: Swift.Int? = nil,
+            maximumSecondaryNetworkInterfaces: Swift.Int? = nil,
+            networkCards: [NetworkCardInfo]? = nil,
+            networkPerformance: Swift.String? = nil,
+            secondaryNetworkSupported: Swift.Bool? = nil
+        ) {
+            self.bandwidthWeightings = bandwidthWeightings
+            self.connectionTrackingConfiguration = connectionTrackingConfiguration
+            self.defaultNetworkCardIndex = defaultNetworkCardIndex
+            self.efaInfo = efaInfo
+            self.efaSupported = efaSupported
+            self.enaSrdSupported = enaSrdSupported
+            self.enaSupport = enaSupport
+            self.encryptionInTransitSupported = encryptionInTransitSupported
+            self.flexibleEnaQueuesSupport = flexibleEnaQueuesSupport
+            self.ipv4AddressesPerInterface = ipv4AddressesPerInterface
+            self.ipv4AddressesPerSecondaryInterface = ipv4AddressesPerSecondaryInterface
+            self.ipv6AddressesPerInterface = ipv6AddressesPerInterface
+            self.ipv6Supported = ipv6Supported
+            self.maximumNetworkCards = maximumNetworkCards
+            self.maximumNetworkInterfaces = maximumNetworkInterfaces
+            self.maximumSecondaryNetworkInterfaces = maximumSecondaryNetworkInterfaces
+            self.networkCards = networkCards
+            self.networkPerformance = networkPerformance
+            self.secondaryNetworkSupported = secondaryNetworkSupported
+        }
+    }
+
+    /// The `NetworkInterfaceCount` shape.
+    public struct NetworkInterfaceCount: Sendable, Equatable {
+        public var max: Swift.Int?
+        public var min: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            max: Swift.Int? = nil,
+            min: Swift.Int? = nil
+        ) {
+            self.max = max
+            self.min = min
+        }
+    }
+
+    /// The `NetworkInterfaceCountRequest` shape.
+    public struct NetworkInterfaceCountRequest: Sendable, Equatable {
+        public var max: Swift.Int?
+        public var min: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            max: Swift.Int? = nil,
+            min: Swift.Int? = nil
+        ) {
+            self.max = max
+            self.min = min
+        }
+    }
+
+    /// The `NeuronDeviceCoreInfo` shape.
+    public struct NeuronDeviceCoreInfo: Sendable, Equatable {
+        public var count: Swift.Int?
+        public var version: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            count: Swift.Int? = nil,
+            version: Swift.Int? = nil
+        ) {
+            self.count = count
+            self.version = version
+        }
+    }
+
+    /// The `NeuronDeviceInfo` shape.
+    public struct NeuronDeviceInfo: Sendable, Equatable {
+        public var coreInfo: NeuronDeviceCoreInfo?
+        public var count: Swift.Int?
+        public var memoryInfo: NeuronDeviceMemoryInfo?
+        public var name: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            coreInfo: NeuronDeviceCoreInfo? = nil,
+            count: Swift.Int? = nil,
+            memoryInfo: NeuronDeviceMemoryInfo? = nil,
+            name: Swift.String? = nil
+        ) {
+            self.coreInfo = coreInfo
+            self.count = count
+            self.memoryInfo = memoryInfo
+            self.name = name
+        }
+    }
+
+    /// The `NeuronDeviceMemoryInfo` shape.
+    public struct NeuronDeviceMemoryInfo: Sendable, Equatable {
+        public var sizeInMiB: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            sizeInMiB: Swift.Int? = nil
+        ) {
+            self.sizeInMiB = sizeInMiB
+        }
+    }
+
+    /// The `NeuronInfo` shape.
+    public struct NeuronInfo: Sendable, Equatable {
+        public var neuronDevices: [NeuronDeviceInfo]?
+        public var totalNeuronDeviceMemoryInMiB: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            neuronDevices: [NeuronDeviceInfo]? = nil,
+            totalNeuronDeviceMemoryInMiB: Swift.Int? = nil
+        ) {
+            self.neuronDevices = neuronDevices
+            self.totalNeuronDeviceMemoryInMiB = totalNeuronDeviceMemoryInMiB
+        }
+    }
+
+    /// The `NitroTpmInfo` shape.
+    public struct NitroTpmInfo: Sendable, Equatable {
+        public var supportedVersions: [Swift.String]?
+
+        /// Creates the shape from its members.
+        public init(
+            supportedVersions: [Swift.String]? = nil
+        ) {
+            self.supportedVersions = supportedVersions
+        }
+    }
+
     /// The `OperatorRequest` shape.
     public struct OperatorRequest: Sendable, Equatable {
         public var principal: Swift.String?
@@ -2041,6 +6820,153 @@ extension EC2 {
         }
     }
 
+    /// The `PerformanceFactorReference` shape.
+    public struct PerformanceFactorReference: Sendable, Equatable {
+        public var instanceFamily: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            instanceFamily: Swift.String? = nil
+        ) {
+            self.instanceFamily = instanceFamily
+        }
+    }
+
+    /// The `PerformanceFactorReferenceRequest` shape.
+    public struct PerformanceFactorReferenceRequest: Sendable, Equatable {
+        public var instanceFamily: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            instanceFamily: Swift.String? = nil
+        ) {
+            self.instanceFamily = instanceFamily
+        }
+    }
+
+    /// The `Placement` shape.
+    public struct Placement: Sendable, Equatable {
+        public var affinity: Swift.String?
+        public var availabilityZone: Swift.String?
+        public var availabilityZoneId: Swift.String?
+        public var groupId: Swift.String?
+        public var groupName: Swift.String?
+        public var hostId: Swift.String?
+        public var hostResourceGroupArn: Swift.String?
+        public var partitionNumber: Swift.Int?
+        public var spreadDomain: Swift.String?
+        public var tenancy: Tenancy?
+
+        /// Creates the shape from its members.
+        public init(
+            affinity: Swift.String? = nil,
+            availabilityZone: Swift.String? = nil,
+            availabilityZoneId: Swift.String? = nil,
+            groupId: Swift.String? = nil,
+            groupName: Swift.String? = nil,
+            hostId: Swift.String? = nil,
+            hostResourceGroupArn: Swift.String? = nil,
+            partitionNumber: Swift.Int? = nil,
+            spreadDomain: Swift.String? = nil,
+            tenancy: Tenancy? = nil
+        ) {
+            self.affinity = affinity
+            self.availabilityZone = availabilityZone
+            self.availabilityZoneId = availabilityZoneId
+            self.groupId = groupId
+            self.groupName = groupName
+            self.hostId = hostId
+            self.hostResourceGroupArn = hostResourceGroupArn
+            self.partitionNumber = partitionNumber
+            self.spreadDomain = spreadDomain
+            self.tenancy = tenancy
+        }
+    }
+
+    /// The `PlacementGroupInfo` shape.
+    public struct PlacementGroupInfo: Sendable, Equatable {
+        public var supportedStrategies: [PlacementGroupStrategy]?
+
+        /// Creates the shape from its members.
+        public init(
+            supportedStrategies: [PlacementGroupStrategy]? = nil
+        ) {
+            self.supportedStrategies = supportedStrategies
+        }
+    }
+
+    /// The `PrivateDnsNameOptionsRequest` shape.
+    public struct PrivateDnsNameOptionsRequest: Sendable, Equatable {
+        public var enableResourceNameDnsAAAARecord: Swift.Bool?
+        public var enableResourceNameDnsARecord: Swift.Bool?
+        public var hostnameType: HostnameType?
+
+        /// Creates the shape from its members.
+        public init(
+            enableResourceNameDnsAAAARecord: Swift.Bool? = nil,
+            enableResourceNameDnsARecord: Swift.Bool? = nil,
+            hostnameType: HostnameType? = nil
+        ) {
+            self.enableResourceNameDnsAAAARecord = enableResourceNameDnsAAAARecord
+            self.enableResourceNameDnsARecord = enableResourceNameDnsARecord
+            self.hostnameType = hostnameType
+        }
+    }
+
+    /// The `PrivateDnsNameOptionsResponse` shape.
+    public struct PrivateDnsNameOptionsResponse: Sendable, Equatable {
+        public var enableResourceNameDnsAAAARecord: Swift.Bool?
+        public var enableResourceNameDnsARecord: Swift.Bool?
+        public var hostnameType: HostnameType?
+
+        /// Creates the shape from its members.
+        public init(
+            enableResourceNameDnsAAAARecord: Swift.Bool? = nil,
+            enableResourceNameDnsARecord: Swift.Bool? = nil,
+            hostnameType: HostnameType? = nil
+        ) {
+            self.enableResourceNameDnsAAAARecord = enableResourceNameDnsAAAARecord
+            self.enableResourceNameDnsARecord = enableResourceNameDnsARecord
+            self.hostnameType = hostnameType
+        }
+    }
+
+    /// The `PrivateIpAddressSpecification` shape.
+    public struct PrivateIpAddressSpecification: Sendable, Equatable {
+        public var primary: Swift.Bool?
+        public var privateIpAddress: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            primary: Swift.Bool? = nil,
+            privateIpAddress: Swift.String? = nil
+        ) {
+            self.primary = primary
+            self.privateIpAddress = privateIpAddress
+        }
+    }
+
+    /// The `ProcessorInfo` shape.
+    public struct ProcessorInfo: Sendable, Equatable {
+        public var manufacturer: Swift.String?
+        public var supportedArchitectures: [ArchitectureType]?
+        public var supportedFeatures: [SupportedAdditionalProcessorFeature]?
+        public var sustainedClockSpeedInGhz: Swift.Double?
+
+        /// Creates the shape from its members.
+        public init(
+            manufacturer: Swift.String? = nil,
+            supportedArchitectures: [ArchitectureType]? = nil,
+            supportedFeatures: [SupportedAdditionalProcessorFeature]? = nil,
+            sustainedClockSpeedInGhz: Swift.Double? = nil
+        ) {
+            self.manufacturer = manufacturer
+            self.supportedArchitectures = supportedArchitectures
+            self.supportedFeatures = supportedFeatures
+            self.sustainedClockSpeedInGhz = sustainedClockSpeedInGhz
+        }
+    }
+
     /// The `ProductCode` shape.
     public struct ProductCode: Sendable, Equatable {
         public var productCodeId: Swift.String?
@@ -2053,6 +6979,21 @@ extension EC2 {
         ) {
             self.productCodeId = productCodeId
             self.productCodeType = productCodeType
+        }
+    }
+
+    /// The `RebootInstancesRequest` shape.
+    public struct RebootInstancesRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var instanceIds: [Swift.String]
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            instanceIds: [Swift.String]
+        ) {
+            self.dryRun = dryRun
+            self.instanceIds = instanceIds
         }
     }
 
@@ -2164,6 +7105,141 @@ extension EC2 {
         }
     }
 
+    /// The `RequestLaunchTemplateData` shape.
+    public struct RequestLaunchTemplateData: Sendable, Equatable {
+        public var blockDeviceMappings: [LaunchTemplateBlockDeviceMappingRequest]?
+        public var capacityReservationSpecification: LaunchTemplateCapacityReservationSpecificationRequest?
+        public var cpuOptions: LaunchTemplateCpuOptionsRequest?
+        public var creditSpecification: CreditSpecificationRequest?
+        public var disableApiStop: Swift.Bool?
+        public var disableApiTermination: Swift.Bool?
+        public var ebsOptimized: Swift.Bool?
+        public var elasticGpuSpecifications: [ElasticGpuSpecification]?
+        public var elasticInferenceAccelerators: [LaunchTemplateElasticInferenceAccelerator]?
+        public var enclaveOptions: LaunchTemplateEnclaveOptionsRequest?
+        public var hibernationOptions: LaunchTemplateHibernationOptionsRequest?
+        public var iamInstanceProfile: LaunchTemplateIamInstanceProfileSpecificationRequest?
+        public var imageId: Swift.String?
+        public var instanceInitiatedShutdownBehavior: ShutdownBehavior?
+        public var instanceMarketOptions: LaunchTemplateInstanceMarketOptionsRequest?
+        public var instanceRequirements: InstanceRequirementsRequest?
+        public var instanceType: InstanceType?
+        public var kernelId: Swift.String?
+        public var keyName: Swift.String?
+        public var licenseSpecifications: [LaunchTemplateLicenseConfigurationRequest]?
+        public var maintenanceOptions: LaunchTemplateInstanceMaintenanceOptionsRequest?
+        public var metadataOptions: LaunchTemplateInstanceMetadataOptionsRequest?
+        public var monitoring: LaunchTemplatesMonitoringRequest?
+        public var networkInterfaces: [LaunchTemplateInstanceNetworkInterfaceSpecificationRequest]?
+        public var networkPerformanceOptions: LaunchTemplateNetworkPerformanceOptionsRequest?
+        public var `operator`: OperatorRequest?
+        public var placement: LaunchTemplatePlacementRequest?
+        public var privateDnsNameOptions: LaunchTemplatePrivateDnsNameOptionsRequest?
+        public var ramDiskId: Swift.String?
+        public var secondaryInterfaces: [LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest]?
+        public var securityGroupIds: [Swift.String]?
+        public var securityGroups: [Swift.String]?
+        public var tagSpecifications: [LaunchTemplateTagSpecificationRequest]?
+        public var userData: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            blockDeviceMappings: [LaunchTemplateBlockDeviceMappingRequest]? = nil,
+            capacityReservationSpecification: LaunchTemplateCapacityReservationSpecificationRequest? = nil,
+            cpuOptions: LaunchTemplateCpuOptionsRequest? = nil,
+            creditSpecification: CreditSpecificationRequest? = nil,
+            disableApiStop: Swift.Bool? = nil,
+            disableApiTermination: Swift.Bool? = nil,
+            ebsOptimized: Swift.Bool? = nil,
+            elasticGpuSpecifications: [ElasticGpuSpecification]? = nil,
+            elasticInferenceAccelerators: [LaunchTemplateElasticInferenceAccelerator]? = nil,
+            enclaveOptions: LaunchTemplateEnclaveOptionsRequest? = nil,
+            hibernationOptions: LaunchTemplateHibernationOptionsRequest? = nil,
+            iamInstanceProfile: LaunchTemplateIamInstanceProfileSpecificationRequest? = nil,
+            imageId: Swift.String? = nil,
+            instanceInitiatedShutdownBehavior: ShutdownBehavior? = nil,
+            instanceMarketOptions: LaunchTemplateInstanceMarketOptionsRequest? = nil,
+            instanceRequirements: InstanceRequirementsRequest? = nil,
+            instanceType: InstanceType? = nil,
+            kernelId: Swift.String? = nil,
+            keyName: Swift.String? = nil,
+            licenseSpecifications: [LaunchTemplateLicenseConfigurationRequest]? = nil,
+            maintenanceOptions: LaunchTemplateInstanceMaintenanceOptionsRequest? = nil,
+            metadataOptions: LaunchTemplateInstanceMetadataOptionsRequest? = nil,
+            monitoring: LaunchTemplatesMonitoringRequest? = nil,
+            networkInterfaces: [LaunchTemplateInstanceNetworkInterfaceSpecificationRequest]? = nil,
+            networkPerformanceOptions: LaunchTemplateNetworkPerformanceOptionsRequest? = nil,
+            `operator`: OperatorRequest? = nil,
+            placement: LaunchTemplatePlacementRequest? = nil,
+            privateDnsNameOptions: LaunchTemplatePrivateDnsNameOptionsRequest? = nil,
+            ramDiskId: Swift.String? = nil,
+            secondaryInterfaces: [LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest]? = nil,
+            securityGroupIds: [Swift.String]? = nil,
+            securityGroups: [Swift.String]? = nil,
+            tagSpecifications: [LaunchTemplateTagSpecificationRequest]? = nil,
+            userData: Swift.String? = nil
+        ) {
+            self.blockDeviceMappings = blockDeviceMappings
+            self.capacityReservationSpecification = capacityReservationSpecification
+            self.cpuOptions = cpuOptions
+            self.creditSpecification = creditSpecification
+            self.disableApiStop = disableApiStop
+            self.disableApiTermination = disableApiTermination
+            self.ebsOptimized = ebsOptimized
+            self.elasticGpuSpecifications = elasticGpuSpecifications
+            self.elasticInferenceAccelerators = elasticInferenceAccelerators
+            self.enclaveOptions = enclaveOptions
+            self.hibernationOptions = hibernationOptions
+            self.iamInstanceProfile = iamInstanceProfile
+            self.imageId = imageId
+            self.instanceInitiatedShutdownBehavior = instanceInitiatedShutdownBehavior
+            self.instanceMarketOptions = instanceMarketOptions
+            self.instanceRequirements = instanceRequirements
+            self.instanceType = instanceType
+            self.kernelId = kernelId
+            self.keyName = keyName
+            self.licenseSpecifications = licenseSpecifications
+            self.maintenanceOptions = maintenanceOptions
+            self.metadataOptions = metadataOptions
+            self.monitoring = monitoring
+            self.networkInterfaces = networkInterfaces
+            self.networkPerformanceOptions = networkPerformanceOptions
+            self.`operator` = `operator`
+            self.placement = placement
+            self.privateDnsNameOptions = privateDnsNameOptions
+            self.ramDiskId = ramDiskId
+            self.secondaryInterfaces = secondaryInterfaces
+            self.securityGroupIds = securityGroupIds
+            self.securityGroups = securityGroups
+            self.tagSpecifications = tagSpecifications
+            self.userData = userData
+        }
+    }
+
+    /// The `Reservation` shape.
+    public struct Reservation: Sendable, Equatable {
+        public var groups: [GroupIdentifier]?
+        public var instances: [Instance]?
+        public var ownerId: Swift.String?
+        public var requesterId: Swift.String?
+        public var reservationId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            groups: [GroupIdentifier]? = nil,
+            instances: [Instance]? = nil,
+            ownerId: Swift.String? = nil,
+            requesterId: Swift.String? = nil,
+            reservationId: Swift.String? = nil
+        ) {
+            self.groups = groups
+            self.instances = instances
+            self.ownerId = ownerId
+            self.requesterId = requesterId
+            self.reservationId = reservationId
+        }
+    }
+
     /// The `ResetEbsDefaultKmsKeyIdRequest` shape.
     public struct ResetEbsDefaultKmsKeyIdRequest: Sendable, Equatable {
         public var dryRun: Swift.Bool?
@@ -2254,6 +7330,324 @@ extension EC2 {
         }
     }
 
+    /// The `ResponseError` shape.
+    public struct ResponseError: Sendable, Equatable {
+        public var code: LaunchTemplateErrorCode?
+        public var message: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            code: LaunchTemplateErrorCode? = nil,
+            message: Swift.String? = nil
+        ) {
+            self.code = code
+            self.message = message
+        }
+    }
+
+    /// The `ResponseLaunchTemplateData` shape.
+    public struct ResponseLaunchTemplateData: Sendable, Equatable {
+        public var blockDeviceMappings: [LaunchTemplateBlockDeviceMapping]?
+        public var capacityReservationSpecification: LaunchTemplateCapacityReservationSpecificationResponse?
+        public var cpuOptions: LaunchTemplateCpuOptions?
+        public var creditSpecification: CreditSpecification?
+        public var disableApiStop: Swift.Bool?
+        public var disableApiTermination: Swift.Bool?
+        public var ebsOptimized: Swift.Bool?
+        public var elasticGpuSpecifications: [ElasticGpuSpecificationResponse]?
+        public var elasticInferenceAccelerators: [LaunchTemplateElasticInferenceAcceleratorResponse]?
+        public var enclaveOptions: LaunchTemplateEnclaveOptions?
+        public var hibernationOptions: LaunchTemplateHibernationOptions?
+        public var iamInstanceProfile: LaunchTemplateIamInstanceProfileSpecification?
+        public var imageId: Swift.String?
+        public var instanceInitiatedShutdownBehavior: ShutdownBehavior?
+        public var instanceMarketOptions: LaunchTemplateInstanceMarketOptions?
+        public var instanceRequirements: InstanceRequirements?
+        public var instanceType: InstanceType?
+        public var kernelId: Swift.String?
+        public var keyName: Swift.String?
+        public var licenseSpecifications: [LaunchTemplateLicenseConfiguration]?
+        public var maintenanceOptions: LaunchTemplateInstanceMaintenanceOptions?
+        public var metadataOptions: LaunchTemplateInstanceMetadataOptions?
+        public var monitoring: LaunchTemplatesMonitoring?
+        public var networkInterfaces: [LaunchTemplateInstanceNetworkInterfaceSpecification]?
+        public var networkPerformanceOptions: LaunchTemplateNetworkPerformanceOptions?
+        public var `operator`: OperatorResponse?
+        public var placement: LaunchTemplatePlacement?
+        public var privateDnsNameOptions: LaunchTemplatePrivateDnsNameOptions?
+        public var ramDiskId: Swift.String?
+        public var secondaryInterfaces: [LaunchTemplateInstanceSecondaryInterfaceSpecification]?
+        public var securityGroupIds: [Swift.String]?
+        public var securityGroups: [Swift.String]?
+        public var tagSpecifications: [LaunchTemplateTagSpecification]?
+        public var userData: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            blockDeviceMappings: [LaunchTemplateBlockDeviceMapping]? = nil,
+            capacityReservationSpecification: LaunchTemplateCapacityReservationSpecificationResponse? = nil,
+            cpuOptions: LaunchTemplateCpuOptions? = nil,
+            creditSpecification: CreditSpecification? = nil,
+            disableApiStop: Swift.Bool? = nil,
+            disableApiTermination: Swift.Bool? = nil,
+            ebsOptimized: Swift.Bool? = nil,
+            elasticGpuSpecifications: [ElasticGpuSpecificationResponse]? = nil,
+            elasticInferenceAccelerators: [LaunchTemplateElasticInferenceAcceleratorResponse]? = nil,
+            enclaveOptions: LaunchTemplateEnclaveOptions? = nil,
+            hibernationOptions: LaunchTemplateHibernationOptions? = nil,
+            iamInstanceProfile: LaunchTemplateIamInstanceProfileSpecification? = nil,
+            imageId: Swift.String? = nil,
+            instanceInitiatedShutdownBehavior: ShutdownBehavior? = nil,
+            instanceMarketOptions: LaunchTemplateInstanceMarketOptions? = nil,
+            instanceRequirements: InstanceRequirements? = nil,
+            instanceType: InstanceType? = nil,
+            kernelId: Swift.String? = nil,
+            keyName: Swift.String? = nil,
+            licenseSpecifications: [LaunchTemplateLicenseConfiguration]? = nil,
+            maintenanceOptions: LaunchTemplateInstanceMaintenanceOptions? = nil,
+            metadataOptions: LaunchTemplateInstanceMetadataOptions? = nil,
+            monitoring: LaunchTemplatesMonitoring? = nil,
+            networkInterfaces: [LaunchTemplateInstanceNetworkInterfaceSpecification]? = nil,
+            networkPerformanceOptions: LaunchTemplateNetworkPerformanceOptions? = nil,
+            `operator`: OperatorResponse? = nil,
+            placement: LaunchTemplatePlacement? = nil,
+            privateDnsNameOptions: LaunchTemplatePrivateDnsNameOptions? = nil,
+            ramDiskId: Swift.String? = nil,
+            secondaryInterfaces: [LaunchTemplateInstanceSecondaryInterfaceSpecification]? = nil,
+            securityGroupIds: [Swift.String]? = nil,
+            securityGroups: [Swift.String]? = nil,
+            tagSpecifications: [LaunchTemplateTagSpecification]? = nil,
+            userData: Swift.String? = nil
+        ) {
+            self.blockDeviceMappings = blockDeviceMappings
+            self.capacityReservationSpecification = capacityReservationSpecification
+            self.cpuOptions = cpuOptions
+            self.creditSpecification = creditSpecification
+            self.disableApiStop = disableApiStop
+            self.disableApiTermination = disableApiTermination
+            self.ebsOptimized = ebsOptimized
+            self.elasticGpuSpecifications = elasticGpuSpecifications
+            self.elasticInferenceAccelerators = elasticInferenceAccelerators
+            self.enclaveOptions = enclaveOptions
+            self.hibernationOptions = hibernationOptions
+            self.iamInstanceProfile = iamInstanceProfile
+            self.imageId = imageId
+            self.instanceInitiatedShutdownBehavior = instanceInitiatedShutdownBehavior
+            self.instanceMarketOptions = instanceMarketOptions
+            self.instanceRequirements = instanceRequirements
+            self.instanceType = instanceType
+            self.kernelId = kernelId
+            self.keyName = keyName
+            self.licenseSpecifications = licenseSpecifications
+            self.maintenanceOptions = maintenanceOptions
+            self.metadataOptions = metadataOptions
+            self.monitoring = monitoring
+            self.networkInterfaces = networkInterfaces
+            self.networkPerformanceOptions = networkPerformanceOptions
+            self.`operator` = `operator`
+            self.placement = placement
+            self.privateDnsNameOptions = privateDnsNameOptions
+            self.ramDiskId = ramDiskId
+            self.secondaryInterfaces = secondaryInterfaces
+            self.securityGroupIds = securityGroupIds
+            self.securityGroups = securityGroups
+            self.tagSpecifications = tagSpecifications
+            self.userData = userData
+        }
+    }
+
+    /// The `RunInstancesMonitoringEnabled` shape.
+    public struct RunInstancesMonitoringEnabled: Sendable, Equatable {
+        public var enabled: Swift.Bool
+
+        /// Creates the shape from its members.
+        public init(
+            enabled: Swift.Bool
+        ) {
+            self.enabled = enabled
+        }
+    }
+
+    /// The `RunInstancesRequest` shape.
+    public struct RunInstancesRequest: Sendable, Equatable {
+        public var additionalInfo: Swift.String?
+        public var blockDeviceMappings: [BlockDeviceMapping]?
+        public var capacityReservationSpecification: CapacityReservationSpecification?
+        public var clientToken: Swift.String?
+        public var cpuOptions: CpuOptionsRequest?
+        public var creditSpecification: CreditSpecificationRequest?
+        public var disableApiStop: Swift.Bool?
+        public var disableApiTermination: Swift.Bool?
+        public var dryRun: Swift.Bool?
+        public var ebsOptimized: Swift.Bool?
+        public var elasticGpuSpecification: [ElasticGpuSpecification]?
+        public var elasticInferenceAccelerators: [ElasticInferenceAccelerator]?
+        public var enablePrimaryIpv6: Swift.Bool?
+        public var enclaveOptions: EnclaveOptionsRequest?
+        public var hibernationOptions: HibernationOptionsRequest?
+        public var iamInstanceProfile: IamInstanceProfileSpecification?
+        public var imageId: Swift.String?
+        public var instanceInitiatedShutdownBehavior: ShutdownBehavior?
+        public var instanceMarketOptions: InstanceMarketOptionsRequest?
+        public var instanceType: InstanceType?
+        public var ipv6AddressCount: Swift.Int?
+        public var ipv6Addresses: [InstanceIpv6Address]?
+        public var kernelId: Swift.String?
+        public var keyName: Swift.String?
+        public var launchTemplate: LaunchTemplateSpecification?
+        public var licenseSpecifications: [LicenseConfigurationRequest]?
+        public var maintenanceOptions: InstanceMaintenanceOptionsRequest?
+        public var maxCount: Swift.Int
+        public var metadataOptions: InstanceMetadataOptionsRequest?
+        public var minCount: Swift.Int
+        public var monitoring: RunInstancesMonitoringEnabled?
+        public var networkInterfaces: [InstanceNetworkInterfaceSpecification]?
+        public var networkPerformanceOptions: InstanceNetworkPerformanceOptionsRequest?
+        public var `operator`: OperatorRequest?
+        public var placement: Placement?
+        public var privateDnsNameOptions: PrivateDnsNameOptionsRequest?
+        public var privateIpAddress: Swift.String?
+        public var ramdiskId: Swift.String?
+        public var secondaryInterfaces: [InstanceSecondaryInterfaceSpecificationRequest]?
+        public var securityGroupIds: [Swift.String]?
+        public var securityGroups: [Swift.String]?
+        public var subnetId: Swift.String?
+        public var tagSpecifications: [TagSpecification]?
+        public var userData: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            additionalInfo: Swift.String? = nil,
+            blockDeviceMappings: [BlockDeviceMapping]? = nil,
+            capacityReservationSpecification: CapacityReservationSpecification? = nil,
+            clientToken: Swift.String? = nil,
+            cpuOptions: CpuOptionsRequest? = nil,
+            creditSpecification: CreditSpecificationRequest? = nil,
+            disableApiStop: Swift.Bool? = nil,
+            disableApiTermination: Swift.Bool? = nil,
+            dryRun: Swift.Bool? = nil,
+            ebsOptimized: Swift.Bool? = nil,
+            elasticGpuSpecification: [ElasticGpuSpecification]? = nil,
+            elasticInferenceAccelerators: [ElasticInferenceAccelerator]? = nil,
+            enablePrimaryIpv6: Swift.Bool? = nil,
+            enclaveOptions: EnclaveOptionsRequest? = nil,
+            hibernationOptions: HibernationOptionsRequest? = nil,
+            iamInstanceProfile: IamInstanceProfileSpecification? = nil,
+            imageId: Swift.String? = nil,
+            instanceInitiatedShutdownBehavior: ShutdownBehavior? = nil,
+            instanceMarketOptions: InstanceMarketOptionsRequest? = nil,
+            instanceType: InstanceType? = nil,
+            ipv6AddressCount: Swift.Int? = nil,
+            ipv6Addresses: [InstanceIpv6Address]? = nil,
+            kernelId: Swift.String? = nil,
+            keyName: Swift.String? = nil,
+            launchTemplate: LaunchTemplateSpecification? = nil,
+            licenseSpecifications: [LicenseConfigurationRequest]? = nil,
+            maintenanceOptions: InstanceMaintenanceOptionsRequest? = nil,
+            maxCount: Swift.Int,
+            metadataOptions: InstanceMetadataOptionsRequest? = nil,
+            minCount: Swift.Int,
+            monitoring: RunInstancesMonitoringEnabled? = nil,
+            networkInterfaces: [InstanceNetworkInterfaceSpecification]? = nil,
+            networkPerformanceOptions: InstanceNetworkPerformanceOptionsRequest? = nil,
+            `operator`: OperatorRequest? = nil,
+            placement: Placement? = nil,
+            privateDnsNameOptions: PrivateDnsNameOptionsRequest? = nil,
+            privateIpAddress: Swift.String? = nil,
+            ramdiskId: Swift.String? = nil,
+            secondaryInterfaces: [InstanceSecondaryInterfaceSpecificationRequest]? = nil,
+            securityGroupIds: [Swift.String]? = nil,
+            securityGroups: [Swift.String]? = nil,
+            subnetId: Swift.String? = nil,
+            tagSpecifications: [TagSpecification]? = nil,
+            userData: Swift.String? = nil
+        ) {
+            self.additionalInfo = additionalInfo
+            self.blockDeviceMappings = blockDeviceMappings
+            self.capacityReservationSpecification = capacityReservationSpecification
+            self.clientToken = clientToken
+            self.cpuOptions = cpuOptions
+            self.creditSpecification = creditSpecification
+            self.disableApiStop = disableApiStop
+            self.disableApiTermination = disableApiTermination
+            self.dryRun = dryRun
+            self.ebsOptimized = ebsOptimized
+            self.elasticGpuSpecification = elasticGpuSpecification
+            self.elasticInferenceAccelerators = elasticInferenceAccelerators
+            self.enablePrimaryIpv6 = enablePrimaryIpv6
+            self.enclaveOptions = enclaveOptions
+            self.hibernationOptions = hibernationOptions
+            self.iamInstanceProfile = iamInstanceProfile
+            self.imageId = imageId
+            self.instanceInitiatedShutdownBehavior = instanceInitiatedShutdownBehavior
+            self.instanceMarketOptions = instanceMarketOptions
+            self.instanceType = instanceType
+            self.ipv6AddressCount = ipv6AddressCount
+            self.ipv6Addresses = ipv6Addresses
+            self.kernelId = kernelId
+            self.keyName = keyName
+            self.launchTemplate = launchTemplate
+            self.licenseSpecifications = licenseSpecifications
+            self.maintenanceOptions = maintenanceOptions
+            self.maxCount = maxCount
+            self.metadataOptions = metadataOptions
+            self.minCount = minCount
+            self.monitoring = monitoring
+            self.networkInterfaces = networkInterfaces
+            self.networkPerformanceOptions = networkPerformanceOptions
+            self.`operator` = `operator`
+            self.placement = placement
+            self.privateDnsNameOptions = privateDnsNameOptions
+            self.privateIpAddress = privateIpAddress
+            self.ramdiskId = ramdiskId
+            self.secondaryInterfaces = secondaryInterfaces
+            self.securityGroupIds = securityGroupIds
+            self.securityGroups = securityGroups
+            self.subnetId = subnetId
+            self.tagSpecifications = tagSpecifications
+            self.userData = userData
+        }
+    }
+
+    /// The `S3ObjectTag` shape.
+    public struct S3ObjectTag: Sendable, Equatable {
+        public var key: Swift.String?
+        public var value: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            key: Swift.String? = nil,
+            value: Swift.String? = nil
+        ) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    /// The `SecondaryInterfacePrivateIpAddressSpecification` shape.
+    public struct SecondaryInterfacePrivateIpAddressSpecification: Sendable, Equatable {
+        public var privateIpAddress: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            privateIpAddress: Swift.String? = nil
+        ) {
+            self.privateIpAddress = privateIpAddress
+        }
+    }
+
+    /// The `SecondaryInterfacePrivateIpAddressSpecificationRequest` shape.
+    public struct SecondaryInterfacePrivateIpAddressSpecificationRequest: Sendable, Equatable {
+        public var privateIpAddress: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            privateIpAddress: Swift.String? = nil
+        ) {
+            self.privateIpAddress = privateIpAddress
+        }
+    }
+
     /// The `Snapshot` shape.
     public struct Snapshot: Sendable, Equatable {
         public var availabilityZone: Swift.String?
@@ -2332,6 +7726,60 @@ extension EC2 {
         }
     }
 
+    /// The `SpotMarketOptions` shape.
+    public struct SpotMarketOptions: Sendable, Equatable {
+        public var blockDurationMinutes: Swift.Int?
+        public var instanceInterruptionBehavior: InstanceInterruptionBehavior?
+        public var maxPrice: Swift.String?
+        public var spotInstanceType: SpotInstanceType?
+        public var validUntil: Foundation.Date?
+
+        /// Creates the shape from its members.
+        public init(
+            blockDurationMinutes: Swift.Int? = nil,
+            instanceInterruptionBehavior: InstanceInterruptionBehavior? = nil,
+            maxPrice: Swift.String? = nil,
+            spotInstanceType: SpotInstanceType? = nil,
+            validUntil: Foundation.Date? = nil
+        ) {
+            self.blockDurationMinutes = blockDurationMinutes
+            self.instanceInterruptionBehavior = instanceInterruptionBehavior
+            self.maxPrice = maxPrice
+            self.spotInstanceType = spotInstanceType
+            self.validUntil = validUntil
+        }
+    }
+
+    /// The `StartInstancesRequest` shape.
+    public struct StartInstancesRequest: Sendable, Equatable {
+        public var additionalInfo: Swift.String?
+        public var dryRun: Swift.Bool?
+        public var instanceIds: [Swift.String]
+
+        /// Creates the shape from its members.
+        public init(
+            additionalInfo: Swift.String? = nil,
+            dryRun: Swift.Bool? = nil,
+            instanceIds: [Swift.String]
+        ) {
+            self.additionalInfo = additionalInfo
+            self.dryRun = dryRun
+            self.instanceIds = instanceIds
+        }
+    }
+
+    /// The `StartInstancesResult` shape.
+    public struct StartInstancesResult: Sendable, Equatable {
+        public var startingInstances: [InstanceStateChange]?
+
+        /// Creates the shape from its members.
+        public init(
+            startingInstances: [InstanceStateChange]? = nil
+        ) {
+            self.startingInstances = startingInstances
+        }
+    }
+
     /// The `StateReason` shape.
     public struct StateReason: Sendable, Equatable {
         public var code: Swift.String?
@@ -2344,6 +7792,72 @@ extension EC2 {
         ) {
             self.code = code
             self.message = message
+        }
+    }
+
+    /// The `StopInstancesRequest` shape.
+    public struct StopInstancesRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var force: Swift.Bool?
+        public var hibernate: Swift.Bool?
+        public var instanceIds: [Swift.String]
+        public var skipOsShutdown: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            force: Swift.Bool? = nil,
+            hibernate: Swift.Bool? = nil,
+            instanceIds: [Swift.String],
+            skipOsShutdown: Swift.Bool? = nil
+        ) {
+            self.dryRun = dryRun
+            self.force = force
+            self.hibernate = hibernate
+            self.instanceIds = instanceIds
+            self.skipOsShutdown = skipOsShutdown
+        }
+    }
+
+    /// The `StopInstancesResult` shape.
+    public struct StopInstancesResult: Sendable, Equatable {
+        public var stoppingInstances: [InstanceStateChange]?
+
+        /// Creates the shape from its members.
+        public init(
+            stoppingInstances: [InstanceStateChange]? = nil
+        ) {
+            self.stoppingInstances = stoppingInstances
+        }
+    }
+
+    /// The `StoreImageTaskResult` shape.
+    public struct StoreImageTaskResult: Sendable, Equatable {
+        public var amiId: Swift.String?
+        public var bucket: Swift.String?
+        public var progressPercentage: Swift.Int?
+        public var s3objectKey: Swift.String?
+        public var storeTaskFailureReason: Swift.String?
+        public var storeTaskState: Swift.String?
+        public var taskStartTime: Foundation.Date?
+
+        /// Creates the shape from its members.
+        public init(
+            amiId: Swift.String? = nil,
+            bucket: Swift.String? = nil,
+            progressPercentage: Swift.Int? = nil,
+            s3objectKey: Swift.String? = nil,
+            storeTaskFailureReason: Swift.String? = nil,
+            storeTaskState: Swift.String? = nil,
+            taskStartTime: Foundation.Date? = nil
+        ) {
+            self.amiId = amiId
+            self.bucket = bucket
+            self.progressPercentage = progressPercentage
+            self.s3objectKey = s3objectKey
+            self.storeTaskFailureReason = storeTaskFailureReason
+            self.storeTaskState = storeTaskState
+            self.taskStartTime = taskStartTime
         }
     }
 
@@ -2395,6 +7909,150 @@ extension EC2 {
         ) {
             self.resourceType = resourceType
             self.tags = tags
+        }
+    }
+
+    /// The `TerminateInstancesRequest` shape.
+    public struct TerminateInstancesRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var force: Swift.Bool?
+        public var instanceIds: [Swift.String]
+        public var skipOsShutdown: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            force: Swift.Bool? = nil,
+            instanceIds: [Swift.String],
+            skipOsShutdown: Swift.Bool? = nil
+        ) {
+            self.dryRun = dryRun
+            self.force = force
+            self.instanceIds = instanceIds
+            self.skipOsShutdown = skipOsShutdown
+        }
+    }
+
+    /// The `TerminateInstancesResult` shape.
+    public struct TerminateInstancesResult: Sendable, Equatable {
+        public var terminatingInstances: [InstanceStateChange]?
+
+        /// Creates the shape from its members.
+        public init(
+            terminatingInstances: [InstanceStateChange]? = nil
+        ) {
+            self.terminatingInstances = terminatingInstances
+        }
+    }
+
+    /// The `TotalLocalStorageGB` shape.
+    public struct TotalLocalStorageGB: Sendable, Equatable {
+        public var max: Swift.Double?
+        public var min: Swift.Double?
+
+        /// Creates the shape from its members.
+        public init(
+            max: Swift.Double? = nil,
+            min: Swift.Double? = nil
+        ) {
+            self.max = max
+            self.min = min
+        }
+    }
+
+    /// The `TotalLocalStorageGBRequest` shape.
+    public struct TotalLocalStorageGBRequest: Sendable, Equatable {
+        public var max: Swift.Double?
+        public var min: Swift.Double?
+
+        /// Creates the shape from its members.
+        public init(
+            max: Swift.Double? = nil,
+            min: Swift.Double? = nil
+        ) {
+            self.max = max
+            self.min = min
+        }
+    }
+
+    /// The `VCpuCountRange` shape.
+    public struct VCpuCountRange: Sendable, Equatable {
+        public var max: Swift.Int?
+        public var min: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            max: Swift.Int? = nil,
+            min: Swift.Int? = nil
+        ) {
+            self.max = max
+            self.min = min
+        }
+    }
+
+    /// The `VCpuCountRangeRequest` shape.
+    public struct VCpuCountRangeRequest: Sendable, Equatable {
+        public var max: Swift.Int?
+        public var min: Swift.Int
+
+        /// Creates the shape from its members.
+        public init(
+            max: Swift.Int? = nil,
+            min: Swift.Int
+        ) {
+            self.max = max
+            self.min = min
+        }
+    }
+
+    /// The `VCpuInfo` shape.
+    public struct VCpuInfo: Sendable, Equatable {
+        public var defaultCores: Swift.Int?
+        public var defaultThreadsPerCore: Swift.Int?
+        public var defaultVCpus: Swift.Int?
+        public var validCores: [Swift.Int]?
+        public var validThreadsPerCore: [Swift.Int]?
+
+        /// Creates the shape from its members.
+        public init(
+            defaultCores: Swift.Int? = nil,
+            defaultThreadsPerCore: Swift.Int? = nil,
+            defaultVCpus: Swift.Int? = nil,
+            validCores: [Swift.Int]? = nil,
+            validThreadsPerCore: [Swift.Int]? = nil
+        ) {
+            self.defaultCores = defaultCores
+            self.defaultThreadsPerCore = defaultThreadsPerCore
+            self.defaultVCpus = defaultVCpus
+            self.validCores = validCores
+            self.validThreadsPerCore = validThreadsPerCore
+        }
+    }
+
+    /// The `ValidationError` shape.
+    public struct ValidationError: Sendable, Equatable {
+        public var code: Swift.String?
+        public var message: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            code: Swift.String? = nil,
+            message: Swift.String? = nil
+        ) {
+            self.code = code
+            self.message = message
+        }
+    }
+
+    /// The `ValidationWarning` shape.
+    public struct ValidationWarning: Sendable, Equatable {
+        public var errors: [ValidationError]?
+
+        /// Creates the shape from its members.
+        public init(
+            errors: [ValidationError]? = nil
+        ) {
+            self.errors = errors
         }
     }
 
@@ -2570,6 +8228,86 @@ extension EC2 {
 // MARK: - Enumerations
 
 extension EC2 {
+    /// The `AcceleratorManufacturer` enumeration.
+    public struct AcceleratorManufacturer: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let amazonWebServices = AcceleratorManufacturer(rawValue: "amazon-web-services")
+        public static let amd = AcceleratorManufacturer(rawValue: "amd")
+        public static let habana = AcceleratorManufacturer(rawValue: "habana")
+        public static let nvidia = AcceleratorManufacturer(rawValue: "nvidia")
+        public static let xilinx = AcceleratorManufacturer(rawValue: "xilinx")
+    }
+
+    /// The `AcceleratorName` enumeration.
+    public struct AcceleratorName: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let a100 = AcceleratorName(rawValue: "a100")
+        public static let a10g = AcceleratorName(rawValue: "a10g")
+        public static let gaudiHl205 = AcceleratorName(rawValue: "gaudi-hl-205")
+        public static let h100 = AcceleratorName(rawValue: "h100")
+        public static let inferentia = AcceleratorName(rawValue: "inferentia")
+        public static let inferentia2 = AcceleratorName(rawValue: "inferentia2")
+        public static let k520 = AcceleratorName(rawValue: "k520")
+        public static let k80 = AcceleratorName(rawValue: "k80")
+        public static let l4 = AcceleratorName(rawValue: "l4")
+        public static let l40s = AcceleratorName(rawValue: "l40s")
+        public static let m60 = AcceleratorName(rawValue: "m60")
+        public static let radeonProV520 = AcceleratorName(rawValue: "radeon-pro-v520")
+        public static let t4 = AcceleratorName(rawValue: "t4")
+        public static let t4g = AcceleratorName(rawValue: "t4g")
+        public static let trainium = AcceleratorName(rawValue: "trainium")
+        public static let trainium2 = AcceleratorName(rawValue: "trainium2")
+        public static let u30 = AcceleratorName(rawValue: "u30")
+        public static let v100 = AcceleratorName(rawValue: "v100")
+        public static let vu9p = AcceleratorName(rawValue: "vu9p")
+    }
+
+    /// The `AcceleratorType` enumeration.
+    public struct AcceleratorType: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let fpga = AcceleratorType(rawValue: "fpga")
+        public static let gpu = AcceleratorType(rawValue: "gpu")
+        public static let inference = AcceleratorType(rawValue: "inference")
+        public static let media = AcceleratorType(rawValue: "media")
+    }
+
+    /// The `AmdSevSnpSpecification` enumeration.
+    public struct AmdSevSnpSpecification: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let disabled = AmdSevSnpSpecification(rawValue: "disabled")
+        public static let enabled = AmdSevSnpSpecification(rawValue: "enabled")
+    }
+
+    /// The `ArchitectureType` enumeration.
+    public struct ArchitectureType: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let arm64 = ArchitectureType(rawValue: "arm64")
+        public static let arm64Mac = ArchitectureType(rawValue: "arm64_mac")
+        public static let i386 = ArchitectureType(rawValue: "i386")
+        public static let x8664 = ArchitectureType(rawValue: "x86_64")
+        public static let x8664Mac = ArchitectureType(rawValue: "x86_64_mac")
+    }
+
     /// The `ArchitectureValues` enumeration.
     public struct ArchitectureValues: WireEnumeration {
         public let rawValue: Swift.String
@@ -2582,6 +8320,30 @@ extension EC2 {
         public static let i386 = ArchitectureValues(rawValue: "i386")
         public static let x8664 = ArchitectureValues(rawValue: "x86_64")
         public static let x8664Mac = ArchitectureValues(rawValue: "x86_64_mac")
+    }
+
+    /// The `AttachmentLimitType` enumeration.
+    public struct AttachmentLimitType: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let dedicated = AttachmentLimitType(rawValue: "dedicated")
+        public static let shared = AttachmentLimitType(rawValue: "shared")
+    }
+
+    /// The `AttachmentStatus` enumeration.
+    public struct AttachmentStatus: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let attached = AttachmentStatus(rawValue: "attached")
+        public static let attaching = AttachmentStatus(rawValue: "attaching")
+        public static let detached = AttachmentStatus(rawValue: "detached")
+        public static let detaching = AttachmentStatus(rawValue: "detaching")
     }
 
     /// The `AvailabilityZoneOptInStatus` enumeration.
@@ -2610,6 +8372,41 @@ extension EC2 {
         public static let unavailable = AvailabilityZoneState(rawValue: "unavailable")
     }
 
+    /// The `BandwidthWeightingType` enumeration.
+    public struct BandwidthWeightingType: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let `default` = BandwidthWeightingType(rawValue: "default")
+        public static let ebs1 = BandwidthWeightingType(rawValue: "ebs-1")
+        public static let vpc1 = BandwidthWeightingType(rawValue: "vpc-1")
+    }
+
+    /// The `BareMetal` enumeration.
+    public struct BareMetal: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let excluded = BareMetal(rawValue: "excluded")
+        public static let included = BareMetal(rawValue: "included")
+        public static let required = BareMetal(rawValue: "required")
+    }
+
+    /// The `BootModeType` enumeration.
+    public struct BootModeType: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let legacyBios = BootModeType(rawValue: "legacy-bios")
+        public static let uefi = BootModeType(rawValue: "uefi")
+    }
+
     /// The `BootModeValues` enumeration.
     public struct BootModeValues: WireEnumeration {
         public let rawValue: Swift.String
@@ -2622,6 +8419,43 @@ extension EC2 {
         public static let uefiPreferred = BootModeValues(rawValue: "uefi-preferred")
     }
 
+    /// The `BurstablePerformance` enumeration.
+    public struct BurstablePerformance: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let excluded = BurstablePerformance(rawValue: "excluded")
+        public static let included = BurstablePerformance(rawValue: "included")
+        public static let required = BurstablePerformance(rawValue: "required")
+    }
+
+    /// The `CapacityReservationPreference` enumeration.
+    public struct CapacityReservationPreference: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let capacityReservationsOnly = CapacityReservationPreference(rawValue: "capacity-reservations-only")
+        public static let none = CapacityReservationPreference(rawValue: "none")
+        public static let `open` = CapacityReservationPreference(rawValue: "open")
+    }
+
+    /// The `CpuManufacturer` enumeration.
+    public struct CpuManufacturer: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let amazonWebServices = CpuManufacturer(rawValue: "amazon-web-services")
+        public static let amd = CpuManufacturer(rawValue: "amd")
+        public static let apple = CpuManufacturer(rawValue: "apple")
+        public static let intel = CpuManufacturer(rawValue: "intel")
+    }
+
     /// The `DeviceType` enumeration.
     public struct DeviceType: WireEnumeration {
         public let rawValue: Swift.String
@@ -2631,6 +8465,123 @@ extension EC2 {
 
         public static let ebs = DeviceType(rawValue: "ebs")
         public static let instanceStore = DeviceType(rawValue: "instance-store")
+    }
+
+    /// The `DiskType` enumeration.
+    public struct DiskType: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let hdd = DiskType(rawValue: "hdd")
+        public static let ssd = DiskType(rawValue: "ssd")
+    }
+
+    /// The `EbsEncryptionSupport` enumeration.
+    public struct EbsEncryptionSupport: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let supported = EbsEncryptionSupport(rawValue: "supported")
+        public static let unsupported = EbsEncryptionSupport(rawValue: "unsupported")
+    }
+
+    /// The `EbsNvmeSupport` enumeration.
+    public struct EbsNvmeSupport: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let required = EbsNvmeSupport(rawValue: "required")
+        public static let supported = EbsNvmeSupport(rawValue: "supported")
+        public static let unsupported = EbsNvmeSupport(rawValue: "unsupported")
+    }
+
+    /// The `EbsOptimizedSupport` enumeration.
+    public struct EbsOptimizedSupport: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let `default` = EbsOptimizedSupport(rawValue: "default")
+        public static let supported = EbsOptimizedSupport(rawValue: "supported")
+        public static let unsupported = EbsOptimizedSupport(rawValue: "unsupported")
+    }
+
+    /// The `EnaSupport` enumeration.
+    public struct EnaSupport: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let required = EnaSupport(rawValue: "required")
+        public static let supported = EnaSupport(rawValue: "supported")
+        public static let unsupported = EnaSupport(rawValue: "unsupported")
+    }
+
+    /// The `EphemeralNvmeSupport` enumeration.
+    public struct EphemeralNvmeSupport: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let required = EphemeralNvmeSupport(rawValue: "required")
+        public static let supported = EphemeralNvmeSupport(rawValue: "supported")
+        public static let unsupported = EphemeralNvmeSupport(rawValue: "unsupported")
+    }
+
+    /// The `EventCode` enumeration.
+    public struct EventCode: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let instanceReboot = EventCode(rawValue: "instance-reboot")
+        public static let instanceRetirement = EventCode(rawValue: "instance-retirement")
+        public static let instanceStop = EventCode(rawValue: "instance-stop")
+        public static let systemMaintenance = EventCode(rawValue: "system-maintenance")
+        public static let systemReboot = EventCode(rawValue: "system-reboot")
+    }
+
+    /// The `FlexibleEnaQueuesSupport` enumeration.
+    public struct FlexibleEnaQueuesSupport: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let supported = FlexibleEnaQueuesSupport(rawValue: "supported")
+        public static let unsupported = FlexibleEnaQueuesSupport(rawValue: "unsupported")
+    }
+
+    /// The `HostnameType` enumeration.
+    public struct HostnameType: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let ipName = HostnameType(rawValue: "ip-name")
+        public static let resourceName = HostnameType(rawValue: "resource-name")
+    }
+
+    /// The `HttpTokensState` enumeration.
+    public struct HttpTokensState: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let optional = HttpTokensState(rawValue: "optional")
+        public static let required = HttpTokensState(rawValue: "required")
     }
 
     /// The `HypervisorType` enumeration.
@@ -2750,6 +8701,1540 @@ extension EC2 {
         public static let v20 = ImdsSupportValues(rawValue: "v2.0")
     }
 
+    /// The `InstanceAttributeName` enumeration.
+    public struct InstanceAttributeName: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let blockDeviceMapping = InstanceAttributeName(rawValue: "blockDeviceMapping")
+        public static let disableApiStop = InstanceAttributeName(rawValue: "disableApiStop")
+        public static let disableApiTermination = InstanceAttributeName(rawValue: "disableApiTermination")
+        public static let ebsOptimized = InstanceAttributeName(rawValue: "ebsOptimized")
+        public static let enaSupport = InstanceAttributeName(rawValue: "enaSupport")
+        public static let enclaveOptions = InstanceAttributeName(rawValue: "enclaveOptions")
+        public static let groupSet = InstanceAttributeName(rawValue: "groupSet")
+        public static let instanceInitiatedShutdownBehavior = InstanceAttributeName(rawValue: "instanceInitiatedShutdownBehavior")
+        public static let instanceType = InstanceAttributeName(rawValue: "instanceType")
+        public static let kernel = InstanceAttributeName(rawValue: "kernel")
+        public static let productCodes = InstanceAttributeName(rawValue: "productCodes")
+        public static let ramdisk = InstanceAttributeName(rawValue: "ramdisk")
+        public static let rootDeviceName = InstanceAttributeName(rawValue: "rootDeviceName")
+        public static let sourceDestCheck = InstanceAttributeName(rawValue: "sourceDestCheck")
+        public static let sriovNetSupport = InstanceAttributeName(rawValue: "sriovNetSupport")
+        public static let userData = InstanceAttributeName(rawValue: "userData")
+    }
+
+    /// The `InstanceAutoRecoveryState` enumeration.
+    public struct InstanceAutoRecoveryState: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let `default` = InstanceAutoRecoveryState(rawValue: "default")
+        public static let disabled = InstanceAutoRecoveryState(rawValue: "disabled")
+    }
+
+    /// The `InstanceBandwidthWeighting` enumeration.
+    public struct InstanceBandwidthWeighting: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let `default` = InstanceBandwidthWeighting(rawValue: "default")
+        public static let ebs1 = InstanceBandwidthWeighting(rawValue: "ebs-1")
+        public static let vpc1 = InstanceBandwidthWeighting(rawValue: "vpc-1")
+    }
+
+    /// The `InstanceBootModeValues` enumeration.
+    public struct InstanceBootModeValues: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let legacyBios = InstanceBootModeValues(rawValue: "legacy-bios")
+        public static let uefi = InstanceBootModeValues(rawValue: "uefi")
+    }
+
+    /// The `InstanceGeneration` enumeration.
+    public struct InstanceGeneration: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let current = InstanceGeneration(rawValue: "current")
+        public static let previous = InstanceGeneration(rawValue: "previous")
+    }
+
+    /// The `InstanceInterruptionBehavior` enumeration.
+    public struct InstanceInterruptionBehavior: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let hibernate = InstanceInterruptionBehavior(rawValue: "hibernate")
+        public static let stop = InstanceInterruptionBehavior(rawValue: "stop")
+        public static let terminate = InstanceInterruptionBehavior(rawValue: "terminate")
+    }
+
+    /// The `InstanceLifecycleType` enumeration.
+    public struct InstanceLifecycleType: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let capacityBlock = InstanceLifecycleType(rawValue: "capacity-block")
+        public static let interruptibleCapacityReservation = InstanceLifecycleType(rawValue: "interruptible-capacity-reservation")
+        public static let scheduled = InstanceLifecycleType(rawValue: "scheduled")
+        public static let spot = InstanceLifecycleType(rawValue: "spot")
+    }
+
+    /// The `InstanceMetadataEndpointState` enumeration.
+    public struct InstanceMetadataEndpointState: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let disabled = InstanceMetadataEndpointState(rawValue: "disabled")
+        public static let enabled = InstanceMetadataEndpointState(rawValue: "enabled")
+    }
+
+    /// The `InstanceMetadataOptionsState` enumeration.
+    public struct InstanceMetadataOptionsState: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let applied = InstanceMetadataOptionsState(rawValue: "applied")
+        public static let pending = InstanceMetadataOptionsState(rawValue: "pending")
+    }
+
+    /// The `InstanceMetadataProtocolState` enumeration.
+    public struct InstanceMetadataProtocolState: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let disabled = InstanceMetadataProtocolState(rawValue: "disabled")
+        public static let enabled = InstanceMetadataProtocolState(rawValue: "enabled")
+    }
+
+    /// The `InstanceMetadataTagsState` enumeration.
+    public struct InstanceMetadataTagsState: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let disabled = InstanceMetadataTagsState(rawValue: "disabled")
+        public static let enabled = InstanceMetadataTagsState(rawValue: "enabled")
+    }
+
+    /// The `InstanceRebootMigrationState` enumeration.
+    public struct InstanceRebootMigrationState: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let `default` = InstanceRebootMigrationState(rawValue: "default")
+        public static let disabled = InstanceRebootMigrationState(rawValue: "disabled")
+    }
+
+    /// The `InstanceStateName` enumeration.
+    public struct InstanceStateName: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let pending = InstanceStateName(rawValue: "pending")
+        public static let running = InstanceStateName(rawValue: "running")
+        public static let shuttingDown = InstanceStateName(rawValue: "shutting-down")
+        public static let stopped = InstanceStateName(rawValue: "stopped")
+        public static let stopping = InstanceStateName(rawValue: "stopping")
+        public static let terminated = InstanceStateName(rawValue: "terminated")
+    }
+
+    /// The `InstanceStorageEncryptionSupport` enumeration.
+    public struct InstanceStorageEncryptionSupport: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let required = InstanceStorageEncryptionSupport(rawValue: "required")
+        public static let unsupported = InstanceStorageEncryptionSupport(rawValue: "unsupported")
+    }
+
+    /// The `InstanceType` enumeration.
+    public struct InstanceType: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let a12xlarge = InstanceType(rawValue: "a1.2xlarge")
+        public static let a14xlarge = InstanceType(rawValue: "a1.4xlarge")
+        public static let a1Large = InstanceType(rawValue: "a1.large")
+        public static let a1Medium = InstanceType(rawValue: "a1.medium")
+        public static let a1Metal = InstanceType(rawValue: "a1.metal")
+        public static let a1Xlarge = InstanceType(rawValue: "a1.xlarge")
+        public static let c1Medium = InstanceType(rawValue: "c1.medium")
+        public static let c1Xlarge = InstanceType(rawValue: "c1.xlarge")
+        public static let c32xlarge = InstanceType(rawValue: "c3.2xlarge")
+        public static let c34xlarge = InstanceType(rawValue: "c3.4xlarge")
+        public static let c38xlarge = InstanceType(rawValue: "c3.8xlarge")
+        public static let c3Large = InstanceType(rawValue: "c3.large")
+        public static let c3Xlarge = InstanceType(rawValue: "c3.xlarge")
+        public static let c42xlarge = InstanceType(rawValue: "c4.2xlarge")
+        public static let c44xlarge = InstanceType(rawValue: "c4.4xlarge")
+        public static let c48xlarge = InstanceType(rawValue: "c4.8xlarge")
+        public static let c4Large = InstanceType(rawValue: "c4.large")
+        public static let c4Xlarge = InstanceType(rawValue: "c4.xlarge")
+        public static let c512xlarge = InstanceType(rawValue: "c5.12xlarge")
+        public static let c518xlarge = InstanceType(rawValue: "c5.18xlarge")
+        public static let c524xlarge = InstanceType(rawValue: "c5.24xlarge")
+        public static let c52xlarge = InstanceType(rawValue: "c5.2xlarge")
+        public static let c54xlarge = InstanceType(rawValue: "c5.4xlarge")
+        public static let c59xlarge = InstanceType(rawValue: "c5.9xlarge")
+        public static let c5Large = InstanceType(rawValue: "c5.large")
+        public static let c5Metal = InstanceType(rawValue: "c5.metal")
+        public static let c5Xlarge = InstanceType(rawValue: "c5.xlarge")
+        public static let c5a12xlarge = InstanceType(rawValue: "c5a.12xlarge")
+        public static let c5a16xlarge = InstanceType(rawValue: "c5a.16xlarge")
+        public static let c5a24xlarge = InstanceType(rawValue: "c5a.24xlarge")
+        public static let c5a2xlarge = InstanceType(rawValue: "c5a.2xlarge")
+        public static let c5a4xlarge = InstanceType(rawValue: "c5a.4xlarge")
+        public static let c5a8xlarge = InstanceType(rawValue: "c5a.8xlarge")
+        public static let c5aLarge = InstanceType(rawValue: "c5a.large")
+        public static let c5aXlarge = InstanceType(rawValue: "c5a.xlarge")
+        public static let c5ad12xlarge = InstanceType(rawValue: "c5ad.12xlarge")
+        public static let c5ad16xlarge = InstanceType(rawValue: "c5ad.16xlarge")
+        public static let c5ad24xlarge = InstanceType(rawValue: "c5ad.24xlarge")
+        public static let c5ad2xlarge = InstanceType(rawValue: "c5ad.2xlarge")
+        public static let c5ad4xlarge = InstanceType(rawValue: "c5ad.4xlarge")
+        public static let c5ad8xlarge = InstanceType(rawValue: "c5ad.8xlarge")
+        public static let c5adLarge = InstanceType(rawValue: "c5ad.large")
+        public static let c5adXlarge = InstanceType(rawValue: "c5ad.xlarge")
+        public static let c5d12xlarge = InstanceType(rawValue: "c5d.12xlarge")
+        public static let c5d18xlarge = InstanceType(rawValue: "c5d.18xlarge")
+        public static let c5d24xlarge = InstanceType(rawValue: "c5d.24xlarge")
+        public static let c5d2xlarge = InstanceType(rawValue: "c5d.2xlarge")
+        public static let c5d4xlarge = InstanceType(rawValue: "c5d.4xlarge")
+        public static let c5d9xlarge = InstanceType(rawValue: "c5d.9xlarge")
+        public static let c5dLarge = InstanceType(rawValue: "c5d.large")
+        public static let c5dMetal = InstanceType(rawValue: "c5d.metal")
+        public static let c5dXlarge = InstanceType(rawValue: "c5d.xlarge")
+        public static let c5n18xlarge = InstanceType(rawValue: "c5n.18xlarge")
+        public static let c5n2xlarge = InstanceType(rawValue: "c5n.2xlarge")
+        public static let c5n4xlarge = InstanceType(rawValue: "c5n.4xlarge")
+        public static let c5n9xlarge = InstanceType(rawValue: "c5n.9xlarge")
+        public static let c5nLarge = InstanceType(rawValue: "c5n.large")
+        public static let c5nMetal = InstanceType(rawValue: "c5n.metal")
+        public static let c5nXlarge = InstanceType(rawValue: "c5n.xlarge")
+        public static let c6a12xlarge = InstanceType(rawValue: "c6a.12xlarge")
+        public static let c6a16xlarge = InstanceType(rawValue: "c6a.16xlarge")
+        public static let c6a24xlarge = InstanceType(rawValue: "c6a.24xlarge")
+        public static let c6a2xlarge = InstanceType(rawValue: "c6a.2xlarge")
+        public static let c6a32xlarge = InstanceType(rawValue: "c6a.32xlarge")
+        public static let c6a48xlarge = InstanceType(rawValue: "c6a.48xlarge")
+        public static let c6a4xlarge = InstanceType(rawValue: "c6a.4xlarge")
+        public static let c6a8xlarge = InstanceType(rawValue: "c6a.8xlarge")
+        public static let c6aLarge = InstanceType(rawValue: "c6a.large")
+        public static let c6aMetal = InstanceType(rawValue: "c6a.metal")
+        public static let c6aXlarge = InstanceType(rawValue: "c6a.xlarge")
+        public static let c6g12xlarge = InstanceType(rawValue: "c6g.12xlarge")
+        public static let c6g16xlarge = InstanceType(rawValue: "c6g.16xlarge")
+        public static let c6g2xlarge = InstanceType(rawValue: "c6g.2xlarge")
+        public static let c6g4xlarge = InstanceType(rawValue: "c6g.4xlarge")
+        public static let c6g8xlarge = InstanceType(rawValue: "c6g.8xlarge")
+        public static let c6gLarge = InstanceType(rawValue: "c6g.large")
+        public static let c6gMedium = InstanceType(rawValue: "c6g.medium")
+        public static let c6gMetal = InstanceType(rawValue: "c6g.metal")
+        public static let c6gXlarge = InstanceType(rawValue: "c6g.xlarge")
+        public static let c6gd12xlarge = InstanceType(rawValue: "c6gd.12xlarge")
+        public static let c6gd16xlarge = InstanceType(rawValue: "c6gd.16xlarge")
+        public static let c6gd2xlarge = InstanceType(rawValue: "c6gd.2xlarge")
+        public static let c6gd4xlarge = InstanceType(rawValue: "c6gd.4xlarge")
+        public static let c6gd8xlarge = InstanceType(rawValue: "c6gd.8xlarge")
+        public static let c6gdLarge = InstanceType(rawValue: "c6gd.large")
+        public static let c6gdMedium = InstanceType(rawValue: "c6gd.medium")
+        public static let c6gdMetal = InstanceType(rawValue: "c6gd.metal")
+        public static let c6gdXlarge = InstanceType(rawValue: "c6gd.xlarge")
+        public static let c6gn12xlarge = InstanceType(rawValue: "c6gn.12xlarge")
+        public static let c6gn16xlarge = InstanceType(rawValue: "c6gn.16xlarge")
+        public static let c6gn2xlarge = InstanceType(rawValue: "c6gn.2xlarge")
+        public static let c6gn4xlarge = InstanceType(rawValue: "c6gn.4xlarge")
+        public static let c6gn8xlarge = InstanceType(rawValue: "c6gn.8xlarge")
+        public static let c6gnLarge = InstanceType(rawValue: "c6gn.large")
+        public static let c6gnMedium = InstanceType(rawValue: "c6gn.medium")
+        public static let c6gnXlarge = InstanceType(rawValue: "c6gn.xlarge")
+        public static let c6i12xlarge = InstanceType(rawValue: "c6i.12xlarge")
+        public static let c6i16xlarge = InstanceType(rawValue: "c6i.16xlarge")
+        public static let c6i24xlarge = InstanceType(rawValue: "c6i.24xlarge")
+        public static let c6i2xlarge = InstanceType(rawValue: "c6i.2xlarge")
+        public static let c6i32xlarge = InstanceType(rawValue: "c6i.32xlarge")
+        public static let c6i4xlarge = InstanceType(rawValue: "c6i.4xlarge")
+        public static let c6i8xlarge = InstanceType(rawValue: "c6i.8xlarge")
+        public static let c6iLarge = InstanceType(rawValue: "c6i.large")
+        public static let c6iMetal = InstanceType(rawValue: "c6i.metal")
+        public static let c6iXlarge = InstanceType(rawValue: "c6i.xlarge")
+        public static let c6id12xlarge = InstanceType(rawValue: "c6id.12xlarge")
+        public static let c6id16xlarge = InstanceType(rawValue: "c6id.16xlarge")
+        public static let c6id24xlarge = InstanceType(rawValue: "c6id.24xlarge")
+        public static let c6id2xlarge = InstanceType(rawValue: "c6id.2xlarge")
+        public static let c6id32xlarge = InstanceType(rawValue: "c6id.32xlarge")
+        public static let c6id4xlarge = InstanceType(rawValue: "c6id.4xlarge")
+        public static let c6id8xlarge = InstanceType(rawValue: "c6id.8xlarge")
+        public static let c6idLarge = InstanceType(rawValue: "c6id.large")
+        public static let c6idMetal = InstanceType(rawValue: "c6id.metal")
+        public static let c6idXlarge = InstanceType(rawValue: "c6id.xlarge")
+        public static let c6in12xlarge = InstanceType(rawValue: "c6in.12xlarge")
+        public static let c6in16xlarge = InstanceType(rawValue: "c6in.16xlarge")
+        public static let c6in24xlarge = InstanceType(rawValue: "c6in.24xlarge")
+        public static let c6in2xlarge = InstanceType(rawValue: "c6in.2xlarge")
+        public static let c6in32xlarge = InstanceType(rawValue: "c6in.32xlarge")
+        public static let c6in4xlarge = InstanceType(rawValue: "c6in.4xlarge")
+        public static let c6in8xlarge = InstanceType(rawValue: "c6in.8xlarge")
+        public static let c6inLarge = InstanceType(rawValue: "c6in.large")
+        public static let c6inMetal = InstanceType(rawValue: "c6in.metal")
+        public static let c6inXlarge = InstanceType(rawValue: "c6in.xlarge")
+        public static let c7a12xlarge = InstanceType(rawValue: "c7a.12xlarge")
+        public static let c7a16xlarge = InstanceType(rawValue: "c7a.16xlarge")
+        public static let c7a24xlarge = InstanceType(rawValue: "c7a.24xlarge")
+        public static let c7a2xlarge = InstanceType(rawValue: "c7a.2xlarge")
+        public static let c7a32xlarge = InstanceType(rawValue: "c7a.32xlarge")
+        public static let c7a48xlarge = InstanceType(rawValue: "c7a.48xlarge")
+        public static let c7a4xlarge = InstanceType(rawValue: "c7a.4xlarge")
+        public static let c7a8xlarge = InstanceType(rawValue: "c7a.8xlarge")
+        public static let c7aLarge = InstanceType(rawValue: "c7a.large")
+        public static let c7aMedium = InstanceType(rawValue: "c7a.medium")
+        public static let c7aMetal48xl = InstanceType(rawValue: "c7a.metal-48xl")
+        public static let c7aXlarge = InstanceType(rawValue: "c7a.xlarge")
+        public static let c7g12xlarge = InstanceType(rawValue: "c7g.12xlarge")
+        public static let c7g16xlarge = InstanceType(rawValue: "c7g.16xlarge")
+        public static let c7g2xlarge = InstanceType(rawValue: "c7g.2xlarge")
+        public static let c7g4xlarge = InstanceType(rawValue: "c7g.4xlarge")
+        public static let c7g8xlarge = InstanceType(rawValue: "c7g.8xlarge")
+        public static let c7gLarge = InstanceType(rawValue: "c7g.large")
+        public static let c7gMedium = InstanceType(rawValue: "c7g.medium")
+        public static let c7gMetal = InstanceType(rawValue: "c7g.metal")
+        public static let c7gXlarge = InstanceType(rawValue: "c7g.xlarge")
+        public static let c7gd12xlarge = InstanceType(rawValue: "c7gd.12xlarge")
+        public static let c7gd16xlarge = InstanceType(rawValue: "c7gd.16xlarge")
+        public static let c7gd2xlarge = InstanceType(rawValue: "c7gd.2xlarge")
+        public static let c7gd4xlarge = InstanceType(rawValue: "c7gd.4xlarge")
+        public static let c7gd8xlarge = InstanceType(rawValue: "c7gd.8xlarge")
+        public static let c7gdLarge = InstanceType(rawValue: "c7gd.large")
+        public static let c7gdMedium = InstanceType(rawValue: "c7gd.medium")
+        public static let c7gdMetal = InstanceType(rawValue: "c7gd.metal")
+        public static let c7gdXlarge = InstanceType(rawValue: "c7gd.xlarge")
+        public static let c7gn12xlarge = InstanceType(rawValue: "c7gn.12xlarge")
+        public static let c7gn16xlarge = InstanceType(rawValue: "c7gn.16xlarge")
+        public static let c7gn2xlarge = InstanceType(rawValue: "c7gn.2xlarge")
+        public static let c7gn4xlarge = InstanceType(rawValue: "c7gn.4xlarge")
+        public static let c7gn8xlarge = InstanceType(rawValue: "c7gn.8xlarge")
+        public static let c7gnLarge = InstanceType(rawValue: "c7gn.large")
+        public static let c7gnMedium = InstanceType(rawValue: "c7gn.medium")
+        public static let c7gnMetal = InstanceType(rawValue: "c7gn.metal")
+        public static let c7gnXlarge = InstanceType(rawValue: "c7gn.xlarge")
+        public static let c7iFlex12xlarge = InstanceType(rawValue: "c7i-flex.12xlarge")
+        public static let c7iFlex16xlarge = InstanceType(rawValue: "c7i-flex.16xlarge")
+        public static let c7iFlex2xlarge = InstanceType(rawValue: "c7i-flex.2xlarge")
+        public static let c7iFlex4xlarge = InstanceType(rawValue: "c7i-flex.4xlarge")
+        public static let c7iFlex8xlarge = InstanceType(rawValue: "c7i-flex.8xlarge")
+        public static let c7iFlexLarge = InstanceType(rawValue: "c7i-flex.large")
+        public static let c7iFlexXlarge = InstanceType(rawValue: "c7i-flex.xlarge")
+        public static let c7i12xlarge = InstanceType(rawValue: "c7i.12xlarge")
+        public static let c7i16xlarge = InstanceType(rawValue: "c7i.16xlarge")
+        public static let c7i24xlarge = InstanceType(rawValue: "c7i.24xlarge")
+        public static let c7i2xlarge = InstanceType(rawValue: "c7i.2xlarge")
+        public static let c7i48xlarge = InstanceType(rawValue: "c7i.48xlarge")
+        public static let c7i4xlarge = InstanceType(rawValue: "c7i.4xlarge")
+        public static let c7i8xlarge = InstanceType(rawValue: "c7i.8xlarge")
+        public static let c7iLarge = InstanceType(rawValue: "c7i.large")
+        public static let c7iMetal24xl = InstanceType(rawValue: "c7i.metal-24xl")
+        public static let c7iMetal48xl = InstanceType(rawValue: "c7i.metal-48xl")
+        public static let c7iXlarge = InstanceType(rawValue: "c7i.xlarge")
+        public static let c8a12xlarge = InstanceType(rawValue: "c8a.12xlarge")
+        public static let c8a16xlarge = InstanceType(rawValue: "c8a.16xlarge")
+        public static let c8a24xlarge = InstanceType(rawValue: "c8a.24xlarge")
+        public static let c8a2xlarge = InstanceType(rawValue: "c8a.2xlarge")
+        public static let c8a48xlarge = InstanceType(rawValue: "c8a.48xlarge")
+        public static let c8a4xlarge = InstanceType(rawValue: "c8a.4xlarge")
+        public static let c8a8xlarge = InstanceType(rawValue: "c8a.8xlarge")
+        public static let c8aLarge = InstanceType(rawValue: "c8a.large")
+        public static let c8aMedium = InstanceType(rawValue: "c8a.medium")
+        public static let c8aMetal24xl = InstanceType(rawValue: "c8a.metal-24xl")
+        public static let c8aMetal48xl = InstanceType(rawValue: "c8a.metal-48xl")
+        public static let c8aXlarge = InstanceType(rawValue: "c8a.xlarge")
+        public static let c8g12xlarge = InstanceType(rawValue: "c8g.12xlarge")
+        public static let c8g16xlarge = InstanceType(rawValue: "c8g.16xlarge")
+        public static let c8g24xlarge = InstanceType(rawValue: "c8g.24xlarge")
+        public static let c8g2xlarge = InstanceType(rawValue: "c8g.2xlarge")
+        public static let c8g48xlarge = InstanceType(rawValue: "c8g.48xlarge")
+        public static let c8g4xlarge = InstanceType(rawValue: "c8g.4xlarge")
+        public static let c8g8xlarge = InstanceType(rawValue: "c8g.8xlarge")
+        public static let c8gLarge = InstanceType(rawValue: "c8g.large")
+        public static let c8gMedium = InstanceType(rawValue: "c8g.medium")
+        public static let c8gMetal24xl = InstanceType(rawValue: "c8g.metal-24xl")
+        public static let c8gMetal48xl = InstanceType(rawValue: "c8g.metal-48xl")
+        public static let c8gXlarge = InstanceType(rawValue: "c8g.xlarge")
+        public static let c8gb12xlarge = InstanceType(rawValue: "c8gb.12xlarge")
+        public static let c8gb16xlarge = InstanceType(rawValue: "c8gb.16xlarge")
+        public static let c8gb24xlarge = InstanceType(rawValue: "c8gb.24xlarge")
+        public static let c8gb2xlarge = InstanceType(rawValue: "c8gb.2xlarge")
+        public static let c8gb48xlarge = InstanceType(rawValue: "c8gb.48xlarge")
+        public static let c8gb4xlarge = InstanceType(rawValue: "c8gb.4xlarge")
+        public static let c8gb8xlarge = InstanceType(rawValue: "c8gb.8xlarge")
+        public static let c8gbLarge = InstanceType(rawValue: "c8gb.large")
+        public static let c8gbMedium = InstanceType(rawValue: "c8gb.medium")
+        public static let c8gbMetal24xl = InstanceType(rawValue: "c8gb.metal-24xl")
+        public static let c8gbMetal48xl = InstanceType(rawValue: "c8gb.metal-48xl")
+        public static let c8gbXlarge = InstanceType(rawValue: "c8gb.xlarge")
+        public static let c8gd12xlarge = InstanceType(rawValue: "c8gd.12xlarge")
+        public static let c8gd16xlarge = InstanceType(rawValue: "c8gd.16xlarge")
+        public static let c8gd24xlarge = InstanceType(rawValue: "c8gd.24xlarge")
+        public static let c8gd2xlarge = InstanceType(rawValue: "c8gd.2xlarge")
+        public static let c8gd48xlarge = InstanceType(rawValue: "c8gd.48xlarge")
+        public static let c8gd4xlarge = InstanceType(rawValue: "c8gd.4xlarge")
+        public static let c8gd8xlarge = InstanceType(rawValue: "c8gd.8xlarge")
+        public static let c8gdLarge = InstanceType(rawValue: "c8gd.large")
+        public static let c8gdMedium = InstanceType(rawValue: "c8gd.medium")
+        public static let c8gdMetal24xl = InstanceType(rawValue: "c8gd.metal-24xl")
+        public static let c8gdMetal48xl = InstanceType(rawValue: "c8gd.metal-48xl")
+        public static let c8gdXlarge = InstanceType(rawValue: "c8gd.xlarge")
+        public static let c8gn12xlarge = InstanceType(rawValue: "c8gn.12xlarge")
+        public static let c8gn16xlarge = InstanceType(rawValue: "c8gn.16xlarge")
+        public static let c8gn24xlarge = InstanceType(rawValue: "c8gn.24xlarge")
+        public static let c8gn2xlarge = InstanceType(rawValue: "c8gn.2xlarge")
+        public static let c8gn48xlarge = InstanceType(rawValue: "c8gn.48xlarge")
+        public static let c8gn4xlarge = InstanceType(rawValue: "c8gn.4xlarge")
+        public static let c8gn8xlarge = InstanceType(rawValue: "c8gn.8xlarge")
+        public static let c8gnLarge = InstanceType(rawValue: "c8gn.large")
+        public static let c8gnMedium = InstanceType(rawValue: "c8gn.medium")
+        public static let c8gnMetal24xl = InstanceType(rawValue: "c8gn.metal-24xl")
+        public static let c8gnMetal48xl = InstanceType(rawValue: "c8gn.metal-48xl")
+        public static let c8gnXlarge = InstanceType(rawValue: "c8gn.xlarge")
+        public static let c8iFlex12xlarge = InstanceType(rawValue: "c8i-flex.12xlarge")
+        public static let c8iFlex16xlarge = InstanceType(rawValue: "c8i-flex.16xlarge")
+        public static let c8iFlex2xlarge = InstanceType(rawValue: "c8i-flex.2xlarge")
+        public static let c8iFlex4xlarge = InstanceType(rawValue: "c8i-flex.4xlarge")
+        public static let c8iFlex8xlarge = InstanceType(rawValue: "c8i-flex.8xlarge")
+        public static let c8iFlexLarge = InstanceType(rawValue: "c8i-flex.large")
+        public static let c8iFlexXlarge = InstanceType(rawValue: "c8i-flex.xlarge")
+        public static let c8i12xlarge = InstanceType(rawValue: "c8i.12xlarge")
+        public static let c8i16xlarge = InstanceType(rawValue: "c8i.16xlarge")
+        public static let c8i24xlarge = InstanceType(rawValue: "c8i.24xlarge")
+        public static let c8i2xlarge = InstanceType(rawValue: "c8i.2xlarge")
+        public static let c8i32xlarge = InstanceType(rawValue: "c8i.32xlarge")
+        public static let c8i48xlarge = InstanceType(rawValue: "c8i.48xlarge")
+        public static let c8i4xlarge = InstanceType(rawValue: "c8i.4xlarge")
+        public static let c8i8xlarge = InstanceType(rawValue: "c8i.8xlarge")
+        public static let c8i96xlarge = InstanceType(rawValue: "c8i.96xlarge")
+        public static let c8iLarge = InstanceType(rawValue: "c8i.large")
+        public static let c8iMetal48xl = InstanceType(rawValue: "c8i.metal-48xl")
+        public static let c8iMetal96xl = InstanceType(rawValue: "c8i.metal-96xl")
+        public static let c8iXlarge = InstanceType(rawValue: "c8i.xlarge")
+        public static let c8id12xlarge = InstanceType(rawValue: "c8id.12xlarge")
+        public static let c8id16xlarge = InstanceType(rawValue: "c8id.16xlarge")
+        public static let c8id24xlarge = InstanceType(rawValue: "c8id.24xlarge")
+        public static let c8id2xlarge = InstanceType(rawValue: "c8id.2xlarge")
+        public static let c8id32xlarge = InstanceType(rawValue: "c8id.32xlarge")
+        public static let c8id48xlarge = InstanceType(rawValue: "c8id.48xlarge")
+        public static let c8id4xlarge = InstanceType(rawValue: "c8id.4xlarge")
+        public static let c8id8xlarge = InstanceType(rawValue: "c8id.8xlarge")
+        public static let c8id96xlarge = InstanceType(rawValue: "c8id.96xlarge")
+        public static let c8idLarge = InstanceType(rawValue: "c8id.large")
+        public static let c8idMetal48xl = InstanceType(rawValue: "c8id.metal-48xl")
+        public static let c8idMetal96xl = InstanceType(rawValue: "c8id.metal-96xl")
+        public static let c8idXlarge = InstanceType(rawValue: "c8id.xlarge")
+        public static let cc14xlarge = InstanceType(rawValue: "cc1.4xlarge")
+        public static let cc28xlarge = InstanceType(rawValue: "cc2.8xlarge")
+        public static let cg14xlarge = InstanceType(rawValue: "cg1.4xlarge")
+        public static let cr18xlarge = InstanceType(rawValue: "cr1.8xlarge")
+        public static let d22xlarge = InstanceType(rawValue: "d2.2xlarge")
+        public static let d24xlarge = InstanceType(rawValue: "d2.4xlarge")
+        public static let d28xlarge = InstanceType(rawValue: "d2.8xlarge")
+        public static let d2Xlarge = InstanceType(rawValue: "d2.xlarge")
+        public static let d32xlarge = InstanceType(rawValue: "d3.2xlarge")
+        public static let d34xlarge = InstanceType(rawValue: "d3.4xlarge")
+        public static let d38xlarge = InstanceType(rawValue: "d3.8xlarge")
+        public static let d3Xlarge = InstanceType(rawValue: "d3.xlarge")
+        public static let d3en12xlarge = InstanceType(rawValue: "d3en.12xlarge")
+        public static let d3en2xlarge = InstanceType(rawValue: "d3en.2xlarge")
+        public static let d3en4xlarge = InstanceType(rawValue: "d3en.4xlarge")
+        public static let d3en6xlarge = InstanceType(rawValue: "d3en.6xlarge")
+        public static let d3en8xlarge = InstanceType(rawValue: "d3en.8xlarge")
+        public static let d3enXlarge = InstanceType(rawValue: "d3en.xlarge")
+        public static let dl124xlarge = InstanceType(rawValue: "dl1.24xlarge")
+        public static let dl2q24xlarge = InstanceType(rawValue: "dl2q.24xlarge")
+        public static let f116xlarge = InstanceType(rawValue: "f1.16xlarge")
+        public static let f12xlarge = InstanceType(rawValue: "f1.2xlarge")
+        public static let f14xlarge = InstanceType(rawValue: "f1.4xlarge")
+        public static let f212xlarge = InstanceType(rawValue: "f2.12xlarge")
+        public static let f248xlarge = InstanceType(rawValue: "f2.48xlarge")
+        public static let f26xlarge = InstanceType(rawValue: "f2.6xlarge")
+        public static let g22xlarge = InstanceType(rawValue: "g2.2xlarge")
+        public static let g28xlarge = InstanceType(rawValue: "g2.8xlarge")
+        public static let g316xlarge = InstanceType(rawValue: "g3.16xlarge")
+        public static let g34xlarge = InstanceType(rawValue: "g3.4xlarge")
+        public static let g38xlarge = InstanceType(rawValue: "g3.8xlarge")
+        public static let g3sXlarge = InstanceType(rawValue: "g3s.xlarge")
+        public static let g4ad16xlarge = InstanceType(rawValue: "g4ad.16xlarge")
+        public static let g4ad2xlarge = InstanceType(rawValue: "g4ad.2xlarge")
+        public static let g4ad4xlarge = InstanceType(rawValue: "g4ad.4xlarge")
+        public static let g4ad8xlarge = InstanceType(rawValue: "g4ad.8xlarge")
+        public static let g4adXlarge = InstanceType(rawValue: "g4ad.xlarge")
+        public static let g4dn12xlarge = InstanceType(rawValue: "g4dn.12xlarge")
+        public static let g4dn16xlarge = InstanceType(rawValue: "g4dn.16xlarge")
+        public static let g4dn2xlarge = InstanceType(rawValue: "g4dn.2xlarge")
+        public static let g4dn4xlarge = InstanceType(rawValue: "g4dn.4xlarge")
+        public static let g4dn8xlarge = InstanceType(rawValue: "g4dn.8xlarge")
+        public static let g4dnMetal = InstanceType(rawValue: "g4dn.metal")
+        public static let g4dnXlarge = InstanceType(rawValue: "g4dn.xlarge")
+        public static let g512xlarge = InstanceType(rawValue: "g5.12xlarge")
+        public static let g516xlarge = InstanceType(rawValue: "g5.16xlarge")
+        public static let g524xlarge = InstanceType(rawValue: "g5.24xlarge")
+        public static let g52xlarge = InstanceType(rawValue: "g5.2xlarge")
+        public static let g548xlarge = InstanceType(rawValue: "g5.48xlarge")
+        public static let g54xlarge = InstanceType(rawValue: "g5.4xlarge")
+        public static let g58xlarge = InstanceType(rawValue: "g5.8xlarge")
+        public static let g5Xlarge = InstanceType(rawValue: "g5.xlarge")
+        public static let g5g16xlarge = InstanceType(rawValue: "g5g.16xlarge")
+        public static let g5g2xlarge = InstanceType(rawValue: "g5g.2xlarge")
+        public static let g5g4xlarge = InstanceType(rawValue: "g5g.4xlarge")
+        public static let g5g8xlarge = InstanceType(rawValue: "g5g.8xlarge")
+        public static let g5gMetal = InstanceType(rawValue: "g5g.metal")
+        public static let g5gXlarge = InstanceType(rawValue: "g5g.xlarge")
+        public static let g612xlarge = InstanceType(rawValue: "g6.12xlarge")
+        public static let g616xlarge = InstanceType(rawValue: "g6.16xlarge")
+        public static let g624xlarge = InstanceType(rawValue: "g6.24xlarge")
+        public static let g62xlarge = InstanceType(rawValue: "g6.2xlarge")
+        public static let g648xlarge = InstanceType(rawValue: "g6.48xlarge")
+        public static let g64xlarge = InstanceType(rawValue: "g6.4xlarge")
+        public static let g68xlarge = InstanceType(rawValue: "g6.8xlarge")
+        public static let g6Xlarge = InstanceType(rawValue: "g6.xlarge")
+        public static let g6e12xlarge = InstanceType(rawValue: "g6e.12xlarge")
+        public static let g6e16xlarge = InstanceType(rawValue: "g6e.16xlarge")
+        public static let g6e24xlarge = InstanceType(rawValue: "g6e.24xlarge")
+        public static let g6e2xlarge = InstanceType(rawValue: "g6e.2xlarge")
+        public static let g6e48xlarge = InstanceType(rawValue: "g6e.48xlarge")
+        public static let g6e4xlarge = InstanceType(rawValue: "g6e.4xlarge")
+        public static let g6e8xlarge = InstanceType(rawValue: "g6e.8xlarge")
+        public static let g6eXlarge = InstanceType(rawValue: "g6e.xlarge")
+        public static let g6f2xlarge = InstanceType(rawValue: "g6f.2xlarge")
+        public static let g6f4xlarge = InstanceType(rawValue: "g6f.4xlarge")
+        public static let g6fLarge = InstanceType(rawValue: "g6f.large")
+        public static let g6fXlarge = InstanceType(rawValue: "g6f.xlarge")
+        public static let g7e12xlarge = InstanceType(rawValue: "g7e.12xlarge")
+        public static let g7e24xlarge = InstanceType(rawValue: "g7e.24xlarge")
+        public static let g7e2xlarge = InstanceType(rawValue: "g7e.2xlarge")
+        public static let g7e48xlarge = InstanceType(rawValue: "g7e.48xlarge")
+        public static let g7e4xlarge = InstanceType(rawValue: "g7e.4xlarge")
+        public static let g7e8xlarge = InstanceType(rawValue: "g7e.8xlarge")
+        public static let gr64xlarge = InstanceType(rawValue: "gr6.4xlarge")
+        public static let gr68xlarge = InstanceType(rawValue: "gr6.8xlarge")
+        public static let gr6f4xlarge = InstanceType(rawValue: "gr6f.4xlarge")
+        public static let h116xlarge = InstanceType(rawValue: "h1.16xlarge")
+        public static let h12xlarge = InstanceType(rawValue: "h1.2xlarge")
+        public static let h14xlarge = InstanceType(rawValue: "h1.4xlarge")
+        public static let h18xlarge = InstanceType(rawValue: "h1.8xlarge")
+        public static let hi14xlarge = InstanceType(rawValue: "hi1.4xlarge")
+        public static let hpc6a48xlarge = InstanceType(rawValue: "hpc6a.48xlarge")
+        public static let hpc6id32xlarge = InstanceType(rawValue: "hpc6id.32xlarge")
+        public static let hpc7a12xlarge = InstanceType(rawValue: "hpc7a.12xlarge")
+        public static let hpc7a24xlarge = InstanceType(rawValue: "hpc7a.24xlarge")
+        public static let hpc7a48xlarge = InstanceType(rawValue: "hpc7a.48xlarge")
+        public static let hpc7a96xlarge = InstanceType(rawValue: "hpc7a.96xlarge")
+        public static let hpc7g16xlarge = InstanceType(rawValue: "hpc7g.16xlarge")
+        public static let hpc7g4xlarge = InstanceType(rawValue: "hpc7g.4xlarge")
+        public static let hpc7g8xlarge = InstanceType(rawValue: "hpc7g.8xlarge")
+        public static let hpc8a96xlarge = InstanceType(rawValue: "hpc8a.96xlarge")
+        public static let hs18xlarge = InstanceType(rawValue: "hs1.8xlarge")
+        public static let i22xlarge = InstanceType(rawValue: "i2.2xlarge")
+        public static let i24xlarge = InstanceType(rawValue: "i2.4xlarge")
+        public static let i28xlarge = InstanceType(rawValue: "i2.8xlarge")
+        public static let i2Xlarge = InstanceType(rawValue: "i2.xlarge")
+        public static let i316xlarge = InstanceType(rawValue: "i3.16xlarge")
+        public static let i32xlarge = InstanceType(rawValue: "i3.2xlarge")
+        public static let i34xlarge = InstanceType(rawValue: "i3.4xlarge")
+        public static let i38xlarge = InstanceType(rawValue: "i3.8xlarge")
+        public static let i3Large = InstanceType(rawValue: "i3.large")
+        public static let i3Metal = InstanceType(rawValue: "i3.metal")
+        public static let i3Xlarge = InstanceType(rawValue: "i3.xlarge")
+        public static let i3en12xlarge = InstanceType(rawValue: "i3en.12xlarge")
+        public static let i3en24xlarge = InstanceType(rawValue: "i3en.24xlarge")
+        public static let i3en2xlarge = InstanceType(rawValue: "i3en.2xlarge")
+        public static let i3en3xlarge = InstanceType(rawValue: "i3en.3xlarge")
+        public static let i3en6xlarge = InstanceType(rawValue: "i3en.6xlarge")
+        public static let i3enLarge = InstanceType(rawValue: "i3en.large")
+        public static let i3enMetal = InstanceType(rawValue: "i3en.metal")
+        public static let i3enXlarge = InstanceType(rawValue: "i3en.xlarge")
+        public static let i4g16xlarge = InstanceType(rawValue: "i4g.16xlarge")
+        public static let i4g2xlarge = InstanceType(rawValue: "i4g.2xlarge")
+        public static let i4g4xlarge = InstanceType(rawValue: "i4g.4xlarge")
+        public static let i4g8xlarge = InstanceType(rawValue: "i4g.8xlarge")
+        public static let i4gLarge = InstanceType(rawValue: "i4g.large")
+        public static let i4gXlarge = InstanceType(rawValue: "i4g.xlarge")
+        public static let i4i12xlarge = InstanceType(rawValue: "i4i.12xlarge")
+        public static let i4i16xlarge = InstanceType(rawValue: "i4i.16xlarge")
+        public static let i4i24xlarge = InstanceType(rawValue: "i4i.24xlarge")
+        public static let i4i2xlarge = InstanceType(rawValue: "i4i.2xlarge")
+        public static let i4i32xlarge = InstanceType(rawValue: "i4i.32xlarge")
+        public static let i4i4xlarge = InstanceType(rawValue: "i4i.4xlarge")
+        public static let i4i8xlarge = InstanceType(rawValue: "i4i.8xlarge")
+        public static let i4iLarge = InstanceType(rawValue: "i4i.large")
+        public static let i4iMetal = InstanceType(rawValue: "i4i.metal")
+        public static let i4iXlarge = InstanceType(rawValue: "i4i.xlarge")
+        public static let i7i12xlarge = InstanceType(rawValue: "i7i.12xlarge")
+        public static let i7i16xlarge = InstanceType(rawValue: "i7i.16xlarge")
+        public static let i7i24xlarge = InstanceType(rawValue: "i7i.24xlarge")
+        public static let i7i2xlarge = InstanceType(rawValue: "i7i.2xlarge")
+        public static let i7i48xlarge = InstanceType(rawValue: "i7i.48xlarge")
+        public static let i7i4xlarge = InstanceType(rawValue: "i7i.4xlarge")
+        public static let i7i8xlarge = InstanceType(rawValue: "i7i.8xlarge")
+        public static let i7iLarge = InstanceType(rawValue: "i7i.large")
+        public static let i7iMetal24xl = InstanceType(rawValue: "i7i.metal-24xl")
+        public static let i7iMetal48xl = InstanceType(rawValue: "i7i.metal-48xl")
+        public static let i7iXlarge = InstanceType(rawValue: "i7i.xlarge")
+        public static let i7ie12xlarge = InstanceType(rawValue: "i7ie.12xlarge")
+        public static let i7ie18xlarge = InstanceType(rawValue: "i7ie.18xlarge")
+        public static let i7ie24xlarge = InstanceType(rawValue: "i7ie.24xlarge")
+        public static let i7ie2xlarge = InstanceType(rawValue: "i7ie.2xlarge")
+        public static let i7ie3xlarge = InstanceType(rawValue: "i7ie.3xlarge")
+        public static let i7ie48xlarge = InstanceType(rawValue: "i7ie.48xlarge")
+        public static let i7ie6xlarge = InstanceType(rawValue: "i7ie.6xlarge")
+        public static let i7ieLarge = InstanceType(rawValue: "i7ie.large")
+        public static let i7ieMetal24xl = InstanceType(rawValue: "i7ie.metal-24xl")
+        public static let i7ieMetal48xl = InstanceType(rawValue: "i7ie.metal-48xl")
+        public static let i7ieXlarge = InstanceType(rawValue: "i7ie.xlarge")
+        public static let i8g12xlarge = InstanceType(rawValue: "i8g.12xlarge")
+        public static let i8g16xlarge = InstanceType(rawValue: "i8g.16xlarge")
+        public static let i8g24xlarge = InstanceType(rawValue: "i8g.24xlarge")
+        public static let i8g2xlarge = InstanceType(rawValue: "i8g.2xlarge")
+        public static let i8g48xlarge = InstanceType(rawValue: "i8g.48xlarge")
+        public static let i8g4xlarge = InstanceType(rawValue: "i8g.4xlarge")
+        public static let i8g8xlarge = InstanceType(rawValue: "i8g.8xlarge")
+        public static let i8gLarge = InstanceType(rawValue: "i8g.large")
+        public static let i8gMetal24xl = InstanceType(rawValue: "i8g.metal-24xl")
+        public static let i8gXlarge = InstanceType(rawValue: "i8g.xlarge")
+        public static let i8ge12xlarge = InstanceType(rawValue: "i8ge.12xlarge")
+        public static let i8ge18xlarge = InstanceType(rawValue: "i8ge.18xlarge")
+        public static let i8ge24xlarge = InstanceType(rawValue: "i8ge.24xlarge")
+        public static let i8ge2xlarge = InstanceType(rawValue: "i8ge.2xlarge")
+        public static let i8ge3xlarge = InstanceType(rawValue: "i8ge.3xlarge")
+        public static let i8ge48xlarge = InstanceType(rawValue: "i8ge.48xlarge")
+        public static let i8ge6xlarge = InstanceType(rawValue: "i8ge.6xlarge")
+        public static let i8geLarge = InstanceType(rawValue: "i8ge.large")
+        public static let i8geMetal24xl = InstanceType(rawValue: "i8ge.metal-24xl")
+        public static let i8geMetal48xl = InstanceType(rawValue: "i8ge.metal-48xl")
+        public static let i8geXlarge = InstanceType(rawValue: "i8ge.xlarge")
+        public static let im4gn16xlarge = InstanceType(rawValue: "im4gn.16xlarge")
+        public static let im4gn2xlarge = InstanceType(rawValue: "im4gn.2xlarge")
+        public static let im4gn4xlarge = InstanceType(rawValue: "im4gn.4xlarge")
+        public static let im4gn8xlarge = InstanceType(rawValue: "im4gn.8xlarge")
+        public static let im4gnLarge = InstanceType(rawValue: "im4gn.large")
+        public static let im4gnXlarge = InstanceType(rawValue: "im4gn.xlarge")
+        public static let inf124xlarge = InstanceType(rawValue: "inf1.24xlarge")
+        public static let inf12xlarge = InstanceType(rawValue: "inf1.2xlarge")
+        public static let inf16xlarge = InstanceType(rawValue: "inf1.6xlarge")
+        public static let inf1Xlarge = InstanceType(rawValue: "inf1.xlarge")
+        public static let inf224xlarge = InstanceType(rawValue: "inf2.24xlarge")
+        public static let inf248xlarge = InstanceType(rawValue: "inf2.48xlarge")
+        public static let inf28xlarge = InstanceType(rawValue: "inf2.8xlarge")
+        public static let inf2Xlarge = InstanceType(rawValue: "inf2.xlarge")
+        public static let is4gen2xlarge = InstanceType(rawValue: "is4gen.2xlarge")
+        public static let is4gen4xlarge = InstanceType(rawValue: "is4gen.4xlarge")
+        public static let is4gen8xlarge = InstanceType(rawValue: "is4gen.8xlarge")
+        public static let is4genLarge = InstanceType(rawValue: "is4gen.large")
+        public static let is4genMedium = InstanceType(rawValue: "is4gen.medium")
+        public static let is4genXlarge = InstanceType(rawValue: "is4gen.xlarge")
+        public static let m1Large = InstanceType(rawValue: "m1.large")
+        public static let m1Medium = InstanceType(rawValue: "m1.medium")
+        public static let m1Small = InstanceType(rawValue: "m1.small")
+        public static let m1Xlarge = InstanceType(rawValue: "m1.xlarge")
+        public static let m22xlarge = InstanceType(rawValue: "m2.2xlarge")
+        public static let m24xlarge = InstanceType(rawValue: "m2.4xlarge")
+        public static let m2Xlarge = InstanceType(rawValue: "m2.xlarge")
+        public static let m32xlarge = InstanceType(rawValue: "m3.2xlarge")
+        public static let m3Large = InstanceType(rawValue: "m3.large")
+        public static let m3Medium = InstanceType(rawValue: "m3.medium")
+        public static let m3Xlarge = InstanceType(rawValue: "m3.xlarge")
+        public static let m410xlarge = InstanceType(rawValue: "m4.10xlarge")
+        public static let m416xlarge = InstanceType(rawValue: "m4.16xlarge")
+        public static let m42xlarge = InstanceType(rawValue: "m4.2xlarge")
+        public static let m44xlarge = InstanceType(rawValue: "m4.4xlarge")
+        public static let m4Large = InstanceType(rawValue: "m4.large")
+        public static let m4Xlarge = InstanceType(rawValue: "m4.xlarge")
+        public static let m512xlarge = InstanceType(rawValue: "m5.12xlarge")
+        public static let m516xlarge = InstanceType(rawValue: "m5.16xlarge")
+        public static let m524xlarge = InstanceType(rawValue: "m5.24xlarge")
+        public static let m52xlarge = InstanceType(rawValue: "m5.2xlarge")
+        public static let m54xlarge = InstanceType(rawValue: "m5.4xlarge")
+        public static let m58xlarge = InstanceType(rawValue: "m5.8xlarge")
+        public static let m5Large = InstanceType(rawValue: "m5.large")
+        public static let m5Metal = InstanceType(rawValue: "m5.metal")
+        public static let m5Xlarge = InstanceType(rawValue: "m5.xlarge")
+        public static let m5a12xlarge = InstanceType(rawValue: "m5a.12xlarge")
+        public static let m5a16xlarge = InstanceType(rawValue: "m5a.16xlarge")
+        public static let m5a24xlarge = InstanceType(rawValue: "m5a.24xlarge")
+        public static let m5a2xlarge = InstanceType(rawValue: "m5a.2xlarge")
+        public static let m5a4xlarge = InstanceType(rawValue: "m5a.4xlarge")
+        public static let m5a8xlarge = InstanceType(rawValue: "m5a.8xlarge")
+        public static let m5aLarge = InstanceType(rawValue: "m5a.large")
+        public static let m5aXlarge = InstanceType(rawValue: "m5a.xlarge")
+        public static let m5ad12xlarge = InstanceType(rawValue: "m5ad.12xlarge")
+        public static let m5ad16xlarge = InstanceType(rawValue: "m5ad.16xlarge")
+        public static let m5ad24xlarge = InstanceType(rawValue: "m5ad.24xlarge")
+        public static let m5ad2xlarge = InstanceType(rawValue: "m5ad.2xlarge")
+        public static let m5ad4xlarge = InstanceType(rawValue: "m5ad.4xlarge")
+        public static let m5ad8xlarge = InstanceType(rawValue: "m5ad.8xlarge")
+        public static let m5adLarge = InstanceType(rawValue: "m5ad.large")
+        public static let m5adXlarge = InstanceType(rawValue: "m5ad.xlarge")
+        public static let m5d12xlarge = InstanceType(rawValue: "m5d.12xlarge")
+        public static let m5d16xlarge = InstanceType(rawValue: "m5d.16xlarge")
+        public static let m5d24xlarge = InstanceType(rawValue: "m5d.24xlarge")
+        public static let m5d2xlarge = InstanceType(rawValue: "m5d.2xlarge")
+        public static let m5d4xlarge = InstanceType(rawValue: "m5d.4xlarge")
+        public static let m5d8xlarge = InstanceType(rawValue: "m5d.8xlarge")
+        public static let m5dLarge = InstanceType(rawValue: "m5d.large")
+        public static let m5dMetal = InstanceType(rawValue: "m5d.metal")
+        public static let m5dXlarge = InstanceType(rawValue: "m5d.xlarge")
+        public static let m5dn12xlarge = InstanceType(rawValue: "m5dn.12xlarge")
+        public static let m5dn16xlarge = InstanceType(rawValue: "m5dn.16xlarge")
+        public static let m5dn24xlarge = InstanceType(rawValue: "m5dn.24xlarge")
+        public static let m5dn2xlarge = InstanceType(rawValue: "m5dn.2xlarge")
+        public static let m5dn4xlarge = InstanceType(rawValue: "m5dn.4xlarge")
+        public static let m5dn8xlarge = InstanceType(rawValue: "m5dn.8xlarge")
+        public static let m5dnLarge = InstanceType(rawValue: "m5dn.large")
+        public static let m5dnMetal = InstanceType(rawValue: "m5dn.metal")
+        public static let m5dnXlarge = InstanceType(rawValue: "m5dn.xlarge")
+        public static let m5n12xlarge = InstanceType(rawValue: "m5n.12xlarge")
+        public static let m5n16xlarge = InstanceType(rawValue: "m5n.16xlarge")
+        public static let m5n24xlarge = InstanceType(rawValue: "m5n.24xlarge")
+        public static let m5n2xlarge = InstanceType(rawValue: "m5n.2xlarge")
+        public static let m5n4xlarge = InstanceType(rawValue: "m5n.4xlarge")
+        public static let m5n8xlarge = InstanceType(rawValue: "m5n.8xlarge")
+        public static let m5nLarge = InstanceType(rawValue: "m5n.large")
+        public static let m5nMetal = InstanceType(rawValue: "m5n.metal")
+        public static let m5nXlarge = InstanceType(rawValue: "m5n.xlarge")
+        public static let m5zn12xlarge = InstanceType(rawValue: "m5zn.12xlarge")
+        public static let m5zn2xlarge = InstanceType(rawValue: "m5zn.2xlarge")
+        public static let m5zn3xlarge = InstanceType(rawValue: "m5zn.3xlarge")
+        public static let m5zn6xlarge = InstanceType(rawValue: "m5zn.6xlarge")
+        public static let m5znLarge = InstanceType(rawValue: "m5zn.large")
+        public static let m5znMetal = InstanceType(rawValue: "m5zn.metal")
+        public static let m5znXlarge = InstanceType(rawValue: "m5zn.xlarge")
+        public static let m6a12xlarge = InstanceType(rawValue: "m6a.12xlarge")
+        public static let m6a16xlarge = InstanceType(rawValue: "m6a.16xlarge")
+        public static let m6a24xlarge = InstanceType(rawValue: "m6a.24xlarge")
+        public static let m6a2xlarge = InstanceType(rawValue: "m6a.2xlarge")
+        public static let m6a32xlarge = InstanceType(rawValue: "m6a.32xlarge")
+        public static let m6a48xlarge = InstanceType(rawValue: "m6a.48xlarge")
+        public static let m6a4xlarge = InstanceType(rawValue: "m6a.4xlarge")
+        public static let m6a8xlarge = InstanceType(rawValue: "m6a.8xlarge")
+        public static let m6aLarge = InstanceType(rawValue: "m6a.large")
+        public static let m6aMetal = InstanceType(rawValue: "m6a.metal")
+        public static let m6aXlarge = InstanceType(rawValue: "m6a.xlarge")
+        public static let m6g12xlarge = InstanceType(rawValue: "m6g.12xlarge")
+        public static let m6g16xlarge = InstanceType(rawValue: "m6g.16xlarge")
+        public static let m6g2xlarge = InstanceType(rawValue: "m6g.2xlarge")
+        public static let m6g4xlarge = InstanceType(rawValue: "m6g.4xlarge")
+        public static let m6g8xlarge = InstanceType(rawValue: "m6g.8xlarge")
+        public static let m6gLarge = InstanceType(rawValue: "m6g.large")
+        public static let m6gMedium = InstanceType(rawValue: "m6g.medium")
+        public static let m6gMetal = InstanceType(rawValue: "m6g.metal")
+        public static let m6gXlarge = InstanceType(rawValue: "m6g.xlarge")
+        public static let m6gd12xlarge = InstanceType(rawValue: "m6gd.12xlarge")
+        public static let m6gd16xlarge = InstanceType(rawValue: "m6gd.16xlarge")
+        public static let m6gd2xlarge = InstanceType(rawValue: "m6gd.2xlarge")
+        public static let m6gd4xlarge = InstanceType(rawValue: "m6gd.4xlarge")
+        public static let m6gd8xlarge = InstanceType(rawValue: "m6gd.8xlarge")
+        public static let m6gdLarge = InstanceType(rawValue: "m6gd.large")
+        public static let m6gdMedium = InstanceType(rawValue: "m6gd.medium")
+        public static let m6gdMetal = InstanceType(rawValue: "m6gd.metal")
+        public static let m6gdXlarge = InstanceType(rawValue: "m6gd.xlarge")
+        public static let m6i12xlarge = InstanceType(rawValue: "m6i.12xlarge")
+        public static let m6i16xlarge = InstanceType(rawValue: "m6i.16xlarge")
+        public static let m6i24xlarge = InstanceType(rawValue: "m6i.24xlarge")
+        public static let m6i2xlarge = InstanceType(rawValue: "m6i.2xlarge")
+        public static let m6i32xlarge = InstanceType(rawValue: "m6i.32xlarge")
+        public static let m6i4xlarge = InstanceType(rawValue: "m6i.4xlarge")
+        public static let m6i8xlarge = InstanceType(rawValue: "m6i.8xlarge")
+        public static let m6iLarge = InstanceType(rawValue: "m6i.large")
+        public static let m6iMetal = InstanceType(rawValue: "m6i.metal")
+        public static let m6iXlarge = InstanceType(rawValue: "m6i.xlarge")
+        public static let m6id12xlarge = InstanceType(rawValue: "m6id.12xlarge")
+        public static let m6id16xlarge = InstanceType(rawValue: "m6id.16xlarge")
+        public static let m6id24xlarge = InstanceType(rawValue: "m6id.24xlarge")
+        public static let m6id2xlarge = InstanceType(rawValue: "m6id.2xlarge")
+        public static let m6id32xlarge = InstanceType(rawValue: "m6id.32xlarge")
+        public static let m6id4xlarge = InstanceType(rawValue: "m6id.4xlarge")
+        public static let m6id8xlarge = InstanceType(rawValue: "m6id.8xlarge")
+        public static let m6idLarge = InstanceType(rawValue: "m6id.large")
+        public static let m6idMetal = InstanceType(rawValue: "m6id.metal")
+        public static let m6idXlarge = InstanceType(rawValue: "m6id.xlarge")
+        public static let m6idn12xlarge = InstanceType(rawValue: "m6idn.12xlarge")
+        public static let m6idn16xlarge = InstanceType(rawValue: "m6idn.16xlarge")
+        public static let m6idn24xlarge = InstanceType(rawValue: "m6idn.24xlarge")
+        public static let m6idn2xlarge = InstanceType(rawValue: "m6idn.2xlarge")
+        public static let m6idn32xlarge = InstanceType(rawValue: "m6idn.32xlarge")
+        public static let m6idn4xlarge = InstanceType(rawValue: "m6idn.4xlarge")
+        public static let m6idn8xlarge = InstanceType(rawValue: "m6idn.8xlarge")
+        public static let m6idnLarge = InstanceType(rawValue: "m6idn.large")
+        public static let m6idnMetal = InstanceType(rawValue: "m6idn.metal")
+        public static let m6idnXlarge = InstanceType(rawValue: "m6idn.xlarge")
+        public static let m6in12xlarge = InstanceType(rawValue: "m6in.12xlarge")
+        public static let m6in16xlarge = InstanceType(rawValue: "m6in.16xlarge")
+        public static let m6in24xlarge = InstanceType(rawValue: "m6in.24xlarge")
+        public static let m6in2xlarge = InstanceType(rawValue: "m6in.2xlarge")
+        public static let m6in32xlarge = InstanceType(rawValue: "m6in.32xlarge")
+        public static let m6in4xlarge = InstanceType(rawValue: "m6in.4xlarge")
+        public static let m6in8xlarge = InstanceType(rawValue: "m6in.8xlarge")
+        public static let m6inLarge = InstanceType(rawValue: "m6in.large")
+        public static let m6inMetal = InstanceType(rawValue: "m6in.metal")
+        public static let m6inXlarge = InstanceType(rawValue: "m6in.xlarge")
+        public static let m7a12xlarge = InstanceType(rawValue: "m7a.12xlarge")
+        public static let m7a16xlarge = InstanceType(rawValue: "m7a.16xlarge")
+        public static let m7a24xlarge = InstanceType(rawValue: "m7a.24xlarge")
+        public static let m7a2xlarge = InstanceType(rawValue: "m7a.2xlarge")
+        public static let m7a32xlarge = InstanceType(rawValue: "m7a.32xlarge")
+        public static let m7a48xlarge = InstanceType(rawValue: "m7a.48xlarge")
+        public static let m7a4xlarge = InstanceType(rawValue: "m7a.4xlarge")
+        public static let m7a8xlarge = InstanceType(rawValue: "m7a.8xlarge")
+        public static let m7aLarge = InstanceType(rawValue: "m7a.large")
+        public static let m7aMedium = InstanceType(rawValue: "m7a.medium")
+        public static let m7aMetal48xl = InstanceType(rawValue: "m7a.metal-48xl")
+        public static let m7aXlarge = InstanceType(rawValue: "m7a.xlarge")
+        public static let m7g12xlarge = InstanceType(rawValue: "m7g.12xlarge")
+        public static let m7g16xlarge = InstanceType(rawValue: "m7g.16xlarge")
+        public static let m7g2xlarge = InstanceType(rawValue: "m7g.2xlarge")
+        public static let m7g4xlarge = InstanceType(rawValue: "m7g.4xlarge")
+        public static let m7g8xlarge = InstanceType(rawValue: "m7g.8xlarge")
+        public static let m7gLarge = InstanceType(rawValue: "m7g.large")
+        public static let m7gMedium = InstanceType(rawValue: "m7g.medium")
+        public static let m7gMetal = InstanceType(rawValue: "m7g.metal")
+        public static let m7gXlarge = InstanceType(rawValue: "m7g.xlarge")
+        public static let m7gd12xlarge = InstanceType(rawValue: "m7gd.12xlarge")
+        public static let m7gd16xlarge = InstanceType(rawValue: "m7gd.16xlarge")
+        public static let m7gd2xlarge = InstanceType(rawValue: "m7gd.2xlarge")
+        public static let m7gd4xlarge = InstanceType(rawValue: "m7gd.4xlarge")
+        public static let m7gd8xlarge = InstanceType(rawValue: "m7gd.8xlarge")
+        public static let m7gdLarge = InstanceType(rawValue: "m7gd.large")
+        public static let m7gdMedium = InstanceType(rawValue: "m7gd.medium")
+        public static let m7gdMetal = InstanceType(rawValue: "m7gd.metal")
+        public static let m7gdXlarge = InstanceType(rawValue: "m7gd.xlarge")
+        public static let m7iFlex12xlarge = InstanceType(rawValue: "m7i-flex.12xlarge")
+        public static let m7iFlex16xlarge = InstanceType(rawValue: "m7i-flex.16xlarge")
+        public static let m7iFlex2xlarge = InstanceType(rawValue: "m7i-flex.2xlarge")
+        public static let m7iFlex4xlarge = InstanceType(rawValue: "m7i-flex.4xlarge")
+        public static let m7iFlex8xlarge = InstanceType(rawValue: "m7i-flex.8xlarge")
+        public static let m7iFlexLarge = InstanceType(rawValue: "m7i-flex.large")
+        public static let m7iFlexXlarge = InstanceType(rawValue: "m7i-flex.xlarge")
+        public static let m7i12xlarge = InstanceType(rawValue: "m7i.12xlarge")
+        public static let m7i16xlarge = InstanceType(rawValue: "m7i.16xlarge")
+        public static let m7i24xlarge = InstanceType(rawValue: "m7i.24xlarge")
+        public static let m7i2xlarge = InstanceType(rawValue: "m7i.2xlarge")
+        public static let m7i48xlarge = InstanceType(rawValue: "m7i.48xlarge")
+        public static let m7i4xlarge = InstanceType(rawValue: "m7i.4xlarge")
+        public static let m7i8xlarge = InstanceType(rawValue: "m7i.8xlarge")
+        public static let m7iLarge = InstanceType(rawValue: "m7i.large")
+        public static let m7iMetal24xl = InstanceType(rawValue: "m7i.metal-24xl")
+        public static let m7iMetal48xl = InstanceType(rawValue: "m7i.metal-48xl")
+        public static let m7iXlarge = InstanceType(rawValue: "m7i.xlarge")
+        public static let m8a12xlarge = InstanceType(rawValue: "m8a.12xlarge")
+        public static let m8a16xlarge = InstanceType(rawValue: "m8a.16xlarge")
+        public static let m8a24xlarge = InstanceType(rawValue: "m8a.24xlarge")
+        public static let m8a2xlarge = InstanceType(rawValue: "m8a.2xlarge")
+        public static let m8a48xlarge = InstanceType(rawValue: "m8a.48xlarge")
+        public static let m8a4xlarge = InstanceType(rawValue: "m8a.4xlarge")
+        public static let m8a8xlarge = InstanceType(rawValue: "m8a.8xlarge")
+        public static let m8aLarge = InstanceType(rawValue: "m8a.large")
+        public static let m8aMedium = InstanceType(rawValue: "m8a.medium")
+        public static let m8aMetal24xl = InstanceType(rawValue: "m8a.metal-24xl")
+        public static let m8aMetal48xl = InstanceType(rawValue: "m8a.metal-48xl")
+        public static let m8aXlarge = InstanceType(rawValue: "m8a.xlarge")
+        public static let m8azn12xlarge = InstanceType(rawValue: "m8azn.12xlarge")
+        public static let m8azn24xlarge = InstanceType(rawValue: "m8azn.24xlarge")
+        public static let m8azn3xlarge = InstanceType(rawValue: "m8azn.3xlarge")
+        public static let m8azn6xlarge = InstanceType(rawValue: "m8azn.6xlarge")
+        public static let m8aznLarge = InstanceType(rawValue: "m8azn.large")
+        public static let m8aznMedium = InstanceType(rawValue: "m8azn.medium")
+        public static let m8aznMetal12xl = InstanceType(rawValue: "m8azn.metal-12xl")
+        public static let m8aznMetal24xl = InstanceType(rawValue: "m8azn.metal-24xl")
+        public static let m8aznXlarge = InstanceType(rawValue: "m8azn.xlarge")
+        public static let m8g12xlarge = InstanceType(rawValue: "m8g.12xlarge")
+        public static let m8g16xlarge = InstanceType(rawValue: "m8g.16xlarge")
+        public static let m8g24xlarge = InstanceType(rawValue: "m8g.24xlarge")
+        public static let m8g2xlarge = InstanceType(rawValue: "m8g.2xlarge")
+        public static let m8g48xlarge = InstanceType(rawValue: "m8g.48xlarge")
+        public static let m8g4xlarge = InstanceType(rawValue: "m8g.4xlarge")
+        public static let m8g8xlarge = InstanceType(rawValue: "m8g.8xlarge")
+        public static let m8gLarge = InstanceType(rawValue: "m8g.large")
+        public static let m8gMedium = InstanceType(rawValue: "m8g.medium")
+        public static let m8gMetal24xl = InstanceType(rawValue: "m8g.metal-24xl")
+        public static let m8gMetal48xl = InstanceType(rawValue: "m8g.metal-48xl")
+        public static let m8gXlarge = InstanceType(rawValue: "m8g.xlarge")
+        public static let m8gb12xlarge = InstanceType(rawValue: "m8gb.12xlarge")
+        public static let m8gb16xlarge = InstanceType(rawValue: "m8gb.16xlarge")
+        public static let m8gb24xlarge = InstanceType(rawValue: "m8gb.24xlarge")
+        public static let m8gb2xlarge = InstanceType(rawValue: "m8gb.2xlarge")
+        public static let m8gb48xlarge = InstanceType(rawValue: "m8gb.48xlarge")
+        public static let m8gb4xlarge = InstanceType(rawValue: "m8gb.4xlarge")
+        public static let m8gb8xlarge = InstanceType(rawValue: "m8gb.8xlarge")
+        public static let m8gbLarge = InstanceType(rawValue: "m8gb.large")
+        public static let m8gbMedium = InstanceType(rawValue: "m8gb.medium")
+        public static let m8gbMetal24xl = InstanceType(rawValue: "m8gb.metal-24xl")
+        public static let m8gbMetal48xl = InstanceType(rawValue: "m8gb.metal-48xl")
+        public static let m8gbXlarge = InstanceType(rawValue: "m8gb.xlarge")
+        public static let m8gd12xlarge = InstanceType(rawValue: "m8gd.12xlarge")
+        public static let m8gd16xlarge = InstanceType(rawValue: "m8gd.16xlarge")
+        public static let m8gd24xlarge = InstanceType(rawValue: "m8gd.24xlarge")
+        public static let m8gd2xlarge = InstanceType(rawValue: "m8gd.2xlarge")
+        public static let m8gd48xlarge = InstanceType(rawValue: "m8gd.48xlarge")
+        public static let m8gd4xlarge = InstanceType(rawValue: "m8gd.4xlarge")
+        public static let m8gd8xlarge = InstanceType(rawValue: "m8gd.8xlarge")
+        public static let m8gdLarge = InstanceType(rawValue: "m8gd.large")
+        public static let m8gdMedium = InstanceType(rawValue: "m8gd.medium")
+        public static let m8gdMetal24xl = InstanceType(rawValue: "m8gd.metal-24xl")
+        public static let m8gdMetal48xl = InstanceType(rawValue: "m8gd.metal-48xl")
+        public static let m8gdXlarge = InstanceType(rawValue: "m8gd.xlarge")
+        public static let m8gn12xlarge = InstanceType(rawValue: "m8gn.12xlarge")
+        public static let m8gn16xlarge = InstanceType(rawValue: "m8gn.16xlarge")
+        public static let m8gn24xlarge = InstanceType(rawValue: "m8gn.24xlarge")
+        public static let m8gn2xlarge = InstanceType(rawValue: "m8gn.2xlarge")
+        public static let m8gn48xlarge = InstanceType(rawValue: "m8gn.48xlarge")
+        public static let m8gn4xlarge = InstanceType(rawValue: "m8gn.4xlarge")
+        public static let m8gn8xlarge = InstanceType(rawValue: "m8gn.8xlarge")
+        public static let m8gnLarge = InstanceType(rawValue: "m8gn.large")
+        public static let m8gnMedium = InstanceType(rawValue: "m8gn.medium")
+        public static let m8gnMetal24xl = InstanceType(rawValue: "m8gn.metal-24xl")
+        public static let m8gnMetal48xl = InstanceType(rawValue: "m8gn.metal-48xl")
+        public static let m8gnXlarge = InstanceType(rawValue: "m8gn.xlarge")
+        public static let m8iFlex12xlarge = InstanceType(rawValue: "m8i-flex.12xlarge")
+        public static let m8iFlex16xlarge = InstanceType(rawValue: "m8i-flex.16xlarge")
+        public static let m8iFlex2xlarge = InstanceType(rawValue: "m8i-flex.2xlarge")
+        public static let m8iFlex4xlarge = InstanceType(rawValue: "m8i-flex.4xlarge")
+        public static let m8iFlex8xlarge = InstanceType(rawValue: "m8i-flex.8xlarge")
+        public static let m8iFlexLarge = InstanceType(rawValue: "m8i-flex.large")
+        public static let m8iFlexXlarge = InstanceType(rawValue: "m8i-flex.xlarge")
+        public static let m8i12xlarge = InstanceType(rawValue: "m8i.12xlarge")
+        public static let m8i16xlarge = InstanceType(rawValue: "m8i.16xlarge")
+        public static let m8i24xlarge = InstanceType(rawValue: "m8i.24xlarge")
+        public static let m8i2xlarge = InstanceType(rawValue: "m8i.2xlarge")
+        public static let m8i32xlarge = InstanceType(rawValue: "m8i.32xlarge")
+        public static let m8i48xlarge = InstanceType(rawValue: "m8i.48xlarge")
+        public static let m8i4xlarge = InstanceType(rawValue: "m8i.4xlarge")
+        public static let m8i8xlarge = InstanceType(rawValue: "m8i.8xlarge")
+        public static let m8i96xlarge = InstanceType(rawValue: "m8i.96xlarge")
+        public static let m8iLarge = InstanceType(rawValue: "m8i.large")
+        public static let m8iMetal48xl = InstanceType(rawValue: "m8i.metal-48xl")
+        public static let m8iMetal96xl = InstanceType(rawValue: "m8i.metal-96xl")
+        public static let m8iXlarge = InstanceType(rawValue: "m8i.xlarge")
+        public static let m8id12xlarge = InstanceType(rawValue: "m8id.12xlarge")
+        public static let m8id16xlarge = InstanceType(rawValue: "m8id.16xlarge")
+        public static let m8id24xlarge = InstanceType(rawValue: "m8id.24xlarge")
+        public static let m8id2xlarge = InstanceType(rawValue: "m8id.2xlarge")
+        public static let m8id32xlarge = InstanceType(rawValue: "m8id.32xlarge")
+        public static let m8id48xlarge = InstanceType(rawValue: "m8id.48xlarge")
+        public static let m8id4xlarge = InstanceType(rawValue: "m8id.4xlarge")
+        public static let m8id8xlarge = InstanceType(rawValue: "m8id.8xlarge")
+        public static let m8id96xlarge = InstanceType(rawValue: "m8id.96xlarge")
+        public static let m8idLarge = InstanceType(rawValue: "m8id.large")
+        public static let m8idMetal48xl = InstanceType(rawValue: "m8id.metal-48xl")
+        public static let m8idMetal96xl = InstanceType(rawValue: "m8id.metal-96xl")
+        public static let m8idXlarge = InstanceType(rawValue: "m8id.xlarge")
+        public static let macM4Metal = InstanceType(rawValue: "mac-m4.metal")
+        public static let macM4maxMetal = InstanceType(rawValue: "mac-m4max.metal")
+        public static let macM4proMetal = InstanceType(rawValue: "mac-m4pro.metal")
+        public static let mac1Metal = InstanceType(rawValue: "mac1.metal")
+        public static let mac2M1ultraMetal = InstanceType(rawValue: "mac2-m1ultra.metal")
+        public static let mac2M2Metal = InstanceType(rawValue: "mac2-m2.metal")
+        public static let mac2M2proMetal = InstanceType(rawValue: "mac2-m2pro.metal")
+        public static let mac2Metal = InstanceType(rawValue: "mac2.metal")
+        public static let p216xlarge = InstanceType(rawValue: "p2.16xlarge")
+        public static let p28xlarge = InstanceType(rawValue: "p2.8xlarge")
+        public static let p2Xlarge = InstanceType(rawValue: "p2.xlarge")
+        public static let p316xlarge = InstanceType(rawValue: "p3.16xlarge")
+        public static let p32xlarge = InstanceType(rawValue: "p3.2xlarge")
+        public static let p38xlarge = InstanceType(rawValue: "p3.8xlarge")
+        public static let p3dn24xlarge = InstanceType(rawValue: "p3dn.24xlarge")
+        public static let p4d24xlarge = InstanceType(rawValue: "p4d.24xlarge")
+        public static let p4de24xlarge = InstanceType(rawValue: "p4de.24xlarge")
+        public static let p548xlarge = InstanceType(rawValue: "p5.48xlarge")
+        public static let p54xlarge = InstanceType(rawValue: "p5.4xlarge")
+        public static let p5e48xlarge = InstanceType(rawValue: "p5e.48xlarge")
+        public static let p5en48xlarge = InstanceType(rawValue: "p5en.48xlarge")
+        public static let p6B20048xlarge = InstanceType(rawValue: "p6-b200.48xlarge")
+        public static let p6B30048xlarge = InstanceType(rawValue: "p6-b300.48xlarge")
+        public static let p6eGb20036xlarge = InstanceType(rawValue: "p6e-gb200.36xlarge")
+        public static let r32xlarge = InstanceType(rawValue: "r3.2xlarge")
+        public static let r34xlarge = InstanceType(rawValue: "r3.4xlarge")
+        public static let r38xlarge = InstanceType(rawValue: "r3.8xlarge")
+        public static let r3Large = InstanceType(rawValue: "r3.large")
+        public static let r3Xlarge = InstanceType(rawValue: "r3.xlarge")
+        public static let r416xlarge = InstanceType(rawValue: "r4.16xlarge")
+        public static let r42xlarge = InstanceType(rawValue: "r4.2xlarge")
+        public static let r44xlarge = InstanceType(rawValue: "r4.4xlarge")
+        public static let r48xlarge = InstanceType(rawValue: "r4.8xlarge")
+        public static let r4Large = InstanceType(rawValue: "r4.large")
+        public static let r4Xlarge = InstanceType(rawValue: "r4.xlarge")
+        public static let r512xlarge = InstanceType(rawValue: "r5.12xlarge")
+        public static let r516xlarge = InstanceType(rawValue: "r5.16xlarge")
+        public static let r524xlarge = InstanceType(rawValue: "r5.24xlarge")
+        public static let r52xlarge = InstanceType(rawValue: "r5.2xlarge")
+        public static let r54xlarge = InstanceType(rawValue: "r5.4xlarge")
+        public static let r58xlarge = InstanceType(rawValue: "r5.8xlarge")
+        public static let r5Large = InstanceType(rawValue: "r5.large")
+        public static let r5Metal = InstanceType(rawValue: "r5.metal")
+        public static let r5Xlarge = InstanceType(rawValue: "r5.xlarge")
+        public static let r5a12xlarge = InstanceType(rawValue: "r5a.12xlarge")
+        public static let r5a16xlarge = InstanceType(rawValue: "r5a.16xlarge")
+        public static let r5a24xlarge = InstanceType(rawValue: "r5a.24xlarge")
+        public static let r5a2xlarge = InstanceType(rawValue: "r5a.2xlarge")
+        public static let r5a4xlarge = InstanceType(rawValue: "r5a.4xlarge")
+        public static let r5a8xlarge = InstanceType(rawValue: "r5a.8xlarge")
+        public static let r5aLarge = InstanceType(rawValue: "r5a.large")
+        public static let r5aXlarge = InstanceType(rawValue: "r5a.xlarge")
+        public static let r5ad12xlarge = InstanceType(rawValue: "r5ad.12xlarge")
+        public static let r5ad16xlarge = InstanceType(rawValue: "r5ad.16xlarge")
+        public static let r5ad24xlarge = InstanceType(rawValue: "r5ad.24xlarge")
+        public static let r5ad2xlarge = InstanceType(rawValue: "r5ad.2xlarge")
+        public static let r5ad4xlarge = InstanceType(rawValue: "r5ad.4xlarge")
+        public static let r5ad8xlarge = InstanceType(rawValue: "r5ad.8xlarge")
+        public static let r5adLarge = InstanceType(rawValue: "r5ad.large")
+        public static let r5adXlarge = InstanceType(rawValue: "r5ad.xlarge")
+        public static let r5b12xlarge = InstanceType(rawValue: "r5b.12xlarge")
+        public static let r5b16xlarge = InstanceType(rawValue: "r5b.16xlarge")
+        public static let r5b24xlarge = InstanceType(rawValue: "r5b.24xlarge")
+        public static let r5b2xlarge = InstanceType(rawValue: "r5b.2xlarge")
+        public static let r5b4xlarge = InstanceType(rawValue: "r5b.4xlarge")
+        public static let r5b8xlarge = InstanceType(rawValue: "r5b.8xlarge")
+        public static let r5bLarge = InstanceType(rawValue: "r5b.large")
+        public static let r5bMetal = InstanceType(rawValue: "r5b.metal")
+        public static let r5bXlarge = InstanceType(rawValue: "r5b.xlarge")
+        public static let r5d12xlarge = InstanceType(rawValue: "r5d.12xlarge")
+        public static let r5d16xlarge = InstanceType(rawValue: "r5d.16xlarge")
+        public static let r5d24xlarge = InstanceType(rawValue: "r5d.24xlarge")
+        public static let r5d2xlarge = InstanceType(rawValue: "r5d.2xlarge")
+        public static let r5d4xlarge = InstanceType(rawValue: "r5d.4xlarge")
+        public static let r5d8xlarge = InstanceType(rawValue: "r5d.8xlarge")
+        public static let r5dLarge = InstanceType(rawValue: "r5d.large")
+        public static let r5dMetal = InstanceType(rawValue: "r5d.metal")
+        public static let r5dXlarge = InstanceType(rawValue: "r5d.xlarge")
+        public static let r5dn12xlarge = InstanceType(rawValue: "r5dn.12xlarge")
+        public static let r5dn16xlarge = InstanceType(rawValue: "r5dn.16xlarge")
+        public static let r5dn24xlarge = InstanceType(rawValue: "r5dn.24xlarge")
+        public static let r5dn2xlarge = InstanceType(rawValue: "r5dn.2xlarge")
+        public static let r5dn4xlarge = InstanceType(rawValue: "r5dn.4xlarge")
+        public static let r5dn8xlarge = InstanceType(rawValue: "r5dn.8xlarge")
+        public static let r5dnLarge = InstanceType(rawValue: "r5dn.large")
+        public static let r5dnMetal = InstanceType(rawValue: "r5dn.metal")
+        public static let r5dnXlarge = InstanceType(rawValue: "r5dn.xlarge")
+        public static let r5n12xlarge = InstanceType(rawValue: "r5n.12xlarge")
+        public static let r5n16xlarge = InstanceType(rawValue: "r5n.16xlarge")
+        public static let r5n24xlarge = InstanceType(rawValue: "r5n.24xlarge")
+        public static let r5n2xlarge = InstanceType(rawValue: "r5n.2xlarge")
+        public static let r5n4xlarge = InstanceType(rawValue: "r5n.4xlarge")
+        public static let r5n8xlarge = InstanceType(rawValue: "r5n.8xlarge")
+        public static let r5nLarge = InstanceType(rawValue: "r5n.large")
+        public static let r5nMetal = InstanceType(rawValue: "r5n.metal")
+        public static let r5nXlarge = InstanceType(rawValue: "r5n.xlarge")
+        public static let r6a12xlarge = InstanceType(rawValue: "r6a.12xlarge")
+        public static let r6a16xlarge = InstanceType(rawValue: "r6a.16xlarge")
+        public static let r6a24xlarge = InstanceType(rawValue: "r6a.24xlarge")
+        public static let r6a2xlarge = InstanceType(rawValue: "r6a.2xlarge")
+        public static let r6a32xlarge = InstanceType(rawValue: "r6a.32xlarge")
+        public static let r6a48xlarge = InstanceType(rawValue: "r6a.48xlarge")
+        public static let r6a4xlarge = InstanceType(rawValue: "r6a.4xlarge")
+        public static let r6a8xlarge = InstanceType(rawValue: "r6a.8xlarge")
+        public static let r6aLarge = InstanceType(rawValue: "r6a.large")
+        public static let r6aMetal = InstanceType(rawValue: "r6a.metal")
+        public static let r6aXlarge = InstanceType(rawValue: "r6a.xlarge")
+        public static let r6g12xlarge = InstanceType(rawValue: "r6g.12xlarge")
+        public static let r6g16xlarge = InstanceType(rawValue: "r6g.16xlarge")
+        public static let r6g2xlarge = InstanceType(rawValue: "r6g.2xlarge")
+        public static let r6g4xlarge = InstanceType(rawValue: "r6g.4xlarge")
+        public static let r6g8xlarge = InstanceType(rawValue: "r6g.8xlarge")
+        public static let r6gLarge = InstanceType(rawValue: "r6g.large")
+        public static let r6gMedium = InstanceType(rawValue: "r6g.medium")
+        public static let r6gMetal = InstanceType(rawValue: "r6g.metal")
+        public static let r6gXlarge = InstanceType(rawValue: "r6g.xlarge")
+        public static let r6gd12xlarge = InstanceType(rawValue: "r6gd.12xlarge")
+        public static let r6gd16xlarge = InstanceType(rawValue: "r6gd.16xlarge")
+        public static let r6gd2xlarge = InstanceType(rawValue: "r6gd.2xlarge")
+        public static let r6gd4xlarge = InstanceType(rawValue: "r6gd.4xlarge")
+        public static let r6gd8xlarge = InstanceType(rawValue: "r6gd.8xlarge")
+        public static let r6gdLarge = InstanceType(rawValue: "r6gd.large")
+        public static let r6gdMedium = InstanceType(rawValue: "r6gd.medium")
+        public static let r6gdMetal = InstanceType(rawValue: "r6gd.metal")
+        public static let r6gdXlarge = InstanceType(rawValue: "r6gd.xlarge")
+        public static let r6i12xlarge = InstanceType(rawValue: "r6i.12xlarge")
+        public static let r6i16xlarge = InstanceType(rawValue: "r6i.16xlarge")
+        public static let r6i24xlarge = InstanceType(rawValue: "r6i.24xlarge")
+        public static let r6i2xlarge = InstanceType(rawValue: "r6i.2xlarge")
+        public static let r6i32xlarge = InstanceType(rawValue: "r6i.32xlarge")
+        public static let r6i4xlarge = InstanceType(rawValue: "r6i.4xlarge")
+        public static let r6i8xlarge = InstanceType(rawValue: "r6i.8xlarge")
+        public static let r6iLarge = InstanceType(rawValue: "r6i.large")
+        public static let r6iMetal = InstanceType(rawValue: "r6i.metal")
+        public static let r6iXlarge = InstanceType(rawValue: "r6i.xlarge")
+        public static let r6id12xlarge = InstanceType(rawValue: "r6id.12xlarge")
+        public static let r6id16xlarge = InstanceType(rawValue: "r6id.16xlarge")
+        public static let r6id24xlarge = InstanceType(rawValue: "r6id.24xlarge")
+        public static let r6id2xlarge = InstanceType(rawValue: "r6id.2xlarge")
+        public static let r6id32xlarge = InstanceType(rawValue: "r6id.32xlarge")
+        public static let r6id4xlarge = InstanceType(rawValue: "r6id.4xlarge")
+        public static let r6id8xlarge = InstanceType(rawValue: "r6id.8xlarge")
+        public static let r6idLarge = InstanceType(rawValue: "r6id.large")
+        public static let r6idMetal = InstanceType(rawValue: "r6id.metal")
+        public static let r6idXlarge = InstanceType(rawValue: "r6id.xlarge")
+        public static let r6idn12xlarge = InstanceType(rawValue: "r6idn.12xlarge")
+        public static let r6idn16xlarge = InstanceType(rawValue: "r6idn.16xlarge")
+        public static let r6idn24xlarge = InstanceType(rawValue: "r6idn.24xlarge")
+        public static let r6idn2xlarge = InstanceType(rawValue: "r6idn.2xlarge")
+        public static let r6idn32xlarge = InstanceType(rawValue: "r6idn.32xlarge")
+        public static let r6idn4xlarge = InstanceType(rawValue: "r6idn.4xlarge")
+        public static let r6idn8xlarge = InstanceType(rawValue: "r6idn.8xlarge")
+        public static let r6idnLarge = InstanceType(rawValue: "r6idn.large")
+        public static let r6idnMetal = InstanceType(rawValue: "r6idn.metal")
+        public static let r6idnXlarge = InstanceType(rawValue: "r6idn.xlarge")
+        public static let r6in12xlarge = InstanceType(rawValue: "r6in.12xlarge")
+        public static let r6in16xlarge = InstanceType(rawValue: "r6in.16xlarge")
+        public static let r6in24xlarge = InstanceType(rawValue: "r6in.24xlarge")
+        public static let r6in2xlarge = InstanceType(rawValue: "r6in.2xlarge")
+        public static let r6in32xlarge = InstanceType(rawValue: "r6in.32xlarge")
+        public static let r6in4xlarge = InstanceType(rawValue: "r6in.4xlarge")
+        public static let r6in8xlarge = InstanceType(rawValue: "r6in.8xlarge")
+        public static let r6inLarge = InstanceType(rawValue: "r6in.large")
+        public static let r6inMetal = InstanceType(rawValue: "r6in.metal")
+        public static let r6inXlarge = InstanceType(rawValue: "r6in.xlarge")
+        public static let r7a12xlarge = InstanceType(rawValue: "r7a.12xlarge")
+        public static let r7a16xlarge = InstanceType(rawValue: "r7a.16xlarge")
+        public static let r7a24xlarge = InstanceType(rawValue: "r7a.24xlarge")
+        public static let r7a2xlarge = InstanceType(rawValue: "r7a.2xlarge")
+        public static let r7a32xlarge = InstanceType(rawValue: "r7a.32xlarge")
+        public static let r7a48xlarge = InstanceType(rawValue: "r7a.48xlarge")
+        public static let r7a4xlarge = InstanceType(rawValue: "r7a.4xlarge")
+        public static let r7a8xlarge = InstanceType(rawValue: "r7a.8xlarge")
+        public static let r7aLarge = InstanceType(rawValue: "r7a.large")
+        public static let r7aMedium = InstanceType(rawValue: "r7a.medium")
+        public static let r7aMetal48xl = InstanceType(rawValue: "r7a.metal-48xl")
+        public static let r7aXlarge = InstanceType(rawValue: "r7a.xlarge")
+        public static let r7g12xlarge = InstanceType(rawValue: "r7g.12xlarge")
+        public static let r7g16xlarge = InstanceType(rawValue: "r7g.16xlarge")
+        public static let r7g2xlarge = InstanceType(rawValue: "r7g.2xlarge")
+        public static let r7g4xlarge = InstanceType(rawValue: "r7g.4xlarge")
+        public static let r7g8xlarge = InstanceType(rawValue: "r7g.8xlarge")
+        public static let r7gLarge = InstanceType(rawValue: "r7g.large")
+        public static let r7gMedium = InstanceType(rawValue: "r7g.medium")
+        public static let r7gMetal = InstanceType(rawValue: "r7g.metal")
+        public static let r7gXlarge = InstanceType(rawValue: "r7g.xlarge")
+        public static let r7gd12xlarge = InstanceType(rawValue: "r7gd.12xlarge")
+        public static let r7gd16xlarge = InstanceType(rawValue: "r7gd.16xlarge")
+        public static let r7gd2xlarge = InstanceType(rawValue: "r7gd.2xlarge")
+        public static let r7gd4xlarge = InstanceType(rawValue: "r7gd.4xlarge")
+        public static let r7gd8xlarge = InstanceType(rawValue: "r7gd.8xlarge")
+        public static let r7gdLarge = InstanceType(rawValue: "r7gd.large")
+        public static let r7gdMedium = InstanceType(rawValue: "r7gd.medium")
+        public static let r7gdMetal = InstanceType(rawValue: "r7gd.metal")
+        public static let r7gdXlarge = InstanceType(rawValue: "r7gd.xlarge")
+        public static let r7i12xlarge = InstanceType(rawValue: "r7i.12xlarge")
+        public static let r7i16xlarge = InstanceType(rawValue: "r7i.16xlarge")
+        public static let r7i24xlarge = InstanceType(rawValue: "r7i.24xlarge")
+        public static let r7i2xlarge = InstanceType(rawValue: "r7i.2xlarge")
+        public static let r7i48xlarge = InstanceType(rawValue: "r7i.48xlarge")
+        public static let r7i4xlarge = InstanceType(rawValue: "r7i.4xlarge")
+        public static let r7i8xlarge = InstanceType(rawValue: "r7i.8xlarge")
+        public static let r7iLarge = InstanceType(rawValue: "r7i.large")
+        public static let r7iMetal24xl = InstanceType(rawValue: "r7i.metal-24xl")
+        public static let r7iMetal48xl = InstanceType(rawValue: "r7i.metal-48xl")
+        public static let r7iXlarge = InstanceType(rawValue: "r7i.xlarge")
+        public static let r7iz12xlarge = InstanceType(rawValue: "r7iz.12xlarge")
+        public static let r7iz16xlarge = InstanceType(rawValue: "r7iz.16xlarge")
+        public static let r7iz2xlarge = InstanceType(rawValue: "r7iz.2xlarge")
+        public static let r7iz32xlarge = InstanceType(rawValue: "r7iz.32xlarge")
+        public static let r7iz4xlarge = InstanceType(rawValue: "r7iz.4xlarge")
+        public static let r7iz8xlarge = InstanceType(rawValue: "r7iz.8xlarge")
+        public static let r7izLarge = InstanceType(rawValue: "r7iz.large")
+        public static let r7izMetal16xl = InstanceType(rawValue: "r7iz.metal-16xl")
+        public static let r7izMetal32xl = InstanceType(rawValue: "r7iz.metal-32xl")
+        public static let r7izXlarge = InstanceType(rawValue: "r7iz.xlarge")
+        public static let r8a12xlarge = InstanceType(rawValue: "r8a.12xlarge")
+        public static let r8a16xlarge = InstanceType(rawValue: "r8a.16xlarge")
+        public static let r8a24xlarge = InstanceType(rawValue: "r8a.24xlarge")
+        public static let r8a2xlarge = InstanceType(rawValue: "r8a.2xlarge")
+        public static let r8a48xlarge = InstanceType(rawValue: "r8a.48xlarge")
+        public static let r8a4xlarge = InstanceType(rawValue: "r8a.4xlarge")
+        public static let r8a8xlarge = InstanceType(rawValue: "r8a.8xlarge")
+        public static let r8aLarge = InstanceType(rawValue: "r8a.large")
+        public static let r8aMedium = InstanceType(rawValue: "r8a.medium")
+        public static let r8aMetal24xl = InstanceType(rawValue: "r8a.metal-24xl")
+        public static let r8aMetal48xl = InstanceType(rawValue: "r8a.metal-48xl")
+        public static let r8aXlarge = InstanceType(rawValue: "r8a.xlarge")
+        public static let r8g12xlarge = InstanceType(rawValue: "r8g.12xlarge")
+        public static let r8g16xlarge = InstanceType(rawValue: "r8g.16xlarge")
+        public static let r8g24xlarge = InstanceType(rawValue: "r8g.24xlarge")
+        public static let r8g2xlarge = InstanceType(rawValue: "r8g.2xlarge")
+        public static let r8g48xlarge = InstanceType(rawValue: "r8g.48xlarge")
+        public static let r8g4xlarge = InstanceType(rawValue: "r8g.4xlarge")
+        public static let r8g8xlarge = InstanceType(rawValue: "r8g.8xlarge")
+        public static let r8gLarge = InstanceType(rawValue: "r8g.large")
+        public static let r8gMedium = InstanceType(rawValue: "r8g.medium")
+        public static let r8gMetal24xl = InstanceType(rawValue: "r8g.metal-24xl")
+        public static let r8gMetal48xl = InstanceType(rawValue: "r8g.metal-48xl")
+        public static let r8gXlarge = InstanceType(rawValue: "r8g.xlarge")
+        public static let r8gb12xlarge = InstanceType(rawValue: "r8gb.12xlarge")
+        public static let r8gb16xlarge = InstanceType(rawValue: "r8gb.16xlarge")
+        public static let r8gb24xlarge = InstanceType(rawValue: "r8gb.24xlarge")
+        public static let r8gb2xlarge = InstanceType(rawValue: "r8gb.2xlarge")
+        public static let r8gb4xlarge = InstanceType(rawValue: "r8gb.4xlarge")
+        public static let r8gb8xlarge = InstanceType(rawValue: "r8gb.8xlarge")
+        public static let r8gbLarge = InstanceType(rawValue: "r8gb.large")
+        public static let r8gbMedium = InstanceType(rawValue: "r8gb.medium")
+        public static let r8gbMetal24xl = InstanceType(rawValue: "r8gb.metal-24xl")
+        public static let r8gbXlarge = InstanceType(rawValue: "r8gb.xlarge")
+        public static let r8gd12xlarge = InstanceType(rawValue: "r8gd.12xlarge")
+        public static let r8gd16xlarge = InstanceType(rawValue: "r8gd.16xlarge")
+        public static let r8gd24xlarge = InstanceType(rawValue: "r8gd.24xlarge")
+        public static let r8gd2xlarge = InstanceType(rawValue: "r8gd.2xlarge")
+        public static let r8gd48xlarge = InstanceType(rawValue: "r8gd.48xlarge")
+        public static let r8gd4xlarge = InstanceType(rawValue: "r8gd.4xlarge")
+        public static let r8gd8xlarge = InstanceType(rawValue: "r8gd.8xlarge")
+        public static let r8gdLarge = InstanceType(rawValue: "r8gd.large")
+        public static let r8gdMedium = InstanceType(rawValue: "r8gd.medium")
+        public static let r8gdMetal24xl = InstanceType(rawValue: "r8gd.metal-24xl")
+        public static let r8gdMetal48xl = InstanceType(rawValue: "r8gd.metal-48xl")
+        public static let r8gdXlarge = InstanceType(rawValue: "r8gd.xlarge")
+        public static let r8gn12xlarge = InstanceType(rawValue: "r8gn.12xlarge")
+        public static let r8gn16xlarge = InstanceType(rawValue: "r8gn.16xlarge")
+        public static let r8gn24xlarge = InstanceType(rawValue: "r8gn.24xlarge")
+        public static let r8gn2xlarge = InstanceType(rawValue: "r8gn.2xlarge")
+        public static let r8gn48xlarge = InstanceType(rawValue: "r8gn.48xlarge")
+        public static let r8gn4xlarge = InstanceType(rawValue: "r8gn.4xlarge")
+        public static let r8gn8xlarge = InstanceType(rawValue: "r8gn.8xlarge")
+        public static let r8gnLarge = InstanceType(rawValue: "r8gn.large")
+        public static let r8gnMedium = InstanceType(rawValue: "r8gn.medium")
+        public static let r8gnMetal24xl = InstanceType(rawValue: "r8gn.metal-24xl")
+        public static let r8gnMetal48xl = InstanceType(rawValue: "r8gn.metal-48xl")
+        public static let r8gnXlarge = InstanceType(rawValue: "r8gn.xlarge")
+        public static let r8iFlex12xlarge = InstanceType(rawValue: "r8i-flex.12xlarge")
+        public static let r8iFlex16xlarge = InstanceType(rawValue: "r8i-flex.16xlarge")
+        public static let r8iFlex2xlarge = InstanceType(rawValue: "r8i-flex.2xlarge")
+        public static let r8iFlex4xlarge = InstanceType(rawValue: "r8i-flex.4xlarge")
+        public static let r8iFlex8xlarge = InstanceType(rawValue: "r8i-flex.8xlarge")
+        public static let r8iFlexLarge = InstanceType(rawValue: "r8i-flex.large")
+        public static let r8iFlexXlarge = InstanceType(rawValue: "r8i-flex.xlarge")
+        public static let r8i12xlarge = InstanceType(rawValue: "r8i.12xlarge")
+        public static let r8i16xlarge = InstanceType(rawValue: "r8i.16xlarge")
+        public static let r8i24xlarge = InstanceType(rawValue: "r8i.24xlarge")
+        public static let r8i2xlarge = InstanceType(rawValue: "r8i.2xlarge")
+        public static let r8i32xlarge = InstanceType(rawValue: "r8i.32xlarge")
+        public static let r8i48xlarge = InstanceType(rawValue: "r8i.48xlarge")
+        public static let r8i4xlarge = InstanceType(rawValue: "r8i.4xlarge")
+        public static let r8i8xlarge = InstanceType(rawValue: "r8i.8xlarge")
+        public static let r8i96xlarge = InstanceType(rawValue: "r8i.96xlarge")
+        public static let r8iLarge = InstanceType(rawValue: "r8i.large")
+        public static let r8iMetal48xl = InstanceType(rawValue: "r8i.metal-48xl")
+        public static let r8iMetal96xl = InstanceType(rawValue: "r8i.metal-96xl")
+        public static let r8iXlarge = InstanceType(rawValue: "r8i.xlarge")
+        public static let r8id12xlarge = InstanceType(rawValue: "r8id.12xlarge")
+        public static let r8id16xlarge = InstanceType(rawValue: "r8id.16xlarge")
+        public static let r8id24xlarge = InstanceType(rawValue: "r8id.24xlarge")
+        public static let r8id2xlarge = InstanceType(rawValue: "r8id.2xlarge")
+        public static let r8id32xlarge = InstanceType(rawValue: "r8id.32xlarge")
+        public static let r8id48xlarge = InstanceType(rawValue: "r8id.48xlarge")
+        public static let r8id4xlarge = InstanceType(rawValue: "r8id.4xlarge")
+        public static let r8id8xlarge = InstanceType(rawValue: "r8id.8xlarge")
+        public static let r8id96xlarge = InstanceType(rawValue: "r8id.96xlarge")
+        public static let r8idLarge = InstanceType(rawValue: "r8id.large")
+        public static let r8idMetal48xl = InstanceType(rawValue: "r8id.metal-48xl")
+        public static let r8idMetal96xl = InstanceType(rawValue: "r8id.metal-96xl")
+        public static let r8idXlarge = InstanceType(rawValue: "r8id.xlarge")
+        public static let t1Micro = InstanceType(rawValue: "t1.micro")
+        public static let t22xlarge = InstanceType(rawValue: "t2.2xlarge")
+        public static let t2Large = InstanceType(rawValue: "t2.large")
+        public static let t2Medium = InstanceType(rawValue: "t2.medium")
+        public static let t2Micro = InstanceType(rawValue: "t2.micro")
+        public static let t2Nano = InstanceType(rawValue: "t2.nano")
+        public static let t2Small = InstanceType(rawValue: "t2.small")
+        public static let t2Xlarge = InstanceType(rawValue: "t2.xlarge")
+        public static let t32xlarge = InstanceType(rawValue: "t3.2xlarge")
+        public static let t3Large = InstanceType(rawValue: "t3.large")
+        public static let t3Medium = InstanceType(rawValue: "t3.medium")
+        public static let t3Micro = InstanceType(rawValue: "t3.micro")
+        public static let t3Nano = InstanceType(rawValue: "t3.nano")
+        public static let t3Small = InstanceType(rawValue: "t3.small")
+        public static let t3Xlarge = InstanceType(rawValue: "t3.xlarge")
+        public static let t3a2xlarge = InstanceType(rawValue: "t3a.2xlarge")
+        public static let t3aLarge = InstanceType(rawValue: "t3a.large")
+        public static let t3aMedium = InstanceType(rawValue: "t3a.medium")
+        public static let t3aMicro = InstanceType(rawValue: "t3a.micro")
+        public static let t3aNano = InstanceType(rawValue: "t3a.nano")
+        public static let t3aSmall = InstanceType(rawValue: "t3a.small")
+        public static let t3aXlarge = InstanceType(rawValue: "t3a.xlarge")
+        public static let t4g2xlarge = InstanceType(rawValue: "t4g.2xlarge")
+        public static let t4gLarge = InstanceType(rawValue: "t4g.large")
+        public static let t4gMedium = InstanceType(rawValue: "t4g.medium")
+        public static let t4gMicro = InstanceType(rawValue: "t4g.micro")
+        public static let t4gNano = InstanceType(rawValue: "t4g.nano")
+        public static let t4gSmall = InstanceType(rawValue: "t4g.small")
+        public static let t4gXlarge = InstanceType(rawValue: "t4g.xlarge")
+        public static let trn12xlarge = InstanceType(rawValue: "trn1.2xlarge")
+        public static let trn132xlarge = InstanceType(rawValue: "trn1.32xlarge")
+        public static let trn1n32xlarge = InstanceType(rawValue: "trn1n.32xlarge")
+        public static let trn23xlarge = InstanceType(rawValue: "trn2.3xlarge")
+        public static let trn248xlarge = InstanceType(rawValue: "trn2.48xlarge")
+        public static let u12tb1112xlarge = InstanceType(rawValue: "u-12tb1.112xlarge")
+        public static let u12tb1Metal = InstanceType(rawValue: "u-12tb1.metal")
+        public static let u18tb1112xlarge = InstanceType(rawValue: "u-18tb1.112xlarge")
+        public static let u18tb1Metal = InstanceType(rawValue: "u-18tb1.metal")
+        public static let u24tb1112xlarge = InstanceType(rawValue: "u-24tb1.112xlarge")
+        public static let u24tb1Metal = InstanceType(rawValue: "u-24tb1.metal")
+        public static let u3tb156xlarge = InstanceType(rawValue: "u-3tb1.56xlarge")
+        public static let u6tb1112xlarge = InstanceType(rawValue: "u-6tb1.112xlarge")
+        public static let u6tb156xlarge = InstanceType(rawValue: "u-6tb1.56xlarge")
+        public static let u6tb1Metal = InstanceType(rawValue: "u-6tb1.metal")
+        public static let u9tb1112xlarge = InstanceType(rawValue: "u-9tb1.112xlarge")
+        public static let u9tb1Metal = InstanceType(rawValue: "u-9tb1.metal")
+        public static let u7i12tb224xlarge = InstanceType(rawValue: "u7i-12tb.224xlarge")
+        public static let u7i6tb112xlarge = InstanceType(rawValue: "u7i-6tb.112xlarge")
+        public static let u7i8tb112xlarge = InstanceType(rawValue: "u7i-8tb.112xlarge")
+        public static let u7ib12tb224xlarge = InstanceType(rawValue: "u7ib-12tb.224xlarge")
+        public static let u7in16tb224xlarge = InstanceType(rawValue: "u7in-16tb.224xlarge")
+        public static let u7in24tb224xlarge = InstanceType(rawValue: "u7in-24tb.224xlarge")
+        public static let u7in32tb224xlarge = InstanceType(rawValue: "u7in-32tb.224xlarge")
+        public static let u7inh32tb480xlarge = InstanceType(rawValue: "u7inh-32tb.480xlarge")
+        public static let vt124xlarge = InstanceType(rawValue: "vt1.24xlarge")
+        public static let vt13xlarge = InstanceType(rawValue: "vt1.3xlarge")
+        public static let vt16xlarge = InstanceType(rawValue: "vt1.6xlarge")
+        public static let x116xlarge = InstanceType(rawValue: "x1.16xlarge")
+        public static let x132xlarge = InstanceType(rawValue: "x1.32xlarge")
+        public static let x1e16xlarge = InstanceType(rawValue: "x1e.16xlarge")
+        public static let x1e2xlarge = InstanceType(rawValue: "x1e.2xlarge")
+        public static let x1e32xlarge = InstanceType(rawValue: "x1e.32xlarge")
+        public static let x1e4xlarge = InstanceType(rawValue: "x1e.4xlarge")
+        public static let x1e8xlarge = InstanceType(rawValue: "x1e.8xlarge")
+        public static let x1eXlarge = InstanceType(rawValue: "x1e.xlarge")
+        public static let x2gd12xlarge = InstanceType(rawValue: "x2gd.12xlarge")
+        public static let x2gd16xlarge = InstanceType(rawValue: "x2gd.16xlarge")
+        public static let x2gd2xlarge = InstanceType(rawValue: "x2gd.2xlarge")
+        public static let x2gd4xlarge = InstanceType(rawValue: "x2gd.4xlarge")
+        public static let x2gd8xlarge = InstanceType(rawValue: "x2gd.8xlarge")
+        public static let x2gdLarge = InstanceType(rawValue: "x2gd.large")
+        public static let x2gdMedium = InstanceType(rawValue: "x2gd.medium")
+        public static let x2gdMetal = InstanceType(rawValue: "x2gd.metal")
+        public static let x2gdXlarge = InstanceType(rawValue: "x2gd.xlarge")
+        public static let x2idn16xlarge = InstanceType(rawValue: "x2idn.16xlarge")
+        public static let x2idn24xlarge = InstanceType(rawValue: "x2idn.24xlarge")
+        public static let x2idn32xlarge = InstanceType(rawValue: "x2idn.32xlarge")
+        public static let x2idnMetal = InstanceType(rawValue: "x2idn.metal")
+        public static let x2iedn16xlarge = InstanceType(rawValue: "x2iedn.16xlarge")
+        public static let x2iedn24xlarge = InstanceType(rawValue: "x2iedn.24xlarge")
+        public static let x2iedn2xlarge = InstanceType(rawValue: "x2iedn.2xlarge")
+        public static let x2iedn32xlarge = InstanceType(rawValue: "x2iedn.32xlarge")
+        public static let x2iedn4xlarge = InstanceType(rawValue: "x2iedn.4xlarge")
+        public static let x2iedn8xlarge = InstanceType(rawValue: "x2iedn.8xlarge")
+        public static let x2iednMetal = InstanceType(rawValue: "x2iedn.metal")
+        public static let x2iednXlarge = InstanceType(rawValue: "x2iedn.xlarge")
+        public static let x2iezn12xlarge = InstanceType(rawValue: "x2iezn.12xlarge")
+        public static let x2iezn2xlarge = InstanceType(rawValue: "x2iezn.2xlarge")
+        public static let x2iezn4xlarge = InstanceType(rawValue: "x2iezn.4xlarge")
+        public static let x2iezn6xlarge = InstanceType(rawValue: "x2iezn.6xlarge")
+        public static let x2iezn8xlarge = InstanceType(rawValue: "x2iezn.8xlarge")
+        public static let x2ieznMetal = InstanceType(rawValue: "x2iezn.metal")
+        public static let x8aedz12xlarge = InstanceType(rawValue: "x8aedz.12xlarge")
+        public static let x8aedz24xlarge = InstanceType(rawValue: "x8aedz.24xlarge")
+        public static let x8aedz3xlarge = InstanceType(rawValue: "x8aedz.3xlarge")
+        public static let x8aedz6xlarge = InstanceType(rawValue: "x8aedz.6xlarge")
+        public static let x8aedzLarge = InstanceType(rawValue: "x8aedz.large")
+        public static let x8aedzMetal12xl = InstanceType(rawValue: "x8aedz.metal-12xl")
+        public static let x8aedzMetal24xl = InstanceType(rawValue: "x8aedz.metal-24xl")
+        public static let x8aedzXlarge = InstanceType(rawValue: "x8aedz.xlarge")
+        public static let x8g12xlarge = InstanceType(rawValue: "x8g.12xlarge")
+        public static let x8g16xlarge = InstanceType(rawValue: "x8g.16xlarge")
+        public static let x8g24xlarge = InstanceType(rawValue: "x8g.24xlarge")
+        public static let x8g2xlarge = InstanceType(rawValue: "x8g.2xlarge")
+        public static let x8g48xlarge = InstanceType(rawValue: "x8g.48xlarge")
+        public static let x8g4xlarge = InstanceType(rawValue: "x8g.4xlarge")
+        public static let x8g8xlarge = InstanceType(rawValue: "x8g.8xlarge")
+        public static let x8gLarge = InstanceType(rawValue: "x8g.large")
+        public static let x8gMedium = InstanceType(rawValue: "x8g.medium")
+        public static let x8gMetal24xl = InstanceType(rawValue: "x8g.metal-24xl")
+        public static let x8gMetal48xl = InstanceType(rawValue: "x8g.metal-48xl")
+        public static let x8gXlarge = InstanceType(rawValue: "x8g.xlarge")
+        public static let x8i12xlarge = InstanceType(rawValue: "x8i.12xlarge")
+        public static let x8i16xlarge = InstanceType(rawValue: "x8i.16xlarge")
+        public static let x8i24xlarge = InstanceType(rawValue: "x8i.24xlarge")
+        public static let x8i2xlarge = InstanceType(rawValue: "x8i.2xlarge")
+        public static let x8i32xlarge = InstanceType(rawValue: "x8i.32xlarge")
+        public static let x8i48xlarge = InstanceType(rawValue: "x8i.48xlarge")
+        public static let x8i4xlarge = InstanceType(rawValue: "x8i.4xlarge")
+        public static let x8i64xlarge = InstanceType(rawValue: "x8i.64xlarge")
+        public static let x8i8xlarge = InstanceType(rawValue: "x8i.8xlarge")
+        public static let x8i96xlarge = InstanceType(rawValue: "x8i.96xlarge")
+        public static let x8iLarge = InstanceType(rawValue: "x8i.large")
+        public static let x8iMetal48xl = InstanceType(rawValue: "x8i.metal-48xl")
+        public static let x8iMetal96xl = InstanceType(rawValue: "x8i.metal-96xl")
+        public static let x8iXlarge = InstanceType(rawValue: "x8i.xlarge")
+        public static let z1d12xlarge = InstanceType(rawValue: "z1d.12xlarge")
+        public static let z1d2xlarge = InstanceType(rawValue: "z1d.2xlarge")
+        public static let z1d3xlarge = InstanceType(rawValue: "z1d.3xlarge")
+        public static let z1d6xlarge = InstanceType(rawValue: "z1d.6xlarge")
+        public static let z1dLarge = InstanceType(rawValue: "z1d.large")
+        public static let z1dMetal = InstanceType(rawValue: "z1d.metal")
+        public static let z1dXlarge = InstanceType(rawValue: "z1d.xlarge")
+    }
+
+    /// The `InstanceTypeHypervisor` enumeration.
+    public struct InstanceTypeHypervisor: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let nitro = InstanceTypeHypervisor(rawValue: "nitro")
+        public static let xen = InstanceTypeHypervisor(rawValue: "xen")
+    }
+
+    /// The `KeyFormat` enumeration.
+    public struct KeyFormat: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let pem = KeyFormat(rawValue: "pem")
+        public static let ppk = KeyFormat(rawValue: "ppk")
+    }
+
+    /// The `KeyType` enumeration.
+    public struct KeyType: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let ed25519 = KeyType(rawValue: "ed25519")
+        public static let rsa = KeyType(rawValue: "rsa")
+    }
+
+    /// The `LaunchTemplateAutoRecoveryState` enumeration.
+    public struct LaunchTemplateAutoRecoveryState: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let `default` = LaunchTemplateAutoRecoveryState(rawValue: "default")
+        public static let disabled = LaunchTemplateAutoRecoveryState(rawValue: "disabled")
+    }
+
+    /// The `LaunchTemplateErrorCode` enumeration.
+    public struct LaunchTemplateErrorCode: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let launchTemplateIdDoesNotExist = LaunchTemplateErrorCode(rawValue: "launchTemplateIdDoesNotExist")
+        public static let launchTemplateIdMalformed = LaunchTemplateErrorCode(rawValue: "launchTemplateIdMalformed")
+        public static let launchTemplateNameDoesNotExist = LaunchTemplateErrorCode(rawValue: "launchTemplateNameDoesNotExist")
+        public static let launchTemplateNameMalformed = LaunchTemplateErrorCode(rawValue: "launchTemplateNameMalformed")
+        public static let launchTemplateVersionDoesNotExist = LaunchTemplateErrorCode(rawValue: "launchTemplateVersionDoesNotExist")
+        public static let unexpectedError = LaunchTemplateErrorCode(rawValue: "unexpectedError")
+    }
+
+    /// The `LaunchTemplateHttpTokensState` enumeration.
+    public struct LaunchTemplateHttpTokensState: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let optional = LaunchTemplateHttpTokensState(rawValue: "optional")
+        public static let required = LaunchTemplateHttpTokensState(rawValue: "required")
+    }
+
+    /// The `LaunchTemplateInstanceMetadataEndpointState` enumeration.
+    public struct LaunchTemplateInstanceMetadataEndpointState: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let disabled = LaunchTemplateInstanceMetadataEndpointState(rawValue: "disabled")
+        public static let enabled = LaunchTemplateInstanceMetadataEndpointState(rawValue: "enabled")
+    }
+
+    /// The `LaunchTemplateInstanceMetadataOptionsState` enumeration.
+    public struct LaunchTemplateInstanceMetadataOptionsState: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let applied = LaunchTemplateInstanceMetadataOptionsState(rawValue: "applied")
+        public static let pending = LaunchTemplateInstanceMetadataOptionsState(rawValue: "pending")
+    }
+
+    /// The `LaunchTemplateInstanceMetadataProtocolIpv6` enumeration.
+    public struct LaunchTemplateInstanceMetadataProtocolIpv6: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let disabled = LaunchTemplateInstanceMetadataProtocolIpv6(rawValue: "disabled")
+        public static let enabled = LaunchTemplateInstanceMetadataProtocolIpv6(rawValue: "enabled")
+    }
+
+    /// The `LaunchTemplateInstanceMetadataTagsState` enumeration.
+    public struct LaunchTemplateInstanceMetadataTagsState: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let disabled = LaunchTemplateInstanceMetadataTagsState(rawValue: "disabled")
+        public static let enabled = LaunchTemplateInstanceMetadataTagsState(rawValue: "enabled")
+    }
+
+    /// The `LocalStorage` enumeration.
+    public struct LocalStorage: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let excluded = LocalStorage(rawValue: "excluded")
+        public static let included = LocalStorage(rawValue: "included")
+        public static let required = LocalStorage(rawValue: "required")
+    }
+
+    /// The `LocalStorageType` enumeration.
+    public struct LocalStorageType: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let hdd = LocalStorageType(rawValue: "hdd")
+        public static let ssd = LocalStorageType(rawValue: "ssd")
+    }
+
     /// The `ManagedBy` enumeration.
     public struct ManagedBy: WireEnumeration {
         public let rawValue: Swift.String
@@ -2759,6 +10244,78 @@ extension EC2 {
 
         public static let account = ManagedBy(rawValue: "account")
         public static let declarativePolicy = ManagedBy(rawValue: "declarative-policy")
+    }
+
+    /// The `MarketType` enumeration.
+    public struct MarketType: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let capacityBlock = MarketType(rawValue: "capacity-block")
+        public static let interruptibleCapacityReservation = MarketType(rawValue: "interruptible-capacity-reservation")
+        public static let spot = MarketType(rawValue: "spot")
+    }
+
+    /// The `MonitoringState` enumeration.
+    public struct MonitoringState: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let disabled = MonitoringState(rawValue: "disabled")
+        public static let disabling = MonitoringState(rawValue: "disabling")
+        public static let enabled = MonitoringState(rawValue: "enabled")
+        public static let pending = MonitoringState(rawValue: "pending")
+    }
+
+    /// The `NestedVirtualizationSpecification` enumeration.
+    public struct NestedVirtualizationSpecification: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let disabled = NestedVirtualizationSpecification(rawValue: "disabled")
+        public static let enabled = NestedVirtualizationSpecification(rawValue: "enabled")
+    }
+
+    /// The `NetworkInterfaceStatus` enumeration.
+    public struct NetworkInterfaceStatus: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let associated = NetworkInterfaceStatus(rawValue: "associated")
+        public static let attaching = NetworkInterfaceStatus(rawValue: "attaching")
+        public static let available = NetworkInterfaceStatus(rawValue: "available")
+        public static let detaching = NetworkInterfaceStatus(rawValue: "detaching")
+        public static let inUse = NetworkInterfaceStatus(rawValue: "in-use")
+    }
+
+    /// The `NitroEnclavesSupport` enumeration.
+    public struct NitroEnclavesSupport: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let supported = NitroEnclavesSupport(rawValue: "supported")
+        public static let unsupported = NitroEnclavesSupport(rawValue: "unsupported")
+    }
+
+    /// The `NitroTpmSupport` enumeration.
+    public struct NitroTpmSupport: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let supported = NitroTpmSupport(rawValue: "supported")
+        public static let unsupported = NitroTpmSupport(rawValue: "unsupported")
     }
 
     /// The `OperationType` enumeration.
@@ -2782,6 +10339,29 @@ extension EC2 {
         public static let all = PermissionGroup(rawValue: "all")
     }
 
+    /// The `PhcSupport` enumeration.
+    public struct PhcSupport: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let supported = PhcSupport(rawValue: "supported")
+        public static let unsupported = PhcSupport(rawValue: "unsupported")
+    }
+
+    /// The `PlacementGroupStrategy` enumeration.
+    public struct PlacementGroupStrategy: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let cluster = PlacementGroupStrategy(rawValue: "cluster")
+        public static let partition = PlacementGroupStrategy(rawValue: "partition")
+        public static let spread = PlacementGroupStrategy(rawValue: "spread")
+    }
+
     /// The `PlatformValues` enumeration.
     public struct PlatformValues: WireEnumeration {
         public let rawValue: Swift.String
@@ -2801,6 +10381,17 @@ extension EC2 {
 
         public static let devpay = ProductCodeValues(rawValue: "devpay")
         public static let marketplace = ProductCodeValues(rawValue: "marketplace")
+    }
+
+    /// The `RebootMigrationSupport` enumeration.
+    public struct RebootMigrationSupport: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let supported = RebootMigrationSupport(rawValue: "supported")
+        public static let unsupported = RebootMigrationSupport(rawValue: "unsupported")
     }
 
     /// The `ResetImageAttributeName` enumeration.
@@ -2930,6 +10521,17 @@ extension EC2 {
         public static let vpnGateway = ResourceType(rawValue: "vpn-gateway")
     }
 
+    /// The `RootDeviceType` enumeration.
+    public struct RootDeviceType: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let ebs = RootDeviceType(rawValue: "ebs")
+        public static let instanceStore = RootDeviceType(rawValue: "instance-store")
+    }
+
     /// The `SSEType` enumeration.
     public struct SSEType: WireEnumeration {
         public let rawValue: Swift.String
@@ -2940,6 +10542,38 @@ extension EC2 {
         public static let none = SSEType(rawValue: "none")
         public static let sseEbs = SSEType(rawValue: "sse-ebs")
         public static let sseKms = SSEType(rawValue: "sse-kms")
+    }
+
+    /// The `SecondaryInterfaceStatus` enumeration.
+    public struct SecondaryInterfaceStatus: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let available = SecondaryInterfaceStatus(rawValue: "available")
+        public static let inUse = SecondaryInterfaceStatus(rawValue: "in-use")
+    }
+
+    /// The `SecondaryInterfaceType` enumeration.
+    public struct SecondaryInterfaceType: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let secondary = SecondaryInterfaceType(rawValue: "secondary")
+    }
+
+    /// The `ShutdownBehavior` enumeration.
+    public struct ShutdownBehavior: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let stop = ShutdownBehavior(rawValue: "stop")
+        public static let terminate = ShutdownBehavior(rawValue: "terminate")
     }
 
     /// The `SnapshotAttributeName` enumeration.
@@ -2992,6 +10626,40 @@ extension EC2 {
         public static let recovering = SnapshotState(rawValue: "recovering")
     }
 
+    /// The `SpotInstanceType` enumeration.
+    public struct SpotInstanceType: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let oneTime = SpotInstanceType(rawValue: "one-time")
+        public static let persistent = SpotInstanceType(rawValue: "persistent")
+    }
+
+    /// The `StatusName` enumeration.
+    public struct StatusName: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let reachability = StatusName(rawValue: "reachability")
+    }
+
+    /// The `StatusType` enumeration.
+    public struct StatusType: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let failed = StatusType(rawValue: "failed")
+        public static let initializing = StatusType(rawValue: "initializing")
+        public static let insufficientData = StatusType(rawValue: "insufficient-data")
+        public static let passed = StatusType(rawValue: "passed")
+    }
+
     /// The `StorageTier` enumeration.
     public struct StorageTier: WireEnumeration {
         public let rawValue: Swift.String
@@ -3001,6 +10669,43 @@ extension EC2 {
 
         public static let archive = StorageTier(rawValue: "archive")
         public static let standard = StorageTier(rawValue: "standard")
+    }
+
+    /// The `SummaryStatus` enumeration.
+    public struct SummaryStatus: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let impaired = SummaryStatus(rawValue: "impaired")
+        public static let initializing = SummaryStatus(rawValue: "initializing")
+        public static let insufficientData = SummaryStatus(rawValue: "insufficient-data")
+        public static let notApplicable = SummaryStatus(rawValue: "not-applicable")
+        public static let ok = SummaryStatus(rawValue: "ok")
+    }
+
+    /// The `SupportedAdditionalProcessorFeature` enumeration.
+    public struct SupportedAdditionalProcessorFeature: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let amdSevSnp = SupportedAdditionalProcessorFeature(rawValue: "amd-sev-snp")
+        public static let nestedVirtualization = SupportedAdditionalProcessorFeature(rawValue: "nested-virtualization")
+    }
+
+    /// The `Tenancy` enumeration.
+    public struct Tenancy: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let dedicated = Tenancy(rawValue: "dedicated")
+        public static let `default` = Tenancy(rawValue: "default")
+        public static let host = Tenancy(rawValue: "host")
     }
 
     /// The `TpmSupportValues` enumeration.
@@ -3022,6 +10727,18 @@ extension EC2 {
 
         public static let standard = TransferType(rawValue: "standard")
         public static let timeBased = TransferType(rawValue: "time-based")
+    }
+
+    /// The `UsageClassType` enumeration.
+    public struct UsageClassType: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let capacityBlock = UsageClassType(rawValue: "capacity-block")
+        public static let onDemand = UsageClassType(rawValue: "on-demand")
+        public static let spot = UsageClassType(rawValue: "spot")
     }
 
     /// The `VirtualizationType` enumeration.
@@ -3096,6 +10813,20 @@ extension EC2 {
 
 // MARK: - Reading requests
 
+extension EC2.AcceleratorCountRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.max = try reader.value("Max")
+        self.min = try reader.value("Min")
+    }
+}
+
+extension EC2.AcceleratorTotalMemoryMiBRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.max = try reader.value("Max")
+        self.min = try reader.value("Min")
+    }
+}
+
 extension EC2.AttachVolumeRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.device = try reader.required(reader.value("Device"), "Device")
@@ -3106,7 +10837,32 @@ extension EC2.AttachVolumeRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.AttributeBooleanValue: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.value = try reader.value("Value")
+    }
+}
+
 extension EC2.AttributeValue: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.value = try reader.value("Value")
+    }
+}
+
+extension EC2.BaselineEbsBandwidthMbpsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.max = try reader.value("Max")
+        self.min = try reader.value("Min")
+    }
+}
+
+extension EC2.BaselinePerformanceFactorsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.cpu = try reader.value("Cpu")
+    }
+}
+
+extension EC2.BlobAttributeValue: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.value = try reader.value("Value")
     }
@@ -3128,6 +10884,28 @@ extension EC2.CancelImageLaunchPermissionRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.CapacityReservationSpecification: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.capacityReservationPreference = try reader.value("CapacityReservationPreference")
+        self.capacityReservationTarget = try reader.value("CapacityReservationTarget")
+    }
+}
+
+extension EC2.CapacityReservationTarget: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.capacityReservationId = try reader.value("CapacityReservationId")
+        self.capacityReservationResourceGroupArn = try reader.value("CapacityReservationResourceGroupArn")
+    }
+}
+
+extension EC2.ConnectionTrackingSpecificationRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.tcpEstablishedTimeout = try reader.value("TcpEstablishedTimeout")
+        self.udpStreamTimeout = try reader.value("UdpStreamTimeout")
+        self.udpTimeout = try reader.value("UdpTimeout")
+    }
+}
+
 extension EC2.CopySnapshotRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.completionDurationMinutes = try reader.value("CompletionDurationMinutes")
@@ -3145,6 +10923,79 @@ extension EC2.CopySnapshotRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.CpuOptionsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.amdSevSnp = try reader.value("AmdSevSnp")
+        self.coreCount = try reader.value("CoreCount")
+        self.nestedVirtualization = try reader.value("NestedVirtualization")
+        self.threadsPerCore = try reader.value("ThreadsPerCore")
+    }
+}
+
+extension EC2.CpuPerformanceFactorRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.references = try reader.list("Reference")
+    }
+}
+
+extension EC2.CreateImageRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.blockDeviceMappings = try reader.list("BlockDeviceMapping")
+        self.description = try reader.value("Description")
+        self.dryRun = try reader.value("DryRun")
+        self.instanceId = try reader.required(reader.value("InstanceId"), "InstanceId")
+        self.name = try reader.required(reader.value("Name"), "Name")
+        self.noReboot = try reader.value("NoReboot")
+        self.snapshotLocation = try reader.value("SnapshotLocation")
+        self.tagSpecifications = try reader.list("TagSpecification")
+    }
+}
+
+extension EC2.CreateKeyPairRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.keyFormat = try reader.value("KeyFormat")
+        self.keyName = try reader.required(reader.value("KeyName"), "KeyName")
+        self.keyType = try reader.value("KeyType")
+        self.tagSpecifications = try reader.list("TagSpecification")
+    }
+}
+
+extension EC2.CreateLaunchTemplateRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.clientToken = try reader.value("ClientToken")
+        self.dryRun = try reader.value("DryRun")
+        self.launchTemplateData = try reader.required(reader.value("LaunchTemplateData"), "LaunchTemplateData")
+        self.launchTemplateName = try reader.required(reader.value("LaunchTemplateName"), "LaunchTemplateName")
+        self.`operator` = try reader.value("Operator")
+        self.tagSpecifications = try reader.list("TagSpecification")
+        self.versionDescription = try reader.value("VersionDescription")
+    }
+}
+
+extension EC2.CreateLaunchTemplateVersionRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.clientToken = try reader.value("ClientToken")
+        self.dryRun = try reader.value("DryRun")
+        self.launchTemplateData = try reader.required(reader.value("LaunchTemplateData"), "LaunchTemplateData")
+        self.launchTemplateId = try reader.value("LaunchTemplateId")
+        self.launchTemplateName = try reader.value("LaunchTemplateName")
+        self.resolveAlias = try reader.value("ResolveAlias")
+        self.sourceVersion = try reader.value("SourceVersion")
+        self.versionDescription = try reader.value("VersionDescription")
+    }
+}
+
+extension EC2.CreateRestoreImageTaskRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.bucket = try reader.required(reader.value("Bucket"), "Bucket")
+        self.dryRun = try reader.value("DryRun")
+        self.name = try reader.value("Name")
+        self.objectKey = try reader.required(reader.value("ObjectKey"), "ObjectKey")
+        self.tagSpecifications = try reader.list("TagSpecification")
+    }
+}
+
 extension EC2.CreateSnapshotRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.description = try reader.value("Description")
@@ -3153,6 +11004,15 @@ extension EC2.CreateSnapshotRequest: WireStructureDecodable {
         self.outpostArn = try reader.value("OutpostArn")
         self.tagSpecifications = try reader.list("TagSpecification")
         self.volumeId = try reader.required(reader.value("VolumeId"), "VolumeId")
+    }
+}
+
+extension EC2.CreateStoreImageTaskRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.bucket = try reader.required(reader.value("Bucket"), "Bucket")
+        self.dryRun = try reader.value("DryRun")
+        self.imageId = try reader.required(reader.value("ImageId"), "ImageId")
+        self.s3ObjectTags = try reader.list("S3ObjectTag")
     }
 }
 
@@ -3196,6 +11056,37 @@ extension EC2.CreateVolumeRequest: WireStructureDecodable {
         self.throughput = try reader.value("Throughput")
         self.volumeInitializationRate = try reader.value("VolumeInitializationRate")
         self.volumeType = try reader.value("VolumeType")
+    }
+}
+
+extension EC2.CreditSpecificationRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.cpuCredits = try reader.required(reader.value("CpuCredits"), "CpuCredits")
+    }
+}
+
+extension EC2.DeleteKeyPairRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.keyName = try reader.value("KeyName")
+        self.keyPairId = try reader.value("KeyPairId")
+    }
+}
+
+extension EC2.DeleteLaunchTemplateRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.launchTemplateId = try reader.value("LaunchTemplateId")
+        self.launchTemplateName = try reader.value("LaunchTemplateName")
+    }
+}
+
+extension EC2.DeleteLaunchTemplateVersionsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.launchTemplateId = try reader.value("LaunchTemplateId")
+        self.launchTemplateName = try reader.value("LaunchTemplateName")
+        self.versions = try reader.required(reader.list("LaunchTemplateVersion"), "LaunchTemplateVersion")
     }
 }
 
@@ -3272,6 +11163,86 @@ extension EC2.DescribeImagesRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.DescribeInstanceAttributeRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.attribute = try reader.required(reader.value("Attribute"), "Attribute")
+        self.dryRun = try reader.value("DryRun")
+        self.instanceId = try reader.required(reader.value("InstanceId"), "InstanceId")
+    }
+}
+
+extension EC2.DescribeInstanceStatusRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.filters = try reader.list("Filter")
+        self.includeAllInstances = try reader.value("IncludeAllInstances")
+        self.includeManagedResources = try reader.value("IncludeManagedResources")
+        self.instanceIds = try reader.list("InstanceId")
+        self.maxResults = try reader.value("MaxResults")
+        self.nextToken = try reader.value("NextToken")
+    }
+}
+
+extension EC2.DescribeInstanceTypesRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.filters = try reader.list("Filter")
+        self.includeUnsupportedInRegion = try reader.value("IncludeUnsupportedInRegion")
+        self.instanceTypes = try reader.list("InstanceType")
+        self.maxResults = try reader.value("MaxResults")
+        self.nextToken = try reader.value("NextToken")
+    }
+}
+
+extension EC2.DescribeInstancesRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.filters = try reader.list("Filter")
+        self.includeManagedResources = try reader.value("IncludeManagedResources")
+        self.instanceIds = try reader.list("InstanceId")
+        self.maxResults = try reader.value("MaxResults")
+        self.nextToken = try reader.value("NextToken")
+    }
+}
+
+extension EC2.DescribeKeyPairsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.filters = try reader.list("Filter")
+        self.includePublicKey = try reader.value("IncludePublicKey")
+        self.keyNames = try reader.list("KeyName")
+        self.keyPairIds = try reader.list("KeyPairId")
+    }
+}
+
+extension EC2.DescribeLaunchTemplateVersionsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.filters = try reader.list("Filter")
+        self.includeManagedResources = try reader.value("IncludeManagedResources")
+        self.launchTemplateId = try reader.value("LaunchTemplateId")
+        self.launchTemplateName = try reader.value("LaunchTemplateName")
+        self.maxResults = try reader.value("MaxResults")
+        self.maxVersion = try reader.value("MaxVersion")
+        self.minVersion = try reader.value("MinVersion")
+        self.nextToken = try reader.value("NextToken")
+        self.resolveAlias = try reader.value("ResolveAlias")
+        self.versions = try reader.list("LaunchTemplateVersion")
+    }
+}
+
+extension EC2.DescribeLaunchTemplatesRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.filters = try reader.list("Filter")
+        self.includeManagedResources = try reader.value("IncludeManagedResources")
+        self.launchTemplateIds = try reader.list("LaunchTemplateId")
+        self.launchTemplateNames = try reader.list("LaunchTemplateName")
+        self.maxResults = try reader.value("MaxResults")
+        self.nextToken = try reader.value("NextToken")
+    }
+}
+
 extension EC2.DescribeRegionsRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.allRegions = try reader.value("AllRegions")
@@ -3298,6 +11269,16 @@ extension EC2.DescribeSnapshotsRequest: WireStructureDecodable {
         self.ownerIds = try reader.list("Owner")
         self.restorableByUserIds = try reader.list("RestorableBy")
         self.snapshotIds = try reader.list("SnapshotId")
+    }
+}
+
+extension EC2.DescribeStoreImageTasksRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.filters = try reader.list("Filter")
+        self.imageIds = try reader.list("ImageId")
+        self.maxResults = try reader.value("MaxResults")
+        self.nextToken = try reader.value("NextToken")
     }
 }
 
@@ -3382,6 +11363,39 @@ extension EC2.EbsBlockDevice: WireStructureDecodable {
     }
 }
 
+extension EC2.EbsInstanceBlockDeviceSpecification: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.deleteOnTermination = try reader.value("DeleteOnTermination")
+        self.volumeId = try reader.value("VolumeId")
+    }
+}
+
+extension EC2.ElasticGpuSpecification: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.type = try reader.required(reader.value("Type"), "Type")
+    }
+}
+
+extension EC2.ElasticInferenceAccelerator: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.count = try reader.value("Count")
+        self.type = try reader.required(reader.value("Type"), "Type")
+    }
+}
+
+extension EC2.EnaSrdSpecificationRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.enaSrdEnabled = try reader.value("EnaSrdEnabled")
+        self.enaSrdUdpSpecification = try reader.value("EnaSrdUdpSpecification")
+    }
+}
+
+extension EC2.EnaSrdUdpSpecificationRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.enaSrdUdpEnabled = try reader.value("EnaSrdUdpEnabled")
+    }
+}
+
 extension EC2.EnableEbsEncryptionByDefaultRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.dryRun = try reader.value("DryRun")
@@ -3418,10 +11432,24 @@ extension EC2.EnableImageRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.EnclaveOptionsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.enabled = try reader.value("Enabled")
+    }
+}
+
 extension EC2.Filter: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.name = try reader.value("Name")
         self.values = try reader.list("Value")
+    }
+}
+
+extension EC2.GetConsoleOutputRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.instanceId = try reader.required(reader.value("InstanceId"), "InstanceId")
+        self.latest = try reader.value("Latest")
     }
 }
 
@@ -3450,6 +11478,175 @@ extension EC2.GetImageBlockPublicAccessStateRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.GetLaunchTemplateDataRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.instanceId = try reader.required(reader.value("InstanceId"), "InstanceId")
+    }
+}
+
+extension EC2.HibernationOptionsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.configured = try reader.value("Configured")
+    }
+}
+
+extension EC2.IamInstanceProfileSpecification: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.arn = try reader.value("Arn")
+        self.name = try reader.value("Name")
+    }
+}
+
+extension EC2.ImportKeyPairRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.keyName = try reader.required(reader.value("KeyName"), "KeyName")
+        self.publicKeyMaterial = try reader.required(reader.value("PublicKeyMaterial"), "PublicKeyMaterial")
+        self.tagSpecifications = try reader.list("TagSpecification")
+    }
+}
+
+extension EC2.InstanceBlockDeviceMappingSpecification: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.deviceName = try reader.value("DeviceName")
+        self.ebs = try reader.value("Ebs")
+        self.noDevice = try reader.value("NoDevice")
+        self.virtualName = try reader.value("VirtualName")
+    }
+}
+
+extension EC2.InstanceIpv6Address: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.ipv6Address = try reader.value("Ipv6Address")
+        self.isPrimaryIpv6 = try reader.value("IsPrimaryIpv6")
+    }
+}
+
+extension EC2.InstanceIpv6AddressRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.ipv6Address = try reader.value("Ipv6Address")
+    }
+}
+
+extension EC2.InstanceMaintenanceOptionsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.autoRecovery = try reader.value("AutoRecovery")
+    }
+}
+
+extension EC2.InstanceMarketOptionsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.marketType = try reader.value("MarketType")
+        self.spotOptions = try reader.value("SpotOptions")
+    }
+}
+
+extension EC2.InstanceMetadataOptionsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.httpEndpoint = try reader.value("HttpEndpoint")
+        self.httpProtocolIpv6 = try reader.value("HttpProtocolIpv6")
+        self.httpPutResponseHopLimit = try reader.value("HttpPutResponseHopLimit")
+        self.httpTokens = try reader.value("HttpTokens")
+        self.instanceMetadataTags = try reader.value("InstanceMetadataTags")
+    }
+}
+
+extension EC2.InstanceNetworkInterfaceSpecification: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.associateCarrierIpAddress = try reader.value("AssociateCarrierIpAddress")
+        self.associatePublicIpAddress = try reader.value("AssociatePublicIpAddress")
+        self.connectionTrackingSpecification = try reader.value("ConnectionTrackingSpecification")
+        self.deleteOnTermination = try reader.value("DeleteOnTermination")
+        self.description = try reader.value("Description")
+        self.deviceIndex = try reader.value("DeviceIndex")
+        self.enaQueueCount = try reader.value("EnaQueueCount")
+        self.enaSrdSpecification = try reader.value("EnaSrdSpecification")
+        self.groups = try reader.list("SecurityGroupId")
+        self.interfaceType = try reader.value("InterfaceType")
+        self.ipv4PrefixCount = try reader.value("Ipv4PrefixCount")
+        self.ipv4Prefixes = try reader.list("Ipv4Prefix")
+        self.ipv6AddressCount = try reader.value("Ipv6AddressCount")
+        self.ipv6Addresses = try reader.list("Ipv6Addresses")
+        self.ipv6PrefixCount = try reader.value("Ipv6PrefixCount")
+        self.ipv6Prefixes = try reader.list("Ipv6Prefix")
+        self.networkCardIndex = try reader.value("NetworkCardIndex")
+        self.networkInterfaceId = try reader.value("NetworkInterfaceId")
+        self.primaryIpv6 = try reader.value("PrimaryIpv6")
+        self.privateIpAddress = try reader.value("PrivateIpAddress")
+        self.privateIpAddresses = try reader.list("PrivateIpAddresses")
+        self.secondaryPrivateIpAddressCount = try reader.value("SecondaryPrivateIpAddressCount")
+        self.subnetId = try reader.value("SubnetId")
+    }
+}
+
+extension EC2.InstanceNetworkPerformanceOptionsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.bandwidthWeighting = try reader.value("BandwidthWeighting")
+    }
+}
+
+extension EC2.InstanceRequirementsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.acceleratorCount = try reader.value("AcceleratorCount")
+        self.acceleratorManufacturers = try reader.list("AcceleratorManufacturer")
+        self.acceleratorNames = try reader.list("AcceleratorName")
+        self.acceleratorTotalMemoryMiB = try reader.value("AcceleratorTotalMemoryMiB")
+        self.acceleratorTypes = try reader.list("AcceleratorType")
+        self.allowedInstanceTypes = try reader.list("AllowedInstanceType")
+        self.bareMetal = try reader.value("BareMetal")
+        self.baselineEbsBandwidthMbps = try reader.value("BaselineEbsBandwidthMbps")
+        self.baselinePerformanceFactors = try reader.value("BaselinePerformanceFactors")
+        self.burstablePerformance = try reader.value("BurstablePerformance")
+        self.cpuManufacturers = try reader.list("CpuManufacturer")
+        self.excludedInstanceTypes = try reader.list("ExcludedInstanceType")
+        self.instanceGenerations = try reader.list("InstanceGeneration")
+        self.localStorage = try reader.value("LocalStorage")
+        self.localStorageTypes = try reader.list("LocalStorageType")
+        self.maxSpotPriceAsPercentageOfOptimalOnDemandPrice = try reader.value("MaxSpotPriceAsPercentageOfOptimalOnDemandPrice")
+        self.memoryGiBPerVCpu = try reader.value("MemoryGiBPerVCpu")
+        self.memoryMiB = try reader.required(reader.value("MemoryMiB"), "MemoryMiB")
+        self.networkBandwidthGbps = try reader.value("NetworkBandwidthGbps")
+        self.networkInterfaceCount = try reader.value("NetworkInterfaceCount")
+        self.onDemandMaxPricePercentageOverLowestPrice = try reader.value("OnDemandMaxPricePercentageOverLowestPrice")
+        self.requireEncryptionInTransit = try reader.value("RequireEncryptionInTransit")
+        self.requireHibernateSupport = try reader.value("RequireHibernateSupport")
+        self.spotMaxPricePercentageOverLowestPrice = try reader.value("SpotMaxPricePercentageOverLowestPrice")
+        self.totalLocalStorageGB = try reader.value("TotalLocalStorageGB")
+        self.vCpuCount = try reader.required(reader.value("VCpuCount"), "VCpuCount")
+    }
+}
+
+extension EC2.InstanceSecondaryInterfacePrivateIpAddressRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.privateIpAddress = try reader.required(reader.value("PrivateIpAddress"), "PrivateIpAddress")
+    }
+}
+
+extension EC2.InstanceSecondaryInterfaceSpecificationRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.deleteOnTermination = try reader.value("DeleteOnTermination")
+        self.deviceIndex = try reader.value("DeviceIndex")
+        self.interfaceType = try reader.value("InterfaceType")
+        self.networkCardIndex = try reader.value("NetworkCardIndex")
+        self.privateIpAddressCount = try reader.value("PrivateIpAddressCount")
+        self.privateIpAddresses = try reader.list("PrivateIpAddress")
+        self.secondarySubnetId = try reader.value("SecondarySubnetId")
+    }
+}
+
+extension EC2.Ipv4PrefixSpecificationRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.ipv4Prefix = try reader.value("Ipv4Prefix")
+    }
+}
+
+extension EC2.Ipv6PrefixSpecificationRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.ipv6Prefix = try reader.value("Ipv6Prefix")
+    }
+}
+
 extension EC2.LaunchPermission: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.group = try reader.value("Group")
@@ -3463,6 +11660,221 @@ extension EC2.LaunchPermissionModifications: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.add = try reader.list("Add")
         self.remove = try reader.list("Remove")
+    }
+}
+
+extension EC2.LaunchTemplateBlockDeviceMappingRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.deviceName = try reader.value("DeviceName")
+        self.ebs = try reader.value("Ebs")
+        self.noDevice = try reader.value("NoDevice")
+        self.virtualName = try reader.value("VirtualName")
+    }
+}
+
+extension EC2.LaunchTemplateCapacityReservationSpecificationRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.capacityReservationPreference = try reader.value("CapacityReservationPreference")
+        self.capacityReservationTarget = try reader.value("CapacityReservationTarget")
+    }
+}
+
+extension EC2.LaunchTemplateCpuOptionsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.amdSevSnp = try reader.value("AmdSevSnp")
+        self.coreCount = try reader.value("CoreCount")
+        self.nestedVirtualization = try reader.value("NestedVirtualization")
+        self.threadsPerCore = try reader.value("ThreadsPerCore")
+    }
+}
+
+extension EC2.LaunchTemplateEbsBlockDeviceRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.deleteOnTermination = try reader.value("DeleteOnTermination")
+        self.ebsCardIndex = try reader.value("EbsCardIndex")
+        self.encrypted = try reader.value("Encrypted")
+        self.iops = try reader.value("Iops")
+        self.kmsKeyId = try reader.value("KmsKeyId")
+        self.snapshotId = try reader.value("SnapshotId")
+        self.throughput = try reader.value("Throughput")
+        self.volumeInitializationRate = try reader.value("VolumeInitializationRate")
+        self.volumeSize = try reader.value("VolumeSize")
+        self.volumeType = try reader.value("VolumeType")
+    }
+}
+
+extension EC2.LaunchTemplateElasticInferenceAccelerator: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.count = try reader.value("Count")
+        self.type = try reader.required(reader.value("Type"), "Type")
+    }
+}
+
+extension EC2.LaunchTemplateEnclaveOptionsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.enabled = try reader.value("Enabled")
+    }
+}
+
+extension EC2.LaunchTemplateHibernationOptionsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.configured = try reader.value("Configured")
+    }
+}
+
+extension EC2.LaunchTemplateIamInstanceProfileSpecificationRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.arn = try reader.value("Arn")
+        self.name = try reader.value("Name")
+    }
+}
+
+extension EC2.LaunchTemplateInstanceMaintenanceOptionsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.autoRecovery = try reader.value("AutoRecovery")
+    }
+}
+
+extension EC2.LaunchTemplateInstanceMarketOptionsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.marketType = try reader.value("MarketType")
+        self.spotOptions = try reader.value("SpotOptions")
+    }
+}
+
+extension EC2.LaunchTemplateInstanceMetadataOptionsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.httpEndpoint = try reader.value("HttpEndpoint")
+        self.httpProtocolIpv6 = try reader.value("HttpProtocolIpv6")
+        self.httpPutResponseHopLimit = try reader.value("HttpPutResponseHopLimit")
+        self.httpTokens = try reader.value("HttpTokens")
+        self.instanceMetadataTags = try reader.value("InstanceMetadataTags")
+    }
+}
+
+extension EC2.LaunchTemplateInstanceNetworkInterfaceSpecificationRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.associateCarrierIpAddress = try reader.value("AssociateCarrierIpAddress")
+        self.associatePublicIpAddress = try reader.value("AssociatePublicIpAddress")
+        self.connectionTrackingSpecification = try reader.value("ConnectionTrackingSpecification")
+        self.deleteOnTermination = try reader.value("DeleteOnTermination")
+        self.description = try reader.value("Description")
+        self.deviceIndex = try reader.value("DeviceIndex")
+        self.enaQueueCount = try reader.value("EnaQueueCount")
+        self.enaSrdSpecification = try reader.value("EnaSrdSpecification")
+        self.groups = try reader.list("SecurityGroupId")
+        self.interfaceType = try reader.value("InterfaceType")
+        self.ipv4PrefixCount = try reader.value("Ipv4PrefixCount")
+        self.ipv4Prefixes = try reader.list("Ipv4Prefix")
+        self.ipv6AddressCount = try reader.value("Ipv6AddressCount")
+        self.ipv6Addresses = try reader.list("Ipv6Addresses")
+        self.ipv6PrefixCount = try reader.value("Ipv6PrefixCount")
+        self.ipv6Prefixes = try reader.list("Ipv6Prefix")
+        self.networkCardIndex = try reader.value("NetworkCardIndex")
+        self.networkInterfaceId = try reader.value("NetworkInterfaceId")
+        self.primaryIpv6 = try reader.value("PrimaryIpv6")
+        self.privateIpAddress = try reader.value("PrivateIpAddress")
+        self.privateIpAddresses = try reader.list("PrivateIpAddresses")
+        self.secondaryPrivateIpAddressCount = try reader.value("SecondaryPrivateIpAddressCount")
+        self.subnetId = try reader.value("SubnetId")
+    }
+}
+
+extension EC2.LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.deleteOnTermination = try reader.value("DeleteOnTermination")
+        self.deviceIndex = try reader.value("DeviceIndex")
+        self.interfaceType = try reader.value("InterfaceType")
+        self.networkCardIndex = try reader.value("NetworkCardIndex")
+        self.privateIpAddressCount = try reader.value("PrivateIpAddressCount")
+        self.privateIpAddresses = try reader.list("PrivateIpAddress")
+        self.secondarySubnetId = try reader.value("SecondarySubnetId")
+    }
+}
+
+extension EC2.LaunchTemplateLicenseConfigurationRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.licenseConfigurationArn = try reader.value("LicenseConfigurationArn")
+    }
+}
+
+extension EC2.LaunchTemplateNetworkPerformanceOptionsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.bandwidthWeighting = try reader.value("BandwidthWeighting")
+    }
+}
+
+extension EC2.LaunchTemplatePlacementRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.affinity = try reader.value("Affinity")
+        self.availabilityZone = try reader.value("AvailabilityZone")
+        self.availabilityZoneId = try reader.value("AvailabilityZoneId")
+        self.groupId = try reader.value("GroupId")
+        self.groupName = try reader.value("GroupName")
+        self.hostId = try reader.value("HostId")
+        self.hostResourceGroupArn = try reader.value("HostResourceGroupArn")
+        self.partitionNumber = try reader.value("PartitionNumber")
+        self.spreadDomain = try reader.value("SpreadDomain")
+        self.tenancy = try reader.value("Tenancy")
+    }
+}
+
+extension EC2.LaunchTemplatePrivateDnsNameOptionsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.enableResourceNameDnsAAAARecord = try reader.value("EnableResourceNameDnsAAAARecord")
+        self.enableResourceNameDnsARecord = try reader.value("EnableResourceNameDnsARecord")
+        self.hostnameType = try reader.value("HostnameType")
+    }
+}
+
+extension EC2.LaunchTemplateSpecification: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.launchTemplateId = try reader.value("LaunchTemplateId")
+        self.launchTemplateName = try reader.value("LaunchTemplateName")
+        self.version = try reader.value("Version")
+    }
+}
+
+extension EC2.LaunchTemplateSpotMarketOptionsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.blockDurationMinutes = try reader.value("BlockDurationMinutes")
+        self.instanceInterruptionBehavior = try reader.value("InstanceInterruptionBehavior")
+        self.maxPrice = try reader.value("MaxPrice")
+        self.spotInstanceType = try reader.value("SpotInstanceType")
+        self.validUntil = try reader.value("ValidUntil")
+    }
+}
+
+extension EC2.LaunchTemplateTagSpecificationRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.resourceType = try reader.value("ResourceType")
+        self.tags = try reader.list("Tag")
+    }
+}
+
+extension EC2.LaunchTemplatesMonitoringRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.enabled = try reader.value("Enabled")
+    }
+}
+
+extension EC2.LicenseConfigurationRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.licenseConfigurationArn = try reader.value("LicenseConfigurationArn")
+    }
+}
+
+extension EC2.MemoryGiBPerVCpuRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.max = try reader.value("Max")
+        self.min = try reader.value("Min")
+    }
+}
+
+extension EC2.MemoryMiBRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.max = try reader.value("Max")
+        self.min = try reader.required(reader.value("Min"), "Min")
     }
 }
 
@@ -3491,6 +11903,38 @@ extension EC2.ModifyImageAttributeRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.ModifyInstanceAttributeRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.attribute = try reader.value("Attribute")
+        self.blockDeviceMappings = try reader.list("BlockDeviceMapping")
+        self.disableApiStop = try reader.value("DisableApiStop")
+        self.disableApiTermination = try reader.value("DisableApiTermination")
+        self.dryRun = try reader.value("DryRun")
+        self.ebsOptimized = try reader.value("EbsOptimized")
+        self.enaSupport = try reader.value("EnaSupport")
+        self.groups = try reader.list("GroupId")
+        self.instanceId = try reader.required(reader.value("InstanceId"), "InstanceId")
+        self.instanceInitiatedShutdownBehavior = try reader.value("InstanceInitiatedShutdownBehavior")
+        self.instanceType = try reader.value("InstanceType")
+        self.kernel = try reader.value("Kernel")
+        self.ramdisk = try reader.value("Ramdisk")
+        self.sourceDestCheck = try reader.value("SourceDestCheck")
+        self.sriovNetSupport = try reader.value("SriovNetSupport")
+        self.userData = try reader.value("UserData")
+        self.value = try reader.value("Value")
+    }
+}
+
+extension EC2.ModifyLaunchTemplateRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.clientToken = try reader.value("ClientToken")
+        self.defaultVersion = try reader.value("SetDefaultVersion")
+        self.dryRun = try reader.value("DryRun")
+        self.launchTemplateId = try reader.value("LaunchTemplateId")
+        self.launchTemplateName = try reader.value("LaunchTemplateName")
+    }
+}
+
 extension EC2.ModifySnapshotAttributeRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.attribute = try reader.value("Attribute")
@@ -3515,9 +11959,66 @@ extension EC2.ModifyVolumeRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.NetworkBandwidthGbpsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.max = try reader.value("Max")
+        self.min = try reader.value("Min")
+    }
+}
+
+extension EC2.NetworkInterfaceCountRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.max = try reader.value("Max")
+        self.min = try reader.value("Min")
+    }
+}
+
 extension EC2.OperatorRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.principal = try reader.value("Principal")
+    }
+}
+
+extension EC2.PerformanceFactorReferenceRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.instanceFamily = try reader.value("InstanceFamily")
+    }
+}
+
+extension EC2.Placement: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.affinity = try reader.value("Affinity")
+        self.availabilityZone = try reader.value("AvailabilityZone")
+        self.availabilityZoneId = try reader.value("AvailabilityZoneId")
+        self.groupId = try reader.value("GroupId")
+        self.groupName = try reader.value("GroupName")
+        self.hostId = try reader.value("HostId")
+        self.hostResourceGroupArn = try reader.value("HostResourceGroupArn")
+        self.partitionNumber = try reader.value("PartitionNumber")
+        self.spreadDomain = try reader.value("SpreadDomain")
+        self.tenancy = try reader.value("Tenancy")
+    }
+}
+
+extension EC2.PrivateDnsNameOptionsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.enableResourceNameDnsAAAARecord = try reader.value("EnableResourceNameDnsAAAARecord")
+        self.enableResourceNameDnsARecord = try reader.value("EnableResourceNameDnsARecord")
+        self.hostnameType = try reader.value("HostnameType")
+    }
+}
+
+extension EC2.PrivateIpAddressSpecification: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.primary = try reader.value("Primary")
+        self.privateIpAddress = try reader.value("PrivateIpAddress")
+    }
+}
+
+extension EC2.RebootInstancesRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.instanceIds = try reader.required(reader.list("InstanceId"), "InstanceId")
     }
 }
 
@@ -3541,6 +12042,45 @@ extension EC2.RegisterImageRequest: WireStructureDecodable {
         self.tpmSupport = try reader.value("TpmSupport")
         self.uefiData = try reader.value("UefiData")
         self.virtualizationType = try reader.value("VirtualizationType")
+    }
+}
+
+extension EC2.RequestLaunchTemplateData: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.blockDeviceMappings = try reader.list("BlockDeviceMapping")
+        self.capacityReservationSpecification = try reader.value("CapacityReservationSpecification")
+        self.cpuOptions = try reader.value("CpuOptions")
+        self.creditSpecification = try reader.value("CreditSpecification")
+        self.disableApiStop = try reader.value("DisableApiStop")
+        self.disableApiTermination = try reader.value("DisableApiTermination")
+        self.ebsOptimized = try reader.value("EbsOptimized")
+        self.elasticGpuSpecifications = try reader.list("ElasticGpuSpecification")
+        self.elasticInferenceAccelerators = try reader.list("ElasticInferenceAccelerator")
+        self.enclaveOptions = try reader.value("EnclaveOptions")
+        self.hibernationOptions = try reader.value("HibernationOptions")
+        self.iamInstanceProfile = try reader.value("IamInstanceProfile")
+        self.imageId = try reader.value("ImageId")
+        self.instanceInitiatedShutdownBehavior = try reader.value("InstanceInitiatedShutdownBehavior")
+        self.instanceMarketOptions = try reader.value("InstanceMarketOptions")
+        self.instanceRequirements = try reader.value("InstanceRequirements")
+        self.instanceType = try reader.value("InstanceType")
+        self.kernelId = try reader.value("KernelId")
+        self.keyName = try reader.value("KeyName")
+        self.licenseSpecifications = try reader.list("LicenseSpecification")
+        self.maintenanceOptions = try reader.value("MaintenanceOptions")
+        self.metadataOptions = try reader.value("MetadataOptions")
+        self.monitoring = try reader.value("Monitoring")
+        self.networkInterfaces = try reader.list("NetworkInterface")
+        self.networkPerformanceOptions = try reader.value("NetworkPerformanceOptions")
+        self.`operator` = try reader.value("Operator")
+        self.placement = try reader.value("Placement")
+        self.privateDnsNameOptions = try reader.value("PrivateDnsNameOptions")
+        self.ramDiskId = try reader.value("RamDiskId")
+        self.secondaryInterfaces = try reader.list("SecondaryInterface")
+        self.securityGroupIds = try reader.list("SecurityGroupId")
+        self.securityGroups = try reader.list("SecurityGroup")
+        self.tagSpecifications = try reader.list("TagSpecification")
+        self.userData = try reader.value("UserData")
     }
 }
 
@@ -3580,6 +12120,102 @@ extension EC2.ResourceTypeRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.RunInstancesMonitoringEnabled: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.enabled = try reader.required(reader.value("Enabled"), "Enabled")
+    }
+}
+
+extension EC2.RunInstancesRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.additionalInfo = try reader.value("AdditionalInfo")
+        self.blockDeviceMappings = try reader.list("BlockDeviceMapping")
+        self.capacityReservationSpecification = try reader.value("CapacityReservationSpecification")
+        self.clientToken = try reader.value("ClientToken")
+        self.cpuOptions = try reader.value("CpuOptions")
+        self.creditSpecification = try reader.value("CreditSpecification")
+        self.disableApiStop = try reader.value("DisableApiStop")
+        self.disableApiTermination = try reader.value("DisableApiTermination")
+        self.dryRun = try reader.value("DryRun")
+        self.ebsOptimized = try reader.value("EbsOptimized")
+        self.elasticGpuSpecification = try reader.list("ElasticGpuSpecification")
+        self.elasticInferenceAccelerators = try reader.list("ElasticInferenceAccelerator")
+        self.enablePrimaryIpv6 = try reader.value("EnablePrimaryIpv6")
+        self.enclaveOptions = try reader.value("EnclaveOptions")
+        self.hibernationOptions = try reader.value("HibernationOptions")
+        self.iamInstanceProfile = try reader.value("IamInstanceProfile")
+        self.imageId = try reader.value("ImageId")
+        self.instanceInitiatedShutdownBehavior = try reader.value("InstanceInitiatedShutdownBehavior")
+        self.instanceMarketOptions = try reader.value("InstanceMarketOptions")
+        self.instanceType = try reader.value("InstanceType")
+        self.ipv6AddressCount = try reader.value("Ipv6AddressCount")
+        self.ipv6Addresses = try reader.list("Ipv6Address")
+        self.kernelId = try reader.value("KernelId")
+        self.keyName = try reader.value("KeyName")
+        self.launchTemplate = try reader.value("LaunchTemplate")
+        self.licenseSpecifications = try reader.list("LicenseSpecification")
+        self.maintenanceOptions = try reader.value("MaintenanceOptions")
+        self.maxCount = try reader.required(reader.value("MaxCount"), "MaxCount")
+        self.metadataOptions = try reader.value("MetadataOptions")
+        self.minCount = try reader.required(reader.value("MinCount"), "MinCount")
+        self.monitoring = try reader.value("Monitoring")
+        self.networkInterfaces = try reader.list("NetworkInterface")
+        self.networkPerformanceOptions = try reader.value("NetworkPerformanceOptions")
+        self.`operator` = try reader.value("Operator")
+        self.placement = try reader.value("Placement")
+        self.privateDnsNameOptions = try reader.value("PrivateDnsNameOptions")
+        self.privateIpAddress = try reader.value("PrivateIpAddress")
+        self.ramdiskId = try reader.value("RamdiskId")
+        self.secondaryInterfaces = try reader.list("SecondaryInterface")
+        self.securityGroupIds = try reader.list("SecurityGroupId")
+        self.securityGroups = try reader.list("SecurityGroup")
+        self.subnetId = try reader.value("SubnetId")
+        self.tagSpecifications = try reader.list("TagSpecification")
+        self.userData = try reader.value("UserData")
+    }
+}
+
+extension EC2.S3ObjectTag: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.key = try reader.value("Key")
+        self.value = try reader.value("Value")
+    }
+}
+
+extension EC2.SecondaryInterfacePrivateIpAddressSpecificationRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.privateIpAddress = try reader.value("PrivateIpAddress")
+    }
+}
+
+extension EC2.SpotMarketOptions: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.blockDurationMinutes = try reader.value("BlockDurationMinutes")
+        self.instanceInterruptionBehavior = try reader.value("InstanceInterruptionBehavior")
+        self.maxPrice = try reader.value("MaxPrice")
+        self.spotInstanceType = try reader.value("SpotInstanceType")
+        self.validUntil = try reader.value("ValidUntil")
+    }
+}
+
+extension EC2.StartInstancesRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.additionalInfo = try reader.value("AdditionalInfo")
+        self.dryRun = try reader.value("DryRun")
+        self.instanceIds = try reader.required(reader.list("InstanceId"), "InstanceId")
+    }
+}
+
+extension EC2.StopInstancesRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.force = try reader.value("Force")
+        self.hibernate = try reader.value("Hibernate")
+        self.instanceIds = try reader.required(reader.list("InstanceId"), "InstanceId")
+        self.skipOsShutdown = try reader.value("SkipOsShutdown")
+    }
+}
+
 extension EC2.Tag: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.key = try reader.value("Key")
@@ -3594,7 +12230,50 @@ extension EC2.TagSpecification: WireStructureDecodable {
     }
 }
 
+extension EC2.TerminateInstancesRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.force = try reader.value("Force")
+        self.instanceIds = try reader.required(reader.list("InstanceId"), "InstanceId")
+        self.skipOsShutdown = try reader.value("SkipOsShutdown")
+    }
+}
+
+extension EC2.TotalLocalStorageGBRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.max = try reader.value("Max")
+        self.min = try reader.value("Min")
+    }
+}
+
+extension EC2.VCpuCountRangeRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.max = try reader.value("Max")
+        self.min = try reader.required(reader.value("Min"), "Min")
+    }
+}
+
 // MARK: - Writing responses
+
+extension EC2.AcceleratorCount: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("max", max)
+        writer.member("min", min)
+    }
+}
+
+extension EC2.AcceleratorTotalMemoryMiB: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("max", max)
+        writer.member("min", min)
+    }
+}
+
+extension EC2.AttributeBooleanValue: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("value", value)
+    }
+}
 
 extension EC2.AttributeValue: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
@@ -3639,6 +12318,19 @@ extension EC2.AvailabilityZoneSubGeography: WireStructureEncodable {
     }
 }
 
+extension EC2.BaselineEbsBandwidthMbps: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("max", max)
+        writer.member("min", min)
+    }
+}
+
+extension EC2.BaselinePerformanceFactors: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("cpu", cpu)
+    }
+}
+
 extension EC2.BlockDeviceMapping: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("deviceName", deviceName)
@@ -3654,6 +12346,36 @@ extension EC2.CancelImageLaunchPermissionResult: WireStructureEncodable {
     }
 }
 
+extension EC2.CapacityReservationSpecificationResponse: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("capacityReservationPreference", capacityReservationPreference)
+        writer.member("capacityReservationTarget", capacityReservationTarget)
+    }
+}
+
+extension EC2.CapacityReservationTargetResponse: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("capacityReservationId", capacityReservationId)
+        writer.member("capacityReservationResourceGroupArn", capacityReservationResourceGroupArn)
+    }
+}
+
+extension EC2.ConnectionTrackingSpecification: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("tcpEstablishedTimeout", tcpEstablishedTimeout)
+        writer.member("udpStreamTimeout", udpStreamTimeout)
+        writer.member("udpTimeout", udpTimeout)
+    }
+}
+
+extension EC2.ConnectionTrackingSpecificationResponse: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("tcpEstablishedTimeout", tcpEstablishedTimeout)
+        writer.member("udpStreamTimeout", udpStreamTimeout)
+        writer.member("udpTimeout", udpTimeout)
+    }
+}
+
 extension EC2.CopySnapshotResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("snapshotId", snapshotId)
@@ -3661,10 +12383,108 @@ extension EC2.CopySnapshotResult: WireStructureEncodable {
     }
 }
 
+extension EC2.CpuOptions: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("amdSevSnp", amdSevSnp)
+        writer.member("coreCount", coreCount)
+        writer.member("nestedVirtualization", nestedVirtualization)
+        writer.member("threadsPerCore", threadsPerCore)
+    }
+}
+
+extension EC2.CpuPerformanceFactor: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("referenceSet", member: "item", references)
+    }
+}
+
+extension EC2.CreateImageResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("imageId", imageId)
+    }
+}
+
+extension EC2.CreateLaunchTemplateResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("launchTemplate", launchTemplate)
+        writer.member("warning", warning)
+    }
+}
+
+extension EC2.CreateLaunchTemplateVersionResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("launchTemplateVersion", launchTemplateVersion)
+        writer.member("warning", warning)
+    }
+}
+
+extension EC2.CreateRestoreImageTaskResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("imageId", imageId)
+    }
+}
+
+extension EC2.CreateStoreImageTaskResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("objectKey", objectKey)
+    }
+}
+
 extension EC2.CreateVolumePermission: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("group", group)
         writer.member("userId", userId)
+    }
+}
+
+extension EC2.CreditSpecification: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("cpuCredits", cpuCredits)
+    }
+}
+
+extension EC2.DefaultConnectionTrackingConfiguration: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("defaultTcpEstablishedTimeout", defaultTcpEstablishedTimeout)
+        writer.member("defaultUdpStreamTimeout", defaultUdpStreamTimeout)
+        writer.member("defaultUdpTimeout", defaultUdpTimeout)
+    }
+}
+
+extension EC2.DeleteKeyPairResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("keyPairId", keyPairId)
+        writer.member("return", `return`)
+    }
+}
+
+extension EC2.DeleteLaunchTemplateResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("launchTemplate", launchTemplate)
+    }
+}
+
+extension EC2.DeleteLaunchTemplateVersionsResponseErrorItem: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("launchTemplateId", launchTemplateId)
+        writer.member("launchTemplateName", launchTemplateName)
+        writer.member("responseError", responseError)
+        writer.member("versionNumber", versionNumber)
+    }
+}
+
+extension EC2.DeleteLaunchTemplateVersionsResponseSuccessItem: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("launchTemplateId", launchTemplateId)
+        writer.member("launchTemplateName", launchTemplateName)
+        writer.member("versionNumber", versionNumber)
+    }
+}
+
+extension EC2.DeleteLaunchTemplateVersionsResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("successfullyDeletedLaunchTemplateVersionSet", member: "item", successfullyDeletedLaunchTemplateVersions)
+        writer.list("unsuccessfullyDeletedLaunchTemplateVersionSet", member: "item", unsuccessfullyDeletedLaunchTemplateVersions)
     }
 }
 
@@ -3702,6 +12522,47 @@ extension EC2.DescribeImagesResult: WireStructureEncodable {
     }
 }
 
+extension EC2.DescribeInstanceStatusResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("instanceStatusSet", member: "item", instanceStatuses)
+        writer.member("nextToken", nextToken)
+    }
+}
+
+extension EC2.DescribeInstanceTypesResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("instanceTypeSet", member: "item", instanceTypes)
+        writer.member("nextToken", nextToken)
+    }
+}
+
+extension EC2.DescribeInstancesResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("nextToken", nextToken)
+        writer.list("reservationSet", member: "item", reservations)
+    }
+}
+
+extension EC2.DescribeKeyPairsResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("keySet", member: "item", keyPairs)
+    }
+}
+
+extension EC2.DescribeLaunchTemplateVersionsResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("launchTemplateVersionSet", member: "item", launchTemplateVersions)
+        writer.member("nextToken", nextToken)
+    }
+}
+
+extension EC2.DescribeLaunchTemplatesResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("launchTemplates", member: "item", launchTemplates)
+        writer.member("nextToken", nextToken)
+    }
+}
+
 extension EC2.DescribeRegionsResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.list("regionInfo", member: "item", regions)
@@ -3720,6 +12581,13 @@ extension EC2.DescribeSnapshotsResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("nextToken", nextToken)
         writer.list("snapshotSet", member: "item", snapshots)
+    }
+}
+
+extension EC2.DescribeStoreImageTasksResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("nextToken", nextToken)
+        writer.list("storeImageTaskResultSet", member: "item", storeImageTaskResults)
     }
 }
 
@@ -3767,6 +12635,14 @@ extension EC2.DisableImageResult: WireStructureEncodable {
     }
 }
 
+extension EC2.DiskInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("count", count)
+        writer.member("sizeInGB", sizeInGB)
+        writer.member("type", type)
+    }
+}
+
 extension EC2.EbsBlockDevice: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("availabilityZone", availabilityZone)
@@ -3782,6 +12658,100 @@ extension EC2.EbsBlockDevice: WireStructureEncodable {
         writer.member("VolumeInitializationRate", volumeInitializationRate)
         writer.member("volumeSize", volumeSize)
         writer.member("volumeType", volumeType)
+    }
+}
+
+extension EC2.EbsCardInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("baselineBandwidthInMbps", baselineBandwidthInMbps)
+        writer.member("baselineIops", baselineIops)
+        writer.member("baselineThroughputInMBps", baselineThroughputInMBps)
+        writer.member("ebsCardIndex", ebsCardIndex)
+        writer.member("maximumBandwidthInMbps", maximumBandwidthInMbps)
+        writer.member("maximumIops", maximumIops)
+        writer.member("maximumThroughputInMBps", maximumThroughputInMBps)
+    }
+}
+
+extension EC2.EbsInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("attachmentLimitType", attachmentLimitType)
+        writer.list("ebsCardSet", member: "item", ebsCards)
+        writer.member("ebsOptimizedInfo", ebsOptimizedInfo)
+        writer.member("ebsOptimizedSupport", ebsOptimizedSupport)
+        writer.member("encryptionSupport", encryptionSupport)
+        writer.member("maximumEbsAttachments", maximumEbsAttachments)
+        writer.member("maximumEbsCards", maximumEbsCards)
+        writer.member("nvmeSupport", nvmeSupport)
+    }
+}
+
+extension EC2.EbsInstanceBlockDevice: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("associatedResource", associatedResource)
+        writer.member("attachTime", attachTime)
+        writer.member("deleteOnTermination", deleteOnTermination)
+        writer.member("ebsCardIndex", ebsCardIndex)
+        writer.member("operator", `operator`)
+        writer.member("status", status)
+        writer.member("volumeId", volumeId)
+        writer.member("volumeOwnerId", volumeOwnerId)
+    }
+}
+
+extension EC2.EbsOptimizedInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("baselineBandwidthInMbps", baselineBandwidthInMbps)
+        writer.member("baselineIops", baselineIops)
+        writer.member("baselineThroughputInMBps", baselineThroughputInMBps)
+        writer.member("maximumBandwidthInMbps", maximumBandwidthInMbps)
+        writer.member("maximumIops", maximumIops)
+        writer.member("maximumThroughputInMBps", maximumThroughputInMBps)
+    }
+}
+
+extension EC2.EbsStatusDetails: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("impairedSince", impairedSince)
+        writer.member("name", name)
+        writer.member("status", status)
+    }
+}
+
+extension EC2.EbsStatusSummary: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("details", member: "item", details)
+        writer.member("status", status)
+    }
+}
+
+extension EC2.EfaInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("maximumEfaInterfaces", maximumEfaInterfaces)
+    }
+}
+
+extension EC2.ElasticGpuAssociation: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("elasticGpuAssociationId", elasticGpuAssociationId)
+        writer.member("elasticGpuAssociationState", elasticGpuAssociationState)
+        writer.member("elasticGpuAssociationTime", elasticGpuAssociationTime)
+        writer.member("elasticGpuId", elasticGpuId)
+    }
+}
+
+extension EC2.ElasticGpuSpecificationResponse: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("type", type)
+    }
+}
+
+extension EC2.ElasticInferenceAcceleratorAssociation: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("elasticInferenceAcceleratorArn", elasticInferenceAcceleratorArn)
+        writer.member("elasticInferenceAcceleratorAssociationId", elasticInferenceAcceleratorAssociationId)
+        writer.member("elasticInferenceAcceleratorAssociationState", elasticInferenceAcceleratorAssociationState)
+        writer.member("elasticInferenceAcceleratorAssociationTime", elasticInferenceAcceleratorAssociationTime)
     }
 }
 
@@ -3815,6 +12785,42 @@ extension EC2.EnableImageResult: WireStructureEncodable {
     }
 }
 
+extension EC2.EnclaveOptions: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("enabled", enabled)
+    }
+}
+
+extension EC2.FpgaDeviceInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("count", count)
+        writer.member("manufacturer", manufacturer)
+        writer.member("memoryInfo", memoryInfo)
+        writer.member("name", name)
+    }
+}
+
+extension EC2.FpgaDeviceMemoryInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("sizeInMiB", sizeInMiB)
+    }
+}
+
+extension EC2.FpgaInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("fpgas", member: "item", fpgas)
+        writer.member("totalFpgaMemoryInMiB", totalFpgaMemoryInMiB)
+    }
+}
+
+extension EC2.GetConsoleOutputResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("instanceId", instanceId)
+        writer.member("output", output)
+        writer.member("timestamp", timestamp)
+    }
+}
+
 extension EC2.GetEbsDefaultKmsKeyIdResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("kmsKeyId", kmsKeyId)
@@ -3838,6 +12844,57 @@ extension EC2.GetImageBlockPublicAccessStateResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("imageBlockPublicAccessState", imageBlockPublicAccessState)
         writer.member("managedBy", managedBy)
+    }
+}
+
+extension EC2.GetLaunchTemplateDataResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("launchTemplateData", launchTemplateData)
+    }
+}
+
+extension EC2.GpuDeviceInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("count", count)
+        writer.member("gpuPartitionSize", gpuPartitionSize)
+        writer.member("logicalGpuCount", logicalGpuCount)
+        writer.member("manufacturer", manufacturer)
+        writer.member("memoryInfo", memoryInfo)
+        writer.member("name", name)
+        writer.list("workloadSet", member: "item", workloads)
+    }
+}
+
+extension EC2.GpuDeviceMemoryInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("sizeInMiB", sizeInMiB)
+    }
+}
+
+extension EC2.GpuInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("gpus", member: "item", gpus)
+        writer.member("totalGpuMemoryInMiB", totalGpuMemoryInMiB)
+    }
+}
+
+extension EC2.GroupIdentifier: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("groupId", groupId)
+        writer.member("groupName", groupName)
+    }
+}
+
+extension EC2.HibernationOptions: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("configured", configured)
+    }
+}
+
+extension EC2.IamInstanceProfile: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("arn", arn)
+        writer.member("id", id)
     }
 }
 
@@ -3920,6 +12977,444 @@ extension EC2.ImageReference: WireStructureEncodable {
     }
 }
 
+extension EC2.ImportKeyPairResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("keyFingerprint", keyFingerprint)
+        writer.member("keyName", keyName)
+        writer.member("keyPairId", keyPairId)
+        writer.list("tagSet", member: "item", tags)
+    }
+}
+
+extension EC2.InferenceAcceleratorInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("accelerators", member: "member", accelerators)
+        writer.member("totalInferenceMemoryInMiB", totalInferenceMemoryInMiB)
+    }
+}
+
+extension EC2.InferenceDeviceInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("count", count)
+        writer.member("manufacturer", manufacturer)
+        writer.member("memoryInfo", memoryInfo)
+        writer.member("name", name)
+    }
+}
+
+extension EC2.InferenceDeviceMemoryInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("sizeInMiB", sizeInMiB)
+    }
+}
+
+extension EC2.Instance: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("amiLaunchIndex", amiLaunchIndex)
+        writer.member("architecture", architecture)
+        writer.list("blockDeviceMapping", member: "item", blockDeviceMappings)
+        writer.member("bootMode", bootMode)
+        writer.member("capacityBlockId", capacityBlockId)
+        writer.member("capacityReservationId", capacityReservationId)
+        writer.member("capacityReservationSpecification", capacityReservationSpecification)
+        writer.member("clientToken", clientToken)
+        writer.member("cpuOptions", cpuOptions)
+        writer.member("currentInstanceBootMode", currentInstanceBootMode)
+        writer.member("ebsOptimized", ebsOptimized)
+        writer.list("elasticGpuAssociationSet", member: "item", elasticGpuAssociations)
+        writer.list("elasticInferenceAcceleratorAssociationSet", member: "item", elasticInferenceAcceleratorAssociations)
+        writer.member("enaSupport", enaSupport)
+        writer.member("enclaveOptions", enclaveOptions)
+        writer.member("hibernationOptions", hibernationOptions)
+        writer.member("hypervisor", hypervisor)
+        writer.member("iamInstanceProfile", iamInstanceProfile)
+        writer.member("imageId", imageId)
+        writer.member("instanceId", instanceId)
+        writer.member("instanceLifecycle", instanceLifecycle)
+        writer.member("instanceType", instanceType)
+        writer.member("ipv6Address", ipv6Address)
+        writer.member("kernelId", kernelId)
+        writer.member("keyName", keyName)
+        writer.member("launchTime", launchTime)
+        writer.list("licenseSet", member: "item", licenses)
+        writer.member("maintenanceOptions", maintenanceOptions)
+        writer.member("metadataOptions", metadataOptions)
+        writer.member("monitoring", monitoring)
+        writer.list("networkInterfaceSet", member: "item", networkInterfaces)
+        writer.member("networkPerformanceOptions", networkPerformanceOptions)
+        writer.member("operator", `operator`)
+        writer.member("outpostArn", outpostArn)
+        writer.member("placement", placement)
+        writer.member("platform", platform)
+        writer.member("platformDetails", platformDetails)
+        writer.member("privateDnsName", privateDnsName)
+        writer.member("privateDnsNameOptions", privateDnsNameOptions)
+        writer.member("privateIpAddress", privateIpAddress)
+        writer.list("productCodes", member: "item", productCodes)
+        writer.member("dnsName", publicDnsName)
+        writer.member("ipAddress", publicIpAddress)
+        writer.member("ramdiskId", ramdiskId)
+        writer.member("rootDeviceName", rootDeviceName)
+        writer.member("rootDeviceType", rootDeviceType)
+        writer.list("secondaryInterfaceSet", member: "item", secondaryInterfaces)
+        writer.list("groupSet", member: "item", securityGroups)
+        writer.member("sourceDestCheck", sourceDestCheck)
+        writer.member("spotInstanceRequestId", spotInstanceRequestId)
+        writer.member("sriovNetSupport", sriovNetSupport)
+        writer.member("instanceState", state)
+        writer.member("stateReason", stateReason)
+        writer.member("reason", stateTransitionReason)
+        writer.member("subnetId", subnetId)
+        writer.list("tagSet", member: "item", tags)
+        writer.member("tpmSupport", tpmSupport)
+        writer.member("usageOperation", usageOperation)
+        writer.member("usageOperationUpdateTime", usageOperationUpdateTime)
+        writer.member("virtualizationType", virtualizationType)
+        writer.member("vpcId", vpcId)
+    }
+}
+
+extension EC2.InstanceAttachmentEnaSrdSpecification: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("enaSrdEnabled", enaSrdEnabled)
+        writer.member("enaSrdUdpSpecification", enaSrdUdpSpecification)
+    }
+}
+
+extension EC2.InstanceAttachmentEnaSrdUdpSpecification: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("enaSrdUdpEnabled", enaSrdUdpEnabled)
+    }
+}
+
+extension EC2.InstanceAttribute: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("blockDeviceMapping", member: "item", blockDeviceMappings)
+        writer.member("disableApiStop", disableApiStop)
+        writer.member("disableApiTermination", disableApiTermination)
+        writer.member("ebsOptimized", ebsOptimized)
+        writer.member("enaSupport", enaSupport)
+        writer.member("enclaveOptions", enclaveOptions)
+        writer.list("groupSet", member: "item", groups)
+        writer.member("instanceId", instanceId)
+        writer.member("instanceInitiatedShutdownBehavior", instanceInitiatedShutdownBehavior)
+        writer.member("instanceType", instanceType)
+        writer.member("kernel", kernelId)
+        writer.list("productCodes", member: "item", productCodes)
+        writer.member("ramdisk", ramdiskId)
+        writer.member("rootDeviceName", rootDeviceName)
+        writer.member("sourceDestCheck", sourceDestCheck)
+        writer.member("sriovNetSupport", sriovNetSupport)
+        writer.member("userData", userData)
+    }
+}
+
+extension EC2.InstanceBlockDeviceMapping: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("deviceName", deviceName)
+        writer.member("ebs", ebs)
+    }
+}
+
+extension EC2.InstanceIpv4Prefix: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("ipv4Prefix", ipv4Prefix)
+    }
+}
+
+extension EC2.InstanceIpv6Address: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("ipv6Address", ipv6Address)
+        writer.member("isPrimaryIpv6", isPrimaryIpv6)
+    }
+}
+
+extension EC2.InstanceIpv6Prefix: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("ipv6Prefix", ipv6Prefix)
+    }
+}
+
+extension EC2.InstanceMaintenanceOptions: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("autoRecovery", autoRecovery)
+        writer.member("rebootMigration", rebootMigration)
+    }
+}
+
+extension EC2.InstanceMetadataOptionsResponse: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("httpEndpoint", httpEndpoint)
+        writer.member("httpProtocolIpv6", httpProtocolIpv6)
+        writer.member("httpPutResponseHopLimit", httpPutResponseHopLimit)
+        writer.member("httpTokens", httpTokens)
+        writer.member("instanceMetadataTags", instanceMetadataTags)
+        writer.member("state", state)
+    }
+}
+
+extension EC2.InstanceNetworkInterface: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("association", association)
+        writer.member("attachment", attachment)
+        writer.member("connectionTrackingConfiguration", connectionTrackingConfiguration)
+        writer.member("description", description)
+        writer.list("groupSet", member: "item", groups)
+        writer.member("interfaceType", interfaceType)
+        writer.list("ipv4PrefixSet", member: "item", ipv4Prefixes)
+        writer.list("ipv6AddressesSet", member: "item", ipv6Addresses)
+        writer.list("ipv6PrefixSet", member: "item", ipv6Prefixes)
+        writer.member("macAddress", macAddress)
+        writer.member("networkInterfaceId", networkInterfaceId)
+        writer.member("operator", `operator`)
+        writer.member("ownerId", ownerId)
+        writer.member("privateDnsName", privateDnsName)
+        writer.member("privateIpAddress", privateIpAddress)
+        writer.list("privateIpAddressesSet", member: "item", privateIpAddresses)
+        writer.member("sourceDestCheck", sourceDestCheck)
+        writer.member("status", status)
+        writer.member("subnetId", subnetId)
+        writer.member("vpcId", vpcId)
+    }
+}
+
+extension EC2.InstanceNetworkInterfaceAssociation: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("carrierIp", carrierIp)
+        writer.member("customerOwnedIp", customerOwnedIp)
+        writer.member("ipOwnerId", ipOwnerId)
+        writer.member("publicDnsName", publicDnsName)
+        writer.member("publicIp", publicIp)
+    }
+}
+
+extension EC2.InstanceNetworkInterfaceAttachment: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("attachTime", attachTime)
+        writer.member("attachmentId", attachmentId)
+        writer.member("deleteOnTermination", deleteOnTermination)
+        writer.member("deviceIndex", deviceIndex)
+        writer.member("enaQueueCount", enaQueueCount)
+        writer.member("enaSrdSpecification", enaSrdSpecification)
+        writer.member("networkCardIndex", networkCardIndex)
+        writer.member("status", status)
+    }
+}
+
+extension EC2.InstanceNetworkPerformanceOptions: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("bandwidthWeighting", bandwidthWeighting)
+    }
+}
+
+extension EC2.InstancePrivateIpAddress: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("association", association)
+        writer.member("primary", primary)
+        writer.member("privateDnsName", privateDnsName)
+        writer.member("privateIpAddress", privateIpAddress)
+    }
+}
+
+extension EC2.InstanceRequirements: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("acceleratorCount", acceleratorCount)
+        writer.list("acceleratorManufacturerSet", member: "item", acceleratorManufacturers)
+        writer.list("acceleratorNameSet", member: "item", acceleratorNames)
+        writer.member("acceleratorTotalMemoryMiB", acceleratorTotalMemoryMiB)
+        writer.list("acceleratorTypeSet", member: "item", acceleratorTypes)
+        writer.list("allowedInstanceTypeSet", member: "item", allowedInstanceTypes)
+        writer.member("bareMetal", bareMetal)
+        writer.member("baselineEbsBandwidthMbps", baselineEbsBandwidthMbps)
+        writer.member("baselinePerformanceFactors", baselinePerformanceFactors)
+        writer.member("burstablePerformance", burstablePerformance)
+        writer.list("cpuManufacturerSet", member: "item", cpuManufacturers)
+        writer.list("excludedInstanceTypeSet", member: "item", excludedInstanceTypes)
+        writer.list("instanceGenerationSet", member: "item", instanceGenerations)
+        writer.member("localStorage", localStorage)
+        writer.list("localStorageTypeSet", member: "item", localStorageTypes)
+        writer.member("maxSpotPriceAsPercentageOfOptimalOnDemandPrice", maxSpotPriceAsPercentageOfOptimalOnDemandPrice)
+        writer.member("memoryGiBPerVCpu", memoryGiBPerVCpu)
+        writer.member("memoryMiB", memoryMiB)
+        writer.member("networkBandwidthGbps", networkBandwidthGbps)
+        writer.member("networkInterfaceCount", networkInterfaceCount)
+        writer.member("onDemandMaxPricePercentageOverLowestPrice", onDemandMaxPricePercentageOverLowestPrice)
+        writer.member("requireEncryptionInTransit", requireEncryptionInTransit)
+        writer.member("requireHibernateSupport", requireHibernateSupport)
+        writer.member("spotMaxPricePercentageOverLowestPrice", spotMaxPricePercentageOverLowestPrice)
+        writer.member("totalLocalStorageGB", totalLocalStorageGB)
+        writer.member("vCpuCount", vCpuCount)
+    }
+}
+
+extension EC2.InstanceSecondaryInterface: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("attachment", attachment)
+        writer.member("interfaceType", interfaceType)
+        writer.member("macAddress", macAddress)
+        writer.member("ownerId", ownerId)
+        writer.list("privateIpAddressSet", member: "item", privateIpAddresses)
+        writer.member("secondaryInterfaceId", secondaryInterfaceId)
+        writer.member("secondaryNetworkId", secondaryNetworkId)
+        writer.member("secondarySubnetId", secondarySubnetId)
+        writer.member("sourceDestCheck", sourceDestCheck)
+        writer.member("status", status)
+    }
+}
+
+extension EC2.InstanceSecondaryInterfaceAttachment: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("attachTime", attachTime)
+        writer.member("attachmentId", attachmentId)
+        writer.member("deleteOnTermination", deleteOnTermination)
+        writer.member("deviceIndex", deviceIndex)
+        writer.member("networkCardIndex", networkCardIndex)
+        writer.member("status", status)
+    }
+}
+
+extension EC2.InstanceSecondaryInterfacePrivateIpAddress: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("privateIpAddress", privateIpAddress)
+    }
+}
+
+extension EC2.InstanceState: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("code", code)
+        writer.member("name", name)
+    }
+}
+
+extension EC2.InstanceStateChange: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("currentState", currentState)
+        writer.member("instanceId", instanceId)
+        writer.member("previousState", previousState)
+    }
+}
+
+extension EC2.InstanceStatus: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("attachedEbsStatus", attachedEbsStatus)
+        writer.member("availabilityZone", availabilityZone)
+        writer.member("availabilityZoneId", availabilityZoneId)
+        writer.list("eventsSet", member: "item", events)
+        writer.member("instanceId", instanceId)
+        writer.member("instanceState", instanceState)
+        writer.member("instanceStatus", instanceStatus)
+        writer.member("operator", `operator`)
+        writer.member("outpostArn", outpostArn)
+        writer.member("systemStatus", systemStatus)
+    }
+}
+
+extension EC2.InstanceStatusDetails: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("impairedSince", impairedSince)
+        writer.member("name", name)
+        writer.member("status", status)
+    }
+}
+
+extension EC2.InstanceStatusEvent: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("code", code)
+        writer.member("description", description)
+        writer.member("instanceEventId", instanceEventId)
+        writer.member("notAfter", notAfter)
+        writer.member("notBefore", notBefore)
+        writer.member("notBeforeDeadline", notBeforeDeadline)
+    }
+}
+
+extension EC2.InstanceStatusSummary: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("details", member: "item", details)
+        writer.member("status", status)
+    }
+}
+
+extension EC2.InstanceStorageInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("disks", member: "item", disks)
+        writer.member("encryptionSupport", encryptionSupport)
+        writer.member("nvmeSupport", nvmeSupport)
+        writer.member("totalSizeInGB", totalSizeInGB)
+    }
+}
+
+extension EC2.InstanceTypeInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("autoRecoverySupported", autoRecoverySupported)
+        writer.member("bareMetal", bareMetal)
+        writer.member("burstablePerformanceSupported", burstablePerformanceSupported)
+        writer.member("currentGeneration", currentGeneration)
+        writer.member("dedicatedHostsSupported", dedicatedHostsSupported)
+        writer.member("ebsInfo", ebsInfo)
+        writer.member("fpgaInfo", fpgaInfo)
+        writer.member("freeTierEligible", freeTierEligible)
+        writer.member("gpuInfo", gpuInfo)
+        writer.member("hibernationSupported", hibernationSupported)
+        writer.member("hypervisor", hypervisor)
+        writer.member("inferenceAcceleratorInfo", inferenceAcceleratorInfo)
+        writer.member("instanceStorageInfo", instanceStorageInfo)
+        writer.member("instanceStorageSupported", instanceStorageSupported)
+        writer.member("instanceType", instanceType)
+        writer.member("mediaAcceleratorInfo", mediaAcceleratorInfo)
+        writer.member("memoryInfo", memoryInfo)
+        writer.member("networkInfo", networkInfo)
+        writer.member("neuronInfo", neuronInfo)
+        writer.member("nitroEnclavesSupport", nitroEnclavesSupport)
+        writer.member("nitroTpmInfo", nitroTpmInfo)
+        writer.member("nitroTpmSupport", nitroTpmSupport)
+        writer.member("phcSupport", phcSupport)
+        writer.member("placementGroupInfo", placementGroupInfo)
+        writer.member("processorInfo", processorInfo)
+        writer.member("rebootMigrationSupport", rebootMigrationSupport)
+        writer.list("supportedBootModes", member: "item", supportedBootModes)
+        writer.member("supportedInRegion", supportedInRegion)
+        writer.list("supportedRootDeviceTypes", member: "item", supportedRootDeviceTypes)
+        writer.list("supportedUsageClasses", member: "item", supportedUsageClasses)
+        writer.list("supportedVirtualizationTypes", member: "item", supportedVirtualizationTypes)
+        writer.member("vCpuInfo", vCpuInfo)
+    }
+}
+
+extension EC2.Ipv4PrefixSpecificationResponse: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("ipv4Prefix", ipv4Prefix)
+    }
+}
+
+extension EC2.Ipv6PrefixSpecificationResponse: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("ipv6Prefix", ipv6Prefix)
+    }
+}
+
+extension EC2.KeyPair: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("keyFingerprint", keyFingerprint)
+        writer.member("keyMaterial", keyMaterial)
+        writer.member("keyName", keyName)
+        writer.member("keyPairId", keyPairId)
+        writer.list("tagSet", member: "item", tags)
+    }
+}
+
+extension EC2.KeyPairInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("createTime", createTime)
+        writer.member("keyFingerprint", keyFingerprint)
+        writer.member("keyName", keyName)
+        writer.member("keyPairId", keyPairId)
+        writer.member("keyType", keyType)
+        writer.member("publicKey", publicKey)
+        writer.list("tagSet", member: "item", tags)
+    }
+}
+
 extension EC2.LaunchPermission: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("group", group)
@@ -3929,9 +13424,291 @@ extension EC2.LaunchPermission: WireStructureEncodable {
     }
 }
 
+extension EC2.LaunchTemplate: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("createTime", createTime)
+        writer.member("createdBy", createdBy)
+        writer.member("defaultVersionNumber", defaultVersionNumber)
+        writer.member("latestVersionNumber", latestVersionNumber)
+        writer.member("launchTemplateId", launchTemplateId)
+        writer.member("launchTemplateName", launchTemplateName)
+        writer.member("operator", `operator`)
+        writer.list("tagSet", member: "item", tags)
+    }
+}
+
+extension EC2.LaunchTemplateBlockDeviceMapping: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("deviceName", deviceName)
+        writer.member("ebs", ebs)
+        writer.member("noDevice", noDevice)
+        writer.member("virtualName", virtualName)
+    }
+}
+
+extension EC2.LaunchTemplateCapacityReservationSpecificationResponse: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("capacityReservationPreference", capacityReservationPreference)
+        writer.member("capacityReservationTarget", capacityReservationTarget)
+    }
+}
+
+extension EC2.LaunchTemplateCpuOptions: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("amdSevSnp", amdSevSnp)
+        writer.member("coreCount", coreCount)
+        writer.member("nestedVirtualization", nestedVirtualization)
+        writer.member("threadsPerCore", threadsPerCore)
+    }
+}
+
+extension EC2.LaunchTemplateEbsBlockDevice: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("deleteOnTermination", deleteOnTermination)
+        writer.member("ebsCardIndex", ebsCardIndex)
+        writer.member("encrypted", encrypted)
+        writer.member("iops", iops)
+        writer.member("kmsKeyId", kmsKeyId)
+        writer.member("snapshotId", snapshotId)
+        writer.member("throughput", throughput)
+        writer.member("volumeInitializationRate", volumeInitializationRate)
+        writer.member("volumeSize", volumeSize)
+        writer.member("volumeType", volumeType)
+    }
+}
+
+extension EC2.LaunchTemplateElasticInferenceAcceleratorResponse: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("count", count)
+        writer.member("type", type)
+    }
+}
+
+extension EC2.LaunchTemplateEnaSrdSpecification: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("enaSrdEnabled", enaSrdEnabled)
+        writer.member("enaSrdUdpSpecification", enaSrdUdpSpecification)
+    }
+}
+
+extension EC2.LaunchTemplateEnaSrdUdpSpecification: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("enaSrdUdpEnabled", enaSrdUdpEnabled)
+    }
+}
+
+extension EC2.LaunchTemplateEnclaveOptions: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("enabled", enabled)
+    }
+}
+
+extension EC2.LaunchTemplateHibernationOptions: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("configured", configured)
+    }
+}
+
+extension EC2.LaunchTemplateIamInstanceProfileSpecification: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("arn", arn)
+        writer.member("name", name)
+    }
+}
+
+extension EC2.LaunchTemplateInstanceMaintenanceOptions: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("autoRecovery", autoRecovery)
+    }
+}
+
+extension EC2.LaunchTemplateInstanceMarketOptions: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("marketType", marketType)
+        writer.member("spotOptions", spotOptions)
+    }
+}
+
+extension EC2.LaunchTemplateInstanceMetadataOptions: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("httpEndpoint", httpEndpoint)
+        writer.member("httpProtocolIpv6", httpProtocolIpv6)
+        writer.member("httpPutResponseHopLimit", httpPutResponseHopLimit)
+        writer.member("httpTokens", httpTokens)
+        writer.member("instanceMetadataTags", instanceMetadataTags)
+        writer.member("state", state)
+    }
+}
+
+extension EC2.LaunchTemplateInstanceNetworkInterfaceSpecification: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("associateCarrierIpAddress", associateCarrierIpAddress)
+        writer.member("associatePublicIpAddress", associatePublicIpAddress)
+        writer.member("connectionTrackingSpecification", connectionTrackingSpecification)
+        writer.member("deleteOnTermination", deleteOnTermination)
+        writer.member("description", description)
+        writer.member("deviceIndex", deviceIndex)
+        writer.member("enaQueueCount", enaQueueCount)
+        writer.member("enaSrdSpecification", enaSrdSpecification)
+        writer.list("groupSet", member: "groupId", groups)
+        writer.member("interfaceType", interfaceType)
+        writer.member("ipv4PrefixCount", ipv4PrefixCount)
+        writer.list("ipv4PrefixSet", member: "item", ipv4Prefixes)
+        writer.member("ipv6AddressCount", ipv6AddressCount)
+        writer.list("ipv6AddressesSet", member: "item", ipv6Addresses)
+        writer.member("ipv6PrefixCount", ipv6PrefixCount)
+        writer.list("ipv6PrefixSet", member: "item", ipv6Prefixes)
+        writer.member("networkCardIndex", networkCardIndex)
+        writer.member("networkInterfaceId", networkInterfaceId)
+        writer.member("primaryIpv6", primaryIpv6)
+        writer.member("privateIpAddress", privateIpAddress)
+        writer.list("privateIpAddressesSet", member: "item", privateIpAddresses)
+        writer.member("secondaryPrivateIpAddressCount", secondaryPrivateIpAddressCount)
+        writer.member("subnetId", subnetId)
+    }
+}
+
+extension EC2.LaunchTemplateInstanceSecondaryInterfaceSpecification: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("deleteOnTermination", deleteOnTermination)
+        writer.member("deviceIndex", deviceIndex)
+        writer.member("interfaceType", interfaceType)
+        writer.member("networkCardIndex", networkCardIndex)
+        writer.member("privateIpAddressCount", privateIpAddressCount)
+        writer.list("privateIpAddressesSet", member: "item", privateIpAddresses)
+        writer.member("secondarySubnetId", secondarySubnetId)
+    }
+}
+
+extension EC2.LaunchTemplateLicenseConfiguration: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("licenseConfigurationArn", licenseConfigurationArn)
+    }
+}
+
+extension EC2.LaunchTemplateNetworkPerformanceOptions: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("bandwidthWeighting", bandwidthWeighting)
+    }
+}
+
+extension EC2.LaunchTemplatePlacement: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("affinity", affinity)
+        writer.member("availabilityZone", availabilityZone)
+        writer.member("availabilityZoneId", availabilityZoneId)
+        writer.member("groupId", groupId)
+        writer.member("groupName", groupName)
+        writer.member("hostId", hostId)
+        writer.member("hostResourceGroupArn", hostResourceGroupArn)
+        writer.member("partitionNumber", partitionNumber)
+        writer.member("spreadDomain", spreadDomain)
+        writer.member("tenancy", tenancy)
+    }
+}
+
+extension EC2.LaunchTemplatePrivateDnsNameOptions: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("enableResourceNameDnsAAAARecord", enableResourceNameDnsAAAARecord)
+        writer.member("enableResourceNameDnsARecord", enableResourceNameDnsARecord)
+        writer.member("hostnameType", hostnameType)
+    }
+}
+
+extension EC2.LaunchTemplateSpotMarketOptions: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("blockDurationMinutes", blockDurationMinutes)
+        writer.member("instanceInterruptionBehavior", instanceInterruptionBehavior)
+        writer.member("maxPrice", maxPrice)
+        writer.member("spotInstanceType", spotInstanceType)
+        writer.member("validUntil", validUntil)
+    }
+}
+
+extension EC2.LaunchTemplateTagSpecification: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("resourceType", resourceType)
+        writer.list("tagSet", member: "item", tags)
+    }
+}
+
+extension EC2.LaunchTemplateVersion: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("createTime", createTime)
+        writer.member("createdBy", createdBy)
+        writer.member("defaultVersion", defaultVersion)
+        writer.member("launchTemplateData", launchTemplateData)
+        writer.member("launchTemplateId", launchTemplateId)
+        writer.member("launchTemplateName", launchTemplateName)
+        writer.member("operator", `operator`)
+        writer.member("versionDescription", versionDescription)
+        writer.member("versionNumber", versionNumber)
+    }
+}
+
+extension EC2.LaunchTemplatesMonitoring: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("enabled", enabled)
+    }
+}
+
+extension EC2.LicenseConfiguration: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("licenseConfigurationArn", licenseConfigurationArn)
+    }
+}
+
+extension EC2.MediaAcceleratorInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("accelerators", member: "item", accelerators)
+        writer.member("totalMediaMemoryInMiB", totalMediaMemoryInMiB)
+    }
+}
+
+extension EC2.MediaDeviceInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("count", count)
+        writer.member("manufacturer", manufacturer)
+        writer.member("memoryInfo", memoryInfo)
+        writer.member("name", name)
+    }
+}
+
+extension EC2.MediaDeviceMemoryInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("sizeInMiB", sizeInMiB)
+    }
+}
+
+extension EC2.MemoryGiBPerVCpu: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("max", max)
+        writer.member("min", min)
+    }
+}
+
+extension EC2.MemoryInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("sizeInMiB", sizeInMiB)
+    }
+}
+
+extension EC2.MemoryMiB: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("max", max)
+        writer.member("min", min)
+    }
+}
+
 extension EC2.ModifyEbsDefaultKmsKeyIdResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("kmsKeyId", kmsKeyId)
+    }
+}
+
+extension EC2.ModifyLaunchTemplateResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("launchTemplate", launchTemplate)
     }
 }
 
@@ -3941,11 +13718,155 @@ extension EC2.ModifyVolumeResult: WireStructureEncodable {
     }
 }
 
+extension EC2.Monitoring: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("state", state)
+    }
+}
+
+extension EC2.NetworkBandwidthGbps: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("max", max)
+        writer.member("min", min)
+    }
+}
+
+extension EC2.NetworkCardInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("additionalFlexibleNetworkInterfaces", additionalFlexibleNetworkInterfaces)
+        writer.member("baselineBandwidthInGbps", baselineBandwidthInGbps)
+        writer.member("defaultEnaQueueCountPerInterface", defaultEnaQueueCountPerInterface)
+        writer.member("maximumEnaQueueCount", maximumEnaQueueCount)
+        writer.member("maximumEnaQueueCountPerInterface", maximumEnaQueueCountPerInterface)
+        writer.member("maximumNetworkInterfaces", maximumNetworkInterfaces)
+        writer.member("networkCardIndex", networkCardIndex)
+        writer.member("networkPerformance", networkPerformance)
+        writer.member("peakBandwidthInGbps", peakBandwidthInGbps)
+    }
+}
+
+extension EC2.NetworkInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("bandwidthWeightings", member: "item", bandwidthWeightings)
+        writer.member("connectionTrackingConfiguration", connectionTrackingConfiguration)
+        writer.member("defaultNetworkCardIndex", defaultNetworkCardIndex)
+        writer.member("efaInfo", efaInfo)
+        writer.member("efaSupported", efaSupported)
+        writer.member("enaSrdSupported", enaSrdSupported)
+        writer.member("enaSupport", enaSupport)
+        writer.member("encryptionInTransitSupported", encryptionInTransitSupported)
+        writer.member("flexibleEnaQueuesSupport", flexibleEnaQueuesSupport)
+        writer.member("ipv4AddressesPerInterface", ipv4AddressesPerInterface)
+        writer.member("ipv4AddressesPerSecondaryInterface", ipv4AddressesPerSecondaryInterface)
+        writer.member("ipv6AddressesPerInterface", ipv6AddressesPerInterface)
+        writer.member("ipv6Supported", ipv6Supported)
+        writer.member("maximumNetworkCards", maximumNetworkCards)
+        writer.member("maximumNetworkInterfaces", maximumNetworkInterfaces)
+        writer.member("maximumSecondaryNetworkInterfaces", maximumSecondaryNetworkInterfaces)
+        writer.list("networkCards", member: "item", networkCards)
+        writer.member("networkPerformance", networkPerformance)
+        writer.member("secondaryNetworkSupported", secondaryNetworkSupported)
+    }
+}
+
+extension EC2.NetworkInterfaceCount: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("max", max)
+        writer.member("min", min)
+    }
+}
+
+extension EC2.NeuronDeviceCoreInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("count", count)
+        writer.member("version", version)
+    }
+}
+
+extension EC2.NeuronDeviceInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("coreInfo", coreInfo)
+        writer.member("count", count)
+        writer.member("memoryInfo", memoryInfo)
+        writer.member("name", name)
+    }
+}
+
+extension EC2.NeuronDeviceMemoryInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("sizeInMiB", sizeInMiB)
+    }
+}
+
+extension EC2.NeuronInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("neuronDevices", member: "item", neuronDevices)
+        writer.member("totalNeuronDeviceMemoryInMiB", totalNeuronDeviceMemoryInMiB)
+    }
+}
+
+extension EC2.NitroTpmInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("supportedVersions", member: "item", supportedVersions)
+    }
+}
+
 extension EC2.OperatorResponse: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("hiddenByDefault", hiddenByDefault)
         writer.member("managed", managed)
         writer.member("principal", principal)
+    }
+}
+
+extension EC2.PerformanceFactorReference: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("instanceFamily", instanceFamily)
+    }
+}
+
+extension EC2.Placement: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("affinity", affinity)
+        writer.member("availabilityZone", availabilityZone)
+        writer.member("availabilityZoneId", availabilityZoneId)
+        writer.member("groupId", groupId)
+        writer.member("groupName", groupName)
+        writer.member("hostId", hostId)
+        writer.member("hostResourceGroupArn", hostResourceGroupArn)
+        writer.member("partitionNumber", partitionNumber)
+        writer.member("spreadDomain", spreadDomain)
+        writer.member("tenancy", tenancy)
+    }
+}
+
+extension EC2.PlacementGroupInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("supportedStrategies", member: "item", supportedStrategies)
+    }
+}
+
+extension EC2.PrivateDnsNameOptionsResponse: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("enableResourceNameDnsAAAARecord", enableResourceNameDnsAAAARecord)
+        writer.member("enableResourceNameDnsARecord", enableResourceNameDnsARecord)
+        writer.member("hostnameType", hostnameType)
+    }
+}
+
+extension EC2.PrivateIpAddressSpecification: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("primary", primary)
+        writer.member("privateIpAddress", privateIpAddress)
+    }
+}
+
+extension EC2.ProcessorInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("manufacturer", manufacturer)
+        writer.list("supportedArchitectures", member: "item", supportedArchitectures)
+        writer.list("supportedFeatures", member: "item", supportedFeatures)
+        writer.member("sustainedClockSpeedInGhz", sustainedClockSpeedInGhz)
     }
 }
 
@@ -3977,9 +13898,71 @@ extension EC2.RegisterImageResult: WireStructureEncodable {
     }
 }
 
+extension EC2.Reservation: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("groupSet", member: "item", groups)
+        writer.list("instancesSet", member: "item", instances)
+        writer.member("ownerId", ownerId)
+        writer.member("requesterId", requesterId)
+        writer.member("reservationId", reservationId)
+    }
+}
+
 extension EC2.ResetEbsDefaultKmsKeyIdResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("kmsKeyId", kmsKeyId)
+    }
+}
+
+extension EC2.ResponseError: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("code", code)
+        writer.member("message", message)
+    }
+}
+
+extension EC2.ResponseLaunchTemplateData: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("blockDeviceMappingSet", member: "item", blockDeviceMappings)
+        writer.member("capacityReservationSpecification", capacityReservationSpecification)
+        writer.member("cpuOptions", cpuOptions)
+        writer.member("creditSpecification", creditSpecification)
+        writer.member("disableApiStop", disableApiStop)
+        writer.member("disableApiTermination", disableApiTermination)
+        writer.member("ebsOptimized", ebsOptimized)
+        writer.list("elasticGpuSpecificationSet", member: "item", elasticGpuSpecifications)
+        writer.list("elasticInferenceAcceleratorSet", member: "item", elasticInferenceAccelerators)
+        writer.member("enclaveOptions", enclaveOptions)
+        writer.member("hibernationOptions", hibernationOptions)
+        writer.member("iamInstanceProfile", iamInstanceProfile)
+        writer.member("imageId", imageId)
+        writer.member("instanceInitiatedShutdownBehavior", instanceInitiatedShutdownBehavior)
+        writer.member("instanceMarketOptions", instanceMarketOptions)
+        writer.member("instanceRequirements", instanceRequirements)
+        writer.member("instanceType", instanceType)
+        writer.member("kernelId", kernelId)
+        writer.member("keyName", keyName)
+        writer.list("licenseSet", member: "item", licenseSpecifications)
+        writer.member("maintenanceOptions", maintenanceOptions)
+        writer.member("metadataOptions", metadataOptions)
+        writer.member("monitoring", monitoring)
+        writer.list("networkInterfaceSet", member: "item", networkInterfaces)
+        writer.member("networkPerformanceOptions", networkPerformanceOptions)
+        writer.member("operator", `operator`)
+        writer.member("placement", placement)
+        writer.member("privateDnsNameOptions", privateDnsNameOptions)
+        writer.member("ramDiskId", ramDiskId)
+        writer.list("secondaryInterfaceSet", member: "item", secondaryInterfaces)
+        writer.list("securityGroupIdSet", member: "item", securityGroupIds)
+        writer.list("securityGroupSet", member: "item", securityGroups)
+        writer.list("tagSpecificationSet", member: "item", tagSpecifications)
+        writer.member("userData", userData)
+    }
+}
+
+extension EC2.SecondaryInterfacePrivateIpAddressSpecification: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("privateIpAddress", privateIpAddress)
     }
 }
 
@@ -4011,10 +13994,34 @@ extension EC2.Snapshot: WireStructureEncodable {
     }
 }
 
+extension EC2.StartInstancesResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("instancesSet", member: "item", startingInstances)
+    }
+}
+
 extension EC2.StateReason: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("code", code)
         writer.member("message", message)
+    }
+}
+
+extension EC2.StopInstancesResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("instancesSet", member: "item", stoppingInstances)
+    }
+}
+
+extension EC2.StoreImageTaskResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("amiId", amiId)
+        writer.member("bucket", bucket)
+        writer.member("progressPercentage", progressPercentage)
+        writer.member("s3objectKey", s3objectKey)
+        writer.member("storeTaskFailureReason", storeTaskFailureReason)
+        writer.member("storeTaskState", storeTaskState)
+        writer.member("taskStartTime", taskStartTime)
     }
 }
 
@@ -4031,6 +14038,49 @@ extension EC2.TagDescription: WireStructureEncodable {
         writer.member("resourceId", resourceId)
         writer.member("resourceType", resourceType)
         writer.member("value", value)
+    }
+}
+
+extension EC2.TerminateInstancesResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("instancesSet", member: "item", terminatingInstances)
+    }
+}
+
+extension EC2.TotalLocalStorageGB: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("max", max)
+        writer.member("min", min)
+    }
+}
+
+extension EC2.VCpuCountRange: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("max", max)
+        writer.member("min", min)
+    }
+}
+
+extension EC2.VCpuInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("defaultCores", defaultCores)
+        writer.member("defaultThreadsPerCore", defaultThreadsPerCore)
+        writer.member("defaultVCpus", defaultVCpus)
+        writer.list("validCores", member: "item", validCores)
+        writer.list("validThreadsPerCore", member: "item", validThreadsPerCore)
+    }
+}
+
+extension EC2.ValidationError: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("code", code)
+        writer.member("message", message)
+    }
+}
+
+extension EC2.ValidationWarning: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("errorSet", member: "item", errors)
     }
 }
 

@@ -8,21 +8,7 @@ extension EC2Front {
             var request = ImageRegistration(
                 name: input.name,
                 rootDeviceName: input.rootDeviceName,
-                mappings: (input.blockDeviceMappings ?? []).map { mapping in
-                    ImageRegistration.Mapping(
-                        deviceName: mapping.deviceName,
-                        virtualName: mapping.virtualName,
-                        noDevice: mapping.noDevice != nil,
-                        snapshotID: mapping.ebs?.snapshotId,
-                        volumeSize: mapping.ebs?.volumeSize,
-                        volumeType: mapping.ebs?.volumeType?.rawValue,
-                        deleteOnTermination: mapping.ebs?.deleteOnTermination,
-                        encrypted: mapping.ebs?.encrypted,
-                        kmsKeyID: mapping.ebs?.kmsKeyId,
-                        iops: mapping.ebs?.iops,
-                        throughput: mapping.ebs?.throughput
-                    )
-                },
+                mappings: (input.blockDeviceMappings ?? []).map(mapping),
                 imageLocation: input.imageLocation,
                 tags: try tags(of: input.tagSpecifications, for: "image")
             )

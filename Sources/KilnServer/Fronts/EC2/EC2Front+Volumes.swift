@@ -59,15 +59,16 @@ extension EC2Front {
             )
         }
 
-        // Instances arrive with later work; until then no instance exists to attach to.
         operations.on(EC2.AttachVolume.self) { input, caller in
-            _ = try await cloud.describeVolumes(caller, ids: [input.volumeId], filters: [], page: PageRequest(maxResults: nil, nextToken: nil, allowed: 1...1))
-            throw CloudError("InvalidInstanceID.NotFound", "The instance ID '\(input.instanceId)' does not exist")
+            wireAttachment(try await cloud.attachVolume(caller, volumeID: input.volumeId, instanceID: input.instanceId, device: input.device), volumeID: input.volumeId)
         }
         operations.on(EC2.DetachVolume.self) { input, caller in
-            let found = try await cloud.describeVolumes(caller, ids: [input.volumeId], filters: [], page: PageRequest(maxResults: nil, nextToken: nil, allowed: 1...1))
-            let state = found.volumes.first?.0.state.rawValue ?? "available"
-            throw CloudError("IncorrectState", "Volume '\(input.volumeId)' is in the '\(state)' state.")
+            let before = try await cloud.describeVolumes(caller, ids: [input.volumeId], filters: [], page: PageRequest(maxResults: nil, nextToken: nil, allowed: 1...1))
+            _ = try await cloud.detachVolume(caller, volumeID: input.volumeId, instanceID: input.instanceId)
+            guard let volume = before.volumes.first?.0 else { throw CloudError("InvalidVolume.NotFound", "The volume '\(input.volumeId)' does not exist.") }
+            var attachment = wireAttachment(volume, volumeID: input.volumeId)
+            attachment.state = .init(rawValue: "detaching")
+            return attachment
         }
 
         operations.on(EC2.DeleteVolume.self) { input, caller in
@@ -78,7 +79,14 @@ extension EC2Front {
 
     static func wireVolume(_ volume: Volume, tags: [Tag]) -> EC2.Volume {
         EC2.Volume(
-            attachments: [],
+            attachments: volume.attachment.map { attachment in
+                [
+                    EC2.VolumeAttachment(
+                        attachTime: attachment.attachTime, deleteOnTermination: attachment.deleteOnTermination, device: attachment.device,
+                        instanceId: attachment.instanceID, state: .init(rawValue: "attached"), volumeId: volume.id
+                    )
+                ]
+            } ?? [],
             availabilityZone: volume.availabilityZone,
             createTime: volume.createTime,
             encrypted: volume.encrypted,
@@ -92,6 +100,13 @@ extension EC2Front {
             throughput: volume.throughput,
             volumeId: volume.id,
             volumeType: .init(rawValue: volume.type.rawValue)
+        )
+    }
+
+    static func wireAttachment(_ volume: Volume, volumeID: String) -> EC2.VolumeAttachment {
+        EC2.VolumeAttachment(
+            attachTime: volume.attachment?.attachTime, deleteOnTermination: volume.attachment?.deleteOnTermination, device: volume.attachment?.device,
+            instanceId: volume.attachment?.instanceID, state: .init(rawValue: volume.attachment == nil ? "detached" : "attaching"), volumeId: volumeID
         )
     }
 }

@@ -13,6 +13,11 @@ enum EC2Front {
         registerSnapshots(in: &operations, cloud: cloud)
         registerImages(in: &operations, cloud: cloud)
         registerImageLineage(in: &operations, cloud: cloud)
+        registerImageCreation(in: &operations, cloud: cloud)
+        registerInstances(in: &operations, cloud: cloud)
+        registerInstanceAttributes(in: &operations, cloud: cloud)
+        registerKeyPairs(in: &operations, cloud: cloud)
+        registerLaunchTemplates(in: &operations, cloud: cloud)
         return QueryFront(
             signingName: EC2.signingName,
             dialect: .ec2,
@@ -46,6 +51,37 @@ enum EC2Front {
                 throw CloudError.invalidParameterValue("'\(type)' is not a valid taggable resource type for this operation.")
             }
             result += tags(specification.tags)
+        }
+        return result
+    }
+
+    /// The domain's requested device from the wire's block device mapping.
+    static func mapping(_ wire: EC2.BlockDeviceMapping) -> ImageRegistration.Mapping {
+        ImageRegistration.Mapping(
+            deviceName: wire.deviceName,
+            virtualName: wire.virtualName,
+            noDevice: wire.noDevice != nil,
+            snapshotID: wire.ebs?.snapshotId,
+            volumeSize: wire.ebs?.volumeSize,
+            volumeType: wire.ebs?.volumeType?.rawValue,
+            deleteOnTermination: wire.ebs?.deleteOnTermination,
+            encrypted: wire.ebs?.encrypted,
+            kmsKeyID: wire.ebs?.kmsKeyId,
+            iops: wire.ebs?.iops,
+            throughput: wire.ebs?.throughput
+        )
+    }
+
+    /// The tags of `specifications` by resource type, keeping only the types in `allowed`.
+    static func tagsByType(_ specifications: [EC2.TagSpecification]?, allowed: Set<String>) throws -> [String: [Tag]]? {
+        guard let specifications, !specifications.isEmpty else { return nil }
+        var result: [String: [Tag]] = [:]
+        for specification in specifications {
+            guard let type = specification.resourceType?.rawValue else { throw CloudError.missingParameter("TagSpecification.ResourceType") }
+            guard allowed.contains(type) else {
+                throw CloudError.invalidParameterValue("'\(type)' is not a valid taggable resource type for this operation.")
+            }
+            result[type, default: []] += tags(specification.tags)
         }
         return result
     }

@@ -1,0 +1,42 @@
+import Foundation
+
+/// A CreateStoreImageTask: an image written to a bucket as one object, so it can be restored later.
+public struct StoreImageTask: StoredResource, Equatable {
+    public static let kind = ResourcePrefix.storeImageTask
+
+    /// The image id: an image has at most one store task at a time.
+    public var id: String
+    public var owner: AccountID
+    public var region: RegionName
+    public var bucket: String
+    public var objectKey: String
+    /// `InProgress`, `Completed` or `Failed`.
+    public var state: String
+    public var progress: Int
+    public var startTime: Date
+    public var failureReason: String?
+}
+
+/// The object CreateStoreImageTask writes: the image's description, then each snapshot's
+/// non-zero blocks in plaintext, so a restore needs nothing but the object.
+///
+/// Layout: the magic `KILNAMI1`, a 4-byte big-endian header length, the JSON header, then for
+/// each snapshot of the header in order, `blockCount` records of an 8-byte big-endian block
+/// index followed by the block's 512 KiB.
+struct StoredImageObject: Codable {
+    struct StoredSnapshot: Codable {
+        var id: String
+        var volumeSize: Int
+        var encrypted: Bool
+        var description: String
+        var blockCount: Int
+    }
+
+    var image: Image
+    var snapshots: [StoredSnapshot]
+
+    static let magic = Array("KILNAMI1".utf8)
+
+    /// The largest image data (non-zero blocks) Kiln stores in one object: 1 GiB.
+    static let maximumBlocks = 2048
+}

@@ -1,0 +1,183 @@
+import Foundation
+import KilnCore
+import KilnWire
+
+extension EC2Front {
+    static func registerInstances(in operations: inout OperationTable, cloud: Cloud) {
+        operations.on(EC2.RunInstances.self) { input, caller in
+            var data = LaunchTemplateData()
+            data.imageID = input.imageId
+            data.instanceType = input.instanceType?.rawValue
+            data.keyName = input.keyName
+            data.userData = input.userData
+            data.availabilityZone = input.placement?.availabilityZone
+            data.mappings = input.blockDeviceMappings.map { $0.map(mapping) }
+            data.tags = try tagsByType(input.tagSpecifications, allowed: ["instance", "volume"])
+            data.disableApiTermination = input.disableApiTermination
+            data.disableApiStop = input.disableApiStop
+            data.shutdownBehavior = input.instanceInitiatedShutdownBehavior?.rawValue
+            data.ebsOptimized = input.ebsOptimized
+            data.securityGroupIDs = input.securityGroupIds
+            data.kernelID = input.kernelId
+            data.ramdiskID = input.ramdiskId
+            let template = input.launchTemplate.map {
+                LaunchRequest.TemplateSpecifier(id: $0.launchTemplateId, name: $0.launchTemplateName, version: $0.version)
+            }
+            let request = LaunchRequest(data: data, minCount: input.minCount, maxCount: input.maxCount, clientToken: input.clientToken, template: template)
+            return wireReservation(try await cloud.runInstances(caller, request), cloud: cloud)
+        }
+
+        operations.on(EC2.DescribeInstances.self) { input, caller in
+            let page = try PageRequest(maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...1000)
+            let (reservations, nextToken) = try await cloud.describeInstances(caller, ids: input.instanceIds, filters: filters(input.filters), page: page)
+            return EC2.DescribeInstancesResult(nextToken: nextToken, reservations: reservations.map { wireReservation($0, cloud: cloud) })
+        }
+
+        operations.on(EC2.StopInstances.self) { input, caller in
+            EC2.StopInstancesResult(stoppingInstances: try await cloud.stopInstances(caller, ids: input.instanceIds, force: input.force ?? false).map(wireStateChange))
+        }
+        operations.on(EC2.StartInstances.self) { input, caller in
+            EC2.StartInstancesResult(startingInstances: try await cloud.startInstances(caller, ids: input.instanceIds).map(wireStateChange))
+        }
+        operations.on(EC2.RebootInstances.self) { input, caller in
+            try await cloud.rebootInstances(caller, ids: input.instanceIds)
+            return EmptyOutput()
+        }
+        operations.on(EC2.TerminateInstances.self) { input, caller in
+            EC2.TerminateInstancesResult(terminatingInstances: try await cloud.terminateInstances(caller, ids: input.instanceIds).map(wireStateChange))
+        }
+
+        operations.on(EC2.DescribeInstanceStatus.self) { input, caller in
+            let page = try PageRequest(maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...1000)
+            let instances = try await cloud.describeInstanceStatus(
+                caller, ids: input.instanceIds, includeAll: input.includeAllInstances ?? false, filters: filters(input.filters)
+            )
+            let (items, nextToken) = try page.page(of: instances)
+            return EC2.DescribeInstanceStatusResult(
+                instanceStatuses: items.map { instance in
+                    let check = Cloud.statusCheck(instance)
+                    let summary = EC2.InstanceStatusSummary(
+                        details: check == "ok" ? [EC2.InstanceStatusDetails(name: .init(rawValue: "reachability"), status: .init(rawValue: "passed"))] : nil,
+                        status: .init(rawValue: check)
+                    )
+                    return EC2.InstanceStatus(
+                        availabilityZone: instance.availabilityZone,
+                        instanceId: instance.id,
+                        instanceState: wireState(instance.state),
+                        instanceStatus: summary,
+                        systemStatus: summary
+                    )
+                },
+                nextToken: nextToken
+            )
+        }
+
+        operations.on(EC2.DescribeInstanceTypes.self) { input, caller in
+            _ = try await cloud.read(caller) { _ in () }
+            let requested = input.instanceTypes?.map(\.rawValue)
+            for name in requested ?? [] where InstanceTypeCatalog.info(name) == nil {
+                throw CloudError("InvalidInstanceType", "The following supplied instance types do not exist: [\(name)]")
+            }
+            let filterSet = try FilterSet(
+                filters(input.filters),
+                supported: ["instance-type", "processor-info.supported-architecture", "instance-storage-supported", "hypervisor", "vcpu-info.default-vcpus", "memory-info.size-in-mib"]
+            )
+            let matching = InstanceTypeCatalog.all.filter { type in
+                (requested?.contains(type.name) ?? true)
+                    && filterSet.admits { name in
+                        switch name {
+                        case "instance-type": return [type.name]
+                        case "processor-info.supported-architecture": return type.architectures
+                        case "instance-storage-supported": return [String(type.instanceStorageGB != nil)]
+                        case "hypervisor": return [type.hypervisor]
+                        case "vcpu-info.default-vcpus": return [String(type.vCPUs)]
+                        case "memory-info.size-in-mib": return [String(type.memoryMiB)]
+                        default: return []
+                        }
+                    }
+            }
+            let page = try PageRequest(maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...100)
+            let (items, nextToken) = try page.page(of: matching)
+            return EC2.DescribeInstanceTypesResult(instanceTypes: items.map(wireInstanceType), nextToken: nextToken)
+        }
+    }
+
+    static func wireInstanceType(_ type: InstanceTypeInfo) -> EC2.InstanceTypeInfo {
+        EC2.InstanceTypeInfo(
+            currentGeneration: type.hypervisor == "nitro",
+            hypervisor: .init(rawValue: type.hypervisor),
+            instanceStorageInfo: type.instanceStorageGB.map { EC2.InstanceStorageInfo(totalSizeInGB: $0) },
+            instanceStorageSupported: type.instanceStorageGB != nil,
+            instanceType: .init(rawValue: type.name),
+            memoryInfo: EC2.MemoryInfo(sizeInMiB: type.memoryMiB),
+            processorInfo: EC2.ProcessorInfo(supportedArchitectures: type.architectures.map { .init(rawValue: $0) }),
+            supportedBootModes: type.bootModes.map { .init(rawValue: $0) },
+            supportedRootDeviceTypes: type.instanceStorageGB == nil ? [.init(rawValue: "ebs")] : [.init(rawValue: "ebs"), .init(rawValue: "instance-store")],
+            supportedVirtualizationTypes: type.hypervisor == "xen" ? [.init(rawValue: "hvm"), .init(rawValue: "paravirtual")] : [.init(rawValue: "hvm")],
+            vCpuInfo: EC2.VCpuInfo(defaultVCpus: type.vCPUs)
+        )
+    }
+
+    static func wireState(_ state: Instance.State) -> EC2.InstanceState {
+        EC2.InstanceState(code: state.code, name: .init(rawValue: state.rawValue))
+    }
+
+    static func wireStateChange(_ change: InstanceStateChange) -> EC2.InstanceStateChange {
+        EC2.InstanceStateChange(currentState: wireState(change.current), instanceId: change.instanceID, previousState: wireState(change.previous))
+    }
+
+    static func wireReservation(_ reservation: Reservation, cloud: Cloud) -> EC2.Reservation {
+        EC2.Reservation(
+            groups: [],
+            instances: reservation.instances.map { wireInstance($0, tags: reservation.tags[$0.id] ?? []) },
+            ownerId: reservation.owner.rawValue,
+            reservationId: reservation.id
+        )
+    }
+
+    static func wireInstance(_ instance: Instance, tags: [Tag]) -> EC2.Instance {
+        let running = instance.state != .terminated && instance.state != .shuttingDown
+        return EC2.Instance(
+            amiLaunchIndex: instance.launchIndex,
+            architecture: .init(rawValue: instance.architecture),
+            blockDeviceMappings: instance.devices.map { device in
+                EC2.InstanceBlockDeviceMapping(
+                    deviceName: device.deviceName,
+                    ebs: EC2.EbsInstanceBlockDevice(
+                        attachTime: device.attachTime, deleteOnTermination: device.deleteOnTermination, status: .init(rawValue: "attached"),
+                        volumeId: device.volumeID
+                    )
+                )
+            },
+            bootMode: instance.bootMode.map { .init(rawValue: $0) },
+            clientToken: instance.clientToken,
+            ebsOptimized: instance.ebsOptimized,
+            enaSupport: instance.enaSupport,
+            hypervisor: .init(rawValue: instance.hypervisor),
+            imageId: instance.imageID,
+            instanceId: instance.id,
+            instanceType: .init(rawValue: instance.instanceType),
+            kernelId: instance.kernelID,
+            keyName: instance.keyName,
+            launchTime: instance.launchTime,
+            monitoring: EC2.Monitoring(state: .init(rawValue: "disabled")),
+            placement: EC2.Placement(availabilityZone: instance.availabilityZone, groupName: "", tenancy: .init(rawValue: "default")),
+            platform: instance.platform.map { .init(rawValue: $0) },
+            platformDetails: instance.platformDetails,
+            privateDnsName: running ? instance.privateDNSName : "",
+            privateIpAddress: running ? instance.privateIPAddress : nil,
+            productCodes: instance.productCodes.map(wireProductCode),
+            publicDnsName: "",
+            ramdiskId: instance.ramdiskID,
+            rootDeviceName: instance.rootDeviceName,
+            rootDeviceType: .init(rawValue: instance.rootDeviceType),
+            securityGroups: instance.securityGroupIDs.map { EC2.GroupIdentifier(groupId: $0) },
+            state: wireState(instance.state),
+            stateReason: instance.stateReason.map { EC2.StateReason(code: $0.code, message: $0.message) },
+            stateTransitionReason: instance.stateTransitionReason,
+            tags: wireTags(tags),
+            usageOperation: instance.usageOperation,
+            virtualizationType: .init(rawValue: instance.virtualizationType)
+        )
+    }
+}
