@@ -4,16 +4,8 @@ import Testing
 
 @Suite("Image registry")
 struct ImageTests {
-    /// A completed one-block snapshot of `caller`'s.
     func snapshot(_ cloud: Cloud, _ caller: Caller, size: Int = 1) async throws -> String {
-        let (snapshot, _) = try await cloud.startSnapshot(caller, DirectUploadRequest(volumeSize: size))
-        let data = textBlock(size)
-        _ = try await cloud.putSnapshotBlock(
-            caller, snapshotID: snapshot.id, index: 0, data: data, dataLength: Block.size, checksum: base64SHA256(data), checksumAlgorithm: "SHA256",
-            progress: nil
-        )
-        _ = try await cloud.completeSnapshot(caller, snapshotID: snapshot.id, changedBlocksCount: 1, checksum: nil, checksumAlgorithm: nil, aggregationMethod: nil)
-        return snapshot.id
+        try await completedSnapshot(cloud, caller, size: size)
     }
 
     func register(_ cloud: Cloud, _ caller: Caller, name: String, snapshotID: String) async throws -> String {

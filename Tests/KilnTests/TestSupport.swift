@@ -72,3 +72,15 @@ extension TestClientProtocol {
         }
     }
 }
+
+/// A completed snapshot of `caller`'s holding one text block at index 0, uploaded through the EBS direct APIs.
+func completedSnapshot(_ cloud: Cloud, _ caller: Caller, size: Int = 1) async throws -> String {
+    let (snapshot, _) = try await cloud.startSnapshot(caller, DirectUploadRequest(volumeSize: size))
+    let data = textBlock(size)
+    _ = try await cloud.putSnapshotBlock(
+        caller, snapshotID: snapshot.id, index: 0, data: data, dataLength: Block.size, checksum: base64SHA256(data), checksumAlgorithm: "SHA256",
+        progress: nil
+    )
+    _ = try await cloud.completeSnapshot(caller, snapshotID: snapshot.id, changedBlocksCount: 1, checksum: nil, checksumAlgorithm: nil, aggregationMethod: nil)
+    return snapshot.id
+}

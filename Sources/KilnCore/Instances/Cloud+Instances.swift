@@ -49,6 +49,7 @@ extension Cloud {
             instance.state = .terminated
             instance.terminatedAt = transition.due
             instance.devices = []
+            instance.ephemeralRootVolumeID = nil
             try transaction.save(instance)
         }
     }
