@@ -316,3 +316,71 @@ def test_instances_survive_a_restart(kiln_factory):
     assert after["State"]["Name"] == "stopped" and root_volume(after) == root_volume(before)
     ec2.start_instances(InstanceIds=[iid])
     ec2.get_waiter("instance_running").wait(InstanceIds=[iid], WaiterConfig={"Delay": 1})
+
+
+def test_launch_and_image_mapping_overrides(kiln, ec2, base_image):
+    # At launch: NoDevice drops a device the image has, Encrypted encrypts the root.
+    snap = upload_snapshot(make_client(kiln, "ebs"), {0: os.urandom(BLOCK_SIZE)})
+    two_devices = ec2.register_image(
+        Name=unique("two-devices"),
+        RootDeviceName="/dev/xvda",
+        Architecture="x86_64",
+        VirtualizationType="hvm",
+        BlockDeviceMappings=[
+            {"DeviceName": "/dev/xvda", "Ebs": {"SnapshotId": base_image["snapshot"]}},
+            {"DeviceName": "/dev/sdb", "Ebs": {"SnapshotId": snap}},
+        ],
+    )["ImageId"]
+    inst = ec2.run_instances(
+        ImageId=two_devices,
+        InstanceType="t3.micro",
+        MinCount=1,
+        MaxCount=1,
+        BlockDeviceMappings=[{"DeviceName": "/dev/sdb", "NoDevice": ""}, {"DeviceName": "/dev/xvda", "Ebs": {"Encrypted": True}}],
+    )["Instances"][0]
+    described = instance(ec2, inst["InstanceId"])
+    assert [m["DeviceName"] for m in described["BlockDeviceMappings"]] == ["/dev/xvda"]
+    root = ec2.describe_volumes(VolumeIds=[root_volume(described)])["Volumes"][0]
+    assert root["Encrypted"] and root["KmsKeyId"]
+    assert read_disk(kiln, root["VolumeId"], 0, BLOCK_SIZE) == base_image["blocks"][0], "an encrypted copy-on-write root reads its plain source"
+
+    # At CreateImage: resize the root, add an empty device, suppress nothing else.
+    image_id = ec2.create_image(
+        InstanceId=inst["InstanceId"],
+        Name=unique("overrides"),
+        NoReboot=True,
+        BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 6}}, {"DeviceName": "/dev/sdc", "Ebs": {"VolumeSize": 2, "VolumeType": "gp3"}}],
+    )["ImageId"]
+    ec2.get_waiter("image_available").wait(ImageIds=[image_id], WaiterConfig={"Delay": 1})
+    mappings = {m["DeviceName"]: m["Ebs"] for m in ec2.describe_images(ImageIds=[image_id])["Images"][0]["BlockDeviceMappings"]}
+    assert mappings["/dev/xvda"]["VolumeSize"] == 6 and mappings["/dev/xvda"]["Encrypted"] is True
+    assert mappings["/dev/sdc"]["VolumeSize"] == 2 and "SnapshotId" not in mappings["/dev/sdc"]
+    raises("InvalidBlockDeviceMapping", ec2.create_image, InstanceId=inst["InstanceId"], Name=unique("no-root"), BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "NoDevice": ""}])
+    raises("InvalidAMIName.Duplicate", ec2.create_image, InstanceId=inst["InstanceId"], Name=ec2.describe_images(ImageIds=[image_id])["Images"][0]["Name"])
+    ec2.terminate_instances(InstanceIds=[inst["InstanceId"]])
+
+
+def test_describe_instances_pages_and_filters(ec2, base_image):
+    tag = unique("page")
+    ec2.run_instances(
+        ImageId=base_image["id"], InstanceType="t3.nano", MinCount=7, MaxCount=7,
+        TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "batch", "Value": tag}]}],
+    )
+    filters = [{"Name": "tag:batch", "Values": [tag]}]
+    raises("InvalidParameterCombination", ec2.describe_instances, InstanceIds=["i-0123456789abcdef0"], MaxResults=5)
+    seen, pages, token = [], 0, None
+    while True:
+        kw = {"NextToken": token} if token else {}
+        page = ec2.describe_instances(Filters=filters, MaxResults=5, **kw)
+        seen += [i["InstanceId"] for r in page["Reservations"] for i in r["Instances"]]
+        pages += 1
+        token = page.get("NextToken")
+        if not token:
+            break
+    assert pages == 2 and len(seen) == len(set(seen)) == 7
+    paginated = [i for p in ec2.get_paginator("describe_instances").paginate(Filters=filters, PaginationConfig={"PageSize": 5}) for r in p["Reservations"] for i in r["Instances"]]
+    assert len(paginated) == 7
+    by_type = ec2.describe_instances(Filters=filters + [{"Name": "instance-type", "Values": ["t3.nano"]}, {"Name": "root-device-type", "Values": ["ebs"]}])
+    assert sum(len(r["Instances"]) for r in by_type["Reservations"]) == 7
+    assert len({r["ReservationId"] for r in by_type["Reservations"]}) == 1
+    ec2.terminate_instances(InstanceIds=seen)

@@ -27,6 +27,8 @@ public struct Cloud: Sendable {
     public let objects: any BlobStore
     /// EBS direct uploads in progress.
     public let uploads: UploadSessions
+    /// Serializes the changes to Auto Scaling groups (see ``AsyncLock``).
+    let autoScalingLock = AsyncLock()
     /// Signs the EBS direct APIs' block tokens.
     let blockTokens: BlockToken
 

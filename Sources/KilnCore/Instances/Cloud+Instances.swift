@@ -196,7 +196,7 @@ extension Cloud {
                     }
                 }
                 try transaction.save(instance)
-                let tags = data.tags?["instance"] ?? []
+                let tags = (data.tags?["instance"] ?? []) + request.systemTags
                 for tag in tags {
                     try transaction.putTag(tag, on: instanceID, resourceType: "instance", by: caller.account, region: caller.region)
                 }

@@ -2,7 +2,7 @@
 /// launch template that supplies what the call leaves out.
 public struct LaunchRequest: Sendable {
     /// Names a launch template and one of its versions.
-    public struct TemplateSpecifier: Sendable, Equatable {
+    public struct TemplateSpecifier: Sendable, Codable, Equatable {
         public var id: String?
         public var name: String?
         /// A number, `$Latest` or `$Default` (the default when absent).
@@ -23,6 +23,8 @@ public struct LaunchRequest: Sendable {
     /// Makes the call idempotent: a repeat with the same token returns the first reservation.
     public var clientToken: String?
     public var template: TemplateSpecifier?
+    /// Tags AWS itself puts on what it launches (`aws:autoscaling:groupName`), which callers may not.
+    public var systemTags: [Tag] = []
 
     /// Describes a RunInstances request.
     public init(data: LaunchTemplateData, minCount: Int, maxCount: Int, clientToken: String? = nil, template: TemplateSpecifier? = nil) {

@@ -14,6 +14,10 @@ public enum ResourcePrefix: String, Sendable, CaseIterable, Codable {
     case accountSettings = "settings"
     /// Not an AWS id: an SSM parameter, keyed by account, region and name.
     case parameter = "ssm-parameter"
+    /// Not an AWS id: an Auto Scaling group, keyed by account, region and name.
+    case autoScalingGroup = "autoscaling-group"
+    /// Not an AWS id: a launch configuration, keyed by account, region and name.
+    case launchConfiguration = "launch-configuration"
 
     /// The `resource-type` DescribeTags shows and TagSpecifications name.
     public var resourceType: String {
@@ -29,6 +33,8 @@ public enum ResourcePrefix: String, Sendable, CaseIterable, Codable {
         case .storeImageTask: return "store-image-task"
         case .accountSettings: return "settings"
         case .parameter: return "parameter"
+        case .autoScalingGroup: return "auto-scaling-group"
+        case .launchConfiguration: return "launch-configuration"
         }
     }
 

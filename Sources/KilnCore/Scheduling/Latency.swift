@@ -19,5 +19,8 @@ public enum Latency: String, Sendable, CaseIterable {
     static let realisticDelays: [ScheduledTransition.Kind: TimeInterval] = [
         .volumeAvailable: 2,
         .volumeDeleted: 2,
+        .instanceRunning: 4,
+        .instanceStopped: 3,
+        .instanceTerminated: 3,
     ]
 }

@@ -93,14 +93,8 @@ public enum KilnApplication {
             fronts: [
                 EC2Front.make(cloud: cloud),
                 STSFront.make(),
-                // Services whose operations arrive with later work: they already answer in their own protocol.
-                QueryFront(
-                    signingName: AutoScaling.signingName,
-                    dialect: .awsQuery,
-                    xmlNamespace: AutoScaling.xmlNamespace,
-                    modeledErrors: AutoScaling.modeledErrors,
-                    operations: OperationTable()
-                ),
+                AutoScalingFront.make(cloud: cloud),
+                // A service whose operations arrive with later work: it already answers in its own protocol.
                 JSONFront(signingName: KMS.signingName, targetPrefix: KMS.targetPrefix, modeledErrors: KMS.modeledErrors, operations: OperationTable()),
                 SSMFront.make(cloud: cloud),
                 EBSFront.make(cloud: cloud),

@@ -3,7 +3,8 @@ import KilnCore
 import Logging
 import ServiceLifecycle
 
-/// Carries out scheduled transitions as they fall due, for as long as the server runs.
+/// Carries out scheduled transitions as they fall due, and gives every Auto Scaling group a
+/// reconciling pass each second, for as long as the server runs.
 ///
 /// At start it first carries out everything that fell due while the server was down, so a
 /// restart resumes pending work.
@@ -12,11 +13,18 @@ struct TransitionRunner: Service {
     let logger: Logger
     /// The longest it sleeps before looking again, so that newly scheduled work is picked up.
     var pollInterval: Duration = .milliseconds(200)
+    /// How often every Auto Scaling group gets a reconciling pass.
+    var reconcileInterval: TimeInterval = 1
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
+            var lastReconcile = Date.distantPast
             while !Task.isCancelled {
                 do {
+                    if Date().timeIntervalSince(lastReconcile) >= reconcileInterval {
+                        lastReconcile = Date()
+                        try await cloud.reconcileAutoScalingGroups()
+                    }
                     let applied = try await cloud.applyDueTransitions()
                     if applied > 0 { logger.debug("applied transitions", metadata: ["count": .stringConvertible(applied)]) }
                     var wait = pollInterval

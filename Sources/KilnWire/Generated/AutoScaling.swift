@@ -30,11 +30,139 @@ public enum AutoScaling {
 // MARK: - Operations
 
 extension AutoScaling {
+    /// The `CancelInstanceRefresh` operation.
+    public enum CancelInstanceRefresh: WireOperation {
+        public typealias Input = CancelInstanceRefreshType
+        public typealias Output = CancelInstanceRefreshAnswer
+        public static let name = "CancelInstanceRefresh"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `CreateAutoScalingGroup` operation.
+    public enum CreateAutoScalingGroup: WireOperation {
+        public typealias Input = CreateAutoScalingGroupType
+        public typealias Output = EmptyOutput
+        public static let name = "CreateAutoScalingGroup"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `CreateLaunchConfiguration` operation.
+    public enum CreateLaunchConfiguration: WireOperation {
+        public typealias Input = CreateLaunchConfigurationType
+        public typealias Output = EmptyOutput
+        public static let name = "CreateLaunchConfiguration"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DeleteAutoScalingGroup` operation.
+    public enum DeleteAutoScalingGroup: WireOperation {
+        public typealias Input = DeleteAutoScalingGroupType
+        public typealias Output = EmptyOutput
+        public static let name = "DeleteAutoScalingGroup"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DeleteLaunchConfiguration` operation.
+    public enum DeleteLaunchConfiguration: WireOperation {
+        public typealias Input = LaunchConfigurationNameType
+        public typealias Output = EmptyOutput
+        public static let name = "DeleteLaunchConfiguration"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `DescribeAutoScalingGroups` operation.
     public enum DescribeAutoScalingGroups: WireOperation {
         public typealias Input = AutoScalingGroupNamesType
         public typealias Output = AutoScalingGroupsType
         public static let name = "DescribeAutoScalingGroups"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DescribeAutoScalingInstances` operation.
+    public enum DescribeAutoScalingInstances: WireOperation {
+        public typealias Input = DescribeAutoScalingInstancesType
+        public typealias Output = AutoScalingInstancesType
+        public static let name = "DescribeAutoScalingInstances"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DescribeInstanceRefreshes` operation.
+    public enum DescribeInstanceRefreshes: WireOperation {
+        public typealias Input = DescribeInstanceRefreshesType
+        public typealias Output = DescribeInstanceRefreshesAnswer
+        public static let name = "DescribeInstanceRefreshes"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DescribeLaunchConfigurations` operation.
+    public enum DescribeLaunchConfigurations: WireOperation {
+        public typealias Input = LaunchConfigurationNamesType
+        public typealias Output = LaunchConfigurationsType
+        public static let name = "DescribeLaunchConfigurations"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DescribeScalingActivities` operation.
+    public enum DescribeScalingActivities: WireOperation {
+        public typealias Input = DescribeScalingActivitiesType
+        public typealias Output = ActivitiesType
+        public static let name = "DescribeScalingActivities"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `EnterStandby` operation.
+    public enum EnterStandby: WireOperation {
+        public typealias Input = EnterStandbyQuery
+        public typealias Output = EnterStandbyAnswer
+        public static let name = "EnterStandby"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `ExitStandby` operation.
+    public enum ExitStandby: WireOperation {
+        public typealias Input = ExitStandbyQuery
+        public typealias Output = ExitStandbyAnswer
+        public static let name = "ExitStandby"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `SetDesiredCapacity` operation.
+    public enum SetDesiredCapacity: WireOperation {
+        public typealias Input = SetDesiredCapacityType
+        public typealias Output = EmptyOutput
+        public static let name = "SetDesiredCapacity"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `SetInstanceHealth` operation.
+    public enum SetInstanceHealth: WireOperation {
+        public typealias Input = SetInstanceHealthQuery
+        public typealias Output = EmptyOutput
+        public static let name = "SetInstanceHealth"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `StartInstanceRefresh` operation.
+    public enum StartInstanceRefresh: WireOperation {
+        public typealias Input = StartInstanceRefreshType
+        public typealias Output = StartInstanceRefreshAnswer
+        public static let name = "StartInstanceRefresh"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `TerminateInstanceInAutoScalingGroup` operation.
+    public enum TerminateInstanceInAutoScalingGroup: WireOperation {
+        public typealias Input = TerminateInstanceInAutoScalingGroupType
+        public typealias Output = ActivityType
+        public static let name = "TerminateInstanceInAutoScalingGroup"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `UpdateAutoScalingGroup` operation.
+    public enum UpdateAutoScalingGroup: WireOperation {
+        public typealias Input = UpdateAutoScalingGroupType
+        public typealias Output = EmptyOutput
+        public static let name = "UpdateAutoScalingGroup"
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 }
@@ -69,6 +197,90 @@ extension AutoScaling {
         ) {
             self.max = max
             self.min = min
+        }
+    }
+
+    /// The `ActivitiesType` shape.
+    public struct ActivitiesType: Sendable, Equatable {
+        public var activities: [Activity]
+        public var nextToken: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            activities: [Activity],
+            nextToken: Swift.String? = nil
+        ) {
+            self.activities = activities
+            self.nextToken = nextToken
+        }
+    }
+
+    /// The `Activity` shape.
+    public struct Activity: Sendable, Equatable {
+        public var activityId: Swift.String
+        public var autoScalingGroupARN: Swift.String?
+        public var autoScalingGroupName: Swift.String
+        public var autoScalingGroupState: Swift.String?
+        public var cause: Swift.String
+        public var description: Swift.String?
+        public var details: Swift.String?
+        public var endTime: Foundation.Date?
+        public var progress: Swift.Int?
+        public var startTime: Foundation.Date
+        public var statusCode: ScalingActivityStatusCode
+        public var statusMessage: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            activityId: Swift.String,
+            autoScalingGroupARN: Swift.String? = nil,
+            autoScalingGroupName: Swift.String,
+            autoScalingGroupState: Swift.String? = nil,
+            cause: Swift.String,
+            description: Swift.String? = nil,
+            details: Swift.String? = nil,
+            endTime: Foundation.Date? = nil,
+            progress: Swift.Int? = nil,
+            startTime: Foundation.Date,
+            statusCode: ScalingActivityStatusCode,
+            statusMessage: Swift.String? = nil
+        ) {
+            self.activityId = activityId
+            self.autoScalingGroupARN = autoScalingGroupARN
+            self.autoScalingGroupName = autoScalingGroupName
+            self.autoScalingGroupState = autoScalingGroupState
+            self.cause = cause
+            self.description = description
+            self.details = details
+            self.endTime = endTime
+            self.progress = progress
+            self.startTime = startTime
+            self.statusCode = statusCode
+            self.statusMessage = statusMessage
+        }
+    }
+
+    /// The `ActivityType` shape.
+    public struct ActivityType: Sendable, Equatable {
+        public var activity: Activity?
+
+        /// Creates the shape from its members.
+        public init(
+            activity: Activity? = nil
+        ) {
+            self.activity = activity
+        }
+    }
+
+    /// The `AlarmSpecification` shape.
+    public struct AlarmSpecification: Sendable, Equatable {
+        public var alarms: [Swift.String]?
+
+        /// Creates the shape from its members.
+        public init(
+            alarms: [Swift.String]? = nil
+        ) {
+            self.alarms = alarms
         }
     }
 
@@ -243,6 +455,66 @@ extension AutoScaling {
         }
     }
 
+    /// The `AutoScalingInstanceDetails` shape.
+    public struct AutoScalingInstanceDetails: Sendable, Equatable {
+        public var autoScalingGroupName: Swift.String
+        public var availabilityZone: Swift.String
+        public var availabilityZoneId: Swift.String?
+        public var healthStatus: Swift.String
+        public var imageId: Swift.String?
+        public var instanceId: Swift.String
+        public var instanceType: Swift.String?
+        public var launchConfigurationName: Swift.String?
+        public var launchTemplate: LaunchTemplateSpecification?
+        public var lifecycleState: Swift.String
+        public var protectedFromScaleIn: Swift.Bool
+        public var weightedCapacity: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            autoScalingGroupName: Swift.String,
+            availabilityZone: Swift.String,
+            availabilityZoneId: Swift.String? = nil,
+            healthStatus: Swift.String,
+            imageId: Swift.String? = nil,
+            instanceId: Swift.String,
+            instanceType: Swift.String? = nil,
+            launchConfigurationName: Swift.String? = nil,
+            launchTemplate: LaunchTemplateSpecification? = nil,
+            lifecycleState: Swift.String,
+            protectedFromScaleIn: Swift.Bool,
+            weightedCapacity: Swift.String? = nil
+        ) {
+            self.autoScalingGroupName = autoScalingGroupName
+            self.availabilityZone = availabilityZone
+            self.availabilityZoneId = availabilityZoneId
+            self.healthStatus = healthStatus
+            self.imageId = imageId
+            self.instanceId = instanceId
+            self.instanceType = instanceType
+            self.launchConfigurationName = launchConfigurationName
+            self.launchTemplate = launchTemplate
+            self.lifecycleState = lifecycleState
+            self.protectedFromScaleIn = protectedFromScaleIn
+            self.weightedCapacity = weightedCapacity
+        }
+    }
+
+    /// The `AutoScalingInstancesType` shape.
+    public struct AutoScalingInstancesType: Sendable, Equatable {
+        public var autoScalingInstances: [AutoScalingInstanceDetails]?
+        public var nextToken: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            autoScalingInstances: [AutoScalingInstanceDetails]? = nil,
+            nextToken: Swift.String? = nil
+        ) {
+            self.autoScalingInstances = autoScalingInstances
+            self.nextToken = nextToken
+        }
+    }
+
     /// The `AvailabilityZoneDistribution` shape.
     public struct AvailabilityZoneDistribution: Sendable, Equatable {
         public var capacityDistributionStrategy: CapacityDistributionStrategy?
@@ -297,6 +569,54 @@ extension AutoScaling {
         }
     }
 
+    /// The `BlockDeviceMapping` shape.
+    public struct BlockDeviceMapping: Sendable, Equatable {
+        public var deviceName: Swift.String
+        public var ebs: Ebs?
+        public var noDevice: Swift.Bool?
+        public var virtualName: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            deviceName: Swift.String,
+            ebs: Ebs? = nil,
+            noDevice: Swift.Bool? = nil,
+            virtualName: Swift.String? = nil
+        ) {
+            self.deviceName = deviceName
+            self.ebs = ebs
+            self.noDevice = noDevice
+            self.virtualName = virtualName
+        }
+    }
+
+    /// The `CancelInstanceRefreshAnswer` shape.
+    public struct CancelInstanceRefreshAnswer: Sendable, Equatable {
+        public var instanceRefreshId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            instanceRefreshId: Swift.String? = nil
+        ) {
+            self.instanceRefreshId = instanceRefreshId
+        }
+    }
+
+    /// The `CancelInstanceRefreshType` shape.
+    public struct CancelInstanceRefreshType: Sendable, Equatable {
+        public var autoScalingGroupName: Swift.String
+        public var waitForTransitioningInstances: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            autoScalingGroupName: Swift.String,
+            waitForTransitioningInstances: Swift.Bool? = nil
+        ) {
+            self.autoScalingGroupName = autoScalingGroupName
+            self.waitForTransitioningInstances = waitForTransitioningInstances
+        }
+    }
+
     /// The `CapacityReservationSpecification` shape.
     public struct CapacityReservationSpecification: Sendable, Equatable {
         public var capacityReservationPreference: CapacityReservationPreference?
@@ -339,6 +659,327 @@ extension AutoScaling {
         }
     }
 
+    /// The `CreateAutoScalingGroupType` shape.
+    public struct CreateAutoScalingGroupType: Sendable, Equatable {
+        public var autoScalingGroupName: Swift.String
+        public var availabilityZoneDistribution: AvailabilityZoneDistribution?
+        public var availabilityZoneIds: [Swift.String]?
+        public var availabilityZoneImpairmentPolicy: AvailabilityZoneImpairmentPolicy?
+        public var availabilityZones: [Swift.String]?
+        public var capacityRebalance: Swift.Bool?
+        public var capacityReservationSpecification: CapacityReservationSpecification?
+        public var context: Swift.String?
+        public var defaultCooldown: Swift.Int?
+        public var defaultInstanceWarmup: Swift.Int?
+        public var deletionProtection: DeletionProtection?
+        public var desiredCapacity: Swift.Int?
+        public var desiredCapacityType: Swift.String?
+        public var healthCheckGracePeriod: Swift.Int?
+        public var healthCheckType: Swift.String?
+        public var instanceId: Swift.String?
+        public var instanceLifecyclePolicy: InstanceLifecyclePolicy?
+        public var instanceMaintenancePolicy: InstanceMaintenancePolicy?
+        public var launchConfigurationName: Swift.String?
+        public var launchTemplate: LaunchTemplateSpecification?
+        public var lifecycleHookSpecificationList: [LifecycleHookSpecification]?
+        public var loadBalancerNames: [Swift.String]?
+        public var maxInstanceLifetime: Swift.Int?
+        public var maxSize: Swift.Int
+        public var minSize: Swift.Int
+        public var mixedInstancesPolicy: MixedInstancesPolicy?
+        public var newInstancesProtectedFromScaleIn: Swift.Bool?
+        public var placementGroup: Swift.String?
+        public var serviceLinkedRoleARN: Swift.String?
+        public var skipZonalShiftValidation: Swift.Bool?
+        public var tags: [Tag]?
+        public var targetGroupARNs: [Swift.String]?
+        public var terminationPolicies: [Swift.String]?
+        public var trafficSources: [TrafficSourceIdentifier]?
+        public var vpcZoneIdentifier: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            autoScalingGroupName: Swift.String,
+            availabilityZoneDistribution: AvailabilityZoneDistribution? = nil,
+            availabilityZoneIds: [Swift.String]? = nil,
+            availabilityZoneImpairmentPolicy: AvailabilityZoneImpairmentPolicy? = nil,
+            availabilityZones: [Swift.String]? = nil,
+            capacityRebalance: Swift.Bool? = nil,
+            capacityReservationSpecification: CapacityReservationSpecification? = nil,
+            context: Swift.String? = nil,
+            defaultCooldown: Swift.Int? = nil,
+            defaultInstanceWarmup: Swift.Int? = nil,
+            deletionProtection: DeletionProtection? = nil,
+            desiredCapacity: Swift.Int? = nil,
+            desiredCapacityType: Swift.String? = nil,
+            healthCheckGracePeriod: Swift.Int? = nil,
+            healthCheckType: Swift.String? = nil,
+            instanceId: Swift.String? = nil,
+            instanceLifecyclePolicy: InstanceLifecyclePolicy? = nil,
+            instanceMaintenancePolicy: InstanceMaintenancePolicy? = nil,
+            launchConfigurationName: Swift.String? = nil,
+            launchTemplate: LaunchTemplateSpecification? = nil,
+            lifecycleHookSpecificationList: [LifecycleHookSpecification]? = nil,
+            loadBalancerNames: [Swift.String]? = nil,
+            maxInstanceLifetime: Swift.Int? = nil,
+            maxSize: Swift.Int,
+            minSize: Swift.Int,
+            mixedInstancesPolicy: MixedInstancesPolicy? = nil,
+            newInstancesProtectedFromScaleIn: Swift.Bool? = nil,
+            placementGroup: Swift.String? = nil,
+            serviceLinkedRoleARN: Swift.String? = nil,
+            skipZonalShiftValidation: Swift.Bool? = nil,
+            tags: [Tag]? = nil,
+            targetGroupARNs: [Swift.String]? = nil,
+            terminationPolicies: [Swift.String]? = nil,
+            trafficSources: [TrafficSourceIdentifier]? = nil,
+            vpcZoneIdentifier: Swift.String? = nil
+        ) {
+            self.autoScalingGroupName = autoScalingGroupName
+            self.availabilityZoneDistribution = availabilityZoneDistribution
+            self.availabilityZoneIds = availabilityZoneIds
+            self.availabilityZoneImpairmentPolicy = availabilityZoneImpairmentPolicy
+            self.availabilityZones = availabilityZones
+            self.capacityRebalance = capacityRebalance
+            self.capacityReservationSpecification = capacityReservationSpecification
+            self.context = context
+            self.defaultCooldown = defaultCooldown
+            self.defaultInstanceWarmup = defaultInstanceWarmup
+            self.deletionProtection = deletionProtection
+            self.desiredCapacity = desiredCapacity
+            self.desiredCapacityType = desiredCapacityType
+            self.healthCheckGracePeriod = healthCheckGracePeriod
+            self.healthCheckType = healthCheckType
+            self.instanceId = instanceId
+            self.instanceLifecyclePolicy = instanceLifecyclePolicy
+            self.instanceMaintenancePolicy = instanceMaintenancePolicy
+            self.launchConfigurationName = launchConfigurationName
+            self.launchTemplate = launchTemplate
+            self.lifecycleHookSpecificationList = lifecycleHookSpecificationList
+            self.loadBalancerNames = loadBalancerNames
+            self.maxInstanceLifetime = maxInstanceLifetime
+            self.maxSize = maxSize
+            self.minSize = minSize
+            self.mixedInstancesPolicy = mixedInstancesPolicy
+            self.newInstancesProtectedFromScaleIn = newInstancesProtectedFromScaleIn
+            self.placementGroup = placementGroup
+            self.serviceLinkedRoleARN = serviceLinkedRoleARN
+            self.skipZonalShiftValidation = skipZonalShiftValidation
+            self.tags = tags
+            self.targetGroupARNs = targetGroupARNs
+            self.terminationPolicies = terminationPolicies
+            self.trafficSources = trafficSources
+            self.vpcZoneIdentifier = vpcZoneIdentifier
+        }
+    }
+
+    /// The `CreateLaunchConfigurationType` shape.
+    public struct CreateLaunchConfigurationType: Sendable, Equatable {
+        public var associatePublicIpAddress: Swift.Bool?
+        public var blockDeviceMappings: [BlockDeviceMapping]?
+        public var classicLinkVPCId: Swift.String?
+        public var classicLinkVPCSecurityGroups: [Swift.String]?
+        public var ebsOptimized: Swift.Bool?
+        public var iamInstanceProfile: Swift.String?
+        public var imageId: Swift.String?
+        public var instanceId: Swift.String?
+        public var instanceMonitoring: InstanceMonitoring?
+        public var instanceType: Swift.String?
+        public var kernelId: Swift.String?
+        public var keyName: Swift.String?
+        public var launchConfigurationName: Swift.String
+        public var metadataOptions: InstanceMetadataOptions?
+        public var placementTenancy: Swift.String?
+        public var ramdiskId: Swift.String?
+        public var securityGroups: [Swift.String]?
+        public var spotPrice: Swift.String?
+        public var userData: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            associatePublicIpAddress: Swift.Bool? = nil,
+            blockDeviceMappings: [BlockDeviceMapping]? = nil,
+            classicLinkVPCId: Swift.String? = nil,
+            classicLinkVPCSecurityGroups: [Swift.String]? = nil,
+            ebsOptimized: Swift.Bool? = nil,
+            iamInstanceProfile: Swift.String? = nil,
+            imageId: Swift.String? = nil,
+            instanceId: Swift.String? = nil,
+            instanceMonitoring: InstanceMonitoring? = nil,
+            instanceType: Swift.String? = nil,
+            kernelId: Swift.String? = nil,
+            keyName: Swift.String? = nil,
+            launchConfigurationName: Swift.String,
+            metadataOptions: InstanceMetadataOptions? = nil,
+            placementTenancy: Swift.String? = nil,
+            ramdiskId: Swift.String? = nil,
+            securityGroups: [Swift.String]? = nil,
+            spotPrice: Swift.String? = nil,
+            userData: Swift.String? = nil
+        ) {
+            self.associatePublicIpAddress = associatePublicIpAddress
+            self.blockDeviceMappings = blockDeviceMappings
+            self.classicLinkVPCId = classicLinkVPCId
+            self.classicLinkVPCSecurityGroups = classicLinkVPCSecurityGroups
+            self.ebsOptimized = ebsOptimized
+            self.iamInstanceProfile = iamInstanceProfile
+            self.imageId = imageId
+            self.instanceId = instanceId
+            self.instanceMonitoring = instanceMonitoring
+            self.instanceType = instanceType
+            self.kernelId = kernelId
+            self.keyName = keyName
+            self.launchConfigurationName = launchConfigurationName
+            self.metadataOptions = metadataOptions
+            self.placementTenancy = placementTenancy
+            self.ramdiskId = ramdiskId
+            self.securityGroups = securityGroups
+            self.spotPrice = spotPrice
+            self.userData = userData
+        }
+    }
+
+    /// The `DeleteAutoScalingGroupType` shape.
+    public struct DeleteAutoScalingGroupType: Sendable, Equatable {
+        public var autoScalingGroupName: Swift.String
+        public var forceDelete: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            autoScalingGroupName: Swift.String,
+            forceDelete: Swift.Bool? = nil
+        ) {
+            self.autoScalingGroupName = autoScalingGroupName
+            self.forceDelete = forceDelete
+        }
+    }
+
+    /// The `DescribeAutoScalingInstancesType` shape.
+    public struct DescribeAutoScalingInstancesType: Sendable, Equatable {
+        public var instanceIds: [Swift.String]?
+        public var maxRecords: Swift.Int?
+        public var nextToken: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            instanceIds: [Swift.String]? = nil,
+            maxRecords: Swift.Int? = nil,
+            nextToken: Swift.String? = nil
+        ) {
+            self.instanceIds = instanceIds
+            self.maxRecords = maxRecords
+            self.nextToken = nextToken
+        }
+    }
+
+    /// The `DescribeInstanceRefreshesAnswer` shape.
+    public struct DescribeInstanceRefreshesAnswer: Sendable, Equatable {
+        public var instanceRefreshes: [InstanceRefresh]?
+        public var nextToken: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            instanceRefreshes: [InstanceRefresh]? = nil,
+            nextToken: Swift.String? = nil
+        ) {
+            self.instanceRefreshes = instanceRefreshes
+            self.nextToken = nextToken
+        }
+    }
+
+    /// The `DescribeInstanceRefreshesType` shape.
+    public struct DescribeInstanceRefreshesType: Sendable, Equatable {
+        public var autoScalingGroupName: Swift.String
+        public var instanceRefreshIds: [Swift.String]?
+        public var maxRecords: Swift.Int?
+        public var nextToken: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            autoScalingGroupName: Swift.String,
+            instanceRefreshIds: [Swift.String]? = nil,
+            maxRecords: Swift.Int? = nil,
+            nextToken: Swift.String? = nil
+        ) {
+            self.autoScalingGroupName = autoScalingGroupName
+            self.instanceRefreshIds = instanceRefreshIds
+            self.maxRecords = maxRecords
+            self.nextToken = nextToken
+        }
+    }
+
+    /// The `DescribeScalingActivitiesType` shape.
+    public struct DescribeScalingActivitiesType: Sendable, Equatable {
+        public var activityIds: [Swift.String]?
+        public var autoScalingGroupName: Swift.String?
+        public var filters: [Filter]?
+        public var includeDeletedGroups: Swift.Bool?
+        public var maxRecords: Swift.Int?
+        public var nextToken: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            activityIds: [Swift.String]? = nil,
+            autoScalingGroupName: Swift.String? = nil,
+            filters: [Filter]? = nil,
+            includeDeletedGroups: Swift.Bool? = nil,
+            maxRecords: Swift.Int? = nil,
+            nextToken: Swift.String? = nil
+        ) {
+            self.activityIds = activityIds
+            self.autoScalingGroupName = autoScalingGroupName
+            self.filters = filters
+            self.includeDeletedGroups = includeDeletedGroups
+            self.maxRecords = maxRecords
+            self.nextToken = nextToken
+        }
+    }
+
+    /// The `DesiredConfiguration` shape.
+    public struct DesiredConfiguration: Sendable, Equatable {
+        public var launchTemplate: LaunchTemplateSpecification?
+        public var mixedInstancesPolicy: MixedInstancesPolicy?
+
+        /// Creates the shape from its members.
+        public init(
+            launchTemplate: LaunchTemplateSpecification? = nil,
+            mixedInstancesPolicy: MixedInstancesPolicy? = nil
+        ) {
+            self.launchTemplate = launchTemplate
+            self.mixedInstancesPolicy = mixedInstancesPolicy
+        }
+    }
+
+    /// The `Ebs` shape.
+    public struct Ebs: Sendable, Equatable {
+        public var deleteOnTermination: Swift.Bool?
+        public var encrypted: Swift.Bool?
+        public var iops: Swift.Int?
+        public var snapshotId: Swift.String?
+        public var throughput: Swift.Int?
+        public var volumeSize: Swift.Int?
+        public var volumeType: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            deleteOnTermination: Swift.Bool? = nil,
+            encrypted: Swift.Bool? = nil,
+            iops: Swift.Int? = nil,
+            snapshotId: Swift.String? = nil,
+            throughput: Swift.Int? = nil,
+            volumeSize: Swift.Int? = nil,
+            volumeType: Swift.String? = nil
+        ) {
+            self.deleteOnTermination = deleteOnTermination
+            self.encrypted = encrypted
+            self.iops = iops
+            self.snapshotId = snapshotId
+            self.throughput = throughput
+            self.volumeSize = volumeSize
+            self.volumeType = volumeType
+        }
+    }
+
     /// The `EnabledMetric` shape.
     public struct EnabledMetric: Sendable, Equatable {
         public var granularity: Swift.String?
@@ -351,6 +992,63 @@ extension AutoScaling {
         ) {
             self.granularity = granularity
             self.metric = metric
+        }
+    }
+
+    /// The `EnterStandbyAnswer` shape.
+    public struct EnterStandbyAnswer: Sendable, Equatable {
+        public var activities: [Activity]?
+
+        /// Creates the shape from its members.
+        public init(
+            activities: [Activity]? = nil
+        ) {
+            self.activities = activities
+        }
+    }
+
+    /// The `EnterStandbyQuery` shape.
+    public struct EnterStandbyQuery: Sendable, Equatable {
+        public var autoScalingGroupName: Swift.String
+        public var instanceIds: [Swift.String]?
+        public var shouldDecrementDesiredCapacity: Swift.Bool
+
+        /// Creates the shape from its members.
+        public init(
+            autoScalingGroupName: Swift.String,
+            instanceIds: [Swift.String]? = nil,
+            shouldDecrementDesiredCapacity: Swift.Bool
+        ) {
+            self.autoScalingGroupName = autoScalingGroupName
+            self.instanceIds = instanceIds
+            self.shouldDecrementDesiredCapacity = shouldDecrementDesiredCapacity
+        }
+    }
+
+    /// The `ExitStandbyAnswer` shape.
+    public struct ExitStandbyAnswer: Sendable, Equatable {
+        public var activities: [Activity]?
+
+        /// Creates the shape from its members.
+        public init(
+            activities: [Activity]? = nil
+        ) {
+            self.activities = activities
+        }
+    }
+
+    /// The `ExitStandbyQuery` shape.
+    public struct ExitStandbyQuery: Sendable, Equatable {
+        public var autoScalingGroupName: Swift.String
+        public var instanceIds: [Swift.String]?
+
+        /// Creates the shape from its members.
+        public init(
+            autoScalingGroupName: Swift.String,
+            instanceIds: [Swift.String]? = nil
+        ) {
+            self.autoScalingGroupName = autoScalingGroupName
+            self.instanceIds = instanceIds
         }
     }
 
@@ -435,6 +1133,129 @@ extension AutoScaling {
         ) {
             self.maxHealthyPercentage = maxHealthyPercentage
             self.minHealthyPercentage = minHealthyPercentage
+        }
+    }
+
+    /// The `InstanceMetadataOptions` shape.
+    public struct InstanceMetadataOptions: Sendable, Equatable {
+        public var httpEndpoint: InstanceMetadataEndpointState?
+        public var httpPutResponseHopLimit: Swift.Int?
+        public var httpTokens: InstanceMetadataHttpTokensState?
+
+        /// Creates the shape from its members.
+        public init(
+            httpEndpoint: InstanceMetadataEndpointState? = nil,
+            httpPutResponseHopLimit: Swift.Int? = nil,
+            httpTokens: InstanceMetadataHttpTokensState? = nil
+        ) {
+            self.httpEndpoint = httpEndpoint
+            self.httpPutResponseHopLimit = httpPutResponseHopLimit
+            self.httpTokens = httpTokens
+        }
+    }
+
+    /// The `InstanceMonitoring` shape.
+    public struct InstanceMonitoring: Sendable, Equatable {
+        public var enabled: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            enabled: Swift.Bool? = nil
+        ) {
+            self.enabled = enabled
+        }
+    }
+
+    /// The `InstanceRefresh` shape.
+    public struct InstanceRefresh: Sendable, Equatable {
+        public var autoScalingGroupName: Swift.String?
+        public var desiredConfiguration: DesiredConfiguration?
+        public var endTime: Foundation.Date?
+        public var instanceRefreshId: Swift.String?
+        public var instancesToUpdate: Swift.Int?
+        public var percentageComplete: Swift.Int?
+        public var preferences: RefreshPreferences?
+        public var progressDetails: InstanceRefreshProgressDetails?
+        public var rollbackDetails: RollbackDetails?
+        public var startTime: Foundation.Date?
+        public var status: InstanceRefreshStatus?
+        public var statusReason: Swift.String?
+        public var strategy: RefreshStrategy?
+
+        /// Creates the shape from its members.
+        public init(
+            autoScalingGroupName: Swift.String? = nil,
+            desiredConfiguration: DesiredConfiguration? = nil,
+            endTime: Foundation.Date? = nil,
+            instanceRefreshId: Swift.String? = nil,
+            instancesToUpdate: Swift.Int? = nil,
+            percentageComplete: Swift.Int? = nil,
+            preferences: RefreshPreferences? = nil,
+            progressDetails: InstanceRefreshProgressDetails? = nil,
+            rollbackDetails: RollbackDetails? = nil,
+            startTime: Foundation.Date? = nil,
+            status: InstanceRefreshStatus? = nil,
+            statusReason: Swift.String? = nil,
+            strategy: RefreshStrategy? = nil
+        ) {
+            self.autoScalingGroupName = autoScalingGroupName
+            self.desiredConfiguration = desiredConfiguration
+            self.endTime = endTime
+            self.instanceRefreshId = instanceRefreshId
+            self.instancesToUpdate = instancesToUpdate
+            self.percentageComplete = percentageComplete
+            self.preferences = preferences
+            self.progressDetails = progressDetails
+            self.rollbackDetails = rollbackDetails
+            self.startTime = startTime
+            self.status = status
+            self.statusReason = statusReason
+            self.strategy = strategy
+        }
+    }
+
+    /// The `InstanceRefreshLivePoolProgress` shape.
+    public struct InstanceRefreshLivePoolProgress: Sendable, Equatable {
+        public var instancesToUpdate: Swift.Int?
+        public var percentageComplete: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            instancesToUpdate: Swift.Int? = nil,
+            percentageComplete: Swift.Int? = nil
+        ) {
+            self.instancesToUpdate = instancesToUpdate
+            self.percentageComplete = percentageComplete
+        }
+    }
+
+    /// The `InstanceRefreshProgressDetails` shape.
+    public struct InstanceRefreshProgressDetails: Sendable, Equatable {
+        public var livePoolProgress: InstanceRefreshLivePoolProgress?
+        public var warmPoolProgress: InstanceRefreshWarmPoolProgress?
+
+        /// Creates the shape from its members.
+        public init(
+            livePoolProgress: InstanceRefreshLivePoolProgress? = nil,
+            warmPoolProgress: InstanceRefreshWarmPoolProgress? = nil
+        ) {
+            self.livePoolProgress = livePoolProgress
+            self.warmPoolProgress = warmPoolProgress
+        }
+    }
+
+    /// The `InstanceRefreshWarmPoolProgress` shape.
+    public struct InstanceRefreshWarmPoolProgress: Sendable, Equatable {
+        public var instancesToUpdate: Swift.Int?
+        public var percentageComplete: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            instancesToUpdate: Swift.Int? = nil,
+            percentageComplete: Swift.Int? = nil
+        ) {
+            self.instancesToUpdate = instancesToUpdate
+            self.percentageComplete = percentageComplete
         }
     }
 
@@ -561,6 +1382,120 @@ extension AutoScaling {
         }
     }
 
+    /// The `LaunchConfiguration` shape.
+    public struct LaunchConfiguration: Sendable, Equatable {
+        public var associatePublicIpAddress: Swift.Bool?
+        public var blockDeviceMappings: [BlockDeviceMapping]?
+        public var classicLinkVPCId: Swift.String?
+        public var classicLinkVPCSecurityGroups: [Swift.String]?
+        public var createdTime: Foundation.Date
+        public var ebsOptimized: Swift.Bool?
+        public var iamInstanceProfile: Swift.String?
+        public var imageId: Swift.String
+        public var instanceMonitoring: InstanceMonitoring?
+        public var instanceType: Swift.String
+        public var kernelId: Swift.String?
+        public var keyName: Swift.String?
+        public var launchConfigurationARN: Swift.String?
+        public var launchConfigurationName: Swift.String
+        public var metadataOptions: InstanceMetadataOptions?
+        public var placementTenancy: Swift.String?
+        public var ramdiskId: Swift.String?
+        public var securityGroups: [Swift.String]?
+        public var spotPrice: Swift.String?
+        public var userData: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            associatePublicIpAddress: Swift.Bool? = nil,
+            blockDeviceMappings: [BlockDeviceMapping]? = nil,
+            classicLinkVPCId: Swift.String? = nil,
+            classicLinkVPCSecurityGroups: [Swift.String]? = nil,
+            createdTime: Foundation.Date,
+            ebsOptimized: Swift.Bool? = nil,
+            iamInstanceProfile: Swift.String? = nil,
+            imageId: Swift.String,
+            instanceMonitoring: InstanceMonitoring? = nil,
+            instanceType: Swift.String,
+            kernelId: Swift.String? = nil,
+            keyName: Swift.String? = nil,
+            launchConfigurationARN: Swift.String? = nil,
+            launchConfigurationName: Swift.String,
+            metadataOptions: InstanceMetadataOptions? = nil,
+            placementTenancy: Swift.String? = nil,
+            ramdiskId: Swift.String? = nil,
+            securityGroups: [Swift.String]? = nil,
+            spotPrice: Swift.String? = nil,
+            userData: Swift.String? = nil
+        ) {
+            self.associatePublicIpAddress = associatePublicIpAddress
+            self.blockDeviceMappings = blockDeviceMappings
+            self.classicLinkVPCId = classicLinkVPCId
+            self.classicLinkVPCSecurityGroups = classicLinkVPCSecurityGroups
+            self.createdTime = createdTime
+            self.ebsOptimized = ebsOptimized
+            self.iamInstanceProfile = iamInstanceProfile
+            self.imageId = imageId
+            self.instanceMonitoring = instanceMonitoring
+            self.instanceType = instanceType
+            self.kernelId = kernelId
+            self.keyName = keyName
+            self.launchConfigurationARN = launchConfigurationARN
+            self.launchConfigurationName = launchConfigurationName
+            self.metadataOptions = metadataOptions
+            self.placementTenancy = placementTenancy
+            self.ramdiskId = ramdiskId
+            self.securityGroups = securityGroups
+            self.spotPrice = spotPrice
+            self.userData = userData
+        }
+    }
+
+    /// The `LaunchConfigurationNameType` shape.
+    public struct LaunchConfigurationNameType: Sendable, Equatable {
+        public var launchConfigurationName: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            launchConfigurationName: Swift.String
+        ) {
+            self.launchConfigurationName = launchConfigurationName
+        }
+    }
+
+    /// The `LaunchConfigurationNamesType` shape.
+    public struct LaunchConfigurationNamesType: Sendable, Equatable {
+        public var launchConfigurationNames: [Swift.String]?
+        public var maxRecords: Swift.Int?
+        public var nextToken: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            launchConfigurationNames: [Swift.String]? = nil,
+            maxRecords: Swift.Int? = nil,
+            nextToken: Swift.String? = nil
+        ) {
+            self.launchConfigurationNames = launchConfigurationNames
+            self.maxRecords = maxRecords
+            self.nextToken = nextToken
+        }
+    }
+
+    /// The `LaunchConfigurationsType` shape.
+    public struct LaunchConfigurationsType: Sendable, Equatable {
+        public var launchConfigurations: [LaunchConfiguration]
+        public var nextToken: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            launchConfigurations: [LaunchConfiguration],
+            nextToken: Swift.String? = nil
+        ) {
+            self.launchConfigurations = launchConfigurations
+            self.nextToken = nextToken
+        }
+    }
+
     /// The `LaunchTemplate` shape.
     public struct LaunchTemplate: Sendable, Equatable {
         public var launchTemplateSpecification: LaunchTemplateSpecification?
@@ -615,6 +1550,36 @@ extension AutoScaling {
             self.launchTemplateId = launchTemplateId
             self.launchTemplateName = launchTemplateName
             self.version = version
+        }
+    }
+
+    /// The `LifecycleHookSpecification` shape.
+    public struct LifecycleHookSpecification: Sendable, Equatable {
+        public var defaultResult: Swift.String?
+        public var heartbeatTimeout: Swift.Int?
+        public var lifecycleHookName: Swift.String
+        public var lifecycleTransition: Swift.String
+        public var notificationMetadata: Swift.String?
+        public var notificationTargetARN: Swift.String?
+        public var roleARN: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            defaultResult: Swift.String? = nil,
+            heartbeatTimeout: Swift.Int? = nil,
+            lifecycleHookName: Swift.String,
+            lifecycleTransition: Swift.String,
+            notificationMetadata: Swift.String? = nil,
+            notificationTargetARN: Swift.String? = nil,
+            roleARN: Swift.String? = nil
+        ) {
+            self.defaultResult = defaultResult
+            self.heartbeatTimeout = heartbeatTimeout
+            self.lifecycleHookName = lifecycleHookName
+            self.lifecycleTransition = lifecycleTransition
+            self.notificationMetadata = notificationMetadata
+            self.notificationTargetARN = notificationTargetARN
+            self.roleARN = roleARN
         }
     }
 
@@ -705,6 +1670,48 @@ extension AutoScaling {
         }
     }
 
+    /// The `RefreshPreferences` shape.
+    public struct RefreshPreferences: Sendable, Equatable {
+        public var alarmSpecification: AlarmSpecification?
+        public var autoRollback: Swift.Bool?
+        public var bakeTime: Swift.Int?
+        public var checkpointDelay: Swift.Int?
+        public var checkpointPercentages: [Swift.Int]?
+        public var instanceWarmup: Swift.Int?
+        public var maxHealthyPercentage: Swift.Int?
+        public var minHealthyPercentage: Swift.Int?
+        public var scaleInProtectedInstances: ScaleInProtectedInstances?
+        public var skipMatching: Swift.Bool?
+        public var standbyInstances: StandbyInstances?
+
+        /// Creates the shape from its members.
+        public init(
+            alarmSpecification: AlarmSpecification? = nil,
+            autoRollback: Swift.Bool? = nil,
+            bakeTime: Swift.Int? = nil,
+            checkpointDelay: Swift.Int? = nil,
+            checkpointPercentages: [Swift.Int]? = nil,
+            instanceWarmup: Swift.Int? = nil,
+            maxHealthyPercentage: Swift.Int? = nil,
+            minHealthyPercentage: Swift.Int? = nil,
+            scaleInProtectedInstances: ScaleInProtectedInstances? = nil,
+            skipMatching: Swift.Bool? = nil,
+            standbyInstances: StandbyInstances? = nil
+        ) {
+            self.alarmSpecification = alarmSpecification
+            self.autoRollback = autoRollback
+            self.bakeTime = bakeTime
+            self.checkpointDelay = checkpointDelay
+            self.checkpointPercentages = checkpointPercentages
+            self.instanceWarmup = instanceWarmup
+            self.maxHealthyPercentage = maxHealthyPercentage
+            self.minHealthyPercentage = minHealthyPercentage
+            self.scaleInProtectedInstances = scaleInProtectedInstances
+            self.skipMatching = skipMatching
+            self.standbyInstances = standbyInstances
+        }
+    }
+
     /// The `RetentionTriggers` shape.
     public struct RetentionTriggers: Sendable, Equatable {
         public var terminateHookAbandon: RetentionAction?
@@ -714,6 +1721,99 @@ extension AutoScaling {
             terminateHookAbandon: RetentionAction? = nil
         ) {
             self.terminateHookAbandon = terminateHookAbandon
+        }
+    }
+
+    /// The `RollbackDetails` shape.
+    public struct RollbackDetails: Sendable, Equatable {
+        public var instancesToUpdateOnRollback: Swift.Int?
+        public var percentageCompleteOnRollback: Swift.Int?
+        public var progressDetailsOnRollback: InstanceRefreshProgressDetails?
+        public var rollbackReason: Swift.String?
+        public var rollbackStartTime: Foundation.Date?
+
+        /// Creates the shape from its members.
+        public init(
+            instancesToUpdateOnRollback: Swift.Int? = nil,
+            percentageCompleteOnRollback: Swift.Int? = nil,
+            progressDetailsOnRollback: InstanceRefreshProgressDetails? = nil,
+            rollbackReason: Swift.String? = nil,
+            rollbackStartTime: Foundation.Date? = nil
+        ) {
+            self.instancesToUpdateOnRollback = instancesToUpdateOnRollback
+            self.percentageCompleteOnRollback = percentageCompleteOnRollback
+            self.progressDetailsOnRollback = progressDetailsOnRollback
+            self.rollbackReason = rollbackReason
+            self.rollbackStartTime = rollbackStartTime
+        }
+    }
+
+    /// The `SetDesiredCapacityType` shape.
+    public struct SetDesiredCapacityType: Sendable, Equatable {
+        public var autoScalingGroupName: Swift.String
+        public var desiredCapacity: Swift.Int
+        public var honorCooldown: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            autoScalingGroupName: Swift.String,
+            desiredCapacity: Swift.Int,
+            honorCooldown: Swift.Bool? = nil
+        ) {
+            self.autoScalingGroupName = autoScalingGroupName
+            self.desiredCapacity = desiredCapacity
+            self.honorCooldown = honorCooldown
+        }
+    }
+
+    /// The `SetInstanceHealthQuery` shape.
+    public struct SetInstanceHealthQuery: Sendable, Equatable {
+        public var healthStatus: Swift.String
+        public var instanceId: Swift.String
+        public var shouldRespectGracePeriod: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            healthStatus: Swift.String,
+            instanceId: Swift.String,
+            shouldRespectGracePeriod: Swift.Bool? = nil
+        ) {
+            self.healthStatus = healthStatus
+            self.instanceId = instanceId
+            self.shouldRespectGracePeriod = shouldRespectGracePeriod
+        }
+    }
+
+    /// The `StartInstanceRefreshAnswer` shape.
+    public struct StartInstanceRefreshAnswer: Sendable, Equatable {
+        public var instanceRefreshId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            instanceRefreshId: Swift.String? = nil
+        ) {
+            self.instanceRefreshId = instanceRefreshId
+        }
+    }
+
+    /// The `StartInstanceRefreshType` shape.
+    public struct StartInstanceRefreshType: Sendable, Equatable {
+        public var autoScalingGroupName: Swift.String
+        public var desiredConfiguration: DesiredConfiguration?
+        public var preferences: RefreshPreferences?
+        public var strategy: RefreshStrategy?
+
+        /// Creates the shape from its members.
+        public init(
+            autoScalingGroupName: Swift.String,
+            desiredConfiguration: DesiredConfiguration? = nil,
+            preferences: RefreshPreferences? = nil,
+            strategy: RefreshStrategy? = nil
+        ) {
+            self.autoScalingGroupName = autoScalingGroupName
+            self.desiredConfiguration = desiredConfiguration
+            self.preferences = preferences
+            self.strategy = strategy
         }
     }
 
@@ -729,6 +1829,30 @@ extension AutoScaling {
         ) {
             self.processName = processName
             self.suspensionReason = suspensionReason
+        }
+    }
+
+    /// The `Tag` shape.
+    public struct Tag: Sendable, Equatable {
+        public var key: Swift.String
+        public var propagateAtLaunch: Swift.Bool?
+        public var resourceId: Swift.String?
+        public var resourceType: Swift.String?
+        public var value: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            key: Swift.String,
+            propagateAtLaunch: Swift.Bool? = nil,
+            resourceId: Swift.String? = nil,
+            resourceType: Swift.String? = nil,
+            value: Swift.String? = nil
+        ) {
+            self.key = key
+            self.propagateAtLaunch = propagateAtLaunch
+            self.resourceId = resourceId
+            self.resourceType = resourceType
+            self.value = value
         }
     }
 
@@ -753,6 +1877,21 @@ extension AutoScaling {
             self.resourceId = resourceId
             self.resourceType = resourceType
             self.value = value
+        }
+    }
+
+    /// The `TerminateInstanceInAutoScalingGroupType` shape.
+    public struct TerminateInstanceInAutoScalingGroupType: Sendable, Equatable {
+        public var instanceId: Swift.String
+        public var shouldDecrementDesiredCapacity: Swift.Bool
+
+        /// Creates the shape from its members.
+        public init(
+            instanceId: Swift.String,
+            shouldDecrementDesiredCapacity: Swift.Bool
+        ) {
+            self.instanceId = instanceId
+            self.shouldDecrementDesiredCapacity = shouldDecrementDesiredCapacity
         }
     }
 
@@ -783,6 +1922,102 @@ extension AutoScaling {
         ) {
             self.identifier = identifier
             self.type = type
+        }
+    }
+
+    /// The `UpdateAutoScalingGroupType` shape.
+    public struct UpdateAutoScalingGroupType: Sendable, Equatable {
+        public var autoScalingGroupName: Swift.String
+        public var availabilityZoneDistribution: AvailabilityZoneDistribution?
+        public var availabilityZoneIds: [Swift.String]?
+        public var availabilityZoneImpairmentPolicy: AvailabilityZoneImpairmentPolicy?
+        public var availabilityZones: [Swift.String]?
+        public var capacityRebalance: Swift.Bool?
+        public var capacityReservationSpecification: CapacityReservationSpecification?
+        public var context: Swift.String?
+        public var defaultCooldown: Swift.Int?
+        public var defaultInstanceWarmup: Swift.Int?
+        public var deletionProtection: DeletionProtection?
+        public var desiredCapacity: Swift.Int?
+        public var desiredCapacityType: Swift.String?
+        public var healthCheckGracePeriod: Swift.Int?
+        public var healthCheckType: Swift.String?
+        public var instanceLifecyclePolicy: InstanceLifecyclePolicy?
+        public var instanceMaintenancePolicy: InstanceMaintenancePolicy?
+        public var launchConfigurationName: Swift.String?
+        public var launchTemplate: LaunchTemplateSpecification?
+        public var maxInstanceLifetime: Swift.Int?
+        public var maxSize: Swift.Int?
+        public var minSize: Swift.Int?
+        public var mixedInstancesPolicy: MixedInstancesPolicy?
+        public var newInstancesProtectedFromScaleIn: Swift.Bool?
+        public var placementGroup: Swift.String?
+        public var serviceLinkedRoleARN: Swift.String?
+        public var skipZonalShiftValidation: Swift.Bool?
+        public var terminationPolicies: [Swift.String]?
+        public var vpcZoneIdentifier: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            autoScalingGroupName: Swift.String,
+            availabilityZoneDistribution: AvailabilityZoneDistribution? = nil,
+            availabilityZoneIds: [Swift.String]? = nil,
+            availabilityZoneImpairmentPolicy: AvailabilityZoneImpairmentPolicy? = nil,
+            availabilityZones: [Swift.String]? = nil,
+            capacityRebalance: Swift.Bool? = nil,
+            capacityReservationSpecification: CapacityReservationSpecification? = nil,
+            context: Swift.String? = nil,
+            defaultCooldown: Swift.Int? = nil,
+            defaultInstanceWarmup: Swift.Int? = nil,
+            deletionProtection: DeletionProtection? = nil,
+            desiredCapacity: Swift.Int? = nil,
+            desiredCapacityType: Swift.String? = nil,
+            healthCheckGracePeriod: Swift.Int? = nil,
+            healthCheckType: Swift.String? = nil,
+            instanceLifecyclePolicy: InstanceLifecyclePolicy? = nil,
+            instanceMaintenancePolicy: InstanceMaintenancePolicy? = nil,
+            launchConfigurationName: Swift.String? = nil,
+            launchTemplate: LaunchTemplateSpecification? = nil,
+            maxInstanceLifetime: Swift.Int? = nil,
+            maxSize: Swift.Int? = nil,
+            minSize: Swift.Int? = nil,
+            mixedInstancesPolicy: MixedInstancesPolicy? = nil,
+            newInstancesProtectedFromScaleIn: Swift.Bool? = nil,
+            placementGroup: Swift.String? = nil,
+            serviceLinkedRoleARN: Swift.String? = nil,
+            skipZonalShiftValidation: Swift.Bool? = nil,
+            terminationPolicies: [Swift.String]? = nil,
+            vpcZoneIdentifier: Swift.String? = nil
+        ) {
+            self.autoScalingGroupName = autoScalingGroupName
+            self.availabilityZoneDistribution = availabilityZoneDistribution
+            self.availabilityZoneIds = availabilityZoneIds
+            self.availabilityZoneImpairmentPolicy = availabilityZoneImpairmentPolicy
+            self.availabilityZones = availabilityZones
+            self.capacityRebalance = capacityRebalance
+            self.capacityReservationSpecification = capacityReservationSpecification
+            self.context = context
+            self.defaultCooldown = defaultCooldown
+            self.defaultInstanceWarmup = defaultInstanceWarmup
+            self.deletionProtection = deletionProtection
+            self.desiredCapacity = desiredCapacity
+            self.desiredCapacityType = desiredCapacityType
+            self.healthCheckGracePeriod = healthCheckGracePeriod
+            self.healthCheckType = healthCheckType
+            self.instanceLifecyclePolicy = instanceLifecyclePolicy
+            self.instanceMaintenancePolicy = instanceMaintenancePolicy
+            self.launchConfigurationName = launchConfigurationName
+            self.launchTemplate = launchTemplate
+            self.maxInstanceLifetime = maxInstanceLifetime
+            self.maxSize = maxSize
+            self.minSize = minSize
+            self.mixedInstancesPolicy = mixedInstancesPolicy
+            self.newInstancesProtectedFromScaleIn = newInstancesProtectedFromScaleIn
+            self.placementGroup = placementGroup
+            self.serviceLinkedRoleARN = serviceLinkedRoleARN
+            self.skipZonalShiftValidation = skipZonalShiftValidation
+            self.terminationPolicies = terminationPolicies
+            self.vpcZoneIdentifier = vpcZoneIdentifier
         }
     }
 
@@ -965,6 +2200,47 @@ extension AutoScaling {
         public static let previous = InstanceGeneration(rawValue: "previous")
     }
 
+    /// The `InstanceMetadataEndpointState` enumeration.
+    public struct InstanceMetadataEndpointState: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let disabled = InstanceMetadataEndpointState(rawValue: "disabled")
+        public static let enabled = InstanceMetadataEndpointState(rawValue: "enabled")
+    }
+
+    /// The `InstanceMetadataHttpTokensState` enumeration.
+    public struct InstanceMetadataHttpTokensState: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let optional = InstanceMetadataHttpTokensState(rawValue: "optional")
+        public static let required = InstanceMetadataHttpTokensState(rawValue: "required")
+    }
+
+    /// The `InstanceRefreshStatus` enumeration.
+    public struct InstanceRefreshStatus: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let baking = InstanceRefreshStatus(rawValue: "Baking")
+        public static let cancelled = InstanceRefreshStatus(rawValue: "Cancelled")
+        public static let cancelling = InstanceRefreshStatus(rawValue: "Cancelling")
+        public static let failed = InstanceRefreshStatus(rawValue: "Failed")
+        public static let inProgress = InstanceRefreshStatus(rawValue: "InProgress")
+        public static let pending = InstanceRefreshStatus(rawValue: "Pending")
+        public static let rollbackFailed = InstanceRefreshStatus(rawValue: "RollbackFailed")
+        public static let rollbackInProgress = InstanceRefreshStatus(rawValue: "RollbackInProgress")
+        public static let rollbackSuccessful = InstanceRefreshStatus(rawValue: "RollbackSuccessful")
+        public static let successful = InstanceRefreshStatus(rawValue: "Successful")
+    }
+
     /// The `LifecycleState` enumeration.
     public struct LifecycleState: WireEnumeration {
         public let rawValue: Swift.String
@@ -1027,6 +2303,17 @@ extension AutoScaling {
         public static let ssd = LocalStorageType(rawValue: "ssd")
     }
 
+    /// The `RefreshStrategy` enumeration.
+    public struct RefreshStrategy: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let replaceRootVolume = RefreshStrategy(rawValue: "ReplaceRootVolume")
+        public static let rolling = RefreshStrategy(rawValue: "Rolling")
+    }
+
     /// The `RetentionAction` enumeration.
     public struct RetentionAction: WireEnumeration {
         public let rawValue: Swift.String
@@ -1036,6 +2323,55 @@ extension AutoScaling {
 
         public static let retain = RetentionAction(rawValue: "retain")
         public static let terminate = RetentionAction(rawValue: "terminate")
+    }
+
+    /// The `ScaleInProtectedInstances` enumeration.
+    public struct ScaleInProtectedInstances: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let ignore = ScaleInProtectedInstances(rawValue: "Ignore")
+        public static let refresh = ScaleInProtectedInstances(rawValue: "Refresh")
+        public static let wait = ScaleInProtectedInstances(rawValue: "Wait")
+    }
+
+    /// The `ScalingActivityStatusCode` enumeration.
+    public struct ScalingActivityStatusCode: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let cancelled = ScalingActivityStatusCode(rawValue: "Cancelled")
+        public static let failed = ScalingActivityStatusCode(rawValue: "Failed")
+        public static let inPlaceUpdateInProgress = ScalingActivityStatusCode(rawValue: "InPlaceUpdateInProgress")
+        public static let inProgress = ScalingActivityStatusCode(rawValue: "InProgress")
+        public static let midLifecycleAction = ScalingActivityStatusCode(rawValue: "MidLifecycleAction")
+        public static let pendingSpotBidPlacement = ScalingActivityStatusCode(rawValue: "PendingSpotBidPlacement")
+        public static let preInService = ScalingActivityStatusCode(rawValue: "PreInService")
+        public static let successful = ScalingActivityStatusCode(rawValue: "Successful")
+        public static let waitingForConnectionDraining = ScalingActivityStatusCode(rawValue: "WaitingForConnectionDraining")
+        public static let waitingForELBConnectionDraining = ScalingActivityStatusCode(rawValue: "WaitingForELBConnectionDraining")
+        public static let waitingForInPlaceUpdateToFinalize = ScalingActivityStatusCode(rawValue: "WaitingForInPlaceUpdateToFinalize")
+        public static let waitingForInPlaceUpdateToStart = ScalingActivityStatusCode(rawValue: "WaitingForInPlaceUpdateToStart")
+        public static let waitingForInstanceId = ScalingActivityStatusCode(rawValue: "WaitingForInstanceId")
+        public static let waitingForInstanceWarmup = ScalingActivityStatusCode(rawValue: "WaitingForInstanceWarmup")
+        public static let waitingForSpotInstanceId = ScalingActivityStatusCode(rawValue: "WaitingForSpotInstanceId")
+        public static let waitingForSpotInstanceRequestId = ScalingActivityStatusCode(rawValue: "WaitingForSpotInstanceRequestId")
+    }
+
+    /// The `StandbyInstances` enumeration.
+    public struct StandbyInstances: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let ignore = StandbyInstances(rawValue: "Ignore")
+        public static let terminate = StandbyInstances(rawValue: "Terminate")
+        public static let wait = StandbyInstances(rawValue: "Wait")
     }
 
     /// The `WarmPoolState` enumeration.
@@ -1063,6 +2399,26 @@ extension AutoScaling {
 
 // MARK: - Reading requests
 
+extension AutoScaling.AcceleratorCountRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.max = try reader.value("Max")
+        self.min = try reader.value("Min")
+    }
+}
+
+extension AutoScaling.AcceleratorTotalMemoryMiBRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.max = try reader.value("Max")
+        self.min = try reader.value("Min")
+    }
+}
+
+extension AutoScaling.AlarmSpecification: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.alarms = try reader.list("Alarms", member: "member")
+    }
+}
+
 extension AutoScaling.AutoScalingGroupNamesType: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.autoScalingGroupNames = try reader.list("AutoScalingGroupNames", member: "member")
@@ -1073,10 +2429,484 @@ extension AutoScaling.AutoScalingGroupNamesType: WireStructureDecodable {
     }
 }
 
+extension AutoScaling.AvailabilityZoneDistribution: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.capacityDistributionStrategy = try reader.value("CapacityDistributionStrategy")
+    }
+}
+
+extension AutoScaling.AvailabilityZoneImpairmentPolicy: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.impairedZoneHealthCheckBehavior = try reader.value("ImpairedZoneHealthCheckBehavior")
+        self.zonalShiftEnabled = try reader.value("ZonalShiftEnabled")
+    }
+}
+
+extension AutoScaling.BaselineEbsBandwidthMbpsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.max = try reader.value("Max")
+        self.min = try reader.value("Min")
+    }
+}
+
+extension AutoScaling.BaselinePerformanceFactorsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.cpu = try reader.value("Cpu")
+    }
+}
+
+extension AutoScaling.BlockDeviceMapping: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.deviceName = try reader.required(reader.value("DeviceName"), "DeviceName")
+        self.ebs = try reader.value("Ebs")
+        self.noDevice = try reader.value("NoDevice")
+        self.virtualName = try reader.value("VirtualName")
+    }
+}
+
+extension AutoScaling.CancelInstanceRefreshType: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.autoScalingGroupName = try reader.required(reader.value("AutoScalingGroupName"), "AutoScalingGroupName")
+        self.waitForTransitioningInstances = try reader.value("WaitForTransitioningInstances")
+    }
+}
+
+extension AutoScaling.CapacityReservationSpecification: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.capacityReservationPreference = try reader.value("CapacityReservationPreference")
+        self.capacityReservationTarget = try reader.value("CapacityReservationTarget")
+    }
+}
+
+extension AutoScaling.CapacityReservationTarget: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.capacityReservationIds = try reader.list("CapacityReservationIds", member: "member")
+        self.capacityReservationResourceGroupArns = try reader.list("CapacityReservationResourceGroupArns", member: "member")
+    }
+}
+
+extension AutoScaling.CpuPerformanceFactorRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.references = try reader.list("Reference", member: "item")
+    }
+}
+
+extension AutoScaling.CreateAutoScalingGroupType: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.autoScalingGroupName = try reader.required(reader.value("AutoScalingGroupName"), "AutoScalingGroupName")
+        self.availabilityZoneDistribution = try reader.value("AvailabilityZoneDistribution")
+        self.availabilityZoneIds = try reader.list("AvailabilityZoneIds", member: "member")
+        self.availabilityZoneImpairmentPolicy = try reader.value("AvailabilityZoneImpairmentPolicy")
+        self.availabilityZones = try reader.list("AvailabilityZones", member: "member")
+        self.capacityRebalance = try reader.value("CapacityRebalance")
+        self.capacityReservationSpecification = try reader.value("CapacityReservationSpecification")
+        self.context = try reader.value("Context")
+        self.defaultCooldown = try reader.value("DefaultCooldown")
+        self.defaultInstanceWarmup = try reader.value("DefaultInstanceWarmup")
+        self.deletionProtection = try reader.value("DeletionProtection")
+        self.desiredCapacity = try reader.value("DesiredCapacity")
+        self.desiredCapacityType = try reader.value("DesiredCapacityType")
+        self.healthCheckGracePeriod = try reader.value("HealthCheckGracePeriod")
+        self.healthCheckType = try reader.value("HealthCheckType")
+        self.instanceId = try reader.value("InstanceId")
+        self.instanceLifecyclePolicy = try reader.value("InstanceLifecyclePolicy")
+        self.instanceMaintenancePolicy = try reader.value("InstanceMaintenancePolicy")
+        self.launchConfigurationName = try reader.value("LaunchConfigurationName")
+        self.launchTemplate = try reader.value("LaunchTemplate")
+        self.lifecycleHookSpecificationList = try reader.list("LifecycleHookSpecificationList", member: "member")
+        self.loadBalancerNames = try reader.list("LoadBalancerNames", member: "member")
+        self.maxInstanceLifetime = try reader.value("MaxInstanceLifetime")
+        self.maxSize = try reader.required(reader.value("MaxSize"), "MaxSize")
+        self.minSize = try reader.required(reader.value("MinSize"), "MinSize")
+        self.mixedInstancesPolicy = try reader.value("MixedInstancesPolicy")
+        self.newInstancesProtectedFromScaleIn = try reader.value("NewInstancesProtectedFromScaleIn")
+        self.placementGroup = try reader.value("PlacementGroup")
+        self.serviceLinkedRoleARN = try reader.value("ServiceLinkedRoleARN")
+        self.skipZonalShiftValidation = try reader.value("SkipZonalShiftValidation")
+        self.tags = try reader.list("Tags", member: "member")
+        self.targetGroupARNs = try reader.list("TargetGroupARNs", member: "member")
+        self.terminationPolicies = try reader.list("TerminationPolicies", member: "member")
+        self.trafficSources = try reader.list("TrafficSources", member: "member")
+        self.vpcZoneIdentifier = try reader.value("VPCZoneIdentifier")
+    }
+}
+
+extension AutoScaling.CreateLaunchConfigurationType: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.associatePublicIpAddress = try reader.value("AssociatePublicIpAddress")
+        self.blockDeviceMappings = try reader.list("BlockDeviceMappings", member: "member")
+        self.classicLinkVPCId = try reader.value("ClassicLinkVPCId")
+        self.classicLinkVPCSecurityGroups = try reader.list("ClassicLinkVPCSecurityGroups", member: "member")
+        self.ebsOptimized = try reader.value("EbsOptimized")
+        self.iamInstanceProfile = try reader.value("IamInstanceProfile")
+        self.imageId = try reader.value("ImageId")
+        self.instanceId = try reader.value("InstanceId")
+        self.instanceMonitoring = try reader.value("InstanceMonitoring")
+        self.instanceType = try reader.value("InstanceType")
+        self.kernelId = try reader.value("KernelId")
+        self.keyName = try reader.value("KeyName")
+        self.launchConfigurationName = try reader.required(reader.value("LaunchConfigurationName"), "LaunchConfigurationName")
+        self.metadataOptions = try reader.value("MetadataOptions")
+        self.placementTenancy = try reader.value("PlacementTenancy")
+        self.ramdiskId = try reader.value("RamdiskId")
+        self.securityGroups = try reader.list("SecurityGroups", member: "member")
+        self.spotPrice = try reader.value("SpotPrice")
+        self.userData = try reader.value("UserData")
+    }
+}
+
+extension AutoScaling.DeleteAutoScalingGroupType: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.autoScalingGroupName = try reader.required(reader.value("AutoScalingGroupName"), "AutoScalingGroupName")
+        self.forceDelete = try reader.value("ForceDelete")
+    }
+}
+
+extension AutoScaling.DescribeAutoScalingInstancesType: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.instanceIds = try reader.list("InstanceIds", member: "member")
+        self.maxRecords = try reader.value("MaxRecords")
+        self.nextToken = try reader.value("NextToken")
+    }
+}
+
+extension AutoScaling.DescribeInstanceRefreshesType: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.autoScalingGroupName = try reader.required(reader.value("AutoScalingGroupName"), "AutoScalingGroupName")
+        self.instanceRefreshIds = try reader.list("InstanceRefreshIds", member: "member")
+        self.maxRecords = try reader.value("MaxRecords")
+        self.nextToken = try reader.value("NextToken")
+    }
+}
+
+extension AutoScaling.DescribeScalingActivitiesType: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.activityIds = try reader.list("ActivityIds", member: "member")
+        self.autoScalingGroupName = try reader.value("AutoScalingGroupName")
+        self.filters = try reader.list("Filters", member: "member")
+        self.includeDeletedGroups = try reader.value("IncludeDeletedGroups")
+        self.maxRecords = try reader.value("MaxRecords")
+        self.nextToken = try reader.value("NextToken")
+    }
+}
+
+extension AutoScaling.DesiredConfiguration: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.launchTemplate = try reader.value("LaunchTemplate")
+        self.mixedInstancesPolicy = try reader.value("MixedInstancesPolicy")
+    }
+}
+
+extension AutoScaling.Ebs: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.deleteOnTermination = try reader.value("DeleteOnTermination")
+        self.encrypted = try reader.value("Encrypted")
+        self.iops = try reader.value("Iops")
+        self.snapshotId = try reader.value("SnapshotId")
+        self.throughput = try reader.value("Throughput")
+        self.volumeSize = try reader.value("VolumeSize")
+        self.volumeType = try reader.value("VolumeType")
+    }
+}
+
+extension AutoScaling.EnterStandbyQuery: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.autoScalingGroupName = try reader.required(reader.value("AutoScalingGroupName"), "AutoScalingGroupName")
+        self.instanceIds = try reader.list("InstanceIds", member: "member")
+        self.shouldDecrementDesiredCapacity = try reader.required(reader.value("ShouldDecrementDesiredCapacity"), "ShouldDecrementDesiredCapacity")
+    }
+}
+
+extension AutoScaling.ExitStandbyQuery: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.autoScalingGroupName = try reader.required(reader.value("AutoScalingGroupName"), "AutoScalingGroupName")
+        self.instanceIds = try reader.list("InstanceIds", member: "member")
+    }
+}
+
 extension AutoScaling.Filter: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.name = try reader.value("Name")
         self.values = try reader.list("Values", member: "member")
+    }
+}
+
+extension AutoScaling.InstanceLifecyclePolicy: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.retentionTriggers = try reader.value("RetentionTriggers")
+    }
+}
+
+extension AutoScaling.InstanceMaintenancePolicy: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.maxHealthyPercentage = try reader.value("MaxHealthyPercentage")
+        self.minHealthyPercentage = try reader.value("MinHealthyPercentage")
+    }
+}
+
+extension AutoScaling.InstanceMetadataOptions: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.httpEndpoint = try reader.value("HttpEndpoint")
+        self.httpPutResponseHopLimit = try reader.value("HttpPutResponseHopLimit")
+        self.httpTokens = try reader.value("HttpTokens")
+    }
+}
+
+extension AutoScaling.InstanceMonitoring: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.enabled = try reader.value("Enabled")
+    }
+}
+
+extension AutoScaling.InstanceRequirements: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.acceleratorCount = try reader.value("AcceleratorCount")
+        self.acceleratorManufacturers = try reader.list("AcceleratorManufacturers", member: "member")
+        self.acceleratorNames = try reader.list("AcceleratorNames", member: "member")
+        self.acceleratorTotalMemoryMiB = try reader.value("AcceleratorTotalMemoryMiB")
+        self.acceleratorTypes = try reader.list("AcceleratorTypes", member: "member")
+        self.allowedInstanceTypes = try reader.list("AllowedInstanceTypes", member: "member")
+        self.bareMetal = try reader.value("BareMetal")
+        self.baselineEbsBandwidthMbps = try reader.value("BaselineEbsBandwidthMbps")
+        self.baselinePerformanceFactors = try reader.value("BaselinePerformanceFactors")
+        self.burstablePerformance = try reader.value("BurstablePerformance")
+        self.cpuManufacturers = try reader.list("CpuManufacturers", member: "member")
+        self.excludedInstanceTypes = try reader.list("ExcludedInstanceTypes", member: "member")
+        self.instanceGenerations = try reader.list("InstanceGenerations", member: "member")
+        self.localStorage = try reader.value("LocalStorage")
+        self.localStorageTypes = try reader.list("LocalStorageTypes", member: "member")
+        self.maxSpotPriceAsPercentageOfOptimalOnDemandPrice = try reader.value("MaxSpotPriceAsPercentageOfOptimalOnDemandPrice")
+        self.memoryGiBPerVCpu = try reader.value("MemoryGiBPerVCpu")
+        self.memoryMiB = try reader.required(reader.value("MemoryMiB"), "MemoryMiB")
+        self.networkBandwidthGbps = try reader.value("NetworkBandwidthGbps")
+        self.networkInterfaceCount = try reader.value("NetworkInterfaceCount")
+        self.onDemandMaxPricePercentageOverLowestPrice = try reader.value("OnDemandMaxPricePercentageOverLowestPrice")
+        self.requireHibernateSupport = try reader.value("RequireHibernateSupport")
+        self.spotMaxPricePercentageOverLowestPrice = try reader.value("SpotMaxPricePercentageOverLowestPrice")
+        self.totalLocalStorageGB = try reader.value("TotalLocalStorageGB")
+        self.vCpuCount = try reader.required(reader.value("VCpuCount"), "VCpuCount")
+    }
+}
+
+extension AutoScaling.InstancesDistribution: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.onDemandAllocationStrategy = try reader.value("OnDemandAllocationStrategy")
+        self.onDemandBaseCapacity = try reader.value("OnDemandBaseCapacity")
+        self.onDemandPercentageAboveBaseCapacity = try reader.value("OnDemandPercentageAboveBaseCapacity")
+        self.spotAllocationStrategy = try reader.value("SpotAllocationStrategy")
+        self.spotInstancePools = try reader.value("SpotInstancePools")
+        self.spotMaxPrice = try reader.value("SpotMaxPrice")
+    }
+}
+
+extension AutoScaling.LaunchConfigurationNameType: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.launchConfigurationName = try reader.required(reader.value("LaunchConfigurationName"), "LaunchConfigurationName")
+    }
+}
+
+extension AutoScaling.LaunchConfigurationNamesType: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.launchConfigurationNames = try reader.list("LaunchConfigurationNames", member: "member")
+        self.maxRecords = try reader.value("MaxRecords")
+        self.nextToken = try reader.value("NextToken")
+    }
+}
+
+extension AutoScaling.LaunchTemplate: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.launchTemplateSpecification = try reader.value("LaunchTemplateSpecification")
+        self.overrides = try reader.list("Overrides", member: "member")
+    }
+}
+
+extension AutoScaling.LaunchTemplateOverrides: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.imageId = try reader.value("ImageId")
+        self.instanceRequirements = try reader.value("InstanceRequirements")
+        self.instanceType = try reader.value("InstanceType")
+        self.launchTemplateSpecification = try reader.value("LaunchTemplateSpecification")
+        self.weightedCapacity = try reader.value("WeightedCapacity")
+    }
+}
+
+extension AutoScaling.LaunchTemplateSpecification: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.launchTemplateId = try reader.value("LaunchTemplateId")
+        self.launchTemplateName = try reader.value("LaunchTemplateName")
+        self.version = try reader.value("Version")
+    }
+}
+
+extension AutoScaling.LifecycleHookSpecification: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.defaultResult = try reader.value("DefaultResult")
+        self.heartbeatTimeout = try reader.value("HeartbeatTimeout")
+        self.lifecycleHookName = try reader.required(reader.value("LifecycleHookName"), "LifecycleHookName")
+        self.lifecycleTransition = try reader.required(reader.value("LifecycleTransition"), "LifecycleTransition")
+        self.notificationMetadata = try reader.value("NotificationMetadata")
+        self.notificationTargetARN = try reader.value("NotificationTargetARN")
+        self.roleARN = try reader.value("RoleARN")
+    }
+}
+
+extension AutoScaling.MemoryGiBPerVCpuRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.max = try reader.value("Max")
+        self.min = try reader.value("Min")
+    }
+}
+
+extension AutoScaling.MemoryMiBRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.max = try reader.value("Max")
+        self.min = try reader.required(reader.value("Min"), "Min")
+    }
+}
+
+extension AutoScaling.MixedInstancesPolicy: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.instancesDistribution = try reader.value("InstancesDistribution")
+        self.launchTemplate = try reader.value("LaunchTemplate")
+    }
+}
+
+extension AutoScaling.NetworkBandwidthGbpsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.max = try reader.value("Max")
+        self.min = try reader.value("Min")
+    }
+}
+
+extension AutoScaling.NetworkInterfaceCountRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.max = try reader.value("Max")
+        self.min = try reader.value("Min")
+    }
+}
+
+extension AutoScaling.PerformanceFactorReferenceRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.instanceFamily = try reader.value("InstanceFamily")
+    }
+}
+
+extension AutoScaling.RefreshPreferences: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.alarmSpecification = try reader.value("AlarmSpecification")
+        self.autoRollback = try reader.value("AutoRollback")
+        self.bakeTime = try reader.value("BakeTime")
+        self.checkpointDelay = try reader.value("CheckpointDelay")
+        self.checkpointPercentages = try reader.list("CheckpointPercentages", member: "member")
+        self.instanceWarmup = try reader.value("InstanceWarmup")
+        self.maxHealthyPercentage = try reader.value("MaxHealthyPercentage")
+        self.minHealthyPercentage = try reader.value("MinHealthyPercentage")
+        self.scaleInProtectedInstances = try reader.value("ScaleInProtectedInstances")
+        self.skipMatching = try reader.value("SkipMatching")
+        self.standbyInstances = try reader.value("StandbyInstances")
+    }
+}
+
+extension AutoScaling.RetentionTriggers: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.terminateHookAbandon = try reader.value("TerminateHookAbandon")
+    }
+}
+
+extension AutoScaling.SetDesiredCapacityType: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.autoScalingGroupName = try reader.required(reader.value("AutoScalingGroupName"), "AutoScalingGroupName")
+        self.desiredCapacity = try reader.required(reader.value("DesiredCapacity"), "DesiredCapacity")
+        self.honorCooldown = try reader.value("HonorCooldown")
+    }
+}
+
+extension AutoScaling.SetInstanceHealthQuery: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.healthStatus = try reader.required(reader.value("HealthStatus"), "HealthStatus")
+        self.instanceId = try reader.required(reader.value("InstanceId"), "InstanceId")
+        self.shouldRespectGracePeriod = try reader.value("ShouldRespectGracePeriod")
+    }
+}
+
+extension AutoScaling.StartInstanceRefreshType: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.autoScalingGroupName = try reader.required(reader.value("AutoScalingGroupName"), "AutoScalingGroupName")
+        self.desiredConfiguration = try reader.value("DesiredConfiguration")
+        self.preferences = try reader.value("Preferences")
+        self.strategy = try reader.value("Strategy")
+    }
+}
+
+extension AutoScaling.Tag: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.key = try reader.required(reader.value("Key"), "Key")
+        self.propagateAtLaunch = try reader.value("PropagateAtLaunch")
+        self.resourceId = try reader.value("ResourceId")
+        self.resourceType = try reader.value("ResourceType")
+        self.value = try reader.value("Value")
+    }
+}
+
+extension AutoScaling.TerminateInstanceInAutoScalingGroupType: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.instanceId = try reader.required(reader.value("InstanceId"), "InstanceId")
+        self.shouldDecrementDesiredCapacity = try reader.required(reader.value("ShouldDecrementDesiredCapacity"), "ShouldDecrementDesiredCapacity")
+    }
+}
+
+extension AutoScaling.TotalLocalStorageGBRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.max = try reader.value("Max")
+        self.min = try reader.value("Min")
+    }
+}
+
+extension AutoScaling.TrafficSourceIdentifier: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.identifier = try reader.required(reader.value("Identifier"), "Identifier")
+        self.type = try reader.value("Type")
+    }
+}
+
+extension AutoScaling.UpdateAutoScalingGroupType: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.autoScalingGroupName = try reader.required(reader.value("AutoScalingGroupName"), "AutoScalingGroupName")
+        self.availabilityZoneDistribution = try reader.value("AvailabilityZoneDistribution")
+        self.availabilityZoneIds = try reader.list("AvailabilityZoneIds", member: "member")
+        self.availabilityZoneImpairmentPolicy = try reader.value("AvailabilityZoneImpairmentPolicy")
+        self.availabilityZones = try reader.list("AvailabilityZones", member: "member")
+        self.capacityRebalance = try reader.value("CapacityRebalance")
+        self.capacityReservationSpecification = try reader.value("CapacityReservationSpecification")
+        self.context = try reader.value("Context")
+        self.defaultCooldown = try reader.value("DefaultCooldown")
+        self.defaultInstanceWarmup = try reader.value("DefaultInstanceWarmup")
+        self.deletionProtection = try reader.value("DeletionProtection")
+        self.desiredCapacity = try reader.value("DesiredCapacity")
+        self.desiredCapacityType = try reader.value("DesiredCapacityType")
+        self.healthCheckGracePeriod = try reader.value("HealthCheckGracePeriod")
+        self.healthCheckType = try reader.value("HealthCheckType")
+        self.instanceLifecyclePolicy = try reader.value("InstanceLifecyclePolicy")
+        self.instanceMaintenancePolicy = try reader.value("InstanceMaintenancePolicy")
+        self.launchConfigurationName = try reader.value("LaunchConfigurationName")
+        self.launchTemplate = try reader.value("LaunchTemplate")
+        self.maxInstanceLifetime = try reader.value("MaxInstanceLifetime")
+        self.maxSize = try reader.value("MaxSize")
+        self.minSize = try reader.value("MinSize")
+        self.mixedInstancesPolicy = try reader.value("MixedInstancesPolicy")
+        self.newInstancesProtectedFromScaleIn = try reader.value("NewInstancesProtectedFromScaleIn")
+        self.placementGroup = try reader.value("PlacementGroup")
+        self.serviceLinkedRoleARN = try reader.value("ServiceLinkedRoleARN")
+        self.skipZonalShiftValidation = try reader.value("SkipZonalShiftValidation")
+        self.terminationPolicies = try reader.list("TerminationPolicies", member: "member")
+        self.vpcZoneIdentifier = try reader.value("VPCZoneIdentifier")
+    }
+}
+
+extension AutoScaling.VCpuCountRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.max = try reader.value("Max")
+        self.min = try reader.required(reader.value("Min"), "Min")
     }
 }
 
@@ -1093,6 +2923,42 @@ extension AutoScaling.AcceleratorTotalMemoryMiBRequest: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("Max", max)
         writer.member("Min", min)
+    }
+}
+
+extension AutoScaling.ActivitiesType: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("Activities", member: "member", activities)
+        writer.member("NextToken", nextToken)
+    }
+}
+
+extension AutoScaling.Activity: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("ActivityId", activityId)
+        writer.member("AutoScalingGroupARN", autoScalingGroupARN)
+        writer.member("AutoScalingGroupName", autoScalingGroupName)
+        writer.member("AutoScalingGroupState", autoScalingGroupState)
+        writer.member("Cause", cause)
+        writer.member("Description", description)
+        writer.member("Details", details)
+        writer.member("EndTime", endTime)
+        writer.member("Progress", progress)
+        writer.member("StartTime", startTime)
+        writer.member("StatusCode", statusCode)
+        writer.member("StatusMessage", statusMessage)
+    }
+}
+
+extension AutoScaling.ActivityType: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("Activity", activity)
+    }
+}
+
+extension AutoScaling.AlarmSpecification: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("Alarms", member: "member", alarms)
     }
 }
 
@@ -1149,6 +3015,30 @@ extension AutoScaling.AutoScalingGroupsType: WireStructureEncodable {
     }
 }
 
+extension AutoScaling.AutoScalingInstanceDetails: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("AutoScalingGroupName", autoScalingGroupName)
+        writer.member("AvailabilityZone", availabilityZone)
+        writer.member("AvailabilityZoneId", availabilityZoneId)
+        writer.member("HealthStatus", healthStatus)
+        writer.member("ImageId", imageId)
+        writer.member("InstanceId", instanceId)
+        writer.member("InstanceType", instanceType)
+        writer.member("LaunchConfigurationName", launchConfigurationName)
+        writer.member("LaunchTemplate", launchTemplate)
+        writer.member("LifecycleState", lifecycleState)
+        writer.member("ProtectedFromScaleIn", protectedFromScaleIn)
+        writer.member("WeightedCapacity", weightedCapacity)
+    }
+}
+
+extension AutoScaling.AutoScalingInstancesType: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("AutoScalingInstances", member: "member", autoScalingInstances)
+        writer.member("NextToken", nextToken)
+    }
+}
+
 extension AutoScaling.AvailabilityZoneDistribution: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("CapacityDistributionStrategy", capacityDistributionStrategy)
@@ -1175,6 +3065,21 @@ extension AutoScaling.BaselinePerformanceFactorsRequest: WireStructureEncodable 
     }
 }
 
+extension AutoScaling.BlockDeviceMapping: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("DeviceName", deviceName)
+        writer.member("Ebs", ebs)
+        writer.member("NoDevice", noDevice)
+        writer.member("VirtualName", virtualName)
+    }
+}
+
+extension AutoScaling.CancelInstanceRefreshAnswer: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("InstanceRefreshId", instanceRefreshId)
+    }
+}
+
 extension AutoScaling.CapacityReservationSpecification: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("CapacityReservationPreference", capacityReservationPreference)
@@ -1195,10 +3100,48 @@ extension AutoScaling.CpuPerformanceFactorRequest: WireStructureEncodable {
     }
 }
 
+extension AutoScaling.DescribeInstanceRefreshesAnswer: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("InstanceRefreshes", member: "member", instanceRefreshes)
+        writer.member("NextToken", nextToken)
+    }
+}
+
+extension AutoScaling.DesiredConfiguration: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("LaunchTemplate", launchTemplate)
+        writer.member("MixedInstancesPolicy", mixedInstancesPolicy)
+    }
+}
+
+extension AutoScaling.Ebs: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("DeleteOnTermination", deleteOnTermination)
+        writer.member("Encrypted", encrypted)
+        writer.member("Iops", iops)
+        writer.member("SnapshotId", snapshotId)
+        writer.member("Throughput", throughput)
+        writer.member("VolumeSize", volumeSize)
+        writer.member("VolumeType", volumeType)
+    }
+}
+
 extension AutoScaling.EnabledMetric: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("Granularity", granularity)
         writer.member("Metric", metric)
+    }
+}
+
+extension AutoScaling.EnterStandbyAnswer: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("Activities", member: "member", activities)
+    }
+}
+
+extension AutoScaling.ExitStandbyAnswer: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("Activities", member: "member", activities)
     }
 }
 
@@ -1228,6 +3171,59 @@ extension AutoScaling.InstanceMaintenancePolicy: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("MaxHealthyPercentage", maxHealthyPercentage)
         writer.member("MinHealthyPercentage", minHealthyPercentage)
+    }
+}
+
+extension AutoScaling.InstanceMetadataOptions: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("HttpEndpoint", httpEndpoint)
+        writer.member("HttpPutResponseHopLimit", httpPutResponseHopLimit)
+        writer.member("HttpTokens", httpTokens)
+    }
+}
+
+extension AutoScaling.InstanceMonitoring: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("Enabled", enabled)
+    }
+}
+
+extension AutoScaling.InstanceRefresh: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("AutoScalingGroupName", autoScalingGroupName)
+        writer.member("DesiredConfiguration", desiredConfiguration)
+        writer.member("EndTime", endTime)
+        writer.member("InstanceRefreshId", instanceRefreshId)
+        writer.member("InstancesToUpdate", instancesToUpdate)
+        writer.member("PercentageComplete", percentageComplete)
+        writer.member("Preferences", preferences)
+        writer.member("ProgressDetails", progressDetails)
+        writer.member("RollbackDetails", rollbackDetails)
+        writer.member("StartTime", startTime)
+        writer.member("Status", status)
+        writer.member("StatusReason", statusReason)
+        writer.member("Strategy", strategy)
+    }
+}
+
+extension AutoScaling.InstanceRefreshLivePoolProgress: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("InstancesToUpdate", instancesToUpdate)
+        writer.member("PercentageComplete", percentageComplete)
+    }
+}
+
+extension AutoScaling.InstanceRefreshProgressDetails: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("LivePoolProgress", livePoolProgress)
+        writer.member("WarmPoolProgress", warmPoolProgress)
+    }
+}
+
+extension AutoScaling.InstanceRefreshWarmPoolProgress: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("InstancesToUpdate", instancesToUpdate)
+        writer.member("PercentageComplete", percentageComplete)
     }
 }
 
@@ -1275,6 +3271,38 @@ extension AutoScaling.InstancesDistribution: WireStructureEncodable {
         writer.member("SpotAllocationStrategy", spotAllocationStrategy)
         writer.member("SpotInstancePools", spotInstancePools)
         writer.member("SpotMaxPrice", spotMaxPrice)
+    }
+}
+
+extension AutoScaling.LaunchConfiguration: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("AssociatePublicIpAddress", associatePublicIpAddress)
+        writer.list("BlockDeviceMappings", member: "member", blockDeviceMappings)
+        writer.member("ClassicLinkVPCId", classicLinkVPCId)
+        writer.list("ClassicLinkVPCSecurityGroups", member: "member", classicLinkVPCSecurityGroups)
+        writer.member("CreatedTime", createdTime)
+        writer.member("EbsOptimized", ebsOptimized)
+        writer.member("IamInstanceProfile", iamInstanceProfile)
+        writer.member("ImageId", imageId)
+        writer.member("InstanceMonitoring", instanceMonitoring)
+        writer.member("InstanceType", instanceType)
+        writer.member("KernelId", kernelId)
+        writer.member("KeyName", keyName)
+        writer.member("LaunchConfigurationARN", launchConfigurationARN)
+        writer.member("LaunchConfigurationName", launchConfigurationName)
+        writer.member("MetadataOptions", metadataOptions)
+        writer.member("PlacementTenancy", placementTenancy)
+        writer.member("RamdiskId", ramdiskId)
+        writer.list("SecurityGroups", member: "member", securityGroups)
+        writer.member("SpotPrice", spotPrice)
+        writer.member("UserData", userData)
+    }
+}
+
+extension AutoScaling.LaunchConfigurationsType: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("LaunchConfigurations", member: "member", launchConfigurations)
+        writer.member("NextToken", nextToken)
     }
 }
 
@@ -1344,9 +3372,41 @@ extension AutoScaling.PerformanceFactorReferenceRequest: WireStructureEncodable 
     }
 }
 
+extension AutoScaling.RefreshPreferences: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("AlarmSpecification", alarmSpecification)
+        writer.member("AutoRollback", autoRollback)
+        writer.member("BakeTime", bakeTime)
+        writer.member("CheckpointDelay", checkpointDelay)
+        writer.list("CheckpointPercentages", member: "member", checkpointPercentages)
+        writer.member("InstanceWarmup", instanceWarmup)
+        writer.member("MaxHealthyPercentage", maxHealthyPercentage)
+        writer.member("MinHealthyPercentage", minHealthyPercentage)
+        writer.member("ScaleInProtectedInstances", scaleInProtectedInstances)
+        writer.member("SkipMatching", skipMatching)
+        writer.member("StandbyInstances", standbyInstances)
+    }
+}
+
 extension AutoScaling.RetentionTriggers: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("TerminateHookAbandon", terminateHookAbandon)
+    }
+}
+
+extension AutoScaling.RollbackDetails: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("InstancesToUpdateOnRollback", instancesToUpdateOnRollback)
+        writer.member("PercentageCompleteOnRollback", percentageCompleteOnRollback)
+        writer.member("ProgressDetailsOnRollback", progressDetailsOnRollback)
+        writer.member("RollbackReason", rollbackReason)
+        writer.member("RollbackStartTime", rollbackStartTime)
+    }
+}
+
+extension AutoScaling.StartInstanceRefreshAnswer: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("InstanceRefreshId", instanceRefreshId)
     }
 }
 

@@ -1,0 +1,290 @@
+import Foundation
+import KilnCore
+import KilnWire
+
+/// Auto Scaling: the AWS query front for groups, launch configurations, scaling activities
+/// and instance refreshes.
+enum AutoScalingFront {
+    /// The Auto Scaling front over `cloud`.
+    static func make(cloud: Cloud) -> QueryFront {
+        var operations = OperationTable()
+        registerGroups(in: &operations, cloud: cloud)
+        registerInstances(in: &operations, cloud: cloud)
+        registerLaunchConfigurations(in: &operations, cloud: cloud)
+        registerRefreshes(in: &operations, cloud: cloud)
+        return QueryFront(
+            signingName: AutoScaling.signingName,
+            dialect: .awsQuery,
+            xmlNamespace: AutoScaling.xmlNamespace,
+            modeledErrors: AutoScaling.modeledErrors,
+            operations: operations
+        )
+    }
+
+    /// The domain's launch source from a request's template or configuration name.
+    static func source(template: AutoScaling.LaunchTemplateSpecification?, configuration: String?) throws -> AutoScalingGroup.LaunchSource? {
+        if let template {
+            guard (template.launchTemplateId == nil) != (template.launchTemplateName == nil) else {
+                throw CloudError("ValidationError", "Specify either LaunchTemplateId or LaunchTemplateName, not both and not neither.")
+            }
+            if configuration != nil {
+                throw CloudError("ValidationError", "Valid requests must contain either LaunchTemplate, LaunchConfigurationName, InstanceId or MixedInstancesPolicy parameter, not several.")
+            }
+            return .template(.init(id: template.launchTemplateId, name: template.launchTemplateName, version: template.version))
+        }
+        return configuration.map { .configuration($0) }
+    }
+
+    static func wireTemplate(_ source: AutoScalingGroup.LaunchSource, version: Int? = nil) -> AutoScaling.LaunchTemplateSpecification? {
+        guard case .template(let specifier) = source else { return nil }
+        return AutoScaling.LaunchTemplateSpecification(
+            launchTemplateId: specifier.id, launchTemplateName: specifier.name, version: version.map(String.init) ?? specifier.version ?? "$Default"
+        )
+    }
+
+    static func configurationName(_ source: AutoScalingGroup.LaunchSource) -> String? {
+        guard case .configuration(let name) = source else { return nil }
+        return name
+    }
+
+    static func wireActivity(_ activity: AutoScalingGroup.Activity, group: AutoScalingGroup) -> AutoScaling.Activity {
+        AutoScaling.Activity(
+            activityId: activity.id, autoScalingGroupARN: group.arn, autoScalingGroupName: group.name, cause: activity.cause,
+            description: activity.description, details: "{\"Subnet ID\":\"\",\"Availability Zone\":\"\"}", endTime: activity.endTime, progress: 100,
+            startTime: activity.startTime, statusCode: .init(rawValue: activity.statusCode), statusMessage: activity.statusMessage
+        )
+    }
+
+    static func wireGroup(_ group: AutoScalingGroup) -> AutoScaling.AutoScalingGroup {
+        AutoScaling.AutoScalingGroup(
+            autoScalingGroupARN: group.arn,
+            autoScalingGroupName: group.name,
+            availabilityZones: group.availabilityZones,
+            createdTime: group.createdTime,
+            defaultCooldown: group.defaultCooldown,
+            desiredCapacity: group.desiredCapacity,
+            healthCheckGracePeriod: group.healthCheckGracePeriod,
+            healthCheckType: group.healthCheckType,
+            instances: group.members.map { member in
+                AutoScaling.Instance(
+                    availabilityZone: member.availabilityZone, healthStatus: member.healthStatus, imageId: member.imageID, instanceId: member.instanceID,
+                    instanceType: member.instanceType, launchConfigurationName: member.launchConfigurationName,
+                    launchTemplate: wireTemplate(group.source, version: member.templateVersion), lifecycleState: .init(rawValue: member.lifecycleState),
+                    protectedFromScaleIn: false
+                )
+            },
+            launchConfigurationName: configurationName(group.source),
+            launchTemplate: wireTemplate(group.source),
+            maxSize: group.maxSize,
+            minSize: group.minSize,
+            newInstancesProtectedFromScaleIn: false,
+            serviceLinkedRoleARN: "arn:aws:iam::\(group.owner):role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
+            status: group.status,
+            tags: group.tags.map { tag in
+                AutoScaling.TagDescription(
+                    key: tag.key, propagateAtLaunch: tag.propagateAtLaunch, resourceId: group.name, resourceType: "auto-scaling-group", value: tag.value
+                )
+            },
+            terminationPolicies: ["Default"],
+            vpcZoneIdentifier: group.vpcZoneIdentifier
+        )
+    }
+
+    static func registerGroups(in operations: inout OperationTable, cloud: Cloud) {
+        operations.on(AutoScaling.CreateAutoScalingGroup.self) { input, caller in
+            var settings = AutoScalingGroupSettings()
+            settings.source = try source(template: input.launchTemplate, configuration: input.launchConfigurationName)
+            if input.mixedInstancesPolicy != nil || input.instanceId != nil {
+                throw CloudError("ValidationError", "Kiln's groups launch from a LaunchTemplate or a LaunchConfigurationName; MixedInstancesPolicy and InstanceId are not offered.")
+            }
+            settings.minSize = input.minSize
+            settings.maxSize = input.maxSize
+            settings.desiredCapacity = input.desiredCapacity
+            settings.availabilityZones = input.availabilityZones
+            settings.vpcZoneIdentifier = input.vpcZoneIdentifier
+            settings.healthCheckType = input.healthCheckType
+            settings.healthCheckGracePeriod = input.healthCheckGracePeriod
+            settings.defaultCooldown = input.defaultCooldown
+            settings.tags = input.tags?.map { AutoScalingGroup.GroupTag(key: $0.key, value: $0.value ?? "", propagateAtLaunch: $0.propagateAtLaunch ?? false) }
+            try await cloud.createAutoScalingGroup(caller, name: input.autoScalingGroupName, settings: settings)
+            return EmptyOutput()
+        }
+
+        operations.on(AutoScaling.UpdateAutoScalingGroup.self) { input, caller in
+            var settings = AutoScalingGroupSettings()
+            settings.source = try source(template: input.launchTemplate, configuration: input.launchConfigurationName)
+            settings.minSize = input.minSize
+            settings.maxSize = input.maxSize
+            settings.desiredCapacity = input.desiredCapacity
+            settings.availabilityZones = input.availabilityZones
+            settings.vpcZoneIdentifier = input.vpcZoneIdentifier
+            settings.healthCheckType = input.healthCheckType
+            settings.healthCheckGracePeriod = input.healthCheckGracePeriod
+            settings.defaultCooldown = input.defaultCooldown
+            try await cloud.updateAutoScalingGroup(caller, name: input.autoScalingGroupName, settings: settings)
+            return EmptyOutput()
+        }
+
+        operations.on(AutoScaling.SetDesiredCapacity.self) { input, caller in
+            try await cloud.setDesiredCapacity(caller, name: input.autoScalingGroupName, capacity: input.desiredCapacity)
+            return EmptyOutput()
+        }
+
+        operations.on(AutoScaling.DeleteAutoScalingGroup.self) { input, caller in
+            try await cloud.deleteAutoScalingGroup(caller, name: input.autoScalingGroupName, force: input.forceDelete ?? false)
+            return EmptyOutput()
+        }
+
+        operations.on(AutoScaling.DescribeAutoScalingGroups.self) { input, caller in
+            let page = try PageRequest(maxResults: input.maxRecords, nextToken: input.nextToken, allowed: 1...100)
+            let groups = try await cloud.describeAutoScalingGroups(caller, names: input.autoScalingGroupNames, filters: (input.filters ?? []).map { Filter(name: $0.name ?? "", values: $0.values ?? []) })
+            let (items, nextToken) = try page.page(of: groups)
+            return AutoScaling.AutoScalingGroupsType(autoScalingGroups: items.map(wireGroup), nextToken: nextToken)
+        }
+
+        operations.on(AutoScaling.DescribeScalingActivities.self) { input, caller in
+            let page = try PageRequest(maxResults: input.maxRecords, nextToken: input.nextToken, allowed: 1...100)
+            let activities = try await cloud.describeScalingActivities(caller, groupName: input.autoScalingGroupName, activityIDs: input.activityIds)
+            let (items, nextToken) = try page.page(of: activities)
+            return AutoScaling.ActivitiesType(activities: items.map { wireActivity($0.1, group: $0.0) }, nextToken: nextToken)
+        }
+    }
+
+    static func registerInstances(in operations: inout OperationTable, cloud: Cloud) {
+        operations.on(AutoScaling.DescribeAutoScalingInstances.self) { input, caller in
+            let page = try PageRequest(maxResults: input.maxRecords, nextToken: input.nextToken, allowed: 1...50)
+            let members = try await cloud.describeAutoScalingInstances(caller, instanceIDs: input.instanceIds)
+            let (items, nextToken) = try page.page(of: members)
+            return AutoScaling.AutoScalingInstancesType(
+                autoScalingInstances: items.map { group, member in
+                    AutoScaling.AutoScalingInstanceDetails(
+                        autoScalingGroupName: group.name, availabilityZone: member.availabilityZone, healthStatus: member.healthStatus.uppercased(),
+                        imageId: member.imageID, instanceId: member.instanceID, instanceType: member.instanceType,
+                        launchConfigurationName: member.launchConfigurationName, launchTemplate: wireTemplate(group.source, version: member.templateVersion),
+                        lifecycleState: member.lifecycleState, protectedFromScaleIn: false
+                    )
+                },
+                nextToken: nextToken
+            )
+        }
+
+        operations.on(AutoScaling.TerminateInstanceInAutoScalingGroup.self) { input, caller in
+            let activity = try await cloud.terminateInstanceInAutoScalingGroup(caller, instanceID: input.instanceId, decrement: input.shouldDecrementDesiredCapacity)
+            let group = try await cloud.describeAutoScalingGroups(caller, names: nil, filters: []).first { $0.activities.contains { $0.id == activity.id } }
+            return AutoScaling.ActivityType(activity: group.map { wireActivity(activity, group: $0) })
+        }
+
+        operations.on(AutoScaling.SetInstanceHealth.self) { input, caller in
+            try await cloud.setInstanceHealth(caller, instanceID: input.instanceId, status: input.healthStatus)
+            return EmptyOutput()
+        }
+
+        operations.on(AutoScaling.EnterStandby.self) { input, caller in
+            let activities = try await cloud.setStandby(
+                caller, groupName: input.autoScalingGroupName, instanceIDs: input.instanceIds ?? [], enter: true, decrement: input.shouldDecrementDesiredCapacity
+            )
+            let group = try await cloud.describeAutoScalingGroups(caller, names: [input.autoScalingGroupName], filters: [])[0]
+            return AutoScaling.EnterStandbyAnswer(activities: activities.map { wireActivity($0, group: group) })
+        }
+
+        operations.on(AutoScaling.ExitStandby.self) { input, caller in
+            let activities = try await cloud.setStandby(caller, groupName: input.autoScalingGroupName, instanceIDs: input.instanceIds ?? [], enter: false, decrement: false)
+            let group = try await cloud.describeAutoScalingGroups(caller, names: [input.autoScalingGroupName], filters: [])[0]
+            return AutoScaling.ExitStandbyAnswer(activities: activities.map { wireActivity($0, group: group) })
+        }
+    }
+
+    static func registerLaunchConfigurations(in operations: inout OperationTable, cloud: Cloud) {
+        operations.on(AutoScaling.CreateLaunchConfiguration.self) { input, caller in
+            var data = LaunchTemplateData()
+            data.imageID = input.imageId
+            data.instanceType = input.instanceType
+            data.keyName = input.keyName
+            data.userData = input.userData
+            data.ebsOptimized = input.ebsOptimized
+            data.securityGroupIDs = input.securityGroups
+            data.kernelID = input.kernelId
+            data.ramdiskID = input.ramdiskId
+            data.mappings = input.blockDeviceMappings?.map { mapping in
+                ImageRegistration.Mapping(
+                    deviceName: mapping.deviceName, virtualName: mapping.virtualName, noDevice: mapping.noDevice == true, snapshotID: mapping.ebs?.snapshotId,
+                    volumeSize: mapping.ebs?.volumeSize, volumeType: mapping.ebs?.volumeType, deleteOnTermination: mapping.ebs?.deleteOnTermination,
+                    encrypted: mapping.ebs?.encrypted, iops: mapping.ebs?.iops, throughput: mapping.ebs?.throughput
+                )
+            }
+            try await cloud.createLaunchConfiguration(caller, name: input.launchConfigurationName, data: data)
+            return EmptyOutput()
+        }
+
+        operations.on(AutoScaling.DescribeLaunchConfigurations.self) { input, caller in
+            let page = try PageRequest(maxResults: input.maxRecords, nextToken: input.nextToken, allowed: 1...100)
+            let (items, nextToken) = try page.page(of: try await cloud.describeLaunchConfigurations(caller, names: input.launchConfigurationNames))
+            return AutoScaling.LaunchConfigurationsType(
+                launchConfigurations: items.map { configuration in
+                    AutoScaling.LaunchConfiguration(
+                        blockDeviceMappings: configuration.data.mappings?.compactMap { mapping in
+                            mapping.deviceName.map { device in
+                                AutoScaling.BlockDeviceMapping(
+                                    deviceName: device,
+                                    ebs: mapping.noDevice || mapping.virtualName != nil
+                                        ? nil
+                                        : AutoScaling.Ebs(
+                                            deleteOnTermination: mapping.deleteOnTermination, encrypted: mapping.encrypted, iops: mapping.iops,
+                                            snapshotId: mapping.snapshotID, throughput: mapping.throughput, volumeSize: mapping.volumeSize, volumeType: mapping.volumeType
+                                        ),
+                                    noDevice: mapping.noDevice ? true : nil, virtualName: mapping.virtualName
+                                )
+                            }
+                        },
+                        createdTime: configuration.createdTime, ebsOptimized: configuration.data.ebsOptimized ?? false, imageId: configuration.data.imageID ?? "",
+                        instanceType: configuration.data.instanceType ?? "", kernelId: configuration.data.kernelID ?? "", keyName: configuration.data.keyName ?? "",
+                        launchConfigurationARN: configuration.arn, launchConfigurationName: configuration.name, ramdiskId: configuration.data.ramdiskID ?? "",
+                        securityGroups: configuration.data.securityGroupIDs ?? [], userData: configuration.data.userData ?? ""
+                    )
+                },
+                nextToken: nextToken
+            )
+        }
+
+        operations.on(AutoScaling.DeleteLaunchConfiguration.self) { input, caller in
+            try await cloud.deleteLaunchConfiguration(caller, name: input.launchConfigurationName)
+            return EmptyOutput()
+        }
+    }
+
+    static func registerRefreshes(in operations: inout OperationTable, cloud: Cloud) {
+        operations.on(AutoScaling.StartInstanceRefresh.self) { input, caller in
+            if input.desiredConfiguration != nil {
+                throw CloudError("ValidationError", "Kiln refreshes to the group's own launch template; update the group instead of passing DesiredConfiguration.")
+            }
+            let id = try await cloud.startInstanceRefresh(
+                caller, groupName: input.autoScalingGroupName, minHealthyPercentage: input.preferences?.minHealthyPercentage,
+                instanceWarmup: input.preferences?.instanceWarmup
+            )
+            return AutoScaling.StartInstanceRefreshAnswer(instanceRefreshId: id)
+        }
+
+        operations.on(AutoScaling.DescribeInstanceRefreshes.self) { input, caller in
+            let (group, refreshes) = try await cloud.describeInstanceRefreshes(caller, groupName: input.autoScalingGroupName, ids: input.instanceRefreshIds)
+            let page = try PageRequest(maxResults: input.maxRecords, nextToken: input.nextToken, allowed: 1...100)
+            let (items, nextToken) = try page.page(of: refreshes)
+            return AutoScaling.DescribeInstanceRefreshesAnswer(
+                instanceRefreshes: items.map { refresh in
+                    AutoScaling.InstanceRefresh(
+                        autoScalingGroupName: group.name, endTime: refresh.endTime, instanceRefreshId: refresh.id,
+                        instancesToUpdate: max(0, refresh.instancesToUpdate * (100 - refresh.percentageComplete) / 100),
+                        percentageComplete: refresh.percentageComplete,
+                        preferences: AutoScaling.RefreshPreferences(instanceWarmup: refresh.instanceWarmup, minHealthyPercentage: refresh.minHealthyPercentage),
+                        startTime: refresh.startTime, status: .init(rawValue: refresh.status), statusReason: refresh.statusReason,
+                        strategy: .init(rawValue: "Rolling")
+                    )
+                },
+                nextToken: nextToken
+            )
+        }
+
+        operations.on(AutoScaling.CancelInstanceRefresh.self) { input, caller in
+            AutoScaling.CancelInstanceRefreshAnswer(instanceRefreshId: try await cloud.cancelInstanceRefresh(caller, groupName: input.autoScalingGroupName))
+        }
+    }
+}
