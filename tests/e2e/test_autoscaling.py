@@ -223,3 +223,34 @@ def test_a_refresh_survives_a_restart(kiln_factory):
     assert len(members) == 3
     images = {i["ImageId"] for r in ec2.describe_instances(InstanceIds=[m["InstanceId"] for m in members])["Reservations"] for i in r["Instances"]}
     assert images == {second}
+
+
+def test_standby_and_a_shared_image_that_loses_its_permission(kiln):
+    owner_ec2 = make_client(kiln, "ec2", key="777788889999")
+    snap = upload_snapshot(make_client(kiln, "ebs", key="777788889999"), {0: os.urandom(BLOCK_SIZE)})
+    shared = register_ebs_image(owner_ec2, snap, unique("shared-golden"))
+    owner_ec2.modify_image_attribute(ImageId=shared, LaunchPermission={"Add": [{"UserId": "000000000000"}]})
+    ec2, asg = make_client(kiln, "ec2"), make_client(kiln, "autoscaling")
+    template = make_template(ec2, shared)
+    name = unique("standby")
+    asg.create_auto_scaling_group(AutoScalingGroupName=name, LaunchTemplate={"LaunchTemplateId": template}, MinSize=0, MaxSize=4, DesiredCapacity=2,
+                                  AvailabilityZones=["us-east-1a"])
+    members = wait_for(lambda: len(in_service(asg, name)) == 2 and in_service(asg, name))
+
+    # Standby takes an instance out of the counted capacity without replacing it.
+    resting = members[0]["InstanceId"]
+    entered = asg.enter_standby(AutoScalingGroupName=name, InstanceIds=[resting], ShouldDecrementDesiredCapacity=True)["Activities"]
+    assert resting in entered[0]["Description"]
+    assert group(asg, name)["DesiredCapacity"] == 1
+    states = {i["InstanceId"]: i["LifecycleState"] for i in group(asg, name)["Instances"]}
+    assert states[resting] == "Standby" and len(states) == 2
+    asg.exit_standby(AutoScalingGroupName=name, InstanceIds=[resting])
+    assert group(asg, name)["DesiredCapacity"] == 2 and len(in_service(asg, name)) == 2
+
+    # The owner withdraws the launch permission: the group's next launch fails, visibly.
+    owner_ec2.modify_image_attribute(ImageId=shared, LaunchPermission={"Remove": [{"UserId": "000000000000"}]})
+    asg.set_desired_capacity(AutoScalingGroupName=name, DesiredCapacity=3)
+    failed = wait_for(lambda: [a for a in asg.describe_scaling_activities(AutoScalingGroupName=name)["Activities"] if a["StatusCode"] == "Failed"])
+    assert "does not exist" in failed[0]["StatusMessage"] and shared in failed[0]["StatusMessage"]
+    assert len(group(asg, name)["Instances"]) == 2
+    asg.delete_auto_scaling_group(AutoScalingGroupName=name, ForceDelete=True)
