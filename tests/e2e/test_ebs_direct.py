@@ -9,6 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from kiln_harness import (
+    make_client,
     BLOCK_SIZE,
     BLOCKS_PER_GIB,
     b64_sha256,
@@ -148,7 +149,7 @@ def test_cli_round_trip(aws, tmp_path):
     assert (tmp_path / "out.bin").read_bytes() == data
 
 
-def test_encrypted_upload(ebs, ec2):
+def test_encrypted_upload(kiln, ebs, ec2):
     blocks = {0: rand_block(), 5: rand_block()}
     sid = ebs.start_snapshot(VolumeSize=1, Encrypted=True)["SnapshotId"]
     started = describe_snapshot(ec2, sid)
@@ -159,7 +160,7 @@ def test_encrypted_upload(ebs, ec2):
     ebs.complete_snapshot(SnapshotId=sid, ChangedBlocksCount=2)
     assert read_snapshot(ebs, sid) == blocks
 
-    key = "arn:aws:kms:us-east-1:000000000000:key/11111111-2222-3333-4444-555555555555"
+    key = make_client(kiln, "kms").create_key()["KeyMetadata"]["Arn"]
     started = ebs.start_snapshot(VolumeSize=1, Encrypted=True, KmsKeyArn=key)
     assert started["SseType"] == "sse-kms"
     assert started["KmsKeyArn"] == key

@@ -116,7 +116,7 @@ def test_import_export_encrypted(kiln, ec2, tmp_path):
 def test_import_with_kms_key(kiln, ec2, tmp_path):
     image = tmp_path / "k.raw"
     write_sparse_image(image, 4 << 20, [(0, 100)], seed=2)
-    key = "arn:aws:kms:us-east-1:000000000000:key/abcdabcd-0000-1111-2222-333344445555"
+    key = make_client(kiln, "kms").create_key()["KeyMetadata"]["Arn"]
     sid = kiln_import(kiln, image, "with-key", "--kms-key-id", key)
     snap = describe_snapshot(ec2, sid)
     assert (snap["Encrypted"], snap["KmsKeyId"]) == (True, key)

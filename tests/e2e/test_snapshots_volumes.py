@@ -292,7 +292,7 @@ def test_copy_snapshot_encrypted_reads_back_equal(kiln, ebs, ec2):
     assert describe_snapshot(ec2, src)["Encrypted"] is False
     assert read_snapshot(ebs, cid) == blocks
     # copy of the encrypted copy, with an explicit key
-    key = "arn:aws:kms:us-east-1:000000000000:key/0f0f0f0f-1111-2222-3333-444444444444"
+    key = make_client(kiln, "kms").create_key()["KeyMetadata"]["Arn"]
     cid2 = ec2.copy_snapshot(SourceRegion="us-east-1", SourceSnapshotId=cid, Encrypted=True, KmsKeyId=key)["SnapshotId"]
     assert wait_snapshot_completed(ec2, cid2)["KmsKeyId"] == key
     assert read_snapshot(ebs, cid2) == blocks
@@ -358,6 +358,9 @@ def test_encryption_by_default(kiln, client):
     assert got[0] == read_snapshot(ebs, plain)[0]
 
     # another default key
+    kms = make_client(kiln, "kms")
+    if "alias/kiln-e2e" not in {a["AliasName"] for a in kms.list_aliases()["Aliases"]}:
+        kms.create_alias(AliasName="alias/kiln-e2e", TargetKeyId=kms.create_key()["KeyMetadata"]["KeyId"])
     mine = ec2.modify_ebs_default_kms_key_id(KmsKeyId="alias/kiln-e2e")["KmsKeyId"]
     assert mine == f"arn:aws:kms:us-east-1:{account}:alias/kiln-e2e"
     assert ec2.get_ebs_default_kms_key_id()["KmsKeyId"] == mine

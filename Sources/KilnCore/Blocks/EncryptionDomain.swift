@@ -48,7 +48,7 @@ public enum DefaultEBSKey {
     }
 
     /// A UUID-shaped id derived from the account and region (FNV-1a, spread over 128 bits).
-    static func keyID(account: AccountID, region: RegionName) -> String {
+    public static func keyID(account: AccountID, region: RegionName) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         var second: UInt64 = 0x8422_2325_cbf2_9ce4
         for byte in "aws/ebs:\(account):\(region)".utf8 {

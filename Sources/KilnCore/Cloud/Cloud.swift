@@ -27,6 +27,8 @@ public struct Cloud: Sendable {
     public let objects: any BlobStore
     /// EBS direct uploads in progress.
     public let uploads: UploadSessions
+    /// KMS key material.
+    public let keys: KeyVault
     /// Serializes the changes to Auto Scaling groups (see ``AsyncLock``).
     let autoScalingLock = AsyncLock()
     /// Signs the EBS direct APIs' block tokens.
@@ -42,7 +44,8 @@ public struct Cloud: Sendable {
         latency: Latency = .instant,
         blocks: any BlockStore,
         objects: any BlobStore,
-        tokenKey: SymmetricKey = SymmetricKey(size: .bits256)
+        tokenKey: SymmetricKey = SymmetricKey(size: .bits256),
+        keyWrappingKey: SymmetricKey = SymmetricKey(size: .bits256)
     ) {
         self.identity = identity
         self.regions = regions
@@ -54,9 +57,11 @@ public struct Cloud: Sendable {
         self.objects = objects
         self.uploads = UploadSessions()
         self.blockTokens = BlockToken(key: tokenKey)
+        self.keys = KeyVault(wrappingKey: keyWrappingKey)
         Self.registerVolumeTransitions(in: &scheduler)
         Self.registerSnapshotTransitions(in: &scheduler)
         Self.registerInstanceTransitions(in: &scheduler)
+        Self.registerKeyTransitions(in: &scheduler)
     }
 
     /// Runs a read-only operation for `caller` in its region; a dry run answers `DryRunOperation` once its checks pass.

@@ -156,8 +156,11 @@ extension Cloud {
                 image.state = .available
                 try transaction.saveImage(image)
             } else if snapshots.contains(where: { $0 == nil || $0?.state == .error }) {
+                let failed = snapshots.first { $0?.state == .error } ?? nil
                 image.state = .failed
-                image.stateReason = Image.StateReason(code: "Client.InternalError", message: "Client.InternalError: a snapshot of the image failed")
+                image.stateReason = Image.StateReason(
+                    code: "Client.InternalError", message: "Client.InternalError: \(failed?.stateMessage ?? "a snapshot of the image failed")"
+                )
                 try transaction.saveImage(image)
             }
         }

@@ -129,6 +129,8 @@ public struct Image: Sendable, Codable, Equatable {
     public var deregistrationProtection: DeregistrationProtection
     /// When the image was deregistered.
     public var deregisteredAt: Date?
+    /// The ClientToken of the CopyImage call that made it, for idempotency.
+    public var copyClientToken: String?
 
     /// Whether anyone may launch it.
     public var isPublic: Bool { launchPermissions.contains(.all) }

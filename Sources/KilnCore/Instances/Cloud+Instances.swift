@@ -35,6 +35,22 @@ extension Cloud {
     static func registerInstanceTransitions(in scheduler: inout TransitionScheduler) {
         scheduler.register(.instanceRunning) { transition, transaction in
             guard var instance = try transaction.fetch(Instance.self, id: transition.resourceID), instance.state == .pending else { return }
+            // Booting decrypts every volume: a key the owner cannot use ends the launch, as on AWS.
+            let volumes = try instance.devices.compactMap { try transaction.fetch(Volume.self, id: $0.volumeID) }
+            let keys = volumes.flatMap { [$0.encrypted ? $0.kmsKeyID : nil, $0.sourceDomain?.key?.kmsKeyARN] }
+            if let (problem, _) = try KeyProblem.first(of: keys, for: instance.owner, in: transaction) {
+                for volume in volumes {
+                    try transaction.delete(Volume.self, id: volume.id)
+                    try transaction.deleteBlockMap(of: volume.id)
+                }
+                instance.state = .terminated
+                instance.terminatedAt = transition.due
+                instance.stateReason = problem.launchFailure
+                instance.stateTransitionReason = "Server.InternalError"
+                instance.devices = []
+                try transaction.save(instance)
+                return
+            }
             instance.state = .running
             instance.bootCount += 1
             try transaction.save(instance)

@@ -63,7 +63,10 @@ extension Cloud {
             guard encrypted == true || settings.encryptionByDefault else {
                 throw CloudError("InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set.")
             }
-            return (true, Self.kmsKeyARN(kmsKeyID, account: caller.account, region: caller.region))
+            // A key KMS knows is recorded by its ARN; one it does not know is kept as given and
+            // makes the volume or snapshot fail later, as on AWS.
+            let arn = (try? kmsKey(kmsKeyID, caller: caller, in: transaction).arn) ?? Self.kmsKeyARN(kmsKeyID, account: caller.account, region: caller.region)
+            return (true, arn)
         }
         if encrypted == true || settings.encryptionByDefault {
             return (true, settings.effectiveKMSKeyID)

@@ -18,6 +18,10 @@ public enum ResourcePrefix: String, Sendable, CaseIterable, Codable {
     case autoScalingGroup = "autoscaling-group"
     /// Not an AWS id: a launch configuration, keyed by account, region and name.
     case launchConfiguration = "launch-configuration"
+    /// A KMS key, whose own id is a UUID.
+    case kmsKey = "kms-key"
+    /// Not an AWS id: a KMS alias, keyed by account, region and name.
+    case kmsAlias = "kms-alias"
 
     /// The `resource-type` DescribeTags shows and TagSpecifications name.
     public var resourceType: String {
@@ -35,6 +39,8 @@ public enum ResourcePrefix: String, Sendable, CaseIterable, Codable {
         case .parameter: return "parameter"
         case .autoScalingGroup: return "auto-scaling-group"
         case .launchConfiguration: return "launch-configuration"
+        case .kmsKey: return "key"
+        case .kmsAlias: return "alias"
         }
     }
 

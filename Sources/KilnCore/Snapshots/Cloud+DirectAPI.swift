@@ -357,6 +357,9 @@ extension Cloud {
         }
         let (snapshot, entry) = try await read(caller) { transaction in
             let snapshot = try directAPISnapshot(snapshotID, caller: caller, in: transaction)
+            if snapshot.encrypted, let arn = snapshot.kmsKeyID, let problem = try KeyProblem.of(arn, for: caller.account, in: transaction) {
+                throw CloudError("AccessDeniedException", problem.message(arn), category: .forbidden, reason: "DEPENDENCY_ACCESS_DENIED")
+            }
             return (snapshot, try transaction.blockEntry(of: snapshotID, at: index))
         }
         guard let entry else {
@@ -396,6 +399,16 @@ extension Cloud {
         }
         scheduler.register(.snapshotCompleted) { transition, transaction in
             guard var snapshot = try transaction.fetch(Snapshot.self, id: transition.resourceID), snapshot.state == .pending else { return }
+            // A copy needs the source's key and its own; any snapshot needs its own.
+            let source = try snapshot.sourceSnapshotID.flatMap { try transaction.fetch(Snapshot.self, id: $0) }
+            let keys = [snapshot.encrypted ? snapshot.kmsKeyID : nil, source?.encrypted == true ? source?.kmsKeyID : nil]
+            if let (problem, arn) = try KeyProblem.first(of: keys, for: snapshot.owner, in: transaction) {
+                snapshot.state = .error
+                snapshot.stateMessage = problem.message(arn)
+                try transaction.save(snapshot)
+                try Self.completePendingImages(using: snapshot.id, in: transaction)
+                return
+            }
             snapshot.state = .completed
             snapshot.progress = 100
             snapshot.completionTime = transition.due

@@ -248,6 +248,32 @@ extension Cloud {
         tags: [Tag]
     ) async throws -> String {
         for tag in tags { try tag.validate() }
+        let copy = try await prepareSnapshotCopy(
+            caller, sourceRegion: sourceRegion, sourceSnapshotID: sourceSnapshotID, description: description, encrypted: encrypted, kmsKeyID: kmsKeyID
+        )
+        try await write(caller) { transaction in
+            try recordSnapshotCopy(copy, in: transaction)
+            for tag in tags {
+                try transaction.putTag(tag, on: copy.snapshot.id, resourceType: "snapshot", by: caller.account, region: caller.region)
+            }
+        }
+        return copy.snapshot.id
+    }
+
+    /// A snapshot copy whose blocks are in the destination domain and durable, ready to record.
+    struct PreparedSnapshotCopy: Sendable {
+        var snapshot: Snapshot
+        /// The copy's whole map in its domain.
+        var entries: [BlockEntry]
+        /// The entries whose blocks had to move: what the copy adds to the destination.
+        var moved: [BlockEntry]
+    }
+
+    /// Reads the source, resolves the copy's encryption, and stores in the destination domain
+    /// the blocks it lacks. Nothing is recorded yet.
+    func prepareSnapshotCopy(
+        _ caller: Caller, sourceRegion: String, sourceSnapshotID: String, description: String?, encrypted: Bool?, kmsKeyID: String?
+    ) async throws -> PreparedSnapshotCopy {
         let sourceCaller = Caller(account: caller.account, accessKeyID: caller.accessKeyID, region: RegionName(sourceRegion))
         guard regions.region(sourceCaller.region)?.isEnabled == true else {
             throw CloudError("InvalidParameterValue", "The source region \(sourceRegion) is not enabled.")
@@ -288,19 +314,15 @@ extension Cloud {
         copy.sourceSnapshotID = sourceSnapshotID
         let (entries, moved) = try await transcode(sourceMap, from: source.domain, to: copy.domain)
         try await blocks.flush()
-        let scheduler = self.scheduler
-        let finished = copy
-        try await write(caller) { transaction in
-            var copy = finished
-            try transaction.putBlockEntries(entries, of: id, domain: copy.domain.id)
-            // What the copy added to the destination: the blocks that had to move there.
-            copy.storage = try Self.measure(snapshotID: id, changed: moved, domain: copy.domain, in: transaction)
-            try transaction.save(copy)
-            for tag in tags {
-                try transaction.putTag(tag, on: id, resourceType: "snapshot", by: caller.account, region: caller.region)
-            }
-            try scheduler.schedule(.snapshotCompleted, resourceID: id, in: transaction)
-        }
-        return id
+        return PreparedSnapshotCopy(snapshot: copy, entries: entries, moved: moved)
+    }
+
+    /// Records a prepared copy, `pending` until the scheduler completes it.
+    func recordSnapshotCopy(_ prepared: PreparedSnapshotCopy, in transaction: any MetadataTransaction) throws {
+        var copy = prepared.snapshot
+        try transaction.putBlockEntries(prepared.entries, of: copy.id, domain: copy.domain.id)
+        copy.storage = try Self.measure(snapshotID: copy.id, changed: prepared.moved, domain: copy.domain, in: transaction)
+        try transaction.save(copy)
+        try scheduler.schedule(.snapshotCompleted, resourceID: copy.id, in: transaction)
     }
 }

@@ -50,6 +50,13 @@ extension Cloud {
     static func registerVolumeTransitions(in scheduler: inout TransitionScheduler) {
         scheduler.register(.volumeAvailable) { transition, transaction in
             guard var volume = try transaction.fetch(Volume.self, id: transition.resourceID), volume.state == .creating else { return }
+            // As on AWS, a volume whose KMS key the owner cannot use never becomes available: it vanishes.
+            let keys = [volume.encrypted ? volume.kmsKeyID : nil, volume.sourceDomain?.key?.kmsKeyARN]
+            if try KeyProblem.first(of: keys, for: volume.owner, in: transaction) != nil {
+                try transaction.delete(Volume.self, id: volume.id)
+                try transaction.deleteBlockMap(of: volume.id)
+                return
+            }
             volume.state = .available
             try transaction.save(volume)
         }

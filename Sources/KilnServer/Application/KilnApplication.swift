@@ -31,6 +31,7 @@ public enum KilnApplication {
             clock: clock
         )
         let tokenKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Array("kiln block tokens".utf8), outputByteCount: 32)
+        let keyWrappingKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Array("kiln kms key material".utf8), outputByteCount: 32)
         let identity = IdentityDirectory(
             defaultAccount: configuration.defaultAccount ?? .defaultAccount,
             accounts: file?.accounts ?? [],
@@ -45,7 +46,8 @@ public enum KilnApplication {
             latency: configuration.latency,
             blocks: blocks,
             objects: try LocalBlobStore(root: directory.appendingPathComponent("objects")),
-            tokenKey: tokenKey
+            tokenKey: tokenKey,
+            keyWrappingKey: keyWrappingKey
         )
     }
 
@@ -94,8 +96,7 @@ public enum KilnApplication {
                 EC2Front.make(cloud: cloud),
                 STSFront.make(),
                 AutoScalingFront.make(cloud: cloud),
-                // A service whose operations arrive with later work: it already answers in its own protocol.
-                JSONFront(signingName: KMS.signingName, targetPrefix: KMS.targetPrefix, modeledErrors: KMS.modeledErrors, operations: OperationTable()),
+                KMSFront.make(cloud: cloud),
                 SSMFront.make(cloud: cloud),
                 EBSFront.make(cloud: cloud),
             ],

@@ -34,6 +34,14 @@ extension EC2 {
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
+    /// The `CopyImage` operation.
+    public enum CopyImage: WireOperation {
+        public typealias Input = CopyImageRequest
+        public typealias Output = CopyImageResult
+        public static let name = "CopyImage"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `CopySnapshot` operation.
     public enum CopySnapshot: WireOperation {
         public typealias Input = CopySnapshotRequest
@@ -994,6 +1002,69 @@ extension EC2 {
             self.tcpEstablishedTimeout = tcpEstablishedTimeout
             self.udpStreamTimeout = udpStreamTimeout
             self.udpTimeout = udpTimeout
+        }
+    }
+
+    /// The `CopyImageRequest` shape.
+    public struct CopyImageRequest: Sendable, Equatable {
+        public var clientToken: Swift.String?
+        public var copyImageTags: Swift.Bool?
+        public var description: Swift.String?
+        public var destinationAvailabilityZone: Swift.String?
+        public var destinationAvailabilityZoneId: Swift.String?
+        public var destinationOutpostArn: Swift.String?
+        public var dryRun: Swift.Bool?
+        public var encrypted: Swift.Bool?
+        public var kmsKeyId: Swift.String?
+        public var name: Swift.String
+        public var snapshotCopyCompletionDurationMinutes: Swift.Int?
+        public var sourceImageId: Swift.String
+        public var sourceRegion: Swift.String
+        public var tagSpecifications: [TagSpecification]?
+
+        /// Creates the shape from its members.
+        public init(
+            clientToken: Swift.String? = nil,
+            copyImageTags: Swift.Bool? = nil,
+            description: Swift.String? = nil,
+            destinationAvailabilityZone: Swift.String? = nil,
+            destinationAvailabilityZoneId: Swift.String? = nil,
+            destinationOutpostArn: Swift.String? = nil,
+            dryRun: Swift.Bool? = nil,
+            encrypted: Swift.Bool? = nil,
+            kmsKeyId: Swift.String? = nil,
+            name: Swift.String,
+            snapshotCopyCompletionDurationMinutes: Swift.Int? = nil,
+            sourceImageId: Swift.String,
+            sourceRegion: Swift.String,
+            tagSpecifications: [TagSpecification]? = nil
+        ) {
+            self.clientToken = clientToken
+            self.copyImageTags = copyImageTags
+            self.description = description
+            self.destinationAvailabilityZone = destinationAvailabilityZone
+            self.destinationAvailabilityZoneId = destinationAvailabilityZoneId
+            self.destinationOutpostArn = destinationOutpostArn
+            self.dryRun = dryRun
+            self.encrypted = encrypted
+            self.kmsKeyId = kmsKeyId
+            self.name = name
+            self.snapshotCopyCompletionDurationMinutes = snapshotCopyCompletionDurationMinutes
+            self.sourceImageId = sourceImageId
+            self.sourceRegion = sourceRegion
+            self.tagSpecifications = tagSpecifications
+        }
+    }
+
+    /// The `CopyImageResult` shape.
+    public struct CopyImageResult: Sendable, Equatable {
+        public var imageId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            imageId: Swift.String? = nil
+        ) {
+            self.imageId = imageId
         }
     }
 
@@ -10906,6 +10977,25 @@ extension EC2.ConnectionTrackingSpecificationRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.CopyImageRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.clientToken = try reader.value("ClientToken")
+        self.copyImageTags = try reader.value("CopyImageTags")
+        self.description = try reader.value("Description")
+        self.destinationAvailabilityZone = try reader.value("DestinationAvailabilityZone")
+        self.destinationAvailabilityZoneId = try reader.value("DestinationAvailabilityZoneId")
+        self.destinationOutpostArn = try reader.value("DestinationOutpostArn")
+        self.dryRun = try reader.value("DryRun")
+        self.encrypted = try reader.value("Encrypted")
+        self.kmsKeyId = try reader.value("KmsKeyId")
+        self.name = try reader.required(reader.value("Name"), "Name")
+        self.snapshotCopyCompletionDurationMinutes = try reader.value("SnapshotCopyCompletionDurationMinutes")
+        self.sourceImageId = try reader.required(reader.value("SourceImageId"), "SourceImageId")
+        self.sourceRegion = try reader.required(reader.value("SourceRegion"), "SourceRegion")
+        self.tagSpecifications = try reader.list("TagSpecification")
+    }
+}
+
 extension EC2.CopySnapshotRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.completionDurationMinutes = try reader.value("CompletionDurationMinutes")
@@ -12373,6 +12463,12 @@ extension EC2.ConnectionTrackingSpecificationResponse: WireStructureEncodable {
         writer.member("tcpEstablishedTimeout", tcpEstablishedTimeout)
         writer.member("udpStreamTimeout", udpStreamTimeout)
         writer.member("udpTimeout", udpTimeout)
+    }
+}
+
+extension EC2.CopyImageResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("imageId", imageId)
     }
 }
 

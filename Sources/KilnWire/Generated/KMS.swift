@@ -67,6 +67,54 @@ public enum KMS {
 // MARK: - Operations
 
 extension KMS {
+    /// The `CancelKeyDeletion` operation.
+    public enum CancelKeyDeletion: WireOperation {
+        public typealias Input = CancelKeyDeletionRequest
+        public typealias Output = CancelKeyDeletionResponse
+        public static let name = "CancelKeyDeletion"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `CreateAlias` operation.
+    public enum CreateAlias: WireOperation {
+        public typealias Input = CreateAliasRequest
+        public typealias Output = EmptyOutput
+        public static let name = "CreateAlias"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `CreateGrant` operation.
+    public enum CreateGrant: WireOperation {
+        public typealias Input = CreateGrantRequest
+        public typealias Output = CreateGrantResponse
+        public static let name = "CreateGrant"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `CreateKey` operation.
+    public enum CreateKey: WireOperation {
+        public typealias Input = CreateKeyRequest
+        public typealias Output = CreateKeyResponse
+        public static let name = "CreateKey"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `Decrypt` operation.
+    public enum Decrypt: WireOperation {
+        public typealias Input = DecryptRequest
+        public typealias Output = DecryptResponse
+        public static let name = "Decrypt"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DeleteAlias` operation.
+    public enum DeleteAlias: WireOperation {
+        public typealias Input = DeleteAliasRequest
+        public typealias Output = EmptyOutput
+        public static let name = "DeleteAlias"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `DescribeKey` operation.
     public enum DescribeKey: WireOperation {
         public typealias Input = DescribeKeyRequest
@@ -74,11 +122,365 @@ extension KMS {
         public static let name = "DescribeKey"
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
+
+    /// The `DisableKey` operation.
+    public enum DisableKey: WireOperation {
+        public typealias Input = DisableKeyRequest
+        public typealias Output = EmptyOutput
+        public static let name = "DisableKey"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `EnableKey` operation.
+    public enum EnableKey: WireOperation {
+        public typealias Input = EnableKeyRequest
+        public typealias Output = EmptyOutput
+        public static let name = "EnableKey"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `Encrypt` operation.
+    public enum Encrypt: WireOperation {
+        public typealias Input = EncryptRequest
+        public typealias Output = EncryptResponse
+        public static let name = "Encrypt"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `GenerateDataKey` operation.
+    public enum GenerateDataKey: WireOperation {
+        public typealias Input = GenerateDataKeyRequest
+        public typealias Output = GenerateDataKeyResponse
+        public static let name = "GenerateDataKey"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `GenerateDataKeyWithoutPlaintext` operation.
+    public enum GenerateDataKeyWithoutPlaintext: WireOperation {
+        public typealias Input = GenerateDataKeyWithoutPlaintextRequest
+        public typealias Output = GenerateDataKeyWithoutPlaintextResponse
+        public static let name = "GenerateDataKeyWithoutPlaintext"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `GetKeyPolicy` operation.
+    public enum GetKeyPolicy: WireOperation {
+        public typealias Input = GetKeyPolicyRequest
+        public typealias Output = GetKeyPolicyResponse
+        public static let name = "GetKeyPolicy"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `ListAliases` operation.
+    public enum ListAliases: WireOperation {
+        public typealias Input = ListAliasesRequest
+        public typealias Output = ListAliasesResponse
+        public static let name = "ListAliases"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `ListGrants` operation.
+    public enum ListGrants: WireOperation {
+        public typealias Input = ListGrantsRequest
+        public typealias Output = ListGrantsResponse
+        public static let name = "ListGrants"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `ListKeys` operation.
+    public enum ListKeys: WireOperation {
+        public typealias Input = ListKeysRequest
+        public typealias Output = ListKeysResponse
+        public static let name = "ListKeys"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `PutKeyPolicy` operation.
+    public enum PutKeyPolicy: WireOperation {
+        public typealias Input = PutKeyPolicyRequest
+        public typealias Output = EmptyOutput
+        public static let name = "PutKeyPolicy"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `ReEncrypt` operation.
+    public enum ReEncrypt: WireOperation {
+        public typealias Input = ReEncryptRequest
+        public typealias Output = ReEncryptResponse
+        public static let name = "ReEncrypt"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `RetireGrant` operation.
+    public enum RetireGrant: WireOperation {
+        public typealias Input = RetireGrantRequest
+        public typealias Output = EmptyOutput
+        public static let name = "RetireGrant"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `RevokeGrant` operation.
+    public enum RevokeGrant: WireOperation {
+        public typealias Input = RevokeGrantRequest
+        public typealias Output = EmptyOutput
+        public static let name = "RevokeGrant"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `ScheduleKeyDeletion` operation.
+    public enum ScheduleKeyDeletion: WireOperation {
+        public typealias Input = ScheduleKeyDeletionRequest
+        public typealias Output = ScheduleKeyDeletionResponse
+        public static let name = "ScheduleKeyDeletion"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `UpdateAlias` operation.
+    public enum UpdateAlias: WireOperation {
+        public typealias Input = UpdateAliasRequest
+        public typealias Output = EmptyOutput
+        public static let name = "UpdateAlias"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
 }
 
 // MARK: - Structures
 
 extension KMS {
+    /// The `AliasListEntry` shape.
+    public struct AliasListEntry: Sendable, Equatable {
+        public var aliasArn: Swift.String?
+        public var aliasName: Swift.String?
+        public var creationDate: Foundation.Date?
+        public var lastUpdatedDate: Foundation.Date?
+        public var targetKeyId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            aliasArn: Swift.String? = nil,
+            aliasName: Swift.String? = nil,
+            creationDate: Foundation.Date? = nil,
+            lastUpdatedDate: Foundation.Date? = nil,
+            targetKeyId: Swift.String? = nil
+        ) {
+            self.aliasArn = aliasArn
+            self.aliasName = aliasName
+            self.creationDate = creationDate
+            self.lastUpdatedDate = lastUpdatedDate
+            self.targetKeyId = targetKeyId
+        }
+    }
+
+    /// The `CancelKeyDeletionRequest` shape.
+    public struct CancelKeyDeletionRequest: Sendable, Equatable {
+        public var keyId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            keyId: Swift.String
+        ) {
+            self.keyId = keyId
+        }
+    }
+
+    /// The `CancelKeyDeletionResponse` shape.
+    public struct CancelKeyDeletionResponse: Sendable, Equatable {
+        public var keyId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            keyId: Swift.String? = nil
+        ) {
+            self.keyId = keyId
+        }
+    }
+
+    /// The `CreateAliasRequest` shape.
+    public struct CreateAliasRequest: Sendable, Equatable {
+        public var aliasName: Swift.String
+        public var targetKeyId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            aliasName: Swift.String,
+            targetKeyId: Swift.String
+        ) {
+            self.aliasName = aliasName
+            self.targetKeyId = targetKeyId
+        }
+    }
+
+    /// The `CreateGrantRequest` shape.
+    public struct CreateGrantRequest: Sendable, Equatable {
+        public var constraints: GrantConstraints?
+        public var dryRun: Swift.Bool?
+        public var grantTokens: [Swift.String]?
+        public var granteePrincipal: Swift.String
+        public var keyId: Swift.String
+        public var name: Swift.String?
+        public var operations: [GrantOperation]
+        public var retiringPrincipal: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            constraints: GrantConstraints? = nil,
+            dryRun: Swift.Bool? = nil,
+            grantTokens: [Swift.String]? = nil,
+            granteePrincipal: Swift.String,
+            keyId: Swift.String,
+            name: Swift.String? = nil,
+            operations: [GrantOperation],
+            retiringPrincipal: Swift.String? = nil
+        ) {
+            self.constraints = constraints
+            self.dryRun = dryRun
+            self.grantTokens = grantTokens
+            self.granteePrincipal = granteePrincipal
+            self.keyId = keyId
+            self.name = name
+            self.operations = operations
+            self.retiringPrincipal = retiringPrincipal
+        }
+    }
+
+    /// The `CreateGrantResponse` shape.
+    public struct CreateGrantResponse: Sendable, Equatable {
+        public var grantId: Swift.String?
+        public var grantToken: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            grantId: Swift.String? = nil,
+            grantToken: Swift.String? = nil
+        ) {
+            self.grantId = grantId
+            self.grantToken = grantToken
+        }
+    }
+
+    /// The `CreateKeyRequest` shape.
+    public struct CreateKeyRequest: Sendable, Equatable {
+        public var bypassPolicyLockoutSafetyCheck: Swift.Bool?
+        public var customKeyStoreId: Swift.String?
+        public var customerMasterKeySpec: CustomerMasterKeySpec?
+        public var description: Swift.String?
+        public var keySpec: KeySpec?
+        public var keyUsage: KeyUsageType?
+        public var multiRegion: Swift.Bool?
+        public var origin: OriginType?
+        public var policy: Swift.String?
+        public var tags: [Tag]?
+        public var xksKeyId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            bypassPolicyLockoutSafetyCheck: Swift.Bool? = nil,
+            customKeyStoreId: Swift.String? = nil,
+            customerMasterKeySpec: CustomerMasterKeySpec? = nil,
+            description: Swift.String? = nil,
+            keySpec: KeySpec? = nil,
+            keyUsage: KeyUsageType? = nil,
+            multiRegion: Swift.Bool? = nil,
+            origin: OriginType? = nil,
+            policy: Swift.String? = nil,
+            tags: [Tag]? = nil,
+            xksKeyId: Swift.String? = nil
+        ) {
+            self.bypassPolicyLockoutSafetyCheck = bypassPolicyLockoutSafetyCheck
+            self.customKeyStoreId = customKeyStoreId
+            self.customerMasterKeySpec = customerMasterKeySpec
+            self.description = description
+            self.keySpec = keySpec
+            self.keyUsage = keyUsage
+            self.multiRegion = multiRegion
+            self.origin = origin
+            self.policy = policy
+            self.tags = tags
+            self.xksKeyId = xksKeyId
+        }
+    }
+
+    /// The `CreateKeyResponse` shape.
+    public struct CreateKeyResponse: Sendable, Equatable {
+        public var keyMetadata: KeyMetadata?
+
+        /// Creates the shape from its members.
+        public init(
+            keyMetadata: KeyMetadata? = nil
+        ) {
+            self.keyMetadata = keyMetadata
+        }
+    }
+
+    /// The `DecryptRequest` shape.
+    public struct DecryptRequest: Sendable, Equatable {
+        public var ciphertextBlob: Foundation.Data?
+        public var dryRun: Swift.Bool?
+        public var dryRunModifiers: [DryRunModifierType]?
+        public var encryptionAlgorithm: EncryptionAlgorithmSpec?
+        public var encryptionContext: [Swift.String: Swift.String]?
+        public var grantTokens: [Swift.String]?
+        public var keyId: Swift.String?
+        public var recipient: RecipientInfo?
+
+        /// Creates the shape from its members.
+        public init(
+            ciphertextBlob: Foundation.Data? = nil,
+            dryRun: Swift.Bool? = nil,
+            dryRunModifiers: [DryRunModifierType]? = nil,
+            encryptionAlgorithm: EncryptionAlgorithmSpec? = nil,
+            encryptionContext: [Swift.String: Swift.String]? = nil,
+            grantTokens: [Swift.String]? = nil,
+            keyId: Swift.String? = nil,
+            recipient: RecipientInfo? = nil
+        ) {
+            self.ciphertextBlob = ciphertextBlob
+            self.dryRun = dryRun
+            self.dryRunModifiers = dryRunModifiers
+            self.encryptionAlgorithm = encryptionAlgorithm
+            self.encryptionContext = encryptionContext
+            self.grantTokens = grantTokens
+            self.keyId = keyId
+            self.recipient = recipient
+        }
+    }
+
+    /// The `DecryptResponse` shape.
+    public struct DecryptResponse: Sendable, Equatable {
+        public var ciphertextForRecipient: Foundation.Data?
+        public var encryptionAlgorithm: EncryptionAlgorithmSpec?
+        public var keyId: Swift.String?
+        public var keyMaterialId: Swift.String?
+        public var plaintext: Foundation.Data?
+
+        /// Creates the shape from its members.
+        public init(
+            ciphertextForRecipient: Foundation.Data? = nil,
+            encryptionAlgorithm: EncryptionAlgorithmSpec? = nil,
+            keyId: Swift.String? = nil,
+            keyMaterialId: Swift.String? = nil,
+            plaintext: Foundation.Data? = nil
+        ) {
+            self.ciphertextForRecipient = ciphertextForRecipient
+            self.encryptionAlgorithm = encryptionAlgorithm
+            self.keyId = keyId
+            self.keyMaterialId = keyMaterialId
+            self.plaintext = plaintext
+        }
+    }
+
+    /// The `DeleteAliasRequest` shape.
+    public struct DeleteAliasRequest: Sendable, Equatable {
+        public var aliasName: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            aliasName: Swift.String
+        ) {
+            self.aliasName = aliasName
+        }
+    }
+
     /// The `DescribeKeyRequest` shape.
     public struct DescribeKeyRequest: Sendable, Equatable {
         public var grantTokens: [Swift.String]?
@@ -103,6 +505,270 @@ extension KMS {
             keyMetadata: KeyMetadata? = nil
         ) {
             self.keyMetadata = keyMetadata
+        }
+    }
+
+    /// The `DisableKeyRequest` shape.
+    public struct DisableKeyRequest: Sendable, Equatable {
+        public var keyId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            keyId: Swift.String
+        ) {
+            self.keyId = keyId
+        }
+    }
+
+    /// The `EnableKeyRequest` shape.
+    public struct EnableKeyRequest: Sendable, Equatable {
+        public var keyId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            keyId: Swift.String
+        ) {
+            self.keyId = keyId
+        }
+    }
+
+    /// The `EncryptRequest` shape.
+    public struct EncryptRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var encryptionAlgorithm: EncryptionAlgorithmSpec?
+        public var encryptionContext: [Swift.String: Swift.String]?
+        public var grantTokens: [Swift.String]?
+        public var keyId: Swift.String
+        public var plaintext: Foundation.Data
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            encryptionAlgorithm: EncryptionAlgorithmSpec? = nil,
+            encryptionContext: [Swift.String: Swift.String]? = nil,
+            grantTokens: [Swift.String]? = nil,
+            keyId: Swift.String,
+            plaintext: Foundation.Data
+        ) {
+            self.dryRun = dryRun
+            self.encryptionAlgorithm = encryptionAlgorithm
+            self.encryptionContext = encryptionContext
+            self.grantTokens = grantTokens
+            self.keyId = keyId
+            self.plaintext = plaintext
+        }
+    }
+
+    /// The `EncryptResponse` shape.
+    public struct EncryptResponse: Sendable, Equatable {
+        public var ciphertextBlob: Foundation.Data?
+        public var encryptionAlgorithm: EncryptionAlgorithmSpec?
+        public var keyId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            ciphertextBlob: Foundation.Data? = nil,
+            encryptionAlgorithm: EncryptionAlgorithmSpec? = nil,
+            keyId: Swift.String? = nil
+        ) {
+            self.ciphertextBlob = ciphertextBlob
+            self.encryptionAlgorithm = encryptionAlgorithm
+            self.keyId = keyId
+        }
+    }
+
+    /// The `GenerateDataKeyRequest` shape.
+    public struct GenerateDataKeyRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var encryptionContext: [Swift.String: Swift.String]?
+        public var grantTokens: [Swift.String]?
+        public var keyId: Swift.String
+        public var keySpec: DataKeySpec?
+        public var numberOfBytes: Swift.Int?
+        public var recipient: RecipientInfo?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            encryptionContext: [Swift.String: Swift.String]? = nil,
+            grantTokens: [Swift.String]? = nil,
+            keyId: Swift.String,
+            keySpec: DataKeySpec? = nil,
+            numberOfBytes: Swift.Int? = nil,
+            recipient: RecipientInfo? = nil
+        ) {
+            self.dryRun = dryRun
+            self.encryptionContext = encryptionContext
+            self.grantTokens = grantTokens
+            self.keyId = keyId
+            self.keySpec = keySpec
+            self.numberOfBytes = numberOfBytes
+            self.recipient = recipient
+        }
+    }
+
+    /// The `GenerateDataKeyResponse` shape.
+    public struct GenerateDataKeyResponse: Sendable, Equatable {
+        public var ciphertextBlob: Foundation.Data?
+        public var ciphertextForRecipient: Foundation.Data?
+        public var keyId: Swift.String?
+        public var keyMaterialId: Swift.String?
+        public var plaintext: Foundation.Data?
+
+        /// Creates the shape from its members.
+        public init(
+            ciphertextBlob: Foundation.Data? = nil,
+            ciphertextForRecipient: Foundation.Data? = nil,
+            keyId: Swift.String? = nil,
+            keyMaterialId: Swift.String? = nil,
+            plaintext: Foundation.Data? = nil
+        ) {
+            self.ciphertextBlob = ciphertextBlob
+            self.ciphertextForRecipient = ciphertextForRecipient
+            self.keyId = keyId
+            self.keyMaterialId = keyMaterialId
+            self.plaintext = plaintext
+        }
+    }
+
+    /// The `GenerateDataKeyWithoutPlaintextRequest` shape.
+    public struct GenerateDataKeyWithoutPlaintextRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var encryptionContext: [Swift.String: Swift.String]?
+        public var grantTokens: [Swift.String]?
+        public var keyId: Swift.String
+        public var keySpec: DataKeySpec?
+        public var numberOfBytes: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            encryptionContext: [Swift.String: Swift.String]? = nil,
+            grantTokens: [Swift.String]? = nil,
+            keyId: Swift.String,
+            keySpec: DataKeySpec? = nil,
+            numberOfBytes: Swift.Int? = nil
+        ) {
+            self.dryRun = dryRun
+            self.encryptionContext = encryptionContext
+            self.grantTokens = grantTokens
+            self.keyId = keyId
+            self.keySpec = keySpec
+            self.numberOfBytes = numberOfBytes
+        }
+    }
+
+    /// The `GenerateDataKeyWithoutPlaintextResponse` shape.
+    public struct GenerateDataKeyWithoutPlaintextResponse: Sendable, Equatable {
+        public var ciphertextBlob: Foundation.Data?
+        public var keyId: Swift.String?
+        public var keyMaterialId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            ciphertextBlob: Foundation.Data? = nil,
+            keyId: Swift.String? = nil,
+            keyMaterialId: Swift.String? = nil
+        ) {
+            self.ciphertextBlob = ciphertextBlob
+            self.keyId = keyId
+            self.keyMaterialId = keyMaterialId
+        }
+    }
+
+    /// The `GetKeyPolicyRequest` shape.
+    public struct GetKeyPolicyRequest: Sendable, Equatable {
+        public var keyId: Swift.String
+        public var policyName: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            keyId: Swift.String,
+            policyName: Swift.String? = nil
+        ) {
+            self.keyId = keyId
+            self.policyName = policyName
+        }
+    }
+
+    /// The `GetKeyPolicyResponse` shape.
+    public struct GetKeyPolicyResponse: Sendable, Equatable {
+        public var policy: Swift.String?
+        public var policyName: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            policy: Swift.String? = nil,
+            policyName: Swift.String? = nil
+        ) {
+            self.policy = policy
+            self.policyName = policyName
+        }
+    }
+
+    /// The `GrantConstraints` shape.
+    public struct GrantConstraints: Sendable, Equatable {
+        public var encryptionContextEquals: [Swift.String: Swift.String]?
+        public var encryptionContextSubset: [Swift.String: Swift.String]?
+
+        /// Creates the shape from its members.
+        public init(
+            encryptionContextEquals: [Swift.String: Swift.String]? = nil,
+            encryptionContextSubset: [Swift.String: Swift.String]? = nil
+        ) {
+            self.encryptionContextEquals = encryptionContextEquals
+            self.encryptionContextSubset = encryptionContextSubset
+        }
+    }
+
+    /// The `GrantListEntry` shape.
+    public struct GrantListEntry: Sendable, Equatable {
+        public var constraints: GrantConstraints?
+        public var creationDate: Foundation.Date?
+        public var grantId: Swift.String?
+        public var granteePrincipal: Swift.String?
+        public var issuingAccount: Swift.String?
+        public var keyId: Swift.String?
+        public var name: Swift.String?
+        public var operations: [GrantOperation]?
+        public var retiringPrincipal: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            constraints: GrantConstraints? = nil,
+            creationDate: Foundation.Date? = nil,
+            grantId: Swift.String? = nil,
+            granteePrincipal: Swift.String? = nil,
+            issuingAccount: Swift.String? = nil,
+            keyId: Swift.String? = nil,
+            name: Swift.String? = nil,
+            operations: [GrantOperation]? = nil,
+            retiringPrincipal: Swift.String? = nil
+        ) {
+            self.constraints = constraints
+            self.creationDate = creationDate
+            self.grantId = grantId
+            self.granteePrincipal = granteePrincipal
+            self.issuingAccount = issuingAccount
+            self.keyId = keyId
+            self.name = name
+            self.operations = operations
+            self.retiringPrincipal = retiringPrincipal
+        }
+    }
+
+    /// The `KeyListEntry` shape.
+    public struct KeyListEntry: Sendable, Equatable {
+        public var keyArn: Swift.String?
+        public var keyId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            keyArn: Swift.String? = nil,
+            keyId: Swift.String? = nil
+        ) {
+            self.keyArn = keyArn
+            self.keyId = keyId
         }
     }
 
@@ -193,6 +859,117 @@ extension KMS {
         }
     }
 
+    /// The `ListAliasesRequest` shape.
+    public struct ListAliasesRequest: Sendable, Equatable {
+        public var keyId: Swift.String?
+        public var limit: Swift.Int?
+        public var marker: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            keyId: Swift.String? = nil,
+            limit: Swift.Int? = nil,
+            marker: Swift.String? = nil
+        ) {
+            self.keyId = keyId
+            self.limit = limit
+            self.marker = marker
+        }
+    }
+
+    /// The `ListAliasesResponse` shape.
+    public struct ListAliasesResponse: Sendable, Equatable {
+        public var aliases: [AliasListEntry]?
+        public var nextMarker: Swift.String?
+        public var truncated: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            aliases: [AliasListEntry]? = nil,
+            nextMarker: Swift.String? = nil,
+            truncated: Swift.Bool? = nil
+        ) {
+            self.aliases = aliases
+            self.nextMarker = nextMarker
+            self.truncated = truncated
+        }
+    }
+
+    /// The `ListGrantsRequest` shape.
+    public struct ListGrantsRequest: Sendable, Equatable {
+        public var grantId: Swift.String?
+        public var granteePrincipal: Swift.String?
+        public var keyId: Swift.String
+        public var limit: Swift.Int?
+        public var marker: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            grantId: Swift.String? = nil,
+            granteePrincipal: Swift.String? = nil,
+            keyId: Swift.String,
+            limit: Swift.Int? = nil,
+            marker: Swift.String? = nil
+        ) {
+            self.grantId = grantId
+            self.granteePrincipal = granteePrincipal
+            self.keyId = keyId
+            self.limit = limit
+            self.marker = marker
+        }
+    }
+
+    /// The `ListGrantsResponse` shape.
+    public struct ListGrantsResponse: Sendable, Equatable {
+        public var grants: [GrantListEntry]?
+        public var nextMarker: Swift.String?
+        public var truncated: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            grants: [GrantListEntry]? = nil,
+            nextMarker: Swift.String? = nil,
+            truncated: Swift.Bool? = nil
+        ) {
+            self.grants = grants
+            self.nextMarker = nextMarker
+            self.truncated = truncated
+        }
+    }
+
+    /// The `ListKeysRequest` shape.
+    public struct ListKeysRequest: Sendable, Equatable {
+        public var limit: Swift.Int?
+        public var marker: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            limit: Swift.Int? = nil,
+            marker: Swift.String? = nil
+        ) {
+            self.limit = limit
+            self.marker = marker
+        }
+    }
+
+    /// The `ListKeysResponse` shape.
+    public struct ListKeysResponse: Sendable, Equatable {
+        public var keys: [KeyListEntry]?
+        public var nextMarker: Swift.String?
+        public var truncated: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            keys: [KeyListEntry]? = nil,
+            nextMarker: Swift.String? = nil,
+            truncated: Swift.Bool? = nil
+        ) {
+            self.keys = keys
+            self.nextMarker = nextMarker
+            self.truncated = truncated
+        }
+    }
+
     /// The `MultiRegionConfiguration` shape.
     public struct MultiRegionConfiguration: Sendable, Equatable {
         public var multiRegionKeyType: MultiRegionKeyType?
@@ -223,6 +1000,216 @@ extension KMS {
         ) {
             self.arn = arn
             self.region = region
+        }
+    }
+
+    /// The `PutKeyPolicyRequest` shape.
+    public struct PutKeyPolicyRequest: Sendable, Equatable {
+        public var bypassPolicyLockoutSafetyCheck: Swift.Bool?
+        public var keyId: Swift.String
+        public var policy: Swift.String
+        public var policyName: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            bypassPolicyLockoutSafetyCheck: Swift.Bool? = nil,
+            keyId: Swift.String,
+            policy: Swift.String,
+            policyName: Swift.String? = nil
+        ) {
+            self.bypassPolicyLockoutSafetyCheck = bypassPolicyLockoutSafetyCheck
+            self.keyId = keyId
+            self.policy = policy
+            self.policyName = policyName
+        }
+    }
+
+    /// The `ReEncryptRequest` shape.
+    public struct ReEncryptRequest: Sendable, Equatable {
+        public var ciphertextBlob: Foundation.Data?
+        public var destinationEncryptionAlgorithm: EncryptionAlgorithmSpec?
+        public var destinationEncryptionContext: [Swift.String: Swift.String]?
+        public var destinationKeyId: Swift.String
+        public var dryRun: Swift.Bool?
+        public var dryRunModifiers: [DryRunModifierType]?
+        public var grantTokens: [Swift.String]?
+        public var sourceEncryptionAlgorithm: EncryptionAlgorithmSpec?
+        public var sourceEncryptionContext: [Swift.String: Swift.String]?
+        public var sourceKeyId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            ciphertextBlob: Foundation.Data? = nil,
+            destinationEncryptionAlgorithm: EncryptionAlgorithmSpec? = nil,
+            destinationEncryptionContext: [Swift.String: Swift.String]? = nil,
+            destinationKeyId: Swift.String,
+            dryRun: Swift.Bool? = nil,
+            dryRunModifiers: [DryRunModifierType]? = nil,
+            grantTokens: [Swift.String]? = nil,
+            sourceEncryptionAlgorithm: EncryptionAlgorithmSpec? = nil,
+            sourceEncryptionContext: [Swift.String: Swift.String]? = nil,
+            sourceKeyId: Swift.String? = nil
+        ) {
+            self.ciphertextBlob = ciphertextBlob
+            self.destinationEncryptionAlgorithm = destinationEncryptionAlgorithm
+            self.destinationEncryptionContext = destinationEncryptionContext
+            self.destinationKeyId = destinationKeyId
+            self.dryRun = dryRun
+            self.dryRunModifiers = dryRunModifiers
+            self.grantTokens = grantTokens
+            self.sourceEncryptionAlgorithm = sourceEncryptionAlgorithm
+            self.sourceEncryptionContext = sourceEncryptionContext
+            self.sourceKeyId = sourceKeyId
+        }
+    }
+
+    /// The `ReEncryptResponse` shape.
+    public struct ReEncryptResponse: Sendable, Equatable {
+        public var ciphertextBlob: Foundation.Data?
+        public var destinationEncryptionAlgorithm: EncryptionAlgorithmSpec?
+        public var destinationKeyMaterialId: Swift.String?
+        public var keyId: Swift.String?
+        public var sourceEncryptionAlgorithm: EncryptionAlgorithmSpec?
+        public var sourceKeyId: Swift.String?
+        public var sourceKeyMaterialId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            ciphertextBlob: Foundation.Data? = nil,
+            destinationEncryptionAlgorithm: EncryptionAlgorithmSpec? = nil,
+            destinationKeyMaterialId: Swift.String? = nil,
+            keyId: Swift.String? = nil,
+            sourceEncryptionAlgorithm: EncryptionAlgorithmSpec? = nil,
+            sourceKeyId: Swift.String? = nil,
+            sourceKeyMaterialId: Swift.String? = nil
+        ) {
+            self.ciphertextBlob = ciphertextBlob
+            self.destinationEncryptionAlgorithm = destinationEncryptionAlgorithm
+            self.destinationKeyMaterialId = destinationKeyMaterialId
+            self.keyId = keyId
+            self.sourceEncryptionAlgorithm = sourceEncryptionAlgorithm
+            self.sourceKeyId = sourceKeyId
+            self.sourceKeyMaterialId = sourceKeyMaterialId
+        }
+    }
+
+    /// The `RecipientInfo` shape.
+    public struct RecipientInfo: Sendable, Equatable {
+        public var attestationDocument: Foundation.Data?
+        public var keyEncryptionAlgorithm: KeyEncryptionMechanism?
+
+        /// Creates the shape from its members.
+        public init(
+            attestationDocument: Foundation.Data? = nil,
+            keyEncryptionAlgorithm: KeyEncryptionMechanism? = nil
+        ) {
+            self.attestationDocument = attestationDocument
+            self.keyEncryptionAlgorithm = keyEncryptionAlgorithm
+        }
+    }
+
+    /// The `RetireGrantRequest` shape.
+    public struct RetireGrantRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var grantId: Swift.String?
+        public var grantToken: Swift.String?
+        public var keyId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            grantId: Swift.String? = nil,
+            grantToken: Swift.String? = nil,
+            keyId: Swift.String? = nil
+        ) {
+            self.dryRun = dryRun
+            self.grantId = grantId
+            self.grantToken = grantToken
+            self.keyId = keyId
+        }
+    }
+
+    /// The `RevokeGrantRequest` shape.
+    public struct RevokeGrantRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var grantId: Swift.String
+        public var keyId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            grantId: Swift.String,
+            keyId: Swift.String
+        ) {
+            self.dryRun = dryRun
+            self.grantId = grantId
+            self.keyId = keyId
+        }
+    }
+
+    /// The `ScheduleKeyDeletionRequest` shape.
+    public struct ScheduleKeyDeletionRequest: Sendable, Equatable {
+        public var keyId: Swift.String
+        public var pendingWindowInDays: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            keyId: Swift.String,
+            pendingWindowInDays: Swift.Int? = nil
+        ) {
+            self.keyId = keyId
+            self.pendingWindowInDays = pendingWindowInDays
+        }
+    }
+
+    /// The `ScheduleKeyDeletionResponse` shape.
+    public struct ScheduleKeyDeletionResponse: Sendable, Equatable {
+        public var deletionDate: Foundation.Date?
+        public var keyId: Swift.String?
+        public var keyState: KeyState?
+        public var pendingWindowInDays: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            deletionDate: Foundation.Date? = nil,
+            keyId: Swift.String? = nil,
+            keyState: KeyState? = nil,
+            pendingWindowInDays: Swift.Int? = nil
+        ) {
+            self.deletionDate = deletionDate
+            self.keyId = keyId
+            self.keyState = keyState
+            self.pendingWindowInDays = pendingWindowInDays
+        }
+    }
+
+    /// The `Tag` shape.
+    public struct Tag: Sendable, Equatable {
+        public var tagKey: Swift.String
+        public var tagValue: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            tagKey: Swift.String,
+            tagValue: Swift.String
+        ) {
+            self.tagKey = tagKey
+            self.tagValue = tagValue
+        }
+    }
+
+    /// The `UpdateAliasRequest` shape.
+    public struct UpdateAliasRequest: Sendable, Equatable {
+        public var aliasName: Swift.String
+        public var targetKeyId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            aliasName: Swift.String,
+            targetKeyId: Swift.String
+        ) {
+            self.aliasName = aliasName
+            self.targetKeyId = targetKeyId
         }
     }
 
@@ -264,6 +1251,27 @@ extension KMS {
         public static let symmetricDEFAULT = CustomerMasterKeySpec(rawValue: "SYMMETRIC_DEFAULT")
     }
 
+    /// The `DataKeySpec` enumeration.
+    public struct DataKeySpec: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let aes128 = DataKeySpec(rawValue: "AES_128")
+        public static let aes256 = DataKeySpec(rawValue: "AES_256")
+    }
+
+    /// The `DryRunModifierType` enumeration.
+    public struct DryRunModifierType: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let ignoreCIPHERTEXT = DryRunModifierType(rawValue: "IGNORE_CIPHERTEXT")
+    }
+
     /// The `EncryptionAlgorithmSpec` enumeration.
     public struct EncryptionAlgorithmSpec: WireEnumeration {
         public let rawValue: Swift.String
@@ -288,6 +1296,32 @@ extension KMS {
         public static let keyMATERIALEXPIRES = ExpirationModelType(rawValue: "KEY_MATERIAL_EXPIRES")
     }
 
+    /// The `GrantOperation` enumeration.
+    public struct GrantOperation: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let createGrant = GrantOperation(rawValue: "CreateGrant")
+        public static let decrypt = GrantOperation(rawValue: "Decrypt")
+        public static let deriveSharedSecret = GrantOperation(rawValue: "DeriveSharedSecret")
+        public static let describeKey = GrantOperation(rawValue: "DescribeKey")
+        public static let encrypt = GrantOperation(rawValue: "Encrypt")
+        public static let generateDataKey = GrantOperation(rawValue: "GenerateDataKey")
+        public static let generateDataKeyPair = GrantOperation(rawValue: "GenerateDataKeyPair")
+        public static let generateDataKeyPairWithoutPlaintext = GrantOperation(rawValue: "GenerateDataKeyPairWithoutPlaintext")
+        public static let generateDataKeyWithoutPlaintext = GrantOperation(rawValue: "GenerateDataKeyWithoutPlaintext")
+        public static let generateMac = GrantOperation(rawValue: "GenerateMac")
+        public static let getPublicKey = GrantOperation(rawValue: "GetPublicKey")
+        public static let reEncryptFrom = GrantOperation(rawValue: "ReEncryptFrom")
+        public static let reEncryptTo = GrantOperation(rawValue: "ReEncryptTo")
+        public static let retireGrant = GrantOperation(rawValue: "RetireGrant")
+        public static let sign = GrantOperation(rawValue: "Sign")
+        public static let verify = GrantOperation(rawValue: "Verify")
+        public static let verifyMac = GrantOperation(rawValue: "VerifyMac")
+    }
+
     /// The `KeyAgreementAlgorithmSpec` enumeration.
     public struct KeyAgreementAlgorithmSpec: WireEnumeration {
         public let rawValue: Swift.String
@@ -296,6 +1330,16 @@ extension KMS {
         public init(rawValue: Swift.String) { self.rawValue = rawValue }
 
         public static let ecdh = KeyAgreementAlgorithmSpec(rawValue: "ECDH")
+    }
+
+    /// The `KeyEncryptionMechanism` enumeration.
+    public struct KeyEncryptionMechanism: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let rsaesOAEPSHA256 = KeyEncryptionMechanism(rawValue: "RSAES_OAEP_SHA_256")
     }
 
     /// The `KeyManagerType` enumeration.
@@ -427,6 +1471,67 @@ extension KMS {
 
 // MARK: - Reading requests
 
+extension KMS.CancelKeyDeletionRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.keyId = try reader.required(reader.value("KeyId"), "KeyId")
+    }
+}
+
+extension KMS.CreateAliasRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.aliasName = try reader.required(reader.value("AliasName"), "AliasName")
+        self.targetKeyId = try reader.required(reader.value("TargetKeyId"), "TargetKeyId")
+    }
+}
+
+extension KMS.CreateGrantRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.constraints = try reader.value("Constraints")
+        self.dryRun = try reader.value("DryRun")
+        self.grantTokens = try reader.list("GrantTokens")
+        self.granteePrincipal = try reader.required(reader.value("GranteePrincipal"), "GranteePrincipal")
+        self.keyId = try reader.required(reader.value("KeyId"), "KeyId")
+        self.name = try reader.value("Name")
+        self.operations = try reader.required(reader.list("Operations"), "Operations")
+        self.retiringPrincipal = try reader.value("RetiringPrincipal")
+    }
+}
+
+extension KMS.CreateKeyRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.bypassPolicyLockoutSafetyCheck = try reader.value("BypassPolicyLockoutSafetyCheck")
+        self.customKeyStoreId = try reader.value("CustomKeyStoreId")
+        self.customerMasterKeySpec = try reader.value("CustomerMasterKeySpec")
+        self.description = try reader.value("Description")
+        self.keySpec = try reader.value("KeySpec")
+        self.keyUsage = try reader.value("KeyUsage")
+        self.multiRegion = try reader.value("MultiRegion")
+        self.origin = try reader.value("Origin")
+        self.policy = try reader.value("Policy")
+        self.tags = try reader.list("Tags")
+        self.xksKeyId = try reader.value("XksKeyId")
+    }
+}
+
+extension KMS.DecryptRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.ciphertextBlob = try reader.value("CiphertextBlob")
+        self.dryRun = try reader.value("DryRun")
+        self.dryRunModifiers = try reader.list("DryRunModifiers")
+        self.encryptionAlgorithm = try reader.value("EncryptionAlgorithm")
+        self.encryptionContext = try reader.map("EncryptionContext")
+        self.grantTokens = try reader.list("GrantTokens")
+        self.keyId = try reader.value("KeyId")
+        self.recipient = try reader.value("Recipient")
+    }
+}
+
+extension KMS.DeleteAliasRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.aliasName = try reader.required(reader.value("AliasName"), "AliasName")
+    }
+}
+
 extension KMS.DescribeKeyRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.grantTokens = try reader.list("GrantTokens")
@@ -434,11 +1539,265 @@ extension KMS.DescribeKeyRequest: WireStructureDecodable {
     }
 }
 
+extension KMS.DisableKeyRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.keyId = try reader.required(reader.value("KeyId"), "KeyId")
+    }
+}
+
+extension KMS.EnableKeyRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.keyId = try reader.required(reader.value("KeyId"), "KeyId")
+    }
+}
+
+extension KMS.EncryptRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.encryptionAlgorithm = try reader.value("EncryptionAlgorithm")
+        self.encryptionContext = try reader.map("EncryptionContext")
+        self.grantTokens = try reader.list("GrantTokens")
+        self.keyId = try reader.required(reader.value("KeyId"), "KeyId")
+        self.plaintext = try reader.required(reader.value("Plaintext"), "Plaintext")
+    }
+}
+
+extension KMS.GenerateDataKeyRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.encryptionContext = try reader.map("EncryptionContext")
+        self.grantTokens = try reader.list("GrantTokens")
+        self.keyId = try reader.required(reader.value("KeyId"), "KeyId")
+        self.keySpec = try reader.value("KeySpec")
+        self.numberOfBytes = try reader.value("NumberOfBytes")
+        self.recipient = try reader.value("Recipient")
+    }
+}
+
+extension KMS.GenerateDataKeyWithoutPlaintextRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.encryptionContext = try reader.map("EncryptionContext")
+        self.grantTokens = try reader.list("GrantTokens")
+        self.keyId = try reader.required(reader.value("KeyId"), "KeyId")
+        self.keySpec = try reader.value("KeySpec")
+        self.numberOfBytes = try reader.value("NumberOfBytes")
+    }
+}
+
+extension KMS.GetKeyPolicyRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.keyId = try reader.required(reader.value("KeyId"), "KeyId")
+        self.policyName = try reader.value("PolicyName")
+    }
+}
+
+extension KMS.GrantConstraints: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.encryptionContextEquals = try reader.map("EncryptionContextEquals")
+        self.encryptionContextSubset = try reader.map("EncryptionContextSubset")
+    }
+}
+
+extension KMS.ListAliasesRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.keyId = try reader.value("KeyId")
+        self.limit = try reader.value("Limit")
+        self.marker = try reader.value("Marker")
+    }
+}
+
+extension KMS.ListGrantsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.grantId = try reader.value("GrantId")
+        self.granteePrincipal = try reader.value("GranteePrincipal")
+        self.keyId = try reader.required(reader.value("KeyId"), "KeyId")
+        self.limit = try reader.value("Limit")
+        self.marker = try reader.value("Marker")
+    }
+}
+
+extension KMS.ListKeysRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.limit = try reader.value("Limit")
+        self.marker = try reader.value("Marker")
+    }
+}
+
+extension KMS.PutKeyPolicyRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.bypassPolicyLockoutSafetyCheck = try reader.value("BypassPolicyLockoutSafetyCheck")
+        self.keyId = try reader.required(reader.value("KeyId"), "KeyId")
+        self.policy = try reader.required(reader.value("Policy"), "Policy")
+        self.policyName = try reader.value("PolicyName")
+    }
+}
+
+extension KMS.ReEncryptRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.ciphertextBlob = try reader.value("CiphertextBlob")
+        self.destinationEncryptionAlgorithm = try reader.value("DestinationEncryptionAlgorithm")
+        self.destinationEncryptionContext = try reader.map("DestinationEncryptionContext")
+        self.destinationKeyId = try reader.required(reader.value("DestinationKeyId"), "DestinationKeyId")
+        self.dryRun = try reader.value("DryRun")
+        self.dryRunModifiers = try reader.list("DryRunModifiers")
+        self.grantTokens = try reader.list("GrantTokens")
+        self.sourceEncryptionAlgorithm = try reader.value("SourceEncryptionAlgorithm")
+        self.sourceEncryptionContext = try reader.map("SourceEncryptionContext")
+        self.sourceKeyId = try reader.value("SourceKeyId")
+    }
+}
+
+extension KMS.RecipientInfo: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.attestationDocument = try reader.value("AttestationDocument")
+        self.keyEncryptionAlgorithm = try reader.value("KeyEncryptionAlgorithm")
+    }
+}
+
+extension KMS.RetireGrantRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.grantId = try reader.value("GrantId")
+        self.grantToken = try reader.value("GrantToken")
+        self.keyId = try reader.value("KeyId")
+    }
+}
+
+extension KMS.RevokeGrantRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.grantId = try reader.required(reader.value("GrantId"), "GrantId")
+        self.keyId = try reader.required(reader.value("KeyId"), "KeyId")
+    }
+}
+
+extension KMS.ScheduleKeyDeletionRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.keyId = try reader.required(reader.value("KeyId"), "KeyId")
+        self.pendingWindowInDays = try reader.value("PendingWindowInDays")
+    }
+}
+
+extension KMS.Tag: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.tagKey = try reader.required(reader.value("TagKey"), "TagKey")
+        self.tagValue = try reader.required(reader.value("TagValue"), "TagValue")
+    }
+}
+
+extension KMS.UpdateAliasRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.aliasName = try reader.required(reader.value("AliasName"), "AliasName")
+        self.targetKeyId = try reader.required(reader.value("TargetKeyId"), "TargetKeyId")
+    }
+}
+
 // MARK: - Writing responses
+
+extension KMS.AliasListEntry: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("AliasArn", aliasArn)
+        writer.member("AliasName", aliasName)
+        writer.member("CreationDate", creationDate)
+        writer.member("LastUpdatedDate", lastUpdatedDate)
+        writer.member("TargetKeyId", targetKeyId)
+    }
+}
+
+extension KMS.CancelKeyDeletionResponse: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("KeyId", keyId)
+    }
+}
+
+extension KMS.CreateGrantResponse: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("GrantId", grantId)
+        writer.member("GrantToken", grantToken)
+    }
+}
+
+extension KMS.CreateKeyResponse: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("KeyMetadata", keyMetadata)
+    }
+}
+
+extension KMS.DecryptResponse: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("CiphertextForRecipient", ciphertextForRecipient)
+        writer.member("EncryptionAlgorithm", encryptionAlgorithm)
+        writer.member("KeyId", keyId)
+        writer.member("KeyMaterialId", keyMaterialId)
+        writer.member("Plaintext", plaintext)
+    }
+}
 
 extension KMS.DescribeKeyResponse: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("KeyMetadata", keyMetadata)
+    }
+}
+
+extension KMS.EncryptResponse: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("CiphertextBlob", ciphertextBlob)
+        writer.member("EncryptionAlgorithm", encryptionAlgorithm)
+        writer.member("KeyId", keyId)
+    }
+}
+
+extension KMS.GenerateDataKeyResponse: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("CiphertextBlob", ciphertextBlob)
+        writer.member("CiphertextForRecipient", ciphertextForRecipient)
+        writer.member("KeyId", keyId)
+        writer.member("KeyMaterialId", keyMaterialId)
+        writer.member("Plaintext", plaintext)
+    }
+}
+
+extension KMS.GenerateDataKeyWithoutPlaintextResponse: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("CiphertextBlob", ciphertextBlob)
+        writer.member("KeyId", keyId)
+        writer.member("KeyMaterialId", keyMaterialId)
+    }
+}
+
+extension KMS.GetKeyPolicyResponse: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("Policy", policy)
+        writer.member("PolicyName", policyName)
+    }
+}
+
+extension KMS.GrantConstraints: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.map("EncryptionContextEquals", key: "key", value: "value", encryptionContextEquals)
+        writer.map("EncryptionContextSubset", key: "key", value: "value", encryptionContextSubset)
+    }
+}
+
+extension KMS.GrantListEntry: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("Constraints", constraints)
+        writer.member("CreationDate", creationDate)
+        writer.member("GrantId", grantId)
+        writer.member("GranteePrincipal", granteePrincipal)
+        writer.member("IssuingAccount", issuingAccount)
+        writer.member("KeyId", keyId)
+        writer.member("Name", name)
+        writer.list("Operations", member: "member", operations)
+        writer.member("RetiringPrincipal", retiringPrincipal)
+    }
+}
+
+extension KMS.KeyListEntry: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("KeyArn", keyArn)
+        writer.member("KeyId", keyId)
     }
 }
 
@@ -473,6 +1832,30 @@ extension KMS.KeyMetadata: WireStructureEncodable {
     }
 }
 
+extension KMS.ListAliasesResponse: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("Aliases", member: "member", aliases)
+        writer.member("NextMarker", nextMarker)
+        writer.member("Truncated", truncated)
+    }
+}
+
+extension KMS.ListGrantsResponse: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("Grants", member: "member", grants)
+        writer.member("NextMarker", nextMarker)
+        writer.member("Truncated", truncated)
+    }
+}
+
+extension KMS.ListKeysResponse: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("Keys", member: "member", keys)
+        writer.member("NextMarker", nextMarker)
+        writer.member("Truncated", truncated)
+    }
+}
+
 extension KMS.MultiRegionConfiguration: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("MultiRegionKeyType", multiRegionKeyType)
@@ -485,6 +1868,27 @@ extension KMS.MultiRegionKey: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("Arn", arn)
         writer.member("Region", region)
+    }
+}
+
+extension KMS.ReEncryptResponse: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("CiphertextBlob", ciphertextBlob)
+        writer.member("DestinationEncryptionAlgorithm", destinationEncryptionAlgorithm)
+        writer.member("DestinationKeyMaterialId", destinationKeyMaterialId)
+        writer.member("KeyId", keyId)
+        writer.member("SourceEncryptionAlgorithm", sourceEncryptionAlgorithm)
+        writer.member("SourceKeyId", sourceKeyId)
+        writer.member("SourceKeyMaterialId", sourceKeyMaterialId)
+    }
+}
+
+extension KMS.ScheduleKeyDeletionResponse: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("DeletionDate", deletionDate)
+        writer.member("KeyId", keyId)
+        writer.member("KeyState", keyState)
+        writer.member("PendingWindowInDays", pendingWindowInDays)
     }
 }
 

@@ -44,3 +44,17 @@ extension EC2Front {
         }
     }
 }
+
+extension EC2Front {
+    /// CopyImage.
+    static func registerImageCopies(in operations: inout OperationTable, cloud: Cloud) {
+        operations.on(EC2.CopyImage.self) { input, caller in
+            let request = ImageCopy(
+                sourceRegion: input.sourceRegion, sourceImageID: input.sourceImageId, name: input.name, description: input.description,
+                encrypted: input.encrypted, kmsKeyID: input.kmsKeyId, copyImageTags: input.copyImageTags ?? false,
+                tags: try tags(of: input.tagSpecifications, for: "image"), clientToken: input.clientToken
+            )
+            return EC2.CopyImageResult(imageId: try await cloud.copyImage(caller, request))
+        }
+    }
+}

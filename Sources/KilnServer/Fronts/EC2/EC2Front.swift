@@ -14,6 +14,7 @@ enum EC2Front {
         registerImages(in: &operations, cloud: cloud)
         registerImageLineage(in: &operations, cloud: cloud)
         registerImageCreation(in: &operations, cloud: cloud)
+        registerImageCopies(in: &operations, cloud: cloud)
         registerInstances(in: &operations, cloud: cloud)
         registerInstanceAttributes(in: &operations, cloud: cloud)
         registerKeyPairs(in: &operations, cloud: cloud)

@@ -1,0 +1,129 @@
+import Foundation
+
+/// What CopyImage asks for. The destination is the request's own region.
+public struct ImageCopy: Sendable {
+    public var sourceRegion: String
+    public var sourceImageID: String
+    public var name: String
+    public var description: String?
+    public var encrypted: Bool?
+    public var kmsKeyID: String?
+    /// Whether the caller's tags on the source come along.
+    public var copyImageTags: Bool
+    public var tags: [Tag]
+    public var clientToken: String?
+
+    /// Describes a CopyImage request.
+    public init(
+        sourceRegion: String, sourceImageID: String, name: String, description: String? = nil, encrypted: Bool? = nil, kmsKeyID: String? = nil,
+        copyImageTags: Bool = false, tags: [Tag] = [], clientToken: String? = nil
+    ) {
+        self.sourceRegion = sourceRegion
+        self.sourceImageID = sourceImageID
+        self.name = name
+        self.description = description
+        self.encrypted = encrypted
+        self.kmsKeyID = kmsKeyID
+        self.copyImageTags = copyImageTags
+        self.tags = tags
+        self.clientToken = clientToken
+    }
+}
+
+/// CopyImage: a new image with new snapshots in the caller's region, whose bytes come from the
+/// source region's store; only blocks the destination lacks in the copy's key domain move.
+extension Cloud {
+    public func copyImage(_ caller: Caller, _ request: ImageCopy) async throws -> String {
+        try ImageName.validate(request.name)
+        for tag in request.tags { try tag.validate() }
+        if request.kmsKeyID != nil, request.encrypted != true {
+            throw CloudError("InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set.")
+        }
+        let sourceRegion = RegionName(request.sourceRegion)
+        guard regions.region(sourceRegion)?.isEnabled == true else {
+            throw CloudError("InvalidParameterValue", "The source region \(request.sourceRegion) is not enabled.")
+        }
+        if let token = request.clientToken {
+            let earlier = try await read(caller) { transaction in
+                var query = ImageQuery(region: caller.region, viewer: Viewer(account: caller.account))
+                query.owners = [caller.account]
+                return try transaction.images(query).first { $0.copyClientToken == token }
+            }
+            if let earlier { return earlier.id }
+        }
+        let sourceCaller = Caller(account: caller.account, accessKeyID: caller.accessKeyID, region: sourceRegion)
+        let (source, sourceTags) = try await read(sourceCaller) { transaction -> (Image, [Tag]) in
+            let image = try self.visibleImage(request.sourceImageID, caller: sourceCaller, in: transaction)
+            guard image.state == .available else {
+                throw CloudError("InvalidAMIID.Unavailable", "The image id '[\(image.id)]' is not available (state: \(image.state.rawValue))")
+            }
+            guard image.isEBSBacked else {
+                throw CloudError("InvalidRequest", "Kiln copies EBS-backed images only; \(image.id) is instance-store-backed.")
+            }
+            if image.owner != caller.account {
+                if !image.productCodes.isEmpty {
+                    throw CloudError("InvalidRequest", "Images with EC2 BillingProduct codes cannot be copied to another AWS account.")
+                }
+                for snapshotID in image.snapshotIDs {
+                    guard let snapshot = try transaction.fetch(Snapshot.self, id: snapshotID), snapshot.isUsable(by: caller.account) else {
+                        throw CloudError("InvalidRequest", "You do not have permission to access the storage of this ami")
+                    }
+                }
+            }
+            return (image, try transaction.tags(on: image.id, by: caller.account))
+        }
+        let imageID = ids.resourceID(.image)
+        var copies: [String: PreparedSnapshotCopy] = [:]
+        for snapshotID in source.snapshotIDs where copies[snapshotID] == nil {
+            copies[snapshotID] = try await prepareSnapshotCopy(
+                caller, sourceRegion: request.sourceRegion, sourceSnapshotID: snapshotID,
+                description: "Copied for DestinationAmi \(imageID) from SourceAmi \(source.id) for SourceSnapshot \(snapshotID). Task created on \(Self.awsDate(clock.now)).",
+                encrypted: request.encrypted, kmsKeyID: request.kmsKeyID
+            )
+        }
+        let now = clock.now
+        let prepared = copies
+        let tags = (request.copyImageTags ? sourceTags : []) + request.tags
+        return try await write(caller) { transaction in
+            if let existing = try transaction.imageNamed(request.name, owner: caller.account, region: caller.region) {
+                throw CloudError("InvalidAMIName.Duplicate", "AMI name \(request.name) is already in use by AMI \(existing.id)")
+            }
+            for copy in prepared.values { try recordSnapshotCopy(copy, in: transaction) }
+            var image = Image(id: imageID, owner: caller.account, region: caller.region, name: request.name, creationDate: now)
+            image.state = .pending
+            image.description = request.description ?? source.description
+            image.architecture = source.architecture
+            image.virtualizationType = source.virtualizationType
+            image.rootDeviceType = source.rootDeviceType
+            image.rootDeviceName = source.rootDeviceName
+            image.imageLocation = "\(caller.account)/\(request.name)"
+            image.platform = source.platform
+            image.platformDetails = source.platformDetails
+            image.usageOperation = source.usageOperation
+            image.productCodes = source.productCodes
+            image.enaSupport = source.enaSupport
+            image.sriovNetSupport = source.sriovNetSupport
+            image.bootMode = source.bootMode
+            image.tpmSupport = source.tpmSupport
+            image.imdsSupport = source.imdsSupport
+            image.uefiData = source.uefiData
+            image.sourceImageID = source.id
+            image.sourceRegion = request.sourceRegion
+            image.copyClientToken = request.clientToken
+            image.blockDeviceMappings = source.blockDeviceMappings.map { mapping in
+                var mapping = mapping
+                if let old = mapping.ebs?.snapshotID, let copy = prepared[old]?.snapshot {
+                    mapping.ebs?.snapshotID = copy.id
+                    mapping.ebs?.encrypted = copy.encrypted
+                    mapping.ebs?.kmsKeyID = copy.kmsKeyID
+                }
+                return mapping
+            }
+            try transaction.saveImage(image)
+            for tag in tags {
+                try transaction.putTag(tag, on: imageID, resourceType: "image", by: caller.account, region: caller.region)
+            }
+            return imageID
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+
+/// A KMS key: symmetric key material that never leaves Kiln, a state, a key policy and grants.
+///
+/// Customer keys keep their material wrapped by the server's key-wrapping key (see
+/// ``KeyVault``). The `aws/ebs` key of an account and region is AWS managed: its id is derived
+/// from the account and region (``DefaultEBSKey``), it appears on first use, and its policy
+/// lets only its own account use it, so what it encrypts cannot be shared usefully.
+public struct KMSKey: StoredResource, Equatable {
+    public static let kind = ResourcePrefix.kmsKey
+
+    /// A key's state.
+    public enum State: String, Sendable, Codable {
+        case enabled = "Enabled"
+        case disabled = "Disabled"
+        case pendingDeletion = "PendingDeletion"
+    }
+
+    /// A grant: a principal of another (or the same) account may use the key for some operations.
+    public struct Grant: Sendable, Codable, Equatable {
+        public var id: String
+        public var token: String
+        public var name: String?
+        public var granteePrincipal: String
+        public var retiringPrincipal: String?
+        public var operations: [String]
+        public var issuingAccount: AccountID
+        public var creationDate: Date
+    }
+
+    /// The key id, a UUID.
+    public var id: String
+    public var owner: AccountID
+    public var region: RegionName
+    public var description: String
+    public var state: State
+    /// Whether AWS manages it (`aws/ebs`), rather than the customer.
+    public var managedByAWS: Bool
+    public var creationDate: Date
+    /// When a key pending deletion is deleted.
+    public var deletionDate: Date?
+    public var pendingWindowInDays: Int?
+    /// The key policy, JSON.
+    public var policy: String
+    /// The key material sealed by the key-wrapping key; empty for AWS managed keys, whose
+    /// material is derived.
+    public var wrappedMaterial: [UInt8]
+    public var grants: [Grant]
+
+    /// The key's ARN.
+    public var arn: String { "arn:aws:kms:\(region):\(owner):key/\(id)" }
+
+    /// The policy AWS gives a new key: the account's root (and so its IAM policies) may do anything.
+    public static func defaultPolicy(owner: AccountID) -> String {
+        """
+        {
+          "Version" : "2012-10-17",
+          "Id" : "key-default-1",
+          "Statement" : [ {
+            "Sid" : "Enable IAM User Permissions",
+            "Effect" : "Allow",
+            "Principal" : { "AWS" : "arn:aws:iam::\(owner):root" },
+            "Action" : "kms:*",
+            "Resource" : "*"
+          } ]
+        }
+        """
+    }
+
+    /// The `aws/ebs` key of an account and region as it is before anything stored it.
+    public static func defaultEBSKey(account: AccountID, region: RegionName, now: Date) -> KMSKey {
+        KMSKey(
+            id: DefaultEBSKey.keyID(account: account, region: region), owner: account, region: region,
+            description: "Default key that protects my EBS volumes when no other key is defined", state: .enabled, managedByAWS: true,
+            creationDate: now, policy: defaultPolicy(owner: account), wrappedMaterial: [], grants: []
+        )
+    }
+}
+
+/// An alias: a friendly name (`alias/…`) for a key in one account and region.
+public struct KMSAlias: StoredResource, Equatable {
+    public static let kind = ResourcePrefix.kmsAlias
+
+    public var id: String
+    public var owner: AccountID
+    public var region: RegionName
+    /// `alias/…`.
+    public var name: String
+    public var targetKeyID: String
+    public var creationDate: Date
+    public var lastUpdatedDate: Date
+
+    /// The alias's ARN.
+    public var arn: String { "arn:aws:kms:\(region):\(owner):\(name)" }
+
+    /// The stored id of an alias.
+    public static func id(account: AccountID, region: RegionName, name: String) -> String {
+        "kms-alias|\(account)|\(region)|\(name)"
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// Why an account cannot use the KMS key that protects some data, as EC2 finds out when it
+/// creates a volume, boots an instance or completes a copy.
+public enum KeyProblem: Sendable, Equatable {
+    case notFound
+    case disabled
+    case pendingDeletion
+    /// The key's policy and grants do not let the account decrypt with it.
+    case accessDenied
+
+    /// The `StateReason` an instance that cannot boot shows, as AWS words it.
+    public var launchFailure: Instance.StateReason {
+        switch self {
+        case .disabled, .pendingDeletion:
+            return Instance.StateReason(code: "Client.InvalidKMSKey.InvalidState", message: "Client.InvalidKMSKey.InvalidState: The KMS key provided is in an incorrect state")
+        case .notFound, .accessDenied:
+            return Instance.StateReason(code: "Client.InternalError", message: "Client.InternalError: Client error on launch")
+        }
+    }
+
+    /// A sentence for a failed snapshot or image.
+    public func message(_ arn: String) -> String {
+        switch self {
+        case .notFound: return "The KMS key \(arn) does not exist or is not accessible."
+        case .disabled: return "The KMS key \(arn) is disabled."
+        case .pendingDeletion: return "The KMS key \(arn) is pending deletion."
+        case .accessDenied: return "The account is not allowed to use the KMS key \(arn)."
+        }
+    }
+
+    /// What stops `account` from decrypting with the key `arn` names (a key or alias ARN), or
+    /// `nil` when nothing does.
+    static func of(_ arn: String, for account: AccountID, in transaction: any MetadataTransaction) throws -> KeyProblem? {
+        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6, let owner = AccountID(String(parts[4])) else { return .notFound }
+        let region = RegionName(String(parts[3]))
+        var keyID = String(parts[5])
+        if keyID == "alias/aws/ebs" {
+            keyID = DefaultEBSKey.keyID(account: owner, region: region)
+        } else if keyID.hasPrefix("alias/") {
+            guard let alias = try transaction.fetch(KMSAlias.self, id: KMSAlias.id(account: owner, region: region, name: keyID)) else { return .notFound }
+            keyID = alias.targetKeyID
+        } else if keyID.hasPrefix("key/") {
+            keyID = String(keyID.dropFirst(4))
+        }
+        var key = try transaction.fetch(KMSKey.self, id: keyID)
+        if key == nil, keyID == DefaultEBSKey.keyID(account: owner, region: region) {
+            key = KMSKey.defaultEBSKey(account: owner, region: region, now: Date(timeIntervalSince1970: 0))
+        }
+        guard let key, key.owner == owner else { return .notFound }
+        switch key.state {
+        case .disabled: return .disabled
+        case .pendingDeletion: return .pendingDeletion
+        case .enabled: break
+        }
+        if key.owner != account, !KeyPolicy.allows(key, account: account, action: "kms:Decrypt") { return .accessDenied }
+        return nil
+    }
+
+    /// The first problem with any of `arns` for `account`.
+    static func first(of arns: [String?], for account: AccountID, in transaction: any MetadataTransaction) throws -> (KeyProblem, String)? {
+        for case let arn? in arns {
+            if let problem = try of(arn, for: account, in: transaction) { return (problem, arn) }
+        }
+        return nil
+    }
+}
