@@ -822,3 +822,15 @@ def raises(code_or_codes, fn, *args, **kw):
     assert code in codes, f"expected {sorted(codes)}, got {code} ({status}): {ei.value}"
     assert 400 <= status < 500, (code, status)
     return ei.value
+
+
+def wait_for(check, timeout: float = 20, interval: float = 0.3):
+    """Polls `check` until it returns something truthy, and returns that; fails after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s; last: {result!r}")
+        time.sleep(interval)

@@ -9,23 +9,11 @@ import uuid
 
 import pytest
 
-from kiln_harness import BLOCK_SIZE, make_client, raises, register_ebs_image, run_aws, upload_snapshot
+from kiln_harness import BLOCK_SIZE, wait_for, make_client, raises, register_ebs_image, run_aws, upload_snapshot
 
 
 def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-def wait_for(check, timeout: float = 20, interval: float = 0.3):
-    """Polls `check` until it returns something truthy; fails after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s; last: {result!r}")
-        time.sleep(interval)
 
 
 def group(asg, name: str) -> dict:

@@ -1,6 +1,7 @@
 """The catalogue every region starts with, and the SSM public parameters that point at it."""
 
 import pytest
+from botocore.exceptions import ClientError
 
 from kiln_harness import make_client
 
@@ -69,6 +70,18 @@ def test_marketplace_and_community_images(catalogued):
     assert {image["Architecture"] for image in ubuntu} == {"x86_64", "arm64"}
     windows = ec2.describe_images(Owners=["amazon"], Filters=[{"Name": "platform", "Values": ["windows"]}])["Images"]
     assert windows and windows[0]["PlatformDetails"] == "Windows" and windows[0]["UsageOperation"] == "RunInstances:0002"
+
+    # Marketplace images launch, but never copy to another account; AWS's own images copy.
+    west = make_client(catalogued.endpoint, "ec2", region="us-west-2")
+    with pytest.raises(ClientError) as refused:
+        west.copy_image(SourceRegion="us-east-1", SourceImageId=market[0]["ImageId"], Name="my-marketplace-copy")
+    assert refused.value.response["Error"]["Code"] == "InvalidRequest"
+    x86 = next(image for image in market if image["Architecture"] == "x86_64")
+    launched = ec2.run_instances(ImageId=x86["ImageId"], InstanceType="t3.micro", MinCount=1, MaxCount=1)["Instances"][0]
+    assert launched["ProductCodes"][0]["ProductCodeId"] == x86["ProductCodes"][0]["ProductCodeId"]
+    amazon = ec2.describe_images(Owners=["amazon"], Filters=[{"Name": "architecture", "Values": ["x86_64"]}])["Images"][0]
+    copy = west.copy_image(SourceRegion="us-east-1", SourceImageId=amazon["ImageId"], Name="my-al-copy")["ImageId"]
+    west.get_waiter("image_available").wait(ImageIds=[copy], WaiterConfig={"Delay": 1})
 
 
 def test_the_catalogue_survives_a_reset_and_a_restart(catalogued):

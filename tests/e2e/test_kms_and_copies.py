@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from kiln_harness import BLOCK_SIZE, make_client, raises, register_ebs_image, signed_request, upload_snapshot
+from kiln_harness import BLOCK_SIZE, wait_for, make_client, raises, register_ebs_image, signed_request, upload_snapshot
 
 OWNER = "121212121212"
 RECIPIENT = "343434343434"
@@ -20,17 +20,6 @@ STRANGER = "565656565656"
 
 def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-def wait_for(check, timeout: float = 15, interval: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout}s; last: {result!r}")
-        time.sleep(interval)
 
 
 def read_disk(endpoint, volume, offset, length, key):

@@ -92,21 +92,9 @@ extension Cloud {
             var image = Image(id: imageID, owner: caller.account, region: caller.region, name: request.name, creationDate: now)
             image.state = .pending
             image.description = request.description ?? source.description
-            image.architecture = source.architecture
-            image.virtualizationType = source.virtualizationType
-            image.rootDeviceType = source.rootDeviceType
-            image.rootDeviceName = source.rootDeviceName
+            image.takeBootAttributes(from: source)
             image.imageLocation = "\(caller.account)/\(request.name)"
-            image.platform = source.platform
-            image.platformDetails = source.platformDetails
-            image.usageOperation = source.usageOperation
             image.productCodes = source.productCodes
-            image.enaSupport = source.enaSupport
-            image.sriovNetSupport = source.sriovNetSupport
-            image.bootMode = source.bootMode
-            image.tpmSupport = source.tpmSupport
-            image.imdsSupport = source.imdsSupport
-            image.uefiData = source.uefiData
             image.sourceImageID = source.id
             image.sourceRegion = request.sourceRegion
             image.copyClientToken = request.clientToken

@@ -122,18 +122,8 @@ extension Cloud {
             var image = Image(id: imageID, owner: caller.account, region: caller.region, name: imageName, creationDate: now)
             let source = header.image
             image.description = source.description
-            image.architecture = source.architecture
-            image.virtualizationType = source.virtualizationType
-            image.rootDeviceName = source.rootDeviceName
+            image.takeBootAttributes(from: source)
             image.imageLocation = "\(caller.account)/\(imageName)"
-            image.platform = source.platform
-            image.platformDetails = source.platformDetails
-            image.usageOperation = source.usageOperation
-            image.bootMode = source.bootMode
-            image.enaSupport = source.enaSupport
-            image.sriovNetSupport = source.sriovNetSupport
-            image.tpmSupport = source.tpmSupport
-            image.imdsSupport = source.imdsSupport
             image.blockDeviceMappings = source.blockDeviceMappings.map { mapping in
                 var mapping = mapping
                 if let old = mapping.ebs?.snapshotID {

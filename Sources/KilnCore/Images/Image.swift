@@ -144,6 +144,25 @@ public struct Image: Sendable, Codable, Equatable {
     /// `ebs` or `instance-store`.
     public var isEBSBacked: Bool { rootDeviceType == "ebs" }
 
+    /// Takes from `source` what makes an image boot the same way: architecture, virtualization,
+    /// root device, platform and billing, and firmware and driver support. Copies and restored
+    /// images start this way; their own id, name, owner and snapshots stay theirs.
+    public mutating func takeBootAttributes(from source: Image) {
+        architecture = source.architecture
+        virtualizationType = source.virtualizationType
+        rootDeviceType = source.rootDeviceType
+        rootDeviceName = source.rootDeviceName
+        platform = source.platform
+        platformDetails = source.platformDetails
+        usageOperation = source.usageOperation
+        bootMode = source.bootMode
+        enaSupport = source.enaSupport
+        sriovNetSupport = source.sriovNetSupport
+        tpmSupport = source.tpmSupport
+        imdsSupport = source.imdsSupport
+        uefiData = source.uefiData
+    }
+
     /// Creates an image record with the common defaults; callers set the rest.
     public init(id: String, owner: AccountID, region: RegionName, name: String, creationDate: Date) {
         self.id = id

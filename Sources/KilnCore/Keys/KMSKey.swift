@@ -26,6 +26,21 @@ public struct KMSKey: StoredResource, Equatable {
         public var operations: [String]
         public var issuingAccount: AccountID
         public var creationDate: Date
+
+        /// Describes a grant.
+        public init(
+            id: String, token: String, name: String?, granteePrincipal: String, retiringPrincipal: String?, operations: [String],
+            issuingAccount: AccountID, creationDate: Date
+        ) {
+            self.id = id
+            self.token = token
+            self.name = name
+            self.granteePrincipal = granteePrincipal
+            self.retiringPrincipal = retiringPrincipal
+            self.operations = operations
+            self.issuingAccount = issuingAccount
+            self.creationDate = creationDate
+        }
     }
 
     /// The key id, a UUID.
@@ -49,6 +64,25 @@ public struct KMSKey: StoredResource, Equatable {
 
     /// The key's ARN.
     public var arn: String { "arn:aws:kms:\(region):\(owner):key/\(id)" }
+
+    /// Describes a key.
+    public init(
+        id: String, owner: AccountID, region: RegionName, description: String, state: State, managedByAWS: Bool, creationDate: Date,
+        deletionDate: Date? = nil, pendingWindowInDays: Int? = nil, policy: String, wrappedMaterial: [UInt8], grants: [Grant]
+    ) {
+        self.id = id
+        self.owner = owner
+        self.region = region
+        self.description = description
+        self.state = state
+        self.managedByAWS = managedByAWS
+        self.creationDate = creationDate
+        self.deletionDate = deletionDate
+        self.pendingWindowInDays = pendingWindowInDays
+        self.policy = policy
+        self.wrappedMaterial = wrappedMaterial
+        self.grants = grants
+    }
 
     /// The policy AWS gives a new key: the account's root (and so its IAM policies) may do anything.
     public static func defaultPolicy(owner: AccountID) -> String {

@@ -35,6 +35,24 @@ enum AutoScalingFront {
         return configuration.map { .configuration($0) }
     }
 
+    /// The settings Create and UpdateAutoScalingGroup share.
+    static func groupSettings(
+        template: AutoScaling.LaunchTemplateSpecification?, configuration: String?, minSize: Int?, maxSize: Int?, desiredCapacity: Int?,
+        availabilityZones: [String]?, vpcZoneIdentifier: String?, healthCheckType: String?, healthCheckGracePeriod: Int?, defaultCooldown: Int?
+    ) throws -> AutoScalingGroupSettings {
+        var settings = AutoScalingGroupSettings()
+        settings.source = try source(template: template, configuration: configuration)
+        settings.minSize = minSize
+        settings.maxSize = maxSize
+        settings.desiredCapacity = desiredCapacity
+        settings.availabilityZones = availabilityZones
+        settings.vpcZoneIdentifier = vpcZoneIdentifier
+        settings.healthCheckType = healthCheckType
+        settings.healthCheckGracePeriod = healthCheckGracePeriod
+        settings.defaultCooldown = defaultCooldown
+        return settings
+    }
+
     static func wireTemplate(_ source: AutoScalingGroup.LaunchSource, version: Int? = nil) -> AutoScaling.LaunchTemplateSpecification? {
         guard case .template(let specifier) = source else { return nil }
         return AutoScaling.LaunchTemplateSpecification(
@@ -92,35 +110,25 @@ enum AutoScalingFront {
 
     static func registerGroups(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(AutoScaling.CreateAutoScalingGroup.self) { input, caller in
-            var settings = AutoScalingGroupSettings()
-            settings.source = try source(template: input.launchTemplate, configuration: input.launchConfigurationName)
             if input.mixedInstancesPolicy != nil || input.instanceId != nil {
                 throw CloudError("ValidationError", "Kiln's groups launch from a LaunchTemplate or a LaunchConfigurationName; MixedInstancesPolicy and InstanceId are not offered.")
             }
-            settings.minSize = input.minSize
-            settings.maxSize = input.maxSize
-            settings.desiredCapacity = input.desiredCapacity
-            settings.availabilityZones = input.availabilityZones
-            settings.vpcZoneIdentifier = input.vpcZoneIdentifier
-            settings.healthCheckType = input.healthCheckType
-            settings.healthCheckGracePeriod = input.healthCheckGracePeriod
-            settings.defaultCooldown = input.defaultCooldown
+            var settings = try groupSettings(
+                template: input.launchTemplate, configuration: input.launchConfigurationName, minSize: input.minSize, maxSize: input.maxSize,
+                desiredCapacity: input.desiredCapacity, availabilityZones: input.availabilityZones, vpcZoneIdentifier: input.vpcZoneIdentifier,
+                healthCheckType: input.healthCheckType, healthCheckGracePeriod: input.healthCheckGracePeriod, defaultCooldown: input.defaultCooldown
+            )
             settings.tags = input.tags?.map { AutoScalingGroup.GroupTag(key: $0.key, value: $0.value ?? "", propagateAtLaunch: $0.propagateAtLaunch ?? false) }
             try await cloud.createAutoScalingGroup(caller, name: input.autoScalingGroupName, settings: settings)
             return EmptyOutput()
         }
 
         operations.on(AutoScaling.UpdateAutoScalingGroup.self) { input, caller in
-            var settings = AutoScalingGroupSettings()
-            settings.source = try source(template: input.launchTemplate, configuration: input.launchConfigurationName)
-            settings.minSize = input.minSize
-            settings.maxSize = input.maxSize
-            settings.desiredCapacity = input.desiredCapacity
-            settings.availabilityZones = input.availabilityZones
-            settings.vpcZoneIdentifier = input.vpcZoneIdentifier
-            settings.healthCheckType = input.healthCheckType
-            settings.healthCheckGracePeriod = input.healthCheckGracePeriod
-            settings.defaultCooldown = input.defaultCooldown
+            let settings = try groupSettings(
+                template: input.launchTemplate, configuration: input.launchConfigurationName, minSize: input.minSize, maxSize: input.maxSize,
+                desiredCapacity: input.desiredCapacity, availabilityZones: input.availabilityZones, vpcZoneIdentifier: input.vpcZoneIdentifier,
+                healthCheckType: input.healthCheckType, healthCheckGracePeriod: input.healthCheckGracePeriod, defaultCooldown: input.defaultCooldown
+            )
             try await cloud.updateAutoScalingGroup(caller, name: input.autoScalingGroupName, settings: settings)
             return EmptyOutput()
         }

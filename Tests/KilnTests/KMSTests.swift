@@ -1,0 +1,69 @@
+import Foundation
+import KilnCore
+import Testing
+
+@Suite("KMS")
+struct KMSTests {
+    @Test("A key's policy lets the accounts it names decrypt; a Deny wins; grants add operations")
+    func policies() {
+        let owner = AccountID("111111111111")!
+        let friend = AccountID("222222222222")!
+        let stranger = AccountID("333333333333")!
+        var key = KMSKey(
+            id: "k", owner: owner, region: "us-east-1", description: "", state: .enabled, managedByAWS: false, creationDate: Date(),
+            policy: KMSKey.defaultPolicy(owner: owner), wrappedMaterial: [], grants: []
+        )
+        #expect(KeyPolicy.allows(key, account: owner, action: "kms:Decrypt"))
+        #expect(!KeyPolicy.allows(key, account: friend, action: "kms:Decrypt"))
+        key.policy = """
+            {"Statement": [
+              {"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::222222222222:root"]}, "Action": ["kms:Decrypt", "kms:ReEncrypt*"]},
+              {"Effect": "Deny", "Principal": {"AWS": "222222222222"}, "Action": "kms:ReEncryptFrom"}
+            ]}
+            """
+        #expect(KeyPolicy.allows(key, account: friend, action: "kms:Decrypt"))
+        #expect(KeyPolicy.allows(key, account: friend, action: "kms:ReEncryptTo"), "wildcards match")
+        #expect(!KeyPolicy.allows(key, account: friend, action: "kms:ReEncryptFrom"), "a Deny wins")
+        #expect(!KeyPolicy.allows(key, account: stranger, action: "kms:Decrypt"))
+        key.grants = [
+            .init(
+                id: "g", token: "t", name: nil, granteePrincipal: "arn:aws:iam::333333333333:role/asg", retiringPrincipal: nil, operations: ["Decrypt"],
+                issuingAccount: owner, creationDate: Date()
+            )
+        ]
+        #expect(KeyPolicy.allows(key, account: stranger, action: "kms:Decrypt"))
+        #expect(!KeyPolicy.allows(key, account: stranger, action: "kms:Encrypt"))
+    }
+
+    @Test("Ciphertext opens only under its key and its encryption context; key material is stored sealed")
+    func encryption() async throws {
+        let (cloud, _) = try makeTestCloud()
+        let caller = testCaller()
+        let key = try await cloud.createKey(caller, description: "test", policy: nil, keySpec: nil, keyUsage: nil)
+        #expect(key.wrappedMaterial.count == 32 + 28, "256-bit material sealed with AES-GCM")
+        let (_, blob) = try await cloud.kmsEncrypt(caller, key.id, plaintext: Array("hello".utf8), context: ["a": "1"], action: "kms:Encrypt")
+        #expect(try await cloud.kmsDecrypt(caller, blob: blob, reference: nil, context: ["a": "1"]).1 == Array("hello".utf8))
+        await #expect(throws: CloudError.self) { _ = try await cloud.kmsDecrypt(caller, blob: blob, reference: nil, context: [:]) }
+        let other = try await cloud.createKey(caller, description: nil, policy: nil, keySpec: nil, keyUsage: nil)
+        await #expect(throws: CloudError.self) { _ = try await cloud.kmsDecrypt(caller, blob: blob, reference: other.id, context: ["a": "1"]) }
+        await #expect(throws: CloudError.self, "another account") {
+            _ = try await cloud.kmsDecrypt(testCaller(account: "222222222222"), blob: blob, reference: nil, context: ["a": "1"])
+        }
+    }
+
+    @Test("A key scheduled for deletion is gone when its window ends, and its aliases with it")
+    func deletion() async throws {
+        let (cloud, clock) = try makeTestCloud()
+        let caller = testCaller()
+        let key = try await cloud.createKey(caller, description: nil, policy: nil, keySpec: nil, keyUsage: nil)
+        try await cloud.setAlias(caller, name: "alias/doomed", targetKey: key.id, create: true)
+        _ = try await cloud.scheduleKeyDeletion(caller, key.id, pendingWindowInDays: 7)
+        clock.advance(by: 6 * 86_400)
+        try await cloud.applyDueTransitions()
+        #expect(try await cloud.describeKey(caller, "alias/doomed").state == .pendingDeletion)
+        clock.advance(by: 2 * 86_400)
+        try await cloud.applyDueTransitions()
+        await #expect(throws: CloudError.self) { _ = try await cloud.describeKey(caller, key.id) }
+        #expect(try await cloud.listAliases(caller, keyReference: nil).map(\.name) == ["alias/aws/ebs"])
+    }
+}
