@@ -263,3 +263,27 @@ def test_encrypted_copy_snapshot_with_presigned_url_and_customer_key(kiln):
     errored = wait_for(lambda: (lambda s: s["State"] != "pending" and s)(eu.describe_snapshots(SnapshotIds=[again])["Snapshots"][0]))
     assert errored["State"] == "error" and "pending deletion" in errored["StateMessage"]
     assert east.describe_snapshots(SnapshotIds=[snap])["Snapshots"][0]["State"] == "completed"
+
+
+def test_a_group_without_key_access_shows_failed_launches(kiln, encrypted_images):
+    """The troubleshooting row: an Auto Scaling group whose image is under a key it may not
+    use records Failed activities with Client.InternalError, and launches nothing that stays."""
+    ec2, asg = make_client(kiln, "ec2", key=STRANGER), make_client(kiln, "autoscaling", key=STRANGER)
+    template = ec2.create_launch_template(
+        LaunchTemplateName=unique("no-key"), LaunchTemplateData={"ImageId": encrypted_images["shared-key"]["image"], "InstanceType": "t3.micro"}
+    )["LaunchTemplate"]["LaunchTemplateId"]
+    name = unique("no-key")
+    asg.create_auto_scaling_group(AutoScalingGroupName=name, LaunchTemplate={"LaunchTemplateId": template}, MinSize=1, MaxSize=1, AvailabilityZones=["us-east-1a"])
+    failed = wait_for(lambda: [a for a in asg.describe_scaling_activities(AutoScalingGroupName=name)["Activities"] if a["StatusCode"] == "Failed"])
+    assert failed[0]["StatusMessage"] == "Client.InternalError: Client error on launch"
+    assert asg.describe_auto_scaling_groups(AutoScalingGroupNames=[name])["AutoScalingGroups"][0]["Instances"] == []
+    asg.delete_auto_scaling_group(AutoScalingGroupName=name, ForceDelete=True)
+
+
+def test_copy_image_refuses_a_duplicate_name(kiln):
+    east = make_client(kiln, "ec2", key=OWNER)
+    west = make_client(kiln, "ec2", key=OWNER, region="us-west-2")
+    image = register_ebs_image(east, upload_snapshot(make_client(kiln, "ebs", key=OWNER), {0: os.urandom(BLOCK_SIZE)}), unique("dup"))
+    name = unique("dup-copy")
+    west.copy_image(SourceRegion="us-east-1", SourceImageId=image, Name=name)
+    raises("InvalidAMIName.Duplicate", west.copy_image, SourceRegion="us-east-1", SourceImageId=image, Name=name)

@@ -46,6 +46,22 @@ extension Cloud {
             var member = member
             let state = instance?.state ?? .terminated
             let now = Self.activityTime(clock.now)
+            let neverBooted = member.lifecycleState == "Pending" && (state == .terminated || state == .shuttingDown)
+                && instance?.stateReason?.code.hasPrefix("Client.") == true && instance?.stateReason?.code != "Client.UserInitiatedShutdown"
+            if neverBooted {
+                // The launch was accepted but the instance never booted (a KMS key it may not
+                // use, say): AWS reports that as a failed launch, and so does the group.
+                let reason = instance?.stateReason?.message ?? "Client.InternalError: Client error on launch"
+                group.record(
+                    activity(
+                        "Launching a new EC2 instance: \(member.instanceID).  Status Reason: \(reason)",
+                        cause: "At \(now) an instance was started in response to a difference between desired and actual capacity.",
+                        failure: reason
+                    )
+                )
+                group.nextLaunchAttempt = clock.now + Self.launchRetryDelay
+                continue
+            }
             switch state {
             case .terminated, .shuttingDown:
                 group.record(

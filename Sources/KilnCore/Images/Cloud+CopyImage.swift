@@ -64,7 +64,8 @@ extension Cloud {
                 if !image.productCodes.isEmpty {
                     throw CloudError("InvalidRequest", "Images with EC2 BillingProduct codes cannot be copied to another AWS account.")
                 }
-                for snapshotID in image.snapshotIDs {
+                // AWS's own images copy freely; anyone else's need their snapshots shared too.
+                for snapshotID in image.snapshotIDs where image.ownerAlias != "amazon" {
                     guard let snapshot = try transaction.fetch(Snapshot.self, id: snapshotID), snapshot.isUsable(by: caller.account) else {
                         throw CloudError("InvalidRequest", "You do not have permission to access the storage of this ami")
                     }
@@ -78,7 +79,7 @@ extension Cloud {
             copies[snapshotID] = try await prepareSnapshotCopy(
                 caller, sourceRegion: request.sourceRegion, sourceSnapshotID: snapshotID,
                 description: "Copied for DestinationAmi \(imageID) from SourceAmi \(source.id) for SourceSnapshot \(snapshotID). Task created on \(Self.awsDate(clock.now)).",
-                encrypted: request.encrypted, kmsKeyID: request.kmsKeyID
+                encrypted: request.encrypted, kmsKeyID: request.kmsKeyID, grantedByImage: source.ownerAlias == "amazon"
             )
         }
         let now = clock.now

@@ -270,16 +270,23 @@ extension Cloud {
     }
 
     /// Reads the source, resolves the copy's encryption, and stores in the destination domain
-    /// the blocks it lacks. Nothing is recorded yet.
+    /// the blocks it lacks. Nothing is recorded yet. `grantedByImage` is for CopyImage of an
+    /// image whose storage the caller may copy without the snapshot being shared (AWS's own).
     func prepareSnapshotCopy(
-        _ caller: Caller, sourceRegion: String, sourceSnapshotID: String, description: String?, encrypted: Bool?, kmsKeyID: String?
+        _ caller: Caller, sourceRegion: String, sourceSnapshotID: String, description: String?, encrypted: Bool?, kmsKeyID: String?,
+        grantedByImage: Bool = false
     ) async throws -> PreparedSnapshotCopy {
         let sourceCaller = Caller(account: caller.account, accessKeyID: caller.accessKeyID, region: RegionName(sourceRegion))
         guard regions.region(sourceCaller.region)?.isEnabled == true else {
             throw CloudError("InvalidParameterValue", "The source region \(sourceRegion) is not enabled.")
         }
         let (source, sourceMap) = try await store.read { transaction -> (Snapshot, [BlockEntry]) in
-            let source = try self.visibleSnapshot(sourceSnapshotID, caller: sourceCaller, in: transaction)
+            let source: Snapshot
+            if grantedByImage, let granted = try transaction.fetch(Snapshot.self, id: sourceSnapshotID), granted.region == sourceCaller.region {
+                source = granted
+            } else {
+                source = try self.visibleSnapshot(sourceSnapshotID, caller: sourceCaller, in: transaction)
+            }
             return (source, try transaction.blockMap(of: sourceSnapshotID, from: 0, limit: nil))
         }
         guard source.state == .completed else {
