@@ -68,6 +68,49 @@ public final class PackedBlockStore: BlockStore {
         return try BlockEncoding.decode(stored, block: block, sealKey: sealKey)
     }
 
+    /// Moves a block's compressed form from one domain to another: opened with the source
+    /// domain's key and sealed with the target's when either is encrypted, but never
+    /// decompressed, re-compressed or re-hashed. A copy across regions costs a read, AES-GCM
+    /// where needed, and an append.
+    public func copy(_ id: BlockID, sha256: [UInt8], from source: EncryptionDomain, to target: EncryptionDomain) async throws -> BlockID {
+        let targetID = try await blockID(sha256: sha256, domain: target)
+        if try await contains(targetID, domain: target) {
+            touch(targetID, domain: target.id)
+            return targetID
+        }
+        let sourceID = source.id
+        let block: IndexedBlock
+        let stored: [UInt8]
+        if let (pending, bytes) = await writer.unindexedBlock(id, domain: sourceID) {
+            (block, stored) = (pending, bytes)
+        } else {
+            guard let indexed = try await metadata.read({ try $0.indexedBlock(id, domain: sourceID) }) else {
+                throw BlockStoreError.missing("block \(id) is not in \(sourceID)")
+            }
+            block = indexed
+            stored = try await blobs.read(indexed.pack, offset: indexed.offset, length: indexed.storedLength)
+        }
+        var payload = stored
+        if block.codec.sealed {
+            let sealKey = try await keyring.keys(for: source).seal
+            let box = try AES.GCM.SealedBox(combined: stored)
+            let associated = BlockEncoding.associatedData(id: block.id, domain: block.domain, codec: block.codec, length: block.plainLength)
+            payload = [UInt8](try AES.GCM.open(box, using: sealKey, authenticating: associated))
+        }
+        let codec = BlockCodecID(compressed: block.codec.compressed, sealed: target.isEncrypted)
+        var bytes = payload
+        if target.isEncrypted {
+            let sealKey = try await keyring.keys(for: target).seal
+            let associated = BlockEncoding.associatedData(id: targetID, domain: target.id, codec: codec, length: block.plainLength)
+            guard let combined = try AES.GCM.seal(payload, using: sealKey, authenticating: associated).combined else {
+                throw BlockStoreError.corrupt("cannot seal a block")
+            }
+            bytes = [UInt8](combined)
+        }
+        await writer.append(BlockEncoding.Encoded(codec: codec, bytes: bytes), id: targetID, sha256: sha256, plainLength: block.plainLength, domain: target.id)
+        return targetID
+    }
+
     func touch(_ id: BlockID, domain: String) {
         let now = clock.now
         touched.withLock { $0["\(domain)|\(id)"] = now }

@@ -14,6 +14,19 @@ public protocol BlockStore: Sendable {
     func contains(_ id: BlockID, domain: EncryptionDomain) async throws -> Bool
     /// The id `sha256` would have in `domain`.
     func blockID(sha256: [UInt8], domain: EncryptionDomain) async throws -> BlockID
+    /// Stores in `target` the block `id` of `source`, whose plaintext has the SHA-256 `sha256`,
+    /// unless `target` holds it already; returns its id in `target`. Stores may move the
+    /// block's stored form without decoding it (see ``BlockStore/copy(_:sha256:from:to:)``).
+    func copy(_ id: BlockID, sha256: [UInt8], from source: EncryptionDomain, to target: EncryptionDomain) async throws -> BlockID
+}
+
+extension BlockStore {
+    /// Copies through the plaintext: read from `source`, put into `target`.
+    public func copy(_ id: BlockID, sha256: [UInt8], from source: EncryptionDomain, to target: EncryptionDomain) async throws -> BlockID {
+        let targetID = try await blockID(sha256: sha256, domain: target)
+        if try await contains(targetID, domain: target) { return targetID }
+        return try await put(try await read(id, domain: source), sha256: sha256, domain: target)
+    }
 }
 
 /// Durable storage for whole objects: local files by default, an S3-compatible store later.

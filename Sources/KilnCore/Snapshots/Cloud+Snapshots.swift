@@ -114,21 +114,38 @@ extension Cloud {
         -> (entries: [BlockEntry], moved: [BlockEntry])
     {
         guard source != target else { return (entries, []) }
+        // Blocks move several at a time: each is a read, perhaps AES-GCM, and an append.
+        let blocks = self.blocks
         var result: [BlockEntry] = []
         result.reserveCapacity(entries.count)
         var moved: [BlockEntry] = []
-        for entry in entries {
-            let targetID = try await blocks.blockID(sha256: entry.sha256, domain: target)
-            let mapped = BlockEntry(index: entry.index, id: targetID, sha256: entry.sha256)
-            if try await !blocks.contains(targetID, domain: target) {
-                let plaintext = try await blocks.read(entry.id, domain: source)
-                _ = try await blocks.put(plaintext, sha256: entry.sha256, domain: target)
-                moved.append(mapped)
+        try await withThrowingTaskGroup(of: (BlockEntry, Bool).self) { group in
+            var next = entries.startIndex
+            func startNext() {
+                guard next < entries.endIndex else { return }
+                let entry = entries[next]
+                next += 1
+                group.addTask {
+                    let targetID = try await blocks.blockID(sha256: entry.sha256, domain: target)
+                    let present = try await blocks.contains(targetID, domain: target)
+                    let id = present ? targetID : try await blocks.copy(entry.id, sha256: entry.sha256, from: source, to: target)
+                    return (BlockEntry(index: entry.index, id: id, sha256: entry.sha256), !present)
+                }
             }
-            result.append(mapped)
+            for _ in 0..<Self.copyConcurrency { startNext() }
+            while let (entry, didMove) = try await group.next() {
+                result.append(entry)
+                if didMove { moved.append(entry) }
+                startNext()
+            }
         }
+        result.sort { $0.index < $1.index }
+        moved.sort { $0.index < $1.index }
         return (result, moved)
     }
+
+    /// How many blocks a copy moves at once.
+    static let copyConcurrency = 8
 
     /// DescribeSnapshots: the caller's snapshots in its region, filtered and paged.
     public func describeSnapshots(
