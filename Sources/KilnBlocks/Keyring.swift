@@ -5,10 +5,12 @@ import Synchronization
 
 /// The keys of encrypted domains.
 ///
-/// Each encrypted domain has a random 256-bit data key, stored only wrapped (sealed with
-/// AES-256-GCM under the master key, the domain's id as associated data). Two keys derive
-/// from it: one makes block ids (an HMAC of the plaintext's SHA-256), one seals blocks.
-/// Until the KMS work lands, the master key stands in for every account's `aws/ebs` key.
+/// Each encrypted domain has a random 256-bit data key, stored only wrapped: by the domain's
+/// KMS key through a ``DomainKeyWrapper`` (envelope encryption, as EBS does), or, when that
+/// key cannot be found or no wrapper is given, sealed with AES-256-GCM under the master key
+/// (the domain's id as associated data). A stored key starts with `K` or `M` to say which.
+/// Two keys derive from it: one makes block ids (an HMAC of the plaintext's SHA-256), one
+/// seals blocks.
 public final class Keyring: Sendable {
     /// The keys of one encrypted domain.
     struct DomainKeys: Sendable {
@@ -18,12 +20,14 @@ public final class Keyring: Sendable {
 
     private let master: SymmetricKey
     private let metadata: any MetadataStore
+    private let wrapper: (any DomainKeyWrapper)?
     private let cache = Mutex<[String: DomainKeys]>([:])
 
-    /// A keyring that wraps domain keys under `master` and keeps them in `metadata`.
-    public init(master: SymmetricKey, metadata: any MetadataStore) {
+    /// A keyring that wraps domain keys with `wrapper` (else under `master`) and keeps them in `metadata`.
+    public init(master: SymmetricKey, metadata: any MetadataStore, wrapper: (any DomainKeyWrapper)? = nil) {
         self.master = master
         self.metadata = metadata
+        self.wrapper = wrapper
     }
 
     /// The master key kept in the file at `path`, made (mode 0600) on first use.
@@ -40,33 +44,59 @@ public final class Keyring: Sendable {
         return key
     }
 
-    /// The keys of `domain`, creating its data key on first use.
-    func keys(for domain: EncryptionDomain) async throws -> DomainKeys {
-        try await keys(forDomainID: domain.id)
+    /// The keys of the domain with id `id`.
+    func keys(forDomainID id: String) async throws -> DomainKeys {
+        guard let domain = EncryptionDomain(id: id) else { throw BlockStoreError.corrupt("\(id) is not a domain id") }
+        return try await keys(for: domain)
     }
 
-    /// The keys of the domain with id `id`, creating its data key on first use.
-    func keys(forDomainID id: String) async throws -> DomainKeys {
-        if let cached = cache.withLock({ $0[id] }) { return cached }
-        let master = self.master
+    /// The keys of `domain`, creating its data key on first use.
+    func keys(for domain: EncryptionDomain) async throws -> DomainKeys {
+        if let cached = cache.withLock({ $0[domain.id] }) { return cached }
+        let id = domain.id
+        var fresh = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
+        var newWrapping: [UInt8]
+        if let wrapper, domain.isEncrypted, let byKMS = try await wrapper.wrap(fresh, for: domain) {
+            newWrapping = [UInt8(ascii: "K")] + byKMS
+        } else {
+            newWrapping = [UInt8(ascii: "M")] + (try sealUnderMaster(fresh, id: id))
+        }
+        let proposed = newWrapping
         let wrapped: [UInt8] = try await metadata.write { transaction in
             if let existing = try transaction.wrappedDomainKey(id) { return existing }
-            let dataKey = SymmetricKey(size: .bits256)
-            let sealed = try dataKey.withUnsafeBytes { bytes in
-                try AES.GCM.seal(Array(bytes), using: master, authenticating: Array(id.utf8))
-            }
-            guard let combined = sealed.combined else { throw BlockStoreError.corrupt("cannot wrap a domain key") }
-            let wrapped = [UInt8](combined)
-            try transaction.saveWrappedDomainKey(id, wrapped)
-            return wrapped
+            try transaction.saveWrappedDomainKey(id, proposed)
+            return proposed
         }
-        let box = try AES.GCM.SealedBox(combined: wrapped)
-        let dataKey = SymmetricKey(data: try AES.GCM.open(box, using: master, authenticating: Array(id.utf8)))
+        fresh = []
+        newWrapping = []
+        let dataKey: SymmetricKey
+        switch wrapped.first {
+        case UInt8(ascii: "K"):
+            guard let wrapper else { throw BlockStoreError.corrupt("the data key of \(id) is wrapped by KMS, but no KMS is at hand") }
+            dataKey = SymmetricKey(data: try await wrapper.unwrap(Array(wrapped.dropFirst()), for: domain))
+        case UInt8(ascii: "M"):
+            dataKey = try openUnderMaster(Array(wrapped.dropFirst()), id: id)
+        default:
+            // Written before the marker existed: sealed under the master key.
+            dataKey = try openUnderMaster(wrapped, id: id)
+        }
         let keys = DomainKeys(
             blockID: HKDF<SHA256>.deriveKey(inputKeyMaterial: dataKey, info: Array("kiln block id".utf8), outputByteCount: 32),
             seal: HKDF<SHA256>.deriveKey(inputKeyMaterial: dataKey, info: Array("kiln block seal".utf8), outputByteCount: 32)
         )
         cache.withLock { $0[id] = keys }
         return keys
+    }
+
+    private func sealUnderMaster(_ dataKey: [UInt8], id: String) throws -> [UInt8] {
+        guard let combined = try AES.GCM.seal(dataKey, using: master, authenticating: Array(id.utf8)).combined else {
+            throw BlockStoreError.corrupt("cannot wrap a domain key")
+        }
+        return [UInt8](combined)
+    }
+
+    private func openUnderMaster(_ wrapped: [UInt8], id: String) throws -> SymmetricKey {
+        let box = try AES.GCM.SealedBox(combined: wrapped)
+        return SymmetricKey(data: try AES.GCM.open(box, using: master, authenticating: Array(id.utf8)))
     }
 }

@@ -1,5 +1,8 @@
+import Crypto
 import Foundation
+import KilnBlocks
 import KilnCore
+import KilnStore
 import Testing
 
 @Suite("KMS")
@@ -65,5 +68,40 @@ struct KMSTests {
         try await cloud.applyDueTransitions()
         await #expect(throws: CloudError.self) { _ = try await cloud.describeKey(caller, key.id) }
         #expect(try await cloud.listAliases(caller, keyReference: nil).map(\.name) == ["alias/aws/ebs"])
+    }
+}
+
+@Suite("KMS and the data plane")
+struct KMSDataPlaneTests {
+    @Test("An encrypted domain's data key is wrapped by its KMS key: once the key is deleted, its blocks no longer open")
+    func envelopeEncryption() async throws {
+        let clock = ManualClock()
+        let store = try SQLiteMetadataStore.inMemory()
+        let blobs = MemoryBlobStore()
+        let wrappingKey = SymmetricKey(size: .bits256)
+        let master = SymmetricKey(size: .bits256)
+        func blockStore() -> PackedBlockStore {
+            PackedBlockStore(
+                metadata: store, blobs: blobs,
+                keyring: Keyring(master: master, metadata: store, wrapper: KMSDomainKeyWrapper(metadata: store, vault: KeyVault(wrappingKey: wrappingKey))),
+                clock: clock
+            )
+        }
+        let cloud = Cloud(
+            identity: IdentityDirectory(), regions: RegionCatalog(), store: store, clock: clock, ids: SequentialIDGenerator(), blocks: blockStore(),
+            objects: MemoryBlobStore(), keyWrappingKey: wrappingKey
+        )
+        let caller = testCaller()
+        let key = try await cloud.createKey(caller, description: nil, policy: nil, keySpec: nil, keyUsage: nil)
+        let domain = EncryptionDomain.encrypted("us-east-1", account: caller.account, kmsKeyARN: key.arn)
+        let data = textBlock(3)
+        let id = try await cloud.blocks.put(data, sha256: Array(SHA256.hash(data: data)), domain: domain)
+        try await cloud.blocks.flush()
+        #expect(try await store.read { try $0.wrappedDomainKey(domain.id) }?.first == UInt8(ascii: "K"), "wrapped by KMS, not the master key")
+        #expect(try await blockStore().read(id, domain: domain) == data, "a fresh keyring unwraps it through KMS")
+        _ = try await cloud.scheduleKeyDeletion(caller, key.id, pendingWindowInDays: 7)
+        clock.advance(by: 8 * 86_400)
+        try await cloud.applyDueTransitions()
+        await #expect(throws: (any Error).self, "the key is gone, and with it the data key") { _ = try await blockStore().read(id, domain: domain) }
     }
 }

@@ -31,6 +31,20 @@ public struct EncryptionDomain: Sendable, Hashable, Codable, CustomStringConvert
     public var description: String { id }
 }
 
+extension EncryptionDomain {
+    /// The domain an ``id`` names; `nil` if the text is not one.
+    public init?(id: String) {
+        let parts = id.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
+        if parts.count == 2, parts[1] == "plain" {
+            self = .unencrypted(RegionName(String(parts[0])))
+        } else if parts.count == 3, let account = AccountID(String(parts[1])) {
+            self = .encrypted(RegionName(String(parts[0])), account: account, kmsKeyARN: String(parts[2]))
+        } else {
+            return nil
+        }
+    }
+}
+
 /// The account and KMS key of an encrypted domain.
 public struct EncryptionKeyReference: Sendable, Hashable, Codable {
     /// The account whose data it is.

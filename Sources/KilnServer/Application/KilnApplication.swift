@@ -24,14 +24,14 @@ public enum KilnApplication {
         let store = try SQLiteMetadataStore(path: directory.appendingPathComponent("kiln.sqlite").path)
         let master = try Keyring.loadOrCreateMasterKey(at: directory.appendingPathComponent("master.key").path)
         let clock = SystemClock()
+        let keyWrappingKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Array("kiln kms key material".utf8), outputByteCount: 32)
         let blocks = PackedBlockStore(
             metadata: store,
             blobs: try LocalBlobStore(root: directory.appendingPathComponent("blocks")),
-            keyring: Keyring(master: master, metadata: store),
+            keyring: Keyring(master: master, metadata: store, wrapper: KMSDomainKeyWrapper(metadata: store, vault: KeyVault(wrappingKey: keyWrappingKey))),
             clock: clock
         )
         let tokenKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Array("kiln block tokens".utf8), outputByteCount: 32)
-        let keyWrappingKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Array("kiln kms key material".utf8), outputByteCount: 32)
         let identity = IdentityDirectory(
             defaultAccount: configuration.defaultAccount ?? .defaultAccount,
             accounts: file?.accounts ?? [],

@@ -1,0 +1,63 @@
+import Crypto
+import Foundation
+
+/// Wraps the data keys of encrypted block domains under the domain's KMS key, as EBS does
+/// with its data keys: the block store keeps a domain's data key only sealed by the KMS key's
+/// material, so a key whose record is gone (deleted after its waiting period) leaves its
+/// blocks unreadable.
+public protocol DomainKeyWrapper: Sendable {
+    /// `dataKey` sealed for `domain`, or `nil` when the domain's KMS key cannot be found (the
+    /// caller then falls back to its own key).
+    func wrap(_ dataKey: [UInt8], for domain: EncryptionDomain) async throws -> [UInt8]?
+    /// The data key `wrapped` seals, or an error when the domain's KMS key is gone.
+    func unwrap(_ wrapped: [UInt8], for domain: EncryptionDomain) async throws -> [UInt8]
+}
+
+/// The ``DomainKeyWrapper`` over Kiln's KMS keys.
+public struct KMSDomainKeyWrapper: DomainKeyWrapper {
+    let metadata: any MetadataStore
+    let vault: KeyVault
+
+    /// A wrapper that finds keys in `metadata` and their material through `vault`.
+    public init(metadata: any MetadataStore, vault: KeyVault) {
+        self.metadata = metadata
+        self.vault = vault
+    }
+
+    /// The key a domain is encrypted under, following aliases; the `aws/ebs` key needs no record.
+    private func key(for domain: EncryptionDomain) async throws -> KMSKey? {
+        guard let arn = domain.key?.kmsKeyARN else { return nil }
+        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6, let owner = AccountID(String(parts[4])) else { return nil }
+        let region = RegionName(String(parts[3]))
+        let reference = String(parts[5])
+        return try await metadata.read { transaction in
+            var keyID = reference
+            if keyID == "alias/aws/ebs" {
+                keyID = DefaultEBSKey.keyID(account: owner, region: region)
+            } else if keyID.hasPrefix("alias/") {
+                guard let alias = try transaction.fetch(KMSAlias.self, id: KMSAlias.id(account: owner, region: region, name: keyID)) else { return nil }
+                keyID = alias.targetKeyID
+            } else if keyID.hasPrefix("key/") {
+                keyID = String(keyID.dropFirst(4))
+            }
+            if let stored = try transaction.fetch(KMSKey.self, id: keyID), stored.owner == owner { return stored }
+            if keyID == DefaultEBSKey.keyID(account: owner, region: region) {
+                return KMSKey.defaultEBSKey(account: owner, region: region, now: Date(timeIntervalSince1970: 0))
+            }
+            return nil
+        }
+    }
+
+    public func wrap(_ dataKey: [UInt8], for domain: EncryptionDomain) async throws -> [UInt8]? {
+        guard let key = try await key(for: domain) else { return nil }
+        return try vault.encrypt(dataKey, key: key, context: ["domain": domain.id])
+    }
+
+    public func unwrap(_ wrapped: [UInt8], for domain: EncryptionDomain) async throws -> [UInt8] {
+        guard let key = try await key(for: domain) else {
+            throw CloudError("KMSKeyNotAccessible", "The KMS key of \(domain.id) no longer exists; its blocks cannot be read.")
+        }
+        return try vault.decrypt(wrapped, key: key, context: ["domain": domain.id])
+    }
+}
