@@ -31,27 +31,25 @@ public struct LocalBlobStore: BlobStore {
     private func path(_ name: String) -> String { root.appendingPathComponent(name).path }
 
     public func write(_ name: String, _ bytes: [UInt8]) async throws {
+        try await write(name) { sink in try await sink.write(bytes) }
+    }
+
+    /// Writes into a temporary file that is synced, renamed into place, and whose folder is
+    /// synced; a failure removes the temporary file.
+    public func write(_ name: String, streaming produce: @Sendable (BlobSink) async throws -> Void) async throws {
         let target = path(name)
         let folder = (target as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let temporary = target + ".tmp-\(UInt64.random(in: 0...UInt64.max))"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else { throw Self.failure("create", temporary) }
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeBytes { buffer in
-                Glibc.write(descriptor, buffer.baseAddress.map { $0 + written }, bytes.count - written)
-            }
-            guard result > 0 else {
-                close(descriptor)
-                unlink(temporary)
-                throw Self.failure("write", temporary)
-            }
-            written += result
-        }
-        guard fsync(descriptor) == 0 else {
+        do {
+            try await produce(BlobSink { bytes in try Self.writeAll(bytes, to: descriptor, path: temporary) })
+            guard fsync(descriptor) == 0 else { throw Self.failure("fsync", temporary) }
+        } catch {
             close(descriptor)
-            throw Self.failure("fsync", temporary)
+            unlink(temporary)
+            throw error
         }
         close(descriptor)
         guard rename(temporary, target) == 0 else { throw Self.failure("rename", target) }
@@ -59,6 +57,17 @@ public struct LocalBlobStore: BlobStore {
         if folderDescriptor >= 0 {
             fsync(folderDescriptor)
             close(folderDescriptor)
+        }
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws {
+        var written = 0
+        while written < bytes.count {
+            let result = bytes.withUnsafeBytes { buffer in
+                Glibc.write(descriptor, buffer.baseAddress.map { $0 + written }, bytes.count - written)
+            }
+            guard result > 0 else { throw failure("write", path) }
+            written += result
         }
     }
 
@@ -126,6 +135,18 @@ public actor MemoryBlobStore: BlobStore {
     public init() {}
 
     public func write(_ name: String, _ bytes: [UInt8]) async throws { objects[name] = bytes }
+
+    public func write(_ name: String, streaming produce: @Sendable (BlobSink) async throws -> Void) async throws {
+        let collected = Collected()
+        try await produce(BlobSink { bytes in await collected.append(bytes) })
+        objects[name] = await collected.bytes
+    }
+
+    /// The pieces of a streamed write, gathered.
+    private actor Collected {
+        var bytes: [UInt8] = []
+        func append(_ more: [UInt8]) { bytes += more }
+    }
 
     public func read(_ name: String, offset: Int, length: Int) async throws -> [UInt8] {
         guard let object = objects[name], offset + length <= object.count else {

@@ -20,6 +20,21 @@ public protocol BlockStore: Sendable {
     func copy(_ id: BlockID, sha256: [UInt8], from source: EncryptionDomain, to target: EncryptionDomain) async throws -> BlockID
 }
 
+/// Where a streamed object's pieces go, in order.
+public struct BlobSink: Sendable {
+    private let append: @Sendable ([UInt8]) async throws -> Void
+
+    /// A sink that hands each piece to `append`.
+    public init(_ append: @escaping @Sendable ([UInt8]) async throws -> Void) {
+        self.append = append
+    }
+
+    /// Adds `bytes` to the end of the object.
+    public func write(_ bytes: [UInt8]) async throws {
+        try await append(bytes)
+    }
+}
+
 extension BlockStore {
     /// Copies through the plaintext: read from `source`, put into `target`.
     public func copy(_ id: BlockID, sha256: [UInt8], from source: EncryptionDomain, to target: EncryptionDomain) async throws -> BlockID {
@@ -37,6 +52,10 @@ public protocol BlobStore: Sendable {
     /// Writes an object whole and durably: after it returns, a crash keeps it; a crash during
     /// it leaves either nothing or the whole object.
     func write(_ name: String, _ bytes: [UInt8]) async throws
+    /// Writes an object whole and durably from pieces `produce` hands to the sink it is given,
+    /// so that an object larger than memory can be written; the same all-or-nothing promise
+    /// as ``write(_:_:)``.
+    func write(_ name: String, streaming produce: @Sendable (BlobSink) async throws -> Void) async throws
     /// Reads `length` bytes from `offset` of an object.
     func read(_ name: String, offset: Int, length: Int) async throws -> [UInt8]
     /// The size of an object in bytes, or `nil` if there is none by that name.

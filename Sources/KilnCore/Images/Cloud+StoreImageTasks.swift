@@ -19,10 +19,6 @@ extension Cloud {
                 return (snapshot, try transaction.blockMap(of: id, from: 0, limit: nil).filter { $0.id != .zero })
             })
         }
-        let total = maps.reduce(0) { $0 + $1.1.count }
-        guard total <= StoredImageObject.maximumBlocks else {
-            throw CloudError("InvalidParameterValue", "Image \(imageID) holds \(total / 2) MiB of data; Kiln stores images of up to 1 GiB of data.")
-        }
         let objectKey = "\(imageID).bin"
         let startTime = clock.now
         let header = StoredImageObject(
@@ -32,16 +28,16 @@ extension Cloud {
             }
         )
         let headerBytes = Array(try JSONEncoder().encode(header))
-        var object = StoredImageObject.magic
-        object.reserveCapacity(12 + headerBytes.count + total * (8 + Block.size))
-        object += Self.bigEndian(UInt64(headerBytes.count), bytes: 4) + headerBytes
-        for (snapshot, entries) in maps {
-            for entry in entries {
-                object += Self.bigEndian(UInt64(entry.index), bytes: 8)
-                object += try await blocks.read(entry.id, domain: snapshot.domain)
+        // Streamed block by block, so an image of any size is stored in constant memory.
+        let blocks = self.blocks
+        try await objects.write(Self.objectName(bucket: bucket, key: objectKey)) { sink in
+            try await sink.write(StoredImageObject.magic + Self.bigEndian(UInt64(headerBytes.count), bytes: 4) + headerBytes)
+            for (snapshot, entries) in maps {
+                for entry in entries {
+                    try await sink.write(Self.bigEndian(UInt64(entry.index), bytes: 8) + (try await blocks.read(entry.id, domain: snapshot.domain)))
+                }
             }
         }
-        try await objects.write(Self.objectName(bucket: bucket, key: objectKey), object)
         let task = StoreImageTask(
             id: imageID, owner: caller.account, region: caller.region, bucket: bucket, objectKey: objectKey, state: "Completed", progress: 100,
             startTime: startTime
@@ -69,12 +65,13 @@ extension Cloud {
         guard let size = try await objects.size(objectName) else {
             throw CloudError("InvalidParameterValue", "The object '\(objectKey)' does not exist in bucket '\(bucket)'.")
         }
-        let object = try await objects.read(objectName, offset: 0, length: size)
         let invalid = CloudError("InvalidParameterValue", "The object '\(objectKey)' in bucket '\(bucket)' is not a stored image.")
-        guard object.count >= 12, Array(object[0..<8]) == StoredImageObject.magic else { throw invalid }
-        let headerLength = Int(Self.readBigEndian(object, at: 8, bytes: 4))
-        guard 12 + headerLength <= object.count,
-            let header = try? JSONDecoder().decode(StoredImageObject.self, from: Data(object[12..<12 + headerLength]))
+        guard size >= 12 else { throw invalid }
+        let prefix = try await objects.read(objectName, offset: 0, length: 12)
+        guard Array(prefix[0..<8]) == StoredImageObject.magic else { throw invalid }
+        let headerLength = Int(Self.readBigEndian(prefix, at: 8, bytes: 4))
+        guard 12 + headerLength <= size,
+            let header = try? JSONDecoder().decode(StoredImageObject.self, from: Data(try await objects.read(objectName, offset: 12, length: headerLength)))
         else { throw invalid }
         let imageName = name ?? header.image.name
         try ImageName.validate(imageName)
@@ -89,9 +86,10 @@ extension Cloud {
             let domain: EncryptionDomain = encrypted ? .encrypted(caller.region, account: caller.account, kmsKeyARN: kmsKeyID ?? "") : .unencrypted(caller.region)
             var entries: [BlockEntry] = []
             for _ in 0..<stored.blockCount {
-                guard offset + 8 + Block.size <= object.count else { throw invalid }
-                let index = Int(Self.readBigEndian(object, at: offset, bytes: 8))
-                let block = Array(object[offset + 8..<offset + 8 + Block.size])
+                guard offset + 8 + Block.size <= size else { throw invalid }
+                let record = try await objects.read(objectName, offset: offset, length: 8 + Block.size)
+                let index = Int(Self.readBigEndian(record, at: 0, bytes: 8))
+                let block = Array(record[8...])
                 let digest = Array(SHA256.hash(data: block))
                 entries.append(BlockEntry(index: index, id: try await blocks.put(block, sha256: digest, domain: domain), sha256: digest))
                 offset += 8 + Block.size

@@ -36,7 +36,4 @@ struct StoredImageObject: Codable {
     var snapshots: [StoredSnapshot]
 
     static let magic = Array("KILNAMI1".utf8)
-
-    /// The largest image data (non-zero blocks) Kiln stores in one object: 1 GiB.
-    static let maximumBlocks = 2048
 }
