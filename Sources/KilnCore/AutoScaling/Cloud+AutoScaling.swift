@@ -251,7 +251,7 @@ extension Cloud {
                 : "At \(Self.activityTime(clock.now)) instance \(instanceID) was taken out of service in response to a user request."
             let activity = activity("Terminating EC2 instance: \(instanceID)", cause: cause)
             group.record(activity)
-            try await save(group, caller: caller)
+            try await saveGroup(group)
             try await reconcile(groupID: group.id)
             return activity
         }
@@ -265,7 +265,7 @@ extension Cloud {
         try await autoScalingLock.run {
             var (group, index) = try await membership(of: instanceID, caller: caller)
             group.members[index].healthStatus = status
-            try await save(group, caller: caller)
+            try await saveGroup(group)
             try await reconcile(groupID: group.id)
         }
     }
@@ -292,7 +292,7 @@ extension Cloud {
                 group.record(entry)
                 activities.append(entry)
             }
-            try await save(group, caller: caller)
+            try await saveGroup(group)
             try await reconcile(groupID: group.id)
             return activities
         }
@@ -358,7 +358,7 @@ extension Cloud {
             )
             group.refreshes.insert(refresh, at: 0)
             if group.refreshes.count > 50 { group.refreshes.removeLast() }
-            try await save(group, caller: caller)
+            try await saveGroup(group)
             try await reconcile(groupID: group.id)
             return refresh.id
         }
@@ -379,13 +379,13 @@ extension Cloud {
             }
             group.refreshes[0].status = "Cancelled"
             group.refreshes[0].endTime = clock.now
-            try await save(group, caller: caller)
+            try await saveGroup(group)
             return refresh.id
         }
     }
 
     /// Saves a group changed outside a transaction (the caller holds ``autoScalingLock``).
-    func save(_ group: AutoScalingGroup, caller: Caller) async throws {
+    func saveGroup(_ group: AutoScalingGroup) async throws {
         try await store.write { transaction in
             guard try transaction.fetch(AutoScalingGroup.self, id: group.id) != nil else { return }
             try transaction.save(group)

@@ -33,7 +33,7 @@ extension Cloud {
         try await releaseLostMembers(of: &group, caller: caller)
         if group.refreshes.first?.isActive == true { try await advanceRefresh(of: &group, caller: caller) }
         try await scale(&group, caller: caller)
-        if group != before { try await save(group, caller: caller) }
+        if group != before { try await saveGroup(group) }
     }
 
     /// Notices the state of each member: running ones are in service; terminated, stopped

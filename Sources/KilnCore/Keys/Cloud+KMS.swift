@@ -28,36 +28,20 @@ extension Cloud {
     func kmsKey(_ reference: String, caller: Caller, in transaction: any MetadataTransaction) throws -> KMSKey {
         var account = caller.account
         var region = caller.region
-        var rest = reference
+        var resource = reference
         if reference.hasPrefix("arn:") {
-            let parts = reference.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-            guard parts.count == 6, parts[2] == "kms", let owner = AccountID(String(parts[4])) else {
+            guard let parsed = KMSKey.parseARN(reference) else {
                 throw CloudError("InvalidArnException", "The ARN '\(reference)' is not a KMS key or alias ARN.")
             }
-            region = RegionName(String(parts[3]))
-            account = owner
-            rest = String(parts[5])
+            (account, region, resource) = parsed
         }
-        var keyID: String
-        if rest.hasPrefix("alias/") {
-            if rest == "alias/aws/ebs" {
-                keyID = DefaultEBSKey.keyID(account: account, region: region)
-            } else {
-                guard let alias = try transaction.fetch(KMSAlias.self, id: KMSAlias.id(account: account, region: region, name: rest)) else {
-                    throw CloudError("NotFoundException", "Alias \(reference.hasPrefix("arn:") ? reference : "arn:aws:kms:\(region):\(account):\(rest)") is not found.")
-                }
-                keyID = alias.targetKeyID
-            }
-        } else {
-            keyID = rest.hasPrefix("key/") ? String(rest.dropFirst(4)) : rest
+        guard var key = try KMSKey.lookup(resource, account: account, region: region, in: transaction) else {
+            let arn = reference.hasPrefix("arn:") ? reference : "arn:aws:kms:\(region):\(account):\(resource.hasPrefix("alias/") ? resource : "key/" + resource)"
+            if resource.hasPrefix("alias/") { throw CloudError("NotFoundException", "Alias \(arn) is not found.") }
+            throw Self.kmsNotFound(arn)
         }
-        if let key = try transaction.fetch(KMSKey.self, id: keyID), key.owner == account, key.region == region {
-            return key
-        }
-        if keyID == DefaultEBSKey.keyID(account: account, region: region) {
-            return KMSKey.defaultEBSKey(account: account, region: region, now: clock.now)
-        }
-        throw Self.kmsNotFound(reference.hasPrefix("arn:") ? reference : "arn:aws:kms:\(region):\(account):key/\(keyID)")
+        if key.managedByAWS, try transaction.fetch(KMSKey.self, id: key.id) == nil { key.creationDate = clock.now }
+        return key
     }
 
     /// A key the caller may use for `action`, in a state that allows it when `needsEnabled`.

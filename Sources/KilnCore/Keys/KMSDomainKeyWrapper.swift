@@ -26,27 +26,8 @@ public struct KMSDomainKeyWrapper: DomainKeyWrapper {
 
     /// The key a domain is encrypted under, following aliases; the `aws/ebs` key needs no record.
     private func key(for domain: EncryptionDomain) async throws -> KMSKey? {
-        guard let arn = domain.key?.kmsKeyARN else { return nil }
-        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 6, let owner = AccountID(String(parts[4])) else { return nil }
-        let region = RegionName(String(parts[3]))
-        let reference = String(parts[5])
-        return try await metadata.read { transaction in
-            var keyID = reference
-            if keyID == "alias/aws/ebs" {
-                keyID = DefaultEBSKey.keyID(account: owner, region: region)
-            } else if keyID.hasPrefix("alias/") {
-                guard let alias = try transaction.fetch(KMSAlias.self, id: KMSAlias.id(account: owner, region: region, name: keyID)) else { return nil }
-                keyID = alias.targetKeyID
-            } else if keyID.hasPrefix("key/") {
-                keyID = String(keyID.dropFirst(4))
-            }
-            if let stored = try transaction.fetch(KMSKey.self, id: keyID), stored.owner == owner { return stored }
-            if keyID == DefaultEBSKey.keyID(account: owner, region: region) {
-                return KMSKey.defaultEBSKey(account: owner, region: region, now: Date(timeIntervalSince1970: 0))
-            }
-            return nil
-        }
+        guard let arn = domain.key?.kmsKeyARN, let (owner, region, resource) = KMSKey.parseARN(arn) else { return nil }
+        return try await metadata.read { try KMSKey.lookup(resource, account: owner, region: region, in: $0) }
     }
 
     public func wrap(_ dataKey: [UInt8], for domain: EncryptionDomain) async throws -> [UInt8]? {

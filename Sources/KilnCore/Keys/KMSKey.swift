@@ -111,6 +111,33 @@ public struct KMSKey: StoredResource, Equatable {
     }
 }
 
+extension KMSKey {
+    /// The account, region and resource (`key/ID` or `alias/NAME`) of a KMS key or alias ARN.
+    public static func parseARN(_ arn: String) -> (account: AccountID, region: RegionName, resource: String)? {
+        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0] == "arn", parts[2] == "kms", let account = AccountID(String(parts[4])) else { return nil }
+        return (account, RegionName(String(parts[3])), String(parts[5]))
+    }
+
+    /// The key `resource` names in an account and region: `key/ID`, a bare key id,
+    /// `alias/NAME`, or `alias/aws/ebs`. The `aws/ebs` key is found even before anything
+    /// stored it. `nil` when there is no such key (or alias).
+    static func lookup(_ resource: String, account: AccountID, region: RegionName, in transaction: any MetadataTransaction) throws -> KMSKey? {
+        let defaultID = DefaultEBSKey.keyID(account: account, region: region)
+        var keyID: String
+        if resource == "alias/aws/ebs" {
+            keyID = defaultID
+        } else if resource.hasPrefix("alias/") {
+            guard let alias = try transaction.fetch(KMSAlias.self, id: KMSAlias.id(account: account, region: region, name: resource)) else { return nil }
+            keyID = alias.targetKeyID
+        } else {
+            keyID = resource.hasPrefix("key/") ? String(resource.dropFirst(4)) : resource
+        }
+        if let key = try transaction.fetch(KMSKey.self, id: keyID), key.owner == account, key.region == region { return key }
+        return keyID == defaultID ? defaultEBSKey(account: account, region: region, now: Date(timeIntervalSince1970: 0)) : nil
+    }
+}
+
 /// An alias: a friendly name (`alias/…`) for a key in one account and region.
 public struct KMSAlias: StoredResource, Equatable {
     public static let kind = ResourcePrefix.kmsAlias

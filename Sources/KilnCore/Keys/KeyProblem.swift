@@ -32,23 +32,9 @@ public enum KeyProblem: Sendable, Equatable {
     /// What stops `account` from decrypting with the key `arn` names (a key or alias ARN), or
     /// `nil` when nothing does.
     static func of(_ arn: String, for account: AccountID, in transaction: any MetadataTransaction) throws -> KeyProblem? {
-        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 6, let owner = AccountID(String(parts[4])) else { return .notFound }
-        let region = RegionName(String(parts[3]))
-        var keyID = String(parts[5])
-        if keyID == "alias/aws/ebs" {
-            keyID = DefaultEBSKey.keyID(account: owner, region: region)
-        } else if keyID.hasPrefix("alias/") {
-            guard let alias = try transaction.fetch(KMSAlias.self, id: KMSAlias.id(account: owner, region: region, name: keyID)) else { return .notFound }
-            keyID = alias.targetKeyID
-        } else if keyID.hasPrefix("key/") {
-            keyID = String(keyID.dropFirst(4))
-        }
-        var key = try transaction.fetch(KMSKey.self, id: keyID)
-        if key == nil, keyID == DefaultEBSKey.keyID(account: owner, region: region) {
-            key = KMSKey.defaultEBSKey(account: owner, region: region, now: Date(timeIntervalSince1970: 0))
-        }
-        guard let key, key.owner == owner else { return .notFound }
+        guard let (owner, region, resource) = KMSKey.parseARN(arn),
+            let key = try KMSKey.lookup(resource, account: owner, region: region, in: transaction)
+        else { return .notFound }
         switch key.state {
         case .disabled: return .disabled
         case .pendingDeletion: return .pendingDeletion
