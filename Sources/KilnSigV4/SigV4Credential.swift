@@ -24,18 +24,30 @@ public struct SigV4Credential: Sendable, Equatable {
     public var scope: String { "\(date)/\(region)/\(service)/aws4_request" }
 
     /// Reads an `Authorization` header; `nil` when it is not a SigV4 one.
+    ///
+    /// Every request is signed, so this reads the header's UTF-8 bytes directly rather than
+    /// splitting it as `Character`s.
     public init?(authorizationHeader header: String) {
-        guard header.hasPrefix("AWS4-HMAC-SHA256 ") else { return nil }
-        var fields: [String: String] = [:]
-        for part in header.dropFirst("AWS4-HMAC-SHA256 ".count).split(separator: ",") {
-            let trimmed = part.trimmingSpaces
-            guard let equals = trimmed.firstIndex(of: "=") else { continue }
-            fields[String(trimmed[..<equals])] = String(trimmed[trimmed.index(after: equals)...])
+        let algorithm = "AWS4-HMAC-SHA256 ".utf8
+        let bytes = header.utf8
+        guard bytes.starts(with: algorithm) else { return nil }
+        var credential: Substring?
+        var signedHeaders: Substring?
+        var signature: Substring?
+        for part in bytes.dropFirst(algorithm.count).split(separator: UInt8(ascii: ",")) {
+            let field = part.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            guard let equals = field.firstIndex(of: UInt8(ascii: "=")) else { continue }
+            var value = field[field.index(after: equals)...]
+            while let last = value.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { value = value.dropLast() }
+            switch Substring(field[..<equals]) {
+            case "Credential": credential = Substring(value)
+            case "SignedHeaders": signedHeaders = Substring(value)
+            case "Signature": signature = Substring(value)
+            default: continue
+            }
         }
-        guard let credential = fields["Credential"], let signedHeaders = fields["SignedHeaders"], let signature = fields["Signature"] else {
-            return nil
-        }
-        self.init(credential: credential, signedHeaders: signedHeaders, signature: signature, isPresigned: false)
+        guard let credential, let signedHeaders, let signature else { return nil }
+        self.init(credential: String(credential), signedHeaders: String(signedHeaders), signature: String(signature), isPresigned: false)
     }
 
     /// Reads a presigned URL's query parameters; `nil` when they hold no SigV4 signature.
@@ -58,13 +70,13 @@ public struct SigV4Credential: Sendable, Equatable {
     }
 
     private init?(credential: String, signedHeaders: String, signature: String, isPresigned: Bool) {
-        let scope = credential.split(separator: "/", omittingEmptySubsequences: false)
-        guard scope.count == 5, scope[4] == "aws4_request", !scope[0].isEmpty else { return nil }
-        accessKeyID = String(scope[0])
-        date = String(scope[1])
-        region = String(scope[2])
-        service = String(scope[3])
-        self.signedHeaders = signedHeaders.split(separator: ";").map { $0.lowercased() }
+        let scope = credential.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        guard scope.count == 5, Substring(scope[4]) == "aws4_request", !scope[0].isEmpty else { return nil }
+        accessKeyID = String(Substring(scope[0]))
+        date = String(Substring(scope[1]))
+        region = String(Substring(scope[2]))
+        service = String(Substring(scope[3]))
+        self.signedHeaders = signedHeaders.utf8.split(separator: UInt8(ascii: ";")).map { Substring($0).lowercased() }
         self.signature = signature
         self.isPresigned = isPresigned
     }

@@ -34,14 +34,12 @@ final class SQLiteTransaction: MetadataTransaction {
         let bodies: [Data]
         if let owner {
             bodies = try Data.fetchAll(
-                db,
-                sql: "SELECT body FROM resource WHERE kind = ? AND region = ? AND owner = ? ORDER BY id",
+                db.cachedStatement(sql: "SELECT body FROM resource WHERE kind = ? AND region = ? AND owner = ? ORDER BY id"),
                 arguments: [Resource.kind.rawValue, region.rawValue, owner.rawValue]
             )
         } else {
             bodies = try Data.fetchAll(
-                db,
-                sql: "SELECT body FROM resource WHERE kind = ? AND region = ? ORDER BY id",
+                db.cachedStatement(sql: "SELECT body FROM resource WHERE kind = ? AND region = ? ORDER BY id"),
                 arguments: [Resource.kind.rawValue, region.rawValue]
             )
         }
@@ -74,8 +72,7 @@ final class SQLiteTransaction: MetadataTransaction {
         // SQLite takes at most 32,766 parameters; pages of images are far smaller.
         for chunk in stride(from: 0, to: resourceIDs.count, by: 10_000).map({ Array(resourceIDs[$0..<min($0 + 10_000, resourceIDs.count)]) }) {
             let rows = try Row.fetchAll(
-                db,
-                sql: "SELECT resource_id, key, value FROM tag WHERE account = ? AND resource_id IN (\(Self.placeholders(chunk.count))) ORDER BY resource_id, key",
+                db.cachedStatement(sql: "SELECT resource_id, key, value FROM tag WHERE account = ? AND resource_id IN (\(Self.placeholders(chunk.count))) ORDER BY resource_id, key"),
                 arguments: StatementArguments([account.rawValue] + chunk)
             )
             for row in rows {
@@ -87,8 +84,7 @@ final class SQLiteTransaction: MetadataTransaction {
 
     func allTags(by account: AccountID, region: RegionName) throws -> [ResourceTag] {
         try Row.fetchAll(
-            db,
-            sql: "SELECT resource_id, resource_type, key, value FROM tag WHERE account = ? AND region = ? ORDER BY resource_id, key",
+            db.cachedStatement(sql: "SELECT resource_id, resource_type, key, value FROM tag WHERE account = ? AND region = ? ORDER BY resource_id, key"),
             arguments: [account.rawValue, region.rawValue]
         ).map { ResourceTag(resourceID: $0["resource_id"], resourceType: $0["resource_type"], tag: Tag(key: $0["key"], value: $0["value"])) }
     }
@@ -198,14 +194,13 @@ final class SQLiteTransaction: MetadataTransaction {
 
     func imageNamed(_ name: String, owner: AccountID, region: RegionName) throws -> Image? {
         try Data.fetchOne(
-            db,
-            sql: "SELECT body FROM image WHERE region = ? AND name = ? AND owner = ? AND state != 'deregistered'",
+            db.cachedStatement(sql: "SELECT body FROM image WHERE region = ? AND name = ? AND owner = ? AND state != 'deregistered'"),
             arguments: [region.rawValue, name, owner.rawValue]
         ).map { try Self.decoder.decode(Image.self, from: $0) }
     }
 
     func imagesUsing(snapshotID: String) throws -> [String] {
-        try String.fetchAll(db, sql: "SELECT image_id FROM image_snapshot WHERE snapshot_id = ? ORDER BY image_id", arguments: [snapshotID])
+        try String.fetchAll(db.cachedStatement(sql: "SELECT image_id FROM image_snapshot WHERE snapshot_id = ? ORDER BY image_id"), arguments: [snapshotID])
     }
 
     static func placeholders(_ count: Int) -> String {
@@ -236,16 +231,14 @@ final class SQLiteTransaction: MetadataTransaction {
 
     func blockMap(of ownerID: String, from index: Int, limit: Int?) throws -> [BlockEntry] {
         try Row.fetchAll(
-            db,
-            sql: "SELECT block_index, block_id, sha256 FROM block_map WHERE owner_id = ? AND block_index >= ? ORDER BY block_index LIMIT ?",
+            db.cachedStatement(sql: "SELECT block_index, block_id, sha256 FROM block_map WHERE owner_id = ? AND block_index >= ? ORDER BY block_index LIMIT ?"),
             arguments: [ownerID, index, limit ?? -1]
         ).map(Self.blockEntry)
     }
 
     func blockEntry(of ownerID: String, at index: Int) throws -> BlockEntry? {
         try Row.fetchOne(
-            db,
-            sql: "SELECT block_index, block_id, sha256 FROM block_map WHERE owner_id = ? AND block_index = ?",
+            db.cachedStatement(sql: "SELECT block_index, block_id, sha256 FROM block_map WHERE owner_id = ? AND block_index = ?"),
             arguments: [ownerID, index]
         ).map(Self.blockEntry)
     }
@@ -282,7 +275,7 @@ final class SQLiteTransaction: MetadataTransaction {
     }
 
     func blockCount(of ownerID: String) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM block_map WHERE owner_id = ?", arguments: [ownerID]) ?? 0
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM block_map WHERE owner_id = ?"), arguments: [ownerID]) ?? 0
     }
 
     private static func blockEntry(_ row: Row) -> BlockEntry {
@@ -315,17 +308,17 @@ final class SQLiteTransaction: MetadataTransaction {
     }
 
     func allIndexedBlocks() throws -> [IndexedBlock] {
-        try Row.fetchAll(db, sql: "SELECT * FROM block ORDER BY pack, offset").map(Self.indexedBlock)
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM block ORDER BY pack, offset")).map(Self.indexedBlock)
     }
 
     func allPacks() throws -> [PackRecord] {
-        try Row.fetchAll(db, sql: "SELECT * FROM pack ORDER BY name").map { row in
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM pack ORDER BY name")).map { row in
             PackRecord(name: row["name"], domain: row["domain"], size: row["size"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
         }
     }
 
     func referencedBlocks() throws -> [(domain: String, id: BlockID)] {
-        try Row.fetchAll(db, sql: "SELECT DISTINCT domain, block_id FROM block_map").map { row in
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT DISTINCT domain, block_id FROM block_map")).map { row in
             (domain: row["domain"], id: BlockID([UInt8](row["block_id"] as Data)))
         }
     }
@@ -341,7 +334,7 @@ final class SQLiteTransaction: MetadataTransaction {
     }
 
     func wrappedDomainKey(_ domain: String) throws -> [UInt8]? {
-        try Data.fetchOne(db, sql: "SELECT wrapped_key FROM domain_key WHERE domain = ?", arguments: [domain]).map { [UInt8]($0) }
+        try Data.fetchOne(db.cachedStatement(sql: "SELECT wrapped_key FROM domain_key WHERE domain = ?"), arguments: [domain]).map { [UInt8]($0) }
     }
 
     func saveWrappedDomainKey(_ domain: String, _ wrapped: [UInt8]) throws {
@@ -373,14 +366,13 @@ final class SQLiteTransaction: MetadataTransaction {
 
     func transitions(dueBy date: Date) throws -> [ScheduledTransition] {
         try Row.fetchAll(
-            db,
-            sql: "SELECT kind, resource_id, due FROM scheduled_transition WHERE due <= ? ORDER BY due, id",
+            db.cachedStatement(sql: "SELECT kind, resource_id, due FROM scheduled_transition WHERE due <= ? ORDER BY due, id"),
             arguments: [date.timeIntervalSince1970]
         ).map(Self.transition)
     }
 
     func nextTransitionDue() throws -> Date? {
-        try Double.fetchOne(db, sql: "SELECT MIN(due) FROM scheduled_transition").map(Date.init(timeIntervalSince1970:))
+        try Double.fetchOne(db.cachedStatement(sql: "SELECT MIN(due) FROM scheduled_transition")).map(Date.init(timeIntervalSince1970:))
     }
 
     func removeTransition(_ transition: ScheduledTransition) throws {
