@@ -33,7 +33,7 @@ public struct JSONFront: ServiceFront {
             }
             let output = try await entry.handler(WireReader(members: members), caller)
             let writer = JSONWriter()
-            output.encode(to: writer)
+            output.encode(toJSON: writer)
             return AWSResponse(status: 200, headers: headers(request), body: writer.bytes, operation: name)
         } catch {
             return self.error(OutgoingError(error, validationCode: "ValidationException", modeled: modeledErrors), request, operation: name)

@@ -82,12 +82,12 @@ public struct QueryFront: ServiceFront {
             if output is EmptyOutput {
                 writer.element("return", "true")
             } else {
-                output.encode(to: writer)
+                output.encode(toXML: writer)
             }
         case .awsQuery:
             if !(output is EmptyOutput) {
                 writer.openMember("\(action)Result")
-                output.encode(to: writer)
+                output.encode(toXML: writer)
                 writer.closeMember("\(action)Result")
             }
             writer.openMember("ResponseMetadata")

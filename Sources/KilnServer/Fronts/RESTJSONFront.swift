@@ -93,7 +93,7 @@ public struct RESTJSONFront: ServiceFront {
                 }
             }
             let writer = JSONWriter()
-            output.encode(to: writer)
+            output.encode(toJSON: writer)
             headers.append(("Content-Type", "application/json"))
             return AWSResponse(status: route.entry.http.responseCode, headers: headers, body: writer.bytes, operation: name)
         } catch {

@@ -7,8 +7,9 @@ public struct FormInput: Sendable {
     /// Every parameter, percent-decoded, `+` read as a space. A key sent twice keeps its last value.
     public private(set) var parameters: [String: String]
 
-    /// Parses an `application/x-www-form-urlencoded` body or query string.
-    public init(_ encoded: some Collection<UInt8>) {
+    /// Parses an `application/x-www-form-urlencoded` body or query string. It takes a concrete
+    /// array (not any collection) so that this per-request work is compiled for it.
+    public init(_ encoded: [UInt8]) {
         var parameters: [String: String] = [:]
         for pair in encoded.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
             let equals = pair.firstIndex(of: UInt8(ascii: "="))
@@ -56,7 +57,12 @@ public struct FormInput: Sendable {
 
     /// Percent-decodes one key or value, reading `+` as a space unless `plusAsSpace` is false.
     /// Malformed escapes are kept as written.
-    public static func decode(_ bytes: some Collection<UInt8>, plusAsSpace: Bool = true) -> String {
+    public static func decode(_ bytes: [UInt8], plusAsSpace: Bool = true) -> String {
+        decode(bytes[...], plusAsSpace: plusAsSpace)
+    }
+
+    /// Percent-decodes a slice; see ``decode(_:plusAsSpace:)``.
+    public static func decode(_ bytes: ArraySlice<UInt8>, plusAsSpace: Bool = true) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var index = bytes.startIndex

@@ -88,15 +88,42 @@ extension WireWriter {
 }
 
 /// A generated structure.
+///
+/// Fronts hold outputs as `any WireStructureEncodable`; calling the generic `encode(to:)`
+/// through the existential would run unspecialised generic code for every member. The two
+/// concrete requirements below are witnessed, per type, by code compiled for that type and
+/// writer, so a response is written by specialised code all the way down.
 public protocol WireStructureEncodable: WireEncodable {
     /// Writes each present member.
     func encodeMembers<Writer: WireWriter>(to writer: Writer)
+    /// Writes each present member as XML.
+    func encodeMembers(toXML writer: XMLWriter)
+    /// Writes each present member as JSON.
+    func encodeMembers(toJSON writer: JSONWriter)
 }
 
 extension WireStructureEncodable {
     public func encode<Writer: WireWriter>(to writer: Writer) {
         writer.openStructure()
         encodeMembers(to: writer)
+        writer.closeStructure()
+    }
+
+    public func encodeMembers(toXML writer: XMLWriter) { encodeMembers(to: writer) }
+
+    public func encodeMembers(toJSON writer: JSONWriter) { encodeMembers(to: writer) }
+
+    /// The structure as XML, through its specialised witness.
+    public func encode(toXML writer: XMLWriter) {
+        writer.openStructure()
+        encodeMembers(toXML: writer)
+        writer.closeStructure()
+    }
+
+    /// The structure as JSON, through its specialised witness.
+    public func encode(toJSON writer: JSONWriter) {
+        writer.openStructure()
+        encodeMembers(toJSON: writer)
         writer.closeStructure()
     }
 }
