@@ -27,7 +27,11 @@ public struct Filter: Sendable, Equatable {
 public enum Wildcard {
     /// Whether `text` matches `pattern`; `\*` and `\?` stand for literal characters.
     public static func matches(pattern: String, _ text: String) -> Bool {
-        if !pattern.contains("*"), !pattern.contains("?"), !pattern.contains("\\") { return pattern == text }
+        if !pattern.utf8.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "\\") }) { return pattern == text }
+        // ASCII on both sides (ids, names, most tags): match bytes, without building Characters.
+        if pattern.utf8.allSatisfy({ $0 < 0x80 }), text.utf8.allSatisfy({ $0 < 0x80 }) {
+            return matchesASCII(pattern: Array(pattern.utf8), Array(text.utf8))
+        }
         var tokens: [(character: Character, literal: Bool)] = []
         var escaped = false
         for character in pattern {
@@ -64,6 +68,48 @@ public enum Wildcard {
             }
         }
         while p < tokens.count, !tokens[p].literal, tokens[p].character == "*" { p += 1 }
+        return p == tokens.count
+    }
+}
+
+extension Wildcard {
+    /// ``matches(pattern:_:)`` over ASCII bytes: the same tokens and backtracking.
+    static func matchesASCII(pattern: [UInt8], _ text: [UInt8]) -> Bool {
+        var tokens: [(byte: UInt8, literal: Bool)] = []
+        tokens.reserveCapacity(pattern.count)
+        var escaped = false
+        for byte in pattern {
+            if escaped {
+                tokens.append((byte, true))
+                escaped = false
+            } else if byte == UInt8(ascii: "\\") {
+                escaped = true
+            } else {
+                tokens.append((byte, false))
+            }
+        }
+        if escaped { tokens.append((UInt8(ascii: "\\"), true)) }
+        var p = 0
+        var t = 0
+        var star: Int? = nil
+        var starText = 0
+        while t < text.count {
+            if p < tokens.count, !tokens[p].literal, tokens[p].byte == UInt8(ascii: "*") {
+                star = p
+                starText = t
+                p += 1
+            } else if p < tokens.count, (!tokens[p].literal && tokens[p].byte == UInt8(ascii: "?")) || tokens[p].byte == text[t] {
+                p += 1
+                t += 1
+            } else if let star {
+                p = star + 1
+                starText += 1
+                t = starText
+            } else {
+                return false
+            }
+        }
+        while p < tokens.count, !tokens[p].literal, tokens[p].byte == UInt8(ascii: "*") { p += 1 }
         return p == tokens.count
     }
 }

@@ -45,17 +45,28 @@ public final class XMLWriter: WireWriter {
     public func openMap() {}
     public func closeMap() {}
 
+    /// Appends escaped text. Runs without markup characters (almost all text) are copied in one
+    /// append each; only the characters XML reserves are replaced.
     public func text(_ value: String) {
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "<"): bytes.append(contentsOf: "&lt;".utf8)
-            case UInt8(ascii: ">"): bytes.append(contentsOf: "&gt;".utf8)
-            case UInt8(ascii: "&"): bytes.append(contentsOf: "&amp;".utf8)
-            case UInt8(ascii: "\""): bytes.append(contentsOf: "&quot;".utf8)
-            case UInt8(ascii: "'"): bytes.append(contentsOf: "&apos;".utf8)
-            case 0x0D: bytes.append(contentsOf: "&#xD;".utf8)
-            default: bytes.append(byte)
+        var value = value
+        value.withUTF8 { buffer in
+            var runStart = 0
+            for index in buffer.indices {
+                let escaped: StaticString
+                switch buffer[index] {
+                case UInt8(ascii: "<"): escaped = "&lt;"
+                case UInt8(ascii: ">"): escaped = "&gt;"
+                case UInt8(ascii: "&"): escaped = "&amp;"
+                case UInt8(ascii: "\""): escaped = "&quot;"
+                case UInt8(ascii: "'"): escaped = "&apos;"
+                case 0x0D: escaped = "&#xD;"
+                default: continue
+                }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<index]))
+                escaped.withUTF8Buffer { bytes.append(contentsOf: $0) }
+                runStart = index + 1
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart...]))
         }
     }
 
