@@ -38,6 +38,11 @@ public struct SQLiteMetadataStore: MetadataStore {
         try await database.read { db in try body(SQLiteTransaction(db: db)) }
     }
 
+    /// Skips GRDB's read transaction (BEGIN, and COMMIT): about a tenth of a small lookup's cost.
+    public func readCommitted<Result: Sendable>(_ body: @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result {
+        try await database.unsafeRead { db in try body(SQLiteTransaction(db: db)) }
+    }
+
     public func write<Result: Sendable>(_ body: @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result {
         try await database.write { db in try body(SQLiteTransaction(db: db)) }
     }

@@ -75,6 +75,17 @@ public struct Cloud: Sendable {
         return result
     }
 
+    /// ``read(_:_:)`` without a transaction around `body` (see ``MetadataStore/readCommitted(_:)``).
+    public func readCommitted<Result: Sendable>(
+        _ caller: Caller,
+        _ body: @escaping @Sendable (any MetadataTransaction) throws -> Result
+    ) async throws -> Result {
+        _ = try regions.requireEnabled(caller.region)
+        let result = try await store.readCommitted(body)
+        if caller.dryRun { throw CloudError.dryRunOperation }
+        return result
+    }
+
     /// Runs a changing operation for `caller` in one transaction, then carries out the
     /// transitions that are due. A dry run rolls everything back and answers `DryRunOperation`.
     public func write<Result: Sendable>(

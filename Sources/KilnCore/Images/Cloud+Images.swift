@@ -250,7 +250,8 @@ extension Cloud {
         let now = clock.now
         let namePatterns = filterSet.filters.count(where: { $0.name == "name" }) == 1 ? filterSet.filters.first { $0.name == "name" }?.values : nil
         let limit = maxResults
-        let (page, last, exhausted): ([(Image, [Tag])], String?, Bool) = try await read(caller) { transaction in
+        // A page of images and then their tags: the two need not come from one snapshot.
+        let (page, last, exhausted): ([(Image, [Tag])], String?, Bool) = try await readCommitted(caller) { transaction in
             var query = ImageQuery(region: caller.region, viewer: viewer)
             query.ids = requested
             query.owners = queryOwners
