@@ -69,10 +69,7 @@ public struct Cloud: Sendable {
         _ caller: Caller,
         _ body: @escaping @Sendable (any MetadataTransaction) throws -> Result
     ) async throws -> Result {
-        _ = try regions.requireEnabled(caller.region)
-        let result = try await store.read(body)
-        if caller.dryRun { throw CloudError.dryRunOperation }
-        return result
+        try await reading(caller) { try await store.read(body) }
     }
 
     /// ``read(_:_:)`` without a transaction around `body` (see ``MetadataStore/readCommitted(_:)``).
@@ -80,8 +77,13 @@ public struct Cloud: Sendable {
         _ caller: Caller,
         _ body: @escaping @Sendable (any MetadataTransaction) throws -> Result
     ) async throws -> Result {
+        try await reading(caller) { try await store.readCommitted(body) }
+    }
+
+    /// A read in an enabled region; a dry run answers `DryRunOperation` once its checks pass.
+    private func reading<Result: Sendable>(_ caller: Caller, _ run: () async throws -> Result) async throws -> Result {
         _ = try regions.requireEnabled(caller.region)
-        let result = try await store.readCommitted(body)
+        let result = try await run()
         if caller.dryRun { throw CloudError.dryRunOperation }
         return result
     }

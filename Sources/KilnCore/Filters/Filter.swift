@@ -30,86 +30,49 @@ public enum Wildcard {
         if !pattern.utf8.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "\\") }) { return pattern == text }
         // ASCII on both sides (ids, names, most tags): match bytes, without building Characters.
         if pattern.utf8.allSatisfy({ $0 < 0x80 }), text.utf8.allSatisfy({ $0 < 0x80 }) {
-            return matchesASCII(pattern: Array(pattern.utf8), Array(text.utf8))
+            return matches(Array(pattern.utf8), Array(text.utf8), star: UInt8(ascii: "*"), any: UInt8(ascii: "?"), escape: UInt8(ascii: "\\"))
         }
-        var tokens: [(character: Character, literal: Bool)] = []
-        var escaped = false
-        for character in pattern {
-            if escaped {
-                tokens.append((character, true))
-                escaped = false
-            } else if character == "\\" {
-                escaped = true
-            } else {
-                tokens.append((character, false))
-            }
-        }
-        if escaped { tokens.append(("\\", true)) }
-        let characters = Array(text)
-        // Greedy matching with backtracking to the last star: linear in practice.
-        var p = 0
-        var t = 0
-        var star: Int? = nil
-        var starText = 0
-        while t < characters.count {
-            if p < tokens.count, !tokens[p].literal, tokens[p].character == "*" {
-                star = p
-                starText = t
-                p += 1
-            } else if p < tokens.count, (!tokens[p].literal && tokens[p].character == "?") || tokens[p].character == characters[t] {
-                p += 1
-                t += 1
-            } else if let star {
-                p = star + 1
-                starText += 1
-                t = starText
-            } else {
-                return false
-            }
-        }
-        while p < tokens.count, !tokens[p].literal, tokens[p].character == "*" { p += 1 }
-        return p == tokens.count
+        return matches(Array(pattern), Array(text), star: "*", any: "?", escape: "\\")
     }
-}
 
-extension Wildcard {
-    /// ``matches(pattern:_:)`` over ASCII bytes: the same tokens and backtracking.
-    static func matchesASCII(pattern: [UInt8], _ text: [UInt8]) -> Bool {
-        var tokens: [(byte: UInt8, literal: Bool)] = []
+    /// The matching itself, over bytes or Characters: greedy, backtracking to the last star,
+    /// linear in practice.
+    private static func matches<Element: Equatable>(_ pattern: [Element], _ text: [Element], star: Element, any: Element, escape: Element) -> Bool {
+        var tokens: [(element: Element, literal: Bool)] = []
         tokens.reserveCapacity(pattern.count)
         var escaped = false
-        for byte in pattern {
+        for element in pattern {
             if escaped {
-                tokens.append((byte, true))
+                tokens.append((element, true))
                 escaped = false
-            } else if byte == UInt8(ascii: "\\") {
+            } else if element == escape {
                 escaped = true
             } else {
-                tokens.append((byte, false))
+                tokens.append((element, false))
             }
         }
-        if escaped { tokens.append((UInt8(ascii: "\\"), true)) }
+        if escaped { tokens.append((escape, true)) }
         var p = 0
         var t = 0
-        var star: Int? = nil
+        var lastStar: Int? = nil
         var starText = 0
         while t < text.count {
-            if p < tokens.count, !tokens[p].literal, tokens[p].byte == UInt8(ascii: "*") {
-                star = p
+            if p < tokens.count, !tokens[p].literal, tokens[p].element == star {
+                lastStar = p
                 starText = t
                 p += 1
-            } else if p < tokens.count, (!tokens[p].literal && tokens[p].byte == UInt8(ascii: "?")) || tokens[p].byte == text[t] {
+            } else if p < tokens.count, (!tokens[p].literal && tokens[p].element == any) || tokens[p].element == text[t] {
                 p += 1
                 t += 1
-            } else if let star {
-                p = star + 1
+            } else if let lastStar {
+                p = lastStar + 1
                 starText += 1
                 t = starText
             } else {
                 return false
             }
         }
-        while p < tokens.count, !tokens[p].literal, tokens[p].byte == UInt8(ascii: "*") { p += 1 }
+        while p < tokens.count, !tokens[p].literal, tokens[p].element == star { p += 1 }
         return p == tokens.count
     }
 }
