@@ -90,13 +90,13 @@ struct InstanceTests {
         let owner = testCaller()
         let (imageID, _) = try await image(cloud, owner)
         let instance = try await launch(cloud, owner, image: imageID).instances[0]
-        let stopped = try await cloud.stopInstances(owner, ids: [instance.id], force: false)
+        let stopped = try await cloud.stopInstances(owner, ids: [instance.id])
         #expect(stopped.first?.current == .stopping)
         #expect(try await cloud.instance(owner, id: instance.id).state == .stopped)
         _ = try await cloud.startInstances(owner, ids: [instance.id])
         _ = try await cloud.terminateInstances(owner, ids: [instance.id])
         #expect(try await cloud.instance(owner, id: instance.id).state == .terminated)
-        await #expect(throws: CloudError.self) { _ = try await cloud.stopInstances(owner, ids: [instance.id], force: false) }
+        await #expect(throws: CloudError.self) { _ = try await cloud.stopInstances(owner, ids: [instance.id]) }
         let rootID = try #require(instance.devices.first?.volumeID)
         #expect(try await cloud.store.read { try $0.fetch(Volume.self, id: rootID) } == nil, "the root volume went with the instance")
     }

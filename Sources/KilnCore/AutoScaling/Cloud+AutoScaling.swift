@@ -70,8 +70,7 @@ extension Cloud {
             let imageID = try await resolveImageAlias(caller, alias)
             _ = try await read(caller) { try self.launchableImage(imageID, caller: caller, in: $0) }
         } catch let error as CloudError {
-            let id = alias.hasPrefix("resolve:ssm:") ? alias : alias
-            throw Self.autoScalingValidation("You must use a valid fully-formed launch template. AMI \(id) is invalid: \(error.message)")
+            throw Self.autoScalingValidation("You must use a valid fully-formed launch template. AMI \(alias) is invalid: \(error.message)")
         }
     }
 

@@ -28,7 +28,8 @@ extension Cloud {
     }
 
     /// StopInstances: EBS-backed instances go `stopping` → `stopped`; their volumes stay.
-    public func stopInstances(_ caller: Caller, ids: [String], force: Bool) async throws -> [InstanceStateChange] {
+    /// (`Force` changes nothing here: Kiln's instances always stop cleanly.)
+    public func stopInstances(_ caller: Caller, ids: [String]) async throws -> [InstanceStateChange] {
         let scheduler = self.scheduler
         let reason = userInitiated()
         return try await write(caller) { transaction in

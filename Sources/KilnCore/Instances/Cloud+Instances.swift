@@ -276,7 +276,7 @@ extension Cloud {
     ) throws -> [LaunchDevice] {
         var devices: [LaunchDevice] = image.blockDeviceMappings.compactMap { mapping in
             guard !mapping.noDevice, let ebs = mapping.ebs else { return nil }
-            return LaunchDevice(deviceName: mapping.deviceName, ebs: ebs, snapshotSize: nil)
+            return LaunchDevice(deviceName: mapping.deviceName, ebs: ebs)
         }
         for (position, override) in overrides.enumerated() {
             guard let name = override.deviceName, !name.isEmpty else {
@@ -326,7 +326,7 @@ extension Cloud {
                 devices[existing] = device
             } else {
                 guard let added = try resolveMapping(override, position: position, caller: caller, in: transaction).ebs else { continue }
-                devices.append(LaunchDevice(deviceName: name, ebs: added, snapshotSize: nil))
+                devices.append(LaunchDevice(deviceName: name, ebs: added))
             }
         }
         return devices
@@ -336,7 +336,6 @@ extension Cloud {
     struct LaunchDevice {
         var deviceName: String
         var ebs: Image.EBSDevice
-        var snapshotSize: Int?
         var deleteOnTermination: Bool { ebs.deleteOnTermination }
     }
 

@@ -4,8 +4,8 @@ import _CryptoExtras
 
 /// Makes and reads SSH key material: new RSA and Ed25519 pairs, and OpenSSH public keys.
 enum KeyMaterial {
-    /// A new pair: the private key in the asked `format` (`pem` or `ppk` is refused), the
-    /// OpenSSH public key, and EC2's fingerprint of it.
+    /// A new pair of `type` (`rsa` or `ed25519`): the private key (PKCS#1 PEM for RSA, OpenSSH
+    /// for Ed25519), the OpenSSH public key, and EC2's fingerprint of it.
     static func generate(type: String, name: String) throws -> (privateKey: String, publicKey: String, fingerprint: String) {
         switch type {
         case "rsa":

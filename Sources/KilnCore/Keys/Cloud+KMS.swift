@@ -249,7 +249,7 @@ extension Cloud {
                 return existing
             }
             let grant = KMSKey.Grant(
-                id: Hex.encode(SHA256.hash(data: Array(UUID().uuidString.utf8))), token: Hex.encode(SHA256.hash(data: Array(UUID().uuidString.utf8))) + Hex.encode(SHA256.hash(data: Array(UUID().uuidString.utf8))),
+                id: Self.randomHex(bytes: 32), token: Self.randomHex(bytes: 64),
                 name: name, granteePrincipal: grantee, retiringPrincipal: retiringPrincipal, operations: operations, issuingAccount: caller.account,
                 creationDate: now
             )
@@ -258,6 +258,12 @@ extension Cloud {
             try transaction.save(key)
             return grant
         }
+    }
+
+    /// `bytes` random bytes as hex: grant ids and tokens.
+    private static func randomHex(bytes: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return Hex.encode((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 
     /// ListGrants.
