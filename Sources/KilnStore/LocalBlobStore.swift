@@ -36,27 +36,52 @@ public struct LocalBlobStore: BlobStore {
 
     /// Writes into a temporary file that is synced, renamed into place, and whose folder is
     /// synced; a failure removes the temporary file.
+    ///
+    /// Every system call here may wait for the disk, so each runs through ``io(_:)``, off
+    /// the task's own thread.
     public func write(_ name: String, streaming produce: @Sendable (BlobSink) async throws -> Void) async throws {
         let target = path(name)
         let folder = (target as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let temporary = target + ".tmp-\(UInt64.random(in: 0...UInt64.max))"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else { throw Self.failure("create", temporary) }
+        let descriptor = try await Self.io {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            guard descriptor >= 0 else { throw Self.failure("create", temporary) }
+            return descriptor
+        }
         do {
-            try await produce(BlobSink { bytes in try Self.writeAll(bytes, to: descriptor, path: temporary) })
-            guard fsync(descriptor) == 0 else { throw Self.failure("fsync", temporary) }
+            try await produce(BlobSink { bytes in try await Self.io { try Self.writeAll(bytes, to: descriptor, path: temporary) } })
+            try await Self.io {
+                guard fsync(descriptor) == 0 else { throw Self.failure("fsync", temporary) }
+            }
         } catch {
             close(descriptor)
             unlink(temporary)
             throw error
         }
-        close(descriptor)
-        guard rename(temporary, target) == 0 else { throw Self.failure("rename", target) }
-        let folderDescriptor = open(folder, O_RDONLY)
-        if folderDescriptor >= 0 {
-            fsync(folderDescriptor)
-            close(folderDescriptor)
+        try await Self.io {
+            close(descriptor)
+            guard rename(temporary, target) == 0 else { throw Self.failure("rename", target) }
+            let folderDescriptor = open(folder, O_RDONLY)
+            if folderDescriptor >= 0 {
+                fsync(folderDescriptor)
+                close(folderDescriptor)
+            }
+        }
+    }
+
+    /// The queue that writes and syncs files.
+    ///
+    /// Swift's cooperative pool has one thread per core, and on a small machine a pack's
+    /// `fsync` there stalls a good share of the threads that hash and compress the next
+    /// blocks. A dispatch queue of its own gets a thread of its own. Writes are serial: the
+    /// disk is one device, and each object is written by one task at a time anyway.
+    private static let writeQueue = DispatchQueue(label: "kiln.blobs.write")
+
+    /// Runs `body` on ``writeQueue`` and waits for it without holding a cooperative thread.
+    private static func io<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            writeQueue.async { continuation.resume(with: Result(catching: body)) }
         }
     }
 
