@@ -37,6 +37,40 @@ enum BlockFile {
             for position in length..<blockSize { buffer[position] = 0 }
         }
     }
+
+    #if os(Linux)
+    /// `SEEK_DATA` and `SEEK_HOLE`: glibc declares them only under `_GNU_SOURCE`, which Swift's
+    /// Glibc module does not set. Their values are Linux's.
+    static let seekData: Int32 = 3
+    static let seekHole: Int32 = 4
+    #else
+    static let seekData = SEEK_DATA
+    static let seekHole = SEEK_HOLE
+    #endif
+
+    /// The indexes of the blocks of a file of `size` bytes that hold data, in order, found with
+    /// `SEEK_DATA` and `SEEK_HOLE`, so the holes of a sparse image are never read. Every block
+    /// when the file system cannot tell.
+    static func blocksHoldingData(_ descriptor: Int32, size: Int) -> [Int] {
+        let blockCount = (size + blockSize - 1) / blockSize
+        var indexes: [Int] = []
+        var offset = 0
+        while offset < size {
+            let start = Int(lseek(descriptor, off_t(offset), seekData))
+            if start < 0 {
+                // ENXIO: no data past `offset`. Anything else: the file system does not say.
+                return errno == ENXIO ? indexes : Array(0..<blockCount)
+            }
+            var end = Int(lseek(descriptor, off_t(start), seekHole))
+            if end < 0 { return Array(0..<blockCount) }
+            end = min(end, size)
+            let first = max(start / blockSize, (indexes.last ?? -1) + 1)
+            let last = (end - 1) / blockSize
+            if first <= last { indexes += first...last }
+            offset = end
+        }
+        return indexes
+    }
 }
 
 extension BlockFile {
@@ -162,7 +196,10 @@ extension Kiln.Image {
             let blockSize = BlockFile.blockSize
             // Past the end of the file, blocks the parent has must be cleared.
             let blockCount = max((size + blockSize - 1) / blockSize, (known.keys.max() ?? -1) + 1)
+            // Holes are zeros: only blocks that hold data, or that the parent has, are looked at.
+            let candidates = Set(BlockFile.blocksHoldingData(descriptor, size: size)).union(known.keys).sorted()
             let progress = ProgressBar(label: "import", total: size)
+            progress.advance(by: size - candidates.reduce(0) { $0 + max(0, min(blockSize, size - $1 * blockSize)) })
             let next = IndexDispenser()
             let digests = Locked<[Int: [UInt8]]>([:])
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -170,8 +207,9 @@ extension Kiln.Image {
                     group.addTask {
                         var buffer = [UInt8](repeating: 0, count: blockSize)
                         while true {
-                            let index = next.take()
-                            guard index < blockCount else { return }
+                            let position = next.take()
+                            guard position < candidates.count else { return }
+                            let index = candidates[position]
                             try BlockFile.readBlock(descriptor, index: index, size: size, into: &buffer)
                             defer { progress.advance(by: max(0, min(blockSize, size - index * blockSize))) }
                             // Zero blocks are skipped, unless the parent has data there to clear.
