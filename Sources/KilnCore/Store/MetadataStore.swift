@@ -6,19 +6,19 @@ import Foundation
 /// so a crash in the middle of a request leaves no half-made resource.
 public protocol MetadataStore: Sendable {
     /// Runs `body` in a read-only transaction.
-    func read<Result: Sendable>(_ body: @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result
+    func read<Result: Sendable>(_ body: @escaping @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result
     /// Runs `body` without a transaction around it: each statement reads the latest committed
     /// state, so two statements may see different states. Only for lookups whose statements
     /// need not agree (a page of images, then their tags), never for anything that decides
     /// what to keep or delete.
-    func readCommitted<Result: Sendable>(_ body: @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result
+    func readCommitted<Result: Sendable>(_ body: @escaping @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result
     /// Runs `body` in a transaction that commits when it returns and rolls back when it throws.
     func write<Result: Sendable>(_ body: @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result
 }
 
 extension MetadataStore {
     /// A store without a cheaper form reads in a transaction.
-    public func readCommitted<Result: Sendable>(_ body: @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result {
+    public func readCommitted<Result: Sendable>(_ body: @escaping @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result {
         try await read(body)
     }
 }
