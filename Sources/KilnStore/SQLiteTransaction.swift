@@ -73,7 +73,9 @@ final class SQLiteTransaction: MetadataTransaction {
         for chunk in stride(from: 0, to: resourceIDs.count, by: 10_000).map({ Array(resourceIDs[$0..<min($0 + 10_000, resourceIDs.count)]) }) {
             let rows = try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT resource_id, key, value FROM tag WHERE account = ? AND resource_id IN (\(Self.placeholders(chunk.count))) ORDER BY resource_id, key"),
-                arguments: StatementArguments([account.rawValue] + chunk)
+                // Existential values: GRDB's initializer for a sequence of one concrete type
+                // builds a key path at run time on every call.
+                arguments: StatementArguments(([account.rawValue] + chunk) as [(any DatabaseValueConvertible)?])
             )
             for row in rows {
                 result[row["resource_id"], default: []].append(Tag(key: row["key"], value: row["value"]))
