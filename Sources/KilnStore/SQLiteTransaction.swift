@@ -167,8 +167,21 @@ final class SQLiteTransaction: MetadataTransaction {
             arguments += owners.map(\.rawValue)
         }
         if let patterns = query.namePatterns, !patterns.isEmpty {
-            sql += " AND (" + patterns.map { _ in "name GLOB ?" }.joined(separator: " OR ") + ")"
-            arguments += patterns.map(Self.glob)
+            // The pattern is matched against an expression, never a bare parameter: given
+            // `name GLOB ?`, SQLite plans the pattern's literal prefix itself and so prepares the
+            // statement again every time it is bound. The prefix's range, bound here, lets
+            // the index find the candidates instead.
+            var clauses: [String] = []
+            for pattern in patterns {
+                if let (low, high) = Self.prefixRange(of: pattern) {
+                    clauses.append("(name >= ? AND name < ? AND name GLOB (? || ''))")
+                    arguments += [low, high, Self.glob(pattern)]
+                } else {
+                    clauses.append("name GLOB (? || '')")
+                    arguments.append(Self.glob(pattern))
+                }
+            }
+            sql += " AND (" + clauses.joined(separator: " OR ") + ")"
         }
         if let after = query.afterID {
             sql += " AND id > ?"
@@ -207,6 +220,37 @@ final class SQLiteTransaction: MetadataTransaction {
 
     static func placeholders(_ count: Int) -> String {
         Array(repeating: "?", count: count).joined(separator: ", ")
+    }
+
+    /// The names an EC2 wildcard pattern can match lie in `low..<high`: `low` is the literal
+    /// text before the first `*` or `?`, and `high` is that text with its last character
+    /// replaced by the next one (SQLite compares text as UTF-8 bytes, which keeps code-point
+    /// order). `nil` when the pattern begins with a wildcard.
+    static func prefixRange(of pattern: String) -> (low: String, high: String)? {
+        var prefix = String.UnicodeScalarView()
+        var escaped = false
+        for scalar in pattern.unicodeScalars {
+            if escaped {
+                prefix.append(scalar)
+                escaped = false
+            } else if scalar == "\\" {
+                escaped = true
+            } else if scalar == "*" || scalar == "?" {
+                break
+            } else {
+                prefix.append(scalar)
+            }
+        }
+        if escaped { prefix.append("\\") }  // a trailing backslash stands for itself, as in glob(_:)
+        var high = prefix
+        while let last = high.popLast() {
+            let following = last.value == 0xD7FF ? Unicode.Scalar(0xE000 as UInt32) : Unicode.Scalar(last.value + 1)
+            if let following {
+                high.append(following)
+                return (String(prefix), String(high))
+            }
+        }
+        return nil
     }
 
     /// An EC2 wildcard pattern as a SQLite GLOB: `*` and `?` carry over, `[` is quoted, `\*` and `\?` are literal.

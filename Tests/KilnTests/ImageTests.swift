@@ -1,5 +1,6 @@
 import Foundation
 import KilnCore
+@testable import KilnStore
 import Testing
 
 @Suite("Image registry")
@@ -146,6 +147,11 @@ struct ImageTests {
                 .images.map(\.0.name).sorted()
         }
         #expect(try await names([Filter(name: "name", values: ["app-1?"])]) == ["app-10", "app-11"])
+        #expect(try await names([Filter(name: "name", values: ["app-05"])]) == ["app-05"])
+        #expect(try await names([Filter(name: "name", values: ["app-1"])]).isEmpty)
+        #expect(try await names([Filter(name: "name", values: ["app-0?", "app-11"])]) == (0..<10).map { "app-0\($0)" } + ["app-11"])
+        #expect(try await names([Filter(name: "name", values: ["*-1*"])]) == ["app-10", "app-11"])
+        #expect(try await names([Filter(name: "name", values: ["app-\\*"])]).isEmpty)
         #expect(try await names([Filter(name: "tag:stage", values: ["pr*"])]) == ["app-03"])
         #expect(try await names([Filter(name: "block-device-mapping.snapshot-id", values: [snap]), Filter(name: "name", values: ["*-0[0]"])]).isEmpty)
         #expect(try await names([Filter(name: "architecture", values: ["arm64"])]).isEmpty)
@@ -159,5 +165,30 @@ struct ImageTests {
             token = page.nextToken
         } while token != nil
         #expect(seen == ids.sorted())
+    }
+}
+
+@Suite("Name patterns in SQL")
+struct NamePatternTests {
+    @Test(
+        "A pattern's literal prefix bounds the names it can match",
+        arguments: [
+            ("app-0?", "app-0", "app-1"),
+            ("app-05", "app-05", "app-06"),
+            ("web\\*x*", "web*x", "web*y"),
+            ("a\u{D7FF}*", "a\u{D7FF}", "a\u{E000}"),
+            ("z\u{10FFFF}*", "z\u{10FFFF}", "{"),
+        ]
+    )
+    func prefixRange(pattern: String, low: String, high: String) {
+        let range = SQLiteTransaction.prefixRange(of: pattern)
+        #expect(range?.low == low)
+        #expect(range?.high == high)
+    }
+
+    @Test("A pattern that begins with a wildcard has no range")
+    func leadingWildcard() {
+        #expect(SQLiteTransaction.prefixRange(of: "*-web") == nil)
+        #expect(SQLiteTransaction.prefixRange(of: "?pp") == nil)
     }
 }
