@@ -35,6 +35,8 @@ extension Kiln.Debug {
 
         func run() async throws {
             guard let account = AccountID(owner) else { throw ValidationError("--owner must be 12 digits") }
+            // A new directory is made, as `kiln serve` would make it.
+            try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
             let store = try SQLiteMetadataStore(path: URL(fileURLWithPath: dataDir).appendingPathComponent("kiln.sqlite").path)
             let ids = RandomIDGenerator()
             let snapshot = ids.resourceID(.snapshot)
