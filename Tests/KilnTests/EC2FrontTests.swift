@@ -132,14 +132,21 @@ struct EC2FrontTests {
         }
     }
 
-    @Test("/metrics counts requests by service, operation and status")
+    @Test("/metrics counts requests by service, operation and status; made-up names count as unknown")
     func metrics() async throws {
         let (cloud, _) = try makeTestCloud()
         try await withKiln(cloud: cloud) { client in
             _ = try await client.post("Action=DescribeRegions&Version=2016-11-15")
+            _ = try await client.post("Action=DescribeRegions&Version=2016-11-15")
+            _ = try await client.post("Action=MadeUpAction1&Version=2016-11-15")
+            _ = try await client.post("Action=MadeUpAction2&Version=2016-11-15")
+            _ = try await client.post("Action=DescribeRegions", headers: queryHeaders(service: "madeupservice"))
             try await client.execute(uri: "/metrics", method: .get) { response in
                 let text = String(buffer: response.body)
-                #expect(text.contains(#"kiln_requests_total{service="ec2",operation="DescribeRegions",status="200"} 1"#))
+                #expect(text.contains(#"kiln_requests_total{service="ec2",operation="DescribeRegions",status="200"} 2"#))
+                #expect(text.contains(#"kiln_requests_total{service="ec2",operation="unknown",status="400"} 2"#))
+                #expect(!text.contains("MadeUp"))
+                #expect(!text.contains("madeupservice"))
             }
         }
     }

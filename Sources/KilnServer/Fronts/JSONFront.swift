@@ -24,7 +24,7 @@ public struct JSONFront: ServiceFront {
             return error(
                 OutgoingError(code: "UnknownOperationException", message: "The operation '\(target)' is not supported.", status: 400),
                 request,
-                operation: name.isEmpty ? nil : name
+                operation: nil  // not the caller's text: metrics label by operation, and must stay few
             )
         }
         do {

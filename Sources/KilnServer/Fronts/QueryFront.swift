@@ -41,7 +41,7 @@ public struct QueryFront: ServiceFront {
             return error(
                 OutgoingError(code: "InvalidAction", message: "The action \(action) is not valid for this web service.", status: 400),
                 request,
-                operation: action
+                operation: nil  // not the caller's text: metrics label by operation, and must stay few
             )
         }
         guard case .object(let members) = form.tree else { return error(OutgoingError(code: "InternalError", message: "", status: 500), request, operation: action) }

@@ -49,7 +49,10 @@ public struct AWSDispatcher: Sendable {
             response = Self.unknownService(service, request)
         }
         let elapsed = ContinuousClock.now - started
-        metrics.record(service: service ?? "unknown", operation: response.operation ?? "unknown", status: response.status, duration: elapsed)
+        // Labels only from what Kiln knows (its services and their operations), so that
+        // requests with made-up names cannot grow the metrics without bound.
+        let knownService = service.flatMap { fronts[$0] == nil ? nil : $0 }
+        metrics.record(service: knownService ?? "unknown", operation: response.operation ?? "unknown", status: response.status, duration: elapsed)
         logger.info(
             "request",
             metadata: [
