@@ -99,15 +99,8 @@ extension Cloud {
             image.sourceImageID = source.id
             image.sourceRegion = request.sourceRegion
             image.copyClientToken = request.clientToken
-            image.blockDeviceMappings = source.blockDeviceMappings.map { mapping in
-                var mapping = mapping
-                if let old = mapping.ebs?.snapshotID, let copy = prepared[old]?.snapshot {
-                    mapping.ebs?.snapshotID = copy.id
-                    mapping.ebs?.encrypted = copy.encrypted
-                    mapping.ebs?.kmsKeyID = copy.kmsKeyID
-                }
-                return mapping
-            }
+            image.blockDeviceMappings = source.blockDeviceMappings
+            image.replaceSnapshots(prepared.mapValues(\.snapshot))
             try transaction.saveImage(image)
             for tag in tags {
                 try transaction.putTag(tag, on: imageID, resourceType: "image", by: caller.account, region: caller.region)

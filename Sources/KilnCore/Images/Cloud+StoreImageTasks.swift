@@ -104,7 +104,7 @@ extension Cloud {
             if let existing = try transaction.imageNamed(imageName, owner: caller.account, region: caller.region) {
                 throw CloudError("InvalidAMIName.Duplicate", "AMI name \(imageName) is already in use by AMI \(existing.id)")
             }
-            var newSnapshotIDs: [String: String] = [:]
+            var newSnapshots: [String: Snapshot] = [:]
             for (stored, newID, encrypted, kmsKeyID, entries) in snapshots {
                 var snapshot = Snapshot(
                     id: newID, owner: caller.account, region: caller.region, volumeID: Snapshot.directUploadVolumeID, volumeSize: stored.volumeSize,
@@ -115,24 +115,15 @@ extension Cloud {
                 try transaction.putBlockEntries(entries, of: newID, domain: snapshot.domain.id)
                 snapshot.storage = try Self.measure(snapshotID: newID, changed: entries, domain: snapshot.domain, in: transaction)
                 try transaction.save(snapshot)
-                newSnapshotIDs[stored.id] = newID
+                newSnapshots[stored.id] = snapshot
             }
             var image = Image(id: imageID, owner: caller.account, region: caller.region, name: imageName, creationDate: now)
             let source = header.image
             image.description = source.description
             image.takeBootAttributes(from: source)
             image.imageLocation = "\(caller.account)/\(imageName)"
-            image.blockDeviceMappings = source.blockDeviceMappings.map { mapping in
-                var mapping = mapping
-                if let old = mapping.ebs?.snapshotID {
-                    mapping.ebs?.snapshotID = newSnapshotIDs[old]
-                    if let restored = snapshots.first(where: { $0.newID == newSnapshotIDs[old] }) {
-                        mapping.ebs?.encrypted = restored.encrypted
-                        mapping.ebs?.kmsKeyID = restored.kmsKeyID
-                    }
-                }
-                return mapping
-            }
+            image.blockDeviceMappings = source.blockDeviceMappings
+            image.replaceSnapshots(newSnapshots)
             try transaction.saveImage(image)
             for tag in tags {
                 try transaction.putTag(tag, on: imageID, resourceType: "image", by: caller.account, region: caller.region)

@@ -163,6 +163,17 @@ public struct Image: Sendable, Codable, Equatable {
         uefiData = source.uefiData
     }
 
+    /// Points each EBS mapping whose snapshot `replacements` names (by the old snapshot's id) at
+    /// the new snapshot, with that snapshot's encryption. Copies and restored images use it.
+    public mutating func replaceSnapshots(_ replacements: [String: Snapshot]) {
+        for index in blockDeviceMappings.indices {
+            guard let old = blockDeviceMappings[index].ebs?.snapshotID, let new = replacements[old] else { continue }
+            blockDeviceMappings[index].ebs?.snapshotID = new.id
+            blockDeviceMappings[index].ebs?.encrypted = new.encrypted
+            blockDeviceMappings[index].ebs?.kmsKeyID = new.kmsKeyID
+        }
+    }
+
     /// Creates an image record with the common defaults; callers set the rest.
     public init(id: String, owner: AccountID, region: RegionName, name: String, creationDate: Date) {
         self.id = id
