@@ -35,7 +35,8 @@ public struct LocalBlobStore: BlobStore {
     }
 
     /// Writes into a temporary file that is synced, renamed into place, and whose folder is
-    /// synced; a failure removes the temporary file.
+    /// synced; a failure removes the temporary file. The file is written with direct I/O
+    /// where the file system allows it (``DirectFileWriter``).
     ///
     /// Every system call here may wait for the disk, so each runs through ``io(_:)``, off
     /// the task's own thread.
@@ -43,24 +44,23 @@ public struct LocalBlobStore: BlobStore {
         let target = path(name)
         let folder = (target as NSString).deletingLastPathComponent
         let temporary = target + ".tmp-\(UInt64.random(in: 0...UInt64.max))"
-        let descriptor = try await Self.io {
+        let writer = try await Self.io {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            guard descriptor >= 0 else { throw Self.failure("create", temporary) }
-            return descriptor
+            return try DirectFileWriter(creating: temporary)
         }
         do {
-            try await produce(BlobSink { bytes in try await Self.io { try Self.writeAll(bytes, to: descriptor, path: temporary) } })
+            try await produce(BlobSink { bytes in try await Self.io { try bytes.withUnsafeBytes { try writer.append($0) } } })
             try await Self.io {
-                guard fsync(descriptor) == 0 else { throw Self.failure("fsync", temporary) }
+                try writer.finish()
+                guard fsync(writer.descriptor) == 0 else { throw Self.failure("fsync", temporary) }
             }
         } catch {
-            close(descriptor)
+            close(writer.descriptor)
             unlink(temporary)
             throw error
         }
         try await Self.io {
-            close(descriptor)
+            close(writer.descriptor)
             guard rename(temporary, target) == 0 else { throw Self.failure("rename", target) }
             let folderDescriptor = open(folder, O_RDONLY)
             if folderDescriptor >= 0 {
@@ -82,17 +82,6 @@ public struct LocalBlobStore: BlobStore {
     private static func io<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             writeQueue.async { continuation.resume(with: Result(catching: body)) }
-        }
-    }
-
-    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws {
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeBytes { buffer in
-                Glibc.write(descriptor, buffer.baseAddress.map { $0 + written }, bytes.count - written)
-            }
-            guard result > 0 else { throw failure("write", path) }
-            written += result
         }
     }
 
