@@ -29,6 +29,7 @@ let package = Package(
         .target(
             name: "KilnCore",
             dependencies: [
+                "CXXHash",
                 .product(name: "Crypto", package: "swift-crypto"),
                 // RSA key pairs for CreateKeyPair.
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -48,6 +49,12 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
+        ),
+        // The system's xxHash library: XXH3-128, the digest that tells changed blocks apart.
+        .systemLibrary(
+            name: "CXXHash",
+            pkgConfig: "libxxhash",
+            providers: [.apt(["libxxhash-dev"])]
         ),
         // The system's zstd library, for block compression.
         .systemLibrary(

@@ -6,7 +6,7 @@ set -euo pipefail
 
 what="${1:-all}"   # build | test | bench | all
 
-apt_packages=(libsqlite3-dev libzstd-dev pkg-config)
+apt_packages=(libsqlite3-dev libzstd-dev libxxhash-dev pkg-config)
 case "$what" in
   bench|all) apt_packages+=(wrk) ;;
 esac

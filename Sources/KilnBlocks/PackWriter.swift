@@ -119,7 +119,7 @@ actor PackWriter {
         let task = Task {
             try await blobs.write(pack.name, pack.bytes)
             try await metadata.write { try $0.indexPack(record, blocks: pack.blocks) }
-            await self.forget(pack.blocks, domain: domain, pack: pack.name, buffer: pack.bytes)
+            self.forget(pack.blocks, domain: domain, pack: pack.name, buffer: pack.bytes)
         }
         writing.append(task)
     }

@@ -277,24 +277,24 @@ final class SQLiteTransaction: MetadataTransaction {
 
     func blockMap(of ownerID: String, from index: Int, limit: Int?) throws -> [BlockEntry] {
         try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT block_index, block_id, sha256 FROM block_map WHERE owner_id = ? AND block_index >= ? ORDER BY block_index LIMIT ?"),
+            db.cachedStatement(sql: "SELECT block_index, block_id, sha256, change_digest FROM block_map WHERE owner_id = ? AND block_index >= ? ORDER BY block_index LIMIT ?"),
             arguments: [ownerID, index, limit ?? -1]
         ).map(Self.blockEntry)
     }
 
     func blockEntry(of ownerID: String, at index: Int) throws -> BlockEntry? {
         try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT block_index, block_id, sha256 FROM block_map WHERE owner_id = ? AND block_index = ?"),
+            db.cachedStatement(sql: "SELECT block_index, block_id, sha256, change_digest FROM block_map WHERE owner_id = ? AND block_index = ?"),
             arguments: [ownerID, index]
         ).map(Self.blockEntry)
     }
 
     func putBlockEntries(_ entries: [BlockEntry], of ownerID: String, domain: String) throws {
         let statement = try db.cachedStatement(
-            sql: "INSERT OR REPLACE INTO block_map (owner_id, block_index, block_id, sha256, domain) VALUES (?, ?, ?, ?, ?)"
+            sql: "INSERT OR REPLACE INTO block_map (owner_id, block_index, block_id, sha256, change_digest, domain) VALUES (?, ?, ?, ?, ?, ?)"
         )
         for entry in entries {
-            try statement.execute(arguments: [ownerID, entry.index, Data(entry.id.bytes), Data(entry.sha256), domain])
+            try statement.execute(arguments: [ownerID, entry.index, Data(entry.id.bytes), Data(entry.sha256), entry.changeDigest.map { Data($0) }, domain])
         }
     }
 
@@ -309,8 +309,8 @@ final class SQLiteTransaction: MetadataTransaction {
         try db.execute(sql: "DELETE FROM block_map WHERE owner_id = ?", arguments: [targetID])
         try db.execute(
             sql: """
-                INSERT INTO block_map (owner_id, block_index, block_id, sha256, domain)
-                SELECT ?, block_index, block_id, sha256, domain FROM block_map WHERE owner_id = ?
+                INSERT INTO block_map (owner_id, block_index, block_id, sha256, change_digest, domain)
+                SELECT ?, block_index, block_id, sha256, change_digest, domain FROM block_map WHERE owner_id = ?
                 """,
             arguments: [targetID, sourceID]
         )
@@ -325,7 +325,12 @@ final class SQLiteTransaction: MetadataTransaction {
     }
 
     private static func blockEntry(_ row: Row) -> BlockEntry {
-        BlockEntry(index: row["block_index"], id: BlockID([UInt8](row["block_id"] as Data)), sha256: [UInt8](row["sha256"] as Data))
+        BlockEntry(
+            index: row["block_index"],
+            id: BlockID([UInt8](row["block_id"] as Data)),
+            sha256: [UInt8](row["sha256"] as Data),
+            changeDigest: (row["change_digest"] as Data?).map { [UInt8]($0) }
+        )
     }
 
     // MARK: Block index

@@ -38,6 +38,13 @@ extension SQLiteMetadataStore {
         }
         registerDataPlaneMigration(&migrator)
         registerImageMigration(&migrator)
+        migrator.registerMigration("v4: change digests in block maps") { db in
+            // XXH3-128 of each mapped block's plaintext (see ChangeDigest); NULL for zero
+            // blocks and for blocks mapped before this column, which clients compare by SHA-256.
+            try db.alter(table: "block_map") { t in
+                t.add(column: "change_digest", .blob)
+            }
+        }
         return migrator
     }
 }

@@ -256,6 +256,41 @@ struct SnapshotTests {
         #expect(try await cloud.failInterruptedUploads() == 1)
     }
 
+    @Test("XXH3-128 change digests: known answers")
+    func changeDigestKnownAnswers() {
+        func hex(_ bytes: [UInt8]) -> String { Hex.encode(bytes) }
+        #expect(hex(ChangeDigest.of([UInt8]())) == "99aa06d3014798d86001c324468d497f")
+        #expect(hex(ChangeDigest.of(Array("kiln".utf8))) == "29e4f6aff37a6f975bfb178850627e51")
+        let counting = (0..<Block.size).map { UInt8(truncatingIfNeeded: $0) }
+        #expect(hex(ChangeDigest.of(counting)) == "b1c9bb0bc6ed39fbcfba11d0244d88af")
+    }
+
+    @Test("Every mapped block keeps its change digest: uploads, incremental children, volume writes and copies")
+    func changeDigestsFollowBlocks() async throws {
+        let (cloud, _) = try makeTestCloud()
+        let caller = testCaller()
+        let blocks = [0: textBlock(0), 5: randomBlock()]
+        let first = try await upload(cloud, caller, blocks: blocks)
+        let changed = randomBlock()
+        let second = try await upload(cloud, caller, parent: first, blocks: [5: changed])
+        let digests = try await cloud.snapshotDigests(caller, id: second).blocks
+        #expect(digests.map(\.index) == [0, 5])
+        #expect(digests.first { $0.index == 0 }?.changeDigest == ChangeDigest.of(blocks[0]!), "inherited from the parent")
+        #expect(digests.first { $0.index == 5 }?.changeDigest == ChangeDigest.of(changed))
+
+        let (volume, _) = try await cloud.createVolume(caller, VolumeRequest(availabilityZone: "us-east-1a", size: 1, snapshotID: second))
+        let written = randomBlock()
+        try await cloud.writeVolume(caller, volumeID: volume.id, offset: 2 * Block.size, data: written)
+        let (fromVolume, _) = try await cloud.createSnapshot(caller, volumeID: volume.id, description: nil, tags: [])
+        let copied = try await cloud.copySnapshot(caller, sourceRegion: "us-east-1", sourceSnapshotID: fromVolume.id, description: nil, encrypted: true, kmsKeyID: nil, tags: [])
+        for id in [fromVolume.id, copied] {
+            let map = try await cloud.snapshotDigests(caller, id: id).blocks
+            #expect(map.map(\.index) == [0, 2, 5])
+            #expect(map.first { $0.index == 2 }?.changeDigest == ChangeDigest.of(written))
+            #expect(map.allSatisfy { $0.changeDigest?.count == ChangeDigest.size })
+        }
+    }
+
     @Test("Volumes from snapshots are copy-on-write; a snapshot of a changed volume holds only the change as new")
     func copyOnWriteVolumes() async throws {
         let (cloud, _) = try makeTestCloud()

@@ -54,12 +54,16 @@ public struct BlockEntry: Sendable, Hashable, Codable {
     public var id: BlockID
     /// The SHA-256 of the block's plaintext, as EBS direct clients check it.
     public var sha256: [UInt8]
+    /// The ``ChangeDigest`` of the block's plaintext; `nil` for zero blocks and for blocks
+    /// mapped before Kiln kept it.
+    public var changeDigest: [UInt8]?
 
     /// Describes a mapped block.
-    public init(index: Int, id: BlockID, sha256: [UInt8]) {
+    public init(index: Int, id: BlockID, sha256: [UInt8], changeDigest: [UInt8]? = nil) {
         self.index = index
         self.id = id
         self.sha256 = sha256
+        self.changeDigest = changeDigest
     }
 }
 

@@ -40,7 +40,7 @@ extension Cloud {
         func emit(_ block: [UInt8]) async throws {
             if !Block.isZero(block) {
                 let digest = Array(SHA256.hash(data: block))
-                entries.append(BlockEntry(index: index, id: try await blocks.put(block, sha256: digest, domain: domain), sha256: digest))
+                entries.append(BlockEntry(index: index, id: try await blocks.put(block, sha256: digest, domain: domain), sha256: digest, changeDigest: ChangeDigest.of(block)))
             }
             index += 1
         }

@@ -47,7 +47,7 @@ extension Cloud {
                 var mapped: [BlockEntry] = []
                 for (index, bytes) in Self.catalogBlocks(entry).sorted(by: { $0.key < $1.key }) {
                     let digest = Array(SHA256.hash(data: bytes))
-                    mapped.append(BlockEntry(index: index, id: try await blocks.put(bytes, sha256: digest, domain: domain), sha256: digest))
+                    mapped.append(BlockEntry(index: index, id: try await blocks.put(bytes, sha256: digest, domain: domain), sha256: digest, changeDigest: ChangeDigest.of(bytes)))
                 }
                 records.append((Self.catalogSnapshot(entry, region: region), Self.catalogImage(entry, region: region), mapped))
             }

@@ -91,7 +91,7 @@ extension Cloud {
                 let index = Int(Self.readBigEndian(record, at: 0, bytes: 8))
                 let block = Array(record[8...])
                 let digest = Array(SHA256.hash(data: block))
-                entries.append(BlockEntry(index: index, id: try await blocks.put(block, sha256: digest, domain: domain), sha256: digest))
+                entries.append(BlockEntry(index: index, id: try await blocks.put(block, sha256: digest, domain: domain), sha256: digest, changeDigest: ChangeDigest.of(block)))
                 offset += 8 + Block.size
             }
             restored.append((stored, ids.resourceID(.snapshot), encrypted, kmsKeyID, entries))

@@ -207,7 +207,7 @@ extension Cloud {
         if Block.isZero(data) {
             entry = BlockEntry(index: index, id: .zero, sha256: digest)
         } else {
-            entry = BlockEntry(index: index, id: try await blocks.put(data, sha256: digest, domain: snapshot.domain), sha256: digest)
+            entry = BlockEntry(index: index, id: try await blocks.put(data, sha256: digest, domain: snapshot.domain), sha256: digest, changeDigest: ChangeDigest.of(data))
         }
         guard await uploads.record(entry, in: snapshotID, progress: progress) else {
             throw Self.validation("The snapshot \(snapshotID) is not accepting blocks.", "INVALID_SNAPSHOT_ID")

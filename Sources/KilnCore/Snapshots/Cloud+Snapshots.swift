@@ -129,7 +129,7 @@ extension Cloud {
                     let targetID = try await blocks.blockID(sha256: entry.sha256, domain: target)
                     let present = try await blocks.contains(targetID, domain: target)
                     let id = present ? targetID : try await blocks.copy(entry.id, sha256: entry.sha256, from: source, to: target)
-                    return (BlockEntry(index: entry.index, id: id, sha256: entry.sha256), !present)
+                    return (BlockEntry(index: entry.index, id: id, sha256: entry.sha256, changeDigest: entry.changeDigest), !present)
                 }
             }
             for _ in 0..<Self.copyConcurrency { startNext() }

@@ -64,7 +64,7 @@ extension Cloud {
             if Block.isZero(block) {
                 entries.append(BlockEntry(index: index, id: .zero, sha256: digest))
             } else {
-                entries.append(BlockEntry(index: index, id: try await blocks.put(block, sha256: digest, domain: volume.domain), sha256: digest))
+                entries.append(BlockEntry(index: index, id: try await blocks.put(block, sha256: digest, domain: volume.domain), sha256: digest, changeDigest: ChangeDigest.of(block)))
             }
             position += take
         }

@@ -14,7 +14,7 @@ import NIOCore
 /// | --- | --- |
 /// | `GET /kiln/volumes/{id}/data?offset=&length=` | reads a volume's bytes |
 /// | `PUT /kiln/volumes/{id}/data?offset=` | writes the body into a volume |
-/// | `GET /kiln/snapshots/{id}/digests` | the SHA-256 of each stored block, for incremental uploads |
+/// | `GET /kiln/snapshots/{id}/digests` | the SHA-256 and XXH3-128 of each stored block, for incremental uploads |
 /// | `PUT /kiln/buckets/{bucket}/{key}` | stores the body as an object (bundle parts and manifests) |
 /// | `GET /kiln/buckets/{bucket}/{key}?offset=&length=` | reads an object (a stored image, say) |
 /// | `GET /kiln/storage` | the caller's storage report |
@@ -52,7 +52,12 @@ struct KilnExtensionRoutes {
             try await answer(request, context) { caller, _, _ in
                 let (volumeSize, blocks) = try await cloud.snapshotDigests(caller, id: context.parameters.get("id") ?? "")
                 return try json(
-                    SnapshotDigests(volumeSize: volumeSize, blocks: blocks.map { SnapshotDigests.Entry(index: $0.index, sha256: Data($0.sha256).base64EncodedString()) })
+                    SnapshotDigests(
+                        volumeSize: volumeSize,
+                        blocks: blocks.map {
+                            SnapshotDigests.Entry(index: $0.index, sha256: Data($0.sha256).base64EncodedString(), xxh3: $0.changeDigest.map { Data($0).base64EncodedString() })
+                        }
+                    )
                 )
             }
         }
@@ -141,7 +146,10 @@ struct KilnExtensionRoutes {
 struct SnapshotDigests: Codable {
     struct Entry: Codable {
         var index: Int
+        /// The block's SHA-256, base64.
         var sha256: String
+        /// The block's XXH3-128 (``ChangeDigest``), base64; absent for blocks mapped before Kiln kept it.
+        var xxh3: String?
     }
 
     var volumeSize: Int
