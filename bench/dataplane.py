@@ -10,7 +10,8 @@ One run, side by side on this machine (loopback only, temp dirs cleaned):
               Kiln EBS-direct incremental (StartSnapshot with a parent, PutSnapshotBlock
               for the changed blocks only, CompleteSnapshot) and Kiln volume path (a volume
               from the first snapshot, PUT /kiln/volumes/ID/data, CreateSnapshot)
-              vs restic backup and borg create of the modified file
+              vs restic backup and borg create of the modified file; each Kiln path, and
+              Kiln's full import, runs --repeat times and the ratios use the medians
   4. export   kiln image export (checked with cmp)  vs  restic restore, borg extract,
               cat of the file from the page cache
   5. store    du -sb of Kiln's blocks dir vs the restic and borg repositories
@@ -32,6 +33,7 @@ import re
 import resource
 import shutil
 import stat
+import statistics
 import subprocess
 import threading
 import sys
@@ -534,7 +536,9 @@ class Kiln:
             time.sleep(0.05)
 
     # --- incremental, EBS direct ---------------------------------------------------
-    def ebs_incremental(self, parent: str, volume_gib: int, image: Path, indexes: list[int]) -> str:
+    def ebs_incremental(self, parent: str, volume_gib: int, image: Path, indexes: list[int],
+                        payloads: dict[int, bytes] | None = None) -> str:
+        """Uploads the blocks at `indexes`: read from `image`, or taken from `payloads`."""
         ebs = self.ebs
         snap = ebs.start_snapshot(VolumeSize=volume_gib, ParentSnapshotId=parent, ClientToken=str(uuid.uuid4()),
                                   Timeout=60, Description="dataplane bench: 5% incremental")["SnapshotId"]
@@ -542,7 +546,7 @@ class Kiln:
         fd = os.open(image, os.O_RDONLY)
         try:
             def put(i: int) -> None:
-                data = os.pread(fd, BLOCK, i * BLOCK)
+                data = payloads[i] if payloads is not None else os.pread(fd, BLOCK, i * BLOCK)
                 data += bytes(BLOCK - len(data))
                 d = hashlib.sha256(data).digest()
                 ebs.put_snapshot_block(SnapshotId=snap, BlockIndex=i, BlockData=data, DataLength=BLOCK,
@@ -706,6 +710,9 @@ def main(argv=None) -> int:
                     help="kiln import/export --concurrency and parallel requests of the incrementals (default 8)")
     ap.add_argument("--change-pct", type=float, default=5.0, help="percent of blocks changed (default 5)")
     ap.add_argument("--seed", type=int, default=1, help="seed for the changed blocks and their data (default 1)")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="runs of Kiln's full import and of each Kiln incremental path; the incremental-to-full "
+                         "ratios use the medians (default 3)")
     ap.add_argument("--step-timeout", type=float, default=1800, help="seconds any one step may take (default 1800)")
     ap.add_argument("--rebuild-image", action="store_true", help="rebuild the cached image")
     ap.add_argument("--no-install", action="store_true", help="do not apt-get install restic/borgbackup")
@@ -718,6 +725,8 @@ def main(argv=None) -> int:
         ap.error("--fill must be between 0.05 and 0.9")
     if not 0 < args.change_pct <= 50:
         ap.error("--change-pct must be in (0, 50]")
+    if not 1 <= args.repeat <= 9:
+        ap.error("--repeat must be 1..9")
     if not 1 <= args.concurrency <= 64:
         ap.error("--concurrency must be 1..64")
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
@@ -752,6 +761,7 @@ def main(argv=None) -> int:
         "loadavg_start": [round(x, 2) for x in os.getloadavg()],
         "cpu_flags": cpu_flags(),
         "size": args.size, "change_pct": args.change_pct, "seed": args.seed, "concurrency": args.concurrency,
+        "repeat": args.repeat,
         "restic": tool_version(["restic", "version"]) if use_restic else "skipped",
         "borg": tool_version(["borg", "--version"]) if use_borg else "skipped",
     }
@@ -803,6 +813,23 @@ def main(argv=None) -> int:
             res.sizes["kiln-blocks-full"] = kiln.blocks_bytes()
             res.sizes["kiln-data-dir-full"] = du_sb(kiln.data_dir)
             res.record("kiln-import", stored_changed=kiln.stored_changed(first))
+            # More full imports, each into a fresh server and store (into the same store they
+            # would find every block there already): the incremental ratios divide by the median.
+            walls = [res.wall("kiln-import")]
+            for r in range(1, args.repeat):
+                def kiln_import_again(r=r):
+                    other = Kiln(kiln_bin, work / f"kiln-data-{r}", run_out, runner, args.concurrency)
+                    other.start()
+                    try:
+                        t = other.cli(f"kiln-import-{r}", "image", "import", str(img), "--name", "bench-base",
+                                      "--concurrency", str(args.concurrency))
+                    finally:
+                        other.stop()
+                        runner.server_pid = kiln.server.proc.pid
+                        shutil.rmtree(other.data_dir, ignore_errors=True)
+                    walls.append(t.wall)
+                attempt(res, "kiln-import", kiln_import_again)
+            res.record("kiln-import", walls=[round(w, 4) for w in walls], wall_median=round(statistics.median(walls), 4))
 
         if restic:
             def restic_full():
@@ -871,34 +898,60 @@ def main(argv=None) -> int:
         note(f"incremental: {len(indexes)} blocks ({changed_bytes / 1e6:.1f} MB) changed, seed {args.seed}")
 
         if first:
+            # Each path runs --repeat times; "wall" is the median, "walls" every run. The first
+            # EBS-direct run uploads the changed file's blocks (so the --parent import then finds
+            # them stored: time only); the others, and every volume run, write fresh random data.
+            def repeated(name: str, runs: list[tuple[Timed, dict]]) -> None:
+                walls = [timed.wall for timed, _ in runs]
+                middle = sorted(range(len(runs)), key=lambda k: walls[k])[len(runs) // 2]
+                res.record(name, runs[middle][0], walls=[round(w, 4) for w in walls], **runs[0][1])
+
             def kiln_ebs():
-                b0 = kiln.blocks_bytes()
-                t, snap = runner.timed_py(lambda: kiln.ebs_incremental(first, volume_gib, img, indexes))
-                growth = kiln.blocks_bytes() - b0
-                res.record("kiln-ebs-incr", t, snapshot=snap, store_growth=growth,
-                           stored_changed=kiln.stored_changed(snap))
+                runs = []
+                for r in range(args.repeat):
+                    payloads = None if r == 0 else block_payloads(indexes, args.seed + 104729 * r)
+                    b0 = kiln.blocks_bytes()
+                    t, snap = runner.timed_py(lambda: kiln.ebs_incremental(first, volume_gib, img, indexes, payloads))
+                    growth = kiln.blocks_bytes() - b0
+                    runs.append((t, dict(snapshot=snap, store_growth=growth,
+                                         stored_changed=kiln.stored_changed(snap) if r == 0 else None)))
+                repeated("kiln-ebs-incr", runs)
             attempt(res, "kiln-ebs-incr", kiln_ebs)
 
             def kiln_parent():
-                # The same changed file re-imported with --parent: the client hashes every block,
-                # compares with the parent's digests and uploads only the changed ones. Runs after
-                # the EBS-direct path, so the store already holds these blocks: time only.
-                t = kiln.cli("kiln-parent-incr", "image", "import", str(img), "--name", "incr-parent", "--parent", first,
-                             "--concurrency", str(args.concurrency))
-                snap = t.stdout.strip().splitlines()[-1] if t.stdout.strip() else None
-                res.record("kiln-parent-incr", t, snapshot=snap)
+                # The same changed file re-imported with --parent: the client compares every block
+                # with the parent's digests and uploads only the changed ones. Runs after the
+                # EBS-direct path, so the store already holds these blocks: time only.
+                runs = []
+                for r in range(args.repeat):
+                    t = kiln.cli(f"kiln-parent-incr-{r}", "image", "import", str(img), "--name", "incr-parent",
+                                 "--parent", first, "--concurrency", str(args.concurrency))
+                    snap = t.stdout.strip().splitlines()[-1] if t.stdout.strip() else None
+                    runs.append((t, dict(snapshot=snap)))
+                repeated("kiln-parent-incr", runs)
             attempt(res, "kiln-parent-incr", kiln_parent)
 
+            totals: list[float] = []
+
             def kiln_volume():
-                vol = kiln.create_volume(first)
-                b0 = kiln.blocks_bytes()
-                tw, _ = runner.timed_py(lambda: kiln.write_volume(vol, payload_b))
-                res.record("kiln-volume-write", tw, volume=vol)
-                ts, snap = runner.timed_py(lambda: kiln.snapshot_volume(vol))
-                growth = kiln.blocks_bytes() - b0
-                res.record("kiln-volume-snapshot", ts, snapshot=snap, store_growth=growth,
-                           stored_changed=kiln.stored_changed(snap))
+                writes, snaps = [], []
+                for r in range(args.repeat):
+                    payloads = payload_b if r == 0 else block_payloads(indexes, args.seed + 7919 + 104729 * r)
+                    vol = kiln.create_volume(first)
+                    b0 = kiln.blocks_bytes()
+                    tw, _ = runner.timed_py(lambda: kiln.write_volume(vol, payloads))
+                    ts, snap = runner.timed_py(lambda: kiln.snapshot_volume(vol))
+                    growth = kiln.blocks_bytes() - b0
+                    writes.append((tw, dict(volume=vol)))
+                    snaps.append((ts, dict(snapshot=snap, store_growth=growth,
+                                           stored_changed=kiln.stored_changed(snap) if r == 0 else None)))
+                    totals.append(tw.wall + ts.wall)
+                repeated("kiln-volume-write", writes)
+                repeated("kiln-volume-snapshot", snaps)
             attempt(res, "kiln-volume-snapshot", kiln_volume)
+            if totals:
+                res.record("kiln-volume-total", wall=round(statistics.median(totals), 4),
+                           walls=[round(w, 4) for w in totals])
         if restic and "error" not in res.steps.get("restic-backup", {}):
             def restic_incr():
                 r0 = du_sb(restic.repo)
@@ -977,7 +1030,11 @@ def report(res: Results, args, size: int) -> list[dict]:
     changed, comp = meta.get("changed_bytes"), meta.get("changed_compressed")
     out(f"\n== incremental: {meta.get('changed_blocks')} of {im.get('blocks')} blocks changed "
         f"({mb(changed)}; {meta.get('compressed_how')}: {mb(comp)}), seed {meta['seed']}")
-    kiln_full = res.wall("kiln-import")
+    kiln_full = st.get("kiln-import", {}).get("wall_median") or res.wall("kiln-import")
+    runs = len(st.get("kiln-import", {}).get("walls", [])) or 1
+    if runs > 1:
+        out(f"   medians of {runs} runs; kiln full import {secs(kiln_full)} "
+            f"(runs: {', '.join(secs(w) for w in st['kiln-import']['walls'])})")
     rows = []
     own_full = {"restic-backup-incr": "restic-backup", "borg-create-incr": "borg-create"}
     for name, label in (("kiln-ebs-incr", "kiln EBS direct (start+put+complete)"),
@@ -987,12 +1044,11 @@ def report(res: Results, args, size: int) -> list[dict]:
                         ("kiln-volume-total", "kiln volume: writes + CreateSnapshot"),
                         ("restic-backup-incr", "restic backup"), ("borg-create-incr", "borg create")):
         if name == "kiln-volume-total":
-            w, s = st.get("kiln-volume-write", {}), st.get("kiln-volume-snapshot", {})
-            if "wall" not in w or "wall" not in s:
+            s = st.get("kiln-volume-snapshot", {})
+            if "wall" not in st.get(name, {}):
                 continue
-            wall = w["wall"] + s["wall"]
+            wall = st[name]["wall"]
             growth, stored = s.get("store_growth"), s.get("stored_changed")
-            st[name] = {"wall": wall, "store_growth": growth}
         else:
             s = st.get(name)
             if s is None:
