@@ -43,6 +43,7 @@ final class DirectFileWriter: @unchecked Sendable {
     private var staged = 0
     /// Where the next write goes. Invariant: a multiple of ``alignment`` while `isDirect`.
     private var fileOffset = 0
+    private var isClosed = false
 
     /// Creates (or truncates) the file at `path` for writing, with direct I/O when the file
     /// system allows it.
@@ -90,6 +91,18 @@ final class DirectFileWriter: @unchecked Sendable {
             try writeAll(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(staging.memory)[aligned..<staged]))
         }
         staged = 0
+    }
+
+    /// Closes the file. Closing twice does nothing: the descriptor's number may already
+    /// belong to another file.
+    func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        #if canImport(Glibc)
+        _ = Glibc.close(descriptor)
+        #else
+        _ = Darwin.close(descriptor)
+        #endif
     }
 
     /// Writes the first `count` staged bytes at ``fileOffset``.

@@ -30,44 +30,61 @@ public struct LocalBlobStore: BlobStore {
 
     private func path(_ name: String) -> String { root.appendingPathComponent(name).path }
 
+    /// Writes the object in one trip to the write queue: create, write, sync, rename.
     public func write(_ name: String, _ bytes: [UInt8]) async throws {
-        try await write(name) { sink in try await sink.write(bytes) }
+        let target = path(name)
+        try await Self.io {
+            let writer = try Self.create(target)
+            do {
+                try bytes.withUnsafeBytes { try writer.append($0) }
+                try Self.commit(writer, to: target)
+            } catch {
+                Self.abandon(writer)
+                throw error
+            }
+        }
     }
 
-    /// Writes into a temporary file that is synced, renamed into place, and whose folder is
-    /// synced; a failure removes the temporary file. The file is written with direct I/O
-    /// where the file system allows it (``DirectFileWriter``).
-    ///
-    /// Every system call here may wait for the disk, so each runs through ``io(_:)``, off
-    /// the task's own thread.
+    /// Writes the pieces `produce` hands over as they come; the same steps as ``write(_:_:)``,
+    /// one trip to the write queue for each.
     public func write(_ name: String, streaming produce: @Sendable (BlobSink) async throws -> Void) async throws {
         let target = path(name)
-        let folder = (target as NSString).deletingLastPathComponent
-        let temporary = target + ".tmp-\(UInt64.random(in: 0...UInt64.max))"
-        let writer = try await Self.io {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            return try DirectFileWriter(creating: temporary)
-        }
+        let writer = try await Self.io { try Self.create(target) }
         do {
             try await produce(BlobSink { bytes in try await Self.io { try bytes.withUnsafeBytes { try writer.append($0) } } })
-            try await Self.io {
-                try writer.finish()
-                guard fsync(writer.descriptor) == 0 else { throw Self.failure("fsync", temporary) }
-            }
+            try await Self.io { try Self.commit(writer, to: target) }
         } catch {
-            close(writer.descriptor)
-            unlink(temporary)
+            Self.abandon(writer)
             throw error
         }
-        try await Self.io {
-            close(writer.descriptor)
-            guard rename(temporary, target) == 0 else { throw Self.failure("rename", target) }
-            let folderDescriptor = open(folder, O_RDONLY)
-            if folderDescriptor >= 0 {
-                fsync(folderDescriptor)
-                close(folderDescriptor)
-            }
+    }
+
+    /// Opens a new temporary file beside `target`, creating its folder if needed. The file is
+    /// written with direct I/O where the file system allows it (``DirectFileWriter``).
+    private static func create(_ target: String) throws -> DirectFileWriter {
+        let folder = (target as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return try DirectFileWriter(creating: target + ".tmp-\(UInt64.random(in: 0...UInt64.max))")
+    }
+
+    /// Makes a written temporary file the object: its last bytes written, synced, renamed into
+    /// place, and the folder synced, so that the rename survives a power cut.
+    private static func commit(_ writer: DirectFileWriter, to target: String) throws {
+        try writer.finish()
+        guard fsync(writer.descriptor) == 0 else { throw failure("fsync", writer.path) }
+        writer.close()
+        guard rename(writer.path, target) == 0 else { throw failure("rename", target) }
+        let folderDescriptor = open((target as NSString).deletingLastPathComponent, O_RDONLY)
+        if folderDescriptor >= 0 {
+            fsync(folderDescriptor)
+            close(folderDescriptor)
         }
+    }
+
+    /// Removes a temporary file whose write failed.
+    private static func abandon(_ writer: DirectFileWriter) {
+        writer.close()
+        unlink(writer.path)
     }
 
     /// The queue that writes and syncs files.

@@ -27,7 +27,19 @@ final class SQLiteTransaction: MetadataTransaction {
 
     func fetch<Resource: StoredResource>(_ type: Resource.Type, id: String) throws -> Resource? {
         let body = try Data.fetchOne(db.cachedStatement(sql: "SELECT body FROM resource WHERE id = ? AND kind = ?"), arguments: [id, Resource.kind.rawValue])
-        return try body.map { try Self.decoder.decode(Resource.self, from: $0) }
+        return try body.map(Self.decodeResource)
+    }
+
+    /// Decoded resources (volumes, snapshots, instances…), keyed by the bytes they were decoded
+    /// from, like ``decodedImages``: every block written to a volume or uploaded to a snapshot
+    /// looks its volume or snapshot up, and decoding it cost more than the rest of the lookup.
+    private static let decodedResources = DecodeCache<any StoredResource>(capacity: 20_000)
+
+    static func decodeResource<Resource: StoredResource>(_ body: Data) throws -> Resource {
+        if let resource = decodedResources.value(for: body) as? Resource { return resource }
+        let resource = try decoder.decode(Resource.self, from: body)
+        decodedResources.store(resource, for: body)
+        return resource
     }
 
     func fetchAll<Resource: StoredResource>(_ type: Resource.Type, region: RegionName, owner: AccountID?) throws -> [Resource] {
@@ -43,7 +55,7 @@ final class SQLiteTransaction: MetadataTransaction {
                 arguments: [Resource.kind.rawValue, region.rawValue]
             )
         }
-        return try bodies.map { try Self.decoder.decode(Resource.self, from: $0) }
+        return try bodies.map(Self.decodeResource)
     }
 
     func save<Resource: StoredResource>(_ resource: Resource) throws {
@@ -195,13 +207,13 @@ final class SQLiteTransaction: MetadataTransaction {
         return try Data.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments)).map(Self.decodeImage)
     }
 
-    /// Decoded images by id, with the bytes they were decoded from: decoding JSON dominated
-    /// DescribeImages, and an image's bytes only change when it is saved. A hit needs equal bytes,
-    /// so the cache can never serve a stale or rolled-back image.
-    private static let decodedImages = ImageDecodeCache(capacity: 50_000)
+    /// Decoded images, keyed by the bytes they were decoded from: decoding JSON dominated
+    /// DescribeImages. A hit needs equal bytes, so the cache can never serve a stale or
+    /// rolled-back image.
+    private static let decodedImages = DecodeCache<Image>(capacity: 50_000)
 
     static func decodeImage(_ body: Data) throws -> Image {
-        if let image = decodedImages.image(for: body) { return image }
+        if let image = decodedImages.value(for: body) { return image }
         let image = try decoder.decode(Image.self, from: body)
         decodedImages.store(image, for: body)
         return image
@@ -211,7 +223,7 @@ final class SQLiteTransaction: MetadataTransaction {
         try Data.fetchOne(
             db.cachedStatement(sql: "SELECT body FROM image WHERE region = ? AND name = ? AND owner = ? AND state != 'deregistered'"),
             arguments: [region.rawValue, name, owner.rawValue]
-        ).map { try Self.decoder.decode(Image.self, from: $0) }
+        ).map(Self.decodeImage)
     }
 
     func imagesUsing(snapshotID: String) throws -> [String] {

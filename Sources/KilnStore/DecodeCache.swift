@@ -2,39 +2,42 @@ import Foundation
 import KilnCore
 import Synchronization
 
-/// Images already decoded from their stored bytes, keyed by those bytes.
+/// Values already decoded from their stored JSON, keyed by those bytes: a value depends on
+/// its bytes alone, so the cache never needs invalidating. Decoding with `JSONDecoder` costs
+/// more than the SQL that fetched the bytes; DescribeImages over many images, and the
+/// volume or snapshot that every block write looks up, decode the same bytes again and again.
 ///
 /// Bounded: when a shard is full, an arbitrary half of it is dropped, so memory stays under
-/// `capacity` entries (about 2 KB each) however many images the store holds.
+/// `capacity` entries (about 2 KB each) however many values the store holds.
 ///
-/// Every read connection looks images up here at once, so the entries are split into
+/// Every read connection looks values up here at once, so the entries are split into
 /// shards, each behind its own lock, and a body is hashed before any lock is taken: with
 /// one lock held while hashing, the readers of a busy server queued behind each other.
-final class ImageDecodeCache: Sendable {
+final class DecodeCache<Value: Sendable>: Sendable {
     private let shards: [Shard]
     private let shardCapacity: Int
 
     /// How many shards the entries are split into.
-    static let shardCount = 16
+    static var shardCount: Int { 16 }
 
     init(capacity: Int) {
         shards = (0..<Self.shardCount).map { _ in Shard() }
         shardCapacity = max(1, capacity / Self.shardCount)
     }
 
-    func image(for body: Data) -> Image? {
+    func value(for body: Data) -> Value? {
         let key = Body(body)
         return shard(of: key).entries.withLock { $0[key] }
     }
 
-    func store(_ image: Image, for body: Data) {
+    func store(_ value: Value, for body: Data) {
         let key = Body(body)
         let capacity = shardCapacity
         shard(of: key).entries.withLock { entries in
             if entries.count >= capacity {
                 entries = Dictionary(uniqueKeysWithValues: entries.prefix(capacity / 2).map { ($0.key, $0.value) })
             }
-            entries[key] = image
+            entries[key] = value
         }
     }
 
@@ -43,10 +46,10 @@ final class ImageDecodeCache: Sendable {
     }
 
     private final class Shard: Sendable {
-        let entries = Mutex<[Body: Image]>([:])
+        let entries = Mutex<[Body: Value]>([:])
     }
 
-    /// An image's stored bytes as a key, hashed whole, once. `Data`'s own hash reads only its
+    /// A value's stored bytes as a key, hashed whole, once. `Data`'s own hash reads only its
     /// first 80 bytes, and every image's JSON (keys sorted) begins the same way, so keyed by
     /// `Data` the cache put every image in one collision chain.
     struct Body: Hashable, Sendable {
