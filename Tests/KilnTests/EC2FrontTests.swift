@@ -132,6 +132,27 @@ struct EC2FrontTests {
         }
     }
 
+    @Test("Request bodies: a 512 KiB volume write arrives whole, and a body over the limit is refused with 413")
+    func requestBodies() async throws {
+        let (cloud, _) = try makeTestCloud()
+        let caller = testCaller()
+        let (volume, _) = try await cloud.createVolume(caller, VolumeRequest(availabilityZone: "us-east-1a", size: 1))
+        let block = randomBlock()
+        try await withKiln(cloud: cloud) { client in
+            var headers = queryHeaders()
+            headers[.contentType] = "application/octet-stream"
+            try await client.execute(uri: "/kiln/volumes/\(volume.id)/data?offset=\(Block.size)", method: .put, headers: headers, body: ByteBuffer(bytes: block)) {
+                #expect($0.status == .ok)
+            }
+            let tooLarge = [UInt8](repeating: 7, count: KilnApplication.maximumBodySize + 1)
+            try await client.execute(uri: "/kiln/volumes/\(volume.id)/data?offset=0", method: .put, headers: headers, body: ByteBuffer(bytes: tooLarge)) {
+                #expect($0.status == .contentTooLarge)
+            }
+        }
+        #expect(try await cloud.readVolume(caller, volumeID: volume.id, offset: Block.size, length: Block.size) == block)
+        #expect(try await cloud.readVolume(caller, volumeID: volume.id, offset: 0, length: 16) == [UInt8](repeating: 0, count: 16), "the refused write changed nothing")
+    }
+
     @Test("/metrics counts requests by service, operation and status; made-up names count as unknown")
     func metrics() async throws {
         let (cloud, _) = try makeTestCloud()

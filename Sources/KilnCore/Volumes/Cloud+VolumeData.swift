@@ -54,7 +54,9 @@ extension Cloud {
             let take = min(Block.size - within, offset + data.count - position)
             let source = data[(position - offset)..<(position - offset + take)]
             var block: [UInt8]
-            if take == Block.size {
+            if take == Block.size, data.count == Block.size {
+                block = data  // the write is exactly this block: no copy
+            } else if take == Block.size {
                 block = Array(source)
             } else {
                 block = try await volumeBlock(volume, index: index)
