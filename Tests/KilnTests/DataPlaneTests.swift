@@ -256,6 +256,19 @@ struct SnapshotTests {
         #expect(try await cloud.failInterruptedUploads() == 1)
     }
 
+    @Test("Zero blocks are told apart from blocks with one byte set anywhere, at any length")
+    func zeroDetection() {
+        for length in [0, 1, 7, 8, 511, 512, 513, 4096, 4100, Block.size] {
+            var bytes = [UInt8](repeating: 0, count: length)
+            #expect(Block.isZero(bytes), "\(length) zero bytes")
+            for position in Set([0, 1, 7, 8, 255, 511, 512, 513, length / 2, length - 1]) where position >= 0 && position < length {
+                bytes[position] = 0x40
+                #expect(!Block.isZero(bytes), "\(length) bytes with byte \(position) set")
+                bytes[position] = 0
+            }
+        }
+    }
+
     @Test("XXH3-128 change digests: known answers")
     func changeDigestKnownAnswers() {
         func hex(_ bytes: [UInt8]) -> String { Hex.encode(bytes) }
