@@ -29,7 +29,8 @@ actor PackWriter {
     private(set) var unfinishedPackNames: Set<String> = []
     /// The buffer of the last pack written, kept for the next pack. A pack buffer is larger
     /// than glibc's largest heap allocation, so a fresh one comes from `mmap` and costs a page
-    /// fault and a zeroed page for every 4 KiB appended; a buffer in steady use does not.
+    /// fault and a zeroed page for every 4 KiB appended; a buffer in steady use does not. The
+    /// price: one pack's memory (up to `targetSize`) stays allocated while the store is idle.
     private var spareBuffer: [UInt8]?
 
     static let headerSize = 48
