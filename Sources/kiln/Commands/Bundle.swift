@@ -9,13 +9,13 @@ extension Kiln {
         static let configuration = CommandConfiguration(
             abstract: "Bundle a raw disk image for an instance-store-backed AMI and upload it.",
             discussion: """
-                Cuts FILE into 1 MiB parts, uploads them and a manifest to BUCKET (Kiln's own object
+                Cuts FILE into 1 MiB parts, uploads them and a manifest to BUCKET (Kiln's own object \
                 store, /kiln/buckets/), and prints the ImageLocation to give RegisterImage:
 
                   kiln bundle disk.img --prefix web-2024 --bucket my-bundles
                   aws ec2 register-image --name web-2024 --image-location my-bundles/web-2024.manifest.xml
 
-                Instances launched from the image boot with the bundle's bytes as their root disk,
+                Instances launched from the image boot with the bundle's bytes as their root disk, \
                 which lives only as long as the instance.
                 """
         )

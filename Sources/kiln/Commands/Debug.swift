@@ -21,8 +21,8 @@ extension Kiln.Debug {
             commandName: "seed-images",
             abstract: "Write N registered images straight into a data directory (the server must be stopped).",
             discussion: """
-                For benchmarks at scale: registering a million images through the API would take longer than
-                the benchmark. Images are named NAME-PREFIX-000000…, owned by --owner in --region, and share one
+                For benchmarks at scale: registering a million images through the API would take longer than \
+                the benchmark. Images are named NAME-PREFIX-000000…, owned by --owner in --region, and share one \
                 (unstored) snapshot id; every hundredth is public.
                 """
         )

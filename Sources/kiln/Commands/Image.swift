@@ -104,16 +104,16 @@ extension Kiln.Image {
         static let configuration = CommandConfiguration(
             abstract: "Upload a raw disk image (qcow2 and VMDK when qemu-img is installed) as an EBS snapshot.",
             discussion: """
-                Blocks of zeros are skipped; the others are uploaded in parallel through the EBS direct
-                APIs (StartSnapshot, PutSnapshotBlock, CompleteSnapshot), each with its SHA-256, and the
-                snapshot is completed with the aggregated checksum. Prints the snapshot id, and with
+                Blocks of zeros are skipped; the others are uploaded in parallel through the EBS direct \
+                APIs (StartSnapshot, PutSnapshotBlock, CompleteSnapshot), each with its SHA-256, and the \
+                snapshot is completed with the aggregated checksum. Prints the snapshot id, and with \
                 --register the image id on a second line.
 
-                With --parent, every block of the file is compared with the parent snapshot's block at
-                the same place, and only the blocks that differ are uploaded. The comparison uses the
-                XXH3-128 digest Kiln keeps of each block, which is several times faster than SHA-256
-                (blocks the parent mapped before Kiln kept it are compared by SHA-256). XXH3 is not
-                cryptographic: a block built on purpose to collide with the parent's would be taken
+                With --parent, every block of the file is compared with the parent snapshot's block at \
+                the same place, and only the blocks that differ are uploaded. The comparison uses the \
+                XXH3-128 digest Kiln keeps of each block, which is several times faster than SHA-256 \
+                (blocks the parent mapped before Kiln kept it are compared by SHA-256). XXH3 is not \
+                cryptographic: a block built on purpose to collide with the parent's would be taken \
                 as unchanged, and the new snapshot would keep the parent's block there.
                 """
         )
