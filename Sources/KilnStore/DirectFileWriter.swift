@@ -17,8 +17,8 @@ import Synchronization
 /// Direct I/O wants the buffer, the file offset and the length aligned to the device's
 /// logical block (``alignment``). Bytes are staged in an aligned buffer and written in whole
 /// ``chunkSize`` pieces; the last, partial block of a file goes through the page cache once
-/// direct mode is turned off. Where the file system refuses direct I/O (tmpfs, some network
-/// and FUSE file systems), the writer falls back to ordinary writes for the rest of the file.
+/// direct mode is turned off. Where the file system refuses direct I/O (tmpfs before Linux 6.6,
+/// some network and FUSE file systems), the writer falls back to ordinary writes for the rest of the file.
 ///
 /// The writer does not sync: the caller still calls `fsync`, which also flushes the disk's
 /// own cache.

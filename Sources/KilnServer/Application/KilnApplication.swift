@@ -154,7 +154,7 @@ public enum KilnApplication {
 
     /// Reads a request whole: its body (up to ``maximumBodySize``), its headers by lower-cased name, its raw path and query.
     static func collect(_ request: Request, requestID: String) async throws -> AWSRequest {
-        let body = try await collectBody(of: request)
+        let body = try await request.body.collectBytes(upTo: maximumBodySize, declaredLength: request.headers[.contentLength].flatMap { Int($0) })
         var headers: [String: String] = [:]
         for field in request.headers {
             let name = field.name.canonicalName
@@ -169,22 +169,5 @@ public enum KilnApplication {
             body: body,
             requestID: requestID
         )
-    }
-
-    /// Reads a body of up to ``maximumBodySize`` bytes into one array, reserved from its
-    /// Content-Length when the client sent one. A 512 KiB block is copied once on its way in;
-    /// NIO's `collect` grows a buffer as the pieces arrive, copying it again at each growth,
-    /// and the array had to be copied out of that buffer too.
-    static func collectBody(of request: Request) async throws -> [UInt8] {
-        let declared = request.headers[.contentLength].flatMap { Int($0) } ?? 0
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(min(max(declared, 0), maximumBodySize))
-        for try await fragment in request.body {
-            guard bytes.count + fragment.readableBytes <= maximumBodySize else {
-                throw NIOTooManyBytesError(maxBytes: maximumBodySize)
-            }
-            fragment.withUnsafeReadableBytes { bytes.append(contentsOf: $0) }
-        }
-        return bytes
     }
 }

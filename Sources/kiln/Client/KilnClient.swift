@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import KilnServer
 import KilnSigV4
 import NIOCore
 import NIOHTTP1
@@ -67,25 +68,11 @@ final class KilnClient: Sendable {
         let response = try await http.execute(request, timeout: .seconds(300))
         var headers: [String: String] = [:]
         for header in response.headers { headers[header.name.lowercased()] = header.value }
-        return Answer(status: Int(response.status.code), headers: headers, body: try await Self.collect(response, declaredLength: headers["content-length"]))
+        return Answer(status: Int(response.status.code), headers: headers, body: try await response.body.collectBytes(upTo: Self.maximumAnswerSize, declaredLength: headers["content-length"].flatMap { Int($0) }))
     }
 
     /// The most bytes an answer may carry.
     static let maximumAnswerSize = 128 << 20
-
-    /// Reads an answer's body into one array, reserved from its Content-Length: a 512 KiB
-    /// block is copied once, not regrown in a buffer and copied out of it again.
-    static func collect(_ response: HTTPClientResponse, declaredLength: String?) async throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(min(max(declaredLength.flatMap { Int($0) } ?? 0, 0), maximumAnswerSize))
-        for try await fragment in response.body {
-            guard bytes.count + fragment.readableBytes <= maximumAnswerSize else {
-                throw ClientError("the server's answer is over \(maximumAnswerSize) bytes")
-            }
-            fragment.withUnsafeReadableBytes { bytes.append(contentsOf: $0) }
-        }
-        return bytes
-    }
 
     /// Sends a JSON request to a REST-JSON service and checks the status, throwing AWS's error.
     func restJSON(_ method: String, path: String, query: String = "", json: [String: Any]? = nil, service: String) async throws -> [String: Any] {
