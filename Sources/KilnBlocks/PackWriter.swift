@@ -23,8 +23,14 @@ actor PackWriter {
     private var open: [String: OpenPack] = [:]
     /// Blocks appended but not yet indexed, by domain: readable from memory, found by dedup.
     private var unindexed: [String: [BlockID: (IndexedBlock, [UInt8])]] = [:]
-    /// Packs being written out.
-    private var writing: [Task<Void, any Error>] = []
+    /// Packs being written out, by name. A pack leaves this list only once it is indexed, or
+    /// once its write has failed and it has moved to `failed`, so that every flush can wait for
+    /// every pack in flight, whichever flush started it.
+    private var writing: [String: Task<Void, any Error>] = [:]
+    /// Packs whose write failed, with their domain. Their blocks stay readable from memory and
+    /// found by deduplication, and the next flush writes them again: a block once appended is
+    /// either made durable by a flush, or that flush throws.
+    private var failed: [String: (pack: OpenPack, domain: String)] = [:]
     /// Names of packs open or being written: objects garbage collection must not take for orphans.
     private(set) var unfinishedPackNames: Set<String> = []
     /// The buffer of the last pack written, kept for the next pack. A pack buffer is larger
@@ -100,15 +106,22 @@ actor PackWriter {
         return pack
     }
 
-    /// Writes out every open pack and waits until every pack appended so far is durable and indexed.
+    /// Makes every block appended so far durable and indexed, or throws.
+    ///
+    /// It writes out the open packs, writes again the packs whose write failed, and waits for
+    /// every pack in flight: also those another flush started, since a caller's block may sit in
+    /// any of them (appended to a pack someone else then wrote out, or found there by
+    /// deduplication).
     func flush() async throws {
         for (domain, pack) in open {
             startWriting(pack, domain: domain)
         }
         open = [:]
-        let pending = writing
-        writing = []
-        for task in pending {
+        for (pack, domain) in failed.values {
+            startWriting(pack, domain: domain)
+        }
+        failed = [:]
+        for task in Array(writing.values) {
             try await task.value
         }
     }
@@ -117,20 +130,32 @@ actor PackWriter {
         let blobs = self.blobs
         let metadata = self.metadata
         let record = PackRecord(name: pack.name, domain: domain, size: pack.bytes.count, createdAt: clock.now)
-        let task = Task {
-            try await blobs.write(pack.name, pack.bytes)
-            try await metadata.write { try $0.indexPack(record, blocks: pack.blocks) }
-            self.forget(pack.blocks, domain: domain, pack: pack.name, buffer: pack.bytes)
+        writing[pack.name] = Task {
+            do {
+                try await blobs.write(pack.name, pack.bytes)
+                try await metadata.write { try $0.indexPack(record, blocks: pack.blocks) }
+            } catch {
+                self.writeFailed(pack, domain: domain)
+                throw error
+            }
+            self.indexed(pack, domain: domain)
         }
-        writing.append(task)
     }
 
-    private func forget(_ blocks: [IndexedBlock], domain: String, pack: String, buffer: [UInt8]) {
-        for block in blocks {
+    /// A pack is durable and indexed: its blocks are now found through the index.
+    private func indexed(_ pack: OpenPack, domain: String) {
+        for block in pack.blocks {
             unindexed[domain]?[block.id] = nil
         }
-        unfinishedPackNames.remove(pack)
-        spareBuffer = buffer
+        writing[pack.name] = nil
+        unfinishedPackNames.remove(pack.name)
+        spareBuffer = pack.bytes
+    }
+
+    /// A pack could not be written or indexed: it is kept, whole, for the next flush.
+    private func writeFailed(_ pack: OpenPack, domain: String) {
+        writing[pack.name] = nil
+        failed[pack.name] = (pack, domain)
     }
 
     /// What is wrong with the header in front of `block` in its pack, if anything: `entry` is the

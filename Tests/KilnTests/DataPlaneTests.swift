@@ -145,6 +145,46 @@ struct BlockStoreTests {
         clock.advance(by: 3600)
         #expect(try await store.collectGarbage(alsoLive: []).blocksRemoved == 1)
     }
+
+    @Test("A flush returns only when every block appended before it is indexed, even one in a pack another flush is writing")
+    func flushWaitsForPacksInFlight() async throws {
+        let metadata = try SQLiteMetadataStore.inMemory()
+        let blobs = ScriptedBlobStore()
+        let store = makeBlockStore(metadata: metadata, clock: ManualClock(), blobs: blobs)
+        let domain = EncryptionDomain.unencrypted("us-east-1")
+        let block = randomBlock()
+        let id = try await store.put(block, sha256: sha256(block), domain: domain)
+        await blobs.hold()
+        let first = Task { try await store.flush() }
+        while await blobs.writesStarted == 0 { await Task.yield() }
+        // The pack holding the block is being written; a second flush must wait for it.
+        let release = Task {
+            try await Task.sleep(for: .milliseconds(50))
+            await blobs.release()
+        }
+        try await store.flush()
+        #expect(try await metadata.read { try $0.indexedBlock(id, domain: domain.id) } != nil, "the block is indexed when the second flush returns")
+        try await first.value
+        try await release.value
+    }
+
+    @Test("A pack whose write failed is written again by the next flush; until then its blocks read from memory")
+    func failedPackIsRetried() async throws {
+        let metadata = try SQLiteMetadataStore.inMemory()
+        let blobs = ScriptedBlobStore()
+        let store = makeBlockStore(metadata: metadata, clock: ManualClock(), blobs: blobs)
+        let domain = EncryptionDomain.unencrypted("us-east-1")
+        let block = randomBlock()
+        let id = try await store.put(block, sha256: sha256(block), domain: domain)
+        await blobs.failNext(1)
+        await #expect(throws: ScriptedFailure.self) { try await store.flush() }
+        #expect(try await store.read(id, domain: domain) == block)
+        #expect(try await store.put(block, sha256: sha256(block), domain: domain) == id, "deduplication still finds it")
+        try await store.flush()
+        #expect(try await metadata.read { try $0.indexedBlock(id, domain: domain.id) } != nil)
+        #expect(try await blobs.list(prefix: "packs/").count == 1)
+        #expect(try await store.verify().problems.isEmpty)
+    }
 }
 
 @Suite("EBS direct APIs and snapshots")

@@ -84,3 +84,50 @@ func completedSnapshot(_ cloud: Cloud, _ caller: Caller, size: Int = 1) async th
     _ = try await cloud.completeSnapshot(caller, snapshotID: snapshot.id, changedBlocksCount: 1, checksum: nil, checksumAlgorithm: nil, aggregationMethod: nil)
     return snapshot.id
 }
+
+/// The error a ``ScriptedBlobStore`` write was told to throw.
+struct ScriptedFailure: Error {
+    var object: String
+}
+
+/// A ``BlobStore`` in memory whose whole-object writes a test can hold back or make fail, to
+/// set flushes against each other and against a failing disk.
+actor ScriptedBlobStore: BlobStore {
+    private let inner = MemoryBlobStore()
+    /// How many of the next writes fail.
+    var failures = 0
+    /// Whether writes wait for ``release()``.
+    private var held = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    /// Writes that have started, whether or not they finished.
+    private(set) var writesStarted = 0
+
+    func failNext(_ count: Int) { failures = count }
+
+    func hold() { held = true }
+
+    func release() {
+        held = false
+        waiting.forEach { $0.resume() }
+        waiting = []
+    }
+
+    func write(_ name: String, _ bytes: [UInt8]) async throws {
+        writesStarted += 1
+        if held { await withCheckedContinuation { waiting.append($0) } }
+        if failures > 0 {
+            failures -= 1
+            throw ScriptedFailure(object: name)
+        }
+        try await inner.write(name, bytes)
+    }
+
+    func write(_ name: String, streaming produce: @Sendable (BlobSink) async throws -> Void) async throws {
+        try await inner.write(name, streaming: produce)
+    }
+
+    func read(_ name: String, offset: Int, length: Int) async throws -> [UInt8] { try await inner.read(name, offset: offset, length: length) }
+    func size(_ name: String) async throws -> Int? { try await inner.size(name) }
+    func delete(_ name: String) async throws { try await inner.delete(name) }
+    func list(prefix: String) async throws -> [String] { try await inner.list(prefix: prefix) }
+}
