@@ -44,7 +44,7 @@ PRIMITIVES = {
     "double": "Swift.Double",
     "float": "Swift.Double",
     "timestamp": "Foundation.Date",
-    "blob": "Foundation.Data",
+    "blob": "Blob",
 }
 
 
@@ -304,9 +304,10 @@ class Service:
             else:
                 out.append("    public var restHeaders: [(Swift.String, Swift.String)] { [] }")
             if payload and self.shapes[shape["members"][payload]["shape"]]["type"] == "blob":
-                out.append("    public var restPayload: Foundation.Data? { %s }" % self.property_name(payload))
+                optional = "" if payload in shape.get("required", []) else "?"
+                out.append("    public var restPayload: [Swift.UInt8]? { %s%s.bytes }" % (self.property_name(payload), optional))
             else:
-                out.append("    public var restPayload: Foundation.Data? { nil }")
+                out.append("    public var restPayload: [Swift.UInt8]? { nil }")
             out.append("}")
 
     def emit_enum(self, out, name):

@@ -45,7 +45,7 @@ public protocol RESTOutput {
     /// Members bound to headers, as (header name, value).
     var restHeaders: [(String, String)] { get }
     /// The raw body, for outputs whose payload is a blob.
-    var restPayload: Data? { get }
+    var restPayload: [UInt8]? { get }
 }
 
 /// The input of an operation whose model defines none.

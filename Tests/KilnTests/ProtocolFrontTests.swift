@@ -50,7 +50,7 @@ struct ProtocolFrontTests {
         }
         operations.on(EBS.GetSnapshotBlock.self) { input, _ in
             guard input.blockIndex == 1 else { throw CloudError("ResourceNotFoundException", "no block", reason: "SNAPSHOT_NOT_FOUND") }
-            return EBS.GetSnapshotBlockResponse(blockData: Data([9, 8, 7]), checksum: "c", checksumAlgorithm: .sha256, dataLength: 3)
+            return EBS.GetSnapshotBlockResponse(blockData: Blob([9, 8, 7]), checksum: "c", checksumAlgorithm: .sha256, dataLength: 3)
         }
         let front = RESTJSONFront(signingName: "ebs", modeledErrors: EBS.modeledErrors, operations: operations)
         let caller = testCaller()

@@ -89,7 +89,7 @@ public struct RESTJSONFront: ServiceFront {
                 headers.append(contentsOf: rest.restHeaders)
                 if let payload = rest.restPayload {
                     headers.append(("Content-Type", "application/octet-stream"))
-                    return AWSResponse(status: route.entry.http.responseCode, headers: headers, body: Array(payload), operation: name)
+                    return AWSResponse(status: route.entry.http.responseCode, headers: headers, body: payload, operation: name)
                 }
             }
             let writer = JSONWriter()

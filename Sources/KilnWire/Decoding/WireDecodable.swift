@@ -90,18 +90,3 @@ extension Date: WireDecodable {
         }
     }
 }
-
-/// Bytes: base64 in forms and JSON, raw in a REST payload.
-extension Data: WireDecodable {
-    public init(wireNode node: WireNode, path: String) throws {
-        if case .bytes(let bytes) = node {
-            self = Data(bytes)
-            return
-        }
-        let text = node.scalarText ?? ""
-        guard let data = Data(base64Encoded: text) else {
-            throw WireError.invalid(path, String(text.prefix(16)), expected: "base64-encoded bytes")
-        }
-        self = data
-    }
-}

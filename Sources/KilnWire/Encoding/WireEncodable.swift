@@ -26,7 +26,3 @@ extension Bool: WireEncodable {
 extension Date: WireEncodable {
     public func encode<Writer: WireWriter>(to writer: Writer) { writer.timestamp(self) }
 }
-
-extension Data: WireEncodable {
-    public func encode<Writer: WireWriter>(to writer: Writer) { writer.text(base64EncodedString()) }
-}

@@ -166,14 +166,14 @@ extension EBS {
 
     /// The `GetSnapshotBlockResponse` shape.
     public struct GetSnapshotBlockResponse: Sendable, Equatable {
-        public var blockData: Foundation.Data?
+        public var blockData: Blob?
         public var checksum: Swift.String?
         public var checksumAlgorithm: ChecksumAlgorithm?
         public var dataLength: Swift.Int?
 
         /// Creates the shape from its members.
         public init(
-            blockData: Foundation.Data? = nil,
+            blockData: Blob? = nil,
             checksum: Swift.String? = nil,
             checksumAlgorithm: ChecksumAlgorithm? = nil,
             dataLength: Swift.Int? = nil
@@ -280,7 +280,7 @@ extension EBS {
 
     /// The `PutSnapshotBlockRequest` shape.
     public struct PutSnapshotBlockRequest: Sendable, Equatable {
-        public var blockData: Foundation.Data
+        public var blockData: Blob
         public var blockIndex: Swift.Int
         public var checksum: Swift.String
         public var checksumAlgorithm: ChecksumAlgorithm
@@ -290,7 +290,7 @@ extension EBS {
 
         /// Creates the shape from its members.
         public init(
-            blockData: Foundation.Data,
+            blockData: Blob,
             blockIndex: Swift.Int,
             checksum: Swift.String,
             checksumAlgorithm: ChecksumAlgorithm,
@@ -544,7 +544,7 @@ extension EBS.Block: WireStructureEncodable {
 
 extension EBS.Block: RESTOutput {
     public var restHeaders: [(Swift.String, Swift.String)] { [] }
-    public var restPayload: Foundation.Data? { nil }
+    public var restPayload: [Swift.UInt8]? { nil }
 }
 
 extension EBS.ChangedBlock: WireStructureEncodable {
@@ -557,7 +557,7 @@ extension EBS.ChangedBlock: WireStructureEncodable {
 
 extension EBS.ChangedBlock: RESTOutput {
     public var restHeaders: [(Swift.String, Swift.String)] { [] }
-    public var restPayload: Foundation.Data? { nil }
+    public var restPayload: [Swift.UInt8]? { nil }
 }
 
 extension EBS.CompleteSnapshotResponse: WireStructureEncodable {
@@ -568,7 +568,7 @@ extension EBS.CompleteSnapshotResponse: WireStructureEncodable {
 
 extension EBS.CompleteSnapshotResponse: RESTOutput {
     public var restHeaders: [(Swift.String, Swift.String)] { [] }
-    public var restPayload: Foundation.Data? { nil }
+    public var restPayload: [Swift.UInt8]? { nil }
 }
 
 extension EBS.GetSnapshotBlockResponse: WireStructureEncodable {
@@ -583,7 +583,7 @@ extension EBS.GetSnapshotBlockResponse: RESTOutput {
         if let value = dataLength { headers.append(("x-amz-Data-Length", headerText(value))) }
         return headers
     }
-    public var restPayload: Foundation.Data? { blockData }
+    public var restPayload: [Swift.UInt8]? { blockData?.bytes }
 }
 
 extension EBS.ListChangedBlocksResponse: WireStructureEncodable {
@@ -598,7 +598,7 @@ extension EBS.ListChangedBlocksResponse: WireStructureEncodable {
 
 extension EBS.ListChangedBlocksResponse: RESTOutput {
     public var restHeaders: [(Swift.String, Swift.String)] { [] }
-    public var restPayload: Foundation.Data? { nil }
+    public var restPayload: [Swift.UInt8]? { nil }
 }
 
 extension EBS.ListSnapshotBlocksResponse: WireStructureEncodable {
@@ -613,7 +613,7 @@ extension EBS.ListSnapshotBlocksResponse: WireStructureEncodable {
 
 extension EBS.ListSnapshotBlocksResponse: RESTOutput {
     public var restHeaders: [(Swift.String, Swift.String)] { [] }
-    public var restPayload: Foundation.Data? { nil }
+    public var restPayload: [Swift.UInt8]? { nil }
 }
 
 extension EBS.PutSnapshotBlockResponse: WireStructureEncodable {
@@ -627,7 +627,7 @@ extension EBS.PutSnapshotBlockResponse: RESTOutput {
         if let value = checksumAlgorithm { headers.append(("x-amz-Checksum-Algorithm", headerText(value))) }
         return headers
     }
-    public var restPayload: Foundation.Data? { nil }
+    public var restPayload: [Swift.UInt8]? { nil }
 }
 
 extension EBS.StartSnapshotResponse: WireStructureEncodable {
@@ -648,7 +648,7 @@ extension EBS.StartSnapshotResponse: WireStructureEncodable {
 
 extension EBS.StartSnapshotResponse: RESTOutput {
     public var restHeaders: [(Swift.String, Swift.String)] { [] }
-    public var restPayload: Foundation.Data? { nil }
+    public var restPayload: [Swift.UInt8]? { nil }
 }
 
 extension EBS.Tag: WireStructureEncodable {
@@ -660,5 +660,5 @@ extension EBS.Tag: WireStructureEncodable {
 
 extension EBS.Tag: RESTOutput {
     public var restHeaders: [(Swift.String, Swift.String)] { [] }
-    public var restPayload: Foundation.Data? { nil }
+    public var restPayload: [Swift.UInt8]? { nil }
 }

@@ -833,11 +833,11 @@ extension EC2 {
 
     /// The `BlobAttributeValue` shape.
     public struct BlobAttributeValue: Sendable, Equatable {
-        public var value: Foundation.Data?
+        public var value: Blob?
 
         /// Creates the shape from its members.
         public init(
-            value: Foundation.Data? = nil
+            value: Blob? = nil
         ) {
             self.value = value
         }
@@ -3742,14 +3742,14 @@ extension EC2 {
     public struct ImportKeyPairRequest: Sendable, Equatable {
         public var dryRun: Swift.Bool?
         public var keyName: Swift.String
-        public var publicKeyMaterial: Foundation.Data
+        public var publicKeyMaterial: Blob
         public var tagSpecifications: [TagSpecification]?
 
         /// Creates the shape from its members.
         public init(
             dryRun: Swift.Bool? = nil,
             keyName: Swift.String,
-            publicKeyMaterial: Foundation.Data,
+            publicKeyMaterial: Blob,
             tagSpecifications: [TagSpecification]? = nil
         ) {
             self.dryRun = dryRun

@@ -414,7 +414,7 @@ extension KMS {
 
     /// The `DecryptRequest` shape.
     public struct DecryptRequest: Sendable, Equatable {
-        public var ciphertextBlob: Foundation.Data?
+        public var ciphertextBlob: Blob?
         public var dryRun: Swift.Bool?
         public var dryRunModifiers: [DryRunModifierType]?
         public var encryptionAlgorithm: EncryptionAlgorithmSpec?
@@ -425,7 +425,7 @@ extension KMS {
 
         /// Creates the shape from its members.
         public init(
-            ciphertextBlob: Foundation.Data? = nil,
+            ciphertextBlob: Blob? = nil,
             dryRun: Swift.Bool? = nil,
             dryRunModifiers: [DryRunModifierType]? = nil,
             encryptionAlgorithm: EncryptionAlgorithmSpec? = nil,
@@ -447,19 +447,19 @@ extension KMS {
 
     /// The `DecryptResponse` shape.
     public struct DecryptResponse: Sendable, Equatable {
-        public var ciphertextForRecipient: Foundation.Data?
+        public var ciphertextForRecipient: Blob?
         public var encryptionAlgorithm: EncryptionAlgorithmSpec?
         public var keyId: Swift.String?
         public var keyMaterialId: Swift.String?
-        public var plaintext: Foundation.Data?
+        public var plaintext: Blob?
 
         /// Creates the shape from its members.
         public init(
-            ciphertextForRecipient: Foundation.Data? = nil,
+            ciphertextForRecipient: Blob? = nil,
             encryptionAlgorithm: EncryptionAlgorithmSpec? = nil,
             keyId: Swift.String? = nil,
             keyMaterialId: Swift.String? = nil,
-            plaintext: Foundation.Data? = nil
+            plaintext: Blob? = nil
         ) {
             self.ciphertextForRecipient = ciphertextForRecipient
             self.encryptionAlgorithm = encryptionAlgorithm
@@ -539,7 +539,7 @@ extension KMS {
         public var encryptionContext: [Swift.String: Swift.String]?
         public var grantTokens: [Swift.String]?
         public var keyId: Swift.String
-        public var plaintext: Foundation.Data
+        public var plaintext: Blob
 
         /// Creates the shape from its members.
         public init(
@@ -548,7 +548,7 @@ extension KMS {
             encryptionContext: [Swift.String: Swift.String]? = nil,
             grantTokens: [Swift.String]? = nil,
             keyId: Swift.String,
-            plaintext: Foundation.Data
+            plaintext: Blob
         ) {
             self.dryRun = dryRun
             self.encryptionAlgorithm = encryptionAlgorithm
@@ -561,13 +561,13 @@ extension KMS {
 
     /// The `EncryptResponse` shape.
     public struct EncryptResponse: Sendable, Equatable {
-        public var ciphertextBlob: Foundation.Data?
+        public var ciphertextBlob: Blob?
         public var encryptionAlgorithm: EncryptionAlgorithmSpec?
         public var keyId: Swift.String?
 
         /// Creates the shape from its members.
         public init(
-            ciphertextBlob: Foundation.Data? = nil,
+            ciphertextBlob: Blob? = nil,
             encryptionAlgorithm: EncryptionAlgorithmSpec? = nil,
             keyId: Swift.String? = nil
         ) {
@@ -609,19 +609,19 @@ extension KMS {
 
     /// The `GenerateDataKeyResponse` shape.
     public struct GenerateDataKeyResponse: Sendable, Equatable {
-        public var ciphertextBlob: Foundation.Data?
-        public var ciphertextForRecipient: Foundation.Data?
+        public var ciphertextBlob: Blob?
+        public var ciphertextForRecipient: Blob?
         public var keyId: Swift.String?
         public var keyMaterialId: Swift.String?
-        public var plaintext: Foundation.Data?
+        public var plaintext: Blob?
 
         /// Creates the shape from its members.
         public init(
-            ciphertextBlob: Foundation.Data? = nil,
-            ciphertextForRecipient: Foundation.Data? = nil,
+            ciphertextBlob: Blob? = nil,
+            ciphertextForRecipient: Blob? = nil,
             keyId: Swift.String? = nil,
             keyMaterialId: Swift.String? = nil,
-            plaintext: Foundation.Data? = nil
+            plaintext: Blob? = nil
         ) {
             self.ciphertextBlob = ciphertextBlob
             self.ciphertextForRecipient = ciphertextForRecipient
@@ -660,13 +660,13 @@ extension KMS {
 
     /// The `GenerateDataKeyWithoutPlaintextResponse` shape.
     public struct GenerateDataKeyWithoutPlaintextResponse: Sendable, Equatable {
-        public var ciphertextBlob: Foundation.Data?
+        public var ciphertextBlob: Blob?
         public var keyId: Swift.String?
         public var keyMaterialId: Swift.String?
 
         /// Creates the shape from its members.
         public init(
-            ciphertextBlob: Foundation.Data? = nil,
+            ciphertextBlob: Blob? = nil,
             keyId: Swift.String? = nil,
             keyMaterialId: Swift.String? = nil
         ) {
@@ -1026,7 +1026,7 @@ extension KMS {
 
     /// The `ReEncryptRequest` shape.
     public struct ReEncryptRequest: Sendable, Equatable {
-        public var ciphertextBlob: Foundation.Data?
+        public var ciphertextBlob: Blob?
         public var destinationEncryptionAlgorithm: EncryptionAlgorithmSpec?
         public var destinationEncryptionContext: [Swift.String: Swift.String]?
         public var destinationKeyId: Swift.String
@@ -1039,7 +1039,7 @@ extension KMS {
 
         /// Creates the shape from its members.
         public init(
-            ciphertextBlob: Foundation.Data? = nil,
+            ciphertextBlob: Blob? = nil,
             destinationEncryptionAlgorithm: EncryptionAlgorithmSpec? = nil,
             destinationEncryptionContext: [Swift.String: Swift.String]? = nil,
             destinationKeyId: Swift.String,
@@ -1065,7 +1065,7 @@ extension KMS {
 
     /// The `ReEncryptResponse` shape.
     public struct ReEncryptResponse: Sendable, Equatable {
-        public var ciphertextBlob: Foundation.Data?
+        public var ciphertextBlob: Blob?
         public var destinationEncryptionAlgorithm: EncryptionAlgorithmSpec?
         public var destinationKeyMaterialId: Swift.String?
         public var keyId: Swift.String?
@@ -1075,7 +1075,7 @@ extension KMS {
 
         /// Creates the shape from its members.
         public init(
-            ciphertextBlob: Foundation.Data? = nil,
+            ciphertextBlob: Blob? = nil,
             destinationEncryptionAlgorithm: EncryptionAlgorithmSpec? = nil,
             destinationKeyMaterialId: Swift.String? = nil,
             keyId: Swift.String? = nil,
@@ -1095,12 +1095,12 @@ extension KMS {
 
     /// The `RecipientInfo` shape.
     public struct RecipientInfo: Sendable, Equatable {
-        public var attestationDocument: Foundation.Data?
+        public var attestationDocument: Blob?
         public var keyEncryptionAlgorithm: KeyEncryptionMechanism?
 
         /// Creates the shape from its members.
         public init(
-            attestationDocument: Foundation.Data? = nil,
+            attestationDocument: Blob? = nil,
             keyEncryptionAlgorithm: KeyEncryptionMechanism? = nil
         ) {
             self.attestationDocument = attestationDocument

@@ -42,7 +42,7 @@ enum EBSFront {
                 caller,
                 snapshotID: input.snapshotId,
                 index: input.blockIndex,
-                data: [UInt8](input.blockData),
+                data: input.blockData.bytes,
                 dataLength: input.dataLength,
                 checksum: input.checksum,
                 checksumAlgorithm: input.checksumAlgorithm.rawValue,
@@ -102,7 +102,7 @@ enum EBSFront {
 
         operations.on(EBS.GetSnapshotBlock.self) { input, caller in
             let (data, checksum) = try await cloud.getSnapshotBlock(caller, snapshotID: input.snapshotId, index: input.blockIndex, token: input.blockToken)
-            return EBS.GetSnapshotBlockResponse(blockData: Data(data), checksum: checksum, checksumAlgorithm: .sha256, dataLength: data.count)
+            return EBS.GetSnapshotBlockResponse(blockData: Blob(data), checksum: checksum, checksumAlgorithm: .sha256, dataLength: data.count)
         }
 
         return RESTJSONFront(signingName: EBS.signingName, modeledErrors: EBS.modeledErrors, operations: operations)

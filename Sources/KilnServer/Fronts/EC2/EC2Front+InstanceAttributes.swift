@@ -34,7 +34,7 @@ extension EC2Front {
         operations.on(EC2.ModifyInstanceAttribute.self) { input, caller in
             var changes: [InstanceAttributeChange] = []
             if let value = input.instanceType?.value { changes.append(.instanceType(value)) }
-            if let value = input.userData?.value { changes.append(.userData(value.base64EncodedString())) }
+            if let value = input.userData?.value { changes.append(.userData(value.data.base64EncodedString())) }
             if let value = input.disableApiTermination?.value { changes.append(.disableApiTermination(value)) }
             if let value = input.disableApiStop?.value { changes.append(.disableApiStop(value)) }
             if let value = input.instanceInitiatedShutdownBehavior?.value { changes.append(.shutdownBehavior(value)) }

@@ -15,7 +15,7 @@ extension EC2Front {
 
         operations.on(EC2.ImportKeyPair.self) { input, caller in
             let tags = try tags(of: input.tagSpecifications, for: "key-pair")
-            let pair = try await cloud.importKeyPair(caller, name: input.keyName, publicKeyMaterial: Array(input.publicKeyMaterial), tags: tags)
+            let pair = try await cloud.importKeyPair(caller, name: input.keyName, publicKeyMaterial: input.publicKeyMaterial.bytes, tags: tags)
             return EC2.ImportKeyPairResult(keyFingerprint: pair.fingerprint, keyName: pair.name, keyPairId: pair.id, tags: wireTags(tags))
         }
 

@@ -150,19 +150,19 @@ enum KMSFront {
 
     static func registerCryptography(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(KMS.Encrypt.self) { input, caller in
-            let (key, blob) = try await cloud.kmsEncrypt(caller, input.keyId, plaintext: Array(input.plaintext), context: input.encryptionContext ?? [:], action: "kms:Encrypt")
-            return KMS.EncryptResponse(ciphertextBlob: Data(blob), encryptionAlgorithm: .init(rawValue: "SYMMETRIC_DEFAULT"), keyId: key.arn)
+            let (key, blob) = try await cloud.kmsEncrypt(caller, input.keyId, plaintext: input.plaintext.bytes, context: input.encryptionContext ?? [:], action: "kms:Encrypt")
+            return KMS.EncryptResponse(ciphertextBlob: Blob(blob), encryptionAlgorithm: .init(rawValue: "SYMMETRIC_DEFAULT"), keyId: key.arn)
         }
         operations.on(KMS.Decrypt.self) { input, caller in
             guard let blob = input.ciphertextBlob else { throw CloudError("ValidationException", "CiphertextBlob is required.") }
-            let (key, plaintext) = try await cloud.kmsDecrypt(caller, blob: Array(blob), reference: input.keyId, context: input.encryptionContext ?? [:])
-            return KMS.DecryptResponse(encryptionAlgorithm: .init(rawValue: "SYMMETRIC_DEFAULT"), keyId: key.arn, plaintext: Data(plaintext))
+            let (key, plaintext) = try await cloud.kmsDecrypt(caller, blob: blob.bytes, reference: input.keyId, context: input.encryptionContext ?? [:])
+            return KMS.DecryptResponse(encryptionAlgorithm: .init(rawValue: "SYMMETRIC_DEFAULT"), keyId: key.arn, plaintext: Blob(plaintext))
         }
         operations.on(KMS.GenerateDataKey.self) { input, caller in
             let size = try dataKeySize(numberOfBytes: input.numberOfBytes, keySpec: input.keySpec?.rawValue)
             let plaintext = (0..<size).map { _ in UInt8.random(in: 0...255) }
             let (key, blob) = try await cloud.kmsEncrypt(caller, input.keyId, plaintext: plaintext, context: input.encryptionContext ?? [:], action: "kms:GenerateDataKey")
-            return KMS.GenerateDataKeyResponse(ciphertextBlob: Data(blob), keyId: key.arn, plaintext: Data(plaintext))
+            return KMS.GenerateDataKeyResponse(ciphertextBlob: Blob(blob), keyId: key.arn, plaintext: Blob(plaintext))
         }
         operations.on(KMS.GenerateDataKeyWithoutPlaintext.self) { input, caller in
             let size = try dataKeySize(numberOfBytes: input.numberOfBytes, keySpec: input.keySpec?.rawValue)
@@ -170,16 +170,16 @@ enum KMSFront {
             let (key, blob) = try await cloud.kmsEncrypt(
                 caller, input.keyId, plaintext: plaintext, context: input.encryptionContext ?? [:], action: "kms:GenerateDataKeyWithoutPlaintext"
             )
-            return KMS.GenerateDataKeyWithoutPlaintextResponse(ciphertextBlob: Data(blob), keyId: key.arn)
+            return KMS.GenerateDataKeyWithoutPlaintextResponse(ciphertextBlob: Blob(blob), keyId: key.arn)
         }
         operations.on(KMS.ReEncrypt.self) { input, caller in
             guard let blob = input.ciphertextBlob else { throw CloudError("ValidationException", "CiphertextBlob is required.") }
-            let (source, plaintext) = try await cloud.kmsDecrypt(caller, blob: Array(blob), reference: input.sourceKeyId, context: input.sourceEncryptionContext ?? [:])
+            let (source, plaintext) = try await cloud.kmsDecrypt(caller, blob: blob.bytes, reference: input.sourceKeyId, context: input.sourceEncryptionContext ?? [:])
             let (destination, reencrypted) = try await cloud.kmsEncrypt(
                 caller, input.destinationKeyId, plaintext: plaintext, context: input.destinationEncryptionContext ?? [:], action: "kms:ReEncryptTo"
             )
             return KMS.ReEncryptResponse(
-                ciphertextBlob: Data(reencrypted), destinationEncryptionAlgorithm: .init(rawValue: "SYMMETRIC_DEFAULT"), keyId: destination.arn,
+                ciphertextBlob: Blob(reencrypted), destinationEncryptionAlgorithm: .init(rawValue: "SYMMETRIC_DEFAULT"), keyId: destination.arn,
                 sourceEncryptionAlgorithm: .init(rawValue: "SYMMETRIC_DEFAULT"), sourceKeyId: source.arn
             )
         }
