@@ -296,6 +296,43 @@ struct SnapshotTests {
         #expect(try await cloud.failInterruptedUploads() == 1)
     }
 
+    @Test("A block goes only into its owner's open upload, inside the volume, before the upload's timeout")
+    func putChecksItsUpload() async throws {
+        let (cloud, clock) = try makeTestCloud()
+        let caller = testCaller()
+        let (snapshot, _) = try await cloud.startSnapshot(caller, DirectUploadRequest(volumeSize: 1, timeoutMinutes: 10))
+        let block = randomBlock()
+        func put(_ who: Caller, index: Int = 0) async throws {
+            _ = try await cloud.putSnapshotBlock(
+                who, snapshotID: snapshot.id, index: index, data: block, dataLength: Block.size, checksum: base64SHA256(block),
+                checksumAlgorithm: "SHA256", progress: nil
+            )
+        }
+        try await put(caller)
+        func refusal(_ attempt: () async throws -> Void) async -> CloudError? {
+            do {
+                try await attempt()
+                return nil
+            } catch {
+                return error as? CloudError
+            }
+        }
+        let stranger = await refusal { try await put(testCaller(account: "222222222222")) }
+        #expect(stranger?.code == "ResourceNotFoundException", "another account's upload does not exist for it")
+        let outside = await refusal { try await put(caller, index: Block.perGiB) }
+        #expect(outside?.reason == "INVALID_BLOCK", "a 1 GiB volume has \(Block.perGiB) blocks")
+        clock.advance(by: 10 * 60)
+        let late = await refusal { try await put(caller, index: 1) }
+        #expect(late?.message.contains("timeout") == true, "the timeout is checked before the transition runs: \(String(describing: late))")
+        let lateCompletion = await refusal {
+            _ = try await cloud.completeSnapshot(caller, snapshotID: snapshot.id, changedBlocksCount: 1, checksum: nil, checksumAlgorithm: nil, aggregationMethod: nil)
+        }
+        #expect(lateCompletion?.reason == "INVALID_SNAPSHOT_ID")
+        try await cloud.applyDueTransitions()
+        let afterwards = await refusal { try await put(caller, index: 1) }
+        #expect(afterwards?.message.contains("it is error") == true, "\(String(describing: afterwards))")
+    }
+
     @Test("Zero blocks are told apart from blocks with one byte set anywhere, at any length")
     func zeroDetection() {
         for length in [0, 1, 7, 8, 511, 512, 513, 4096, 4100, Block.size] {

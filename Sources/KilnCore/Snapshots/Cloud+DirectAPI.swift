@@ -167,7 +167,7 @@ extension Cloud {
             )
             return (snapshot, true)
         }
-        if created { await uploads.begin(snapshot.id, domain: snapshot.domain) }
+        if created { await uploads.begin(snapshot, deadline: now + Double(snapshot.timeoutMinutes ?? 60) * 60) }
         let tags = try await read(caller) { try $0.tags(on: snapshot.id, by: caller.account) }
         return (snapshot, tags)
     }
@@ -192,12 +192,11 @@ extension Cloud {
         if let progress, !(0...100).contains(progress) {
             throw Self.validation("Progress must be between 0 and 100.", "INVALID_PARAMETER_VALUE")
         }
-        let snapshot = try await read(caller) { try directAPISnapshot(snapshotID, caller: caller, in: $0) }
-        guard snapshot.state == .pending, await uploads.isOpen(snapshotID) else {
-            throw Self.validation("The snapshot \(snapshotID) is not accepting blocks (it is \(snapshot.state.rawValue)).", "INVALID_SNAPSHOT_ID")
+        guard let upload = await uploads.target(of: snapshotID), upload.accepts(caller, at: clock.now) else {
+            throw try await refusal(caller, toPutInto: snapshotID)
         }
-        guard index >= 0, index < snapshot.volumeSize * Block.perGiB else {
-            throw Self.validation("Block index \(index) is outside a volume of \(snapshot.volumeSize) GiB.", "INVALID_BLOCK")
+        guard index >= 0, index < upload.volumeSize * Block.perGiB else {
+            throw Self.validation("Block index \(index) is outside a volume of \(upload.volumeSize) GiB.", "INVALID_BLOCK")
         }
         let digest = Array(SHA256.hash(data: data))
         guard Data(digest).base64EncodedString() == checksum else {
@@ -207,12 +206,25 @@ extension Cloud {
         if Block.isZero(data) {
             entry = BlockEntry(index: index, id: .zero, sha256: digest)
         } else {
-            entry = BlockEntry(index: index, id: try await blocks.put(data, sha256: digest, domain: snapshot.domain), sha256: digest, changeDigest: ChangeDigest.of(data))
+            entry = BlockEntry(index: index, id: try await blocks.put(data, sha256: digest, domain: upload.domain), sha256: digest, changeDigest: ChangeDigest.of(data))
         }
         guard await uploads.record(entry, in: snapshotID, progress: progress) else {
             throw Self.validation("The snapshot \(snapshotID) is not accepting blocks.", "INVALID_SNAPSHOT_ID")
         }
         return checksum
+    }
+
+    /// Why a block cannot be put into `snapshotID`: the snapshot is not the caller's, it is
+    /// no longer pending, or its upload ran out of time.
+    private func refusal(_ caller: Caller, toPutInto snapshotID: String) async throws -> CloudError {
+        let snapshot = try await read(caller) { try directAPISnapshot(snapshotID, caller: caller, in: $0) }
+        if snapshot.state == .pending, await uploads.isOpen(snapshotID) {
+            return Self.validation(
+                "The upload of snapshot \(snapshotID) was not completed within its timeout of \(snapshot.timeoutMinutes ?? 60) minutes.",
+                "INVALID_SNAPSHOT_ID"
+            )
+        }
+        return Self.validation("The snapshot \(snapshotID) is not accepting blocks (it is \(snapshot.state.rawValue)).", "INVALID_SNAPSHOT_ID")
     }
 
     /// CompleteSnapshot: checks the count and the aggregated checksum, makes every block
@@ -229,6 +241,9 @@ extension Cloud {
         guard snapshot.state == .pending, let entries = await uploads.entries(of: snapshotID) else {
             if snapshot.state == .completed { return .completed }
             throw Self.validation("The snapshot \(snapshotID) is \(snapshot.state.rawValue), not pending.", "INVALID_SNAPSHOT_ID")
+        }
+        if let upload = await uploads.target(of: snapshotID), !upload.accepts(caller, at: clock.now) {
+            throw try await refusal(caller, toPutInto: snapshotID)
         }
         guard entries.count == changedBlocksCount else {
             throw Self.validation(

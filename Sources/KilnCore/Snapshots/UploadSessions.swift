@@ -1,3 +1,5 @@
+import Foundation
+
 /// The blocks of EBS direct uploads in progress, kept until CompleteSnapshot writes them
 /// into the snapshot's map.
 ///
@@ -5,8 +7,25 @@
 /// store flushes them then), so an upload interrupted by a restart ends in `error`, and no
 /// stored map ever names a block a crash could have lost.
 public actor UploadSessions {
-    struct Session {
+    /// What PutSnapshotBlock checks a block against, copied from the snapshot when its upload
+    /// starts. None of it changes while the upload is open, so a block needs no read of the
+    /// snapshot from the metadata store.
+    struct Target: Sendable {
+        var owner: AccountID
+        var region: RegionName
+        var volumeSize: Int
         var domain: EncryptionDomain
+        /// When the upload's Timeout runs out; blocks are refused from then on.
+        var deadline: Date
+
+        /// Whether `caller` may put blocks into this upload at `now`.
+        func accepts(_ caller: Caller, at now: Date) -> Bool {
+            owner == caller.account && region == caller.region && now < deadline
+        }
+    }
+
+    struct Session {
+        var target: Target
         /// Blocks put, by index; ``BlockID/zero`` where the client wrote zeros.
         var entries: [Int: BlockEntry] = [:]
         var progress = 0
@@ -17,9 +36,13 @@ public actor UploadSessions {
     /// No uploads yet.
     public init() {}
 
-    func begin(_ snapshotID: String, domain: EncryptionDomain) {
-        sessions[snapshotID] = Session(domain: domain)
+    func begin(_ snapshot: Snapshot, deadline: Date) {
+        let target = Target(owner: snapshot.owner, region: snapshot.region, volumeSize: snapshot.volumeSize, domain: snapshot.domain, deadline: deadline)
+        sessions[snapshot.id] = Session(target: target)
     }
+
+    /// The upload of `snapshotID`, if one is open.
+    func target(of snapshotID: String) -> Target? { sessions[snapshotID]?.target }
 
     /// Records a block; `false` when the snapshot has no upload in progress.
     func record(_ entry: BlockEntry, in snapshotID: String, progress: Int?) -> Bool {
@@ -43,6 +66,6 @@ public actor UploadSessions {
 
     /// Every block an upload in progress refers to: garbage collection must keep them.
     public func liveBlocks() -> [(domain: String, id: BlockID)] {
-        sessions.values.flatMap { session in session.entries.values.map { (domain: session.domain.id, id: $0.id) } }
+        sessions.values.flatMap { session in session.entries.values.map { (domain: session.target.domain.id, id: $0.id) } }
     }
 }
