@@ -27,10 +27,15 @@ actor PackWriter {
     /// once its write has failed and it has moved to `failed`, so that every flush can wait for
     /// every pack in flight, whichever flush started it.
     private var writing: [String: Task<Void, any Error>] = [:]
-    /// Packs whose write failed, with their domain. Their blocks stay readable from memory and
-    /// found by deduplication, and the next flush writes them again: a block once appended is
-    /// either made durable by a flush, or that flush throws.
-    private var failed: [String: (pack: OpenPack, domain: String)] = [:]
+    /// Packs whose write failed, with their domain and the error. Their blocks stay readable
+    /// from memory and found by deduplication, and the next flush writes them again: a block
+    /// once appended is either made durable by a flush, or that flush throws.
+    private var failed: [String: (pack: OpenPack, domain: String, error: any Error)] = [:]
+    /// The write of the open packs that a flush started, while it runs. Flushes that arrive
+    /// meanwhile wait for it, then write together everything appended since: many small
+    /// writes (a volume's, one block each) share one pack, one sync and one index transaction
+    /// instead of each making its own (group commit).
+    private var groupWrite: Task<Void, any Error>?
     /// Names of packs open or being written: objects garbage collection must not take for orphans.
     private(set) var unfinishedPackNames: Set<String> = []
     /// The buffer of the last pack written, kept for the next pack. A pack buffer is larger
@@ -108,38 +113,64 @@ actor PackWriter {
 
     /// Makes every block appended so far durable and indexed, or throws.
     ///
-    /// It writes out the open packs, writes again the packs whose write failed, and waits for
-    /// every pack in flight: also those another flush started, since a caller's block may sit in
-    /// any of them (appended to a pack someone else then wrote out, or found there by
-    /// deduplication).
+    /// It answers for the packs open or in flight when it is called: a caller's block may sit
+    /// in any of them (appended there, or found there by deduplication), whichever flush
+    /// writes them out. Packs whose write failed are written again first.
     func flush() async throws {
-        for (domain, pack) in open {
-            startWriting(pack, domain: domain)
-        }
-        open = [:]
-        for (pack, domain) in failed.values {
+        for (pack, domain, _) in failed.values {
             startWriting(pack, domain: domain)
         }
         failed = [:]
-        for task in Array(writing.values) {
+        let answering = Set(open.values.map(\.name)).union(writing.keys)
+        while true {
+            if let error = answering.lazy.compactMap({ self.failed[$0]?.error }).first {
+                throw error
+            }
+            if open.values.contains(where: { answering.contains($0.name) }) {
+                if let groupWrite {
+                    // Another flush's write is under way; its errors are its callers' to see.
+                    _ = try? await groupWrite.value
+                } else {
+                    startGroupWrite()
+                }
+                continue
+            }
+            guard let task = writing.first(where: { answering.contains($0.key) })?.value else { return }
             try await task.value
         }
     }
 
-    private func startWriting(_ pack: OpenPack, domain: String) {
+    /// Writes out every open pack, as one group that later flushes wait for.
+    private func startGroupWrite() {
+        let tasks = open.map { domain, pack in startWriting(pack, domain: domain) }
+        open = [:]
+        groupWrite = Task {
+            defer { groupWrite = nil }
+            for task in tasks {
+                try await task.value
+            }
+        }
+    }
+
+    /// Starts writing and indexing a pack. The task runs on this actor, so it cannot finish
+    /// (and remove itself from `writing`) before this method has put it there.
+    @discardableResult
+    private func startWriting(_ pack: OpenPack, domain: String) -> Task<Void, any Error> {
         let blobs = self.blobs
         let metadata = self.metadata
         let record = PackRecord(name: pack.name, domain: domain, size: pack.bytes.count, createdAt: clock.now)
-        writing[pack.name] = Task {
+        let task = Task {
             do {
                 try await blobs.write(pack.name, pack.bytes)
                 try await metadata.write { try $0.indexPack(record, blocks: pack.blocks) }
             } catch {
-                self.writeFailed(pack, domain: domain)
+                self.writeFailed(pack, domain: domain, error: error)
                 throw error
             }
             self.indexed(pack, domain: domain)
         }
+        writing[pack.name] = task
+        return task
     }
 
     /// A pack is durable and indexed: its blocks are now found through the index.
@@ -153,9 +184,9 @@ actor PackWriter {
     }
 
     /// A pack could not be written or indexed: it is kept, whole, for the next flush.
-    private func writeFailed(_ pack: OpenPack, domain: String) {
+    private func writeFailed(_ pack: OpenPack, domain: String, error: any Error) {
         writing[pack.name] = nil
-        failed[pack.name] = (pack, domain)
+        failed[pack.name] = (pack, domain, error)
     }
 
     /// What is wrong with the header in front of `block` in its pack, if anything: `entry` is the

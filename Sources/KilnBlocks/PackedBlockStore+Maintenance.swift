@@ -92,7 +92,7 @@ extension PackedBlockStore {
     /// one pack, so that many small volume writes do not leave many small files. Returns how
     /// many packs were merged away.
     func mergeSmallPacks(olderThan cutoff: Date) async throws -> Int {
-        let limit = await writer.targetSize / 4
+        let limit = writer.targetSize / 4
         let (indexed, packs) = try await metadata.read { transaction in (try transaction.allIndexedBlocks(), try transaction.allPacks()) }
         let byPack = Dictionary(grouping: indexed, by: \.pack)
         var merged = 0

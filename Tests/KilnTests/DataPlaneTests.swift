@@ -168,6 +168,28 @@ struct BlockStoreTests {
         try await release.value
     }
 
+    @Test("Flushes that arrive while a pack is being written wait, then write their blocks together in one pack")
+    func groupCommit() async throws {
+        let metadata = try SQLiteMetadataStore.inMemory()
+        let blobs = ScriptedBlobStore()
+        let store = makeBlockStore(metadata: metadata, clock: ManualClock(), blobs: blobs)
+        let domain = EncryptionDomain.unencrypted("us-east-1")
+        let blocks = (0..<5).map { _ in randomBlock() }
+        await blobs.hold()
+        var flushes: [Task<Void, any Error>] = []
+        for block in blocks {
+            // One small write after another, each flushed on its own, as a volume's writes are.
+            _ = try await store.put(block, sha256: sha256(block), domain: domain)
+            flushes.append(Task { try await store.flush() })
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(await blobs.writesStarted == 1, "the later flushes wait for the first pack")
+        await blobs.release()
+        for flush in flushes { try await flush.value }
+        #expect(try await blobs.list(prefix: "packs/").count == 2, "the first block's pack, then one pack for the four that waited")
+        #expect(try await metadata.read { try $0.allIndexedBlocks() }.count == 5)
+    }
+
     @Test("A pack whose write failed is written again by the next flush; until then its blocks read from memory")
     func failedPackIsRetried() async throws {
         let metadata = try SQLiteMetadataStore.inMemory()
