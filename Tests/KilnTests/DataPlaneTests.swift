@@ -148,12 +148,10 @@ struct BlockStoreTests {
 
     @Test("A flush returns only when every block appended before it is indexed, even one in a pack another flush is writing")
     func flushWaitsForPacksInFlight() async throws {
-        let metadata = try SQLiteMetadataStore.inMemory()
-        let blobs = ScriptedBlobStore()
-        let store = makeBlockStore(metadata: metadata, clock: ManualClock(), blobs: blobs)
-        let domain = EncryptionDomain.unencrypted("us-east-1")
+        let fixture = try ScriptedBlockStore()
+        let (store, blobs) = (fixture.store, fixture.blobs)
         let block = randomBlock()
-        let id = try await store.put(block, sha256: sha256(block), domain: domain)
+        let id = try await fixture.put(block)
         await blobs.hold()
         let first = Task { try await store.flush() }
         while await blobs.writesStarted == 0 { await Task.yield() }
@@ -163,23 +161,21 @@ struct BlockStoreTests {
             await blobs.release()
         }
         try await store.flush()
-        #expect(try await metadata.read { try $0.indexedBlock(id, domain: domain.id) } != nil, "the block is indexed when the second flush returns")
+        #expect(try await fixture.isIndexed(id), "the block is indexed when the second flush returns")
         try await first.value
         try await release.value
     }
 
     @Test("Flushes that arrive while a pack is being written wait, then write their blocks together in one pack")
     func groupCommit() async throws {
-        let metadata = try SQLiteMetadataStore.inMemory()
-        let blobs = ScriptedBlobStore()
-        let store = makeBlockStore(metadata: metadata, clock: ManualClock(), blobs: blobs)
-        let domain = EncryptionDomain.unencrypted("us-east-1")
+        let fixture = try ScriptedBlockStore()
+        let (store, blobs) = (fixture.store, fixture.blobs)
         let blocks = (0..<5).map { _ in randomBlock() }
         await blobs.hold()
         var flushes: [Task<Void, any Error>] = []
         for block in blocks {
             // One small write after another, each flushed on its own, as a volume's writes are.
-            _ = try await store.put(block, sha256: sha256(block), domain: domain)
+            _ = try await fixture.put(block)
             flushes.append(Task { try await store.flush() })
             try await Task.sleep(for: .milliseconds(10))
         }
@@ -187,23 +183,21 @@ struct BlockStoreTests {
         await blobs.release()
         for flush in flushes { try await flush.value }
         #expect(try await blobs.list(prefix: "packs/").count == 2, "the first block's pack, then one pack for the four that waited")
-        #expect(try await metadata.read { try $0.allIndexedBlocks() }.count == 5)
+        #expect(try await fixture.metadata.read { try $0.allIndexedBlocks() }.count == 5)
     }
 
     @Test("A pack whose write failed is written again by the next flush; until then its blocks read from memory")
     func failedPackIsRetried() async throws {
-        let metadata = try SQLiteMetadataStore.inMemory()
-        let blobs = ScriptedBlobStore()
-        let store = makeBlockStore(metadata: metadata, clock: ManualClock(), blobs: blobs)
-        let domain = EncryptionDomain.unencrypted("us-east-1")
+        let fixture = try ScriptedBlockStore()
+        let (store, blobs) = (fixture.store, fixture.blobs)
         let block = randomBlock()
-        let id = try await store.put(block, sha256: sha256(block), domain: domain)
+        let id = try await fixture.put(block)
         await blobs.failNext(1)
         await #expect(throws: ScriptedFailure.self) { try await store.flush() }
-        #expect(try await store.read(id, domain: domain) == block)
-        #expect(try await store.put(block, sha256: sha256(block), domain: domain) == id, "deduplication still finds it")
+        #expect(try await store.read(id, domain: fixture.domain) == block)
+        #expect(try await fixture.put(block) == id, "deduplication still finds it")
         try await store.flush()
-        #expect(try await metadata.read { try $0.indexedBlock(id, domain: domain.id) } != nil)
+        #expect(try await fixture.isIndexed(id))
         #expect(try await blobs.list(prefix: "packs/").count == 1)
         #expect(try await store.verify().problems.isEmpty)
     }

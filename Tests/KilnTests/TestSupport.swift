@@ -131,3 +131,25 @@ actor ScriptedBlobStore: BlobStore {
     func delete(_ name: String) async throws { try await inner.delete(name) }
     func list(prefix: String) async throws -> [String] { try await inner.list(prefix: prefix) }
 }
+
+/// A block store in memory over a ``ScriptedBlobStore``, writing blocks of one unencrypted domain.
+struct ScriptedBlockStore {
+    let metadata: SQLiteMetadataStore
+    let blobs = ScriptedBlobStore()
+    let store: PackedBlockStore
+    let domain = EncryptionDomain.unencrypted("us-east-1")
+
+    init() throws {
+        metadata = try SQLiteMetadataStore.inMemory()
+        store = makeBlockStore(metadata: metadata, clock: ManualClock(), blobs: blobs)
+    }
+
+    func put(_ block: [UInt8]) async throws -> BlockID {
+        try await store.put(block, sha256: sha256(block), domain: domain)
+    }
+
+    func isIndexed(_ id: BlockID) async throws -> Bool {
+        let domainID = domain.id
+        return try await metadata.read { try $0.indexedBlock(id, domain: domainID) } != nil
+    }
+}
