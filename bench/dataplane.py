@@ -352,6 +352,17 @@ def scan_blocks(path: Path) -> tuple[int, int]:
     return n, nz
 
 
+def nonzero_indexes(path: Path) -> list[int]:
+    """The indexes of a file's 512 KiB blocks that are not all zero."""
+    zero = bytes(BLOCK)
+    found = []
+    with open(path, "rb") as f:
+        for i, b in enumerate(iter(lambda: f.read(BLOCK), b"")):
+            if b != zero[: len(b)]:
+                found.append(i)
+    return found
+
+
 def build_image(size: int, fill: float, rebuild: bool) -> tuple[Path, dict]:
     """The cached ext4 image of `size` bytes, built once with mke2fs -d."""
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
@@ -536,12 +547,14 @@ class Kiln:
             time.sleep(0.05)
 
     # --- incremental, EBS direct ---------------------------------------------------
-    def ebs_incremental(self, parent: str, volume_gib: int, image: Path, indexes: list[int],
+    def ebs_incremental(self, parent: str | None, volume_gib: int, image: Path, indexes: list[int],
                         payloads: dict[int, bytes] | None = None) -> str:
-        """Uploads the blocks at `indexes`: read from `image`, or taken from `payloads`."""
+        """Uploads the blocks at `indexes`, read from `image` or taken from `payloads`, into a
+        new snapshot: a child of `parent`, or a full snapshot without one."""
         ebs = self.ebs
-        snap = ebs.start_snapshot(VolumeSize=volume_gib, ParentSnapshotId=parent, ClientToken=str(uuid.uuid4()),
-                                  Timeout=60, Description="dataplane bench: 5% incremental")["SnapshotId"]
+        lineage = {"ParentSnapshotId": parent} if parent else {}
+        snap = ebs.start_snapshot(VolumeSize=volume_gib, ClientToken=str(uuid.uuid4()), Timeout=60,
+                                  Description="dataplane bench", **lineage)["SnapshotId"]
         digests: dict[int, bytes] = {}
         fd = os.open(image, os.O_RDONLY)
         try:
@@ -831,6 +844,21 @@ def main(argv=None) -> int:
                 attempt(res, "kiln-import", kiln_import_again)
             res.record("kiln-import", walls=[round(w, 4) for w in walls], wall_median=round(statistics.median(walls), 4))
 
+            def kiln_ebs_full():
+                # The whole image through the same boto3 client and thread pool as the EBS-direct
+                # incremental, into a fresh store: that path's own full import, as restic's and
+                # borg's incrementals are set against their own full backups.
+                other = Kiln(kiln_bin, work / "kiln-data-boto3", run_out, runner, args.concurrency)
+                other.start()
+                try:
+                    t, snap = runner.timed_py(lambda: other.ebs_incremental(None, volume_gib, img, nonzero_indexes(img)))
+                finally:
+                    other.stop()
+                    runner.server_pid = kiln.server.proc.pid
+                    shutil.rmtree(other.data_dir, ignore_errors=True)
+                res.record("kiln-ebs-full", t, snapshot=snap)
+            attempt(res, "kiln-ebs-full", kiln_ebs_full)
+
         if restic:
             def restic_full():
                 restic.init()
@@ -1014,8 +1042,8 @@ def report(res: Results, args, size: int) -> list[dict]:
     out("\n== import (full)")
     hdr = ["tool", "wall s", "MB/s", "client CPU-s", "server CPU-s", ""]
     table(hdr, [row_for("cat", "cat (page cache)", size), row_for("sha256sum", "sha256sum", size),
-                row_for("kiln-import", "kiln image import", size), row_for("restic-backup", "restic backup", size),
-                row_for("borg-create", "borg create", size)])
+                row_for("kiln-import", "kiln image import", size), row_for("kiln-ebs-full", "EBS direct, boto3", size),
+                row_for("restic-backup", "restic backup", size), row_for("borg-create", "borg create", size)])
     ki = rate(size, res.wall("kiln-import"))
     if st.get("kiln-import", {}).get("summary"):
         out(f"   kiln: {st['kiln-import']['summary']}")
@@ -1036,7 +1064,7 @@ def report(res: Results, args, size: int) -> list[dict]:
         out(f"   medians of {runs} runs; kiln full import {secs(kiln_full)} "
             f"(runs: {', '.join(secs(w) for w in st['kiln-import']['walls'])})")
     rows = []
-    own_full = {"restic-backup-incr": "restic-backup", "borg-create-incr": "borg-create"}
+    own_full = {"restic-backup-incr": "restic-backup", "borg-create-incr": "borg-create", "kiln-ebs-incr": "kiln-ebs-full"}
     for name, label in (("kiln-ebs-incr", "kiln EBS direct (start+put+complete)"),
                         ("kiln-parent-incr", "kiln image import --parent (hash all, send changed)"),
                         ("kiln-volume-write", "kiln volume: PUT data (the VM's writes)"),
