@@ -36,7 +36,8 @@ actor PackWriter {
     /// writes (a volume's, one block each) share one pack, one sync and one index transaction
     /// instead of each making its own (group commit).
     private var groupWrite: Task<Void, any Error>?
-    /// Names of packs open or being written: objects garbage collection must not take for orphans.
+    /// Names of packs open, being written or waiting to be written again: objects garbage
+    /// collection must not take for orphans.
     private(set) var unfinishedPackNames: Set<String> = []
     /// The buffer of the last pack written, kept for the next pack. A pack buffer is larger
     /// than glibc's largest heap allocation, so a fresh one comes from `mmap` and costs a page
