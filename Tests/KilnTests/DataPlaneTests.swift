@@ -349,6 +349,34 @@ struct SnapshotTests {
         #expect(afterwards?.message.contains("it is error") == true, "\(String(describing: afterwards))")
     }
 
+    @Test("A parent deleted while its child is still uploading: the child completes whole")
+    func parentDeletedDuringChildUpload() async throws {
+        let (cloud, clock) = try makeTestCloud()
+        let caller = testCaller()
+        let blocks = [0: textBlock(0), 5: randomBlock()]
+        let parent = try await upload(cloud, caller, blocks: blocks)
+        let (child, _) = try await cloud.startSnapshot(caller, DirectUploadRequest(volumeSize: 1, parentSnapshotID: parent))
+        let changed = randomBlock()
+        _ = try await cloud.putSnapshotBlock(
+            caller, snapshotID: child.id, index: 5, data: changed, dataLength: Block.size, checksum: base64SHA256(changed),
+            checksumAlgorithm: "SHA256", progress: nil
+        )
+        try await cloud.deleteSnapshot(caller, id: parent)
+        _ = try await cloud.completeSnapshot(caller, snapshotID: child.id, changedBlocksCount: 1, checksum: nil, checksumAlgorithm: nil, aggregationMethod: nil)
+        let listing = try await cloud.listSnapshotBlocks(caller, snapshotID: child.id, startingIndex: nil, maxResults: nil, nextToken: nil)
+        #expect(listing.items.map(\.index) == [0, 5], "the parent's block 0 is still the child's")
+        for item in listing.items {
+            let (data, _) = try await cloud.getSnapshotBlock(caller, snapshotID: child.id, index: item.index, token: try #require(item.secondToken))
+            #expect(data == (item.index == 5 ? changed : blocks[0]))
+        }
+        clock.advance(by: 2 * 3600)
+        let store = try #require(cloud.blocks as? PackedBlockStore)
+        _ = try await store.collectGarbage(alsoLive: await cloud.uploads.liveBlocks())
+        let relisted = try await cloud.listSnapshotBlocks(caller, snapshotID: child.id, startingIndex: nil, maxResults: nil, nextToken: nil)
+        let token = try #require(relisted.items.first?.secondToken)
+        #expect(try await cloud.getSnapshotBlock(caller, snapshotID: child.id, index: 0, token: token).data == blocks[0], "garbage collection keeps it")
+    }
+
     @Test("Zero blocks are told apart from blocks with one byte set anywhere, at any length")
     func zeroDetection() {
         for length in [0, 1, 7, 8, 511, 512, 513, 4096, 4100, Block.size] {

@@ -424,6 +424,24 @@ def test_list_changed_blocks_one_block_change(ebs):
     assert list_all_changed(ebs, child, child) == []
 
 
+def test_parent_deleted_while_child_uploads(ebs, ec2):
+    """DeleteSnapshot of the parent while the child is still pending: the child completes
+    with the parent's blocks, as EC2 keeps any data another snapshot needs."""
+    rnd = random.Random(5)
+    parent_blocks = {i: rand_block(rnd) for i in range(4)}
+    parent = upload_snapshot(ebs, parent_blocks)
+    child = ebs.start_snapshot(VolumeSize=1, ParentSnapshotId=parent)["SnapshotId"]
+    new1 = rand_block(rnd)
+    put_block(ebs, child, 1, new1)
+    ec2.delete_snapshot(SnapshotId=parent)
+    ebs.complete_snapshot(
+        SnapshotId=child, ChangedBlocksCount=1, Checksum=linear_checksum({1: new1}), ChecksumAlgorithm="SHA256",
+        ChecksumAggregationMethod="LINEAR",
+    )
+    assert describe_snapshot(ec2, child)["State"] == "completed"
+    assert read_snapshot(ebs, child) == {**parent_blocks, 1: new1}
+
+
 def test_list_changed_blocks_new_and_removed(ebs):
     rnd = random.Random(4)
     parent_blocks = {0: rand_block(rnd), 1: rand_block(rnd), 2: rand_block(rnd)}

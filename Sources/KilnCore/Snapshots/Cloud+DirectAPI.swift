@@ -159,6 +159,11 @@ extension Cloud {
             snapshot.clientRequest = request.clientToken == nil ? nil : fingerprint
             snapshot.timeoutMinutes = request.timeoutMinutes ?? 60
             try transaction.save(snapshot)
+            if let parentID = request.parentSnapshotID {
+                // The child starts as a copy of its parent's map, not a reference to it: the
+                // parent may be deleted, and its map with it, before the child completes.
+                try transaction.copyBlockMap(from: parentID, to: id)
+            }
             for tag in request.tags {
                 try transaction.putTag(tag, on: id, resourceType: "snapshot", by: caller.account, region: caller.region)
             }
@@ -265,9 +270,6 @@ extension Cloud {
         try await write(caller) { transaction in
             guard var current = try transaction.fetch(Snapshot.self, id: snapshotID), current.state == .pending else {
                 throw Self.validation("The snapshot \(snapshotID) is no longer pending.", "INVALID_SNAPSHOT_ID")
-            }
-            if let parentID = current.parentID {
-                try transaction.copyBlockMap(from: parentID, to: snapshotID)
             }
             let written = entries.values.filter { $0.id != .zero }
             try transaction.putBlockEntries(written, of: snapshotID, domain: current.domain.id)
