@@ -365,6 +365,8 @@ struct SnapshotTests {
         _ = try await cloud.completeSnapshot(caller, snapshotID: child.id, changedBlocksCount: 1, checksum: nil, checksumAlgorithm: nil, aggregationMethod: nil)
         let listing = try await cloud.listSnapshotBlocks(caller, snapshotID: child.id, startingIndex: nil, maxResults: nil, nextToken: nil)
         #expect(listing.items.map(\.index) == [0, 5], "the parent's block 0 is still the child's")
+        let storage = try await cloud.describeSnapshots(caller, ids: [child.id], owners: nil, filters: [], page: .all).snapshots.first?.0.storage
+        #expect(storage?.changedBlockCount == 2, "with its parent gone, the child is billed for every block")
         for item in listing.items {
             let (data, _) = try await cloud.getSnapshotBlock(caller, snapshotID: child.id, index: item.index, token: try #require(item.secondToken))
             #expect(data == (item.index == 5 ? changed : blocks[0]))
@@ -375,6 +377,25 @@ struct SnapshotTests {
         let relisted = try await cloud.listSnapshotBlocks(caller, snapshotID: child.id, startingIndex: nil, maxResults: nil, nextToken: nil)
         let token = try #require(relisted.items.first?.secondToken)
         #expect(try await cloud.getSnapshotBlock(caller, snapshotID: child.id, index: 0, token: token).data == blocks[0], "garbage collection keeps it")
+    }
+
+    @Test("Deleting a snapshot bills the snapshots that took blocks from it, as EC2 does")
+    func deletionMovesTheBill() async throws {
+        let (cloud, _) = try makeTestCloud()
+        let caller = testCaller()
+        let a = try await upload(cloud, caller, blocks: [0: randomBlock(), 1: randomBlock(), 2: randomBlock()])
+        let b = try await upload(cloud, caller, parent: a, blocks: [1: randomBlock()])
+        let c = try await upload(cloud, caller, parent: b, blocks: [2: randomBlock()])
+        func billed() async throws -> [String: Int64] {
+            let report = try await cloud.storageReport(caller)
+            return Dictionary(uniqueKeysWithValues: report.snapshots.map { ($0.snapshotId, $0.changedBytes / Int64(Block.size)) })
+        }
+        #expect(try await billed() == [a: 3, b: 1, c: 1])
+        try await cloud.deleteSnapshot(caller, id: a)
+        #expect(try await billed() == [b: 3, c: 1], "b now holds what it took from a")
+        try await cloud.deleteSnapshot(caller, id: b)
+        #expect(try await billed() == [c: 3])
+        #expect(try await cloud.storageReport(caller).billableBytes == 3 * Int64(Block.size))
     }
 
     @Test("Zero blocks are told apart from blocks with one byte set anywhere, at any length")

@@ -503,3 +503,10 @@ def test_storage_report_consistent(kiln_factory):
     regions = {line["region"] for line in report2["snapshots"]}
     assert regions == {"us-east-1", "eu-west-1"}
     assert report2["billableBytes"] == sum(line["changedBytes"] for line in report2["snapshots"])
+
+    # deleting the root moves its blocks that the child still needs onto the child's bill
+    ec2.delete_snapshot(SnapshotId=root)
+    after = {line["snapshotId"]: line for line in run_kiln(ep, "storage").json()["snapshots"]}
+    assert root not in after
+    assert (after[child]["changedBytes"], after[child]["sharedBytes"]) == (6 * BLOCK_SIZE, 0), after[child]
+    assert after[child]["storedChangedBytes"] > r["storedChangedBytes"], "the child now pays for what it took from the root"

@@ -274,7 +274,10 @@ extension Cloud {
             let written = entries.values.filter { $0.id != .zero }
             try transaction.putBlockEntries(written, of: snapshotID, domain: current.domain.id)
             try transaction.removeBlockEntries(at: entries.values.filter { $0.id == .zero }.map(\.index), of: snapshotID)
-            current.storage = try Self.measure(snapshotID: snapshotID, changed: written, domain: current.domain, in: transaction)
+            // Measured against the parent as it is now: deleted meanwhile, the child holds its data.
+            let parent = try current.parentID.flatMap { try transaction.fetch(Snapshot.self, id: $0) }
+            let changed = try Self.changedEntries(of: snapshotID, domain: current.domain, against: parent, in: transaction)
+            current.storage = try Self.measure(snapshotID: snapshotID, changed: changed, domain: current.domain, in: transaction)
             current.state = .completed
             current.progress = 100
             current.completionTime = now
@@ -385,24 +388,6 @@ extension Cloud {
         }
         let data = try await blocks.read(entry.id, domain: snapshot.domain)
         return (data, Data(entry.sha256).base64EncodedString())
-    }
-
-    /// What a snapshot stores, given the blocks that are new in it.
-    static func measure(snapshotID: String, changed: [BlockEntry], domain: EncryptionDomain, in transaction: any MetadataTransaction) throws
-        -> SnapshotStorage
-    {
-        let count = try transaction.blockCount(of: snapshotID)
-        var stored: Int64 = 0
-        for id in Set(changed.map(\.id)) {
-            stored += Int64(try transaction.indexedBlock(id, domain: domain.id)?.storedLength ?? 0)
-        }
-        return SnapshotStorage(
-            blockCount: count,
-            logicalBytes: Int64(count) * Int64(Block.size),
-            changedBlockCount: changed.count,
-            changedBytes: Int64(changed.count) * Int64(Block.size),
-            storedChangedBytes: stored
-        )
     }
 
     static func registerSnapshotTransitions(in scheduler: inout TransitionScheduler) {

@@ -86,10 +86,7 @@ extension Cloud {
         let overlay = try transaction.blockMap(of: volumeID, from: 0, limit: nil)
         try transaction.putBlockEntries(overlay.filter { $0.id != .zero }, of: id, domain: domain)
         try transaction.removeBlockEntries(at: overlay.filter { $0.id == .zero }.map(\.index), of: id)
-        let parentMap = try parent.map { try transaction.blockMap(of: $0.id, from: 0, limit: nil) } ?? []
-        let parentByIndex = Dictionary(parentMap.map { ($0.index, $0.id) }, uniquingKeysWith: { first, _ in first })
-        let current = try transaction.blockMap(of: id, from: 0, limit: nil)
-        let changed = parent?.domain.id == domain ? current.filter { parentByIndex[$0.index] != $0.id } : current
+        let changed = try Self.changedEntries(of: id, domain: snapshot.domain, against: parent, in: transaction)
         snapshot.storage = try Self.measure(snapshotID: id, changed: changed, domain: snapshot.domain, in: transaction)
         try transaction.save(snapshot)
         volume.lastSnapshotID = id
@@ -236,12 +233,13 @@ extension Cloud {
     /// finds nothing else uses them.
     public func deleteSnapshot(_ caller: Caller, id: String) async throws {
         try await write(caller) { transaction in
-            _ = try ownSnapshot(id, caller: caller, in: transaction)
+            let snapshot = try ownSnapshot(id, caller: caller, in: transaction)
             let users = try transaction.imagesUsing(snapshotID: id)
             if let image = users.first {
                 throw CloudError("InvalidSnapshot.InUse", "The snapshot \(id) is currently in use by \(image)")
             }
             try transaction.delete(Snapshot.self, id: id)
+            try Self.billSnapshotsThatNeeded(snapshot, in: transaction)
             // Volumes made from the snapshot keep reading its blocks: its map goes with the last of them.
             if try !Self.hasDependentVolumes(id, region: caller.region, in: transaction) {
                 try transaction.deleteBlockMap(of: id)

@@ -1,0 +1,55 @@
+/// What each snapshot stores and is billed for.
+///
+/// A snapshot is billed, as in EC2, for the blocks that differ from its parent's: the first
+/// snapshot of a lineage for all its blocks, each later one for its change. Deleting a
+/// snapshot removes only what no other snapshot needs, so the snapshots that took blocks from
+/// it are then billed for them: each is measured again against the deleted snapshot's own
+/// parent, or in full when there is none.
+extension Cloud {
+    /// What a snapshot stores, given the blocks that are new in it.
+    static func measure(snapshotID: String, changed: [BlockEntry], domain: EncryptionDomain, in transaction: any MetadataTransaction) throws
+        -> SnapshotStorage
+    {
+        let count = try transaction.blockCount(of: snapshotID)
+        var stored: Int64 = 0
+        for id in Set(changed.map(\.id)) {
+            stored += Int64(try transaction.indexedBlock(id, domain: domain.id)?.storedLength ?? 0)
+        }
+        return SnapshotStorage(
+            blockCount: count,
+            logicalBytes: Int64(count) * Int64(Block.size),
+            changedBlockCount: changed.count,
+            changedBytes: Int64(changed.count) * Int64(Block.size),
+            storedChangedBytes: stored
+        )
+    }
+
+    /// The entries of `snapshotID`'s map whose block differs from `parent`'s at the same
+    /// index: all of them without a parent, or with one in another encryption domain (whose
+    /// blocks this snapshot does not share).
+    static func changedEntries(of snapshotID: String, domain: EncryptionDomain, against parent: Snapshot?, in transaction: any MetadataTransaction)
+        throws -> [BlockEntry]
+    {
+        let map = try transaction.blockMap(of: snapshotID, from: 0, limit: nil)
+        guard let parent, parent.domain == domain else { return map }
+        let parentMap = try transaction.blockMap(of: parent.id, from: 0, limit: nil)
+        let parentBlocks = Dictionary(parentMap.map { ($0.index, $0.id) }, uniquingKeysWith: { first, _ in first })
+        return map.filter { parentBlocks[$0.index] != $0.id }
+    }
+
+    /// After `deleted` is gone: its children become children of its parent, and those already
+    /// completed are measured again, so that they are billed for the blocks they took from it.
+    static func billSnapshotsThatNeeded(_ deleted: Snapshot, in transaction: any MetadataTransaction) throws {
+        let children = try transaction.fetchAll(Snapshot.self, region: deleted.region, owner: nil).filter { $0.parentID == deleted.id }
+        guard !children.isEmpty else { return }
+        let grandparent = try deleted.parentID.flatMap { try transaction.fetch(Snapshot.self, id: $0) }
+        for var child in children {
+            child.parentID = grandparent?.id
+            if child.storage != nil {
+                let changed = try changedEntries(of: child.id, domain: child.domain, against: grandparent, in: transaction)
+                child.storage = try measure(snapshotID: child.id, changed: changed, domain: child.domain, in: transaction)
+            }
+            try transaction.save(child)
+        }
+    }
+}
