@@ -373,7 +373,7 @@ struct SnapshotTests {
         }
         clock.advance(by: 2 * 3600)
         let store = try #require(cloud.blocks as? PackedBlockStore)
-        _ = try await store.collectGarbage(alsoLive: await cloud.uploads.liveBlocks())
+        _ = try await store.collectGarbage(alsoLive: await cloud.blocksOfOpenUploads())
         let relisted = try await cloud.listSnapshotBlocks(caller, snapshotID: child.id, startingIndex: nil, maxResults: nil, nextToken: nil)
         let token = try #require(relisted.items.first?.secondToken)
         #expect(try await cloud.getSnapshotBlock(caller, snapshotID: child.id, index: 0, token: token).data == blocks[0], "garbage collection keeps it")
@@ -396,6 +396,28 @@ struct SnapshotTests {
         try await cloud.deleteSnapshot(caller, id: b)
         #expect(try await billed() == [c: 3])
         #expect(try await cloud.storageReport(caller).billableBytes == 3 * Int64(Block.size))
+    }
+
+    @Test("Garbage collection keeps the blocks of open uploads, and reclaims those of uploads past their timeout")
+    func collectionAndOpenUploads() async throws {
+        let (cloud, clock) = try makeTestCloud()
+        let caller = testCaller()
+        let store = try #require(cloud.blocks as? PackedBlockStore)
+        func startWithOneBlock(timeoutMinutes: Int) async throws {
+            let (snapshot, _) = try await cloud.startSnapshot(caller, DirectUploadRequest(volumeSize: 1, timeoutMinutes: timeoutMinutes))
+            let block = randomBlock()
+            _ = try await cloud.putSnapshotBlock(
+                caller, snapshotID: snapshot.id, index: 0, data: block, dataLength: Block.size, checksum: base64SHA256(block),
+                checksumAlgorithm: "SHA256", progress: nil
+            )
+        }
+        try await startWithOneBlock(timeoutMinutes: 10)
+        try await startWithOneBlock(timeoutMinutes: 4320)
+        try await store.flush()
+        clock.advance(by: 3 * 3600)
+        let report = try await store.collectGarbage(alsoLive: await cloud.blocksOfOpenUploads())
+        #expect(report.blocksRemoved == 1, "the abandoned upload's block goes; the open upload's stays")
+        #expect(report.liveBlocks == 1)
     }
 
     @Test("Zero blocks are told apart from blocks with one byte set anywhere, at any length")

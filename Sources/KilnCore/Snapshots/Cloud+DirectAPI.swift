@@ -232,6 +232,11 @@ extension Cloud {
         return Self.validation("The snapshot \(snapshotID) is not accepting blocks (it is \(snapshot.state.rawValue)).", "INVALID_SNAPSHOT_ID")
     }
 
+    /// The blocks of EBS direct uploads still open, which garbage collection must keep.
+    public func blocksOfOpenUploads() async -> [(domain: String, id: BlockID)] {
+        await uploads.liveBlocks(at: clock.now)
+    }
+
     /// CompleteSnapshot: checks the count and the aggregated checksum, makes every block
     /// durable, then writes the snapshot's map; the snapshot is `completed` once that commits.
     public func completeSnapshot(

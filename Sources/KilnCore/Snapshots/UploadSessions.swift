@@ -64,8 +64,13 @@ public actor UploadSessions {
         sessions[snapshotID] = nil
     }
 
-    /// Every block an upload in progress refers to: garbage collection must keep them.
-    public func liveBlocks() -> [(domain: String, id: BlockID)] {
-        sessions.values.flatMap { session in session.entries.values.map { (domain: session.target.domain.id, id: $0.id) } }
+    /// Every block an upload in progress at `now` refers to: garbage collection must keep them.
+    ///
+    /// Uploads past their Timeout can no longer complete (blocks and CompleteSnapshot are
+    /// refused, and the scheduler marks their snapshots `error`): they are closed here, and
+    /// their blocks left to the collector.
+    func liveBlocks(at now: Date) -> [(domain: String, id: BlockID)] {
+        sessions = sessions.filter { now < $0.value.target.deadline }
+        return sessions.values.flatMap { session in session.entries.values.map { (domain: session.target.domain.id, id: $0.id) } }
     }
 }

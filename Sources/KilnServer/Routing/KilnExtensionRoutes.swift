@@ -86,7 +86,7 @@ struct KilnExtensionRoutes {
         router.post("/kiln/admin/gc") { request, context in
             try await answer(request, context) { caller, _, _ in
                 try requireAdmin(caller)
-                return try json(try await store.collectGarbage(alsoLive: await cloud.uploads.liveBlocks()))
+                return try json(try await store.collectGarbage(alsoLive: await cloud.blocksOfOpenUploads()))
             }
         }
         router.post("/kiln/admin/verify") { request, context in
