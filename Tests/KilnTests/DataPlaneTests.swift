@@ -420,6 +420,32 @@ struct SnapshotTests {
         #expect(report.liveBlocks == 1)
     }
 
+    @Test("Describe calls that name their snapshots and volumes find each once, and only those the caller may see")
+    func describeByID() async throws {
+        let (cloud, _) = try makeTestCloud()
+        let caller = testCaller()
+        let stranger = testCaller(account: "222222222222")
+        let a = try await upload(cloud, caller, blocks: [0: randomBlock()])
+        let b = try await upload(cloud, caller, blocks: [0: randomBlock()])
+        let theirs = try await upload(cloud, stranger, blocks: [0: randomBlock()])
+        let found = try await cloud.describeSnapshots(caller, ids: [b, a, b], owners: nil, filters: [], page: .all).snapshots.map(\.0.id)
+        #expect(found == [a, b].sorted())
+        await #expect(throws: CloudError.self, "another account's private snapshot is not found") {
+            _ = try await cloud.describeSnapshots(caller, ids: [a, theirs], owners: nil, filters: [], page: .all)
+        }
+        try await cloud.modifySnapshotPermissions(stranger, snapshotID: theirs, add: ["all"], remove: [])
+        #expect(try await cloud.describeSnapshots(caller, ids: [theirs], owners: nil, filters: [], page: .all).snapshots.map(\.0.id) == [theirs])
+        let elsewhere = testCaller(region: "us-west-2")
+        await #expect(throws: CloudError.self, "a snapshot is found in its own region only") {
+            _ = try await cloud.describeSnapshots(elsewhere, ids: [a], owners: nil, filters: [], page: .all)
+        }
+        let (volume, _) = try await cloud.createVolume(caller, VolumeRequest(availabilityZone: "us-east-1a", size: 1))
+        #expect(try await cloud.describeVolumes(caller, ids: [volume.id, volume.id], filters: [], page: .all).volumes.map(\.0.id) == [volume.id])
+        await #expect(throws: CloudError.self, "another account's volume is not found") {
+            _ = try await cloud.describeVolumes(stranger, ids: [volume.id], filters: [], page: .all)
+        }
+    }
+
     @Test("Zero blocks are told apart from blocks with one byte set anywhere, at any length")
     func zeroDetection() {
         for length in [0, 1, 7, 8, 511, 512, 513, 4096, 4100, Block.size] {

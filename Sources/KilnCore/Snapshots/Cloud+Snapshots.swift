@@ -171,14 +171,16 @@ extension Cloud {
         let restorers = (restorableBy ?? []).map { $0 == "self" ? caller.account.rawValue : $0 }
         let listed: [(Snapshot, [Tag])] = try await read(caller) { transaction in
             // Owned, shared with the caller, or public.
-            let all = try transaction.fetchAll(Snapshot.self, region: caller.region, owner: nil).filter { $0.isUsable(by: caller.account) }
+            let all: [Snapshot]
             if let requested, !requested.isEmpty {
-                let missing = requested.filter { id in !all.contains { $0.id == id } }
+                let (found, missing) = try transaction.fetch(Snapshot.self, ids: requested, region: caller.region) { $0.isUsable(by: caller.account) }
                 if !missing.isEmpty { throw Self.ec2SnapshotNotFound(missing) }
+                all = found
+            } else {
+                all = try transaction.fetchAll(Snapshot.self, region: caller.region, owner: nil).filter { $0.isUsable(by: caller.account) }
             }
             return try all.filter { snapshot in
-                (requested?.isEmpty != false || requested?.contains(snapshot.id) == true)
-                    && (owners.isEmpty || owners.contains(snapshot.owner.rawValue))
+                (owners.isEmpty || owners.contains(snapshot.owner.rawValue))
                     && (restorers.isEmpty
                         || restorers.contains { user in
                             let grants = snapshot.createVolumePermissions ?? []

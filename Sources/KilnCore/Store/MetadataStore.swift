@@ -115,3 +115,28 @@ public protocol MetadataTransaction {
     /// Stored blocks stay until garbage collection finds them unreferenced.
     func eraseEverything() throws
 }
+
+extension MetadataTransaction {
+    /// The resources of `type` in `region` that `ids` name and `isVisible` admits, in id order,
+    /// and the ids that name none of them, in the order given.
+    ///
+    /// One lookup per id: a Describe call that names its resources reads only those, where a
+    /// scan of the region would read, and decode, every resource of the kind.
+    func fetch<Resource: StoredResource>(
+        _ type: Resource.Type,
+        ids: [String],
+        region: RegionName,
+        where isVisible: (Resource) -> Bool
+    ) throws -> (found: [Resource], missing: [String]) {
+        var found: [String: Resource] = [:]
+        var missing: [String] = []
+        for id in ids where found[id] == nil {
+            if let resource = try fetch(type, id: id), resource.region == region, isVisible(resource) {
+                found[id] = resource
+            } else if !missing.contains(id) {
+                missing.append(id)
+            }
+        }
+        return (found.keys.sorted().compactMap { found[$0] }, missing)
+    }
+}

@@ -171,16 +171,18 @@ extension Cloud {
             throw CloudError("InvalidVolumeID.Malformed", "Invalid id: \"\(id)\"")
         }
         let listed: [(Volume, [Tag])] = try await read(caller) { transaction in
-            let volumes = try transaction.fetchAll(Volume.self, region: caller.region, owner: caller.account)
-                .filter { $0.state != .deleted && $0.ephemeralOf == nil }
+            let listable = { (volume: Volume) in volume.owner == caller.account && volume.state != .deleted && volume.ephemeralOf == nil }
+            let volumes: [Volume]
             if let requested, !requested.isEmpty {
-                let missing = requested.filter { id in !volumes.contains { $0.id == id } }
+                let (found, missing) = try transaction.fetch(Volume.self, ids: requested, region: caller.region, where: listable)
                 if !missing.isEmpty {
                     throw CloudError("InvalidVolume.NotFound", "The volume '\(missing.joined(separator: ", "))' does not exist.")
                 }
+                volumes = found
+            } else {
+                volumes = try transaction.fetchAll(Volume.self, region: caller.region, owner: caller.account).filter(listable)
             }
-            return try volumes.filter { requested?.isEmpty != false || requested?.contains($0.id) == true }
-                .map { ($0, try transaction.tags(on: $0.id, by: caller.account)) }
+            return try volumes.map { ($0, try transaction.tags(on: $0.id, by: caller.account)) }
         }
         let matching = listed.filter { volume, tags in
             filterSet.admits { name in
