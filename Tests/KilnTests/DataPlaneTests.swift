@@ -446,6 +446,22 @@ struct SnapshotTests {
         }
     }
 
+    @Test("A client token names one StartSnapshot per account and region, until its snapshot is deleted")
+    func clientTokenClaims() async throws {
+        let (cloud, _) = try makeTestCloud()
+        let caller = testCaller()
+        let request = DirectUploadRequest(volumeSize: 1, clientToken: "token-1")
+        let (first, _) = try await cloud.startSnapshot(caller, request)
+        #expect(try await cloud.startSnapshot(caller, request).0.id == first.id, "the same call again")
+        await #expect(throws: CloudError.self, "the same token with other parameters") {
+            _ = try await cloud.startSnapshot(caller, DirectUploadRequest(volumeSize: 2, clientToken: "token-1"))
+        }
+        #expect(try await cloud.startSnapshot(testCaller(account: "222222222222"), request).0.id != first.id, "another account's token")
+        #expect(try await cloud.startSnapshot(testCaller(region: "us-west-2"), request).0.id != first.id, "another region's token")
+        try await cloud.deleteSnapshot(caller, id: first.id)
+        #expect(try await cloud.startSnapshot(caller, request).0.id != first.id, "a deleted snapshot frees its token")
+    }
+
     @Test("Zero blocks are told apart from blocks with one byte set anywhere, at any length")
     func zeroDetection() {
         for length in [0, 1, 7, 8, 511, 512, 513, 4096, 4100, Block.size] {

@@ -22,6 +22,9 @@ public enum ResourcePrefix: String, Sendable, CaseIterable, Codable {
     case kmsKey = "kms-key"
     /// Not an AWS id: a KMS alias, keyed by account, region and name.
     case kmsAlias = "kms-alias"
+    /// Not an AWS id: a client token an idempotent call has used, keyed by operation, account,
+    /// region and token.
+    case clientToken = "client-token"
 
     /// The `resource-type` DescribeTags shows and TagSpecifications name.
     public var resourceType: String {
@@ -41,6 +44,7 @@ public enum ResourcePrefix: String, Sendable, CaseIterable, Codable {
         case .launchConfiguration: return "launch-configuration"
         case .kmsKey: return "key"
         case .kmsAlias: return "alias"
+        case .clientToken: return "client-token"
         }
     }
 

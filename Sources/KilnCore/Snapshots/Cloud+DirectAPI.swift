@@ -74,6 +74,14 @@ extension Cloud {
         CloudError("ValidationException", message, reason: reason)
     }
 
+    /// The operation name client-token claims of StartSnapshot are kept under.
+    static let startSnapshotOperation = "StartSnapshot"
+
+    /// The id of the claim StartSnapshot keeps on `token`.
+    static func startSnapshotClaimID(_ token: String, account: AccountID, region: RegionName) -> String {
+        ClientTokenClaim.id(operation: startSnapshotOperation, token: token, account: account, region: region)
+    }
+
     static func snapshotNotFound(_ id: String) -> CloudError {
         CloudError("ResourceNotFoundException", "The snapshot '\(id)' does not exist.", reason: "SNAPSHOT_NOT_FOUND")
     }
@@ -108,9 +116,9 @@ extension Cloud {
         let fingerprint = request.fingerprint
         let (snapshot, created): (Snapshot, Bool) = try await write(caller) { transaction in
             if let token = request.clientToken {
-                let earlier = try transaction.fetchAll(Snapshot.self, region: caller.region, owner: caller.account)
-                    .first { $0.clientToken == token }
-                if let earlier {
+                let claim = try transaction.fetch(ClientTokenClaim.self, id: Self.startSnapshotClaimID(token, account: caller.account, region: caller.region))
+                // DeleteSnapshot removes the claim with its snapshot: the token is then free again.
+                if let earlier = try claim.flatMap({ try transaction.fetch(Snapshot.self, id: $0.resourceID) }) {
                     guard earlier.clientRequest == fingerprint else {
                         throw CloudError("ConflictException", "The request uses the same client token as a previous, but non-identical request.")
                     }
@@ -157,6 +165,9 @@ extension Cloud {
             )
             snapshot.clientToken = request.clientToken
             snapshot.clientRequest = request.clientToken == nil ? nil : fingerprint
+            if let token = request.clientToken {
+                try transaction.save(ClientTokenClaim(operation: Self.startSnapshotOperation, token: token, account: caller.account, region: caller.region, resourceID: id))
+            }
             snapshot.timeoutMinutes = request.timeoutMinutes ?? 60
             try transaction.save(snapshot)
             if let parentID = request.parentSnapshotID {

@@ -241,6 +241,9 @@ extension Cloud {
                 throw CloudError("InvalidSnapshot.InUse", "The snapshot \(id) is currently in use by \(image)")
             }
             try transaction.delete(Snapshot.self, id: id)
+            if let token = snapshot.clientToken {
+                try transaction.delete(ClientTokenClaim.self, id: Self.startSnapshotClaimID(token, account: snapshot.owner, region: snapshot.region))
+            }
             try Self.billSnapshotsThatNeeded(snapshot, in: transaction)
             // Volumes made from the snapshot keep reading its blocks: its map goes with the last of them.
             if try !Self.hasDependentVolumes(id, region: caller.region, in: transaction) {

@@ -1,0 +1,27 @@
+/// A client token that an idempotent call has used, and the resource the call made.
+///
+/// A call repeated with the same token answers with that resource instead of making another.
+/// The claim is kept under an id built from the operation, account, region and token, so
+/// finding it is one lookup, however many resources the account has.
+public struct ClientTokenClaim: StoredResource, Equatable {
+    public static let kind = ResourcePrefix.clientToken
+
+    public var id: String
+    public var owner: AccountID
+    public var region: RegionName
+    /// The resource the first call made.
+    public var resourceID: String
+
+    /// A claim of `token` by `operation` in `account` and `region` for `resourceID`.
+    public init(operation: String, token: String, account: AccountID, region: RegionName, resourceID: String) {
+        id = Self.id(operation: operation, token: token, account: account, region: region)
+        owner = account
+        self.region = region
+        self.resourceID = resourceID
+    }
+
+    /// The id of the claim on `token`; the token is last, so any characters it holds stay in it.
+    static func id(operation: String, token: String, account: AccountID, region: RegionName) -> String {
+        "client-token-\(operation)-\(account)-\(region)-\(token)"
+    }
+}
