@@ -179,14 +179,16 @@ extension Cloud {
             } else {
                 all = try transaction.fetchAll(Snapshot.self, region: caller.region, owner: nil).filter { $0.isUsable(by: caller.account) }
             }
-            return try all.filter { snapshot in
+            let chosen = all.filter { snapshot in
                 (owners.isEmpty || owners.contains(snapshot.owner.rawValue))
                     && (restorers.isEmpty
                         || restorers.contains { user in
                             let grants = snapshot.createVolumePermissions ?? []
                             return user == "all" ? grants.contains("all") : snapshot.owner.rawValue == user || grants.contains(user) || grants.contains("all")
                         })
-            }.map { ($0, try transaction.tags(on: $0.id, by: caller.account)) }
+            }
+            let tags = try transaction.tags(on: chosen.map(\.id), by: caller.account)
+            return chosen.map { ($0, tags[$0.id] ?? []) }
         }
         var progress: [String: Int] = [:]
         for (snapshot, _) in listed where snapshot.state == .pending {

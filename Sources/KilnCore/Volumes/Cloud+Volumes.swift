@@ -182,7 +182,8 @@ extension Cloud {
             } else {
                 volumes = try transaction.fetchAll(Volume.self, region: caller.region, owner: caller.account).filter(listable)
             }
-            return try volumes.map { ($0, try transaction.tags(on: $0.id, by: caller.account)) }
+            let tags = try transaction.tags(on: volumes.map(\.id), by: caller.account)
+            return volumes.map { ($0, tags[$0.id] ?? []) }
         }
         let matching = listed.filter { volume, tags in
             filterSet.admits { name in
