@@ -396,6 +396,16 @@ struct SnapshotTests {
         try await cloud.deleteSnapshot(caller, id: b)
         #expect(try await billed() == [c: 3])
         #expect(try await cloud.storageReport(caller).billableBytes == 3 * Int64(Block.size))
+
+        // A snapshot recorded before snapshots listed their children is searched for them.
+        let d = try await upload(cloud, caller, parent: c, blocks: [0: randomBlock()])
+        try await cloud.store.write { transaction in
+            var legacy = try #require(try transaction.fetch(Snapshot.self, id: c))
+            legacy.childIDs = nil
+            try transaction.save(legacy)
+        }
+        try await cloud.deleteSnapshot(caller, id: c)
+        #expect(try await billed() == [d: 3])
     }
 
     @Test("Garbage collection keeps the blocks of open uploads, and reclaims those of uploads past their timeout")

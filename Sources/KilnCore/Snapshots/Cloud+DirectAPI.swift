@@ -174,6 +174,7 @@ extension Cloud {
                 // The child starts as a copy of its parent's map, not a reference to it: the
                 // parent may be deleted, and its map with it, before the child completes.
                 try transaction.copyBlockMap(from: parentID, to: id)
+                try Self.recordChild(id, of: parentID, in: transaction)
             }
             for tag in request.tags {
                 try transaction.putTag(tag, on: id, resourceType: "snapshot", by: caller.account, region: caller.region)

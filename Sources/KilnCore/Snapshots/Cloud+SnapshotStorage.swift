@@ -37,12 +37,28 @@ extension Cloud {
         return map.filter { parentBlocks[$0.index] != $0.id }
     }
 
+    /// Records `childID` as incremental to the snapshot `parentID`.
+    static func recordChild(_ childID: String, of parentID: String, in transaction: any MetadataTransaction) throws {
+        guard var parent = try transaction.fetch(Snapshot.self, id: parentID), parent.childIDs != nil else { return }
+        parent.childIDs?.append(childID)
+        try transaction.save(parent)
+    }
+
     /// After `deleted` is gone: its children become children of its parent, and those already
     /// completed are measured again, so that they are billed for the blocks they took from it.
     static func billSnapshotsThatNeeded(_ deleted: Snapshot, in transaction: any MetadataTransaction) throws {
-        let children = try transaction.fetchAll(Snapshot.self, region: deleted.region, owner: nil).filter { $0.parentID == deleted.id }
-        guard !children.isEmpty else { return }
+        let children: [Snapshot]
+        if let ids = deleted.childIDs {
+            children = try ids.compactMap { try transaction.fetch(Snapshot.self, id: $0) }.filter { $0.parentID == deleted.id }
+        } else {
+            // Recorded before snapshots listed their children.
+            children = try transaction.fetchAll(Snapshot.self, region: deleted.region, owner: nil).filter { $0.parentID == deleted.id }
+        }
         let grandparent = try deleted.parentID.flatMap { try transaction.fetch(Snapshot.self, id: $0) }
+        if var grandparent, grandparent.childIDs != nil {
+            grandparent.childIDs = (grandparent.childIDs ?? []).filter { $0 != deleted.id } + children.map(\.id)
+            try transaction.save(grandparent)
+        }
         for var child in children {
             child.parentID = grandparent?.id
             if child.storage != nil {

@@ -87,6 +87,7 @@ extension Cloud {
         try transaction.putBlockEntries(overlay.filter { $0.id != .zero }, of: id, domain: domain)
         try transaction.removeBlockEntries(at: overlay.filter { $0.id == .zero }.map(\.index), of: id)
         let changed = try Self.changedEntries(of: id, domain: snapshot.domain, against: parent, in: transaction)
+        if let parent { try Self.recordChild(id, of: parent.id, in: transaction) }
         snapshot.storage = try Self.measure(snapshotID: id, changed: changed, domain: snapshot.domain, in: transaction)
         try transaction.save(snapshot)
         volume.lastSnapshotID = id

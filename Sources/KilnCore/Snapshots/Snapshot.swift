@@ -34,6 +34,9 @@ public struct Snapshot: StoredResource, Equatable {
     public var kmsKeyID: String?
     /// The snapshot this one is incremental to, if any.
     public var parentID: String?
+    /// The snapshots incremental to this one (whose ``parentID`` is this id), so that deleting
+    /// it finds them without a scan; `nil` for snapshots recorded before Kiln kept the list.
+    public var childIDs: [String]?
     /// The first snapshot of the lineage; ListChangedBlocks compares only within one.
     public var lineageID: String
     /// The source of a copy.
@@ -82,6 +85,7 @@ public struct Snapshot: StoredResource, Equatable {
         self.encrypted = encrypted
         self.kmsKeyID = kmsKeyID
         self.parentID = parentID
+        self.childIDs = []
         self.lineageID = lineageID
     }
 
