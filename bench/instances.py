@@ -31,7 +31,7 @@ from botocore.config import Config
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "e2e"))
-from run import Server, find_kiln, free_port  # noqa: E402
+from run import Server, free_port, kiln_or_exit, moto_server  # noqa: E402
 from kiln_harness import BLOCK_SIZE, linear_checksum, b64_sha256  # noqa: E402
 
 REGION = "us-east-1"
@@ -117,9 +117,7 @@ def main() -> int:
     ap.add_argument("--no-moto", action="store_true", help="skip moto_server")
     args = ap.parse_args()
 
-    kiln_bin = find_kiln(args.kiln_bin)
-    if kiln_bin is None:
-        sys.exit("kiln binary not found: swift build -c release")
+    kiln_bin = kiln_or_exit(args.kiln_bin)
     work = Path(tempfile.mkdtemp(prefix="kiln-bench-instances-"))
     data_dir = work / "kiln-data"
     port = free_port()
@@ -150,11 +148,7 @@ def main() -> int:
                 results["kiln"] = {"wall": wall, "latencies": latencies}
 
         if not args.no_moto:
-            moto_bin = shutil.which("moto_server")
-            if moto_bin is None:
-                sys.exit("moto_server not found: pip install 'moto[server]'")
-            moto_port = free_port()
-            moto = Server("moto", [moto_bin, "-H", "127.0.0.1", "-p", str(moto_port)], moto_port, work / "moto.log", "/moto-api/")
+            moto = moto_server(work)
             servers.append(moto)
             moto.start()
             mec2 = client(moto.endpoint, "ec2")

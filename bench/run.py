@@ -129,6 +129,23 @@ class Server:
             self.proc.wait(timeout=5)
 
 
+def moto_server(work: Path) -> Server:
+    """A moto_server on a free port, logging into `work` (not started); exits when moto is missing."""
+    moto = shutil.which("moto_server")
+    if moto is None:
+        sys.exit("moto_server not found: pip install 'moto[server]'")
+    port = free_port()
+    return Server("moto", [moto, "-H", "127.0.0.1", "-p", str(port)], port, work / "moto.log", "/moto-api/")
+
+
+def kiln_or_exit(explicit: str | None) -> Path:
+    """The kiln binary `find_kiln` picks; exits with how to build one when there is none."""
+    found = find_kiln(explicit)
+    if found is None:
+        sys.exit("kiln binary not found: swift build -c release")
+    return found
+
+
 def find_kiln(explicit: str | None) -> Path | None:
     chosen = explicit or os.environ.get("KILN_BIN")
     if chosen:
@@ -429,12 +446,7 @@ def main(argv=None) -> int:
                 port, work / "kiln.log", "/health",
             )
         if "moto" in targets:
-            moto = shutil.which("moto_server")
-            if moto is None:
-                sys.exit("moto_server not found: pip install 'moto[server]'")
-            port = free_port()
-            servers["moto"] = Server("moto", [moto, "-H", "127.0.0.1", "-p", str(port)],
-                                     port, work / "moto.log", "/moto-api/")
+            servers["moto"] = moto_server(work)
         for srv in servers.values():
             srv.start()
             print(f"{srv.name:<5} up at {srv.endpoint}  (log {srv.log_path})", file=sys.stderr)

@@ -30,7 +30,7 @@ import boto3
 from botocore.config import Config
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import Server, find_kiln, free_port  # noqa: E402
+from run import Server, free_port, kiln_or_exit, moto_server  # noqa: E402
 
 REGION = "us-east-1"
 CONFIG = Config(retries={"max_attempts": 0}, max_pool_connections=64)
@@ -93,9 +93,7 @@ def main() -> int:
     ap.add_argument("--no-moto", action="store_true", help="skip moto_server")
     args = ap.parse_args()
 
-    kiln_bin = find_kiln(args.kiln_bin)
-    if kiln_bin is None:
-        sys.exit("kiln binary not found: swift build -c release")
+    kiln_bin = kiln_or_exit(args.kiln_bin)
     work = Path(tempfile.mkdtemp(prefix="kiln-bench-snapshots-"))
     port = free_port()
     servers = {
@@ -107,11 +105,7 @@ def main() -> int:
         )
     }
     if not args.no_moto:
-        moto_bin = shutil.which("moto_server")
-        if moto_bin is None:
-            sys.exit("moto_server not found: pip install 'moto[server]'")
-        moto_port = free_port()
-        servers["moto"] = Server("moto", [moto_bin, "-H", "127.0.0.1", "-p", str(moto_port)], moto_port, work / "moto.log", "/moto-api/")
+        servers["moto"] = moto_server(work)
 
     results: dict[str, dict[str, dict[str, list[float]]]] = {}
     try:
