@@ -132,6 +132,21 @@ struct ImageTests {
         #expect(try await visible(cloud, owner).isEmpty)
     }
 
+    @Test("DeleteAssociatedSnapshots deletes the snapshot, but volumes made from it keep its data")
+    func deregistrationKeepsVolumesWhole() async throws {
+        let (cloud, clock) = try makeTestCloud()
+        let owner = testCaller()
+        let snap = try await snapshot(cloud, owner)
+        let id = try await register(cloud, owner, name: "base", snapshotID: snap)
+        let (volume, _) = try await cloud.createVolume(owner, VolumeRequest(availabilityZone: "us-east-1a", size: 1, snapshotID: snap))
+        clock.advance(by: 60)
+        try await cloud.applyDueTransitions()
+        let before = try await cloud.readVolume(owner, volumeID: volume.id, offset: 0, length: 64)
+        #expect(before == Array(textBlock(1).prefix(64)))
+        #expect(try await cloud.deregisterImage(owner, id: id, deleteAssociatedSnapshots: true).map(\.code) == ["success"])
+        #expect(try await cloud.readVolume(owner, volumeID: volume.id, offset: 0, length: 64) == before, "the volume still reads its snapshot's blocks")
+    }
+
     @Test("Filters and pages: wildcards, tags, mappings; MaxResults pages through in id order")
     func filtersAndPages() async throws {
         let (cloud, _) = try makeTestCloud()

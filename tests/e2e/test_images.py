@@ -22,7 +22,16 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from kiln_harness import BLOCK_SIZE, client_error, ids_of, raises, scheduled_image_deprecation, upload_snapshot
+from kiln_harness import (
+    BLOCK_SIZE,
+    client_error,
+    ids_of,
+    raises,
+    scheduled_image_deprecation,
+    signed_request,
+    upload_snapshot,
+    wait_volume_available,
+)
 
 OWNER = "111111111111"
 OTHER = "333333333333"
@@ -642,6 +651,21 @@ def test_deregister_with_delete_associated_snapshots(ec2o, ebso):
     ec2o.deregister_image(ImageId=second)
     ec2o.delete_snapshot(SnapshotId=shared_snap)
     raises("InvalidSnapshot.NotFound", ec2o.describe_snapshots, SnapshotIds=[shared_snap])
+
+
+def test_delete_associated_snapshots_keeps_volumes_made_from_them(kiln, ec2o, ebso):
+    """The snapshot goes, but a volume made from it (an instance's root, say) still reads its data."""
+    data = os.urandom(BLOCK_SIZE)
+    snap = upload_snapshot(ebso, {0: data})
+    image = register(ec2o, snap, f"das-volume-{token()}")
+    volume = ec2o.create_volume(AvailabilityZone="us-east-1a", SnapshotId=snap)["VolumeId"]
+    wait_volume_available(ec2o, volume)
+    resp = ec2o.deregister_image(ImageId=image, DeleteAssociatedSnapshots=True)
+    assert [r["ReturnCode"] for r in resp["DeleteSnapshotResults"]] == ["success"]
+    raises("InvalidSnapshot.NotFound", ec2o.describe_snapshots, SnapshotIds=[snap])
+    reply = signed_request(kiln, "GET", f"/kiln/volumes/{volume}/data", query={"offset": "0", "length": str(BLOCK_SIZE)}, key=OWNER)
+    assert reply.status_code == 200, reply.text
+    assert reply.content == data, "the volume lost the blocks of the snapshot it was made from"
 
 
 # ---------------------------------------------------------------- attributes

@@ -420,8 +420,7 @@ extension Cloud {
                 } else if !(try transaction.imagesUsing(snapshotID: snapshotID)).isEmpty {
                     results.append((snapshotID, "skipped"))
                 } else {
-                    try transaction.delete(Snapshot.self, id: snapshotID)
-                    try transaction.deleteBlockMap(of: snapshotID)
+                    try Self.remove(snapshot, in: transaction)
                     results.append((snapshotID, "success"))
                 }
             }

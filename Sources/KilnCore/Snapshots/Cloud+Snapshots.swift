@@ -243,17 +243,24 @@ extension Cloud {
             if let image = users.first {
                 throw CloudError("InvalidSnapshot.InUse", "The snapshot \(id) is currently in use by \(image)")
             }
-            try transaction.delete(Snapshot.self, id: id)
-            if let token = snapshot.clientToken {
-                try transaction.delete(ClientTokenClaim.self, id: Self.startSnapshotClaimID(token, account: snapshot.owner, region: snapshot.region))
-            }
-            try Self.billSnapshotsThatNeeded(snapshot, in: transaction)
-            // Volumes made from the snapshot keep reading its blocks: its map goes with the last of them.
-            if try !Self.hasDependentVolumes(id, region: caller.region, in: transaction) {
-                try transaction.deleteBlockMap(of: id)
-            }
+            try Self.remove(snapshot, in: transaction)
         }
         await uploads.end(id)
+    }
+
+    /// Takes a snapshot out of the records, for DeleteSnapshot and for DeregisterImage with
+    /// DeleteAssociatedSnapshots: its client-token claim goes with it, the snapshots that took
+    /// blocks from it are billed for them, and its map stays while volumes made from it still
+    /// read it (it goes with the last of them).
+    static func remove(_ snapshot: Snapshot, in transaction: any MetadataTransaction) throws {
+        try transaction.delete(Snapshot.self, id: snapshot.id)
+        if let token = snapshot.clientToken {
+            try transaction.delete(ClientTokenClaim.self, id: startSnapshotClaimID(token, account: snapshot.owner, region: snapshot.region))
+        }
+        try billSnapshotsThatNeeded(snapshot, in: transaction)
+        if try !hasDependentVolumes(snapshot.id, region: snapshot.region, in: transaction) {
+            try transaction.deleteBlockMap(of: snapshot.id)
+        }
     }
 
     /// CopySnapshot: a new snapshot in the caller's region from one in `sourceRegion`.
