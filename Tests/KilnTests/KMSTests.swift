@@ -73,6 +73,26 @@ struct KMSTests {
 
 @Suite("KMS and the data plane")
 struct KMSDataPlaneTests {
+    @Test("A volume that vanishes for want of its key takes along the map of the deleted snapshot it was the last to use")
+    func vanishingVolumeReleasesDeletedSnapshot() async throws {
+        let (cloud, clock) = try makeTestCloud(latency: .realistic)
+        let caller = testCaller()
+        let snapshot = try await completedSnapshot(cloud, caller)
+        let key = try await cloud.createKey(caller, description: nil, policy: nil, keySpec: nil, keyUsage: nil)
+        let (volume, _) = try await cloud.createVolume(
+            caller, VolumeRequest(availabilityZone: "us-east-1a", size: 1, snapshotID: snapshot, encrypted: true, kmsKeyID: key.arn)
+        )
+        _ = try await cloud.scheduleKeyDeletion(caller, key.id, pendingWindowInDays: 7)
+        try await cloud.deleteSnapshot(caller, id: snapshot)
+        #expect(try await cloud.store.read { try $0.blockCount(of: snapshot) } == 1, "the creating volume still needs the map")
+        clock.advance(by: 60)
+        try await cloud.applyDueTransitions()
+        await #expect(throws: CloudError.self, "the volume vanished") {
+            _ = try await cloud.describeVolumes(caller, ids: [volume.id], filters: [], page: .all)
+        }
+        #expect(try await cloud.store.read { try $0.blockCount(of: snapshot) } == 0, "and the deleted snapshot's map went with it")
+    }
+
     @Test("An encrypted domain's data key is wrapped by its KMS key: once the key is deleted, its blocks no longer open")
     func envelopeEncryption() async throws {
         let clock = ManualClock()

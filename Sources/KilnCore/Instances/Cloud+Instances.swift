@@ -40,8 +40,7 @@ extension Cloud {
             let keys = volumes.flatMap { [$0.encrypted ? $0.kmsKeyID : nil, $0.sourceDomain?.key?.kmsKeyARN] }
             if let (problem, _) = try KeyProblem.first(of: keys, for: instance.owner, in: transaction) {
                 for volume in volumes {
-                    try transaction.delete(Volume.self, id: volume.id)
-                    try transaction.deleteBlockMap(of: volume.id)
+                    try Self.remove(volume, in: transaction)
                 }
                 instance.state = .terminated
                 instance.terminatedAt = transition.due

@@ -53,23 +53,30 @@ extension Cloud {
             // As on AWS, a volume whose KMS key the owner cannot use never becomes available: it vanishes.
             let keys = [volume.encrypted ? volume.kmsKeyID : nil, volume.sourceDomain?.key?.kmsKeyARN]
             if try KeyProblem.first(of: keys, for: volume.owner, in: transaction) != nil {
-                try transaction.delete(Volume.self, id: volume.id)
-                try transaction.deleteBlockMap(of: volume.id)
+                try Self.remove(volume, in: transaction)
                 return
             }
             volume.state = .available
             try transaction.save(volume)
         }
         scheduler.register(.volumeDeleted) { transition, transaction in
-            let volume = try transaction.fetch(Volume.self, id: transition.resourceID)
-            try transaction.delete(Volume.self, id: transition.resourceID)
-            try transaction.deleteBlockMap(of: transition.resourceID)
-            // A deleted snapshot's map stays while volumes made from it live; the last one takes it along.
-            if let volume, let sourceID = volume.snapshotID, try transaction.fetch(Snapshot.self, id: sourceID) == nil,
-                try !Self.hasDependentVolumes(sourceID, region: volume.region, in: transaction)
-            {
-                try transaction.deleteBlockMap(of: sourceID)
+            guard let volume = try transaction.fetch(Volume.self, id: transition.resourceID) else {
+                try transaction.deleteBlockMap(of: transition.resourceID)
+                return
             }
+            try Self.remove(volume, in: transaction)
+        }
+    }
+
+    /// Takes a volume out of the records with its own blocks' map. A deleted snapshot's map
+    /// stays while volumes made from it live; the last of them takes it along.
+    static func remove(_ volume: Volume, in transaction: any MetadataTransaction) throws {
+        try transaction.delete(Volume.self, id: volume.id)
+        try transaction.deleteBlockMap(of: volume.id)
+        if let sourceID = volume.snapshotID, try transaction.fetch(Snapshot.self, id: sourceID) == nil,
+            try !hasDependentVolumes(sourceID, region: volume.region, in: transaction)
+        {
+            try transaction.deleteBlockMap(of: sourceID)
         }
     }
 
