@@ -180,11 +180,11 @@ extension Cloud {
                 try transaction.putTag(tag, on: id, resourceType: "snapshot", by: caller.account, region: caller.region)
             }
             try transaction.insert(
-                ScheduledTransition(kind: .snapshotUploadTimeout, resourceID: id, due: now + Double(snapshot.timeoutMinutes ?? 60) * 60)
+                ScheduledTransition(kind: .snapshotUploadTimeout, resourceID: id, due: snapshot.uploadDeadline)
             )
             return (snapshot, true)
         }
-        if created { await uploads.begin(snapshot, deadline: now + Double(snapshot.timeoutMinutes ?? 60) * 60) }
+        if created { await uploads.begin(snapshot) }
         let tags = try await read(caller) { try $0.tags(on: snapshot.id, by: caller.account) }
         return (snapshot, tags)
     }
@@ -235,7 +235,7 @@ extension Cloud {
     /// no longer pending, or its upload ran out of time.
     private func refusal(_ caller: Caller, toPutInto snapshotID: String) async throws -> CloudError {
         let snapshot = try await read(caller) { try directAPISnapshot(snapshotID, caller: caller, in: $0) }
-        if snapshot.state == .pending, await uploads.isOpen(snapshotID) {
+        if snapshot.state == .pending, clock.now >= snapshot.uploadDeadline {
             return Self.validation(
                 "The upload of snapshot \(snapshotID) was not completed within its timeout of \(snapshot.timeoutMinutes ?? 60) minutes.",
                 "INVALID_SNAPSHOT_ID"

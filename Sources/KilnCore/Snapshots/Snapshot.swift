@@ -89,6 +89,12 @@ public struct Snapshot: StoredResource, Equatable {
         self.lineageID = lineageID
     }
 
+    /// When an EBS direct upload's Timeout runs out: blocks and CompleteSnapshot are refused
+    /// from then on, and the snapshot goes to `error`.
+    public var uploadDeadline: Date {
+        startTime + Double(timeoutMinutes ?? 60) * 60
+    }
+
     /// The domain its blocks are stored in.
     public var domain: EncryptionDomain {
         guard encrypted, let kmsKeyID else { return .unencrypted(region) }

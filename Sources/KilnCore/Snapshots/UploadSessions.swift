@@ -36,8 +36,10 @@ public actor UploadSessions {
     /// No uploads yet.
     public init() {}
 
-    func begin(_ snapshot: Snapshot, deadline: Date) {
-        let target = Target(owner: snapshot.owner, region: snapshot.region, volumeSize: snapshot.volumeSize, domain: snapshot.domain, deadline: deadline)
+    func begin(_ snapshot: Snapshot) {
+        let target = Target(
+            owner: snapshot.owner, region: snapshot.region, volumeSize: snapshot.volumeSize, domain: snapshot.domain, deadline: snapshot.uploadDeadline
+        )
         sessions[snapshot.id] = Session(target: target)
     }
 
@@ -51,8 +53,6 @@ public actor UploadSessions {
         if let progress { sessions[snapshotID]?.progress = progress }
         return true
     }
-
-    func isOpen(_ snapshotID: String) -> Bool { sessions[snapshotID] != nil }
 
     func progress(of snapshotID: String) -> Int? { sessions[snapshotID]?.progress }
 
