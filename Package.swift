@@ -72,11 +72,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The metadata store on SQLite, through GRDB.
+        // The metadata store on SQLite, through GRDB; it also keeps the block store's index.
         .target(
             name: "KilnStore",
             dependencies: [
                 "KilnCore",
+                "KilnBlocks",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings

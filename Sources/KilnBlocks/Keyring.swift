@@ -19,14 +19,14 @@ public final class Keyring: Sendable {
     }
 
     private let master: SymmetricKey
-    private let metadata: any MetadataStore
+    private let index: any BlockIndex
     private let wrapper: (any DomainKeyWrapper)?
     private let cache = Mutex<[String: DomainKeys]>([:])
 
-    /// A keyring that wraps domain keys with `wrapper` (else under `master`) and keeps them in `metadata`.
-    public init(master: SymmetricKey, metadata: any MetadataStore, wrapper: (any DomainKeyWrapper)? = nil) {
+    /// A keyring that wraps domain keys with `wrapper` (else under `master`) and keeps them in `index`.
+    public init(master: SymmetricKey, index: any BlockIndex, wrapper: (any DomainKeyWrapper)? = nil) {
         self.master = master
-        self.metadata = metadata
+        self.index = index
         self.wrapper = wrapper
     }
 
@@ -62,11 +62,7 @@ public final class Keyring: Sendable {
             newWrapping = [UInt8(ascii: "M")] + (try sealUnderMaster(fresh, id: id))
         }
         let proposed = newWrapping
-        let wrapped: [UInt8] = try await metadata.write { transaction in
-            if let existing = try transaction.wrappedDomainKey(id) { return existing }
-            try transaction.saveWrappedDomainKey(id, proposed)
-            return proposed
-        }
+        let wrapped = try await index.wrappedDomainKey(id, proposing: proposed)
         fresh = []
         newWrapping = []
         let dataKey: SymmetricKey

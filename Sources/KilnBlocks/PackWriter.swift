@@ -11,7 +11,7 @@ actor PackWriter {
     /// The size at which an open pack is written out.
     let targetSize: Int
     private let blobs: any BlobStore
-    private let metadata: any MetadataStore
+    private let index: any BlockIndex
     private let clock: any Clock
 
     private struct OpenPack {
@@ -48,9 +48,9 @@ actor PackWriter {
     static let headerSize = 48
     static let magic: [UInt8] = Array("KLB1".utf8)
 
-    init(blobs: any BlobStore, metadata: any MetadataStore, clock: any Clock, targetSize: Int = 32 << 20) {
+    init(blobs: any BlobStore, index: any BlockIndex, clock: any Clock, targetSize: Int = 32 << 20) {
         self.blobs = blobs
-        self.metadata = metadata
+        self.index = index
         self.clock = clock
         self.targetSize = targetSize
     }
@@ -158,12 +158,12 @@ actor PackWriter {
     @discardableResult
     private func startWriting(_ pack: OpenPack, domain: String) -> Task<Void, any Error> {
         let blobs = self.blobs
-        let metadata = self.metadata
+        let index = self.index
         let record = PackRecord(name: pack.name, domain: domain, size: pack.bytes.count, createdAt: clock.now)
         let task = Task {
             do {
                 try await blobs.write(pack.name, pack.bytes)
-                try await metadata.write { try $0.indexPack(record, blocks: pack.blocks) }
+                try await index.indexPack(record, blocks: pack.blocks)
             } catch {
                 self.writeFailed(pack, domain: domain, error: error)
                 throw error

@@ -33,20 +33,25 @@ public struct VerifyReport: Sendable, Codable, Equatable {
     public var problems: [String] = []
 }
 
-extension PackedBlockStore {
+extension PackedBlockStore: BlockMaintenance {
     /// Mark and sweep: blocks no snapshot, volume or upload in progress refers to are removed;
     /// packs left empty are deleted and packs mostly dead are rewritten.
     ///
     /// A block indexed or found by deduplication within `grace` of the start is kept, so a
     /// block an upload has just been handed cannot be swept before the upload records it.
-    public func collectGarbage(alsoLive: [(domain: String, id: BlockID)], grace: TimeInterval = 600, rewriteThreshold: Double = 0.3) async throws
+    public func collectGarbage(alsoLive: [(domain: String, id: BlockID)]) async throws -> GarbageReport {
+        try await collectGarbage(alsoLive: alsoLive, grace: 600, rewriteThreshold: 0.3)
+    }
+
+    /// ``collectGarbage(alsoLive:)`` with its margins given: blocks indexed or found within
+    /// `grace` are spared, and a pack is rewritten once `rewriteThreshold` of it is dead.
+    public func collectGarbage(alsoLive: [(domain: String, id: BlockID)], grace: TimeInterval, rewriteThreshold: Double) async throws
         -> GarbageReport
     {
         try await flush()
         let cutoff = clock.now - grace
-        let (referenced, indexed, packs) = try await metadata.read { transaction in
-            (try transaction.referencedBlocks(), try transaction.allIndexedBlocks(), try transaction.allPacks())
-        }
+        let (contents, referenced) = try await index.contentsAndReferences()
+        let (indexed, packs) = (contents.blocks, contents.packs)
         var live = Set(referenced.map { "\($0.domain)|\($0.id)" })
         for block in alsoLive { live.insert("\(block.domain)|\(block.id)") }
         let recentlyTouched = touched.withLock { touched in Set(touched.filter { $0.value >= cutoff }.keys) }
@@ -61,7 +66,7 @@ extension PackedBlockStore {
             report.liveBlocks += blocks.count - dead.count
             if dead.isEmpty { continue }
             if dead.count == blocks.count {
-                try await metadata.write { try $0.removeIndexedBlocks(blocks, packs: [pack.name]) }
+                try await index.replace(blocks, deletedPacks: [pack.name], adding: nil)
                 try await blobs.delete(pack.name)
                 report.packsDeleted += 1
                 report.bytesReclaimed += pack.size
@@ -79,7 +84,7 @@ extension PackedBlockStore {
         report.smallPacksMerged = try await mergeSmallPacks(olderThan: cutoff)
         // Pack objects that were written but never indexed (a crash in between). The pack list is
         // read again: the steps above wrote new packs.
-        let known = Set(try await metadata.read { try $0.allPacks() }.map(\.name))
+        let known = Set(try await index.contents().packs.map(\.name))
         let unfinished = await writer.unfinishedPackNames
         for name in try await blobs.list(prefix: "packs/") where !known.contains(name) && !unfinished.contains(name) {
             try await blobs.delete(name)
@@ -93,7 +98,8 @@ extension PackedBlockStore {
     /// many packs were merged away.
     func mergeSmallPacks(olderThan cutoff: Date) async throws -> Int {
         let limit = writer.targetSize / 4
-        let (indexed, packs) = try await metadata.read { transaction in (try transaction.allIndexedBlocks(), try transaction.allPacks()) }
+        let contents = try await index.contents()
+        let (indexed, packs) = (contents.blocks, contents.packs)
         let byPack = Dictionary(grouping: indexed, by: \.pack)
         var merged = 0
         for (domain, small) in Dictionary(grouping: packs.filter { $0.size < limit && $0.createdAt < cutoff }, by: \.domain) where small.count > 1 {
@@ -127,11 +133,7 @@ extension PackedBlockStore {
         }
         try await blobs.write(name, bytes)
         let record = PackRecord(name: name, domain: domain, size: bytes.count, createdAt: clock.now)
-        let relocated = moved
-        try await metadata.write { transaction in
-            try transaction.removeIndexedBlocks(replaced, packs: packs)
-            try transaction.indexPack(record, blocks: relocated)
-        }
+        try await index.replace(replaced, deletedPacks: packs, adding: (record, moved))
         for pack in packs { try await blobs.delete(pack) }
         return bytes.count
     }
@@ -139,9 +141,8 @@ extension PackedBlockStore {
     /// Reads back every stored block, decodes it and checks its SHA-256; checks that every
     /// block a snapshot or volume refers to is indexed and every indexed pack exists.
     public func verify() async throws -> VerifyReport {
-        let (referenced, indexed, packs) = try await metadata.read { transaction in
-            (try transaction.referencedBlocks(), try transaction.allIndexedBlocks(), try transaction.allPacks())
-        }
+        let (contents, referenced) = try await index.contentsAndReferences()
+        let (indexed, packs) = (contents.blocks, contents.packs)
         var report = VerifyReport()
         let objects = Set(try await blobs.list(prefix: "packs/"))
         for pack in packs {

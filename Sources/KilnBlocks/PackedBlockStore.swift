@@ -5,12 +5,12 @@ import Synchronization
 
 /// Kiln's ``BlockStore``: blocks deduplicated per encryption domain, compressed with zstd,
 /// sealed with AES-256-GCM in encrypted domains, and gathered into pack objects in a
-/// ``BlobStore``, with their index in the ``MetadataStore``.
+/// ``BlobStore``, with their ``BlockIndex`` kept by the metadata store.
 ///
 /// Hashing, compression and sealing run on the calling task, so concurrent uploads use
 /// every core; only appending to a pack is serialised.
 public final class PackedBlockStore: BlockStore {
-    let metadata: any MetadataStore
+    let index: any BlockIndex
     let blobs: any BlobStore
     let keyring: Keyring
     let writer: PackWriter
@@ -18,13 +18,13 @@ public final class PackedBlockStore: BlockStore {
     /// When each block was last found by deduplication: garbage collection spares recent ones.
     let touched = Mutex<[String: Date]>([:])
 
-    /// A block store over `blobs`, indexing in `metadata`, keys from `keyring`.
-    public init(metadata: any MetadataStore, blobs: any BlobStore, keyring: Keyring, clock: any Clock, packSize: Int = 32 << 20) {
-        self.metadata = metadata
+    /// A block store over `blobs`, indexing in `index`, keys from `keyring`.
+    public init(index: any BlockIndex, blobs: any BlobStore, keyring: Keyring, clock: any Clock, packSize: Int = 32 << 20) {
+        self.index = index
         self.blobs = blobs
         self.keyring = keyring
         self.clock = clock
-        writer = PackWriter(blobs: blobs, metadata: metadata, clock: clock, targetSize: packSize)
+        writer = PackWriter(blobs: blobs, index: index, clock: clock, targetSize: packSize)
     }
 
     public func blockID(sha256: [UInt8], domain: EncryptionDomain) async throws -> BlockID {
@@ -48,7 +48,7 @@ public final class PackedBlockStore: BlockStore {
     public func contains(_ id: BlockID, domain: EncryptionDomain) async throws -> Bool {
         if await writer.holds(id, domain: domain.id) { return true }
         let domainID = domain.id
-        return try await metadata.read { try $0.indexedBlock(id, domain: domainID) } != nil
+        return try await index.indexedBlock(id, domain: domainID) != nil
     }
 
     public func flush() async throws {
@@ -61,7 +61,7 @@ public final class PackedBlockStore: BlockStore {
         if let (block, stored) = await writer.unindexedBlock(id, domain: domainID) {
             return try BlockEncoding.decode(stored, block: block, sealKey: sealKey)
         }
-        guard let block = try await metadata.read({ try $0.indexedBlock(id, domain: domainID) }) else {
+        guard let block = try await index.indexedBlock(id, domain: domainID) else {
             throw BlockStoreError.missing("block \(id) is not in \(domainID)")
         }
         let stored = try await blobs.read(block.pack, offset: block.offset, length: block.storedLength)
@@ -84,7 +84,7 @@ public final class PackedBlockStore: BlockStore {
         if let (pending, bytes) = await writer.unindexedBlock(id, domain: sourceID) {
             (block, stored) = (pending, bytes)
         } else {
-            guard let indexed = try await metadata.read({ try $0.indexedBlock(id, domain: sourceID) }) else {
+            guard let indexed = try await index.indexedBlock(id, domain: sourceID) else {
                 throw BlockStoreError.missing("block \(id) is not in \(sourceID)")
             }
             block = indexed

@@ -44,6 +44,11 @@ public struct SQLiteMetadataStore: MetadataStore {
     /// cooperative threads: measured, reading on the calling thread gave more requests a second
     /// but a far worse 99th percentile under load.
     public func read<Result: Sendable>(_ body: @escaping @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result {
+        try await readSQL(body)
+    }
+
+    /// ``read(_:)`` with the transaction as SQL, for the store's own ports (``BlockIndex``).
+    func readSQL<Result: Sendable>(_ body: @escaping @Sendable (SQLiteTransaction) throws -> Result) async throws -> Result {
         guard let readers else { return try await database.read { db in try body(SQLiteTransaction(db: db)) } }
         return try await readers.read(isolated: true) { db in try body(SQLiteTransaction(db: db)) }
     }
@@ -55,6 +60,11 @@ public struct SQLiteMetadataStore: MetadataStore {
     }
 
     public func write<Result: Sendable>(_ body: @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result {
+        try await writeSQL(body)
+    }
+
+    /// ``write(_:)`` with the transaction as SQL, for the store's own ports (``BlockIndex``).
+    func writeSQL<Result: Sendable>(_ body: @Sendable (SQLiteTransaction) throws -> Result) async throws -> Result {
         try await database.write { db in try body(SQLiteTransaction(db: db)) }
     }
 }

@@ -4,7 +4,7 @@ import KilnCore
 
 /// One transaction of ``SQLiteMetadataStore``: the ``MetadataTransaction`` operations in SQL.
 final class SQLiteTransaction: MetadataTransaction {
-    private let db: Database
+    let db: Database
 
     init(db: Database) {
         self.db = db
@@ -347,76 +347,15 @@ final class SQLiteTransaction: MetadataTransaction {
 
     // MARK: Block index
 
-    func indexedBlock(_ id: BlockID, domain: String) throws -> IndexedBlock? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM block WHERE domain = ? AND id = ?"), arguments: [domain, Data(id.bytes)]).map(Self.indexedBlock)
-    }
-
-    func indexPack(_ pack: PackRecord, blocks: [IndexedBlock]) throws {
-        try db.execute(
-            sql: "INSERT INTO pack (name, domain, size, created_at) VALUES (?, ?, ?, ?)",
-            arguments: [pack.name, pack.domain, pack.size, pack.createdAt.timeIntervalSince1970]
-        )
-        let statement = try db.cachedStatement(
-            sql: """
-                INSERT OR IGNORE INTO block (domain, id, pack, offset, stored_length, plain_length, codec, sha256, indexed_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        )
-        for block in blocks {
-            try statement.execute(arguments: [
-                block.domain, Data(block.id.bytes), block.pack, block.offset, block.storedLength, block.plainLength,
-                Int(block.codec.rawValue), Data(block.sha256), block.indexedAt.timeIntervalSince1970,
-            ])
+    func storedBytes(of blocks: Set<BlockID>, domain: String) throws -> Int64 {
+        let statement = try db.cachedStatement(sql: "SELECT stored_length FROM block WHERE domain = ? AND id = ?")
+        var total: Int64 = 0
+        for id in blocks {
+            total += try Int64.fetchOne(statement, arguments: [domain, Data(id.bytes)]) ?? 0
         }
+        return total
     }
 
-    func allIndexedBlocks() throws -> [IndexedBlock] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM block ORDER BY pack, offset")).map(Self.indexedBlock)
-    }
-
-    func allPacks() throws -> [PackRecord] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM pack ORDER BY name")).map { row in
-            PackRecord(name: row["name"], domain: row["domain"], size: row["size"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
-        }
-    }
-
-    func referencedBlocks() throws -> [(domain: String, id: BlockID)] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT DISTINCT domain, block_id FROM block_map")).map { row in
-            (domain: row["domain"], id: BlockID([UInt8](row["block_id"] as Data)))
-        }
-    }
-
-    func removeIndexedBlocks(_ blocks: [IndexedBlock], packs: [String]) throws {
-        let statement = try db.cachedStatement(sql: "DELETE FROM block WHERE domain = ? AND id = ?")
-        for block in blocks {
-            try statement.execute(arguments: [block.domain, Data(block.id.bytes)])
-        }
-        for pack in packs {
-            try db.execute(sql: "DELETE FROM pack WHERE name = ?", arguments: [pack])
-        }
-    }
-
-    func wrappedDomainKey(_ domain: String) throws -> [UInt8]? {
-        try Data.fetchOne(db.cachedStatement(sql: "SELECT wrapped_key FROM domain_key WHERE domain = ?"), arguments: [domain]).map { [UInt8]($0) }
-    }
-
-    func saveWrappedDomainKey(_ domain: String, _ wrapped: [UInt8]) throws {
-        try db.execute(sql: "INSERT INTO domain_key (domain, wrapped_key) VALUES (?, ?)", arguments: [domain, Data(wrapped)])
-    }
-
-    private static func indexedBlock(_ row: Row) -> IndexedBlock {
-        IndexedBlock(
-            domain: row["domain"],
-            id: BlockID([UInt8](row["id"] as Data)),
-            pack: row["pack"],
-            offset: row["offset"],
-            storedLength: row["stored_length"],
-            plainLength: row["plain_length"],
-            codec: BlockCodecID(rawValue: UInt8(truncatingIfNeeded: row["codec"] as Int)),
-            sha256: [UInt8](row["sha256"] as Data),
-            indexedAt: Date(timeIntervalSince1970: row["indexed_at"])
-        )
-    }
 
     // MARK: Scheduled transitions
 

@@ -9,11 +9,11 @@ struct AutoScalingTests {
         let snapshot = try await completedSnapshot(cloud, caller)
         var registration = ImageRegistration(name: "image-\(name)", rootDeviceName: "/dev/xvda", mappings: [.init(deviceName: "/dev/xvda", snapshotID: snapshot)])
         registration.architecture = "x86_64"
-        let image = try await cloud.registerImage(caller, registration)
+        let image = try await cloud.images.registerImage(caller, registration)
         var data = LaunchTemplateData()
         data.imageID = image
         data.instanceType = "t3.micro"
-        let template = try await cloud.createLaunchTemplate(caller, name: name, versionDescription: nil, data: data, tags: [])
+        let template = try await cloud.launchTemplates.createLaunchTemplate(caller, name: name, versionDescription: nil, data: data, tags: [])
         return (template.id, image)
     }
 
@@ -28,7 +28,7 @@ struct AutoScalingTests {
     }
 
     func group(_ cloud: Cloud, _ caller: Caller, _ name: String) async throws -> AutoScalingGroup {
-        try #require(try await cloud.describeAutoScalingGroups(caller, names: [name], filters: []).first)
+        try #require(try await cloud.autoScaling.describeAutoScalingGroups(caller, names: [name], filters: []).first)
     }
 
     @Test("A group launches its capacity across its zones and replaces an instance terminated outside it")
@@ -36,11 +36,11 @@ struct AutoScalingTests {
         let (cloud, _) = try makeTestCloud()
         let owner = testCaller()
         let (templateID, _) = try await template(cloud, owner, name: "web")
-        try await cloud.createAutoScalingGroup(owner, name: "web", settings: settings(template: templateID, desired: 3))
+        try await cloud.autoScaling.createAutoScalingGroup(owner, name: "web", settings: settings(template: templateID, desired: 3))
         var members = try await group(cloud, owner, "web").members
         #expect(members.count == 3 && Set(members.map(\.availabilityZone)).count == 3)
-        _ = try await cloud.terminateInstances(owner, ids: [members[0].instanceID])
-        try await cloud.reconcileAutoScalingGroups()
+        _ = try await cloud.instances.terminateInstances(owner, ids: [members[0].instanceID])
+        try await cloud.autoScaling.reconcileAutoScalingGroups()
         let lost = members[0].instanceID
         members = try await group(cloud, owner, "web").members
         #expect(members.count == 3 && !members.contains { $0.instanceID == lost })
@@ -55,17 +55,17 @@ struct AutoScalingTests {
         let (cloud, clock) = try makeTestCloud()
         let owner = testCaller()
         let (templateID, image) = try await template(cloud, owner, name: "web")
-        try await cloud.createAutoScalingGroup(owner, name: "web", settings: settings(template: templateID, desired: 0))
-        try await cloud.setImageDisabled(owner, imageID: image, disabled: true)
-        try await cloud.setDesiredCapacity(owner, name: "web", capacity: 1)
+        try await cloud.autoScaling.createAutoScalingGroup(owner, name: "web", settings: settings(template: templateID, desired: 0))
+        try await cloud.images.setImageDisabled(owner, imageID: image, disabled: true)
+        try await cloud.autoScaling.setDesiredCapacity(owner, name: "web", capacity: 1)
         var current = try await group(cloud, owner, "web")
         #expect(current.members.isEmpty && current.activities.first?.statusCode == "Failed")
         #expect(current.activities.first?.statusMessage?.contains(image) == true)
-        try await cloud.setImageDisabled(owner, imageID: image, disabled: false)
-        try await cloud.reconcileAutoScalingGroups()
+        try await cloud.images.setImageDisabled(owner, imageID: image, disabled: false)
+        try await cloud.autoScaling.reconcileAutoScalingGroups()
         #expect(try await group(cloud, owner, "web").members.isEmpty, "no retry before the delay")
         clock.advance(by: 11)
-        try await cloud.reconcileAutoScalingGroups()
+        try await cloud.autoScaling.reconcileAutoScalingGroups()
         current = try await group(cloud, owner, "web")
         #expect(current.members.count == 1 && current.activities.first?.statusCode == "Successful")
     }
@@ -75,16 +75,16 @@ struct AutoScalingTests {
         let (cloud, _) = try makeTestCloud()
         let owner = testCaller()
         let (templateID, _) = try await template(cloud, owner, name: "web")
-        try await cloud.createAutoScalingGroup(owner, name: "web", settings: settings(template: templateID, desired: 4))
-        try await cloud.reconcileAutoScalingGroups()
+        try await cloud.autoScaling.createAutoScalingGroup(owner, name: "web", settings: settings(template: templateID, desired: 4))
+        try await cloud.autoScaling.reconcileAutoScalingGroups()
         let (_, newImage) = try await template(cloud, owner, name: "other")
         var change = LaunchTemplateData()
         change.imageID = newImage
-        _ = try await cloud.createLaunchTemplateVersion(owner, id: templateID, name: nil, sourceVersion: "1", versionDescription: nil, data: change)
-        _ = try await cloud.startInstanceRefresh(owner, groupName: "web", minHealthyPercentage: 50, instanceWarmup: nil)
+        _ = try await cloud.launchTemplates.createLaunchTemplateVersion(owner, id: templateID, name: nil, sourceVersion: "1", versionDescription: nil, data: change)
+        _ = try await cloud.autoScaling.startInstanceRefresh(owner, groupName: "web", minHealthyPercentage: 50, instanceWarmup: nil)
         var passes = 0
         while try await group(cloud, owner, "web").refreshes.first?.status != "Successful", passes < 20 {
-            try await cloud.reconcileAutoScalingGroups()
+            try await cloud.autoScaling.reconcileAutoScalingGroups()
             passes += 1
         }
         let final = try await group(cloud, owner, "web")

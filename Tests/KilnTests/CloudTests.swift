@@ -9,12 +9,12 @@ struct CloudTests {
     func scheduledTransition() async throws {
         let (cloud, clock) = try makeTestCloud(latency: .realistic)
         let caller = testCaller()
-        let (volume, _) = try await cloud.createVolume(caller, VolumeRequest(availabilityZone: "us-east-1a", size: 8))
+        let (volume, _) = try await cloud.volumes.createVolume(caller, VolumeRequest(availabilityZone: "us-east-1a", size: 8))
         #expect(try await cloud.applyDueTransitions() == 0)
-        #expect(try await cloud.describeVolumes(caller, ids: [volume.id], filters: [], page: .all).volumes.first?.0.state == .creating)
+        #expect(try await cloud.volumes.describeVolumes(caller, ids: [volume.id], filters: [], page: .all).volumes.first?.0.state == .creating)
         clock.advance(by: 5)
         #expect(try await cloud.applyDueTransitions() == 1)
-        #expect(try await cloud.describeVolumes(caller, ids: [volume.id], filters: [], page: .all).volumes.first?.0.state == .available)
+        #expect(try await cloud.volumes.describeVolumes(caller, ids: [volume.id], filters: [], page: .all).volumes.first?.0.state == .available)
         #expect(try await cloud.nextTransitionDue() == nil)
     }
 
@@ -36,11 +36,11 @@ struct CloudTests {
             )
         }
         let caller = testCaller()
-        let (volume, _) = try await open().createVolume(caller, VolumeRequest(availabilityZone: "us-east-1a", size: 8))
+        let (volume, _) = try await open().volumes.createVolume(caller, VolumeRequest(availabilityZone: "us-east-1a", size: 8))
         clock.advance(by: 60)
         let reopened = try open()
         #expect(try await reopened.applyDueTransitions() == 1)
-        #expect(try await reopened.describeVolumes(caller, ids: [volume.id], filters: [], page: .all).volumes.first?.0.state == .available)
+        #expect(try await reopened.volumes.describeVolumes(caller, ids: [volume.id], filters: [], page: .all).volumes.first?.0.state == .available)
     }
 
     @Test("Volume rules: size per type, IOPS per GiB, gp2's earned IOPS")
@@ -58,20 +58,20 @@ struct CloudTests {
     func tagRules() async throws {
         let (cloud, _) = try makeTestCloud()
         let caller = testCaller()
-        let (volume, _) = try await cloud.createVolume(caller, VolumeRequest(availabilityZone: "us-east-1a", size: 8))
+        let (volume, _) = try await cloud.volumes.createVolume(caller, VolumeRequest(availabilityZone: "us-east-1a", size: 8))
         let fifty = (1...50).map { Tag(key: "k\($0)", value: "v") }
-        try await cloud.createTags(caller, resourceIDs: [volume.id], tags: fifty)
+        try await cloud.tags.createTags(caller, resourceIDs: [volume.id], tags: fifty)
         await #expect(throws: CloudError.self) {
-            try await cloud.createTags(caller, resourceIDs: [volume.id], tags: [Tag(key: "one-more", value: "")])
+            try await cloud.tags.createTags(caller, resourceIDs: [volume.id], tags: [Tag(key: "one-more", value: "")])
         }
         await #expect(throws: CloudError.self) {
-            try await cloud.createTags(caller, resourceIDs: [volume.id], tags: [Tag(key: "aws:owner", value: "")])
+            try await cloud.tags.createTags(caller, resourceIDs: [volume.id], tags: [Tag(key: "aws:owner", value: "")])
         }
-        try await cloud.deleteTags(caller, resourceIDs: [volume.id], tags: [(key: "k1", value: "other"), (key: "k2", value: nil)])
-        let keys = try await cloud.describeTags(caller, filters: [Filter(name: "key", values: ["k1", "k2"])], page: .all).tags.map(\.tag.key)
+        try await cloud.tags.deleteTags(caller, resourceIDs: [volume.id], tags: [(key: "k1", value: "other"), (key: "k2", value: nil)])
+        let keys = try await cloud.tags.describeTags(caller, filters: [Filter(name: "key", values: ["k1", "k2"])], page: .all).tags.map(\.tag.key)
         #expect(keys == ["k1"], "k1 stays because its value did not match; k2 goes whatever its value")
         await #expect(throws: CloudError("InvalidVolume.NotFound", "The volume 'vol-00000000000000099' does not exist.")) {
-            try await cloud.createTags(caller, resourceIDs: ["vol-00000000000000099"], tags: [Tag(key: "a", value: "b")])
+            try await cloud.tags.createTags(caller, resourceIDs: ["vol-00000000000000099"], tags: [Tag(key: "a", value: "b")])
         }
     }
 

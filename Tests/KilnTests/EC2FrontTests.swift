@@ -136,7 +136,7 @@ struct EC2FrontTests {
     func requestBodies() async throws {
         let (cloud, _) = try makeTestCloud()
         let caller = testCaller()
-        let (volume, _) = try await cloud.createVolume(caller, VolumeRequest(availabilityZone: "us-east-1a", size: 1))
+        let (volume, _) = try await cloud.volumes.createVolume(caller, VolumeRequest(availabilityZone: "us-east-1a", size: 1))
         let block = randomBlock()
         try await withKiln(cloud: cloud) { client in
             var headers = queryHeaders()
@@ -149,8 +149,8 @@ struct EC2FrontTests {
                 #expect($0.status == .contentTooLarge)
             }
         }
-        #expect(try await cloud.readVolume(caller, volumeID: volume.id, offset: Block.size, length: Block.size) == block)
-        #expect(try await cloud.readVolume(caller, volumeID: volume.id, offset: 0, length: 16) == [UInt8](repeating: 0, count: 16), "the refused write changed nothing")
+        #expect(try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: Block.size, length: Block.size) == block)
+        #expect(try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: 0, length: 16) == [UInt8](repeating: 0, count: 16), "the refused write changed nothing")
     }
 
     @Test("/metrics counts requests by service, operation and status; made-up names count as unknown")

@@ -17,11 +17,11 @@ struct ImageTests {
         )
         request.architecture = "x86_64"
         request.virtualizationType = "hvm"
-        return try await cloud.registerImage(caller, request)
+        return try await cloud.images.registerImage(caller, request)
     }
 
     func visible(_ cloud: Cloud, _ caller: Caller, executableUsers: [String]? = nil, owners: [String]? = nil) async throws -> [String] {
-        try await cloud.describeImages(
+        try await cloud.images.describeImages(
             caller, ids: nil, owners: owners, executableUsers: executableUsers, filters: [], includeDeprecated: false, includeDisabled: false,
             maxResults: nil, nextToken: nil
         ).images.map(\.0.id)
@@ -44,11 +44,11 @@ struct ImageTests {
         }
         var small = ImageRegistration(name: "small", rootDeviceName: "/dev/xvda", mappings: [.init(deviceName: "/dev/xvda", snapshotID: snap, volumeSize: 2)])
         small.architecture = "x86_64"
-        await #expect(throws: CloudError.self, "smaller than the snapshot") { _ = try await cloud.registerImage(owner, small) }
+        await #expect(throws: CloudError.self, "smaller than the snapshot") { _ = try await cloud.images.registerImage(owner, small) }
         let wrongRoot = ImageRegistration(name: "wrong-root", rootDeviceName: "/dev/sda1", mappings: [.init(deviceName: "/dev/xvda", snapshotID: snap)])
-        await #expect(throws: CloudError.self, "root device not among the mappings") { _ = try await cloud.registerImage(owner, wrongRoot) }
+        await #expect(throws: CloudError.self, "root device not among the mappings") { _ = try await cloud.images.registerImage(owner, wrongRoot) }
         let store = ImageRegistration(name: "bundle", imageLocation: "my-bucket/images/web.manifest.xml")
-        let bundled = try await cloud.registerImage(owner, store)
+        let bundled = try await cloud.images.registerImage(owner, store)
         #expect(try await cloud.store.read { try $0.image(bundled) }?.rootDeviceType == "instance-store")
     }
 
@@ -66,28 +66,28 @@ struct ImageTests {
         let id = try await register(cloud, owner, name: "shared", snapshotID: try await snapshot(cloud, owner))
         #expect(try await visible(cloud, stranger).isEmpty)
         await #expect(throws: CloudError("InvalidAMIID.NotFound", "The image id '[\(id)]' does not exist")) {
-            _ = try await cloud.describeImages(stranger, ids: [id], owners: nil, executableUsers: nil, filters: [], includeDeprecated: false, includeDisabled: false, maxResults: nil, nextToken: nil)
+            _ = try await cloud.images.describeImages(stranger, ids: [id], owners: nil, executableUsers: nil, filters: [], includeDeprecated: false, includeDisabled: false, maxResults: nil, nextToken: nil)
         }
-        try await cloud.modifyLaunchPermissions(owner, imageID: id, change: .init(add: [.account(recipient.account)], remove: []))
+        try await cloud.images.modifyLaunchPermissions(owner, imageID: id, change: .init(add: [.account(recipient.account)], remove: []))
         #expect(try await visible(cloud, recipient, executableUsers: ["self"]) == [id])
         #expect(try await visible(cloud, member).isEmpty)
-        try await cloud.modifyLaunchPermissions(
+        try await cloud.images.modifyLaunchPermissions(
             owner, imageID: id, change: .init(add: [.organizationalUnit("arn:aws:organizations::111111111111:ou/o-example/ou-root-prod")], remove: [])
         )
         #expect(try await visible(cloud, member) == [id], "a unit member sees it")
-        await #expect(throws: CloudError.self, "an OU member cannot cancel an OU share") { try await cloud.cancelImageLaunchPermission(member, imageID: id) }
-        try await cloud.cancelImageLaunchPermission(recipient, imageID: id)
+        await #expect(throws: CloudError.self, "an OU member cannot cancel an OU share") { try await cloud.images.cancelImageLaunchPermission(member, imageID: id) }
+        try await cloud.images.cancelImageLaunchPermission(recipient, imageID: id)
         #expect(try await visible(cloud, recipient).isEmpty)
         await #expect(throws: CloudError.self, "block public access is on for new accounts") {
-            try await cloud.modifyLaunchPermissions(owner, imageID: id, change: .init(add: [.all], remove: []))
+            try await cloud.images.modifyLaunchPermissions(owner, imageID: id, change: .init(add: [.all], remove: []))
         }
-        _ = try await cloud.imageBlockPublicAccess(owner, set: false)
-        try await cloud.modifyLaunchPermissions(owner, imageID: id, change: .init(add: [.all], remove: []))
+        _ = try await cloud.accountSettings.imageBlockPublicAccess(owner, set: false)
+        try await cloud.images.modifyLaunchPermissions(owner, imageID: id, change: .init(add: [.all], remove: []))
         #expect(try await visible(cloud, stranger, executableUsers: ["all"]) == [id])
         await #expect(throws: CloudError.self, "only the owner modifies") {
-            try await cloud.modifyImage(stranger, imageID: id, description: "mine now", imdsSupport: nil)
+            try await cloud.images.modifyImage(stranger, imageID: id, description: "mine now", imdsSupport: nil)
         }
-        try await cloud.resetImageAttribute(owner, imageID: id, attribute: "launchPermission")
+        try await cloud.images.resetImageAttribute(owner, imageID: id, attribute: "launchPermission")
         #expect(try await visible(cloud, stranger).isEmpty)
     }
 
@@ -97,19 +97,19 @@ struct ImageTests {
         let owner = testCaller()
         let recipient = testCaller(account: "222222222222")
         let id = try await register(cloud, owner, name: "old", snapshotID: try await snapshot(cloud, owner))
-        try await cloud.modifyLaunchPermissions(owner, imageID: id, change: .init(add: [.account(recipient.account)], remove: []))
-        try await cloud.deprecateImage(owner, imageID: id, at: clock.now + 3600)
+        try await cloud.images.modifyLaunchPermissions(owner, imageID: id, change: .init(add: [.account(recipient.account)], remove: []))
+        try await cloud.images.deprecateImage(owner, imageID: id, at: clock.now + 3600)
         #expect(try await visible(cloud, recipient) == [id])
         clock.advance(by: 7200)
         #expect(try await visible(cloud, recipient).isEmpty)
         #expect(try await visible(cloud, owner) == [id], "owners always see their deprecated images")
-        let byID = try await cloud.describeImages(recipient, ids: [id], owners: nil, executableUsers: nil, filters: [], includeDeprecated: false, includeDisabled: false, maxResults: nil, nextToken: nil)
+        let byID = try await cloud.images.describeImages(recipient, ids: [id], owners: nil, executableUsers: nil, filters: [], includeDeprecated: false, includeDisabled: false, maxResults: nil, nextToken: nil)
         #expect(byID.images.count == 1)
-        try await cloud.setImageDisabled(owner, imageID: id, disabled: true)
+        try await cloud.images.setImageDisabled(owner, imageID: id, disabled: true)
         #expect(try await visible(cloud, owner).isEmpty, "disabled images are hidden without IncludeDisabled")
-        try await cloud.setImageDisabled(owner, imageID: id, disabled: false)
+        try await cloud.images.setImageDisabled(owner, imageID: id, disabled: false)
         await #expect(throws: CloudError.self, "shares are not restored") {
-            _ = try await cloud.describeImages(recipient, ids: [id], owners: nil, executableUsers: nil, filters: [], includeDeprecated: true, includeDisabled: true, maxResults: nil, nextToken: nil)
+            _ = try await cloud.images.describeImages(recipient, ids: [id], owners: nil, executableUsers: nil, filters: [], includeDeprecated: true, includeDisabled: true, maxResults: nil, nextToken: nil)
         }
     }
 
@@ -119,15 +119,16 @@ struct ImageTests {
         let owner = testCaller()
         let snap = try await snapshot(cloud, owner)
         let id = try await register(cloud, owner, name: "to-go", snapshotID: snap)
-        await #expect(throws: CloudError.self, "a snapshot in use cannot be deleted") { try await cloud.deleteSnapshot(owner, id: snap) }
-        #expect(try await cloud.setDeregistrationProtection(owner, imageID: id, enabled: true, withCooldown: true) == "enabled-with-cooldown")
-        #expect(try await cloud.setDeregistrationProtection(owner, imageID: id, enabled: false, withCooldown: false).hasPrefix("disabled-until"))
-        await #expect(throws: CloudError.self, "still cooling down") { _ = try await cloud.deregisterImage(owner, id: id, deleteAssociatedSnapshots: true) }
-        clock.advance(by: Cloud.deregistrationCooldown + 1)
-        let results = try await cloud.deregisterImage(owner, id: id, deleteAssociatedSnapshots: true)
+        await #expect(throws: CloudError.self, "a snapshot in use cannot be deleted") { try await cloud.snapshots.deleteSnapshot(owner, id: snap) }
+        #expect(try await cloud.images.setDeregistrationProtection(owner, imageID: id, enabled: true, withCooldown: true).protection == .enabled(withCooldown: true))
+        let cooling = try await cloud.images.setDeregistrationProtection(owner, imageID: id, enabled: false, withCooldown: false)
+        #expect(cooling.protection == .disabledUntil(cooling.at + ImageService.deregistrationCooldown))
+        await #expect(throws: CloudError.self, "still cooling down") { _ = try await cloud.images.deregisterImage(owner, id: id, deleteAssociatedSnapshots: true) }
+        clock.advance(by: ImageService.deregistrationCooldown + 1)
+        let results = try await cloud.images.deregisterImage(owner, id: id, deleteAssociatedSnapshots: true)
         #expect(results.map(\.code) == ["success"])
         await #expect(throws: CloudError("InvalidAMIID.Unavailable", "The image id '[\(id)]' is no longer available")) {
-            _ = try await cloud.deregisterImage(owner, id: id, deleteAssociatedSnapshots: false)
+            _ = try await cloud.images.deregisterImage(owner, id: id, deleteAssociatedSnapshots: false)
         }
         #expect(try await visible(cloud, owner).isEmpty)
     }
@@ -138,13 +139,13 @@ struct ImageTests {
         let owner = testCaller()
         let snap = try await snapshot(cloud, owner)
         let id = try await register(cloud, owner, name: "base", snapshotID: snap)
-        let (volume, _) = try await cloud.createVolume(owner, VolumeRequest(availabilityZone: "us-east-1a", size: 1, snapshotID: snap))
+        let (volume, _) = try await cloud.volumes.createVolume(owner, VolumeRequest(availabilityZone: "us-east-1a", size: 1, snapshotID: snap))
         clock.advance(by: 60)
         try await cloud.applyDueTransitions()
-        let before = try await cloud.readVolume(owner, volumeID: volume.id, offset: 0, length: 64)
+        let before = try await cloud.volumes.readVolume(owner, volumeID: volume.id, offset: 0, length: 64)
         #expect(before == Array(textBlock(1).prefix(64)))
-        #expect(try await cloud.deregisterImage(owner, id: id, deleteAssociatedSnapshots: true).map(\.code) == ["success"])
-        #expect(try await cloud.readVolume(owner, volumeID: volume.id, offset: 0, length: 64) == before, "the volume still reads its snapshot's blocks")
+        #expect(try await cloud.images.deregisterImage(owner, id: id, deleteAssociatedSnapshots: true).map(\.code) == ["success"])
+        #expect(try await cloud.volumes.readVolume(owner, volumeID: volume.id, offset: 0, length: 64) == before, "the volume still reads its snapshot's blocks")
     }
 
     @Test("Filters and pages: wildcards, tags, mappings; MaxResults pages through in id order")
@@ -156,9 +157,9 @@ struct ImageTests {
         for index in 0..<12 {
             ids.append(try await register(cloud, owner, name: "app-\(index < 10 ? "0" : "")\(index)", snapshotID: snap))
         }
-        try await cloud.createTags(owner, resourceIDs: [ids[3]], tags: [Tag(key: "stage", value: "prod")])
+        try await cloud.tags.createTags(owner, resourceIDs: [ids[3]], tags: [Tag(key: "stage", value: "prod")])
         func names(_ filters: [Filter]) async throws -> [String] {
-            try await cloud.describeImages(owner, ids: nil, owners: ["self"], executableUsers: nil, filters: filters, includeDeprecated: false, includeDisabled: false, maxResults: nil, nextToken: nil)
+            try await cloud.images.describeImages(owner, ids: nil, owners: ["self"], executableUsers: nil, filters: filters, includeDeprecated: false, includeDisabled: false, maxResults: nil, nextToken: nil)
                 .images.map(\.0.name).sorted()
         }
         #expect(try await names([Filter(name: "name", values: ["app-1?"])]) == ["app-10", "app-11"])
@@ -174,7 +175,7 @@ struct ImageTests {
         var seen: [String] = []
         var token: String?
         repeat {
-            let page = try await cloud.describeImages(owner, ids: nil, owners: ["self"], executableUsers: nil, filters: [], includeDeprecated: false, includeDisabled: false, maxResults: 5, nextToken: token)
+            let page = try await cloud.images.describeImages(owner, ids: nil, owners: ["self"], executableUsers: nil, filters: [], includeDeprecated: false, includeDisabled: false, maxResults: 5, nextToken: token)
             #expect(page.images.count <= 5)
             seen += page.images.map(\.0.id)
             token = page.nextToken

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import KilnBlocks
 import KilnCore
 import KilnStore
 import Testing
@@ -11,14 +12,14 @@ struct InstanceTests {
         var request = ImageRegistration(name: name, rootDeviceName: "/dev/xvda", mappings: [.init(deviceName: "/dev/xvda", snapshotID: snapshot)])
         request.architecture = architecture
         request.virtualizationType = "hvm"
-        return (try await cloud.registerImage(caller, request), snapshot)
+        return (try await cloud.images.registerImage(caller, request), snapshot)
     }
 
     func launch(_ cloud: Cloud, _ caller: Caller, image: String, type: String = "t3.micro", count: Int = 1) async throws -> Reservation {
         var data = LaunchTemplateData()
         data.imageID = image
         data.instanceType = type
-        return try await cloud.runInstances(caller, LaunchRequest(data: data, minCount: count, maxCount: count))
+        return try await cloud.instances.runInstances(caller, LaunchRequest(data: data, minCount: count, maxCount: count))
     }
 
     @Test("A launch copies no block: the root volume reads the image's snapshot until written")
@@ -26,17 +27,17 @@ struct InstanceTests {
         let (cloud, _) = try makeTestCloud()
         let owner = testCaller()
         let (imageID, snapshotID) = try await image(cloud, owner)
-        let blocksBefore = try await cloud.store.read { try $0.allIndexedBlocks().count }
+        let blocksBefore = try await blockIndexCount(cloud)
         let reservation = try await launch(cloud, owner, image: imageID, count: 3)
         #expect(reservation.instances.count == 3)
         let root = try #require(reservation.instances[0].devices.first)
         let volume = try #require(try await cloud.store.read { try $0.fetch(Volume.self, id: root.volumeID) })
         #expect(volume.snapshotID == snapshotID && volume.state == .inUse && volume.attachment?.instanceID == reservation.instances[0].id)
         #expect(try await cloud.store.read { try $0.blockCount(of: root.volumeID) } == 0, "the volume's own map starts empty")
-        #expect(try await cloud.store.read { try $0.allIndexedBlocks().count } == blocksBefore, "no block was stored")
-        #expect(try await cloud.readVolume(owner, volumeID: root.volumeID, offset: 0, length: Block.size) == textBlock(2))
+        #expect(try await blockIndexCount(cloud) == blocksBefore, "no block was stored")
+        #expect(try await cloud.volumes.readVolume(owner, volumeID: root.volumeID, offset: 0, length: Block.size) == textBlock(2))
         // After the launch's write the instance is running and the image records the launch.
-        let instance = try await cloud.instance(owner, id: reservation.instances[0].id)
+        let instance = try await cloud.instances.instance(owner, id: reservation.instances[0].id)
         #expect(instance.state == .running && instance.bootCount == 1)
         #expect(try await cloud.store.read { try $0.image(imageID) }?.lastLaunchedTime != nil)
     }
@@ -50,7 +51,7 @@ struct InstanceTests {
         _ = try await launch(cloud, owner, image: arm, type: "t4g.micro")
         var bundle = ImageRegistration(name: "bundle", imageLocation: "b/p.manifest.xml")
         bundle.architecture = "x86_64"
-        let store = try await cloud.registerImage(owner, bundle)
+        let store = try await cloud.images.registerImage(owner, bundle)
         do {
             _ = try await launch(cloud, owner, image: store, type: "t3.micro")
             Issue.record("an instance-store image launched on t3.micro")
@@ -71,8 +72,8 @@ struct InstanceTests {
         try await cloud.applyDueTransitions()
         let instanceID = reservation.instances[0].id
         let root = try #require(reservation.instances[0].devices.first?.volumeID)
-        try await cloud.writeVolume(owner, volumeID: root, offset: 3 * Block.size, data: [UInt8](repeating: 7, count: Block.size))
-        let created = try await cloud.createImage(owner, ImageCreation(instanceID: instanceID, name: "golden"))
+        try await cloud.volumes.writeVolume(owner, volumeID: root, offset: 3 * Block.size, data: [UInt8](repeating: 7, count: Block.size))
+        let created = try await cloud.images.createImage(owner, ImageCreation(instanceID: instanceID, name: "golden"))
         #expect(try await cloud.store.read { try $0.image(created) }?.state == .pending)
         clock.advance(by: 60)
         try await cloud.applyDueTransitions()
@@ -81,7 +82,7 @@ struct InstanceTests {
         let snapshotID = try #require(image.snapshotIDs.first)
         let snapshot = try #require(try await cloud.store.read { try $0.fetch(Snapshot.self, id: snapshotID) })
         #expect(snapshot.storage?.changedBlockCount == 1, "incremental: only the written block is new")
-        #expect(try await cloud.instance(owner, id: instanceID).bootCount == 2, "without NoReboot the instance reboots")
+        #expect(try await cloud.instances.instance(owner, id: instanceID).bootCount == 2, "without NoReboot the instance reboots")
     }
 
     @Test("Stop is refused for instance-store roots and terminated instances; DeleteOnTermination decides each volume")
@@ -90,13 +91,13 @@ struct InstanceTests {
         let owner = testCaller()
         let (imageID, _) = try await image(cloud, owner)
         let instance = try await launch(cloud, owner, image: imageID).instances[0]
-        let stopped = try await cloud.stopInstances(owner, ids: [instance.id])
+        let stopped = try await cloud.instances.stopInstances(owner, ids: [instance.id])
         #expect(stopped.first?.current == .stopping)
-        #expect(try await cloud.instance(owner, id: instance.id).state == .stopped)
-        _ = try await cloud.startInstances(owner, ids: [instance.id])
-        _ = try await cloud.terminateInstances(owner, ids: [instance.id])
-        #expect(try await cloud.instance(owner, id: instance.id).state == .terminated)
-        await #expect(throws: CloudError.self) { _ = try await cloud.stopInstances(owner, ids: [instance.id]) }
+        #expect(try await cloud.instances.instance(owner, id: instance.id).state == .stopped)
+        _ = try await cloud.instances.startInstances(owner, ids: [instance.id])
+        _ = try await cloud.instances.terminateInstances(owner, ids: [instance.id])
+        #expect(try await cloud.instances.instance(owner, id: instance.id).state == .terminated)
+        await #expect(throws: CloudError.self) { _ = try await cloud.instances.stopInstances(owner, ids: [instance.id]) }
         let rootID = try #require(instance.devices.first?.volumeID)
         #expect(try await cloud.store.read { try $0.fetch(Volume.self, id: rootID) } == nil, "the root volume went with the instance")
     }
@@ -109,14 +110,14 @@ struct InstanceTests {
         var data = LaunchTemplateData()
         data.imageID = first
         data.instanceType = "t3.small"
-        let template = try await cloud.createLaunchTemplate(owner, name: "web", versionDescription: nil, data: data, tags: [])
+        let template = try await cloud.launchTemplates.createLaunchTemplate(owner, name: "web", versionDescription: nil, data: data, tags: [])
         var change = LaunchTemplateData()
         change.instanceType = "t3.large"
-        let (_, version) = try await cloud.createLaunchTemplateVersion(owner, id: template.id, name: nil, sourceVersion: "1", versionDescription: nil, data: change)
+        let (_, version) = try await cloud.launchTemplates.createLaunchTemplateVersion(owner, id: template.id, name: nil, sourceVersion: "1", versionDescription: nil, data: change)
         #expect(version.number == 2 && version.data.imageID == first && version.data.instanceType == "t3.large")
         var call = LaunchTemplateData()
         call.instanceType = "t3.micro"
-        let launched = try await cloud.runInstances(
+        let launched = try await cloud.instances.runInstances(
             owner, LaunchRequest(data: call, minCount: 1, maxCount: 1, template: .init(id: template.id, name: nil, version: "$Latest"))
         )
         #expect(launched.instances[0].instanceType == "t3.micro" && launched.instances[0].launchTemplate?.version == 2)
@@ -141,17 +142,23 @@ struct InstanceTests {
             name: "disk", architecture: "x86_64", size: disk.count, sha256: Hex.encode(SHA256.hash(data: disk)),
             parts: [.init(filename: "disk.part.0", sha256: Hex.encode(SHA256.hash(data: disk)))]
         )
-        try await cloud.putObject(owner, bucket: "bundles", key: "disk.part.0", bytes: disk)
-        try await cloud.putObject(owner, bucket: "bundles", key: "disk.manifest.xml", bytes: Array(manifest.xml.utf8))
+        try await cloud.bundles.putObject(owner, bucket: "bundles", key: "disk.part.0", bytes: disk)
+        try await cloud.bundles.putObject(owner, bucket: "bundles", key: "disk.manifest.xml", bytes: Array(manifest.xml.utf8))
         var registration = ImageRegistration(name: "disk", imageLocation: "bundles/disk.manifest.xml")
         registration.architecture = "x86_64"
-        let imageID = try await cloud.registerImage(owner, registration)
+        let imageID = try await cloud.images.registerImage(owner, registration)
         let instance = try await launch(cloud, owner, image: imageID, type: "m5d.large").instances[0]
         #expect(instance.rootDeviceType == "instance-store" && instance.devices.isEmpty)
-        #expect(try await cloud.readVolume(owner, volumeID: instance.id, offset: 0, length: disk.count) == disk)
-        let listed = try await cloud.describeVolumes(owner, ids: nil, filters: [], page: PageRequest(maxResults: nil, nextToken: nil, allowed: 5...500))
+        #expect(try await cloud.volumes.readVolume(owner, volumeID: instance.id, offset: 0, length: disk.count) == disk)
+        let listed = try await cloud.volumes.describeVolumes(owner, ids: nil, filters: [], page: PageRequest(maxResults: nil, nextToken: nil, allowed: 5...500))
         #expect(listed.volumes.isEmpty, "an instance-store root is not an EBS volume")
-        _ = try await cloud.terminateInstances(owner, ids: [instance.id])
-        await #expect(throws: CloudError.self) { _ = try await cloud.readVolume(owner, volumeID: instance.id, offset: 0, length: 1) }
+        _ = try await cloud.instances.terminateInstances(owner, ids: [instance.id])
+        await #expect(throws: CloudError.self) { _ = try await cloud.volumes.readVolume(owner, volumeID: instance.id, offset: 0, length: 1) }
     }
+}
+
+/// How many blocks the test cloud's block store has indexed.
+private func blockIndexCount(_ cloud: Cloud) async throws -> Int {
+    let index = try #require(cloud.store as? SQLiteMetadataStore)
+    return try await index.contents().blocks.count
 }

@@ -42,15 +42,15 @@ struct KMSTests {
     func encryption() async throws {
         let (cloud, _) = try makeTestCloud()
         let caller = testCaller()
-        let key = try await cloud.createKey(caller, description: "test", policy: nil, keySpec: nil, keyUsage: nil)
+        let key = try await cloud.kms.createKey(caller, description: "test", policy: nil, keySpec: nil, keyUsage: nil)
         #expect(key.wrappedMaterial.count == 32 + 28, "256-bit material sealed with AES-GCM")
-        let (_, blob) = try await cloud.kmsEncrypt(caller, key.id, plaintext: Array("hello".utf8), context: ["a": "1"], action: "kms:Encrypt")
-        #expect(try await cloud.kmsDecrypt(caller, blob: blob, reference: nil, context: ["a": "1"]).1 == Array("hello".utf8))
-        await #expect(throws: CloudError.self) { _ = try await cloud.kmsDecrypt(caller, blob: blob, reference: nil, context: [:]) }
-        let other = try await cloud.createKey(caller, description: nil, policy: nil, keySpec: nil, keyUsage: nil)
-        await #expect(throws: CloudError.self) { _ = try await cloud.kmsDecrypt(caller, blob: blob, reference: other.id, context: ["a": "1"]) }
+        let (_, blob) = try await cloud.kms.kmsEncrypt(caller, key.id, plaintext: Array("hello".utf8), context: ["a": "1"], action: "kms:Encrypt")
+        #expect(try await cloud.kms.kmsDecrypt(caller, blob: blob, reference: nil, context: ["a": "1"]).1 == Array("hello".utf8))
+        await #expect(throws: CloudError.self) { _ = try await cloud.kms.kmsDecrypt(caller, blob: blob, reference: nil, context: [:]) }
+        let other = try await cloud.kms.createKey(caller, description: nil, policy: nil, keySpec: nil, keyUsage: nil)
+        await #expect(throws: CloudError.self) { _ = try await cloud.kms.kmsDecrypt(caller, blob: blob, reference: other.id, context: ["a": "1"]) }
         await #expect(throws: CloudError.self, "another account") {
-            _ = try await cloud.kmsDecrypt(testCaller(account: "222222222222"), blob: blob, reference: nil, context: ["a": "1"])
+            _ = try await cloud.kms.kmsDecrypt(testCaller(account: "222222222222"), blob: blob, reference: nil, context: ["a": "1"])
         }
     }
 
@@ -58,16 +58,16 @@ struct KMSTests {
     func deletion() async throws {
         let (cloud, clock) = try makeTestCloud()
         let caller = testCaller()
-        let key = try await cloud.createKey(caller, description: nil, policy: nil, keySpec: nil, keyUsage: nil)
-        try await cloud.setAlias(caller, name: "alias/doomed", targetKey: key.id, create: true)
-        _ = try await cloud.scheduleKeyDeletion(caller, key.id, pendingWindowInDays: 7)
+        let key = try await cloud.kms.createKey(caller, description: nil, policy: nil, keySpec: nil, keyUsage: nil)
+        try await cloud.kms.setAlias(caller, name: "alias/doomed", targetKey: key.id, create: true)
+        _ = try await cloud.kms.scheduleKeyDeletion(caller, key.id, pendingWindowInDays: 7)
         clock.advance(by: 6 * 86_400)
         try await cloud.applyDueTransitions()
-        #expect(try await cloud.describeKey(caller, "alias/doomed").state == .pendingDeletion)
+        #expect(try await cloud.kms.describeKey(caller, "alias/doomed").state == .pendingDeletion)
         clock.advance(by: 2 * 86_400)
         try await cloud.applyDueTransitions()
-        await #expect(throws: CloudError.self) { _ = try await cloud.describeKey(caller, key.id) }
-        #expect(try await cloud.listAliases(caller, keyReference: nil).map(\.name) == ["alias/aws/ebs"])
+        await #expect(throws: CloudError.self) { _ = try await cloud.kms.describeKey(caller, key.id) }
+        #expect(try await cloud.kms.listAliases(caller, keyReference: nil).map(\.name) == ["alias/aws/ebs"])
     }
 }
 
@@ -78,17 +78,17 @@ struct KMSDataPlaneTests {
         let (cloud, clock) = try makeTestCloud(latency: .realistic)
         let caller = testCaller()
         let snapshot = try await completedSnapshot(cloud, caller)
-        let key = try await cloud.createKey(caller, description: nil, policy: nil, keySpec: nil, keyUsage: nil)
-        let (volume, _) = try await cloud.createVolume(
+        let key = try await cloud.kms.createKey(caller, description: nil, policy: nil, keySpec: nil, keyUsage: nil)
+        let (volume, _) = try await cloud.volumes.createVolume(
             caller, VolumeRequest(availabilityZone: "us-east-1a", size: 1, snapshotID: snapshot, encrypted: true, kmsKeyID: key.arn)
         )
-        _ = try await cloud.scheduleKeyDeletion(caller, key.id, pendingWindowInDays: 7)
-        try await cloud.deleteSnapshot(caller, id: snapshot)
+        _ = try await cloud.kms.scheduleKeyDeletion(caller, key.id, pendingWindowInDays: 7)
+        try await cloud.snapshots.deleteSnapshot(caller, id: snapshot)
         #expect(try await cloud.store.read { try $0.blockCount(of: snapshot) } == 1, "the creating volume still needs the map")
         clock.advance(by: 60)
         try await cloud.applyDueTransitions()
         await #expect(throws: CloudError.self, "the volume vanished") {
-            _ = try await cloud.describeVolumes(caller, ids: [volume.id], filters: [], page: .all)
+            _ = try await cloud.volumes.describeVolumes(caller, ids: [volume.id], filters: [], page: .all)
         }
         #expect(try await cloud.store.read { try $0.blockCount(of: snapshot) } == 0, "and the deleted snapshot's map went with it")
     }
@@ -102,8 +102,8 @@ struct KMSDataPlaneTests {
         let master = SymmetricKey(size: .bits256)
         func blockStore() -> PackedBlockStore {
             PackedBlockStore(
-                metadata: store, blobs: blobs,
-                keyring: Keyring(master: master, metadata: store, wrapper: KMSDomainKeyWrapper(metadata: store, vault: KeyVault(wrappingKey: wrappingKey))),
+                index: store, blobs: blobs,
+                keyring: Keyring(master: master, index: store, wrapper: KMSDomainKeyWrapper(metadata: store, vault: KeyVault(wrappingKey: wrappingKey))),
                 clock: clock
             )
         }
@@ -112,14 +112,14 @@ struct KMSDataPlaneTests {
             objects: MemoryBlobStore(), keyWrappingKey: wrappingKey
         )
         let caller = testCaller()
-        let key = try await cloud.createKey(caller, description: nil, policy: nil, keySpec: nil, keyUsage: nil)
+        let key = try await cloud.kms.createKey(caller, description: nil, policy: nil, keySpec: nil, keyUsage: nil)
         let domain = EncryptionDomain.encrypted("us-east-1", account: caller.account, kmsKeyARN: key.arn)
         let data = textBlock(3)
         let id = try await cloud.blocks.put(data, sha256: Array(SHA256.hash(data: data)), domain: domain)
         try await cloud.blocks.flush()
-        #expect(try await store.read { try $0.wrappedDomainKey(domain.id) }?.first == UInt8(ascii: "K"), "wrapped by KMS, not the master key")
+        #expect(try await store.wrappedDomainKey(domain.id)?.first == UInt8(ascii: "K"), "wrapped by KMS, not the master key")
         #expect(try await blockStore().read(id, domain: domain) == data, "a fresh keyring unwraps it through KMS")
-        _ = try await cloud.scheduleKeyDeletion(caller, key.id, pendingWindowInDays: 7)
+        _ = try await cloud.kms.scheduleKeyDeletion(caller, key.id, pendingWindowInDays: 7)
         clock.advance(by: 8 * 86_400)
         try await cloud.applyDueTransitions()
         await #expect(throws: (any Error).self, "the key is gone, and with it the data key") { _ = try await blockStore().read(id, domain: domain) }

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Testing
 import KilnBlocks
 import KilnCore
 import KilnServer
@@ -27,11 +28,11 @@ func makeTestCloud(latency: Latency = .instant, identity: IdentityDirectory = Id
 }
 
 /// A block store in memory over `metadata`, with small packs so that tests cross pack boundaries.
-func makeBlockStore(metadata: any MetadataStore, clock: any Clock, blobs: any BlobStore = MemoryBlobStore(), packSize: Int = 4 << 20) -> PackedBlockStore {
+func makeBlockStore(metadata: SQLiteMetadataStore, clock: any Clock, blobs: any BlobStore = MemoryBlobStore(), packSize: Int = 4 << 20) -> PackedBlockStore {
     PackedBlockStore(
-        metadata: metadata,
+        index: metadata,
         blobs: blobs,
-        keyring: Keyring(master: SymmetricKey(size: .bits256), metadata: metadata),
+        keyring: Keyring(master: SymmetricKey(size: .bits256), index: metadata),
         clock: clock,
         packSize: packSize
     )
@@ -51,7 +52,8 @@ func withKiln(
 ) async throws {
     var logger = Logger(label: "test")
     logger.logLevel = .warning
-    let router = KilnApplication.buildRouter(cloud: cloud, auth: auth, enableTestReset: enableTestReset, logger: logger)
+    let maintenance = try #require(cloud.blocks as? PackedBlockStore, "the test cloud's blocks are a packed block store")
+    let router = KilnApplication.buildRouter(cloud: cloud, maintenance: maintenance, auth: auth, enableTestReset: enableTestReset, logger: logger)
     try await Application(router: router).test(.router) { client in try await body(client) }
 }
 
@@ -75,13 +77,13 @@ extension TestClientProtocol {
 
 /// A completed snapshot of `caller`'s holding one text block at index 0, uploaded through the EBS direct APIs.
 func completedSnapshot(_ cloud: Cloud, _ caller: Caller, size: Int = 1) async throws -> String {
-    let (snapshot, _) = try await cloud.startSnapshot(caller, DirectUploadRequest(volumeSize: size))
+    let (snapshot, _) = try await cloud.snapshots.startSnapshot(caller, DirectUploadRequest(volumeSize: size))
     let data = textBlock(size)
-    _ = try await cloud.putSnapshotBlock(
+    _ = try await cloud.snapshots.putSnapshotBlock(
         caller, snapshotID: snapshot.id, index: 0, data: data, dataLength: Block.size, checksum: base64SHA256(data), checksumAlgorithm: "SHA256",
         progress: nil
     )
-    _ = try await cloud.completeSnapshot(caller, snapshotID: snapshot.id, changedBlocksCount: 1, checksum: nil, checksumAlgorithm: nil, aggregationMethod: nil)
+    _ = try await cloud.snapshots.completeSnapshot(caller, snapshotID: snapshot.id, changedBlocksCount: 1, checksum: nil, checksumAlgorithm: nil, aggregationMethod: nil)
     return snapshot.id
 }
 
@@ -150,6 +152,6 @@ struct ScriptedBlockStore {
 
     func isIndexed(_ id: BlockID) async throws -> Bool {
         let domainID = domain.id
-        return try await metadata.read { try $0.indexedBlock(id, domain: domainID) } != nil
+        return try await metadata.indexedBlock(id, domain: domainID) != nil
     }
 }

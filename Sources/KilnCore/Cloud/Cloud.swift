@@ -1,38 +1,16 @@
 import Crypto
 import Foundation
 
-/// The emulated cloud: who may call, which regions exist, where state is kept, and the
-/// clock, ids and scheduler every operation uses.
+/// The emulated cloud: one service per concept over one shared ``CloudContext``.
 ///
-/// Operations are extensions by concept (`Cloud+Volumes.swift`, `Cloud+Tags.swift`). Each runs
-/// in one ``MetadataStore`` transaction through ``read(_:_:)`` or ``write(_:_:)``, which also
-/// give dry runs their meaning: every check runs, then the transaction is rolled back.
+/// Each front of the server talks to its own services (`cloud.volumes`, `cloud.images`,
+/// `cloud.kms`…). The services are small values over the context, except Auto Scaling, whose
+/// coordination of concurrent changes to a group lives in memory.
 public struct Cloud: Sendable {
-    /// Accounts, keys and organizations.
-    public let identity: IdentityDirectory
-    /// Regions and zones.
-    public let regions: RegionCatalog
-    /// Where state is kept.
-    public let store: any MetadataStore
-    /// The time.
-    public let clock: any Clock
-    /// Resource and request ids.
-    public let ids: any IDGenerator
-    /// Asynchronous transitions.
-    public private(set) var scheduler: TransitionScheduler
-    /// Block data.
-    public let blocks: any BlockStore
-    /// Whole objects outside the block store: instance-store bundles and stored images, under
-    /// `buckets/BUCKET/KEY`, as an S3 bucket would hold them.
-    public let objects: any BlobStore
-    /// EBS direct uploads in progress.
-    public let uploads: UploadSessions
-    /// KMS key material.
-    public let keys: KeyVault
-    /// Serializes the changes to Auto Scaling groups (see ``AsyncLock``).
-    let autoScalingLock = AsyncLock()
-    /// Signs the EBS direct APIs' block tokens.
-    let blockTokens: BlockToken
+    /// What the services share.
+    public let context: CloudContext
+    /// Auto Scaling groups, launch configurations and instance refreshes.
+    public let autoScaling: AutoScalingService
 
     /// Assembles a cloud and registers the transitions of every resource kind.
     public init(
@@ -47,68 +25,73 @@ public struct Cloud: Sendable {
         tokenKey: SymmetricKey = SymmetricKey(size: .bits256),
         keyWrappingKey: SymmetricKey = SymmetricKey(size: .bits256)
     ) {
-        self.identity = identity
-        self.regions = regions
-        self.store = store
-        self.clock = clock
-        self.ids = ids
-        self.scheduler = TransitionScheduler(latency: latency, clock: clock)
-        self.blocks = blocks
-        self.objects = objects
-        self.uploads = UploadSessions()
-        self.blockTokens = BlockToken(key: tokenKey)
-        self.keys = KeyVault(wrappingKey: keyWrappingKey)
-        Self.registerVolumeTransitions(in: &scheduler)
-        Self.registerSnapshotTransitions(in: &scheduler)
-        Self.registerInstanceTransitions(in: &scheduler)
-        Self.registerKeyTransitions(in: &scheduler)
+        var scheduler = TransitionScheduler(latency: latency, clock: clock)
+        VolumeService.registerTransitions(in: &scheduler)
+        SnapshotService.registerTransitions(in: &scheduler)
+        InstanceService.registerTransitions(in: &scheduler)
+        KMSService.registerTransitions(in: &scheduler)
+        self.context = CloudContext(
+            identity: identity,
+            regions: regions,
+            store: store,
+            clock: clock,
+            ids: ids,
+            scheduler: scheduler,
+            blocks: blocks,
+            objects: objects,
+            tokenKey: tokenKey,
+            keyWrappingKey: keyWrappingKey
+        )
+        self.autoScaling = AutoScalingService(context: context)
     }
 
-    /// Runs a read-only operation for `caller` in its region; a dry run answers `DryRunOperation` once its checks pass.
-    public func read<Result: Sendable>(
-        _ caller: Caller,
-        _ body: @escaping @Sendable (any MetadataTransaction) throws -> Result
-    ) async throws -> Result {
-        try await reading(caller) { try await store.read(body) }
-    }
+    /// Accounts, keys and organizations.
+    public var identity: IdentityDirectory { context.identity }
+    /// Regions and zones.
+    public var regions: RegionCatalog { context.regions }
+    /// Where state is kept.
+    public var store: any MetadataStore { context.store }
+    /// The time.
+    public var clock: any Clock { context.clock }
+    /// Resource and request ids.
+    public var ids: any IDGenerator { context.ids }
+    /// Block data.
+    public var blocks: any BlockStore { context.blocks }
+    /// Whole objects: bundles and stored images.
+    public var objects: any BlobStore { context.objects }
 
-    /// ``read(_:_:)`` without a transaction around `body` (see ``MetadataStore/readCommitted(_:)``).
-    public func readCommitted<Result: Sendable>(
-        _ caller: Caller,
-        _ body: @escaping @Sendable (any MetadataTransaction) throws -> Result
-    ) async throws -> Result {
-        try await reading(caller) { try await store.readCommitted(body) }
-    }
-
-    /// A read in an enabled region; a dry run answers `DryRunOperation` once its checks pass.
-    private func reading<Result: Sendable>(_ caller: Caller, _ run: () async throws -> Result) async throws -> Result {
-        _ = try regions.requireEnabled(caller.region)
-        let result = try await run()
-        if caller.dryRun { throw CloudError.dryRunOperation }
-        return result
-    }
-
-    /// Runs a changing operation for `caller` in one transaction, then carries out the
-    /// transitions that are due. A dry run rolls everything back and answers `DryRunOperation`.
-    public func write<Result: Sendable>(
-        _ caller: Caller,
-        _ body: @escaping @Sendable (any MetadataTransaction) throws -> Result
-    ) async throws -> Result {
-        _ = try regions.requireEnabled(caller.region)
-        let scheduler = self.scheduler
-        return try await store.write { transaction in
-            let result = try body(transaction)
-            if caller.dryRun { throw CloudError.dryRunOperation }
-            try scheduler.applyDue(in: transaction)
-            return result
-        }
-    }
+    /// DescribeRegions and DescribeAvailabilityZones.
+    public var regionDirectory: RegionDirectoryService { context.regionDirectory }
+    /// Account settings of a region: EBS encryption by default, image block public access.
+    public var accountSettings: AccountSettingsService { context.accountSettings }
+    /// Tags on every kind of resource.
+    public var tags: TagService { context.tags }
+    /// EBS volumes, their attachments and their bytes.
+    public var volumes: VolumeService { context.volumes }
+    /// EBS snapshots, their permissions, storage accounting and the EBS direct APIs.
+    public var snapshots: SnapshotService { context.snapshots }
+    /// AMIs: registration, sharing, life cycle, copies, creation and store tasks.
+    public var images: ImageService { context.images }
+    /// Instance-store bundles and the objects they are made of.
+    public var bundles: BundleService { context.bundles }
+    /// Instances, their states and attributes.
+    public var instances: InstanceService { context.instances }
+    /// Launch templates and their versions.
+    public var launchTemplates: LaunchTemplateService { context.launchTemplates }
+    /// EC2 key pairs.
+    public var keyPairs: KeyPairService { context.keyPairs }
+    /// KMS keys, aliases, policies, grants and cryptography.
+    public var kms: KMSService { context.kms }
+    /// SSM parameters, with the public image parameters.
+    public var parameters: ParameterService { context.parameters }
+    /// The public images every region starts with.
+    public var catalog: CatalogService { context.catalog }
 
     /// Carries out the transitions that are due; returns how many. The server's background
     /// task calls it, and so do tests after moving their clock.
     @discardableResult
     public func applyDueTransitions() async throws -> Int {
-        let scheduler = self.scheduler
+        let scheduler = context.scheduler
         return try await store.write { try scheduler.applyDue(in: $0) }
     }
 

@@ -129,8 +129,6 @@ public struct Image: Sendable, Codable, Equatable {
     public var deregistrationProtection: DeregistrationProtection
     /// When the image was deregistered.
     public var deregisteredAt: Date?
-    /// The ClientToken of the CopyImage call that made it, for idempotency.
-    public var copyClientToken: String?
 
     /// Whether anyone may launch it.
     public var isPublic: Bool { launchPermissions.contains(.all) }
@@ -201,14 +199,6 @@ public enum DeregistrationProtection: Sendable, Codable, Equatable {
     /// Protection was disabled with a cooldown: deregistration stays refused until then.
     case disabledUntil(Date)
 
-    /// The text DescribeImages shows.
-    public func wireValue(now: Date) -> String {
-        switch self {
-        case .disabled: return "disabled"
-        case .enabled(let cooldown): return cooldown ? "enabled-with-cooldown" : "enabled-without-cooldown"
-        case .disabledUntil(let date): return date > now ? "disabled-until \(date.formatted(Date.ISO8601FormatStyle()))" : "disabled"
-        }
-    }
 
     /// Whether deregistration is refused at `now`.
     public func blocks(at now: Date) -> Bool {

@@ -105,7 +105,7 @@ public struct Instance: StoredResource, Equatable {
     public var disableApiTermination: Bool
     public var disableApiStop: Bool
     /// `stop` or `terminate`: what a shutdown from inside the instance does.
-    public var shutdownBehavior: String
+    public var shutdownBehavior: ShutdownBehavior
     public var ebsOptimized: Bool
     public var securityGroupIDs: [String]
     /// How many times it has booted: launch, each start and each reboot.
@@ -154,7 +154,7 @@ public struct Instance: StoredResource, Equatable {
         self.ramdiskID = image.ramdiskID
         self.disableApiTermination = false
         self.disableApiStop = false
-        self.shutdownBehavior = "stop"
+        self.shutdownBehavior = .stop
         self.ebsOptimized = false
         self.securityGroupIDs = []
         self.bootCount = 0

@@ -11,13 +11,17 @@ public struct ClientTokenClaim: StoredResource, Equatable {
     public var region: RegionName
     /// The resource the first call made.
     public var resourceID: String
+    /// The resources inside it, when the call made several (RunInstances: the reservation's
+    /// instances, in launch order).
+    public var memberIDs: [String]?
 
     /// A claim of `token` by `operation` in `account` and `region` for `resourceID`.
-    public init(operation: String, token: String, account: AccountID, region: RegionName, resourceID: String) {
+    public init(operation: String, token: String, account: AccountID, region: RegionName, resourceID: String, memberIDs: [String]? = nil) {
         id = Self.id(operation: operation, token: token, account: account, region: region)
         owner = account
         self.region = region
         self.resourceID = resourceID
+        self.memberIDs = memberIDs
     }
 
     /// The id of the claim on `token`; the token is last, so any characters it holds stay in it.

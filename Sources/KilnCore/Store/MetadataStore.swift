@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where Kiln keeps its state: SQLite by default, other databases later.
+/// Where Kiln keeps its state: SQLite by default.
 ///
 /// Every API call runs in one transaction: ``write(_:)`` commits all its changes or none,
 /// so a crash in the middle of a request leaves no half-made resource.
@@ -79,24 +79,11 @@ public protocol MetadataTransaction {
     /// How many blocks a map holds.
     func blockCount(of ownerID: String) throws -> Int
 
-    // MARK: Block index
+    // MARK: Stored blocks
 
-    /// Where a stored block is, if the domain holds it.
-    func indexedBlock(_ id: BlockID, domain: String) throws -> IndexedBlock?
-    /// Records a durable pack and the blocks in it.
-    func indexPack(_ pack: PackRecord, blocks: [IndexedBlock]) throws
-    /// Every indexed block, pack by pack, for verification and garbage collection.
-    func allIndexedBlocks() throws -> [IndexedBlock]
-    /// Every pack.
-    func allPacks() throws -> [PackRecord]
-    /// Every block id that a snapshot or volume map refers to, with the map owner's domain.
-    func referencedBlocks() throws -> [(domain: String, id: BlockID)]
-    /// Forgets blocks swept by garbage collection, and packs left empty.
-    func removeIndexedBlocks(_ blocks: [IndexedBlock], packs: [String]) throws
-    /// The wrapped data key of an encryption domain.
-    func wrappedDomainKey(_ domain: String) throws -> [UInt8]?
-    /// Records the wrapped data key of an encryption domain.
-    func saveWrappedDomainKey(_ domain: String, _ wrapped: [UInt8]) throws
+    /// How many bytes the blocks `blocks` of `domain` take where they are stored; blocks not
+    /// stored count nothing. Snapshot billing measures with it.
+    func storedBytes(of blocks: Set<BlockID>, domain: String) throws -> Int64
 
     // MARK: Scheduled transitions
 

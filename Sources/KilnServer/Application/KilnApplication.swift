@@ -16,8 +16,9 @@ public enum KilnApplication {
     /// The largest request body accepted: an EBS block (512 KiB) with room to spare.
     public static let maximumBodySize = 2 * 1024 * 1024
 
-    /// The cloud `configuration` describes, with its state under the data directory.
-    public static func makeCloud(_ configuration: ServerConfiguration) throws -> Cloud {
+    /// The cloud `configuration` describes, with its state under the data directory, and the
+    /// upkeep of its block store.
+    public static func makeCloud(_ configuration: ServerConfiguration) throws -> (cloud: Cloud, maintenance: any BlockMaintenance) {
         let file = try configuration.configFile.map(ConfigFile.load(path:))
         let directory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("blocks"), withIntermediateDirectories: true)
@@ -26,9 +27,9 @@ public enum KilnApplication {
         let clock = SystemClock()
         let keyWrappingKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Array("kiln kms key material".utf8), outputByteCount: 32)
         let blocks = PackedBlockStore(
-            metadata: store,
+            index: store,
             blobs: try LocalBlobStore(root: directory.appendingPathComponent("blocks")),
-            keyring: Keyring(master: master, metadata: store, wrapper: KMSDomainKeyWrapper(metadata: store, vault: KeyVault(wrappingKey: keyWrappingKey))),
+            keyring: Keyring(master: master, index: store, wrapper: KMSDomainKeyWrapper(metadata: store, vault: KeyVault(wrappingKey: keyWrappingKey))),
             clock: clock
         )
         let tokenKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Array("kiln block tokens".utf8), outputByteCount: 32)
@@ -38,7 +39,7 @@ public enum KilnApplication {
             organizations: file?.organizations ?? []
         )
         let regions = RegionCatalog(enabled: file?.regions.map { names in names.map { RegionName($0) } } ?? RegionCatalog.defaultEnabled)
-        return Cloud(
+        let cloud = Cloud(
             identity: identity,
             regions: regions,
             store: store,
@@ -49,21 +50,23 @@ public enum KilnApplication {
             tokenKey: tokenKey,
             keyWrappingKey: keyWrappingKey
         )
+        return (cloud, blocks)
     }
 
     /// The whole HTTP service for `configuration`, ready to run.
     public static func build(_ configuration: ServerConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
-        let cloud = try makeCloud(configuration)
+        let (cloud, maintenance) = try makeCloud(configuration)
         if configuration.catalog == .default {
-            let added = try await cloud.seedCatalog()
+            let added = try await cloud.catalog.seedCatalog()
             if added > 0 { logger.info("catalogue images added", metadata: ["count": .stringConvertible(added)]) }
         }
-        let interrupted = try await cloud.failInterruptedUploads()
+        let interrupted = try await cloud.snapshots.failInterruptedUploads()
         if interrupted > 0 {
             logger.warning("snapshot uploads interrupted by the restart were marked as failed", metadata: ["count": .stringConvertible(interrupted)])
         }
         let router = buildRouter(
             cloud: cloud,
+            maintenance: maintenance,
             auth: configuration.auth,
             enableTestReset: configuration.enableTestReset,
             seedCatalogAfterReset: configuration.catalog == .default,
@@ -84,6 +87,7 @@ public enum KilnApplication {
     /// The routes: `/health`, `/metrics`, the test reset, and every AWS request.
     public static func buildRouter(
         cloud: Cloud,
+        maintenance: any BlockMaintenance,
         auth: AuthMode,
         enableTestReset: Bool,
         seedCatalogAfterReset: Bool = false,
@@ -95,10 +99,10 @@ public enum KilnApplication {
             fronts: [
                 EC2Front.make(cloud: cloud),
                 STSFront.make(),
-                AutoScalingFront.make(cloud: cloud),
-                KMSFront.make(cloud: cloud),
-                SSMFront.make(cloud: cloud),
-                EBSFront.make(cloud: cloud),
+                AutoScalingFront.make(autoScaling: cloud.autoScaling),
+                KMSFront.make(kms: cloud.kms),
+                SSMFront.make(parameters: cloud.parameters),
+                EBSFront.make(snapshots: cloud.snapshots),
             ],
             authenticator: authenticator,
             metrics: metrics,
@@ -116,7 +120,7 @@ public enum KilnApplication {
         if enableTestReset {
             router.post("/moto-api/reset") { _, _ in
                 try await cloud.reset()
-                if seedCatalogAfterReset { _ = try await cloud.seedCatalog() }
+                if seedCatalogAfterReset { _ = try await cloud.catalog.seedCatalog() }
                 return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status": "ok"}"#)))
             }
             for method in [HTTPRequest.Method.get, .put, .delete, .patch] {
@@ -125,7 +129,7 @@ public enum KilnApplication {
                 }
             }
         }
-        KilnExtensionRoutes(cloud: cloud, authenticator: authenticator).register(on: router)
+        KilnExtensionRoutes(cloud: cloud, maintenance: maintenance, authenticator: authenticator).register(on: router)
         let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
             try await respond(to: request, with: dispatcher, requestID: cloud.ids.requestID())
         }

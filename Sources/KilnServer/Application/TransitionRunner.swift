@@ -23,7 +23,7 @@ struct TransitionRunner: Service {
                 do {
                     if Date().timeIntervalSince(lastReconcile) >= reconcileInterval {
                         lastReconcile = Date()
-                        try await cloud.reconcileAutoScalingGroups()
+                        try await cloud.autoScaling.reconcileAutoScalingGroups()
                     }
                     let applied = try await cloud.applyDueTransitions()
                     if applied > 0 { logger.debug("applied transitions", metadata: ["count": .stringConvertible(applied)]) }

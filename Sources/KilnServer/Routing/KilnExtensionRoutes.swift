@@ -22,6 +22,8 @@ import NIOCore
 /// | `POST /kiln/admin/verify` | re-hashes every stored block |
 struct KilnExtensionRoutes {
     let cloud: Cloud
+    /// The block store's garbage collection and verification.
+    let maintenance: any BlockMaintenance
     let authenticator: Authenticator
 
     /// The most bytes one read may ask for.
@@ -36,7 +38,7 @@ struct KilnExtensionRoutes {
                 else {
                     throw CloudError.invalidParameterValue("offset and length (at most \(Self.maximumRead)) are required.")
                 }
-                let bytes = try await cloud.readVolume(caller, volumeID: id, offset: offset, length: length)
+                let bytes = try await cloud.volumes.readVolume(caller, volumeID: id, offset: offset, length: length)
                 return Response(status: .ok, headers: [.contentType: "application/octet-stream"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
             }
         }
@@ -44,13 +46,13 @@ struct KilnExtensionRoutes {
             try await answer(request, context) { caller, awsRequest, query in
                 let id = context.parameters.get("id") ?? ""
                 guard let offset = query["offset"].flatMap(Int.init) else { throw CloudError.missingParameter("offset") }
-                try await cloud.writeVolume(caller, volumeID: id, offset: offset, data: awsRequest.body)
+                try await cloud.volumes.writeVolume(caller, volumeID: id, offset: offset, data: awsRequest.body)
                 return try json(["volumeId": id, "offset": String(offset), "written": String(awsRequest.body.count)])
             }
         }
         router.get("/kiln/snapshots/:id/digests") { request, context in
             try await answer(request, context) { caller, _, _ in
-                let (volumeSize, blocks) = try await cloud.snapshotDigests(caller, id: context.parameters.get("id") ?? "")
+                let (volumeSize, blocks) = try await cloud.snapshots.snapshotDigests(caller, id: context.parameters.get("id") ?? "")
                 return try json(
                     SnapshotDigests(
                         volumeSize: volumeSize,
@@ -65,7 +67,7 @@ struct KilnExtensionRoutes {
             try await answer(request, context) { caller, awsRequest, _ in
                 let bucket = context.parameters.get("bucket") ?? ""
                 let key = context.parameters.getCatchAll().joined(separator: "/")
-                try await cloud.putObject(caller, bucket: bucket, key: key, bytes: awsRequest.body)
+                try await cloud.bundles.putObject(caller, bucket: bucket, key: key, bytes: awsRequest.body)
                 return try json(["bucket": bucket, "key": key, "size": String(awsRequest.body.count)])
             }
         }
@@ -75,24 +77,23 @@ struct KilnExtensionRoutes {
                 let key = context.parameters.getCatchAll().joined(separator: "/")
                 let offset = query["offset"].flatMap(Int.init) ?? 0
                 let length = min(query["length"].flatMap(Int.init) ?? Self.maximumRead, Self.maximumRead)
-                let bytes = try await cloud.object(caller, bucket: bucket, key: key, offset: offset, length: length)
+                let bytes = try await cloud.bundles.object(caller, bucket: bucket, key: key, offset: offset, length: length)
                 return Response(status: .ok, headers: [.contentType: "application/octet-stream"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
             }
         }
         router.get("/kiln/storage") { request, context in
-            try await answer(request, context) { caller, _, _ in try json(await cloud.storageReport(caller)) }
+            try await answer(request, context) { caller, _, _ in try json(await cloud.snapshots.storageReport(caller)) }
         }
-        guard let store = cloud.blocks as? PackedBlockStore else { return }
         router.post("/kiln/admin/gc") { request, context in
             try await answer(request, context) { caller, _, _ in
                 try requireAdmin(caller)
-                return try json(try await store.collectGarbage(alsoLive: await cloud.blocksOfOpenUploads()))
+                return try json(try await maintenance.collectGarbage(alsoLive: await cloud.snapshots.blocksOfOpenUploads()))
             }
         }
         router.post("/kiln/admin/verify") { request, context in
             try await answer(request, context) { caller, _, _ in
                 try requireAdmin(caller)
-                return try json(try await store.verify())
+                return try json(try await maintenance.verify())
             }
         }
     }

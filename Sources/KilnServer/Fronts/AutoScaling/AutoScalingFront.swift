@@ -5,13 +5,13 @@ import KilnWire
 /// Auto Scaling: the AWS query front for groups, launch configurations, scaling activities
 /// and instance refreshes.
 enum AutoScalingFront {
-    /// The Auto Scaling front over `cloud`.
-    static func make(cloud: Cloud) -> QueryFront {
+    /// The Auto Scaling front over `autoScaling`.
+    static func make(autoScaling: AutoScalingService) -> QueryFront {
         var operations = OperationTable()
-        registerGroups(in: &operations, cloud: cloud)
-        registerInstances(in: &operations, cloud: cloud)
-        registerLaunchConfigurations(in: &operations, cloud: cloud)
-        registerRefreshes(in: &operations, cloud: cloud)
+        registerGroups(in: &operations, autoScaling: autoScaling)
+        registerInstances(in: &operations, autoScaling: autoScaling)
+        registerLaunchConfigurations(in: &operations, autoScaling: autoScaling)
+        registerRefreshes(in: &operations, autoScaling: autoScaling)
         return QueryFront(
             signingName: AutoScaling.signingName,
             dialect: .awsQuery,
@@ -108,7 +108,7 @@ enum AutoScalingFront {
         )
     }
 
-    static func registerGroups(in operations: inout OperationTable, cloud: Cloud) {
+    static func registerGroups(in operations: inout OperationTable, autoScaling: AutoScalingService) {
         operations.on(AutoScaling.CreateAutoScalingGroup.self) { input, caller in
             if input.mixedInstancesPolicy != nil || input.instanceId != nil {
                 throw CloudError("ValidationError", "Kiln's groups launch from a LaunchTemplate or a LaunchConfigurationName; MixedInstancesPolicy and InstanceId are not offered.")
@@ -119,7 +119,7 @@ enum AutoScalingFront {
                 healthCheckType: input.healthCheckType, healthCheckGracePeriod: input.healthCheckGracePeriod, defaultCooldown: input.defaultCooldown
             )
             settings.tags = input.tags?.map { AutoScalingGroup.GroupTag(key: $0.key, value: $0.value ?? "", propagateAtLaunch: $0.propagateAtLaunch ?? false) }
-            try await cloud.createAutoScalingGroup(caller, name: input.autoScalingGroupName, settings: settings)
+            try await autoScaling.createAutoScalingGroup(caller, name: input.autoScalingGroupName, settings: settings)
             return EmptyOutput()
         }
 
@@ -129,39 +129,39 @@ enum AutoScalingFront {
                 desiredCapacity: input.desiredCapacity, availabilityZones: input.availabilityZones, vpcZoneIdentifier: input.vpcZoneIdentifier,
                 healthCheckType: input.healthCheckType, healthCheckGracePeriod: input.healthCheckGracePeriod, defaultCooldown: input.defaultCooldown
             )
-            try await cloud.updateAutoScalingGroup(caller, name: input.autoScalingGroupName, settings: settings)
+            try await autoScaling.updateAutoScalingGroup(caller, name: input.autoScalingGroupName, settings: settings)
             return EmptyOutput()
         }
 
         operations.on(AutoScaling.SetDesiredCapacity.self) { input, caller in
-            try await cloud.setDesiredCapacity(caller, name: input.autoScalingGroupName, capacity: input.desiredCapacity)
+            try await autoScaling.setDesiredCapacity(caller, name: input.autoScalingGroupName, capacity: input.desiredCapacity)
             return EmptyOutput()
         }
 
         operations.on(AutoScaling.DeleteAutoScalingGroup.self) { input, caller in
-            try await cloud.deleteAutoScalingGroup(caller, name: input.autoScalingGroupName, force: input.forceDelete ?? false)
+            try await autoScaling.deleteAutoScalingGroup(caller, name: input.autoScalingGroupName, force: input.forceDelete ?? false)
             return EmptyOutput()
         }
 
         operations.on(AutoScaling.DescribeAutoScalingGroups.self) { input, caller in
             let page = try PageRequest(maxResults: input.maxRecords, nextToken: input.nextToken, allowed: 1...100)
-            let groups = try await cloud.describeAutoScalingGroups(caller, names: input.autoScalingGroupNames, filters: (input.filters ?? []).map { Filter(name: $0.name ?? "", values: $0.values ?? []) })
+            let groups = try await autoScaling.describeAutoScalingGroups(caller, names: input.autoScalingGroupNames, filters: (input.filters ?? []).map { Filter(name: $0.name ?? "", values: $0.values ?? []) })
             let (items, nextToken) = try page.page(of: groups)
             return AutoScaling.AutoScalingGroupsType(autoScalingGroups: items.map(wireGroup), nextToken: nextToken)
         }
 
         operations.on(AutoScaling.DescribeScalingActivities.self) { input, caller in
             let page = try PageRequest(maxResults: input.maxRecords, nextToken: input.nextToken, allowed: 1...100)
-            let activities = try await cloud.describeScalingActivities(caller, groupName: input.autoScalingGroupName, activityIDs: input.activityIds)
+            let activities = try await autoScaling.describeScalingActivities(caller, groupName: input.autoScalingGroupName, activityIDs: input.activityIds)
             let (items, nextToken) = try page.page(of: activities)
             return AutoScaling.ActivitiesType(activities: items.map { wireActivity($0.1, group: $0.0) }, nextToken: nextToken)
         }
     }
 
-    static func registerInstances(in operations: inout OperationTable, cloud: Cloud) {
+    static func registerInstances(in operations: inout OperationTable, autoScaling: AutoScalingService) {
         operations.on(AutoScaling.DescribeAutoScalingInstances.self) { input, caller in
             let page = try PageRequest(maxResults: input.maxRecords, nextToken: input.nextToken, allowed: 1...50)
-            let members = try await cloud.describeAutoScalingInstances(caller, instanceIDs: input.instanceIds)
+            let members = try await autoScaling.describeAutoScalingInstances(caller, instanceIDs: input.instanceIds)
             let (items, nextToken) = try page.page(of: members)
             return AutoScaling.AutoScalingInstancesType(
                 autoScalingInstances: items.map { group, member in
@@ -177,32 +177,32 @@ enum AutoScalingFront {
         }
 
         operations.on(AutoScaling.TerminateInstanceInAutoScalingGroup.self) { input, caller in
-            let activity = try await cloud.terminateInstanceInAutoScalingGroup(caller, instanceID: input.instanceId, decrement: input.shouldDecrementDesiredCapacity)
-            let group = try await cloud.describeAutoScalingGroups(caller, names: nil, filters: []).first { $0.activities.contains { $0.id == activity.id } }
+            let activity = try await autoScaling.terminateInstanceInAutoScalingGroup(caller, instanceID: input.instanceId, decrement: input.shouldDecrementDesiredCapacity)
+            let group = try await autoScaling.describeAutoScalingGroups(caller, names: nil, filters: []).first { $0.activities.contains { $0.id == activity.id } }
             return AutoScaling.ActivityType(activity: group.map { wireActivity(activity, group: $0) })
         }
 
         operations.on(AutoScaling.SetInstanceHealth.self) { input, caller in
-            try await cloud.setInstanceHealth(caller, instanceID: input.instanceId, status: input.healthStatus)
+            try await autoScaling.setInstanceHealth(caller, instanceID: input.instanceId, status: input.healthStatus)
             return EmptyOutput()
         }
 
         operations.on(AutoScaling.EnterStandby.self) { input, caller in
-            let activities = try await cloud.setStandby(
+            let activities = try await autoScaling.setStandby(
                 caller, groupName: input.autoScalingGroupName, instanceIDs: input.instanceIds ?? [], enter: true, decrement: input.shouldDecrementDesiredCapacity
             )
-            let group = try await cloud.describeAutoScalingGroups(caller, names: [input.autoScalingGroupName], filters: [])[0]
+            let group = try await autoScaling.describeAutoScalingGroups(caller, names: [input.autoScalingGroupName], filters: [])[0]
             return AutoScaling.EnterStandbyAnswer(activities: activities.map { wireActivity($0, group: group) })
         }
 
         operations.on(AutoScaling.ExitStandby.self) { input, caller in
-            let activities = try await cloud.setStandby(caller, groupName: input.autoScalingGroupName, instanceIDs: input.instanceIds ?? [], enter: false, decrement: false)
-            let group = try await cloud.describeAutoScalingGroups(caller, names: [input.autoScalingGroupName], filters: [])[0]
+            let activities = try await autoScaling.setStandby(caller, groupName: input.autoScalingGroupName, instanceIDs: input.instanceIds ?? [], enter: false, decrement: false)
+            let group = try await autoScaling.describeAutoScalingGroups(caller, names: [input.autoScalingGroupName], filters: [])[0]
             return AutoScaling.ExitStandbyAnswer(activities: activities.map { wireActivity($0, group: group) })
         }
     }
 
-    static func registerLaunchConfigurations(in operations: inout OperationTable, cloud: Cloud) {
+    static func registerLaunchConfigurations(in operations: inout OperationTable, autoScaling: AutoScalingService) {
         operations.on(AutoScaling.CreateLaunchConfiguration.self) { input, caller in
             var data = LaunchTemplateData()
             data.imageID = input.imageId
@@ -220,13 +220,13 @@ enum AutoScalingFront {
                     encrypted: mapping.ebs?.encrypted, iops: mapping.ebs?.iops, throughput: mapping.ebs?.throughput
                 )
             }
-            try await cloud.createLaunchConfiguration(caller, name: input.launchConfigurationName, data: data)
+            try await autoScaling.createLaunchConfiguration(caller, name: input.launchConfigurationName, data: data)
             return EmptyOutput()
         }
 
         operations.on(AutoScaling.DescribeLaunchConfigurations.self) { input, caller in
             let page = try PageRequest(maxResults: input.maxRecords, nextToken: input.nextToken, allowed: 1...100)
-            let (items, nextToken) = try page.page(of: try await cloud.describeLaunchConfigurations(caller, names: input.launchConfigurationNames))
+            let (items, nextToken) = try page.page(of: try await autoScaling.describeLaunchConfigurations(caller, names: input.launchConfigurationNames))
             return AutoScaling.LaunchConfigurationsType(
                 launchConfigurations: items.map { configuration in
                     AutoScaling.LaunchConfiguration(
@@ -255,17 +255,17 @@ enum AutoScalingFront {
         }
 
         operations.on(AutoScaling.DeleteLaunchConfiguration.self) { input, caller in
-            try await cloud.deleteLaunchConfiguration(caller, name: input.launchConfigurationName)
+            try await autoScaling.deleteLaunchConfiguration(caller, name: input.launchConfigurationName)
             return EmptyOutput()
         }
     }
 
-    static func registerRefreshes(in operations: inout OperationTable, cloud: Cloud) {
+    static func registerRefreshes(in operations: inout OperationTable, autoScaling: AutoScalingService) {
         operations.on(AutoScaling.StartInstanceRefresh.self) { input, caller in
             if input.desiredConfiguration != nil {
                 throw CloudError("ValidationError", "Kiln refreshes to the group's own launch template; update the group instead of passing DesiredConfiguration.")
             }
-            let id = try await cloud.startInstanceRefresh(
+            let id = try await autoScaling.startInstanceRefresh(
                 caller, groupName: input.autoScalingGroupName, minHealthyPercentage: input.preferences?.minHealthyPercentage,
                 instanceWarmup: input.preferences?.instanceWarmup
             )
@@ -273,7 +273,7 @@ enum AutoScalingFront {
         }
 
         operations.on(AutoScaling.DescribeInstanceRefreshes.self) { input, caller in
-            let (group, refreshes) = try await cloud.describeInstanceRefreshes(caller, groupName: input.autoScalingGroupName, ids: input.instanceRefreshIds)
+            let (group, refreshes) = try await autoScaling.describeInstanceRefreshes(caller, groupName: input.autoScalingGroupName, ids: input.instanceRefreshIds)
             let page = try PageRequest(maxResults: input.maxRecords, nextToken: input.nextToken, allowed: 1...100)
             let (items, nextToken) = try page.page(of: refreshes)
             return AutoScaling.DescribeInstanceRefreshesAnswer(
@@ -292,7 +292,7 @@ enum AutoScalingFront {
         }
 
         operations.on(AutoScaling.CancelInstanceRefresh.self) { input, caller in
-            AutoScaling.CancelInstanceRefreshAnswer(instanceRefreshId: try await cloud.cancelInstanceRefresh(caller, groupName: input.autoScalingGroupName))
+            AutoScaling.CancelInstanceRefreshAnswer(instanceRefreshId: try await autoScaling.cancelInstanceRefresh(caller, groupName: input.autoScalingGroupName))
         }
     }
 }

@@ -4,12 +4,12 @@ import KilnWire
 
 /// The EBS direct APIs (REST-JSON): upload snapshots block by block and read them back.
 enum EBSFront {
-    /// The EBS front over `cloud`.
-    static func make(cloud: Cloud) -> RESTJSONFront {
+    /// The EBS front over `snapshots`.
+    static func make(snapshots: SnapshotService) -> RESTJSONFront {
         var operations = OperationTable()
 
         operations.on(EBS.StartSnapshot.self) { input, caller in
-            let (snapshot, tags) = try await cloud.startSnapshot(
+            let (snapshot, tags) = try await snapshots.startSnapshot(
                 caller,
                 DirectUploadRequest(
                     volumeSize: input.volumeSize,
@@ -38,7 +38,7 @@ enum EBSFront {
         }
 
         operations.on(EBS.PutSnapshotBlock.self) { input, caller in
-            let checksum = try await cloud.putSnapshotBlock(
+            let checksum = try await snapshots.putSnapshotBlock(
                 caller,
                 snapshotID: input.snapshotId,
                 index: input.blockIndex,
@@ -52,7 +52,7 @@ enum EBSFront {
         }
 
         operations.on(EBS.CompleteSnapshot.self) { input, caller in
-            let state = try await cloud.completeSnapshot(
+            let state = try await snapshots.completeSnapshot(
                 caller,
                 snapshotID: input.snapshotId,
                 changedBlocksCount: input.changedBlocksCount,
@@ -64,7 +64,7 @@ enum EBSFront {
         }
 
         operations.on(EBS.ListSnapshotBlocks.self) { input, caller in
-            let listing = try await cloud.listSnapshotBlocks(
+            let listing = try await snapshots.listSnapshotBlocks(
                 caller,
                 snapshotID: input.snapshotId,
                 startingIndex: input.startingBlockIndex,
@@ -81,7 +81,7 @@ enum EBSFront {
         }
 
         operations.on(EBS.ListChangedBlocks.self) { input, caller in
-            let listing = try await cloud.listChangedBlocks(
+            let listing = try await snapshots.listChangedBlocks(
                 caller,
                 firstSnapshotID: input.firstSnapshotId,
                 secondSnapshotID: input.secondSnapshotId,
@@ -101,7 +101,7 @@ enum EBSFront {
         }
 
         operations.on(EBS.GetSnapshotBlock.self) { input, caller in
-            let (data, checksum) = try await cloud.getSnapshotBlock(caller, snapshotID: input.snapshotId, index: input.blockIndex, token: input.blockToken)
+            let (data, checksum) = try await snapshots.getSnapshotBlock(caller, snapshotID: input.snapshotId, index: input.blockIndex, token: input.blockToken)
             return EBS.GetSnapshotBlockResponse(blockData: Blob(data), checksum: checksum, checksumAlgorithm: .sha256, dataLength: data.count)
         }
 

@@ -11,11 +11,11 @@ extension EC2Front {
                 instanceID: input.instanceId, name: input.name, description: input.description, noReboot: input.noReboot ?? false,
                 mappings: (input.blockDeviceMappings ?? []).map(mapping), imageTags: tags["image"] ?? [], snapshotTags: tags["snapshot"] ?? []
             )
-            return EC2.CreateImageResult(imageId: try await cloud.createImage(caller, request))
+            return EC2.CreateImageResult(imageId: try await cloud.images.createImage(caller, request))
         }
 
         operations.on(EC2.CreateStoreImageTask.self) { input, caller in
-            EC2.CreateStoreImageTaskResult(objectKey: try await cloud.createStoreImageTask(caller, imageID: input.imageId, bucket: input.bucket))
+            EC2.CreateStoreImageTaskResult(objectKey: try await cloud.images.createStoreImageTask(caller, imageID: input.imageId, bucket: input.bucket))
         }
 
         operations.on(EC2.DescribeStoreImageTasks.self) { input, caller in
@@ -23,7 +23,7 @@ extension EC2Front {
                 throw CloudError.invalidParameterCombination("The parameter ImageIds cannot be used with the parameter MaxResults")
             }
             let page = try PageRequest(maxResults: input.maxResults, nextToken: input.nextToken, allowed: 1...200)
-            let tasks = try await cloud.describeStoreImageTasks(caller, imageIDs: input.imageIds, filters: filters(input.filters))
+            let tasks = try await cloud.images.describeStoreImageTasks(caller, imageIDs: input.imageIds, filters: filters(input.filters))
             let (items, nextToken) = try page.page(of: tasks)
             return EC2.DescribeStoreImageTasksResult(
                 nextToken: nextToken,
@@ -37,7 +37,7 @@ extension EC2Front {
         }
 
         operations.on(EC2.CreateRestoreImageTask.self) { input, caller in
-            let imageID = try await cloud.createRestoreImageTask(
+            let imageID = try await cloud.images.createRestoreImageTask(
                 caller, bucket: input.bucket, objectKey: input.objectKey, name: input.name, tags: try tags(of: input.tagSpecifications, for: "image")
             )
             return EC2.CreateRestoreImageTaskResult(imageId: imageID)
@@ -54,7 +54,7 @@ extension EC2Front {
                 encrypted: input.encrypted, kmsKeyID: input.kmsKeyId, copyImageTags: input.copyImageTags ?? false,
                 tags: try tags(of: input.tagSpecifications, for: "image"), clientToken: input.clientToken
             )
-            return EC2.CopyImageResult(imageId: try await cloud.copyImage(caller, request))
+            return EC2.CopyImageResult(imageId: try await cloud.images.copyImage(caller, request))
         }
     }
 }

@@ -24,11 +24,11 @@ extension EC2Front {
             request.kernelID = input.kernelId
             request.ramdiskID = input.ramdiskId
             request.billingProducts = input.billingProducts ?? []
-            return EC2.RegisterImageResult(imageId: try await cloud.registerImage(caller, request))
+            return EC2.RegisterImageResult(imageId: try await cloud.images.registerImage(caller, request))
         }
 
         operations.on(EC2.DescribeImages.self) { input, caller in
-            let (images, nextToken) = try await cloud.describeImages(
+            let (images, nextToken) = try await cloud.images.describeImages(
                 caller,
                 ids: input.imageIds,
                 owners: input.owners,
@@ -44,7 +44,7 @@ extension EC2Front {
         }
 
         operations.on(EC2.DeregisterImage.self) { input, caller in
-            let results = try await cloud.deregisterImage(caller, id: input.imageId, deleteAssociatedSnapshots: input.deleteAssociatedSnapshots ?? false)
+            let results = try await cloud.images.deregisterImage(caller, id: input.imageId, deleteAssociatedSnapshots: input.deleteAssociatedSnapshots ?? false)
             return EC2.DeregisterImageResult(
                 deleteSnapshotResults: results.isEmpty ? nil : results.map { EC2.DeleteSnapshotReturnCode(returnCode: .init(rawValue: $0.code), snapshotId: $0.snapshotID) },
                 return: true
@@ -53,7 +53,7 @@ extension EC2Front {
 
         operations.on(EC2.DescribeImageAttribute.self) { input, caller in
             let attribute = input.attribute.rawValue
-            let image = try await cloud.imageAttribute(caller, imageID: input.imageId, attribute: attribute)
+            let image = try await cloud.images.imageAttribute(caller, imageID: input.imageId, attribute: attribute)
             var output = EC2.ImageAttribute(imageId: image.id)
             let now = cloud.clock.now
             func value(_ text: String?) -> EC2.AttributeValue { EC2.AttributeValue(value: text) }
@@ -67,9 +67,9 @@ extension EC2Front {
             case "bootMode": output.bootMode = value(image.bootMode)
             case "tpmSupport": output.tpmSupport = value(image.tpmSupport)
             case "uefiData": output.uefiData = value(image.uefiData)
-            case "lastLaunchedTime": output.lastLaunchedTime = value(image.lastLaunchedTime.map(Cloud.awsDate))
+            case "lastLaunchedTime": output.lastLaunchedTime = value(image.lastLaunchedTime.map(Timestamp.iso8601))
             case "imdsSupport": output.imdsSupport = value(image.imdsSupport)
-            case "deregistrationProtection": output.deregistrationProtection = value(image.deregistrationProtection.wireValue(now: now))
+            case "deregistrationProtection": output.deregistrationProtection = value(wireProtection(image.deregistrationProtection, now: now))
             default: break
             }
             return output
@@ -95,10 +95,10 @@ extension EC2Front {
                     remove = try (structured.remove ?? []).map(launchPermission)
                 }
                 let flat: [Image.LaunchPermission] =
-                    try (input.userIds ?? []).map { try Cloud.launchPermission(userID: $0, group: nil, organizationARN: nil, organizationalUnitARN: nil) }
-                    + (input.userGroups ?? []).map { try Cloud.launchPermission(userID: nil, group: $0, organizationARN: nil, organizationalUnitARN: nil) }
-                    + (input.organizationArns ?? []).map { try Cloud.launchPermission(userID: nil, group: nil, organizationARN: $0, organizationalUnitARN: nil) }
-                    + (input.organizationalUnitArns ?? []).map { try Cloud.launchPermission(userID: nil, group: nil, organizationARN: nil, organizationalUnitARN: $0) }
+                    try (input.userIds ?? []).map { try ImageService.launchPermission(userID: $0, group: nil, organizationARN: nil, organizationalUnitARN: nil) }
+                    + (input.userGroups ?? []).map { try ImageService.launchPermission(userID: nil, group: $0, organizationARN: nil, organizationalUnitARN: nil) }
+                    + (input.organizationArns ?? []).map { try ImageService.launchPermission(userID: nil, group: nil, organizationARN: $0, organizationalUnitARN: nil) }
+                    + (input.organizationalUnitArns ?? []).map { try ImageService.launchPermission(userID: nil, group: nil, organizationARN: nil, organizationalUnitARN: $0) }
                 if !flat.isEmpty {
                     switch input.operationType?.rawValue {
                     case "add": add += flat
@@ -106,13 +106,13 @@ extension EC2Front {
                     default: throw CloudError.missingParameter("OperationType")
                     }
                 }
-                try await cloud.modifyLaunchPermissions(caller, imageID: input.imageId, change: .init(add: add, remove: remove))
+                try await cloud.images.modifyLaunchPermissions(caller, imageID: input.imageId, change: .init(add: add, remove: remove))
             case "description":
                 guard let text = input.description?.value ?? input.value else { throw CloudError.missingParameter("Description") }
-                try await cloud.modifyImage(caller, imageID: input.imageId, description: text, imdsSupport: nil)
+                try await cloud.images.modifyImage(caller, imageID: input.imageId, description: text, imdsSupport: nil)
             case "imdsSupport":
                 guard let text = input.imdsSupport?.value ?? input.value else { throw CloudError.missingParameter("ImdsSupport") }
-                try await cloud.modifyImage(caller, imageID: input.imageId, description: nil, imdsSupport: text)
+                try await cloud.images.modifyImage(caller, imageID: input.imageId, description: nil, imdsSupport: text)
             case "productCodes":
                 break  // AWS accepts and ignores it.
             case nil:
@@ -124,56 +124,60 @@ extension EC2Front {
         }
 
         operations.on(EC2.ResetImageAttribute.self) { input, caller in
-            try await cloud.resetImageAttribute(caller, imageID: input.imageId, attribute: input.attribute.rawValue)
+            try await cloud.images.resetImageAttribute(caller, imageID: input.imageId, attribute: input.attribute.rawValue)
             return EmptyOutput()
         }
 
         operations.on(EC2.CancelImageLaunchPermission.self) { input, caller in
-            try await cloud.cancelImageLaunchPermission(caller, imageID: input.imageId)
+            try await cloud.images.cancelImageLaunchPermission(caller, imageID: input.imageId)
             return EC2.CancelImageLaunchPermissionResult(return: true)
         }
 
         operations.on(EC2.EnableImageDeprecation.self) { input, caller in
-            try await cloud.deprecateImage(caller, imageID: input.imageId, at: input.deprecateAt)
+            try await cloud.images.deprecateImage(caller, imageID: input.imageId, at: input.deprecateAt)
             return EC2.EnableImageDeprecationResult(return: true)
         }
         operations.on(EC2.DisableImageDeprecation.self) { input, caller in
-            try await cloud.deprecateImage(caller, imageID: input.imageId, at: nil)
+            try await cloud.images.deprecateImage(caller, imageID: input.imageId, at: nil)
             return EC2.DisableImageDeprecationResult(return: true)
         }
         operations.on(EC2.DisableImage.self) { input, caller in
-            try await cloud.setImageDisabled(caller, imageID: input.imageId, disabled: true)
+            try await cloud.images.setImageDisabled(caller, imageID: input.imageId, disabled: true)
             return EC2.DisableImageResult(return: true)
         }
         operations.on(EC2.EnableImage.self) { input, caller in
-            try await cloud.setImageDisabled(caller, imageID: input.imageId, disabled: false)
+            try await cloud.images.setImageDisabled(caller, imageID: input.imageId, disabled: false)
             return EC2.EnableImageResult(return: true)
         }
         operations.on(EC2.EnableImageDeregistrationProtection.self) { input, caller in
             EC2.EnableImageDeregistrationProtectionResult(
-                return: try await cloud.setDeregistrationProtection(caller, imageID: input.imageId, enabled: true, withCooldown: input.withCooldown ?? false)
+                return: wireProtection(
+                    try await cloud.images.setDeregistrationProtection(caller, imageID: input.imageId, enabled: true, withCooldown: input.withCooldown ?? false)
+                )
             )
         }
         operations.on(EC2.DisableImageDeregistrationProtection.self) { input, caller in
             EC2.DisableImageDeregistrationProtectionResult(
-                return: try await cloud.setDeregistrationProtection(caller, imageID: input.imageId, enabled: false, withCooldown: false)
+                return: wireProtection(
+                    try await cloud.images.setDeregistrationProtection(caller, imageID: input.imageId, enabled: false, withCooldown: false)
+                )
             )
         }
         operations.on(EC2.GetImageBlockPublicAccessState.self) { _, caller in
-            EC2.GetImageBlockPublicAccessStateResult(imageBlockPublicAccessState: try await cloud.imageBlockPublicAccess(caller, set: nil), managedBy: .account)
+            EC2.GetImageBlockPublicAccessStateResult(imageBlockPublicAccessState: try await cloud.accountSettings.imageBlockPublicAccess(caller, set: nil), managedBy: .account)
         }
         operations.on(EC2.EnableImageBlockPublicAccess.self) { input, caller in
             guard input.imageBlockPublicAccessState.rawValue == "block-new-sharing" else {
                 throw CloudError.invalidParameterValue("ImageBlockPublicAccessState must be block-new-sharing.")
             }
-            return EC2.EnableImageBlockPublicAccessResult(imageBlockPublicAccessState: .init(rawValue: try await cloud.imageBlockPublicAccess(caller, set: true)))
+            return EC2.EnableImageBlockPublicAccessResult(imageBlockPublicAccessState: .init(rawValue: try await cloud.accountSettings.imageBlockPublicAccess(caller, set: true)))
         }
         operations.on(EC2.DisableImageBlockPublicAccess.self) { _, caller in
-            EC2.DisableImageBlockPublicAccessResult(imageBlockPublicAccessState: .init(rawValue: try await cloud.imageBlockPublicAccess(caller, set: false)))
+            EC2.DisableImageBlockPublicAccessResult(imageBlockPublicAccessState: .init(rawValue: try await cloud.accountSettings.imageBlockPublicAccess(caller, set: false)))
         }
 
         operations.on(EC2.DescribeSnapshotAttribute.self) { input, caller in
-            let grants = try await cloud.snapshotPermissions(caller, snapshotID: input.snapshotId, attribute: input.attribute.rawValue)
+            let grants = try await cloud.snapshots.snapshotPermissions(caller, snapshotID: input.snapshotId, attribute: input.attribute.rawValue)
             return EC2.DescribeSnapshotAttributeResult(
                 createVolumePermissions: input.attribute.rawValue == "createVolumePermission"
                     ? grants.map { $0 == "all" ? EC2.CreateVolumePermission(group: .all) : EC2.CreateVolumePermission(userId: $0) } : nil,
@@ -196,17 +200,17 @@ extension EC2Front {
             if let attribute = input.attribute?.rawValue, attribute != "createVolumePermission" {
                 throw CloudError.invalidParameterValue("Only createVolumePermission can be modified.")
             }
-            try await cloud.modifySnapshotPermissions(caller, snapshotID: input.snapshotId, add: add, remove: remove)
+            try await cloud.snapshots.modifySnapshotPermissions(caller, snapshotID: input.snapshotId, add: add, remove: remove)
             return EmptyOutput()
         }
         operations.on(EC2.ResetSnapshotAttribute.self) { input, caller in
-            try await cloud.resetSnapshotPermissions(caller, snapshotID: input.snapshotId, attribute: input.attribute.rawValue)
+            try await cloud.snapshots.resetSnapshotPermissions(caller, snapshotID: input.snapshotId, attribute: input.attribute.rawValue)
             return EmptyOutput()
         }
     }
 
     static func launchPermission(_ wire: EC2.LaunchPermission) throws -> Image.LaunchPermission {
-        try Cloud.launchPermission(
+        try ImageService.launchPermission(
             userID: wire.userId,
             group: wire.group?.rawValue,
             organizationARN: wire.organizationArn,
@@ -250,9 +254,9 @@ extension EC2Front {
                 )
             },
             bootMode: image.bootMode.map { .init(rawValue: $0) },
-            creationDate: Cloud.awsDate(image.creationDate),
-            deprecationTime: image.deprecationTime.map(Cloud.awsDate),
-            deregistrationProtection: image.deregistrationProtection.wireValue(now: now),
+            creationDate: Timestamp.iso8601(image.creationDate),
+            deprecationTime: image.deprecationTime.map(Timestamp.iso8601),
+            deregistrationProtection: wireProtection(image.deregistrationProtection, now: now),
             description: image.description,
             enaSupport: image.enaSupport,
             freeTierEligible: false,
@@ -263,7 +267,7 @@ extension EC2Front {
             imageType: .machine,
             imdsSupport: image.imdsSupport.map { .init(rawValue: $0) },
             kernelId: image.kernelID,
-            lastLaunchedTime: image.lastLaunchedTime.map(Cloud.awsDate),
+            lastLaunchedTime: image.lastLaunchedTime.map(Timestamp.iso8601),
             name: image.name,
             ownerId: image.owner.rawValue,
             platform: image.platform.map { .init(rawValue: $0) },
@@ -290,7 +294,7 @@ extension EC2Front {
 extension EC2Front {
     static func registerImageLineage(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.GetImageAncestry.self) { input, caller in
-            let chain = try await cloud.imageAncestry(caller, imageID: input.imageId)
+            let chain = try await cloud.images.imageAncestry(caller, imageID: input.imageId)
             return EC2.GetImageAncestryResult(
                 imageAncestryEntries: chain.map { image in
                     EC2.ImageAncestryEntry(
@@ -304,7 +308,7 @@ extension EC2Front {
             )
         }
         operations.on(EC2.DescribeImageReferences.self) { input, caller in
-            let references = try await cloud.imageReferences(
+            let references = try await cloud.images.imageReferences(
                 caller,
                 imageIDs: input.imageIds,
                 resourceTypes: input.resourceTypes?.compactMap { $0.resourceType?.rawValue },
@@ -316,5 +320,18 @@ extension EC2Front {
                 nextToken: page.nextToken
             )
         }
+    }
+
+    /// DeregistrationProtection as DescribeImages writes it.
+    static func wireProtection(_ protection: DeregistrationProtection, now: Date) -> String {
+        switch protection {
+        case .disabled: return "disabled"
+        case .enabled(let cooldown): return cooldown ? "enabled-with-cooldown" : "enabled-without-cooldown"
+        case .disabledUntil(let date): return date > now ? "disabled-until \(date.formatted(Date.ISO8601FormatStyle()))" : "disabled"
+        }
+    }
+
+    static func wireProtection(_ change: (protection: DeregistrationProtection, at: Date)) -> String {
+        wireProtection(change.protection, now: change.at)
     }
 }

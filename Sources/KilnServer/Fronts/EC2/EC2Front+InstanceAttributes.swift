@@ -6,10 +6,10 @@ extension EC2Front {
     static func registerInstanceAttributes(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.DescribeInstanceAttribute.self) { input, caller in
             let attribute = input.attribute.rawValue
-            guard Cloud.instanceAttributeNames.contains(attribute) else {
+            guard InstanceService.instanceAttributeNames.contains(attribute) else {
                 throw CloudError("InvalidParameterValue", "Value (\(attribute)) for parameter attribute is invalid. Unknown attribute.")
             }
-            let instance = try await cloud.instance(caller, id: input.instanceId)
+            let instance = try await cloud.instances.instance(caller, id: input.instanceId)
             var result = EC2.InstanceAttribute(instanceId: instance.id)
             switch attribute {
             case "instanceType": result.instanceType = EC2.AttributeValue(value: instance.instanceType)
@@ -18,7 +18,7 @@ extension EC2Front {
             case "userData": result.userData = EC2.AttributeValue(value: instance.userData)
             case "disableApiTermination": result.disableApiTermination = EC2.AttributeBooleanValue(value: instance.disableApiTermination)
             case "disableApiStop": result.disableApiStop = EC2.AttributeBooleanValue(value: instance.disableApiStop)
-            case "instanceInitiatedShutdownBehavior": result.instanceInitiatedShutdownBehavior = EC2.AttributeValue(value: instance.shutdownBehavior)
+            case "instanceInitiatedShutdownBehavior": result.instanceInitiatedShutdownBehavior = EC2.AttributeValue(value: instance.shutdownBehavior.rawValue)
             case "rootDeviceName": result.rootDeviceName = EC2.AttributeValue(value: instance.rootDeviceName)
             case "blockDeviceMapping": result.blockDeviceMappings = wireInstance(instance, tags: []).blockDeviceMappings
             case "productCodes": result.productCodes = instance.productCodes.map(wireProductCode)
@@ -67,12 +67,12 @@ extension EC2Front {
                     changes.isEmpty ? "No attributes specified." : "Only one attribute can be modified at a time."
                 )
             }
-            try await cloud.modifyInstanceAttribute(caller, id: input.instanceId, change: changes[0])
+            try await cloud.instances.modifyInstanceAttribute(caller, id: input.instanceId, change: changes[0])
             return EmptyOutput()
         }
 
         operations.on(EC2.GetConsoleOutput.self) { input, caller in
-            let (text, at) = try await cloud.consoleOutput(caller, id: input.instanceId)
+            let (text, at) = try await cloud.instances.consoleOutput(caller, id: input.instanceId)
             return EC2.GetConsoleOutputResult(instanceId: input.instanceId, output: Data(text.utf8).base64EncodedString(), timestamp: at)
         }
     }

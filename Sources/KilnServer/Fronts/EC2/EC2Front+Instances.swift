@@ -24,38 +24,38 @@ extension EC2Front {
                 LaunchRequest.TemplateSpecifier(id: $0.launchTemplateId, name: $0.launchTemplateName, version: $0.version)
             }
             let request = LaunchRequest(data: data, minCount: input.minCount, maxCount: input.maxCount, clientToken: input.clientToken, template: template)
-            return wireReservation(try await cloud.runInstances(caller, request), cloud: cloud)
+            return wireReservation(try await cloud.instances.runInstances(caller, request), cloud: cloud)
         }
 
         operations.on(EC2.DescribeInstances.self) { input, caller in
             let page = try PageRequest(maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...1000)
-            let (reservations, nextToken) = try await cloud.describeInstances(caller, ids: input.instanceIds, filters: filters(input.filters), page: page)
+            let (reservations, nextToken) = try await cloud.instances.describeInstances(caller, ids: input.instanceIds, filters: filters(input.filters), page: page)
             return EC2.DescribeInstancesResult(nextToken: nextToken, reservations: reservations.map { wireReservation($0, cloud: cloud) })
         }
 
         operations.on(EC2.StopInstances.self) { input, caller in
-            EC2.StopInstancesResult(stoppingInstances: try await cloud.stopInstances(caller, ids: input.instanceIds).map(wireStateChange))
+            EC2.StopInstancesResult(stoppingInstances: try await cloud.instances.stopInstances(caller, ids: input.instanceIds).map(wireStateChange))
         }
         operations.on(EC2.StartInstances.self) { input, caller in
-            EC2.StartInstancesResult(startingInstances: try await cloud.startInstances(caller, ids: input.instanceIds).map(wireStateChange))
+            EC2.StartInstancesResult(startingInstances: try await cloud.instances.startInstances(caller, ids: input.instanceIds).map(wireStateChange))
         }
         operations.on(EC2.RebootInstances.self) { input, caller in
-            try await cloud.rebootInstances(caller, ids: input.instanceIds)
+            try await cloud.instances.rebootInstances(caller, ids: input.instanceIds)
             return EmptyOutput()
         }
         operations.on(EC2.TerminateInstances.self) { input, caller in
-            EC2.TerminateInstancesResult(terminatingInstances: try await cloud.terminateInstances(caller, ids: input.instanceIds).map(wireStateChange))
+            EC2.TerminateInstancesResult(terminatingInstances: try await cloud.instances.terminateInstances(caller, ids: input.instanceIds).map(wireStateChange))
         }
 
         operations.on(EC2.DescribeInstanceStatus.self) { input, caller in
             let page = try PageRequest(maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...1000)
-            let instances = try await cloud.describeInstanceStatus(
+            let instances = try await cloud.instances.describeInstanceStatus(
                 caller, ids: input.instanceIds, includeAll: input.includeAllInstances ?? false, filters: filters(input.filters)
             )
             let (items, nextToken) = try page.page(of: instances)
             return EC2.DescribeInstanceStatusResult(
                 instanceStatuses: items.map { instance in
-                    let check = Cloud.statusCheck(instance)
+                    let check = InstanceService.statusCheck(instance)
                     let summary = EC2.InstanceStatusSummary(
                         details: check == "ok" ? [EC2.InstanceStatusDetails(name: .init(rawValue: "reachability"), status: .init(rawValue: "passed"))] : nil,
                         status: .init(rawValue: check)
@@ -73,31 +73,12 @@ extension EC2Front {
         }
 
         operations.on(EC2.DescribeInstanceTypes.self) { input, caller in
-            _ = try await cloud.read(caller) { _ in () }
-            let requested = input.instanceTypes?.map(\.rawValue)
-            for name in requested ?? [] where InstanceTypeCatalog.info(name) == nil {
-                throw CloudError("InvalidInstanceType", "The following supplied instance types do not exist: [\(name)]")
-            }
-            let filterSet = try FilterSet(
-                filters(input.filters),
-                supported: ["instance-type", "processor-info.supported-architecture", "instance-storage-supported", "hypervisor", "vcpu-info.default-vcpus", "memory-info.size-in-mib"]
+            let (items, nextToken) = try await cloud.instances.describeInstanceTypes(
+                caller,
+                names: input.instanceTypes?.map(\.rawValue),
+                filters: filters(input.filters),
+                page: PageRequest(maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...100)
             )
-            let matching = InstanceTypeCatalog.all.filter { type in
-                (requested?.contains(type.name) ?? true)
-                    && filterSet.admits { name in
-                        switch name {
-                        case "instance-type": return [type.name]
-                        case "processor-info.supported-architecture": return type.architectures
-                        case "instance-storage-supported": return [String(type.instanceStorageGB != nil)]
-                        case "hypervisor": return [type.hypervisor]
-                        case "vcpu-info.default-vcpus": return [String(type.vCPUs)]
-                        case "memory-info.size-in-mib": return [String(type.memoryMiB)]
-                        default: return []
-                        }
-                    }
-            }
-            let page = try PageRequest(maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...100)
-            let (items, nextToken) = try page.page(of: matching)
             return EC2.DescribeInstanceTypesResult(instanceTypes: items.map(wireInstanceType), nextToken: nextToken)
         }
     }

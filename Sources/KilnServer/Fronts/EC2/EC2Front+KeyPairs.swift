@@ -9,18 +9,18 @@ extension EC2Front {
                 throw CloudError.invalidParameterValue("Kiln writes private keys in the pem format only; '\(format)' is not offered.")
             }
             let tags = try tags(of: input.tagSpecifications, for: "key-pair")
-            let (pair, privateKey) = try await cloud.createKeyPair(caller, name: input.keyName, type: input.keyType?.rawValue, tags: tags)
+            let (pair, privateKey) = try await cloud.keyPairs.createKeyPair(caller, name: input.keyName, type: input.keyType?.rawValue, tags: tags)
             return EC2.KeyPair(keyFingerprint: pair.fingerprint, keyMaterial: privateKey, keyName: pair.name, keyPairId: pair.id, tags: wireTags(tags))
         }
 
         operations.on(EC2.ImportKeyPair.self) { input, caller in
             let tags = try tags(of: input.tagSpecifications, for: "key-pair")
-            let pair = try await cloud.importKeyPair(caller, name: input.keyName, publicKeyMaterial: input.publicKeyMaterial.bytes, tags: tags)
+            let pair = try await cloud.keyPairs.importKeyPair(caller, name: input.keyName, publicKeyMaterial: input.publicKeyMaterial.bytes, tags: tags)
             return EC2.ImportKeyPairResult(keyFingerprint: pair.fingerprint, keyName: pair.name, keyPairId: pair.id, tags: wireTags(tags))
         }
 
         operations.on(EC2.DescribeKeyPairs.self) { input, caller in
-            let pairs = try await cloud.describeKeyPairs(caller, names: input.keyNames, ids: input.keyPairIds, filters: filters(input.filters))
+            let pairs = try await cloud.keyPairs.describeKeyPairs(caller, names: input.keyNames, ids: input.keyPairIds, filters: filters(input.filters))
             return EC2.DescribeKeyPairsResult(
                 keyPairs: pairs.map { pair, tags in
                     EC2.KeyPairInfo(
@@ -32,7 +32,7 @@ extension EC2Front {
         }
 
         operations.on(EC2.DeleteKeyPair.self) { input, caller in
-            let deleted = try await cloud.deleteKeyPair(caller, name: input.keyName, id: input.keyPairId)
+            let deleted = try await cloud.keyPairs.deleteKeyPair(caller, name: input.keyName, id: input.keyPairId)
             return EC2.DeleteKeyPairResult(keyPairId: deleted?.id, return: true)
         }
     }

@@ -5,15 +5,16 @@ import KilnWire
 extension EC2Front {
     static func registerLaunchTemplates(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.CreateLaunchTemplate.self) { input, caller in
-            let template = try await cloud.createLaunchTemplate(
+            let template = try await cloud.launchTemplates.createLaunchTemplate(
                 caller, name: input.launchTemplateName, versionDescription: input.versionDescription,
-                data: try templateData(input.launchTemplateData), tags: try tags(of: input.tagSpecifications, for: "launch-template")
+                data: try templateData(input.launchTemplateData), tags: try tags(of: input.tagSpecifications, for: "launch-template"),
+                clientToken: input.clientToken
             )
             return EC2.CreateLaunchTemplateResult(launchTemplate: wireTemplate(template, tags: []))
         }
 
         operations.on(EC2.CreateLaunchTemplateVersion.self) { input, caller in
-            let (template, version) = try await cloud.createLaunchTemplateVersion(
+            let (template, version) = try await cloud.launchTemplates.createLaunchTemplateVersion(
                 caller, id: input.launchTemplateId, name: input.launchTemplateName, sourceVersion: input.sourceVersion,
                 versionDescription: input.versionDescription, data: try templateData(input.launchTemplateData)
             )
@@ -22,7 +23,7 @@ extension EC2Front {
 
         operations.on(EC2.DescribeLaunchTemplates.self) { input, caller in
             let page = try PageRequest(maxResults: input.maxResults, nextToken: input.nextToken, allowed: 1...200)
-            let (templates, nextToken) = try await cloud.describeLaunchTemplates(
+            let (templates, nextToken) = try await cloud.launchTemplates.describeLaunchTemplates(
                 caller, ids: input.launchTemplateIds, names: input.launchTemplateNames, filters: filters(input.filters), page: page
             )
             return EC2.DescribeLaunchTemplatesResult(launchTemplates: templates.map { wireTemplate($0.0, tags: $0.1) }, nextToken: nextToken)
@@ -30,7 +31,7 @@ extension EC2Front {
 
         operations.on(EC2.DescribeLaunchTemplateVersions.self) { input, caller in
             let page = try PageRequest(maxResults: input.maxResults, nextToken: input.nextToken, allowed: 1...200)
-            let (versions, nextToken) = try await cloud.describeLaunchTemplateVersions(
+            let (versions, nextToken) = try await cloud.launchTemplates.describeLaunchTemplateVersions(
                 caller, id: input.launchTemplateId, name: input.launchTemplateName, versions: input.versions,
                 minVersion: input.minVersion.flatMap { Int($0) }, maxVersion: input.maxVersion.flatMap { Int($0) }, page: page
             )
@@ -38,7 +39,7 @@ extension EC2Front {
             for (template, version) in versions {
                 var resolved: String?
                 if input.resolveAlias == true, let imageID = version.data.imageID, imageID.hasPrefix("resolve:ssm:") {
-                    resolved = try await cloud.resolveImageAlias(caller, imageID)
+                    resolved = try await cloud.instances.resolveImageAlias(caller, imageID)
                 }
                 wire.append(wireVersion(version, of: template, resolvedImageID: resolved))
             }
@@ -46,17 +47,17 @@ extension EC2Front {
         }
 
         operations.on(EC2.ModifyLaunchTemplate.self) { input, caller in
-            let template = try await cloud.modifyLaunchTemplate(caller, id: input.launchTemplateId, name: input.launchTemplateName, defaultVersion: input.defaultVersion)
+            let template = try await cloud.launchTemplates.modifyLaunchTemplate(caller, id: input.launchTemplateId, name: input.launchTemplateName, defaultVersion: input.defaultVersion)
             return EC2.ModifyLaunchTemplateResult(launchTemplate: wireTemplate(template, tags: []))
         }
 
         operations.on(EC2.DeleteLaunchTemplate.self) { input, caller in
-            let template = try await cloud.deleteLaunchTemplate(caller, id: input.launchTemplateId, name: input.launchTemplateName)
+            let template = try await cloud.launchTemplates.deleteLaunchTemplate(caller, id: input.launchTemplateId, name: input.launchTemplateName)
             return EC2.DeleteLaunchTemplateResult(launchTemplate: wireTemplate(template, tags: []))
         }
 
         operations.on(EC2.DeleteLaunchTemplateVersions.self) { input, caller in
-            let (template, deleted, failed) = try await cloud.deleteLaunchTemplateVersions(
+            let (template, deleted, failed) = try await cloud.launchTemplates.deleteLaunchTemplateVersions(
                 caller, id: input.launchTemplateId, name: input.launchTemplateName, versions: input.versions
             )
             return EC2.DeleteLaunchTemplateVersionsResult(
@@ -73,7 +74,7 @@ extension EC2Front {
         }
 
         operations.on(EC2.GetLaunchTemplateData.self) { input, caller in
-            EC2.GetLaunchTemplateDataResult(launchTemplateData: wireTemplateData(try await cloud.launchTemplateData(caller, instanceID: input.instanceId), resolvedImageID: nil))
+            EC2.GetLaunchTemplateDataResult(launchTemplateData: wireTemplateData(try await cloud.launchTemplates.launchTemplateData(caller, instanceID: input.instanceId), resolvedImageID: nil))
         }
     }
 

@@ -4,7 +4,7 @@ import KilnWire
 extension EC2Front {
     static func registerRegions(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.DescribeRegions.self) { input, caller in
-            let regions = try await cloud.describeRegions(
+            let regions = try await cloud.regionDirectory.describeRegions(
                 caller,
                 names: input.regionNames,
                 allRegions: input.allRegions ?? false,
@@ -18,7 +18,7 @@ extension EC2Front {
         }
 
         operations.on(EC2.DescribeAvailabilityZones.self) { input, caller in
-            let zones = try await cloud.describeAvailabilityZones(
+            let zones = try await cloud.regionDirectory.describeAvailabilityZones(
                 caller,
                 names: input.zoneNames,
                 ids: input.zoneIds,

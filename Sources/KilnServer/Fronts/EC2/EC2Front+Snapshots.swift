@@ -4,7 +4,7 @@ import KilnWire
 extension EC2Front {
     static func registerSnapshots(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.CreateSnapshot.self) { input, caller in
-            let (snapshot, tags) = try await cloud.createSnapshot(
+            let (snapshot, tags) = try await cloud.snapshots.createSnapshot(
                 caller,
                 volumeID: input.volumeId,
                 description: input.description,
@@ -15,7 +15,7 @@ extension EC2Front {
 
         operations.on(EC2.DescribeSnapshots.self) { input, caller in
             let page = try PageRequest(maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...1000)
-            let (snapshots, nextToken) = try await cloud.describeSnapshots(
+            let (snapshots, nextToken) = try await cloud.snapshots.describeSnapshots(
                 caller,
                 ids: input.snapshotIds,
                 owners: input.ownerIds,
@@ -27,13 +27,13 @@ extension EC2Front {
         }
 
         operations.on(EC2.DeleteSnapshot.self) { input, caller in
-            try await cloud.deleteSnapshot(caller, id: input.snapshotId)
+            try await cloud.snapshots.deleteSnapshot(caller, id: input.snapshotId)
             return EmptyOutput()
         }
 
         operations.on(EC2.CopySnapshot.self) { input, caller in
             let tags = try tags(of: input.tagSpecifications, for: "snapshot")
-            let id = try await cloud.copySnapshot(
+            let id = try await cloud.snapshots.copySnapshot(
                 caller,
                 sourceRegion: input.sourceRegion,
                 sourceSnapshotID: input.sourceSnapshotId,
@@ -46,22 +46,22 @@ extension EC2Front {
         }
 
         operations.on(EC2.GetEbsEncryptionByDefault.self) { _, caller in
-            EC2.GetEbsEncryptionByDefaultResult(ebsEncryptionByDefault: try await cloud.ebsEncryptionByDefault(caller, set: nil), sseType: .sseEbs)
+            EC2.GetEbsEncryptionByDefaultResult(ebsEncryptionByDefault: try await cloud.accountSettings.ebsEncryptionByDefault(caller, set: nil), sseType: .sseEbs)
         }
         operations.on(EC2.EnableEbsEncryptionByDefault.self) { _, caller in
-            EC2.EnableEbsEncryptionByDefaultResult(ebsEncryptionByDefault: try await cloud.ebsEncryptionByDefault(caller, set: true))
+            EC2.EnableEbsEncryptionByDefaultResult(ebsEncryptionByDefault: try await cloud.accountSettings.ebsEncryptionByDefault(caller, set: true))
         }
         operations.on(EC2.DisableEbsEncryptionByDefault.self) { _, caller in
-            EC2.DisableEbsEncryptionByDefaultResult(ebsEncryptionByDefault: try await cloud.ebsEncryptionByDefault(caller, set: false))
+            EC2.DisableEbsEncryptionByDefaultResult(ebsEncryptionByDefault: try await cloud.accountSettings.ebsEncryptionByDefault(caller, set: false))
         }
         operations.on(EC2.GetEbsDefaultKmsKeyId.self) { _, caller in
-            EC2.GetEbsDefaultKmsKeyIdResult(kmsKeyId: try await cloud.ebsDefaultKMSKey(caller, .keep))
+            EC2.GetEbsDefaultKmsKeyIdResult(kmsKeyId: try await cloud.accountSettings.ebsDefaultKMSKey(caller, .keep))
         }
         operations.on(EC2.ModifyEbsDefaultKmsKeyId.self) { input, caller in
-            EC2.ModifyEbsDefaultKmsKeyIdResult(kmsKeyId: try await cloud.ebsDefaultKMSKey(caller, .set(input.kmsKeyId)))
+            EC2.ModifyEbsDefaultKmsKeyIdResult(kmsKeyId: try await cloud.accountSettings.ebsDefaultKMSKey(caller, .set(input.kmsKeyId)))
         }
         operations.on(EC2.ResetEbsDefaultKmsKeyId.self) { _, caller in
-            EC2.ResetEbsDefaultKmsKeyIdResult(kmsKeyId: try await cloud.ebsDefaultKMSKey(caller, .reset))
+            EC2.ResetEbsDefaultKmsKeyIdResult(kmsKeyId: try await cloud.accountSettings.ebsDefaultKMSKey(caller, .reset))
         }
     }
 

@@ -4,19 +4,19 @@ import KilnWire
 extension EC2Front {
     static func registerTags(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.CreateTags.self) { input, caller in
-            try await cloud.createTags(caller, resourceIDs: input.resources, tags: tags(input.tags))
+            try await cloud.tags.createTags(caller, resourceIDs: input.resources, tags: tags(input.tags))
             return EmptyOutput()
         }
 
         operations.on(EC2.DeleteTags.self) { input, caller in
             let removals = input.tags?.map { (key: $0.key ?? "", value: $0.value) }
-            try await cloud.deleteTags(caller, resourceIDs: input.resources, tags: removals)
+            try await cloud.tags.deleteTags(caller, resourceIDs: input.resources, tags: removals)
             return EmptyOutput()
         }
 
         operations.on(EC2.DescribeTags.self) { input, caller in
             let page = try PageRequest(maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...1000)
-            let (tags, nextToken) = try await cloud.describeTags(caller, filters: filters(input.filters), page: page)
+            let (tags, nextToken) = try await cloud.tags.describeTags(caller, filters: filters(input.filters), page: page)
             return EC2.DescribeTagsResult(
                 nextToken: nextToken,
                 tags: tags.map { tag in

@@ -14,15 +14,16 @@ extension EC2Front {
                 encrypted: input.encrypted,
                 kmsKeyID: input.kmsKeyId,
                 multiAttachEnabled: input.multiAttachEnabled,
-                tags: try tags(of: input.tagSpecifications, for: "volume")
+                tags: try tags(of: input.tagSpecifications, for: "volume"),
+                clientToken: input.clientToken
             )
-            let (volume, tags) = try await cloud.createVolume(caller, request)
+            let (volume, tags) = try await cloud.volumes.createVolume(caller, request)
             return wireVolume(volume, tags: tags)
         }
 
         operations.on(EC2.DescribeVolumes.self) { input, caller in
             let page = try PageRequest(maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...500)
-            let (volumes, nextToken) = try await cloud.describeVolumes(caller, ids: input.volumeIds, filters: filters(input.filters), page: page)
+            let (volumes, nextToken) = try await cloud.volumes.describeVolumes(caller, ids: input.volumeIds, filters: filters(input.filters), page: page)
             return EC2.DescribeVolumesResult(nextToken: nextToken, volumes: volumes.map { wireVolume($0.0, tags: $0.1) })
         }
 
@@ -30,7 +31,7 @@ extension EC2Front {
             if input.multiAttachEnabled != nil {
                 throw CloudError("UnsupportedOperation", "Changing Multi-Attach is not supported by Kiln yet.")
             }
-            let (before, after) = try await cloud.modifyVolume(
+            let (before, after) = try await cloud.volumes.modifyVolume(
                 caller,
                 id: input.volumeId,
                 size: input.size,
@@ -60,11 +61,11 @@ extension EC2Front {
         }
 
         operations.on(EC2.AttachVolume.self) { input, caller in
-            wireAttachment(try await cloud.attachVolume(caller, volumeID: input.volumeId, instanceID: input.instanceId, device: input.device), volumeID: input.volumeId)
+            wireAttachment(try await cloud.volumes.attachVolume(caller, volumeID: input.volumeId, instanceID: input.instanceId, device: input.device), volumeID: input.volumeId)
         }
         operations.on(EC2.DetachVolume.self) { input, caller in
-            let before = try await cloud.describeVolumes(caller, ids: [input.volumeId], filters: [], page: PageRequest(maxResults: nil, nextToken: nil, allowed: 1...1))
-            _ = try await cloud.detachVolume(caller, volumeID: input.volumeId, instanceID: input.instanceId)
+            let before = try await cloud.volumes.describeVolumes(caller, ids: [input.volumeId], filters: [], page: PageRequest(maxResults: nil, nextToken: nil, allowed: 1...1))
+            _ = try await cloud.volumes.detachVolume(caller, volumeID: input.volumeId, instanceID: input.instanceId)
             guard let volume = before.volumes.first?.0 else { throw CloudError("InvalidVolume.NotFound", "The volume '\(input.volumeId)' does not exist.") }
             var attachment = wireAttachment(volume, volumeID: input.volumeId)
             attachment.state = .init(rawValue: "detaching")
@@ -72,7 +73,7 @@ extension EC2Front {
         }
 
         operations.on(EC2.DeleteVolume.self) { input, caller in
-            try await cloud.deleteVolume(caller, id: input.volumeId)
+            try await cloud.volumes.deleteVolume(caller, id: input.volumeId)
             return EmptyOutput()
         }
     }

@@ -5,13 +5,13 @@ import KilnWire
 /// KMS (JSON 1.1, `TrentService`): symmetric keys, aliases, key policies, grants, and
 /// encryption under a key.
 enum KMSFront {
-    /// The KMS front over `cloud`.
-    static func make(cloud: Cloud) -> JSONFront {
+    /// The KMS front over `kms`.
+    static func make(kms: KMSService) -> JSONFront {
         var operations = OperationTable()
-        registerKeys(in: &operations, cloud: cloud)
-        registerAliases(in: &operations, cloud: cloud)
-        registerGrants(in: &operations, cloud: cloud)
-        registerCryptography(in: &operations, cloud: cloud)
+        registerKeys(in: &operations, kms: kms)
+        registerAliases(in: &operations, kms: kms)
+        registerGrants(in: &operations, kms: kms)
+        registerCryptography(in: &operations, kms: kms)
         return JSONFront(signingName: KMS.signingName, targetPrefix: KMS.targetPrefix, modeledErrors: KMS.modeledErrors, operations: operations)
     }
 
@@ -32,62 +32,62 @@ enum KMSFront {
         return (page.items, page.nextToken)
     }
 
-    static func registerKeys(in operations: inout OperationTable, cloud: Cloud) {
+    static func registerKeys(in operations: inout OperationTable, kms: KMSService) {
         operations.on(KMS.CreateKey.self) { input, caller in
-            let key = try await cloud.createKey(
+            let key = try await kms.createKey(
                 caller, description: input.description, policy: input.policy, keySpec: input.keySpec?.rawValue ?? input.customerMasterKeySpec?.rawValue,
                 keyUsage: input.keyUsage?.rawValue
             )
             return KMS.CreateKeyResponse(keyMetadata: metadata(key))
         }
         operations.on(KMS.DescribeKey.self) { input, caller in
-            KMS.DescribeKeyResponse(keyMetadata: metadata(try await cloud.describeKey(caller, input.keyId)))
+            KMS.DescribeKeyResponse(keyMetadata: metadata(try await kms.describeKey(caller, input.keyId)))
         }
         operations.on(KMS.ListKeys.self) { input, caller in
-            let (items, next) = try page(try await cloud.listKeys(caller), limit: input.limit, marker: input.marker)
+            let (items, next) = try page(try await kms.listKeys(caller), limit: input.limit, marker: input.marker)
             return KMS.ListKeysResponse(keys: items.map { KMS.KeyListEntry(keyArn: $0.arn, keyId: $0.id) }, nextMarker: next, truncated: next != nil)
         }
         operations.on(KMS.EnableKey.self) { input, caller in
-            try await cloud.setKeyEnabled(caller, input.keyId, enabled: true)
+            try await kms.setKeyEnabled(caller, input.keyId, enabled: true)
             return EmptyOutput()
         }
         operations.on(KMS.DisableKey.self) { input, caller in
-            try await cloud.setKeyEnabled(caller, input.keyId, enabled: false)
+            try await kms.setKeyEnabled(caller, input.keyId, enabled: false)
             return EmptyOutput()
         }
         operations.on(KMS.ScheduleKeyDeletion.self) { input, caller in
-            let key = try await cloud.scheduleKeyDeletion(caller, input.keyId, pendingWindowInDays: input.pendingWindowInDays)
+            let key = try await kms.scheduleKeyDeletion(caller, input.keyId, pendingWindowInDays: input.pendingWindowInDays)
             return KMS.ScheduleKeyDeletionResponse(
                 deletionDate: key.deletionDate, keyId: key.arn, keyState: .init(rawValue: key.state.rawValue), pendingWindowInDays: key.pendingWindowInDays
             )
         }
         operations.on(KMS.CancelKeyDeletion.self) { input, caller in
-            KMS.CancelKeyDeletionResponse(keyId: try await cloud.cancelKeyDeletion(caller, input.keyId).arn)
+            KMS.CancelKeyDeletionResponse(keyId: try await kms.cancelKeyDeletion(caller, input.keyId).arn)
         }
         operations.on(KMS.GetKeyPolicy.self) { input, caller in
-            KMS.GetKeyPolicyResponse(policy: try await cloud.keyPolicy(caller, input.keyId), policyName: "default")
+            KMS.GetKeyPolicyResponse(policy: try await kms.keyPolicy(caller, input.keyId), policyName: "default")
         }
         operations.on(KMS.PutKeyPolicy.self) { input, caller in
-            try await cloud.putKeyPolicy(caller, input.keyId, policy: input.policy)
+            try await kms.putKeyPolicy(caller, input.keyId, policy: input.policy)
             return EmptyOutput()
         }
     }
 
-    static func registerAliases(in operations: inout OperationTable, cloud: Cloud) {
+    static func registerAliases(in operations: inout OperationTable, kms: KMSService) {
         operations.on(KMS.CreateAlias.self) { input, caller in
-            try await cloud.setAlias(caller, name: input.aliasName, targetKey: input.targetKeyId, create: true)
+            try await kms.setAlias(caller, name: input.aliasName, targetKey: input.targetKeyId, create: true)
             return EmptyOutput()
         }
         operations.on(KMS.UpdateAlias.self) { input, caller in
-            try await cloud.setAlias(caller, name: input.aliasName, targetKey: input.targetKeyId, create: false)
+            try await kms.setAlias(caller, name: input.aliasName, targetKey: input.targetKeyId, create: false)
             return EmptyOutput()
         }
         operations.on(KMS.DeleteAlias.self) { input, caller in
-            try await cloud.deleteAlias(caller, name: input.aliasName)
+            try await kms.deleteAlias(caller, name: input.aliasName)
             return EmptyOutput()
         }
         operations.on(KMS.ListAliases.self) { input, caller in
-            let (items, next) = try page(try await cloud.listAliases(caller, keyReference: input.keyId), limit: input.limit, marker: input.marker)
+            let (items, next) = try page(try await kms.listAliases(caller, keyReference: input.keyId), limit: input.limit, marker: input.marker)
             return KMS.ListAliasesResponse(
                 aliases: items.map {
                     KMS.AliasListEntry(aliasArn: $0.arn, aliasName: $0.name, creationDate: $0.creationDate, lastUpdatedDate: $0.lastUpdatedDate, targetKeyId: $0.targetKeyID)
@@ -98,16 +98,16 @@ enum KMSFront {
         }
     }
 
-    static func registerGrants(in operations: inout OperationTable, cloud: Cloud) {
+    static func registerGrants(in operations: inout OperationTable, kms: KMSService) {
         operations.on(KMS.CreateGrant.self) { input, caller in
-            let grant = try await cloud.createGrant(
+            let grant = try await kms.createGrant(
                 caller, input.keyId, grantee: input.granteePrincipal, operations: input.operations.map(\.rawValue),
                 retiringPrincipal: input.retiringPrincipal, name: input.name
             )
             return KMS.CreateGrantResponse(grantId: grant.id, grantToken: grant.token)
         }
         operations.on(KMS.ListGrants.self) { input, caller in
-            let key = try await cloud.listGrants(caller, input.keyId)
+            let key = try await kms.listGrants(caller, input.keyId)
             let grants = key.grants.filter { grant in
                 (input.grantId.map { grant.id == $0 } ?? true) && (input.granteePrincipal.map { grant.granteePrincipal == $0 } ?? true)
             }
@@ -124,11 +124,11 @@ enum KMSFront {
             )
         }
         operations.on(KMS.RevokeGrant.self) { input, caller in
-            try await cloud.removeGrant(caller, keyReference: input.keyId, grantID: input.grantId, grantToken: nil, retire: false)
+            try await kms.removeGrant(caller, keyReference: input.keyId, grantID: input.grantId, grantToken: nil, retire: false)
             return EmptyOutput()
         }
         operations.on(KMS.RetireGrant.self) { input, caller in
-            try await cloud.removeGrant(caller, keyReference: input.keyId, grantID: input.grantId, grantToken: input.grantToken, retire: true)
+            try await kms.removeGrant(caller, keyReference: input.keyId, grantID: input.grantId, grantToken: input.grantToken, retire: true)
             return EmptyOutput()
         }
     }
@@ -148,34 +148,34 @@ enum KMSFront {
         }
     }
 
-    static func registerCryptography(in operations: inout OperationTable, cloud: Cloud) {
+    static func registerCryptography(in operations: inout OperationTable, kms: KMSService) {
         operations.on(KMS.Encrypt.self) { input, caller in
-            let (key, blob) = try await cloud.kmsEncrypt(caller, input.keyId, plaintext: input.plaintext.bytes, context: input.encryptionContext ?? [:], action: "kms:Encrypt")
+            let (key, blob) = try await kms.kmsEncrypt(caller, input.keyId, plaintext: input.plaintext.bytes, context: input.encryptionContext ?? [:], action: "kms:Encrypt")
             return KMS.EncryptResponse(ciphertextBlob: Blob(blob), encryptionAlgorithm: .init(rawValue: "SYMMETRIC_DEFAULT"), keyId: key.arn)
         }
         operations.on(KMS.Decrypt.self) { input, caller in
             guard let blob = input.ciphertextBlob else { throw CloudError("ValidationException", "CiphertextBlob is required.") }
-            let (key, plaintext) = try await cloud.kmsDecrypt(caller, blob: blob.bytes, reference: input.keyId, context: input.encryptionContext ?? [:])
+            let (key, plaintext) = try await kms.kmsDecrypt(caller, blob: blob.bytes, reference: input.keyId, context: input.encryptionContext ?? [:])
             return KMS.DecryptResponse(encryptionAlgorithm: .init(rawValue: "SYMMETRIC_DEFAULT"), keyId: key.arn, plaintext: Blob(plaintext))
         }
         operations.on(KMS.GenerateDataKey.self) { input, caller in
             let size = try dataKeySize(numberOfBytes: input.numberOfBytes, keySpec: input.keySpec?.rawValue)
             let plaintext = (0..<size).map { _ in UInt8.random(in: 0...255) }
-            let (key, blob) = try await cloud.kmsEncrypt(caller, input.keyId, plaintext: plaintext, context: input.encryptionContext ?? [:], action: "kms:GenerateDataKey")
+            let (key, blob) = try await kms.kmsEncrypt(caller, input.keyId, plaintext: plaintext, context: input.encryptionContext ?? [:], action: "kms:GenerateDataKey")
             return KMS.GenerateDataKeyResponse(ciphertextBlob: Blob(blob), keyId: key.arn, plaintext: Blob(plaintext))
         }
         operations.on(KMS.GenerateDataKeyWithoutPlaintext.self) { input, caller in
             let size = try dataKeySize(numberOfBytes: input.numberOfBytes, keySpec: input.keySpec?.rawValue)
             let plaintext = (0..<size).map { _ in UInt8.random(in: 0...255) }
-            let (key, blob) = try await cloud.kmsEncrypt(
+            let (key, blob) = try await kms.kmsEncrypt(
                 caller, input.keyId, plaintext: plaintext, context: input.encryptionContext ?? [:], action: "kms:GenerateDataKeyWithoutPlaintext"
             )
             return KMS.GenerateDataKeyWithoutPlaintextResponse(ciphertextBlob: Blob(blob), keyId: key.arn)
         }
         operations.on(KMS.ReEncrypt.self) { input, caller in
             guard let blob = input.ciphertextBlob else { throw CloudError("ValidationException", "CiphertextBlob is required.") }
-            let (source, plaintext) = try await cloud.kmsDecrypt(caller, blob: blob.bytes, reference: input.sourceKeyId, context: input.sourceEncryptionContext ?? [:])
-            let (destination, reencrypted) = try await cloud.kmsEncrypt(
+            let (source, plaintext) = try await kms.kmsDecrypt(caller, blob: blob.bytes, reference: input.sourceKeyId, context: input.sourceEncryptionContext ?? [:])
+            let (destination, reencrypted) = try await kms.kmsEncrypt(
                 caller, input.destinationKeyId, plaintext: plaintext, context: input.destinationEncryptionContext ?? [:], action: "kms:ReEncryptTo"
             )
             return KMS.ReEncryptResponse(

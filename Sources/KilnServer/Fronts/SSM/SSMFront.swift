@@ -3,12 +3,12 @@ import KilnWire
 
 /// SSM Parameter Store (JSON 1.1): the account's parameters and AWS's public image parameters.
 enum SSMFront {
-    /// The SSM front over `cloud`.
-    static func make(cloud: Cloud) -> JSONFront {
+    /// The SSM front over `parameters`.
+    static func make(parameters: ParameterService) -> JSONFront {
         var operations = OperationTable()
 
         operations.on(SSM.GetParameter.self) { input, caller in
-            guard let parameter = try await cloud.parameter(caller, name: input.name) else { throw Cloud.parameterNotFound(input.name) }
+            guard let parameter = try await parameters.parameter(caller, name: input.name) else { throw CloudError.parameterNotFound(input.name) }
             return SSM.GetParameterResult(parameter: wire(parameter))
         }
 
@@ -16,7 +16,7 @@ enum SSMFront {
             var found: [SSM.Parameter] = []
             var invalid: [String] = []
             for name in input.names {
-                if let parameter = try await cloud.parameter(caller, name: name) { found.append(wire(parameter)) } else { invalid.append(name) }
+                if let parameter = try await parameters.parameter(caller, name: name) { found.append(wire(parameter)) } else { invalid.append(name) }
             }
             return SSM.GetParametersResult(invalidParameters: invalid, parameters: found)
         }
@@ -26,13 +26,13 @@ enum SSMFront {
             guard (1...10).contains(limit) else {
                 throw CloudError("ValidationException", "1 validation error detected: Value '\(limit)' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 10")
             }
-            let all = try await cloud.parameters(caller, under: input.path, recursive: input.recursive ?? false)
+            let all = try await parameters.parameters(caller, under: input.path, recursive: input.recursive ?? false)
             let page = try PageRequest(maxResults: limit, nextToken: input.nextToken, allowed: 1...10).page(of: all)
             return SSM.GetParametersByPathResult(nextToken: page.nextToken, parameters: page.items.map(wire))
         }
 
         operations.on(SSM.PutParameter.self) { input, caller in
-            let version = try await cloud.putParameter(
+            let version = try await parameters.putParameter(
                 caller,
                 name: input.name,
                 value: input.value,
@@ -45,7 +45,7 @@ enum SSMFront {
         }
 
         operations.on(SSM.DeleteParameter.self) { input, caller in
-            try await cloud.deleteParameter(caller, name: input.name)
+            try await parameters.deleteParameter(caller, name: input.name)
             return SSM.DeleteParameterResult()
         }
 

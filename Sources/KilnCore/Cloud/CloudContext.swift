@@ -1,0 +1,100 @@
+import Crypto
+import Foundation
+
+/// What every service of the cloud shares: who may call, which regions exist, where state and
+/// data are kept, and the clock, ids and scheduler every operation uses.
+///
+/// Each operation runs in one ``MetadataStore`` transaction through ``read(_:_:)`` or
+/// ``write(_:_:)``, which also give dry runs their meaning: every check runs, then the
+/// transaction is rolled back.
+public struct CloudContext: Sendable {
+    /// Accounts, keys and organizations.
+    public let identity: IdentityDirectory
+    /// Regions and zones.
+    public let regions: RegionCatalog
+    /// Where state is kept.
+    public let store: any MetadataStore
+    /// The time.
+    public let clock: any Clock
+    /// Resource and request ids.
+    public let ids: any IDGenerator
+    /// Asynchronous transitions, with the handler of every kind registered.
+    public let scheduler: TransitionScheduler
+    /// Block data.
+    public let blocks: any BlockStore
+    /// Whole objects outside the block store: instance-store bundles and stored images, under
+    /// `buckets/BUCKET/KEY`, as an S3 bucket would hold them.
+    public let objects: any BlobStore
+    /// EBS direct uploads in progress.
+    public let uploads: UploadSessions
+    /// KMS key material.
+    public let keys: KeyVault
+    /// Signs the EBS direct APIs' block tokens.
+    let blockTokens: BlockToken
+
+    /// Assembles a context; `scheduler` already knows the transitions of every resource kind.
+    init(
+        identity: IdentityDirectory,
+        regions: RegionCatalog,
+        store: any MetadataStore,
+        clock: any Clock,
+        ids: any IDGenerator,
+        scheduler: TransitionScheduler,
+        blocks: any BlockStore,
+        objects: any BlobStore,
+        tokenKey: SymmetricKey,
+        keyWrappingKey: SymmetricKey
+    ) {
+        self.identity = identity
+        self.regions = regions
+        self.store = store
+        self.clock = clock
+        self.ids = ids
+        self.scheduler = scheduler
+        self.blocks = blocks
+        self.objects = objects
+        self.uploads = UploadSessions()
+        self.blockTokens = BlockToken(key: tokenKey)
+        self.keys = KeyVault(wrappingKey: keyWrappingKey)
+    }
+
+    /// Runs a read-only operation for `caller` in its region; a dry run answers `DryRunOperation` once its checks pass.
+    public func read<Result: Sendable>(
+        _ caller: Caller,
+        _ body: @escaping @Sendable (any MetadataTransaction) throws -> Result
+    ) async throws -> Result {
+        try await reading(caller) { try await store.read(body) }
+    }
+
+    /// ``read(_:_:)`` without a transaction around `body` (see ``MetadataStore/readCommitted(_:)``).
+    public func readCommitted<Result: Sendable>(
+        _ caller: Caller,
+        _ body: @escaping @Sendable (any MetadataTransaction) throws -> Result
+    ) async throws -> Result {
+        try await reading(caller) { try await store.readCommitted(body) }
+    }
+
+    /// A read in an enabled region; a dry run answers `DryRunOperation` once its checks pass.
+    private func reading<Result: Sendable>(_ caller: Caller, _ run: () async throws -> Result) async throws -> Result {
+        _ = try regions.requireEnabled(caller.region)
+        let result = try await run()
+        if caller.dryRun { throw CloudError.dryRunOperation }
+        return result
+    }
+
+    /// Runs a changing operation for `caller` in one transaction, then carries out the
+    /// transitions that are due. A dry run rolls everything back and answers `DryRunOperation`.
+    public func write<Result: Sendable>(
+        _ caller: Caller,
+        _ body: @escaping @Sendable (any MetadataTransaction) throws -> Result
+    ) async throws -> Result {
+        _ = try regions.requireEnabled(caller.region)
+        let scheduler = self.scheduler
+        return try await store.write { transaction in
+            let result = try body(transaction)
+            if caller.dryRun { throw CloudError.dryRunOperation }
+            try scheduler.applyDue(in: transaction)
+            return result
+        }
+    }
+}

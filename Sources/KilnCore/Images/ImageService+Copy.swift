@@ -1,0 +1,113 @@
+import Foundation
+
+/// What CopyImage asks for. The destination is the request's own region.
+public struct ImageCopy: Sendable {
+    public var sourceRegion: String
+    public var sourceImageID: String
+    public var name: String
+    public var description: String?
+    public var encrypted: Bool?
+    public var kmsKeyID: String?
+    /// Whether the caller's tags on the source come along.
+    public var copyImageTags: Bool
+    public var tags: [Tag]
+    public var clientToken: String?
+
+    /// Describes a CopyImage request.
+    public init(
+        sourceRegion: String, sourceImageID: String, name: String, description: String? = nil, encrypted: Bool? = nil, kmsKeyID: String? = nil,
+        copyImageTags: Bool = false, tags: [Tag] = [], clientToken: String? = nil
+    ) {
+        self.sourceRegion = sourceRegion
+        self.sourceImageID = sourceImageID
+        self.name = name
+        self.description = description
+        self.encrypted = encrypted
+        self.kmsKeyID = kmsKeyID
+        self.copyImageTags = copyImageTags
+        self.tags = tags
+        self.clientToken = clientToken
+    }
+}
+
+/// CopyImage: a new image with new snapshots in the caller's region, whose bytes come from the
+/// source region's store; only blocks the destination lacks in the copy's key domain move.
+extension ImageService {
+    public func copyImage(_ caller: Caller, _ request: ImageCopy) async throws -> String {
+        try ImageName.validate(request.name)
+        for tag in request.tags { try tag.validate() }
+        if request.kmsKeyID != nil, request.encrypted != true {
+            throw CloudError("InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set.")
+        }
+        let sourceRegion = RegionName(request.sourceRegion)
+        guard regions.region(sourceRegion)?.isEnabled == true else {
+            throw CloudError("InvalidParameterValue", "The source region \(request.sourceRegion) is not enabled.")
+        }
+        if let token = request.clientToken,
+            let earlier = try await read(caller, { try $0.claimedResource(of: token, by: .copyImage, caller: caller) })
+        {
+            return earlier
+        }
+        let sourceCaller = Caller(account: caller.account, accessKeyID: caller.accessKeyID, region: sourceRegion)
+        let (source, sourceTags) = try await read(sourceCaller) { transaction -> (Image, [Tag]) in
+            let image = try self.visibleImage(request.sourceImageID, caller: sourceCaller, in: transaction)
+            guard image.state == .available else {
+                throw CloudError("InvalidAMIID.Unavailable", "The image id '[\(image.id)]' is not available (state: \(image.state.rawValue))")
+            }
+            guard image.isEBSBacked else {
+                throw CloudError("InvalidRequest", "Kiln copies EBS-backed images only; \(image.id) is instance-store-backed.")
+            }
+            if image.owner != caller.account {
+                if !image.productCodes.isEmpty {
+                    throw CloudError("InvalidRequest", "Images with EC2 BillingProduct codes cannot be copied to another AWS account.")
+                }
+                // AWS's own images copy freely; anyone else's need their snapshots shared too.
+                for snapshotID in image.snapshotIDs where image.ownerAlias != "amazon" {
+                    guard let snapshot = try transaction.fetch(Snapshot.self, id: snapshotID), snapshot.isUsable(by: caller.account) else {
+                        throw CloudError("InvalidRequest", "You do not have permission to access the storage of this ami")
+                    }
+                }
+            }
+            return (image, try transaction.tags(on: image.id, by: caller.account))
+        }
+        let imageID = ids.resourceID(.image)
+        var copies: [String: SnapshotService.PreparedSnapshotCopy] = [:]
+        for snapshotID in source.snapshotIDs where copies[snapshotID] == nil {
+            copies[snapshotID] = try await context.snapshots.prepareSnapshotCopy(
+                caller, sourceRegion: request.sourceRegion, sourceSnapshotID: snapshotID,
+                description: "Copied for DestinationAmi \(imageID) from SourceAmi \(source.id) for SourceSnapshot \(snapshotID). Task created on \(clock.now.iso8601Text).",
+                encrypted: request.encrypted, kmsKeyID: request.kmsKeyID, grantedByImage: source.ownerAlias == "amazon"
+            )
+        }
+        let now = clock.now
+        let prepared = copies
+        let tags = (request.copyImageTags ? sourceTags : []) + request.tags
+        return try await write(caller) { transaction in
+            if let token = request.clientToken, let earlier = try transaction.claimedResource(of: token, by: .copyImage, caller: caller) {
+                return earlier
+            }
+            if let existing = try transaction.imageNamed(request.name, owner: caller.account, region: caller.region) {
+                throw CloudError("InvalidAMIName.Duplicate", "AMI name \(request.name) is already in use by AMI \(existing.id)")
+            }
+            for copy in prepared.values { try context.snapshots.recordSnapshotCopy(copy, in: transaction) }
+            var image = Image(id: imageID, owner: caller.account, region: caller.region, name: request.name, creationDate: now)
+            image.state = .pending
+            image.description = request.description ?? source.description
+            image.takeBootAttributes(from: source)
+            image.imageLocation = "\(caller.account)/\(request.name)"
+            image.productCodes = source.productCodes
+            image.sourceImageID = source.id
+            image.sourceRegion = request.sourceRegion
+            image.blockDeviceMappings = source.blockDeviceMappings
+            image.replaceSnapshots(prepared.mapValues(\.snapshot))
+            try transaction.saveImage(image)
+            for tag in tags {
+                try transaction.putTag(tag, on: imageID, resourceType: "image", by: caller.account, region: caller.region)
+            }
+            if let token = request.clientToken {
+                try transaction.claimClientToken(token, by: .copyImage, caller: caller, resourceID: imageID)
+            }
+            return imageID
+        }
+    }
+}

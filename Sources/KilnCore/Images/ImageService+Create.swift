@@ -1,0 +1,168 @@
+import Foundation
+
+/// What CreateImage asks for.
+public struct ImageCreation: Sendable {
+    public var instanceID: String
+    public var name: String
+    public var description: String?
+    /// Without it the instance reboots so that its file systems are consistent.
+    public var noReboot: Bool
+    /// Devices to add, resize or suppress.
+    public var mappings: [ImageRegistration.Mapping]
+    public var imageTags: [Tag]
+    public var snapshotTags: [Tag]
+
+    /// Describes a CreateImage request.
+    public init(
+        instanceID: String, name: String, description: String? = nil, noReboot: Bool = false, mappings: [ImageRegistration.Mapping] = [],
+        imageTags: [Tag] = [], snapshotTags: [Tag] = []
+    ) {
+        self.instanceID = instanceID
+        self.name = name
+        self.description = description
+        self.noReboot = noReboot
+        self.mappings = mappings
+        self.imageTags = imageTags
+        self.snapshotTags = snapshotTags
+    }
+}
+
+/// CreateImage: an EBS-backed image from an instance, with a snapshot of each of its volumes.
+extension ImageService {
+    /// Makes a pending image whose snapshots are incremental to the instance's image; the image
+    /// becomes `available` when the last of them completes.
+    public func createImage(_ caller: Caller, _ request: ImageCreation) async throws -> String {
+        try ImageName.validate(request.name)
+        for tag in request.imageTags + request.snapshotTags { try tag.validate() }
+        let (instance, volumes) = try await read(caller) { transaction -> (Instance, [Volume]) in
+            let instance = try context.instances.ownedInstance(request.instanceID, caller: caller, in: transaction)
+            return (instance, try instance.devices.compactMap { try transaction.fetch(Volume.self, id: $0.volumeID) })
+        }
+        guard instance.isEBSBacked else {
+            throw CloudError(
+                "UnsupportedOperation",
+                "The instance '\(instance.id)' does not have an 'ebs' root device type and cannot be used to create an EBS-backed AMI. Bundle the instance and use RegisterImage instead."
+            )
+        }
+        guard instance.state == .running || instance.state == .stopped else {
+            throw CloudError("IncorrectInstanceState", "The instance '\(instance.id)' is not in a state from which it can be imaged (\(instance.state.rawValue)).")
+        }
+        var inherited: [String: [BlockEntry]] = [:]
+        for volume in volumes { inherited[volume.id] = try await context.snapshots.inheritedEntries(of: volume, caller: caller) }
+        try await blocks.flush()
+        let imageID = ids.resourceID(.image)
+        let snapshotIDs = Dictionary(uniqueKeysWithValues: volumes.map { ($0.id, ids.resourceID(.snapshot)) })
+        let now = clock.now
+        let inheritedEntries = inherited
+        return try await write(caller) { transaction in
+            var instance = try context.instances.ownedInstance(request.instanceID, caller: caller, in: transaction)
+            guard instance.state == .running || instance.state == .stopped else {
+                throw CloudError("IncorrectInstanceState", "The instance '\(instance.id)' is not in a state from which it can be imaged (\(instance.state.rawValue)).")
+            }
+            if let existing = try transaction.imageNamed(request.name, owner: caller.account, region: caller.region) {
+                throw CloudError("InvalidAMIName.Duplicate", "AMI name \(request.name) is already in use by AMI \(existing.id)")
+            }
+            let source = try transaction.image(instance.imageID)
+            var mappings: [Image.DeviceMapping] = []
+            for device in instance.devices {
+                guard let volume = try transaction.fetch(Volume.self, id: device.volumeID), let snapshotID = snapshotIDs[device.volumeID] else { continue }
+                let snapshot = try context.snapshots.recordSnapshot(
+                    of: volume.id, id: snapshotID, caller: caller, description: "Created by CreateImage(\(instance.id)) for \(imageID)",
+                    inherited: inheritedEntries[volume.id] ?? [], now: now, in: transaction
+                )
+                for tag in request.snapshotTags {
+                    try transaction.putTag(tag, on: snapshotID, resourceType: "snapshot", by: caller.account, region: caller.region)
+                }
+                let ebs = Image.EBSDevice(
+                    snapshotID: snapshot.id, volumeSize: volume.size, volumeType: volume.type, deleteOnTermination: device.deleteOnTermination,
+                    encrypted: volume.encrypted, kmsKeyID: volume.kmsKeyID, iops: volume.type.provisionedIOPS == nil ? nil : volume.iops,
+                    throughput: volume.throughput
+                )
+                mappings.append(Image.DeviceMapping(deviceName: device.deviceName, ebs: ebs))
+            }
+            for (position, requested) in request.mappings.enumerated() {
+                guard let device = requested.deviceName, !device.isEmpty else {
+                    throw CloudError.missingParameter("BlockDeviceMapping.\(position + 1).DeviceName")
+                }
+                if requested.noDevice {
+                    guard device != instance.rootDeviceName else {
+                        throw CloudError("InvalidBlockDeviceMapping", "The root device \(device) cannot be suppressed with NoDevice.")
+                    }
+                    mappings.removeAll { $0.deviceName == device }
+                    continue
+                }
+                if let index = mappings.firstIndex(where: { $0.deviceName == device }), var ebs = mappings[index].ebs {
+                    if let size = requested.volumeSize {
+                        guard size >= ebs.volumeSize else {
+                            throw CloudError("InvalidBlockDeviceMapping", "Volume of size \(size)GB is smaller than the volume at \(device) (\(ebs.volumeSize)GB).")
+                        }
+                        ebs.volumeSize = size
+                    }
+                    if let type = requested.volumeType {
+                        guard let volumeType = VolumeType(rawValue: type) else {
+                            throw CloudError.invalidParameterValue("Value (\(type)) for parameter volumeType is invalid.")
+                        }
+                        ebs.volumeType = volumeType
+                    }
+                    ebs.deleteOnTermination = requested.deleteOnTermination ?? ebs.deleteOnTermination
+                    mappings[index].ebs = ebs
+                } else {
+                    mappings.append(try resolveMapping(requested, position: position, caller: caller, in: transaction))
+                }
+            }
+            var image = Image(id: imageID, owner: caller.account, region: caller.region, name: request.name, creationDate: now)
+            image.state = .pending
+            image.description = request.description
+            image.blockDeviceMappings = mappings
+            image.rootDeviceName = instance.rootDeviceName
+            image.imageLocation = "\(caller.account)/\(request.name)"
+            image.architecture = instance.architecture
+            image.virtualizationType = instance.virtualizationType
+            image.platform = instance.platform
+            image.platformDetails = instance.platformDetails
+            image.usageOperation = instance.usageOperation
+            image.productCodes = instance.productCodes
+            image.bootMode = instance.bootMode
+            image.enaSupport = instance.enaSupport
+            image.kernelID = instance.kernelID
+            image.ramdiskID = instance.ramdiskID
+            image.sriovNetSupport = source?.sriovNetSupport
+            image.tpmSupport = source?.tpmSupport
+            image.imdsSupport = source?.imdsSupport
+            image.sourceInstanceID = instance.id
+            try transaction.saveImage(image)
+            for tag in request.imageTags {
+                try transaction.putTag(tag, on: imageID, resourceType: "image", by: caller.account, region: caller.region)
+            }
+            if !request.noReboot, instance.state == .running {
+                instance.bootCount += 1
+                try transaction.save(instance)
+            }
+            try Self.completePendingImages(using: nil, in: transaction, candidates: [image])
+            return imageID
+        }
+    }
+
+    /// Makes pending images `available` once every snapshot they use is completed: those using
+    /// `snapshotID`, or the `candidates` given.
+    static func completePendingImages(using snapshotID: String?, in transaction: any MetadataTransaction, candidates: [Image] = []) throws {
+        var images = candidates
+        if let snapshotID {
+            images += try transaction.imagesUsing(snapshotID: snapshotID).compactMap { try transaction.image($0) }
+        }
+        for var image in images where image.state == .pending {
+            let snapshots = try image.snapshotIDs.map { try transaction.fetch(Snapshot.self, id: $0) }
+            if snapshots.allSatisfy({ $0?.state == .completed }) {
+                image.state = .available
+                try transaction.saveImage(image)
+            } else if snapshots.contains(where: { $0 == nil || $0?.state == .error }) {
+                let failed = snapshots.first { $0?.state == .error } ?? nil
+                image.state = .failed
+                image.stateReason = Image.StateReason(
+                    code: "Client.InternalError", message: "Client.InternalError: \(failed?.stateMessage ?? "a snapshot of the image failed")"
+                )
+                try transaction.saveImage(image)
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// GetImageAncestry and DescribeImageReferences: where an image came from, and what uses it.
+extension ImageService {
+    /// The image and each image it was copied or created from, back to the root, as far as
+    /// they still exist.
+    public func imageAncestry(_ caller: Caller, imageID: String) async throws -> [Image] {
+        try await read(caller) { transaction in
+            var chain = [try visibleImage(imageID, caller: caller, in: transaction)]
+            var seen: Set<String> = [imageID]
+            while let sourceID = chain.last?.sourceImageID, !seen.contains(sourceID), let source = try transaction.image(sourceID) {
+                chain.append(source)
+                seen.insert(sourceID)
+            }
+            return chain
+        }
+    }
+
+    /// A resource that refers to an image.
+    public struct ImageReference: Sendable, Equatable {
+        public var imageID: String
+        /// `ec2:Instance`, `ec2:LaunchTemplate`, `ssm:Parameter`…
+        public var resourceType: String
+        public var arn: String
+    }
+
+    /// The resource types DescribeImageReferences knows.
+    public static let imageReferenceTypes: Set<String> = [
+        "ec2:Instance", "ec2:LaunchTemplate", "ssm:Parameter", "imagebuilder:ImageRecipe", "imagebuilder:ContainerRecipe",
+    ]
+
+    /// DescribeImageReferences: the caller's resources in its region that name the images.
+    /// Instances and launch templates arrive with later work; SSM parameters are searched now.
+    public func imageReferences(_ caller: Caller, imageIDs: [String], resourceTypes: [String]?, includeAll: Bool) async throws -> [ImageReference] {
+        guard !imageIDs.isEmpty else { throw CloudError.missingParameter("ImageId") }
+        guard includeAll || !(resourceTypes ?? []).isEmpty else {
+            throw CloudError.invalidParameterCombination("Specify IncludeAllResourceTypes or at least one ResourceType.")
+        }
+        for type in resourceTypes ?? [] where !Self.imageReferenceTypes.contains(type) {
+            throw CloudError.invalidParameterValue("Value (\(type)) for parameter resourceType is invalid.")
+        }
+        let wanted = includeAll ? Self.imageReferenceTypes : Set(resourceTypes ?? [])
+        return try await read(caller) { transaction in
+            for id in imageIDs { _ = try visibleImage(id, caller: caller, in: transaction) }
+            var references: [ImageReference] = []
+            if wanted.contains("ssm:Parameter") {
+                for parameter in try transaction.fetchAll(Parameter.self, region: caller.region, owner: caller.account) where imageIDs.contains(parameter.value) {
+                    references.append(ImageReference(imageID: parameter.value, resourceType: "ssm:Parameter", arn: parameter.arn))
+                }
+            }
+            return references.sorted { ($0.imageID, $0.arn) < ($1.imageID, $1.arn) }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import Crypto
+import Foundation
+
+/// CreateStoreImageTask, DescribeStoreImageTasks and CreateRestoreImageTask: an image backed up
+/// to a bucket as one object in the blob store, and restored from it as a new image.
+extension ImageService {
+    /// CreateStoreImageTask: writes the image and its blocks to `bucket`; returns the object key.
+    public func createStoreImageTask(_ caller: Caller, imageID: String, bucket: String) async throws -> String {
+        guard !bucket.isEmpty, !bucket.contains("/"), !bucket.contains("..") else {
+            throw CloudError.invalidParameterValue("Invalid bucket name '\(bucket)'.")
+        }
+        let (image, maps) = try await read(caller) { transaction -> (Image, [(Snapshot, [BlockEntry])]) in
+            let image = try self.ownedImage(imageID, caller: caller, in: transaction)
+            guard image.state == .available, image.isEBSBacked else {
+                throw CloudError("InvalidAMIID.Unavailable", "Only available EBS-backed images can be stored; \(imageID) is \(image.state.rawValue) (\(image.rootDeviceType)).")
+            }
+            return (image, try image.snapshotIDs.compactMap { id in
+                guard let snapshot = try transaction.fetch(Snapshot.self, id: id) else { return nil }
+                return (snapshot, try transaction.blockMap(of: id, from: 0, limit: nil).filter { $0.id != .zero })
+            })
+        }
+        let objectKey = "\(imageID).bin"
+        let startTime = clock.now
+        let header = StoredImageObject(
+            image: image,
+            snapshots: maps.map { snapshot, entries in
+                .init(id: snapshot.id, volumeSize: snapshot.volumeSize, encrypted: snapshot.encrypted, description: snapshot.description, blockCount: entries.count)
+            }
+        )
+        let headerBytes = Array(try JSONEncoder().encode(header))
+        // Streamed block by block, so an image of any size is stored in constant memory.
+        let blocks = self.blocks
+        try await objects.write(BundleService.objectName(bucket: bucket, key: objectKey)) { sink in
+            try await sink.write(StoredImageObject.magic + Self.bigEndian(UInt64(headerBytes.count), bytes: 4) + headerBytes)
+            for (snapshot, entries) in maps {
+                for entry in entries {
+                    try await sink.write(Self.bigEndian(UInt64(entry.index), bytes: 8) + (try await blocks.read(entry.id, domain: snapshot.domain)))
+                }
+            }
+        }
+        let task = StoreImageTask(
+            id: imageID, owner: caller.account, region: caller.region, bucket: bucket, objectKey: objectKey, state: "Completed", progress: 100,
+            startTime: startTime
+        )
+        try await write(caller) { try $0.save(task) }
+        return objectKey
+    }
+
+    /// DescribeStoreImageTasks: the caller's tasks, all or for the given images.
+    public func describeStoreImageTasks(_ caller: Caller, imageIDs: [String]?, filters: [Filter]) async throws -> [StoreImageTask] {
+        let filterSet = try FilterSet(filters, supported: ["task-state", "bucket"])
+        return try await read(caller) { transaction in
+            let tasks = try transaction.fetchAll(StoreImageTask.self, region: caller.region, owner: caller.account)
+            for id in imageIDs ?? [] where !tasks.contains(where: { $0.id == id }) { throw CloudError.imageNotFound([id]) }
+            return tasks.filter { task in
+                (imageIDs?.isEmpty ?? true || imageIDs?.contains(task.id) == true)
+                    && filterSet.admits { name in name == "task-state" ? [task.state] : name == "bucket" ? [task.bucket] : [] }
+            }
+        }
+    }
+
+    /// CreateRestoreImageTask: a new image, with new snapshots, from an object a store task wrote.
+    public func createRestoreImageTask(_ caller: Caller, bucket: String, objectKey: String, name: String?, tags: [Tag]) async throws -> String {
+        let objectName = BundleService.objectName(bucket: bucket, key: objectKey)
+        guard let size = try await objects.size(objectName) else {
+            throw CloudError("InvalidParameterValue", "The object '\(objectKey)' does not exist in bucket '\(bucket)'.")
+        }
+        let invalid = CloudError("InvalidParameterValue", "The object '\(objectKey)' in bucket '\(bucket)' is not a stored image.")
+        guard size >= 12 else { throw invalid }
+        let prefix = try await objects.read(objectName, offset: 0, length: 12)
+        guard Array(prefix[0..<8]) == StoredImageObject.magic else { throw invalid }
+        let headerLength = Int(Self.readBigEndian(prefix, at: 8, bytes: 4))
+        guard 12 + headerLength <= size,
+            let header = try? JSONDecoder().decode(StoredImageObject.self, from: Data(try await objects.read(objectName, offset: 12, length: headerLength)))
+        else { throw invalid }
+        let imageName = name ?? header.image.name
+        try ImageName.validate(imageName)
+        for tag in tags { try tag.validate() }
+        let encryption = try await read(caller) { try $0.resolveEncryption(caller, encrypted: nil, kmsKeyID: nil, now: clock.now) }
+        // Store every block first, in the domain each new snapshot will have.
+        var offset = 12 + headerLength
+        var restored: [(StoredImageObject.StoredSnapshot, newID: String, encrypted: Bool, kmsKeyID: String?, entries: [BlockEntry])] = []
+        for stored in header.snapshots {
+            let encrypted = stored.encrypted || encryption.encrypted
+            let kmsKeyID = encrypted ? (encryption.kmsKeyID ?? DefaultEBSKey.arn(account: caller.account, region: caller.region)) : nil
+            let domain: EncryptionDomain = encrypted ? .encrypted(caller.region, account: caller.account, kmsKeyARN: kmsKeyID ?? "") : .unencrypted(caller.region)
+            var entries: [BlockEntry] = []
+            for _ in 0..<stored.blockCount {
+                guard offset + 8 + Block.size <= size else { throw invalid }
+                let record = try await objects.read(objectName, offset: offset, length: 8 + Block.size)
+                let index = Int(Self.readBigEndian(record, at: 0, bytes: 8))
+                let block = Array(record[8...])
+                let digest = Array(SHA256.hash(data: block))
+                entries.append(BlockEntry(index: index, id: try await blocks.put(block, sha256: digest, domain: domain), sha256: digest, changeDigest: ChangeDigest.of(block)))
+                offset += 8 + Block.size
+            }
+            restored.append((stored, ids.resourceID(.snapshot), encrypted, kmsKeyID, entries))
+        }
+        try await blocks.flush()
+        let imageID = ids.resourceID(.image)
+        let now = clock.now
+        let snapshots = restored
+        return try await write(caller) { transaction in
+            if let existing = try transaction.imageNamed(imageName, owner: caller.account, region: caller.region) {
+                throw CloudError("InvalidAMIName.Duplicate", "AMI name \(imageName) is already in use by AMI \(existing.id)")
+            }
+            var newSnapshots: [String: Snapshot] = [:]
+            for (stored, newID, encrypted, kmsKeyID, entries) in snapshots {
+                var snapshot = Snapshot(
+                    id: newID, owner: caller.account, region: caller.region, volumeID: Snapshot.directUploadVolumeID, volumeSize: stored.volumeSize,
+                    state: .completed, progress: 100, startTime: now, description: "Restored from \(bucket)/\(objectKey) (\(stored.id))",
+                    encrypted: encrypted, kmsKeyID: kmsKeyID, parentID: nil, lineageID: newID
+                )
+                snapshot.completionTime = now
+                try transaction.putBlockEntries(entries, of: newID, domain: snapshot.domain.id)
+                snapshot.storage = try transaction.measure(snapshotID: newID, changed: entries, domain: snapshot.domain)
+                try transaction.save(snapshot)
+                newSnapshots[stored.id] = snapshot
+            }
+            var image = Image(id: imageID, owner: caller.account, region: caller.region, name: imageName, creationDate: now)
+            let source = header.image
+            image.description = source.description
+            image.takeBootAttributes(from: source)
+            image.imageLocation = "\(caller.account)/\(imageName)"
+            image.blockDeviceMappings = source.blockDeviceMappings
+            image.replaceSnapshots(newSnapshots)
+            try transaction.saveImage(image)
+            for tag in tags {
+                try transaction.putTag(tag, on: imageID, resourceType: "image", by: caller.account, region: caller.region)
+            }
+            return imageID
+        }
+    }
+
+    private static func bigEndian(_ value: UInt64, bytes: Int) -> [UInt8] {
+        (0..<bytes).map { UInt8(truncatingIfNeeded: value >> (8 * UInt64(bytes - 1 - $0))) }
+    }
+
+    private static func readBigEndian(_ bytes: [UInt8], at offset: Int, bytes count: Int) -> UInt64 {
+        bytes[offset..<offset + count].reduce(0) { $0 << 8 | UInt64($1) }
+    }
+}

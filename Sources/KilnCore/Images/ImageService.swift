@@ -1,0 +1,420 @@
+import Foundation
+
+/// AMIs: registration, description and visibility, launch permissions, life cycle, copies,
+/// creation from instances, and store and restore tasks.
+public struct ImageService: CloudService {
+    public let context: CloudContext
+}
+
+/// RegisterImage, DescribeImages and DeregisterImage, with AWS's per-caller visibility.
+extension ImageService {
+
+    /// The caller as a viewer of launch permissions: its account, organization and units.
+    public func viewer(_ caller: Caller) -> Viewer {
+        guard let organization = identity.organization(of: caller.account) else { return Viewer(account: caller.account) }
+        let units = organization.units.filter { $0.accounts.contains(caller.account) }.map { unit in
+            "arn:aws:organizations::\(organization.managementAccount):ou/\(organization.id)/\(unit.id)"
+        }
+        return Viewer(account: caller.account, organizationARN: organization.arn, organizationalUnitARNs: units)
+    }
+
+    /// Whether `viewer` may launch `image`: it owns it, or a launch permission names it.
+    static func canLaunch(_ image: Image, viewer: Viewer) -> Bool {
+        image.owner == viewer.account
+            || image.launchPermissions.contains { grant in
+                switch grant {
+                case .all: return true
+                case .account(let account): return account == viewer.account
+                case .organization(let arn): return arn == viewer.organizationARN
+                case .organizationalUnit(let arn): return viewer.organizationalUnitARNs.contains(arn)
+                }
+            }
+    }
+
+    /// An image the caller may see in its region, or `InvalidAMIID.NotFound` (existence is never leaked).
+    func visibleImage(_ id: String, caller: Caller, in transaction: any MetadataTransaction) throws -> Image {
+        guard ResourcePrefix.image.matches(id) else { throw CloudError.malformedImageID(id) }
+        guard let image = try transaction.image(id), image.region == caller.region, Self.canLaunch(image, viewer: viewer(caller)) else {
+            throw CloudError.imageNotFound([id])
+        }
+        return image
+    }
+
+    /// An image the caller owns; a visible image of someone else's is `AuthFailure`.
+    func ownedImage(_ id: String, caller: Caller, in transaction: any MetadataTransaction) throws -> Image {
+        let image = try visibleImage(id, caller: caller, in: transaction)
+        guard image.owner == caller.account else { throw CloudError.imageNotAuthorized(for: id) }
+        return image
+    }
+
+    /// RegisterImage: an EBS-backed image from snapshots, or an instance-store image from a manifest.
+    public func registerImage(_ caller: Caller, _ request: ImageRegistration) async throws -> String {
+        try ImageName.validate(request.name)
+        for tag in request.tags { try tag.validate() }
+        if !request.billingProducts.isEmpty {
+            throw CloudError.invalidParameterValue("Only accounts authorized by AWS may register images with billing products.")
+        }
+        let id = ids.resourceID(.image)
+        let now = clock.now
+        return try await write(caller) { transaction in
+            if let existing = try transaction.imageNamed(request.name, owner: caller.account, region: caller.region) {
+                throw CloudError("InvalidAMIName.Duplicate", "AMI name \(request.name) is already in use by AMI \(existing.id)")
+            }
+            var image = Image(id: id, owner: caller.account, region: caller.region, name: request.name, creationDate: now)
+            image.description = request.description
+            image.blockDeviceMappings = try resolveMappings(request, caller: caller, in: transaction)
+            let isInstanceStore = !image.blockDeviceMappings.contains { $0.deviceName == request.rootDeviceName && $0.ebs != nil }
+            if isInstanceStore {
+                guard let location = request.imageLocation, !location.isEmpty else {
+                    throw CloudError.missingParameter(request.mappings.isEmpty ? "ImageLocation or BlockDeviceMapping" : "rootDeviceName matching an EBS mapping")
+                }
+                guard location.hasSuffix(".manifest.xml"), location.contains("/") else {
+                    throw CloudError("InvalidManifest", "The manifest location '\(location)' is not a bundle manifest (bucket/prefix/image.manifest.xml).")
+                }
+                image.rootDeviceType = "instance-store"
+                image.imageLocation = location
+                image.rootDeviceName = request.rootDeviceName ?? "/dev/sda1"
+            } else {
+                image.rootDeviceName = request.rootDeviceName
+                image.imageLocation = "\(caller.account)/\(request.name)"
+            }
+            // AWS's legacy defaults for RegisterImage.
+            image.architecture = request.architecture ?? "i386"
+            image.virtualizationType = request.virtualizationType ?? "paravirtual"
+            guard ["i386", "x86_64", "arm64", "x86_64_mac", "arm64_mac"].contains(image.architecture) else {
+                throw CloudError.invalidParameterValue("Value (\(image.architecture)) for parameter architecture is invalid.")
+            }
+            guard ["hvm", "paravirtual"].contains(image.virtualizationType) else {
+                throw CloudError.invalidParameterValue("Value (\(image.virtualizationType)) for parameter virtualizationType is invalid.")
+            }
+            if let boot = request.bootMode, !["legacy-bios", "uefi", "uefi-preferred"].contains(boot) {
+                throw CloudError.invalidParameterValue("Value (\(boot)) for parameter bootMode is invalid.")
+            }
+            if let tpm = request.tpmSupport, tpm != "v2.0" { throw CloudError.invalidParameterValue("Value (\(tpm)) for parameter tpmSupport is invalid.") }
+            if let imds = request.imdsSupport, imds != "v2.0" { throw CloudError.invalidParameterValue("Value (\(imds)) for parameter imdsSupport is invalid.") }
+            if let sriov = request.sriovNetSupport, sriov != "simple" {
+                throw CloudError.invalidParameterValue("Value (\(sriov)) for parameter sriovNetSupport is invalid.")
+            }
+            image.bootMode = request.bootMode
+            image.enaSupport = request.enaSupport
+            image.sriovNetSupport = request.sriovNetSupport
+            image.tpmSupport = request.tpmSupport
+            image.imdsSupport = request.imdsSupport
+            image.uefiData = request.uefiData
+            image.kernelID = request.kernelID
+            image.ramdiskID = request.ramdiskID
+            try transaction.saveImage(image)
+            for tag in request.tags {
+                try transaction.putTag(tag, on: id, resourceType: "image", by: caller.account, region: caller.region)
+            }
+            return id
+        }
+    }
+
+    /// Checks each requested mapping against its snapshot and fills in AWS's defaults.
+    func resolveMappings(_ request: ImageRegistration, caller: Caller, in transaction: any MetadataTransaction) throws -> [Image.DeviceMapping] {
+        var mappings: [Image.DeviceMapping] = []
+        for (position, requested) in request.mappings.enumerated() {
+            if mappings.contains(where: { $0.deviceName == requested.deviceName }) {
+                throw CloudError("InvalidBlockDeviceMapping", "The device name \(requested.deviceName ?? "") is used more than once.")
+            }
+            mappings.append(try resolveMapping(requested, position: position, caller: caller, in: transaction))
+        }
+        if let root = request.rootDeviceName, request.imageLocation == nil {
+            guard let rootMapping = mappings.first(where: { $0.deviceName == root }) else {
+                throw CloudError("InvalidBlockDeviceMapping", "The root device name \(root) does not match any block device mapping.")
+            }
+            guard rootMapping.ebs?.snapshotID != nil else {
+                throw CloudError("InvalidBlockDeviceMapping", "The root device \(root) must be an EBS volume from a snapshot.")
+            }
+        } else if request.rootDeviceName == nil, request.imageLocation == nil, !mappings.isEmpty {
+            throw CloudError.missingParameter("rootDeviceName")
+        }
+        return mappings
+    }
+
+    /// One requested mapping checked against its snapshot, with AWS's defaults filled in.
+    func resolveMapping(
+        _ requested: ImageRegistration.Mapping, position: Int, caller: Caller, in transaction: any MetadataTransaction
+    ) throws -> Image.DeviceMapping {
+        guard let device = requested.deviceName, !device.isEmpty else {
+            throw CloudError.missingParameter("BlockDeviceMapping.\(position + 1).DeviceName")
+        }
+        if requested.noDevice || requested.virtualName != nil {
+            return Image.DeviceMapping(deviceName: device, virtualName: requested.virtualName, noDevice: requested.noDevice)
+        }
+        var size = requested.volumeSize
+        var encrypted = false
+        var kmsKeyID: String?
+        if let snapshotID = requested.snapshotID {
+            let snapshot = try transaction.visibleSnapshot(snapshotID, caller: caller)
+            guard snapshot.state == .completed else {
+                throw CloudError("IncorrectState", "Snapshot '\(snapshotID)' is not in a completed state.")
+            }
+            if let size, size < snapshot.volumeSize {
+                throw CloudError(
+                    "InvalidBlockDeviceMapping",
+                    "Volume of size \(size) GiB is smaller than snapshot '\(snapshotID)', expect size >= \(snapshot.volumeSize) GiB"
+                )
+            }
+            if requested.encrypted != nil {
+                throw CloudError(
+                    "InvalidBlockDeviceMapping",
+                    "Omit Encrypted for \(device): a device made from snapshot \(snapshotID) takes the snapshot's encryption."
+                )
+            }
+            size = size ?? snapshot.volumeSize
+            encrypted = snapshot.encrypted
+            kmsKeyID = snapshot.kmsKeyID
+        }
+        guard let volumeSize = size else {
+            throw CloudError("InvalidBlockDeviceMapping", "Either snapshot ID or volume size must be provided for: \(device)")
+        }
+        guard let type = VolumeType(rawValue: requested.volumeType ?? "gp2") else {
+            throw CloudError.invalidParameterValue("Value (\(requested.volumeType ?? "")) for parameter volumeType is invalid.")
+        }
+        let performance = try type.resolvePerformance(size: volumeSize, iops: requested.iops, throughput: requested.throughput)
+        let ebs = Image.EBSDevice(
+            snapshotID: requested.snapshotID,
+            volumeSize: volumeSize,
+            volumeType: type,
+            deleteOnTermination: requested.deleteOnTermination ?? true,
+            encrypted: encrypted || requested.encrypted == true,
+            kmsKeyID: kmsKeyID ?? requested.kmsKeyID,
+            iops: type.provisionedIOPS == nil ? nil : performance.iops,
+            throughput: performance.throughput
+        )
+        return Image.DeviceMapping(deviceName: device, ebs: ebs)
+    }
+
+    /// DescribeImages: the images the caller may see, scoped by ids, owners, executable users and filters.
+    public func describeImages(
+        _ caller: Caller,
+        ids requested: [String]?,
+        owners: [String]?,
+        executableUsers: [String]?,
+        filters: [Filter],
+        includeDeprecated: Bool,
+        includeDisabled: Bool,
+        maxResults: Int?,
+        nextToken: String?
+    ) async throws -> (images: [(Image, [Tag])], nextToken: String?) {
+        let filterSet = try FilterSet(filters, supported: Self.imageFilterNames, allowsTags: true)
+        let requested = (requested?.isEmpty ?? true) ? nil : requested
+        if requested != nil, maxResults != nil {
+            throw CloudError.invalidParameterCombination("The parameter imagesSet cannot be used with the parameter maxResults")
+        }
+        for id in requested ?? [] where !ResourcePrefix.image.matches(id) { throw CloudError.malformedImageID(id) }
+        if let maxResults, !(1...1000).contains(maxResults) {
+            throw CloudError.invalidParameterValue("Value ( \(maxResults) ) for parameter maxResults is invalid. Expecting a value between 1 and 1000.")
+        }
+        var afterID: String?
+        if let nextToken, !nextToken.isEmpty {
+            guard let data = Data(base64Encoded: nextToken), let text = String(data: data, encoding: .utf8), text.hasPrefix("after:") else {
+                throw CloudError("InvalidPaginationToken", "The pagination token '\(nextToken)' is invalid.")
+            }
+            afterID = String(text.dropFirst(6))
+        }
+        let viewer = viewer(caller)
+        // Account ids narrow the query itself; aliases (amazon, aws-marketplace) are matched after it.
+        var sqlOwners: [AccountID]?
+        var ownerFilter: Set<String> = []
+        if let owners, !owners.isEmpty {
+            var accounts: [AccountID] = []
+            var aliases: [String] = []
+            for owner in owners {
+                if owner == "self" {
+                    accounts.append(caller.account)
+                } else if let account = AccountID(owner) {
+                    accounts.append(account)
+                } else if ["amazon", "aws-marketplace", "aws-backup-vault"].contains(owner) {
+                    aliases.append(owner)
+                } else {
+                    throw CloudError("InvalidUserID.Malformed", "Invalid user id: \"\(owner)\"")
+                }
+            }
+            if aliases.isEmpty {
+                sqlOwners = accounts
+            } else {
+                ownerFilter = Set(aliases + accounts.map(\.rawValue))
+            }
+        }
+        let queryOwners = sqlOwners
+        let ownerAliases = ownerFilter
+        let startAfter = afterID
+        let now = clock.now
+        let namePatterns = filterSet.filters.count(where: { $0.name == "name" }) == 1 ? filterSet.filters.first { $0.name == "name" }?.values : nil
+        let limit = maxResults
+        // A page of images and then their tags: the two need not come from one snapshot.
+        let (page, last, exhausted): ([(Image, [Tag])], String?, Bool) = try await readCommitted(caller) { transaction in
+            var query = ImageQuery(region: caller.region, viewer: viewer)
+            query.ids = requested
+            query.owners = queryOwners
+            query.namePatterns = namePatterns
+            var result: [(Image, [Tag])] = []
+            var cursor = startAfter
+            let chunk = max(limit ?? 1000, 100)
+            while true {
+                query.afterID = cursor
+                query.limit = requested == nil ? chunk : nil
+                let candidates = try transaction.images(query)
+                let scoped = candidates.filter {
+                    Self.admits($0, viewer: viewer, explicitlyNamed: requested != nil, ownerAliases: ownerAliases, executableUsers: executableUsers, includeDeprecated: includeDeprecated, includeDisabled: includeDisabled, now: now)
+                }
+                let tags = try transaction.tags(on: scoped.map(\.id), by: caller.account)
+                let admitted = Set(scoped.map(\.id))
+                for image in candidates {
+                    cursor = image.id
+                    guard admitted.contains(image.id) else { continue }
+                    let imageTags = tags[image.id] ?? []
+                    guard filterSet.admits({ Self.imageFilterValues($0, image: image, tags: imageTags, now: now) }) else { continue }
+                    result.append((image, imageTags))
+                    if let limit, result.count == limit { return (result, cursor, false) }
+                }
+                if requested != nil || candidates.count < chunk { return (result, cursor, true) }
+            }
+        }
+        if let requested {
+            let found = Set(page.map(\.0.id))
+            let missing = requested.filter { !found.contains($0) }
+            // Named images that are hidden by filters are simply absent; unknown ones are NotFound.
+            let unknown = try await read(caller) { transaction in
+                try missing.filter { id in try transaction.image(id).map { $0.region != caller.region || !Self.canLaunch($0, viewer: viewer) } ?? true }
+            }
+            if !unknown.isEmpty { throw CloudError.imageNotFound(unknown) }
+        }
+        let token = exhausted ? nil : last.map { Data("after:\($0)".utf8).base64EncodedString() }
+        return (page, token)
+    }
+
+    /// The scoping DescribeImages applies beyond visibility.
+    static func admits(
+        _ image: Image,
+        viewer: Viewer,
+        explicitlyNamed: Bool,
+        ownerAliases: Set<String>,
+        executableUsers: [String]?,
+        includeDeprecated: Bool,
+        includeDisabled: Bool,
+        now: Date
+    ) -> Bool {
+        if !ownerAliases.isEmpty, !ownerAliases.contains(image.owner.rawValue), !(image.ownerAlias.map(ownerAliases.contains) ?? false) {
+            return false
+        }
+        if image.state == .disabled, !includeDisabled { return false }
+        if image.isDeprecated(at: now), image.owner != viewer.account, !includeDeprecated, !explicitlyNamed { return false }
+        if let executableUsers, !executableUsers.isEmpty {
+            let matches = executableUsers.contains { user in
+                switch user {
+                case "all": return image.isPublic
+                case "self", viewer.account.rawValue:
+                    return image.launchPermissions.contains { grant in
+                        switch grant {
+                        case .all: return false
+                        case .account(let account): return account == viewer.account
+                        case .organization(let arn): return arn == viewer.organizationARN
+                        case .organizationalUnit(let arn): return viewer.organizationalUnitARNs.contains(arn)
+                        }
+                    }
+                default: return image.launchPermissions.contains(.account(AccountID(user) ?? .defaultAccount)) && AccountID(user) != nil
+                }
+            }
+            if !matches { return false }
+        }
+        return true
+    }
+
+    /// The DescribeImages filters the EC2 model documents.
+    static let imageFilterNames: Set<String> = [
+        "architecture", "block-device-mapping.delete-on-termination", "block-device-mapping.device-name", "block-device-mapping.snapshot-id",
+        "block-device-mapping.volume-size", "block-device-mapping.volume-type", "block-device-mapping.encrypted", "creation-date", "description",
+        "ena-support", "free-tier-eligible", "hypervisor", "image-allowed", "image-id", "image-type", "is-public", "kernel-id", "manifest-location",
+        "name", "owner-alias", "owner-id", "platform", "product-code", "product-code.type", "ramdisk-id", "root-device-name", "root-device-type",
+        "source-image-id", "source-image-region", "source-instance-id", "state", "state-reason-code", "state-reason-message", "sriov-net-support",
+        "virtualization-type",
+    ]
+
+    /// An image's values for a DescribeImages filter name.
+    static func imageFilterValues(_ name: String, image: Image, tags: [Tag], now: Date) -> [String] {
+        if let values = FilterSet.tagValues(name, tags: tags) { return values }
+        let ebs = image.blockDeviceMappings.compactMap(\.ebs)
+        switch name {
+        case "architecture": return [image.architecture]
+        case "block-device-mapping.delete-on-termination": return ebs.map { String($0.deleteOnTermination) }
+        case "block-device-mapping.device-name": return image.blockDeviceMappings.map(\.deviceName)
+        case "block-device-mapping.snapshot-id": return ebs.compactMap(\.snapshotID)
+        case "block-device-mapping.volume-size": return ebs.map { String($0.volumeSize) }
+        case "block-device-mapping.volume-type": return ebs.map(\.volumeType.rawValue)
+        case "block-device-mapping.encrypted": return ebs.map { String($0.encrypted) }
+        case "creation-date": return [image.creationDate.iso8601Text]
+        case "description": return image.description.map { [$0] } ?? []
+        case "ena-support": return image.enaSupport.map { [String($0)] } ?? []
+        case "free-tier-eligible": return ["false"]
+        case "hypervisor": return ["xen"]
+        case "image-allowed": return ["true"]
+        case "image-id": return [image.id]
+        case "image-type": return ["machine"]
+        case "is-public": return [String(image.isPublic)]
+        case "kernel-id": return image.kernelID.map { [$0] } ?? []
+        case "manifest-location": return image.imageLocation.map { [$0] } ?? []
+        case "name": return [image.name]
+        case "owner-alias": return image.ownerAlias.map { [$0] } ?? []
+        case "owner-id": return [image.owner.rawValue]
+        case "platform": return image.platform.map { [$0] } ?? []
+        case "product-code": return image.productCodes.map(\.id)
+        case "product-code.type": return image.productCodes.map(\.type)
+        case "ramdisk-id": return image.ramdiskID.map { [$0] } ?? []
+        case "root-device-name": return image.rootDeviceName.map { [$0] } ?? []
+        case "root-device-type": return [image.rootDeviceType]
+        case "source-image-id": return image.sourceImageID.map { [$0] } ?? []
+        case "source-image-region": return image.sourceRegion.map { [$0] } ?? []
+        case "source-instance-id": return image.sourceInstanceID.map { [$0] } ?? []
+        case "state": return [image.state.rawValue]
+        case "state-reason-code": return image.stateReason.map { [$0.code] } ?? []
+        case "state-reason-message": return image.stateReason.map { [$0.message] } ?? []
+        case "sriov-net-support": return image.sriovNetSupport.map { [$0] } ?? []
+        case "virtualization-type": return [image.virtualizationType]
+        default: return []
+        }
+    }
+
+    /// DeregisterImage: the image becomes `deregistered`; its snapshots stay unless asked,
+    /// and then only those no other image uses.
+    public func deregisterImage(_ caller: Caller, id: String, deleteAssociatedSnapshots: Bool) async throws -> [(snapshotID: String, code: String)] {
+        let now = clock.now
+        return try await write(caller) { transaction in
+            guard ResourcePrefix.image.matches(id) else { throw CloudError.malformedImageID(id) }
+            if let image = try transaction.image(id), image.owner == caller.account, image.region == caller.region, image.state == .deregistered {
+                throw CloudError("InvalidAMIID.Unavailable", "The image id '[\(id)]' is no longer available")
+            }
+            var image = try ownedImage(id, caller: caller, in: transaction)
+            if image.deregistrationProtection.blocks(at: now) {
+                throw CloudError(
+                    "InvalidParameterValue",
+                    "Image \(id) has deregistration protection enabled. Disable it (and wait out any cooldown) before deregistering."
+                )
+            }
+            image.state = .deregistered
+            image.deregisteredAt = now
+            image.launchPermissions = []
+            try transaction.saveImage(image)
+            guard deleteAssociatedSnapshots else { return [] }
+            var results: [(String, String)] = []
+            for snapshotID in image.snapshotIDs {
+                guard let snapshot = try transaction.fetch(Snapshot.self, id: snapshotID) else {
+                    results.append((snapshotID, "client-error"))
+                    continue
+                }
+                if snapshot.owner != caller.account {
+                    results.append((snapshotID, "missing-permissions"))
+                } else if !(try transaction.imagesUsing(snapshotID: snapshotID)).isEmpty {
+                    results.append((snapshotID, "skipped"))
+                } else {
+                    try transaction.remove(snapshot)
+                    results.append((snapshotID, "success"))
+                }
+            }
+            return results
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+
+/// One change ModifyInstanceAttribute makes.
+public enum InstanceAttributeChange: Sendable {
+    case instanceType(String)
+    /// Base64 text.
+    case userData(String)
+    case disableApiTermination(Bool)
+    case disableApiStop(Bool)
+    case shutdownBehavior(String)
+    case ebsOptimized(Bool)
+    /// DeleteOnTermination of attached devices, by device name.
+    case deleteOnTermination([String: Bool])
+}
+
+/// DescribeInstanceAttribute, ModifyInstanceAttribute, DescribeInstanceStatus and GetConsoleOutput.
+extension InstanceService {
+    /// The attributes DescribeInstanceAttribute answers.
+    public static let instanceAttributeNames: Set<String> = [
+        "instanceType", "kernel", "ramdisk", "userData", "disableApiTermination", "disableApiStop", "instanceInitiatedShutdownBehavior",
+        "rootDeviceName", "blockDeviceMapping", "productCodes", "sourceDestCheck", "groupSet", "ebsOptimized", "sriovNetSupport", "enaSupport",
+    ]
+
+    /// An instance the caller owns, for DescribeInstanceAttribute.
+    public func instance(_ caller: Caller, id: String) async throws -> Instance {
+        try await read(caller) { try self.ownedInstance(id, caller: caller, in: $0) }
+    }
+
+    /// ModifyInstanceAttribute: instance type and user data only while stopped, as on AWS.
+    public func modifyInstanceAttribute(_ caller: Caller, id: String, change: InstanceAttributeChange) async throws {
+        try await write(caller) { transaction in
+            var instance = try ownedInstance(id, caller: caller, in: transaction)
+            func requireStopped(_ attribute: String) throws {
+                guard instance.state == .stopped else {
+                    throw CloudError("IncorrectInstanceState", "The instance '\(id)' is not in the 'stopped' state; \(attribute) can only be changed while it is.")
+                }
+            }
+            switch change {
+            case .instanceType(let name):
+                try requireStopped("instanceType")
+                guard let type = InstanceTypeCatalog.info(name) else {
+                    throw CloudError.invalidParameterValue("Invalid value '\(name)' for InstanceType.")
+                }
+                guard type.runs(architecture: instance.architecture) else {
+                    throw CloudError.invalidParameterValue(
+                        "The architecture '\(type.architectures.last ?? "")' of the specified instance type does not match the architecture '\(instance.architecture)' of the instance's AMI."
+                    )
+                }
+                instance.instanceType = name
+            case .userData(let data):
+                try requireStopped("userData")
+                instance.userData = data
+            case .disableApiTermination(let value): instance.disableApiTermination = value
+            case .disableApiStop(let value): instance.disableApiStop = value
+            case .shutdownBehavior(let value):
+                guard let behavior = ShutdownBehavior(rawValue: value) else {
+                    throw CloudError.invalidParameterValue("Value (\(value)) for parameter instanceInitiatedShutdownBehavior is invalid.")
+                }
+                instance.shutdownBehavior = behavior
+            case .ebsOptimized(let value): instance.ebsOptimized = value
+            case .deleteOnTermination(let byDevice):
+                for (device, value) in byDevice {
+                    guard let index = instance.devices.firstIndex(where: { $0.deviceName == device }) else {
+                        throw CloudError("InvalidInstanceAttributeValue", "No device is currently mapped at \(device)")
+                    }
+                    instance.devices[index].deleteOnTermination = value
+                    if var volume = try transaction.fetch(Volume.self, id: instance.devices[index].volumeID) {
+                        volume.attachment?.deleteOnTermination = value
+                        try transaction.save(volume)
+                    }
+                }
+            }
+            try transaction.save(instance)
+        }
+    }
+
+    /// DescribeInstanceStatus: running instances, or every live one with `includeAll`.
+    public func describeInstanceStatus(_ caller: Caller, ids requested: [String]?, includeAll: Bool, filters: [Filter]) async throws -> [Instance] {
+        let filterSet = try FilterSet(
+            filters, supported: ["availability-zone", "instance-state-code", "instance-state-name", "instance-status.status", "system-status.status"]
+        )
+        let requested = (requested?.isEmpty ?? true) ? nil : requested
+        return try await read(caller) { transaction in
+            let all = try transaction.fetchAll(Instance.self, region: caller.region, owner: caller.account).filter { self.isVisible($0) }
+            for id in requested ?? [] where !all.contains(where: { $0.id == id }) { throw CloudError.instanceNotFound([id]) }
+            return all.filter { instance in
+                (requested?.contains(instance.id) ?? true) && (includeAll || instance.state == .running)
+                    && filterSet.admits { name in
+                        switch name {
+                        case "availability-zone": return [instance.availabilityZone]
+                        case "instance-state-code": return [String(instance.state.code)]
+                        case "instance-state-name": return [instance.state.rawValue]
+                        case "instance-status.status", "system-status.status": return [Self.statusCheck(instance)]
+                        default: return []
+                        }
+                    }
+            }
+        }
+    }
+
+    /// The status checks' verdict: `ok` once running, `not-applicable` otherwise.
+    public static func statusCheck(_ instance: Instance) -> String {
+        instance.state == .running ? "ok" : "not-applicable"
+    }
+
+    /// GetConsoleOutput: the instance's boot log, one boot per launch, start and reboot.
+    public func consoleOutput(_ caller: Caller, id: String) async throws -> (text: String, at: Date) {
+        let (instance, image) = try await read(caller) { transaction -> (Instance, Image?) in
+            let instance = try self.ownedInstance(id, caller: caller, in: transaction)
+            return (instance, try transaction.image(instance.imageID))
+        }
+        var lines: [String] = []
+        for boot in 0..<instance.bootCount {
+            if boot > 0 { lines += ["[  OK  ] Reached target Reboot.", "reboot: Restarting system"] }
+            lines += [
+                "[    0.000000] Linux version 6.1.0-kiln (\(image?.platformDetails ?? "Linux/UNIX")) booting on \(instance.instanceType) (\(instance.architecture))",
+                "[    0.000000] Command line: root=\(instance.rootDeviceName) console=ttyS0",
+                "[    0.412000] Kiln: booting image \(instance.imageID) (\(image?.name ?? "unknown image")) as \(instance.id) in \(instance.availabilityZone)",
+                "[    1.020000] EXT4-fs (\(instance.rootDeviceName.split(separator: "/").last ?? "xvda")): mounted filesystem with ordered data mode",
+                "cloud-init[512]: Cloud-init v. 23.4 running 'init' at boot \(boot + 1). Up 2.00 seconds.",
+                "cloud-init[512]: ci-info: user-data: \(instance.userData == nil ? "none" : "present")",
+                "\(instance.privateDNSName) login:"
+            ]
+        }
+        return (lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n"), clock.now)
+    }
+}

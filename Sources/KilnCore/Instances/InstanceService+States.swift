@@ -1,0 +1,155 @@
+import Foundation
+
+/// One instance's state before and after a Start, Stop or Terminate call.
+public struct InstanceStateChange: Sendable {
+    public var instanceID: String
+    public var previous: Instance.State
+    public var current: Instance.State
+}
+
+/// StopInstances, StartInstances, RebootInstances and TerminateInstances.
+extension InstanceService {
+    /// The instances a state call names, all owned by the caller, or the first error.
+    private func namedInstances(_ ids: [String], caller: Caller, in transaction: any MetadataTransaction) throws -> [Instance] {
+        guard !ids.isEmpty else { throw CloudError.missingParameter("InstanceId") }
+        for id in ids where !ResourcePrefix.instance.matches(id) { throw CloudError.malformedInstanceID(id) }
+        var found: [Instance] = []
+        var missing: [String] = []
+        for id in ids {
+            if let instance = try? ownedInstance(id, caller: caller, in: transaction) { found.append(instance) } else { missing.append(id) }
+        }
+        if !missing.isEmpty { throw CloudError.instanceNotFound(missing) }
+        return found
+    }
+
+    /// EC2's wording of a user-initiated change.
+    private func userInitiated() -> String {
+        "User initiated (\(clock.now.iso8601Text.prefix(19).replacingOccurrences(of: "T", with: " ")) GMT)"
+    }
+
+    /// StopInstances: EBS-backed instances go `stopping` → `stopped`; their volumes stay.
+    /// (`Force` changes nothing here: Kiln's instances always stop cleanly.)
+    public func stopInstances(_ caller: Caller, ids: [String]) async throws -> [InstanceStateChange] {
+        let scheduler = self.scheduler
+        let reason = userInitiated()
+        return try await write(caller) { transaction in
+            let instances = try namedInstances(ids, caller: caller, in: transaction)
+            for instance in instances {
+                guard instance.isEBSBacked else {
+                    throw CloudError(
+                        "UnsupportedOperation",
+                        "The instance '\(instance.id)' does not have an 'ebs' root device type and cannot be stopped."
+                    )
+                }
+                guard [.pending, .running, .stopping, .stopped].contains(instance.state) else {
+                    throw CloudError("IncorrectInstanceState", "This instance '\(instance.id)' is not in a state from which it can be stopped.")
+                }
+                if instance.disableApiStop {
+                    throw CloudError(
+                        "OperationNotPermitted",
+                        "The instance '\(instance.id)' may not be stopped. Modify its 'disableApiStop' instance attribute and try again."
+                    )
+                }
+            }
+            return try instances.map { instance in
+                var changed = instance
+                if instance.state == .pending || instance.state == .running {
+                    changed.state = .stopping
+                    changed.stateTransitionReason = reason
+                    changed.stateReason = Instance.StateReason(code: "Client.UserInitiatedShutdown", message: "Client.UserInitiatedShutdown: User initiated shutdown")
+                    try transaction.save(changed)
+                    try scheduler.schedule(.instanceStopped, resourceID: instance.id, in: transaction)
+                }
+                return InstanceStateChange(instanceID: instance.id, previous: instance.state, current: changed.state)
+            }
+        }
+    }
+
+    /// StartInstances: stopped instances go `pending` → `running`.
+    public func startInstances(_ caller: Caller, ids: [String]) async throws -> [InstanceStateChange] {
+        let scheduler = self.scheduler
+        return try await write(caller) { transaction in
+            let instances = try namedInstances(ids, caller: caller, in: transaction)
+            for instance in instances {
+                guard instance.isEBSBacked else {
+                    throw CloudError(
+                        "UnsupportedOperation",
+                        "The instance '\(instance.id)' does not have an 'ebs' root device type and cannot be started."
+                    )
+                }
+                guard [.pending, .running, .stopped].contains(instance.state) else {
+                    throw CloudError("IncorrectInstanceState", "The instance '\(instance.id)' is not in a state from which it can be started.")
+                }
+            }
+            return try instances.map { instance in
+                var changed = instance
+                if instance.state == .stopped {
+                    changed.state = .pending
+                    changed.stateReason = nil
+                    changed.stateTransitionReason = ""
+                    changed.launchTime = clock.now
+                    try transaction.save(changed)
+                    try scheduler.schedule(.instanceRunning, resourceID: instance.id, in: transaction)
+                }
+                return InstanceStateChange(instanceID: instance.id, previous: instance.state, current: changed.state)
+            }
+        }
+    }
+
+    /// RebootInstances: running instances boot again (the console output shows it); others are left alone.
+    public func rebootInstances(_ caller: Caller, ids: [String]) async throws {
+        try await write(caller) { transaction in
+            for var instance in try namedInstances(ids, caller: caller, in: transaction) where instance.state == .running {
+                instance.bootCount += 1
+                try transaction.save(instance)
+            }
+        }
+    }
+
+    /// TerminateInstances: instances go `shutting-down` → `terminated`. Volumes marked
+    /// DeleteOnTermination are deleted, the others detached; an instance-store root is lost.
+    public func terminateInstances(_ caller: Caller, ids: [String]) async throws -> [InstanceStateChange] {
+        let scheduler = self.scheduler
+        let reason = userInitiated()
+        return try await write(caller) { transaction in
+            let instances = try namedInstances(ids, caller: caller, in: transaction)
+            for instance in instances where instance.disableApiTermination && instance.state != .terminated {
+                throw CloudError(
+                    "OperationNotPermitted",
+                    "The instance '\(instance.id)' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again."
+                )
+            }
+            return try instances.map { instance in
+                var changed = instance
+                if instance.state != .terminated, instance.state != .shuttingDown {
+                    changed.state = .shuttingDown
+                    changed.stateTransitionReason = reason
+                    changed.stateReason = Instance.StateReason(code: "Client.UserInitiatedShutdown", message: "Client.UserInitiatedShutdown: User initiated shutdown")
+                    try releaseVolumes(of: changed, in: transaction)
+                    try transaction.save(changed)
+                    try scheduler.schedule(.instanceTerminated, resourceID: instance.id, in: transaction)
+                }
+                return InstanceStateChange(instanceID: instance.id, previous: instance.state, current: changed.state)
+            }
+        }
+    }
+
+    /// Deletes or detaches a terminating instance's volumes.
+    func releaseVolumes(of instance: Instance, in transaction: any MetadataTransaction) throws {
+        var doomed = instance.devices.filter(\.deleteOnTermination).map(\.volumeID)
+        if let ephemeral = instance.ephemeralRootVolumeID { doomed.append(ephemeral) }
+        for device in instance.devices where !device.deleteOnTermination {
+            guard var volume = try transaction.fetch(Volume.self, id: device.volumeID) else { continue }
+            volume.attachment = nil
+            volume.state = .available
+            try transaction.save(volume)
+        }
+        for volumeID in doomed {
+            guard var volume = try transaction.fetch(Volume.self, id: volumeID) else { continue }
+            volume.attachment = nil
+            volume.state = .deleting
+            try transaction.save(volume)
+            try scheduler.schedule(.volumeDeleted, resourceID: volumeID, in: transaction)
+        }
+    }
+}

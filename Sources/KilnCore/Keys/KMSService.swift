@@ -1,0 +1,285 @@
+import Crypto
+import Foundation
+
+/// KMS: keys, aliases, key policies, grants, and the cryptographic operations.
+public struct KMSService: CloudService {
+    public let context: CloudContext
+}
+
+extension ScheduledTransition.Kind {
+    /// A key pending deletion is deleted at the end of its waiting period.
+    public static let kmsKeyDeleted = Self(rawValue: "kms.key-deleted")
+}
+
+/// KMS: keys, aliases, policies, grants, and encryption under a key.
+extension KMSService {
+
+    static func registerTransitions(in scheduler: inout TransitionScheduler) {
+        scheduler.register(.kmsKeyDeleted) { transition, transaction in
+            guard let key = try transaction.fetch(KMSKey.self, id: transition.resourceID), key.state == .pendingDeletion else { return }
+            try transaction.delete(KMSKey.self, id: key.id)
+            for alias in try transaction.fetchAll(KMSAlias.self, region: key.region, owner: key.owner) where alias.targetKeyID == key.id {
+                try transaction.delete(KMSAlias.self, id: alias.id)
+            }
+        }
+    }
+
+    /// The caller's own key, for the calls only its owner makes.
+    private func ownKMSKey(_ reference: String, caller: Caller, in transaction: any MetadataTransaction) throws -> KMSKey {
+        let key = try transaction.kmsKey(reference, caller: caller, now: clock.now)
+        guard key.owner == caller.account else {
+            throw CloudError("AccessDeniedException", "User: \(caller.arn) is not authorized to manage \(key.arn).")
+        }
+        return key
+    }
+
+    /// Stores an AWS managed key the first time something uses it.
+    private func storeIfNew(_ key: KMSKey, in transaction: any MetadataTransaction) throws {
+        if key.managedByAWS, try transaction.fetch(KMSKey.self, id: key.id) == nil { try transaction.save(key) }
+    }
+
+    /// CreateKey: a symmetric encryption key with new material.
+    public func createKey(_ caller: Caller, description: String?, policy: String?, keySpec: String?, keyUsage: String?) async throws -> KMSKey {
+        if let keySpec, keySpec != "SYMMETRIC_DEFAULT" {
+            throw CloudError("UnsupportedOperationException", "Kiln makes symmetric encryption keys (SYMMETRIC_DEFAULT) only; \(keySpec) is not offered.")
+        }
+        if let keyUsage, keyUsage != "ENCRYPT_DECRYPT" {
+            throw CloudError("UnsupportedOperationException", "Kiln makes ENCRYPT_DECRYPT keys only; \(keyUsage) is not offered.")
+        }
+        if let policy, !KeyPolicy.isWellFormed(policy) {
+            throw CloudError("MalformedPolicyDocumentException", "The key policy is not a JSON document with a Statement.")
+        }
+        let key = KMSKey(
+            id: UUID().uuidString.lowercased(), owner: caller.account, region: caller.region, description: description ?? "", state: .enabled,
+            managedByAWS: false, creationDate: clock.now, policy: policy ?? KMSKey.defaultPolicy(owner: caller.account),
+            wrappedMaterial: try keys.newWrappedMaterial(), grants: []
+        )
+        try await write(caller) { try $0.save(key) }
+        return key
+    }
+
+    /// DescribeKey (stores the `aws/ebs` key on its first mention, as AWS creates it then).
+    public func describeKey(_ caller: Caller, _ reference: String) async throws -> KMSKey {
+        try await write(caller) { transaction in
+            let key = try transaction.usableKMSKey(reference, action: "kms:DescribeKey", needsEnabled: false, caller: caller, now: clock.now)
+            try storeIfNew(key, in: transaction)
+            return key
+        }
+    }
+
+    /// ListKeys: the caller's keys in its region.
+    public func listKeys(_ caller: Caller) async throws -> [KMSKey] {
+        try await read(caller) { try $0.fetchAll(KMSKey.self, region: caller.region, owner: caller.account).sorted { $0.id < $1.id } }
+    }
+
+    /// Enable/DisableKey.
+    public func setKeyEnabled(_ caller: Caller, _ reference: String, enabled: Bool) async throws {
+        try await write(caller) { transaction in
+            var key = try ownKMSKey(reference, caller: caller, in: transaction)
+            guard !key.managedByAWS else { throw CloudError("UnsupportedOperationException", "\(key.arn) is an AWS managed key; it cannot be disabled.") }
+            guard key.state != .pendingDeletion else { throw CloudError("KMSInvalidStateException", "\(key.arn) is pending deletion.") }
+            key.state = enabled ? .enabled : .disabled
+            try transaction.save(key)
+        }
+    }
+
+    /// ScheduleKeyDeletion: the key is unusable at once and deleted after 7 to 30 days.
+    public func scheduleKeyDeletion(_ caller: Caller, _ reference: String, pendingWindowInDays: Int?) async throws -> KMSKey {
+        let days = pendingWindowInDays ?? 30
+        guard (7...30).contains(days) else {
+            throw CloudError("ValidationException", "1 validation error detected: Value '\(days)' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value between 7 and 30")
+        }
+        let now = clock.now
+        return try await write(caller) { transaction in
+            var key = try ownKMSKey(reference, caller: caller, in: transaction)
+            guard !key.managedByAWS else { throw CloudError("UnsupportedOperationException", "\(key.arn) is an AWS managed key; it cannot be deleted.") }
+            guard key.state != .pendingDeletion else { throw CloudError("KMSInvalidStateException", "\(key.arn) is pending deletion.") }
+            key.state = .pendingDeletion
+            key.deletionDate = now + TimeInterval(days * 86_400)
+            key.pendingWindowInDays = days
+            try transaction.save(key)
+            try transaction.insert(ScheduledTransition(kind: .kmsKeyDeleted, resourceID: key.id, due: now + TimeInterval(days * 86_400)))
+            return key
+        }
+    }
+
+    /// CancelKeyDeletion: the key comes back disabled, as on AWS.
+    public func cancelKeyDeletion(_ caller: Caller, _ reference: String) async throws -> KMSKey {
+        try await write(caller) { transaction in
+            var key = try ownKMSKey(reference, caller: caller, in: transaction)
+            guard key.state == .pendingDeletion else { throw CloudError("KMSInvalidStateException", "\(key.arn) is not pending deletion.") }
+            key.state = .disabled
+            key.deletionDate = nil
+            key.pendingWindowInDays = nil
+            try transaction.save(key)
+            return key
+        }
+    }
+
+    /// GetKeyPolicy.
+    public func keyPolicy(_ caller: Caller, _ reference: String) async throws -> String {
+        try await read(caller) { transaction in
+            try transaction.usableKMSKey(reference, action: "kms:GetKeyPolicy", needsEnabled: false, caller: caller, now: clock.now).policy
+        }
+    }
+
+    /// PutKeyPolicy: a policy naming other accounts' principals lets them use the key.
+    public func putKeyPolicy(_ caller: Caller, _ reference: String, policy: String) async throws {
+        guard KeyPolicy.isWellFormed(policy) else {
+            throw CloudError("MalformedPolicyDocumentException", "The key policy is not a JSON document with a Statement.")
+        }
+        try await write(caller) { transaction in
+            var key = try ownKMSKey(reference, caller: caller, in: transaction)
+            guard !key.managedByAWS else { throw CloudError("AccessDeniedException", "The policy of the AWS managed key \(key.arn) cannot be changed.") }
+            key.policy = policy
+            try transaction.save(key)
+        }
+    }
+
+    /// CreateAlias / UpdateAlias: points `alias/NAME` at a key of the caller's.
+    public func setAlias(_ caller: Caller, name: String, targetKey: String, create: Bool) async throws {
+        guard name.hasPrefix("alias/"), name.count > 6, name.count <= 256,
+            name.dropFirst(6).allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "/_-".contains($0)) })
+        else {
+            throw CloudError("ValidationException", "Alias must start with the prefix \"alias/\" and contain only letters, digits, '/', '_' and '-'.")
+        }
+        guard !name.hasPrefix("alias/aws/") else {
+            throw CloudError("NotAuthorizedException", "alias/aws/ is reserved for aliases of AWS managed keys.")
+        }
+        let now = clock.now
+        try await write(caller) { transaction in
+            let key = try ownKMSKey(targetKey, caller: caller, in: transaction)
+            let id = KMSAlias.id(account: caller.account, region: caller.region, name: name)
+            let existing = try transaction.fetch(KMSAlias.self, id: id)
+            if create, existing != nil {
+                throw CloudError("AlreadyExistsException", "An alias with the name arn:aws:kms:\(caller.region):\(caller.account):\(name) already exists")
+            }
+            if !create, existing == nil {
+                throw CloudError("NotFoundException", "Alias arn:aws:kms:\(caller.region):\(caller.account):\(name) is not found.")
+            }
+            try transaction.save(
+                KMSAlias(
+                    id: id, owner: caller.account, region: caller.region, name: name, targetKeyID: key.id, creationDate: existing?.creationDate ?? now,
+                    lastUpdatedDate: now
+                )
+            )
+        }
+    }
+
+    /// DeleteAlias.
+    public func deleteAlias(_ caller: Caller, name: String) async throws {
+        try await write(caller) { transaction in
+            let id = KMSAlias.id(account: caller.account, region: caller.region, name: name)
+            guard try transaction.fetch(KMSAlias.self, id: id) != nil else {
+                throw CloudError("NotFoundException", "Alias arn:aws:kms:\(caller.region):\(caller.account):\(name) is not found.")
+            }
+            try transaction.delete(KMSAlias.self, id: id)
+        }
+    }
+
+    /// ListAliases: the caller's aliases, with the `aws/ebs` alias, for one key or all.
+    public func listAliases(_ caller: Caller, keyReference: String?) async throws -> [KMSAlias] {
+        try await read(caller) { transaction in
+            var aliases = try transaction.fetchAll(KMSAlias.self, region: caller.region, owner: caller.account)
+            let ebs = KMSKey.defaultEBSKey(account: caller.account, region: caller.region, now: self.clock.now)
+            let ebsCreated = try transaction.fetch(KMSKey.self, id: ebs.id)?.creationDate ?? ebs.creationDate
+            aliases.append(
+                KMSAlias(
+                    id: KMSAlias.id(account: caller.account, region: caller.region, name: "alias/aws/ebs"), owner: caller.account, region: caller.region,
+                    name: "alias/aws/ebs", targetKeyID: ebs.id, creationDate: ebsCreated, lastUpdatedDate: ebsCreated
+                )
+            )
+            if let keyReference {
+                let key = try transaction.kmsKey(keyReference, caller: caller, now: clock.now)
+                aliases = aliases.filter { $0.targetKeyID == key.id }
+            }
+            return aliases.sorted { $0.name < $1.name }
+        }
+    }
+
+    /// CreateGrant: lets `grantee` perform `operations` with the key.
+    public func createGrant(
+        _ caller: Caller, _ reference: String, grantee: String, operations: [String], retiringPrincipal: String?, name: String?
+    ) async throws -> KMSKey.Grant {
+        guard !operations.isEmpty else { throw CloudError("ValidationException", "A grant needs at least one operation.") }
+        let now = clock.now
+        return try await write(caller) { transaction in
+            var key = try transaction.usableKMSKey(reference, action: "kms:CreateGrant", needsEnabled: true, caller: caller, now: clock.now)
+            if let name, let existing = key.grants.first(where: { $0.name == name && $0.granteePrincipal == grantee && $0.operations == operations }) {
+                return existing
+            }
+            let grant = KMSKey.Grant(
+                id: Self.randomHex(bytes: 32), token: Self.randomHex(bytes: 64),
+                name: name, granteePrincipal: grantee, retiringPrincipal: retiringPrincipal, operations: operations, issuingAccount: caller.account,
+                creationDate: now
+            )
+            key.grants.append(grant)
+            try storeIfNew(key, in: transaction)
+            try transaction.save(key)
+            return grant
+        }
+    }
+
+    /// `bytes` random bytes as hex: grant ids and tokens.
+    private static func randomHex(bytes: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return Hex.encode((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
+
+    /// ListGrants.
+    public func listGrants(_ caller: Caller, _ reference: String) async throws -> KMSKey {
+        try await read(caller) { try $0.usableKMSKey(reference, action: "kms:ListGrants", needsEnabled: false, caller: caller, now: clock.now) }
+    }
+
+    /// RevokeGrant (the key's account) and RetireGrant (also its grantee or retiring principal).
+    public func removeGrant(_ caller: Caller, keyReference: String?, grantID: String?, grantToken: String?, retire: Bool) async throws {
+        try await write(caller) { transaction in
+            var key: KMSKey
+            if let keyReference {
+                key = try transaction.kmsKey(keyReference, caller: caller, now: clock.now)
+            } else if let grantToken,
+                let found = try transaction.fetchAll(KMSKey.self, region: caller.region, owner: nil).first(where: { $0.grants.contains { $0.token == grantToken } })
+            {
+                key = found
+            } else {
+                throw CloudError("InvalidGrantTokenException", "The grant token is invalid.")
+            }
+            guard let index = key.grants.firstIndex(where: { $0.id == grantID || ($0.token == grantToken && grantToken != nil) }) else {
+                throw CloudError("NotFoundException", "Grant ID \(grantID ?? "") not found")
+            }
+            let grant = key.grants[index]
+            let allowed = key.owner == caller.account
+                || (retire && ([grant.retiringPrincipal, grant.granteePrincipal].compactMap { $0 }.contains { KeyPolicy.principal($0, isIn: caller.account) }))
+            guard allowed else { throw CloudError("AccessDeniedException", "User: \(caller.arn) may not \(retire ? "retire" : "revoke") grant \(grant.id).") }
+            key.grants.remove(at: index)
+            try transaction.save(key)
+        }
+    }
+
+    /// Encrypt and GenerateDataKey: a ciphertext blob under the key.
+    public func kmsEncrypt(_ caller: Caller, _ reference: String, plaintext: [UInt8], context: [String: String], action: String) async throws -> (KMSKey, [UInt8]) {
+        guard (1...4096).contains(plaintext.count) else {
+            throw CloudError("ValidationException", "Plaintext must be between 1 and 4096 bytes long.")
+        }
+        return try await write(caller) { transaction in
+            let key = try transaction.usableKMSKey(reference, action: action, needsEnabled: true, caller: caller, now: clock.now)
+            try storeIfNew(key, in: transaction)
+            return (key, try keys.encrypt(plaintext, key: key, context: context))
+        }
+    }
+
+    /// Decrypt: the plaintext of a blob, under the key it names (which must match `reference` when given).
+    public func kmsDecrypt(_ caller: Caller, blob: [UInt8], reference: String?, context: [String: String]) async throws -> (KMSKey, [UInt8]) {
+        guard let keyID = KeyVault.keyID(of: blob) else {
+            throw CloudError("InvalidCiphertextException", "The ciphertext is not one Kiln's KMS made.")
+        }
+        return try await read(caller) { transaction in
+            guard let stored = try transaction.fetch(KMSKey.self, id: keyID) else { throw CloudError.kmsNotFound(keyID) }
+            let key = try transaction.usableKMSKey(reference ?? stored.arn, action: "kms:Decrypt", needsEnabled: true, caller: caller, now: clock.now)
+            guard key.id == keyID else {
+                throw CloudError("IncorrectKeyException", "The key ID in the request does not identify the key that encrypted the ciphertext.")
+            }
+            return (key, try self.keys.decrypt(blob, key: key, context: context))
+        }
+    }
+}

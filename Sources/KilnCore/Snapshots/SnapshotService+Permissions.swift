@@ -1,0 +1,52 @@
+/// DescribeSnapshotAttribute, ModifySnapshotAttribute and ResetSnapshotAttribute: who may
+/// create volumes from a snapshot.
+extension SnapshotService {
+    /// The snapshot's `createVolumePermission`: account ids, and `all` when it is public.
+    public func snapshotPermissions(_ caller: Caller, snapshotID: String, attribute: String) async throws -> [String] {
+        guard attribute == "createVolumePermission" || attribute == "productCodes" else {
+            throw CloudError.invalidParameterValue("Value (\(attribute)) for parameter attribute is invalid.")
+        }
+        return try await read(caller) { transaction in
+            let snapshot = try transaction.ownSnapshot(snapshotID, caller: caller)
+            return attribute == "productCodes" ? [] : snapshot.createVolumePermissions ?? []
+        }
+    }
+
+    /// Adds and removes create-volume permissions; `all` makes the snapshot public, which an
+    /// encrypted snapshot cannot be.
+    public func modifySnapshotPermissions(_ caller: Caller, snapshotID: String, add: [String], remove: [String]) async throws {
+        guard !add.isEmpty || !remove.isEmpty else { throw CloudError.missingParameter("CreateVolumePermission, UserId or UserGroup") }
+        for grantee in add + remove where grantee != "all" && AccountID(grantee) == nil {
+            throw CloudError("InvalidUserID.Malformed", "Invalid user id: \"\(grantee)\"")
+        }
+        try await write(caller) { transaction in
+            var snapshot = try transaction.ownSnapshot(snapshotID, caller: caller)
+            if add.contains("all"), snapshot.encrypted {
+                throw CloudError("OperationNotPermitted", "Encrypted snapshots with EBS default key cannot be shared; an encrypted snapshot cannot be made public.")
+            }
+            if snapshot.encrypted, snapshot.kmsKeyID == DefaultEBSKey.arn(account: snapshot.owner, region: snapshot.region), !add.isEmpty {
+                throw CloudError(
+                    "InvalidParameterValue",
+                    "Snapshots encrypted with the AWS managed key (aws/ebs) cannot be shared. Copy the snapshot with a customer managed key and share that."
+                )
+            }
+            var grants = snapshot.createVolumePermissions ?? []
+            for grantee in add where !grants.contains(grantee) { grants.append(grantee) }
+            grants.removeAll { remove.contains($0) }
+            snapshot.createVolumePermissions = grants.isEmpty ? nil : grants
+            try transaction.save(snapshot)
+        }
+    }
+
+    /// ResetSnapshotAttribute: no one but the owner may create volumes from it.
+    public func resetSnapshotPermissions(_ caller: Caller, snapshotID: String, attribute: String) async throws {
+        guard attribute == "createVolumePermission" else {
+            throw CloudError.invalidParameterValue("Only createVolumePermission can be reset.")
+        }
+        try await write(caller) { transaction in
+            var snapshot = try transaction.ownSnapshot(snapshotID, caller: caller)
+            snapshot.createVolumePermissions = nil
+            try transaction.save(snapshot)
+        }
+    }
+}

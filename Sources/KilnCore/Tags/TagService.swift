@@ -1,0 +1,106 @@
+/// CreateTags, DeleteTags and DescribeTags, over every kind of taggable resource.
+public struct TagService: CloudService {
+    public let context: CloudContext
+}
+
+extension TagService {
+    /// The resource type of `id` if it names a resource the caller can tag in its region;
+    /// otherwise the error AWS gives for that id.
+    func taggableResourceType(_ id: String, caller: Caller, in transaction: any MetadataTransaction) throws -> String {
+        guard let prefix = ResourcePrefix(ofID: id) else {
+            throw CloudError("InvalidID", "The ID '\(id)' is not valid")
+        }
+        var exists: Bool
+        switch prefix {
+        case .volume:
+            let volume = try transaction.fetch(Volume.self, id: id)
+            exists = volume.map { $0.owner == caller.account && $0.region == caller.region && $0.state != .deleted } ?? false
+            if !exists { throw CloudError.volumeNotFound([id]) }
+        case .snapshot:
+            _ = try transaction.visibleSnapshot(id, caller: caller)
+        case .image:
+            // Anyone who can see an image can tag it; the tags are theirs alone.
+            _ = try context.images.visibleImage(id, caller: caller, in: transaction)
+        case .instance:
+            _ = try context.instances.ownedInstance(id, caller: caller, in: transaction)
+        case .launchTemplate:
+            _ = try context.launchTemplates.ownedLaunchTemplate(id: id, name: nil, caller: caller, in: transaction)
+        case .keyPair:
+            guard let pair = try transaction.fetch(KeyPair.self, id: id), pair.owner == caller.account, pair.region == caller.region else {
+                throw CloudError("InvalidKeyPair.NotFound", "The key pair '\(id)' does not exist")
+            }
+        default:
+            throw CloudError("InvalidID", "The ID '\(id)' is not valid")
+        }
+        return prefix.resourceType
+    }
+
+    /// CreateTags: adds or overwrites tags on each resource, all or none.
+    public func createTags(_ caller: Caller, resourceIDs: [String], tags: [Tag]) async throws {
+        guard !resourceIDs.isEmpty else { throw CloudError.missingParameter("ResourceId") }
+        guard !tags.isEmpty else { throw CloudError.missingParameter("Tag") }
+        for tag in tags { try tag.validate() }
+        try await write(caller) { transaction in
+            for id in resourceIDs {
+                let type = try taggableResourceType(id, caller: caller, in: transaction)
+                let existing = Set(try transaction.tags(on: id, by: caller.account).map(\.key))
+                if existing.union(tags.map(\.key)).count > Tag.maximumPerResource {
+                    throw CloudError(
+                        "TagLimitExceeded",
+                        "The maximum number of tags for resource '\(id)' has been reached (\(Tag.maximumPerResource))."
+                    )
+                }
+                for tag in tags {
+                    try transaction.putTag(tag, on: id, resourceType: type, by: caller.account, region: caller.region)
+                }
+            }
+        }
+    }
+
+    /// DeleteTags: removes tags by key, or by key and value; with no tags, removes every tag
+    /// (except `aws:` ones) from the resources.
+    public func deleteTags(_ caller: Caller, resourceIDs: [String], tags: [(key: String, value: String?)]?) async throws {
+        guard !resourceIDs.isEmpty else { throw CloudError.missingParameter("ResourceId") }
+        for tag in tags ?? [] where tag.key.lowercased().hasPrefix("aws:") {
+            throw CloudError.invalidParameterValue("Tag keys starting with 'aws:' are reserved for internal use")
+        }
+        let removals = tags.map { $0.map { TagRemoval(key: $0.key, value: $0.value) } }
+        try await write(caller) { transaction in
+            for id in resourceIDs {
+                _ = try taggableResourceType(id, caller: caller, in: transaction)
+                let current = try transaction.tags(on: id, by: caller.account)
+                for tag in current {
+                    let remove =
+                        removals.map { list in list.contains { $0.key == tag.key && ($0.value == nil || $0.value == tag.value) } }
+                        ?? true
+                    if remove { try transaction.removeTag(key: tag.key, from: id, by: caller.account) }
+                }
+            }
+        }
+    }
+
+    /// DescribeTags: the caller's tags in its region, filtered and paged.
+    public func describeTags(_ caller: Caller, filters: [Filter], page: PageRequest) async throws -> (tags: [ResourceTag], nextToken: String?) {
+        let filterSet = try FilterSet(filters, supported: ["key", "value", "resource-id", "resource-type"])
+        let all = try await read(caller) { transaction in try transaction.allTags(by: caller.account, region: caller.region) }
+        let matching = all.filter { tag in
+            filterSet.admits { name in
+                switch name {
+                case "key": return [tag.tag.key]
+                case "value": return [tag.tag.value]
+                case "resource-id": return [tag.resourceID]
+                case "resource-type": return [tag.resourceType]
+                default: return []
+                }
+            }
+        }
+        let (items, nextToken) = try page.page(of: matching)
+        return (items, nextToken)
+    }
+}
+
+/// A tag to remove: any value when `value` is `nil`.
+struct TagRemoval: Sendable {
+    var key: String
+    var value: String?
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// AttachVolume and DetachVolume.
+extension VolumeService {
+    /// AttachVolume: an `available` volume becomes a device of an instance in its zone.
+    public func attachVolume(_ caller: Caller, volumeID: String, instanceID: String, device: String) async throws -> Volume {
+        guard ResourcePrefix.volume.matches(volumeID) else { throw CloudError.malformedVolumeID(volumeID) }
+        let now = clock.now
+        return try await write(caller) { transaction in
+            var volume = try transaction.liveVolume(volumeID, caller: caller)
+            var instance = try context.instances.ownedInstance(instanceID, caller: caller, in: transaction)
+            guard volume.state == .available, volume.ephemeralOf == nil else {
+                throw CloudError("VolumeInUse", "\(volumeID) is already attached to an instance")
+            }
+            guard instance.state == .running || instance.state == .stopped else {
+                throw CloudError("IncorrectInstanceState", "Instance '\(instanceID)' is not 'running' or 'stopped'.")
+            }
+            guard volume.availabilityZone == instance.availabilityZone else {
+                throw CloudError(
+                    "InvalidVolume.ZoneMismatch",
+                    "The volume '\(volumeID)' is not in the same availability zone as instance '\(instanceID)'"
+                )
+            }
+            guard !instance.devices.contains(where: { $0.deviceName == device }), device != instance.rootDeviceName || instance.devices.isEmpty else {
+                throw CloudError("InvalidParameterValue", "Invalid value '\(device)' for unixDevice. Attachment point \(device) is already in use")
+            }
+            volume.state = .inUse
+            volume.attachment = Volume.Attachment(instanceID: instanceID, device: device, attachTime: now, deleteOnTermination: false)
+            instance.devices.append(Instance.Device(deviceName: device, volumeID: volumeID, deleteOnTermination: false, attachTime: now))
+            try transaction.save(volume)
+            try transaction.save(instance)
+            return volume
+        }
+    }
+
+    /// DetachVolume: the volume becomes `available` again. A running instance's root volume
+    /// cannot be detached; stop the instance first.
+    public func detachVolume(_ caller: Caller, volumeID: String, instanceID: String?) async throws -> Volume {
+        guard ResourcePrefix.volume.matches(volumeID) else { throw CloudError.malformedVolumeID(volumeID) }
+        return try await write(caller) { transaction in
+            var volume = try transaction.liveVolume(volumeID, caller: caller)
+            guard let attachment = volume.attachment, volume.ephemeralOf == nil else {
+                throw CloudError("IncorrectState", "Volume '\(volumeID)' is in the '\(volume.state.rawValue)' state.")
+            }
+            if let instanceID, instanceID != attachment.instanceID {
+                throw CloudError("InvalidAttachment.NotFound", "The volume '\(volumeID)' is not attached to instance '\(instanceID)'.")
+            }
+            guard var instance = try transaction.fetch(Instance.self, id: attachment.instanceID) else {
+                throw CloudError.instanceNotFound([attachment.instanceID])
+            }
+            if attachment.device == instance.rootDeviceName, instance.state != .stopped {
+                throw CloudError("OperationNotPermitted", "Unable to detach root volume '\(volumeID)' from instance '\(instance.id)'; stop the instance first.")
+            }
+            instance.devices.removeAll { $0.volumeID == volumeID }
+            volume.attachment = nil
+            volume.state = .available
+            try transaction.save(instance)
+            try transaction.save(volume)
+            return volume
+        }
+    }
+
+    /// The volume a Kiln data request names: a volume id, or an instance id for its root device
+    /// (the only way to reach an instance-store root).
+    func dataVolume(_ id: String, caller: Caller, in transaction: any MetadataTransaction) throws -> Volume {
+        if ResourcePrefix.instance.matches(id) {
+            let instance = try context.instances.ownedInstance(id, caller: caller, in: transaction)
+            guard let volumeID = instance.ephemeralRootVolumeID ?? instance.devices.first(where: { $0.deviceName == instance.rootDeviceName })?.volumeID
+            else {
+                throw CloudError("IncorrectInstanceState", "The instance '\(id)' has no root volume now (\(instance.state.rawValue)).")
+            }
+            return try transaction.liveVolume(volumeID, caller: caller)
+        }
+        return try transaction.liveVolume(id, caller: caller)
+    }
+}
