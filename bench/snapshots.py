@@ -8,11 +8,14 @@ median and p90 in milliseconds with the Kiln/moto ratio of the medians (below 1 
 
   start          StartSnapshot (a new ClientToken each time: the token lookup must not scan)
   describe-id    DescribeSnapshots with one SnapshotId (what waiters poll)
-  describe-page  DescribeSnapshots OwnerIds=self, MaxResults=100 (one page)
+  describe-page  DescribeSnapshots OwnerIds=self, MaxResults=100 (one page of the caller's own)
+  visible-page   DescribeSnapshots MaxResults=100 (one page of all the caller may use: own, shared, public)
   delete         DeleteSnapshot of a completed snapshot
 
-A PASS/FAIL line checks that a call naming its snapshot costs about the same with --count
-snapshots as with none: describe-id and start at most 2x their cost in an empty region.
+PASS/FAIL lines check that a call naming its snapshot costs about the same with --count
+snapshots as with none (describe-id and start at most 2x their cost in an empty region), and
+that a page of 100 costs about the same with --count snapshots as with 100 (describe-page and
+visible-page at most 2x): pages are read from the store's index, not from a scan of the region.
 """
 
 from __future__ import annotations
@@ -62,7 +65,7 @@ def measure(endpoint: str, count: int, workers: int, samples: int) -> dict[str, 
     ebs, ec2 = client(endpoint, "ebs"), client(endpoint, "ec2")
     results: dict[str, dict[str, list[float]]] = {}
     made: list[str] = []
-    for label, target in (("empty", 0), ("full", count)):
+    for label, target in (("empty", 0), ("hundred", 100), ("full", count)):
         with cf.ThreadPoolExecutor(workers) as pool:
             made += list(pool.map(lambda _: make_snapshot(ebs), range(target - len(made))))
         spare = [make_snapshot(ebs) for _ in range(samples)]  # deleted by the delete timings
@@ -71,6 +74,7 @@ def measure(endpoint: str, count: int, workers: int, samples: int) -> dict[str, 
             "start": timings(lambda: ebs.start_snapshot(VolumeSize=1), samples),
             "describe-id": timings(lambda: ec2.describe_snapshots(SnapshotIds=[one]), samples),
             "describe-page": timings(lambda: ec2.describe_snapshots(OwnerIds=["self"], MaxResults=100), samples),
+            "visible-page": timings(lambda: ec2.describe_snapshots(MaxResults=100), samples),
             "delete": timings(lambda: ec2.delete_snapshot(SnapshotId=spare.pop()), samples),
         }
     return results
@@ -119,15 +123,18 @@ def main() -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    calls = ["start", "describe-id", "describe-page", "delete"]
+    calls = ["start", "describe-id", "describe-page", "visible-page", "delete"]
     print(f"\nSnapshot calls, milliseconds per call ({args.samples} calls each), kiln {kiln_bin}")
-    header = f"{'call':<14} {'kiln empty':>10} {'kiln ' + str(args.count):>10} {'kiln p90':>9}"
+    header = f"{'call':<14} {'kiln empty':>10} {'kiln 100':>10} {'kiln ' + str(args.count):>10} {'kiln p90':>9}"
     if "moto" in results:
         header += f" {'moto ' + str(args.count):>10} {'kiln/moto':>9}"
     print(header)
     for call in calls:
         kiln_full = results["kiln"]["full"][call]
-        line = f"{call:<14} {median(results['kiln']['empty'][call]):>10.1f} {median(kiln_full):>10.1f} {p90(kiln_full):>9.1f}"
+        line = (
+            f"{call:<14} {median(results['kiln']['empty'][call]):>10.1f} {median(results['kiln']['hundred'][call]):>10.1f}"
+            f" {median(kiln_full):>10.1f} {p90(kiln_full):>9.1f}"
+        )
         if "moto" in results:
             moto_full = median(results["moto"]["full"][call])
             line += f" {moto_full:>10.1f} {'x' + format(median(kiln_full) / moto_full, '.2f'):>9}"
@@ -136,7 +143,11 @@ def main() -> int:
         median(results["kiln"]["full"][call]) <= 2 * median(results["kiln"]["empty"][call]) for call in ("start", "describe-id")
     )
     print(f"{'PASS' if flat else 'FAIL'}: start and describe-id with {args.count} snapshots cost at most 2x what they cost with none")
-    return 0 if flat else 1
+    flat_pages = all(
+        median(results["kiln"]["full"][call]) <= 2 * median(results["kiln"]["hundred"][call]) for call in ("describe-page", "visible-page")
+    )
+    print(f"{'PASS' if flat_pages else 'FAIL'}: a page of 100 with {args.count} snapshots costs at most 2x what it costs with 100")
+    return 0 if flat and flat_pages else 1
 
 
 if __name__ == "__main__":

@@ -63,11 +63,70 @@ final class SQLiteTransaction: MetadataTransaction {
             sql: "INSERT OR REPLACE INTO resource (id, kind, owner, region, body) VALUES (?, ?, ?, ?, ?)",
             arguments: [resource.id, Resource.kind.rawValue, resource.owner.rawValue, resource.region.rawValue, try Self.encoder.encode(resource)]
         )
+        if let granted = resource as? any GrantedResource {
+            try saveGrants(of: granted)
+        }
     }
 
     func delete<Resource: StoredResource>(_ type: Resource.Type, id: String) throws {
         try db.execute(sql: "DELETE FROM resource WHERE id = ? AND kind = ?", arguments: [id, Resource.kind.rawValue])
         try db.execute(sql: "DELETE FROM tag WHERE resource_id = ?", arguments: [id])
+        if Resource.self is any GrantedResource.Type {
+            try db.execute(sql: "DELETE FROM resource_grant WHERE resource_id = ?", arguments: [id])
+        }
+    }
+
+    /// Replaces the indexed grants of a resource with those it declares.
+    private func saveGrants(of resource: some GrantedResource) throws {
+        try db.execute(sql: "DELETE FROM resource_grant WHERE resource_id = ?", arguments: [resource.id])
+        let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO resource_grant (resource_id, kind, region, grantee) VALUES (?, ?, ?, ?)")
+        for grantee in resource.grantees {
+            try insert.execute(arguments: [resource.id, type(of: resource).kind.rawValue, resource.region.rawValue, grantee])
+        }
+    }
+
+    func page<Resource: StoredResource>(_ type: Resource.Type, region: RegionName, owner: AccountID, after startAfter: String?, limit: Int) throws
+        -> [Resource]
+    {
+        let bodies = try Data.fetchAll(
+            db.cachedStatement(sql: "SELECT body FROM resource WHERE kind = ? AND region = ? AND owner = ? AND id > ? ORDER BY id LIMIT ?"),
+            arguments: [Resource.kind.rawValue, region.rawValue, owner.rawValue, startAfter ?? "", limit]
+        )
+        return try bodies.map(Self.decodeResource)
+    }
+
+    /// The union of three ordered index walks, each bounded by the page size: the account's
+    /// own resources, those granted to it, and those granted to all.
+    func page<Resource: GrantedResource>(_ type: Resource.Type, region: RegionName, visibleTo account: AccountID, after startAfter: String?, limit: Int)
+        throws -> [Resource]
+    {
+        let kind = Resource.kind.rawValue
+        let after = startAfter ?? ""
+        let bodies = try Data.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT body FROM resource WHERE id IN (
+                        SELECT id FROM (
+                            SELECT id FROM resource WHERE kind = ? AND region = ? AND owner = ? AND id > ? ORDER BY id LIMIT ?)
+                        UNION
+                        SELECT id FROM (
+                            SELECT resource_id AS id FROM resource_grant
+                            WHERE kind = ? AND region = ? AND grantee = ? AND resource_id > ? ORDER BY resource_id LIMIT ?)
+                        UNION
+                        SELECT id FROM (
+                            SELECT resource_id AS id FROM resource_grant
+                            WHERE kind = ? AND region = ? AND grantee = 'all' AND resource_id > ? ORDER BY resource_id LIMIT ?)
+                    ) ORDER BY id LIMIT ?
+                    """
+            ),
+            arguments: [
+                kind, region.rawValue, account.rawValue, after, limit,
+                kind, region.rawValue, account.rawValue, after, limit,
+                kind, region.rawValue, after, limit,
+                limit,
+            ]
+        )
+        return try bodies.map(Self.decodeResource)
     }
 
     // MARK: Tags
@@ -395,7 +454,7 @@ final class SQLiteTransaction: MetadataTransaction {
     // MARK: Whole store
 
     func eraseEverything() throws {
-        for table in ["resource", "tag", "scheduled_transition", "block_map", "image", "launch_permission", "image_snapshot"] {
+        for table in ["resource", "resource_grant", "tag", "scheduled_transition", "block_map", "image", "launch_permission", "image_snapshot"] {
             try db.execute(sql: "DELETE FROM \(table)")
         }
     }

@@ -45,6 +45,7 @@ extension SQLiteMetadataStore {
                 t.add(column: "change_digest", .blob)
             }
         }
+        registerPagingMigration(&migrator)
         return migrator
     }
 }
@@ -122,6 +123,34 @@ extension SQLiteMetadataStore {
                 t.primaryKey(["image_id", "snapshot_id"])
             }
             try db.create(index: "image_snapshot_by_snapshot", on: "image_snapshot", columns: ["snapshot_id"])
+        }
+    }
+}
+
+extension SQLiteMetadataStore {
+    /// Pages of resources in id order, and the grants that make others' resources visible
+    /// (a snapshot's createVolumePermission), so that a page is read from an index whatever
+    /// the region holds.
+    static func registerPagingMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v5: resource pages and grants") { db in
+            try db.create(index: "resource_by_kind_region_owner_id", on: "resource", columns: ["kind", "region", "owner", "id"])
+            try db.create(table: "resource_grant") { t in
+                t.column("resource_id", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("region", .text).notNull()
+                t.column("grantee", .text).notNull()
+                t.primaryKey(["resource_id", "grantee"])
+            }
+            try db.create(index: "resource_grant_by_grantee", on: "resource_grant", columns: ["kind", "region", "grantee", "resource_id"])
+            // Snapshots recorded before keep their grants in their documents only.
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO resource_grant (resource_id, kind, region, grantee)
+                    SELECT resource.id, resource.kind, resource.region, grant.value
+                    FROM resource, json_each(CAST(resource.body AS TEXT), '$.createVolumePermissions') AS grant
+                    WHERE resource.kind = 'snap'
+                    """
+            )
         }
     }
 }

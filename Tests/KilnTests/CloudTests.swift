@@ -85,13 +85,40 @@ struct CloudTests {
 
     @Test("Pages: MaxResults below the minimum is refused, above the maximum is a full page, tokens continue")
     func pages() throws {
-        #expect(throws: CloudError.self) { try PageRequest(maxResults: 4, nextToken: nil, allowed: 5...500) }
-        let first = try PageRequest(maxResults: 5, nextToken: nil, allowed: 5...500).page(of: Array(1...12))
+        let (cloud, _) = try makeTestCloud()
+        let scope = cloud.context.pageScope("DescribeThings", caller: testCaller(), parameters: ["filters"])
+        #expect(throws: CloudError.self) { try PageRequest(maxResults: 4, nextToken: nil, allowed: 5...500, scope: scope) }
+        let first = try PageRequest(maxResults: 5, nextToken: nil, allowed: 5...500, scope: scope).page(of: Array(1...12))
         #expect(first.items == [1, 2, 3, 4, 5])
-        let second = try PageRequest(maxResults: 1000, nextToken: first.nextToken, allowed: 5...10).page(of: Array(1...12))
+        let second = try PageRequest(maxResults: 1000, nextToken: first.nextToken, allowed: 5...10, scope: scope).page(of: Array(1...12))
         #expect(second.items == [6, 7, 8, 9, 10, 11, 12])
         #expect(second.nextToken == nil)
-        #expect(throws: CloudError.self) { try PageRequest(maxResults: nil, nextToken: "garbage", allowed: 5...10).page(of: [1]) }
+        #expect(throws: CloudError.self) { try PageRequest(maxResults: nil, nextToken: "garbage", allowed: 5...10, scope: scope).page(of: [1]) }
+    }
+
+    @Test("Page tokens are bound to the call, the caller and the filters, and refuse any change to their bytes")
+    func pageTokensAreBound() throws {
+        let (cloud, _) = try makeTestCloud()
+        func scope(_ operation: String = "DescribeVolumes", caller: Caller = testCaller(), filters: String = "a") -> PageScope {
+            cloud.context.pageScope(operation, caller: caller, parameters: [filters])
+        }
+        let token = try #require(try PageRequest(maxResults: 5, nextToken: nil, allowed: 5...500, scope: scope()).page(of: Array(1...12)).nextToken)
+        func refused(_ token: String, _ scope: PageScope) -> Bool {
+            (try? PageRequest(maxResults: 5, nextToken: token, allowed: 5...500, scope: scope).page(of: Array(1...12))) == nil
+        }
+        #expect(!refused(token, scope()), "the same call continues")
+        #expect(refused(token, scope("DescribeSnapshots")), "another call")
+        #expect(refused(token, scope(caller: testCaller(account: "222222222222"))), "another account")
+        #expect(refused(token, scope(caller: testCaller(region: "eu-west-1"))), "another region")
+        #expect(refused(token, scope(filters: "b")), "other filters")
+        var bytes = Array(token.utf8)
+        bytes[0] = bytes[0] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+        #expect(refused(String(decoding: bytes, as: UTF8.self), scope()), "a changed byte")
+        let keyset = try PageRequest(maxResults: 5, nextToken: nil, allowed: 5...500, scope: scope())
+        let next = keyset.token(after: "vol-0000000000000005")
+        let resumed = try PageRequest(maxResults: 5, nextToken: next, allowed: 5...500, scope: scope())
+        #expect(try resumed.startAfter() == "vol-0000000000000005")
+        #expect(throws: CloudError.self, "an offset token is no keyset token") { try PageRequest(maxResults: 5, nextToken: token, allowed: 5...500, scope: scope()).startAfter() }
     }
 
     @Test("Access keys: 12 digits are that account, declared keys their account, others the default")
@@ -108,9 +135,8 @@ struct CloudTests {
 }
 
 extension PageRequest {
-    static var all: PageRequest {
-        get throws { try PageRequest(maxResults: nil, nextToken: nil, allowed: 1...1000) }
-    }
+    /// Every item at once.
+    static var all: PageRequest { .everything() }
 }
 
 @Suite("Resource names")

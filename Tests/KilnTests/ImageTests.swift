@@ -21,10 +21,7 @@ struct ImageTests {
     }
 
     func visible(_ cloud: Cloud, _ caller: Caller, executableUsers: [String]? = nil, owners: [String]? = nil) async throws -> [String] {
-        try await cloud.images.describeImages(
-            caller, ids: nil, owners: owners, executableUsers: executableUsers, filters: [], includeDeprecated: false, includeDisabled: false,
-            maxResults: nil, nextToken: nil
-        ).images.map(\.0.id)
+        try await cloud.images.describeImages(caller, ImageDescription(owners: owners, executableUsers: executableUsers), page: .everything()).images.map(\.0.id)
     }
 
     @Test("Registration checks names, duplicates, the root mapping and snapshot sizes")
@@ -66,7 +63,7 @@ struct ImageTests {
         let id = try await register(cloud, owner, name: "shared", snapshotID: try await snapshot(cloud, owner))
         #expect(try await visible(cloud, stranger).isEmpty)
         await #expect(throws: CloudError("InvalidAMIID.NotFound", "The image id '[\(id)]' does not exist")) {
-            _ = try await cloud.images.describeImages(stranger, ids: [id], owners: nil, executableUsers: nil, filters: [], includeDeprecated: false, includeDisabled: false, maxResults: nil, nextToken: nil)
+            _ = try await cloud.images.describeImages(stranger, ImageDescription(ids: [id]), page: .everything())
         }
         try await cloud.images.modifyLaunchPermissions(owner, imageID: id, change: .init(add: [.account(recipient.account)], remove: []))
         #expect(try await visible(cloud, recipient, executableUsers: ["self"]) == [id])
@@ -103,13 +100,13 @@ struct ImageTests {
         clock.advance(by: 7200)
         #expect(try await visible(cloud, recipient).isEmpty)
         #expect(try await visible(cloud, owner) == [id], "owners always see their deprecated images")
-        let byID = try await cloud.images.describeImages(recipient, ids: [id], owners: nil, executableUsers: nil, filters: [], includeDeprecated: false, includeDisabled: false, maxResults: nil, nextToken: nil)
+        let byID = try await cloud.images.describeImages(recipient, ImageDescription(ids: [id]), page: .everything())
         #expect(byID.images.count == 1)
         try await cloud.images.setImageDisabled(owner, imageID: id, disabled: true)
         #expect(try await visible(cloud, owner).isEmpty, "disabled images are hidden without IncludeDisabled")
         try await cloud.images.setImageDisabled(owner, imageID: id, disabled: false)
         await #expect(throws: CloudError.self, "shares are not restored") {
-            _ = try await cloud.images.describeImages(recipient, ids: [id], owners: nil, executableUsers: nil, filters: [], includeDeprecated: true, includeDisabled: true, maxResults: nil, nextToken: nil)
+            _ = try await cloud.images.describeImages(recipient, ImageDescription(ids: [id], includeDeprecated: true, includeDisabled: true), page: .everything())
         }
     }
 
@@ -159,7 +156,7 @@ struct ImageTests {
         }
         try await cloud.tags.createTags(owner, resourceIDs: [ids[3]], tags: [Tag(key: "stage", value: "prod")])
         func names(_ filters: [Filter]) async throws -> [String] {
-            try await cloud.images.describeImages(owner, ids: nil, owners: ["self"], executableUsers: nil, filters: filters, includeDeprecated: false, includeDisabled: false, maxResults: nil, nextToken: nil)
+            try await cloud.images.describeImages(owner, ImageDescription(owners: ["self"], filters: filters), page: .everything())
                 .images.map(\.0.name).sorted()
         }
         #expect(try await names([Filter(name: "name", values: ["app-1?"])]) == ["app-10", "app-11"])
@@ -175,7 +172,7 @@ struct ImageTests {
         var seen: [String] = []
         var token: String?
         repeat {
-            let page = try await cloud.images.describeImages(owner, ids: nil, owners: ["self"], executableUsers: nil, filters: [], includeDeprecated: false, includeDisabled: false, maxResults: 5, nextToken: token)
+            let page = try await cloud.images.describeImages(owner, ImageDescription(owners: ["self"]), page: PageRequest(maxResults: 5, nextToken: token, allowed: 1...1000, scope: cloud.context.pageScope("DescribeImages", caller: owner, parameters: [])))
             #expect(page.images.count <= 5)
             seen += page.images.map(\.0.id)
             token = page.nextToken

@@ -150,7 +150,7 @@ struct InstanceTests {
         let instance = try await launch(cloud, owner, image: imageID, type: "m5d.large").instances[0]
         #expect(instance.rootDeviceType == "instance-store" && instance.devices.isEmpty)
         #expect(try await cloud.volumes.readVolume(owner, volumeID: instance.id, offset: 0, length: disk.count) == disk)
-        let listed = try await cloud.volumes.describeVolumes(owner, ids: nil, filters: [], page: PageRequest(maxResults: nil, nextToken: nil, allowed: 5...500))
+        let listed = try await cloud.volumes.describeVolumes(owner, ids: nil, filters: [], page: .everything())
         #expect(listed.volumes.isEmpty, "an instance-store root is not an EBS volume")
         _ = try await cloud.instances.terminateInstances(owner, ids: [instance.id])
         await #expect(throws: CloudError.self) { _ = try await cloud.volumes.readVolume(owner, volumeID: instance.id, offset: 0, length: 1) }

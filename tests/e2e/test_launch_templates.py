@@ -125,3 +125,28 @@ def test_catalogue_image_through_a_public_parameter(kiln_factory):
     assert image["OwnerId"] == "137112412989" and image["Architecture"] == "arm64" and launched["Architecture"] == "arm64"
     # the arm64 image refuses an x86_64 type
     raises("InvalidParameterValue", launch, ec2, template, InstanceType="t3.micro")
+
+
+def test_image_references_find_instances_templates_and_parameters(kiln, ec2, images):
+    v1, v2 = images
+    ssm = make_client(kiln, "ssm")
+    template = ec2.create_launch_template(
+        LaunchTemplateName=unique("refs"), LaunchTemplateData={"ImageId": v2, "InstanceType": "t3.micro"}
+    )["LaunchTemplate"]["LaunchTemplateId"]
+    instance = ec2.run_instances(ImageId=v2, InstanceType="t3.micro", MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+    parameter = unique("/golden/refs")
+    ssm.put_parameter(Name=parameter, Value=v2, Type="String", DataType="aws:ec2:image")
+
+    found = ec2.describe_image_references(ImageIds=[v2], IncludeAllResourceTypes=True)["ImageReferences"]
+    by_type = {(ref["ResourceType"], ref["Arn"].rsplit("/", 1)[-1]) for ref in found}
+    assert ("ec2:Instance", instance) in by_type
+    assert ("ec2:LaunchTemplate", template) in by_type
+    assert any(ref["ResourceType"] == "ssm:Parameter" and ref["Arn"].endswith(parameter) for ref in found)
+    assert all(ref["ImageId"] == v2 for ref in found)
+
+    only_instances = ec2.describe_image_references(ImageIds=[v2], ResourceTypes=[{"ResourceType": "ec2:Instance"}])["ImageReferences"]
+    assert {ref["ResourceType"] for ref in only_instances} == {"ec2:Instance"}
+
+    ec2.terminate_instances(InstanceIds=[instance])
+    after = ec2.describe_image_references(ImageIds=[v2], ResourceTypes=[{"ResourceType": "ec2:Instance"}])["ImageReferences"]
+    assert instance not in {ref["Arn"].rsplit("/", 1)[-1] for ref in after}, "a terminated instance no longer uses the image"

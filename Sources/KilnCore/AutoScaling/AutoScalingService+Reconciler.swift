@@ -220,7 +220,7 @@ extension AutoScalingService {
                 try transaction.fetch(LaunchConfiguration.self, id: LaunchConfiguration.id(account: caller.account, region: caller.region, name: name))
             }
             guard let configuration else {
-                throw CloudError("ValidationError", "Launch configuration \(name) does not exist")
+                throw CloudError.launchConfigurationMissing(name)
             }
             data = configuration.data
             data.availabilityZone = zone

@@ -123,7 +123,7 @@ extension AutoScalingService {
         try await coordinator.run {
             try await write(caller) { transaction in
                 if try transaction.fetch(AutoScalingGroup.self, id: group.id) != nil {
-                    throw CloudError("AlreadyExists", "AutoScalingGroup by this name already exists - A group with the name \(name) already exists")
+                    throw CloudError.groupAlreadyExists(name)
                 }
                 try transaction.save(group)
             }
@@ -183,10 +183,7 @@ extension AutoScalingService {
             let group = try await read(caller) { try self.group(name, caller: caller, in: $0) }
             if !group.members.isEmpty {
                 guard force else {
-                    throw CloudError(
-                        "ResourceInUse",
-                        "You cannot delete an AutoScalingGroup while there are instances or pending Spot instance request(s) still in the group."
-                    )
+                    throw CloudError.groupHasInstances
                 }
                 _ = try? await context.instances.terminateInstances(caller, ids: group.members.map(\.instanceID))
             }
@@ -317,7 +314,7 @@ extension AutoScalingService {
         )
         try await write(caller) { transaction in
             if try transaction.fetch(LaunchConfiguration.self, id: configuration.id) != nil {
-                throw CloudError("AlreadyExists", "Launch Configuration by this name already exists - A launch configuration already exists with the name \(name)")
+                throw CloudError.launchConfigurationAlreadyExists(name)
             }
             try transaction.save(configuration)
         }
@@ -340,7 +337,7 @@ extension AutoScalingService {
             }
             let users = try transaction.fetchAll(AutoScalingGroup.self, region: caller.region, owner: caller.account).filter { $0.source == .configuration(name) }
             guard users.isEmpty else {
-                throw CloudError("ResourceInUse", "Cannot delete launch configuration \(name) because it is attached to AutoScalingGroup \(users[0].name)")
+                throw CloudError.launchConfigurationInUse(name, users[0].name)
             }
             try transaction.delete(LaunchConfiguration.self, id: id)
         }
@@ -354,10 +351,7 @@ extension AutoScalingService {
         return try await coordinator.run {
             var group = try await read(caller) { try self.group(groupName, caller: caller, in: $0) }
             if group.refreshes.first?.isActive == true {
-                throw CloudError(
-                    "InstanceRefreshInProgress",
-                    "An Instance Refresh is already in progress and blocks the execution of this Instance Refresh."
-                )
+                throw CloudError.instanceRefreshInProgress
             }
             let refresh = AutoScalingGroup.InstanceRefresh(
                 id: UUID().uuidString.lowercased(), status: "Pending", startTime: clock.now, minHealthyPercentage: minimum, instanceWarmup: instanceWarmup,
@@ -382,7 +376,7 @@ extension AutoScalingService {
         try await coordinator.run {
             var group = try await read(caller) { try self.group(groupName, caller: caller, in: $0) }
             guard let refresh = group.refreshes.first, refresh.isActive else {
-                throw CloudError("ActiveInstanceRefreshNotFound", "No in progress or pending Instance Refresh found for Auto Scaling group \(groupName)")
+                throw CloudError.noActiveInstanceRefresh(groupName)
             }
             group.refreshes[0].status = "Cancelled"
             group.refreshes[0].endTime = clock.now

@@ -98,7 +98,7 @@ extension BundleService {
         try Self.validateObjectName(bucket: bucket, key: key)
         let name = Self.objectName(bucket: bucket, key: key)
         guard let size = try await objects.size(name) else {
-            throw CloudError("NoSuchKey", "The object '\(key)' does not exist in bucket '\(bucket)'.")
+            throw CloudError.noSuchObject(key, bucket)
         }
         let start = min(max(0, offset), size)
         return try await objects.read(name, offset: start, length: min(length, size - start))

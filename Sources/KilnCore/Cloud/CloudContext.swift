@@ -31,6 +31,8 @@ public struct CloudContext: Sendable {
     public let keys: KeyVault
     /// Signs the EBS direct APIs' block tokens.
     let blockTokens: BlockToken
+    /// Seals page tokens (see ``PageScope``).
+    let pageTokenKey: SymmetricKey
 
     /// Assembles a context; `scheduler` already knows the transitions of every resource kind.
     init(
@@ -55,6 +57,7 @@ public struct CloudContext: Sendable {
         self.objects = objects
         self.uploads = UploadSessions()
         self.blockTokens = BlockToken(key: tokenKey)
+        self.pageTokenKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: tokenKey, info: Array("kiln page tokens".utf8), outputByteCount: 32)
         self.keys = KeyVault(wrappingKey: keyWrappingKey)
     }
 

@@ -3,4 +3,12 @@ extension CloudError {
     package static func unreadableManifest(_ location: String, _ why: String) -> CloudError {
         CloudError("InvalidManifest", "The bundle manifest '\(location)' cannot be used: \(why).")
     }
+
+    package static func noSuchObject(_ key: some CustomStringConvertible, _ bucket: some CustomStringConvertible) -> CloudError {
+        CloudError("NoSuchKey", "The object '\(key)' does not exist in bucket '\(bucket)'.")
+    }
+
+    package static func invalidManifestLocation(_ location: some CustomStringConvertible) -> CloudError {
+        CloudError("InvalidManifest", "The manifest location '\(location)' is not a bundle manifest (bucket/prefix/image.manifest.xml).")
+    }
 }

@@ -13,4 +13,16 @@ extension CloudError {
             "The specified launch template version \(version) of launch template \(template.id) does not exist."
         )
     }
+
+    package static let malformedLaunchTemplateName = CloudError("InvalidLaunchTemplateName.MalformedException", "A launch template name must be between 3 and 128 characters, and may contain letters, numbers, and the following characters: - ( ) . / _.'")
+
+    package static func malformedLaunchTemplateID(_ id: some CustomStringConvertible) -> CloudError {
+        CloudError("InvalidLaunchTemplateId.Malformed", "The specified ID for the launch template (\(id)) is not valid.")
+    }
+
+    package static let duplicateLaunchTemplateName = CloudError("InvalidLaunchTemplateName.AlreadyExistsException", "Launch template name already in use.")
+
+    package static func launchTemplateVersionLimit(_ templateID: some CustomStringConvertible) -> CloudError {
+        CloudError("MaxTemplateVersionLimitExceeded", "The launch template \(templateID) already has the maximum of 10,000 versions.")
+    }
 }

@@ -15,10 +15,26 @@ extension CloudError {
     package static func ec2SnapshotNotFound(_ ids: [String]) -> CloudError {
         CloudError("InvalidSnapshot.NotFound", "The snapshot '\(ids.joined(separator: ", "))' does not exist.")
     }
-}
 
-extension CloudError {
     package static func snapshotNotOwned(_ id: String) -> CloudError {
         CloudError("UnauthorizedOperation", "You are not authorized to perform this operation on snapshot \(id); only its owner may.")
+    }
+
+    package static func snapshotNotCompleted(_ snapshotID: some CustomStringConvertible) -> CloudError {
+        CloudError("IncorrectState", "Snapshot '\(snapshotID)' is not in a completed state.")
+    }
+
+    package static let clientTokenConflict = CloudError("ConflictException", "The request uses the same client token as a previous, but non-identical request.")
+
+    package static let defaultKeySnapshotCannotBePublic = CloudError("OperationNotPermitted", "Encrypted snapshots with EBS default key cannot be shared; an encrypted snapshot cannot be made public.")
+
+    package static let defaultKeySnapshotCannotBeShared = CloudError("InvalidParameterValue", "Snapshots encrypted with the AWS managed key (aws/ebs) cannot be shared. Copy the snapshot with a customer managed key and share that.")
+
+    package static func snapshotInUse(_ snapshotID: some CustomStringConvertible, _ imageID: some CustomStringConvertible) -> CloudError {
+        CloudError("InvalidSnapshot.InUse", "The snapshot \(snapshotID) is currently in use by \(imageID)")
+    }
+
+    package static func ebsKeyAccessDenied(_ message: String) -> CloudError {
+        CloudError("AccessDeniedException", message, category: .forbidden, reason: "DEPENDENCY_ACCESS_DENIED")
     }
 }

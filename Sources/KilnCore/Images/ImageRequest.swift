@@ -79,10 +79,7 @@ public enum ImageName {
     /// Checks a name, throwing `InvalidAMIName.Malformed`.
     public static func validate(_ name: String) throws {
         guard (3...128).contains(name.count), name.allSatisfy({ ($0.isASCII && ($0.isLetter || $0.isNumber)) || allowedPunctuation.contains($0) }) else {
-            throw CloudError(
-                "InvalidAMIName.Malformed",
-                "AMI names must be between 3 and 128 characters long, and may contain letters, numbers, '(', ')', '[', ']', ' ', '.', '/', '-', ''', '@' and '_'"
-            )
+            throw CloudError.malformedImageName
         }
     }
 }

@@ -5,7 +5,7 @@ extension ImageService {
     /// DescribeImageAttribute: the owner reads one attribute.
     public func imageAttribute(_ caller: Caller, imageID: String, attribute: String) async throws -> Image {
         if attribute == "blockDeviceMapping" {
-            throw CloudError("AuthFailure", "Unauthorized attempt to access restricted resource")
+            throw CloudError.imageAttributeUnauthorized
         }
         let known = ["description", "kernel", "ramdisk", "launchPermission", "productCodes", "sriovNetSupport", "bootMode", "tpmSupport", "uefiData",
             "lastLaunchedTime", "imdsSupport", "deregistrationProtection"]
@@ -31,28 +31,25 @@ extension ImageService {
     public static func launchPermission(userID: String?, group: String?, organizationARN: String?, organizationalUnitARN: String?) throws -> Image.LaunchPermission {
         if let userID {
             guard let account = AccountID(userID) else {
-                throw CloudError("InvalidAMIAttributeItemValue", "Invalid attribute item value \"\(userID)\" for userId item type.")
+                throw CloudError.invalidLaunchPermissionUser(userID)
             }
             return .account(account)
         }
         if let group {
             guard group == "all" else {
-                throw CloudError("InvalidAMIAttributeItemValue", "Invalid attribute item value \"\(group)\" for userGroup item type.")
+                throw CloudError.invalidLaunchPermissionGroup(group)
             }
             return .all
         }
         if let organizationARN {
             guard organizationARN.hasPrefix("arn:aws:organizations::"), organizationARN.contains(":organization/o-") else {
-                throw CloudError("InvalidAMIAttributeItemValue", "Invalid attribute item value \"\(organizationARN)\" for organizationArn item type.")
+                throw CloudError.invalidLaunchPermissionOrganization(organizationARN)
             }
             return .organization(organizationARN)
         }
         if let organizationalUnitARN {
             guard organizationalUnitARN.hasPrefix("arn:aws:organizations::"), organizationalUnitARN.contains(":ou/o-") else {
-                throw CloudError(
-                    "InvalidAMIAttributeItemValue",
-                    "Invalid attribute item value \"\(organizationalUnitARN)\" for organizationalUnitArn item type."
-                )
+                throw CloudError.invalidLaunchPermissionUnit(organizationalUnitARN)
             }
             return .organizationalUnit(organizationalUnitARN)
         }
@@ -69,29 +66,23 @@ extension ImageService {
         try await write(caller) { transaction in
             var image = try ownedImage(imageID, caller: caller, in: transaction)
             if !change.add.isEmpty, image.state == .disabled {
-                throw CloudError("InvalidParameterValue", "Image \(imageID) is disabled; enable it before sharing it.")
+                throw CloudError.disabledImageCannotBeShared(imageID)
             }
             let sharing = change.add.contains { $0 != .all }
             if sharing || change.add.contains(.all),
                 image.blockDeviceMappings.contains(where: { $0.ebs?.kmsKeyID == DefaultEBSKey.arn(account: image.owner, region: image.region) })
             {
-                throw CloudError(
-                    "InvalidParameterValue",
-                    "Images with snapshots encrypted by the AWS managed key (aws/ebs) cannot be shared. Copy the image with a customer managed key and share that."
-                )
+                throw CloudError.defaultKeyImageCannotBeShared
             }
             if change.add.contains(.all), !image.isPublic {
                 if try transaction.settings(of: caller).imageBlockPublicAccess {
-                    throw CloudError(
-                        "OperationNotPermitted",
-                        "Image block public access is enabled for this account in \(caller.region); disable it (DisableImageBlockPublicAccess) to make images public."
-                    )
+                    throw CloudError.imageBlockPublicAccessEnabled(caller.region)
                 }
                 if image.blockDeviceMappings.contains(where: { $0.ebs?.encrypted == true }) {
-                    throw CloudError("InvalidParameterValue", "Images with encrypted snapshots cannot be made public.")
+                    throw CloudError.encryptedImageCannotBePublic
                 }
                 if !image.productCodes.isEmpty {
-                    throw CloudError("InvalidParameterValue", "Images with product codes cannot be made public.")
+                    throw CloudError.productImageCannotBePublic
                 }
             }
             for grant in change.add where !image.launchPermissions.contains(grant) {

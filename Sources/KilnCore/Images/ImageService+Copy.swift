@@ -37,11 +37,11 @@ extension ImageService {
         try ImageName.validate(request.name)
         for tag in request.tags { try tag.validate() }
         if request.kmsKeyID != nil, request.encrypted != true {
-            throw CloudError("InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set.")
+            throw CloudError.kmsKeyRequiresEncrypted
         }
         let sourceRegion = RegionName(request.sourceRegion)
         guard regions.region(sourceRegion)?.isEnabled == true else {
-            throw CloudError("InvalidParameterValue", "The source region \(request.sourceRegion) is not enabled.")
+            throw CloudError.sourceRegionNotEnabled(request.sourceRegion)
         }
         if let token = request.clientToken,
             let earlier = try await read(caller, { try $0.claimedResource(of: token, by: .copyImage, caller: caller) })
@@ -52,19 +52,19 @@ extension ImageService {
         let (source, sourceTags) = try await read(sourceCaller) { transaction -> (Image, [Tag]) in
             let image = try self.visibleImage(request.sourceImageID, caller: sourceCaller, in: transaction)
             guard image.state == .available else {
-                throw CloudError("InvalidAMIID.Unavailable", "The image id '[\(image.id)]' is not available (state: \(image.state.rawValue))")
+                throw CloudError.imageUnavailable(image.id, image.state.rawValue)
             }
             guard image.isEBSBacked else {
-                throw CloudError("InvalidRequest", "Kiln copies EBS-backed images only; \(image.id) is instance-store-backed.")
+                throw CloudError.instanceStoreImageCannotBeCopied(image.id)
             }
             if image.owner != caller.account {
                 if !image.productCodes.isEmpty {
-                    throw CloudError("InvalidRequest", "Images with EC2 BillingProduct codes cannot be copied to another AWS account.")
+                    throw CloudError.productImageCannotBeCopied
                 }
                 // AWS's own images copy freely; anyone else's need their snapshots shared too.
                 for snapshotID in image.snapshotIDs where image.ownerAlias != "amazon" {
                     guard let snapshot = try transaction.fetch(Snapshot.self, id: snapshotID), snapshot.isUsable(by: caller.account) else {
-                        throw CloudError("InvalidRequest", "You do not have permission to access the storage of this ami")
+                        throw CloudError.imageStorageNotShared
                     }
                 }
             }
@@ -87,7 +87,7 @@ extension ImageService {
                 return earlier
             }
             if let existing = try transaction.imageNamed(request.name, owner: caller.account, region: caller.region) {
-                throw CloudError("InvalidAMIName.Duplicate", "AMI name \(request.name) is already in use by AMI \(existing.id)")
+                throw CloudError.duplicateImageName(request.name, existing.id)
             }
             for copy in prepared.values { try context.snapshots.recordSnapshotCopy(copy, in: transaction) }
             var image = Image(id: imageID, owner: caller.account, region: caller.region, name: request.name, creationDate: now)

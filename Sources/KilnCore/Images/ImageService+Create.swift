@@ -39,13 +39,10 @@ extension ImageService {
             return (instance, try instance.devices.compactMap { try transaction.fetch(Volume.self, id: $0.volumeID) })
         }
         guard instance.isEBSBacked else {
-            throw CloudError(
-                "UnsupportedOperation",
-                "The instance '\(instance.id)' does not have an 'ebs' root device type and cannot be used to create an EBS-backed AMI. Bundle the instance and use RegisterImage instead."
-            )
+            throw CloudError.instanceNotEBSBackedForImage(instance.id)
         }
         guard instance.state == .running || instance.state == .stopped else {
-            throw CloudError("IncorrectInstanceState", "The instance '\(instance.id)' is not in a state from which it can be imaged (\(instance.state.rawValue)).")
+            throw CloudError.instanceCannotBeImaged(instance.id, instance.state.rawValue)
         }
         var inherited: [String: [BlockEntry]] = [:]
         for volume in volumes { inherited[volume.id] = try await context.snapshots.inheritedEntries(of: volume, caller: caller) }
@@ -57,10 +54,10 @@ extension ImageService {
         return try await write(caller) { transaction in
             var instance = try context.instances.ownedInstance(request.instanceID, caller: caller, in: transaction)
             guard instance.state == .running || instance.state == .stopped else {
-                throw CloudError("IncorrectInstanceState", "The instance '\(instance.id)' is not in a state from which it can be imaged (\(instance.state.rawValue)).")
+                throw CloudError.instanceCannotBeImaged(instance.id, instance.state.rawValue)
             }
             if let existing = try transaction.imageNamed(request.name, owner: caller.account, region: caller.region) {
-                throw CloudError("InvalidAMIName.Duplicate", "AMI name \(request.name) is already in use by AMI \(existing.id)")
+                throw CloudError.duplicateImageName(request.name, existing.id)
             }
             let source = try transaction.image(instance.imageID)
             var mappings: [Image.DeviceMapping] = []
@@ -86,7 +83,7 @@ extension ImageService {
                 }
                 if requested.noDevice {
                     guard device != instance.rootDeviceName else {
-                        throw CloudError("InvalidBlockDeviceMapping", "The root device \(device) cannot be suppressed with NoDevice.")
+                        throw CloudError.rootDeviceSuppressed(device)
                     }
                     mappings.removeAll { $0.deviceName == device }
                     continue
@@ -94,7 +91,7 @@ extension ImageService {
                 if let index = mappings.firstIndex(where: { $0.deviceName == device }), var ebs = mappings[index].ebs {
                     if let size = requested.volumeSize {
                         guard size >= ebs.volumeSize else {
-                            throw CloudError("InvalidBlockDeviceMapping", "Volume of size \(size)GB is smaller than the volume at \(device) (\(ebs.volumeSize)GB).")
+                            throw CloudError.mappingSmallerThanVolume(size, device, ebs.volumeSize)
                         }
                         ebs.volumeSize = size
                     }

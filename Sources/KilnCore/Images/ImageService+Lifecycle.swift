@@ -40,13 +40,13 @@ extension ImageService {
             var image = try ownedImage(imageID, caller: caller, in: transaction)
             if disabled {
                 guard image.state == .available else {
-                    throw CloudError("IncorrectState", "Image \(imageID) is \(image.state.rawValue); only available images can be disabled.")
+                    throw CloudError.imageCannotBeDisabled(imageID, image.state.rawValue)
                 }
                 image.state = .disabled
                 image.launchPermissions = []
             } else {
                 guard image.state == .disabled else {
-                    throw CloudError("IncorrectState", "Image \(imageID) is \(image.state.rawValue), not disabled.")
+                    throw CloudError.imageNotDisabled(imageID, image.state.rawValue)
                 }
                 image.state = .available
             }

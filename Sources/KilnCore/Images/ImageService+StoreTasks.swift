@@ -12,7 +12,7 @@ extension ImageService {
         let (image, maps) = try await read(caller) { transaction -> (Image, [(Snapshot, [BlockEntry])]) in
             let image = try self.ownedImage(imageID, caller: caller, in: transaction)
             guard image.state == .available, image.isEBSBacked else {
-                throw CloudError("InvalidAMIID.Unavailable", "Only available EBS-backed images can be stored; \(imageID) is \(image.state.rawValue) (\(image.rootDeviceType)).")
+                throw CloudError.imageCannotBeStored(imageID, image.state.rawValue, image.rootDeviceType)
             }
             return (image, try image.snapshotIDs.compactMap { id in
                 guard let snapshot = try transaction.fetch(Snapshot.self, id: id) else { return nil }
@@ -63,9 +63,9 @@ extension ImageService {
     public func createRestoreImageTask(_ caller: Caller, bucket: String, objectKey: String, name: String?, tags: [Tag]) async throws -> String {
         let objectName = BundleService.objectName(bucket: bucket, key: objectKey)
         guard let size = try await objects.size(objectName) else {
-            throw CloudError("InvalidParameterValue", "The object '\(objectKey)' does not exist in bucket '\(bucket)'.")
+            throw CloudError.storedObjectMissing(objectKey, bucket)
         }
-        let invalid = CloudError("InvalidParameterValue", "The object '\(objectKey)' in bucket '\(bucket)' is not a stored image.")
+        let invalid = CloudError.notAStoredImage(objectKey, bucket)
         guard size >= 12 else { throw invalid }
         let prefix = try await objects.read(objectName, offset: 0, length: 12)
         guard Array(prefix[0..<8]) == StoredImageObject.magic else { throw invalid }
@@ -102,7 +102,7 @@ extension ImageService {
         let snapshots = restored
         return try await write(caller) { transaction in
             if let existing = try transaction.imageNamed(imageName, owner: caller.account, region: caller.region) {
-                throw CloudError("InvalidAMIName.Duplicate", "AMI name \(imageName) is already in use by AMI \(existing.id)")
+                throw CloudError.duplicateImageName(imageName, existing.id)
             }
             var newSnapshots: [String: Snapshot] = [:]
             for (stored, newID, encrypted, kmsKeyID, entries) in snapshots {

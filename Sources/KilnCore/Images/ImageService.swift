@@ -58,7 +58,7 @@ extension ImageService {
         let now = clock.now
         return try await write(caller) { transaction in
             if let existing = try transaction.imageNamed(request.name, owner: caller.account, region: caller.region) {
-                throw CloudError("InvalidAMIName.Duplicate", "AMI name \(request.name) is already in use by AMI \(existing.id)")
+                throw CloudError.duplicateImageName(request.name, existing.id)
             }
             var image = Image(id: id, owner: caller.account, region: caller.region, name: request.name, creationDate: now)
             image.description = request.description
@@ -69,7 +69,7 @@ extension ImageService {
                     throw CloudError.missingParameter(request.mappings.isEmpty ? "ImageLocation or BlockDeviceMapping" : "rootDeviceName matching an EBS mapping")
                 }
                 guard location.hasSuffix(".manifest.xml"), location.contains("/") else {
-                    throw CloudError("InvalidManifest", "The manifest location '\(location)' is not a bundle manifest (bucket/prefix/image.manifest.xml).")
+                    throw CloudError.invalidManifestLocation(location)
                 }
                 image.rootDeviceType = "instance-store"
                 image.imageLocation = location
@@ -116,16 +116,16 @@ extension ImageService {
         var mappings: [Image.DeviceMapping] = []
         for (position, requested) in request.mappings.enumerated() {
             if mappings.contains(where: { $0.deviceName == requested.deviceName }) {
-                throw CloudError("InvalidBlockDeviceMapping", "The device name \(requested.deviceName ?? "") is used more than once.")
+                throw CloudError.duplicateDeviceName(requested.deviceName ?? "")
             }
             mappings.append(try resolveMapping(requested, position: position, caller: caller, in: transaction))
         }
         if let root = request.rootDeviceName, request.imageLocation == nil {
             guard let rootMapping = mappings.first(where: { $0.deviceName == root }) else {
-                throw CloudError("InvalidBlockDeviceMapping", "The root device name \(root) does not match any block device mapping.")
+                throw CloudError.rootDeviceNotMapped(root)
             }
             guard rootMapping.ebs?.snapshotID != nil else {
-                throw CloudError("InvalidBlockDeviceMapping", "The root device \(root) must be an EBS volume from a snapshot.")
+                throw CloudError.rootDeviceNotFromSnapshot(root)
             }
         } else if request.rootDeviceName == nil, request.imageLocation == nil, !mappings.isEmpty {
             throw CloudError.missingParameter("rootDeviceName")
@@ -149,26 +149,20 @@ extension ImageService {
         if let snapshotID = requested.snapshotID {
             let snapshot = try transaction.visibleSnapshot(snapshotID, caller: caller)
             guard snapshot.state == .completed else {
-                throw CloudError("IncorrectState", "Snapshot '\(snapshotID)' is not in a completed state.")
+                throw CloudError.snapshotNotCompleted(snapshotID)
             }
             if let size, size < snapshot.volumeSize {
-                throw CloudError(
-                    "InvalidBlockDeviceMapping",
-                    "Volume of size \(size) GiB is smaller than snapshot '\(snapshotID)', expect size >= \(snapshot.volumeSize) GiB"
-                )
+                throw CloudError.mappingSmallerThanSnapshot(size, snapshotID, snapshot.volumeSize)
             }
             if requested.encrypted != nil {
-                throw CloudError(
-                    "InvalidBlockDeviceMapping",
-                    "Omit Encrypted for \(device): a device made from snapshot \(snapshotID) takes the snapshot's encryption."
-                )
+                throw CloudError.mappingEncryptionFromSnapshot(device, snapshotID)
             }
             size = size ?? snapshot.volumeSize
             encrypted = snapshot.encrypted
             kmsKeyID = snapshot.kmsKeyID
         }
         guard let volumeSize = size else {
-            throw CloudError("InvalidBlockDeviceMapping", "Either snapshot ID or volume size must be provided for: \(device)")
+            throw CloudError.mappingNeedsSnapshotOrSize(device)
         }
         guard let type = VolumeType(rawValue: requested.volumeType ?? "gp2") else {
             throw CloudError.invalidParameterValue("Value (\(requested.volumeType ?? "")) for parameter volumeType is invalid.")
@@ -188,141 +182,69 @@ extension ImageService {
     }
 
     /// DescribeImages: the images the caller may see, scoped by ids, owners, executable users and filters.
-    public func describeImages(
-        _ caller: Caller,
-        ids requested: [String]?,
-        owners: [String]?,
-        executableUsers: [String]?,
-        filters: [Filter],
-        includeDeprecated: Bool,
-        includeDisabled: Bool,
-        maxResults: Int?,
-        nextToken: String?
-    ) async throws -> (images: [(Image, [Tag])], nextToken: String?) {
-        let filterSet = try FilterSet(filters, supported: Self.imageFilterNames, allowsTags: true)
-        let requested = (requested?.isEmpty ?? true) ? nil : requested
-        if requested != nil, maxResults != nil {
+    public func describeImages(_ caller: Caller, _ request: ImageDescription, page: PageRequest) async throws -> (images: [(Image, [Tag])], nextToken: String?) {
+        let filterSet = try FilterSet(request.filters, supported: Self.imageFilterNames, allowsTags: true)
+        let requested = (request.ids?.isEmpty ?? true) ? nil : request.ids
+        if requested != nil, page.maxResults != nil {
             throw CloudError.invalidParameterCombination("The parameter imagesSet cannot be used with the parameter maxResults")
         }
         for id in requested ?? [] where !ResourcePrefix.image.matches(id) { throw CloudError.malformedImageID(id) }
-        if let maxResults, !(1...1000).contains(maxResults) {
-            throw CloudError.invalidParameterValue("Value ( \(maxResults) ) for parameter maxResults is invalid. Expecting a value between 1 and 1000.")
-        }
-        var afterID: String?
-        if let nextToken, !nextToken.isEmpty {
-            guard let data = Data(base64Encoded: nextToken), let text = String(data: data, encoding: .utf8), text.hasPrefix("after:") else {
-                throw CloudError("InvalidPaginationToken", "The pagination token '\(nextToken)' is invalid.")
-            }
-            afterID = String(text.dropFirst(6))
-        }
-        let viewer = viewer(caller)
-        // Account ids narrow the query itself; aliases (amazon, aws-marketplace) are matched after it.
-        var sqlOwners: [AccountID]?
-        var ownerFilter: Set<String> = []
-        if let owners, !owners.isEmpty {
-            var accounts: [AccountID] = []
-            var aliases: [String] = []
-            for owner in owners {
-                if owner == "self" {
-                    accounts.append(caller.account)
-                } else if let account = AccountID(owner) {
-                    accounts.append(account)
-                } else if ["amazon", "aws-marketplace", "aws-backup-vault"].contains(owner) {
-                    aliases.append(owner)
-                } else {
-                    throw CloudError("InvalidUserID.Malformed", "Invalid user id: \"\(owner)\"")
-                }
-            }
-            if aliases.isEmpty {
-                sqlOwners = accounts
-            } else {
-                ownerFilter = Set(aliases + accounts.map(\.rawValue))
-            }
-        }
-        let queryOwners = sqlOwners
-        let ownerAliases = ownerFilter
-        let startAfter = afterID
-        let now = clock.now
-        let namePatterns = filterSet.filters.count(where: { $0.name == "name" }) == 1 ? filterSet.filters.first { $0.name == "name" }?.values : nil
-        let limit = maxResults
+        let scope = try ImageScope(caller, request, viewer: viewer(caller), now: clock.now)
+        let startAfter = try page.startAfter()
+        let limit = page.maxResults
         // A page of images and then their tags: the two need not come from one snapshot.
-        let (page, last, exhausted): ([(Image, [Tag])], String?, Bool) = try await readCommitted(caller) { transaction in
-            var query = ImageQuery(region: caller.region, viewer: viewer)
-            query.ids = requested
-            query.owners = queryOwners
-            query.namePatterns = namePatterns
-            var result: [(Image, [Tag])] = []
-            var cursor = startAfter
-            let chunk = max(limit ?? 1000, 100)
-            while true {
-                query.afterID = cursor
-                query.limit = requested == nil ? chunk : nil
-                let candidates = try transaction.images(query)
-                let scoped = candidates.filter {
-                    Self.admits($0, viewer: viewer, explicitlyNamed: requested != nil, ownerAliases: ownerAliases, executableUsers: executableUsers, includeDeprecated: includeDeprecated, includeDisabled: includeDisabled, now: now)
-                }
-                let tags = try transaction.tags(on: scoped.map(\.id), by: caller.account)
-                let admitted = Set(scoped.map(\.id))
-                for image in candidates {
-                    cursor = image.id
-                    guard admitted.contains(image.id) else { continue }
-                    let imageTags = tags[image.id] ?? []
-                    guard filterSet.admits({ Self.imageFilterValues($0, image: image, tags: imageTags, now: now) }) else { continue }
-                    result.append((image, imageTags))
-                    if let limit, result.count == limit { return (result, cursor, false) }
-                }
-                if requested != nil || candidates.count < chunk { return (result, cursor, true) }
-            }
+        let (images, last, exhausted) = try await readCommitted(caller) { transaction in
+            try Self.readImagePage(scope, ids: requested, filters: filterSet, after: startAfter, limit: limit, in: transaction)
         }
         if let requested {
-            let found = Set(page.map(\.0.id))
-            let missing = requested.filter { !found.contains($0) }
-            // Named images that are hidden by filters are simply absent; unknown ones are NotFound.
-            let unknown = try await read(caller) { transaction in
-                try missing.filter { id in try transaction.image(id).map { $0.region != caller.region || !Self.canLaunch($0, viewer: viewer) } ?? true }
-            }
-            if !unknown.isEmpty { throw CloudError.imageNotFound(unknown) }
+            try await checkNamedImagesExist(requested, found: images.map(\.0.id), caller: caller, viewer: scope.viewer)
         }
-        let token = exhausted ? nil : last.map { Data("after:\($0)".utf8).base64EncodedString() }
-        return (page, token)
+        return (images, exhausted ? nil : last.map(page.token(after:)))
     }
 
-    /// The scoping DescribeImages applies beyond visibility.
-    static func admits(
-        _ image: Image,
-        viewer: Viewer,
-        explicitlyNamed: Bool,
-        ownerAliases: Set<String>,
-        executableUsers: [String]?,
-        includeDeprecated: Bool,
-        includeDisabled: Bool,
-        now: Date
-    ) -> Bool {
-        if !ownerAliases.isEmpty, !ownerAliases.contains(image.owner.rawValue), !(image.ownerAlias.map(ownerAliases.contains) ?? false) {
-            return false
-        }
-        if image.state == .disabled, !includeDisabled { return false }
-        if image.isDeprecated(at: now), image.owner != viewer.account, !includeDeprecated, !explicitlyNamed { return false }
-        if let executableUsers, !executableUsers.isEmpty {
-            let matches = executableUsers.contains { user in
-                switch user {
-                case "all": return image.isPublic
-                case "self", viewer.account.rawValue:
-                    return image.launchPermissions.contains { grant in
-                        switch grant {
-                        case .all: return false
-                        case .account(let account): return account == viewer.account
-                        case .organization(let arn): return arn == viewer.organizationARN
-                        case .organizationalUnit(let arn): return viewer.organizationalUnitARNs.contains(arn)
-                        }
-                    }
-                default: return image.launchPermissions.contains(.account(AccountID(user) ?? .defaultAccount)) && AccountID(user) != nil
-                }
+    /// Reads images in id order after `startAfter` until `limit` pass the scope and the
+    /// filters; returns them, the last id read, and whether the region has no more.
+    private static func readImagePage(
+        _ scope: ImageScope, ids requested: [String]?, filters: FilterSet, after startAfter: String?, limit: Int?,
+        in transaction: any MetadataTransaction
+    ) throws -> (images: [(Image, [Tag])], last: String?, exhausted: Bool) {
+        var query = ImageQuery(region: scope.region, viewer: scope.viewer)
+        query.ids = requested
+        query.owners = scope.accountOwners
+        query.namePatterns = filters.filters.count(where: { $0.name == "name" }) == 1 ? filters.filters.first { $0.name == "name" }?.values : nil
+        var result: [(Image, [Tag])] = []
+        var cursor = startAfter
+        let chunk = max(limit ?? 1000, 100)
+        while true {
+            query.afterID = cursor
+            query.limit = requested == nil ? chunk : nil
+            let candidates = try transaction.images(query)
+            let scoped = candidates.filter { scope.admits($0, explicitlyNamed: requested != nil) }
+            let tags = try transaction.tags(on: scoped.map(\.id), by: scope.viewer.account)
+            let admitted = Set(scoped.map(\.id))
+            for image in candidates {
+                cursor = image.id
+                guard admitted.contains(image.id) else { continue }
+                let imageTags = tags[image.id] ?? []
+                guard filters.admits({ imageFilterValues($0, image: image, tags: imageTags, now: scope.now) }) else { continue }
+                result.append((image, imageTags))
+                if let limit, result.count == limit { return (result, cursor, false) }
             }
-            if !matches { return false }
+            if requested != nil || candidates.count < chunk { return (result, cursor, true) }
         }
-        return true
     }
+
+    /// Named images hidden by filters are simply absent from the answer; names of images the
+    /// caller cannot see, or that do not exist, are `InvalidAMIID.NotFound`.
+    private func checkNamedImagesExist(_ requested: [String], found: [String], caller: Caller, viewer: Viewer) async throws {
+        let found = Set(found)
+        let missing = requested.filter { !found.contains($0) }
+        let unknown = try await read(caller) { transaction in
+            try missing.filter { id in try transaction.image(id).map { $0.region != caller.region || !Self.canLaunch($0, viewer: viewer) } ?? true }
+        }
+        if !unknown.isEmpty { throw CloudError.imageNotFound(unknown) }
+    }
+
 
     /// The DescribeImages filters the EC2 model documents.
     static let imageFilterNames: Set<String> = [
@@ -385,14 +307,11 @@ extension ImageService {
         return try await write(caller) { transaction in
             guard ResourcePrefix.image.matches(id) else { throw CloudError.malformedImageID(id) }
             if let image = try transaction.image(id), image.owner == caller.account, image.region == caller.region, image.state == .deregistered {
-                throw CloudError("InvalidAMIID.Unavailable", "The image id '[\(id)]' is no longer available")
+                throw CloudError.imageNoLongerAvailable(id)
             }
             var image = try ownedImage(id, caller: caller, in: transaction)
             if image.deregistrationProtection.blocks(at: now) {
-                throw CloudError(
-                    "InvalidParameterValue",
-                    "Image \(id) has deregistration protection enabled. Disable it (and wait out any cooldown) before deregistering."
-                )
+                throw CloudError.imageDeregistrationProtected(id)
             }
             image.state = .deregistered
             image.deregisteredAt = now

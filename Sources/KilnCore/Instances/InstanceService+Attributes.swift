@@ -32,7 +32,7 @@ extension InstanceService {
             var instance = try ownedInstance(id, caller: caller, in: transaction)
             func requireStopped(_ attribute: String) throws {
                 guard instance.state == .stopped else {
-                    throw CloudError("IncorrectInstanceState", "The instance '\(id)' is not in the 'stopped' state; \(attribute) can only be changed while it is.")
+                    throw CloudError.instanceNotStoppedForAttribute(id, attribute)
                 }
             }
             switch change {
@@ -61,7 +61,7 @@ extension InstanceService {
             case .deleteOnTermination(let byDevice):
                 for (device, value) in byDevice {
                     guard let index = instance.devices.firstIndex(where: { $0.deviceName == device }) else {
-                        throw CloudError("InvalidInstanceAttributeValue", "No device is currently mapped at \(device)")
+                        throw CloudError.noDeviceMapped(device)
                     }
                     instance.devices[index].deleteOnTermination = value
                     if var volume = try transaction.fetch(Volume.self, id: instance.devices[index].volumeID) {

@@ -36,19 +36,13 @@ extension InstanceService {
             let instances = try namedInstances(ids, caller: caller, in: transaction)
             for instance in instances {
                 guard instance.isEBSBacked else {
-                    throw CloudError(
-                        "UnsupportedOperation",
-                        "The instance '\(instance.id)' does not have an 'ebs' root device type and cannot be stopped."
-                    )
+                    throw CloudError.instanceStoreInstanceCannotStop(instance.id)
                 }
                 guard [.pending, .running, .stopping, .stopped].contains(instance.state) else {
-                    throw CloudError("IncorrectInstanceState", "This instance '\(instance.id)' is not in a state from which it can be stopped.")
+                    throw CloudError.instanceCannotBeStopped(instance.id)
                 }
                 if instance.disableApiStop {
-                    throw CloudError(
-                        "OperationNotPermitted",
-                        "The instance '\(instance.id)' may not be stopped. Modify its 'disableApiStop' instance attribute and try again."
-                    )
+                    throw CloudError.instanceStopDisabled(instance.id)
                 }
             }
             return try instances.map { instance in
@@ -72,13 +66,10 @@ extension InstanceService {
             let instances = try namedInstances(ids, caller: caller, in: transaction)
             for instance in instances {
                 guard instance.isEBSBacked else {
-                    throw CloudError(
-                        "UnsupportedOperation",
-                        "The instance '\(instance.id)' does not have an 'ebs' root device type and cannot be started."
-                    )
+                    throw CloudError.instanceStoreInstanceCannotStart(instance.id)
                 }
                 guard [.pending, .running, .stopped].contains(instance.state) else {
-                    throw CloudError("IncorrectInstanceState", "The instance '\(instance.id)' is not in a state from which it can be started.")
+                    throw CloudError.instanceCannotBeStarted(instance.id)
                 }
             }
             return try instances.map { instance in
@@ -114,10 +105,7 @@ extension InstanceService {
         return try await write(caller) { transaction in
             let instances = try namedInstances(ids, caller: caller, in: transaction)
             for instance in instances where instance.disableApiTermination && instance.state != .terminated {
-                throw CloudError(
-                    "OperationNotPermitted",
-                    "The instance '\(instance.id)' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again."
-                )
+                throw CloudError.instanceTerminationDisabled(instance.id)
             }
             return try instances.map { instance in
                 var changed = instance

@@ -8,7 +8,7 @@ extension InstanceService {
     ) async throws -> (types: [InstanceTypeInfo], nextToken: String?) {
         _ = try await read(caller) { _ in () }
         for name in requested ?? [] where InstanceTypeCatalog.info(name) == nil {
-            throw CloudError("InvalidInstanceType", "The following supplied instance types do not exist: [\(name)]")
+            throw CloudError.unknownInstanceType(name)
         }
         let filterSet = try FilterSet(
             filters,

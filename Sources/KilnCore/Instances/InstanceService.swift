@@ -87,9 +87,9 @@ extension InstanceService {
         let image = try context.images.visibleImage(id, caller: caller, in: transaction)
         switch image.state {
         case .available: return image
-        case .disabled: throw CloudError("InvalidAMIID.Unavailable", "The image id '[\(id)]' is disabled and cannot be launched")
+        case .disabled: throw CloudError.disabledImageCannotLaunch(id)
         case .deregistered: throw CloudError.imageNotFound([id])
-        default: throw CloudError("InvalidAMIID.Unavailable", "The image id '[\(id)]' is not available (state: \(image.state.rawValue))")
+        default: throw CloudError.imageUnavailable(id, image.state.rawValue)
         }
     }
 
@@ -128,7 +128,7 @@ extension InstanceService {
             throw CloudError.invalidParameterValue("Value (\(request.maxCount)) for parameter maxCount is invalid: it must be at least minCount (\(request.minCount)).")
         }
         guard request.maxCount <= 1000 else {
-            throw CloudError("InstanceLimitExceeded", "You have requested more instances (\(request.maxCount)) than your current instance limit of 1000 allows.")
+            throw CloudError.instanceLimitExceeded(request.maxCount)
         }
     }
 
@@ -147,7 +147,7 @@ extension InstanceService {
             zone = requested
         } else {
             guard let first = try regions.requireEnabled(caller.region).zones.first else {
-                throw CloudError("Unsupported", "The region \(caller.region) has no availability zone.")
+                throw CloudError.regionWithoutZones(caller.region)
             }
             zone = first.name
         }
@@ -173,10 +173,7 @@ extension InstanceService {
         var bundle: MaterializedBundle?
         if !image.isEBSBacked {
             guard type.instanceStorageGB != nil else {
-                throw CloudError(
-                    "InvalidParameterCombination",
-                    "The instance type '\(placement.typeName)' has no instance storage, so it cannot boot the instance-store-backed image \(image.id). Choose a type with instance storage, such as m5d.large or c5d.large."
-                )
+                throw CloudError.typeWithoutInstanceStorage(placement.typeName, image.id)
             }
             bundle = try await context.bundles.materializeBundle(at: image.imageLocation ?? "", region: caller.region)
         }
@@ -259,7 +256,7 @@ extension InstanceService {
         let instances = try (claim.memberIDs ?? []).compactMap { try transaction.fetch(Instance.self, id: $0) }
         guard let first = instances.first else { return nil }
         guard first.imageID == imageID else {
-            throw CloudError("IdempotentParameterMismatch", "The client token '\(token)' was used with different parameters.")
+            throw CloudError.clientTokenMismatch(token)
         }
         let tags = try transaction.tags(on: instances.map(\.id), by: caller.account)
         return Reservation(id: claim.resourceID, owner: caller.account, instances: instances, tags: tags)
@@ -311,7 +308,7 @@ extension InstanceService {
             }
             if override.noDevice {
                 guard name != image.rootDeviceName || !image.isEBSBacked else {
-                    throw CloudError("InvalidBlockDeviceMapping", "The root device \(name) cannot be suppressed with NoDevice.")
+                    throw CloudError.rootDeviceSuppressed(name)
                 }
                 devices.removeAll { $0.deviceName == name }
                 continue
@@ -320,7 +317,7 @@ extension InstanceService {
             if let existing = devices.firstIndex(where: { $0.deviceName == name }) {
                 var device = devices[existing]
                 if let snapshotID = override.snapshotID, snapshotID != device.ebs.snapshotID {
-                    throw CloudError("InvalidBlockDeviceMapping", "snapshotId can only be modified on EBS devices that the image does not define (\(name)).")
+                    throw CloudError.snapshotOfImageDeviceFixed(name)
                 }
                 if let size = override.volumeSize {
                     let minimum = try device.ebs.snapshotID.flatMap { try transaction.fetch(Snapshot.self, id: $0)?.volumeSize } ?? 1
@@ -347,7 +344,7 @@ extension InstanceService {
                 device.ebs.deleteOnTermination = override.deleteOnTermination ?? device.ebs.deleteOnTermination
                 if override.encrypted == true { device.ebs.encrypted = true }
                 if override.encrypted == false, device.ebs.encrypted {
-                    throw CloudError("InvalidBlockDeviceMapping", "The device \(name) comes from an encrypted snapshot and must stay encrypted.")
+                    throw CloudError.deviceMustStayEncrypted(name)
                 }
                 device.ebs.kmsKeyID = override.kmsKeyID ?? device.ebs.kmsKeyID
                 devices[existing] = device
@@ -373,7 +370,7 @@ extension InstanceService {
         var source: Snapshot?
         if let snapshotID = device.ebs.snapshotID {
             guard let snapshot = try transaction.fetch(Snapshot.self, id: snapshotID), snapshot.state == .completed else {
-                throw CloudError("InvalidSnapshot.NotFound", "The snapshot '\(snapshotID)' does not exist.")
+                throw CloudError.ec2SnapshotNotFound([snapshotID])
             }
             source = snapshot
         }

@@ -28,7 +28,7 @@ enum KeyMaterial {
     /// Reads an OpenSSH public key line; returns its type and EC2's fingerprint, or
     /// `InvalidKey.Format`.
     static func parsePublicKey(_ material: [UInt8]) throws -> (type: String, line: String, fingerprint: String) {
-        let invalid = CloudError("InvalidKey.Format", "Key is not in valid OpenSSH public key format")
+        let invalid = CloudError.malformedPublicKey
         guard let text = String(bytes: material, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines) else { throw invalid }
         let fields = text.split(separator: " ", omittingEmptySubsequences: true)
         guard fields.count >= 2, let blob = Data(base64Encoded: String(fields[1])) else { throw invalid }

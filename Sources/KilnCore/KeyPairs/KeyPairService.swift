@@ -42,7 +42,7 @@ extension KeyPairService {
     private func save(_ pair: KeyPair, tags: [Tag], caller: Caller) async throws {
         try await write(caller) { transaction in
             if try keyPair(named: pair.name, caller: caller, in: transaction) != nil {
-                throw CloudError("InvalidKeyPair.Duplicate", "The keypair '\(pair.name)' already exists.")
+                throw CloudError.duplicateKeyPair(pair.name)
             }
             try transaction.save(pair)
             for tag in tags {

@@ -37,7 +37,7 @@ public struct KMSDomainKeyWrapper: DomainKeyWrapper {
 
     public func unwrap(_ wrapped: [UInt8], for domain: EncryptionDomain) async throws -> [UInt8] {
         guard let key = try await key(for: domain) else {
-            throw CloudError("KMSKeyNotAccessible", "The KMS key of \(domain.id) no longer exists; its blocks cannot be read.")
+            throw CloudError.kmsKeyOfDomainGone(domain.id)
         }
         return try vault.decrypt(wrapped, key: key, context: ["domain": domain.id])
     }

@@ -28,7 +28,7 @@ extension KMSService {
     private func ownKMSKey(_ reference: String, caller: Caller, in transaction: any MetadataTransaction) throws -> KMSKey {
         let key = try transaction.kmsKey(reference, caller: caller, now: clock.now)
         guard key.owner == caller.account else {
-            throw CloudError("AccessDeniedException", "User: \(caller.arn) is not authorized to manage \(key.arn).")
+            throw CloudError.kmsNotKeyManager(caller.arn, key.arn)
         }
         return key
     }
@@ -41,13 +41,13 @@ extension KMSService {
     /// CreateKey: a symmetric encryption key with new material.
     public func createKey(_ caller: Caller, description: String?, policy: String?, keySpec: String?, keyUsage: String?) async throws -> KMSKey {
         if let keySpec, keySpec != "SYMMETRIC_DEFAULT" {
-            throw CloudError("UnsupportedOperationException", "Kiln makes symmetric encryption keys (SYMMETRIC_DEFAULT) only; \(keySpec) is not offered.")
+            throw CloudError.kmsUnsupportedKeySpec(keySpec)
         }
         if let keyUsage, keyUsage != "ENCRYPT_DECRYPT" {
-            throw CloudError("UnsupportedOperationException", "Kiln makes ENCRYPT_DECRYPT keys only; \(keyUsage) is not offered.")
+            throw CloudError.kmsUnsupportedKeyUsage(keyUsage)
         }
         if let policy, !KeyPolicy.isWellFormed(policy) {
-            throw CloudError("MalformedPolicyDocumentException", "The key policy is not a JSON document with a Statement.")
+            throw CloudError.kmsMalformedPolicy
         }
         let key = KMSKey(
             id: UUID().uuidString.lowercased(), owner: caller.account, region: caller.region, description: description ?? "", state: .enabled,
@@ -76,8 +76,8 @@ extension KMSService {
     public func setKeyEnabled(_ caller: Caller, _ reference: String, enabled: Bool) async throws {
         try await write(caller) { transaction in
             var key = try ownKMSKey(reference, caller: caller, in: transaction)
-            guard !key.managedByAWS else { throw CloudError("UnsupportedOperationException", "\(key.arn) is an AWS managed key; it cannot be disabled.") }
-            guard key.state != .pendingDeletion else { throw CloudError("KMSInvalidStateException", "\(key.arn) is pending deletion.") }
+            guard !key.managedByAWS else { throw CloudError.kmsManagedKeyCannotBeDisabled(key.arn) }
+            guard key.state != .pendingDeletion else { throw CloudError.kmsKeyPendingDeletion(key.arn) }
             key.state = enabled ? .enabled : .disabled
             try transaction.save(key)
         }
@@ -87,13 +87,13 @@ extension KMSService {
     public func scheduleKeyDeletion(_ caller: Caller, _ reference: String, pendingWindowInDays: Int?) async throws -> KMSKey {
         let days = pendingWindowInDays ?? 30
         guard (7...30).contains(days) else {
-            throw CloudError("ValidationException", "1 validation error detected: Value '\(days)' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value between 7 and 30")
+            throw CloudError.kmsInvalidPendingWindow(days)
         }
         let now = clock.now
         return try await write(caller) { transaction in
             var key = try ownKMSKey(reference, caller: caller, in: transaction)
-            guard !key.managedByAWS else { throw CloudError("UnsupportedOperationException", "\(key.arn) is an AWS managed key; it cannot be deleted.") }
-            guard key.state != .pendingDeletion else { throw CloudError("KMSInvalidStateException", "\(key.arn) is pending deletion.") }
+            guard !key.managedByAWS else { throw CloudError.kmsManagedKeyCannotBeDeleted(key.arn) }
+            guard key.state != .pendingDeletion else { throw CloudError.kmsKeyPendingDeletion(key.arn) }
             key.state = .pendingDeletion
             key.deletionDate = now + TimeInterval(days * 86_400)
             key.pendingWindowInDays = days
@@ -107,7 +107,7 @@ extension KMSService {
     public func cancelKeyDeletion(_ caller: Caller, _ reference: String) async throws -> KMSKey {
         try await write(caller) { transaction in
             var key = try ownKMSKey(reference, caller: caller, in: transaction)
-            guard key.state == .pendingDeletion else { throw CloudError("KMSInvalidStateException", "\(key.arn) is not pending deletion.") }
+            guard key.state == .pendingDeletion else { throw CloudError.kmsKeyNotPendingDeletion(key.arn) }
             key.state = .disabled
             key.deletionDate = nil
             key.pendingWindowInDays = nil
@@ -126,11 +126,11 @@ extension KMSService {
     /// PutKeyPolicy: a policy naming other accounts' principals lets them use the key.
     public func putKeyPolicy(_ caller: Caller, _ reference: String, policy: String) async throws {
         guard KeyPolicy.isWellFormed(policy) else {
-            throw CloudError("MalformedPolicyDocumentException", "The key policy is not a JSON document with a Statement.")
+            throw CloudError.kmsMalformedPolicy
         }
         try await write(caller) { transaction in
             var key = try ownKMSKey(reference, caller: caller, in: transaction)
-            guard !key.managedByAWS else { throw CloudError("AccessDeniedException", "The policy of the AWS managed key \(key.arn) cannot be changed.") }
+            guard !key.managedByAWS else { throw CloudError.kmsManagedKeyPolicyFixed(key.arn) }
             key.policy = policy
             try transaction.save(key)
         }
@@ -141,10 +141,10 @@ extension KMSService {
         guard name.hasPrefix("alias/"), name.count > 6, name.count <= 256,
             name.dropFirst(6).allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "/_-".contains($0)) })
         else {
-            throw CloudError("ValidationException", "Alias must start with the prefix \"alias/\" and contain only letters, digits, '/', '_' and '-'.")
+            throw CloudError.kmsMalformedAliasName
         }
         guard !name.hasPrefix("alias/aws/") else {
-            throw CloudError("NotAuthorizedException", "alias/aws/ is reserved for aliases of AWS managed keys.")
+            throw CloudError.kmsReservedAliasName
         }
         let now = clock.now
         try await write(caller) { transaction in
@@ -152,10 +152,10 @@ extension KMSService {
             let id = KMSAlias.id(account: caller.account, region: caller.region, name: name)
             let existing = try transaction.fetch(KMSAlias.self, id: id)
             if create, existing != nil {
-                throw CloudError("AlreadyExistsException", "An alias with the name arn:aws:kms:\(caller.region):\(caller.account):\(name) already exists")
+                throw CloudError.kmsAliasAlreadyExists(caller.region, caller.account, name)
             }
             if !create, existing == nil {
-                throw CloudError("NotFoundException", "Alias arn:aws:kms:\(caller.region):\(caller.account):\(name) is not found.")
+                throw CloudError.kmsAliasNotFoundByName(caller.region, caller.account, name)
             }
             try transaction.save(
                 KMSAlias(
@@ -171,7 +171,7 @@ extension KMSService {
         try await write(caller) { transaction in
             let id = KMSAlias.id(account: caller.account, region: caller.region, name: name)
             guard try transaction.fetch(KMSAlias.self, id: id) != nil else {
-                throw CloudError("NotFoundException", "Alias arn:aws:kms:\(caller.region):\(caller.account):\(name) is not found.")
+                throw CloudError.kmsAliasNotFoundByName(caller.region, caller.account, name)
             }
             try transaction.delete(KMSAlias.self, id: id)
         }
@@ -201,7 +201,7 @@ extension KMSService {
     public func createGrant(
         _ caller: Caller, _ reference: String, grantee: String, operations: [String], retiringPrincipal: String?, name: String?
     ) async throws -> KMSKey.Grant {
-        guard !operations.isEmpty else { throw CloudError("ValidationException", "A grant needs at least one operation.") }
+        guard !operations.isEmpty else { throw CloudError.kmsGrantWithoutOperations }
         let now = clock.now
         return try await write(caller) { transaction in
             var key = try transaction.usableKMSKey(reference, action: "kms:CreateGrant", needsEnabled: true, caller: caller, now: clock.now)
@@ -242,15 +242,15 @@ extension KMSService {
             {
                 key = found
             } else {
-                throw CloudError("InvalidGrantTokenException", "The grant token is invalid.")
+                throw CloudError.kmsInvalidGrantToken
             }
             guard let index = key.grants.firstIndex(where: { $0.id == grantID || ($0.token == grantToken && grantToken != nil) }) else {
-                throw CloudError("NotFoundException", "Grant ID \(grantID ?? "") not found")
+                throw CloudError.kmsGrantNotFound(grantID ?? "")
             }
             let grant = key.grants[index]
             let allowed = key.owner == caller.account
                 || (retire && ([grant.retiringPrincipal, grant.granteePrincipal].compactMap { $0 }.contains { KeyPolicy.principal($0, isIn: caller.account) }))
-            guard allowed else { throw CloudError("AccessDeniedException", "User: \(caller.arn) may not \(retire ? "retire" : "revoke") grant \(grant.id).") }
+            guard allowed else { throw CloudError.kmsGrantNotAllowed(caller.arn, retire ? "retire" : "revoke", grant.id) }
             key.grants.remove(at: index)
             try transaction.save(key)
         }
@@ -259,7 +259,7 @@ extension KMSService {
     /// Encrypt and GenerateDataKey: a ciphertext blob under the key.
     public func kmsEncrypt(_ caller: Caller, _ reference: String, plaintext: [UInt8], context: [String: String], action: String) async throws -> (KMSKey, [UInt8]) {
         guard (1...4096).contains(plaintext.count) else {
-            throw CloudError("ValidationException", "Plaintext must be between 1 and 4096 bytes long.")
+            throw CloudError.kmsPlaintextLength
         }
         return try await write(caller) { transaction in
             let key = try transaction.usableKMSKey(reference, action: action, needsEnabled: true, caller: caller, now: clock.now)
@@ -271,13 +271,13 @@ extension KMSService {
     /// Decrypt: the plaintext of a blob, under the key it names (which must match `reference` when given).
     public func kmsDecrypt(_ caller: Caller, blob: [UInt8], reference: String?, context: [String: String]) async throws -> (KMSKey, [UInt8]) {
         guard let keyID = KeyVault.keyID(of: blob) else {
-            throw CloudError("InvalidCiphertextException", "The ciphertext is not one Kiln's KMS made.")
+            throw CloudError.kmsForeignCiphertext
         }
         return try await read(caller) { transaction in
             guard let stored = try transaction.fetch(KMSKey.self, id: keyID) else { throw CloudError.kmsNotFound(keyID) }
             let key = try transaction.usableKMSKey(reference ?? stored.arn, action: "kms:Decrypt", needsEnabled: true, caller: caller, now: clock.now)
             guard key.id == keyID else {
-                throw CloudError("IncorrectKeyException", "The key ID in the request does not identify the key that encrypted the ciphertext.")
+                throw CloudError.kmsIncorrectKey
             }
             return (key, try self.keys.decrypt(blob, key: key, context: context))
         }

@@ -18,7 +18,7 @@ public struct KeyVault: Sendable {
     func newWrappedMaterial() throws -> [UInt8] {
         let material = SymmetricKey(size: .bits256)
         let sealed = try AES.GCM.seal(material.withUnsafeBytes { Data($0) }, using: wrappingKey)
-        guard let combined = sealed.combined else { throw CloudError("KMSInternalException", "The key material could not be sealed.", category: .server) }
+        guard let combined = sealed.combined else { throw CloudError.kmsSealFailed }
         return Array(combined)
     }
 
@@ -35,7 +35,7 @@ public struct KeyVault: Sendable {
     /// id, then AES-GCM's nonce, ciphertext and tag. The encryption context is authenticated.
     func encrypt(_ plaintext: [UInt8], key: KMSKey, context: [String: String]) throws -> [UInt8] {
         let sealed = try AES.GCM.seal(plaintext, using: try material(of: key), authenticating: Self.authenticatedData(context))
-        guard let combined = sealed.combined else { throw CloudError("KMSInternalException", "Encryption failed.", category: .server) }
+        guard let combined = sealed.combined else { throw CloudError.kmsEncryptionFailed }
         let id = Array(key.id.utf8)
         return Array("KK1".utf8) + [UInt8(id.count)] + id + Array(combined)
     }
@@ -50,7 +50,7 @@ public struct KeyVault: Sendable {
 
     /// The plaintext of a blob `encrypt` made under `key`, or `InvalidCiphertextException`.
     func decrypt(_ blob: [UInt8], key: KMSKey, context: [String: String]) throws -> [UInt8] {
-        let invalid = CloudError("InvalidCiphertextException", "The ciphertext is invalid, or was made with another encryption context.")
+        let invalid = CloudError.kmsInvalidCiphertext
         guard let id = Self.keyID(of: blob), id == key.id else { throw invalid }
         do {
             let box = try AES.GCM.SealedBox(combined: Data(blob[(4 + id.utf8.count)...]))

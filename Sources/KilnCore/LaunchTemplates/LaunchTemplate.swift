@@ -42,10 +42,7 @@ public enum LaunchTemplateName {
     public static func validate(_ name: String) throws {
         let punctuation: Set<Character> = ["(", ")", ".", "-", "/", "_"]
         guard (3...128).contains(name.count), name.allSatisfy({ ($0.isASCII && ($0.isLetter || $0.isNumber)) || punctuation.contains($0) }) else {
-            throw CloudError(
-                "InvalidLaunchTemplateName.MalformedException",
-                "A launch template name must be between 3 and 128 characters, and may contain letters, numbers, and the following characters: - ( ) . / _.'"
-            )
+            throw CloudError.malformedLaunchTemplateName
         }
     }
 }

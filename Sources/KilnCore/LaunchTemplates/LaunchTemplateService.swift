@@ -15,7 +15,7 @@ extension LaunchTemplateService {
         }
         if let id {
             guard ResourcePrefix.launchTemplate.matches(id) else {
-                throw CloudError("InvalidLaunchTemplateId.Malformed", "The specified ID for the launch template (\(id)) is not valid.")
+                throw CloudError.malformedLaunchTemplateID(id)
             }
             guard let template = try transaction.fetch(LaunchTemplate.self, id: id), template.owner == caller.account, template.region == caller.region else {
                 throw CloudError.launchTemplateNotFound(id: id, name: nil)
@@ -56,7 +56,7 @@ extension LaunchTemplateService {
                 return earlier
             }
             if try transaction.fetchAll(LaunchTemplate.self, region: caller.region, owner: caller.account).contains(where: { $0.name == name }) {
-                throw CloudError("InvalidLaunchTemplateName.AlreadyExistsException", "Launch template name already in use.")
+                throw CloudError.duplicateLaunchTemplateName
             }
             let version = LaunchTemplate.Version(number: 1, description: versionDescription, createTime: now, createdBy: caller.arn, data: data)
             let template = LaunchTemplate(
@@ -88,7 +88,7 @@ extension LaunchTemplateService {
                 merged = source.data.overridden(by: data)
             }
             guard template.versions.count < 10_000 else {
-                throw CloudError("MaxTemplateVersionLimitExceeded", "The launch template \(template.id) already has the maximum of 10,000 versions.")
+                throw CloudError.launchTemplateVersionLimit(template.id)
             }
             template.latestVersion += 1
             let version = LaunchTemplate.Version(

@@ -26,7 +26,7 @@ extension ParameterService {
     /// GetParametersByPath: the parameters under `path`, one level or every level down.
     public func parameters(_ caller: Caller, under path: String, recursive: Bool) async throws -> [Parameter] {
         guard path.hasPrefix("/") else {
-            throw CloudError("ValidationException", "The parameter path must begin with a forward slash (/).")
+            throw CloudError.parameterPathWithoutSlash
         }
         if path.hasPrefix("/aws/service") {
             var found: [Parameter] = []
@@ -54,29 +54,29 @@ extension ParameterService {
         overwrite: Bool
     ) async throws -> Int {
         guard !name.isEmpty, name.count <= 2048, !name.hasPrefix("/aws/"), !name.lowercased().hasPrefix("aws"), !name.lowercased().hasPrefix("ssm") else {
-            throw CloudError("ValidationException", "Parameter name: can't be prefixed with \"aws\" or \"ssm\" (case-insensitive), and must be 1 to 2048 characters.")
+            throw CloudError.invalidParameterName
         }
         guard name.split(separator: "/").count <= 15 else {
-            throw CloudError("HierarchyLevelLimitExceededException", "A parameter name can have at most 15 levels.")
+            throw CloudError.parameterHierarchyTooDeep
         }
         let dataType = dataType ?? "text"
         guard ["text", "aws:ec2:image", "aws:ssm:integration"].contains(dataType) else {
-            throw CloudError("InvalidDataType", "The data type \(dataType) is not supported. Use text or aws:ec2:image.")
+            throw CloudError.unsupportedParameterDataType(dataType)
         }
         if let type, !["String", "StringList", "SecureString"].contains(type) {
-            throw CloudError("ValidationException", "1 validation error detected: Value '\(type)' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [SecureString, StringList, String]")
+            throw CloudError.invalidParameterType(type)
         }
         let now = clock.now
         return try await write(caller) { transaction in
             if dataType == "aws:ec2:image" {
                 guard ResourcePrefix.image.matches(value), (try? context.images.visibleImage(value, caller: caller, in: transaction)) != nil else {
-                    throw CloudError("ValidationException", "The parameter value \(value) is not an image id this account may use.")
+                    throw CloudError.parameterNotAnImage(value)
                 }
             }
             let id = Parameter.id(account: caller.account, region: caller.region, name: name)
             if let existing = try transaction.fetch(Parameter.self, id: id) {
                 guard overwrite else {
-                    throw CloudError("ParameterAlreadyExists", "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.")
+                    throw CloudError.parameterAlreadyExists
                 }
                 var updated = existing
                 updated.value = value
@@ -88,7 +88,7 @@ extension ParameterService {
                 try transaction.save(updated)
                 return updated.version
             }
-            guard let type else { throw CloudError("ValidationException", "A parameter type is required when you create a parameter.") }
+            guard let type else { throw CloudError.parameterTypeRequired }
             try transaction.save(
                 Parameter(
                     id: id, owner: caller.account, region: caller.region, name: name, type: type, value: value, dataType: dataType,

@@ -10,7 +10,7 @@ extension RegionDirectoryService {
         var candidates = allRegions ? regions.regions : regions.enabled
         if let names, !names.isEmpty {
             for name in names where regions.region(RegionName(name)) == nil {
-                throw CloudError("InvalidParameterValue", "Invalid region: \(name)")
+                throw CloudError.unknownRegion(name)
             }
             candidates = candidates.filter { names.contains($0.name.rawValue) }
         }
@@ -46,10 +46,10 @@ extension RegionDirectoryService {
         )
         var zones = region.zones
         for name in names ?? [] where !zones.contains(where: { $0.name == name }) {
-            throw CloudError("InvalidParameterValue", "The zone '\(name)' does not exist.")
+            throw CloudError.unknownZone(name)
         }
         for id in ids ?? [] where !zones.contains(where: { $0.id == id }) {
-            throw CloudError("InvalidParameterValue", "The zone ID '\(id)' does not exist.")
+            throw CloudError.unknownZoneID(id)
         }
         if let names, !names.isEmpty { zones = zones.filter { names.contains($0.name) } }
         if let ids, !ids.isEmpty { zones = zones.filter { ids.contains($0.id) } }

@@ -13,13 +13,13 @@ extension MetadataTransaction {
         var resource = reference
         if reference.hasPrefix("arn:") {
             guard let parsed = KMSKey.parseARN(reference) else {
-                throw CloudError("InvalidArnException", "The ARN '\(reference)' is not a KMS key or alias ARN.")
+                throw CloudError.kmsInvalidARN(reference)
             }
             (account, region, resource) = parsed
         }
         guard var key = try KMSKey.lookup(resource, account: account, region: region, in: self) else {
             let arn = reference.hasPrefix("arn:") ? reference : "arn:aws:kms:\(region):\(account):\(resource.hasPrefix("alias/") ? resource : "key/" + resource)"
-            if resource.hasPrefix("alias/") { throw CloudError("NotFoundException", "Alias \(arn) is not found.") }
+            if resource.hasPrefix("alias/") { throw CloudError.kmsAliasNotFound(arn) }
             throw CloudError.kmsNotFound(arn)
         }
         if key.managedByAWS, try fetch(KMSKey.self, id: key.id) == nil { key.creationDate = now }
@@ -30,17 +30,13 @@ extension MetadataTransaction {
     func usableKMSKey(_ reference: String, action: String, needsEnabled: Bool, caller: Caller, now: Date) throws -> KMSKey {
         let key = try kmsKey(reference, caller: caller, now: now)
         if key.owner != caller.account, !KeyPolicy.allows(key, account: caller.account, action: action) {
-            throw CloudError(
-                "AccessDeniedException",
-                "User: \(caller.arn) is not authorized to perform: \(action) on resource: \(key.arn) because no resource-based policy allows the \(action) action",
-                category: .client
-            )
+            throw CloudError.kmsNoPolicyAllows(caller.arn, action, key.arn)
         }
         if needsEnabled {
             switch key.state {
             case .enabled: break
-            case .disabled: throw CloudError("DisabledException", "\(key.arn) is disabled.")
-            case .pendingDeletion: throw CloudError("KMSInvalidStateException", "\(key.arn) is pending deletion.")
+            case .disabled: throw CloudError.kmsKeyDisabled(key.arn)
+            case .pendingDeletion: throw CloudError.kmsKeyPendingDeletion(key.arn)
             }
         }
         return key
@@ -53,7 +49,7 @@ extension MetadataTransaction {
         let settings = try settings(of: caller)
         if let kmsKeyID {
             guard encrypted == true || settings.encryptionByDefault else {
-                throw CloudError("InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set.")
+                throw CloudError.kmsKeyRequiresEncrypted
             }
             // A key KMS knows is recorded by its ARN; one it does not know is kept as given and
             // makes the volume or snapshot fail later, as on AWS.

@@ -127,3 +127,7 @@ public struct SnapshotStorage: Sendable, Codable, Equatable {
         self.storedChangedBytes = storedChangedBytes
     }
 }
+
+extension Snapshot: GrantedResource {
+    public var grantees: [String] { createVolumePermissions ?? [] }
+}

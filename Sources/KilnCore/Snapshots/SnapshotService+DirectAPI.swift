@@ -104,7 +104,7 @@ extension SnapshotService {
                 // DeleteSnapshot removes the claim with its snapshot: the token is then free again.
                 if let earlier = try claim.flatMap({ try transaction.fetch(Snapshot.self, id: $0) }) {
                     guard earlier.clientRequest == fingerprint else {
-                        throw CloudError("ConflictException", "The request uses the same client token as a previous, but non-identical request.")
+                        throw CloudError.clientTokenConflict
                     }
                     return (earlier, false)
                 }
@@ -379,7 +379,7 @@ extension SnapshotService {
         let (snapshot, entry) = try await read(caller) { transaction in
             let snapshot = try directAPISnapshot(snapshotID, caller: caller, in: transaction)
             if snapshot.encrypted, let arn = snapshot.kmsKeyID, let problem = try KeyProblem.of(arn, for: caller.account, in: transaction) {
-                throw CloudError("AccessDeniedException", problem.message(arn), category: .forbidden, reason: "DEPENDENCY_ACCESS_DENIED")
+                throw CloudError.ebsKeyAccessDenied(problem.message(arn))
             }
             return (snapshot, try transaction.blockEntry(of: snapshotID, at: index))
         }

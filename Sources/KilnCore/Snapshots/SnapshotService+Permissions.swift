@@ -17,18 +17,15 @@ extension SnapshotService {
     public func modifySnapshotPermissions(_ caller: Caller, snapshotID: String, add: [String], remove: [String]) async throws {
         guard !add.isEmpty || !remove.isEmpty else { throw CloudError.missingParameter("CreateVolumePermission, UserId or UserGroup") }
         for grantee in add + remove where grantee != "all" && AccountID(grantee) == nil {
-            throw CloudError("InvalidUserID.Malformed", "Invalid user id: \"\(grantee)\"")
+            throw CloudError.malformedUserID(grantee)
         }
         try await write(caller) { transaction in
             var snapshot = try transaction.ownSnapshot(snapshotID, caller: caller)
             if add.contains("all"), snapshot.encrypted {
-                throw CloudError("OperationNotPermitted", "Encrypted snapshots with EBS default key cannot be shared; an encrypted snapshot cannot be made public.")
+                throw CloudError.defaultKeySnapshotCannotBePublic
             }
             if snapshot.encrypted, snapshot.kmsKeyID == DefaultEBSKey.arn(account: snapshot.owner, region: snapshot.region), !add.isEmpty {
-                throw CloudError(
-                    "InvalidParameterValue",
-                    "Snapshots encrypted with the AWS managed key (aws/ebs) cannot be shared. Copy the snapshot with a customer managed key and share that."
-                )
+                throw CloudError.defaultKeySnapshotCannotBeShared
             }
             var grants = snapshot.createVolumePermissions ?? []
             for grantee in add where !grants.contains(grantee) { grants.append(grantee) }

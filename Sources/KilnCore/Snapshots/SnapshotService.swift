@@ -134,72 +134,61 @@ extension SnapshotService {
         filters: [Filter],
         page: PageRequest
     ) async throws -> (snapshots: [(Snapshot, [Tag])], nextToken: String?) {
-        let filterSet = try FilterSet(
-            filters,
-            supported: [
-                "description", "encrypted", "owner-alias", "owner-id", "progress", "snapshot-id", "start-time", "status",
-                "storage-tier", "volume-id", "volume-size", "kms-key-id",
-            ],
-            allowsTags: true
-        )
+        let filterSet = try FilterSet(filters, supported: Self.snapshotFilterNames, allowsTags: true)
         if let requested, !requested.isEmpty, page.maxResults != nil {
             throw CloudError.invalidParameterCombination("The parameter snapshotSet cannot be used with the parameter maxResults")
         }
         for id in requested ?? [] where !ResourcePrefix.snapshot.matches(id) {
             throw CloudError.malformedSnapshotID(id)
         }
-        let owners = (owners ?? []).map { $0 == "self" ? caller.account.rawValue : $0 }
-        let restorers = (restorableBy ?? []).map { $0 == "self" ? caller.account.rawValue : $0 }
-        let listed: [(Snapshot, [Tag])] = try await read(caller) { transaction in
-            // Owned, shared with the caller, or public.
-            let all: [Snapshot]
-            if let requested, !requested.isEmpty {
+        let selection = SnapshotSelection(caller: caller, owners: owners, restorableBy: restorableBy, filters: filterSet)
+        if let requested, !requested.isEmpty {
+            let named: [(Snapshot, [Tag])] = try await read(caller) { transaction in
                 let (found, missing) = try transaction.fetch(Snapshot.self, ids: requested, region: caller.region) { $0.isUsable(by: caller.account) }
                 if !missing.isEmpty { throw CloudError.ec2SnapshotNotFound(missing) }
-                all = found
-            } else {
-                all = try transaction.fetchAll(Snapshot.self, region: caller.region, owner: nil).filter { $0.isUsable(by: caller.account) }
+                let tags = try transaction.tags(on: found.map(\.id), by: caller.account)
+                return found.map { ($0, tags[$0.id] ?? []) }
             }
-            let chosen = all.filter { snapshot in
-                (owners.isEmpty || owners.contains(snapshot.owner.rawValue))
-                    && (restorers.isEmpty
-                        || restorers.contains { user in
-                            let grants = snapshot.createVolumePermissions ?? []
-                            return user == "all" ? grants.contains("all") : snapshot.owner.rawValue == user || grants.contains(user) || grants.contains("all")
-                        })
-            }
-            let tags = try transaction.tags(on: chosen.map(\.id), by: caller.account)
-            return chosen.map { ($0, tags[$0.id] ?? []) }
+            return (try await withLiveProgress(named).filter(selection.admits), nil)
         }
-        var progress: [String: Int] = [:]
-        for (snapshot, _) in listed where snapshot.state == .pending {
-            progress[snapshot.id] = await uploads.progress(of: snapshot.id)
-        }
-        let matching = listed.map { snapshot, tags in
-            var snapshot = snapshot
-            if let live = progress[snapshot.id] { snapshot.progress = live }
-            return (snapshot, tags)
-        }.filter { snapshot, tags in
-            filterSet.admits { name in
-                if let values = FilterSet.tagValues(name, tags: tags) { return values }
-                switch name {
-                case "description": return [snapshot.description]
-                case "encrypted": return [String(snapshot.encrypted)]
-                case "owner-id": return [snapshot.owner.rawValue]
-                case "progress": return ["\(snapshot.progress)%"]
-                case "snapshot-id": return [snapshot.id]
-                case "start-time": return [snapshot.startTime.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))]
-                case "status": return [snapshot.state.rawValue]
-                case "storage-tier": return ["standard"]
-                case "volume-id": return [snapshot.volumeID]
-                case "volume-size": return [String(snapshot.volumeSize)]
-                case "kms-key-id": return [snapshot.kmsKeyID ?? ""]
-                default: return []
+        return try await snapshotPage(caller, selection: selection, page: page)
+    }
+
+    /// The filters DescribeSnapshots takes, besides tags.
+    static let snapshotFilterNames: Set<String> = [
+        "description", "encrypted", "owner-alias", "owner-id", "progress", "snapshot-id", "start-time", "status",
+        "storage-tier", "volume-id", "volume-size", "kms-key-id",
+    ]
+
+    /// A page of the snapshots the caller may use, read from the store's index in id order.
+    private func snapshotPage(_ caller: Caller, selection: SnapshotSelection, page: PageRequest) async throws
+        -> (snapshots: [(Snapshot, [Tag])], nextToken: String?)
+    {
+        let (snapshots, nextToken) = try await page.collect(
+            id: { $0.0.id },
+            read: { after, limit in
+                let candidates: [(Snapshot, [Tag])] = try await readCommitted(caller) { transaction in
+                    let snapshots =
+                        selection.ownOnly
+                        ? try transaction.page(Snapshot.self, region: caller.region, owner: caller.account, after: after, limit: limit)
+                        : try transaction.page(Snapshot.self, region: caller.region, visibleTo: caller.account, after: after, limit: limit)
+                    let tags = try transaction.tags(on: snapshots.map(\.id), by: caller.account)
+                    return snapshots.map { ($0, tags[$0.id] ?? []) }
                 }
-            }
+                return await withLiveProgress(candidates)
+            },
+            admits: selection.admits
+        )
+        return (snapshots, nextToken)
+    }
+
+    /// The snapshots with the progress of their uploads in flight.
+    private func withLiveProgress(_ snapshots: [(Snapshot, [Tag])]) async -> [(Snapshot, [Tag])] {
+        var result = snapshots
+        for index in result.indices where result[index].0.state == .pending {
+            if let live = await uploads.progress(of: result[index].0.id) { result[index].0.progress = live }
         }
-        let (items, nextToken) = try page.page(of: matching)
-        return (items, nextToken)
+        return result
     }
 
     /// The SHA-256 of every stored block of a completed snapshot the caller may use: what a
@@ -208,7 +197,7 @@ extension SnapshotService {
         try await read(caller) { transaction in
             let snapshot = try transaction.visibleSnapshot(id, caller: caller)
             guard snapshot.state == .completed else {
-                throw CloudError("IncorrectState", "Snapshot '\(id)' is not in a completed state.")
+                throw CloudError.snapshotNotCompleted(id)
             }
             return (snapshot.volumeSize, try transaction.blockMap(of: id, from: 0, limit: nil))
         }
@@ -221,7 +210,7 @@ extension SnapshotService {
             let snapshot = try transaction.ownSnapshot(id, caller: caller)
             let users = try transaction.imagesUsing(snapshotID: id)
             if let image = users.first {
-                throw CloudError("InvalidSnapshot.InUse", "The snapshot \(id) is currently in use by \(image)")
+                throw CloudError.snapshotInUse(id, image)
             }
             try transaction.remove(snapshot)
         }
@@ -273,7 +262,7 @@ extension SnapshotService {
     ) async throws -> PreparedSnapshotCopy {
         let sourceCaller = Caller(account: caller.account, accessKeyID: caller.accessKeyID, region: RegionName(sourceRegion))
         guard regions.region(sourceCaller.region)?.isEnabled == true else {
-            throw CloudError("InvalidParameterValue", "The source region \(sourceRegion) is not enabled.")
+            throw CloudError.sourceRegionNotEnabled(sourceRegion)
         }
         let (source, sourceMap) = try await store.read { transaction -> (Snapshot, [BlockEntry]) in
             let source: Snapshot
@@ -285,7 +274,7 @@ extension SnapshotService {
             return (source, try transaction.blockMap(of: sourceSnapshotID, from: 0, limit: nil))
         }
         guard source.state == .completed else {
-            throw CloudError("IncorrectState", "Snapshot '\(sourceSnapshotID)' is not in a completed state.")
+            throw CloudError.snapshotNotCompleted(sourceSnapshotID)
         }
         let encryption = try await read(caller) { transaction -> (encrypted: Bool, kmsKeyID: String?) in
             if source.encrypted, encrypted == false {

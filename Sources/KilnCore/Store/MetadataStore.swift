@@ -35,6 +35,13 @@ public protocol MetadataTransaction {
     func save<Resource: StoredResource>(_ resource: Resource) throws
     /// Removes a resource and the tags on it.
     func delete<Resource: StoredResource>(_ type: Resource.Type, id: String) throws
+    /// Up to `limit` resources of `type` in `region` owned by `owner`, in id order after `startAfter`.
+    func page<Resource: StoredResource>(_ type: Resource.Type, region: RegionName, owner: AccountID, after startAfter: String?, limit: Int) throws
+        -> [Resource]
+    /// Up to `limit` resources of `type` in `region` that `account` owns or is granted (itself
+    /// or as one of all), in id order after `startAfter`.
+    func page<Resource: GrantedResource>(_ type: Resource.Type, region: RegionName, visibleTo account: AccountID, after startAfter: String?, limit: Int)
+        throws -> [Resource]
 
     // MARK: Tags
 

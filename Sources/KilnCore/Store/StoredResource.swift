@@ -12,3 +12,12 @@ public protocol StoredResource: Codable, Sendable {
     /// The region it lives in.
     var region: RegionName { get }
 }
+
+/// A resource that others may see through grants: a snapshot's createVolumePermission.
+///
+/// Stores index the grants, so that a page of what an account may see (its own resources and
+/// those granted to it or to all) is read in id order from an index.
+public protocol GrantedResource: StoredResource {
+    /// The accounts granted the resource, and `all` when it is public.
+    var grantees: [String] { get }
+}

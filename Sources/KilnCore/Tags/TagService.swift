@@ -8,7 +8,7 @@ extension TagService {
     /// otherwise the error AWS gives for that id.
     func taggableResourceType(_ id: String, caller: Caller, in transaction: any MetadataTransaction) throws -> String {
         guard let prefix = ResourcePrefix(ofID: id) else {
-            throw CloudError("InvalidID", "The ID '\(id)' is not valid")
+            throw CloudError.invalidTagResourceID(id)
         }
         var exists: Bool
         switch prefix {
@@ -27,10 +27,10 @@ extension TagService {
             _ = try context.launchTemplates.ownedLaunchTemplate(id: id, name: nil, caller: caller, in: transaction)
         case .keyPair:
             guard let pair = try transaction.fetch(KeyPair.self, id: id), pair.owner == caller.account, pair.region == caller.region else {
-                throw CloudError("InvalidKeyPair.NotFound", "The key pair '\(id)' does not exist")
+                throw CloudError.keyPairIDNotFound(id)
             }
         default:
-            throw CloudError("InvalidID", "The ID '\(id)' is not valid")
+            throw CloudError.invalidTagResourceID(id)
         }
         return prefix.resourceType
     }
@@ -45,10 +45,7 @@ extension TagService {
                 let type = try taggableResourceType(id, caller: caller, in: transaction)
                 let existing = Set(try transaction.tags(on: id, by: caller.account).map(\.key))
                 if existing.union(tags.map(\.key)).count > Tag.maximumPerResource {
-                    throw CloudError(
-                        "TagLimitExceeded",
-                        "The maximum number of tags for resource '\(id)' has been reached (\(Tag.maximumPerResource))."
-                    )
+                    throw CloudError.tagLimitExceeded(id, Tag.maximumPerResource)
                 }
                 for tag in tags {
                     try transaction.putTag(tag, on: id, resourceType: type, by: caller.account, region: caller.region)

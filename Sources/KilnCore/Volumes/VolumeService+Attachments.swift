@@ -10,19 +10,16 @@ extension VolumeService {
             var volume = try transaction.liveVolume(volumeID, caller: caller)
             var instance = try context.instances.ownedInstance(instanceID, caller: caller, in: transaction)
             guard volume.state == .available, volume.ephemeralOf == nil else {
-                throw CloudError("VolumeInUse", "\(volumeID) is already attached to an instance")
+                throw CloudError.volumeAlreadyAttached(volumeID)
             }
             guard instance.state == .running || instance.state == .stopped else {
-                throw CloudError("IncorrectInstanceState", "Instance '\(instanceID)' is not 'running' or 'stopped'.")
+                throw CloudError.instanceCannotAttach(instanceID)
             }
             guard volume.availabilityZone == instance.availabilityZone else {
-                throw CloudError(
-                    "InvalidVolume.ZoneMismatch",
-                    "The volume '\(volumeID)' is not in the same availability zone as instance '\(instanceID)'"
-                )
+                throw CloudError.volumeZoneMismatch(volumeID, instanceID)
             }
             guard !instance.devices.contains(where: { $0.deviceName == device }), device != instance.rootDeviceName || instance.devices.isEmpty else {
-                throw CloudError("InvalidParameterValue", "Invalid value '\(device)' for unixDevice. Attachment point \(device) is already in use")
+                throw CloudError.deviceInUse(device)
             }
             volume.state = .inUse
             volume.attachment = Volume.Attachment(instanceID: instanceID, device: device, attachTime: now, deleteOnTermination: false)
@@ -40,16 +37,16 @@ extension VolumeService {
         return try await write(caller) { transaction in
             var volume = try transaction.liveVolume(volumeID, caller: caller)
             guard let attachment = volume.attachment, volume.ephemeralOf == nil else {
-                throw CloudError("IncorrectState", "Volume '\(volumeID)' is in the '\(volume.state.rawValue)' state.")
+                throw CloudError.volumeInState(volumeID, volume.state.rawValue)
             }
             if let instanceID, instanceID != attachment.instanceID {
-                throw CloudError("InvalidAttachment.NotFound", "The volume '\(volumeID)' is not attached to instance '\(instanceID)'.")
+                throw CloudError.volumeNotAttached(volumeID, instanceID)
             }
             guard var instance = try transaction.fetch(Instance.self, id: attachment.instanceID) else {
                 throw CloudError.instanceNotFound([attachment.instanceID])
             }
             if attachment.device == instance.rootDeviceName, instance.state != .stopped {
-                throw CloudError("OperationNotPermitted", "Unable to detach root volume '\(volumeID)' from instance '\(instance.id)'; stop the instance first.")
+                throw CloudError.rootVolumeCannotDetach(volumeID, instance.id)
             }
             instance.devices.removeAll { $0.volumeID == volumeID }
             volume.attachment = nil
@@ -67,7 +64,7 @@ extension VolumeService {
             let instance = try context.instances.ownedInstance(id, caller: caller, in: transaction)
             guard let volumeID = instance.ephemeralRootVolumeID ?? instance.devices.first(where: { $0.deviceName == instance.rootDeviceName })?.volumeID
             else {
-                throw CloudError("IncorrectInstanceState", "The instance '\(id)' has no root volume now (\(instance.state.rawValue)).")
+                throw CloudError.instanceWithoutRoot(id, instance.state.rawValue)
             }
             return try transaction.liveVolume(volumeID, caller: caller)
         }

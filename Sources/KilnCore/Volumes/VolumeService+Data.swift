@@ -43,7 +43,7 @@ extension VolumeService {
     public func writeVolume(_ caller: Caller, volumeID: String, offset: Int, data: [UInt8]) async throws {
         let volume = try await read(caller) { try self.dataVolume(volumeID, caller: caller, in: $0) }
         guard volume.state == .available || volume.state == .inUse else {
-            throw CloudError("IncorrectState", "Volume '\(volumeID)' is in the '\(volume.state.rawValue)' state.")
+            throw CloudError.volumeInState(volumeID, volume.state.rawValue)
         }
         try Self.checkRange(offset: offset, length: data.count, volume: volume)
         var entries: [BlockEntry] = []

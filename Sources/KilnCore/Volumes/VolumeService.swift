@@ -132,7 +132,7 @@ extension VolumeService {
         if let snapshotID = request.snapshotID {
             let snapshot = try transaction.visibleSnapshot(snapshotID, caller: caller)
             guard snapshot.state == .completed else {
-                throw CloudError("IncorrectState", "Snapshot '\(snapshotID)' is not in a completed state.")
+                throw CloudError.snapshotNotCompleted(snapshotID)
             }
             source = snapshot
         }
@@ -182,60 +182,67 @@ extension VolumeService {
         filters: [Filter],
         page: PageRequest
     ) async throws -> (volumes: [(Volume, [Tag])], nextToken: String?) {
-        let filterSet = try FilterSet(
-            filters,
-            supported: [
-                "availability-zone", "create-time", "encrypted", "multi-attach-enabled", "size", "snapshot-id", "status",
-                "volume-id", "volume-type", "attachment.instance-id", "attachment.status", "attachment.device",
-                "attachment.delete-on-termination", "attachment.attach-time",
-            ],
-            allowsTags: true
-        )
+        let filterSet = try FilterSet(filters, supported: Self.volumeFilterNames, allowsTags: true)
         if let requested, !requested.isEmpty, page.maxResults != nil {
             throw CloudError.invalidParameterCombination("The parameter volumeSet cannot be used with the parameter maxResults")
         }
         for id in requested ?? [] where !ResourcePrefix.volume.matches(id) {
             throw CloudError.malformedVolumeID(id)
         }
-        let listed: [(Volume, [Tag])] = try await read(caller) { transaction in
-            let listable = { (volume: Volume) in volume.owner == caller.account && volume.state != .deleted && volume.ephemeralOf == nil }
-            let volumes: [Volume]
-            if let requested, !requested.isEmpty {
+        let listable: @Sendable (Volume) -> Bool = { volume in volume.owner == caller.account && volume.state != .deleted && volume.ephemeralOf == nil }
+        let admits = { (candidate: (Volume, [Tag])) in
+            listable(candidate.0) && filterSet.admits { Self.filterValues($0, of: candidate.0, tags: candidate.1) }
+        }
+        if let requested, !requested.isEmpty {
+            let named: [(Volume, [Tag])] = try await read(caller) { transaction in
                 let (found, missing) = try transaction.fetch(Volume.self, ids: requested, region: caller.region, where: listable)
-                if !missing.isEmpty {
-                    throw CloudError.volumeNotFound(missing)
-                }
-                volumes = found
-            } else {
-                volumes = try transaction.fetchAll(Volume.self, region: caller.region, owner: caller.account).filter(listable)
+                if !missing.isEmpty { throw CloudError.volumeNotFound(missing) }
+                let tags = try transaction.tags(on: found.map(\.id), by: caller.account)
+                return found.map { ($0, tags[$0.id] ?? []) }
             }
-            let tags = try transaction.tags(on: volumes.map(\.id), by: caller.account)
-            return volumes.map { ($0, tags[$0.id] ?? []) }
+            return (named.filter(admits), nil)
         }
-        let matching = listed.filter { volume, tags in
-            filterSet.admits { name in
-                if let values = FilterSet.tagValues(name, tags: tags) { return values }
-                switch name {
-                case "availability-zone": return [volume.availabilityZone]
-                case "create-time": return [volume.createTime.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))]
-                case "encrypted": return [String(volume.encrypted)]
-                case "multi-attach-enabled": return [String(volume.multiAttachEnabled)]
-                case "size": return [String(volume.size)]
-                case "snapshot-id": return [volume.snapshotID ?? ""]
-                case "status": return [volume.state.rawValue]
-                case "volume-id": return [volume.id]
-                case "volume-type": return [volume.type.rawValue]
-                case "attachment.instance-id": return volume.attachment.map { [$0.instanceID] } ?? []
-                case "attachment.device": return volume.attachment.map { [$0.device] } ?? []
-                case "attachment.status": return volume.attachment.map { _ in ["attached"] } ?? []
-                case "attachment.delete-on-termination": return volume.attachment.map { [String($0.deleteOnTermination)] } ?? []
-                case "attachment.attach-time": return volume.attachment.map { [$0.attachTime.iso8601Text] } ?? []
-                default: return []
+        let (volumes, nextToken) = try await page.collect(
+            id: { $0.0.id },
+            read: { after, limit in
+                try await readCommitted(caller) { transaction in
+                    let volumes = try transaction.page(Volume.self, region: caller.region, owner: caller.account, after: after, limit: limit)
+                    let tags = try transaction.tags(on: volumes.map(\.id), by: caller.account)
+                    return volumes.map { ($0, tags[$0.id] ?? []) }
                 }
-            }
+            },
+            admits: admits
+        )
+        return (volumes, nextToken)
+    }
+
+    /// The filters DescribeVolumes takes, besides tags.
+    static let volumeFilterNames: Set<String> = [
+        "availability-zone", "create-time", "encrypted", "multi-attach-enabled", "size", "snapshot-id", "status",
+        "volume-id", "volume-type", "attachment.instance-id", "attachment.status", "attachment.device",
+        "attachment.delete-on-termination", "attachment.attach-time",
+    ]
+
+    /// The values of filter `name` for `volume`.
+    static func filterValues(_ name: String, of volume: Volume, tags: [Tag]) -> [String] {
+        if let values = FilterSet.tagValues(name, tags: tags) { return values }
+        switch name {
+        case "availability-zone": return [volume.availabilityZone]
+        case "create-time": return [volume.createTime.iso8601Text]
+        case "encrypted": return [String(volume.encrypted)]
+        case "multi-attach-enabled": return [String(volume.multiAttachEnabled)]
+        case "size": return [String(volume.size)]
+        case "snapshot-id": return [volume.snapshotID ?? ""]
+        case "status": return [volume.state.rawValue]
+        case "volume-id": return [volume.id]
+        case "volume-type": return [volume.type.rawValue]
+        case "attachment.instance-id": return volume.attachment.map { [$0.instanceID] } ?? []
+        case "attachment.device": return volume.attachment.map { [$0.device] } ?? []
+        case "attachment.status": return volume.attachment.map { _ in ["attached"] } ?? []
+        case "attachment.delete-on-termination": return volume.attachment.map { [String($0.deleteOnTermination)] } ?? []
+        case "attachment.attach-time": return volume.attachment.map { [$0.attachTime.iso8601Text] } ?? []
+        default: return []
         }
-        let (items, nextToken) = try page.page(of: matching)
-        return (items, nextToken)
     }
 
     /// ModifyVolume: grow a volume or change its type and performance; returns the volume before and after.
@@ -282,7 +289,7 @@ extension VolumeService {
                 throw CloudError.volumeNotFound([id])
             }
             guard volume.state != .inUse else {
-                throw CloudError("VolumeInUse", "Volume \(id) is currently attached to an instance")
+                throw CloudError.volumeInUse(id)
             }
             volume.state = .deleting
             try transaction.save(volume)

@@ -32,11 +32,11 @@ public enum VolumeType: String, Sendable, Codable, CaseIterable {
             )
         }
         if throughput != nil, self != .gp3 {
-            throw CloudError("InvalidParameterCombination", "The parameter throughput is only supported for gp3 volumes.")
+            throw CloudError.throughputOnlyForGP3
         }
         guard let provisioned = provisionedIOPS else {
             if iops != nil {
-                throw CloudError("InvalidParameterCombination", "The parameter iops is not supported for \(rawValue) volumes.")
+                throw CloudError.iopsNotSupported(rawValue)
             }
             if self == .gp2 { return (min(16_000, max(100, size * 3)), nil) }
             return (nil, nil)

@@ -129,7 +129,7 @@ public enum KilnApplication {
                 }
             }
         }
-        KilnExtensionRoutes(cloud: cloud, maintenance: maintenance, authenticator: authenticator).register(on: router)
+        KilnExtensionRoutes(cloud: cloud, maintenance: maintenance, authenticator: authenticator, logger: logger).register(on: router)
         let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
             try await respond(to: request, with: dispatcher, requestID: cloud.ids.requestID())
         }

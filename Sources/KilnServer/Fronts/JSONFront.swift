@@ -54,6 +54,8 @@ public struct JSONFront: ServiceFront {
         writer.member("__type", error.code)
         writer.member("message", error.message)
         writer.closeStructure()
-        return AWSResponse(status: error.status, headers: headers(request), body: writer.bytes, operation: operation, errorCode: error.code)
+        var response = AWSResponse(status: error.status, headers: headers(request), body: writer.bytes, operation: operation, errorCode: error.code)
+        response.unexpectedError = error.unexpected
+        return response
     }
 }

@@ -118,12 +118,14 @@ public struct QueryFront: ServiceFront {
             writer.element("RequestId", request.requestID)
             writer.raw("</ErrorResponse>")
         }
-        return AWSResponse(
+        var response = AWSResponse(
             status: error.status,
             headers: [("Content-Type", "text/xml;charset=UTF-8")],
             body: writer.bytes,
             operation: operation,
             errorCode: error.code
         )
+        response.unexpectedError = error.unexpected
+        return response
     }
 }

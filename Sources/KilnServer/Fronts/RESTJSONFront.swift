@@ -111,12 +111,14 @@ public struct RESTJSONFront: ServiceFront {
         writer.member("Message", error.message)
         writer.member("Reason", error.reason)
         writer.closeStructure()
-        return AWSResponse(
+        var response = AWSResponse(
             status: error.status,
             headers: [("Content-Type", "application/json"), ("x-amzn-RequestId", request.requestID), ("x-amzn-ErrorType", error.code)],
             body: writer.bytes,
             operation: operation,
             errorCode: error.code
         )
+        response.unexpectedError = error.unexpected
+        return response
     }
 }

@@ -18,6 +18,8 @@ struct OutgoingError {
     var message: String
     var status: Int
     var reason: String?
+    /// The underlying error of a 500, for the log.
+    var unexpected: String?
 
     /// Maps a domain or wire error; `modeled` gives the statuses the service's model defines.
     init(_ error: any Error, validationCode: String, modeled: [String: ModeledError] = [:]) {
@@ -41,6 +43,7 @@ struct OutgoingError {
             message = "An internal error has occurred"
             status = 500
             reason = nil
+            unexpected = String(describing: error)
         }
     }
 

@@ -66,6 +66,12 @@ public struct AWSDispatcher: Sendable {
                 "latency_ms": .string(String(format: "%.3f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)),
             ]
         )
+        if let unexpected = response.unexpectedError {
+            logger.error(
+                "unexpected error",
+                metadata: ["request_id": .string(request.requestID), "action": .string(response.operation ?? "-"), "error": .string(unexpected)]
+            )
+        }
         return response
     }
 

@@ -46,6 +46,9 @@ public struct AWSResponse: Sendable {
     public var operation: String?
     /// The error code, for logs and metrics, when the answer is an error.
     public var errorCode: String?
+    /// For an error Kiln did not expect (a failing disk or database), the underlying error,
+    /// which the log records with the request id; the client sees only `InternalError`.
+    public var unexpectedError: String?
 
     /// Describes an answer.
     public init(status: Int, headers: [(String, String)], body: [UInt8], operation: String?, errorCode: String? = nil) {

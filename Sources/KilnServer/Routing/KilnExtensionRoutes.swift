@@ -4,6 +4,7 @@ import Hummingbird
 import KilnBlocks
 import KilnCore
 import KilnSigV4
+import Logging
 import NIOCore
 
 /// Kiln's own routes under `/kiln/`: a volume's bytes, the storage report, and the store's
@@ -25,6 +26,8 @@ struct KilnExtensionRoutes {
     /// The block store's garbage collection and verification.
     let maintenance: any BlockMaintenance
     let authenticator: Authenticator
+    /// Where unexpected errors are recorded, with the request id.
+    let logger: Logger
 
     /// The most bytes one read may ask for.
     static let maximumRead = 64 << 20
@@ -103,7 +106,7 @@ struct KilnExtensionRoutes {
     private func requireAdmin(_ caller: Caller) throws {
         guard authenticator.mode == .strict else { return }
         guard cloud.identity.accounts[caller.account]?.admin == true else {
-            throw CloudError("AccessDenied", "Only accounts marked \"admin\": true in the configuration may run store maintenance.", category: .forbidden)
+            throw CloudError.maintenanceNeedsAdmin
         }
     }
 
@@ -125,7 +128,11 @@ struct KilnExtensionRoutes {
         do {
             return try await body(caller, awsRequest, FormQuery(awsRequest.rawQuery).parameters)
         } catch {
-            return self.error(OutgoingError(error, validationCode: "InvalidParameterValue"))
+            let outgoing = OutgoingError(error, validationCode: "InvalidParameterValue")
+            if let unexpected = outgoing.unexpected {
+                logger.error("unexpected error", metadata: ["request_id": .string(awsRequest.requestID), "path": .string(awsRequest.rawPath), "error": .string(unexpected)])
+            }
+            return self.error(outgoing)
         }
     }
 

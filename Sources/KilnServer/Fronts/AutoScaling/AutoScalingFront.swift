@@ -25,10 +25,10 @@ enum AutoScalingFront {
     static func source(template: AutoScaling.LaunchTemplateSpecification?, configuration: String?) throws -> AutoScalingGroup.LaunchSource? {
         if let template {
             guard (template.launchTemplateId == nil) != (template.launchTemplateName == nil) else {
-                throw CloudError("ValidationError", "Specify either LaunchTemplateId or LaunchTemplateName, not both and not neither.")
+                throw CloudError.launchTemplateIDOrName
             }
             if configuration != nil {
-                throw CloudError("ValidationError", "Valid requests must contain either LaunchTemplate, LaunchConfigurationName, InstanceId or MixedInstancesPolicy parameter, not several.")
+                throw CloudError.groupLaunchSourceMissing
             }
             return .template(.init(id: template.launchTemplateId, name: template.launchTemplateName, version: template.version))
         }
@@ -111,7 +111,7 @@ enum AutoScalingFront {
     static func registerGroups(in operations: inout OperationTable, autoScaling: AutoScalingService) {
         operations.on(AutoScaling.CreateAutoScalingGroup.self) { input, caller in
             if input.mixedInstancesPolicy != nil || input.instanceId != nil {
-                throw CloudError("ValidationError", "Kiln's groups launch from a LaunchTemplate or a LaunchConfigurationName; MixedInstancesPolicy and InstanceId are not offered.")
+                throw CloudError.groupLaunchSourceUnsupported
             }
             var settings = try groupSettings(
                 template: input.launchTemplate, configuration: input.launchConfigurationName, minSize: input.minSize, maxSize: input.maxSize,
@@ -144,14 +144,20 @@ enum AutoScalingFront {
         }
 
         operations.on(AutoScaling.DescribeAutoScalingGroups.self) { input, caller in
-            let page = try PageRequest(maxResults: input.maxRecords, nextToken: input.nextToken, allowed: 1...100)
+            let page = try PageRequest(
+                maxResults: input.maxRecords, nextToken: input.nextToken, allowed: 1...100,
+                scope: autoScaling.context.pageScope("DescribeAutoScalingGroups", caller: caller, parameters: [String(describing: input.autoScalingGroupNames), String(describing: input.filters)])
+            )
             let groups = try await autoScaling.describeAutoScalingGroups(caller, names: input.autoScalingGroupNames, filters: (input.filters ?? []).map { Filter(name: $0.name ?? "", values: $0.values ?? []) })
             let (items, nextToken) = try page.page(of: groups)
             return AutoScaling.AutoScalingGroupsType(autoScalingGroups: items.map(wireGroup), nextToken: nextToken)
         }
 
         operations.on(AutoScaling.DescribeScalingActivities.self) { input, caller in
-            let page = try PageRequest(maxResults: input.maxRecords, nextToken: input.nextToken, allowed: 1...100)
+            let page = try PageRequest(
+                maxResults: input.maxRecords, nextToken: input.nextToken, allowed: 1...100,
+                scope: autoScaling.context.pageScope("DescribeScalingActivities", caller: caller, parameters: [String(describing: input.autoScalingGroupName), String(describing: input.activityIds)])
+            )
             let activities = try await autoScaling.describeScalingActivities(caller, groupName: input.autoScalingGroupName, activityIDs: input.activityIds)
             let (items, nextToken) = try page.page(of: activities)
             return AutoScaling.ActivitiesType(activities: items.map { wireActivity($0.1, group: $0.0) }, nextToken: nextToken)
@@ -160,7 +166,10 @@ enum AutoScalingFront {
 
     static func registerInstances(in operations: inout OperationTable, autoScaling: AutoScalingService) {
         operations.on(AutoScaling.DescribeAutoScalingInstances.self) { input, caller in
-            let page = try PageRequest(maxResults: input.maxRecords, nextToken: input.nextToken, allowed: 1...50)
+            let page = try PageRequest(
+                maxResults: input.maxRecords, nextToken: input.nextToken, allowed: 1...50,
+                scope: autoScaling.context.pageScope("DescribeAutoScalingInstances", caller: caller, parameters: [String(describing: input.instanceIds)])
+            )
             let members = try await autoScaling.describeAutoScalingInstances(caller, instanceIDs: input.instanceIds)
             let (items, nextToken) = try page.page(of: members)
             return AutoScaling.AutoScalingInstancesType(
@@ -225,7 +234,10 @@ enum AutoScalingFront {
         }
 
         operations.on(AutoScaling.DescribeLaunchConfigurations.self) { input, caller in
-            let page = try PageRequest(maxResults: input.maxRecords, nextToken: input.nextToken, allowed: 1...100)
+            let page = try PageRequest(
+                maxResults: input.maxRecords, nextToken: input.nextToken, allowed: 1...100,
+                scope: autoScaling.context.pageScope("DescribeLaunchConfigurations", caller: caller, parameters: [String(describing: input.launchConfigurationNames)])
+            )
             let (items, nextToken) = try page.page(of: try await autoScaling.describeLaunchConfigurations(caller, names: input.launchConfigurationNames))
             return AutoScaling.LaunchConfigurationsType(
                 launchConfigurations: items.map { configuration in
@@ -263,7 +275,7 @@ enum AutoScalingFront {
     static func registerRefreshes(in operations: inout OperationTable, autoScaling: AutoScalingService) {
         operations.on(AutoScaling.StartInstanceRefresh.self) { input, caller in
             if input.desiredConfiguration != nil {
-                throw CloudError("ValidationError", "Kiln refreshes to the group's own launch template; update the group instead of passing DesiredConfiguration.")
+                throw CloudError.refreshConfigurationUnsupported
             }
             let id = try await autoScaling.startInstanceRefresh(
                 caller, groupName: input.autoScalingGroupName, minHealthyPercentage: input.preferences?.minHealthyPercentage,
@@ -274,7 +286,10 @@ enum AutoScalingFront {
 
         operations.on(AutoScaling.DescribeInstanceRefreshes.self) { input, caller in
             let (group, refreshes) = try await autoScaling.describeInstanceRefreshes(caller, groupName: input.autoScalingGroupName, ids: input.instanceRefreshIds)
-            let page = try PageRequest(maxResults: input.maxRecords, nextToken: input.nextToken, allowed: 1...100)
+            let page = try PageRequest(
+                maxResults: input.maxRecords, nextToken: input.nextToken, allowed: 1...100,
+                scope: autoScaling.context.pageScope("DescribeInstanceRefreshes", caller: caller, parameters: [String(describing: input.autoScalingGroupName), String(describing: input.instanceRefreshIds)])
+            )
             let (items, nextToken) = try page.page(of: refreshes)
             return AutoScaling.DescribeInstanceRefreshesAnswer(
                 instanceRefreshes: items.map { refresh in

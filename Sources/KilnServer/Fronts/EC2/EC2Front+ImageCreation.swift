@@ -22,7 +22,10 @@ extension EC2Front {
             if input.imageIds?.isEmpty == false, input.maxResults != nil {
                 throw CloudError.invalidParameterCombination("The parameter ImageIds cannot be used with the parameter MaxResults")
             }
-            let page = try PageRequest(maxResults: input.maxResults, nextToken: input.nextToken, allowed: 1...200)
+            let page = try PageRequest(
+                maxResults: input.maxResults, nextToken: input.nextToken, allowed: 1...200,
+                scope: cloud.context.pageScope("DescribeStoreImageTasks", caller: caller, parameters: [String(describing: input.imageIds), String(describing: input.filters)])
+            )
             let tasks = try await cloud.images.describeStoreImageTasks(caller, imageIDs: input.imageIds, filters: filters(input.filters))
             let (items, nextToken) = try page.page(of: tasks)
             return EC2.DescribeStoreImageTasksResult(

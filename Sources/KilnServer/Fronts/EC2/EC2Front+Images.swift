@@ -28,17 +28,24 @@ extension EC2Front {
         }
 
         operations.on(EC2.DescribeImages.self) { input, caller in
-            let (images, nextToken) = try await cloud.images.describeImages(
-                caller,
-                ids: input.imageIds,
-                owners: input.owners,
-                executableUsers: input.executableUsers,
-                filters: filters(input.filters),
-                includeDeprecated: input.includeDeprecated ?? false,
-                includeDisabled: input.includeDisabled ?? false,
-                maxResults: input.maxResults,
-                nextToken: input.nextToken
+            if let maxResults = input.maxResults, !(1...1000).contains(maxResults) {
+                throw CloudError.invalidParameterValue("Value ( \(maxResults) ) for parameter maxResults is invalid. Expecting a value between 1 and 1000.")
+            }
+            let request = ImageDescription(
+                ids: input.imageIds, owners: input.owners, executableUsers: input.executableUsers, filters: filters(input.filters),
+                includeDeprecated: input.includeDeprecated ?? false, includeDisabled: input.includeDisabled ?? false
             )
+            let page = try PageRequest(
+                maxResults: input.maxResults, nextToken: input.nextToken, allowed: 1...1000,
+                scope: cloud.context.pageScope(
+                    "DescribeImages", caller: caller,
+                    parameters: [
+                        String(describing: input.imageIds), String(describing: input.owners), String(describing: input.executableUsers),
+                        String(describing: input.filters), String(describing: input.includeDeprecated), String(describing: input.includeDisabled),
+                    ]
+                )
+            )
+            let (images, nextToken) = try await cloud.images.describeImages(caller, request, page: page)
             let now = cloud.clock.now
             return EC2.DescribeImagesResult(images: images.map { wireImage($0.0, tags: $0.1, now: now) }, nextToken: nextToken)
         }
@@ -314,7 +321,10 @@ extension EC2Front {
                 resourceTypes: input.resourceTypes?.compactMap { $0.resourceType?.rawValue },
                 includeAll: input.includeAllResourceTypes ?? false
             )
-            let page = try PageRequest(maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...1000).page(of: references)
+            let page = try PageRequest(
+                maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...1000,
+                scope: cloud.context.pageScope("DescribeImageReferences", caller: caller, parameters: [String(describing: input.imageIds), String(describing: input.resourceTypes), String(describing: input.includeAllResourceTypes)])
+            ).page(of: references)
             return EC2.DescribeImageReferencesResult(
                 imageReferences: page.items.map { EC2.ImageReference(arn: $0.arn, imageId: $0.imageID, resourceType: .init(rawValue: $0.resourceType)) },
                 nextToken: page.nextToken

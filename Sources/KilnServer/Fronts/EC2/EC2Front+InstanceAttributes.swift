@@ -7,7 +7,7 @@ extension EC2Front {
         operations.on(EC2.DescribeInstanceAttribute.self) { input, caller in
             let attribute = input.attribute.rawValue
             guard InstanceService.instanceAttributeNames.contains(attribute) else {
-                throw CloudError("InvalidParameterValue", "Value (\(attribute)) for parameter attribute is invalid. Unknown attribute.")
+                throw CloudError.unknownInstanceAttribute(attribute)
             }
             let instance = try await cloud.instances.instance(caller, id: input.instanceId)
             var result = EC2.InstanceAttribute(instanceId: instance.id)
@@ -62,10 +62,7 @@ extension EC2Front {
                 }
             }
             guard changes.count == 1 else {
-                throw CloudError(
-                    changes.isEmpty ? "MissingParameter" : "InvalidParameterCombination",
-                    changes.isEmpty ? "No attributes specified." : "Only one attribute can be modified at a time."
-                )
+                throw changes.isEmpty ? CloudError.noInstanceAttributeGiven : CloudError.oneInstanceAttributeAtATime
             }
             try await cloud.instances.modifyInstanceAttribute(caller, id: input.instanceId, change: changes[0])
             return EmptyOutput()

@@ -28,7 +28,10 @@ extension EC2Front {
         }
 
         operations.on(EC2.DescribeInstances.self) { input, caller in
-            let page = try PageRequest(maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...1000)
+            let page = try PageRequest(
+                maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...1000,
+                scope: cloud.context.pageScope("DescribeInstances", caller: caller, parameters: [String(describing: input.filters), String(describing: input.instanceIds)])
+            )
             let (reservations, nextToken) = try await cloud.instances.describeInstances(caller, ids: input.instanceIds, filters: filters(input.filters), page: page)
             return EC2.DescribeInstancesResult(nextToken: nextToken, reservations: reservations.map { wireReservation($0, cloud: cloud) })
         }
@@ -48,7 +51,10 @@ extension EC2Front {
         }
 
         operations.on(EC2.DescribeInstanceStatus.self) { input, caller in
-            let page = try PageRequest(maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...1000)
+            let page = try PageRequest(
+                maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...1000,
+                scope: cloud.context.pageScope("DescribeInstanceStatus", caller: caller, parameters: [String(describing: input.filters), String(describing: input.instanceIds), String(describing: input.includeAllInstances)])
+            )
             let instances = try await cloud.instances.describeInstanceStatus(
                 caller, ids: input.instanceIds, includeAll: input.includeAllInstances ?? false, filters: filters(input.filters)
             )
@@ -77,7 +83,10 @@ extension EC2Front {
                 caller,
                 names: input.instanceTypes?.map(\.rawValue),
                 filters: filters(input.filters),
-                page: PageRequest(maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...100)
+                page: PageRequest(
+                maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...100,
+                scope: cloud.context.pageScope("DescribeInstanceTypes", caller: caller, parameters: [String(describing: input.filters), String(describing: input.instanceTypes)])
+            )
             )
             return EC2.DescribeInstanceTypesResult(instanceTypes: items.map(wireInstanceType), nextToken: nextToken)
         }

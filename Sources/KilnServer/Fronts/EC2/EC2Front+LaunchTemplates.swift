@@ -22,7 +22,10 @@ extension EC2Front {
         }
 
         operations.on(EC2.DescribeLaunchTemplates.self) { input, caller in
-            let page = try PageRequest(maxResults: input.maxResults, nextToken: input.nextToken, allowed: 1...200)
+            let page = try PageRequest(
+                maxResults: input.maxResults, nextToken: input.nextToken, allowed: 1...200,
+                scope: cloud.context.pageScope("DescribeLaunchTemplates", caller: caller, parameters: [String(describing: input.launchTemplateIds), String(describing: input.launchTemplateNames), String(describing: input.filters)])
+            )
             let (templates, nextToken) = try await cloud.launchTemplates.describeLaunchTemplates(
                 caller, ids: input.launchTemplateIds, names: input.launchTemplateNames, filters: filters(input.filters), page: page
             )
@@ -30,7 +33,10 @@ extension EC2Front {
         }
 
         operations.on(EC2.DescribeLaunchTemplateVersions.self) { input, caller in
-            let page = try PageRequest(maxResults: input.maxResults, nextToken: input.nextToken, allowed: 1...200)
+            let page = try PageRequest(
+                maxResults: input.maxResults, nextToken: input.nextToken, allowed: 1...200,
+                scope: cloud.context.pageScope("DescribeLaunchTemplateVersions", caller: caller, parameters: [String(describing: input.launchTemplateId), String(describing: input.launchTemplateName), String(describing: input.versions), String(describing: input.minVersion), String(describing: input.maxVersion), String(describing: input.filters), String(describing: input.resolveAlias)])
+            )
             let (versions, nextToken) = try await cloud.launchTemplates.describeLaunchTemplateVersions(
                 caller, id: input.launchTemplateId, name: input.launchTemplateName, versions: input.versions,
                 minVersion: input.minVersion.flatMap { Int($0) }, maxVersion: input.maxVersion.flatMap { Int($0) }, page: page

@@ -14,7 +14,10 @@ extension EC2Front {
         }
 
         operations.on(EC2.DescribeSnapshots.self) { input, caller in
-            let page = try PageRequest(maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...1000)
+            let page = try PageRequest(
+                maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...1000,
+                scope: cloud.context.pageScope("DescribeSnapshots", caller: caller, parameters: [String(describing: input.snapshotIds), String(describing: input.ownerIds), String(describing: input.restorableByUserIds), String(describing: input.filters)])
+            )
             let (snapshots, nextToken) = try await cloud.snapshots.describeSnapshots(
                 caller,
                 ids: input.snapshotIds,

@@ -15,7 +15,10 @@ extension EC2Front {
         }
 
         operations.on(EC2.DescribeTags.self) { input, caller in
-            let page = try PageRequest(maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...1000)
+            let page = try PageRequest(
+                maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...1000,
+                scope: cloud.context.pageScope("DescribeTags", caller: caller, parameters: [String(describing: input.filters)])
+            )
             let (tags, nextToken) = try await cloud.tags.describeTags(caller, filters: filters(input.filters), page: page)
             return EC2.DescribeTagsResult(
                 nextToken: nextToken,

@@ -22,14 +22,17 @@ extension EC2Front {
         }
 
         operations.on(EC2.DescribeVolumes.self) { input, caller in
-            let page = try PageRequest(maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...500)
+            let page = try PageRequest(
+                maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...500,
+                scope: cloud.context.pageScope("DescribeVolumes", caller: caller, parameters: [String(describing: input.volumeIds), String(describing: input.filters)])
+            )
             let (volumes, nextToken) = try await cloud.volumes.describeVolumes(caller, ids: input.volumeIds, filters: filters(input.filters), page: page)
             return EC2.DescribeVolumesResult(nextToken: nextToken, volumes: volumes.map { wireVolume($0.0, tags: $0.1) })
         }
 
         operations.on(EC2.ModifyVolume.self) { input, caller in
             if input.multiAttachEnabled != nil {
-                throw CloudError("UnsupportedOperation", "Changing Multi-Attach is not supported by Kiln yet.")
+                throw CloudError.multiAttachChangeUnsupported
             }
             let (before, after) = try await cloud.volumes.modifyVolume(
                 caller,
@@ -64,9 +67,9 @@ extension EC2Front {
             wireAttachment(try await cloud.volumes.attachVolume(caller, volumeID: input.volumeId, instanceID: input.instanceId, device: input.device), volumeID: input.volumeId)
         }
         operations.on(EC2.DetachVolume.self) { input, caller in
-            let before = try await cloud.volumes.describeVolumes(caller, ids: [input.volumeId], filters: [], page: PageRequest(maxResults: nil, nextToken: nil, allowed: 1...1))
+            let before = try await cloud.volumes.describeVolumes(caller, ids: [input.volumeId], filters: [], page: .everything())
             _ = try await cloud.volumes.detachVolume(caller, volumeID: input.volumeId, instanceID: input.instanceId)
-            guard let volume = before.volumes.first?.0 else { throw CloudError("InvalidVolume.NotFound", "The volume '\(input.volumeId)' does not exist.") }
+            guard let volume = before.volumes.first?.0 else { throw CloudError.volumeNotFound([input.volumeId]) }
             var attachment = wireAttachment(volume, volumeID: input.volumeId)
             attachment.state = .init(rawValue: "detaching")
             return attachment

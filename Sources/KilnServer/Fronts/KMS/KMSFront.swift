@@ -27,8 +27,9 @@ enum KMSFront {
     }
 
     /// A page of a KMS list: `Limit` (1 to 1,000, default 100) and `Marker`.
-    static func page<Item>(_ items: [Item], limit: Int?, marker: String?) throws -> (items: [Item], nextMarker: String?) {
-        let page = try PageRequest(maxResults: limit ?? 100, nextToken: marker, allowed: 1...1000).page(of: items)
+    /// Its markers are bound to `scope`.
+    static func page<Item>(_ items: [Item], limit: Int?, marker: String?, scope: PageScope) throws -> (items: [Item], nextMarker: String?) {
+        let page = try PageRequest(maxResults: limit ?? 100, nextToken: marker, allowed: 1...1000, scope: scope).page(of: items)
         return (page.items, page.nextToken)
     }
 
@@ -44,7 +45,8 @@ enum KMSFront {
             KMS.DescribeKeyResponse(keyMetadata: metadata(try await kms.describeKey(caller, input.keyId)))
         }
         operations.on(KMS.ListKeys.self) { input, caller in
-            let (items, next) = try page(try await kms.listKeys(caller), limit: input.limit, marker: input.marker)
+            let scope = kms.context.pageScope("ListKeys", caller: caller, parameters: [])
+            let (items, next) = try page(try await kms.listKeys(caller), limit: input.limit, marker: input.marker, scope: scope)
             return KMS.ListKeysResponse(keys: items.map { KMS.KeyListEntry(keyArn: $0.arn, keyId: $0.id) }, nextMarker: next, truncated: next != nil)
         }
         operations.on(KMS.EnableKey.self) { input, caller in
@@ -87,7 +89,8 @@ enum KMSFront {
             return EmptyOutput()
         }
         operations.on(KMS.ListAliases.self) { input, caller in
-            let (items, next) = try page(try await kms.listAliases(caller, keyReference: input.keyId), limit: input.limit, marker: input.marker)
+            let scope = kms.context.pageScope("ListAliases", caller: caller, parameters: [String(describing: input.keyId)])
+            let (items, next) = try page(try await kms.listAliases(caller, keyReference: input.keyId), limit: input.limit, marker: input.marker, scope: scope)
             return KMS.ListAliasesResponse(
                 aliases: items.map {
                     KMS.AliasListEntry(aliasArn: $0.arn, aliasName: $0.name, creationDate: $0.creationDate, lastUpdatedDate: $0.lastUpdatedDate, targetKeyId: $0.targetKeyID)
@@ -111,7 +114,8 @@ enum KMSFront {
             let grants = key.grants.filter { grant in
                 (input.grantId.map { grant.id == $0 } ?? true) && (input.granteePrincipal.map { grant.granteePrincipal == $0 } ?? true)
             }
-            let (items, next) = try page(grants, limit: input.limit, marker: input.marker)
+            let scope = kms.context.pageScope("ListGrants", caller: caller, parameters: [input.keyId, String(describing: input.grantId)])
+            let (items, next) = try page(grants, limit: input.limit, marker: input.marker, scope: scope)
             return KMS.ListGrantsResponse(
                 grants: items.map { grant in
                     KMS.GrantListEntry(
@@ -137,14 +141,14 @@ enum KMSFront {
     static func dataKeySize(numberOfBytes: Int?, keySpec: String?) throws -> Int {
         if let numberOfBytes {
             guard (1...1024).contains(numberOfBytes), keySpec == nil else {
-                throw CloudError("ValidationException", "Give either NumberOfBytes (1 to 1024) or KeySpec.")
+                throw CloudError.kmsDataKeySizeEither
             }
             return numberOfBytes
         }
         switch keySpec {
         case "AES_256": return 32
         case "AES_128": return 16
-        default: throw CloudError("ValidationException", "Give NumberOfBytes or KeySpec (AES_256 or AES_128).")
+        default: throw CloudError.kmsDataKeySizeMissing
         }
     }
 
@@ -154,7 +158,7 @@ enum KMSFront {
             return KMS.EncryptResponse(ciphertextBlob: Blob(blob), encryptionAlgorithm: .init(rawValue: "SYMMETRIC_DEFAULT"), keyId: key.arn)
         }
         operations.on(KMS.Decrypt.self) { input, caller in
-            guard let blob = input.ciphertextBlob else { throw CloudError("ValidationException", "CiphertextBlob is required.") }
+            guard let blob = input.ciphertextBlob else { throw CloudError.kmsCiphertextRequired }
             let (key, plaintext) = try await kms.kmsDecrypt(caller, blob: blob.bytes, reference: input.keyId, context: input.encryptionContext ?? [:])
             return KMS.DecryptResponse(encryptionAlgorithm: .init(rawValue: "SYMMETRIC_DEFAULT"), keyId: key.arn, plaintext: Blob(plaintext))
         }
@@ -173,7 +177,7 @@ enum KMSFront {
             return KMS.GenerateDataKeyWithoutPlaintextResponse(ciphertextBlob: Blob(blob), keyId: key.arn)
         }
         operations.on(KMS.ReEncrypt.self) { input, caller in
-            guard let blob = input.ciphertextBlob else { throw CloudError("ValidationException", "CiphertextBlob is required.") }
+            guard let blob = input.ciphertextBlob else { throw CloudError.kmsCiphertextRequired }
             let (source, plaintext) = try await kms.kmsDecrypt(caller, blob: blob.bytes, reference: input.sourceKeyId, context: input.sourceEncryptionContext ?? [:])
             let (destination, reencrypted) = try await kms.kmsEncrypt(
                 caller, input.destinationKeyId, plaintext: plaintext, context: input.destinationEncryptionContext ?? [:], action: "kms:ReEncryptTo"

@@ -24,10 +24,13 @@ enum SSMFront {
         operations.on(SSM.GetParametersByPath.self) { input, caller in
             let limit = input.maxResults ?? 10
             guard (1...10).contains(limit) else {
-                throw CloudError("ValidationException", "1 validation error detected: Value '\(limit)' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 10")
+                throw CloudError.parameterPageTooLarge(limit)
             }
             let all = try await parameters.parameters(caller, under: input.path, recursive: input.recursive ?? false)
-            let page = try PageRequest(maxResults: limit, nextToken: input.nextToken, allowed: 1...10).page(of: all)
+            let page = try PageRequest(
+                maxResults: limit, nextToken: input.nextToken, allowed: 1...10,
+                scope: parameters.context.pageScope("GetParametersByPath", caller: caller, parameters: [String(describing: input.path), String(describing: input.recursive), String(describing: input.parameterFilters), String(describing: input.withDecryption)])
+            ).page(of: all)
             return SSM.GetParametersByPathResult(nextToken: page.nextToken, parameters: page.items.map(wire))
         }
 
