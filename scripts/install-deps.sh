@@ -24,7 +24,7 @@ fi
 
 python_modules=(botocore)
 case "$what" in
-  test|all) python_modules+=(boto3 awscli pytest) ;;
+  test|all) python_modules+=(boto3 awscli pytest pytest_timeout) ;;
 esac
 case "$what" in
   bench|all) python_modules+=(boto3 moto flask flask_cors) ;;
@@ -40,6 +40,7 @@ if [ ${#need_pip[@]} -gt 0 ]; then
       moto) pip_names+=("moto[server]") ;;
       flask) pip_names+=(flask) ;;
       flask_cors) pip_names+=(flask-cors) ;;
+      pytest_timeout) pip_names+=(pytest-timeout) ;;
       *) pip_names+=("$module") ;;
     esac
   done

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.request
 import xml.etree.ElementTree as ET
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -214,6 +215,13 @@ class KilnServer:
         rc = self.stop()
         self.start()
         return rc
+
+    def advance_clock(self, seconds: float) -> str:
+        """Moves the server's clock forward (a server started with --enable-test-reset) and
+        carries out what falls due; returns the server's new time."""
+        req = urllib.request.Request(f"{self.endpoint}/kiln/test/clock?advance={seconds}", method="POST", data=b"")
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return json.loads(resp.read())["now"]
 
     def crash_and_restart(self) -> None:
         """kill -9, then start on the same port and data dir."""
@@ -747,7 +755,7 @@ def start_image_org_server(servers: list, workdir: Path, name: str = "image-org"
     conftest `_servers` list) so that it is stopped at the end of the session."""
     cfg = workdir / f"{name}-{len(servers)}-config.json"
     cfg.write_text(json.dumps(IMAGE_ORG_CONFIG, indent=2))
-    srv = KilnServer(workdir, f"{name}-{len(servers)}", DEV_ARGS + ["--config", str(cfg)])
+    srv = KilnServer(workdir, f"{name}-{len(servers)}", DEV_ARGS + ["--config", str(cfg), "--enable-test-reset"])
     servers.append(srv)
     srv.start()
     return srv
@@ -774,8 +782,8 @@ def register_ebs_image(ec2_client, snapshot_id: str, name: str, **kw) -> str:
 def scheduled_image_deprecation(config, servers: list, workdir: Path) -> dict:
     """On the organization server, in IMAGE_DEPRECATION_REGION: one image shared with
     IMAGE_RECIPIENT and the organization, one public, both deprecated at the next whole minute
-    (at least 3 s ahead). Made once per session, as early as a module asks for it, so that the
-    test waiting for that minute overlaps with the others.
+    (at least 3 s ahead). Made once per session; the test that needs that minute to have
+    passed moves the server's clock to it (``KilnServer.advance_clock``).
     Returns {"shared", "public", "at" (aware datetime), "scheduled_at" (monotonic)}."""
 
     def schedule() -> dict:
@@ -797,7 +805,7 @@ def scheduled_image_deprecation(config, servers: list, workdir: Path) -> dict:
             at += dt.timedelta(minutes=1)
         for image_id in (shared, public):
             owner.enable_image_deprecation(ImageId=image_id, DeprecateAt=at)
-        return {"shared": shared, "public": public, "at": at, "scheduled_at": time.monotonic()}
+        return {"shared": shared, "public": public, "at": at, "scheduled_at": time.monotonic(), "server": srv}
 
     return session_once(config, "image-deprecation", schedule)
 

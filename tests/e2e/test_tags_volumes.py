@@ -76,14 +76,14 @@ def test_delete_volume(ec2):
 
 
 def test_volume_states_with_realistic_latency(kiln_factory):
-    srv = kiln_factory(["--auth", "dev", "--latency", "realistic"], name="realistic")
+    srv = kiln_factory(["--auth", "dev", "--latency", "realistic", "--enable-test-reset"], name="realistic")
     ec2 = make_client(srv.endpoint, "ec2")
     resp = ec2.create_volume(AvailabilityZone="us-east-1a", Size=1)
     assert resp["State"] == "creating"
     vol = resp["VolumeId"]
-    seen = {ec2.describe_volumes(VolumeIds=[vol])["Volumes"][0]["State"]}
-    assert seen <= {"creating", "available"}
-    wait_volume_available(ec2, vol, timeout=30)
+    assert ec2.describe_volumes(VolumeIds=[vol])["Volumes"][0]["State"] == "creating", "realistic latency: still creating"
+    srv.advance_clock(60)
+    assert ec2.describe_volumes(VolumeIds=[vol])["Volumes"][0]["State"] == "available", "a minute later it is available"
 
 
 # ---------------------------------------------------------------- tags

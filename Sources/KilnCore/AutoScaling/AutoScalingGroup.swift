@@ -29,10 +29,8 @@ public struct AutoScalingGroup: StoredResource, Equatable {
     public struct Member: Sendable, Codable, Equatable {
         public var instanceID: String
         public var availabilityZone: String
-        /// `Pending`, `InService`, `Standby`, `Terminating`.
-        public var lifecycleState: String
-        /// `Healthy` or `Unhealthy`.
-        public var healthStatus: String
+        public var lifecycleState: LifecycleState
+        public var healthStatus: HealthStatus
         public var imageID: String
         public var instanceType: String
         /// The launch template version it was launched from, for templates.
@@ -48,16 +46,14 @@ public struct AutoScalingGroup: StoredResource, Equatable {
         public var cause: String
         public var startTime: Date
         public var endTime: Date
-        /// `Successful` or `Failed`.
-        public var statusCode: String
+        public var statusCode: ActivityStatus
         public var statusMessage: String?
     }
 
     /// A rolling replacement of the instances that do not match the launch source.
     public struct InstanceRefresh: Sendable, Codable, Equatable {
         public var id: String
-        /// `Pending`, `InProgress`, `Successful`, `Cancelled`, `Failed`.
-        public var status: String
+        public var status: RefreshStatus
         public var statusReason: String?
         public var startTime: Date
         public var endTime: Date?
@@ -68,7 +64,7 @@ public struct AutoScalingGroup: StoredResource, Equatable {
         public var percentageComplete: Int
 
         /// Whether it still runs.
-        public var isActive: Bool { status == "Pending" || status == "InProgress" }
+        public var isActive: Bool { status == .pending || status == .inProgress }
     }
 
     /// The name is the id within an account and region.

@@ -46,7 +46,7 @@ extension AutoScalingService {
             var member = member
             let state = instance?.state ?? .terminated
             let now = Self.activityTime(clock.now)
-            let neverBooted = member.lifecycleState == "Pending" && (state == .terminated || state == .shuttingDown)
+            let neverBooted = member.lifecycleState == .pending && (state == .terminated || state == .shuttingDown)
                 && instance?.stateReason?.code.hasPrefix("Client.") == true && instance?.stateReason?.code != "Client.UserInitiatedShutdown"
             if neverBooted {
                 // The launch was accepted but the instance never booted (a KMS key it may not
@@ -81,7 +81,7 @@ extension AutoScalingService {
                 )
                 continue
             case .pending, .running:
-                if member.healthStatus == "Unhealthy" {
+                if member.healthStatus == .unhealthy {
                     _ = try? await context.instances.terminateInstances(caller, ids: [member.instanceID])
                     group.record(
                         activity(
@@ -91,7 +91,7 @@ extension AutoScalingService {
                     )
                     continue
                 }
-                if state == .running, member.lifecycleState == "Pending" { member.lifecycleState = "InService" }
+                if state == .running, member.lifecycleState == .pending { member.lifecycleState = .inService }
             }
             kept.append(member)
         }
@@ -116,17 +116,17 @@ extension AutoScalingService {
     private func advanceRefresh(of group: inout AutoScalingGroup, caller: Caller) async throws {
         let target = try await currentSource(of: group, caller: caller)
         let outdated = group.members.filter { member in
-            member.lifecycleState != "Standby" && (member.templateVersion != target.version || member.launchConfigurationName != target.configuration)
+            member.lifecycleState != .standby && (member.templateVersion != target.version || member.launchConfigurationName != target.configuration)
         }
-        if group.refreshes[0].status == "Pending" {
-            group.refreshes[0].status = "InProgress"
+        if group.refreshes[0].status == .pending {
+            group.refreshes[0].status = .inProgress
             group.refreshes[0].instancesToUpdate = outdated.count
         }
         let total = max(group.refreshes[0].instancesToUpdate, 1)
-        let pending = group.members.contains { $0.lifecycleState == "Pending" }
-        let counted = group.members.filter { $0.lifecycleState != "Standby" }.count
+        let pending = group.members.contains { $0.lifecycleState == .pending }
+        let counted = group.members.filter { $0.lifecycleState != .standby }.count
         if outdated.isEmpty && !pending && counted >= group.desiredCapacity {
-            group.refreshes[0].status = "Successful"
+            group.refreshes[0].status = .successful
             group.refreshes[0].percentageComplete = 100
             group.refreshes[0].endTime = clock.now
             group.refreshes[0].statusReason = nil
@@ -135,7 +135,7 @@ extension AutoScalingService {
         group.refreshes[0].percentageComplete = min(99, (group.refreshes[0].instancesToUpdate - outdated.count) * 100 / total)
         guard !pending, !outdated.isEmpty else { return }
         let minimumHealthy = Int((Double(group.desiredCapacity) * Double(group.refreshes[0].minHealthyPercentage) / 100).rounded(.up))
-        let inService = group.members.filter { $0.lifecycleState == "InService" }.count
+        let inService = group.members.filter { $0.lifecycleState == .inService }.count
         let batch = min(outdated.count, max(1, inService - minimumHealthy))
         let now = Self.activityTime(clock.now)
         for member in outdated.prefix(batch) {
@@ -152,7 +152,7 @@ extension AutoScalingService {
 
     /// Launches or terminates until the counted members match the desired capacity.
     private func scale(_ group: inout AutoScalingGroup, caller: Caller) async throws {
-        var counted = group.members.filter { $0.lifecycleState != "Standby" }
+        var counted = group.members.filter { $0.lifecycleState != .standby }
         let now = Self.activityTime(clock.now)
         while counted.count > group.desiredCapacity {
             // The default termination policy: the zone with the most instances, then the
@@ -231,7 +231,7 @@ extension AutoScalingService {
             + group.tags.filter(\.propagateAtLaunch).map { Tag(key: $0.key, value: $0.value) }
         let instance = try await context.instances.runInstances(caller, request).instances[0]
         return AutoScalingGroup.Member(
-            instanceID: instance.id, availabilityZone: instance.availabilityZone, lifecycleState: "Pending", healthStatus: "Healthy",
+            instanceID: instance.id, availabilityZone: instance.availabilityZone, lifecycleState: .pending, healthStatus: .healthy,
             imageID: instance.imageID, instanceType: instance.instanceType, templateVersion: instance.launchTemplate?.version,
             launchConfigurationName: configurationName, launchTime: instance.launchTime
         )

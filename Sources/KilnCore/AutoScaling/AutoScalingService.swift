@@ -263,7 +263,7 @@ extension AutoScalingService {
 
     /// SetInstanceHealth: an `Unhealthy` instance is replaced at the group's next pass.
     public func setInstanceHealth(_ caller: Caller, instanceID: String, status: String) async throws {
-        guard status == "Healthy" || status == "Unhealthy" else {
+        guard let status = AutoScalingGroup.HealthStatus(rawValue: status) else {
             throw CloudError.autoScalingValidation("Valid values for HealthStatus are Healthy and Unhealthy.")
         }
         try await coordinator.run {
@@ -283,11 +283,11 @@ extension AutoScalingService {
                 guard let index = group.members.firstIndex(where: { $0.instanceID == id }) else {
                     throw CloudError.autoScalingValidation("The instance \(id) is not part of Auto Scaling group \(groupName).")
                 }
-                let expected = enter ? "InService" : "Standby"
+                let expected: AutoScalingGroup.LifecycleState = enter ? .inService : .standby
                 guard group.members[index].lifecycleState == expected else {
-                    throw CloudError.autoScalingValidation("The instance \(id) is not in \(expected).")
+                    throw CloudError.autoScalingValidation("The instance \(id) is not in \(expected.rawValue).")
                 }
-                group.members[index].lifecycleState = enter ? "Standby" : "InService"
+                group.members[index].lifecycleState = enter ? .standby : .inService
                 if enter, decrement { group.desiredCapacity = max(group.minSize, group.desiredCapacity - 1) }
                 if !enter { group.desiredCapacity = min(group.maxSize, group.desiredCapacity + 1) }
                 let what = enter ? "Moving EC2 instance to Standby: \(id)" : "Moving EC2 instance out of Standby: \(id)"
@@ -354,7 +354,7 @@ extension AutoScalingService {
                 throw CloudError.instanceRefreshInProgress
             }
             let refresh = AutoScalingGroup.InstanceRefresh(
-                id: UUID().uuidString.lowercased(), status: "Pending", startTime: clock.now, minHealthyPercentage: minimum, instanceWarmup: instanceWarmup,
+                id: UUID().uuidString.lowercased(), status: .pending, startTime: clock.now, minHealthyPercentage: minimum, instanceWarmup: instanceWarmup,
                 instancesToUpdate: 0, percentageComplete: 0
             )
             group.refreshes.insert(refresh, at: 0)
@@ -378,7 +378,7 @@ extension AutoScalingService {
             guard let refresh = group.refreshes.first, refresh.isActive else {
                 throw CloudError.noActiveInstanceRefresh(groupName)
             }
-            group.refreshes[0].status = "Cancelled"
+            group.refreshes[0].status = .cancelled
             group.refreshes[0].endTime = clock.now
             try await saveGroup(group)
             return refresh.id
@@ -397,7 +397,7 @@ extension AutoScalingService {
     func activity(_ description: String, cause: String, failure: String? = nil) -> AutoScalingGroup.Activity {
         AutoScalingGroup.Activity(
             id: UUID().uuidString.lowercased(), description: description, cause: cause, startTime: clock.now, endTime: clock.now,
-            statusCode: failure == nil ? "Successful" : "Failed", statusMessage: failure
+            statusCode: failure == nil ? .successful : .failed, statusMessage: failure
         )
     }
 

@@ -161,6 +161,28 @@ public struct Image: Sendable, Codable, Equatable {
         uefiData = source.uefiData
     }
 
+    /// Takes what an image made from `instance` inherits: its root device, platform, billing and
+    /// boot attributes, and the driver support of `source`, the image it was launched from.
+    /// The image starts `pending`.
+    mutating func takeAttributes(of instance: Instance, source: Image?) {
+        state = .pending
+        rootDeviceName = instance.rootDeviceName
+        architecture = instance.architecture
+        virtualizationType = instance.virtualizationType
+        platform = instance.platform
+        platformDetails = instance.platformDetails
+        usageOperation = instance.usageOperation
+        productCodes = instance.productCodes
+        bootMode = instance.bootMode
+        enaSupport = instance.enaSupport
+        kernelID = instance.kernelID
+        ramdiskID = instance.ramdiskID
+        sriovNetSupport = source?.sriovNetSupport
+        tpmSupport = source?.tpmSupport
+        imdsSupport = source?.imdsSupport
+        sourceInstanceID = instance.id
+    }
+
     /// Points each EBS mapping whose snapshot `replacements` names (by the old snapshot's id) at
     /// the new snapshot, with that snapshot's encryption. Copies and restored images use it.
     public mutating func replaceSnapshots(_ replacements: [String: Snapshot]) {

@@ -48,28 +48,7 @@ extension ImageService {
         {
             return earlier
         }
-        let sourceCaller = Caller(account: caller.account, accessKeyID: caller.accessKeyID, region: sourceRegion)
-        let (source, sourceTags) = try await read(sourceCaller) { transaction -> (Image, [Tag]) in
-            let image = try self.visibleImage(request.sourceImageID, caller: sourceCaller, in: transaction)
-            guard image.state == .available else {
-                throw CloudError.imageUnavailable(image.id, image.state.rawValue)
-            }
-            guard image.isEBSBacked else {
-                throw CloudError.instanceStoreImageCannotBeCopied(image.id)
-            }
-            if image.owner != caller.account {
-                if !image.productCodes.isEmpty {
-                    throw CloudError.productImageCannotBeCopied
-                }
-                // AWS's own images copy freely; anyone else's need their snapshots shared too.
-                for snapshotID in image.snapshotIDs where image.ownerAlias != "amazon" {
-                    guard let snapshot = try transaction.fetch(Snapshot.self, id: snapshotID), snapshot.isUsable(by: caller.account) else {
-                        throw CloudError.imageStorageNotShared
-                    }
-                }
-            }
-            return (image, try transaction.tags(on: image.id, by: caller.account))
-        }
+        let (source, sourceTags) = try await copySource(request.sourceImageID, in: sourceRegion, for: caller)
         let imageID = ids.resourceID(.image)
         var copies: [String: SnapshotService.PreparedSnapshotCopy] = [:]
         for snapshotID in source.snapshotIDs where copies[snapshotID] == nil {
@@ -108,6 +87,34 @@ extension ImageService {
                 try transaction.claimClientToken(token, by: .copyImage, caller: caller, resourceID: imageID)
             }
             return imageID
+        }
+    }
+
+    /// The image a copy is made from, seen from its region by the caller, with the caller's
+    /// tags on it: available and EBS-backed, and, when someone else's, free of product codes
+    /// and with its snapshots shared too (AWS's own images copy freely).
+    private func copySource(_ imageID: String, in sourceRegion: RegionName, for caller: Caller) async throws -> (Image, [Tag]) {
+        let sourceCaller = Caller(account: caller.account, accessKeyID: caller.accessKeyID, region: sourceRegion)
+        return try await read(sourceCaller) { transaction -> (Image, [Tag]) in
+            let image = try self.visibleImage(imageID, caller: sourceCaller, in: transaction)
+            guard image.state == .available else {
+                throw CloudError.imageUnavailable(image.id, image.state.rawValue)
+            }
+            guard image.isEBSBacked else {
+                throw CloudError.instanceStoreImageCannotBeCopied(image.id)
+            }
+            if image.owner != caller.account {
+                if !image.productCodes.isEmpty {
+                    throw CloudError.productImageCannotBeCopied
+                }
+                // AWS's own images copy freely; anyone else's need their snapshots shared too.
+                for snapshotID in image.snapshotIDs where image.ownerAlias != "amazon" {
+                    guard let snapshot = try transaction.fetch(Snapshot.self, id: snapshotID), snapshot.isUsable(by: caller.account) else {
+                        throw CloudError.imageStorageNotShared
+                    }
+                }
+            }
+            return (image, try transaction.tags(on: image.id, by: caller.account))
         }
     }
 }

@@ -47,96 +47,109 @@ extension ImageService {
         var inherited: [String: [BlockEntry]] = [:]
         for volume in volumes { inherited[volume.id] = try await context.snapshots.inheritedEntries(of: volume, caller: caller) }
         try await blocks.flush()
-        let imageID = ids.resourceID(.image)
-        let snapshotIDs = Dictionary(uniqueKeysWithValues: volumes.map { ($0.id, ids.resourceID(.snapshot)) })
-        let now = clock.now
-        let inheritedEntries = inherited
+        let plan = ImagePlan(
+            imageID: ids.resourceID(.image), snapshotIDs: Dictionary(uniqueKeysWithValues: volumes.map { ($0.id, ids.resourceID(.snapshot)) }),
+            inherited: inherited, now: clock.now
+        )
         return try await write(caller) { transaction in
-            var instance = try context.instances.ownedInstance(request.instanceID, caller: caller, in: transaction)
-            guard instance.state == .running || instance.state == .stopped else {
-                throw CloudError.instanceCannotBeImaged(instance.id, instance.state.rawValue)
+            try recordImage(request, plan: plan, caller: caller, in: transaction)
+        }
+    }
+
+    /// The ids and inherited blocks CreateImage draws and reads before its transaction.
+    private struct ImagePlan: Sendable {
+        var imageID: String
+        /// The snapshot id of each of the instance's volumes, by volume id.
+        var snapshotIDs: [String: String]
+        /// Each volume's blocks from its source, in its own domain.
+        var inherited: [String: [BlockEntry]]
+        var now: Date
+    }
+
+    /// Records the image, a snapshot of each volume, the tags, and the reboot CreateImage does
+    /// without NoReboot.
+    private func recordImage(_ request: ImageCreation, plan: ImagePlan, caller: Caller, in transaction: any MetadataTransaction) throws -> String {
+        var instance = try context.instances.ownedInstance(request.instanceID, caller: caller, in: transaction)
+        guard instance.state == .running || instance.state == .stopped else {
+            throw CloudError.instanceCannotBeImaged(instance.id, instance.state.rawValue)
+        }
+        if let existing = try transaction.imageNamed(request.name, owner: caller.account, region: caller.region) {
+            throw CloudError.duplicateImageName(request.name, existing.id)
+        }
+        var mappings = try snapshotMappings(of: instance, request: request, plan: plan, caller: caller, in: transaction)
+        try applyOverrides(request.mappings, to: &mappings, rootDeviceName: instance.rootDeviceName, caller: caller, in: transaction)
+        var image = Image(id: plan.imageID, owner: caller.account, region: caller.region, name: request.name, creationDate: plan.now)
+        image.takeAttributes(of: instance, source: try transaction.image(instance.imageID))
+        image.description = request.description
+        image.blockDeviceMappings = mappings
+        image.imageLocation = "\(caller.account)/\(request.name)"
+        try transaction.saveImage(image)
+        for tag in request.imageTags {
+            try transaction.putTag(tag, on: plan.imageID, resourceType: "image", by: caller.account, region: caller.region)
+        }
+        if !request.noReboot, instance.state == .running {
+            instance.bootCount += 1
+            try transaction.save(instance)
+        }
+        try Self.completePendingImages(using: nil, in: transaction, candidates: [image])
+        return plan.imageID
+    }
+
+    /// A snapshot of each of the instance's volumes, as the image's mappings.
+    private func snapshotMappings(
+        of instance: Instance, request: ImageCreation, plan: ImagePlan, caller: Caller, in transaction: any MetadataTransaction
+    ) throws -> [Image.DeviceMapping] {
+        var mappings: [Image.DeviceMapping] = []
+        for device in instance.devices {
+            guard let volume = try transaction.fetch(Volume.self, id: device.volumeID), let snapshotID = plan.snapshotIDs[device.volumeID] else { continue }
+            let snapshot = try context.snapshots.recordSnapshot(
+                of: volume.id, id: snapshotID, caller: caller, description: "Created by CreateImage(\(instance.id)) for \(plan.imageID)",
+                inherited: plan.inherited[volume.id] ?? [], now: plan.now, in: transaction
+            )
+            for tag in request.snapshotTags {
+                try transaction.putTag(tag, on: snapshotID, resourceType: "snapshot", by: caller.account, region: caller.region)
             }
-            if let existing = try transaction.imageNamed(request.name, owner: caller.account, region: caller.region) {
-                throw CloudError.duplicateImageName(request.name, existing.id)
+            let ebs = Image.EBSDevice(
+                snapshotID: snapshot.id, volumeSize: volume.size, volumeType: volume.type, deleteOnTermination: device.deleteOnTermination,
+                encrypted: volume.encrypted, kmsKeyID: volume.kmsKeyID, iops: volume.type.provisionedIOPS == nil ? nil : volume.iops,
+                throughput: volume.throughput
+            )
+            mappings.append(Image.DeviceMapping(deviceName: device.deviceName, ebs: ebs))
+        }
+        return mappings
+    }
+
+    /// CreateImage's BlockDeviceMappings: suppress a device, grow or retype one the instance has,
+    /// or add one.
+    private func applyOverrides(
+        _ requested: [ImageRegistration.Mapping], to mappings: inout [Image.DeviceMapping], rootDeviceName: String, caller: Caller,
+        in transaction: any MetadataTransaction
+    ) throws {
+        for (position, requested) in requested.enumerated() {
+            guard let device = requested.deviceName, !device.isEmpty else {
+                throw CloudError.missingParameter("BlockDeviceMapping.\(position + 1).DeviceName")
             }
-            let source = try transaction.image(instance.imageID)
-            var mappings: [Image.DeviceMapping] = []
-            for device in instance.devices {
-                guard let volume = try transaction.fetch(Volume.self, id: device.volumeID), let snapshotID = snapshotIDs[device.volumeID] else { continue }
-                let snapshot = try context.snapshots.recordSnapshot(
-                    of: volume.id, id: snapshotID, caller: caller, description: "Created by CreateImage(\(instance.id)) for \(imageID)",
-                    inherited: inheritedEntries[volume.id] ?? [], now: now, in: transaction
-                )
-                for tag in request.snapshotTags {
-                    try transaction.putTag(tag, on: snapshotID, resourceType: "snapshot", by: caller.account, region: caller.region)
+            if requested.noDevice {
+                guard device != rootDeviceName else { throw CloudError.rootDeviceSuppressed(device) }
+                mappings.removeAll { $0.deviceName == device }
+                continue
+            }
+            guard let index = mappings.firstIndex(where: { $0.deviceName == device }), var ebs = mappings[index].ebs else {
+                mappings.append(try resolveMapping(requested, position: position, caller: caller, in: transaction))
+                continue
+            }
+            if let size = requested.volumeSize {
+                guard size >= ebs.volumeSize else { throw CloudError.mappingSmallerThanVolume(size, device, ebs.volumeSize) }
+                ebs.volumeSize = size
+            }
+            if let type = requested.volumeType {
+                guard let volumeType = VolumeType(rawValue: type) else {
+                    throw CloudError.invalidParameterValue("Value (\(type)) for parameter volumeType is invalid.")
                 }
-                let ebs = Image.EBSDevice(
-                    snapshotID: snapshot.id, volumeSize: volume.size, volumeType: volume.type, deleteOnTermination: device.deleteOnTermination,
-                    encrypted: volume.encrypted, kmsKeyID: volume.kmsKeyID, iops: volume.type.provisionedIOPS == nil ? nil : volume.iops,
-                    throughput: volume.throughput
-                )
-                mappings.append(Image.DeviceMapping(deviceName: device.deviceName, ebs: ebs))
+                ebs.volumeType = volumeType
             }
-            for (position, requested) in request.mappings.enumerated() {
-                guard let device = requested.deviceName, !device.isEmpty else {
-                    throw CloudError.missingParameter("BlockDeviceMapping.\(position + 1).DeviceName")
-                }
-                if requested.noDevice {
-                    guard device != instance.rootDeviceName else {
-                        throw CloudError.rootDeviceSuppressed(device)
-                    }
-                    mappings.removeAll { $0.deviceName == device }
-                    continue
-                }
-                if let index = mappings.firstIndex(where: { $0.deviceName == device }), var ebs = mappings[index].ebs {
-                    if let size = requested.volumeSize {
-                        guard size >= ebs.volumeSize else {
-                            throw CloudError.mappingSmallerThanVolume(size, device, ebs.volumeSize)
-                        }
-                        ebs.volumeSize = size
-                    }
-                    if let type = requested.volumeType {
-                        guard let volumeType = VolumeType(rawValue: type) else {
-                            throw CloudError.invalidParameterValue("Value (\(type)) for parameter volumeType is invalid.")
-                        }
-                        ebs.volumeType = volumeType
-                    }
-                    ebs.deleteOnTermination = requested.deleteOnTermination ?? ebs.deleteOnTermination
-                    mappings[index].ebs = ebs
-                } else {
-                    mappings.append(try resolveMapping(requested, position: position, caller: caller, in: transaction))
-                }
-            }
-            var image = Image(id: imageID, owner: caller.account, region: caller.region, name: request.name, creationDate: now)
-            image.state = .pending
-            image.description = request.description
-            image.blockDeviceMappings = mappings
-            image.rootDeviceName = instance.rootDeviceName
-            image.imageLocation = "\(caller.account)/\(request.name)"
-            image.architecture = instance.architecture
-            image.virtualizationType = instance.virtualizationType
-            image.platform = instance.platform
-            image.platformDetails = instance.platformDetails
-            image.usageOperation = instance.usageOperation
-            image.productCodes = instance.productCodes
-            image.bootMode = instance.bootMode
-            image.enaSupport = instance.enaSupport
-            image.kernelID = instance.kernelID
-            image.ramdiskID = instance.ramdiskID
-            image.sriovNetSupport = source?.sriovNetSupport
-            image.tpmSupport = source?.tpmSupport
-            image.imdsSupport = source?.imdsSupport
-            image.sourceInstanceID = instance.id
-            try transaction.saveImage(image)
-            for tag in request.imageTags {
-                try transaction.putTag(tag, on: imageID, resourceType: "image", by: caller.account, region: caller.region)
-            }
-            if !request.noReboot, instance.state == .running {
-                instance.bootCount += 1
-                try transaction.save(instance)
-            }
-            try Self.completePendingImages(using: nil, in: transaction, candidates: [image])
-            return imageID
+            ebs.deleteOnTermination = requested.deleteOnTermination ?? ebs.deleteOnTermination
+            mappings[index].ebs = ebs
         }
     }
 

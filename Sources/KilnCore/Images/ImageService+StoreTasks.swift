@@ -39,7 +39,7 @@ extension ImageService {
             }
         }
         let task = StoreImageTask(
-            id: imageID, owner: caller.account, region: caller.region, bucket: bucket, objectKey: objectKey, state: "Completed", progress: 100,
+            id: imageID, owner: caller.account, region: caller.region, bucket: bucket, objectKey: objectKey, state: .completed, progress: 100,
             startTime: startTime
         )
         try await write(caller) { try $0.save(task) }
@@ -54,7 +54,7 @@ extension ImageService {
             for id in imageIDs ?? [] where !tasks.contains(where: { $0.id == id }) { throw CloudError.imageNotFound([id]) }
             return tasks.filter { task in
                 (imageIDs?.isEmpty ?? true || imageIDs?.contains(task.id) == true)
-                    && filterSet.admits { name in name == "task-state" ? [task.state] : name == "bucket" ? [task.bucket] : [] }
+                    && filterSet.admits { name in name == "task-state" ? [task.state.rawValue] : name == "bucket" ? [task.bucket] : [] }
             }
         }
     }

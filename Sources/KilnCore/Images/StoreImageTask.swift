@@ -10,11 +10,17 @@ public struct StoreImageTask: StoredResource, Equatable {
     public var region: RegionName
     public var bucket: String
     public var objectKey: String
-    /// `InProgress`, `Completed` or `Failed`.
-    public var state: String
+    public var state: State
     public var progress: Int
     public var startTime: Date
     public var failureReason: String?
+
+    /// Where a store task is; the raw values are AWS's.
+    public enum State: String, Sendable, Codable, CaseIterable {
+        case inProgress = "InProgress"
+        case completed = "Completed"
+        case failed = "Failed"
+    }
 }
 
 /// The object CreateStoreImageTask writes: the image's description, then each snapshot's

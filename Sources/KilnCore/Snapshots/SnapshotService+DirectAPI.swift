@@ -80,6 +80,27 @@ extension SnapshotService {
 
     /// StartSnapshot: a new `pending` snapshot, incremental to its parent when one is given.
     public func startSnapshot(_ caller: Caller, _ request: DirectUploadRequest) async throws -> (Snapshot, [Tag]) {
+        try Self.check(request)
+        let id = ids.resourceID(.snapshot)
+        let now = clock.now
+        let (snapshot, created): (Snapshot, Bool) = try await write(caller) { transaction in
+            if let token = request.clientToken,
+                let claim = try transaction.claimedResource(of: token, by: .startSnapshot, caller: caller),
+                let earlier = try transaction.fetch(Snapshot.self, id: claim)
+            {
+                // DeleteSnapshot removes the claim with its snapshot: the token is then free again.
+                guard earlier.clientRequest == request.fingerprint else { throw CloudError.clientTokenConflict }
+                return (earlier, false)
+            }
+            return (try recordUpload(request, id: id, caller: caller, now: now, in: transaction), true)
+        }
+        if created { await uploads.begin(snapshot) }
+        let tags = try await read(caller) { try $0.tags(on: snapshot.id, by: caller.account) }
+        return (snapshot, tags)
+    }
+
+    /// The checks of a StartSnapshot that need no store.
+    private static func check(_ request: DirectUploadRequest) throws {
         guard request.volumeSize >= 1, request.volumeSize <= 65_536 else {
             throw CloudError.ebsValidation("The volume size must be between 1 and 65536 GiB.", "INVALID_VOLUME_SIZE")
         }
@@ -95,82 +116,65 @@ extension SnapshotService {
         if request.parentSnapshotID != nil, request.encrypted != nil {
             throw CloudError.ebsValidation("You can't specify Encrypted and ParentSnapshotId in the same request.", "INVALID_PARAMETER_VALUE")
         }
-        let id = ids.resourceID(.snapshot)
-        let now = clock.now
-        let fingerprint = request.fingerprint
-        let (snapshot, created): (Snapshot, Bool) = try await write(caller) { transaction in
-            if let token = request.clientToken {
-                let claim = try transaction.claimedResource(of: token, by: .startSnapshot, caller: caller)
-                // DeleteSnapshot removes the claim with its snapshot: the token is then free again.
-                if let earlier = try claim.flatMap({ try transaction.fetch(Snapshot.self, id: $0) }) {
-                    guard earlier.clientRequest == fingerprint else {
-                        throw CloudError.clientTokenConflict
-                    }
-                    return (earlier, false)
-                }
-            }
-            var encryption = try transaction.resolveEncryption(caller, encrypted: request.encrypted, kmsKeyID: request.kmsKeyARN, now: clock.now)
-            var lineage = id
-            if let parentID = request.parentSnapshotID {
-                let parent = try directAPISnapshot(parentID, caller: caller, in: transaction)
-                guard parent.state == .completed else {
-                    throw CloudError.ebsValidation("The parent snapshot \(parentID) is not completed.", "INVALID_SNAPSHOT_ID")
-                }
-                guard request.volumeSize >= parent.volumeSize else {
-                    throw CloudError.ebsValidation("The volume size cannot be smaller than the parent snapshot's \(parent.volumeSize) GiB.", "INVALID_VOLUME_SIZE")
-                }
-                // A child is encrypted exactly as its parent; encryption by default cannot change that.
-                if !parent.encrypted, encryption.encrypted {
-                    throw CloudError.ebsValidation(
-                        "The parent snapshot \(parentID) is unencrypted, but encryption by default is enabled: its child cannot be encrypted.",
-                        "INVALID_PARAMETER_VALUE"
-                    )
-                }
-                if let key = request.kmsKeyARN, KMSKey.arn(reference: key, account: caller.account, region: caller.region) != parent.kmsKeyID {
-                    throw CloudError.ebsValidation("KmsKeyArn must be the key of the parent snapshot \(parentID).", "INVALID_PARAMETER_VALUE")
-                }
-                encryption = (parent.encrypted, parent.kmsKeyID)
-                lineage = parent.lineageID
-            }
-            var snapshot = Snapshot(
-                id: id,
-                owner: caller.account,
-                region: caller.region,
-                volumeID: Snapshot.directUploadVolumeID,
-                volumeSize: request.volumeSize,
-                state: .pending,
-                progress: 0,
-                startTime: now,
-                description: request.description ?? "",
-                encrypted: encryption.encrypted,
-                kmsKeyID: encryption.kmsKeyID,
-                parentID: request.parentSnapshotID,
-                lineageID: lineage
-            )
-            snapshot.clientToken = request.clientToken
-            snapshot.clientRequest = request.clientToken == nil ? nil : fingerprint
-            if let token = request.clientToken {
-                try transaction.claimClientToken(token, by: .startSnapshot, caller: caller, resourceID: id)
-            }
-            snapshot.timeoutMinutes = request.timeoutMinutes ?? 60
-            try transaction.save(snapshot)
-            if let parentID = request.parentSnapshotID {
-                // The child starts as a copy of its parent's map, not a reference to it: the
-                // parent may be deleted, and its map with it, before the child completes.
-                try transaction.copyBlockMap(from: parentID, to: id)
-                try transaction.recordChild(id, of: parentID)
-            }
-            for tag in request.tags {
-                try transaction.putTag(tag, on: id, resourceType: "snapshot", by: caller.account, region: caller.region)
-            }
-            try transaction.insert(
-                ScheduledTransition(kind: .snapshotUploadTimeout, resourceID: id, due: snapshot.uploadDeadline)
-            )
-            return (snapshot, true)
+    }
+
+    /// Records the `pending` snapshot of a new upload, its client-token claim, its tags, the
+    /// copy of its parent's map, and the transition that fails it at its timeout.
+    private func recordUpload(_ request: DirectUploadRequest, id: String, caller: Caller, now: Date, in transaction: any MetadataTransaction) throws
+        -> Snapshot
+    {
+        let (encryption, lineage) = try uploadEncryption(request, id: id, caller: caller, now: now, in: transaction)
+        var snapshot = Snapshot(
+            id: id, owner: caller.account, region: caller.region, volumeID: Snapshot.directUploadVolumeID, volumeSize: request.volumeSize,
+            state: .pending, progress: 0, startTime: now, description: request.description ?? "", encrypted: encryption.encrypted,
+            kmsKeyID: encryption.kmsKeyID, parentID: request.parentSnapshotID, lineageID: lineage
+        )
+        snapshot.clientToken = request.clientToken
+        snapshot.clientRequest = request.clientToken == nil ? nil : request.fingerprint
+        if let token = request.clientToken {
+            try transaction.claimClientToken(token, by: .startSnapshot, caller: caller, resourceID: id)
         }
-        if created { await uploads.begin(snapshot) }
-        let tags = try await read(caller) { try $0.tags(on: snapshot.id, by: caller.account) }
-        return (snapshot, tags)
+        snapshot.timeoutMinutes = request.timeoutMinutes ?? 60
+        try transaction.save(snapshot)
+        if let parentID = request.parentSnapshotID {
+            // The child starts as a copy of its parent's map, not a reference to it: the
+            // parent may be deleted, and its map with it, before the child completes.
+            try transaction.copyBlockMap(from: parentID, to: id)
+            try transaction.recordChild(id, of: parentID)
+        }
+        for tag in request.tags {
+            try transaction.putTag(tag, on: id, resourceType: "snapshot", by: caller.account, region: caller.region)
+        }
+        try transaction.insert(ScheduledTransition(kind: .snapshotUploadTimeout, resourceID: id, due: snapshot.uploadDeadline))
+        return snapshot
+    }
+
+    /// The encryption and lineage of a new upload: its parent's when it has one, which must be
+    /// completed, no larger, and whose key it must not contradict; else the request's or the
+    /// account's default.
+    private func uploadEncryption(_ request: DirectUploadRequest, id: String, caller: Caller, now: Date, in transaction: any MetadataTransaction)
+        throws -> (encryption: (encrypted: Bool, kmsKeyID: String?), lineage: String)
+    {
+        let encryption = try transaction.resolveEncryption(caller, encrypted: request.encrypted, kmsKeyID: request.kmsKeyARN, now: now)
+        guard let parentID = request.parentSnapshotID else { return (encryption, id) }
+        let parent = try directAPISnapshot(parentID, caller: caller, in: transaction)
+        guard parent.state == .completed else {
+            throw CloudError.ebsValidation("The parent snapshot \(parentID) is not completed.", "INVALID_SNAPSHOT_ID")
+        }
+        guard request.volumeSize >= parent.volumeSize else {
+            throw CloudError.ebsValidation("The volume size cannot be smaller than the parent snapshot's \(parent.volumeSize) GiB.", "INVALID_VOLUME_SIZE")
+        }
+        // A child is encrypted exactly as its parent; encryption by default cannot change that.
+        if !parent.encrypted, encryption.encrypted {
+            throw CloudError.ebsValidation(
+                "The parent snapshot \(parentID) is unencrypted, but encryption by default is enabled: its child cannot be encrypted.",
+                "INVALID_PARAMETER_VALUE"
+            )
+        }
+        if let key = request.kmsKeyARN, KMSKey.arn(reference: key, account: caller.account, region: caller.region) != parent.kmsKeyID {
+            throw CloudError.ebsValidation("KmsKeyArn must be the key of the parent snapshot \(parentID).", "INVALID_PARAMETER_VALUE")
+        }
+        return ((parent.encrypted, parent.kmsKeyID), parent.lineageID)
     }
 
     /// PutSnapshotBlock: checks the block against its checksum and stores it; returns the checksum.
@@ -313,11 +317,13 @@ extension SnapshotService {
         guard (100...10_000).contains(limit) else {
             throw CloudError.ebsValidation("MaxResults must be between 100 and 10000.", "INVALID_PARAMETER_VALUE")
         }
+        // Page tokens are sealed positions, bound to this call and its two snapshots.
+        let scope = context.pageScope("ListChangedBlocks", caller: caller, parameters: [firstSnapshotID ?? "", secondSnapshotID])
         var start = startingIndex ?? 0
         if let nextToken {
-            guard let data = Data(base64Encoded: nextToken), let text = String(data: data, encoding: .utf8), text.hasPrefix("block:"),
-                let index = Int(text.dropFirst(6))
-            else { throw CloudError.ebsValidation("The page token is not valid.", "INVALID_PAGE_TOKEN") }
+            guard let position = scope.open(nextToken), position.hasPrefix("i"), let index = Int(position.dropFirst()) else {
+                throw CloudError.ebsValidation("The page token is not valid.", "INVALID_PAGE_TOKEN")
+            }
             start = max(start, index)
         }
         let startIndex = start
@@ -335,41 +341,51 @@ extension SnapshotService {
             return (second, secondMap, try transaction.blockMap(of: firstID, from: startIndex, limit: nil))
         }
         let expiry = clock.now + Self.blockTokenLifetime
+        let tokens = blockTokens
+        let token = { (snapshot: String, index: Int) in tokens.make(snapshotID: snapshot, index: index, expiry: expiry) }
         var items: [BlockListing.Item] = []
-        func token(_ snapshot: String, _ index: Int) -> String { blockTokens.make(snapshotID: snapshot, index: index, expiry: expiry) }
+        var next: Int?
         if let firstMap, let firstID = firstSnapshotID {
-            // A linear merge of two maps sorted by index.
-            var i = 0
-            var j = 0
-            while (i < firstMap.count || j < secondMap.count) && items.count < limit {
-                let a = i < firstMap.count ? firstMap[i] : nil
-                let b = j < secondMap.count ? secondMap[j] : nil
-                if let a, let b, a.index == b.index {
-                    if a.sha256 != b.sha256 {
-                        items.append(.init(index: a.index, firstToken: token(firstID, a.index), secondToken: token(secondSnapshotID, b.index)))
-                    }
-                    i += 1
-                    j += 1
-                } else if let a, b == nil || a.index < (b?.index ?? .max) {
-                    items.append(.init(index: a.index, firstToken: token(firstID, a.index), secondToken: nil))
-                    i += 1
-                } else if let b {
-                    items.append(.init(index: b.index, firstToken: nil, secondToken: token(secondSnapshotID, b.index)))
-                    j += 1
+            (items, next) = Self.differences(
+                firstMap, secondMap, limit: limit,
+                item: { index, inFirst, inSecond in
+                    .init(index: index, firstToken: inFirst ? token(firstID, index) : nil, secondToken: inSecond ? token(secondSnapshotID, index) : nil)
                 }
-            }
-            let more = i < firstMap.count || j < secondMap.count
-            let next = more ? min(i < firstMap.count ? firstMap[i].index : .max, j < secondMap.count ? secondMap[j].index : .max) : nil
-            return BlockListing(items: items, expiry: expiry, volumeSize: second.volumeSize, nextToken: next.map(Self.pageToken))
+            )
+        } else {
+            items = secondMap.prefix(limit).map { .init(index: $0.index, firstToken: nil, secondToken: token(secondSnapshotID, $0.index)) }
+            next = secondMap.count > limit ? secondMap[limit].index : nil
         }
-        for entry in secondMap.prefix(limit) {
-            items.append(.init(index: entry.index, firstToken: nil, secondToken: token(secondSnapshotID, entry.index)))
-        }
-        let next = secondMap.count > limit ? Self.pageToken(secondMap[limit].index) : nil
-        return BlockListing(items: items, expiry: expiry, volumeSize: second.volumeSize, nextToken: next)
+        return BlockListing(items: items, expiry: expiry, volumeSize: second.volumeSize, nextToken: next.map { scope.seal("i\($0)") })
     }
 
-    static func pageToken(_ index: Int) -> String { Data("block:\(index)".utf8).base64EncodedString() }
+    /// A linear merge of two maps sorted by index: the first `limit` indexes where the maps
+    /// differ, made into items by `item(index, inFirst, inSecond)`, and the index to go on from.
+    private static func differences(
+        _ firstMap: [BlockEntry], _ secondMap: [BlockEntry], limit: Int, item: (Int, Bool, Bool) -> BlockListing.Item
+    ) -> (items: [BlockListing.Item], next: Int?) {
+        var items: [BlockListing.Item] = []
+        var i = 0
+        var j = 0
+        while (i < firstMap.count || j < secondMap.count) && items.count < limit {
+            let a = i < firstMap.count ? firstMap[i] : nil
+            let b = j < secondMap.count ? secondMap[j] : nil
+            if let a, let b, a.index == b.index {
+                if a.sha256 != b.sha256 { items.append(item(a.index, true, true)) }
+                i += 1
+                j += 1
+            } else if let a, b == nil || a.index < (b?.index ?? .max) {
+                items.append(item(a.index, true, false))
+                i += 1
+            } else if let b {
+                items.append(item(b.index, false, true))
+                j += 1
+            }
+        }
+        let more = i < firstMap.count || j < secondMap.count
+        return (items, more ? min(i < firstMap.count ? firstMap[i].index : .max, j < secondMap.count ? secondMap[j].index : .max) : nil)
+    }
+
 
     /// GetSnapshotBlock: a block's data and its checksum.
     public func getSnapshotBlock(_ caller: Caller, snapshotID: String, index: Int, token: String) async throws -> (data: [UInt8], checksum: String) {

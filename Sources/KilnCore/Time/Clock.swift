@@ -31,3 +31,20 @@ public final class ManualClock: Clock {
         current.withLock { $0 += seconds }
     }
 }
+
+/// The wall clock moved forward by an offset that only grows: the clock of a server started
+/// for test suites (`--enable-test-reset`), whose tests move time with `POST /kiln/test/clock`
+/// instead of sleeping.
+public final class OffsetClock: Clock {
+    private let offset = Mutex<TimeInterval>(0)
+
+    /// The wall clock, not yet moved.
+    public init() {}
+
+    public var now: Date { Date() + offset.withLock { $0 } }
+
+    /// Moves the clock forward.
+    public func advance(by seconds: TimeInterval) {
+        offset.withLock { $0 += max(0, seconds) }
+    }
+}

@@ -24,7 +24,7 @@ public enum KilnApplication {
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("blocks"), withIntermediateDirectories: true)
         let store = try SQLiteMetadataStore(path: directory.appendingPathComponent("kiln.sqlite").path)
         let master = try Keyring.loadOrCreateMasterKey(at: directory.appendingPathComponent("master.key").path)
-        let clock = SystemClock()
+        let clock: any Clock = configuration.enableTestReset ? OffsetClock() : SystemClock()
         let keyWrappingKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Array("kiln kms key material".utf8), outputByteCount: 32)
         let blocks = PackedBlockStore(
             index: store,
@@ -128,6 +128,7 @@ public enum KilnApplication {
                     Response(status: .badRequest, body: .init(byteBuffer: ByteBuffer(string: "reset takes POST\n")))
                 }
             }
+            registerTestClock(on: router, cloud: cloud)
         }
         KilnExtensionRoutes(cloud: cloud, maintenance: maintenance, authenticator: authenticator, logger: logger).register(on: router)
         let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
@@ -173,5 +174,23 @@ public enum KilnApplication {
             body: body,
             requestID: requestID
         )
+    }
+
+    /// `POST /kiln/test/clock?advance=SECONDS`: moves the server's clock forward and carries out
+    /// the transitions that fall due, then answers the new time. Only a server started with
+    /// `--enable-test-reset` has it, and only its clock moves.
+    static func registerTestClock(on router: Router<BasicRequestContext>, cloud: Cloud) {
+        router.post("/kiln/test/clock") { request, _ in
+            guard let clock = cloud.clock as? OffsetClock else {
+                return Response(status: .notFound, body: .init(byteBuffer: ByteBuffer(string: "this server's clock does not move\n")))
+            }
+            guard let seconds = request.uri.queryParameters.get("advance").flatMap(TimeInterval.init), seconds >= 0 else {
+                return Response(status: .badRequest, body: .init(byteBuffer: ByteBuffer(string: "give advance=SECONDS, at least 0\n")))
+            }
+            clock.advance(by: seconds)
+            try await cloud.applyDueTransitions()
+            let body = #"{"now": "\#(Timestamp.iso8601(clock.now))"}"#
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
     }
 }

@@ -118,14 +118,6 @@ extension Kiln.Image {
                 """
         )
 
-        /// What the parent snapshot holds at one block index.
-        struct ParentBlock {
-            /// The block's SHA-256, base64, as the digests route gives it.
-            var sha256: String
-            /// The block's XXH3-128, when the server kept it.
-            var xxh3: [UInt8]?
-        }
-
         @Argument(help: "The disk image file.")
         var file: String
 
@@ -184,7 +176,38 @@ extension Kiln.Image {
             }
         }
 
+        /// Uploads the file's blocks into a new snapshot through the EBS direct APIs, skipping
+        /// holes, zero blocks and blocks the parent already has; returns the snapshot's id.
         private func upload(descriptor: Int32, size: Int, volumeSize: Int, kiln: KilnClient) async throws -> String {
+            let (snapshotID, known) = try await startUpload(size: size, volumeSize: volumeSize, kiln: kiln)
+            let blockSize = BlockFile.blockSize
+            // Past the end of the file, blocks the parent has must be cleared.
+            let blockCount = max((size + blockSize - 1) / blockSize, (known.keys.max() ?? -1) + 1)
+            // Holes are zeros: only blocks that hold data, or that the parent has, are looked at.
+            let candidates = Set(BlockFile.blocksHoldingData(descriptor, size: size)).union(known.keys).sorted()
+            let progress = ProgressBar(label: "import", total: size)
+            progress.advance(by: size - candidates.reduce(0) { $0 + max(0, min(blockSize, size - $1 * blockSize)) })
+            let upload = BlockUpload(
+                snapshotID: snapshotID, descriptor: descriptor, size: size, blockCount: blockCount, known: known, progress: progress, kiln: kiln
+            )
+            let uploaded = try await upload.putChangedBlocks(candidates, concurrency: max(1, concurrency))
+            try await completeUpload(snapshotID, uploaded: uploaded, kiln: kiln)
+            let (bytes, seconds) = progress.finish()
+            FileHandle.standardError.write(
+                Data(
+                    String(
+                        format: "imported %@ in %.2f s (%@/s): %d blocks uploaded, %d zero or unchanged blocks skipped, snapshot %@\n",
+                        ProgressBar.bytes(Double(bytes)), seconds, ProgressBar.bytes(Double(bytes) / max(seconds, 0.001)), uploaded.count,
+                        blockCount - uploaded.count, snapshotID
+                    ).utf8
+                )
+            )
+            return snapshotID
+        }
+
+        /// StartSnapshot, incremental to `--parent` when given; returns the snapshot's id and the
+        /// parent's digests by block index, so that unchanged blocks are not sent again.
+        private func startUpload(size: Int, volumeSize: Int, kiln: KilnClient) async throws -> (String, [Int: ParentBlock]) {
             var start: [String: Any] = [
                 "VolumeSize": volumeSize, "Description": "Imported from \((file as NSString).lastPathComponent)",
                 "Tags": [["Key": "Name", "Value": name], ["Key": "kiln:source-bytes", "Value": String(size)]],
@@ -207,55 +230,13 @@ extension Kiln.Image {
                 if encrypted || kmsKeyID != nil { start["Encrypted"] = true }
                 if let kmsKeyID { start["KmsKeyArn"] = kmsKeyID }
             }
-            let known = parentDigests
             let started = try await kiln.restJSON("POST", path: "/snapshots", json: start, service: "ebs")
             guard let snapshotID = started["SnapshotId"] as? String else { throw ClientError("StartSnapshot gave no SnapshotId") }
-            let blockSize = BlockFile.blockSize
-            // Past the end of the file, blocks the parent has must be cleared.
-            let blockCount = max((size + blockSize - 1) / blockSize, (known.keys.max() ?? -1) + 1)
-            // Holes are zeros: only blocks that hold data, or that the parent has, are looked at.
-            let candidates = Set(BlockFile.blocksHoldingData(descriptor, size: size)).union(known.keys).sorted()
-            let progress = ProgressBar(label: "import", total: size)
-            progress.advance(by: size - candidates.reduce(0) { $0 + max(0, min(blockSize, size - $1 * blockSize)) })
-            let next = IndexDispenser()
-            let digests = Locked<[Int: [UInt8]]>([:])
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in 0..<max(1, concurrency) {
-                    group.addTask {
-                        var buffer = [UInt8](repeating: 0, count: blockSize)
-                        while true {
-                            let position = next.take()
-                            guard position < candidates.count else { return }
-                            let index = candidates[position]
-                            try BlockFile.readBlock(descriptor, index: index, size: size, into: &buffer)
-                            defer { progress.advance(by: max(0, min(blockSize, size - index * blockSize))) }
-                            // Zero blocks are skipped, unless the parent has data there to clear.
-                            if Block.isZero(buffer), known[index] == nil { continue }
-                            // Unchanged blocks are found by the fast digest where the parent
-                            // has one (see ChangeDigest), by SHA-256 where it has not.
-                            if let parentXXH3 = known[index]?.xxh3, ChangeDigest.of(buffer) == parentXXH3 { continue }
-                            let digest = Array(SHA256.hash(data: buffer))
-                            if known[index]?.xxh3 == nil, known[index]?.sha256 == Data(digest).base64EncodedString() { continue }
-                            let answer = try await kiln.send(
-                                "PUT",
-                                path: "/snapshots/\(snapshotID)/blocks/\(index)",
-                                headers: [
-                                    "x-amz-Data-Length": String(blockSize), "x-amz-Checksum": Data(digest).base64EncodedString(),
-                                    "x-amz-Checksum-Algorithm": "SHA256", "x-amz-Progress": String(index * 100 / blockCount),
-                                    "Content-Type": "application/octet-stream",
-                                ],
-                                body: buffer,
-                                service: "ebs",
-                                signPayload: false
-                            )
-                            try KilnClient.check(answer)
-                            digests.withLock { $0[index] = digest }
-                        }
-                    }
-                }
-                try await group.waitForAll()
-            }
-            let uploaded = digests.withLock { $0 }
+            return (snapshotID, parentDigests)
+        }
+
+        /// CompleteSnapshot with the count and the linear aggregate of the uploaded blocks' SHA-256.
+        private func completeUpload(_ snapshotID: String, uploaded: [Int: [UInt8]], kiln: KilnClient) async throws {
             let aggregate = Data(SHA256.hash(data: uploaded.keys.sorted().flatMap { uploaded[$0] ?? [] })).base64EncodedString()
             let answer = try await kiln.send(
                 "POST",
@@ -267,17 +248,6 @@ extension Kiln.Image {
                 service: "ebs"
             )
             try KilnClient.check(answer)
-            let (bytes, seconds) = progress.finish()
-            FileHandle.standardError.write(
-                Data(
-                    String(
-                        format: "imported %@ in %.2f s (%@/s): %d blocks uploaded, %d zero or unchanged blocks skipped, snapshot %@\n",
-                        ProgressBar.bytes(Double(bytes)), seconds, ProgressBar.bytes(Double(bytes) / max(seconds, 0.001)), uploaded.count,
-                        blockCount - uploaded.count, snapshotID
-                    ).utf8
-                )
-            )
-            return snapshotID
         }
 
         /// RegisterImage through the EC2 API: an EBS-backed image whose root device is the snapshot.

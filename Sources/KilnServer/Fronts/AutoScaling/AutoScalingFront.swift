@@ -69,7 +69,7 @@ enum AutoScalingFront {
         AutoScaling.Activity(
             activityId: activity.id, autoScalingGroupARN: group.arn, autoScalingGroupName: group.name, cause: activity.cause,
             description: activity.description, details: "{\"Subnet ID\":\"\",\"Availability Zone\":\"\"}", endTime: activity.endTime, progress: 100,
-            startTime: activity.startTime, statusCode: .init(rawValue: activity.statusCode), statusMessage: activity.statusMessage
+            startTime: activity.startTime, statusCode: .init(rawValue: activity.statusCode.rawValue), statusMessage: activity.statusMessage
         )
     }
 
@@ -85,9 +85,9 @@ enum AutoScalingFront {
             healthCheckType: group.healthCheckType,
             instances: group.members.map { member in
                 AutoScaling.Instance(
-                    availabilityZone: member.availabilityZone, healthStatus: member.healthStatus, imageId: member.imageID, instanceId: member.instanceID,
+                    availabilityZone: member.availabilityZone, healthStatus: member.healthStatus.rawValue, imageId: member.imageID, instanceId: member.instanceID,
                     instanceType: member.instanceType, launchConfigurationName: member.launchConfigurationName,
-                    launchTemplate: wireTemplate(group.source, version: member.templateVersion), lifecycleState: .init(rawValue: member.lifecycleState),
+                    launchTemplate: wireTemplate(group.source, version: member.templateVersion), lifecycleState: .init(rawValue: member.lifecycleState.rawValue),
                     protectedFromScaleIn: false
                 )
             },
@@ -175,10 +175,10 @@ enum AutoScalingFront {
             return AutoScaling.AutoScalingInstancesType(
                 autoScalingInstances: items.map { group, member in
                     AutoScaling.AutoScalingInstanceDetails(
-                        autoScalingGroupName: group.name, availabilityZone: member.availabilityZone, healthStatus: member.healthStatus.uppercased(),
+                        autoScalingGroupName: group.name, availabilityZone: member.availabilityZone, healthStatus: member.healthStatus.rawValue.uppercased(),
                         imageId: member.imageID, instanceId: member.instanceID, instanceType: member.instanceType,
                         launchConfigurationName: member.launchConfigurationName, launchTemplate: wireTemplate(group.source, version: member.templateVersion),
-                        lifecycleState: member.lifecycleState, protectedFromScaleIn: false
+                        lifecycleState: member.lifecycleState.rawValue, protectedFromScaleIn: false
                     )
                 },
                 nextToken: nextToken
@@ -298,7 +298,7 @@ enum AutoScalingFront {
                         instancesToUpdate: max(0, refresh.instancesToUpdate * (100 - refresh.percentageComplete) / 100),
                         percentageComplete: refresh.percentageComplete,
                         preferences: AutoScaling.RefreshPreferences(instanceWarmup: refresh.instanceWarmup, minHealthyPercentage: refresh.minHealthyPercentage),
-                        startTime: refresh.startTime, status: .init(rawValue: refresh.status), statusReason: refresh.statusReason,
+                        startTime: refresh.startTime, status: .init(rawValue: refresh.status.rawValue), statusReason: refresh.statusReason,
                         strategy: .init(rawValue: "Rolling")
                     )
                 },

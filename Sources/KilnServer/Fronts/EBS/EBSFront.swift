@@ -7,7 +7,13 @@ enum EBSFront {
     /// The EBS front over `snapshots`.
     static func make(snapshots: SnapshotService) -> RESTJSONFront {
         var operations = OperationTable()
+        registerUploads(in: &operations, snapshots: snapshots)
+        registerReads(in: &operations, snapshots: snapshots)
+        return RESTJSONFront(signingName: EBS.signingName, modeledErrors: EBS.modeledErrors, operations: operations)
+    }
 
+    /// StartSnapshot, PutSnapshotBlock and CompleteSnapshot: an upload, block by block.
+    static func registerUploads(in operations: inout OperationTable, snapshots: SnapshotService) {
         operations.on(EBS.StartSnapshot.self) { input, caller in
             let (snapshot, tags) = try await snapshots.startSnapshot(
                 caller,
@@ -62,7 +68,10 @@ enum EBSFront {
             )
             return EBS.CompleteSnapshotResponse(status: .init(rawValue: state.rawValue))
         }
+    }
 
+    /// ListSnapshotBlocks, ListChangedBlocks and GetSnapshotBlock: reading a snapshot back.
+    static func registerReads(in operations: inout OperationTable, snapshots: SnapshotService) {
         operations.on(EBS.ListSnapshotBlocks.self) { input, caller in
             let listing = try await snapshots.listSnapshotBlocks(
                 caller,
@@ -104,7 +113,5 @@ enum EBSFront {
             let (data, checksum) = try await snapshots.getSnapshotBlock(caller, snapshotID: input.snapshotId, index: input.blockIndex, token: input.blockToken)
             return EBS.GetSnapshotBlockResponse(blockData: Blob(data), checksum: checksum, checksumAlgorithm: .sha256, dataLength: data.count)
         }
-
-        return RESTJSONFront(signingName: EBS.signingName, modeledErrors: EBS.modeledErrors, operations: operations)
     }
 }

@@ -33,7 +33,7 @@ extension EC2Front {
                 storeImageTaskResults: items.map { task in
                     EC2.StoreImageTaskResult(
                         amiId: task.id, bucket: task.bucket, progressPercentage: task.progress, s3objectKey: task.objectKey,
-                        storeTaskFailureReason: task.failureReason, storeTaskState: task.state, taskStartTime: task.startTime
+                        storeTaskFailureReason: task.failureReason, storeTaskState: task.state.rawValue, taskStartTime: task.startTime
                     )
                 }
             )

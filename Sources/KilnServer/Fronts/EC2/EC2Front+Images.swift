@@ -4,6 +4,14 @@ import KilnWire
 
 extension EC2Front {
     static func registerImages(in operations: inout OperationTable, cloud: Cloud) {
+        registerImageRegistration(in: &operations, cloud: cloud)
+        registerImageAttributes(in: &operations, cloud: cloud)
+        registerImageLifecycle(in: &operations, cloud: cloud)
+        registerSnapshotAttributes(in: &operations, cloud: cloud)
+    }
+
+    /// RegisterImage, DescribeImages and DeregisterImage.
+    static func registerImageRegistration(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.RegisterImage.self) { input, caller in
             var request = ImageRegistration(
                 name: input.name,
@@ -57,7 +65,10 @@ extension EC2Front {
                 return: true
             )
         }
+    }
 
+    /// The image attribute calls and launch permissions.
+    static func registerImageAttributes(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.DescribeImageAttribute.self) { input, caller in
             let attribute = input.attribute.rawValue
             let image = try await cloud.images.imageAttribute(caller, imageID: input.imageId, attribute: attribute)
@@ -95,25 +106,7 @@ extension EC2Front {
             let attribute = input.attribute ?? (input.launchPermission != nil ? "launchPermission" : input.description != nil ? "description" : input.imdsSupport != nil ? "imdsSupport" : nil)
             switch attribute {
             case "launchPermission":
-                var add: [Image.LaunchPermission] = []
-                var remove: [Image.LaunchPermission] = []
-                if let structured = input.launchPermission {
-                    add = try (structured.add ?? []).map(launchPermission)
-                    remove = try (structured.remove ?? []).map(launchPermission)
-                }
-                let flat: [Image.LaunchPermission] =
-                    try (input.userIds ?? []).map { try ImageService.launchPermission(userID: $0, group: nil, organizationARN: nil, organizationalUnitARN: nil) }
-                    + (input.userGroups ?? []).map { try ImageService.launchPermission(userID: nil, group: $0, organizationARN: nil, organizationalUnitARN: nil) }
-                    + (input.organizationArns ?? []).map { try ImageService.launchPermission(userID: nil, group: nil, organizationARN: $0, organizationalUnitARN: nil) }
-                    + (input.organizationalUnitArns ?? []).map { try ImageService.launchPermission(userID: nil, group: nil, organizationARN: nil, organizationalUnitARN: $0) }
-                if !flat.isEmpty {
-                    switch input.operationType?.rawValue {
-                    case "add": add += flat
-                    case "remove": remove += flat
-                    default: throw CloudError.missingParameter("OperationType")
-                    }
-                }
-                try await cloud.images.modifyLaunchPermissions(caller, imageID: input.imageId, change: .init(add: add, remove: remove))
+                try await cloud.images.modifyLaunchPermissions(caller, imageID: input.imageId, change: try launchPermissionChange(input))
             case "description":
                 guard let text = input.description?.value ?? input.value else { throw CloudError.missingParameter("Description") }
                 try await cloud.images.modifyImage(caller, imageID: input.imageId, description: text, imdsSupport: nil)
@@ -139,7 +132,10 @@ extension EC2Front {
             try await cloud.images.cancelImageLaunchPermission(caller, imageID: input.imageId)
             return EC2.CancelImageLaunchPermissionResult(return: true)
         }
+    }
 
+    /// Deprecation, disabling, deregistration protection and block public access.
+    static func registerImageLifecycle(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.EnableImageDeprecation.self) { input, caller in
             try await cloud.images.deprecateImage(caller, imageID: input.imageId, at: input.deprecateAt)
             return EC2.EnableImageDeprecationResult(return: true)
@@ -182,7 +178,10 @@ extension EC2Front {
         operations.on(EC2.DisableImageBlockPublicAccess.self) { _, caller in
             EC2.DisableImageBlockPublicAccessResult(imageBlockPublicAccessState: .init(rawValue: try await cloud.accountSettings.imageBlockPublicAccess(caller, set: false)))
         }
+    }
 
+    /// The snapshot attribute calls: createVolumePermission.
+    static func registerSnapshotAttributes(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.DescribeSnapshotAttribute.self) { input, caller in
             let grants = try await cloud.snapshots.snapshotPermissions(caller, snapshotID: input.snapshotId, attribute: input.attribute.rawValue)
             return EC2.DescribeSnapshotAttributeResult(
@@ -343,5 +342,29 @@ extension EC2Front {
 
     static func wireProtection(_ change: (protection: DeregistrationProtection, at: Date)) -> String {
         wireProtection(change.protection, now: change.at)
+    }
+
+    /// The launch permissions a ModifyImageAttribute adds and removes, in the structured form
+    /// (LaunchPermission.Add and .Remove) and the flat one (UserId with OperationType).
+    static func launchPermissionChange(_ input: EC2.ModifyImageAttributeRequest) throws -> ImageService.LaunchPermissionChange {
+            var add: [Image.LaunchPermission] = []
+            var remove: [Image.LaunchPermission] = []
+            if let structured = input.launchPermission {
+                add = try (structured.add ?? []).map(launchPermission)
+                remove = try (structured.remove ?? []).map(launchPermission)
+            }
+            let flat: [Image.LaunchPermission] =
+                try (input.userIds ?? []).map { try ImageService.launchPermission(userID: $0, group: nil, organizationARN: nil, organizationalUnitARN: nil) }
+                + (input.userGroups ?? []).map { try ImageService.launchPermission(userID: nil, group: $0, organizationARN: nil, organizationalUnitARN: nil) }
+                + (input.organizationArns ?? []).map { try ImageService.launchPermission(userID: nil, group: nil, organizationARN: $0, organizationalUnitARN: nil) }
+                + (input.organizationalUnitArns ?? []).map { try ImageService.launchPermission(userID: nil, group: nil, organizationARN: nil, organizationalUnitARN: $0) }
+            if !flat.isEmpty {
+                switch input.operationType?.rawValue {
+                case "add": add += flat
+                case "remove": remove += flat
+                default: throw CloudError.missingParameter("OperationType")
+                }
+            }
+        return .init(add: add, remove: remove)
     }
 }

@@ -4,6 +4,12 @@ import KilnWire
 
 extension EC2Front {
     static func registerInstanceAttributes(in operations: inout OperationTable, cloud: Cloud) {
+        registerInstanceAttributeReads(in: &operations, cloud: cloud)
+        registerInstanceAttributeChanges(in: &operations, cloud: cloud)
+    }
+
+    /// DescribeInstanceAttribute.
+    static func registerInstanceAttributeReads(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.DescribeInstanceAttribute.self) { input, caller in
             let attribute = input.attribute.rawValue
             guard InstanceService.instanceAttributeNames.contains(attribute) else {
@@ -30,7 +36,10 @@ extension EC2Front {
             }
             return result
         }
+    }
 
+    /// ModifyInstanceAttribute and GetConsoleOutput.
+    static func registerInstanceAttributeChanges(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.ModifyInstanceAttribute.self) { input, caller in
             var changes: [InstanceAttributeChange] = []
             if let value = input.instanceType?.value { changes.append(.instanceType(value)) }

@@ -4,6 +4,12 @@ import KilnWire
 
 extension EC2Front {
     static func registerInstances(in operations: inout OperationTable, cloud: Cloud) {
+        registerInstanceLifecycle(in: &operations, cloud: cloud)
+        registerInstanceStatus(in: &operations, cloud: cloud)
+    }
+
+    /// RunInstances, DescribeInstances, and the calls that change an instance's state.
+    static func registerInstanceLifecycle(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.RunInstances.self) { input, caller in
             var data = LaunchTemplateData()
             data.imageID = input.imageId
@@ -49,7 +55,10 @@ extension EC2Front {
         operations.on(EC2.TerminateInstances.self) { input, caller in
             EC2.TerminateInstancesResult(terminatingInstances: try await cloud.instances.terminateInstances(caller, ids: input.instanceIds).map(wireStateChange))
         }
+    }
 
+    /// DescribeInstanceStatus and DescribeInstanceTypes.
+    static func registerInstanceStatus(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.DescribeInstanceStatus.self) { input, caller in
             let page = try PageRequest(
                 maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...1000,

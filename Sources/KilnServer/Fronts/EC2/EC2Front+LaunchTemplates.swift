@@ -4,6 +4,12 @@ import KilnWire
 
 extension EC2Front {
     static func registerLaunchTemplates(in operations: inout OperationTable, cloud: Cloud) {
+        registerLaunchTemplateCreation(in: &operations, cloud: cloud)
+        registerLaunchTemplateChanges(in: &operations, cloud: cloud)
+    }
+
+    /// Creating and describing launch templates and their versions.
+    static func registerLaunchTemplateCreation(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.CreateLaunchTemplate.self) { input, caller in
             let template = try await cloud.launchTemplates.createLaunchTemplate(
                 caller, name: input.launchTemplateName, versionDescription: input.versionDescription,
@@ -51,7 +57,10 @@ extension EC2Front {
             }
             return EC2.DescribeLaunchTemplateVersionsResult(launchTemplateVersions: wire, nextToken: nextToken)
         }
+    }
 
+    /// Changing and deleting launch templates and versions, and GetLaunchTemplateData.
+    static func registerLaunchTemplateChanges(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.ModifyLaunchTemplate.self) { input, caller in
             let template = try await cloud.launchTemplates.modifyLaunchTemplate(caller, id: input.launchTemplateId, name: input.launchTemplateName, defaultVersion: input.defaultVersion)
             return EC2.ModifyLaunchTemplateResult(launchTemplate: wireTemplate(template, tags: []))

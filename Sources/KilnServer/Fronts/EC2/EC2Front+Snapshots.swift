@@ -3,6 +3,12 @@ import KilnWire
 
 extension EC2Front {
     static func registerSnapshots(in operations: inout OperationTable, cloud: Cloud) {
+        registerSnapshotLifecycle(in: &operations, cloud: cloud)
+        registerEncryptionDefaults(in: &operations, cloud: cloud)
+    }
+
+    /// CreateSnapshot, DescribeSnapshots, DeleteSnapshot and CopySnapshot.
+    static func registerSnapshotLifecycle(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.CreateSnapshot.self) { input, caller in
             let (snapshot, tags) = try await cloud.snapshots.createSnapshot(
                 caller,
@@ -47,7 +53,10 @@ extension EC2Front {
             )
             return EC2.CopySnapshotResult(snapshotId: id, tags: wireTags(tags))
         }
+    }
 
+    /// EBS encryption by default and the default KMS key.
+    static func registerEncryptionDefaults(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.GetEbsEncryptionByDefault.self) { _, caller in
             EC2.GetEbsEncryptionByDefaultResult(ebsEncryptionByDefault: try await cloud.accountSettings.ebsEncryptionByDefault(caller, set: nil), sseType: .sseEbs)
         }

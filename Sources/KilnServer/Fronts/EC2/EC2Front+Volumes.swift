@@ -3,6 +3,12 @@ import KilnWire
 
 extension EC2Front {
     static func registerVolumes(in operations: inout OperationTable, cloud: Cloud) {
+        registerVolumeLifecycle(in: &operations, cloud: cloud)
+        registerVolumeAttachments(in: &operations, cloud: cloud)
+    }
+
+    /// CreateVolume, DescribeVolumes and ModifyVolume.
+    static func registerVolumeLifecycle(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.CreateVolume.self) { input, caller in
             let request = VolumeRequest(
                 availabilityZone: input.availabilityZone,
@@ -62,7 +68,10 @@ extension EC2Front {
                 )
             )
         }
+    }
 
+    /// AttachVolume, DetachVolume and DeleteVolume.
+    static func registerVolumeAttachments(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.AttachVolume.self) { input, caller in
             wireAttachment(try await cloud.volumes.attachVolume(caller, volumeID: input.volumeId, instanceID: input.instanceId, device: input.device), volumeID: input.volumeId)
         }

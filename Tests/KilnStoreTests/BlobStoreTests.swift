@@ -1,9 +1,10 @@
 import Foundation
 import KilnCore
 import KilnStore
+@testable import KilnTestSupport
 import Testing
 
-@Suite("Local blob store")
+@Suite("Local blob store", .timeLimit(.minutes(2)))
 struct BlobStoreTests {
     /// Sizes around the edges of direct I/O: empty, under, at and over one 4 KiB block, and
     /// around the 4 MiB staging buffer.
@@ -73,20 +74,5 @@ struct BlobStoreTests {
         }
         #expect(try await store.size("half") == nil)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
-    }
-}
-
-/// A small, seeded generator, so test data is the same on every run.
-struct SplitMix {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

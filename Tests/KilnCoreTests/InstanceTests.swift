@@ -3,9 +3,10 @@ import Foundation
 import KilnBlocks
 import KilnCore
 import KilnStore
+@testable import KilnTestSupport
 import Testing
 
-@Suite("Instances")
+@Suite("Instances", .timeLimit(.minutes(2)))
 struct InstanceTests {
     func image(_ cloud: Cloud, _ caller: Caller, name: String = "base", architecture: String = "x86_64") async throws -> (image: String, snapshot: String) {
         let snapshot = try await completedSnapshot(cloud, caller, size: 2)
@@ -157,8 +158,3 @@ struct InstanceTests {
     }
 }
 
-/// How many blocks the test cloud's block store has indexed.
-private func blockIndexCount(_ cloud: Cloud) async throws -> Int {
-    let index = try #require(cloud.store as? SQLiteMetadataStore)
-    return try await index.contents().blocks.count
-}

@@ -155,3 +155,57 @@ struct ScriptedBlockStore {
         return try await metadata.indexedBlock(id, domain: domainID) != nil
     }
 }
+
+/// Blocks that compress (text) and blocks that do not (random bytes).
+func textBlock(_ seed: Int) -> [UInt8] {
+    Array(String(repeating: "block \(seed) of a disk image; ", count: Block.size / 20).utf8.prefix(Block.size))
+}
+
+func randomBlock() -> [UInt8] {
+    var generator = SystemRandomNumberGenerator()
+    return (0..<Block.size / 8).flatMap { _ in withUnsafeBytes(of: generator.next() as UInt64) { Array($0) } }
+}
+
+func sha256(_ bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: bytes)) }
+func base64SHA256(_ bytes: [UInt8]) -> String { Data(SHA256.hash(data: bytes)).base64EncodedString() }
+
+extension PageRequest {
+    /// Every item at once.
+    static var all: PageRequest { .everything() }
+}
+
+/// How many blocks the test cloud's block store has indexed.
+func blockIndexCount(_ cloud: Cloud) async throws -> Int {
+    let index = try #require(cloud.store as? SQLiteMetadataStore)
+    return try await index.contents().blocks.count
+}
+
+/// A small, seeded generator, so test data is the same on every run.
+struct SplitMix {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// A form POST and its signature computed by botocore 1.43.11's SigV4Auth at
+/// 2026-01-01T00:00:00Z with the key AKIDEXAMPLE: an independent implementation to check ours against.
+enum Botocore {
+    static let secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+    static let ec2Body = "Action=DescribeRegions&Version=2016-11-15&RegionName.1=eu-west-1"
+    static let ec2Authorization =
+        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/eu-west-1/ec2/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=e0221b9b668e4d2bd7854581a426af5eec7d5ff0289847a6d8dd85ab089ed2ad"
+
+    static func identity() -> IdentityDirectory {
+        IdentityDirectory(accounts: [
+            .init(id: AccountID("111111111111") ?? .defaultAccount, accessKeys: [.init(accessKeyId: "AKIDEXAMPLE", secretAccessKey: secret)])
+        ])
+    }
+}

@@ -1,10 +1,11 @@
 import Foundation
 import KilnCore
+@testable import KilnTestSupport
 import Testing
 
 /// One ClientToken mechanism for every call that takes one: a retry answers with what the
 /// first call made, and concurrent calls with one token make one resource.
-@Suite("Client tokens")
+@Suite("Client tokens", .timeLimit(.minutes(2)))
 struct ClientTokenTests {
     func launchRequest(_ cloud: Cloud, _ owner: Caller, token: String) async throws -> LaunchRequest {
         let (imageID, _) = try await InstanceTests().image(cloud, owner)

@@ -1,9 +1,10 @@
 import Foundation
 import KilnCore
 @testable import KilnStore
+@testable import KilnTestSupport
 import Testing
 
-@Suite("Image registry")
+@Suite("Image registry", .timeLimit(.minutes(2)))
 struct ImageTests {
     func snapshot(_ cloud: Cloud, _ caller: Caller, size: Int = 1) async throws -> String {
         try await completedSnapshot(cloud, caller, size: size)
@@ -181,7 +182,7 @@ struct ImageTests {
     }
 }
 
-@Suite("Name patterns in SQL")
+@Suite("Name patterns in SQL", .timeLimit(.minutes(2)))
 struct NamePatternTests {
     @Test(
         "A pattern's literal prefix bounds the names it can match",

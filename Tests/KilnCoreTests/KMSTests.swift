@@ -3,9 +3,10 @@ import Foundation
 import KilnBlocks
 import KilnCore
 import KilnStore
+@testable import KilnTestSupport
 import Testing
 
-@Suite("KMS")
+@Suite("KMS", .timeLimit(.minutes(2)))
 struct KMSTests {
     @Test("A key's policy lets the accounts it names decrypt; a Deny wins; grants add operations")
     func policies() {
@@ -71,7 +72,7 @@ struct KMSTests {
     }
 }
 
-@Suite("KMS and the data plane")
+@Suite("KMS and the data plane", .timeLimit(.minutes(2)))
 struct KMSDataPlaneTests {
     @Test("A volume that vanishes for want of its key takes along the map of the deleted snapshot it was the last to use")
     func vanishingVolumeReleasesDeletedSnapshot() async throws {

@@ -5,9 +5,10 @@ import HummingbirdTesting
 import KilnCore
 import KilnServer
 import NIOCore
+@testable import KilnTestSupport
 import Testing
 
-@Suite("EC2 and STS over HTTP")
+@Suite("EC2 and STS over HTTP", .timeLimit(.minutes(2)))
 struct EC2FrontTests {
     @Test("DescribeRegions answers in the 2016-11-15 namespace with a request id")
     func describeRegions() async throws {

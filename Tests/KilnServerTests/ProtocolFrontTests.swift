@@ -2,10 +2,11 @@ import Foundation
 import KilnCore
 import KilnServer
 import KilnWire
+@testable import KilnTestSupport
 import Testing
 
 /// The JSON 1.1 and REST-JSON fronts, driven by generated shapes with handlers registered here.
-@Suite("JSON and REST-JSON fronts")
+@Suite("JSON and REST-JSON fronts", .timeLimit(.minutes(2)))
 struct ProtocolFrontTests {
     func request(method: String = "POST", path: String = "/", query: String = "", headers: [String: String], body: [UInt8]) -> AWSRequest {
         AWSRequest(method: method, rawPath: path, rawQuery: query, headers: headers, body: body, requestID: "req-1")

@@ -1,9 +1,10 @@
 import Foundation
 import KilnCore
 import KilnStore
+@testable import KilnTestSupport
 import Testing
 
-@Suite("Metadata store on a file")
+@Suite("Metadata store on a file", .timeLimit(.minutes(2)))
 struct MetadataStoreTests {
     /// A store on a new database file, removed when `body` ends.
     func withFileStore(_ body: (SQLiteMetadataStore) async throws -> Void) async throws {

@@ -1,8 +1,9 @@
 import Foundation
 import KilnCore
+@testable import KilnTestSupport
 import Testing
 
-@Suite("Auto Scaling")
+@Suite("Auto Scaling", .timeLimit(.minutes(2)))
 struct AutoScalingTests {
     /// A launch template of `caller`'s for an image of one block; returns the template id and image id.
     func template(_ cloud: Cloud, _ caller: Caller, name: String) async throws -> (template: String, image: String) {
@@ -59,7 +60,7 @@ struct AutoScalingTests {
         try await cloud.images.setImageDisabled(owner, imageID: image, disabled: true)
         try await cloud.autoScaling.setDesiredCapacity(owner, name: "web", capacity: 1)
         var current = try await group(cloud, owner, "web")
-        #expect(current.members.isEmpty && current.activities.first?.statusCode == "Failed")
+        #expect(current.members.isEmpty && current.activities.first?.statusCode == .failed)
         #expect(current.activities.first?.statusMessage?.contains(image) == true)
         try await cloud.images.setImageDisabled(owner, imageID: image, disabled: false)
         try await cloud.autoScaling.reconcileAutoScalingGroups()
@@ -67,7 +68,7 @@ struct AutoScalingTests {
         clock.advance(by: 11)
         try await cloud.autoScaling.reconcileAutoScalingGroups()
         current = try await group(cloud, owner, "web")
-        #expect(current.members.count == 1 && current.activities.first?.statusCode == "Successful")
+        #expect(current.members.count == 1 && current.activities.first?.statusCode == .successful)
     }
 
     @Test("An instance refresh replaces every instance with one of the new version, a batch per pass")
@@ -83,12 +84,12 @@ struct AutoScalingTests {
         _ = try await cloud.launchTemplates.createLaunchTemplateVersion(owner, id: templateID, name: nil, sourceVersion: "1", versionDescription: nil, data: change)
         _ = try await cloud.autoScaling.startInstanceRefresh(owner, groupName: "web", minHealthyPercentage: 50, instanceWarmup: nil)
         var passes = 0
-        while try await group(cloud, owner, "web").refreshes.first?.status != "Successful", passes < 20 {
+        while try await group(cloud, owner, "web").refreshes.first?.status != .successful, passes < 20 {
             try await cloud.autoScaling.reconcileAutoScalingGroups()
             passes += 1
         }
         let final = try await group(cloud, owner, "web")
-        #expect(final.refreshes.first?.status == "Successful")
+        #expect(final.refreshes.first?.status == .successful)
         #expect(final.members.count == 4 && final.members.allSatisfy { $0.templateVersion == 2 && $0.imageID == change.imageID })
         #expect(passes >= 2, "a 50% minimum replaces at most two of four at a time")
     }

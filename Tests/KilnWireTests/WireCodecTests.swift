@@ -2,7 +2,7 @@ import Foundation
 import KilnWire
 import Testing
 
-@Suite("Wire codecs")
+@Suite("Wire codecs", .timeLimit(.minutes(2)))
 struct WireCodecTests {
     @Test("EC2 form input nests dotted keys and numbers list entries from 1")
     func ec2FormInput() throws {

@@ -1,9 +1,10 @@
 import Foundation
 import KilnCore
 import KilnStore
+@testable import KilnTestSupport
 import Testing
 
-@Suite("Domain")
+@Suite("Domain", .timeLimit(.minutes(2)))
 struct CloudTests {
     @Test("Realistic latency: a volume stays creating until its time comes, then the scheduler makes it available")
     func scheduledTransition() async throws {
@@ -134,12 +135,7 @@ struct CloudTests {
     }
 }
 
-extension PageRequest {
-    /// Every item at once.
-    static var all: PageRequest { .everything() }
-}
-
-@Suite("Resource names")
+@Suite("Resource names", .timeLimit(.minutes(2)))
 struct ARNTests {
     @Test("ARNs are built from ids and read back")
     func arns() throws {

@@ -1,0 +1,67 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import KilnCore
+import KilnSigV4
+import KilnServer
+import NIOCore
+@testable import KilnTestSupport
+import Testing
+
+/// Signatures computed by botocore 1.43.11's SigV4Auth at 2026-01-01T00:00:00Z with the key
+/// AKIDEXAMPLE / wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY: an independent implementation to check ours against.
+/// Strict authentication over the server, with the same botocore signatures.
+@Suite("Strict authentication", .timeLimit(.minutes(2)))
+struct StrictAuthenticationTests {
+    @Test("Strict mode accepts the right signature and refuses a wrong one, an unknown key and a stale date")
+    func strictMode() throws {
+        let clock = ManualClock(Date(timeIntervalSince1970: 1_767_225_600 + 60))
+        let authenticator = Authenticator(mode: .strict, identity: Botocore.identity(), clock: clock)
+        let good = strictRequest(authorization: Botocore.ec2Authorization)
+        #expect(try authenticator.authenticate(good, credential: SigV4Credential(authorizationHeader: Botocore.ec2Authorization)).get().rawValue == "111111111111")
+
+        let tampered = Botocore.ec2Authorization.replacingOccurrences(of: "Signature=e0", with: "Signature=f0")
+        let mismatch = authenticator.authenticate(strictRequest(authorization: tampered), credential: SigV4Credential(authorizationHeader: tampered))
+        #expect(mismatch == .failure(.signatureMismatch))
+
+        let unknownKey = Botocore.ec2Authorization.replacingOccurrences(of: "AKIDEXAMPLE", with: "AKIDOTHER")
+        #expect(authenticator.authenticate(good, credential: SigV4Credential(authorizationHeader: unknownKey)) == .failure(.unknownAccessKey))
+
+        clock.advance(by: 20 * 60)
+        #expect(
+            authenticator.authenticate(good, credential: SigV4Credential(authorizationHeader: Botocore.ec2Authorization))
+                == .failure(.expired(signedAt: "20260101T000000Z"))
+        )
+    }
+
+    @Test("Over HTTP, strict mode answers AuthFailure for EC2 and SignatureDoesNotMatch for STS")
+    func strictOverHTTP() async throws {
+        let (cloud, _) = try makeTestCloud(identity: Botocore.identity())
+        try await withKiln(cloud: cloud, auth: .strict) { client in
+            let ec2 = try await client.post("Action=DescribeRegions&Version=2016-11-15", headers: queryHeaders(accessKey: "AKIDEXAMPLE"))
+            #expect(ec2.status == 401)
+            #expect(ec2.body.contains("<Code>AuthFailure</Code>"))
+            let sts = try await client.post("Action=GetCallerIdentity&Version=2011-06-15", headers: queryHeaders(service: "sts", accessKey: "AKIDOTHER"))
+            #expect(sts.status == 403)
+            #expect(sts.body.contains("<Code>InvalidClientTokenId</Code>"))
+            var unsigned = HTTPFields()
+            unsigned[.contentType] = "application/x-www-form-urlencoded"
+            let anonymous = try await client.post("Action=DescribeRegions&Version=2016-11-15", headers: unsigned)
+            #expect(anonymous.status == 401)
+        }
+    }
+
+    func strictRequest(authorization: String, date: String = "20260101T000000Z") -> AWSRequest {
+        AWSRequest(
+            method: "POST",
+            rawPath: "/",
+            rawQuery: "",
+            headers: [
+                "content-type": "application/x-www-form-urlencoded; charset=utf-8", "host": "127.0.0.1:8787", "x-amz-date": date,
+                "authorization": authorization,
+            ],
+            body: Array(Botocore.ec2Body.utf8),
+            requestID: "r"
+        )
+    }
+}
