@@ -35,13 +35,15 @@ unit-test:
 e2e: build
 	KILN_BIN=$(KILN_DEBUG) python3 -m pytest -q tests/e2e
 
-## generate: rewrite Sources/KilnWire/Generated from botocore's models and codegen/operations.json
+## generate: rewrite Sources/KilnWire/Generated from botocore's models and codegen/operations.json, and the instance type table from moto's data
 generate:
 	scripts/install-deps.sh build
 	python3 codegen/generate.py
+	python3 codegen/reference_data.py
 
 check-generated:
 	python3 codegen/generate.py --check
+	python3 codegen/reference_data.py --check
 
 ## bench: Kiln against moto_server, side by side (release build)
 bench: release

@@ -179,7 +179,8 @@ let package = Package(
         .testTarget(
             name: "KilnServerTests",
             dependencies: [
-                "KilnServer", "KilnCore", "KilnSigV4", "KilnWire", "KilnTestSupport",
+                "KilnServer", "KilnCore", "KilnSigV4", "KilnWire", "KilnStore", "KilnTestSupport",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -15,7 +15,8 @@ median and p90 in milliseconds with the Kiln/moto ratio of the medians (below 1 
 PASS/FAIL lines check that a call naming its snapshot costs about the same with --count
 snapshots as with none (describe-id and start at most 2x their cost in an empty region), and
 that a page of 100 costs about the same with --count snapshots as with 100 (describe-page and
-visible-page at most 2x): pages are read from the store's index, not from a scan of the region.
+visible-page at most 2x, timed in turns against a second region that holds 100): pages are
+read from the store's index, not from a scan of the region.
 """
 
 from __future__ import annotations
@@ -36,11 +37,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import Server, free_port, kiln_or_exit, moto_server  # noqa: E402
 
 REGION = "us-east-1"
+SMALL_REGION = "us-west-2"
 CONFIG = Config(retries={"max_attempts": 0}, max_pool_connections=64)
 
 
-def client(endpoint: str, service: str):
-    session = boto3.session.Session(aws_access_key_id="AKIAIOSFODNN7EXAMPLE", aws_secret_access_key="bench", region_name=REGION)
+def client(endpoint: str, service: str, region: str = REGION):
+    session = boto3.session.Session(aws_access_key_id="AKIAIOSFODNN7EXAMPLE", aws_secret_access_key="bench", region_name=region)
     return session.client(service, endpoint_url=endpoint, config=CONFIG)
 
 
@@ -65,7 +67,7 @@ def measure(endpoint: str, count: int, workers: int, samples: int) -> dict[str, 
     ebs, ec2 = client(endpoint, "ebs"), client(endpoint, "ec2")
     results: dict[str, dict[str, list[float]]] = {}
     made: list[str] = []
-    for label, target in (("empty", 0), ("hundred", 100), ("full", count)):
+    for label, target in (("empty", 0), ("full", count)):
         with cf.ThreadPoolExecutor(workers) as pool:
             made += list(pool.map(lambda _: make_snapshot(ebs), range(target - len(made))))
         spare = [make_snapshot(ebs) for _ in range(samples)]  # deleted by the delete timings
@@ -77,6 +79,22 @@ def measure(endpoint: str, count: int, workers: int, samples: int) -> dict[str, 
             "visible-page": timings(lambda: ec2.describe_snapshots(MaxResults=100), samples),
             "delete": timings(lambda: ec2.delete_snapshot(SnapshotId=spare.pop()), samples),
         }
+    return results
+
+
+def interleaved_pages(endpoint: str, count: int, workers: int, samples: int) -> dict[str, dict[str, list[float]]]:
+    """A page of 100 in a region of 100 snapshots and in a region of `count`, in one server,
+    the two timed in turns so that the machine's load falls on both alike."""
+    small, large = client(endpoint, "ec2", SMALL_REGION), client(endpoint, "ec2", REGION)
+    ebs_small = client(endpoint, "ebs", SMALL_REGION)
+    with cf.ThreadPoolExecutor(workers) as pool:
+        list(pool.map(lambda _: make_snapshot(ebs_small), range(100)))
+    results: dict[str, dict[str, list[float]]] = {"hundred": {}, "full": {}}
+    for call, kwargs in (("describe-page", {"OwnerIds": ["self"], "MaxResults": 100}), ("visible-page", {"MaxResults": 100})):
+        results["hundred"][call], results["full"][call] = [], []
+        for _ in range(samples):
+            results["hundred"][call] += timings(lambda: small.describe_snapshots(**kwargs), 1)
+            results["full"][call] += timings(lambda: large.describe_snapshots(**kwargs), 1)
     return results
 
 
@@ -118,6 +136,10 @@ def main() -> int:
             server.start()
             try:
                 results[name] = measure(server.endpoint, args.count, args.workers, args.samples)
+                if name == "kiln":
+                    pages = interleaved_pages(server.endpoint, args.count, args.workers, args.samples)
+                    results[name]["hundred"] = {**results[name]["empty"], **pages["hundred"]}
+                    results[name]["full"].update(pages["full"])
             finally:
                 server.stop()
     finally:

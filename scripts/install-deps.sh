@@ -22,7 +22,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-python_modules=(botocore)
+python_modules=(botocore moto)
 case "$what" in
   test|all) python_modules+=(boto3 awscli pytest pytest_timeout) ;;
 esac
@@ -37,7 +37,7 @@ if [ ${#need_pip[@]} -gt 0 ]; then
   pip_names=()
   for module in "${need_pip[@]}"; do
     case "$module" in
-      moto) pip_names+=("moto[server]") ;;
+      moto) pip_names+=("moto[server]==5.2.1") ;;
       flask) pip_names+=(flask) ;;
       flask_cors) pip_names+=(flask-cors) ;;
       pytest_timeout) pip_names+=(pytest-timeout) ;;

@@ -45,8 +45,10 @@ struct ImageTests {
         await #expect(throws: CloudError.self, "smaller than the snapshot") { _ = try await cloud.images.registerImage(owner, small) }
         let wrongRoot = ImageRegistration(name: "wrong-root", rootDeviceName: "/dev/sda1", mappings: [.init(deviceName: "/dev/xvda", snapshotID: snap)])
         await #expect(throws: CloudError.self, "root device not among the mappings") { _ = try await cloud.images.registerImage(owner, wrongRoot) }
-        let store = ImageRegistration(name: "bundle", imageLocation: "my-bucket/images/web.manifest.xml")
-        let bundled = try await cloud.images.registerImage(owner, store)
+        let missing = ImageRegistration(name: "bundle", imageLocation: "my-bucket/images/web.manifest.xml")
+        await #expect(throws: CloudError.self, "the manifest is read at registration") { _ = try await cloud.images.registerImage(owner, missing) }
+        let location = try await putBundle(cloud, owner, bucket: "my-bucket", name: "images/web")
+        let bundled = try await cloud.images.registerImage(owner, ImageRegistration(name: "bundle", imageLocation: location))
         #expect(try await cloud.store.read { try $0.image(bundled) }?.rootDeviceType == "instance-store")
     }
 

@@ -50,7 +50,7 @@ struct InstanceTests {
         let (arm, _) = try await image(cloud, owner, architecture: "arm64")
         await #expect(throws: CloudError.self) { _ = try await launch(cloud, owner, image: arm, type: "t3.micro") }
         _ = try await launch(cloud, owner, image: arm, type: "t4g.micro")
-        var bundle = ImageRegistration(name: "bundle", imageLocation: "b/p.manifest.xml")
+        var bundle = ImageRegistration(name: "bundle", imageLocation: try await putBundle(cloud, owner, bucket: "bundles", name: "p"))
         bundle.architecture = "x86_64"
         let store = try await cloud.images.registerImage(owner, bundle)
         do {

@@ -4,6 +4,8 @@ import Hummingbird
 import HummingbirdTesting
 import KilnCore
 import KilnServer
+import KilnStore
+import Logging
 import NIOCore
 @testable import KilnTestSupport
 import Testing
@@ -31,7 +33,7 @@ struct EC2FrontTests {
             #expect(zones.status == 200)
             #expect(zones.body.contains("<zoneName>eu-west-1a</zoneName>"))
             #expect(zones.body.contains("<zoneId>euw1-az1</zoneId>"))
-            let refused = try await client.post("Action=DescribeAvailabilityZones&Version=2016-11-15", headers: queryHeaders(region: "ap-south-1"))
+            let refused = try await client.post("Action=DescribeAvailabilityZones&Version=2016-11-15", headers: queryHeaders(region: "af-south-1"))
             #expect(refused.status == 401)
             #expect(refused.body.contains("<Code>AuthFailure</Code>"))
         }
@@ -152,6 +154,33 @@ struct EC2FrontTests {
         }
         #expect(try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: Block.size, length: Block.size) == block)
         #expect(try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: 0, length: 16) == [UInt8](repeating: 0, count: 16), "the refused write changed nothing")
+    }
+
+    @Test("An unexpected failure answers 500 and is logged with the request id and the underlying error")
+    func unexpectedErrorsAreLogged() async throws {
+        let clock = ManualClock()
+        let store = try SQLiteMetadataStore.inMemory()
+        let blobs = ScriptedBlobStore()
+        let cloud = Cloud(
+            identity: IdentityDirectory(), regions: RegionCatalog(), store: store, clock: clock, ids: SequentialIDGenerator(),
+            blocks: makeBlockStore(metadata: store, clock: clock, blobs: blobs), objects: MemoryBlobStore()
+        )
+        let caller = testCaller()
+        let (volume, _) = try await cloud.volumes.createVolume(caller, VolumeRequest(availabilityZone: "us-east-1a", size: 1))
+        await blobs.failNext(10)
+        let log = CapturedLog()
+        try await withKiln(cloud: cloud, logger: log.logger) { client in
+            var headers = queryHeaders()
+            headers[.contentType] = "application/octet-stream"
+            try await client.execute(uri: "/kiln/volumes/\(volume.id)/data?offset=0", method: .put, headers: headers, body: ByteBuffer(bytes: randomBlock())) {
+                #expect($0.status == .internalServerError)
+                #expect(String(buffer: $0.body).contains("InternalError"))
+            }
+        }
+        let logged = try #require(log.entries.first { $0.message == "unexpected error" })
+        #expect(logged.level == .error)
+        #expect(logged.metadata["request_id"]?.isEmpty == false)
+        #expect(logged.metadata["error"]?.contains("ScriptedFailure") == true, "the underlying error: \(logged.metadata)")
     }
 
     @Test("/metrics counts requests by service, operation and status; made-up names count as unknown")

@@ -48,10 +48,11 @@ func withKiln(
     cloud: Cloud,
     auth: AuthMode = .dev,
     enableTestReset: Bool = false,
+    logger given: Logger? = nil,
     _ body: @Sendable (any TestClientProtocol) async throws -> Void
 ) async throws {
-    var logger = Logger(label: "test")
-    logger.logLevel = .warning
+    var logger = given ?? Logger(label: "test")
+    if given == nil { logger.logLevel = .warning }
     let maintenance = try #require(cloud.blocks as? PackedBlockStore, "the test cloud's blocks are a packed block store")
     let router = KilnApplication.buildRouter(cloud: cloud, maintenance: maintenance, auth: auth, enableTestReset: enableTestReset, logger: logger)
     try await Application(router: router).test(.router) { client in try await body(client) }
@@ -207,5 +208,50 @@ enum Botocore {
         IdentityDirectory(accounts: [
             .init(id: AccountID("111111111111") ?? .defaultAccount, accessKeys: [.init(accessKeyId: "AKIDEXAMPLE", secretAccessKey: secret)])
         ])
+    }
+}
+
+/// A small valid instance-store bundle, its part beside its manifest, stored in `bucket` under
+/// `name`; returns the ImageLocation that names it.
+func putBundle(_ cloud: Cloud, _ caller: Caller, bucket: String, name: String, disk: [UInt8] = Array("a kiln bundle\n".utf8)) async throws -> String {
+    let digest = Hex.encode(SHA256.hash(data: disk))
+    let folder = name.split(separator: "/").dropLast().joined(separator: "/")
+    let base = name.split(separator: "/").last.map(String.init) ?? name
+    let manifest = BundleManifest(name: base, architecture: "x86_64", size: disk.count, sha256: digest, parts: [.init(filename: "\(base).part.0", sha256: digest)])
+    try await cloud.bundles.putObject(caller, bucket: bucket, key: (folder.isEmpty ? "" : folder + "/") + "\(base).part.0", bytes: disk)
+    try await cloud.bundles.putObject(caller, bucket: bucket, key: "\(name).manifest.xml", bytes: Array(manifest.xml.utf8))
+    return "\(bucket)/\(name).manifest.xml"
+}
+
+/// A log handler that keeps every message with its metadata, for tests that read the log.
+final class CapturedLog: LogHandler, @unchecked Sendable {
+    struct Entry: Sendable {
+        var level: Logger.Level
+        var message: String
+        var metadata: [String: String]
+    }
+
+    private let lock = NSLock()
+    private var kept: [Entry] = []
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    /// Everything logged so far.
+    var entries: [Entry] { lock.withLock { kept } }
+
+    /// A logger that writes here.
+    var logger: Logger { Logger(label: "captured") { _ in self } }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let entry = Entry(
+            level: event.level, message: event.message.description,
+            metadata: (event.metadata ?? [:]).mapValues { "\($0)" }
+        )
+        lock.withLock { kept.append(entry) }
     }
 }

@@ -39,15 +39,11 @@ EC2_VERSION = "2016-11-15"
 STS_VERSION = "2011-06-15"
 
 DEFAULT_REGIONS = [
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-    "eu-west-1",
-    "eu-central-1",
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1", "eu-west-1", "eu-west-2", "eu-west-3",
+    "eu-central-1", "eu-north-1", "ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-1",
     "ap-southeast-2",
 ]
-DISABLED_REGION = "ap-south-1"
+DISABLED_REGION = "af-south-1"  # an opt-in region
 
 # Accounts for the strict-auth server's config file.
 STRICT_ACCOUNTS = [
@@ -74,7 +70,7 @@ STRICT_CONFIG = {
     ],
 }
 
-STARTUP_TIMEOUT = float(os.environ.get("KILN_STARTUP_TIMEOUT", "20"))
+STARTUP_TIMEOUT = float(os.environ.get("KILN_STARTUP_TIMEOUT", "60"))
 HTTP_TIMEOUT = 10
 
 DEV_ARGS = ["--auth", "dev", "--latency", "instant", "--log-level", "info"]
@@ -764,6 +760,26 @@ def start_image_org_server(servers: list, workdir: Path, name: str = "image-org"
 def image_org_server(config, servers: list, workdir: Path) -> KilnServer:
     """The session's one organization server for image sharing tests."""
     return session_once(config, "image-org-server", lambda: start_image_org_server(servers, workdir))
+
+
+def put_bundle(endpoint: str, location: str, data: bytes = b"kiln bundle part\n" * 64) -> str:
+    """A small valid instance-store bundle at `location` (BUCKET/[FOLDER/]NAME.manifest.xml) in
+    Kiln's object store: one part beside its manifest, for RegisterImage, which reads both.
+    Returns `location`."""
+    import hashlib
+
+    folder, manifest = location.rsplit("/", 1)
+    name = manifest.removesuffix(".manifest.xml")
+    digest = hashlib.sha256(data).hexdigest()
+    xml = (
+        f'<manifest><image><name>{name}</name><size>{len(data)}</size><digest algorithm="SHA256">{digest}</digest>'
+        f'<parts count="1"><part index="0"><filename>{name}.part.0</filename><digest algorithm="SHA256">{digest}</digest></part>'
+        "</parts></image></manifest>"
+    )
+    for key, body in ((f"{folder}/{name}.part.0", data), (location, xml.encode())):
+        response = signed_request(endpoint, "PUT", f"/kiln/buckets/{key}", body=body)
+        assert response.status_code == 200, response.text
+    return location
 
 
 def register_ebs_image(ec2_client, snapshot_id: str, name: str, **kw) -> str:

@@ -65,8 +65,12 @@ def test_instance_store_instance_boots_from_the_bundle_and_loses_its_disk(kiln, 
 
 
 def test_missing_or_damaged_bundles_are_refused(kiln, ec2):
-    image = ec2.register_image(Name=unique("ghost"), ImageLocation="team-bundles/ghost.manifest.xml", Architecture="x86_64")["ImageId"]
-    raises("InvalidManifest", ec2.run_instances, ImageId=image, InstanceType="c5d.large", MinCount=1, MaxCount=1)
+    # As on AWS, the manifest is read at registration: a missing one, or one that is not a
+    # manifest, is refused there.
+    raises("InvalidManifest", ec2.register_image, Name=unique("ghost"), ImageLocation="team-bundles/ghost.manifest.xml", Architecture="x86_64")
+    junk = f"{unique('junk')}.manifest.xml"
+    assert signed_request(kiln, "PUT", f"/kiln/buckets/team-bundles/{junk}", body=b"not xml").status_code == 200
+    raises("InvalidManifest", ec2.register_image, Name=unique("junk"), ImageLocation=f"team-bundles/{junk}", Architecture="x86_64")
     # a manifest whose part was replaced after bundling
     prefix = unique("tampered")
     manifest = f"{prefix}.manifest.xml"
@@ -78,6 +82,8 @@ def test_missing_or_damaged_bundles_are_refused(kiln, ec2):
         f'<parts count="1"><part index="0"><filename>{prefix}.part.0</filename><digest algorithm="SHA256">{hashlib.sha256(part).hexdigest()}</digest></part></parts></image></manifest>'
     )
     assert signed_request(kiln, "PUT", f"/kiln/buckets/team-bundles/{manifest}", body=xml.encode()).status_code == 200
+    missing_part = raises("InvalidManifest", ec2.register_image, Name=prefix, ImageLocation=f"team-bundles/{manifest}", Architecture="x86_64")
+    assert "part" in str(missing_part)
     assert signed_request(kiln, "PUT", f"/kiln/buckets/team-bundles/{prefix}.part.0", body=b"y" * 1000).status_code == 200
     tampered = ec2.register_image(Name=prefix, ImageLocation=f"team-bundles/{manifest}", Architecture="x86_64")["ImageId"]
     error = raises("InvalidManifest", ec2.run_instances, ImageId=tampered, InstanceType="c5d.large", MinCount=1, MaxCount=1)
@@ -106,3 +112,18 @@ def test_store_and_restore_an_image(kiln, ec2):
     assert read_disk(kiln, root, 7 * BLOCK_SIZE, BLOCK_SIZE).content == blocks[7]
     assert read_disk(kiln, root, 0, BLOCK_SIZE).content == blocks[0]
     raises("InvalidParameterValue", ec2.create_restore_image_task, Bucket="ami-backups", ObjectKey="missing.bin")
+
+
+def test_a_bundle_prefix_may_hold_folders(kiln, ec2, tmp_path):
+    """Part names are relative to the manifest's folder, as in AWS's bundles, so a prefix with
+    folders bundles, registers and boots."""
+    data = os.urandom((1 << 20) + 777)
+    path = tmp_path / "disk.img"
+    path.write_bytes(data)
+    prefix = f"images/{unique('nested')}"
+    location = run_kiln(kiln, "bundle", path, "--prefix", prefix, "--bucket", "team-bundles").stdout.strip()
+    assert location == f"team-bundles/{prefix}.manifest.xml"
+    image = ec2.register_image(Name=unique("nested"), ImageLocation=location, Architecture="x86_64", VirtualizationType="hvm")["ImageId"]
+    instance = ec2.run_instances(ImageId=image, InstanceType="c5d.large", MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+    assert read_disk(kiln, instance, 0, len(data)).content == data
+    ec2.terminate_instances(InstanceIds=[instance])

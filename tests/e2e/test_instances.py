@@ -384,3 +384,25 @@ def test_describe_instances_pages_and_filters(ec2, base_image):
     assert sum(len(r["Instances"]) for r in by_type["Reservations"]) == 7
     assert len({r["ReservationId"] for r in by_type["Reservations"]}) == 1
     ec2.terminate_instances(InstanceIds=seen)
+
+
+def test_every_instance_type_of_the_model_launches_and_is_described(ec2, base_image):
+    """Every type in botocore's InstanceType enum is accepted; DescribeInstanceTypes gives AWS's
+    facts (as moto ships them) for the types whose facts are known."""
+    launched = ec2.run_instances(ImageId=base_image["id"], InstanceType="t1.micro", MinCount=1, MaxCount=1)["Instances"][0]
+    assert launched["InstanceType"] == "t1.micro"
+    ec2.terminate_instances(InstanceIds=[launched["InstanceId"]])
+
+    t1 = ec2.describe_instance_types(InstanceTypes=["t1.micro"])["InstanceTypes"][0]
+    assert t1["MemoryInfo"]["SizeInMiB"] == 627
+    assert t1["VCpuInfo"]["DefaultVCpus"] == 1
+    assert t1["Hypervisor"] == "xen" and t1["CurrentGeneration"] is False
+    assert set(t1["ProcessorInfo"]["SupportedArchitectures"]) == {"i386", "x86_64"}
+
+    m5d = ec2.describe_instance_types(InstanceTypes=["m5d.large"])["InstanceTypes"][0]
+    assert m5d["InstanceStorageInfo"]["TotalSizeInGB"] == 75 and m5d["CurrentGeneration"] is True
+
+    names = [t["InstanceType"] for page in ec2.get_paginator("describe_instance_types").paginate() for t in page["InstanceTypes"]]
+    assert len(names) == len(set(names)) > 800, len(names)
+    arm = ec2.describe_instance_types(Filters=[{"Name": "processor-info.supported-architecture", "Values": ["arm64"]}])
+    assert all("arm64" in t["ProcessorInfo"]["SupportedArchitectures"] for t in arm["InstanceTypes"])

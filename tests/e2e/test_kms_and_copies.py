@@ -154,7 +154,7 @@ def test_sharing_matrix_with_encryption(kiln, encrypted_images):
     assert read_disk(kiln, root, 2 * BLOCK_SIZE, BLOCK_SIZE, key=RECIPIENT) == encrypted_images["block"]
 
     # aws/ebs-encrypted images cannot be shared at all; the recipient never sees this one.
-    raises("InvalidParameterValue", owner.modify_image_attribute, ImageId=default, LaunchPermission={"Add": [{"UserId": RECIPIENT}]})
+    raises("InvalidParameter", owner.modify_image_attribute, ImageId=default, LaunchPermission={"Add": [{"UserId": RECIPIENT}]})
     raises("InvalidAMIID.NotFound", recipient.run_instances, ImageId=default, InstanceType="t3.micro", MinCount=1, MaxCount=1)
 
     # Without key access the launch is accepted, then the instance terminates, as on AWS.

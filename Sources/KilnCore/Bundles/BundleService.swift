@@ -29,6 +29,16 @@ extension BundleService {
         return manifest
     }
 
+    /// Checks, as RegisterImage does, that the manifest at `location` can be read and that every
+    /// part it names is there.
+    func checkBundle(at location: String) async throws {
+        let manifest = try await bundleManifest(at: location)
+        let folder = location.split(separator: "/").dropLast().joined(separator: "/")
+        for part in manifest.parts where try await objects.size("buckets/\(folder)/\(part.filename)") == nil {
+            throw CloudError.unreadableManifest(location, "part \(part.filename) is missing")
+        }
+    }
+
     /// Reads a bundle's parts, checks their digests, and stores the image's non-zero blocks in
     /// the region's unencrypted domain (where earlier launches have usually put them already).
     func materializeBundle(at location: String, region: RegionName) async throws -> MaterializedBundle {

@@ -40,37 +40,46 @@ extension CatalogService {
     }
 
     /// Adds the catalogue to every served region that lacks it. Safe to run at every start.
+    ///
+    /// The blocks of every region are put, then made durable with one flush, then every
+    /// region's records are written in one transaction.
     public func seedCatalog() async throws -> Int {
-        var added = 0
+        var records: [(Snapshot, Image, [BlockEntry], EncryptionDomain)] = []
         for region in regions.enabled.map(\.name) {
-            let existing = try await store.read { transaction in
-                Set(try transaction.images(ImageQuery(region: region, viewer: nil)).map(\.id))
-            }
-            let domain = EncryptionDomain.unencrypted(region)
-            var records: [(Snapshot, Image, [BlockEntry])] = []
-            for entry in Catalog.images where !existing.contains(Self.catalogID(.image, region: region, name: entry.name)) {
-                var mapped: [BlockEntry] = []
-                for (index, bytes) in Self.catalogBlocks(entry).sorted(by: { $0.key < $1.key }) {
-                    let digest = Array(SHA256.hash(data: bytes))
-                    mapped.append(BlockEntry(index: index, id: try await blocks.put(bytes, sha256: digest, domain: domain), sha256: digest, changeDigest: ChangeDigest.of(bytes)))
-                }
-                records.append((Self.catalogSnapshot(entry, region: region), Self.catalogImage(entry, region: region), mapped))
-            }
-            guard !records.isEmpty else { continue }
-            try await blocks.flush()
-            let batch = records
-            try await store.write { transaction in
-                for (record, image, mapped) in batch {
-                    var snapshot = record
-                    try transaction.putBlockEntries(mapped, of: snapshot.id, domain: domain.id)
-                    snapshot.storage = try transaction.measure(snapshotID: snapshot.id, changed: mapped, domain: domain)
-                    try transaction.save(snapshot)
-                    try transaction.saveImage(image)
-                }
-            }
-            added += records.count
+            records += try await catalogRecords(missingFrom: region)
         }
-        return added
+        guard !records.isEmpty else { return 0 }
+        try await blocks.flush()
+        let batch = records
+        try await store.write { transaction in
+            for (record, image, mapped, domain) in batch {
+                var snapshot = record
+                try transaction.putBlockEntries(mapped, of: snapshot.id, domain: domain.id)
+                snapshot.storage = try transaction.measure(snapshotID: snapshot.id, changed: mapped, domain: domain)
+                try transaction.save(snapshot)
+                try transaction.saveImage(image)
+            }
+        }
+        return records.count
+    }
+
+    /// The snapshot, image and block entries of each catalogue image that `region` lacks, with
+    /// the blocks put (not yet flushed).
+    private func catalogRecords(missingFrom region: RegionName) async throws -> [(Snapshot, Image, [BlockEntry], EncryptionDomain)] {
+        let existing = try await store.read { transaction in
+            Set(try transaction.images(ImageQuery(region: region, viewer: nil)).map(\.id))
+        }
+        let domain = EncryptionDomain.unencrypted(region)
+        var records: [(Snapshot, Image, [BlockEntry], EncryptionDomain)] = []
+        for entry in Catalog.images where !existing.contains(Self.catalogID(.image, region: region, name: entry.name)) {
+            var mapped: [BlockEntry] = []
+            for (index, bytes) in Self.catalogBlocks(entry).sorted(by: { $0.key < $1.key }) {
+                let digest = Array(SHA256.hash(data: bytes))
+                mapped.append(BlockEntry(index: index, id: try await blocks.put(bytes, sha256: digest, domain: domain), sha256: digest, changeDigest: ChangeDigest.of(bytes)))
+            }
+            records.append((Self.catalogSnapshot(entry, region: region), Self.catalogImage(entry, region: region), mapped, domain))
+        }
+        return records
     }
 
     static func catalogSnapshot(_ entry: CatalogImage, region: RegionName) -> Snapshot {

@@ -36,7 +36,9 @@ extension CloudError {
         CloudError("InvalidParameterValue", "Image \(imageID) is disabled; enable it before sharing it.")
     }
 
-    package static let defaultKeyImageCannotBeShared = CloudError("InvalidParameterValue", "Images with snapshots encrypted by the AWS managed key (aws/ebs) cannot be shared. Copy the image with a customer managed key and share that.")
+    package static let defaultKeyImageCannotBeShared = CloudError(
+        "InvalidParameter", "Snapshots encrypted with the AWS Managed CMK can't be shared. Specify another snapshot."
+    )
 
     package static func imageBlockPublicAccessEnabled(_ region: some CustomStringConvertible) -> CloudError {
         CloudError("OperationNotPermitted", "Image block public access is enabled for this account in \(region); disable it (DisableImageBlockPublicAccess) to make images public.")

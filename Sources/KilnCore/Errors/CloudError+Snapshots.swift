@@ -28,7 +28,7 @@ extension CloudError {
 
     package static let defaultKeySnapshotCannotBePublic = CloudError("OperationNotPermitted", "Encrypted snapshots with EBS default key cannot be shared; an encrypted snapshot cannot be made public.")
 
-    package static let defaultKeySnapshotCannotBeShared = CloudError("InvalidParameterValue", "Snapshots encrypted with the AWS managed key (aws/ebs) cannot be shared. Copy the snapshot with a customer managed key and share that.")
+    package static let defaultKeySnapshotCannotBeShared = CloudError("OperationNotPermitted", "Encrypted snapshots with EBS default key cannot be shared")
 
     package static func snapshotInUse(_ snapshotID: some CustomStringConvertible, _ imageID: some CustomStringConvertible) -> CloudError {
         CloudError("InvalidSnapshot.InUse", "The snapshot \(snapshotID) is currently in use by \(imageID)")

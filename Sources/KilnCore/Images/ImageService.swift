@@ -54,6 +54,10 @@ extension ImageService {
         if !request.billingProducts.isEmpty {
             throw CloudError.invalidParameterValue("Only accounts authorized by AWS may register images with billing products.")
         }
+        // As AWS does, an instance-store image's manifest is read at registration.
+        if let location = request.imageLocation, location.hasSuffix(".manifest.xml"), location.contains("/") {
+            try await context.bundles.checkBundle(at: location)
+        }
         let id = ids.resourceID(.image)
         let now = clock.now
         return try await write(caller) { transaction in

@@ -3,9 +3,12 @@
 /// Every commercial AWS region is known, so that `DescribeRegions --all-regions` looks as it
 /// does on AWS; those not enabled show as `not-opted-in` and refuse requests with `AuthFailure`.
 public struct RegionCatalog: Sendable {
-    /// The regions served when the configuration names none.
+    /// The regions served when the configuration names none: the 17 that AWS enables for every
+    /// account; the others are opt-in.
     public static let defaultEnabled: [RegionName] = [
-        "us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2",
+        "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1", "eu-west-1", "eu-west-2", "eu-west-3",
+        "eu-central-1", "eu-north-1", "ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-1",
+        "ap-southeast-2",
     ]
 
     /// Every region AWS has, with its number of zones here.

@@ -29,6 +29,9 @@ extension Kiln {
         func run() async throws {
             guard let handle = FileHandle(forReadingAtPath: file) else { throw ClientError("cannot read \(file)") }
             let kiln = KilnClient(try client.resolve())
+            // A prefix may hold folders (`images/web-2024`): the parts go beside the manifest.
+            let baseName = prefix.split(separator: "/").last.map(String.init) ?? prefix
+            let folder = String(prefix.dropLast(baseName.count))
             var parts: [BundleManifest.Part] = []
             var whole = SHA256()
             var size = 0
@@ -36,10 +39,12 @@ extension Kiln {
                 while true {
                     let data = handle.readData(ofLength: BundleManifest.partSize)
                     if data.isEmpty { break }
-                    let part = BundleManifest.Part(filename: "\(prefix).part.\(parts.count)", sha256: Hex.encode(SHA256.hash(data: data)))
+                    // Part names are relative to the manifest's own folder, as in AWS's bundles.
+                    let filename = "\(baseName).part.\(parts.count)"
+                    let part = BundleManifest.Part(filename: filename, sha256: Hex.encode(SHA256.hash(data: data)))
                     whole.update(data: data)
                     size += data.count
-                    try await upload(kiln, key: part.filename, bytes: [UInt8](data))
+                    try await upload(kiln, key: folder + filename, bytes: [UInt8](data))
                     parts.append(part)
                 }
                 let manifest = BundleManifest(name: prefix, architecture: architecture, size: size, sha256: Hex.encode(whole.finalize()), parts: parts)

@@ -103,8 +103,8 @@ extension EC2Front {
 
     static func wireInstanceType(_ type: InstanceTypeInfo) -> EC2.InstanceTypeInfo {
         EC2.InstanceTypeInfo(
-            currentGeneration: type.hypervisor == "nitro",
-            hypervisor: .init(rawValue: type.hypervisor),
+            currentGeneration: type.currentGeneration,
+            hypervisor: type.hypervisor.isEmpty ? nil : .init(rawValue: type.hypervisor),
             instanceStorageInfo: type.instanceStorageGB.map { EC2.InstanceStorageInfo(totalSizeInGB: $0) },
             instanceStorageSupported: type.instanceStorageGB != nil,
             instanceType: .init(rawValue: type.name),
