@@ -30,7 +30,9 @@ extension TagService {
                 throw CloudError("InvalidKeyPair.NotFound", "The key pair '\(id)' does not exist")
             }
         default:
-            throw CloudError("InvalidID", "The ID '\(id)' is not valid")
+            guard try context.networks.ownsTaggable(id, prefix: prefix, caller: caller, in: transaction) else {
+                throw CloudError("InvalidID", "The ID '\(id)' is not valid")
+            }
         }
         return prefix.resourceType
     }
