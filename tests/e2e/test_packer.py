@@ -88,7 +88,8 @@ def packer_build(tmp_path, endpoint: str, keys: dict[str, str], run: int, force:
         CHECKPOINT_DISABLE="1", PACKER_CONFIG_DIR=str(tmp_path), HOME=str(tmp_path), PACKER_LOG="1",
         PACKER_LOG_PATH=str(tmp_path / f"packer-{run}.log"),
     )
-    p = subprocess.run(["packer", "build", "-machine-readable", str(path)], env=env, capture_output=True, text=True, timeout=600)
+    env["PACKER_CACHE_DIR"] = str(tmp_path / "packer_cache")
+    p = subprocess.run(["packer", "build", "-machine-readable", str(path)], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600)
     log = (tmp_path / f"packer-{run}.log").read_text() if (tmp_path / f"packer-{run}.log").exists() else ""
     assert p.returncode == 0, f"packer build {run} failed:\n{p.stdout[-6000:]}\n{p.stderr[-3000:]}\n{log[-6000:]}"
     artifacts = {}

@@ -11,6 +11,11 @@ extension EC2Front {
         registerRouteTables(in: &operations, cloud: cloud)
     }
 
+    /// `nil` for an empty parameter, which SDKs that copy a config send for one left unset.
+    static func nonEmpty(_ value: String?) -> String? {
+        value.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     static func registerVpcs(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.DescribeAccountAttributes.self) { input, caller in
             let attributes = try await cloud.networks.accountAttributes(caller, names: (input.attributeNames ?? []).map(\.rawValue))

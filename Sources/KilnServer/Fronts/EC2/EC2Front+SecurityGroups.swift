@@ -7,7 +7,7 @@ extension EC2Front {
         operations.on(EC2.CreateSecurityGroup.self) { input, caller in
             let tags = try tags(of: input.tagSpecifications, for: "security-group")
             let group = try await cloud.networks.createSecurityGroup(
-                caller, name: input.groupName, description: input.description, vpcID: input.vpcId, tags: tags
+                caller, name: input.groupName, description: input.description, vpcID: nonEmpty(input.vpcId), tags: tags
             )
             return EC2.CreateSecurityGroupResult(groupId: group.id, securityGroupArn: group.arn, tags: wireTags(tags))
         }
