@@ -68,8 +68,15 @@ BUILD = COMMON + """
         wait: true
         state: running
       register: instance
+    # ec2_ami is idempotent for an image it is given by id: look it up by name first.
+    - name: existing image
+      amazon.aws.ec2_ami_info:
+        owners: [self]
+        filters: {name: kiln-lab-image}
+      register: existing
     - name: image
       amazon.aws.ec2_ami:
+        image_id: "{{ existing.images[0].image_id if existing.images else omit }}"
         instance_id: "{{ instance.instances[0].instance_id }}"
         name: kiln-lab-image
         wait: true
@@ -84,14 +91,20 @@ BUILD = COMMON + """
 CLEAN = COMMON + """
     - name: instance
       amazon.aws.ec2_instance:
-        filters: {"tag:Name": kiln-lab-host}
+        filters: {"tag:Name": kiln-lab-host, "instance-state-name": [pending, running, stopping, stopped]}
         state: absent
         wait: true
+    - name: existing image
+      amazon.aws.ec2_ami_info:
+        owners: [self]
+        filters: {name: kiln-lab-image}
+      register: existing
     - name: image
       amazon.aws.ec2_ami:
-        name: kiln-lab-image
+        image_id: "{{ existing.images[0].image_id }}"
         state: absent
         delete_snapshot: true
+      when: existing.images | length > 0
     - name: group
       amazon.aws.ec2_security_group:
         name: kiln-lab-web
@@ -152,9 +165,9 @@ def test_ansible_builds_a_network_an_instance_and_an_image_idempotently(kiln, tm
     assert json.loads(report.read_text()) == made
 
     cleaned = play(tmp_path, "clean", CLEAN, {**extra, "vpc_id": made["vpc"]})
-    assert all(cleaned.values()), cleaned
+    assert all(cleaned[name] for name in ("instance", "image", "group", "subnet", "vpc")), cleaned
     assert ec2.describe_vpcs(Filters=[{"Name": "vpc-id", "Values": [made["vpc"]]}])["Vpcs"] == []
     assert ec2.describe_images(Filters=[{"Name": "image-id", "Values": [made["image"]]}])["Images"] == []
     assert ec2.describe_instances(InstanceIds=[made["instance"]])["Reservations"][0]["Instances"][0]["State"]["Name"] == "terminated"
     again = play(tmp_path, "clean", CLEAN, {**extra, "vpc_id": made["vpc"]})
-    assert not any(again.values()), again
+    assert not any(again[name] for name in ("instance", "image", "group", "subnet", "vpc")), again
