@@ -406,6 +406,8 @@ def test_launch_templates_and_auto_scaling_use_subnets(kiln, account):
     assert data["NetworkInterfaces"][0]["SubnetId"] == subnet_b and data["NetworkInterfaces"][0]["Groups"] == [group]
     inst = only_instance(ec2.run_instances(MinCount=1, MaxCount=1, LaunchTemplate={"LaunchTemplateId": template}))
     assert inst["SubnetId"] == subnet_b and inst["SecurityGroups"][0]["GroupId"] == group and inst["PrivateIpAddress"].startswith("10.60.2.")
+    again = ec2.get_launch_template_data(InstanceId=inst["InstanceId"])["LaunchTemplateData"]
+    assert again["NetworkInterfaces"][0]["SubnetId"] == subnet_b and again["NetworkInterfaces"][0]["Groups"] == [group] and "SecurityGroupIds" not in again
 
     plain = ec2.create_launch_template(LaunchTemplateName=unique("asg-lt"), LaunchTemplateData={"ImageId": image, "InstanceType": "t3.micro", "SecurityGroupIds": [group]})["LaunchTemplate"]["LaunchTemplateId"]
     error = raises("ValidationError", asg.create_auto_scaling_group, AutoScalingGroupName=unique("bad"), LaunchTemplate={"LaunchTemplateId": plain},

@@ -22,3 +22,14 @@ public struct InstanceNetwork: Sendable, Codable, Equatable {
         }
     }
 }
+
+extension InstanceNetwork {
+    /// The primary interface a launch would ask for to land in the same subnet with the same
+    /// groups (GetLaunchTemplateData).
+    public var launchInterface: LaunchNetworkInterface {
+        LaunchNetworkInterface(
+            deviceIndex: 0, subnetID: subnetID, groups: groups.map(\.id), associatePublicIPAddress: publicIPAddress != nil, privateIPAddress: nil,
+            deleteOnTermination: deleteOnTermination, description: nil, networkInterfaceID: nil
+        )
+    }
+}

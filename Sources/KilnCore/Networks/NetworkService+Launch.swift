@@ -7,24 +7,7 @@ extension NetworkService {
     /// VPC's subnet in its zone), its groups (by id, by name in the default VPC, or the VPC's
     /// default group) and whether it gets public addresses. Checked without changing anything.
     public func resolveLaunchNetwork(_ caller: Caller, _ data: LaunchTemplateData, count: Int) async throws -> LaunchNetwork {
-        let interfaces = data.networkInterfaces ?? []
-        let primary = interfaces.first { ($0.deviceIndex ?? 0) == 0 }
-        if !interfaces.isEmpty {
-            guard let primary, interfaces.count == 1 else {
-                throw CloudError("Unsupported", "Kiln makes only the primary network interface (DeviceIndex 0) of an instance.")
-            }
-            if primary.networkInterfaceID != nil {
-                throw CloudError("Unsupported", "Kiln launches with new network interfaces only; NetworkInterfaceId is not supported.")
-            }
-            if data.subnetID != nil {
-                throw CloudError.invalidParameterCombination("Network interfaces and an instance-level subnet ID may not be specified on the same request")
-            }
-            if !(data.securityGroupIDs ?? []).isEmpty || !(data.securityGroupNames ?? []).isEmpty {
-                throw CloudError.invalidParameterCombination(
-                    "Network interfaces and an instance-level security groups may not be specified on the same request"
-                )
-            }
-        }
+        let primary = try Self.primaryInterface(of: data)
         let privateIP = primary?.privateIPAddress ?? data.privateIPAddress
         if let privateIP {
             guard IPv4CIDR.parseAddress(privateIP) != nil else {
@@ -75,6 +58,28 @@ extension NetworkService {
             associatePublicIPAddress: primary?.associatePublicIPAddress ?? subnet.mapPublicIpOnLaunch, privateIPAddress: privateIP,
             deleteOnTermination: primary?.deleteOnTermination ?? true, description: primary?.description ?? ""
         )
+    }
+
+    /// The primary interface a launch asks for, checked against the launch's other network
+    /// parameters as AWS checks it.
+    static func primaryInterface(of data: LaunchTemplateData) throws -> LaunchNetworkInterface? {
+        let interfaces = data.networkInterfaces ?? []
+        guard !interfaces.isEmpty else { return nil }
+        guard interfaces.count == 1, let primary = interfaces.first, (primary.deviceIndex ?? 0) == 0 else {
+            throw CloudError("Unsupported", "Kiln makes only the primary network interface (DeviceIndex 0) of an instance.")
+        }
+        if primary.networkInterfaceID != nil {
+            throw CloudError("Unsupported", "Kiln launches with new network interfaces only; NetworkInterfaceId is not supported.")
+        }
+        if data.subnetID != nil {
+            throw CloudError.invalidParameterCombination("Network interfaces and an instance-level subnet ID may not be specified on the same request")
+        }
+        if !(data.securityGroupIDs ?? []).isEmpty || !(data.securityGroupNames ?? []).isEmpty {
+            throw CloudError.invalidParameterCombination(
+                "Network interfaces and an instance-level security groups may not be specified on the same request"
+            )
+        }
+        return primary
     }
 
     /// The subnet a launch names, or the default VPC's subnet in `zone` (the first zone's when none).

@@ -144,13 +144,18 @@ extension EC2Front {
     static func wirePermissions(_ rules: [SecurityGroupRule]) -> [EC2.IpPermission] {
         var permissions: [EC2.IpPermission] = []
         for rule in rules {
-            let index = permissions.firstIndex { $0.ipProtocol == rule.ipProtocol && $0.fromPort == rule.fromPort && $0.toPort == rule.toPort }
-                ?? {
-                    permissions.append(
-                        EC2.IpPermission(fromPort: rule.fromPort, ipProtocol: rule.ipProtocol, ipRanges: [], ipv6Ranges: [], prefixListIds: [], toPort: rule.toPort, userIdGroupPairs: [])
+            let index: Int
+            if let found = permissions.firstIndex(where: { $0.ipProtocol == rule.ipProtocol && $0.fromPort == rule.fromPort && $0.toPort == rule.toPort }) {
+                index = found
+            } else {
+                permissions.append(
+                    EC2.IpPermission(
+                        fromPort: rule.fromPort, ipProtocol: rule.ipProtocol, ipRanges: [], ipv6Ranges: [], prefixListIds: [], toPort: rule.toPort,
+                        userIdGroupPairs: []
                     )
-                    return permissions.count - 1
-                }()
+                )
+                index = permissions.count - 1
+            }
             switch rule.peer {
             case .ipv4(let cidr): permissions[index].ipRanges?.append(EC2.IpRange(cidrIp: cidr, description: rule.description))
             case .ipv6(let cidr): permissions[index].ipv6Ranges?.append(EC2.Ipv6Range(cidrIpv6: cidr, description: rule.description))
