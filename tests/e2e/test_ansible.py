@@ -2,7 +2,7 @@
 subnet and a security group, launches an instance into them and makes an image of it; run
 again, it changes nothing; a second playbook removes it all, and run again changes nothing.
 Ansible reaches only Kiln on 127.0.0.1: every other address goes to a proxy on a loopback
-port where nothing listens, and the metadata service is off."""
+port that refuses and counts it (none may arrive), and the metadata service is off."""
 
 import json
 import os
@@ -13,6 +13,7 @@ import sys
 import pytest
 
 from kiln_harness import BLOCK_SIZE, make_client, register_ebs_image, upload_snapshot
+from loopback_trap import LoopbackTrap
 
 ACCOUNT = "333300003333"
 
@@ -123,15 +124,20 @@ CLEAN = COMMON + """
 """
 
 
-def play(tmp_path, name: str, text: str, extra: dict) -> dict[str, bool]:
+@pytest.fixture
+def trap():
+    trap = LoopbackTrap()
+    yield trap
+    trap.close()
+
+
+def play(tmp_path, name: str, text: str, extra: dict, trap: LoopbackTrap) -> dict[str, bool]:
     """Runs a playbook; returns whether each task changed something."""
     path = tmp_path / f"{name}.yml"
     path.write_text(text)
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(trap.env())
     env.update(
-        AWS_EC2_METADATA_DISABLED="true",
-        HTTP_PROXY="http://127.0.0.1:9", HTTPS_PROXY="http://127.0.0.1:9", NO_PROXY="127.0.0.1",
-        http_proxy="http://127.0.0.1:9", https_proxy="http://127.0.0.1:9", no_proxy="127.0.0.1",
         ANSIBLE_STDOUT_CALLBACK="json", ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
         ANSIBLE_HOME=str(tmp_path / "ansible-home"), ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-tmp"),
     )
@@ -143,14 +149,14 @@ def play(tmp_path, name: str, text: str, extra: dict) -> dict[str, bool]:
     return {task["task"]["name"]: task["hosts"]["localhost"].get("changed", False) for task in tasks}
 
 
-def test_ansible_builds_a_network_an_instance_and_an_image_idempotently(kiln, tmp_path):
+def test_ansible_builds_a_network_an_instance_and_an_image_idempotently(kiln, tmp_path, trap):
     ec2 = make_client(kiln, "ec2", key=ACCOUNT)
     ebs = make_client(kiln, "ebs", key=ACCOUNT)
     image_id = register_ebs_image(ec2, upload_snapshot(ebs, {0: os.urandom(BLOCK_SIZE)}), "ansible-base")
     report = tmp_path / "report.json"
     extra = {"endpoint": kiln, "image_id": image_id, "report": str(report)}
 
-    first = play(tmp_path, "build", BUILD, extra)
+    first = play(tmp_path, "build", BUILD, extra, trap)
     assert all(first[name] for name in ("vpc", "subnet", "group", "instance", "image")), first
     made = json.loads(report.read_text())
     inst = ec2.describe_instances(InstanceIds=[made["instance"]])["Reservations"][0]["Instances"][0]
@@ -160,14 +166,15 @@ def test_ansible_builds_a_network_an_instance_and_an_image_idempotently(kiln, tm
     assert sorted(p["FromPort"] for p in group["IpPermissions"]) == [22, 443]
     assert ec2.describe_images(ImageIds=[made["image"]])["Images"][0]["State"] == "available"
 
-    second = play(tmp_path, "build", BUILD, extra)
+    second = play(tmp_path, "build", BUILD, extra, trap)
     assert not any(second[name] for name in ("vpc", "subnet", "group", "instance", "image")), second
     assert json.loads(report.read_text()) == made
 
-    cleaned = play(tmp_path, "clean", CLEAN, {**extra, "vpc_id": made["vpc"]})
+    cleaned = play(tmp_path, "clean", CLEAN, {**extra, "vpc_id": made["vpc"]}, trap)
     assert all(cleaned[name] for name in ("instance", "image", "group", "subnet", "vpc")), cleaned
     assert ec2.describe_vpcs(Filters=[{"Name": "vpc-id", "Values": [made["vpc"]]}])["Vpcs"] == []
     assert ec2.describe_images(Filters=[{"Name": "image-id", "Values": [made["image"]]}])["Images"] == []
     assert ec2.describe_instances(InstanceIds=[made["instance"]])["Reservations"][0]["Instances"][0]["State"]["Name"] == "terminated"
-    again = play(tmp_path, "clean", CLEAN, {**extra, "vpc_id": made["vpc"]})
+    again = play(tmp_path, "clean", CLEAN, {**extra, "vpc_id": made["vpc"]}, trap)
     assert not any(again[name] for name in ("instance", "image", "group", "subnet", "vpc")), again
+    assert trap.requests == [], f"ansible tried to reach beyond Kiln: {trap.requests}"

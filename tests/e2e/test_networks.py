@@ -154,6 +154,8 @@ def test_vpc_attributes_and_dry_run(kiln, account):
     vpc_id = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
     assert ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute="enableDnsSupport")["EnableDnsSupport"]["Value"]
     assert not ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute="enableDnsHostnames")["EnableDnsHostnames"]["Value"]
+    assert not ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute="enableNetworkAddressUsageMetrics")["EnableNetworkAddressUsageMetrics"]["Value"]
+    raises("InvalidParameterValue", ec2.describe_vpc_attribute, VpcId=vpc_id, Attribute="enableEverything")
     ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": True})
     assert ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute="enableDnsHostnames")["EnableDnsHostnames"]["Value"]
     raises("DryRunOperation", ec2.create_vpc, CidrBlock="10.10.0.0/16", DryRun=True)

@@ -3,17 +3,18 @@ source image found by `source_ami_filter` among Amazon's, an encrypted copy unde
 KMS key in the build region and under another in a second region, sharing with another
 account, tags on the image, its snapshots and the build instance, and a second build of the
 same name that replaces the first. Packer reaches only Kiln on 127.0.0.1: every other address
-goes to a proxy on a loopback port where nothing listens, and the metadata service is off."""
+goes to a proxy on a loopback port that refuses and counts it (none may arrive), and the
+metadata service is off."""
 
 import json
 import os
-import re
 import shutil
 import subprocess
 
 import pytest
 
 from kiln_harness import make_client
+from loopback_trap import LoopbackTrap
 
 BUILDER = "111100001111"
 SHARED_WITH = "222200002222"
@@ -76,15 +77,19 @@ def template(endpoint: str, keys: dict[str, str], run: int, force: bool) -> dict
     return {"builders": [builder]}
 
 
-def packer_build(tmp_path, endpoint: str, keys: dict[str, str], run: int, force: bool) -> tuple[dict[str, str], str]:
+@pytest.fixture
+def trap():
+    trap = LoopbackTrap()
+    yield trap
+    trap.close()
+
+
+def packer_build(tmp_path, endpoint: str, keys: dict[str, str], run: int, force: bool, trap: LoopbackTrap) -> tuple[dict[str, str], str]:
     path = tmp_path / f"build-{run}.json"
     path.write_text(json.dumps(template(endpoint, keys, run, force), indent=2))
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(trap.env())
     env.update(
-        AWS_EC2_METADATA_DISABLED="true",
-        # Anything not for Kiln goes to a loopback port where nothing listens, and fails.
-        HTTP_PROXY="http://127.0.0.1:9", HTTPS_PROXY="http://127.0.0.1:9", NO_PROXY="127.0.0.1",
-        http_proxy="http://127.0.0.1:9", https_proxy="http://127.0.0.1:9", no_proxy="127.0.0.1",
         CHECKPOINT_DISABLE="1", PACKER_CONFIG_DIR=str(tmp_path), HOME=str(tmp_path), PACKER_LOG="1",
         PACKER_LOG_PATH=str(tmp_path / f"packer-{run}.log"),
     )
@@ -103,17 +108,16 @@ def packer_build(tmp_path, endpoint: str, keys: dict[str, str], run: int, force:
     return artifacts, p.stdout + log
 
 
-def test_packer_builds_encrypted_shared_images_in_two_regions(packer_kiln, tmp_path):
+def test_packer_builds_encrypted_shared_images_in_two_regions(packer_kiln, tmp_path, trap):
     endpoint = packer_kiln.endpoint
     kms = {region: make_client(endpoint, "kms", region=region, key=BUILDER) for region in (HOME_REGION, COPY_REGION)}
     keys = {region: client.create_key(Policy=key_policy(BUILDER, SHARED_WITH))["KeyMetadata"]["KeyId"] for region, client in kms.items()}
     ec2 = {region: make_client(endpoint, "ec2", region=region, key=BUILDER) for region in (HOME_REGION, COPY_REGION)}
 
-    first, output = packer_build(tmp_path, endpoint, keys, run=1, force=False)
+    first, output = packer_build(tmp_path, endpoint, keys, run=1, force=False, trap=trap)
     check_build(ec2, first, keys, run=1)
     check_cleaned_up(ec2[HOME_REGION])
-    contacted = set(re.findall(r"https?://([0-9a-zA-Z.\-]+)[:/]", output))
-    assert contacted <= {"127.0.0.1"}, contacted
+    assert trap.requests == [], f"packer tried to reach beyond Kiln: {trap.requests}"
     assert "169.254.169.254" not in output
 
     # The recipient account launches the shared image in each region.
@@ -125,7 +129,7 @@ def test_packer_builds_encrypted_shared_images_in_two_regions(packer_kiln, tmp_p
 
     # A second build of the same name replaces the first, images and snapshots alike.
     old_snapshots = {region: snapshots_of(ec2[region], image) for region, image in first.items()}
-    second, _ = packer_build(tmp_path, endpoint, keys, run=2, force=True)
+    second, _ = packer_build(tmp_path, endpoint, keys, run=2, force=True, trap=trap)
     check_build(ec2, second, keys, run=2)
     check_cleaned_up(ec2[HOME_REGION])
     for region, image in first.items():
@@ -134,6 +138,7 @@ def test_packer_builds_encrypted_shared_images_in_two_regions(packer_kiln, tmp_p
         for snapshot in old_snapshots[region]:
             assert ec2[region].describe_snapshots(Filters=[{"Name": "snapshot-id", "Values": [snapshot]}])["Snapshots"] == []
         assert [i["ImageId"] for i in ec2[region].describe_images(Owners=["self"], Filters=[{"Name": "name", "Values": [AMI_NAME]}])["Images"]] == [second[region]]
+    assert trap.requests == [], f"packer tried to reach beyond Kiln: {trap.requests}"
 
 
 def snapshots_of(ec2, image_id: str) -> list[str]:

@@ -85,6 +85,8 @@ extension NetworkService {
     public enum VpcAttribute: String, Sendable {
         case enableDnsSupport
         case enableDnsHostnames
+        /// Always off: Kiln keeps no address usage metrics.
+        case enableNetworkAddressUsageMetrics
     }
 
     /// DescribeVpcAttribute.
@@ -94,7 +96,11 @@ extension NetworkService {
         }
         try await ensureDefaultNetwork(caller)
         let vpc = try await read(caller) { try $0.ownedVpc(id, caller: caller) }
-        return (which, which == .enableDnsSupport ? vpc.enableDnsSupport : vpc.enableDnsHostnames)
+        switch which {
+        case .enableDnsSupport: return (which, vpc.enableDnsSupport)
+        case .enableDnsHostnames: return (which, vpc.enableDnsHostnames)
+        case .enableNetworkAddressUsageMetrics: return (which, false)
+        }
     }
 
     /// ModifyVpcAttribute: one attribute at a time, as on AWS.

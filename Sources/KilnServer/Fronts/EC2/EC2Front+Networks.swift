@@ -45,6 +45,7 @@ extension EC2Front {
             switch attribute {
             case .enableDnsSupport: result.enableDnsSupport = EC2.AttributeBooleanValue(value: value)
             case .enableDnsHostnames: result.enableDnsHostnames = EC2.AttributeBooleanValue(value: value)
+            case .enableNetworkAddressUsageMetrics: result.enableNetworkAddressUsageMetrics = EC2.AttributeBooleanValue(value: value)
             }
             return result
         }
