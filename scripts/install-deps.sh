@@ -10,6 +10,9 @@ apt_packages=(libsqlite3-dev libzstd-dev libxxhash-dev pkg-config)
 case "$what" in
   bench|all) apt_packages+=(wrk) ;;
 esac
+case "$what" in
+  test|all) apt_packages+=(packer) ;;   # Packer 1.6.6, for the amazon-ebs end-to-end test
+esac
 
 missing=()
 for package in "${apt_packages[@]}"; do
@@ -24,7 +27,7 @@ fi
 
 python_modules=(botocore moto)
 case "$what" in
-  test|all) python_modules+=(boto3 awscli pytest pytest_timeout) ;;
+  test|all) python_modules+=(boto3 awscli pytest pytest_timeout ansible_collections.amazon.aws) ;;
 esac
 case "$what" in
   bench|all) python_modules+=(boto3 moto flask flask_cors) ;;
@@ -41,6 +44,7 @@ if [ ${#need_pip[@]} -gt 0 ]; then
       flask) pip_names+=(flask) ;;
       flask_cors) pip_names+=(flask-cors) ;;
       pytest_timeout) pip_names+=(pytest-timeout) ;;
+      ansible_collections.amazon.aws) pip_names+=(ansible) ;;   # ansible ships the amazon.aws collection
       *) pip_names+=("$module") ;;
     esac
   done

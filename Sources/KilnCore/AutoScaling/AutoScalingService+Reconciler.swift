@@ -226,6 +226,9 @@ extension AutoScalingService {
             data.availabilityZone = zone
             configurationName = name
         }
+        if let identifier = group.vpcZoneIdentifier, !identifier.isEmpty {
+            data.subnetID = try await context.networks.subnet(inZone: zone, among: identifier, caller: caller)
+        }
         var request = LaunchRequest(data: data, minCount: 1, maxCount: 1, template: template)
         request.systemTags = [Tag(key: "aws:autoscaling:groupName", value: group.name)]
             + group.tags.filter(\.propagateAtLaunch).map { Tag(key: $0.key, value: $0.value) }

@@ -106,9 +106,8 @@ extension AutoScalingService {
         }
         guard let minSize = settings.minSize, let maxSize = settings.maxSize else { throw CloudError.missingParameter("MinSize and MaxSize") }
         var zones = settings.availabilityZones ?? []
-        if zones.isEmpty, settings.vpcZoneIdentifier?.isEmpty == false {
-            // Kiln has no subnets: a group given subnets spreads over every zone of its region.
-            zones = try regions.requireEnabled(caller.region).zones.map(\.name)
+        if let identifier = settings.vpcZoneIdentifier, !identifier.isEmpty {
+            zones = try await context.networks.zones(ofSubnets: identifier, caller: caller)
         }
         guard !zones.isEmpty else { throw CloudError.autoScalingValidation("At least one Availability Zone or VPC Subnet is required.") }
         try await validateLaunchSource(source, caller: caller)
@@ -134,6 +133,12 @@ extension AutoScalingService {
     /// UpdateAutoScalingGroup: changes settings; the group then converges on them.
     public func updateAutoScalingGroup(_ caller: Caller, name: String, settings: AutoScalingGroupSettings) async throws {
         if let source = settings.source { try await validateLaunchSource(source, caller: caller) }
+        let subnetZones: [String]? =
+            if let identifier = settings.vpcZoneIdentifier, !identifier.isEmpty {
+                try await context.networks.zones(ofSubnets: identifier, caller: caller)
+            } else {
+                nil
+            }
         try await coordinator.run {
             let id = try await write(caller) { transaction in
                 var group = try self.group(name, caller: caller, in: transaction)
@@ -148,6 +153,7 @@ extension AutoScalingService {
                 }
                 if let zones = settings.availabilityZones, !zones.isEmpty { group.availabilityZones = zones }
                 if let value = settings.vpcZoneIdentifier { group.vpcZoneIdentifier = value }
+                if let subnetZones { group.availabilityZones = subnetZones }
                 if let value = settings.healthCheckType { group.healthCheckType = value }
                 if let value = settings.healthCheckGracePeriod { group.healthCheckGracePeriod = value }
                 if let value = settings.defaultCooldown { group.defaultCooldown = value }

@@ -86,6 +86,8 @@ public struct Cloud: Sendable {
     public var parameters: ParameterService { context.parameters }
     /// The public images every region starts with.
     public var catalog: CatalogService { context.catalog }
+    /// VPCs, subnets, security groups, gateways, route tables and network interfaces.
+    public var networks: NetworkService { context.networks }
 
     /// Carries out the transitions that are due; returns how many. The server's background
     /// task calls it, and so do tests after moving their clock.

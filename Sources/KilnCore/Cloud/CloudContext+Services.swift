@@ -13,4 +13,5 @@ extension CloudContext {
     public var kms: KMSService { KMSService(context: self) }
     public var parameters: ParameterService { ParameterService(context: self) }
     public var catalog: CatalogService { CatalogService(context: self) }
+    public var networks: NetworkService { NetworkService(context: self) }
 }

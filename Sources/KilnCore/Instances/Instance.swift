@@ -108,6 +108,9 @@ public struct Instance: StoredResource, Equatable {
     public var shutdownBehavior: ShutdownBehavior
     public var ebsOptimized: Bool
     public var securityGroupIDs: [String]
+    /// Its subnet, primary network interface, addresses and groups; `nil` for instances
+    /// recorded before Kiln had networks.
+    public var network: InstanceNetwork?
     /// How many times it has booted: launch, each start and each reboot.
     public var bootCount: Int
     /// When it reached `terminated`, after which it stays visible for an hour.

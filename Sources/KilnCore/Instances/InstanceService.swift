@@ -44,6 +44,7 @@ extension InstanceService {
                 instance.stateReason = problem.launchFailure
                 instance.stateTransitionReason = "Server.InternalError"
                 instance.devices = []
+                try transaction.releaseNetwork(of: instance)
                 try transaction.save(instance)
                 return
             }
@@ -62,6 +63,7 @@ extension InstanceService {
             instance.terminatedAt = transition.due
             instance.devices = []
             instance.ephemeralRootVolumeID = nil
+            try transaction.releaseNetwork(of: instance)
             try transaction.save(instance)
         }
     }
@@ -177,13 +179,16 @@ extension InstanceService {
             }
             bundle = try await context.bundles.materializeBundle(at: image.imageLocation ?? "", region: caller.region)
         }
+        let network = try await context.networks.resolveLaunchNetwork(caller, data, count: request.maxCount)
+        var placement = placement
+        placement.zone = network.availabilityZone
         let volumesPerInstance = max(image.blockDeviceMappings.count, 1) + (data.mappings?.count ?? 0)
         let instanceIDs = (0..<request.maxCount).map { _ in ids.resourceID(.instance) }
         return LaunchPlan(
             request: request, data: data, template: template, placement: placement, bundle: bundle,
             reservationID: ids.resourceID(.reservation), instanceIDs: instanceIDs,
             volumeIDs: instanceIDs.map { _ in (0..<volumesPerInstance).map { _ in ids.resourceID(.volume) } },
-            now: clock.now
+            now: clock.now, network: network
         )
     }
 
@@ -215,6 +220,9 @@ extension InstanceService {
                 for tag in data.tags?["volume"] ?? [] {
                     try transaction.putTag(tag, on: volume.id, resourceType: "volume", by: caller.account, region: caller.region)
                 }
+            }
+            if let network = plan.network {
+                try context.networks.attachPrimaryInterface(network, to: &instance, now: plan.now, in: transaction)
             }
             try transaction.save(instance)
             let tags = (data.tags?["instance"] ?? []) + plan.request.systemTags
@@ -435,7 +443,7 @@ extension InstanceService {
     }
 
     /// The DescribeInstances filters Kiln answers.
-    static let instanceFilterNames: Set<String> = [
+    static let instanceFilterNames: Set<String> = Set([
         "architecture", "availability-zone", "block-device-mapping.attach-time", "block-device-mapping.delete-on-termination",
         "block-device-mapping.device-name", "block-device-mapping.status", "block-device-mapping.volume-id", "boot-mode", "client-token",
         "dns-name", "hypervisor", "image-id", "instance-id", "instance-lifecycle", "instance-state-code", "instance-state-name", "instance-type",
@@ -443,7 +451,7 @@ extension InstanceService {
         "platform-details", "private-dns-name", "private-ip-address", "product-code", "product-code.type", "ramdisk-id", "reservation-id",
         "root-device-name", "root-device-type", "state-reason-code", "state-reason-message", "usage-operation", "virtualization-type",
         "instance.group-id", "group-id",
-    ]
+    ]).union(NetworkService.instanceFilterNames)
 
     /// An instance's values for a DescribeInstances filter name.
     static func instanceFilterValues(_ name: String, instance: Instance, tags: [Tag]) -> [String] {
@@ -484,7 +492,7 @@ extension InstanceService {
         case "usage-operation": return [instance.usageOperation]
         case "virtualization-type": return [instance.virtualizationType]
         case "instance.group-id", "group-id": return instance.securityGroupIDs
-        default: return []
+        default: return NetworkService.instanceFilterValues(name, instance: instance) ?? []
         }
     }
 }

@@ -22,6 +22,8 @@ struct LaunchPlan: Sendable {
     /// Per instance, the ids of its volumes: the ephemeral root first when there is a bundle.
     var volumeIDs: [[String]]
     var now: Date
+    /// The subnet, groups and addresses of the instances.
+    var network: LaunchNetwork? = nil
 
     /// The instance at `index` of the reservation, before its volumes are recorded.
     func instance(_ index: Int, image: Image, caller: Caller) -> Instance {

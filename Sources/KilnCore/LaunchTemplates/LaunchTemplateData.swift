@@ -19,6 +19,11 @@ public struct LaunchTemplateData: Sendable, Codable, Equatable {
     public var shutdownBehavior: String?
     public var ebsOptimized: Bool?
     public var securityGroupIDs: [String]?
+    /// Security group names, in the default VPC.
+    public var securityGroupNames: [String]?
+    public var subnetID: String?
+    public var privateIPAddress: String?
+    public var networkInterfaces: [LaunchNetworkInterface]?
     public var kernelID: String?
     public var ramdiskID: String?
 
@@ -44,6 +49,10 @@ public struct LaunchTemplateData: Sendable, Codable, Equatable {
         merged.shutdownBehavior = overrides.shutdownBehavior ?? shutdownBehavior
         merged.ebsOptimized = overrides.ebsOptimized ?? ebsOptimized
         merged.securityGroupIDs = overrides.securityGroupIDs ?? securityGroupIDs
+        merged.securityGroupNames = overrides.securityGroupNames ?? securityGroupNames
+        merged.subnetID = overrides.subnetID ?? subnetID
+        merged.privateIPAddress = overrides.privateIPAddress ?? privateIPAddress
+        merged.networkInterfaces = overrides.networkInterfaces ?? networkInterfaces
         merged.kernelID = overrides.kernelID ?? kernelID
         merged.ramdiskID = overrides.ramdiskID ?? ramdiskID
         return merged

@@ -226,6 +226,11 @@ extension LaunchTemplateService {
             data.shutdownBehavior = instance.shutdownBehavior.rawValue
             data.ebsOptimized = instance.ebsOptimized
             data.securityGroupIDs = instance.securityGroupIDs.isEmpty ? nil : instance.securityGroupIDs
+            if let network = instance.network {
+                // As on AWS, the subnet and groups come back as the primary interface.
+                data.networkInterfaces = [network.launchInterface]
+                data.securityGroupIDs = nil
+            }
             data.mappings = try instance.devices.map { device in
                 let volume = try transaction.fetch(Volume.self, id: device.volumeID)
                 return ImageRegistration.Mapping(

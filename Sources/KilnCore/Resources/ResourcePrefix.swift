@@ -25,6 +25,21 @@ public enum ResourcePrefix: String, Sendable, CaseIterable, Codable {
     /// Not an AWS id: a client token an idempotent call has used, keyed by operation, account,
     /// region and token.
     case clientToken = "client-token"
+    case vpc = "vpc"
+    case subnet = "subnet"
+    case securityGroup = "sg"
+    case securityGroupRule = "sgr"
+    case internetGateway = "igw"
+    case routeTable = "rtb"
+    case routeTableAssociation = "rtbassoc"
+    case networkInterface = "eni"
+    case networkInterfaceAttachment = "eni-attach"
+    case dhcpOptions = "dopt"
+    case cidrAssociation = "vpc-cidr-assoc"
+    /// Not an AWS id: a public address in use, keyed by the address.
+    case publicAddress = "public-ip"
+    /// Not an AWS id: the record that an account's default network exists in a region.
+    case networkDefaults = "network-defaults"
 
     /// The `resource-type` DescribeTags shows and TagSpecifications name.
     public var resourceType: String {
@@ -45,6 +60,19 @@ public enum ResourcePrefix: String, Sendable, CaseIterable, Codable {
         case .kmsKey: return "key"
         case .kmsAlias: return "alias"
         case .clientToken: return "client-token"
+        case .vpc: return "vpc"
+        case .subnet: return "subnet"
+        case .securityGroup: return "security-group"
+        case .securityGroupRule: return "security-group-rule"
+        case .internetGateway: return "internet-gateway"
+        case .routeTable: return "route-table"
+        case .routeTableAssociation: return "route-table-association"
+        case .networkInterface: return "network-interface"
+        case .networkInterfaceAttachment: return "network-interface-attachment"
+        case .dhcpOptions: return "dhcp-options"
+        case .cidrAssociation: return "vpc-cidr-block-association"
+        case .publicAddress: return "public-ip"
+        case .networkDefaults: return "network-defaults"
         }
     }
 

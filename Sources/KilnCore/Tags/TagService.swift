@@ -30,7 +30,9 @@ extension TagService {
                 throw CloudError.keyPairIDNotFound(id)
             }
         default:
-            throw CloudError.invalidTagResourceID(id)
+            guard try context.networks.ownsTaggable(id, prefix: prefix, caller: caller, in: transaction) else {
+                throw CloudError.invalidTagResourceID(id)
+            }
         }
         return prefix.resourceType
     }

@@ -18,11 +18,43 @@ public enum EC2 {
 // MARK: - Operations
 
 extension EC2 {
+    /// The `AssociateRouteTable` operation.
+    public enum AssociateRouteTable: WireOperation {
+        public typealias Input = AssociateRouteTableRequest
+        public typealias Output = AssociateRouteTableResult
+        public static let name = "AssociateRouteTable"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `AttachInternetGateway` operation.
+    public enum AttachInternetGateway: WireOperation {
+        public typealias Input = AttachInternetGatewayRequest
+        public typealias Output = EmptyOutput
+        public static let name = "AttachInternetGateway"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `AttachVolume` operation.
     public enum AttachVolume: WireOperation {
         public typealias Input = AttachVolumeRequest
         public typealias Output = VolumeAttachment
         public static let name = "AttachVolume"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `AuthorizeSecurityGroupEgress` operation.
+    public enum AuthorizeSecurityGroupEgress: WireOperation {
+        public typealias Input = AuthorizeSecurityGroupEgressRequest
+        public typealias Output = AuthorizeSecurityGroupEgressResult
+        public static let name = "AuthorizeSecurityGroupEgress"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `AuthorizeSecurityGroupIngress` operation.
+    public enum AuthorizeSecurityGroupIngress: WireOperation {
+        public typealias Input = AuthorizeSecurityGroupIngressRequest
+        public typealias Output = AuthorizeSecurityGroupIngressResult
+        public static let name = "AuthorizeSecurityGroupIngress"
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
@@ -58,6 +90,14 @@ extension EC2 {
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
+    /// The `CreateInternetGateway` operation.
+    public enum CreateInternetGateway: WireOperation {
+        public typealias Input = CreateInternetGatewayRequest
+        public typealias Output = CreateInternetGatewayResult
+        public static let name = "CreateInternetGateway"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `CreateKeyPair` operation.
     public enum CreateKeyPair: WireOperation {
         public typealias Input = CreateKeyPairRequest
@@ -90,6 +130,30 @@ extension EC2 {
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
+    /// The `CreateRoute` operation.
+    public enum CreateRoute: WireOperation {
+        public typealias Input = CreateRouteRequest
+        public typealias Output = CreateRouteResult
+        public static let name = "CreateRoute"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `CreateRouteTable` operation.
+    public enum CreateRouteTable: WireOperation {
+        public typealias Input = CreateRouteTableRequest
+        public typealias Output = CreateRouteTableResult
+        public static let name = "CreateRouteTable"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `CreateSecurityGroup` operation.
+    public enum CreateSecurityGroup: WireOperation {
+        public typealias Input = CreateSecurityGroupRequest
+        public typealias Output = CreateSecurityGroupResult
+        public static let name = "CreateSecurityGroup"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `CreateSnapshot` operation.
     public enum CreateSnapshot: WireOperation {
         public typealias Input = CreateSnapshotRequest
@@ -106,6 +170,14 @@ extension EC2 {
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
+    /// The `CreateSubnet` operation.
+    public enum CreateSubnet: WireOperation {
+        public typealias Input = CreateSubnetRequest
+        public typealias Output = CreateSubnetResult
+        public static let name = "CreateSubnet"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `CreateTags` operation.
     public enum CreateTags: WireOperation {
         public typealias Input = CreateTagsRequest
@@ -119,6 +191,22 @@ extension EC2 {
         public typealias Input = CreateVolumeRequest
         public typealias Output = Volume
         public static let name = "CreateVolume"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `CreateVpc` operation.
+    public enum CreateVpc: WireOperation {
+        public typealias Input = CreateVpcRequest
+        public typealias Output = CreateVpcResult
+        public static let name = "CreateVpc"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DeleteInternetGateway` operation.
+    public enum DeleteInternetGateway: WireOperation {
+        public typealias Input = DeleteInternetGatewayRequest
+        public typealias Output = EmptyOutput
+        public static let name = "DeleteInternetGateway"
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
@@ -146,11 +234,43 @@ extension EC2 {
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
+    /// The `DeleteRoute` operation.
+    public enum DeleteRoute: WireOperation {
+        public typealias Input = DeleteRouteRequest
+        public typealias Output = EmptyOutput
+        public static let name = "DeleteRoute"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DeleteRouteTable` operation.
+    public enum DeleteRouteTable: WireOperation {
+        public typealias Input = DeleteRouteTableRequest
+        public typealias Output = EmptyOutput
+        public static let name = "DeleteRouteTable"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DeleteSecurityGroup` operation.
+    public enum DeleteSecurityGroup: WireOperation {
+        public typealias Input = DeleteSecurityGroupRequest
+        public typealias Output = DeleteSecurityGroupResult
+        public static let name = "DeleteSecurityGroup"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `DeleteSnapshot` operation.
     public enum DeleteSnapshot: WireOperation {
         public typealias Input = DeleteSnapshotRequest
         public typealias Output = EmptyOutput
         public static let name = "DeleteSnapshot"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DeleteSubnet` operation.
+    public enum DeleteSubnet: WireOperation {
+        public typealias Input = DeleteSubnetRequest
+        public typealias Output = EmptyOutput
+        public static let name = "DeleteSubnet"
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
@@ -170,11 +290,27 @@ extension EC2 {
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
+    /// The `DeleteVpc` operation.
+    public enum DeleteVpc: WireOperation {
+        public typealias Input = DeleteVpcRequest
+        public typealias Output = EmptyOutput
+        public static let name = "DeleteVpc"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `DeregisterImage` operation.
     public enum DeregisterImage: WireOperation {
         public typealias Input = DeregisterImageRequest
         public typealias Output = DeregisterImageResult
         public static let name = "DeregisterImage"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DescribeAccountAttributes` operation.
+    public enum DescribeAccountAttributes: WireOperation {
+        public typealias Input = DescribeAccountAttributesRequest
+        public typealias Output = DescribeAccountAttributesResult
+        public static let name = "DescribeAccountAttributes"
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
@@ -242,6 +378,14 @@ extension EC2 {
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
+    /// The `DescribeInternetGateways` operation.
+    public enum DescribeInternetGateways: WireOperation {
+        public typealias Input = DescribeInternetGatewaysRequest
+        public typealias Output = DescribeInternetGatewaysResult
+        public static let name = "DescribeInternetGateways"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `DescribeKeyPairs` operation.
     public enum DescribeKeyPairs: WireOperation {
         public typealias Input = DescribeKeyPairsRequest
@@ -266,11 +410,43 @@ extension EC2 {
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
+    /// The `DescribeNetworkInterfaces` operation.
+    public enum DescribeNetworkInterfaces: WireOperation {
+        public typealias Input = DescribeNetworkInterfacesRequest
+        public typealias Output = DescribeNetworkInterfacesResult
+        public static let name = "DescribeNetworkInterfaces"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `DescribeRegions` operation.
     public enum DescribeRegions: WireOperation {
         public typealias Input = DescribeRegionsRequest
         public typealias Output = DescribeRegionsResult
         public static let name = "DescribeRegions"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DescribeRouteTables` operation.
+    public enum DescribeRouteTables: WireOperation {
+        public typealias Input = DescribeRouteTablesRequest
+        public typealias Output = DescribeRouteTablesResult
+        public static let name = "DescribeRouteTables"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DescribeSecurityGroupRules` operation.
+    public enum DescribeSecurityGroupRules: WireOperation {
+        public typealias Input = DescribeSecurityGroupRulesRequest
+        public typealias Output = DescribeSecurityGroupRulesResult
+        public static let name = "DescribeSecurityGroupRules"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DescribeSecurityGroups` operation.
+    public enum DescribeSecurityGroups: WireOperation {
+        public typealias Input = DescribeSecurityGroupsRequest
+        public typealias Output = DescribeSecurityGroupsResult
+        public static let name = "DescribeSecurityGroups"
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
@@ -298,6 +474,14 @@ extension EC2 {
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
+    /// The `DescribeSubnets` operation.
+    public enum DescribeSubnets: WireOperation {
+        public typealias Input = DescribeSubnetsRequest
+        public typealias Output = DescribeSubnetsResult
+        public static let name = "DescribeSubnets"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `DescribeTags` operation.
     public enum DescribeTags: WireOperation {
         public typealias Input = DescribeTagsRequest
@@ -311,6 +495,30 @@ extension EC2 {
         public typealias Input = DescribeVolumesRequest
         public typealias Output = DescribeVolumesResult
         public static let name = "DescribeVolumes"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DescribeVpcAttribute` operation.
+    public enum DescribeVpcAttribute: WireOperation {
+        public typealias Input = DescribeVpcAttributeRequest
+        public typealias Output = DescribeVpcAttributeResult
+        public static let name = "DescribeVpcAttribute"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DescribeVpcs` operation.
+    public enum DescribeVpcs: WireOperation {
+        public typealias Input = DescribeVpcsRequest
+        public typealias Output = DescribeVpcsResult
+        public static let name = "DescribeVpcs"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DetachInternetGateway` operation.
+    public enum DetachInternetGateway: WireOperation {
+        public typealias Input = DetachInternetGatewayRequest
+        public typealias Output = EmptyOutput
+        public static let name = "DetachInternetGateway"
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
@@ -359,6 +567,14 @@ extension EC2 {
         public typealias Input = DisableImageDeregistrationProtectionRequest
         public typealias Output = DisableImageDeregistrationProtectionResult
         public static let name = "DisableImageDeregistrationProtection"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DisassociateRouteTable` operation.
+    public enum DisassociateRouteTable: WireOperation {
+        public typealias Input = DisassociateRouteTableRequest
+        public typealias Output = EmptyOutput
+        public static let name = "DisassociateRouteTable"
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
@@ -498,11 +714,27 @@ extension EC2 {
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
+    /// The `ModifySubnetAttribute` operation.
+    public enum ModifySubnetAttribute: WireOperation {
+        public typealias Input = ModifySubnetAttributeRequest
+        public typealias Output = EmptyOutput
+        public static let name = "ModifySubnetAttribute"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `ModifyVolume` operation.
     public enum ModifyVolume: WireOperation {
         public typealias Input = ModifyVolumeRequest
         public typealias Output = ModifyVolumeResult
         public static let name = "ModifyVolume"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `ModifyVpcAttribute` operation.
+    public enum ModifyVpcAttribute: WireOperation {
+        public typealias Input = ModifyVpcAttributeRequest
+        public typealias Output = EmptyOutput
+        public static let name = "ModifyVpcAttribute"
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
@@ -543,6 +775,22 @@ extension EC2 {
         public typealias Input = ResetSnapshotAttributeRequest
         public typealias Output = EmptyOutput
         public static let name = "ResetSnapshotAttribute"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `RevokeSecurityGroupEgress` operation.
+    public enum RevokeSecurityGroupEgress: WireOperation {
+        public typealias Input = RevokeSecurityGroupEgressRequest
+        public typealias Output = RevokeSecurityGroupEgressResult
+        public static let name = "RevokeSecurityGroupEgress"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `RevokeSecurityGroupIngress` operation.
+    public enum RevokeSecurityGroupIngress: WireOperation {
+        public typealias Input = RevokeSecurityGroupIngressRequest
+        public typealias Output = RevokeSecurityGroupIngressResult
+        public static let name = "RevokeSecurityGroupIngress"
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
@@ -642,6 +890,90 @@ extension EC2 {
         }
     }
 
+    /// The `AccountAttribute` shape.
+    public struct AccountAttribute: Sendable, Equatable {
+        public var attributeName: Swift.String?
+        public var attributeValues: [AccountAttributeValue]?
+
+        /// Creates the shape from its members.
+        public init(
+            attributeName: Swift.String? = nil,
+            attributeValues: [AccountAttributeValue]? = nil
+        ) {
+            self.attributeName = attributeName
+            self.attributeValues = attributeValues
+        }
+    }
+
+    /// The `AccountAttributeValue` shape.
+    public struct AccountAttributeValue: Sendable, Equatable {
+        public var attributeValue: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            attributeValue: Swift.String? = nil
+        ) {
+            self.attributeValue = attributeValue
+        }
+    }
+
+    /// The `AssociateRouteTableRequest` shape.
+    public struct AssociateRouteTableRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var gatewayId: Swift.String?
+        public var publicIpv4Pool: Swift.String?
+        public var routeTableId: Swift.String
+        public var subnetId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            gatewayId: Swift.String? = nil,
+            publicIpv4Pool: Swift.String? = nil,
+            routeTableId: Swift.String,
+            subnetId: Swift.String? = nil
+        ) {
+            self.dryRun = dryRun
+            self.gatewayId = gatewayId
+            self.publicIpv4Pool = publicIpv4Pool
+            self.routeTableId = routeTableId
+            self.subnetId = subnetId
+        }
+    }
+
+    /// The `AssociateRouteTableResult` shape.
+    public struct AssociateRouteTableResult: Sendable, Equatable {
+        public var associationId: Swift.String?
+        public var associationState: RouteTableAssociationState?
+
+        /// Creates the shape from its members.
+        public init(
+            associationId: Swift.String? = nil,
+            associationState: RouteTableAssociationState? = nil
+        ) {
+            self.associationId = associationId
+            self.associationState = associationState
+        }
+    }
+
+    /// The `AttachInternetGatewayRequest` shape.
+    public struct AttachInternetGatewayRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var internetGatewayId: Swift.String
+        public var vpcId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            internetGatewayId: Swift.String,
+            vpcId: Swift.String
+        ) {
+            self.dryRun = dryRun
+            self.internetGatewayId = internetGatewayId
+            self.vpcId = vpcId
+        }
+    }
+
     /// The `AttachVolumeRequest` shape.
     public struct AttachVolumeRequest: Sendable, Equatable {
         public var device: Swift.String
@@ -666,6 +998,33 @@ extension EC2 {
         }
     }
 
+    /// The `AttachmentEnaSrdSpecification` shape.
+    public struct AttachmentEnaSrdSpecification: Sendable, Equatable {
+        public var enaSrdEnabled: Swift.Bool?
+        public var enaSrdUdpSpecification: AttachmentEnaSrdUdpSpecification?
+
+        /// Creates the shape from its members.
+        public init(
+            enaSrdEnabled: Swift.Bool? = nil,
+            enaSrdUdpSpecification: AttachmentEnaSrdUdpSpecification? = nil
+        ) {
+            self.enaSrdEnabled = enaSrdEnabled
+            self.enaSrdUdpSpecification = enaSrdUdpSpecification
+        }
+    }
+
+    /// The `AttachmentEnaSrdUdpSpecification` shape.
+    public struct AttachmentEnaSrdUdpSpecification: Sendable, Equatable {
+        public var enaSrdUdpEnabled: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            enaSrdUdpEnabled: Swift.Bool? = nil
+        ) {
+            self.enaSrdUdpEnabled = enaSrdUdpEnabled
+        }
+    }
+
     /// The `AttributeBooleanValue` shape.
     public struct AttributeBooleanValue: Sendable, Equatable {
         public var value: Swift.Bool?
@@ -687,6 +1046,117 @@ extension EC2 {
             value: Swift.String? = nil
         ) {
             self.value = value
+        }
+    }
+
+    /// The `AuthorizeSecurityGroupEgressRequest` shape.
+    public struct AuthorizeSecurityGroupEgressRequest: Sendable, Equatable {
+        public var cidrIp: Swift.String?
+        public var dryRun: Swift.Bool?
+        public var fromPort: Swift.Int?
+        public var groupId: Swift.String
+        public var ipPermissions: [IpPermission]?
+        public var ipProtocol: Swift.String?
+        public var sourceSecurityGroupName: Swift.String?
+        public var sourceSecurityGroupOwnerId: Swift.String?
+        public var tagSpecifications: [TagSpecification]?
+        public var toPort: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            cidrIp: Swift.String? = nil,
+            dryRun: Swift.Bool? = nil,
+            fromPort: Swift.Int? = nil,
+            groupId: Swift.String,
+            ipPermissions: [IpPermission]? = nil,
+            ipProtocol: Swift.String? = nil,
+            sourceSecurityGroupName: Swift.String? = nil,
+            sourceSecurityGroupOwnerId: Swift.String? = nil,
+            tagSpecifications: [TagSpecification]? = nil,
+            toPort: Swift.Int? = nil
+        ) {
+            self.cidrIp = cidrIp
+            self.dryRun = dryRun
+            self.fromPort = fromPort
+            self.groupId = groupId
+            self.ipPermissions = ipPermissions
+            self.ipProtocol = ipProtocol
+            self.sourceSecurityGroupName = sourceSecurityGroupName
+            self.sourceSecurityGroupOwnerId = sourceSecurityGroupOwnerId
+            self.tagSpecifications = tagSpecifications
+            self.toPort = toPort
+        }
+    }
+
+    /// The `AuthorizeSecurityGroupEgressResult` shape.
+    public struct AuthorizeSecurityGroupEgressResult: Sendable, Equatable {
+        public var `return`: Swift.Bool?
+        public var securityGroupRules: [SecurityGroupRule]?
+
+        /// Creates the shape from its members.
+        public init(
+            `return`: Swift.Bool? = nil,
+            securityGroupRules: [SecurityGroupRule]? = nil
+        ) {
+            self.`return` = `return`
+            self.securityGroupRules = securityGroupRules
+        }
+    }
+
+    /// The `AuthorizeSecurityGroupIngressRequest` shape.
+    public struct AuthorizeSecurityGroupIngressRequest: Sendable, Equatable {
+        public var cidrIp: Swift.String?
+        public var dryRun: Swift.Bool?
+        public var fromPort: Swift.Int?
+        public var groupId: Swift.String?
+        public var groupName: Swift.String?
+        public var ipPermissions: [IpPermission]?
+        public var ipProtocol: Swift.String?
+        public var sourceSecurityGroupName: Swift.String?
+        public var sourceSecurityGroupOwnerId: Swift.String?
+        public var tagSpecifications: [TagSpecification]?
+        public var toPort: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            cidrIp: Swift.String? = nil,
+            dryRun: Swift.Bool? = nil,
+            fromPort: Swift.Int? = nil,
+            groupId: Swift.String? = nil,
+            groupName: Swift.String? = nil,
+            ipPermissions: [IpPermission]? = nil,
+            ipProtocol: Swift.String? = nil,
+            sourceSecurityGroupName: Swift.String? = nil,
+            sourceSecurityGroupOwnerId: Swift.String? = nil,
+            tagSpecifications: [TagSpecification]? = nil,
+            toPort: Swift.Int? = nil
+        ) {
+            self.cidrIp = cidrIp
+            self.dryRun = dryRun
+            self.fromPort = fromPort
+            self.groupId = groupId
+            self.groupName = groupName
+            self.ipPermissions = ipPermissions
+            self.ipProtocol = ipProtocol
+            self.sourceSecurityGroupName = sourceSecurityGroupName
+            self.sourceSecurityGroupOwnerId = sourceSecurityGroupOwnerId
+            self.tagSpecifications = tagSpecifications
+            self.toPort = toPort
+        }
+    }
+
+    /// The `AuthorizeSecurityGroupIngressResult` shape.
+    public struct AuthorizeSecurityGroupIngressResult: Sendable, Equatable {
+        public var `return`: Swift.Bool?
+        public var securityGroupRules: [SecurityGroupRule]?
+
+        /// Creates the shape from its members.
+        public init(
+            `return`: Swift.Bool? = nil,
+            securityGroupRules: [SecurityGroupRule]? = nil
+        ) {
+            self.`return` = `return`
+            self.securityGroupRules = securityGroupRules
         }
     }
 
@@ -864,6 +1334,18 @@ extension EC2 {
         }
     }
 
+    /// The `BlockPublicAccessStates` shape.
+    public struct BlockPublicAccessStates: Sendable, Equatable {
+        public var internetGatewayBlockMode: BlockPublicAccessMode?
+
+        /// Creates the shape from its members.
+        public init(
+            internetGatewayBlockMode: BlockPublicAccessMode? = nil
+        ) {
+            self.internetGatewayBlockMode = internetGatewayBlockMode
+        }
+    }
+
     /// The `CancelImageLaunchPermissionRequest` shape.
     public struct CancelImageLaunchPermissionRequest: Sendable, Equatable {
         public var dryRun: Swift.Bool?
@@ -948,6 +1430,24 @@ extension EC2 {
         ) {
             self.capacityReservationId = capacityReservationId
             self.capacityReservationResourceGroupArn = capacityReservationResourceGroupArn
+        }
+    }
+
+    /// The `ConnectionTrackingConfiguration` shape.
+    public struct ConnectionTrackingConfiguration: Sendable, Equatable {
+        public var tcpEstablishedTimeout: Swift.Int?
+        public var udpStreamTimeout: Swift.Int?
+        public var udpTimeout: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            tcpEstablishedTimeout: Swift.Int? = nil,
+            udpStreamTimeout: Swift.Int? = nil,
+            udpTimeout: Swift.Int? = nil
+        ) {
+            self.tcpEstablishedTimeout = tcpEstablishedTimeout
+            self.udpStreamTimeout = udpStreamTimeout
+            self.udpTimeout = udpTimeout
         }
     }
 
@@ -1239,6 +1739,33 @@ extension EC2 {
         }
     }
 
+    /// The `CreateInternetGatewayRequest` shape.
+    public struct CreateInternetGatewayRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var tagSpecifications: [TagSpecification]?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            tagSpecifications: [TagSpecification]? = nil
+        ) {
+            self.dryRun = dryRun
+            self.tagSpecifications = tagSpecifications
+        }
+    }
+
+    /// The `CreateInternetGatewayResult` shape.
+    public struct CreateInternetGatewayResult: Sendable, Equatable {
+        public var internetGateway: InternetGateway?
+
+        /// Creates the shape from its members.
+        public init(
+            internetGateway: InternetGateway? = nil
+        ) {
+            self.internetGateway = internetGateway
+        }
+    }
+
     /// The `CreateKeyPairRequest` shape.
     public struct CreateKeyPairRequest: Sendable, Equatable {
         public var dryRun: Swift.Bool?
@@ -1392,6 +1919,156 @@ extension EC2 {
         }
     }
 
+    /// The `CreateRouteRequest` shape.
+    public struct CreateRouteRequest: Sendable, Equatable {
+        public var carrierGatewayId: Swift.String?
+        public var coreNetworkArn: Swift.String?
+        public var destinationCidrBlock: Swift.String?
+        public var destinationIpv6CidrBlock: Swift.String?
+        public var destinationPrefixListId: Swift.String?
+        public var dryRun: Swift.Bool?
+        public var egressOnlyInternetGatewayId: Swift.String?
+        public var gatewayId: Swift.String?
+        public var instanceId: Swift.String?
+        public var localGatewayId: Swift.String?
+        public var natGatewayId: Swift.String?
+        public var networkInterfaceId: Swift.String?
+        public var odbNetworkArn: Swift.String?
+        public var routeTableId: Swift.String
+        public var transitGatewayId: Swift.String?
+        public var vpcEndpointId: Swift.String?
+        public var vpcPeeringConnectionId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            carrierGatewayId: Swift.String? = nil,
+            coreNetworkArn: Swift.String? = nil,
+            destinationCidrBlock: Swift.String? = nil,
+            destinationIpv6CidrBlock: Swift.String? = nil,
+            destinationPrefixListId: Swift.String? = nil,
+            dryRun: Swift.Bool? = nil,
+            egressOnlyInternetGatewayId: Swift.String? = nil,
+            gatewayId: Swift.String? = nil,
+            instanceId: Swift.String? = nil,
+            localGatewayId: Swift.String? = nil,
+            natGatewayId: Swift.String? = nil,
+            networkInterfaceId: Swift.String? = nil,
+            odbNetworkArn: Swift.String? = nil,
+            routeTableId: Swift.String,
+            transitGatewayId: Swift.String? = nil,
+            vpcEndpointId: Swift.String? = nil,
+            vpcPeeringConnectionId: Swift.String? = nil
+        ) {
+            self.carrierGatewayId = carrierGatewayId
+            self.coreNetworkArn = coreNetworkArn
+            self.destinationCidrBlock = destinationCidrBlock
+            self.destinationIpv6CidrBlock = destinationIpv6CidrBlock
+            self.destinationPrefixListId = destinationPrefixListId
+            self.dryRun = dryRun
+            self.egressOnlyInternetGatewayId = egressOnlyInternetGatewayId
+            self.gatewayId = gatewayId
+            self.instanceId = instanceId
+            self.localGatewayId = localGatewayId
+            self.natGatewayId = natGatewayId
+            self.networkInterfaceId = networkInterfaceId
+            self.odbNetworkArn = odbNetworkArn
+            self.routeTableId = routeTableId
+            self.transitGatewayId = transitGatewayId
+            self.vpcEndpointId = vpcEndpointId
+            self.vpcPeeringConnectionId = vpcPeeringConnectionId
+        }
+    }
+
+    /// The `CreateRouteResult` shape.
+    public struct CreateRouteResult: Sendable, Equatable {
+        public var `return`: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            `return`: Swift.Bool? = nil
+        ) {
+            self.`return` = `return`
+        }
+    }
+
+    /// The `CreateRouteTableRequest` shape.
+    public struct CreateRouteTableRequest: Sendable, Equatable {
+        public var clientToken: Swift.String?
+        public var dryRun: Swift.Bool?
+        public var tagSpecifications: [TagSpecification]?
+        public var vpcId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            clientToken: Swift.String? = nil,
+            dryRun: Swift.Bool? = nil,
+            tagSpecifications: [TagSpecification]? = nil,
+            vpcId: Swift.String
+        ) {
+            self.clientToken = clientToken
+            self.dryRun = dryRun
+            self.tagSpecifications = tagSpecifications
+            self.vpcId = vpcId
+        }
+    }
+
+    /// The `CreateRouteTableResult` shape.
+    public struct CreateRouteTableResult: Sendable, Equatable {
+        public var clientToken: Swift.String?
+        public var routeTable: RouteTable?
+
+        /// Creates the shape from its members.
+        public init(
+            clientToken: Swift.String? = nil,
+            routeTable: RouteTable? = nil
+        ) {
+            self.clientToken = clientToken
+            self.routeTable = routeTable
+        }
+    }
+
+    /// The `CreateSecurityGroupRequest` shape.
+    public struct CreateSecurityGroupRequest: Sendable, Equatable {
+        public var description: Swift.String
+        public var dryRun: Swift.Bool?
+        public var groupName: Swift.String
+        public var tagSpecifications: [TagSpecification]?
+        public var vpcId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            description: Swift.String,
+            dryRun: Swift.Bool? = nil,
+            groupName: Swift.String,
+            tagSpecifications: [TagSpecification]? = nil,
+            vpcId: Swift.String? = nil
+        ) {
+            self.description = description
+            self.dryRun = dryRun
+            self.groupName = groupName
+            self.tagSpecifications = tagSpecifications
+            self.vpcId = vpcId
+        }
+    }
+
+    /// The `CreateSecurityGroupResult` shape.
+    public struct CreateSecurityGroupResult: Sendable, Equatable {
+        public var groupId: Swift.String?
+        public var securityGroupArn: Swift.String?
+        public var tags: [Tag]?
+
+        /// Creates the shape from its members.
+        public init(
+            groupId: Swift.String? = nil,
+            securityGroupArn: Swift.String? = nil,
+            tags: [Tag]? = nil
+        ) {
+            self.groupId = groupId
+            self.securityGroupArn = securityGroupArn
+            self.tags = tags
+        }
+    }
+
     /// The `CreateSnapshotRequest` shape.
     public struct CreateSnapshotRequest: Sendable, Equatable {
         public var description: Swift.String?
@@ -1449,6 +2126,66 @@ extension EC2 {
             objectKey: Swift.String? = nil
         ) {
             self.objectKey = objectKey
+        }
+    }
+
+    /// The `CreateSubnetRequest` shape.
+    public struct CreateSubnetRequest: Sendable, Equatable {
+        public var availabilityZone: Swift.String?
+        public var availabilityZoneId: Swift.String?
+        public var cidrBlock: Swift.String?
+        public var dryRun: Swift.Bool?
+        public var ipv4IpamPoolId: Swift.String?
+        public var ipv4NetmaskLength: Swift.Int?
+        public var ipv6CidrBlock: Swift.String?
+        public var ipv6IpamPoolId: Swift.String?
+        public var ipv6Native: Swift.Bool?
+        public var ipv6NetmaskLength: Swift.Int?
+        public var outpostArn: Swift.String?
+        public var tagSpecifications: [TagSpecification]?
+        public var vpcId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            availabilityZone: Swift.String? = nil,
+            availabilityZoneId: Swift.String? = nil,
+            cidrBlock: Swift.String? = nil,
+            dryRun: Swift.Bool? = nil,
+            ipv4IpamPoolId: Swift.String? = nil,
+            ipv4NetmaskLength: Swift.Int? = nil,
+            ipv6CidrBlock: Swift.String? = nil,
+            ipv6IpamPoolId: Swift.String? = nil,
+            ipv6Native: Swift.Bool? = nil,
+            ipv6NetmaskLength: Swift.Int? = nil,
+            outpostArn: Swift.String? = nil,
+            tagSpecifications: [TagSpecification]? = nil,
+            vpcId: Swift.String
+        ) {
+            self.availabilityZone = availabilityZone
+            self.availabilityZoneId = availabilityZoneId
+            self.cidrBlock = cidrBlock
+            self.dryRun = dryRun
+            self.ipv4IpamPoolId = ipv4IpamPoolId
+            self.ipv4NetmaskLength = ipv4NetmaskLength
+            self.ipv6CidrBlock = ipv6CidrBlock
+            self.ipv6IpamPoolId = ipv6IpamPoolId
+            self.ipv6Native = ipv6Native
+            self.ipv6NetmaskLength = ipv6NetmaskLength
+            self.outpostArn = outpostArn
+            self.tagSpecifications = tagSpecifications
+            self.vpcId = vpcId
+        }
+    }
+
+    /// The `CreateSubnetResult` shape.
+    public struct CreateSubnetResult: Sendable, Equatable {
+        public var subnet: Subnet?
+
+        /// Creates the shape from its members.
+        public init(
+            subnet: Subnet? = nil
+        ) {
+            self.subnet = subnet
         }
     }
 
@@ -1557,6 +2294,66 @@ extension EC2 {
         }
     }
 
+    /// The `CreateVpcRequest` shape.
+    public struct CreateVpcRequest: Sendable, Equatable {
+        public var amazonProvidedIpv6CidrBlock: Swift.Bool?
+        public var cidrBlock: Swift.String?
+        public var dryRun: Swift.Bool?
+        public var instanceTenancy: Tenancy?
+        public var ipv4IpamPoolId: Swift.String?
+        public var ipv4NetmaskLength: Swift.Int?
+        public var ipv6CidrBlock: Swift.String?
+        public var ipv6CidrBlockNetworkBorderGroup: Swift.String?
+        public var ipv6IpamPoolId: Swift.String?
+        public var ipv6NetmaskLength: Swift.Int?
+        public var ipv6Pool: Swift.String?
+        public var tagSpecifications: [TagSpecification]?
+        public var vpcEncryptionControl: VpcEncryptionControlConfiguration?
+
+        /// Creates the shape from its members.
+        public init(
+            amazonProvidedIpv6CidrBlock: Swift.Bool? = nil,
+            cidrBlock: Swift.String? = nil,
+            dryRun: Swift.Bool? = nil,
+            instanceTenancy: Tenancy? = nil,
+            ipv4IpamPoolId: Swift.String? = nil,
+            ipv4NetmaskLength: Swift.Int? = nil,
+            ipv6CidrBlock: Swift.String? = nil,
+            ipv6CidrBlockNetworkBorderGroup: Swift.String? = nil,
+            ipv6IpamPoolId: Swift.String? = nil,
+            ipv6NetmaskLength: Swift.Int? = nil,
+            ipv6Pool: Swift.String? = nil,
+            tagSpecifications: [TagSpecification]? = nil,
+            vpcEncryptionControl: VpcEncryptionControlConfiguration? = nil
+        ) {
+            self.amazonProvidedIpv6CidrBlock = amazonProvidedIpv6CidrBlock
+            self.cidrBlock = cidrBlock
+            self.dryRun = dryRun
+            self.instanceTenancy = instanceTenancy
+            self.ipv4IpamPoolId = ipv4IpamPoolId
+            self.ipv4NetmaskLength = ipv4NetmaskLength
+            self.ipv6CidrBlock = ipv6CidrBlock
+            self.ipv6CidrBlockNetworkBorderGroup = ipv6CidrBlockNetworkBorderGroup
+            self.ipv6IpamPoolId = ipv6IpamPoolId
+            self.ipv6NetmaskLength = ipv6NetmaskLength
+            self.ipv6Pool = ipv6Pool
+            self.tagSpecifications = tagSpecifications
+            self.vpcEncryptionControl = vpcEncryptionControl
+        }
+    }
+
+    /// The `CreateVpcResult` shape.
+    public struct CreateVpcResult: Sendable, Equatable {
+        public var vpc: Vpc?
+
+        /// Creates the shape from its members.
+        public init(
+            vpc: Vpc? = nil
+        ) {
+            self.vpc = vpc
+        }
+    }
+
     /// The `CreditSpecification` shape.
     public struct CreditSpecification: Sendable, Equatable {
         public var cpuCredits: Swift.String?
@@ -1596,6 +2393,21 @@ extension EC2 {
             self.defaultTcpEstablishedTimeout = defaultTcpEstablishedTimeout
             self.defaultUdpStreamTimeout = defaultUdpStreamTimeout
             self.defaultUdpTimeout = defaultUdpTimeout
+        }
+    }
+
+    /// The `DeleteInternetGatewayRequest` shape.
+    public struct DeleteInternetGatewayRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var internetGatewayId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            internetGatewayId: Swift.String
+        ) {
+            self.dryRun = dryRun
+            self.internetGatewayId = internetGatewayId
         }
     }
 
@@ -1737,6 +2549,78 @@ extension EC2 {
         }
     }
 
+    /// The `DeleteRouteRequest` shape.
+    public struct DeleteRouteRequest: Sendable, Equatable {
+        public var destinationCidrBlock: Swift.String?
+        public var destinationIpv6CidrBlock: Swift.String?
+        public var destinationPrefixListId: Swift.String?
+        public var dryRun: Swift.Bool?
+        public var routeTableId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            destinationCidrBlock: Swift.String? = nil,
+            destinationIpv6CidrBlock: Swift.String? = nil,
+            destinationPrefixListId: Swift.String? = nil,
+            dryRun: Swift.Bool? = nil,
+            routeTableId: Swift.String
+        ) {
+            self.destinationCidrBlock = destinationCidrBlock
+            self.destinationIpv6CidrBlock = destinationIpv6CidrBlock
+            self.destinationPrefixListId = destinationPrefixListId
+            self.dryRun = dryRun
+            self.routeTableId = routeTableId
+        }
+    }
+
+    /// The `DeleteRouteTableRequest` shape.
+    public struct DeleteRouteTableRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var routeTableId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            routeTableId: Swift.String
+        ) {
+            self.dryRun = dryRun
+            self.routeTableId = routeTableId
+        }
+    }
+
+    /// The `DeleteSecurityGroupRequest` shape.
+    public struct DeleteSecurityGroupRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var groupId: Swift.String?
+        public var groupName: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            groupId: Swift.String? = nil,
+            groupName: Swift.String? = nil
+        ) {
+            self.dryRun = dryRun
+            self.groupId = groupId
+            self.groupName = groupName
+        }
+    }
+
+    /// The `DeleteSecurityGroupResult` shape.
+    public struct DeleteSecurityGroupResult: Sendable, Equatable {
+        public var groupId: Swift.String?
+        public var `return`: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            groupId: Swift.String? = nil,
+            `return`: Swift.Bool? = nil
+        ) {
+            self.groupId = groupId
+            self.`return` = `return`
+        }
+    }
+
     /// The `DeleteSnapshotRequest` shape.
     public struct DeleteSnapshotRequest: Sendable, Equatable {
         public var dryRun: Swift.Bool?
@@ -1764,6 +2648,21 @@ extension EC2 {
         ) {
             self.returnCode = returnCode
             self.snapshotId = snapshotId
+        }
+    }
+
+    /// The `DeleteSubnetRequest` shape.
+    public struct DeleteSubnetRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var subnetId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            subnetId: Swift.String
+        ) {
+            self.dryRun = dryRun
+            self.subnetId = subnetId
         }
     }
 
@@ -1800,6 +2699,21 @@ extension EC2 {
         }
     }
 
+    /// The `DeleteVpcRequest` shape.
+    public struct DeleteVpcRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var vpcId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            vpcId: Swift.String
+        ) {
+            self.dryRun = dryRun
+            self.vpcId = vpcId
+        }
+    }
+
     /// The `DeregisterImageRequest` shape.
     public struct DeregisterImageRequest: Sendable, Equatable {
         public var deleteAssociatedSnapshots: Swift.Bool?
@@ -1830,6 +2744,33 @@ extension EC2 {
         ) {
             self.deleteSnapshotResults = deleteSnapshotResults
             self.`return` = `return`
+        }
+    }
+
+    /// The `DescribeAccountAttributesRequest` shape.
+    public struct DescribeAccountAttributesRequest: Sendable, Equatable {
+        public var attributeNames: [AccountAttributeName]?
+        public var dryRun: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            attributeNames: [AccountAttributeName]? = nil,
+            dryRun: Swift.Bool? = nil
+        ) {
+            self.attributeNames = attributeNames
+            self.dryRun = dryRun
+        }
+    }
+
+    /// The `DescribeAccountAttributesResult` shape.
+    public struct DescribeAccountAttributesResult: Sendable, Equatable {
+        public var accountAttributes: [AccountAttribute]?
+
+        /// Creates the shape from its members.
+        public init(
+            accountAttributes: [AccountAttribute]? = nil
+        ) {
+            self.accountAttributes = accountAttributes
         }
     }
 
@@ -2127,6 +3068,45 @@ extension EC2 {
         }
     }
 
+    /// The `DescribeInternetGatewaysRequest` shape.
+    public struct DescribeInternetGatewaysRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var filters: [Filter]?
+        public var internetGatewayIds: [Swift.String]?
+        public var maxResults: Swift.Int?
+        public var nextToken: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            filters: [Filter]? = nil,
+            internetGatewayIds: [Swift.String]? = nil,
+            maxResults: Swift.Int? = nil,
+            nextToken: Swift.String? = nil
+        ) {
+            self.dryRun = dryRun
+            self.filters = filters
+            self.internetGatewayIds = internetGatewayIds
+            self.maxResults = maxResults
+            self.nextToken = nextToken
+        }
+    }
+
+    /// The `DescribeInternetGatewaysResult` shape.
+    public struct DescribeInternetGatewaysResult: Sendable, Equatable {
+        public var internetGateways: [InternetGateway]?
+        public var nextToken: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            internetGateways: [InternetGateway]? = nil,
+            nextToken: Swift.String? = nil
+        ) {
+            self.internetGateways = internetGateways
+            self.nextToken = nextToken
+        }
+    }
+
     /// The `DescribeKeyPairsRequest` shape.
     public struct DescribeKeyPairsRequest: Sendable, Equatable {
         public var dryRun: Swift.Bool?
@@ -2265,6 +3245,48 @@ extension EC2 {
         }
     }
 
+    /// The `DescribeNetworkInterfacesRequest` shape.
+    public struct DescribeNetworkInterfacesRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var filters: [Filter]?
+        public var includeManagedResources: Swift.Bool?
+        public var maxResults: Swift.Int?
+        public var networkInterfaceIds: [Swift.String]?
+        public var nextToken: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            filters: [Filter]? = nil,
+            includeManagedResources: Swift.Bool? = nil,
+            maxResults: Swift.Int? = nil,
+            networkInterfaceIds: [Swift.String]? = nil,
+            nextToken: Swift.String? = nil
+        ) {
+            self.dryRun = dryRun
+            self.filters = filters
+            self.includeManagedResources = includeManagedResources
+            self.maxResults = maxResults
+            self.networkInterfaceIds = networkInterfaceIds
+            self.nextToken = nextToken
+        }
+    }
+
+    /// The `DescribeNetworkInterfacesResult` shape.
+    public struct DescribeNetworkInterfacesResult: Sendable, Equatable {
+        public var networkInterfaces: [NetworkInterface]?
+        public var nextToken: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            networkInterfaces: [NetworkInterface]? = nil,
+            nextToken: Swift.String? = nil
+        ) {
+            self.networkInterfaces = networkInterfaces
+            self.nextToken = nextToken
+        }
+    }
+
     /// The `DescribeRegionsRequest` shape.
     public struct DescribeRegionsRequest: Sendable, Equatable {
         public var allRegions: Swift.Bool?
@@ -2295,6 +3317,126 @@ extension EC2 {
             regions: [Region]? = nil
         ) {
             self.regions = regions
+        }
+    }
+
+    /// The `DescribeRouteTablesRequest` shape.
+    public struct DescribeRouteTablesRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var filters: [Filter]?
+        public var maxResults: Swift.Int?
+        public var nextToken: Swift.String?
+        public var routeTableIds: [Swift.String]?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            filters: [Filter]? = nil,
+            maxResults: Swift.Int? = nil,
+            nextToken: Swift.String? = nil,
+            routeTableIds: [Swift.String]? = nil
+        ) {
+            self.dryRun = dryRun
+            self.filters = filters
+            self.maxResults = maxResults
+            self.nextToken = nextToken
+            self.routeTableIds = routeTableIds
+        }
+    }
+
+    /// The `DescribeRouteTablesResult` shape.
+    public struct DescribeRouteTablesResult: Sendable, Equatable {
+        public var nextToken: Swift.String?
+        public var routeTables: [RouteTable]?
+
+        /// Creates the shape from its members.
+        public init(
+            nextToken: Swift.String? = nil,
+            routeTables: [RouteTable]? = nil
+        ) {
+            self.nextToken = nextToken
+            self.routeTables = routeTables
+        }
+    }
+
+    /// The `DescribeSecurityGroupRulesRequest` shape.
+    public struct DescribeSecurityGroupRulesRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var filters: [Filter]?
+        public var maxResults: Swift.Int?
+        public var nextToken: Swift.String?
+        public var securityGroupRuleIds: [Swift.String]?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            filters: [Filter]? = nil,
+            maxResults: Swift.Int? = nil,
+            nextToken: Swift.String? = nil,
+            securityGroupRuleIds: [Swift.String]? = nil
+        ) {
+            self.dryRun = dryRun
+            self.filters = filters
+            self.maxResults = maxResults
+            self.nextToken = nextToken
+            self.securityGroupRuleIds = securityGroupRuleIds
+        }
+    }
+
+    /// The `DescribeSecurityGroupRulesResult` shape.
+    public struct DescribeSecurityGroupRulesResult: Sendable, Equatable {
+        public var nextToken: Swift.String?
+        public var securityGroupRules: [SecurityGroupRule]?
+
+        /// Creates the shape from its members.
+        public init(
+            nextToken: Swift.String? = nil,
+            securityGroupRules: [SecurityGroupRule]? = nil
+        ) {
+            self.nextToken = nextToken
+            self.securityGroupRules = securityGroupRules
+        }
+    }
+
+    /// The `DescribeSecurityGroupsRequest` shape.
+    public struct DescribeSecurityGroupsRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var filters: [Filter]?
+        public var groupIds: [Swift.String]?
+        public var groupNames: [Swift.String]?
+        public var maxResults: Swift.Int?
+        public var nextToken: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            filters: [Filter]? = nil,
+            groupIds: [Swift.String]? = nil,
+            groupNames: [Swift.String]? = nil,
+            maxResults: Swift.Int? = nil,
+            nextToken: Swift.String? = nil
+        ) {
+            self.dryRun = dryRun
+            self.filters = filters
+            self.groupIds = groupIds
+            self.groupNames = groupNames
+            self.maxResults = maxResults
+            self.nextToken = nextToken
+        }
+    }
+
+    /// The `DescribeSecurityGroupsResult` shape.
+    public struct DescribeSecurityGroupsResult: Sendable, Equatable {
+        public var nextToken: Swift.String?
+        public var securityGroups: [SecurityGroup]?
+
+        /// Creates the shape from its members.
+        public init(
+            nextToken: Swift.String? = nil,
+            securityGroups: [SecurityGroup]? = nil
+        ) {
+            self.nextToken = nextToken
+            self.securityGroups = securityGroups
         }
     }
 
@@ -2418,6 +3560,45 @@ extension EC2 {
         }
     }
 
+    /// The `DescribeSubnetsRequest` shape.
+    public struct DescribeSubnetsRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var filters: [Filter]?
+        public var maxResults: Swift.Int?
+        public var nextToken: Swift.String?
+        public var subnetIds: [Swift.String]?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            filters: [Filter]? = nil,
+            maxResults: Swift.Int? = nil,
+            nextToken: Swift.String? = nil,
+            subnetIds: [Swift.String]? = nil
+        ) {
+            self.dryRun = dryRun
+            self.filters = filters
+            self.maxResults = maxResults
+            self.nextToken = nextToken
+            self.subnetIds = subnetIds
+        }
+    }
+
+    /// The `DescribeSubnetsResult` shape.
+    public struct DescribeSubnetsResult: Sendable, Equatable {
+        public var nextToken: Swift.String?
+        public var subnets: [Subnet]?
+
+        /// Creates the shape from its members.
+        public init(
+            nextToken: Swift.String? = nil,
+            subnets: [Subnet]? = nil
+        ) {
+            self.nextToken = nextToken
+            self.subnets = subnets
+        }
+    }
+
     /// The `DescribeTagsRequest` shape.
     public struct DescribeTagsRequest: Sendable, Equatable {
         public var dryRun: Swift.Bool?
@@ -2493,6 +3674,102 @@ extension EC2 {
         ) {
             self.nextToken = nextToken
             self.volumes = volumes
+        }
+    }
+
+    /// The `DescribeVpcAttributeRequest` shape.
+    public struct DescribeVpcAttributeRequest: Sendable, Equatable {
+        public var attribute: VpcAttributeName
+        public var dryRun: Swift.Bool?
+        public var vpcId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            attribute: VpcAttributeName,
+            dryRun: Swift.Bool? = nil,
+            vpcId: Swift.String
+        ) {
+            self.attribute = attribute
+            self.dryRun = dryRun
+            self.vpcId = vpcId
+        }
+    }
+
+    /// The `DescribeVpcAttributeResult` shape.
+    public struct DescribeVpcAttributeResult: Sendable, Equatable {
+        public var enableDnsHostnames: AttributeBooleanValue?
+        public var enableDnsSupport: AttributeBooleanValue?
+        public var enableNetworkAddressUsageMetrics: AttributeBooleanValue?
+        public var vpcId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            enableDnsHostnames: AttributeBooleanValue? = nil,
+            enableDnsSupport: AttributeBooleanValue? = nil,
+            enableNetworkAddressUsageMetrics: AttributeBooleanValue? = nil,
+            vpcId: Swift.String? = nil
+        ) {
+            self.enableDnsHostnames = enableDnsHostnames
+            self.enableDnsSupport = enableDnsSupport
+            self.enableNetworkAddressUsageMetrics = enableNetworkAddressUsageMetrics
+            self.vpcId = vpcId
+        }
+    }
+
+    /// The `DescribeVpcsRequest` shape.
+    public struct DescribeVpcsRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var filters: [Filter]?
+        public var maxResults: Swift.Int?
+        public var nextToken: Swift.String?
+        public var vpcIds: [Swift.String]?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            filters: [Filter]? = nil,
+            maxResults: Swift.Int? = nil,
+            nextToken: Swift.String? = nil,
+            vpcIds: [Swift.String]? = nil
+        ) {
+            self.dryRun = dryRun
+            self.filters = filters
+            self.maxResults = maxResults
+            self.nextToken = nextToken
+            self.vpcIds = vpcIds
+        }
+    }
+
+    /// The `DescribeVpcsResult` shape.
+    public struct DescribeVpcsResult: Sendable, Equatable {
+        public var nextToken: Swift.String?
+        public var vpcs: [Vpc]?
+
+        /// Creates the shape from its members.
+        public init(
+            nextToken: Swift.String? = nil,
+            vpcs: [Vpc]? = nil
+        ) {
+            self.nextToken = nextToken
+            self.vpcs = vpcs
+        }
+    }
+
+    /// The `DetachInternetGatewayRequest` shape.
+    public struct DetachInternetGatewayRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var internetGatewayId: Swift.String
+        public var vpcId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            internetGatewayId: Swift.String,
+            vpcId: Swift.String
+        ) {
+            self.dryRun = dryRun
+            self.internetGatewayId = internetGatewayId
+            self.vpcId = vpcId
         }
     }
 
@@ -2646,6 +3923,21 @@ extension EC2 {
             `return`: Swift.Bool? = nil
         ) {
             self.`return` = `return`
+        }
+    }
+
+    /// The `DisassociateRouteTableRequest` shape.
+    public struct DisassociateRouteTableRequest: Sendable, Equatable {
+        public var associationId: Swift.String
+        public var dryRun: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            associationId: Swift.String,
+            dryRun: Swift.Bool? = nil
+        ) {
+            self.associationId = associationId
+            self.dryRun = dryRun
         }
     }
 
@@ -5088,6 +6380,99 @@ extension EC2 {
         }
     }
 
+    /// The `InternetGateway` shape.
+    public struct InternetGateway: Sendable, Equatable {
+        public var attachments: [InternetGatewayAttachment]?
+        public var internetGatewayId: Swift.String?
+        public var ownerId: Swift.String?
+        public var tags: [Tag]?
+
+        /// Creates the shape from its members.
+        public init(
+            attachments: [InternetGatewayAttachment]? = nil,
+            internetGatewayId: Swift.String? = nil,
+            ownerId: Swift.String? = nil,
+            tags: [Tag]? = nil
+        ) {
+            self.attachments = attachments
+            self.internetGatewayId = internetGatewayId
+            self.ownerId = ownerId
+            self.tags = tags
+        }
+    }
+
+    /// The `InternetGatewayAttachment` shape.
+    public struct InternetGatewayAttachment: Sendable, Equatable {
+        public var state: AttachmentStatus?
+        public var vpcId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            state: AttachmentStatus? = nil,
+            vpcId: Swift.String? = nil
+        ) {
+            self.state = state
+            self.vpcId = vpcId
+        }
+    }
+
+    /// The `IpPermission` shape.
+    public struct IpPermission: Sendable, Equatable {
+        public var fromPort: Swift.Int?
+        public var ipProtocol: Swift.String?
+        public var ipRanges: [IpRange]?
+        public var ipv6Ranges: [Ipv6Range]?
+        public var prefixListIds: [PrefixListId]?
+        public var toPort: Swift.Int?
+        public var userIdGroupPairs: [UserIdGroupPair]?
+
+        /// Creates the shape from its members.
+        public init(
+            fromPort: Swift.Int? = nil,
+            ipProtocol: Swift.String? = nil,
+            ipRanges: [IpRange]? = nil,
+            ipv6Ranges: [Ipv6Range]? = nil,
+            prefixListIds: [PrefixListId]? = nil,
+            toPort: Swift.Int? = nil,
+            userIdGroupPairs: [UserIdGroupPair]? = nil
+        ) {
+            self.fromPort = fromPort
+            self.ipProtocol = ipProtocol
+            self.ipRanges = ipRanges
+            self.ipv6Ranges = ipv6Ranges
+            self.prefixListIds = prefixListIds
+            self.toPort = toPort
+            self.userIdGroupPairs = userIdGroupPairs
+        }
+    }
+
+    /// The `IpRange` shape.
+    public struct IpRange: Sendable, Equatable {
+        public var cidrIp: Swift.String?
+        public var description: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            cidrIp: Swift.String? = nil,
+            description: Swift.String? = nil
+        ) {
+            self.cidrIp = cidrIp
+            self.description = description
+        }
+    }
+
+    /// The `Ipv4PrefixSpecification` shape.
+    public struct Ipv4PrefixSpecification: Sendable, Equatable {
+        public var ipv4Prefix: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            ipv4Prefix: Swift.String? = nil
+        ) {
+            self.ipv4Prefix = ipv4Prefix
+        }
+    }
+
     /// The `Ipv4PrefixSpecificationRequest` shape.
     public struct Ipv4PrefixSpecificationRequest: Sendable, Equatable {
         public var ipv4Prefix: Swift.String?
@@ -5112,6 +6497,18 @@ extension EC2 {
         }
     }
 
+    /// The `Ipv6PrefixSpecification` shape.
+    public struct Ipv6PrefixSpecification: Sendable, Equatable {
+        public var ipv6Prefix: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            ipv6Prefix: Swift.String? = nil
+        ) {
+            self.ipv6Prefix = ipv6Prefix
+        }
+    }
+
     /// The `Ipv6PrefixSpecificationRequest` shape.
     public struct Ipv6PrefixSpecificationRequest: Sendable, Equatable {
         public var ipv6Prefix: Swift.String?
@@ -5133,6 +6530,21 @@ extension EC2 {
             ipv6Prefix: Swift.String? = nil
         ) {
             self.ipv6Prefix = ipv6Prefix
+        }
+    }
+
+    /// The `Ipv6Range` shape.
+    public struct Ipv6Range: Sendable, Equatable {
+        public var cidrIpv6: Swift.String?
+        public var description: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            cidrIpv6: Swift.String? = nil,
+            description: Swift.String? = nil
+        ) {
+            self.cidrIpv6 = cidrIpv6
+            self.description = description
         }
     }
 
@@ -6570,6 +7982,48 @@ extension EC2 {
         }
     }
 
+    /// The `ModifySubnetAttributeRequest` shape.
+    public struct ModifySubnetAttributeRequest: Sendable, Equatable {
+        public var assignIpv6AddressOnCreation: AttributeBooleanValue?
+        public var customerOwnedIpv4Pool: Swift.String?
+        public var disableLniAtDeviceIndex: AttributeBooleanValue?
+        public var enableDns64: AttributeBooleanValue?
+        public var enableLniAtDeviceIndex: Swift.Int?
+        public var enableResourceNameDnsAAAARecordOnLaunch: AttributeBooleanValue?
+        public var enableResourceNameDnsARecordOnLaunch: AttributeBooleanValue?
+        public var mapCustomerOwnedIpOnLaunch: AttributeBooleanValue?
+        public var mapPublicIpOnLaunch: AttributeBooleanValue?
+        public var privateDnsHostnameTypeOnLaunch: HostnameType?
+        public var subnetId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            assignIpv6AddressOnCreation: AttributeBooleanValue? = nil,
+            customerOwnedIpv4Pool: Swift.String? = nil,
+            disableLniAtDeviceIndex: AttributeBooleanValue? = nil,
+            enableDns64: AttributeBooleanValue? = nil,
+            enableLniAtDeviceIndex: Swift.Int? = nil,
+            enableResourceNameDnsAAAARecordOnLaunch: AttributeBooleanValue? = nil,
+            enableResourceNameDnsARecordOnLaunch: AttributeBooleanValue? = nil,
+            mapCustomerOwnedIpOnLaunch: AttributeBooleanValue? = nil,
+            mapPublicIpOnLaunch: AttributeBooleanValue? = nil,
+            privateDnsHostnameTypeOnLaunch: HostnameType? = nil,
+            subnetId: Swift.String
+        ) {
+            self.assignIpv6AddressOnCreation = assignIpv6AddressOnCreation
+            self.customerOwnedIpv4Pool = customerOwnedIpv4Pool
+            self.disableLniAtDeviceIndex = disableLniAtDeviceIndex
+            self.enableDns64 = enableDns64
+            self.enableLniAtDeviceIndex = enableLniAtDeviceIndex
+            self.enableResourceNameDnsAAAARecordOnLaunch = enableResourceNameDnsAAAARecordOnLaunch
+            self.enableResourceNameDnsARecordOnLaunch = enableResourceNameDnsARecordOnLaunch
+            self.mapCustomerOwnedIpOnLaunch = mapCustomerOwnedIpOnLaunch
+            self.mapPublicIpOnLaunch = mapPublicIpOnLaunch
+            self.privateDnsHostnameTypeOnLaunch = privateDnsHostnameTypeOnLaunch
+            self.subnetId = subnetId
+        }
+    }
+
     /// The `ModifyVolumeRequest` shape.
     public struct ModifyVolumeRequest: Sendable, Equatable {
         public var dryRun: Swift.Bool?
@@ -6609,6 +8063,27 @@ extension EC2 {
             volumeModification: VolumeModification? = nil
         ) {
             self.volumeModification = volumeModification
+        }
+    }
+
+    /// The `ModifyVpcAttributeRequest` shape.
+    public struct ModifyVpcAttributeRequest: Sendable, Equatable {
+        public var enableDnsHostnames: AttributeBooleanValue?
+        public var enableDnsSupport: AttributeBooleanValue?
+        public var enableNetworkAddressUsageMetrics: AttributeBooleanValue?
+        public var vpcId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            enableDnsHostnames: AttributeBooleanValue? = nil,
+            enableDnsSupport: AttributeBooleanValue? = nil,
+            enableNetworkAddressUsageMetrics: AttributeBooleanValue? = nil,
+            vpcId: Swift.String
+        ) {
+            self.enableDnsHostnames = enableDnsHostnames
+            self.enableDnsSupport = enableDnsSupport
+            self.enableNetworkAddressUsageMetrics = enableNetworkAddressUsageMetrics
+            self.vpcId = vpcId
         }
     }
 
@@ -6756,6 +8231,180 @@ extension EC2 {
         }
     }
 
+    /// The `NetworkInterface` shape.
+    public struct NetworkInterface: Sendable, Equatable {
+        public var associatedSubnets: [Swift.String]?
+        public var association: NetworkInterfaceAssociation?
+        public var attachment: NetworkInterfaceAttachment?
+        public var availabilityZone: Swift.String?
+        public var availabilityZoneId: Swift.String?
+        public var connectionTrackingConfiguration: ConnectionTrackingConfiguration?
+        public var denyAllIgwTraffic: Swift.Bool?
+        public var description: Swift.String?
+        public var groups: [GroupIdentifier]?
+        public var interfaceType: NetworkInterfaceType?
+        public var ipv4Prefixes: [Ipv4PrefixSpecification]?
+        public var ipv6Address: Swift.String?
+        public var ipv6Addresses: [NetworkInterfaceIpv6Address]?
+        public var ipv6Native: Swift.Bool?
+        public var ipv6Prefixes: [Ipv6PrefixSpecification]?
+        public var macAddress: Swift.String?
+        public var networkInterfaceId: Swift.String?
+        public var `operator`: OperatorResponse?
+        public var outpostArn: Swift.String?
+        public var ownerId: Swift.String?
+        public var privateDnsName: Swift.String?
+        public var privateIpAddress: Swift.String?
+        public var privateIpAddresses: [NetworkInterfacePrivateIpAddress]?
+        public var publicDnsName: Swift.String?
+        public var publicIpDnsNameOptions: PublicIpDnsNameOptions?
+        public var requesterId: Swift.String?
+        public var requesterManaged: Swift.Bool?
+        public var sourceDestCheck: Swift.Bool?
+        public var status: NetworkInterfaceStatus?
+        public var subnetId: Swift.String?
+        public var tagSet: [Tag]?
+        public var vpcId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            associatedSubnets: [Swift.String]? = nil,
+            association: NetworkInterfaceAssociation? = nil,
+            attachment: NetworkInterfaceAttachment? = nil,
+            availabilityZone: Swift.String? = nil,
+            availabilityZoneId: Swift.String? = nil,
+            connectionTrackingConfiguration: ConnectionTrackingConfiguration? = nil,
+            denyAllIgwTraffic: Swift.Bool? = nil,
+            description: Swift.String? = nil,
+            groups: [GroupIdentifier]? = nil,
+            interfaceType: NetworkInterfaceType? = nil,
+            ipv4Prefixes: [Ipv4PrefixSpecification]? = nil,
+            ipv6Address: Swift.String? = nil,
+            ipv6Addresses: [NetworkInterfaceIpv6Address]? = nil,
+            ipv6Native: Swift.Bool? = nil,
+            ipv6Prefixes: [Ipv6PrefixSpecification]? = nil,
+            macAddress: Swift.String? = nil,
+            networkInterfaceId: Swift.String? = nil,
+            `operator`: OperatorResponse? = nil,
+            outpostArn: Swift.String? = nil,
+            ownerId: Swift.String? = nil,
+            privateDnsName: Swift.String? = nil,
+            privateIpAddress: Swift.String? = nil,
+            privateIpAddresses: [NetworkInterfacePrivateIpAddress]? = nil,
+            publicDnsName: Swift.String? = nil,
+            publicIpDnsNameOptions: PublicIpDnsNameOptions? = nil,
+            requesterId: Swift.String? = nil,
+            requesterManaged: Swift.Bool? = nil,
+            sourceDestCheck: Swift.Bool? = nil,
+            status: NetworkInterfaceStatus? = nil,
+            subnetId: Swift.String? = nil,
+            tagSet: [Tag]? = nil,
+            vpcId: Swift.String? = nil
+        ) {
+            self.associatedSubnets = associatedSubnets
+            self.association = association
+            self.attachment = attachment
+            self.availabilityZone = availabilityZone
+            self.availabilityZoneId = availabilityZoneId
+            self.connectionTrackingConfiguration = connectionTrackingConfiguration
+            self.denyAllIgwTraffic = denyAllIgwTraffic
+            self.description = description
+            self.groups = groups
+            self.interfaceType = interfaceType
+            self.ipv4Prefixes = ipv4Prefixes
+            self.ipv6Address = ipv6Address
+            self.ipv6Addresses = ipv6Addresses
+            self.ipv6Native = ipv6Native
+            self.ipv6Prefixes = ipv6Prefixes
+            self.macAddress = macAddress
+            self.networkInterfaceId = networkInterfaceId
+            self.`operator` = `operator`
+            self.outpostArn = outpostArn
+            self.ownerId = ownerId
+            self.privateDnsName = privateDnsName
+            self.privateIpAddress = privateIpAddress
+            self.privateIpAddresses = privateIpAddresses
+            self.publicDnsName = publicDnsName
+            self.publicIpDnsNameOptions = publicIpDnsNameOptions
+            self.requesterId = requesterId
+            self.requesterManaged = requesterManaged
+            self.sourceDestCheck = sourceDestCheck
+            self.status = status
+            self.subnetId = subnetId
+            self.tagSet = tagSet
+            self.vpcId = vpcId
+        }
+    }
+
+    /// The `NetworkInterfaceAssociation` shape.
+    public struct NetworkInterfaceAssociation: Sendable, Equatable {
+        public var allocationId: Swift.String?
+        public var associationId: Swift.String?
+        public var carrierIp: Swift.String?
+        public var customerOwnedIp: Swift.String?
+        public var ipOwnerId: Swift.String?
+        public var publicDnsName: Swift.String?
+        public var publicIp: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            allocationId: Swift.String? = nil,
+            associationId: Swift.String? = nil,
+            carrierIp: Swift.String? = nil,
+            customerOwnedIp: Swift.String? = nil,
+            ipOwnerId: Swift.String? = nil,
+            publicDnsName: Swift.String? = nil,
+            publicIp: Swift.String? = nil
+        ) {
+            self.allocationId = allocationId
+            self.associationId = associationId
+            self.carrierIp = carrierIp
+            self.customerOwnedIp = customerOwnedIp
+            self.ipOwnerId = ipOwnerId
+            self.publicDnsName = publicDnsName
+            self.publicIp = publicIp
+        }
+    }
+
+    /// The `NetworkInterfaceAttachment` shape.
+    public struct NetworkInterfaceAttachment: Sendable, Equatable {
+        public var attachTime: Foundation.Date?
+        public var attachmentId: Swift.String?
+        public var deleteOnTermination: Swift.Bool?
+        public var deviceIndex: Swift.Int?
+        public var enaQueueCount: Swift.Int?
+        public var enaSrdSpecification: AttachmentEnaSrdSpecification?
+        public var instanceId: Swift.String?
+        public var instanceOwnerId: Swift.String?
+        public var networkCardIndex: Swift.Int?
+        public var status: AttachmentStatus?
+
+        /// Creates the shape from its members.
+        public init(
+            attachTime: Foundation.Date? = nil,
+            attachmentId: Swift.String? = nil,
+            deleteOnTermination: Swift.Bool? = nil,
+            deviceIndex: Swift.Int? = nil,
+            enaQueueCount: Swift.Int? = nil,
+            enaSrdSpecification: AttachmentEnaSrdSpecification? = nil,
+            instanceId: Swift.String? = nil,
+            instanceOwnerId: Swift.String? = nil,
+            networkCardIndex: Swift.Int? = nil,
+            status: AttachmentStatus? = nil
+        ) {
+            self.attachTime = attachTime
+            self.attachmentId = attachmentId
+            self.deleteOnTermination = deleteOnTermination
+            self.deviceIndex = deviceIndex
+            self.enaQueueCount = enaQueueCount
+            self.enaSrdSpecification = enaSrdSpecification
+            self.instanceId = instanceId
+            self.instanceOwnerId = instanceOwnerId
+            self.networkCardIndex = networkCardIndex
+            self.status = status
+        }
+    }
+
     /// The `NetworkInterfaceCount` shape.
     public struct NetworkInterfaceCount: Sendable, Equatable {
         public var max: Swift.Int?
@@ -6783,6 +8432,45 @@ extension EC2 {
         ) {
             self.max = max
             self.min = min
+        }
+    }
+
+    /// The `NetworkInterfaceIpv6Address` shape.
+    public struct NetworkInterfaceIpv6Address: Sendable, Equatable {
+        public var ipv6Address: Swift.String?
+        public var isPrimaryIpv6: Swift.Bool?
+        public var publicIpv6DnsName: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            ipv6Address: Swift.String? = nil,
+            isPrimaryIpv6: Swift.Bool? = nil,
+            publicIpv6DnsName: Swift.String? = nil
+        ) {
+            self.ipv6Address = ipv6Address
+            self.isPrimaryIpv6 = isPrimaryIpv6
+            self.publicIpv6DnsName = publicIpv6DnsName
+        }
+    }
+
+    /// The `NetworkInterfacePrivateIpAddress` shape.
+    public struct NetworkInterfacePrivateIpAddress: Sendable, Equatable {
+        public var association: NetworkInterfaceAssociation?
+        public var primary: Swift.Bool?
+        public var privateDnsName: Swift.String?
+        public var privateIpAddress: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            association: NetworkInterfaceAssociation? = nil,
+            primary: Swift.Bool? = nil,
+            privateDnsName: Swift.String? = nil,
+            privateIpAddress: Swift.String? = nil
+        ) {
+            self.association = association
+            self.primary = primary
+            self.privateDnsName = privateDnsName
+            self.privateIpAddress = privateIpAddress
         }
     }
 
@@ -6966,6 +8654,39 @@ extension EC2 {
         }
     }
 
+    /// The `PrefixListId` shape.
+    public struct PrefixListId: Sendable, Equatable {
+        public var description: Swift.String?
+        public var prefixListId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            description: Swift.String? = nil,
+            prefixListId: Swift.String? = nil
+        ) {
+            self.description = description
+            self.prefixListId = prefixListId
+        }
+    }
+
+    /// The `PrivateDnsNameOptionsOnLaunch` shape.
+    public struct PrivateDnsNameOptionsOnLaunch: Sendable, Equatable {
+        public var enableResourceNameDnsAAAARecord: Swift.Bool?
+        public var enableResourceNameDnsARecord: Swift.Bool?
+        public var hostnameType: HostnameType?
+
+        /// Creates the shape from its members.
+        public init(
+            enableResourceNameDnsAAAARecord: Swift.Bool? = nil,
+            enableResourceNameDnsARecord: Swift.Bool? = nil,
+            hostnameType: HostnameType? = nil
+        ) {
+            self.enableResourceNameDnsAAAARecord = enableResourceNameDnsAAAARecord
+            self.enableResourceNameDnsARecord = enableResourceNameDnsARecord
+            self.hostnameType = hostnameType
+        }
+    }
+
     /// The `PrivateDnsNameOptionsRequest` shape.
     public struct PrivateDnsNameOptionsRequest: Sendable, Equatable {
         public var enableResourceNameDnsAAAARecord: Swift.Bool?
@@ -7053,6 +8774,39 @@ extension EC2 {
         }
     }
 
+    /// The `PropagatingVgw` shape.
+    public struct PropagatingVgw: Sendable, Equatable {
+        public var gatewayId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            gatewayId: Swift.String? = nil
+        ) {
+            self.gatewayId = gatewayId
+        }
+    }
+
+    /// The `PublicIpDnsNameOptions` shape.
+    public struct PublicIpDnsNameOptions: Sendable, Equatable {
+        public var dnsHostnameType: Swift.String?
+        public var publicDualStackDnsName: Swift.String?
+        public var publicIpv4DnsName: Swift.String?
+        public var publicIpv6DnsName: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            dnsHostnameType: Swift.String? = nil,
+            publicDualStackDnsName: Swift.String? = nil,
+            publicIpv4DnsName: Swift.String? = nil,
+            publicIpv6DnsName: Swift.String? = nil
+        ) {
+            self.dnsHostnameType = dnsHostnameType
+            self.publicDualStackDnsName = publicDualStackDnsName
+            self.publicIpv4DnsName = publicIpv4DnsName
+            self.publicIpv6DnsName = publicIpv6DnsName
+        }
+    }
+
     /// The `RebootInstancesRequest` shape.
     public struct RebootInstancesRequest: Sendable, Equatable {
         public var dryRun: Swift.Bool?
@@ -7065,6 +8819,30 @@ extension EC2 {
         ) {
             self.dryRun = dryRun
             self.instanceIds = instanceIds
+        }
+    }
+
+    /// The `ReferencedSecurityGroup` shape.
+    public struct ReferencedSecurityGroup: Sendable, Equatable {
+        public var groupId: Swift.String?
+        public var peeringStatus: Swift.String?
+        public var userId: Swift.String?
+        public var vpcId: Swift.String?
+        public var vpcPeeringConnectionId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            groupId: Swift.String? = nil,
+            peeringStatus: Swift.String? = nil,
+            userId: Swift.String? = nil,
+            vpcId: Swift.String? = nil,
+            vpcPeeringConnectionId: Swift.String? = nil
+        ) {
+            self.groupId = groupId
+            self.peeringStatus = peeringStatus
+            self.userId = userId
+            self.vpcId = vpcId
+            self.vpcPeeringConnectionId = vpcPeeringConnectionId
         }
     }
 
@@ -7527,6 +9305,303 @@ extension EC2 {
         }
     }
 
+    /// The `RevokeSecurityGroupEgressRequest` shape.
+    public struct RevokeSecurityGroupEgressRequest: Sendable, Equatable {
+        public var cidrIp: Swift.String?
+        public var dryRun: Swift.Bool?
+        public var fromPort: Swift.Int?
+        public var groupId: Swift.String
+        public var ipPermissions: [IpPermission]?
+        public var ipProtocol: Swift.String?
+        public var securityGroupRuleIds: [Swift.String]?
+        public var sourceSecurityGroupName: Swift.String?
+        public var sourceSecurityGroupOwnerId: Swift.String?
+        public var toPort: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            cidrIp: Swift.String? = nil,
+            dryRun: Swift.Bool? = nil,
+            fromPort: Swift.Int? = nil,
+            groupId: Swift.String,
+            ipPermissions: [IpPermission]? = nil,
+            ipProtocol: Swift.String? = nil,
+            securityGroupRuleIds: [Swift.String]? = nil,
+            sourceSecurityGroupName: Swift.String? = nil,
+            sourceSecurityGroupOwnerId: Swift.String? = nil,
+            toPort: Swift.Int? = nil
+        ) {
+            self.cidrIp = cidrIp
+            self.dryRun = dryRun
+            self.fromPort = fromPort
+            self.groupId = groupId
+            self.ipPermissions = ipPermissions
+            self.ipProtocol = ipProtocol
+            self.securityGroupRuleIds = securityGroupRuleIds
+            self.sourceSecurityGroupName = sourceSecurityGroupName
+            self.sourceSecurityGroupOwnerId = sourceSecurityGroupOwnerId
+            self.toPort = toPort
+        }
+    }
+
+    /// The `RevokeSecurityGroupEgressResult` shape.
+    public struct RevokeSecurityGroupEgressResult: Sendable, Equatable {
+        public var `return`: Swift.Bool?
+        public var revokedSecurityGroupRules: [RevokedSecurityGroupRule]?
+        public var unknownIpPermissions: [IpPermission]?
+
+        /// Creates the shape from its members.
+        public init(
+            `return`: Swift.Bool? = nil,
+            revokedSecurityGroupRules: [RevokedSecurityGroupRule]? = nil,
+            unknownIpPermissions: [IpPermission]? = nil
+        ) {
+            self.`return` = `return`
+            self.revokedSecurityGroupRules = revokedSecurityGroupRules
+            self.unknownIpPermissions = unknownIpPermissions
+        }
+    }
+
+    /// The `RevokeSecurityGroupIngressRequest` shape.
+    public struct RevokeSecurityGroupIngressRequest: Sendable, Equatable {
+        public var cidrIp: Swift.String?
+        public var dryRun: Swift.Bool?
+        public var fromPort: Swift.Int?
+        public var groupId: Swift.String?
+        public var groupName: Swift.String?
+        public var ipPermissions: [IpPermission]?
+        public var ipProtocol: Swift.String?
+        public var securityGroupRuleIds: [Swift.String]?
+        public var sourceSecurityGroupName: Swift.String?
+        public var sourceSecurityGroupOwnerId: Swift.String?
+        public var toPort: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            cidrIp: Swift.String? = nil,
+            dryRun: Swift.Bool? = nil,
+            fromPort: Swift.Int? = nil,
+            groupId: Swift.String? = nil,
+            groupName: Swift.String? = nil,
+            ipPermissions: [IpPermission]? = nil,
+            ipProtocol: Swift.String? = nil,
+            securityGroupRuleIds: [Swift.String]? = nil,
+            sourceSecurityGroupName: Swift.String? = nil,
+            sourceSecurityGroupOwnerId: Swift.String? = nil,
+            toPort: Swift.Int? = nil
+        ) {
+            self.cidrIp = cidrIp
+            self.dryRun = dryRun
+            self.fromPort = fromPort
+            self.groupId = groupId
+            self.groupName = groupName
+            self.ipPermissions = ipPermissions
+            self.ipProtocol = ipProtocol
+            self.securityGroupRuleIds = securityGroupRuleIds
+            self.sourceSecurityGroupName = sourceSecurityGroupName
+            self.sourceSecurityGroupOwnerId = sourceSecurityGroupOwnerId
+            self.toPort = toPort
+        }
+    }
+
+    /// The `RevokeSecurityGroupIngressResult` shape.
+    public struct RevokeSecurityGroupIngressResult: Sendable, Equatable {
+        public var `return`: Swift.Bool?
+        public var revokedSecurityGroupRules: [RevokedSecurityGroupRule]?
+        public var unknownIpPermissions: [IpPermission]?
+
+        /// Creates the shape from its members.
+        public init(
+            `return`: Swift.Bool? = nil,
+            revokedSecurityGroupRules: [RevokedSecurityGroupRule]? = nil,
+            unknownIpPermissions: [IpPermission]? = nil
+        ) {
+            self.`return` = `return`
+            self.revokedSecurityGroupRules = revokedSecurityGroupRules
+            self.unknownIpPermissions = unknownIpPermissions
+        }
+    }
+
+    /// The `RevokedSecurityGroupRule` shape.
+    public struct RevokedSecurityGroupRule: Sendable, Equatable {
+        public var cidrIpv4: Swift.String?
+        public var cidrIpv6: Swift.String?
+        public var description: Swift.String?
+        public var fromPort: Swift.Int?
+        public var groupId: Swift.String?
+        public var ipProtocol: Swift.String?
+        public var isEgress: Swift.Bool?
+        public var prefixListId: Swift.String?
+        public var referencedGroupId: Swift.String?
+        public var securityGroupRuleId: Swift.String?
+        public var toPort: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            cidrIpv4: Swift.String? = nil,
+            cidrIpv6: Swift.String? = nil,
+            description: Swift.String? = nil,
+            fromPort: Swift.Int? = nil,
+            groupId: Swift.String? = nil,
+            ipProtocol: Swift.String? = nil,
+            isEgress: Swift.Bool? = nil,
+            prefixListId: Swift.String? = nil,
+            referencedGroupId: Swift.String? = nil,
+            securityGroupRuleId: Swift.String? = nil,
+            toPort: Swift.Int? = nil
+        ) {
+            self.cidrIpv4 = cidrIpv4
+            self.cidrIpv6 = cidrIpv6
+            self.description = description
+            self.fromPort = fromPort
+            self.groupId = groupId
+            self.ipProtocol = ipProtocol
+            self.isEgress = isEgress
+            self.prefixListId = prefixListId
+            self.referencedGroupId = referencedGroupId
+            self.securityGroupRuleId = securityGroupRuleId
+            self.toPort = toPort
+        }
+    }
+
+    /// The `Route` shape.
+    public struct Route: Sendable, Equatable {
+        public var carrierGatewayId: Swift.String?
+        public var coreNetworkArn: Swift.String?
+        public var destinationCidrBlock: Swift.String?
+        public var destinationIpv6CidrBlock: Swift.String?
+        public var destinationPrefixListId: Swift.String?
+        public var egressOnlyInternetGatewayId: Swift.String?
+        public var gatewayId: Swift.String?
+        public var instanceId: Swift.String?
+        public var instanceOwnerId: Swift.String?
+        public var ipAddress: Swift.String?
+        public var localGatewayId: Swift.String?
+        public var natGatewayId: Swift.String?
+        public var networkInterfaceId: Swift.String?
+        public var odbNetworkArn: Swift.String?
+        public var origin: RouteOrigin?
+        public var state: RouteState?
+        public var transitGatewayId: Swift.String?
+        public var vpcPeeringConnectionId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            carrierGatewayId: Swift.String? = nil,
+            coreNetworkArn: Swift.String? = nil,
+            destinationCidrBlock: Swift.String? = nil,
+            destinationIpv6CidrBlock: Swift.String? = nil,
+            destinationPrefixListId: Swift.String? = nil,
+            egressOnlyInternetGatewayId: Swift.String? = nil,
+            gatewayId: Swift.String? = nil,
+            instanceId: Swift.String? = nil,
+            instanceOwnerId: Swift.String? = nil,
+            ipAddress: Swift.String? = nil,
+            localGatewayId: Swift.String? = nil,
+            natGatewayId: Swift.String? = nil,
+            networkInterfaceId: Swift.String? = nil,
+            odbNetworkArn: Swift.String? = nil,
+            origin: RouteOrigin? = nil,
+            state: RouteState? = nil,
+            transitGatewayId: Swift.String? = nil,
+            vpcPeeringConnectionId: Swift.String? = nil
+        ) {
+            self.carrierGatewayId = carrierGatewayId
+            self.coreNetworkArn = coreNetworkArn
+            self.destinationCidrBlock = destinationCidrBlock
+            self.destinationIpv6CidrBlock = destinationIpv6CidrBlock
+            self.destinationPrefixListId = destinationPrefixListId
+            self.egressOnlyInternetGatewayId = egressOnlyInternetGatewayId
+            self.gatewayId = gatewayId
+            self.instanceId = instanceId
+            self.instanceOwnerId = instanceOwnerId
+            self.ipAddress = ipAddress
+            self.localGatewayId = localGatewayId
+            self.natGatewayId = natGatewayId
+            self.networkInterfaceId = networkInterfaceId
+            self.odbNetworkArn = odbNetworkArn
+            self.origin = origin
+            self.state = state
+            self.transitGatewayId = transitGatewayId
+            self.vpcPeeringConnectionId = vpcPeeringConnectionId
+        }
+    }
+
+    /// The `RouteTable` shape.
+    public struct RouteTable: Sendable, Equatable {
+        public var associations: [RouteTableAssociation]?
+        public var ownerId: Swift.String?
+        public var propagatingVgws: [PropagatingVgw]?
+        public var routeTableId: Swift.String?
+        public var routes: [Route]?
+        public var tags: [Tag]?
+        public var vpcId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            associations: [RouteTableAssociation]? = nil,
+            ownerId: Swift.String? = nil,
+            propagatingVgws: [PropagatingVgw]? = nil,
+            routeTableId: Swift.String? = nil,
+            routes: [Route]? = nil,
+            tags: [Tag]? = nil,
+            vpcId: Swift.String? = nil
+        ) {
+            self.associations = associations
+            self.ownerId = ownerId
+            self.propagatingVgws = propagatingVgws
+            self.routeTableId = routeTableId
+            self.routes = routes
+            self.tags = tags
+            self.vpcId = vpcId
+        }
+    }
+
+    /// The `RouteTableAssociation` shape.
+    public struct RouteTableAssociation: Sendable, Equatable {
+        public var associationState: RouteTableAssociationState?
+        public var gatewayId: Swift.String?
+        public var main: Swift.Bool?
+        public var publicIpv4Pool: Swift.String?
+        public var routeTableAssociationId: Swift.String?
+        public var routeTableId: Swift.String?
+        public var subnetId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            associationState: RouteTableAssociationState? = nil,
+            gatewayId: Swift.String? = nil,
+            main: Swift.Bool? = nil,
+            publicIpv4Pool: Swift.String? = nil,
+            routeTableAssociationId: Swift.String? = nil,
+            routeTableId: Swift.String? = nil,
+            subnetId: Swift.String? = nil
+        ) {
+            self.associationState = associationState
+            self.gatewayId = gatewayId
+            self.main = main
+            self.publicIpv4Pool = publicIpv4Pool
+            self.routeTableAssociationId = routeTableAssociationId
+            self.routeTableId = routeTableId
+            self.subnetId = subnetId
+        }
+    }
+
+    /// The `RouteTableAssociationState` shape.
+    public struct RouteTableAssociationState: Sendable, Equatable {
+        public var state: RouteTableAssociationStateCode?
+        public var statusMessage: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            state: RouteTableAssociationStateCode? = nil,
+            statusMessage: Swift.String? = nil
+        ) {
+            self.state = state
+            self.statusMessage = statusMessage
+        }
+    }
+
     /// The `RunInstancesMonitoringEnabled` shape.
     public struct RunInstancesMonitoringEnabled: Sendable, Equatable {
         public var enabled: Swift.Bool
@@ -7716,6 +9791,93 @@ extension EC2 {
             privateIpAddress: Swift.String? = nil
         ) {
             self.privateIpAddress = privateIpAddress
+        }
+    }
+
+    /// The `SecurityGroup` shape.
+    public struct SecurityGroup: Sendable, Equatable {
+        public var description: Swift.String?
+        public var groupId: Swift.String?
+        public var groupName: Swift.String?
+        public var ipPermissions: [IpPermission]?
+        public var ipPermissionsEgress: [IpPermission]?
+        public var ownerId: Swift.String?
+        public var securityGroupArn: Swift.String?
+        public var tags: [Tag]?
+        public var vpcId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            description: Swift.String? = nil,
+            groupId: Swift.String? = nil,
+            groupName: Swift.String? = nil,
+            ipPermissions: [IpPermission]? = nil,
+            ipPermissionsEgress: [IpPermission]? = nil,
+            ownerId: Swift.String? = nil,
+            securityGroupArn: Swift.String? = nil,
+            tags: [Tag]? = nil,
+            vpcId: Swift.String? = nil
+        ) {
+            self.description = description
+            self.groupId = groupId
+            self.groupName = groupName
+            self.ipPermissions = ipPermissions
+            self.ipPermissionsEgress = ipPermissionsEgress
+            self.ownerId = ownerId
+            self.securityGroupArn = securityGroupArn
+            self.tags = tags
+            self.vpcId = vpcId
+        }
+    }
+
+    /// The `SecurityGroupRule` shape.
+    public struct SecurityGroupRule: Sendable, Equatable {
+        public var cidrIpv4: Swift.String?
+        public var cidrIpv6: Swift.String?
+        public var description: Swift.String?
+        public var fromPort: Swift.Int?
+        public var groupId: Swift.String?
+        public var groupOwnerId: Swift.String?
+        public var ipProtocol: Swift.String?
+        public var isEgress: Swift.Bool?
+        public var prefixListId: Swift.String?
+        public var referencedGroupInfo: ReferencedSecurityGroup?
+        public var securityGroupRuleArn: Swift.String?
+        public var securityGroupRuleId: Swift.String?
+        public var tags: [Tag]?
+        public var toPort: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            cidrIpv4: Swift.String? = nil,
+            cidrIpv6: Swift.String? = nil,
+            description: Swift.String? = nil,
+            fromPort: Swift.Int? = nil,
+            groupId: Swift.String? = nil,
+            groupOwnerId: Swift.String? = nil,
+            ipProtocol: Swift.String? = nil,
+            isEgress: Swift.Bool? = nil,
+            prefixListId: Swift.String? = nil,
+            referencedGroupInfo: ReferencedSecurityGroup? = nil,
+            securityGroupRuleArn: Swift.String? = nil,
+            securityGroupRuleId: Swift.String? = nil,
+            tags: [Tag]? = nil,
+            toPort: Swift.Int? = nil
+        ) {
+            self.cidrIpv4 = cidrIpv4
+            self.cidrIpv6 = cidrIpv6
+            self.description = description
+            self.fromPort = fromPort
+            self.groupId = groupId
+            self.groupOwnerId = groupOwnerId
+            self.ipProtocol = ipProtocol
+            self.isEgress = isEgress
+            self.prefixListId = prefixListId
+            self.referencedGroupInfo = referencedGroupInfo
+            self.securityGroupRuleArn = securityGroupRuleArn
+            self.securityGroupRuleId = securityGroupRuleId
+            self.tags = tags
+            self.toPort = toPort
         }
     }
 
@@ -7932,6 +10094,123 @@ extension EC2 {
         }
     }
 
+    /// The `Subnet` shape.
+    public struct Subnet: Sendable, Equatable {
+        public var assignIpv6AddressOnCreation: Swift.Bool?
+        public var availabilityZone: Swift.String?
+        public var availabilityZoneId: Swift.String?
+        public var availableIpAddressCount: Swift.Int?
+        public var blockPublicAccessStates: BlockPublicAccessStates?
+        public var cidrBlock: Swift.String?
+        public var customerOwnedIpv4Pool: Swift.String?
+        public var defaultForAz: Swift.Bool?
+        public var enableDns64: Swift.Bool?
+        public var enableLniAtDeviceIndex: Swift.Int?
+        public var ipv6CidrBlockAssociationSet: [SubnetIpv6CidrBlockAssociation]?
+        public var ipv6Native: Swift.Bool?
+        public var mapCustomerOwnedIpOnLaunch: Swift.Bool?
+        public var mapPublicIpOnLaunch: Swift.Bool?
+        public var outpostArn: Swift.String?
+        public var ownerId: Swift.String?
+        public var privateDnsNameOptionsOnLaunch: PrivateDnsNameOptionsOnLaunch?
+        public var state: SubnetState?
+        public var subnetArn: Swift.String?
+        public var subnetId: Swift.String?
+        public var tags: [Tag]?
+        public var type: Swift.String?
+        public var vpcId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            assignIpv6AddressOnCreation: Swift.Bool? = nil,
+            availabilityZone: Swift.String? = nil,
+            availabilityZoneId: Swift.String? = nil,
+            availableIpAddressCount: Swift.Int? = nil,
+            blockPublicAccessStates: BlockPublicAccessStates? = nil,
+            cidrBlock: Swift.String? = nil,
+            customerOwnedIpv4Pool: Swift.String? = nil,
+            defaultForAz: Swift.Bool? = nil,
+            enableDns64: Swift.Bool? = nil,
+            enableLniAtDeviceIndex: Swift.Int? = nil,
+            ipv6CidrBlockAssociationSet: [SubnetIpv6CidrBlockAssociation]? = nil,
+            ipv6Native: Swift.Bool? = nil,
+            mapCustomerOwnedIpOnLaunch: Swift.Bool? = nil,
+            mapPublicIpOnLaunch: Swift.Bool? = nil,
+            outpostArn: Swift.String? = nil,
+            ownerId: Swift.String? = nil,
+            privateDnsNameOptionsOnLaunch: PrivateDnsNameOptionsOnLaunch? = nil,
+            state: SubnetState? = nil,
+            subnetArn: Swift.String? = nil,
+            subnetId: Swift.String? = nil,
+            tags: [Tag]? = nil,
+            type: Swift.String? = nil,
+            vpcId: Swift.String? = nil
+        ) {
+            self.assignIpv6AddressOnCreation = assignIpv6AddressOnCreation
+            self.availabilityZone = availabilityZone
+            self.availabilityZoneId = availabilityZoneId
+            self.availableIpAddressCount = availableIpAddressCount
+            self.blockPublicAccessStates = blockPublicAccessStates
+            self.cidrBlock = cidrBlock
+            self.customerOwnedIpv4Pool = customerOwnedIpv4Pool
+            self.defaultForAz = defaultForAz
+            self.enableDns64 = enableDns64
+            self.enableLniAtDeviceIndex = enableLniAtDeviceIndex
+            self.ipv6CidrBlockAssociationSet = ipv6CidrBlockAssociationSet
+            self.ipv6Native = ipv6Native
+            self.mapCustomerOwnedIpOnLaunch = mapCustomerOwnedIpOnLaunch
+            self.mapPublicIpOnLaunch = mapPublicIpOnLaunch
+            self.outpostArn = outpostArn
+            self.ownerId = ownerId
+            self.privateDnsNameOptionsOnLaunch = privateDnsNameOptionsOnLaunch
+            self.state = state
+            self.subnetArn = subnetArn
+            self.subnetId = subnetId
+            self.tags = tags
+            self.type = type
+            self.vpcId = vpcId
+        }
+    }
+
+    /// The `SubnetCidrBlockState` shape.
+    public struct SubnetCidrBlockState: Sendable, Equatable {
+        public var state: SubnetCidrBlockStateCode?
+        public var statusMessage: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            state: SubnetCidrBlockStateCode? = nil,
+            statusMessage: Swift.String? = nil
+        ) {
+            self.state = state
+            self.statusMessage = statusMessage
+        }
+    }
+
+    /// The `SubnetIpv6CidrBlockAssociation` shape.
+    public struct SubnetIpv6CidrBlockAssociation: Sendable, Equatable {
+        public var associationId: Swift.String?
+        public var ipSource: IpSource?
+        public var ipv6AddressAttribute: Ipv6AddressAttribute?
+        public var ipv6CidrBlock: Swift.String?
+        public var ipv6CidrBlockState: SubnetCidrBlockState?
+
+        /// Creates the shape from its members.
+        public init(
+            associationId: Swift.String? = nil,
+            ipSource: IpSource? = nil,
+            ipv6AddressAttribute: Ipv6AddressAttribute? = nil,
+            ipv6CidrBlock: Swift.String? = nil,
+            ipv6CidrBlockState: SubnetCidrBlockState? = nil
+        ) {
+            self.associationId = associationId
+            self.ipSource = ipSource
+            self.ipv6AddressAttribute = ipv6AddressAttribute
+            self.ipv6CidrBlock = ipv6CidrBlock
+            self.ipv6CidrBlockState = ipv6CidrBlockState
+        }
+    }
+
     /// The `Tag` shape.
     public struct Tag: Sendable, Equatable {
         public var key: Swift.String?
@@ -8043,6 +10322,36 @@ extension EC2 {
         ) {
             self.max = max
             self.min = min
+        }
+    }
+
+    /// The `UserIdGroupPair` shape.
+    public struct UserIdGroupPair: Sendable, Equatable {
+        public var description: Swift.String?
+        public var groupId: Swift.String?
+        public var groupName: Swift.String?
+        public var peeringStatus: Swift.String?
+        public var userId: Swift.String?
+        public var vpcId: Swift.String?
+        public var vpcPeeringConnectionId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            description: Swift.String? = nil,
+            groupId: Swift.String? = nil,
+            groupName: Swift.String? = nil,
+            peeringStatus: Swift.String? = nil,
+            userId: Swift.String? = nil,
+            vpcId: Swift.String? = nil,
+            vpcPeeringConnectionId: Swift.String? = nil
+        ) {
+            self.description = description
+            self.groupId = groupId
+            self.groupName = groupName
+            self.peeringStatus = peeringStatus
+            self.userId = userId
+            self.vpcId = vpcId
+            self.vpcPeeringConnectionId = vpcPeeringConnectionId
         }
     }
 
@@ -8294,6 +10603,228 @@ extension EC2 {
             self.volumeId = volumeId
         }
     }
+
+    /// The `Vpc` shape.
+    public struct Vpc: Sendable, Equatable {
+        public var blockPublicAccessStates: BlockPublicAccessStates?
+        public var cidrBlock: Swift.String?
+        public var cidrBlockAssociationSet: [VpcCidrBlockAssociation]?
+        public var dhcpOptionsId: Swift.String?
+        public var encryptionControl: VpcEncryptionControl?
+        public var instanceTenancy: Tenancy?
+        public var ipv6CidrBlockAssociationSet: [VpcIpv6CidrBlockAssociation]?
+        public var isDefault: Swift.Bool?
+        public var ownerId: Swift.String?
+        public var state: VpcState?
+        public var tags: [Tag]?
+        public var vpcId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            blockPublicAccessStates: BlockPublicAccessStates? = nil,
+            cidrBlock: Swift.String? = nil,
+            cidrBlockAssociationSet: [VpcCidrBlockAssociation]? = nil,
+            dhcpOptionsId: Swift.String? = nil,
+            encryptionControl: VpcEncryptionControl? = nil,
+            instanceTenancy: Tenancy? = nil,
+            ipv6CidrBlockAssociationSet: [VpcIpv6CidrBlockAssociation]? = nil,
+            isDefault: Swift.Bool? = nil,
+            ownerId: Swift.String? = nil,
+            state: VpcState? = nil,
+            tags: [Tag]? = nil,
+            vpcId: Swift.String? = nil
+        ) {
+            self.blockPublicAccessStates = blockPublicAccessStates
+            self.cidrBlock = cidrBlock
+            self.cidrBlockAssociationSet = cidrBlockAssociationSet
+            self.dhcpOptionsId = dhcpOptionsId
+            self.encryptionControl = encryptionControl
+            self.instanceTenancy = instanceTenancy
+            self.ipv6CidrBlockAssociationSet = ipv6CidrBlockAssociationSet
+            self.isDefault = isDefault
+            self.ownerId = ownerId
+            self.state = state
+            self.tags = tags
+            self.vpcId = vpcId
+        }
+    }
+
+    /// The `VpcCidrBlockAssociation` shape.
+    public struct VpcCidrBlockAssociation: Sendable, Equatable {
+        public var associationId: Swift.String?
+        public var cidrBlock: Swift.String?
+        public var cidrBlockState: VpcCidrBlockState?
+
+        /// Creates the shape from its members.
+        public init(
+            associationId: Swift.String? = nil,
+            cidrBlock: Swift.String? = nil,
+            cidrBlockState: VpcCidrBlockState? = nil
+        ) {
+            self.associationId = associationId
+            self.cidrBlock = cidrBlock
+            self.cidrBlockState = cidrBlockState
+        }
+    }
+
+    /// The `VpcCidrBlockState` shape.
+    public struct VpcCidrBlockState: Sendable, Equatable {
+        public var state: VpcCidrBlockStateCode?
+        public var statusMessage: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            state: VpcCidrBlockStateCode? = nil,
+            statusMessage: Swift.String? = nil
+        ) {
+            self.state = state
+            self.statusMessage = statusMessage
+        }
+    }
+
+    /// The `VpcEncryptionControl` shape.
+    public struct VpcEncryptionControl: Sendable, Equatable {
+        public var mode: VpcEncryptionControlMode?
+        public var resourceExclusions: VpcEncryptionControlExclusions?
+        public var state: VpcEncryptionControlState?
+        public var stateMessage: Swift.String?
+        public var tags: [Tag]?
+        public var vpcEncryptionControlId: Swift.String?
+        public var vpcId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            mode: VpcEncryptionControlMode? = nil,
+            resourceExclusions: VpcEncryptionControlExclusions? = nil,
+            state: VpcEncryptionControlState? = nil,
+            stateMessage: Swift.String? = nil,
+            tags: [Tag]? = nil,
+            vpcEncryptionControlId: Swift.String? = nil,
+            vpcId: Swift.String? = nil
+        ) {
+            self.mode = mode
+            self.resourceExclusions = resourceExclusions
+            self.state = state
+            self.stateMessage = stateMessage
+            self.tags = tags
+            self.vpcEncryptionControlId = vpcEncryptionControlId
+            self.vpcId = vpcId
+        }
+    }
+
+    /// The `VpcEncryptionControlConfiguration` shape.
+    public struct VpcEncryptionControlConfiguration: Sendable, Equatable {
+        public var egressOnlyInternetGatewayExclusion: VpcEncryptionControlExclusionStateInput?
+        public var elasticFileSystemExclusion: VpcEncryptionControlExclusionStateInput?
+        public var internetGatewayExclusion: VpcEncryptionControlExclusionStateInput?
+        public var lambdaExclusion: VpcEncryptionControlExclusionStateInput?
+        public var mode: VpcEncryptionControlMode
+        public var natGatewayExclusion: VpcEncryptionControlExclusionStateInput?
+        public var virtualPrivateGatewayExclusion: VpcEncryptionControlExclusionStateInput?
+        public var vpcLatticeExclusion: VpcEncryptionControlExclusionStateInput?
+        public var vpcPeeringExclusion: VpcEncryptionControlExclusionStateInput?
+
+        /// Creates the shape from its members.
+        public init(
+            egressOnlyInternetGatewayExclusion: VpcEncryptionControlExclusionStateInput? = nil,
+            elasticFileSystemExclusion: VpcEncryptionControlExclusionStateInput? = nil,
+            internetGatewayExclusion: VpcEncryptionControlExclusionStateInput? = nil,
+            lambdaExclusion: VpcEncryptionControlExclusionStateInput? = nil,
+            mode: VpcEncryptionControlMode,
+            natGatewayExclusion: VpcEncryptionControlExclusionStateInput? = nil,
+            virtualPrivateGatewayExclusion: VpcEncryptionControlExclusionStateInput? = nil,
+            vpcLatticeExclusion: VpcEncryptionControlExclusionStateInput? = nil,
+            vpcPeeringExclusion: VpcEncryptionControlExclusionStateInput? = nil
+        ) {
+            self.egressOnlyInternetGatewayExclusion = egressOnlyInternetGatewayExclusion
+            self.elasticFileSystemExclusion = elasticFileSystemExclusion
+            self.internetGatewayExclusion = internetGatewayExclusion
+            self.lambdaExclusion = lambdaExclusion
+            self.mode = mode
+            self.natGatewayExclusion = natGatewayExclusion
+            self.virtualPrivateGatewayExclusion = virtualPrivateGatewayExclusion
+            self.vpcLatticeExclusion = vpcLatticeExclusion
+            self.vpcPeeringExclusion = vpcPeeringExclusion
+        }
+    }
+
+    /// The `VpcEncryptionControlExclusion` shape.
+    public struct VpcEncryptionControlExclusion: Sendable, Equatable {
+        public var state: VpcEncryptionControlExclusionState?
+        public var stateMessage: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            state: VpcEncryptionControlExclusionState? = nil,
+            stateMessage: Swift.String? = nil
+        ) {
+            self.state = state
+            self.stateMessage = stateMessage
+        }
+    }
+
+    /// The `VpcEncryptionControlExclusions` shape.
+    public struct VpcEncryptionControlExclusions: Sendable, Equatable {
+        public var egressOnlyInternetGateway: VpcEncryptionControlExclusion?
+        public var elasticFileSystem: VpcEncryptionControlExclusion?
+        public var internetGateway: VpcEncryptionControlExclusion?
+        public var lambda: VpcEncryptionControlExclusion?
+        public var natGateway: VpcEncryptionControlExclusion?
+        public var virtualPrivateGateway: VpcEncryptionControlExclusion?
+        public var vpcLattice: VpcEncryptionControlExclusion?
+        public var vpcPeering: VpcEncryptionControlExclusion?
+
+        /// Creates the shape from its members.
+        public init(
+            egressOnlyInternetGateway: VpcEncryptionControlExclusion? = nil,
+            elasticFileSystem: VpcEncryptionControlExclusion? = nil,
+            internetGateway: VpcEncryptionControlExclusion? = nil,
+            lambda: VpcEncryptionControlExclusion? = nil,
+            natGateway: VpcEncryptionControlExclusion? = nil,
+            virtualPrivateGateway: VpcEncryptionControlExclusion? = nil,
+            vpcLattice: VpcEncryptionControlExclusion? = nil,
+            vpcPeering: VpcEncryptionControlExclusion? = nil
+        ) {
+            self.egressOnlyInternetGateway = egressOnlyInternetGateway
+            self.elasticFileSystem = elasticFileSystem
+            self.internetGateway = internetGateway
+            self.lambda = lambda
+            self.natGateway = natGateway
+            self.virtualPrivateGateway = virtualPrivateGateway
+            self.vpcLattice = vpcLattice
+            self.vpcPeering = vpcPeering
+        }
+    }
+
+    /// The `VpcIpv6CidrBlockAssociation` shape.
+    public struct VpcIpv6CidrBlockAssociation: Sendable, Equatable {
+        public var associationId: Swift.String?
+        public var ipSource: IpSource?
+        public var ipv6AddressAttribute: Ipv6AddressAttribute?
+        public var ipv6CidrBlock: Swift.String?
+        public var ipv6CidrBlockState: VpcCidrBlockState?
+        public var ipv6Pool: Swift.String?
+        public var networkBorderGroup: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            associationId: Swift.String? = nil,
+            ipSource: IpSource? = nil,
+            ipv6AddressAttribute: Ipv6AddressAttribute? = nil,
+            ipv6CidrBlock: Swift.String? = nil,
+            ipv6CidrBlockState: VpcCidrBlockState? = nil,
+            ipv6Pool: Swift.String? = nil,
+            networkBorderGroup: Swift.String? = nil
+        ) {
+            self.associationId = associationId
+            self.ipSource = ipSource
+            self.ipv6AddressAttribute = ipv6AddressAttribute
+            self.ipv6CidrBlock = ipv6CidrBlock
+            self.ipv6CidrBlockState = ipv6CidrBlockState
+            self.ipv6Pool = ipv6Pool
+            self.networkBorderGroup = networkBorderGroup
+        }
+    }
 }
 
 // MARK: - Enumerations
@@ -8352,6 +10883,17 @@ extension EC2 {
         public static let gpu = AcceleratorType(rawValue: "gpu")
         public static let inference = AcceleratorType(rawValue: "inference")
         public static let media = AcceleratorType(rawValue: "media")
+    }
+
+    /// The `AccountAttributeName` enumeration.
+    public struct AccountAttributeName: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let defaultVpc = AccountAttributeName(rawValue: "default-vpc")
+        public static let supportedPlatforms = AccountAttributeName(rawValue: "supported-platforms")
     }
 
     /// The `AmdSevSnpSpecification` enumeration.
@@ -8465,6 +11007,18 @@ extension EC2 {
         public static let excluded = BareMetal(rawValue: "excluded")
         public static let included = BareMetal(rawValue: "included")
         public static let required = BareMetal(rawValue: "required")
+    }
+
+    /// The `BlockPublicAccessMode` enumeration.
+    public struct BlockPublicAccessMode: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let blockBidirectional = BlockPublicAccessMode(rawValue: "block-bidirectional")
+        public static let blockIngress = BlockPublicAccessMode(rawValue: "block-ingress")
+        public static let off = BlockPublicAccessMode(rawValue: "off")
     }
 
     /// The `BootModeType` enumeration.
@@ -10180,6 +12734,29 @@ extension EC2 {
         public static let xen = InstanceTypeHypervisor(rawValue: "xen")
     }
 
+    /// The `IpSource` enumeration.
+    public struct IpSource: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let amazon = IpSource(rawValue: "amazon")
+        public static let byoip = IpSource(rawValue: "byoip")
+        public static let none = IpSource(rawValue: "none")
+    }
+
+    /// The `Ipv6AddressAttribute` enumeration.
+    public struct Ipv6AddressAttribute: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let `private` = Ipv6AddressAttribute(rawValue: "private")
+        public static let `public` = Ipv6AddressAttribute(rawValue: "public")
+    }
+
     /// The `KeyFormat` enumeration.
     public struct KeyFormat: WireEnumeration {
         public let rawValue: Swift.String
@@ -10365,6 +12942,33 @@ extension EC2 {
         public static let available = NetworkInterfaceStatus(rawValue: "available")
         public static let detaching = NetworkInterfaceStatus(rawValue: "detaching")
         public static let inUse = NetworkInterfaceStatus(rawValue: "in-use")
+    }
+
+    /// The `NetworkInterfaceType` enumeration.
+    public struct NetworkInterfaceType: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let apiGatewayManaged = NetworkInterfaceType(rawValue: "api_gateway_managed")
+        public static let awsCodestarConnectionsManaged = NetworkInterfaceType(rawValue: "aws_codestar_connections_managed")
+        public static let branch = NetworkInterfaceType(rawValue: "branch")
+        public static let efa = NetworkInterfaceType(rawValue: "efa")
+        public static let efaOnly = NetworkInterfaceType(rawValue: "efa-only")
+        public static let gatewayLoadBalancer = NetworkInterfaceType(rawValue: "gateway_load_balancer")
+        public static let gatewayLoadBalancerEndpoint = NetworkInterfaceType(rawValue: "gateway_load_balancer_endpoint")
+        public static let globalAcceleratorManaged = NetworkInterfaceType(rawValue: "global_accelerator_managed")
+        public static let interface = NetworkInterfaceType(rawValue: "interface")
+        public static let iotRulesManaged = NetworkInterfaceType(rawValue: "iot_rules_managed")
+        public static let lambda = NetworkInterfaceType(rawValue: "lambda")
+        public static let loadBalancer = NetworkInterfaceType(rawValue: "load_balancer")
+        public static let natGateway = NetworkInterfaceType(rawValue: "natGateway")
+        public static let networkLoadBalancer = NetworkInterfaceType(rawValue: "network_load_balancer")
+        public static let quicksight = NetworkInterfaceType(rawValue: "quicksight")
+        public static let transitGateway = NetworkInterfaceType(rawValue: "transit_gateway")
+        public static let trunk = NetworkInterfaceType(rawValue: "trunk")
+        public static let vpcEndpoint = NetworkInterfaceType(rawValue: "vpc_endpoint")
     }
 
     /// The `NitroEnclavesSupport` enumeration.
@@ -10603,6 +13207,45 @@ extension EC2 {
         public static let instanceStore = RootDeviceType(rawValue: "instance-store")
     }
 
+    /// The `RouteOrigin` enumeration.
+    public struct RouteOrigin: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let advertisement = RouteOrigin(rawValue: "Advertisement")
+        public static let createRoute = RouteOrigin(rawValue: "CreateRoute")
+        public static let createRouteTable = RouteOrigin(rawValue: "CreateRouteTable")
+        public static let enableVgwRoutePropagation = RouteOrigin(rawValue: "EnableVgwRoutePropagation")
+    }
+
+    /// The `RouteState` enumeration.
+    public struct RouteState: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let active = RouteState(rawValue: "active")
+        public static let blackhole = RouteState(rawValue: "blackhole")
+        public static let filtered = RouteState(rawValue: "filtered")
+    }
+
+    /// The `RouteTableAssociationStateCode` enumeration.
+    public struct RouteTableAssociationStateCode: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let associated = RouteTableAssociationStateCode(rawValue: "associated")
+        public static let associating = RouteTableAssociationStateCode(rawValue: "associating")
+        public static let disassociated = RouteTableAssociationStateCode(rawValue: "disassociated")
+        public static let disassociating = RouteTableAssociationStateCode(rawValue: "disassociating")
+        public static let failed = RouteTableAssociationStateCode(rawValue: "failed")
+    }
+
     /// The `SSEType` enumeration.
     public struct SSEType: WireEnumeration {
         public let rawValue: Swift.String
@@ -10740,6 +13383,35 @@ extension EC2 {
 
         public static let archive = StorageTier(rawValue: "archive")
         public static let standard = StorageTier(rawValue: "standard")
+    }
+
+    /// The `SubnetCidrBlockStateCode` enumeration.
+    public struct SubnetCidrBlockStateCode: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let associated = SubnetCidrBlockStateCode(rawValue: "associated")
+        public static let associating = SubnetCidrBlockStateCode(rawValue: "associating")
+        public static let disassociated = SubnetCidrBlockStateCode(rawValue: "disassociated")
+        public static let disassociating = SubnetCidrBlockStateCode(rawValue: "disassociating")
+        public static let failed = SubnetCidrBlockStateCode(rawValue: "failed")
+        public static let failing = SubnetCidrBlockStateCode(rawValue: "failing")
+    }
+
+    /// The `SubnetState` enumeration.
+    public struct SubnetState: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let available = SubnetState(rawValue: "available")
+        public static let failed = SubnetState(rawValue: "failed")
+        public static let failedInsufficientCapacity = SubnetState(rawValue: "failed-insufficient-capacity")
+        public static let pending = SubnetState(rawValue: "pending")
+        public static let unavailable = SubnetState(rawValue: "unavailable")
     }
 
     /// The `SummaryStatus` enumeration.
@@ -10880,6 +13552,97 @@ extension EC2 {
         public static let st1 = VolumeType(rawValue: "st1")
         public static let standard = VolumeType(rawValue: "standard")
     }
+
+    /// The `VpcAttributeName` enumeration.
+    public struct VpcAttributeName: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let enableDnsHostnames = VpcAttributeName(rawValue: "enableDnsHostnames")
+        public static let enableDnsSupport = VpcAttributeName(rawValue: "enableDnsSupport")
+        public static let enableNetworkAddressUsageMetrics = VpcAttributeName(rawValue: "enableNetworkAddressUsageMetrics")
+    }
+
+    /// The `VpcCidrBlockStateCode` enumeration.
+    public struct VpcCidrBlockStateCode: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let associated = VpcCidrBlockStateCode(rawValue: "associated")
+        public static let associating = VpcCidrBlockStateCode(rawValue: "associating")
+        public static let disassociated = VpcCidrBlockStateCode(rawValue: "disassociated")
+        public static let disassociating = VpcCidrBlockStateCode(rawValue: "disassociating")
+        public static let failed = VpcCidrBlockStateCode(rawValue: "failed")
+        public static let failing = VpcCidrBlockStateCode(rawValue: "failing")
+    }
+
+    /// The `VpcEncryptionControlExclusionState` enumeration.
+    public struct VpcEncryptionControlExclusionState: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let disabled = VpcEncryptionControlExclusionState(rawValue: "disabled")
+        public static let disabling = VpcEncryptionControlExclusionState(rawValue: "disabling")
+        public static let enabled = VpcEncryptionControlExclusionState(rawValue: "enabled")
+        public static let enabling = VpcEncryptionControlExclusionState(rawValue: "enabling")
+    }
+
+    /// The `VpcEncryptionControlExclusionStateInput` enumeration.
+    public struct VpcEncryptionControlExclusionStateInput: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let disable = VpcEncryptionControlExclusionStateInput(rawValue: "disable")
+        public static let enable = VpcEncryptionControlExclusionStateInput(rawValue: "enable")
+    }
+
+    /// The `VpcEncryptionControlMode` enumeration.
+    public struct VpcEncryptionControlMode: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let enforce = VpcEncryptionControlMode(rawValue: "enforce")
+        public static let monitor = VpcEncryptionControlMode(rawValue: "monitor")
+    }
+
+    /// The `VpcEncryptionControlState` enumeration.
+    public struct VpcEncryptionControlState: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let available = VpcEncryptionControlState(rawValue: "available")
+        public static let creating = VpcEncryptionControlState(rawValue: "creating")
+        public static let deleteFailed = VpcEncryptionControlState(rawValue: "delete-failed")
+        public static let deleted = VpcEncryptionControlState(rawValue: "deleted")
+        public static let deleting = VpcEncryptionControlState(rawValue: "deleting")
+        public static let enforceFailed = VpcEncryptionControlState(rawValue: "enforce-failed")
+        public static let enforceInProgress = VpcEncryptionControlState(rawValue: "enforce-in-progress")
+        public static let monitorFailed = VpcEncryptionControlState(rawValue: "monitor-failed")
+        public static let monitorInProgress = VpcEncryptionControlState(rawValue: "monitor-in-progress")
+    }
+
+    /// The `VpcState` enumeration.
+    public struct VpcState: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let available = VpcState(rawValue: "available")
+        public static let pending = VpcState(rawValue: "pending")
+    }
 }
 
 // MARK: - Reading requests
@@ -10895,6 +13658,24 @@ extension EC2.AcceleratorTotalMemoryMiBRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.max = try reader.value("Max")
         self.min = try reader.value("Min")
+    }
+}
+
+extension EC2.AssociateRouteTableRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.gatewayId = try reader.value("GatewayId")
+        self.publicIpv4Pool = try reader.value("PublicIpv4Pool")
+        self.routeTableId = try reader.required(reader.value("RouteTableId"), "RouteTableId")
+        self.subnetId = try reader.value("SubnetId")
+    }
+}
+
+extension EC2.AttachInternetGatewayRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.internetGatewayId = try reader.required(reader.value("InternetGatewayId"), "InternetGatewayId")
+        self.vpcId = try reader.required(reader.value("VpcId"), "VpcId")
     }
 }
 
@@ -10917,6 +13698,37 @@ extension EC2.AttributeBooleanValue: WireStructureDecodable {
 extension EC2.AttributeValue: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.value = try reader.value("Value")
+    }
+}
+
+extension EC2.AuthorizeSecurityGroupEgressRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.cidrIp = try reader.value("CidrIp")
+        self.dryRun = try reader.value("DryRun")
+        self.fromPort = try reader.value("FromPort")
+        self.groupId = try reader.required(reader.value("GroupId"), "GroupId")
+        self.ipPermissions = try reader.list("IpPermissions")
+        self.ipProtocol = try reader.value("IpProtocol")
+        self.sourceSecurityGroupName = try reader.value("SourceSecurityGroupName")
+        self.sourceSecurityGroupOwnerId = try reader.value("SourceSecurityGroupOwnerId")
+        self.tagSpecifications = try reader.list("TagSpecification")
+        self.toPort = try reader.value("ToPort")
+    }
+}
+
+extension EC2.AuthorizeSecurityGroupIngressRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.cidrIp = try reader.value("CidrIp")
+        self.dryRun = try reader.value("DryRun")
+        self.fromPort = try reader.value("FromPort")
+        self.groupId = try reader.value("GroupId")
+        self.groupName = try reader.value("GroupName")
+        self.ipPermissions = try reader.list("IpPermissions")
+        self.ipProtocol = try reader.value("IpProtocol")
+        self.sourceSecurityGroupName = try reader.value("SourceSecurityGroupName")
+        self.sourceSecurityGroupOwnerId = try reader.value("SourceSecurityGroupOwnerId")
+        self.tagSpecifications = try reader.list("TagSpecification")
+        self.toPort = try reader.value("ToPort")
     }
 }
 
@@ -11041,6 +13853,13 @@ extension EC2.CreateImageRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.CreateInternetGatewayRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.tagSpecifications = try reader.list("TagSpecification")
+    }
+}
+
 extension EC2.CreateKeyPairRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.dryRun = try reader.value("DryRun")
@@ -11086,6 +13905,47 @@ extension EC2.CreateRestoreImageTaskRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.CreateRouteRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.carrierGatewayId = try reader.value("CarrierGatewayId")
+        self.coreNetworkArn = try reader.value("CoreNetworkArn")
+        self.destinationCidrBlock = try reader.value("DestinationCidrBlock")
+        self.destinationIpv6CidrBlock = try reader.value("DestinationIpv6CidrBlock")
+        self.destinationPrefixListId = try reader.value("DestinationPrefixListId")
+        self.dryRun = try reader.value("DryRun")
+        self.egressOnlyInternetGatewayId = try reader.value("EgressOnlyInternetGatewayId")
+        self.gatewayId = try reader.value("GatewayId")
+        self.instanceId = try reader.value("InstanceId")
+        self.localGatewayId = try reader.value("LocalGatewayId")
+        self.natGatewayId = try reader.value("NatGatewayId")
+        self.networkInterfaceId = try reader.value("NetworkInterfaceId")
+        self.odbNetworkArn = try reader.value("OdbNetworkArn")
+        self.routeTableId = try reader.required(reader.value("RouteTableId"), "RouteTableId")
+        self.transitGatewayId = try reader.value("TransitGatewayId")
+        self.vpcEndpointId = try reader.value("VpcEndpointId")
+        self.vpcPeeringConnectionId = try reader.value("VpcPeeringConnectionId")
+    }
+}
+
+extension EC2.CreateRouteTableRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.clientToken = try reader.value("ClientToken")
+        self.dryRun = try reader.value("DryRun")
+        self.tagSpecifications = try reader.list("TagSpecification")
+        self.vpcId = try reader.required(reader.value("VpcId"), "VpcId")
+    }
+}
+
+extension EC2.CreateSecurityGroupRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.description = try reader.required(reader.value("GroupDescription"), "GroupDescription")
+        self.dryRun = try reader.value("DryRun")
+        self.groupName = try reader.required(reader.value("GroupName"), "GroupName")
+        self.tagSpecifications = try reader.list("TagSpecification")
+        self.vpcId = try reader.value("VpcId")
+    }
+}
+
 extension EC2.CreateSnapshotRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.description = try reader.value("Description")
@@ -11103,6 +13963,24 @@ extension EC2.CreateStoreImageTaskRequest: WireStructureDecodable {
         self.dryRun = try reader.value("DryRun")
         self.imageId = try reader.required(reader.value("ImageId"), "ImageId")
         self.s3ObjectTags = try reader.list("S3ObjectTag")
+    }
+}
+
+extension EC2.CreateSubnetRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.availabilityZone = try reader.value("AvailabilityZone")
+        self.availabilityZoneId = try reader.value("AvailabilityZoneId")
+        self.cidrBlock = try reader.value("CidrBlock")
+        self.dryRun = try reader.value("DryRun")
+        self.ipv4IpamPoolId = try reader.value("Ipv4IpamPoolId")
+        self.ipv4NetmaskLength = try reader.value("Ipv4NetmaskLength")
+        self.ipv6CidrBlock = try reader.value("Ipv6CidrBlock")
+        self.ipv6IpamPoolId = try reader.value("Ipv6IpamPoolId")
+        self.ipv6Native = try reader.value("Ipv6Native")
+        self.ipv6NetmaskLength = try reader.value("Ipv6NetmaskLength")
+        self.outpostArn = try reader.value("OutpostArn")
+        self.tagSpecifications = try reader.list("TagSpecification")
+        self.vpcId = try reader.required(reader.value("VpcId"), "VpcId")
     }
 }
 
@@ -11149,9 +14027,34 @@ extension EC2.CreateVolumeRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.CreateVpcRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.amazonProvidedIpv6CidrBlock = try reader.value("AmazonProvidedIpv6CidrBlock")
+        self.cidrBlock = try reader.value("CidrBlock")
+        self.dryRun = try reader.value("DryRun")
+        self.instanceTenancy = try reader.value("InstanceTenancy")
+        self.ipv4IpamPoolId = try reader.value("Ipv4IpamPoolId")
+        self.ipv4NetmaskLength = try reader.value("Ipv4NetmaskLength")
+        self.ipv6CidrBlock = try reader.value("Ipv6CidrBlock")
+        self.ipv6CidrBlockNetworkBorderGroup = try reader.value("Ipv6CidrBlockNetworkBorderGroup")
+        self.ipv6IpamPoolId = try reader.value("Ipv6IpamPoolId")
+        self.ipv6NetmaskLength = try reader.value("Ipv6NetmaskLength")
+        self.ipv6Pool = try reader.value("Ipv6Pool")
+        self.tagSpecifications = try reader.list("TagSpecification")
+        self.vpcEncryptionControl = try reader.value("VpcEncryptionControl")
+    }
+}
+
 extension EC2.CreditSpecificationRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.cpuCredits = try reader.required(reader.value("CpuCredits"), "CpuCredits")
+    }
+}
+
+extension EC2.DeleteInternetGatewayRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.internetGatewayId = try reader.required(reader.value("InternetGatewayId"), "InternetGatewayId")
     }
 }
 
@@ -11180,10 +14083,42 @@ extension EC2.DeleteLaunchTemplateVersionsRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.DeleteRouteRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.destinationCidrBlock = try reader.value("DestinationCidrBlock")
+        self.destinationIpv6CidrBlock = try reader.value("DestinationIpv6CidrBlock")
+        self.destinationPrefixListId = try reader.value("DestinationPrefixListId")
+        self.dryRun = try reader.value("DryRun")
+        self.routeTableId = try reader.required(reader.value("RouteTableId"), "RouteTableId")
+    }
+}
+
+extension EC2.DeleteRouteTableRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.routeTableId = try reader.required(reader.value("RouteTableId"), "RouteTableId")
+    }
+}
+
+extension EC2.DeleteSecurityGroupRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.groupId = try reader.value("GroupId")
+        self.groupName = try reader.value("GroupName")
+    }
+}
+
 extension EC2.DeleteSnapshotRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.dryRun = try reader.value("DryRun")
         self.snapshotId = try reader.required(reader.value("SnapshotId"), "SnapshotId")
+    }
+}
+
+extension EC2.DeleteSubnetRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.subnetId = try reader.required(reader.value("SubnetId"), "SubnetId")
     }
 }
 
@@ -11202,11 +14137,25 @@ extension EC2.DeleteVolumeRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.DeleteVpcRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.vpcId = try reader.required(reader.value("VpcId"), "VpcId")
+    }
+}
+
 extension EC2.DeregisterImageRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.deleteAssociatedSnapshots = try reader.value("DeleteAssociatedSnapshots")
         self.dryRun = try reader.value("DryRun")
         self.imageId = try reader.required(reader.value("ImageId"), "ImageId")
+    }
+}
+
+extension EC2.DescribeAccountAttributesRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.attributeNames = try reader.list("AttributeName")
+        self.dryRun = try reader.value("DryRun")
     }
 }
 
@@ -11295,6 +14244,16 @@ extension EC2.DescribeInstancesRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.DescribeInternetGatewaysRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.filters = try reader.list("Filter")
+        self.internetGatewayIds = try reader.list("InternetGatewayId")
+        self.maxResults = try reader.value("MaxResults")
+        self.nextToken = try reader.value("NextToken")
+    }
+}
+
 extension EC2.DescribeKeyPairsRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.dryRun = try reader.value("DryRun")
@@ -11333,12 +14292,54 @@ extension EC2.DescribeLaunchTemplatesRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.DescribeNetworkInterfacesRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.filters = try reader.list("Filter")
+        self.includeManagedResources = try reader.value("IncludeManagedResources")
+        self.maxResults = try reader.value("MaxResults")
+        self.networkInterfaceIds = try reader.list("NetworkInterfaceId")
+        self.nextToken = try reader.value("NextToken")
+    }
+}
+
 extension EC2.DescribeRegionsRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.allRegions = try reader.value("AllRegions")
         self.dryRun = try reader.value("DryRun")
         self.filters = try reader.list("Filter")
         self.regionNames = try reader.list("RegionName")
+    }
+}
+
+extension EC2.DescribeRouteTablesRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.filters = try reader.list("Filter")
+        self.maxResults = try reader.value("MaxResults")
+        self.nextToken = try reader.value("NextToken")
+        self.routeTableIds = try reader.list("RouteTableId")
+    }
+}
+
+extension EC2.DescribeSecurityGroupRulesRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.filters = try reader.list("Filter")
+        self.maxResults = try reader.value("MaxResults")
+        self.nextToken = try reader.value("NextToken")
+        self.securityGroupRuleIds = try reader.list("SecurityGroupRuleId")
+    }
+}
+
+extension EC2.DescribeSecurityGroupsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.filters = try reader.list("Filter")
+        self.groupIds = try reader.list("GroupId")
+        self.groupNames = try reader.list("GroupName")
+        self.maxResults = try reader.value("MaxResults")
+        self.nextToken = try reader.value("NextToken")
     }
 }
 
@@ -11372,6 +14373,16 @@ extension EC2.DescribeStoreImageTasksRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.DescribeSubnetsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.filters = try reader.list("Filter")
+        self.maxResults = try reader.value("MaxResults")
+        self.nextToken = try reader.value("NextToken")
+        self.subnetIds = try reader.list("SubnetId")
+    }
+}
+
 extension EC2.DescribeTagsRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.dryRun = try reader.value("DryRun")
@@ -11389,6 +14400,32 @@ extension EC2.DescribeVolumesRequest: WireStructureDecodable {
         self.maxResults = try reader.value("MaxResults")
         self.nextToken = try reader.value("NextToken")
         self.volumeIds = try reader.list("VolumeId")
+    }
+}
+
+extension EC2.DescribeVpcAttributeRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.attribute = try reader.required(reader.value("Attribute"), "Attribute")
+        self.dryRun = try reader.value("DryRun")
+        self.vpcId = try reader.required(reader.value("VpcId"), "VpcId")
+    }
+}
+
+extension EC2.DescribeVpcsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.filters = try reader.list("Filter")
+        self.maxResults = try reader.value("MaxResults")
+        self.nextToken = try reader.value("NextToken")
+        self.vpcIds = try reader.list("VpcId")
+    }
+}
+
+extension EC2.DetachInternetGatewayRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.internetGatewayId = try reader.required(reader.value("InternetGatewayId"), "InternetGatewayId")
+        self.vpcId = try reader.required(reader.value("VpcId"), "VpcId")
     }
 }
 
@@ -11432,6 +14469,13 @@ extension EC2.DisableImageRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.dryRun = try reader.value("DryRun")
         self.imageId = try reader.required(reader.value("ImageId"), "ImageId")
+    }
+}
+
+extension EC2.DisassociateRouteTableRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.associationId = try reader.required(reader.value("AssociationId"), "AssociationId")
+        self.dryRun = try reader.value("DryRun")
     }
 }
 
@@ -11725,6 +14769,25 @@ extension EC2.InstanceSecondaryInterfaceSpecificationRequest: WireStructureDecod
     }
 }
 
+extension EC2.IpPermission: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.fromPort = try reader.value("FromPort")
+        self.ipProtocol = try reader.value("IpProtocol")
+        self.ipRanges = try reader.list("IpRanges")
+        self.ipv6Ranges = try reader.list("Ipv6Ranges")
+        self.prefixListIds = try reader.list("PrefixListIds")
+        self.toPort = try reader.value("ToPort")
+        self.userIdGroupPairs = try reader.list("Groups")
+    }
+}
+
+extension EC2.IpRange: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.cidrIp = try reader.value("CidrIp")
+        self.description = try reader.value("Description")
+    }
+}
+
 extension EC2.Ipv4PrefixSpecificationRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.ipv4Prefix = try reader.value("Ipv4Prefix")
@@ -11734,6 +14797,13 @@ extension EC2.Ipv4PrefixSpecificationRequest: WireStructureDecodable {
 extension EC2.Ipv6PrefixSpecificationRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.ipv6Prefix = try reader.value("Ipv6Prefix")
+    }
+}
+
+extension EC2.Ipv6Range: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.cidrIpv6 = try reader.value("CidrIpv6")
+        self.description = try reader.value("Description")
     }
 }
 
@@ -12037,6 +15107,22 @@ extension EC2.ModifySnapshotAttributeRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.ModifySubnetAttributeRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.assignIpv6AddressOnCreation = try reader.value("AssignIpv6AddressOnCreation")
+        self.customerOwnedIpv4Pool = try reader.value("CustomerOwnedIpv4Pool")
+        self.disableLniAtDeviceIndex = try reader.value("DisableLniAtDeviceIndex")
+        self.enableDns64 = try reader.value("EnableDns64")
+        self.enableLniAtDeviceIndex = try reader.value("EnableLniAtDeviceIndex")
+        self.enableResourceNameDnsAAAARecordOnLaunch = try reader.value("EnableResourceNameDnsAAAARecordOnLaunch")
+        self.enableResourceNameDnsARecordOnLaunch = try reader.value("EnableResourceNameDnsARecordOnLaunch")
+        self.mapCustomerOwnedIpOnLaunch = try reader.value("MapCustomerOwnedIpOnLaunch")
+        self.mapPublicIpOnLaunch = try reader.value("MapPublicIpOnLaunch")
+        self.privateDnsHostnameTypeOnLaunch = try reader.value("PrivateDnsHostnameTypeOnLaunch")
+        self.subnetId = try reader.required(reader.value("SubnetId"), "SubnetId")
+    }
+}
+
 extension EC2.ModifyVolumeRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.dryRun = try reader.value("DryRun")
@@ -12046,6 +15132,15 @@ extension EC2.ModifyVolumeRequest: WireStructureDecodable {
         self.throughput = try reader.value("Throughput")
         self.volumeId = try reader.required(reader.value("VolumeId"), "VolumeId")
         self.volumeType = try reader.value("VolumeType")
+    }
+}
+
+extension EC2.ModifyVpcAttributeRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.enableDnsHostnames = try reader.value("EnableDnsHostnames")
+        self.enableDnsSupport = try reader.value("EnableDnsSupport")
+        self.enableNetworkAddressUsageMetrics = try reader.value("EnableNetworkAddressUsageMetrics")
+        self.vpcId = try reader.required(reader.value("VpcId"), "VpcId")
     }
 }
 
@@ -12087,6 +15182,13 @@ extension EC2.Placement: WireStructureDecodable {
         self.partitionNumber = try reader.value("PartitionNumber")
         self.spreadDomain = try reader.value("SpreadDomain")
         self.tenancy = try reader.value("Tenancy")
+    }
+}
+
+extension EC2.PrefixListId: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.description = try reader.value("Description")
+        self.prefixListId = try reader.value("PrefixListId")
     }
 }
 
@@ -12207,6 +15309,37 @@ extension EC2.ResourceTypeRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.resourceType = try reader.value("ResourceType")
         self.resourceTypeOptions = try reader.list("ResourceTypeOption")
+    }
+}
+
+extension EC2.RevokeSecurityGroupEgressRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.cidrIp = try reader.value("CidrIp")
+        self.dryRun = try reader.value("DryRun")
+        self.fromPort = try reader.value("FromPort")
+        self.groupId = try reader.required(reader.value("GroupId"), "GroupId")
+        self.ipPermissions = try reader.list("IpPermissions")
+        self.ipProtocol = try reader.value("IpProtocol")
+        self.securityGroupRuleIds = try reader.list("SecurityGroupRuleId")
+        self.sourceSecurityGroupName = try reader.value("SourceSecurityGroupName")
+        self.sourceSecurityGroupOwnerId = try reader.value("SourceSecurityGroupOwnerId")
+        self.toPort = try reader.value("ToPort")
+    }
+}
+
+extension EC2.RevokeSecurityGroupIngressRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.cidrIp = try reader.value("CidrIp")
+        self.dryRun = try reader.value("DryRun")
+        self.fromPort = try reader.value("FromPort")
+        self.groupId = try reader.value("GroupId")
+        self.groupName = try reader.value("GroupName")
+        self.ipPermissions = try reader.list("IpPermissions")
+        self.ipProtocol = try reader.value("IpProtocol")
+        self.securityGroupRuleIds = try reader.list("SecurityGroupRuleId")
+        self.sourceSecurityGroupName = try reader.value("SourceSecurityGroupName")
+        self.sourceSecurityGroupOwnerId = try reader.value("SourceSecurityGroupOwnerId")
+        self.toPort = try reader.value("ToPort")
     }
 }
 
@@ -12336,10 +15469,36 @@ extension EC2.TotalLocalStorageGBRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.UserIdGroupPair: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.description = try reader.value("Description")
+        self.groupId = try reader.value("GroupId")
+        self.groupName = try reader.value("GroupName")
+        self.peeringStatus = try reader.value("PeeringStatus")
+        self.userId = try reader.value("UserId")
+        self.vpcId = try reader.value("VpcId")
+        self.vpcPeeringConnectionId = try reader.value("VpcPeeringConnectionId")
+    }
+}
+
 extension EC2.VCpuCountRangeRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.max = try reader.value("Max")
         self.min = try reader.required(reader.value("Min"), "Min")
+    }
+}
+
+extension EC2.VpcEncryptionControlConfiguration: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.egressOnlyInternetGatewayExclusion = try reader.value("EgressOnlyInternetGatewayExclusion")
+        self.elasticFileSystemExclusion = try reader.value("ElasticFileSystemExclusion")
+        self.internetGatewayExclusion = try reader.value("InternetGatewayExclusion")
+        self.lambdaExclusion = try reader.value("LambdaExclusion")
+        self.mode = try reader.required(reader.value("Mode"), "Mode")
+        self.natGatewayExclusion = try reader.value("NatGatewayExclusion")
+        self.virtualPrivateGatewayExclusion = try reader.value("VirtualPrivateGatewayExclusion")
+        self.vpcLatticeExclusion = try reader.value("VpcLatticeExclusion")
+        self.vpcPeeringExclusion = try reader.value("VpcPeeringExclusion")
     }
 }
 
@@ -12359,6 +15518,39 @@ extension EC2.AcceleratorTotalMemoryMiB: WireStructureEncodable {
     }
 }
 
+extension EC2.AccountAttribute: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("attributeName", attributeName)
+        writer.list("attributeValueSet", member: "item", attributeValues)
+    }
+}
+
+extension EC2.AccountAttributeValue: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("attributeValue", attributeValue)
+    }
+}
+
+extension EC2.AssociateRouteTableResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("associationId", associationId)
+        writer.member("associationState", associationState)
+    }
+}
+
+extension EC2.AttachmentEnaSrdSpecification: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("enaSrdEnabled", enaSrdEnabled)
+        writer.member("enaSrdUdpSpecification", enaSrdUdpSpecification)
+    }
+}
+
+extension EC2.AttachmentEnaSrdUdpSpecification: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("enaSrdUdpEnabled", enaSrdUdpEnabled)
+    }
+}
+
 extension EC2.AttributeBooleanValue: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("value", value)
@@ -12368,6 +15560,20 @@ extension EC2.AttributeBooleanValue: WireStructureEncodable {
 extension EC2.AttributeValue: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("value", value)
+    }
+}
+
+extension EC2.AuthorizeSecurityGroupEgressResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("return", `return`)
+        writer.list("securityGroupRuleSet", member: "item", securityGroupRules)
+    }
+}
+
+extension EC2.AuthorizeSecurityGroupIngressResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("return", `return`)
+        writer.list("securityGroupRuleSet", member: "item", securityGroupRules)
     }
 }
 
@@ -12430,6 +15636,12 @@ extension EC2.BlockDeviceMapping: WireStructureEncodable {
     }
 }
 
+extension EC2.BlockPublicAccessStates: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("internetGatewayBlockMode", internetGatewayBlockMode)
+    }
+}
+
 extension EC2.CancelImageLaunchPermissionResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("return", `return`)
@@ -12447,6 +15659,14 @@ extension EC2.CapacityReservationTargetResponse: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("capacityReservationId", capacityReservationId)
         writer.member("capacityReservationResourceGroupArn", capacityReservationResourceGroupArn)
+    }
+}
+
+extension EC2.ConnectionTrackingConfiguration: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("tcpEstablishedTimeout", tcpEstablishedTimeout)
+        writer.member("udpStreamTimeout", udpStreamTimeout)
+        writer.member("udpTimeout", udpTimeout)
     }
 }
 
@@ -12500,6 +15720,12 @@ extension EC2.CreateImageResult: WireStructureEncodable {
     }
 }
 
+extension EC2.CreateInternetGatewayResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("internetGateway", internetGateway)
+    }
+}
+
 extension EC2.CreateLaunchTemplateResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("launchTemplate", launchTemplate)
@@ -12520,9 +15746,36 @@ extension EC2.CreateRestoreImageTaskResult: WireStructureEncodable {
     }
 }
 
+extension EC2.CreateRouteResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("return", `return`)
+    }
+}
+
+extension EC2.CreateRouteTableResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("clientToken", clientToken)
+        writer.member("routeTable", routeTable)
+    }
+}
+
+extension EC2.CreateSecurityGroupResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("groupId", groupId)
+        writer.member("securityGroupArn", securityGroupArn)
+        writer.list("tagSet", member: "item", tags)
+    }
+}
+
 extension EC2.CreateStoreImageTaskResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("objectKey", objectKey)
+    }
+}
+
+extension EC2.CreateSubnetResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("subnet", subnet)
     }
 }
 
@@ -12530,6 +15783,12 @@ extension EC2.CreateVolumePermission: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("group", group)
         writer.member("userId", userId)
+    }
+}
+
+extension EC2.CreateVpcResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("vpc", vpc)
     }
 }
 
@@ -12584,6 +15843,13 @@ extension EC2.DeleteLaunchTemplateVersionsResult: WireStructureEncodable {
     }
 }
 
+extension EC2.DeleteSecurityGroupResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("groupId", groupId)
+        writer.member("return", `return`)
+    }
+}
+
 extension EC2.DeleteSnapshotReturnCode: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("returnCode", returnCode)
@@ -12595,6 +15861,12 @@ extension EC2.DeregisterImageResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.list("deleteSnapshotResultSet", member: "item", deleteSnapshotResults)
         writer.member("return", `return`)
+    }
+}
+
+extension EC2.DescribeAccountAttributesResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("accountAttributeSet", member: "item", accountAttributes)
     }
 }
 
@@ -12639,6 +15911,13 @@ extension EC2.DescribeInstancesResult: WireStructureEncodable {
     }
 }
 
+extension EC2.DescribeInternetGatewaysResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("internetGatewaySet", member: "item", internetGateways)
+        writer.member("nextToken", nextToken)
+    }
+}
+
 extension EC2.DescribeKeyPairsResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.list("keySet", member: "item", keyPairs)
@@ -12659,9 +15938,37 @@ extension EC2.DescribeLaunchTemplatesResult: WireStructureEncodable {
     }
 }
 
+extension EC2.DescribeNetworkInterfacesResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("networkInterfaceSet", member: "item", networkInterfaces)
+        writer.member("nextToken", nextToken)
+    }
+}
+
 extension EC2.DescribeRegionsResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.list("regionInfo", member: "item", regions)
+    }
+}
+
+extension EC2.DescribeRouteTablesResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("nextToken", nextToken)
+        writer.list("routeTableSet", member: "item", routeTables)
+    }
+}
+
+extension EC2.DescribeSecurityGroupRulesResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("nextToken", nextToken)
+        writer.list("securityGroupRuleSet", member: "item", securityGroupRules)
+    }
+}
+
+extension EC2.DescribeSecurityGroupsResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("nextToken", nextToken)
+        writer.list("securityGroupInfo", member: "item", securityGroups)
     }
 }
 
@@ -12687,6 +15994,13 @@ extension EC2.DescribeStoreImageTasksResult: WireStructureEncodable {
     }
 }
 
+extension EC2.DescribeSubnetsResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("nextToken", nextToken)
+        writer.list("subnetSet", member: "item", subnets)
+    }
+}
+
 extension EC2.DescribeTagsResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("nextToken", nextToken)
@@ -12698,6 +16012,22 @@ extension EC2.DescribeVolumesResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("nextToken", nextToken)
         writer.list("volumeSet", member: "item", volumes)
+    }
+}
+
+extension EC2.DescribeVpcAttributeResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("enableDnsHostnames", enableDnsHostnames)
+        writer.member("enableDnsSupport", enableDnsSupport)
+        writer.member("enableNetworkAddressUsageMetrics", enableNetworkAddressUsageMetrics)
+        writer.member("vpcId", vpcId)
+    }
+}
+
+extension EC2.DescribeVpcsResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("nextToken", nextToken)
+        writer.list("vpcSet", member: "item", vpcs)
     }
 }
 
@@ -13477,15 +16807,69 @@ extension EC2.InstanceTypeInfo: WireStructureEncodable {
     }
 }
 
+extension EC2.InternetGateway: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("attachmentSet", member: "item", attachments)
+        writer.member("internetGatewayId", internetGatewayId)
+        writer.member("ownerId", ownerId)
+        writer.list("tagSet", member: "item", tags)
+    }
+}
+
+extension EC2.InternetGatewayAttachment: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("state", state)
+        writer.member("vpcId", vpcId)
+    }
+}
+
+extension EC2.IpPermission: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("fromPort", fromPort)
+        writer.member("ipProtocol", ipProtocol)
+        writer.list("ipRanges", member: "item", ipRanges)
+        writer.list("ipv6Ranges", member: "item", ipv6Ranges)
+        writer.list("prefixListIds", member: "item", prefixListIds)
+        writer.member("toPort", toPort)
+        writer.list("groups", member: "item", userIdGroupPairs)
+    }
+}
+
+extension EC2.IpRange: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("cidrIp", cidrIp)
+        writer.member("description", description)
+    }
+}
+
+extension EC2.Ipv4PrefixSpecification: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("ipv4Prefix", ipv4Prefix)
+    }
+}
+
 extension EC2.Ipv4PrefixSpecificationResponse: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("ipv4Prefix", ipv4Prefix)
     }
 }
 
+extension EC2.Ipv6PrefixSpecification: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("ipv6Prefix", ipv6Prefix)
+    }
+}
+
 extension EC2.Ipv6PrefixSpecificationResponse: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("ipv6Prefix", ipv6Prefix)
+    }
+}
+
+extension EC2.Ipv6Range: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("cidrIpv6", cidrIpv6)
+        writer.member("description", description)
     }
 }
 
@@ -13865,10 +17249,91 @@ extension EC2.NetworkInfo: WireStructureEncodable {
     }
 }
 
+extension EC2.NetworkInterface: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("associatedSubnetSet", member: "item", associatedSubnets)
+        writer.member("association", association)
+        writer.member("attachment", attachment)
+        writer.member("availabilityZone", availabilityZone)
+        writer.member("availabilityZoneId", availabilityZoneId)
+        writer.member("connectionTrackingConfiguration", connectionTrackingConfiguration)
+        writer.member("denyAllIgwTraffic", denyAllIgwTraffic)
+        writer.member("description", description)
+        writer.list("groupSet", member: "item", groups)
+        writer.member("interfaceType", interfaceType)
+        writer.list("ipv4PrefixSet", member: "item", ipv4Prefixes)
+        writer.member("ipv6Address", ipv6Address)
+        writer.list("ipv6AddressesSet", member: "item", ipv6Addresses)
+        writer.member("ipv6Native", ipv6Native)
+        writer.list("ipv6PrefixSet", member: "item", ipv6Prefixes)
+        writer.member("macAddress", macAddress)
+        writer.member("networkInterfaceId", networkInterfaceId)
+        writer.member("operator", `operator`)
+        writer.member("outpostArn", outpostArn)
+        writer.member("ownerId", ownerId)
+        writer.member("privateDnsName", privateDnsName)
+        writer.member("privateIpAddress", privateIpAddress)
+        writer.list("privateIpAddressesSet", member: "item", privateIpAddresses)
+        writer.member("publicDnsName", publicDnsName)
+        writer.member("publicIpDnsNameOptions", publicIpDnsNameOptions)
+        writer.member("requesterId", requesterId)
+        writer.member("requesterManaged", requesterManaged)
+        writer.member("sourceDestCheck", sourceDestCheck)
+        writer.member("status", status)
+        writer.member("subnetId", subnetId)
+        writer.list("tagSet", member: "item", tagSet)
+        writer.member("vpcId", vpcId)
+    }
+}
+
+extension EC2.NetworkInterfaceAssociation: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("allocationId", allocationId)
+        writer.member("associationId", associationId)
+        writer.member("carrierIp", carrierIp)
+        writer.member("customerOwnedIp", customerOwnedIp)
+        writer.member("ipOwnerId", ipOwnerId)
+        writer.member("publicDnsName", publicDnsName)
+        writer.member("publicIp", publicIp)
+    }
+}
+
+extension EC2.NetworkInterfaceAttachment: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("attachTime", attachTime)
+        writer.member("attachmentId", attachmentId)
+        writer.member("deleteOnTermination", deleteOnTermination)
+        writer.member("deviceIndex", deviceIndex)
+        writer.member("enaQueueCount", enaQueueCount)
+        writer.member("enaSrdSpecification", enaSrdSpecification)
+        writer.member("instanceId", instanceId)
+        writer.member("instanceOwnerId", instanceOwnerId)
+        writer.member("networkCardIndex", networkCardIndex)
+        writer.member("status", status)
+    }
+}
+
 extension EC2.NetworkInterfaceCount: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("max", max)
         writer.member("min", min)
+    }
+}
+
+extension EC2.NetworkInterfaceIpv6Address: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("ipv6Address", ipv6Address)
+        writer.member("isPrimaryIpv6", isPrimaryIpv6)
+        writer.member("publicIpv6DnsName", publicIpv6DnsName)
+    }
+}
+
+extension EC2.NetworkInterfacePrivateIpAddress: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("association", association)
+        writer.member("primary", primary)
+        writer.member("privateDnsName", privateDnsName)
+        writer.member("privateIpAddress", privateIpAddress)
     }
 }
 
@@ -13942,6 +17407,21 @@ extension EC2.PlacementGroupInfo: WireStructureEncodable {
     }
 }
 
+extension EC2.PrefixListId: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("description", description)
+        writer.member("prefixListId", prefixListId)
+    }
+}
+
+extension EC2.PrivateDnsNameOptionsOnLaunch: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("enableResourceNameDnsAAAARecord", enableResourceNameDnsAAAARecord)
+        writer.member("enableResourceNameDnsARecord", enableResourceNameDnsARecord)
+        writer.member("hostnameType", hostnameType)
+    }
+}
+
 extension EC2.PrivateDnsNameOptionsResponse: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("enableResourceNameDnsAAAARecord", enableResourceNameDnsAAAARecord)
@@ -13970,6 +17450,31 @@ extension EC2.ProductCode: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("productCode", productCodeId)
         writer.member("type", productCodeType)
+    }
+}
+
+extension EC2.PropagatingVgw: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("gatewayId", gatewayId)
+    }
+}
+
+extension EC2.PublicIpDnsNameOptions: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("dnsHostnameType", dnsHostnameType)
+        writer.member("publicDualStackDnsName", publicDualStackDnsName)
+        writer.member("publicIpv4DnsName", publicIpv4DnsName)
+        writer.member("publicIpv6DnsName", publicIpv6DnsName)
+    }
+}
+
+extension EC2.ReferencedSecurityGroup: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("groupId", groupId)
+        writer.member("peeringStatus", peeringStatus)
+        writer.member("userId", userId)
+        writer.member("vpcId", vpcId)
+        writer.member("vpcPeeringConnectionId", vpcPeeringConnectionId)
     }
 }
 
@@ -14056,9 +17561,128 @@ extension EC2.ResponseLaunchTemplateData: WireStructureEncodable {
     }
 }
 
+extension EC2.RevokeSecurityGroupEgressResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("return", `return`)
+        writer.list("revokedSecurityGroupRuleSet", member: "item", revokedSecurityGroupRules)
+        writer.list("unknownIpPermissionSet", member: "item", unknownIpPermissions)
+    }
+}
+
+extension EC2.RevokeSecurityGroupIngressResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("return", `return`)
+        writer.list("revokedSecurityGroupRuleSet", member: "item", revokedSecurityGroupRules)
+        writer.list("unknownIpPermissionSet", member: "item", unknownIpPermissions)
+    }
+}
+
+extension EC2.RevokedSecurityGroupRule: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("cidrIpv4", cidrIpv4)
+        writer.member("cidrIpv6", cidrIpv6)
+        writer.member("description", description)
+        writer.member("fromPort", fromPort)
+        writer.member("groupId", groupId)
+        writer.member("ipProtocol", ipProtocol)
+        writer.member("isEgress", isEgress)
+        writer.member("prefixListId", prefixListId)
+        writer.member("referencedGroupId", referencedGroupId)
+        writer.member("securityGroupRuleId", securityGroupRuleId)
+        writer.member("toPort", toPort)
+    }
+}
+
+extension EC2.Route: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("carrierGatewayId", carrierGatewayId)
+        writer.member("coreNetworkArn", coreNetworkArn)
+        writer.member("destinationCidrBlock", destinationCidrBlock)
+        writer.member("destinationIpv6CidrBlock", destinationIpv6CidrBlock)
+        writer.member("destinationPrefixListId", destinationPrefixListId)
+        writer.member("egressOnlyInternetGatewayId", egressOnlyInternetGatewayId)
+        writer.member("gatewayId", gatewayId)
+        writer.member("instanceId", instanceId)
+        writer.member("instanceOwnerId", instanceOwnerId)
+        writer.member("ipAddress", ipAddress)
+        writer.member("localGatewayId", localGatewayId)
+        writer.member("natGatewayId", natGatewayId)
+        writer.member("networkInterfaceId", networkInterfaceId)
+        writer.member("odbNetworkArn", odbNetworkArn)
+        writer.member("origin", origin)
+        writer.member("state", state)
+        writer.member("transitGatewayId", transitGatewayId)
+        writer.member("vpcPeeringConnectionId", vpcPeeringConnectionId)
+    }
+}
+
+extension EC2.RouteTable: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("associationSet", member: "item", associations)
+        writer.member("ownerId", ownerId)
+        writer.list("propagatingVgwSet", member: "item", propagatingVgws)
+        writer.member("routeTableId", routeTableId)
+        writer.list("routeSet", member: "item", routes)
+        writer.list("tagSet", member: "item", tags)
+        writer.member("vpcId", vpcId)
+    }
+}
+
+extension EC2.RouteTableAssociation: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("associationState", associationState)
+        writer.member("gatewayId", gatewayId)
+        writer.member("main", main)
+        writer.member("publicIpv4Pool", publicIpv4Pool)
+        writer.member("routeTableAssociationId", routeTableAssociationId)
+        writer.member("routeTableId", routeTableId)
+        writer.member("subnetId", subnetId)
+    }
+}
+
+extension EC2.RouteTableAssociationState: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("state", state)
+        writer.member("statusMessage", statusMessage)
+    }
+}
+
 extension EC2.SecondaryInterfacePrivateIpAddressSpecification: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("privateIpAddress", privateIpAddress)
+    }
+}
+
+extension EC2.SecurityGroup: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("groupDescription", description)
+        writer.member("groupId", groupId)
+        writer.member("groupName", groupName)
+        writer.list("ipPermissions", member: "item", ipPermissions)
+        writer.list("ipPermissionsEgress", member: "item", ipPermissionsEgress)
+        writer.member("ownerId", ownerId)
+        writer.member("securityGroupArn", securityGroupArn)
+        writer.list("tagSet", member: "item", tags)
+        writer.member("vpcId", vpcId)
+    }
+}
+
+extension EC2.SecurityGroupRule: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("cidrIpv4", cidrIpv4)
+        writer.member("cidrIpv6", cidrIpv6)
+        writer.member("description", description)
+        writer.member("fromPort", fromPort)
+        writer.member("groupId", groupId)
+        writer.member("groupOwnerId", groupOwnerId)
+        writer.member("ipProtocol", ipProtocol)
+        writer.member("isEgress", isEgress)
+        writer.member("prefixListId", prefixListId)
+        writer.member("referencedGroupInfo", referencedGroupInfo)
+        writer.member("securityGroupRuleArn", securityGroupRuleArn)
+        writer.member("securityGroupRuleId", securityGroupRuleId)
+        writer.list("tagSet", member: "item", tags)
+        writer.member("toPort", toPort)
     }
 }
 
@@ -14121,6 +17745,51 @@ extension EC2.StoreImageTaskResult: WireStructureEncodable {
     }
 }
 
+extension EC2.Subnet: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("assignIpv6AddressOnCreation", assignIpv6AddressOnCreation)
+        writer.member("availabilityZone", availabilityZone)
+        writer.member("availabilityZoneId", availabilityZoneId)
+        writer.member("availableIpAddressCount", availableIpAddressCount)
+        writer.member("blockPublicAccessStates", blockPublicAccessStates)
+        writer.member("cidrBlock", cidrBlock)
+        writer.member("customerOwnedIpv4Pool", customerOwnedIpv4Pool)
+        writer.member("defaultForAz", defaultForAz)
+        writer.member("enableDns64", enableDns64)
+        writer.member("enableLniAtDeviceIndex", enableLniAtDeviceIndex)
+        writer.list("ipv6CidrBlockAssociationSet", member: "item", ipv6CidrBlockAssociationSet)
+        writer.member("ipv6Native", ipv6Native)
+        writer.member("mapCustomerOwnedIpOnLaunch", mapCustomerOwnedIpOnLaunch)
+        writer.member("mapPublicIpOnLaunch", mapPublicIpOnLaunch)
+        writer.member("outpostArn", outpostArn)
+        writer.member("ownerId", ownerId)
+        writer.member("privateDnsNameOptionsOnLaunch", privateDnsNameOptionsOnLaunch)
+        writer.member("state", state)
+        writer.member("subnetArn", subnetArn)
+        writer.member("subnetId", subnetId)
+        writer.list("tagSet", member: "item", tags)
+        writer.member("type", type)
+        writer.member("vpcId", vpcId)
+    }
+}
+
+extension EC2.SubnetCidrBlockState: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("state", state)
+        writer.member("statusMessage", statusMessage)
+    }
+}
+
+extension EC2.SubnetIpv6CidrBlockAssociation: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("associationId", associationId)
+        writer.member("ipSource", ipSource)
+        writer.member("ipv6AddressAttribute", ipv6AddressAttribute)
+        writer.member("ipv6CidrBlock", ipv6CidrBlock)
+        writer.member("ipv6CidrBlockState", ipv6CidrBlockState)
+    }
+}
+
 extension EC2.Tag: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("key", key)
@@ -14147,6 +17816,18 @@ extension EC2.TotalLocalStorageGB: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("max", max)
         writer.member("min", min)
+    }
+}
+
+extension EC2.UserIdGroupPair: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("description", description)
+        writer.member("groupId", groupId)
+        writer.member("groupName", groupName)
+        writer.member("peeringStatus", peeringStatus)
+        writer.member("userId", userId)
+        writer.member("vpcId", vpcId)
+        writer.member("vpcPeeringConnectionId", vpcPeeringConnectionId)
     }
 }
 
@@ -14239,5 +17920,81 @@ extension EC2.VolumeModification: WireStructureEncodable {
         writer.member("targetThroughput", targetThroughput)
         writer.member("targetVolumeType", targetVolumeType)
         writer.member("volumeId", volumeId)
+    }
+}
+
+extension EC2.Vpc: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("blockPublicAccessStates", blockPublicAccessStates)
+        writer.member("cidrBlock", cidrBlock)
+        writer.list("cidrBlockAssociationSet", member: "item", cidrBlockAssociationSet)
+        writer.member("dhcpOptionsId", dhcpOptionsId)
+        writer.member("encryptionControl", encryptionControl)
+        writer.member("instanceTenancy", instanceTenancy)
+        writer.list("ipv6CidrBlockAssociationSet", member: "item", ipv6CidrBlockAssociationSet)
+        writer.member("isDefault", isDefault)
+        writer.member("ownerId", ownerId)
+        writer.member("state", state)
+        writer.list("tagSet", member: "item", tags)
+        writer.member("vpcId", vpcId)
+    }
+}
+
+extension EC2.VpcCidrBlockAssociation: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("associationId", associationId)
+        writer.member("cidrBlock", cidrBlock)
+        writer.member("cidrBlockState", cidrBlockState)
+    }
+}
+
+extension EC2.VpcCidrBlockState: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("state", state)
+        writer.member("statusMessage", statusMessage)
+    }
+}
+
+extension EC2.VpcEncryptionControl: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("mode", mode)
+        writer.member("resourceExclusions", resourceExclusions)
+        writer.member("state", state)
+        writer.member("stateMessage", stateMessage)
+        writer.list("tagSet", member: "item", tags)
+        writer.member("vpcEncryptionControlId", vpcEncryptionControlId)
+        writer.member("vpcId", vpcId)
+    }
+}
+
+extension EC2.VpcEncryptionControlExclusion: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("state", state)
+        writer.member("stateMessage", stateMessage)
+    }
+}
+
+extension EC2.VpcEncryptionControlExclusions: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("egressOnlyInternetGateway", egressOnlyInternetGateway)
+        writer.member("elasticFileSystem", elasticFileSystem)
+        writer.member("internetGateway", internetGateway)
+        writer.member("lambda", lambda)
+        writer.member("natGateway", natGateway)
+        writer.member("virtualPrivateGateway", virtualPrivateGateway)
+        writer.member("vpcLattice", vpcLattice)
+        writer.member("vpcPeering", vpcPeering)
+    }
+}
+
+extension EC2.VpcIpv6CidrBlockAssociation: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("associationId", associationId)
+        writer.member("ipSource", ipSource)
+        writer.member("ipv6AddressAttribute", ipv6AddressAttribute)
+        writer.member("ipv6CidrBlock", ipv6CidrBlock)
+        writer.member("ipv6CidrBlockState", ipv6CidrBlockState)
+        writer.member("ipv6Pool", ipv6Pool)
+        writer.member("networkBorderGroup", networkBorderGroup)
     }
 }

@@ -196,7 +196,8 @@ extension EC2Front {
             var add = (input.createVolumePermission?.add ?? []).map(grantee)
             var remove = (input.createVolumePermission?.remove ?? []).map(grantee)
             let flat = (input.userIds ?? []) + (input.groupNames ?? [])
-            if !flat.isEmpty {
+            // As for images: the flat form beside a structured one without an OperationType repeats it.
+            if !flat.isEmpty, input.operationType != nil || input.createVolumePermission == nil {
                 switch input.operationType?.rawValue {
                 case "add": add += flat
                 case "remove": remove += flat
@@ -358,7 +359,9 @@ extension EC2Front {
                 + (input.userGroups ?? []).map { try ImageService.launchPermission(userID: nil, group: $0, organizationARN: nil, organizationalUnitARN: nil) }
                 + (input.organizationArns ?? []).map { try ImageService.launchPermission(userID: nil, group: nil, organizationARN: $0, organizationalUnitARN: nil) }
                 + (input.organizationalUnitArns ?? []).map { try ImageService.launchPermission(userID: nil, group: nil, organizationARN: nil, organizationalUnitARN: $0) }
-            if !flat.isEmpty {
+            // Packer sends its users both as UserIds and as LaunchPermission.Add, without an
+            // OperationType; AWS takes the structured form then, and so does Kiln.
+            if !flat.isEmpty, input.operationType != nil || input.launchPermission == nil {
                 switch input.operationType?.rawValue {
                 case "add": add += flat
                 case "remove": remove += flat

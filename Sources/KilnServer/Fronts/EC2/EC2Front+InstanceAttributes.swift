@@ -29,7 +29,9 @@ extension EC2Front {
             case "blockDeviceMapping": result.blockDeviceMappings = wireInstance(instance, tags: []).blockDeviceMappings
             case "productCodes": result.productCodes = instance.productCodes.map(wireProductCode)
             case "sourceDestCheck": result.sourceDestCheck = EC2.AttributeBooleanValue(value: true)
-            case "groupSet": result.groups = instance.securityGroupIDs.map { EC2.GroupIdentifier(groupId: $0) }
+            case "groupSet":
+                result.groups = instance.network.map { $0.groups.map { EC2.GroupIdentifier(groupId: $0.id, groupName: $0.name) } }
+                    ?? instance.securityGroupIDs.map { EC2.GroupIdentifier(groupId: $0) }
             case "ebsOptimized": result.ebsOptimized = EC2.AttributeBooleanValue(value: instance.ebsOptimized)
             case "enaSupport": result.enaSupport = EC2.AttributeBooleanValue(value: instance.enaSupport ?? false)
             default: result.sriovNetSupport = EC2.AttributeValue(value: nil)
@@ -41,6 +43,10 @@ extension EC2Front {
     /// ModifyInstanceAttribute and GetConsoleOutput.
     static func registerInstanceAttributeChanges(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.ModifyInstanceAttribute.self) { input, caller in
+            if let groups = input.groups ?? (input.attribute?.rawValue == "groupSet" ? input.value.map { [$0] } : nil) {
+                try await cloud.networks.modifyInstanceGroups(caller, instanceID: input.instanceId, groupIDs: groups)
+                return EmptyOutput()
+            }
             var changes: [InstanceAttributeChange] = []
             if let value = input.instanceType?.value { changes.append(.instanceType(value)) }
             if let value = input.userData?.value { changes.append(.userData(value.data.base64EncodedString())) }

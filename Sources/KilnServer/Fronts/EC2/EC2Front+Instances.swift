@@ -16,7 +16,8 @@ extension EC2Front {
             data.instanceType = input.instanceType?.rawValue
             data.keyName = input.keyName
             data.userData = input.userData
-            data.availabilityZone = input.placement?.availabilityZone
+            // SDKs that build Placement from a config send an empty zone for none.
+            data.availabilityZone = input.placement?.availabilityZone.flatMap { $0.isEmpty ? nil : $0 }
             data.mappings = input.blockDeviceMappings.map { $0.map(mapping) }
             data.tags = try tagsByType(input.tagSpecifications, allowed: ["instance", "volume"])
             data.disableApiTermination = input.disableApiTermination
@@ -24,6 +25,10 @@ extension EC2Front {
             data.shutdownBehavior = input.instanceInitiatedShutdownBehavior?.rawValue
             data.ebsOptimized = input.ebsOptimized
             data.securityGroupIDs = input.securityGroupIds
+            data.securityGroupNames = input.securityGroups
+            data.subnetID = input.subnetId.flatMap { $0.isEmpty ? nil : $0 }
+            data.privateIPAddress = input.privateIpAddress
+            data.networkInterfaces = input.networkInterfaces.map { $0.map(launchInterface) }
             data.kernelID = input.kernelId
             data.ramdiskID = input.ramdiskId
             let template = input.launchTemplate.map {
@@ -136,7 +141,7 @@ extension EC2Front {
 
     static func wireInstance(_ instance: Instance, tags: [Tag]) -> EC2.Instance {
         let running = instance.state != .terminated && instance.state != .shuttingDown
-        return EC2.Instance(
+        var wire = EC2.Instance(
             amiLaunchIndex: instance.launchIndex,
             architecture: .init(rawValue: instance.architecture),
             blockDeviceMappings: instance.devices.map { device in
@@ -178,5 +183,7 @@ extension EC2Front {
             usageOperation: instance.usageOperation,
             virtualizationType: .init(rawValue: instance.virtualizationType)
         )
+        applyNetwork(of: instance, to: &wire)
+        return wire
     }
 }

@@ -116,6 +116,14 @@ extension EC2Front {
         data.shutdownBehavior = wire.instanceInitiatedShutdownBehavior?.rawValue
         data.ebsOptimized = wire.ebsOptimized
         data.securityGroupIDs = wire.securityGroupIds
+        data.securityGroupNames = wire.securityGroups
+        data.networkInterfaces = wire.networkInterfaces?.map { interface in
+            LaunchNetworkInterface(
+                deviceIndex: interface.deviceIndex, subnetID: interface.subnetId, groups: interface.groups,
+                associatePublicIPAddress: interface.associatePublicIpAddress, privateIPAddress: interface.privateIpAddress,
+                deleteOnTermination: interface.deleteOnTermination, description: interface.description, networkInterfaceID: interface.networkInterfaceId
+            )
+        }
         data.kernelID = wire.kernelId
         data.ramdiskID = wire.ramDiskId
         return data
@@ -146,9 +154,17 @@ extension EC2Front {
             instanceType: data.instanceType.map { .init(rawValue: $0) },
             kernelId: data.kernelID,
             keyName: data.keyName,
+            networkInterfaces: data.networkInterfaces?.map { interface in
+                EC2.LaunchTemplateInstanceNetworkInterfaceSpecification(
+                    associatePublicIpAddress: interface.associatePublicIPAddress, deleteOnTermination: interface.deleteOnTermination,
+                    description: interface.description, deviceIndex: interface.deviceIndex, groups: interface.groups,
+                    networkInterfaceId: interface.networkInterfaceID, privateIpAddress: interface.privateIPAddress, subnetId: interface.subnetID
+                )
+            },
             placement: data.availabilityZone.map { EC2.LaunchTemplatePlacement(availabilityZone: $0) },
             ramDiskId: data.ramdiskID,
             securityGroupIds: data.securityGroupIDs,
+            securityGroups: data.securityGroupNames,
             tagSpecifications: data.tags.map { tags in
                 tags.keys.sorted().map { EC2.LaunchTemplateTagSpecification(resourceType: .init(rawValue: $0), tags: wireTags(tags[$0] ?? [])) }
             },

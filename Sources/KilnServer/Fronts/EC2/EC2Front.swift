@@ -19,6 +19,7 @@ enum EC2Front {
         registerInstanceAttributes(in: &operations, cloud: cloud)
         registerKeyPairs(in: &operations, cloud: cloud)
         registerLaunchTemplates(in: &operations, cloud: cloud)
+        registerNetworks(in: &operations, cloud: cloud)
         return QueryFront(
             signingName: EC2.signingName,
             dialect: .ec2,
