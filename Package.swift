@@ -82,6 +82,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // An NBD server: the fixed newstyle handshake and the transmission phase, on Unix sockets.
+        .target(
+            name: "KilnNBD",
+            swiftSettings: swiftSettings
+        ),
+        // Instances that boot: one QEMU per running instance, its disks volumes served over NBD.
+        .target(
+            name: "KilnRuntime",
+            dependencies: [
+                "KilnCore",
+                "KilnNBD",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP service: SigV4 routing and authentication, one front per AWS service.
         .target(
             name: "KilnServer",
@@ -91,6 +107,7 @@ let package = Package(
                 "KilnBlocks",
                 "KilnWire",
                 "KilnStore",
+                "KilnRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -122,6 +139,7 @@ let package = Package(
                 "KilnWire",
                 "KilnStore",
                 "KilnServer",
+                "KilnNBD",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -31,6 +31,8 @@ public struct CloudContext: Sendable {
     public let keys: KeyVault
     /// Signs the EBS direct APIs' block tokens.
     let blockTokens: BlockToken
+    /// Where instances run: records only, or real machines.
+    public let runtime: any InstanceRuntime
 
     /// Assembles a context; `scheduler` already knows the transitions of every resource kind.
     init(
@@ -43,7 +45,8 @@ public struct CloudContext: Sendable {
         blocks: any BlockStore,
         objects: any BlobStore,
         tokenKey: SymmetricKey,
-        keyWrappingKey: SymmetricKey
+        keyWrappingKey: SymmetricKey,
+        runtime: any InstanceRuntime
     ) {
         self.identity = identity
         self.regions = regions
@@ -56,6 +59,7 @@ public struct CloudContext: Sendable {
         self.uploads = UploadSessions()
         self.blockTokens = BlockToken(key: tokenKey)
         self.keys = KeyVault(wrappingKey: keyWrappingKey)
+        self.runtime = runtime
     }
 
     /// Runs a read-only operation for `caller` in its region; a dry run answers `DryRunOperation` once its checks pass.
