@@ -140,6 +140,7 @@ let package = Package(
                 "KilnStore",
                 "KilnServer",
                 "KilnNBD",
+                "KilnRuntime",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
