@@ -35,7 +35,7 @@ public final class NBDServer: Sendable {
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
         guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            close(descriptor)
+            Glibc.close(descriptor)
             throw NBDServerError.pathTooLong(path)
         }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
@@ -47,7 +47,7 @@ public final class NBDServer: Sendable {
         }
         guard bound == 0, Glibc.listen(descriptor, 8) == 0 else {
             let code = errno
-            close(descriptor)
+            Glibc.close(descriptor)
             throw NBDServerError.socket(code)
         }
         return descriptor

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Runs async work from a thread of Kiln's own (never from the concurrency pool) and waits
 /// for its result: how an NBD connection's thread reaches the block store.
@@ -7,7 +6,7 @@ enum Blocking {
     /// The result of `work`, waited for on the calling thread.
     static func run<Value: Sendable>(_ work: @escaping @Sendable () async throws -> Value) throws -> Value {
         let done = DispatchSemaphore(value: 0)
-        let outcome = Mutex<Result<Value, any Error>?>(nil)
+        let outcome = Locked<Result<Value, any Error>?>(nil)
         Task {
             let result: Result<Value, any Error>
             do { result = .success(try await work()) } catch { result = .failure(error) }

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Starts machines so that none outlives Kiln.
 ///
@@ -9,7 +8,7 @@ import Synchronization
 /// do: such threads come and go.)
 final class ChildProcesses: Sendable {
     private typealias Job = @Sendable () -> Void
-    private let jobs = Mutex<[Job]>([])
+    private let jobs = Locked<[Job]>([])
     private let ready = DispatchSemaphore(value: 0)
     /// `setpriv`, when installed.
     let setpriv: String?
@@ -50,7 +49,7 @@ final class ChildProcesses: Sendable {
             onExit(ended.terminationStatus, ended.terminationReason == .uncaughtSignal)
         }
         let done = DispatchSemaphore(value: 0)
-        let failure = Mutex<(any Error)?>(nil)
+        let failure = Locked<(any Error)?>(nil)
         jobs.withLock {
             $0.append {
                 do { try process.run() } catch { failure.withLock { $0 = error } }

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import KilnNBD
 
 /// A running QEMU and what it holds: its process, control socket and disks' NBD servers.

@@ -25,10 +25,11 @@ extension QEMURuntime {
                 exports[disk.volumeID] = export
                 disks.append(MachineSpec.Disk(volumeID: disk.volumeID, socketPath: server.path, boots: position == 0))
             }
+            let uefiFirmware = try firmware(for: instance.bootMode)
             let spec = MachineSpec(
                 instanceID: instance.id, acceleration: acceleration, memoryMiB: memory(of: instance.instanceType),
                 vCPUs: min(InstanceTypeCatalog.info(instance.instanceType)?.vCPUs ?? 1, settings.maxVCPUs),
-                uefiFirmware: try firmware(for: instance.bootMode), qmpPath: directory.appendingPathComponent("qmp").path,
+                uefiFirmware: uefiFirmware, qmpPath: directory.appendingPathComponent("qmp").path,
                 consolePath: consolePath(instance.id), disks: disks
             )
             let log = consoleDirectory.appendingPathComponent("\(instance.id).qemu.log")

@@ -85,8 +85,9 @@ public actor QEMURuntime: InstanceRuntime {
         for machine in machines.values {
             let process = machine.process
             _ = try? await Blocking.offPool { process.waitUntilExit() }
-            let (servers, _) = machine.takeDisks()
+            let (servers, exports) = machine.takeDisks()
             for server in servers { server.close() }
+            _ = try? await Blocking.offPool { for export in exports { try? export.flush() } }
         }
         machines = [:]
         try? FileManager.default.removeItem(at: runDirectory)

@@ -133,7 +133,7 @@ struct NBDSessionTests {
     }
 
     @Test("Requests are carried out on the export: writes, reads, zeroes, FUA flushes, and ranges past the end fail")
-    func transmission() {
+    func transmission() throws {
         let export = MemoryExport(size: 4096)
         let write = NBDTransmission.respond(to: NBDRequest(type: 1, flags: NBDProtocol.CommandFlag.fua, handle: 1, offset: 100, length: 3, payload: [7, 8, 9]), on: export)
         #expect(bigEndian(write, at: 4, as: UInt32.self) == 0)

@@ -44,7 +44,7 @@ extension InstanceService {
             case (.stopping, _):
                 instance.state = .stopped
             case (.shuttingDown, _):
-                try finishTermination(&instance, at: now)
+                finishTermination(&instance, at: now)
             case (.pending, .guestShutdown), (.running, .guestShutdown):
                 instance.stateReason = Instance.StateReason(
                     code: "Client.InstanceInitiatedShutdown", message: "Client.InstanceInitiatedShutdown: Instance initiated shutdown"
@@ -52,7 +52,7 @@ extension InstanceService {
                 instance.stateTransitionReason = reason
                 if instance.shutdownBehavior == .terminate || !instance.isEBSBacked {
                     try releaseVolumes(of: instance, in: transaction)
-                    try finishTermination(&instance, at: now)
+                    finishTermination(&instance, at: now)
                 } else {
                     instance.state = .stopped
                 }
@@ -63,7 +63,7 @@ extension InstanceService {
                     instance.state = .stopped
                 } else {
                     try releaseVolumes(of: instance, in: transaction)
-                    try finishTermination(&instance, at: now)
+                    finishTermination(&instance, at: now)
                 }
             default:
                 return
@@ -73,7 +73,7 @@ extension InstanceService {
     }
 
     /// The end of a termination: the instance keeps no device.
-    private func finishTermination(_ instance: inout Instance, at now: Date) throws {
+    private func finishTermination(_ instance: inout Instance, at now: Date) {
         instance.state = .terminated
         instance.terminatedAt = now
         instance.devices = []

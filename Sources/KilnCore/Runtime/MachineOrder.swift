@@ -13,8 +13,9 @@ public struct MachineOrder: Sendable {
     public var disks: [(deviceName: String, volumeID: String)] {
         var disks: [(String, String)] = []
         if let ephemeral = instance.ephemeralRootVolumeID { disks.append((instance.rootDeviceName, ephemeral)) }
+        let root = instance.rootDeviceName
         let sorted = instance.devices.sorted { lhs, rhs in
-            (lhs.deviceName != instance.rootDeviceName, lhs.attachTime, lhs.deviceName) < (rhs.deviceName != instance.rootDeviceName, rhs.attachTime, rhs.deviceName)
+            (lhs.deviceName == root ? 0 : 1, lhs.attachTime, lhs.deviceName) < (rhs.deviceName == root ? 0 : 1, rhs.attachTime, rhs.deviceName)
         }
         disks += sorted.map { ($0.deviceName, $0.volumeID) }
         return disks.map { (deviceName: $0.0, volumeID: $0.1) }
