@@ -17,7 +17,6 @@ benchmark program (bench/guest_io.c).
 from __future__ import annotations
 
 import argparse
-import base64
 import os
 import re
 import shutil
@@ -44,7 +43,7 @@ def rss_kib(pid: int) -> int:
 
 
 def console(ec2, instance_id: str) -> str:
-    return base64.b64decode(ec2.get_console_output(InstanceId=instance_id, Latest=True).get("Output", "")).decode(errors="replace")
+    return ec2.get_console_output(InstanceId=instance_id, Latest=True).get("Output", "")  # botocore decodes the base64
 
 
 def wait_for(predicate, timeout: float, what: str):

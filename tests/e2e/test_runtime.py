@@ -13,7 +13,6 @@ Skipped, with the reason, where qemu-system-x86_64 or the fixture's tools are mi
 
 from __future__ import annotations
 
-import base64
 import os
 import shutil
 import subprocess
@@ -104,8 +103,7 @@ def wait_state(ec2, instance_id, wanted, timeout=BOOT_TIMEOUT):
 
 
 def console(ec2, instance_id) -> str:
-    output = ec2.get_console_output(InstanceId=instance_id, Latest=True).get("Output", "")
-    return base64.b64decode(output).decode(errors="replace")
+    return ec2.get_console_output(InstanceId=instance_id, Latest=True).get("Output", "")  # botocore decodes the base64
 
 
 def wait_console(ec2, instance_id, text, count=1, timeout=BOOT_TIMEOUT) -> str:
