@@ -138,6 +138,7 @@ def test_instance_boots_writes_its_disk_and_powers_off(qemu_kiln, ec2, tmp_path)
     assert "Linux version 6.1" in text and "KILN-FIXTURE: wrote boots=1" in text
     stopped = wait_state(ec2, instance_id, "stopped")
     assert stopped["StateReason"]["Code"] == "Client.InstanceInitiatedShutdown"
+    assert "KILN-MARKER-OK" in run_kiln(qemu_kiln.endpoint, "instance", "console", instance_id).stdout
     volume_id = root_volume(stopped)
     assert f"root serial={volume_id.replace('-', '')}" in text
 
