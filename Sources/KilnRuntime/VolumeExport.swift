@@ -28,7 +28,12 @@ final class VolumeExport: NBDExport {
         var blocks: [Int: Cached] = [:]
         var clock = 0
         var dirtyCount = 0
+        /// Where the last read ended: a read that starts there is sequential.
+        var lastReadEnd: UInt64 = .max
     }
+
+    /// The blocks read ahead, in parallel, past a sequential read.
+    static let readAhead = 4
 
     let volumeID: String
     let size: UInt64
@@ -47,6 +52,11 @@ final class VolumeExport: NBDExport {
 
     func read(offset: UInt64, length: Int) throws -> [UInt8] {
         try state.withLock { state in
+            let first = Int(offset) / Block.size
+            var last = (Int(offset) + max(length, 1) - 1) / Block.size
+            if offset == state.lastReadEnd { last = min(last + Self.readAhead, Int(size / UInt64(Block.size)) - 1) }
+            state.lastReadEnd = offset + UInt64(length)
+            try load(Array(first...max(first, last)), into: &state)
             var output: [UInt8] = []
             output.reserveCapacity(length)
             try Self.pieces(offset: Int(offset), length: length) { index, within, take, _ in
@@ -125,6 +135,28 @@ final class VolumeExport: NBDExport {
         let bytes = try Blocking.run { try await volumes.readDeviceBlock(volume, index: index) }
         state.blocks[index] = Cached(bytes: bytes, dirty: false, lastUse: state.clock)
         return bytes
+    }
+
+    /// Reads the blocks of `indexes` that the cache lacks from the block store, in parallel.
+    private func load(_ indexes: [Int], into state: inout State) throws {
+        let missing = indexes.filter { state.blocks[$0] == nil }
+        guard missing.count > 1 else { return }
+        let volume = self.volume
+        let volumes = self.volumes
+        let fetched = try Blocking.run {
+            try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
+                for index in missing {
+                    group.addTask { (index, try await volumes.readDeviceBlock(volume, index: index)) }
+                }
+                var fetched: [(Int, [UInt8])] = []
+                for try await block in group { fetched.append(block) }
+                return fetched
+            }
+        }
+        for (index, bytes) in fetched {
+            state.clock += 1
+            state.blocks[index] = Cached(bytes: bytes, dirty: false, lastUse: state.clock)
+        }
     }
 
     /// Stores every changed block, durably, in one commit.
