@@ -88,6 +88,19 @@ def ec2(qemu_kiln):
     return make_client(qemu_kiln.endpoint, "ec2")
 
 
+@pytest.fixture
+def launched(qemu_kiln):
+    """Instance ids a test launches; whatever it leaves running is terminated after it."""
+    ids: list[str] = []
+    yield ids
+    client = make_client(qemu_kiln.endpoint, "ec2")
+    live = [i for i in ids if state_of(client, i)["State"]["Name"] not in ("terminated",)]
+    if live:
+        client.terminate_instances(InstanceIds=live)
+        for instance_id in live:
+            wait_state(client, instance_id, "terminated", timeout=60)
+
+
 def state_of(ec2, instance_id):
     return ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]
 
@@ -117,20 +130,34 @@ def wait_console(ec2, instance_id, text, count=1, timeout=BOOT_TIMEOUT) -> str:
     raise AssertionError(f"{instance_id}: {text!r} x{count} not on the console after {timeout}s\n{seen[-3000:]}")
 
 
-def run_one(ec2, image, **kw):
-    return ec2.run_instances(ImageId=image, InstanceType="t3.micro", MinCount=1, MaxCount=1, **kw)["Instances"][0]
+def run_one(ec2, image, launched, **kw):
+    instance = ec2.run_instances(ImageId=image, InstanceType="t3.micro", MinCount=1, MaxCount=1, **kw)["Instances"][0]
+    launched.append(instance["InstanceId"])
+    return instance
+
+
+def wait_console_after(ec2, instance_id, text, after, timeout=60) -> str:
+    """Waits until `text` is on the console after the last line that holds `after`."""
+    deadline = time.monotonic() + timeout
+    seen = ""
+    while time.monotonic() < deadline:
+        seen = console(ec2, instance_id)
+        if after in seen and text in seen[seen.rindex(after) + len(after):]:
+            return seen
+        time.sleep(0.5)
+    raise AssertionError(f"{instance_id}: {text!r} not on the console after {after!r} in {timeout}s\n{seen[-2000:]}")
 
 
 def root_volume(instance):
     return next(m["Ebs"]["VolumeId"] for m in instance["BlockDeviceMappings"] if m["DeviceName"] == instance["RootDeviceName"])
 
 
-def test_instance_boots_writes_its_disk_and_powers_off(qemu_kiln, ec2, tmp_path):
+def test_instance_boots_writes_its_disk_and_powers_off(qemu_kiln, ec2, launched, tmp_path):
     """The kernel's own lines and the marker on the console; the guest's power-off stops the
     instance with AWS's StateReason; CreateImage + export shows the bytes the guest wrote;
     a second start sees the first boot's record."""
     started = time.monotonic()
-    instance = run_one(ec2, qemu_kiln.images["poweroff"])
+    instance = run_one(ec2, qemu_kiln.images["poweroff"], launched)
     instance_id = instance["InstanceId"]
     assert instance["State"]["Name"] == "pending"
     text = wait_console(ec2, instance_id, "KILN-MARKER-OK")
@@ -159,8 +186,8 @@ def test_instance_boots_writes_its_disk_and_powers_off(qemu_kiln, ec2, tmp_path)
     wait_state(ec2, instance_id, "terminated", timeout=30)
 
 
-def test_guest_shutdown_terminates_when_the_behaviour_says_so(qemu_kiln, ec2):
-    instance = run_one(ec2, qemu_kiln.images["poweroff"], InstanceInitiatedShutdownBehavior="terminate")
+def test_guest_shutdown_terminates_when_the_behaviour_says_so(qemu_kiln, ec2, launched):
+    instance = run_one(ec2, qemu_kiln.images["poweroff"], launched, InstanceInitiatedShutdownBehavior="terminate")
     ended = wait_state(ec2, instance["InstanceId"], "terminated")
     assert ended["StateReason"]["Code"] == "Client.InstanceInitiatedShutdown"
     volume = root_volume(instance)
@@ -173,8 +200,8 @@ def test_guest_shutdown_terminates_when_the_behaviour_says_so(qemu_kiln, ec2):
         raise AssertionError("the DeleteOnTermination root volume was not deleted")
 
 
-def test_reboot_hotplug_stop_force_and_terminate(qemu_kiln, ec2):
-    instance = run_one(ec2, qemu_kiln.images["stay"])
+def test_reboot_hotplug_stop_force_and_terminate(qemu_kiln, ec2, launched):
+    instance = run_one(ec2, qemu_kiln.images["stay"], launched)
     instance_id = instance["InstanceId"]
     wait_state(ec2, instance_id, "running")
     wait_console(ec2, instance_id, "KILN-FIXTURE: ready")
@@ -193,7 +220,7 @@ def test_reboot_hotplug_stop_force_and_terminate(qemu_kiln, ec2):
     ec2.detach_volume(VolumeId=volume, InstanceId=instance_id)
     ec2.get_waiter("volume_available").wait(VolumeIds=[volume], WaiterConfig={"Delay": 1, "MaxAttempts": 30})
     root_serial = root_volume(instance).replace("-", "")
-    wait_console(ec2, instance_id, f"disks=[{root_serial} ]", count=3, timeout=60)
+    wait_console_after(ec2, instance_id, f"disks=[{root_serial} ]", after=serial)
 
     ec2.stop_instances(InstanceIds=[instance_id])
     wait_state(ec2, instance_id, "stopped", timeout=60)
@@ -222,9 +249,10 @@ def test_launch_beyond_the_host_budget_is_refused(qemu_kiln, ec2):
     assert "InsufficientInstanceCapacity" in str(caught.value)
 
 
-def test_kill9_with_running_instances_then_recovery(qemu_kiln, ec2):
+def test_kill9_with_running_instances_then_recovery(qemu_kiln, ec2, launched):
     reservation = ec2.run_instances(ImageId=qemu_kiln.images["stay"], InstanceType="t3.micro", MinCount=2, MaxCount=2)
     ids = [i["InstanceId"] for i in reservation["Instances"]]
+    launched.extend(ids)
     for instance_id in ids:
         wait_console(ec2, instance_id, "KILN-FIXTURE: ready")
     assert len(machines_of(qemu_kiln)) == 2
