@@ -4,14 +4,15 @@ SWIFT ?= swift
 HOST ?= 127.0.0.1
 PORT ?= 8787
 DATA_DIR ?= ./kiln-data
+RUNTIME ?= simulated
 KILN_DEBUG := .build/debug/kiln
 KILN_RELEASE := .build/release/kiln
 
 .PHONY: run test build release unit-test e2e generate check-generated bench clean
 
-## run: build a release binary and serve on 127.0.0.1:8787 with state in ./kiln-data
+## run: build a release binary and serve on 127.0.0.1:8787 with state in ./kiln-data (RUNTIME=qemu boots instances)
 run: release
-	$(KILN_RELEASE) serve --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR)
+	$(KILN_RELEASE) serve --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR) --runtime $(RUNTIME)
 
 ## test: every test: generated code up to date, Swift tests, then end-to-end tests on the same build
 test:

@@ -83,6 +83,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // An NBD server: the fixed newstyle handshake and the transmission phase, on Unix sockets.
+        .target(
+            name: "KilnNBD",
+            swiftSettings: swiftSettings
+        ),
+        // Instances that boot: one QEMU per running instance, its disks volumes served over NBD.
+        .target(
+            name: "KilnRuntime",
+            dependencies: [
+                "KilnCore",
+                "KilnNBD",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP service: SigV4 routing and authentication, one front per AWS service.
         .target(
             name: "KilnServer",
@@ -92,6 +108,7 @@ let package = Package(
                 "KilnBlocks",
                 "KilnWire",
                 "KilnStore",
+                "KilnRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -131,6 +148,8 @@ let package = Package(
                 "KilnStore",
                 "KilnServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                "KilnNBD",
+                "KilnRuntime",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -169,6 +188,11 @@ let package = Package(
         .testTarget(
             name: "KilnCoreTests",
             dependencies: ["KilnCore", "KilnBlocks", "KilnStore", "KilnTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KilnRuntimeTests",
+            dependencies: ["KilnRuntime", "KilnNBD", "KilnCore", "KilnBlocks", "KilnStore", "KilnTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

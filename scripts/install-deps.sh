@@ -13,6 +13,11 @@ esac
 case "$what" in
   test|all) apt_packages+=(packer) ;;   # Packer 1.6.6, for the amazon-ebs end-to-end test
 esac
+# The QEMU runtime's end-to-end tests and benchmarks: the emulator, qemu-img/qemu-io, and the
+# tools that build the bootable fixture disk without root mounts.
+case "$what" in
+  test|bench|all) apt_packages+=(qemu-system-x86 qemu-utils syslinux syslinux-common mtools dosfstools fdisk busybox-static) ;;
+esac
 
 missing=()
 for package in "${apt_packages[@]}"; do
@@ -51,3 +56,10 @@ if [ ${#need_pip[@]} -gt 0 ]; then
   echo "installing Python packages: ${pip_names[*]}"
   python3 -m pip install -q "${pip_names[@]}"
 fi
+
+# Debian's cloud kernel for the boot fixture: downloaded and unpacked into a cache once (no install).
+case "$what" in
+  test|bench|all)
+    python3 "$(dirname "$0")/../tests/e2e/fixtures/build_boot_disk.py" --fetch-kernel >/dev/null ||
+      echo "warning: could not fetch linux-image-cloud-amd64; the QEMU runtime tests will be skipped" >&2 ;;
+esac

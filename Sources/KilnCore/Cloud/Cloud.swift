@@ -23,12 +23,13 @@ public struct Cloud: Sendable {
         blocks: any BlockStore,
         objects: any BlobStore,
         tokenKey: SymmetricKey = SymmetricKey(size: .bits256),
-        keyWrappingKey: SymmetricKey = SymmetricKey(size: .bits256)
+        keyWrappingKey: SymmetricKey = SymmetricKey(size: .bits256),
+        runtime: any InstanceRuntime = SimulatedRuntime()
     ) {
         var scheduler = TransitionScheduler(latency: latency, clock: clock)
         VolumeService.registerTransitions(in: &scheduler)
         SnapshotService.registerTransitions(in: &scheduler)
-        InstanceService.registerTransitions(in: &scheduler)
+        InstanceService.registerTransitions(in: &scheduler, machinesDriveStates: runtime.drivesStates)
         KMSService.registerTransitions(in: &scheduler)
         self.context = CloudContext(
             identity: identity,
@@ -40,7 +41,8 @@ public struct Cloud: Sendable {
             blocks: blocks,
             objects: objects,
             tokenKey: tokenKey,
-            keyWrappingKey: keyWrappingKey
+            keyWrappingKey: keyWrappingKey,
+            runtime: runtime
         )
         self.autoScaling = AutoScalingService(context: context)
     }

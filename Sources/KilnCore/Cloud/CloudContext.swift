@@ -33,6 +33,8 @@ public struct CloudContext: Sendable {
     let blockTokens: BlockToken
     /// Seals page tokens (see ``PageScope``).
     let pageTokenKey: SymmetricKey
+    /// Where instances run: records only, or real machines.
+    public let runtime: any InstanceRuntime
 
     /// Assembles a context; `scheduler` already knows the transitions of every resource kind.
     init(
@@ -45,7 +47,8 @@ public struct CloudContext: Sendable {
         blocks: any BlockStore,
         objects: any BlobStore,
         tokenKey: SymmetricKey,
-        keyWrappingKey: SymmetricKey
+        keyWrappingKey: SymmetricKey,
+        runtime: any InstanceRuntime
     ) {
         self.identity = identity
         self.regions = regions
@@ -59,6 +62,7 @@ public struct CloudContext: Sendable {
         self.blockTokens = BlockToken(key: tokenKey)
         self.pageTokenKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: tokenKey, info: Array("kiln page tokens".utf8), outputByteCount: 32)
         self.keys = KeyVault(wrappingKey: keyWrappingKey)
+        self.runtime = runtime
     }
 
     /// Runs a read-only operation for `caller` in its region; a dry run answers `DryRunOperation` once its checks pass.

@@ -103,11 +103,15 @@ extension InstanceService {
         instance.state == .running ? "ok" : "not-applicable"
     }
 
-    /// GetConsoleOutput: the instance's boot log, one boot per launch, start and reboot.
+    /// GetConsoleOutput: what the instance's machine printed on its serial console, or, with
+    /// a runtime that keeps none, a boot log per launch, start and reboot.
     public func consoleOutput(_ caller: Caller, id: String) async throws -> (text: String, at: Date) {
         let (instance, image) = try await read(caller) { transaction -> (Instance, Image?) in
             let instance = try self.ownedInstance(id, caller: caller, in: transaction)
             return (instance, try transaction.image(instance.imageID))
+        }
+        if let printed = await context.runtime.consoleOutput(instanceID: instance.id) {
+            return (String(decoding: printed, as: UTF8.self), clock.now)
         }
         var lines: [String] = []
         for boot in 0..<instance.bootCount {

@@ -28,11 +28,11 @@ extension InstanceService {
     }
 
     /// StopInstances: EBS-backed instances go `stopping` → `stopped`; their volumes stay.
-    /// (`Force` changes nothing here: Kiln's instances always stop cleanly.)
-    public func stopInstances(_ caller: Caller, ids: [String]) async throws -> [InstanceStateChange] {
+    /// A machine gets the ACPI power button, and is switched off at once with `force`.
+    public func stopInstances(_ caller: Caller, ids: [String], force: Bool = false) async throws -> [InstanceStateChange] {
         let scheduler = self.scheduler
         let reason = userInitiated()
-        return try await write(caller) { transaction in
+        let changes = try await write(caller) { transaction in
             let instances = try namedInstances(ids, caller: caller, in: transaction)
             for instance in instances {
                 guard instance.isEBSBacked else {
@@ -57,12 +57,22 @@ extension InstanceService {
                 return InstanceStateChange(instanceID: instance.id, previous: instance.state, current: changed.state)
             }
         }
+        await context.runtime.instancesChanged(RuntimeChange(.stop(force: force), instanceIDs: changes.map(\.instanceID)))
+        return changes
     }
 
     /// StartInstances: stopped instances go `pending` → `running`.
     public func startInstances(_ caller: Caller, ids: [String]) async throws -> [InstanceStateChange] {
         let scheduler = self.scheduler
-        return try await write(caller) { transaction in
+        if !caller.dryRun {
+            let stopped = try await read(caller) { transaction in
+                try ids.compactMap { try transaction.fetch(Instance.self, id: $0) }.filter { $0.state == .stopped && $0.owner == caller.account }
+            }
+            for (type, group) in Dictionary(grouping: stopped, by: \.instanceType) {
+                try await context.runtime.admit(instanceType: type, count: group.count)
+            }
+        }
+        let changes = try await write(caller) { transaction in
             let instances = try namedInstances(ids, caller: caller, in: transaction)
             for instance in instances {
                 guard instance.isEBSBacked else {
@@ -85,16 +95,22 @@ extension InstanceService {
                 return InstanceStateChange(instanceID: instance.id, previous: instance.state, current: changed.state)
             }
         }
+        await context.runtime.instancesChanged(RuntimeChange(.start, instanceIDs: changes.map(\.instanceID)))
+        return changes
     }
 
     /// RebootInstances: running instances boot again (the console output shows it); others are left alone.
     public func rebootInstances(_ caller: Caller, ids: [String]) async throws {
-        try await write(caller) { transaction in
+        let rebooted = try await write(caller) { transaction in
+            var rebooted: [String] = []
             for var instance in try namedInstances(ids, caller: caller, in: transaction) where instance.state == .running {
                 instance.bootCount += 1
                 try transaction.save(instance)
+                rebooted.append(instance.id)
             }
+            return rebooted
         }
+        await context.runtime.instancesChanged(RuntimeChange(.reboot, instanceIDs: rebooted))
     }
 
     /// TerminateInstances: instances go `shutting-down` → `terminated`. Volumes marked
@@ -102,7 +118,7 @@ extension InstanceService {
     public func terminateInstances(_ caller: Caller, ids: [String]) async throws -> [InstanceStateChange] {
         let scheduler = self.scheduler
         let reason = userInitiated()
-        return try await write(caller) { transaction in
+        let changes = try await write(caller) { transaction in
             let instances = try namedInstances(ids, caller: caller, in: transaction)
             for instance in instances where instance.disableApiTermination && instance.state != .terminated {
                 throw CloudError.instanceTerminationDisabled(instance.id)
@@ -120,6 +136,8 @@ extension InstanceService {
                 return InstanceStateChange(instanceID: instance.id, previous: instance.state, current: changed.state)
             }
         }
+        await context.runtime.instancesChanged(RuntimeChange(.terminate, instanceIDs: changes.map(\.instanceID)))
+        return changes
     }
 
     /// Deletes or detaches a terminating instance's volumes.

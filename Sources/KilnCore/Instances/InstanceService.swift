@@ -29,7 +29,10 @@ extension InstanceService {
     /// How long a terminated instance stays visible.
     static let terminatedVisibility: TimeInterval = 3600
 
-    static func registerTransitions(in scheduler: inout TransitionScheduler) {
+    /// With `machinesDriveStates`, instances leave `pending`, `stopping` and `shutting-down`
+    /// when their machines say so (``machineBooted(_:)``, ``machineEnded(_:cause:)``), not on
+    /// the scheduler's time.
+    static func registerTransitions(in scheduler: inout TransitionScheduler, machinesDriveStates: Bool = false) {
         scheduler.register(.instanceRunning) { transition, transaction in
             guard var instance = try transaction.fetch(Instance.self, id: transition.resourceID), instance.state == .pending else { return }
             // Booting decrypts every volume: a key the owner cannot use ends the launch, as on AWS.
@@ -48,16 +51,19 @@ extension InstanceService {
                 try transaction.save(instance)
                 return
             }
+            if machinesDriveStates { return }
             instance.state = .running
             instance.bootCount += 1
             try transaction.save(instance)
         }
         scheduler.register(.instanceStopped) { transition, transaction in
+            guard !machinesDriveStates else { return }
             guard var instance = try transaction.fetch(Instance.self, id: transition.resourceID), instance.state == .stopping else { return }
             instance.state = .stopped
             try transaction.save(instance)
         }
         scheduler.register(.instanceTerminated) { transition, transaction in
+            guard !machinesDriveStates else { return }
             guard var instance = try transaction.fetch(Instance.self, id: transition.resourceID), instance.state == .shuttingDown else { return }
             instance.state = .terminated
             instance.terminatedAt = transition.due
@@ -110,8 +116,9 @@ extension InstanceService {
         {
             return earlier
         }
+        if !caller.dryRun { try await context.runtime.admit(instanceType: placement.typeName, count: request.minCount) }
         let plan = try await planLaunch(caller, request, data: data, template: template, placement: placement)
-        return try await write(caller) { transaction in
+        let reservation = try await write(caller) { transaction in
             if let token = request.clientToken,
                 let earlier = try earlierReservation(token, imageID: placement.imageID, caller: caller, in: transaction)
             {
@@ -119,6 +126,8 @@ extension InstanceService {
             }
             return try recordLaunch(plan, caller: caller, in: transaction)
         }
+        await context.runtime.instancesChanged(RuntimeChange(.launch, instanceIDs: reservation.instances.map(\.id)))
+        return reservation
     }
 
     /// The counts AWS allows: at least one, `minCount` at most `maxCount`, and 1,000 at most.

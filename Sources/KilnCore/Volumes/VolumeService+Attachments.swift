@@ -6,7 +6,8 @@ extension VolumeService {
     public func attachVolume(_ caller: Caller, volumeID: String, instanceID: String, device: String) async throws -> Volume {
         guard ResourcePrefix.volume.matches(volumeID) else { throw CloudError.malformedVolumeID(volumeID) }
         let now = clock.now
-        return try await write(caller) { transaction in
+        if !caller.dryRun { try await context.runtime.checkDeviceChange(instanceID: instanceID, volumeID: volumeID, attaching: true) }
+        let attached = try await write(caller) { transaction in
             var volume = try transaction.liveVolume(volumeID, caller: caller)
             var instance = try context.instances.ownedInstance(instanceID, caller: caller, in: transaction)
             guard volume.state == .available, volume.ephemeralOf == nil else {
@@ -28,13 +29,18 @@ extension VolumeService {
             try transaction.save(instance)
             return volume
         }
+        await context.runtime.instancesChanged(RuntimeChange(.devices(volumeID: volumeID), instanceIDs: [instanceID]))
+        return attached
     }
 
     /// DetachVolume: the volume becomes `available` again. A running instance's root volume
     /// cannot be detached; stop the instance first.
     public func detachVolume(_ caller: Caller, volumeID: String, instanceID: String?) async throws -> Volume {
         guard ResourcePrefix.volume.matches(volumeID) else { throw CloudError.malformedVolumeID(volumeID) }
-        return try await write(caller) { transaction in
+        if !caller.dryRun, let instanceID {
+            try await context.runtime.checkDeviceChange(instanceID: instanceID, volumeID: volumeID, attaching: false)
+        }
+        let detached = try await write(caller) { transaction in
             var volume = try transaction.liveVolume(volumeID, caller: caller)
             guard let attachment = volume.attachment, volume.ephemeralOf == nil else {
                 throw CloudError.volumeInState(volumeID, volume.state.rawValue)
@@ -53,8 +59,10 @@ extension VolumeService {
             volume.state = .available
             try transaction.save(instance)
             try transaction.save(volume)
-            return volume
+            return (volume, instance.id)
         }
+        await context.runtime.instancesChanged(RuntimeChange(.devices(volumeID: volumeID), instanceIDs: [detached.1]))
+        return detached.0
     }
 
     /// The volume a Kiln data request names: a volume id, or an instance id for its root device

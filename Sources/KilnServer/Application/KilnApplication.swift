@@ -18,7 +18,9 @@ public enum KilnApplication {
 
     /// The cloud `configuration` describes, with its state under the data directory, and the
     /// upkeep of its block store.
-    public static func makeCloud(_ configuration: ServerConfiguration) throws -> (cloud: Cloud, maintenance: any BlockMaintenance) {
+    public static func makeCloud(
+        _ configuration: ServerConfiguration, runtime: any InstanceRuntime = SimulatedRuntime()
+    ) throws -> (cloud: Cloud, maintenance: any BlockMaintenance) {
         let file = try configuration.configFile.map(ConfigFile.load(path:))
         let directory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("blocks"), withIntermediateDirectories: true)
@@ -48,14 +50,18 @@ public enum KilnApplication {
             blocks: blocks,
             objects: try LocalBlobStore(root: directory.appendingPathComponent("objects")),
             tokenKey: tokenKey,
-            keyWrappingKey: keyWrappingKey
+            keyWrappingKey: keyWrappingKey,
+            runtime: runtime
         )
         return (cloud, blocks)
     }
 
     /// The whole HTTP service for `configuration`, ready to run.
     public static func build(_ configuration: ServerConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
-        let (cloud, maintenance) = try makeCloud(configuration)
+        let runtime = try configuration.runtime.makeRuntime(dataDirectory: configuration.dataDirectory, logger: logger)
+        logger.notice("instance runtime: \(runtime.summary)")
+        let (cloud, maintenance) = try makeCloud(configuration, runtime: runtime)
+        let runtimeServices = await configuration.runtime.services(for: runtime, cloud: cloud)
         if configuration.catalog == .default {
             let added = try await cloud.catalog.seedCatalog()
             if added > 0 { logger.info("catalogue images added", metadata: ["count": .stringConvertible(added)]) }
@@ -75,7 +81,7 @@ public enum KilnApplication {
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "kiln"),
-            services: [TransitionRunner(cloud: cloud, logger: logger)],
+            services: [TransitionRunner(cloud: cloud, logger: logger)] + runtimeServices,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 logger.notice("listening on http://\(configuration.host):\(port)")

@@ -21,6 +21,8 @@ public struct ServerConfiguration: Sendable {
     public var enableTestReset = false
     /// Whether every region starts with the catalogue of AWS-provided, Marketplace and community images.
     public var catalog = Catalog.default
+    /// Where instances run, and the limits of their machines.
+    public var runtime = RuntimeChoice()
 
     /// The catalogue choices.
     public enum Catalog: String, Sendable, CaseIterable {

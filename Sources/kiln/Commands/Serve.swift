@@ -49,11 +49,29 @@ extension Kiln {
         @Option(help: "The least severe log level printed: trace, debug, info, notice, warning, error, critical.")
         var logLevel = Logger.Level.info
 
+        @Option(help: "Where instances run: 'simulated' (records only) or 'qemu' (one QEMU per running instance, disks served over NBD).")
+        var runtime = RuntimeChoice.Kind.simulated
+
+        @Option(help: "With --runtime qemu: the most memory one machine gets, in MiB.")
+        var runtimeMaxMemory = 1024
+
+        @Option(help: "With --runtime qemu: the most vCPUs one machine gets.")
+        var runtimeMaxVcpus = 2
+
+        @Option(help: "With --runtime qemu: the memory all machines may use together, in MiB (default: half the host's).")
+        var runtimeMemoryBudget: Int?
+
+        @Option(help: "With --runtime qemu: seconds StopInstances waits for the guest after the ACPI power button.")
+        var runtimeStopTimeout = 30
+
         func validate() throws {
             guard AccountID(defaultAccount) != nil else {
                 throw ValidationError("--default-account must be 12 digits, such as 000000000000.")
             }
             guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+            guard runtimeMaxMemory >= 16, runtimeMaxVcpus >= 1, runtimeStopTimeout >= 0 else {
+                throw ValidationError("--runtime-max-memory must be at least 16 (MiB), --runtime-max-vcpus at least 1, --runtime-stop-timeout at least 0.")
+            }
         }
 
         func run() async throws {
@@ -73,6 +91,11 @@ extension Kiln {
             configuration.latency = latency
             configuration.enableTestReset = enableTestReset
             configuration.catalog = catalog
+            configuration.runtime.kind = runtime
+            configuration.runtime.maxMemoryMiB = runtimeMaxMemory
+            configuration.runtime.maxVCPUs = runtimeMaxVcpus
+            configuration.runtime.memoryBudgetMiB = runtimeMemoryBudget
+            configuration.runtime.stopTimeoutSeconds = runtimeStopTimeout
             let logger = Logger(label: "kiln")
             do {
                 try await KilnApplication.build(configuration, logger: logger).runService()
@@ -86,4 +109,5 @@ extension Kiln {
 extension AuthMode: ExpressibleByArgument {}
 extension Latency: ExpressibleByArgument {}
 extension ServerConfiguration.Catalog: ExpressibleByArgument {}
+extension RuntimeChoice.Kind: ExpressibleByArgument {}
 extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -48,7 +48,7 @@ extension EC2Front {
         }
 
         operations.on(EC2.StopInstances.self) { input, caller in
-            EC2.StopInstancesResult(stoppingInstances: try await cloud.instances.stopInstances(caller, ids: input.instanceIds).map(wireStateChange))
+            EC2.StopInstancesResult(stoppingInstances: try await cloud.instances.stopInstances(caller, ids: input.instanceIds, force: input.force ?? false).map(wireStateChange))
         }
         operations.on(EC2.StartInstances.self) { input, caller in
             EC2.StartInstancesResult(startingInstances: try await cloud.instances.startInstances(caller, ids: input.instanceIds).map(wireStateChange))

@@ -1,0 +1,47 @@
+/// Where instances run: the port between the domain and the machines behind its instances.
+///
+/// The domain records what callers ask for (an instance `pending`, `stopping`,
+/// `shutting-down`) and tells the runtime through ``instancesChanged(_:)``. A runtime that
+/// ``drivesStates`` then makes the records follow its machines, through the instance
+/// service's machine reports (``InstanceService/machineBooted(_:)`` and
+/// ``InstanceService/machineEnded(_:cause:)``): `pending` becomes `running` once a machine
+/// runs, `stopping` becomes `stopped` once it is off. A runtime that does not drive states
+/// leaves them to the transition scheduler's latencies, as ``SimulatedRuntime`` does.
+public protocol InstanceRuntime: Sendable {
+    /// The runtime's name and acceleration, as the server's first log lines show them.
+    var summary: String { get }
+    /// Whether machines move instance states; when false, the scheduler's latencies do.
+    var drivesStates: Bool { get }
+    /// Refuses a launch or a start of `count` instances of `instanceType` that the host
+    /// cannot hold, with `InsufficientInstanceCapacity`, as AWS refuses one.
+    func admit(instanceType: String, count: Int) async throws
+    /// Hears that callers changed what some instances should be doing.
+    func instancesChanged(_ change: RuntimeChange) async
+    /// Refuses a change to a running instance's devices that its machine cannot make.
+    func checkDeviceChange(instanceID: String, volumeID: String, attaching: Bool) async throws
+    /// The bytes an instance's serial console printed, or nil when the runtime keeps none.
+    func consoleOutput(instanceID: String) async -> [UInt8]?
+}
+
+/// What callers asked of some instances.
+public struct RuntimeChange: Sendable, Equatable {
+    /// The kind of request.
+    public enum Request: Sendable, Equatable {
+        case launch, start, reboot, terminate
+        /// StopInstances; `force` skips the guest's orderly shutdown.
+        case stop(force: Bool)
+        /// AttachVolume or DetachVolume of `volumeID`.
+        case devices(volumeID: String)
+    }
+
+    /// The kind of request.
+    public var request: Request
+    /// The instances it names.
+    public var instanceIDs: [String]
+
+    /// Describes a request.
+    public init(_ request: Request, instanceIDs: [String]) {
+        self.request = request
+        self.instanceIDs = instanceIDs
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+/// What a runtime needs to know of one live instance to run its machine: the instance as
+/// recorded, and whether its launch is still waiting for the scheduler (a `pending` instance
+/// whose volumes' keys are not yet checked must not boot).
+public struct MachineOrder: Sendable {
+    /// The instance as recorded.
+    public var instance: Instance
+    /// Whether the scheduler has yet to admit the instance's boot.
+    public var awaitingAdmission: Bool
+
+    /// The volumes the machine's disks serve, root first: each with its device name.
+    public var disks: [(deviceName: String, volumeID: String)] {
+        var disks: [(String, String)] = []
+        if let ephemeral = instance.ephemeralRootVolumeID { disks.append((instance.rootDeviceName, ephemeral)) }
+        let root = instance.rootDeviceName
+        let sorted = instance.devices.sorted { lhs, rhs in
+            (lhs.deviceName == root ? 0 : 1, lhs.attachTime, lhs.deviceName) < (rhs.deviceName == root ? 0 : 1, rhs.attachTime, rhs.deviceName)
+        }
+        disks += sorted.map { ($0.deviceName, $0.volumeID) }
+        return disks.map { (deviceName: $0.0, volumeID: $0.1) }
+    }
+}
+
+/// How an instance's machine came to an end.
+public enum MachineEnd: Sendable, Equatable {
+    /// Kiln ended it, for StopInstances or TerminateInstances.
+    case requested
+    /// The guest powered itself off.
+    case guestShutdown
+    /// The machine died on its own; the text says how.
+    case failed(String)
+}

@@ -1,0 +1,63 @@
+/// A disk an NBD server serves. Its calls come from the connection's own thread and may block.
+public protocol NBDExport: AnyObject, Sendable {
+    /// Its size in bytes.
+    var size: UInt64 { get }
+    /// `length` bytes from `offset`.
+    func read(offset: UInt64, length: Int) throws -> [UInt8]
+    /// Writes `bytes` at `offset`; durable once ``flush()`` returns.
+    func write(offset: UInt64, bytes: [UInt8]) throws
+    /// Makes every completed write durable.
+    func flush() throws
+    /// Forgets `length` bytes from `offset`: they read as zeros afterwards.
+    func trim(offset: UInt64, length: Int) throws
+    /// Writes `length` zero bytes from `offset`.
+    func writeZeroes(offset: UInt64, length: Int) throws
+}
+
+/// Carries out requests of the transmission phase on an export and makes their replies.
+public enum NBDTransmission {
+    /// The simple reply to `request` after carrying it out on `export`.
+    public static func respond(to request: NBDRequest, on export: any NBDExport) -> [UInt8] {
+        let length = Int(request.length)
+        let (end, overflow) = request.offset.addingReportingOverflow(UInt64(length))
+        guard let command = request.command else { return reply(request.handle, error: NBDProtocol.Error.invalid) }
+        if [.read, .write, .trim, .writeZeroes].contains(command), overflow || end > export.size {
+            return reply(request.handle, error: command == .read ? NBDProtocol.Error.invalid : NBDProtocol.Error.noSpace)
+        }
+        do {
+            switch command {
+            case .read:
+                guard length <= NBDProtocol.maximumPayload else { return reply(request.handle, error: NBDProtocol.Error.invalid) }
+                return reply(request.handle, error: 0) + (try export.read(offset: request.offset, length: length))
+            case .write:
+                try export.write(offset: request.offset, bytes: request.payload)
+            case .trim:
+                try export.trim(offset: request.offset, length: length)
+            case .writeZeroes:
+                try export.writeZeroes(offset: request.offset, length: length)
+            case .flush:
+                try export.flush()
+            case .cache:
+                break
+            case .disconnect, .blockStatus:
+                return reply(request.handle, error: NBDProtocol.Error.invalid)
+            }
+            if request.flags & NBDProtocol.CommandFlag.fua != 0, [.write, .trim, .writeZeroes].contains(command) {
+                try export.flush()
+            }
+            return reply(request.handle, error: 0)
+        } catch {
+            return reply(request.handle, error: NBDProtocol.Error.ioError)
+        }
+    }
+
+    /// A simple reply's header.
+    public static func reply(_ handle: UInt64, error: UInt32) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(16)
+        NBDBytes.append(NBDProtocol.simpleReplyMagic, to: &bytes)
+        NBDBytes.append(error, to: &bytes)
+        NBDBytes.append(handle, to: &bytes)
+        return bytes
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import Glibc
+import KilnNBD
+
+/// A running QEMU and what it holds: its process, control socket and disks' NBD servers.
+final class Machine {
+    let instanceID: String
+    let process: Process
+    let directory: URL
+    let qmpPath: String
+    /// The NBD server of each disk, by volume id.
+    var servers: [String: NBDServer]
+    /// The export behind each server, by volume id.
+    var exports: [String: VolumeExport]
+    /// When Kiln pressed the power button, for StopInstances.
+    var powerButtonPressed: Date?
+    /// Whether Kiln asked the machine to end (a stop or a termination).
+    var endRequested = false
+    /// Whether the process has exited and its end is being recorded.
+    var exited = false
+
+    init(instanceID: String, process: Process, directory: URL, qmpPath: String, servers: [String: NBDServer], exports: [String: VolumeExport]) {
+        self.exports = exports
+        self.instanceID = instanceID
+        self.process = process
+        self.directory = directory
+        self.qmpPath = qmpPath
+        self.servers = servers
+    }
+
+    /// Ends the process at once.
+    func kill() {
+        endRequested = true
+        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+    }
+
+    /// Hands over every disk's server and export, leaving the machine with none.
+    func takeDisks() -> (servers: [NBDServer], exports: [VolumeExport]) {
+        defer {
+            servers = [:]
+            exports = [:]
+        }
+        return (Array(servers.values), Array(exports.values))
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import KilnCore
+import KilnRuntime
+import Logging
+import ServiceLifecycle
+
+/// Which instance runtime `kiln serve` uses, and the limits of its machines.
+public struct RuntimeChoice: Sendable {
+    /// The runtimes.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// Records only: states follow the latency setting, the console is made up.
+        case simulated
+        /// One QEMU per running instance, its disks volumes served over NBD.
+        case qemu
+    }
+
+    /// The runtime.
+    public var kind = Kind.simulated
+    /// The most memory one machine gets, in MiB.
+    public var maxMemoryMiB = 1024
+    /// The most vCPUs one machine gets.
+    public var maxVCPUs = 2
+    /// The memory all machines may use together, in MiB; half the host's when nil.
+    public var memoryBudgetMiB: Int?
+    /// Seconds StopInstances waits for a guest after the ACPI power button.
+    public var stopTimeoutSeconds = 30
+
+    /// The defaults: the simulated runtime.
+    public init() {}
+
+    /// The runtime chosen, ready to be given to the cloud.
+    func makeRuntime(dataDirectory: String, logger: Logger) throws -> any InstanceRuntime {
+        switch kind {
+        case .simulated:
+            return SimulatedRuntime()
+        case .qemu:
+            var settings = QEMUSettings(dataDirectory: dataDirectory)
+            settings.maxMemoryMiB = maxMemoryMiB
+            settings.maxVCPUs = maxVCPUs
+            settings.memoryBudgetMiB = memoryBudgetMiB
+            settings.stopTimeout = .seconds(stopTimeoutSeconds)
+            do {
+                return try QEMURuntime(settings: settings, logger: logger)
+            } catch let error as QEMURuntimeError {
+                throw ConfigurationError("--runtime qemu: \(error.description)")
+            }
+        }
+    }
+
+    /// The services that run beside the HTTP server for `runtime`: for QEMU, its reconciler.
+    func services(for runtime: any InstanceRuntime, cloud: Cloud) async -> [any Service] {
+        guard let qemu = runtime as? QEMURuntime else { return [] }
+        await qemu.bind(cloud.context)
+        return [MachineReconciler(runtime: qemu)]
+    }
+}
+
+/// Runs the QEMU runtime's reconciler while the server runs; at shutdown it ends every machine.
+struct MachineReconciler: Service {
+    let runtime: QEMURuntime
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            await runtime.run()
+        }
+    }
+}

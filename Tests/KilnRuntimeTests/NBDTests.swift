@@ -1,0 +1,198 @@
+import Foundation
+import KilnCore
+import KilnNBD
+@testable import KilnRuntime
+import Synchronization
+@testable import KilnTestSupport
+import Testing
+
+/// An export in memory, for the protocol's tests.
+final class MemoryExport: NBDExport {
+    let size: UInt64
+    let bytes: Mutex<[UInt8]>
+    let flushes = Mutex(0)
+
+    init(size: Int) {
+        self.size = UInt64(size)
+        bytes = Mutex([UInt8](repeating: 0, count: size))
+    }
+
+    func read(offset: UInt64, length: Int) throws -> [UInt8] { bytes.withLock { Array($0[Int(offset)..<Int(offset) + length]) } }
+    func write(offset: UInt64, bytes new: [UInt8]) throws { bytes.withLock { $0.replaceSubrange(Int(offset)..<Int(offset) + new.count, with: new) } }
+    func flush() throws { flushes.withLock { $0 += 1 } }
+    func trim(offset: UInt64, length: Int) throws { try writeZeroes(offset: offset, length: length) }
+    func writeZeroes(offset: UInt64, length: Int) throws { try write(offset: offset, bytes: [UInt8](repeating: 0, count: length)) }
+}
+
+/// Bytes a client sends, built big-endian.
+struct ClientBytes {
+    var bytes: [UInt8] = []
+    mutating func u16(_ value: UInt16) { withUnsafeBytes(of: value.bigEndian) { bytes += $0 } }
+    mutating func u32(_ value: UInt32) { withUnsafeBytes(of: value.bigEndian) { bytes += $0 } }
+    mutating func u64(_ value: UInt64) { withUnsafeBytes(of: value.bigEndian) { bytes += $0 } }
+
+    mutating func option(_ option: UInt32, _ data: [UInt8]) {
+        u64(NBDProtocol.optionMagic)
+        u32(option)
+        u32(UInt32(data.count))
+        bytes += data
+    }
+
+    mutating func go(_ name: String, info: [UInt16] = []) {
+        var data = ClientBytes()
+        data.u32(UInt32(name.utf8.count))
+        data.bytes += Array(name.utf8)
+        data.u16(UInt16(info.count))
+        for item in info { data.u16(item) }
+        option(NBDProtocol.Option.go, data.bytes)
+    }
+
+    mutating func request(_ command: NBDRequest.Command, handle: UInt64, offset: UInt64, length: UInt32, payload: [UInt8] = [], flags: UInt16 = 0) {
+        u32(NBDProtocol.requestMagic)
+        u16(flags)
+        u16(command.rawValue)
+        u64(handle)
+        u64(offset)
+        u32(length)
+        bytes += payload
+    }
+}
+
+func bigEndian<Integer: FixedWidthInteger>(_ bytes: [UInt8], at offset: Int, as: Integer.Type) -> Integer {
+    bytes[offset..<offset + MemoryLayout<Integer>.size].reduce(0) { ($0 << 8) | Integer($1) }
+}
+
+@Suite("NBD protocol", .timeLimit(.minutes(2)))
+struct NBDSessionTests {
+    let exports = ["vol-1": NBDExportInfo(size: 1 << 20)]
+
+    @Test("The greeting is NBDMAGIC, IHAVEOPT and the fixed-newstyle and no-zeroes flags")
+    func greeting() {
+        let greeting = NBDSession(exports: exports).greeting
+        #expect(greeting.count == 18)
+        #expect(bigEndian(greeting, at: 0, as: UInt64.self) == NBDProtocol.initMagic)
+        #expect(bigEndian(greeting, at: 8, as: UInt64.self) == NBDProtocol.optionMagic)
+        #expect(bigEndian(greeting, at: 16, as: UInt16.self) == 3)
+    }
+
+    @Test("NBD_OPT_GO answers the export's size and flags, the block sizes asked for, an ack, then requests flow")
+    func goThenRequests() throws {
+        var session = NBDSession(exports: exports)
+        var client = ClientBytes()
+        client.u32(NBDProtocol.ClientFlag.fixedNewstyle | NBDProtocol.ClientFlag.noZeroes)
+        client.go("vol-1", info: [NBDProtocol.Info.blockSize])
+        client.request(.write, handle: 7, offset: 512, length: 4, payload: [1, 2, 3, 4])
+        client.request(.read, handle: 8, offset: 512, length: 4)
+        let events = try session.feed(client.bytes)
+        #expect(events.count == 6)
+        guard case .send(let info) = events[0] else { Issue.record("no info reply"); return }
+        #expect(bigEndian(info, at: 0, as: UInt64.self) == NBDProtocol.optionReplyMagic)
+        #expect(bigEndian(info, at: 12, as: UInt32.self) == NBDProtocol.Reply.info)
+        #expect(bigEndian(info, at: 20, as: UInt16.self) == NBDProtocol.Info.export)
+        #expect(bigEndian(info, at: 22, as: UInt64.self) == 1 << 20)
+        guard case .send(let sizes) = events[1] else { Issue.record("no block size reply"); return }
+        #expect(bigEndian(sizes, at: 20, as: UInt16.self) == NBDProtocol.Info.blockSize)
+        guard case .send(let ack) = events[2] else { Issue.record("no ack"); return }
+        #expect(bigEndian(ack, at: 12, as: UInt32.self) == NBDProtocol.Reply.ack)
+        #expect(events[3] == .selected("vol-1"))
+        #expect(events[4] == .request(NBDRequest(type: 1, handle: 7, offset: 512, length: 4, payload: [1, 2, 3, 4])))
+        #expect(events[5] == .request(NBDRequest(type: 0, handle: 8, offset: 512, length: 4)))
+        #expect(session.isTransmitting)
+    }
+
+    @Test("Bytes fed one at a time give the same events as all at once")
+    func splitFeeds() throws {
+        var client = ClientBytes()
+        client.u32(NBDProtocol.ClientFlag.fixedNewstyle)
+        client.option(NBDProtocol.Option.exportName, Array("vol-1".utf8))
+        client.request(.write, handle: 1, offset: 0, length: 3, payload: [9, 9, 9])
+        client.request(.flush, handle: 2, offset: 0, length: 0)
+        client.request(.disconnect, handle: 3, offset: 0, length: 0)
+        var whole = NBDSession(exports: exports)
+        let expected = try whole.feed(client.bytes)
+        var split = NBDSession(exports: exports)
+        var events: [NBDSession.Event] = []
+        for byte in client.bytes { events += try split.feed([byte]) }
+        #expect(events == expected)
+        guard case .send(let reply) = expected[0] else { Issue.record("no export reply"); return }
+        #expect(reply.count == 8 + 2 + 124)  // without NO_ZEROES the 124 zero bytes follow
+        #expect(expected.last == .close)
+    }
+
+    @Test("Unknown options are refused as unsupported, unknown exports as unknown, and a bad magic ends the session")
+    func refusals() throws {
+        var session = NBDSession(exports: exports)
+        var client = ClientBytes()
+        client.u32(NBDProtocol.ClientFlag.fixedNewstyle)
+        client.option(8, [])  // structured replies
+        client.go("vol-2")
+        let events = try session.feed(client.bytes)
+        guard case .send(let unsupported) = events[0], case .send(let unknown) = events[1] else { Issue.record("no replies"); return }
+        #expect(bigEndian(unsupported, at: 12, as: UInt32.self) == NBDProtocol.Reply.errorUnsupported)
+        #expect(bigEndian(unknown, at: 12, as: UInt32.self) == NBDProtocol.Reply.errorUnknown)
+        #expect(throws: NBDSession.Violation.self) { try session.feed([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]) }
+    }
+
+    @Test("Requests are carried out on the export: writes, reads, zeroes, FUA flushes, and ranges past the end fail")
+    func transmission() throws {
+        let export = MemoryExport(size: 4096)
+        let write = NBDTransmission.respond(to: NBDRequest(type: 1, flags: NBDProtocol.CommandFlag.fua, handle: 1, offset: 100, length: 3, payload: [7, 8, 9]), on: export)
+        #expect(bigEndian(write, at: 4, as: UInt32.self) == 0)
+        #expect(export.flushes.withLock { $0 } == 1)
+        let read = NBDTransmission.respond(to: NBDRequest(type: 0, handle: 2, offset: 99, length: 5), on: export)
+        #expect(Array(read[16...]) == [0, 7, 8, 9, 0])
+        #expect(bigEndian(read, at: 8, as: UInt64.self) == 2)
+        _ = NBDTransmission.respond(to: NBDRequest(type: 6, handle: 3, offset: 100, length: 2), on: export)
+        #expect(try export.read(offset: 100, length: 3) == [0, 0, 9])
+        let past = NBDTransmission.respond(to: NBDRequest(type: 1, handle: 4, offset: 4095, length: 2, payload: [1, 1]), on: export)
+        #expect(bigEndian(past, at: 4, as: UInt32.self) == NBDProtocol.Error.noSpace)
+        let unknown = NBDTransmission.respond(to: NBDRequest(type: 42, handle: 5, offset: 0, length: 0), on: export)
+        #expect(bigEndian(unknown, at: 4, as: UInt32.self) == NBDProtocol.Error.invalid)
+    }
+
+    @Test("qemu-io writes and reads back through the server on a Unix socket", .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/qemu-io")))
+    func qemuRoundTrip() throws {
+        let export = MemoryExport(size: 8 << 20)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-nbd-\(UUID().uuidString.prefix(8)).sock").path
+        let server = try NBDServer(path: path, name: "vol-test", export: export)
+        defer { server.close() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/qemu-io")
+        process.arguments = [
+            "-f", "raw", "-c", "write -P 0x5a 1M 1M", "-c", "write -z 1536K 4K", "-c", "flush", "-c", "read -P 0x5a 1M 512K",
+            "-c", "read -P 0 1536K 4K", "nbd+unix:///vol-test?socket=\(path)",
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        process.waitUntilExit()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(!text.contains("Pattern verification failed"), "\(text)")
+        #expect(try export.read(offset: 1 << 20, length: 4) == [0x5a, 0x5a, 0x5a, 0x5a])
+        #expect(try export.read(offset: 1536 << 10, length: 4) == [0, 0, 0, 0])
+        #expect(export.flushes.withLock { $0 } >= 1)
+    }
+}
+
+@Suite("Volumes as disks", .timeLimit(.minutes(2)))
+struct VolumeExportTests {
+    @Test("A volume's export keeps writes in its cache until a flush, which makes them the volume's bytes")
+    func writeBackOnFlush() async throws {
+        let (cloud, _) = try makeTestCloud()
+        let caller = testCaller()
+        let (volume, _) = try await cloud.volumes.createVolume(caller, VolumeRequest(availabilityZone: "us-east-1a", size: 1))
+        let device = try await cloud.volumes.deviceVolume(volume.id)
+        let export = VolumeExport(volume: device, volumes: cloud.volumes)
+        let payload = Array("written by a guest".utf8)
+        let cached = try await Blocking.offPool {
+            try export.write(offset: 1_000_000, bytes: payload)
+            return try export.read(offset: 1_000_000, length: payload.count)
+        }
+        #expect(cached == payload)
+        #expect(try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: 1_000_000, length: payload.count) == [UInt8](repeating: 0, count: payload.count))
+        try await Blocking.offPool { try export.flush() }
+        #expect(try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: 1_000_000, length: payload.count) == payload)
+    }
+}
