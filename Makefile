@@ -8,7 +8,7 @@ RUNTIME ?= simulated
 KILN_DEBUG := .build/debug/kiln
 KILN_RELEASE := .build/release/kiln
 
-.PHONY: run test build release unit-test e2e generate check-generated bench clean
+.PHONY: run test build release unit-test e2e generate check-generated lint bench clean
 
 ## run: build a release binary and serve on 127.0.0.1:8787 with state in ./kiln-data (RUNTIME=qemu boots instances)
 run: release
@@ -18,6 +18,7 @@ run: release
 test:
 	scripts/install-deps.sh test
 	$(MAKE) check-generated
+	$(MAKE) lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-xctest
 	KILN_BIN=$(KILN_DEBUG) python3 -m pytest -q tests/e2e
@@ -41,6 +42,10 @@ generate:
 	scripts/install-deps.sh build
 	python3 codegen/generate.py
 	python3 codegen/reference_data.py
+
+## lint: swift-format's lint with the repository's .swift-format, on every hand-written Swift file; a finding fails
+lint:
+	find Sources Tests -name '*.swift' -not -path '*/Generated/*' -print0 | xargs -0 $(SWIFT) format lint --strict
 
 check-generated:
 	python3 codegen/generate.py --check

@@ -19,7 +19,11 @@ enum BlockEncoding {
         let codec = BlockCodecID(compressed: compressed != nil, sealed: sealKey != nil)
         let payload = compressed ?? plaintext
         guard let sealKey else { return Encoded(codec: codec, bytes: payload) }
-        let box = try AES.GCM.seal(payload, using: sealKey, authenticating: associatedData(id: id, domain: domain.id, codec: codec, length: plaintext.count))
+        let box = try AES.GCM.seal(
+            payload,
+            using: sealKey,
+            authenticating: associatedData(id: id, domain: domain.id, codec: codec, length: plaintext.count)
+        )
         guard let combined = box.combined else { throw BlockStoreError.corrupt("cannot seal a block") }
         return Encoded(codec: codec, bytes: [UInt8](combined))
     }
@@ -31,7 +35,11 @@ enum BlockEncoding {
             do {
                 let box = try AES.GCM.SealedBox(combined: stored)
                 payload = [UInt8](
-                    try AES.GCM.open(box, using: sealKey, authenticating: associatedData(id: block.id, domain: block.domain, codec: block.codec, length: block.plainLength))
+                    try AES.GCM.open(
+                        box,
+                        using: sealKey,
+                        authenticating: associatedData(id: block.id, domain: block.domain, codec: block.codec, length: block.plainLength)
+                    )
                 )
             } catch {
                 throw BlockStoreError.corrupt("block \(block.id) in \(block.pack) does not open with its domain key")

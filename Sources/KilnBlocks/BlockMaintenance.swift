@@ -4,7 +4,7 @@ import KilnCore
 ///
 /// The server's admin routes reach the store through this protocol, handed to them when the
 /// service is assembled.
-public protocol BlockMaintenance: Sendable {
+package protocol BlockMaintenance: Sendable {
     /// Mark and sweep: removes the blocks that no snapshot, volume or block in `alsoLive`
     /// refers to, and compacts what remains.
     func collectGarbage(alsoLive: [(domain: String, id: BlockID)]) async throws -> GarbageReport

@@ -1,11 +1,11 @@
 /// A failure of the block store that is not the client's doing.
-public enum BlockStoreError: Error, CustomStringConvertible, Equatable {
+package enum BlockStoreError: Error, CustomStringConvertible, Equatable {
     /// Stored bytes did not decode or did not match their checksum.
     case corrupt(String)
     /// The index names a block that is not where it says.
     case missing(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .corrupt(let detail): return "corrupt block: \(detail)"
         case .missing(let detail): return "missing block: \(detail)"

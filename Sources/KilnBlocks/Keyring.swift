@@ -11,7 +11,7 @@ import Synchronization
 /// (the domain's id as associated data). A stored key starts with `K` or `M` to say which.
 /// Two keys derive from it: one makes block ids (an HMAC of the plaintext's SHA-256), one
 /// seals blocks.
-public final class Keyring: Sendable {
+package final class Keyring: Sendable {
     /// The keys of one encrypted domain.
     struct DomainKeys: Sendable {
         let blockID: SymmetricKey
@@ -24,14 +24,14 @@ public final class Keyring: Sendable {
     private let cache = Mutex<[String: DomainKeys]>([:])
 
     /// A keyring that wraps domain keys with `wrapper` (else under `master`) and keeps them in `index`.
-    public init(master: SymmetricKey, index: any BlockIndex, wrapper: (any DomainKeyWrapper)? = nil) {
+    package init(master: SymmetricKey, index: any BlockIndex, wrapper: (any DomainKeyWrapper)? = nil) {
         self.master = master
         self.index = index
         self.wrapper = wrapper
     }
 
     /// The master key kept in the file at `path`, made (mode 0600) on first use.
-    public static func loadOrCreateMasterKey(at path: String) throws -> SymmetricKey {
+    package static func loadOrCreateMasterKey(at path: String) throws -> SymmetricKey {
         if let data = FileManager.default.contents(atPath: path) {
             guard data.count == 32 else { throw BlockStoreError.corrupt("the master key file \(path) is not 32 bytes") }
             return SymmetricKey(data: data)

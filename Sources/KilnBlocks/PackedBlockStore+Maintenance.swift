@@ -4,33 +4,33 @@ import KilnCore
 import Synchronization
 
 /// What a garbage collection did.
-public struct GarbageReport: Sendable, Codable, Equatable {
+package struct GarbageReport: Sendable, Codable, Equatable {
     /// Blocks whose index rows were removed.
-    public var blocksRemoved = 0
+    package var blocksRemoved = 0
     /// Packs deleted whole.
-    public var packsDeleted = 0
+    package var packsDeleted = 0
     /// Packs rewritten without their dead blocks.
-    public var packsRewritten = 0
+    package var packsRewritten = 0
     /// Pack objects no index row named (left by a crash before indexing), deleted.
-    public var orphanPacksDeleted = 0
+    package var orphanPacksDeleted = 0
     /// Small packs (from many small volume writes) merged into larger ones.
-    public var smallPacksMerged = 0
+    package var smallPacksMerged = 0
     /// Bytes the store shrank by.
-    public var bytesReclaimed = 0
+    package var bytesReclaimed = 0
     /// Blocks still referenced.
-    public var liveBlocks = 0
+    package var liveBlocks = 0
 }
 
 /// What a verification found.
-public struct VerifyReport: Sendable, Codable, Equatable {
+package struct VerifyReport: Sendable, Codable, Equatable {
     /// Blocks read back, decoded and re-hashed.
-    public var blocksChecked = 0
+    package var blocksChecked = 0
     /// Their plaintext bytes.
-    public var bytesChecked = 0
+    package var bytesChecked = 0
     /// Packs checked.
-    public var packsChecked = 0
+    package var packsChecked = 0
     /// Every problem found; empty when the store is sound.
-    public var problems: [String] = []
+    package var problems: [String] = []
 }
 
 extension PackedBlockStore: BlockMaintenance {
@@ -39,13 +39,13 @@ extension PackedBlockStore: BlockMaintenance {
     ///
     /// A block indexed or found by deduplication within `grace` of the start is kept, so a
     /// block an upload has just been handed cannot be swept before the upload records it.
-    public func collectGarbage(alsoLive: [(domain: String, id: BlockID)]) async throws -> GarbageReport {
+    package func collectGarbage(alsoLive: [(domain: String, id: BlockID)]) async throws -> GarbageReport {
         try await collectGarbage(alsoLive: alsoLive, grace: 600, rewriteThreshold: 0.3)
     }
 
     /// ``collectGarbage(alsoLive:)`` with its margins given: blocks indexed or found within
     /// `grace` are spared, and a pack is rewritten once `rewriteThreshold` of it is dead.
-    public func collectGarbage(alsoLive: [(domain: String, id: BlockID)], grace: TimeInterval, rewriteThreshold: Double) async throws
+    package func collectGarbage(alsoLive: [(domain: String, id: BlockID)], grace: TimeInterval, rewriteThreshold: Double) async throws
         -> GarbageReport
     {
         try await flush()
@@ -124,7 +124,11 @@ extension PackedBlockStore: BlockMaintenance {
         var bytes: [UInt8] = []
         var moved: [IndexedBlock] = []
         for block in blocks {
-            let entry = try await blobs.read(block.pack, offset: block.offset - PackWriter.headerSize, length: block.storedLength + PackWriter.headerSize)
+            let entry = try await blobs.read(
+                block.pack,
+                offset: block.offset - PackWriter.headerSize,
+                length: block.storedLength + PackWriter.headerSize
+            )
             var relocated = block
             relocated.pack = name
             relocated.offset = bytes.count + PackWriter.headerSize
@@ -140,7 +144,7 @@ extension PackedBlockStore: BlockMaintenance {
 
     /// Reads back every stored block, decodes it and checks its SHA-256; checks that every
     /// block a snapshot or volume refers to is indexed and every indexed pack exists.
-    public func verify() async throws -> VerifyReport {
+    package func verify() async throws -> VerifyReport {
         let (contents, referenced) = try await index.contentsAndReferences()
         let (indexed, packs) = (contents.blocks, contents.packs)
         var report = VerifyReport()
@@ -152,7 +156,11 @@ extension PackedBlockStore: BlockMaintenance {
         for block in indexed where objects.contains(block.pack) {
             do {
                 let sealKey = block.codec.sealed ? try await keyring.keys(forDomainID: block.domain).seal : nil
-                let entry = try await blobs.read(block.pack, offset: block.offset - PackWriter.headerSize, length: block.storedLength + PackWriter.headerSize)
+                let entry = try await blobs.read(
+                    block.pack,
+                    offset: block.offset - PackWriter.headerSize,
+                    length: block.storedLength + PackWriter.headerSize
+                )
                 if let problem = PackWriter.checkHeader(entry, for: block) {
                     report.problems.append("block \(block.id) in \(block.pack): \(problem)")
                     continue

@@ -9,7 +9,7 @@ import Synchronization
 ///
 /// Hashing, compression and sealing run on the calling task, so concurrent uploads use
 /// every core; only appending to a pack is serialised.
-public final class PackedBlockStore: BlockStore {
+package final class PackedBlockStore: BlockStore {
     let index: any BlockIndex
     let blobs: any BlobStore
     let keyring: Keyring
@@ -19,7 +19,7 @@ public final class PackedBlockStore: BlockStore {
     let touched = Mutex<[String: Date]>([:])
 
     /// A block store over `blobs`, indexing in `index`, keys from `keyring`.
-    public init(index: any BlockIndex, blobs: any BlobStore, keyring: Keyring, clock: any Clock, packSize: Int = 32 << 20) {
+    package init(index: any BlockIndex, blobs: any BlobStore, keyring: Keyring, clock: any Clock, packSize: Int = 32 << 20) {
         self.index = index
         self.blobs = blobs
         self.keyring = keyring
@@ -27,13 +27,13 @@ public final class PackedBlockStore: BlockStore {
         writer = PackWriter(blobs: blobs, index: index, clock: clock, targetSize: packSize)
     }
 
-    public func blockID(sha256: [UInt8], domain: EncryptionDomain) async throws -> BlockID {
+    package func blockID(sha256: [UInt8], domain: EncryptionDomain) async throws -> BlockID {
         guard domain.isEncrypted else { return BlockID(sha256) }
         let keys = try await keyring.keys(for: domain)
         return BlockID(Array(HMAC<SHA256>.authenticationCode(for: sha256, using: keys.blockID)))
     }
 
-    public func put(_ plaintext: [UInt8], sha256: [UInt8], domain: EncryptionDomain) async throws -> BlockID {
+    package func put(_ plaintext: [UInt8], sha256: [UInt8], domain: EncryptionDomain) async throws -> BlockID {
         let id = try await blockID(sha256: sha256, domain: domain)
         if try await contains(id, domain: domain) {
             touch(id, domain: domain.id)
@@ -45,17 +45,17 @@ public final class PackedBlockStore: BlockStore {
         return id
     }
 
-    public func contains(_ id: BlockID, domain: EncryptionDomain) async throws -> Bool {
+    package func contains(_ id: BlockID, domain: EncryptionDomain) async throws -> Bool {
         if await writer.holds(id, domain: domain.id) { return true }
         let domainID = domain.id
         return try await index.indexedBlock(id, domain: domainID) != nil
     }
 
-    public func flush() async throws {
+    package func flush() async throws {
         try await writer.flush()
     }
 
-    public func read(_ id: BlockID, domain: EncryptionDomain) async throws -> [UInt8] {
+    package func read(_ id: BlockID, domain: EncryptionDomain) async throws -> [UInt8] {
         let domainID = domain.id
         let sealKey = domain.isEncrypted ? try await keyring.keys(for: domain).seal : nil
         if let (block, stored) = await writer.unindexedBlock(id, domain: domainID) {
@@ -72,7 +72,7 @@ public final class PackedBlockStore: BlockStore {
     /// domain's key and sealed with the target's when either is encrypted, but never
     /// decompressed, re-compressed or re-hashed. A copy across regions costs a read, AES-GCM
     /// where needed, and an append.
-    public func copy(_ id: BlockID, sha256: [UInt8], from source: EncryptionDomain, to target: EncryptionDomain) async throws -> BlockID {
+    package func copy(_ id: BlockID, sha256: [UInt8], from source: EncryptionDomain, to target: EncryptionDomain) async throws -> BlockID {
         let targetID = try await blockID(sha256: sha256, domain: target)
         if try await contains(targetID, domain: target) {
             touch(targetID, domain: target.id)
@@ -107,7 +107,13 @@ public final class PackedBlockStore: BlockStore {
             }
             bytes = [UInt8](combined)
         }
-        await writer.append(BlockEncoding.Encoded(codec: codec, bytes: bytes), id: targetID, sha256: sha256, plainLength: block.plainLength, domain: target.id)
+        await writer.append(
+            BlockEncoding.Encoded(codec: codec, bytes: bytes),
+            id: targetID,
+            sha256: sha256,
+            plainLength: block.plainLength,
+            domain: target.id
+        )
         return targetID
     }
 

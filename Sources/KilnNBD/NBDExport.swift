@@ -1,5 +1,5 @@
 /// A disk an NBD server serves. Its calls come from the connection's own thread and may block.
-public protocol NBDExport: AnyObject, Sendable {
+package protocol NBDExport: AnyObject, Sendable {
     /// Its size in bytes.
     var size: UInt64 { get }
     /// `length` bytes from `offset`.
@@ -15,9 +15,9 @@ public protocol NBDExport: AnyObject, Sendable {
 }
 
 /// Carries out requests of the transmission phase on an export and makes their replies.
-public enum NBDTransmission {
+package enum NBDTransmission {
     /// The simple reply to `request` after carrying it out on `export`.
-    public static func respond(to request: NBDRequest, on export: any NBDExport) -> [UInt8] {
+    package static func respond(to request: NBDRequest, on export: any NBDExport) -> [UInt8] {
         let length = Int(request.length)
         let (end, overflow) = request.offset.addingReportingOverflow(UInt64(length))
         guard let command = request.command else { return reply(request.handle, error: NBDProtocol.Error.invalid) }
@@ -52,7 +52,7 @@ public enum NBDTransmission {
     }
 
     /// A simple reply's header.
-    public static func reply(_ handle: UInt64, error: UInt32) -> [UInt8] {
+    package static func reply(_ handle: UInt64, error: UInt32) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(16)
         NBDBytes.append(NBDProtocol.simpleReplyMagic, to: &bytes)

@@ -1,7 +1,7 @@
 /// One request of the transmission phase.
-public struct NBDRequest: Sendable, Equatable {
+package struct NBDRequest: Sendable, Equatable {
     /// What the client asks for.
-    public enum Command: UInt16, Sendable {
+    package enum Command: UInt16, Sendable {
         case read = 0
         case write = 1
         case disconnect = 2
@@ -13,22 +13,22 @@ public struct NBDRequest: Sendable, Equatable {
     }
 
     /// The command, or nil for a number the protocol does not define.
-    public var command: Command?
+    package var command: Command?
     /// The raw command number.
-    public var type: UInt16
+    package var type: UInt16
     /// Command flags, such as ``NBDProtocol/CommandFlag/fua``.
-    public var flags: UInt16
+    package var flags: UInt16
     /// The client's tag, echoed in the reply.
-    public var handle: UInt64
+    package var handle: UInt64
     /// Where on the export.
-    public var offset: UInt64
+    package var offset: UInt64
     /// How many bytes.
-    public var length: UInt32
+    package var length: UInt32
     /// The bytes of a write.
-    public var payload: [UInt8]
+    package var payload: [UInt8]
 
     /// Describes a request.
-    public init(type: UInt16, flags: UInt16 = 0, handle: UInt64, offset: UInt64, length: UInt32, payload: [UInt8] = []) {
+    package init(type: UInt16, flags: UInt16 = 0, handle: UInt64, offset: UInt64, length: UInt32, payload: [UInt8] = []) {
         self.command = Command(rawValue: type)
         self.type = type
         self.flags = flags

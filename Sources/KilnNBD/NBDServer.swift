@@ -7,17 +7,17 @@ import Synchronization
 /// Each connection has a thread of its own that reads requests, carries them out one at a
 /// time on the export and writes the replies; an export may therefore block. ``close()``
 /// stops accepting, ends every connection and removes the socket file.
-public final class NBDServer: Sendable {
+package final class NBDServer: Sendable {
     /// The socket's path.
-    public let path: String
+    package let path: String
     /// The export's name.
-    public let name: String
+    package let name: String
     private let export: any NBDExport
     private let listener: Int32
     private let connections = Mutex<(open: Set<Int32>, closed: Bool)>(([], false))
 
     /// Listens on `path` (an existing file there is replaced) and serves `export` as `name`.
-    public init(path: String, name: String, export: any NBDExport) throws {
+    package init(path: String, name: String, export: any NBDExport) throws {
         self.path = path
         self.name = name
         self.export = export
@@ -125,7 +125,7 @@ public final class NBDServer: Sendable {
     }
 
     /// Stops accepting, ends every connection and removes the socket file.
-    public func close() {
+    package func close() {
         let open = connections.withLock { state -> Set<Int32> in
             state.closed = true
             return state.open
@@ -138,11 +138,11 @@ public final class NBDServer: Sendable {
 }
 
 /// Why an NBD server could not listen.
-public enum NBDServerError: Error, CustomStringConvertible {
+package enum NBDServerError: Error, CustomStringConvertible {
     case socket(Int32)
     case pathTooLong(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .socket(let code): "socket error \(code): \(String(cString: strerror(code)))"
         case .pathTooLong(let path): "the socket path \(path) is too long for a Unix socket"

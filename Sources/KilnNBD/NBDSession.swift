@@ -10,9 +10,9 @@
 /// send(session.greeting)
 /// for event in try session.feed(received) { ... }
 /// ```
-public struct NBDSession: Sendable {
+package struct NBDSession: Sendable {
     /// What the session wants done.
-    public enum Event: Sendable, Equatable {
+    package enum Event: Sendable, Equatable {
         /// Bytes to send to the client.
         case send([UInt8])
         /// The client chose this export; requests follow.
@@ -24,8 +24,8 @@ public struct NBDSession: Sendable {
     }
 
     /// A protocol violation that ends the connection.
-    public struct Violation: Error, Sendable, Equatable {
-        public var reason: String
+    package struct Violation: Error, Sendable, Equatable {
+        package var reason: String
     }
 
     enum Phase: Sendable, Equatable {
@@ -36,19 +36,19 @@ public struct NBDSession: Sendable {
     }
 
     /// The exports this session offers, by name.
-    public let exports: [String: NBDExportInfo]
+    package let exports: [String: NBDExportInfo]
     private(set) var phase = Phase.clientFlags
     private var noZeroes = false
     private var pending: [UInt8] = []
     private var consumed = 0
 
     /// A session offering `exports`.
-    public init(exports: [String: NBDExportInfo]) {
+    package init(exports: [String: NBDExportInfo]) {
         self.exports = exports
     }
 
     /// The server's first bytes: the magic numbers and its handshake flags.
-    public var greeting: [UInt8] {
+    package var greeting: [UInt8] {
         var bytes: [UInt8] = []
         NBDBytes.append(NBDProtocol.initMagic, to: &bytes)
         NBDBytes.append(NBDProtocol.optionMagic, to: &bytes)
@@ -57,11 +57,11 @@ public struct NBDSession: Sendable {
     }
 
     /// Whether the transmission phase has begun.
-    public var isTransmitting: Bool { phase == .transmission }
+    package var isTransmitting: Bool { phase == .transmission }
 
     /// Takes the bytes the client sent and returns what to do, in order. Bytes of a message
     /// not yet complete are kept for the next call.
-    public mutating func feed(_ bytes: some Collection<UInt8>) throws -> [Event] {
+    package mutating func feed(_ bytes: some Collection<UInt8>) throws -> [Event] {
         pending.append(contentsOf: bytes)
         var events: [Event] = []
         defer { compact() }
@@ -207,21 +207,22 @@ public struct NBDSession: Sendable {
 }
 
 /// What a client learns of an export before using it.
-public struct NBDExportInfo: Sendable, Equatable {
+package struct NBDExportInfo: Sendable, Equatable {
     /// Its size in bytes.
-    public var size: UInt64
+    package var size: UInt64
     /// Whether it refuses writes.
-    public var readOnly: Bool
+    package var readOnly: Bool
 
     /// Describes an export.
-    public init(size: UInt64, readOnly: Bool = false) {
+    package init(size: UInt64, readOnly: Bool = false) {
         self.size = size
         self.readOnly = readOnly
     }
 
     /// The transmission flags it advertises: flush, FUA, trim and write-zeroes.
-    public var transmissionFlags: UInt16 {
-        var flags = NBDProtocol.TransmissionFlag.hasFlags | NBDProtocol.TransmissionFlag.sendFlush | NBDProtocol.TransmissionFlag.sendFUA
+    package var transmissionFlags: UInt16 {
+        var flags =
+            NBDProtocol.TransmissionFlag.hasFlags | NBDProtocol.TransmissionFlag.sendFlush | NBDProtocol.TransmissionFlag.sendFUA
             | NBDProtocol.TransmissionFlag.sendTrim | NBDProtocol.TransmissionFlag.sendWriteZeroes
         if readOnly { flags |= NBDProtocol.TransmissionFlag.readOnly }
         return flags

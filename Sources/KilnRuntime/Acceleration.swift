@@ -2,7 +2,7 @@ import Foundation
 
 /// How QEMU runs guest code: KVM when the host's `/dev/kvm` really accepts a virtual
 /// machine, else TCG, QEMU's translator.
-public enum Acceleration: String, Sendable {
+package enum Acceleration: String, Sendable {
     case kvm
     case tcg
 

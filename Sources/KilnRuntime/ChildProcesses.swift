@@ -29,7 +29,10 @@ final class ChildProcesses: Sendable {
     /// Starts `executable` with `arguments` from the long-lived thread; `onExit` hears its
     /// exit status and whether a signal ended it.
     func start(
-        _ executable: String, _ arguments: [String], log: URL, onExit: @escaping @Sendable (Int32, Bool) -> Void
+        _ executable: String,
+        _ arguments: [String],
+        log: URL,
+        onExit: @escaping @Sendable (Int32, Bool) -> Void
     ) throws -> Process {
         let process = Process()
         if let setpriv {

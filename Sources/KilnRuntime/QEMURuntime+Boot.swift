@@ -27,17 +27,26 @@ extension QEMURuntime {
             }
             let uefiFirmware = try firmware(for: instance.bootMode)
             let spec = MachineSpec(
-                instanceID: instance.id, acceleration: acceleration, memoryMiB: memory(of: instance.instanceType),
+                instanceID: instance.id,
+                acceleration: acceleration,
+                memoryMiB: memory(of: instance.instanceType),
                 vCPUs: min(InstanceTypeCatalog.info(instance.instanceType)?.vCPUs ?? 1, settings.maxVCPUs),
-                uefiFirmware: uefiFirmware, qmpPath: directory.appendingPathComponent("qmp").path,
-                consolePath: consolePath(instance.id), disks: disks
+                uefiFirmware: uefiFirmware,
+                qmpPath: directory.appendingPathComponent("qmp").path,
+                consolePath: consolePath(instance.id),
+                disks: disks
             )
             let log = consoleDirectory.appendingPathComponent("\(instance.id).qemu.log")
             let process = try children.start(emulator, spec.arguments, log: log) { [weak self] status, bySignal in
                 Task { await self?.machineExited(instance.id, status: status, bySignal: bySignal) }
             }
             let machine = Machine(
-                instanceID: instance.id, process: process, directory: directory, qmpPath: spec.qmpPath, servers: servers, exports: exports
+                instanceID: instance.id,
+                process: process,
+                directory: directory,
+                qmpPath: spec.qmpPath,
+                servers: servers,
+                exports: exports
             )
             machines[instance.id] = machine
             logger.info("machine started", metadata: ["instance": .string(instance.id), "pid": .stringConvertible(process.processIdentifier)])
@@ -72,7 +81,9 @@ extension QEMURuntime {
         let installed = settings.uefiFirmware.first { FileManager.default.fileExists(atPath: $0) }
         switch bootMode {
         case "uefi":
-            guard let installed else { throw QEMURuntimeError("The image boots with UEFI, and no OVMF firmware is installed (Debian: apt-get install ovmf).") }
+            guard let installed else {
+                throw QEMURuntimeError("The image boots with UEFI, and no OVMF firmware is installed (Debian: apt-get install ovmf).")
+            }
             return installed
         case "uefi-preferred": return installed
         default: return nil
@@ -93,13 +104,19 @@ extension QEMURuntime {
                     try QMPClient.execute("blockdev-add", arguments: Self.blockdevArguments(disk), at: path)
                     try QMPClient.execute(
                         "device_add",
-                        arguments: ["driver": "nvme", "id": MachineSpec.deviceID(volumeID), "drive": MachineSpec.nodeName(volumeID), "serial": MachineSpec.serial(volumeID)],
+                        arguments: [
+                            "driver": "nvme", "id": MachineSpec.deviceID(volumeID), "drive": MachineSpec.nodeName(volumeID),
+                            "serial": MachineSpec.serial(volumeID),
+                        ],
                         at: path
                     )
                 }
                 logger.info("volume hot-plugged", metadata: ["instance": .string(machine.instanceID), "volume": .string(volumeID)])
             } catch {
-                logger.error("hot-plug failed", metadata: ["instance": .string(machine.instanceID), "volume": .string(volumeID), "error": .string("\(error)")])
+                logger.error(
+                    "hot-plug failed",
+                    metadata: ["instance": .string(machine.instanceID), "volume": .string(volumeID), "error": .string("\(error)")]
+                )
             }
         }
         for volumeID in Set(machine.servers.keys).subtracting(wanted) {

@@ -92,7 +92,9 @@ extension QEMURuntime {
         } else if !bySignal, status == 0 {
             cause = .guestShutdown
         } else {
-            cause = .failed(bySignal ? "The instance's machine was killed by signal \(status)." : "The instance's machine exited with status \(status).")
+            cause = .failed(
+                bySignal ? "The instance's machine was killed by signal \(status)." : "The instance's machine exited with status \(status)."
+            )
         }
         logger.info("machine ended", metadata: ["instance": .string(instanceID), "cause": .string("\(cause)")])
         if let context { await record(instanceID, cause, context: context) }

@@ -12,11 +12,11 @@ import Logging
 /// `stopping` one, end a `shutting-down` one), then reports back through the instance
 /// service, which moves the states. Passes run on every caller's change and twice a second.
 /// A restart of Kiln boots again the instances recorded as running, with a new boot.
-public actor QEMURuntime: InstanceRuntime {
-    public nonisolated let summary: String
-    public nonisolated var drivesStates: Bool { true }
+package actor QEMURuntime: InstanceRuntime {
+    package nonisolated let summary: String
+    package nonisolated var drivesStates: Bool { true }
     /// The acceleration every machine uses.
-    public nonisolated let acceleration: Acceleration
+    package nonisolated let acceleration: Acceleration
 
     let settings: QEMUSettings
     let logger: Logger
@@ -32,7 +32,7 @@ public actor QEMURuntime: InstanceRuntime {
 
     /// A runtime for `settings`: probes the acceleration and clears what an earlier Kiln
     /// on the same data directory left behind.
-    public init(settings: QEMUSettings, logger: Logger) throws {
+    package init(settings: QEMUSettings, logger: Logger) throws {
         guard let emulator = ExecutableLookup.find(settings.x86Emulator) else {
             throw QEMURuntimeError("\(settings.x86Emulator) is not installed (Debian: apt-get install qemu-system-x86)")
         }
@@ -47,17 +47,18 @@ public actor QEMURuntime: InstanceRuntime {
         try? FileManager.default.removeItem(at: runDirectory)
         try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: consoleDirectory, withIntermediateDirectories: true)
-        summary = "qemu (\(emulator), acceleration \(acceleration.rawValue): \(why); at most \(settings.maxMemoryMiB) MiB and \(settings.maxVCPUs) vCPUs per machine, \(settings.effectiveBudgetMiB) MiB in all)"
+        summary =
+            "qemu (\(emulator), acceleration \(acceleration.rawValue): \(why); at most \(settings.maxMemoryMiB) MiB and \(settings.maxVCPUs) vCPUs per machine, \(settings.effectiveBudgetMiB) MiB in all)"
     }
 
     /// Connects the runtime to the cloud whose instances it runs.
-    public func bind(_ context: CloudContext) {
+    package func bind(_ context: CloudContext) {
         self.context = context
     }
 
     /// Reconciles until cancelled, then ends every machine (the instances stay `running` in
     /// the records, and boot again when Kiln starts again).
-    public func run() async {
+    package func run() async {
         let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         wake = continuation
         let ticker = Task {
@@ -79,7 +80,7 @@ public actor QEMURuntime: InstanceRuntime {
     }
 
     /// Ends every machine at once, for Kiln's own shutdown.
-    public func shutDown() async {
+    package func shutDown() async {
         closing = true
         for machine in machines.values { machine.kill() }
         for machine in machines.values {
@@ -95,7 +96,7 @@ public actor QEMURuntime: InstanceRuntime {
 
     // MARK: InstanceRuntime
 
-    public func admit(instanceType: String, count: Int) async throws {
+    package func admit(instanceType: String, count: Int) async throws {
         guard let type = InstanceTypeCatalog.info(instanceType) else { return }
         if !type.runs(architecture: "x86_64"), ExecutableLookup.find(settings.armEmulator) == nil {
             throw CloudError(
@@ -118,7 +119,7 @@ public actor QEMURuntime: InstanceRuntime {
         }
     }
 
-    public func instancesChanged(_ change: RuntimeChange) async {
+    package func instancesChanged(_ change: RuntimeChange) async {
         switch change.request {
         case .stop(force: true): forcedStops.formUnion(change.instanceIDs)
         case .reboot:
@@ -128,9 +129,9 @@ public actor QEMURuntime: InstanceRuntime {
         wake?.yield()
     }
 
-    public func checkDeviceChange(instanceID: String, volumeID: String, attaching: Bool) async throws {}
+    package func checkDeviceChange(instanceID: String, volumeID: String, attaching: Bool) async throws {}
 
-    public func consoleOutput(instanceID: String) async -> [UInt8]? {
+    package func consoleOutput(instanceID: String) async -> [UInt8]? {
         let path = consolePath(instanceID)
         guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
         defer { try? handle.close() }
@@ -164,8 +165,8 @@ public actor QEMURuntime: InstanceRuntime {
 }
 
 /// A runtime that cannot run.
-public struct QEMURuntimeError: Error, CustomStringConvertible {
-    public var description: String
+package struct QEMURuntimeError: Error, CustomStringConvertible {
+    package var description: String
     init(_ description: String) { self.description = description }
 }
 

@@ -4,30 +4,30 @@
 /// (`AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/ec2/aws4_request, SignedHeaders=…, Signature=…`)
 /// or, for presigned URLs, from the `X-Amz-Credential`, `X-Amz-SignedHeaders` and `X-Amz-Signature`
 /// query parameters.
-public struct SigV4Credential: Sendable, Equatable {
+package struct SigV4Credential: Sendable, Equatable {
     /// The access key id.
-    public var accessKeyID: String
+    package var accessKeyID: String
     /// The scope's date, `YYYYMMDD`.
-    public var date: String
+    package var date: String
     /// The scope's region: the region the request is served in.
-    public var region: String
+    package var region: String
     /// The scope's service: which front answers.
-    public var service: String
+    package var service: String
     /// The lower-cased names of the signed headers, in order.
-    public var signedHeaders: [String]
+    package var signedHeaders: [String]
     /// The hex signature.
-    public var signature: String
+    package var signature: String
     /// Whether it came from the query string (a presigned URL).
-    public var isPresigned: Bool
+    package var isPresigned: Bool
 
     /// The credential scope, `date/region/service/aws4_request`.
-    public var scope: String { "\(date)/\(region)/\(service)/aws4_request" }
+    package var scope: String { "\(date)/\(region)/\(service)/aws4_request" }
 
     /// Reads an `Authorization` header; `nil` when it is not a SigV4 one.
     ///
     /// Every request is signed, so this reads the header's UTF-8 bytes directly rather than
     /// splitting it as `Character`s.
-    public init?(authorizationHeader header: String) {
+    package init?(authorizationHeader header: String) {
         let algorithm = "AWS4-HMAC-SHA256 ".utf8
         let bytes = header.utf8
         guard bytes.starts(with: algorithm) else { return nil }
@@ -51,7 +51,7 @@ public struct SigV4Credential: Sendable, Equatable {
     }
 
     /// Reads a presigned URL's query parameters; `nil` when they hold no SigV4 signature.
-    public init?(presignedQuery parameters: [String: String]) {
+    package init?(presignedQuery parameters: [String: String]) {
         guard parameters["X-Amz-Algorithm"] == "AWS4-HMAC-SHA256", let credential = parameters["X-Amz-Credential"],
             let signedHeaders = parameters["X-Amz-SignedHeaders"], let signature = parameters["X-Amz-Signature"]
         else { return nil }
@@ -59,7 +59,7 @@ public struct SigV4Credential: Sendable, Equatable {
     }
 
     /// A credential from its parts.
-    public init(accessKeyID: String, date: String, region: String, service: String, signedHeaders: [String], signature: String, isPresigned: Bool) {
+    package init(accessKeyID: String, date: String, region: String, service: String, signedHeaders: [String], signature: String, isPresigned: Bool) {
         self.accessKeyID = accessKeyID
         self.date = date
         self.region = region

@@ -3,18 +3,18 @@ import Foundation
 import KilnWire
 
 /// What a signature covers: the method, the path and query as sent, and the headers by lower-cased name.
-public struct SignableRequest: Sendable {
+package struct SignableRequest: Sendable {
     /// `GET`, `POST`, `PUT`…
-    public var method: String
+    package var method: String
     /// The path as sent, percent-encoded.
-    public var rawPath: String
+    package var rawPath: String
     /// The query string as sent, without `?`.
-    public var rawQuery: String
+    package var rawQuery: String
     /// Headers by lower-cased name; `host` included.
-    public var headers: [String: String]
+    package var headers: [String: String]
 
     /// Describes a request to sign or check.
-    public init(method: String, rawPath: String, rawQuery: String, headers: [String: String]) {
+    package init(method: String, rawPath: String, rawQuery: String, headers: [String: String]) {
         self.method = method
         self.rawPath = rawPath
         self.rawQuery = rawQuery
@@ -23,9 +23,9 @@ public struct SignableRequest: Sendable {
 }
 
 /// Computes Signature Version 4 signatures, as AWS's SDKs do, so that the server can check them.
-public enum SigV4Signer {
+package enum SigV4Signer {
     /// The hex SHA-256 of `bytes`: the payload hash of a request.
-    public static func hexSHA256(_ bytes: some DataProtocol) -> String {
+    package static func hexSHA256(_ bytes: some DataProtocol) -> String {
         hex(SHA256.hash(data: bytes))
     }
 
@@ -34,7 +34,7 @@ public enum SigV4Signer {
     /// - Parameters:
     ///   - amzDate: the request's `X-Amz-Date` (`20260101T000000Z`).
     ///   - payloadHash: `X-Amz-Content-SHA256`, `UNSIGNED-PAYLOAD`, or the body's hash.
-    public static func signature(
+    package static func signature(
         for request: SignableRequest,
         credential: SigV4Credential,
         secret: String,
@@ -75,7 +75,7 @@ public enum SigV4Signer {
     /// The headers that sign a client's request: `Authorization`, `X-Amz-Date` and
     /// `X-Amz-Content-SHA256` (the body's hash, or `UNSIGNED-PAYLOAD` when `signPayload` is false).
     /// `request.headers` must hold `host` and every other header to sign, by lower-cased name.
-    public static func signingHeaders(
+    package static func signingHeaders(
         for request: SignableRequest,
         body: [UInt8],
         signPayload: Bool = true,
@@ -107,7 +107,7 @@ public enum SigV4Signer {
     }
 
     /// `20260101T000000Z`.
-    public static func formatAmzDate(_ date: Date) -> String {
+    package static func formatAmzDate(_ date: Date) -> String {
         let iso = Timestamp.iso8601(date)  // 2026-01-01T00:00:00.000Z
         return iso.prefix(19).filter { $0 != "-" && $0 != ":" } + "Z"
     }

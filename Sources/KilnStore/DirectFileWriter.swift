@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Writes a new file with direct I/O (`O_DIRECT`): the bytes go from an aligned buffer of
 /// Kiln's to the disk, not through the page cache.
@@ -99,9 +100,9 @@ final class DirectFileWriter: @unchecked Sendable {
         guard !isClosed else { return }
         isClosed = true
         #if canImport(Glibc)
-        _ = Glibc.close(descriptor)
+            _ = Glibc.close(descriptor)
         #else
-        _ = Darwin.close(descriptor)
+            _ = Darwin.close(descriptor)
         #endif
     }
 
@@ -148,11 +149,11 @@ final class DirectFileWriter: @unchecked Sendable {
     /// does not define, so the kernel's values are spelled out here. 0 where it is unknown:
     /// such systems write through the page cache.
     #if os(Linux) && arch(x86_64)
-    static let directFlag: Int32 = 0o40000
+        static let directFlag: Int32 = 0o40000
     #elseif os(Linux) && arch(arm64)
-    static let directFlag: Int32 = 0o200000
+        static let directFlag: Int32 = 0o200000
     #else
-    static let directFlag: Int32 = 0
+        static let directFlag: Int32 = 0
     #endif
 }
 

@@ -1,22 +1,23 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 import KilnCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The default ``BlobStore``: one file per object under a root folder.
 ///
 /// A write goes to a temporary file that is synced, renamed into place and whose folder is
 /// then synced, so an object is either wholly there or not at all, even after a power cut.
-public struct LocalBlobStore: BlobStore {
+package struct LocalBlobStore: BlobStore {
     /// The root folder.
-    public let root: URL
+    package let root: URL
 
     /// A store under `root`, created if needed. Temporary files a crash left behind are removed:
     /// no write is in progress while the store opens.
-    public init(root: URL) throws {
+    package init(root: URL) throws {
         self.root = root
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         if let enumerator = FileManager.default.enumerator(atPath: root.path) {
@@ -31,7 +32,7 @@ public struct LocalBlobStore: BlobStore {
     private func path(_ name: String) -> String { root.appendingPathComponent(name).path }
 
     /// Writes the object in one trip to the write queue: create, write, sync, rename.
-    public func write(_ name: String, _ bytes: [UInt8]) async throws {
+    package func write(_ name: String, _ bytes: [UInt8]) async throws {
         let target = path(name)
         try await Self.io {
             let writer = try Self.create(target)
@@ -47,7 +48,7 @@ public struct LocalBlobStore: BlobStore {
 
     /// Writes the pieces `produce` hands over as they come; the same steps as ``write(_:_:)``,
     /// one trip to the write queue for each.
-    public func write(_ name: String, streaming produce: @Sendable (BlobSink) async throws -> Void) async throws {
+    package func write(_ name: String, streaming produce: @Sendable (BlobSink) async throws -> Void) async throws {
         let target = path(name)
         let writer = try await Self.io { try Self.create(target) }
         do {
@@ -102,7 +103,7 @@ public struct LocalBlobStore: BlobStore {
         }
     }
 
-    public func read(_ name: String, offset: Int, length: Int) async throws -> [UInt8] {
+    package func read(_ name: String, offset: Int, length: Int) async throws -> [UInt8] {
         let file = path(name)
         let descriptor = open(file, O_RDONLY)
         guard descriptor >= 0 else { throw Self.failure("open", file) }
@@ -119,7 +120,7 @@ public struct LocalBlobStore: BlobStore {
         return output
     }
 
-    public func size(_ name: String) async throws -> Int? {
+    package func size(_ name: String) async throws -> Int? {
         var info = stat()
         guard stat(path(name), &info) == 0 else {
             if errno == ENOENT || errno == ENOTDIR { return nil }
@@ -128,12 +129,12 @@ public struct LocalBlobStore: BlobStore {
         return (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
     }
 
-    public func delete(_ name: String) async throws {
+    package func delete(_ name: String) async throws {
         let file = path(name)
         if unlink(file) != 0, errno != ENOENT { throw Self.failure("delete", file) }
     }
 
-    public func list(prefix: String) async throws -> [String] {
+    package func list(prefix: String) async throws -> [String] {
         let base = root.path
         guard let enumerator = FileManager.default.enumerator(atPath: base) else { return [] }
         var names: [String] = []
@@ -154,20 +155,20 @@ public struct LocalBlobStore: BlobStore {
 }
 
 /// An I/O failure of a blob store.
-public struct BlobStoreFailure: Error, CustomStringConvertible {
-    public var description: String
+package struct BlobStoreFailure: Error, CustomStringConvertible {
+    package var description: String
 }
 
 /// A ``BlobStore`` in memory, for tests.
-public actor MemoryBlobStore: BlobStore {
+package actor MemoryBlobStore: BlobStore {
     private var objects: [String: [UInt8]] = [:]
 
     /// An empty store.
-    public init() {}
+    package init() {}
 
-    public func write(_ name: String, _ bytes: [UInt8]) async throws { objects[name] = bytes }
+    package func write(_ name: String, _ bytes: [UInt8]) async throws { objects[name] = bytes }
 
-    public func write(_ name: String, streaming produce: @Sendable (BlobSink) async throws -> Void) async throws {
+    package func write(_ name: String, streaming produce: @Sendable (BlobSink) async throws -> Void) async throws {
         let collected = Collected()
         try await produce(BlobSink { bytes in await collected.append(bytes) })
         objects[name] = await collected.bytes
@@ -179,21 +180,21 @@ public actor MemoryBlobStore: BlobStore {
         func append(_ more: [UInt8]) { bytes += more }
     }
 
-    public func read(_ name: String, offset: Int, length: Int) async throws -> [UInt8] {
+    package func read(_ name: String, offset: Int, length: Int) async throws -> [UInt8] {
         guard let object = objects[name], offset + length <= object.count else {
             throw BlobStoreFailure(description: "no object \(name) with \(offset + length) bytes")
         }
         return Array(object[offset..<offset + length])
     }
 
-    public func size(_ name: String) async throws -> Int? { objects[name]?.count }
+    package func size(_ name: String) async throws -> Int? { objects[name]?.count }
 
-    public func delete(_ name: String) async throws { objects[name] = nil }
+    package func delete(_ name: String) async throws { objects[name] = nil }
 
-    public func list(prefix: String) async throws -> [String] { objects.keys.filter { $0.hasPrefix(prefix) }.sorted() }
+    package func list(prefix: String) async throws -> [String] { objects.keys.filter { $0.hasPrefix(prefix) }.sorted() }
 
     /// Damages one byte of an object, for tests of verification.
-    public func corrupt(_ name: String, at offset: Int) {
+    package func corrupt(_ name: String, at offset: Int) {
         objects[name]?[offset] ^= 0xFF
     }
 }

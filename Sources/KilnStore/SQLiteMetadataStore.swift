@@ -7,13 +7,13 @@ import KilnCore
 /// Each ``write(_:)`` is one SQLite transaction, committed with `synchronous = FULL`, so a
 /// change the client saw acknowledged survives a kill -9 or a power cut, and a change that
 /// did not finish leaves nothing behind.
-public struct SQLiteMetadataStore: MetadataStore {
+package struct SQLiteMetadataStore: MetadataStore {
     private let database: any DatabaseWriter
     /// Where reads run; `nil` for an in-memory database, which only its writer can see.
     private let readers: ReadConnections?
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
-    public init(path: String) throws {
+    package init(path: String) throws {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -30,7 +30,7 @@ public struct SQLiteMetadataStore: MetadataStore {
     static var readerCount: Int { ProcessInfo.processInfo.activeProcessorCount + 1 }
 
     /// A private in-memory database, for tests.
-    public static func inMemory() throws -> SQLiteMetadataStore {
+    package static func inMemory() throws -> SQLiteMetadataStore {
         try SQLiteMetadataStore(database: DatabaseQueue())
     }
 
@@ -43,7 +43,7 @@ public struct SQLiteMetadataStore: MetadataStore {
     /// Reads run on their own connections' queues (``ReadConnections``), off the tasks'
     /// cooperative threads: measured, reading on the calling thread gave more requests a second
     /// but a far worse 99th percentile under load.
-    public func read<Result: Sendable>(_ body: @escaping @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result {
+    package func read<Result: Sendable>(_ body: @escaping @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result {
         try await readSQL(body)
     }
 
@@ -54,12 +54,12 @@ public struct SQLiteMetadataStore: MetadataStore {
     }
 
     /// Skips the read transaction (BEGIN, and COMMIT): about a tenth of a small lookup's cost.
-    public func readCommitted<Result: Sendable>(_ body: @escaping @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result {
+    package func readCommitted<Result: Sendable>(_ body: @escaping @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result {
         guard let readers else { return try await database.unsafeRead { db in try body(SQLiteTransaction(db: db)) } }
         return try await readers.read(isolated: false) { db in try body(SQLiteTransaction(db: db)) }
     }
 
-    public func write<Result: Sendable>(_ body: @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result {
+    package func write<Result: Sendable>(_ body: @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result {
         try await writeSQL(body)
     }
 

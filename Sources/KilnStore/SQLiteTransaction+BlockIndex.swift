@@ -7,7 +7,9 @@ import KilnCore
 /// that snapshot and volume maps hold in `block_map`.
 extension SQLiteTransaction {
     func indexedBlock(_ id: BlockID, domain: String) throws -> IndexedBlock? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM block WHERE domain = ? AND id = ?"), arguments: [domain, Data(id.bytes)]).map(Self.indexedBlock)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM block WHERE domain = ? AND id = ?"), arguments: [domain, Data(id.bytes)]).map(
+            Self.indexedBlock
+        )
     }
 
     func indexPack(_ pack: PackRecord, blocks: [IndexedBlock]) throws {

@@ -26,7 +26,10 @@ final class SQLiteTransaction: MetadataTransaction {
     // MARK: Resources
 
     func fetch<Resource: StoredResource>(_ type: Resource.Type, id: String) throws -> Resource? {
-        let body = try Data.fetchOne(db.cachedStatement(sql: "SELECT body FROM resource WHERE id = ? AND kind = ?"), arguments: [id, Resource.kind.rawValue])
+        let body = try Data.fetchOne(
+            db.cachedStatement(sql: "SELECT body FROM resource WHERE id = ? AND kind = ?"),
+            arguments: [id, Resource.kind.rawValue]
+        )
         return try body.map(Self.decodeResource)
     }
 
@@ -97,7 +100,13 @@ final class SQLiteTransaction: MetadataTransaction {
 
     /// The union of three ordered index walks, each bounded by the page size: the account's
     /// own resources, those granted to it, and those granted to all.
-    func page<Resource: GrantedResource>(_ type: Resource.Type, region: RegionName, visibleTo account: AccountID, after startAfter: String?, limit: Int)
+    func page<Resource: GrantedResource>(
+        _ type: Resource.Type,
+        region: RegionName,
+        visibleTo account: AccountID,
+        after startAfter: String?,
+        limit: Int
+    )
         throws -> [Resource]
     {
         let kind = Resource.kind.rawValue
@@ -143,7 +152,10 @@ final class SQLiteTransaction: MetadataTransaction {
         // SQLite takes at most 32,766 parameters; pages of images are far smaller.
         for chunk in stride(from: 0, to: resourceIDs.count, by: 10_000).map({ Array(resourceIDs[$0..<min($0 + 10_000, resourceIDs.count)]) }) {
             let rows = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT resource_id, key, value FROM tag WHERE account = ? AND resource_id IN (\(Self.placeholders(chunk.count))) ORDER BY resource_id, key"),
+                db.cachedStatement(
+                    sql:
+                        "SELECT resource_id, key, value FROM tag WHERE account = ? AND resource_id IN (\(Self.placeholders(chunk.count))) ORDER BY resource_id, key"
+                ),
                 // Existential values: GRDB's initializer for a sequence of one concrete type
                 // builds a key path at run time on every call.
                 arguments: StatementArguments(([account.rawValue] + chunk) as [(any DatabaseValueConvertible)?])
@@ -157,7 +169,9 @@ final class SQLiteTransaction: MetadataTransaction {
 
     func allTags(by account: AccountID, region: RegionName) throws -> [ResourceTag] {
         try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT resource_id, resource_type, key, value FROM tag WHERE account = ? AND region = ? ORDER BY resource_id, key"),
+            db.cachedStatement(
+                sql: "SELECT resource_id, resource_type, key, value FROM tag WHERE account = ? AND region = ? ORDER BY resource_id, key"
+            ),
             arguments: [account.rawValue, region.rawValue]
         ).map { ResourceTag(resourceID: $0["resource_id"], resourceType: $0["resource_type"], tag: Tag(key: $0["key"], value: $0["value"])) }
     }
@@ -188,7 +202,10 @@ final class SQLiteTransaction: MetadataTransaction {
     func saveImage(_ image: Image) throws {
         try db.execute(
             sql: "INSERT OR REPLACE INTO image (id, region, owner, name, state, is_public, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            arguments: [image.id, image.region.rawValue, image.owner.rawValue, image.name, image.state.rawValue, image.isPublic, try Self.encoder.encode(image)]
+            arguments: [
+                image.id, image.region.rawValue, image.owner.rawValue, image.name, image.state.rawValue, image.isPublic,
+                try Self.encoder.encode(image),
+            ]
         )
         try db.execute(sql: "DELETE FROM launch_permission WHERE image_id = ?", arguments: [image.id])
         let permission = try db.cachedStatement(sql: "INSERT OR IGNORE INTO launch_permission (image_id, kind, value) VALUES (?, ?, ?)")
@@ -286,7 +303,10 @@ final class SQLiteTransaction: MetadataTransaction {
     }
 
     func imagesUsing(snapshotID: String) throws -> [String] {
-        try String.fetchAll(db.cachedStatement(sql: "SELECT image_id FROM image_snapshot WHERE snapshot_id = ? ORDER BY image_id"), arguments: [snapshotID])
+        try String.fetchAll(
+            db.cachedStatement(sql: "SELECT image_id FROM image_snapshot WHERE snapshot_id = ? ORDER BY image_id"),
+            arguments: [snapshotID]
+        )
     }
 
     static func placeholders(_ count: Int) -> String {
@@ -348,7 +368,10 @@ final class SQLiteTransaction: MetadataTransaction {
 
     func blockMap(of ownerID: String, from index: Int, limit: Int?) throws -> [BlockEntry] {
         try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT block_index, block_id, sha256, change_digest FROM block_map WHERE owner_id = ? AND block_index >= ? ORDER BY block_index LIMIT ?"),
+            db.cachedStatement(
+                sql:
+                    "SELECT block_index, block_id, sha256, change_digest FROM block_map WHERE owner_id = ? AND block_index >= ? ORDER BY block_index LIMIT ?"
+            ),
             arguments: [ownerID, index, limit ?? -1]
         ).map(Self.blockEntry)
     }
@@ -365,7 +388,9 @@ final class SQLiteTransaction: MetadataTransaction {
             sql: "INSERT OR REPLACE INTO block_map (owner_id, block_index, block_id, sha256, change_digest, domain) VALUES (?, ?, ?, ?, ?, ?)"
         )
         for entry in entries {
-            try statement.execute(arguments: [ownerID, entry.index, Data(entry.id.bytes), Data(entry.sha256), entry.changeDigest.map { Data($0) }, domain])
+            try statement.execute(arguments: [
+                ownerID, entry.index, Data(entry.id.bytes), Data(entry.sha256), entry.changeDigest.map { Data($0) }, domain,
+            ])
         }
     }
 
@@ -414,7 +439,6 @@ final class SQLiteTransaction: MetadataTransaction {
         }
         return total
     }
-
 
     // MARK: Scheduled transitions
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The `kiln` command: the service and the tools that talk to it.
@@ -34,13 +34,13 @@ struct Kiln: AsyncParsableCommand {
     /// 2 MiB, allocations now come from the heaps, which keep up to 16 MiB free at their top.
     static func tuneAllocator() {
         #if canImport(Glibc)
-        // Swift's Glibc module does not import <malloc.h>: `mallopt` is looked up by name, and
-        // M_TRIM_THRESHOLD (-1) and M_MMAP_THRESHOLD (-3) are that header's values.
-        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "mallopt") else { return }
-        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-        _ = mallopt(-3, 2 << 20)
-        _ = mallopt(-1, 16 << 20)
+            // Swift's Glibc module does not import <malloc.h>: `mallopt` is looked up by name, and
+            // M_TRIM_THRESHOLD (-1) and M_MMAP_THRESHOLD (-3) are that header's values.
+            typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+            guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "mallopt") else { return }
+            let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+            _ = mallopt(-3, 2 << 20)
+            _ = mallopt(-1, 16 << 20)
         #endif
     }
 }

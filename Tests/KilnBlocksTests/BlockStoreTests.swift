@@ -3,8 +3,9 @@ import Foundation
 import KilnBlocks
 import KilnCore
 import KilnStore
-@testable import KilnTestSupport
 import Testing
+
+@testable import KilnTestSupport
 
 @Suite("Block store", .timeLimit(.minutes(2)))
 struct BlockStoreTests {
@@ -14,7 +15,11 @@ struct BlockStoreTests {
         let blobs = MemoryBlobStore()
         let store = makeBlockStore(metadata: metadata, clock: ManualClock(), blobs: blobs)
         let plain = EncryptionDomain.unencrypted("us-east-1")
-        let sealed = EncryptionDomain.encrypted("us-east-1", account: AccountID("111111111111")!, kmsKeyARN: "arn:aws:kms:us-east-1:111111111111:key/k")
+        let sealed = EncryptionDomain.encrypted(
+            "us-east-1",
+            account: AccountID("111111111111")!,
+            kmsKeyARN: "arn:aws:kms:us-east-1:111111111111:key/k"
+        )
         let text = textBlock(1)
         let random = randomBlock()
         let a = try await store.put(text, sha256: sha256(text), domain: plain)

@@ -1,14 +1,19 @@
 import Foundation
 import KilnCore
-@testable import KilnTestSupport
 import Testing
+
+@testable import KilnTestSupport
 
 @Suite("Auto Scaling", .timeLimit(.minutes(2)))
 struct AutoScalingTests {
     /// A launch template of `caller`'s for an image of one block; returns the template id and image id.
     func template(_ cloud: Cloud, _ caller: Caller, name: String) async throws -> (template: String, image: String) {
         let snapshot = try await completedSnapshot(cloud, caller)
-        var registration = ImageRegistration(name: "image-\(name)", rootDeviceName: "/dev/xvda", mappings: [.init(deviceName: "/dev/xvda", snapshotID: snapshot)])
+        var registration = ImageRegistration(
+            name: "image-\(name)",
+            rootDeviceName: "/dev/xvda",
+            mappings: [.init(deviceName: "/dev/xvda", snapshotID: snapshot)]
+        )
         registration.architecture = "x86_64"
         let image = try await cloud.images.registerImage(caller, registration)
         var data = LaunchTemplateData()
@@ -81,7 +86,14 @@ struct AutoScalingTests {
         let (_, newImage) = try await template(cloud, owner, name: "other")
         var change = LaunchTemplateData()
         change.imageID = newImage
-        _ = try await cloud.launchTemplates.createLaunchTemplateVersion(owner, id: templateID, name: nil, sourceVersion: "1", versionDescription: nil, data: change)
+        _ = try await cloud.launchTemplates.createLaunchTemplateVersion(
+            owner,
+            id: templateID,
+            name: nil,
+            sourceVersion: "1",
+            versionDescription: nil,
+            data: change
+        )
         _ = try await cloud.autoScaling.startInstanceRefresh(owner, groupName: "web", minHealthyPercentage: 50, instanceWarmup: nil)
         var passes = 0
         while try await group(cloud, owner, "web").refreshes.first?.status != .successful, passes < 20 {

@@ -1,7 +1,8 @@
 import Foundation
 import KilnCore
-@testable import KilnTestSupport
 import Testing
+
+@testable import KilnTestSupport
 
 /// One ClientToken mechanism for every call that takes one: a retry answers with what the
 /// first call made, and concurrent calls with one token make one resource.
@@ -55,10 +56,20 @@ struct ClientTokenTests {
         var data = LaunchTemplateData()
         data.instanceType = "t3.micro"
         let template = try await cloud.launchTemplates.createLaunchTemplate(
-            owner, name: "web", versionDescription: nil, data: data, tags: [], clientToken: "template-token"
+            owner,
+            name: "web",
+            versionDescription: nil,
+            data: data,
+            tags: [],
+            clientToken: "template-token"
         )
         let again = try await cloud.launchTemplates.createLaunchTemplate(
-            owner, name: "web", versionDescription: nil, data: data, tags: [], clientToken: "template-token"
+            owner,
+            name: "web",
+            versionDescription: nil,
+            data: data,
+            tags: [],
+            clientToken: "template-token"
         )
         #expect(template.id == again.id, "a retry is not a duplicate name")
     }

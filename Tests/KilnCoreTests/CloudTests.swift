@@ -1,8 +1,9 @@
 import Foundation
 import KilnCore
 import KilnStore
-@testable import KilnTestSupport
 import Testing
+
+@testable import KilnTestSupport
 
 @Suite("Domain", .timeLimit(.minutes(2)))
 struct CloudTests {
@@ -76,10 +77,13 @@ struct CloudTests {
         }
     }
 
-    @Test("Wildcards: * and ? match, \\* is literal", arguments: [
-        ("ubuntu-*", "ubuntu-22.04", true), ("ubuntu-?", "ubuntu-22", false), ("*-2?", "al2023-23", true),
-        ("a\\*", "a*", true), ("a\\*", "ab", false), ("*", "", true), ("exact", "exact", true), ("exact", "exactly", false),
-    ])
+    @Test(
+        "Wildcards: * and ? match, \\* is literal",
+        arguments: [
+            ("ubuntu-*", "ubuntu-22.04", true), ("ubuntu-?", "ubuntu-22", false), ("*-2?", "al2023-23", true),
+            ("a\\*", "a*", true), ("a\\*", "ab", false), ("*", "", true), ("exact", "exact", true), ("exact", "exactly", false),
+        ]
+    )
     func wildcards(pattern: String, text: String, expected: Bool) {
         #expect(Wildcard.matches(pattern: pattern, text) == expected)
     }
@@ -119,7 +123,9 @@ struct CloudTests {
         let next = keyset.token(after: "vol-0000000000000005")
         let resumed = try PageRequest(maxResults: 5, nextToken: next, allowed: 5...500, scope: scope())
         #expect(try resumed.startAfter() == "vol-0000000000000005")
-        #expect(throws: CloudError.self, "an offset token is no keyset token") { try PageRequest(maxResults: 5, nextToken: token, allowed: 5...500, scope: scope()).startAfter() }
+        #expect(throws: CloudError.self, "an offset token is no keyset token") {
+            try PageRequest(maxResults: 5, nextToken: token, allowed: 5...500, scope: scope()).startAfter()
+        }
     }
 
     @Test("Access keys: 12 digits are that account, declared keys their account, others the default")

@@ -1,8 +1,9 @@
 import Foundation
 import KilnCore
+import Testing
+
 @testable import KilnStore
 @testable import KilnTestSupport
-import Testing
 
 @Suite("Image registry", .timeLimit(.minutes(2)))
 struct ImageTests {
@@ -22,7 +23,8 @@ struct ImageTests {
     }
 
     func visible(_ cloud: Cloud, _ caller: Caller, executableUsers: [String]? = nil, owners: [String]? = nil) async throws -> [String] {
-        try await cloud.images.describeImages(caller, ImageDescription(owners: owners, executableUsers: executableUsers), page: .everything()).images.map(\.0.id)
+        try await cloud.images.describeImages(caller, ImageDescription(owners: owners, executableUsers: executableUsers), page: .everything()).images
+            .map(\.0.id)
     }
 
     @Test("Registration checks names, duplicates, the root mapping and snapshot sizes")
@@ -40,10 +42,18 @@ struct ImageTests {
         await #expect(throws: CloudError.self, "another account's snapshot") {
             _ = try await register(cloud, testCaller(account: "222222222222"), name: "stolen", snapshotID: snap)
         }
-        var small = ImageRegistration(name: "small", rootDeviceName: "/dev/xvda", mappings: [.init(deviceName: "/dev/xvda", snapshotID: snap, volumeSize: 2)])
+        var small = ImageRegistration(
+            name: "small",
+            rootDeviceName: "/dev/xvda",
+            mappings: [.init(deviceName: "/dev/xvda", snapshotID: snap, volumeSize: 2)]
+        )
         small.architecture = "x86_64"
         await #expect(throws: CloudError.self, "smaller than the snapshot") { _ = try await cloud.images.registerImage(owner, small) }
-        let wrongRoot = ImageRegistration(name: "wrong-root", rootDeviceName: "/dev/sda1", mappings: [.init(deviceName: "/dev/xvda", snapshotID: snap)])
+        let wrongRoot = ImageRegistration(
+            name: "wrong-root",
+            rootDeviceName: "/dev/sda1",
+            mappings: [.init(deviceName: "/dev/xvda", snapshotID: snap)]
+        )
         await #expect(throws: CloudError.self, "root device not among the mappings") { _ = try await cloud.images.registerImage(owner, wrongRoot) }
         let missing = ImageRegistration(name: "bundle", imageLocation: "my-bucket/images/web.manifest.xml")
         await #expect(throws: CloudError.self, "the manifest is read at registration") { _ = try await cloud.images.registerImage(owner, missing) }
@@ -55,7 +65,8 @@ struct ImageTests {
     @Test("Visibility: owner, account share, organization unit, public; strangers get NotFound")
     func visibility() async throws {
         let organization = IdentityDirectory.Organization(
-            id: "o-example", managementAccount: AccountID("111111111111")!,
+            id: "o-example",
+            managementAccount: AccountID("111111111111")!,
             units: [.init(id: "ou-root-prod", name: "prod", accounts: [AccountID("444444444444")!])]
         )
         let (cloud, _) = try makeTestCloud(identity: IdentityDirectory(organizations: [organization]))
@@ -72,10 +83,14 @@ struct ImageTests {
         #expect(try await visible(cloud, recipient, executableUsers: ["self"]) == [id])
         #expect(try await visible(cloud, member).isEmpty)
         try await cloud.images.modifyLaunchPermissions(
-            owner, imageID: id, change: .init(add: [.organizationalUnit("arn:aws:organizations::111111111111:ou/o-example/ou-root-prod")], remove: [])
+            owner,
+            imageID: id,
+            change: .init(add: [.organizationalUnit("arn:aws:organizations::111111111111:ou/o-example/ou-root-prod")], remove: [])
         )
         #expect(try await visible(cloud, member) == [id], "a unit member sees it")
-        await #expect(throws: CloudError.self, "an OU member cannot cancel an OU share") { try await cloud.images.cancelImageLaunchPermission(member, imageID: id) }
+        await #expect(throws: CloudError.self, "an OU member cannot cancel an OU share") {
+            try await cloud.images.cancelImageLaunchPermission(member, imageID: id)
+        }
         try await cloud.images.cancelImageLaunchPermission(recipient, imageID: id)
         #expect(try await visible(cloud, recipient).isEmpty)
         await #expect(throws: CloudError.self, "block public access is on for new accounts") {
@@ -109,7 +124,11 @@ struct ImageTests {
         #expect(try await visible(cloud, owner).isEmpty, "disabled images are hidden without IncludeDisabled")
         try await cloud.images.setImageDisabled(owner, imageID: id, disabled: false)
         await #expect(throws: CloudError.self, "shares are not restored") {
-            _ = try await cloud.images.describeImages(recipient, ImageDescription(ids: [id], includeDeprecated: true, includeDisabled: true), page: .everything())
+            _ = try await cloud.images.describeImages(
+                recipient,
+                ImageDescription(ids: [id], includeDeprecated: true, includeDisabled: true),
+                page: .everything()
+            )
         }
     }
 
@@ -120,10 +139,15 @@ struct ImageTests {
         let snap = try await snapshot(cloud, owner)
         let id = try await register(cloud, owner, name: "to-go", snapshotID: snap)
         await #expect(throws: CloudError.self, "a snapshot in use cannot be deleted") { try await cloud.snapshots.deleteSnapshot(owner, id: snap) }
-        #expect(try await cloud.images.setDeregistrationProtection(owner, imageID: id, enabled: true, withCooldown: true).protection == .enabled(withCooldown: true))
+        #expect(
+            try await cloud.images.setDeregistrationProtection(owner, imageID: id, enabled: true, withCooldown: true).protection
+                == .enabled(withCooldown: true)
+        )
         let cooling = try await cloud.images.setDeregistrationProtection(owner, imageID: id, enabled: false, withCooldown: false)
         #expect(cooling.protection == .disabledUntil(cooling.at + ImageService.deregistrationCooldown))
-        await #expect(throws: CloudError.self, "still cooling down") { _ = try await cloud.images.deregisterImage(owner, id: id, deleteAssociatedSnapshots: true) }
+        await #expect(throws: CloudError.self, "still cooling down") {
+            _ = try await cloud.images.deregisterImage(owner, id: id, deleteAssociatedSnapshots: true)
+        }
         clock.advance(by: ImageService.deregistrationCooldown + 1)
         let results = try await cloud.images.deregisterImage(owner, id: id, deleteAssociatedSnapshots: true)
         #expect(results.map(\.code) == ["success"])
@@ -145,7 +169,10 @@ struct ImageTests {
         let before = try await cloud.volumes.readVolume(owner, volumeID: volume.id, offset: 0, length: 64)
         #expect(before == Array(textBlock(1).prefix(64)))
         #expect(try await cloud.images.deregisterImage(owner, id: id, deleteAssociatedSnapshots: true).map(\.code) == ["success"])
-        #expect(try await cloud.volumes.readVolume(owner, volumeID: volume.id, offset: 0, length: 64) == before, "the volume still reads its snapshot's blocks")
+        #expect(
+            try await cloud.volumes.readVolume(owner, volumeID: volume.id, offset: 0, length: 64) == before,
+            "the volume still reads its snapshot's blocks"
+        )
     }
 
     @Test("Filters and pages: wildcards, tags, mappings; MaxResults pages through in id order")
@@ -169,13 +196,24 @@ struct ImageTests {
         #expect(try await names([Filter(name: "name", values: ["*-1*"])]) == ["app-10", "app-11"])
         #expect(try await names([Filter(name: "name", values: ["app-\\*"])]).isEmpty)
         #expect(try await names([Filter(name: "tag:stage", values: ["pr*"])]) == ["app-03"])
-        #expect(try await names([Filter(name: "block-device-mapping.snapshot-id", values: [snap]), Filter(name: "name", values: ["*-0[0]"])]).isEmpty)
+        #expect(
+            try await names([Filter(name: "block-device-mapping.snapshot-id", values: [snap]), Filter(name: "name", values: ["*-0[0]"])]).isEmpty
+        )
         #expect(try await names([Filter(name: "architecture", values: ["arm64"])]).isEmpty)
         await #expect(throws: CloudError.self, "unknown filter") { _ = try await names([Filter(name: "colour", values: ["red"])]) }
         var seen: [String] = []
         var token: String?
         repeat {
-            let page = try await cloud.images.describeImages(owner, ImageDescription(owners: ["self"]), page: PageRequest(maxResults: 5, nextToken: token, allowed: 1...1000, scope: cloud.context.pageScope("DescribeImages", caller: owner, parameters: [])))
+            let page = try await cloud.images.describeImages(
+                owner,
+                ImageDescription(owners: ["self"]),
+                page: PageRequest(
+                    maxResults: 5,
+                    nextToken: token,
+                    allowed: 1...1000,
+                    scope: cloud.context.pageScope("DescribeImages", caller: owner, parameters: [])
+                )
+            )
             #expect(page.images.count <= 5)
             seen += page.images.map(\.0.id)
             token = page.nextToken

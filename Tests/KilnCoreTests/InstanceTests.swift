@@ -3,12 +3,15 @@ import Foundation
 import KilnBlocks
 import KilnCore
 import KilnStore
-@testable import KilnTestSupport
 import Testing
+
+@testable import KilnTestSupport
 
 @Suite("Instances", .timeLimit(.minutes(2)))
 struct InstanceTests {
-    func image(_ cloud: Cloud, _ caller: Caller, name: String = "base", architecture: String = "x86_64") async throws -> (image: String, snapshot: String) {
+    func image(_ cloud: Cloud, _ caller: Caller, name: String = "base", architecture: String = "x86_64") async throws -> (
+        image: String, snapshot: String
+    ) {
         let snapshot = try await completedSnapshot(cloud, caller, size: 2)
         var request = ImageRegistration(name: name, rootDeviceName: "/dev/xvda", mappings: [.init(deviceName: "/dev/xvda", snapshotID: snapshot)])
         request.architecture = architecture
@@ -114,12 +117,20 @@ struct InstanceTests {
         let template = try await cloud.launchTemplates.createLaunchTemplate(owner, name: "web", versionDescription: nil, data: data, tags: [])
         var change = LaunchTemplateData()
         change.instanceType = "t3.large"
-        let (_, version) = try await cloud.launchTemplates.createLaunchTemplateVersion(owner, id: template.id, name: nil, sourceVersion: "1", versionDescription: nil, data: change)
+        let (_, version) = try await cloud.launchTemplates.createLaunchTemplateVersion(
+            owner,
+            id: template.id,
+            name: nil,
+            sourceVersion: "1",
+            versionDescription: nil,
+            data: change
+        )
         #expect(version.number == 2 && version.data.imageID == first && version.data.instanceType == "t3.large")
         var call = LaunchTemplateData()
         call.instanceType = "t3.micro"
         let launched = try await cloud.instances.runInstances(
-            owner, LaunchRequest(data: call, minCount: 1, maxCount: 1, template: .init(id: template.id, name: nil, version: "$Latest"))
+            owner,
+            LaunchRequest(data: call, minCount: 1, maxCount: 1, template: .init(id: template.id, name: nil, version: "$Latest"))
         )
         #expect(launched.instances[0].instanceType == "t3.micro" && launched.instances[0].launchTemplate?.version == 2)
     }
@@ -127,8 +138,14 @@ struct InstanceTests {
     @Test("Bundle manifests survive their XML round trip")
     func manifestRoundTrip() {
         let manifest = BundleManifest(
-            name: "web", architecture: "arm64", size: 3_000_000, sha256: String(repeating: "ab", count: 32),
-            parts: [.init(filename: "web.part.0", sha256: String(repeating: "01", count: 32)), .init(filename: "web.part.1", sha256: String(repeating: "02", count: 32))]
+            name: "web",
+            architecture: "arm64",
+            size: 3_000_000,
+            sha256: String(repeating: "ab", count: 32),
+            parts: [
+                .init(filename: "web.part.0", sha256: String(repeating: "01", count: 32)),
+                .init(filename: "web.part.1", sha256: String(repeating: "02", count: 32)),
+            ]
         )
         #expect(BundleManifest(xml: manifest.xml) == manifest)
         #expect(BundleManifest(xml: "<manifest/>") == nil)
@@ -140,7 +157,10 @@ struct InstanceTests {
         let owner = testCaller()
         let disk = (0..<(Block.size + 1000)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         let manifest = BundleManifest(
-            name: "disk", architecture: "x86_64", size: disk.count, sha256: Hex.encode(SHA256.hash(data: disk)),
+            name: "disk",
+            architecture: "x86_64",
+            size: disk.count,
+            sha256: Hex.encode(SHA256.hash(data: disk)),
             parts: [.init(filename: "disk.part.0", sha256: Hex.encode(SHA256.hash(data: disk)))]
         )
         try await cloud.bundles.putObject(owner, bucket: "bundles", key: "disk.part.0", bytes: disk)
@@ -157,4 +177,3 @@ struct InstanceTests {
         await #expect(throws: CloudError.self) { _ = try await cloud.volumes.readVolume(owner, volumeID: instance.id, offset: 0, length: 1) }
     }
 }
-

@@ -3,8 +3,9 @@ import Foundation
 import KilnBlocks
 import KilnCore
 import KilnStore
-@testable import KilnTestSupport
 import Testing
+
+@testable import KilnTestSupport
 
 @Suite("KMS", .timeLimit(.minutes(2)))
 struct KMSTests {
@@ -14,8 +15,16 @@ struct KMSTests {
         let friend = AccountID("222222222222")!
         let stranger = AccountID("333333333333")!
         var key = KMSKey(
-            id: "k", owner: owner, region: "us-east-1", description: "", state: .enabled, managedByAWS: false, creationDate: Date(),
-            policy: KMSKey.defaultPolicy(owner: owner), wrappedMaterial: [], grants: []
+            id: "k",
+            owner: owner,
+            region: "us-east-1",
+            description: "",
+            state: .enabled,
+            managedByAWS: false,
+            creationDate: Date(),
+            policy: KMSKey.defaultPolicy(owner: owner),
+            wrappedMaterial: [],
+            grants: []
         )
         #expect(KeyPolicy.allows(key, account: owner, action: "kms:Decrypt"))
         #expect(!KeyPolicy.allows(key, account: friend, action: "kms:Decrypt"))
@@ -31,8 +40,14 @@ struct KMSTests {
         #expect(!KeyPolicy.allows(key, account: stranger, action: "kms:Decrypt"))
         key.grants = [
             .init(
-                id: "g", token: "t", name: nil, granteePrincipal: "arn:aws:iam::333333333333:role/asg", retiringPrincipal: nil, operations: ["Decrypt"],
-                issuingAccount: owner, creationDate: Date()
+                id: "g",
+                token: "t",
+                name: nil,
+                granteePrincipal: "arn:aws:iam::333333333333:role/asg",
+                retiringPrincipal: nil,
+                operations: ["Decrypt"],
+                issuingAccount: owner,
+                creationDate: Date()
             )
         ]
         #expect(KeyPolicy.allows(key, account: stranger, action: "kms:Decrypt"))
@@ -81,7 +96,8 @@ struct KMSDataPlaneTests {
         let snapshot = try await completedSnapshot(cloud, caller)
         let key = try await cloud.kms.createKey(caller, description: nil, policy: nil, keySpec: nil, keyUsage: nil)
         let (volume, _) = try await cloud.volumes.createVolume(
-            caller, VolumeRequest(availabilityZone: "us-east-1a", size: 1, snapshotID: snapshot, encrypted: true, kmsKeyID: key.arn)
+            caller,
+            VolumeRequest(availabilityZone: "us-east-1a", size: 1, snapshotID: snapshot, encrypted: true, kmsKeyID: key.arn)
         )
         _ = try await cloud.kms.scheduleKeyDeletion(caller, key.id, pendingWindowInDays: 7)
         try await cloud.snapshots.deleteSnapshot(caller, id: snapshot)
@@ -103,14 +119,25 @@ struct KMSDataPlaneTests {
         let master = SymmetricKey(size: .bits256)
         func blockStore() -> PackedBlockStore {
             PackedBlockStore(
-                index: store, blobs: blobs,
-                keyring: Keyring(master: master, index: store, wrapper: KMSDomainKeyWrapper(metadata: store, vault: KeyVault(wrappingKey: wrappingKey))),
+                index: store,
+                blobs: blobs,
+                keyring: Keyring(
+                    master: master,
+                    index: store,
+                    wrapper: KMSDomainKeyWrapper(metadata: store, vault: KeyVault(wrappingKey: wrappingKey))
+                ),
                 clock: clock
             )
         }
         let cloud = Cloud(
-            identity: IdentityDirectory(), regions: RegionCatalog(), store: store, clock: clock, ids: SequentialIDGenerator(), blocks: blockStore(),
-            objects: MemoryBlobStore(), keyWrappingKey: wrappingKey
+            identity: IdentityDirectory(),
+            regions: RegionCatalog(),
+            store: store,
+            clock: clock,
+            ids: SequentialIDGenerator(),
+            blocks: blockStore(),
+            objects: MemoryBlobStore(),
+            keyWrappingKey: wrappingKey
         )
         let caller = testCaller()
         let key = try await cloud.kms.createKey(caller, description: nil, policy: nil, keySpec: nil, keyUsage: nil)

@@ -1,7 +1,8 @@
 import Foundation
 import KilnCore
-@testable import KilnTestSupport
 import Testing
+
+@testable import KilnTestSupport
 
 @Suite("Networks", .timeLimit(.minutes(2)))
 struct NetworkTests {
@@ -20,7 +21,10 @@ struct NetworkTests {
             #expect(IPv4CIDR(bad) == nil, "\(bad)")
         }
         #expect(IPv6CIDR.isValid("::/0") && IPv6CIDR.isValid("2001:db8::/32") && IPv6CIDR.isValid("2001:db8:0:0:0:0:0:1/128"))
-        #expect(!IPv6CIDR.isValid("2001:db8:::/32") && !IPv6CIDR.isValid("2001:db8::/129") && !IPv6CIDR.isValid("10.0.0.0/8") && !IPv6CIDR.isValid("1:2:3:4:5:6:7/64"))
+        #expect(
+            !IPv6CIDR.isValid("2001:db8:::/32") && !IPv6CIDR.isValid("2001:db8::/129") && !IPv6CIDR.isValid("10.0.0.0/8")
+                && !IPv6CIDR.isValid("1:2:3:4:5:6:7/64")
+        )
     }
 
     @Test("Every account and region gets AWS's default network, once, with the same ids")
@@ -54,7 +58,14 @@ struct NetworkTests {
         let vpc = try await cloud.networks.createVpc(caller, cidrBlock: "10.1.0.0/16", tenancy: nil, tags: [])
         let group = try await cloud.networks.createSecurityGroup(caller, name: "web", description: "web", vpcID: vpc.id, tags: [])
         let ssh = SecurityGroupPermission(ipProtocol: "6", fromPort: 22, toPort: 22, ipv4Ranges: [.init(value: "10.0.0.0/8", description: nil)])
-        let (after, added) = try await cloud.networks.authorize(caller, direction: .ingress, groupID: group.id, groupName: nil, permissions: [ssh], tags: [])
+        let (after, added) = try await cloud.networks.authorize(
+            caller,
+            direction: .ingress,
+            groupID: group.id,
+            groupName: nil,
+            permissions: [ssh],
+            tags: []
+        )
         #expect(added.count == 1 && added[0].ipProtocol == "tcp" && after.ingress.count == 1)
         await #expect(throws: CloudError.self) {
             try await cloud.networks.authorize(caller, direction: .ingress, groupID: group.id, groupName: nil, permissions: [ssh], tags: [])
@@ -76,7 +87,14 @@ struct NetworkTests {
         }
         let https = SecurityGroupPermission(ipProtocol: "tcp", fromPort: 443, toPort: 443, ipv4Ranges: [.init(value: "0.0.0.0/0", description: nil)])
         do {
-            _ = try await cloud.networks.revoke(caller, direction: .ingress, groupID: group.id, groupName: nil, permissions: [ssh, https], ruleIDs: [])
+            _ = try await cloud.networks.revoke(
+                caller,
+                direction: .ingress,
+                groupID: group.id,
+                groupName: nil,
+                permissions: [ssh, https],
+                ruleIDs: []
+            )
             Issue.record("revoked a rule that is not there")
         } catch let error as CloudError {
             #expect(error.code == "InvalidPermission.NotFound")
@@ -91,7 +109,11 @@ struct NetworkTests {
         let (cloud, clock) = try makeTestCloud()
         let caller = testCaller()
         let snapshot = try await completedSnapshot(cloud, caller)
-        var registration = ImageRegistration(name: "net", rootDeviceName: "/dev/xvda", mappings: [.init(deviceName: "/dev/xvda", snapshotID: snapshot)])
+        var registration = ImageRegistration(
+            name: "net",
+            rootDeviceName: "/dev/xvda",
+            mappings: [.init(deviceName: "/dev/xvda", snapshotID: snapshot)]
+        )
         registration.architecture = "x86_64"
         registration.virtualizationType = "hvm"
         let image = try await cloud.images.registerImage(caller, registration)

@@ -1,7 +1,8 @@
 import Foundation
 import KilnCore
-@testable import KilnTestSupport
 import Testing
+
+@testable import KilnTestSupport
 
 /// Describe calls that page in the store: what a caller may see, in id order, each once.
 @Suite("Paging in the store", .timeLimit(.minutes(2)))

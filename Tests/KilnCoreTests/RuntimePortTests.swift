@@ -3,8 +3,9 @@ import KilnBlocks
 import KilnCore
 import KilnStore
 import Synchronization
-@testable import KilnTestSupport
 import Testing
+
+@testable import KilnTestSupport
 
 /// A runtime that drives states, as the QEMU runtime does, but whose machines are the test's:
 /// it records what it hears and refuses launches past a count.
@@ -36,14 +37,24 @@ struct RuntimePortTests {
         let store = try SQLiteMetadataStore.inMemory()
         let clock = ManualClock()
         return Cloud(
-            identity: IdentityDirectory(), regions: RegionCatalog(), store: store, clock: clock, ids: SequentialIDGenerator(),
-            blocks: makeBlockStore(metadata: store, clock: clock), objects: MemoryBlobStore(), runtime: runtime
+            identity: IdentityDirectory(),
+            regions: RegionCatalog(),
+            store: store,
+            clock: clock,
+            ids: SequentialIDGenerator(),
+            blocks: makeBlockStore(metadata: store, clock: clock),
+            objects: MemoryBlobStore(),
+            runtime: runtime
         )
     }
 
     func launch(_ cloud: Cloud, _ caller: Caller, count: Int = 1, behavior: String? = nil) async throws -> Reservation {
         let snapshot = try await completedSnapshot(cloud, caller, size: 1)
-        var registration = ImageRegistration(name: "boot-\(UUID().uuidString.prefix(6))", rootDeviceName: "/dev/xvda", mappings: [.init(deviceName: "/dev/xvda", snapshotID: snapshot)])
+        var registration = ImageRegistration(
+            name: "boot-\(UUID().uuidString.prefix(6))",
+            rootDeviceName: "/dev/xvda",
+            mappings: [.init(deviceName: "/dev/xvda", snapshotID: snapshot)]
+        )
         registration.architecture = "x86_64"
         let image = try await cloud.images.registerImage(caller, registration)
         var data = LaunchTemplateData()

@@ -3,22 +3,38 @@ import Foundation
 import KilnBlocks
 import KilnCore
 import KilnStore
-@testable import KilnTestSupport
 import Testing
+
+@testable import KilnTestSupport
 
 @Suite("EBS direct APIs and snapshots", .timeLimit(.minutes(2)))
 struct SnapshotTests {
-    func upload(_ cloud: Cloud, _ caller: Caller, size: Int = 1, parent: String? = nil, blocks: [Int: [UInt8]], encrypted: Bool? = nil) async throws -> String {
-        let (snapshot, _) = try await cloud.snapshots.startSnapshot(caller, DirectUploadRequest(volumeSize: size, parentSnapshotID: parent, encrypted: encrypted))
+    func upload(_ cloud: Cloud, _ caller: Caller, size: Int = 1, parent: String? = nil, blocks: [Int: [UInt8]], encrypted: Bool? = nil) async throws
+        -> String
+    {
+        let (snapshot, _) = try await cloud.snapshots.startSnapshot(
+            caller,
+            DirectUploadRequest(volumeSize: size, parentSnapshotID: parent, encrypted: encrypted)
+        )
         for (index, data) in blocks {
             _ = try await cloud.snapshots.putSnapshotBlock(
-                caller, snapshotID: snapshot.id, index: index, data: data, dataLength: Block.size, checksum: base64SHA256(data),
-                checksumAlgorithm: "SHA256", progress: nil
+                caller,
+                snapshotID: snapshot.id,
+                index: index,
+                data: data,
+                dataLength: Block.size,
+                checksum: base64SHA256(data),
+                checksumAlgorithm: "SHA256",
+                progress: nil
             )
         }
-        let aggregate = Data(SHA256.hash(data: blocks.keys.sorted().flatMap { sha256(blocks[$0]!) })).base64EncodedString()
+        let aggregate = Data(SHA256.hash(data: blocks.sorted { $0.key < $1.key }.flatMap { sha256($0.value) })).base64EncodedString()
         _ = try await cloud.snapshots.completeSnapshot(
-            caller, snapshotID: snapshot.id, changedBlocksCount: blocks.count, checksum: aggregate, checksumAlgorithm: "SHA256",
+            caller,
+            snapshotID: snapshot.id,
+            changedBlocksCount: blocks.count,
+            checksum: aggregate,
+            checksumAlgorithm: "SHA256",
             aggregationMethod: "LINEAR"
         )
         return snapshot.id
@@ -33,13 +49,25 @@ struct SnapshotTests {
         let listing = try await cloud.snapshots.listSnapshotBlocks(caller, snapshotID: first, startingIndex: nil, maxResults: nil, nextToken: nil)
         #expect(listing.items.map(\.index) == [0, 5, 9])
         for item in listing.items {
-            let (data, checksum) = try await cloud.snapshots.getSnapshotBlock(caller, snapshotID: first, index: item.index, token: try #require(item.secondToken))
+            let (data, checksum) = try await cloud.snapshots.getSnapshotBlock(
+                caller,
+                snapshotID: first,
+                index: item.index,
+                token: try #require(item.secondToken)
+            )
             #expect(data == blocks[item.index])
             #expect(checksum == base64SHA256(data))
         }
         let changed = randomBlock()
         let second = try await upload(cloud, caller, parent: first, blocks: [5: changed, 12: textBlock(12)])
-        let diff = try await cloud.snapshots.listChangedBlocks(caller, firstSnapshotID: first, secondSnapshotID: second, startingIndex: nil, maxResults: nil, nextToken: nil)
+        let diff = try await cloud.snapshots.listChangedBlocks(
+            caller,
+            firstSnapshotID: first,
+            secondSnapshotID: second,
+            startingIndex: nil,
+            maxResults: nil,
+            nextToken: nil
+        )
         #expect(diff.items.map(\.index) == [5, 12])
         #expect(diff.items.last?.firstToken == nil, "a block new in the second snapshot has no first token")
         let all = try await cloud.snapshots.listSnapshotBlocks(caller, snapshotID: second, startingIndex: nil, maxResults: nil, nextToken: nil)
@@ -57,14 +85,26 @@ struct SnapshotTests {
         let data = randomBlock()
         await #expect(throws: CloudError.self) {
             _ = try await cloud.snapshots.putSnapshotBlock(
-                caller, snapshotID: snapshot.id, index: 0, data: data, dataLength: Block.size, checksum: base64SHA256(textBlock(0)),
-                checksumAlgorithm: "SHA256", progress: nil
+                caller,
+                snapshotID: snapshot.id,
+                index: 0,
+                data: data,
+                dataLength: Block.size,
+                checksum: base64SHA256(textBlock(0)),
+                checksumAlgorithm: "SHA256",
+                progress: nil
             )
         }
         await #expect(throws: CloudError.self, "index outside the volume") {
             _ = try await cloud.snapshots.putSnapshotBlock(
-                caller, snapshotID: snapshot.id, index: 2048, data: data, dataLength: Block.size, checksum: base64SHA256(data),
-                checksumAlgorithm: "SHA256", progress: nil
+                caller,
+                snapshotID: snapshot.id,
+                index: 2048,
+                data: data,
+                dataLength: Block.size,
+                checksum: base64SHA256(data),
+                checksumAlgorithm: "SHA256",
+                progress: nil
             )
         }
         let again = try await cloud.snapshots.startSnapshot(caller, DirectUploadRequest(volumeSize: 1, clientToken: "t-1"))
@@ -73,28 +113,72 @@ struct SnapshotTests {
             _ = try await cloud.snapshots.startSnapshot(caller, DirectUploadRequest(volumeSize: 2, clientToken: "t-1"))
         }
         _ = try await cloud.snapshots.putSnapshotBlock(
-            caller, snapshotID: snapshot.id, index: 0, data: data, dataLength: Block.size, checksum: base64SHA256(data), checksumAlgorithm: "SHA256",
+            caller,
+            snapshotID: snapshot.id,
+            index: 0,
+            data: data,
+            dataLength: Block.size,
+            checksum: base64SHA256(data),
+            checksumAlgorithm: "SHA256",
             progress: 10
         )
         await #expect(throws: CloudError.self) {
-            _ = try await cloud.snapshots.completeSnapshot(caller, snapshotID: snapshot.id, changedBlocksCount: 2, checksum: nil, checksumAlgorithm: nil, aggregationMethod: nil)
+            _ = try await cloud.snapshots.completeSnapshot(
+                caller,
+                snapshotID: snapshot.id,
+                changedBlocksCount: 2,
+                checksum: nil,
+                checksumAlgorithm: nil,
+                aggregationMethod: nil
+            )
         }
         await #expect(throws: CloudError.self) {
             _ = try await cloud.snapshots.completeSnapshot(
-                caller, snapshotID: snapshot.id, changedBlocksCount: 1, checksum: base64SHA256([1]), checksumAlgorithm: "SHA256", aggregationMethod: "LINEAR"
+                caller,
+                snapshotID: snapshot.id,
+                changedBlocksCount: 1,
+                checksum: base64SHA256([1]),
+                checksumAlgorithm: "SHA256",
+                aggregationMethod: "LINEAR"
             )
         }
-        _ = try await cloud.snapshots.completeSnapshot(caller, snapshotID: snapshot.id, changedBlocksCount: 1, checksum: nil, checksumAlgorithm: nil, aggregationMethod: nil)
+        _ = try await cloud.snapshots.completeSnapshot(
+            caller,
+            snapshotID: snapshot.id,
+            changedBlocksCount: 1,
+            checksum: nil,
+            checksumAlgorithm: nil,
+            aggregationMethod: nil
+        )
         await #expect(throws: CloudError.self, "a token for another block") {
-            let listing = try await cloud.snapshots.listSnapshotBlocks(caller, snapshotID: snapshot.id, startingIndex: nil, maxResults: nil, nextToken: nil)
+            let listing = try await cloud.snapshots.listSnapshotBlocks(
+                caller,
+                snapshotID: snapshot.id,
+                startingIndex: nil,
+                maxResults: nil,
+                nextToken: nil
+            )
             _ = try await cloud.snapshots.getSnapshotBlock(caller, snapshotID: snapshot.id, index: 1, token: listing.items[0].secondToken ?? "")
         }
         let other = try await upload(cloud, caller, blocks: [0: textBlock(3)])
         await #expect(throws: CloudError.self, "snapshots of different lineages") {
-            _ = try await cloud.snapshots.listChangedBlocks(caller, firstSnapshotID: snapshot.id, secondSnapshotID: other, startingIndex: nil, maxResults: nil, nextToken: nil)
+            _ = try await cloud.snapshots.listChangedBlocks(
+                caller,
+                firstSnapshotID: snapshot.id,
+                secondSnapshotID: other,
+                startingIndex: nil,
+                maxResults: nil,
+                nextToken: nil
+            )
         }
         await #expect(throws: CloudError.self, "another account cannot see it") {
-            _ = try await cloud.snapshots.listSnapshotBlocks(testCaller(account: "222222222222"), snapshotID: other, startingIndex: nil, maxResults: nil, nextToken: nil)
+            _ = try await cloud.snapshots.listSnapshotBlocks(
+                testCaller(account: "222222222222"),
+                snapshotID: other,
+                startingIndex: nil,
+                maxResults: nil,
+                nextToken: nil
+            )
         }
     }
 
@@ -103,13 +187,17 @@ struct SnapshotTests {
         let (cloud, clock) = try makeTestCloud()
         let caller = testCaller()
         let done = try await upload(cloud, caller, blocks: [3: randomBlock()])
-        let token = try #require(try await cloud.snapshots.listSnapshotBlocks(caller, snapshotID: done, startingIndex: nil, maxResults: nil, nextToken: nil).items.first?.secondToken)
+        let token = try #require(
+            try await cloud.snapshots.listSnapshotBlocks(caller, snapshotID: done, startingIndex: nil, maxResults: nil, nextToken: nil).items.first?
+                .secondToken
+        )
         let (abandoned, _) = try await cloud.snapshots.startSnapshot(caller, DirectUploadRequest(volumeSize: 1, timeoutMinutes: 10))
         let (interrupted, _) = try await cloud.snapshots.startSnapshot(caller, DirectUploadRequest(volumeSize: 1, timeoutMinutes: 4320))
         clock.advance(by: 3 * 3600)
         await #expect(throws: CloudError.self) { _ = try await cloud.snapshots.getSnapshotBlock(caller, snapshotID: done, index: 3, token: token) }
         try await cloud.applyDueTransitions()
-        let states = try await cloud.snapshots.describeSnapshots(caller, ids: [abandoned.id, interrupted.id], owners: nil, filters: [], page: .all).snapshots
+        let states = try await cloud.snapshots.describeSnapshots(caller, ids: [abandoned.id, interrupted.id], owners: nil, filters: [], page: .all)
+            .snapshots
         #expect(states.first { $0.0.id == abandoned.id }?.0.state == .error)
         #expect(states.first { $0.0.id == interrupted.id }?.0.state == .pending)
         #expect(try await cloud.snapshots.failInterruptedUploads() == 1)
@@ -123,8 +211,14 @@ struct SnapshotTests {
         let block = randomBlock()
         func put(_ who: Caller, index: Int = 0) async throws {
             _ = try await cloud.snapshots.putSnapshotBlock(
-                who, snapshotID: snapshot.id, index: index, data: block, dataLength: Block.size, checksum: base64SHA256(block),
-                checksumAlgorithm: "SHA256", progress: nil
+                who,
+                snapshotID: snapshot.id,
+                index: index,
+                data: block,
+                dataLength: Block.size,
+                checksum: base64SHA256(block),
+                checksumAlgorithm: "SHA256",
+                progress: nil
             )
         }
         try await put(caller)
@@ -144,7 +238,14 @@ struct SnapshotTests {
         let late = await refusal { try await put(caller, index: 1) }
         #expect(late?.message.contains("timeout") == true, "the timeout is checked before the transition runs: \(String(describing: late))")
         let lateCompletion = await refusal {
-            _ = try await cloud.snapshots.completeSnapshot(caller, snapshotID: snapshot.id, changedBlocksCount: 1, checksum: nil, checksumAlgorithm: nil, aggregationMethod: nil)
+            _ = try await cloud.snapshots.completeSnapshot(
+                caller,
+                snapshotID: snapshot.id,
+                changedBlocksCount: 1,
+                checksum: nil,
+                checksumAlgorithm: nil,
+                aggregationMethod: nil
+            )
         }
         #expect(lateCompletion?.reason == "INVALID_SNAPSHOT_ID")
         try await cloud.applyDueTransitions()
@@ -161,17 +262,36 @@ struct SnapshotTests {
         let (child, _) = try await cloud.snapshots.startSnapshot(caller, DirectUploadRequest(volumeSize: 1, parentSnapshotID: parent))
         let changed = randomBlock()
         _ = try await cloud.snapshots.putSnapshotBlock(
-            caller, snapshotID: child.id, index: 5, data: changed, dataLength: Block.size, checksum: base64SHA256(changed),
-            checksumAlgorithm: "SHA256", progress: nil
+            caller,
+            snapshotID: child.id,
+            index: 5,
+            data: changed,
+            dataLength: Block.size,
+            checksum: base64SHA256(changed),
+            checksumAlgorithm: "SHA256",
+            progress: nil
         )
         try await cloud.snapshots.deleteSnapshot(caller, id: parent)
-        _ = try await cloud.snapshots.completeSnapshot(caller, snapshotID: child.id, changedBlocksCount: 1, checksum: nil, checksumAlgorithm: nil, aggregationMethod: nil)
+        _ = try await cloud.snapshots.completeSnapshot(
+            caller,
+            snapshotID: child.id,
+            changedBlocksCount: 1,
+            checksum: nil,
+            checksumAlgorithm: nil,
+            aggregationMethod: nil
+        )
         let listing = try await cloud.snapshots.listSnapshotBlocks(caller, snapshotID: child.id, startingIndex: nil, maxResults: nil, nextToken: nil)
         #expect(listing.items.map(\.index) == [0, 5], "the parent's block 0 is still the child's")
-        let storage = try await cloud.snapshots.describeSnapshots(caller, ids: [child.id], owners: nil, filters: [], page: .all).snapshots.first?.0.storage
+        let storage = try await cloud.snapshots.describeSnapshots(caller, ids: [child.id], owners: nil, filters: [], page: .all).snapshots.first?.0
+            .storage
         #expect(storage?.changedBlockCount == 2, "with its parent gone, the child is billed for every block")
         for item in listing.items {
-            let (data, _) = try await cloud.snapshots.getSnapshotBlock(caller, snapshotID: child.id, index: item.index, token: try #require(item.secondToken))
+            let (data, _) = try await cloud.snapshots.getSnapshotBlock(
+                caller,
+                snapshotID: child.id,
+                index: item.index,
+                token: try #require(item.secondToken)
+            )
             #expect(data == (item.index == 5 ? changed : blocks[0]))
         }
         clock.advance(by: 2 * 3600)
@@ -179,7 +299,10 @@ struct SnapshotTests {
         _ = try await store.collectGarbage(alsoLive: await cloud.snapshots.blocksOfOpenUploads())
         let relisted = try await cloud.snapshots.listSnapshotBlocks(caller, snapshotID: child.id, startingIndex: nil, maxResults: nil, nextToken: nil)
         let token = try #require(relisted.items.first?.secondToken)
-        #expect(try await cloud.snapshots.getSnapshotBlock(caller, snapshotID: child.id, index: 0, token: token).data == blocks[0], "garbage collection keeps it")
+        #expect(
+            try await cloud.snapshots.getSnapshotBlock(caller, snapshotID: child.id, index: 0, token: token).data == blocks[0],
+            "garbage collection keeps it"
+        )
     }
 
     @Test("Deleting a snapshot bills the snapshots that took blocks from it, as EC2 does")
@@ -220,8 +343,14 @@ struct SnapshotTests {
             let (snapshot, _) = try await cloud.snapshots.startSnapshot(caller, DirectUploadRequest(volumeSize: 1, timeoutMinutes: timeoutMinutes))
             let block = randomBlock()
             _ = try await cloud.snapshots.putSnapshotBlock(
-                caller, snapshotID: snapshot.id, index: 0, data: block, dataLength: Block.size, checksum: base64SHA256(block),
-                checksumAlgorithm: "SHA256", progress: nil
+                caller,
+                snapshotID: snapshot.id,
+                index: 0,
+                data: block,
+                dataLength: Block.size,
+                checksum: base64SHA256(block),
+                checksumAlgorithm: "SHA256",
+                progress: nil
             )
         }
         try await startWithOneBlock(timeoutMinutes: 10)
@@ -247,13 +376,17 @@ struct SnapshotTests {
             _ = try await cloud.snapshots.describeSnapshots(caller, ids: [a, theirs], owners: nil, filters: [], page: .all)
         }
         try await cloud.snapshots.modifySnapshotPermissions(stranger, snapshotID: theirs, add: ["all"], remove: [])
-        #expect(try await cloud.snapshots.describeSnapshots(caller, ids: [theirs], owners: nil, filters: [], page: .all).snapshots.map(\.0.id) == [theirs])
+        #expect(
+            try await cloud.snapshots.describeSnapshots(caller, ids: [theirs], owners: nil, filters: [], page: .all).snapshots.map(\.0.id) == [theirs]
+        )
         let elsewhere = testCaller(region: "us-west-2")
         await #expect(throws: CloudError.self, "a snapshot is found in its own region only") {
             _ = try await cloud.snapshots.describeSnapshots(elsewhere, ids: [a], owners: nil, filters: [], page: .all)
         }
         let (volume, _) = try await cloud.volumes.createVolume(caller, VolumeRequest(availabilityZone: "us-east-1a", size: 1))
-        #expect(try await cloud.volumes.describeVolumes(caller, ids: [volume.id, volume.id], filters: [], page: .all).volumes.map(\.0.id) == [volume.id])
+        #expect(
+            try await cloud.volumes.describeVolumes(caller, ids: [volume.id, volume.id], filters: [], page: .all).volumes.map(\.0.id) == [volume.id]
+        )
         await #expect(throws: CloudError.self, "another account's volume is not found") {
             _ = try await cloud.volumes.describeVolumes(stranger, ids: [volume.id], filters: [], page: .all)
         }
@@ -314,7 +447,15 @@ struct SnapshotTests {
         let written = randomBlock()
         try await cloud.volumes.writeVolume(caller, volumeID: volume.id, offset: 2 * Block.size, data: written)
         let (fromVolume, _) = try await cloud.snapshots.createSnapshot(caller, volumeID: volume.id, description: nil, tags: [])
-        let copied = try await cloud.snapshots.copySnapshot(caller, sourceRegion: "us-east-1", sourceSnapshotID: fromVolume.id, description: nil, encrypted: true, kmsKeyID: nil, tags: [])
+        let copied = try await cloud.snapshots.copySnapshot(
+            caller,
+            sourceRegion: "us-east-1",
+            sourceSnapshotID: fromVolume.id,
+            description: nil,
+            encrypted: true,
+            kmsKeyID: nil,
+            tags: []
+        )
         for id in [fromVolume.id, copied] {
             let map = try await cloud.snapshots.snapshotDigests(caller, id: id).blocks
             #expect(map.map(\.index) == [0, 2, 5])
@@ -340,7 +481,14 @@ struct SnapshotTests {
         #expect(snapshot.lineageID == base)
         #expect(snapshot.storage?.changedBlockCount == 2, "the write spanned two blocks")
         #expect(snapshot.storage?.blockCount == 2)
-        let diff = try await cloud.snapshots.listChangedBlocks(caller, firstSnapshotID: base, secondSnapshotID: snapshot.id, startingIndex: nil, maxResults: nil, nextToken: nil)
+        let diff = try await cloud.snapshots.listChangedBlocks(
+            caller,
+            firstSnapshotID: base,
+            secondSnapshotID: snapshot.id,
+            startingIndex: nil,
+            maxResults: nil,
+            nextToken: nil
+        )
         #expect(diff.items.map(\.index) == [0, 1])
         await #expect(throws: CloudError.self, "smaller than its snapshot") {
             _ = try await cloud.volumes.createVolume(caller, VolumeRequest(availabilityZone: "us-east-1a", size: 0, snapshotID: base))
@@ -353,16 +501,46 @@ struct SnapshotTests {
         let caller = testCaller()
         let data = randomBlock()
         let source = try await upload(cloud, caller, blocks: [7: data])
-        let encrypted = try await cloud.snapshots.copySnapshot(caller, sourceRegion: "us-east-1", sourceSnapshotID: source, description: nil, encrypted: true, kmsKeyID: nil, tags: [])
-        let again = try await cloud.snapshots.copySnapshot(caller, sourceRegion: "us-east-1", sourceSnapshotID: source, description: nil, encrypted: true, kmsKeyID: nil, tags: [])
-        let copies = try await cloud.snapshots.describeSnapshots(caller, ids: [encrypted, again], owners: nil, filters: [], page: .all).snapshots.map(\.0)
+        let encrypted = try await cloud.snapshots.copySnapshot(
+            caller,
+            sourceRegion: "us-east-1",
+            sourceSnapshotID: source,
+            description: nil,
+            encrypted: true,
+            kmsKeyID: nil,
+            tags: []
+        )
+        let again = try await cloud.snapshots.copySnapshot(
+            caller,
+            sourceRegion: "us-east-1",
+            sourceSnapshotID: source,
+            description: nil,
+            encrypted: true,
+            kmsKeyID: nil,
+            tags: []
+        )
+        let copies = try await cloud.snapshots.describeSnapshots(caller, ids: [encrypted, again], owners: nil, filters: [], page: .all).snapshots.map(
+            \.0
+        )
         #expect(copies.allSatisfy { $0.encrypted && $0.kmsKeyID != nil })
         #expect(copies.first { $0.id == encrypted }?.storage?.changedBlockCount == 1)
         #expect(copies.first { $0.id == again }?.storage?.changedBlockCount == 0, "the destination domain already holds the block")
-        let token = try #require(try await cloud.snapshots.listSnapshotBlocks(caller, snapshotID: encrypted, startingIndex: nil, maxResults: nil, nextToken: nil).items.first?.secondToken)
+        let token = try #require(
+            try await cloud.snapshots.listSnapshotBlocks(caller, snapshotID: encrypted, startingIndex: nil, maxResults: nil, nextToken: nil).items
+                .first?.secondToken
+        )
         #expect(try await cloud.snapshots.getSnapshotBlock(caller, snapshotID: encrypted, index: 7, token: token).data == data)
-        let west = try await cloud.snapshots.copySnapshot(testCaller(region: "eu-west-1"), sourceRegion: "us-east-1", sourceSnapshotID: source, description: nil, encrypted: nil, kmsKeyID: nil, tags: [])
-        let westCopy = try await cloud.snapshots.describeSnapshots(testCaller(region: "eu-west-1"), ids: [west], owners: nil, filters: [], page: .all).snapshots.first?.0
+        let west = try await cloud.snapshots.copySnapshot(
+            testCaller(region: "eu-west-1"),
+            sourceRegion: "us-east-1",
+            sourceSnapshotID: source,
+            description: nil,
+            encrypted: nil,
+            kmsKeyID: nil,
+            tags: []
+        )
+        let westCopy = try await cloud.snapshots.describeSnapshots(testCaller(region: "eu-west-1"), ids: [west], owners: nil, filters: [], page: .all)
+            .snapshots.first?.0
         #expect(westCopy?.storage?.changedBlockCount == 1, "another region is another store: the block moves")
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
 import KilnCore
 import KilnNBD
-@testable import KilnRuntime
 import Synchronization
-@testable import KilnTestSupport
 import Testing
+
+@testable import KilnRuntime
+@testable import KilnTestSupport
 
 /// An export in memory, for the protocol's tests.
 final class MemoryExport: NBDExport {
@@ -136,7 +137,10 @@ struct NBDSessionTests {
     @Test("Requests are carried out on the export: writes, reads, zeroes, FUA flushes, and ranges past the end fail")
     func transmission() throws {
         let export = MemoryExport(size: 4096)
-        let write = NBDTransmission.respond(to: NBDRequest(type: 1, flags: NBDProtocol.CommandFlag.fua, handle: 1, offset: 100, length: 3, payload: [7, 8, 9]), on: export)
+        let write = NBDTransmission.respond(
+            to: NBDRequest(type: 1, flags: NBDProtocol.CommandFlag.fua, handle: 1, offset: 100, length: 3, payload: [7, 8, 9]),
+            on: export
+        )
         #expect(bigEndian(write, at: 4, as: UInt32.self) == 0)
         #expect(export.flushes.withLock { $0 } == 1)
         let read = NBDTransmission.respond(to: NBDRequest(type: 0, handle: 2, offset: 99, length: 5), on: export)
@@ -150,7 +154,10 @@ struct NBDSessionTests {
         #expect(bigEndian(unknown, at: 4, as: UInt32.self) == NBDProtocol.Error.invalid)
     }
 
-    @Test("qemu-io writes and reads back through the server on a Unix socket", .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/qemu-io")))
+    @Test(
+        "qemu-io writes and reads back through the server on a Unix socket",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/qemu-io"))
+    )
     func qemuRoundTrip() throws {
         let export = MemoryExport(size: 8 << 20)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-nbd-\(UUID().uuidString.prefix(8)).sock").path
@@ -191,7 +198,10 @@ struct VolumeExportTests {
             return try export.read(offset: 1_000_000, length: payload.count)
         }
         #expect(cached == payload)
-        #expect(try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: 1_000_000, length: payload.count) == [UInt8](repeating: 0, count: payload.count))
+        #expect(
+            try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: 1_000_000, length: payload.count)
+                == [UInt8](repeating: 0, count: payload.count)
+        )
         try await Blocking.offPool { try export.flush() }
         #expect(try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: 1_000_000, length: payload.count) == payload)
     }

@@ -7,8 +7,9 @@ import KilnServer
 import KilnStore
 import Logging
 import NIOCore
-@testable import KilnTestSupport
 import Testing
+
+@testable import KilnTestSupport
 
 @Suite("EC2 and STS over HTTP", .timeLimit(.minutes(2)))
 struct EC2FrontTests {
@@ -108,12 +109,18 @@ struct EC2FrontTests {
     func callerIdentity() async throws {
         let (cloud, _) = try makeTestCloud()
         try await withKiln(cloud: cloud) { client in
-            let (status, body) = try await client.post("Action=GetCallerIdentity&Version=2011-06-15", headers: queryHeaders(service: "sts", accessKey: "123456789012"))
+            let (status, body) = try await client.post(
+                "Action=GetCallerIdentity&Version=2011-06-15",
+                headers: queryHeaders(service: "sts", accessKey: "123456789012")
+            )
             #expect(status == 200)
             #expect(body.contains("<GetCallerIdentityResult><Account>123456789012</Account>"))
             #expect(body.contains("<Arn>arn:aws:iam::123456789012:root</Arn>"))
             #expect(body.contains("<ResponseMetadata><RequestId>"))
-            let other = try await client.post("Action=GetCallerIdentity&Version=2011-06-15", headers: queryHeaders(service: "sts", accessKey: "AKIAEXAMPLE"))
+            let other = try await client.post(
+                "Action=GetCallerIdentity&Version=2011-06-15",
+                headers: queryHeaders(service: "sts", accessKey: "AKIAEXAMPLE")
+            )
             #expect(other.body.contains("<Account>000000000000</Account>"), "other keys act as the default account")
         }
     }
@@ -144,16 +151,29 @@ struct EC2FrontTests {
         try await withKiln(cloud: cloud) { client in
             var headers = queryHeaders()
             headers[.contentType] = "application/octet-stream"
-            try await client.execute(uri: "/kiln/volumes/\(volume.id)/data?offset=\(Block.size)", method: .put, headers: headers, body: ByteBuffer(bytes: block)) {
+            try await client.execute(
+                uri: "/kiln/volumes/\(volume.id)/data?offset=\(Block.size)",
+                method: .put,
+                headers: headers,
+                body: ByteBuffer(bytes: block)
+            ) {
                 #expect($0.status == .ok)
             }
             let tooLarge = [UInt8](repeating: 7, count: KilnApplication.maximumBodySize + 1)
-            try await client.execute(uri: "/kiln/volumes/\(volume.id)/data?offset=0", method: .put, headers: headers, body: ByteBuffer(bytes: tooLarge)) {
+            try await client.execute(
+                uri: "/kiln/volumes/\(volume.id)/data?offset=0",
+                method: .put,
+                headers: headers,
+                body: ByteBuffer(bytes: tooLarge)
+            ) {
                 #expect($0.status == .contentTooLarge)
             }
         }
         #expect(try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: Block.size, length: Block.size) == block)
-        #expect(try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: 0, length: 16) == [UInt8](repeating: 0, count: 16), "the refused write changed nothing")
+        #expect(
+            try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: 0, length: 16) == [UInt8](repeating: 0, count: 16),
+            "the refused write changed nothing"
+        )
     }
 
     @Test("An unexpected failure answers 500 and is logged with the request id and the underlying error")
@@ -162,8 +182,13 @@ struct EC2FrontTests {
         let store = try SQLiteMetadataStore.inMemory()
         let blobs = ScriptedBlobStore()
         let cloud = Cloud(
-            identity: IdentityDirectory(), regions: RegionCatalog(), store: store, clock: clock, ids: SequentialIDGenerator(),
-            blocks: makeBlockStore(metadata: store, clock: clock, blobs: blobs), objects: MemoryBlobStore()
+            identity: IdentityDirectory(),
+            regions: RegionCatalog(),
+            store: store,
+            clock: clock,
+            ids: SequentialIDGenerator(),
+            blocks: makeBlockStore(metadata: store, clock: clock, blobs: blobs),
+            objects: MemoryBlobStore()
         )
         let caller = testCaller()
         let (volume, _) = try await cloud.volumes.createVolume(caller, VolumeRequest(availabilityZone: "us-east-1a", size: 1))
@@ -172,7 +197,12 @@ struct EC2FrontTests {
         try await withKiln(cloud: cloud, logger: log.logger) { client in
             var headers = queryHeaders()
             headers[.contentType] = "application/octet-stream"
-            try await client.execute(uri: "/kiln/volumes/\(volume.id)/data?offset=0", method: .put, headers: headers, body: ByteBuffer(bytes: randomBlock())) {
+            try await client.execute(
+                uri: "/kiln/volumes/\(volume.id)/data?offset=0",
+                method: .put,
+                headers: headers,
+                body: ByteBuffer(bytes: randomBlock())
+            ) {
                 #expect($0.status == .internalServerError)
                 #expect(String(buffer: $0.body).contains("InternalError"))
             }

@@ -2,8 +2,9 @@ import Foundation
 import KilnCore
 import KilnServer
 import KilnWire
-@testable import KilnTestSupport
 import Testing
+
+@testable import KilnTestSupport
 
 /// The JSON 1.1 and REST-JSON fronts, driven by generated shapes with handlers registered here.
 @Suite("JSON and REST-JSON fronts", .timeLimit(.minutes(2)))
@@ -26,7 +27,9 @@ struct ProtocolFrontTests {
             caller: caller
         )
         #expect(found.status == 200)
-        #expect(String(decoding: found.body, as: UTF8.self) == #"{"Parameter":{"Name":"/aws/service/x","Type":"String","Value":"ami-1","Version":3}}"#)
+        #expect(
+            String(decoding: found.body, as: UTF8.self) == #"{"Parameter":{"Name":"/aws/service/x","Type":"String","Value":"ami-1","Version":3}}"#
+        )
         let missing = await front.respond(
             to: request(headers: ["x-amz-target": "AmazonSSM.GetParameter"], body: Array(#"{"Name": "/mine"}"#.utf8)),
             caller: caller
@@ -56,7 +59,13 @@ struct ProtocolFrontTests {
         let front = RESTJSONFront(signingName: "ebs", modeledErrors: EBS.modeledErrors, operations: operations)
         let caller = testCaller()
         let listed = await front.respond(
-            to: request(method: "GET", path: "/snapshots/snap-0123456789abcdef0/blocks", query: "maxResults=100&startingBlockIndex=2", headers: [:], body: []),
+            to: request(
+                method: "GET",
+                path: "/snapshots/snap-0123456789abcdef0/blocks",
+                query: "maxResults=100&startingBlockIndex=2",
+                headers: [:],
+                body: []
+            ),
             caller: caller
         )
         #expect(listed.status == 200)

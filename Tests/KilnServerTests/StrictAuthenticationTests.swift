@@ -2,11 +2,12 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import KilnCore
-import KilnSigV4
 import KilnServer
+import KilnSigV4
 import NIOCore
-@testable import KilnTestSupport
 import Testing
+
+@testable import KilnTestSupport
 
 /// Signatures computed by botocore 1.43.11's SigV4Auth at 2026-01-01T00:00:00Z with the key
 /// AKIDEXAMPLE / wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY: an independent implementation to check ours against.
@@ -18,7 +19,10 @@ struct StrictAuthenticationTests {
         let clock = ManualClock(Date(timeIntervalSince1970: 1_767_225_600 + 60))
         let authenticator = Authenticator(mode: .strict, identity: Botocore.identity(), clock: clock)
         let good = strictRequest(authorization: Botocore.ec2Authorization)
-        #expect(try authenticator.authenticate(good, credential: SigV4Credential(authorizationHeader: Botocore.ec2Authorization)).get().rawValue == "111111111111")
+        #expect(
+            try authenticator.authenticate(good, credential: SigV4Credential(authorizationHeader: Botocore.ec2Authorization)).get().rawValue
+                == "111111111111"
+        )
 
         let tampered = Botocore.ec2Authorization.replacingOccurrences(of: "Signature=e0", with: "Signature=f0")
         let mismatch = authenticator.authenticate(strictRequest(authorization: tampered), credential: SigV4Credential(authorizationHeader: tampered))
@@ -41,7 +45,10 @@ struct StrictAuthenticationTests {
             let ec2 = try await client.post("Action=DescribeRegions&Version=2016-11-15", headers: queryHeaders(accessKey: "AKIDEXAMPLE"))
             #expect(ec2.status == 401)
             #expect(ec2.body.contains("<Code>AuthFailure</Code>"))
-            let sts = try await client.post("Action=GetCallerIdentity&Version=2011-06-15", headers: queryHeaders(service: "sts", accessKey: "AKIDOTHER"))
+            let sts = try await client.post(
+                "Action=GetCallerIdentity&Version=2011-06-15",
+                headers: queryHeaders(service: "sts", accessKey: "AKIDOTHER")
+            )
             #expect(sts.status == 403)
             #expect(sts.body.contains("<Code>InvalidClientTokenId</Code>"))
             var unsigned = HTTPFields()

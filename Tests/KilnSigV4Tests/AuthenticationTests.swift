@@ -2,11 +2,12 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import KilnCore
-import KilnSigV4
 import KilnServer
+import KilnSigV4
 import NIOCore
-@testable import KilnTestSupport
 import Testing
+
+@testable import KilnTestSupport
 
 /// Our SigV4 signatures against those computed by botocore 1.43.11's SigV4Auth at 2026-01-01T00:00:00Z with the key
 /// AKIDEXAMPLE / wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY: an independent implementation to check ours against.
@@ -18,7 +19,9 @@ struct AuthenticationTests {
             method: "POST",
             rawPath: "/",
             rawQuery: "",
-            headers: ["content-type": "application/x-www-form-urlencoded; charset=utf-8", "host": "127.0.0.1:8787", "x-amz-date": "20260101T000000Z"],
+            headers: [
+                "content-type": "application/x-www-form-urlencoded; charset=utf-8", "host": "127.0.0.1:8787", "x-amz-date": "20260101T000000Z",
+            ],
             body: Array(Botocore.ec2Body.utf8),
             requestID: "r"
         )

@@ -1,8 +1,9 @@
 import Foundation
 import KilnCore
 import KilnStore
-@testable import KilnTestSupport
 import Testing
+
+@testable import KilnTestSupport
 
 @Suite("Local blob store", .timeLimit(.minutes(2)))
 struct BlobStoreTests {

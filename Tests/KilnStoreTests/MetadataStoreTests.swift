@@ -1,8 +1,9 @@
 import Foundation
 import KilnCore
 import KilnStore
-@testable import KilnTestSupport
 import Testing
+
+@testable import KilnTestSupport
 
 @Suite("Metadata store on a file", .timeLimit(.minutes(2)))
 struct MetadataStoreTests {
@@ -20,7 +21,9 @@ struct MetadataStoreTests {
             let account = AccountID("111111111111") ?? .defaultAccount
             for round in 0..<20 {
                 let key = "k\(round)"
-                try await store.write { try $0.putTag(Tag(key: key, value: "v"), on: "ami-1", resourceType: "image", by: account, region: "us-east-1") }
+                try await store.write {
+                    try $0.putTag(Tag(key: key, value: "v"), on: "ami-1", resourceType: "image", by: account, region: "us-east-1")
+                }
                 let isolated = try await store.read { try $0.tags(on: "ami-1", by: account).map(\.key) }
                 let committed = try await store.readCommitted { try $0.tags(on: "ami-1", by: account).map(\.key) }
                 #expect(isolated.contains(key))
@@ -33,12 +36,16 @@ struct MetadataStoreTests {
     func concurrentReads() async throws {
         try await withFileStore { store in
             let account = AccountID("111111111111") ?? .defaultAccount
-            try await store.write { try $0.putTag(Tag(key: "base", value: "v"), on: "ami-1", resourceType: "image", by: account, region: "us-east-1") }
+            try await store.write {
+                try $0.putTag(Tag(key: "base", value: "v"), on: "ami-1", resourceType: "image", by: account, region: "us-east-1")
+            }
             let counts = try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<64 {
                     group.addTask {
                         if index % 8 == 0 {
-                            try await store.write { try $0.putTag(Tag(key: "w\(index)", value: "v"), on: "ami-2", resourceType: "image", by: account, region: "us-east-1") }
+                            try await store.write {
+                                try $0.putTag(Tag(key: "w\(index)", value: "v"), on: "ami-2", resourceType: "image", by: account, region: "us-east-1")
+                            }
                         }
                         return try await store.read { try $0.tags(on: "ami-1", by: account).count }
                     }

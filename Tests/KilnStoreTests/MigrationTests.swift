@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
 import KilnCore
+import Testing
+
 @testable import KilnStore
 @testable import KilnTestSupport
-import Testing
 
 /// The store's schema history.
 @Suite("Store migrations", .timeLimit(.minutes(2)))
@@ -13,9 +14,19 @@ struct MigrationTests {
         let queue = try DatabaseQueue()
         try SQLiteMetadataStore.migrator.migrate(queue, upTo: "v4: change digests in block maps")
         var snapshot = Snapshot(
-            id: "snap-0123456789abcdef0", owner: AccountID("222222222222") ?? .defaultAccount, region: "us-east-1", volumeID: "vol-ffffffff",
-            volumeSize: 1, state: .completed, progress: 100, startTime: Date(timeIntervalSince1970: 0), description: "", encrypted: false,
-            kmsKeyID: nil, parentID: nil, lineageID: "snap-0123456789abcdef0"
+            id: "snap-0123456789abcdef0",
+            owner: AccountID("222222222222") ?? .defaultAccount,
+            region: "us-east-1",
+            volumeID: "vol-ffffffff",
+            volumeSize: 1,
+            state: .completed,
+            progress: 100,
+            startTime: Date(timeIntervalSince1970: 0),
+            description: "",
+            encrypted: false,
+            kmsKeyID: nil,
+            parentID: nil,
+            lineageID: "snap-0123456789abcdef0"
         )
         snapshot.createVolumePermissions = ["111111111111"]
         let encoder = JSONEncoder()
@@ -29,7 +40,9 @@ struct MigrationTests {
             )
         }
         try SQLiteMetadataStore.migrator.migrate(queue)
-        let grantees = try await queue.read { db in try String.fetchAll(db, sql: "SELECT grantee FROM resource_grant WHERE resource_id = ?", arguments: [id]) }
+        let grantees = try await queue.read { db in
+            try String.fetchAll(db, sql: "SELECT grantee FROM resource_grant WHERE resource_id = ?", arguments: [id])
+        }
         #expect(grantees == ["111111111111"])
     }
 }

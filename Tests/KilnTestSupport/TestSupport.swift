@@ -2,13 +2,13 @@ import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Testing
 import KilnBlocks
 import KilnCore
 import KilnServer
 import KilnStore
 import Logging
 import NIOCore
+import Testing
 
 /// A cloud on an in-memory store, with a clock and ids the test controls.
 func makeTestCloud(latency: Latency = .instant, identity: IdentityDirectory = IdentityDirectory()) throws -> (Cloud, ManualClock) {
@@ -28,7 +28,9 @@ func makeTestCloud(latency: Latency = .instant, identity: IdentityDirectory = Id
 }
 
 /// A block store in memory over `metadata`, with small packs so that tests cross pack boundaries.
-func makeBlockStore(metadata: SQLiteMetadataStore, clock: any Clock, blobs: any BlobStore = MemoryBlobStore(), packSize: Int = 4 << 20) -> PackedBlockStore {
+func makeBlockStore(metadata: SQLiteMetadataStore, clock: any Clock, blobs: any BlobStore = MemoryBlobStore(), packSize: Int = 4 << 20)
+    -> PackedBlockStore
+{
     PackedBlockStore(
         index: metadata,
         blobs: blobs,
@@ -81,10 +83,23 @@ func completedSnapshot(_ cloud: Cloud, _ caller: Caller, size: Int = 1) async th
     let (snapshot, _) = try await cloud.snapshots.startSnapshot(caller, DirectUploadRequest(volumeSize: size))
     let data = textBlock(size)
     _ = try await cloud.snapshots.putSnapshotBlock(
-        caller, snapshotID: snapshot.id, index: 0, data: data, dataLength: Block.size, checksum: base64SHA256(data), checksumAlgorithm: "SHA256",
+        caller,
+        snapshotID: snapshot.id,
+        index: 0,
+        data: data,
+        dataLength: Block.size,
+        checksum: base64SHA256(data),
+        checksumAlgorithm: "SHA256",
         progress: nil
     )
-    _ = try await cloud.snapshots.completeSnapshot(caller, snapshotID: snapshot.id, changedBlocksCount: 1, checksum: nil, checksumAlgorithm: nil, aggregationMethod: nil)
+    _ = try await cloud.snapshots.completeSnapshot(
+        caller,
+        snapshotID: snapshot.id,
+        changedBlocksCount: 1,
+        checksum: nil,
+        checksumAlgorithm: nil,
+        aggregationMethod: nil
+    )
     return snapshot.id
 }
 
@@ -217,7 +232,13 @@ func putBundle(_ cloud: Cloud, _ caller: Caller, bucket: String, name: String, d
     let digest = Hex.encode(SHA256.hash(data: disk))
     let folder = name.split(separator: "/").dropLast().joined(separator: "/")
     let base = name.split(separator: "/").last.map(String.init) ?? name
-    let manifest = BundleManifest(name: base, architecture: "x86_64", size: disk.count, sha256: digest, parts: [.init(filename: "\(base).part.0", sha256: digest)])
+    let manifest = BundleManifest(
+        name: base,
+        architecture: "x86_64",
+        size: disk.count,
+        sha256: digest,
+        parts: [.init(filename: "\(base).part.0", sha256: digest)]
+    )
     try await cloud.bundles.putObject(caller, bucket: bucket, key: (folder.isEmpty ? "" : folder + "/") + "\(base).part.0", bytes: disk)
     try await cloud.bundles.putObject(caller, bucket: bucket, key: "\(name).manifest.xml", bytes: Array(manifest.xml.utf8))
     return "\(bucket)/\(name).manifest.xml"
@@ -249,7 +270,8 @@ final class CapturedLog: LogHandler, @unchecked Sendable {
 
     func log(event: LogEvent) {
         let entry = Entry(
-            level: event.level, message: event.message.description,
+            level: event.level,
+            message: event.message.description,
             metadata: (event.metadata ?? [:]).mapValues { "\($0)" }
         )
         lock.withLock { kept.append(entry) }

@@ -6,7 +6,8 @@ import Testing
 struct WireCodecTests {
     @Test("EC2 form input nests dotted keys and numbers list entries from 1")
     func ec2FormInput() throws {
-        let body = "Action=DescribeRegions&Version=2016-11-15&RegionName.2=eu-west-1&RegionName.1=us-east-1"
+        let body =
+            "Action=DescribeRegions&Version=2016-11-15&RegionName.2=eu-west-1&RegionName.1=us-east-1"
             + "&Filter.1.Name=region-name&Filter.1.Value.1=us-*&Filter.1.Value.2=a+b%2Fc&AllRegions=true&DryRun=false"
         guard case .object(let members) = FormInput(Array(body.utf8)).tree else {
             Issue.record("the form did not become an object")

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
-@testable import kiln
 import Testing
+
+@testable import kiln
 
 /// The `kiln` command's arguments and the text it prints.
 @Suite("The kiln command", .timeLimit(.minutes(1)))

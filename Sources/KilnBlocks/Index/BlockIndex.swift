@@ -6,7 +6,7 @@ import KilnCore
 /// The block store owns this port and the metadata store implements it, in the same database
 /// as the snapshot and volume maps that refer to blocks: garbage collection must read the
 /// index and the references in one consistent view.
-public protocol BlockIndex: Sendable {
+package protocol BlockIndex: Sendable {
     /// Where a stored block is, if the domain holds it.
     func indexedBlock(_ id: BlockID, domain: String) async throws -> IndexedBlock?
     /// Records a durable pack and the blocks in it, in one transaction.
@@ -27,13 +27,13 @@ public protocol BlockIndex: Sendable {
 }
 
 /// What the index holds at one moment.
-public struct BlockIndexContents: Sendable {
+package struct BlockIndexContents: Sendable {
     /// Every indexed block, pack by pack.
-    public var blocks: [IndexedBlock]
+    package var blocks: [IndexedBlock]
     /// Every pack.
-    public var packs: [PackRecord]
+    package var packs: [PackRecord]
 
-    public init(blocks: [IndexedBlock], packs: [PackRecord]) {
+    package init(blocks: [IndexedBlock], packs: [PackRecord]) {
         self.blocks = blocks
         self.packs = packs
     }

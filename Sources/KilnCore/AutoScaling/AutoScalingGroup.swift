@@ -2,23 +2,23 @@ import Foundation
 
 /// An Auto Scaling group: a number of identical instances launched from one launch template
 /// or launch configuration, kept at its desired capacity by ``Cloud/reconcileAutoScalingGroups()``.
-public struct AutoScalingGroup: StoredResource, Equatable {
-    public static let kind = ResourcePrefix.autoScalingGroup
+package struct AutoScalingGroup: StoredResource, Equatable {
+    package static let kind = ResourcePrefix.autoScalingGroup
 
     /// Where the group's instances come from.
-    public enum LaunchSource: Sendable, Codable, Equatable {
+    package enum LaunchSource: Sendable, Codable, Equatable {
         case template(LaunchRequest.TemplateSpecifier)
         case configuration(String)
     }
 
     /// A tag of the group, copied to its instances when `propagateAtLaunch`.
-    public struct GroupTag: Sendable, Codable, Equatable {
-        public var key: String
-        public var value: String
-        public var propagateAtLaunch: Bool
+    package struct GroupTag: Sendable, Codable, Equatable {
+        package var key: String
+        package var value: String
+        package var propagateAtLaunch: Bool
 
         /// Describes a tag.
-        public init(key: String, value: String, propagateAtLaunch: Bool) {
+        package init(key: String, value: String, propagateAtLaunch: Bool) {
             self.key = key
             self.value = value
             self.propagateAtLaunch = propagateAtLaunch
@@ -26,83 +26,83 @@ public struct AutoScalingGroup: StoredResource, Equatable {
     }
 
     /// An instance the group launched and still manages.
-    public struct Member: Sendable, Codable, Equatable {
-        public var instanceID: String
-        public var availabilityZone: String
-        public var lifecycleState: LifecycleState
-        public var healthStatus: HealthStatus
-        public var imageID: String
-        public var instanceType: String
+    package struct Member: Sendable, Codable, Equatable {
+        package var instanceID: String
+        package var availabilityZone: String
+        package var lifecycleState: LifecycleState
+        package var healthStatus: HealthStatus
+        package var imageID: String
+        package var instanceType: String
         /// The launch template version it was launched from, for templates.
-        public var templateVersion: Int?
-        public var launchConfigurationName: String?
-        public var launchTime: Date
+        package var templateVersion: Int?
+        package var launchConfigurationName: String?
+        package var launchTime: Date
     }
 
     /// A record of something the group did: a launch or a termination, successful or failed.
-    public struct Activity: Sendable, Codable, Equatable {
-        public var id: String
-        public var description: String
-        public var cause: String
-        public var startTime: Date
-        public var endTime: Date
-        public var statusCode: ActivityStatus
-        public var statusMessage: String?
+    package struct Activity: Sendable, Codable, Equatable {
+        package var id: String
+        package var description: String
+        package var cause: String
+        package var startTime: Date
+        package var endTime: Date
+        package var statusCode: ActivityStatus
+        package var statusMessage: String?
     }
 
     /// A rolling replacement of the instances that do not match the launch source.
-    public struct InstanceRefresh: Sendable, Codable, Equatable {
-        public var id: String
-        public var status: RefreshStatus
-        public var statusReason: String?
-        public var startTime: Date
-        public var endTime: Date?
-        public var minHealthyPercentage: Int
-        public var instanceWarmup: Int?
+    package struct InstanceRefresh: Sendable, Codable, Equatable {
+        package var id: String
+        package var status: RefreshStatus
+        package var statusReason: String?
+        package var startTime: Date
+        package var endTime: Date?
+        package var minHealthyPercentage: Int
+        package var instanceWarmup: Int?
         /// How many instances needed replacing when the refresh started.
-        public var instancesToUpdate: Int
-        public var percentageComplete: Int
+        package var instancesToUpdate: Int
+        package var percentageComplete: Int
 
         /// Whether it still runs.
-        public var isActive: Bool { status == .pending || status == .inProgress }
+        package var isActive: Bool { status == .pending || status == .inProgress }
     }
 
     /// The name is the id within an account and region.
-    public var id: String
-    public var owner: AccountID
-    public var region: RegionName
-    public var name: String
-    public var createdTime: Date
-    public var source: LaunchSource
-    public var minSize: Int
-    public var maxSize: Int
-    public var desiredCapacity: Int
-    public var availabilityZones: [String]
-    public var vpcZoneIdentifier: String?
-    public var healthCheckType: String
-    public var healthCheckGracePeriod: Int
-    public var defaultCooldown: Int
-    public var tags: [GroupTag]
-    public var members: [Member]
+    package var id: String
+    package var owner: AccountID
+    package var region: RegionName
+    package var name: String
+    package var createdTime: Date
+    package var source: LaunchSource
+    package var minSize: Int
+    package var maxSize: Int
+    package var desiredCapacity: Int
+    package var availabilityZones: [String]
+    package var vpcZoneIdentifier: String?
+    package var healthCheckType: String
+    package var healthCheckGracePeriod: Int
+    package var defaultCooldown: Int
+    package var tags: [GroupTag]
+    package var members: [Member]
     /// The newest activities first; the oldest are dropped past ``activityLimit``.
-    public var activities: [Activity]
+    package var activities: [Activity]
     /// The newest refresh first.
-    public var refreshes: [InstanceRefresh]
+    package var refreshes: [InstanceRefresh]
     /// After a failed launch, no launch is tried before this time.
-    public var nextLaunchAttempt: Date?
+    package var nextLaunchAttempt: Date?
     /// `Delete in progress` while a forced delete terminates the instances.
-    public var status: String?
+    package var status: String?
 
     /// How many activities a group keeps.
-    public static let activityLimit = 200
+    package static let activityLimit = 200
 
     /// The stored id of `name` in an account and region.
-    public static func id(account: AccountID, region: RegionName, name: String) -> String {
+    package static func id(account: AccountID, region: RegionName, name: String) -> String {
         "autoscaling-group|\(account)|\(region)|\(name)"
     }
 
     /// The group's ARN.
-    public var arn: String {
+    package var arn: String {
         "arn:aws:autoscaling:\(region):\(owner):autoScalingGroup:\(Self.uuid(of: id)):autoScalingGroupName/\(name)"
     }
 
@@ -131,23 +131,23 @@ extension String {
 }
 
 /// A launch configuration: the older, unversioned way to tell a group what to launch.
-public struct LaunchConfiguration: StoredResource, Equatable {
-    public static let kind = ResourcePrefix.launchConfiguration
+package struct LaunchConfiguration: StoredResource, Equatable {
+    package static let kind = ResourcePrefix.launchConfiguration
 
-    public var id: String
-    public var owner: AccountID
-    public var region: RegionName
-    public var name: String
-    public var createdTime: Date
-    public var data: LaunchTemplateData
+    package var id: String
+    package var owner: AccountID
+    package var region: RegionName
+    package var name: String
+    package var createdTime: Date
+    package var data: LaunchTemplateData
 
     /// The stored id of `name` in an account and region.
-    public static func id(account: AccountID, region: RegionName, name: String) -> String {
+    package static func id(account: AccountID, region: RegionName, name: String) -> String {
         "launch-configuration|\(account)|\(region)|\(name)"
     }
 
     /// The configuration's ARN.
-    public var arn: String {
+    package var arn: String {
         "arn:aws:autoscaling:\(region):\(owner):launchConfiguration:\(AutoScalingGroup.uuid(of: id)):launchConfigurationName/\(name)"
     }
 }

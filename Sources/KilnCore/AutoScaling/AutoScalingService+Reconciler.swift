@@ -15,7 +15,7 @@ extension AutoScalingService {
     static let launchRetryDelay: TimeInterval = 10
 
     /// Runs a pass over every group in every region.
-    public func reconcileAutoScalingGroups() async throws {
+    package func reconcileAutoScalingGroups() async throws {
         var ids: [String] = []
         for region in regions.enabled {
             ids += try await store.read { try $0.fetchAll(AutoScalingGroup.self, region: region.name, owner: nil).map(\.id) }
@@ -46,7 +46,8 @@ extension AutoScalingService {
             var member = member
             let state = instance?.state ?? .terminated
             let now = Self.activityTime(clock.now)
-            let neverBooted = member.lifecycleState == .pending && (state == .terminated || state == .shuttingDown)
+            let neverBooted =
+                member.lifecycleState == .pending && (state == .terminated || state == .shuttingDown)
                 && instance?.stateReason?.code.hasPrefix("Client.") == true && instance?.stateReason?.code != "Client.UserInitiatedShutdown"
             if neverBooted {
                 // The launch was accepted but the instance never booted (a KMS key it may not
@@ -67,7 +68,8 @@ extension AutoScalingService {
                 group.record(
                     activity(
                         "Terminating EC2 instance: \(member.instanceID)",
-                        cause: "At \(now) an instance was taken out of service in response to an EC2 health check indicating it has been terminated or stopped."
+                        cause:
+                            "At \(now) an instance was taken out of service in response to an EC2 health check indicating it has been terminated or stopped."
                     )
                 )
                 continue
@@ -76,7 +78,8 @@ extension AutoScalingService {
                 group.record(
                     activity(
                         "Terminating EC2 instance: \(member.instanceID)",
-                        cause: "At \(now) an instance was taken out of service in response to an EC2 health check indicating it has been terminated or stopped."
+                        cause:
+                            "At \(now) an instance was taken out of service in response to an EC2 health check indicating it has been terminated or stopped."
                     )
                 )
                 continue
@@ -104,7 +107,9 @@ extension AutoScalingService {
         case .configuration(let name): return (nil, name)
         case .template(let specifier):
             let version = try? await read(caller) { transaction in
-                try context.launchTemplates.ownedLaunchTemplate(id: specifier.id, name: specifier.name, caller: caller, in: transaction).version(specifier.version)?.number
+                try context.launchTemplates.ownedLaunchTemplate(id: specifier.id, name: specifier.name, caller: caller, in: transaction).version(
+                    specifier.version
+                )?.number
             }
             return (version ?? nil, nil)
         }
@@ -144,7 +149,8 @@ extension AutoScalingService {
             group.record(
                 activity(
                     "Terminating EC2 instance: \(member.instanceID)",
-                    cause: "At \(now) an instance was taken out of service in response to an instance refresh.  At \(now) instance \(member.instanceID) was selected for termination."
+                    cause:
+                        "At \(now) an instance was taken out of service in response to an instance refresh.  At \(now) instance \(member.instanceID) was selected for termination."
                 )
             )
         }
@@ -169,17 +175,19 @@ extension AutoScalingService {
             group.record(
                 activity(
                     "Terminating EC2 instance: \(victim.instanceID)",
-                    cause: "At \(now) a user request explicitly set group desired capacity changing the desired capacity from \(counted.count + 1) to \(group.desiredCapacity).  At \(now) an instance was taken out of service in response to a difference between desired and actual capacity, shrinking the capacity from \(counted.count + 1) to \(counted.count)."
+                    cause:
+                        "At \(now) a user request explicitly set group desired capacity changing the desired capacity from \(counted.count + 1) to \(group.desiredCapacity).  At \(now) an instance was taken out of service in response to a difference between desired and actual capacity, shrinking the capacity from \(counted.count + 1) to \(counted.count)."
                 )
             )
         }
         if let next = group.nextLaunchAttempt, clock.now < next { return }
         while counted.count < group.desiredCapacity {
-            let zone = group.availabilityZones.min { zoneA, zoneB in
-                let a = counted.count { $0.availabilityZone == zoneA }
-                let b = counted.count { $0.availabilityZone == zoneB }
-                return (a, zoneA) < (b, zoneB)
-            } ?? ""
+            let zone =
+                group.availabilityZones.min { zoneA, zoneB in
+                    let a = counted.count { $0.availabilityZone == zoneA }
+                    let b = counted.count { $0.availabilityZone == zoneB }
+                    return (a, zoneA) < (b, zoneB)
+                } ?? ""
             do {
                 let member = try await launchMember(of: group, zone: zone, caller: caller)
                 group.members.append(member)
@@ -188,7 +196,8 @@ extension AutoScalingService {
                 group.record(
                     activity(
                         "Launching a new EC2 instance: \(member.instanceID)",
-                        cause: "At \(now) an instance was started in response to a difference between desired and actual capacity, increasing the capacity from \(counted.count - 1) to \(counted.count)."
+                        cause:
+                            "At \(now) an instance was started in response to a difference between desired and actual capacity, increasing the capacity from \(counted.count - 1) to \(counted.count)."
                     )
                 )
             } catch let error as CloudError {
@@ -196,7 +205,8 @@ extension AutoScalingService {
                 group.record(
                     activity(
                         "Launching a new EC2 instance.  Status Reason: \(reason)",
-                        cause: "At \(now) an instance was started in response to a difference between desired and actual capacity, increasing the capacity from \(counted.count) to \(group.desiredCapacity).",
+                        cause:
+                            "At \(now) an instance was started in response to a difference between desired and actual capacity, increasing the capacity from \(counted.count) to \(group.desiredCapacity).",
                         failure: reason
                     )
                 )
@@ -217,7 +227,10 @@ extension AutoScalingService {
             template = specifier
         case .configuration(let name):
             let configuration = try await read(caller) { transaction in
-                try transaction.fetch(LaunchConfiguration.self, id: LaunchConfiguration.id(account: caller.account, region: caller.region, name: name))
+                try transaction.fetch(
+                    LaunchConfiguration.self,
+                    id: LaunchConfiguration.id(account: caller.account, region: caller.region, name: name)
+                )
             }
             guard let configuration else {
                 throw CloudError.launchConfigurationMissing(name)
@@ -230,13 +243,20 @@ extension AutoScalingService {
             data.subnetID = try await context.networks.subnet(inZone: zone, among: identifier, caller: caller)
         }
         var request = LaunchRequest(data: data, minCount: 1, maxCount: 1, template: template)
-        request.systemTags = [Tag(key: "aws:autoscaling:groupName", value: group.name)]
+        request.systemTags =
+            [Tag(key: "aws:autoscaling:groupName", value: group.name)]
             + group.tags.filter(\.propagateAtLaunch).map { Tag(key: $0.key, value: $0.value) }
         let instance = try await context.instances.runInstances(caller, request).instances[0]
         return AutoScalingGroup.Member(
-            instanceID: instance.id, availabilityZone: instance.availabilityZone, lifecycleState: .pending, healthStatus: .healthy,
-            imageID: instance.imageID, instanceType: instance.instanceType, templateVersion: instance.launchTemplate?.version,
-            launchConfigurationName: configurationName, launchTime: instance.launchTime
+            instanceID: instance.id,
+            availabilityZone: instance.availabilityZone,
+            lifecycleState: .pending,
+            healthStatus: .healthy,
+            imageID: instance.imageID,
+            instanceType: instance.instanceType,
+            templateVersion: instance.launchTemplate?.version,
+            launchConfigurationName: configurationName,
+            launchTime: instance.launchTime
         )
     }
 }

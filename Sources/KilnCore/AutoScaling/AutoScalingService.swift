@@ -1,20 +1,20 @@
 import Foundation
 
 /// What CreateAutoScalingGroup and UpdateAutoScalingGroup ask for; `nil` leaves a setting as it is.
-public struct AutoScalingGroupSettings: Sendable {
-    public var source: AutoScalingGroup.LaunchSource?
-    public var minSize: Int?
-    public var maxSize: Int?
-    public var desiredCapacity: Int?
-    public var availabilityZones: [String]?
-    public var vpcZoneIdentifier: String?
-    public var healthCheckType: String?
-    public var healthCheckGracePeriod: Int?
-    public var defaultCooldown: Int?
-    public var tags: [AutoScalingGroup.GroupTag]?
+package struct AutoScalingGroupSettings: Sendable {
+    package var source: AutoScalingGroup.LaunchSource?
+    package var minSize: Int?
+    package var maxSize: Int?
+    package var desiredCapacity: Int?
+    package var availabilityZones: [String]?
+    package var vpcZoneIdentifier: String?
+    package var healthCheckType: String?
+    package var healthCheckGracePeriod: Int?
+    package var defaultCooldown: Int?
+    package var tags: [AutoScalingGroup.GroupTag]?
 
     /// No setting given.
-    public init() {}
+    package init() {}
 }
 
 /// The Auto Scaling calls on groups, launch configurations, instances and refreshes, and the
@@ -23,8 +23,8 @@ public struct AutoScalingGroupSettings: Sendable {
 /// Changes to a group read it, launch or terminate instances (which awaits), then save it;
 /// ``coordinator`` runs them one at a time, so two never overwrite each other's
 /// changes. It is the one piece of the cloud whose state lives in memory.
-public struct AutoScalingService: CloudService {
-    public let context: CloudContext
+package struct AutoScalingService: CloudService {
+    package let context: CloudContext
     /// Serializes the changes to each group.
     let coordinator = GroupCoordinator()
 
@@ -37,7 +37,12 @@ extension AutoScalingService {
 
     /// The caller's group named `name`.
     func group(_ name: String, caller: Caller, in transaction: any MetadataTransaction) throws -> AutoScalingGroup {
-        guard let group = try transaction.fetch(AutoScalingGroup.self, id: AutoScalingGroup.id(account: caller.account, region: caller.region, name: name)) else {
+        guard
+            let group = try transaction.fetch(
+                AutoScalingGroup.self,
+                id: AutoScalingGroup.id(account: caller.account, region: caller.region, name: name)
+            )
+        else {
             throw CloudError.groupNotFound(name)
         }
         return group
@@ -51,7 +56,12 @@ extension AutoScalingService {
             let version = try await read(caller) { transaction -> LaunchTemplate.Version in
                 let template: LaunchTemplate
                 do {
-                    template = try context.launchTemplates.ownedLaunchTemplate(id: specifier.id, name: specifier.name, caller: caller, in: transaction)
+                    template = try context.launchTemplates.ownedLaunchTemplate(
+                        id: specifier.id,
+                        name: specifier.name,
+                        caller: caller,
+                        in: transaction
+                    )
                 } catch let error as CloudError {
                     throw CloudError.autoScalingValidation("You must use a valid fully-formed launch template. \(error.message)")
                 }
@@ -65,14 +75,21 @@ extension AutoScalingService {
             data = version.data
         case .configuration(let name):
             data = try await read(caller) { transaction in
-                guard let configuration = try transaction.fetch(LaunchConfiguration.self, id: LaunchConfiguration.id(account: caller.account, region: caller.region, name: name)) else {
+                guard
+                    let configuration = try transaction.fetch(
+                        LaunchConfiguration.self,
+                        id: LaunchConfiguration.id(account: caller.account, region: caller.region, name: name)
+                    )
+                else {
                     throw CloudError.autoScalingValidation("Launch configuration name not found - Launch configuration \(name) not found")
                 }
                 return configuration.data
             }
         }
         guard let alias = data.imageID else {
-            throw CloudError.autoScalingValidation("You must use a valid fully-formed launch template. The launch template does not specify an image id.")
+            throw CloudError.autoScalingValidation(
+                "You must use a valid fully-formed launch template. The launch template does not specify an image id."
+            )
         }
         do {
             let imageID = try await context.instances.resolveImageAlias(caller, alias)
@@ -99,10 +116,12 @@ extension AutoScalingService {
     }
 
     /// CreateAutoScalingGroup: a group that launches its desired capacity at once.
-    public func createAutoScalingGroup(_ caller: Caller, name: String, settings: AutoScalingGroupSettings) async throws {
+    package func createAutoScalingGroup(_ caller: Caller, name: String, settings: AutoScalingGroupSettings) async throws {
         guard (1...255).contains(name.count) else { throw CloudError.autoScalingValidation("The group name must be 1 to 255 characters.") }
         guard let source = settings.source else {
-            throw CloudError.autoScalingValidation("Valid requests must contain either LaunchTemplate, LaunchConfigurationName, InstanceId or MixedInstancesPolicy parameter.")
+            throw CloudError.autoScalingValidation(
+                "Valid requests must contain either LaunchTemplate, LaunchConfigurationName, InstanceId or MixedInstancesPolicy parameter."
+            )
         }
         guard let minSize = settings.minSize, let maxSize = settings.maxSize else { throw CloudError.missingParameter("MinSize and MaxSize") }
         var zones = settings.availabilityZones ?? []
@@ -112,11 +131,24 @@ extension AutoScalingService {
         guard !zones.isEmpty else { throw CloudError.autoScalingValidation("At least one Availability Zone or VPC Subnet is required.") }
         try await validateLaunchSource(source, caller: caller)
         let group = AutoScalingGroup(
-            id: AutoScalingGroup.id(account: caller.account, region: caller.region, name: name), owner: caller.account, region: caller.region,
-            name: name, createdTime: clock.now, source: source, minSize: minSize, maxSize: maxSize, desiredCapacity: settings.desiredCapacity ?? minSize,
-            availabilityZones: zones, vpcZoneIdentifier: settings.vpcZoneIdentifier, healthCheckType: settings.healthCheckType ?? "EC2",
-            healthCheckGracePeriod: settings.healthCheckGracePeriod ?? 0, defaultCooldown: settings.defaultCooldown ?? 300, tags: settings.tags ?? [],
-            members: [], activities: [], refreshes: []
+            id: AutoScalingGroup.id(account: caller.account, region: caller.region, name: name),
+            owner: caller.account,
+            region: caller.region,
+            name: name,
+            createdTime: clock.now,
+            source: source,
+            minSize: minSize,
+            maxSize: maxSize,
+            desiredCapacity: settings.desiredCapacity ?? minSize,
+            availabilityZones: zones,
+            vpcZoneIdentifier: settings.vpcZoneIdentifier,
+            healthCheckType: settings.healthCheckType ?? "EC2",
+            healthCheckGracePeriod: settings.healthCheckGracePeriod ?? 0,
+            defaultCooldown: settings.defaultCooldown ?? 300,
+            tags: settings.tags ?? [],
+            members: [],
+            activities: [],
+            refreshes: []
         )
         try validateShape(group)
         try await coordinator.run {
@@ -131,7 +163,7 @@ extension AutoScalingService {
     }
 
     /// UpdateAutoScalingGroup: changes settings; the group then converges on them.
-    public func updateAutoScalingGroup(_ caller: Caller, name: String, settings: AutoScalingGroupSettings) async throws {
+    package func updateAutoScalingGroup(_ caller: Caller, name: String, settings: AutoScalingGroupSettings) async throws {
         if let source = settings.source { try await validateLaunchSource(source, caller: caller) }
         let subnetZones: [String]? =
             if let identifier = settings.vpcZoneIdentifier, !identifier.isEmpty {
@@ -167,12 +199,14 @@ extension AutoScalingService {
     }
 
     /// SetDesiredCapacity.
-    public func setDesiredCapacity(_ caller: Caller, name: String, capacity: Int) async throws {
+    package func setDesiredCapacity(_ caller: Caller, name: String, capacity: Int) async throws {
         try await coordinator.run {
             let id = try await write(caller) { transaction in
                 var group = try self.group(name, caller: caller, in: transaction)
                 guard (group.minSize...group.maxSize).contains(capacity) else {
-                    throw CloudError.autoScalingValidation("New SetDesiredCapacity value \(capacity) is \(capacity < group.minSize ? "below min value \(group.minSize)" : "above max value \(group.maxSize)") for the AutoScalingGroup.")
+                    throw CloudError.autoScalingValidation(
+                        "New SetDesiredCapacity value \(capacity) is \(capacity < group.minSize ? "below min value \(group.minSize)" : "above max value \(group.maxSize)") for the AutoScalingGroup."
+                    )
                 }
                 group.desiredCapacity = capacity
                 group.nextLaunchAttempt = nil
@@ -184,7 +218,7 @@ extension AutoScalingService {
     }
 
     /// DeleteAutoScalingGroup: refused while instances remain, unless `force` terminates them.
-    public func deleteAutoScalingGroup(_ caller: Caller, name: String, force: Bool) async throws {
+    package func deleteAutoScalingGroup(_ caller: Caller, name: String, force: Bool) async throws {
         try await coordinator.run {
             let group = try await read(caller) { try self.group(name, caller: caller, in: $0) }
             if !group.members.isEmpty {
@@ -198,7 +232,7 @@ extension AutoScalingService {
     }
 
     /// DescribeAutoScalingGroups: the caller's groups, by name or all, with tag filters.
-    public func describeAutoScalingGroups(_ caller: Caller, names: [String]?, filters: [Filter]) async throws -> [AutoScalingGroup] {
+    package func describeAutoScalingGroups(_ caller: Caller, names: [String]?, filters: [Filter]) async throws -> [AutoScalingGroup] {
         try await read(caller) { transaction in
             var groups = try transaction.fetchAll(AutoScalingGroup.self, region: caller.region, owner: caller.account).sorted { $0.name < $1.name }
             if let names, !names.isEmpty { groups = groups.filter { names.contains($0.name) } }
@@ -207,7 +241,8 @@ extension AutoScalingService {
                     switch filter.name {
                     case "tag-key": return filter.matchesAny(group.tags.map(\.key))
                     case "tag-value": return filter.matchesAny(group.tags.map(\.value))
-                    case let name where name.hasPrefix("tag:"): return filter.matchesAny(group.tags.filter { $0.key == name.dropFirst(4) }.map(\.value))
+                    case let name where name.hasPrefix("tag:"):
+                        return filter.matchesAny(group.tags.filter { $0.key == name.dropFirst(4) }.map(\.value))
                     default: return false
                     }
                 }
@@ -216,7 +251,8 @@ extension AutoScalingService {
     }
 
     /// DescribeAutoScalingInstances: the caller's group members, all or by instance id.
-    public func describeAutoScalingInstances(_ caller: Caller, instanceIDs: [String]?) async throws -> [(AutoScalingGroup, AutoScalingGroup.Member)] {
+    package func describeAutoScalingInstances(_ caller: Caller, instanceIDs: [String]?) async throws -> [(AutoScalingGroup, AutoScalingGroup.Member)]
+    {
         try await read(caller) { transaction in
             try transaction.fetchAll(AutoScalingGroup.self, region: caller.region, owner: caller.account).flatMap { group in
                 group.members.filter { instanceIDs?.isEmpty ?? true || instanceIDs?.contains($0.instanceID) == true }.map { (group, $0) }
@@ -225,9 +261,12 @@ extension AutoScalingService {
     }
 
     /// DescribeScalingActivities: one group's activities, or every group's, newest first.
-    public func describeScalingActivities(_ caller: Caller, groupName: String?, activityIDs: [String]?) async throws -> [(AutoScalingGroup, AutoScalingGroup.Activity)] {
+    package func describeScalingActivities(_ caller: Caller, groupName: String?, activityIDs: [String]?) async throws -> [(
+        AutoScalingGroup, AutoScalingGroup.Activity
+    )] {
         try await read(caller) { transaction in
-            let groups = try groupName.map { [try self.group($0, caller: caller, in: transaction)] }
+            let groups =
+                try groupName.map { [try self.group($0, caller: caller, in: transaction)] }
                 ?? transaction.fetchAll(AutoScalingGroup.self, region: caller.region, owner: caller.account)
             return groups.flatMap { group in group.activities.map { (group, $0) } }
                 .filter { activityIDs?.isEmpty ?? true || activityIDs?.contains($0.1.id) == true }
@@ -246,17 +285,21 @@ extension AutoScalingService {
 
     /// TerminateInstanceInAutoScalingGroup: the instance goes; the group replaces it unless
     /// the desired capacity is decremented.
-    public func terminateInstanceInAutoScalingGroup(_ caller: Caller, instanceID: String, decrement: Bool) async throws -> AutoScalingGroup.Activity {
+    package func terminateInstanceInAutoScalingGroup(_ caller: Caller, instanceID: String, decrement: Bool) async throws -> AutoScalingGroup.Activity
+    {
         try await coordinator.run {
             var (group, index) = try await membership(of: instanceID, caller: caller)
             if decrement, group.desiredCapacity - 1 < group.minSize {
-                throw CloudError.autoScalingValidation("Currently, desiredSize equals minSize (\(group.minSize)). Terminating instance without replacement will violate group's min size constraint. Either set shouldDecrementDesiredCapacity flag to false or lower group's min size.")
+                throw CloudError.autoScalingValidation(
+                    "Currently, desiredSize equals minSize (\(group.minSize)). Terminating instance without replacement will violate group's min size constraint. Either set shouldDecrementDesiredCapacity flag to false or lower group's min size."
+                )
             }
             let member = group.members.remove(at: index)
             _ = try? await context.instances.terminateInstances(caller, ids: [member.instanceID])
             let before = group.desiredCapacity
             if decrement { group.desiredCapacity -= 1 }
-            let cause = decrement
+            let cause =
+                decrement
                 ? "At \(Self.activityTime(clock.now)) instance \(instanceID) was taken out of service in response to a user request, shrinking the capacity from \(before) to \(group.desiredCapacity)."
                 : "At \(Self.activityTime(clock.now)) instance \(instanceID) was taken out of service in response to a user request."
             let activity = activity("Terminating EC2 instance: \(instanceID)", cause: cause)
@@ -268,7 +311,7 @@ extension AutoScalingService {
     }
 
     /// SetInstanceHealth: an `Unhealthy` instance is replaced at the group's next pass.
-    public func setInstanceHealth(_ caller: Caller, instanceID: String, status: String) async throws {
+    package func setInstanceHealth(_ caller: Caller, instanceID: String, status: String) async throws {
         guard let status = AutoScalingGroup.HealthStatus(rawValue: status) else {
             throw CloudError.autoScalingValidation("Valid values for HealthStatus are Healthy and Unhealthy.")
         }
@@ -281,7 +324,9 @@ extension AutoScalingService {
     }
 
     /// EnterStandby and ExitStandby: instances leave or rejoin the counted capacity.
-    public func setStandby(_ caller: Caller, groupName: String, instanceIDs: [String], enter: Bool, decrement: Bool) async throws -> [AutoScalingGroup.Activity] {
+    package func setStandby(_ caller: Caller, groupName: String, instanceIDs: [String], enter: Bool, decrement: Bool) async throws
+        -> [AutoScalingGroup.Activity]
+    {
         try await coordinator.run {
             var group = try await read(caller) { try self.group(groupName, caller: caller, in: $0) }
             var activities: [AutoScalingGroup.Activity] = []
@@ -297,7 +342,8 @@ extension AutoScalingService {
                 if enter, decrement { group.desiredCapacity = max(group.minSize, group.desiredCapacity - 1) }
                 if !enter { group.desiredCapacity = min(group.maxSize, group.desiredCapacity + 1) }
                 let what = enter ? "Moving EC2 instance to Standby: \(id)" : "Moving EC2 instance out of Standby: \(id)"
-                let cause = "At \(Self.activityTime(clock.now)) instance \(id) was moved \(enter ? "to" : "out of") standby in response to a user request."
+                let cause =
+                    "At \(Self.activityTime(clock.now)) instance \(id) was moved \(enter ? "to" : "out of") standby in response to a user request."
                 let entry = activity(what, cause: cause)
                 group.record(entry)
                 activities.append(entry)
@@ -309,14 +355,18 @@ extension AutoScalingService {
     }
 
     /// CreateLaunchConfiguration.
-    public func createLaunchConfiguration(_ caller: Caller, name: String, data: LaunchTemplateData) async throws {
+    package func createLaunchConfiguration(_ caller: Caller, name: String, data: LaunchTemplateData) async throws {
         guard data.imageID != nil else { throw CloudError.missingParameter("ImageId") }
         guard let type = data.instanceType, InstanceTypeCatalog.info(type) != nil else {
             throw CloudError.autoScalingValidation("Invalid instance type: \(data.instanceType ?? "(none)")")
         }
         let configuration = LaunchConfiguration(
-            id: LaunchConfiguration.id(account: caller.account, region: caller.region, name: name), owner: caller.account, region: caller.region,
-            name: name, createdTime: clock.now, data: data
+            id: LaunchConfiguration.id(account: caller.account, region: caller.region, name: name),
+            owner: caller.account,
+            region: caller.region,
+            name: name,
+            createdTime: clock.now,
+            data: data
         )
         try await write(caller) { transaction in
             if try transaction.fetch(LaunchConfiguration.self, id: configuration.id) != nil {
@@ -327,7 +377,7 @@ extension AutoScalingService {
     }
 
     /// DescribeLaunchConfigurations.
-    public func describeLaunchConfigurations(_ caller: Caller, names: [String]?) async throws -> [LaunchConfiguration] {
+    package func describeLaunchConfigurations(_ caller: Caller, names: [String]?) async throws -> [LaunchConfiguration] {
         try await read(caller) { transaction in
             try transaction.fetchAll(LaunchConfiguration.self, region: caller.region, owner: caller.account)
                 .filter { names?.isEmpty ?? true || names?.contains($0.name) == true }.sorted { $0.name < $1.name }
@@ -335,13 +385,15 @@ extension AutoScalingService {
     }
 
     /// DeleteLaunchConfiguration: refused while a group uses it.
-    public func deleteLaunchConfiguration(_ caller: Caller, name: String) async throws {
+    package func deleteLaunchConfiguration(_ caller: Caller, name: String) async throws {
         try await write(caller) { transaction in
             let id = LaunchConfiguration.id(account: caller.account, region: caller.region, name: name)
             guard try transaction.fetch(LaunchConfiguration.self, id: id) != nil else {
                 throw CloudError.autoScalingValidation("Launch configuration name not found - Launch configuration \(name) not found")
             }
-            let users = try transaction.fetchAll(AutoScalingGroup.self, region: caller.region, owner: caller.account).filter { $0.source == .configuration(name) }
+            let users = try transaction.fetchAll(AutoScalingGroup.self, region: caller.region, owner: caller.account).filter {
+                $0.source == .configuration(name)
+            }
             guard users.isEmpty else {
                 throw CloudError.launchConfigurationInUse(name, users[0].name)
             }
@@ -351,7 +403,7 @@ extension AutoScalingService {
 
     /// StartInstanceRefresh: replaces, batch by batch, the instances that do not match the
     /// group's launch source, keeping at least `minHealthyPercentage` of the capacity in service.
-    public func startInstanceRefresh(_ caller: Caller, groupName: String, minHealthyPercentage: Int?, instanceWarmup: Int?) async throws -> String {
+    package func startInstanceRefresh(_ caller: Caller, groupName: String, minHealthyPercentage: Int?, instanceWarmup: Int?) async throws -> String {
         let minimum = minHealthyPercentage ?? 90
         guard (0...100).contains(minimum) else { throw CloudError.autoScalingValidation("MinHealthyPercentage must be between 0 and 100.") }
         return try await coordinator.run {
@@ -360,8 +412,13 @@ extension AutoScalingService {
                 throw CloudError.instanceRefreshInProgress
             }
             let refresh = AutoScalingGroup.InstanceRefresh(
-                id: UUID().uuidString.lowercased(), status: .pending, startTime: clock.now, minHealthyPercentage: minimum, instanceWarmup: instanceWarmup,
-                instancesToUpdate: 0, percentageComplete: 0
+                id: UUID().uuidString.lowercased(),
+                status: .pending,
+                startTime: clock.now,
+                minHealthyPercentage: minimum,
+                instanceWarmup: instanceWarmup,
+                instancesToUpdate: 0,
+                percentageComplete: 0
             )
             group.refreshes.insert(refresh, at: 0)
             if group.refreshes.count > 50 { group.refreshes.removeLast() }
@@ -372,13 +429,15 @@ extension AutoScalingService {
     }
 
     /// DescribeInstanceRefreshes: a group's refreshes, newest first.
-    public func describeInstanceRefreshes(_ caller: Caller, groupName: String, ids: [String]?) async throws -> (AutoScalingGroup, [AutoScalingGroup.InstanceRefresh]) {
+    package func describeInstanceRefreshes(_ caller: Caller, groupName: String, ids: [String]?) async throws -> (
+        AutoScalingGroup, [AutoScalingGroup.InstanceRefresh]
+    ) {
         let group = try await read(caller) { try self.group(groupName, caller: caller, in: $0) }
         return (group, group.refreshes.filter { ids?.isEmpty ?? true || ids?.contains($0.id) == true })
     }
 
     /// CancelInstanceRefresh: stops replacing; instances already replaced stay.
-    public func cancelInstanceRefresh(_ caller: Caller, groupName: String) async throws -> String {
+    package func cancelInstanceRefresh(_ caller: Caller, groupName: String) async throws -> String {
         try await coordinator.run {
             var group = try await read(caller) { try self.group(groupName, caller: caller, in: $0) }
             guard let refresh = group.refreshes.first, refresh.isActive else {
@@ -402,8 +461,13 @@ extension AutoScalingService {
     /// A finished activity starting now.
     func activity(_ description: String, cause: String, failure: String? = nil) -> AutoScalingGroup.Activity {
         AutoScalingGroup.Activity(
-            id: UUID().uuidString.lowercased(), description: description, cause: cause, startTime: clock.now, endTime: clock.now,
-            statusCode: failure == nil ? .successful : .failed, statusMessage: failure
+            id: UUID().uuidString.lowercased(),
+            description: description,
+            cause: cause,
+            startTime: clock.now,
+            endTime: clock.now,
+            statusCode: failure == nil ? .successful : .failed,
+            statusMessage: failure
         )
     }
 

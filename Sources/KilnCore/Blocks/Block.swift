@@ -1,14 +1,14 @@
 /// The fixed block size of EBS snapshots and of Kiln's store: 512 KiB.
-public enum Block {
+package enum Block {
     /// Bytes in a block.
-    public static let size = 524_288
+    package static let size = 524_288
     /// Blocks in one GiB.
-    public static let perGiB = 2_048
+    package static let perGiB = 2_048
 
     /// Whether every byte of `bytes` is zero: such blocks are never stored.
     ///
     /// Compares eight bytes at a time: it runs for every block of every upload.
-    public static func isZero(_ bytes: [UInt8]) -> Bool {
+    package static func isZero(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBytes(isZero)
     }
 
@@ -17,7 +17,7 @@ public enum Block {
     /// Words are OR-ed together 64 at a time (512 bytes, a loop the compiler vectorises), and
     /// the answer is checked after each run: data that is not zero is usually found so in its
     /// first 512 bytes, without reading the rest.
-    public static func isZero(_ raw: UnsafeRawBufferPointer) -> Bool {
+    package static func isZero(_ raw: UnsafeRawBufferPointer) -> Bool {
         let runBytes = 512
         var offset = 0
         while offset + runBytes <= raw.count {
@@ -38,37 +38,37 @@ public enum Block {
 ///
 /// For unencrypted data it is the SHA-256 of the plaintext; in an encrypted domain it is an
 /// HMAC of that SHA-256 under the domain's key, so the index holds no plaintext digests.
-public struct BlockID: Sendable, Hashable, Codable, CustomStringConvertible {
+package struct BlockID: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The 32 bytes.
-    public let bytes: [UInt8]
+    package let bytes: [UInt8]
 
     /// Wraps 32 bytes.
-    public init(_ bytes: [UInt8]) {
+    package init(_ bytes: [UInt8]) {
         self.bytes = bytes
     }
 
     /// Lower-case hex.
-    public var description: String { Hex.encode(bytes) }
+    package var description: String { Hex.encode(bytes) }
 
     /// Stands in a volume's map for a block written all zeros over its snapshot's data:
     /// a tombstone, never stored (no SHA-256 or HMAC is 32 zero bytes in practice).
-    public static let zero = BlockID([UInt8](repeating: 0, count: 32))
+    package static let zero = BlockID([UInt8](repeating: 0, count: 32))
 }
 
 /// One block of a snapshot's or a volume's map: where it is and what its plaintext hashes to.
-public struct BlockEntry: Sendable, Hashable, Codable {
+package struct BlockEntry: Sendable, Hashable, Codable {
     /// The block's position: byte offset / 512 KiB.
-    public var index: Int
+    package var index: Int
     /// The stored block.
-    public var id: BlockID
+    package var id: BlockID
     /// The SHA-256 of the block's plaintext, as EBS direct clients check it.
-    public var sha256: [UInt8]
+    package var sha256: [UInt8]
     /// The ``ChangeDigest`` of the block's plaintext; `nil` for zero blocks and for blocks
     /// mapped before Kiln kept it.
-    public var changeDigest: [UInt8]?
+    package var changeDigest: [UInt8]?
 
     /// Describes a mapped block.
-    public init(index: Int, id: BlockID, sha256: [UInt8], changeDigest: [UInt8]? = nil) {
+    package init(index: Int, id: BlockID, sha256: [UInt8], changeDigest: [UInt8]? = nil) {
         self.index = index
         self.id = id
         self.sha256 = sha256
@@ -77,9 +77,9 @@ public struct BlockEntry: Sendable, Hashable, Codable {
 }
 
 /// Hex encoding.
-public enum Hex {
+package enum Hex {
     /// Lower-case hex of `bytes`.
-    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
+    package static func encode(_ bytes: some Sequence<UInt8>) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var output: [UInt8] = []
         for byte in bytes {
@@ -90,7 +90,7 @@ public enum Hex {
     }
 
     /// The bytes of a hex string; `nil` if it is not hex.
-    public static func decode(_ text: String) -> [UInt8]? {
+    package static func decode(_ text: String) -> [UInt8]? {
         let characters = Array(text.utf8)
         guard characters.count % 2 == 0 else { return nil }
         var bytes: [UInt8] = []

@@ -2,7 +2,7 @@
 ///
 /// A put block is durable only after ``flush()``; callers flush before they commit metadata
 /// that refers to blocks, so the metadata never names a block a crash could lose.
-public protocol BlockStore: Sendable {
+package protocol BlockStore: Sendable {
     /// Stores one block of plaintext whose SHA-256 the caller has checked, unless the domain
     /// already holds it, and returns its id.
     func put(_ plaintext: [UInt8], sha256: [UInt8], domain: EncryptionDomain) async throws -> BlockID
@@ -21,23 +21,23 @@ public protocol BlockStore: Sendable {
 }
 
 /// Where a streamed object's pieces go, in order.
-public struct BlobSink: Sendable {
+package struct BlobSink: Sendable {
     private let append: @Sendable ([UInt8]) async throws -> Void
 
     /// A sink that hands each piece to `append`.
-    public init(_ append: @escaping @Sendable ([UInt8]) async throws -> Void) {
+    package init(_ append: @escaping @Sendable ([UInt8]) async throws -> Void) {
         self.append = append
     }
 
     /// Adds `bytes` to the end of the object.
-    public func write(_ bytes: [UInt8]) async throws {
+    package func write(_ bytes: [UInt8]) async throws {
         try await append(bytes)
     }
 }
 
 extension BlockStore {
     /// Copies through the plaintext: read from `source`, put into `target`.
-    public func copy(_ id: BlockID, sha256: [UInt8], from source: EncryptionDomain, to target: EncryptionDomain) async throws -> BlockID {
+    package func copy(_ id: BlockID, sha256: [UInt8], from source: EncryptionDomain, to target: EncryptionDomain) async throws -> BlockID {
         let targetID = try await blockID(sha256: sha256, domain: target)
         if try await contains(targetID, domain: target) { return targetID }
         return try await put(try await read(id, domain: source), sha256: sha256, domain: target)
@@ -48,7 +48,7 @@ extension BlockStore {
 ///
 /// Nothing above this protocol assumes a POSIX filesystem: objects are written whole,
 /// read by range, listed by prefix and deleted.
-public protocol BlobStore: Sendable {
+package protocol BlobStore: Sendable {
     /// Writes an object whole and durably: after it returns, a crash keeps it; a crash during
     /// it leaves either nothing or the whole object.
     func write(_ name: String, _ bytes: [UInt8]) async throws

@@ -14,17 +14,17 @@ import CXXHash
 /// with a given one. The worst such a block can do is be skipped, so that the new snapshot
 /// keeps the parent's block at that index; it never reaches the store, whose blocks are
 /// addressed and verified by SHA-256 alone.
-public enum ChangeDigest {
+package enum ChangeDigest {
     /// The size of a digest in bytes.
-    public static let size = 16
+    package static let size = 16
 
     /// XXH3-128 of `bytes`, high half first (xxHash's canonical byte order).
-    public static func of(_ bytes: [UInt8]) -> [UInt8] {
+    package static func of(_ bytes: [UInt8]) -> [UInt8] {
         bytes.withUnsafeBytes { of($0) }
     }
 
     /// XXH3-128 of `raw`, high half first (xxHash's canonical byte order).
-    public static func of(_ raw: UnsafeRawBufferPointer) -> [UInt8] {
+    package static func of(_ raw: UnsafeRawBufferPointer) -> [UInt8] {
         let hash = XXH3_128bits(raw.baseAddress, raw.count)
         var output = [UInt8]()
         output.reserveCapacity(size)

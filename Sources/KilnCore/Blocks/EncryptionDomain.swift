@@ -3,37 +3,37 @@
 /// Unencrypted data of a region forms one domain; encrypted data forms one domain per
 /// region, account and KMS key, as EBS never shares encrypted blocks across keys or accounts.
 /// Each region is a separate namespace: copying to another region moves real bytes.
-public struct EncryptionDomain: Sendable, Hashable, Codable, CustomStringConvertible {
+package struct EncryptionDomain: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The region whose store holds the blocks.
-    public var region: RegionName
+    package var region: RegionName
     /// For encrypted data: the owning account and the KMS key that wraps the domain's data key.
-    public var key: EncryptionKeyReference?
+    package var key: EncryptionKeyReference?
 
     /// The unencrypted domain of `region`.
-    public static func unencrypted(_ region: RegionName) -> EncryptionDomain {
+    package static func unencrypted(_ region: RegionName) -> EncryptionDomain {
         EncryptionDomain(region: region, key: nil)
     }
 
     /// The encrypted domain of `account`'s `kmsKeyARN` in `region`.
-    public static func encrypted(_ region: RegionName, account: AccountID, kmsKeyARN: String) -> EncryptionDomain {
+    package static func encrypted(_ region: RegionName, account: AccountID, kmsKeyARN: String) -> EncryptionDomain {
         EncryptionDomain(region: region, key: EncryptionKeyReference(account: account, kmsKeyARN: kmsKeyARN))
     }
 
     /// Whether blocks in this domain are sealed.
-    public var isEncrypted: Bool { key != nil }
+    package var isEncrypted: Bool { key != nil }
 
     /// A stable name: `us-east-1/plain` or `us-east-1/111111111111/arn:aws:kms:…`.
-    public var id: String {
+    package var id: String {
         guard let key else { return "\(region)/plain" }
         return "\(region)/\(key.account)/\(key.kmsKeyARN)"
     }
 
-    public var description: String { id }
+    package var description: String { id }
 }
 
 extension EncryptionDomain {
     /// The domain an ``id`` names; `nil` if the text is not one.
-    public init?(id: String) {
+    package init?(id: String) {
         let parts = id.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
         if parts.count == 2, parts[1] == "plain" {
             self = .unencrypted(RegionName(String(parts[0])))
@@ -46,23 +46,23 @@ extension EncryptionDomain {
 }
 
 /// The account and KMS key of an encrypted domain.
-public struct EncryptionKeyReference: Sendable, Hashable, Codable {
+package struct EncryptionKeyReference: Sendable, Hashable, Codable {
     /// The account whose data it is.
-    public var account: AccountID
+    package var account: AccountID
     /// The KMS key's ARN.
-    public var kmsKeyARN: String
+    package var kmsKeyARN: String
 }
 
 /// The AWS-managed `aws/ebs` key each account has in each region, used when encryption is
 /// asked for without a key. Its id is derived from the account and region, so it is stable.
-public enum DefaultEBSKey {
+package enum DefaultEBSKey {
     /// The key's ARN.
-    public static func arn(account: AccountID, region: RegionName) -> String {
+    package static func arn(account: AccountID, region: RegionName) -> String {
         "arn:aws:kms:\(region):\(account):key/\(keyID(account: account, region: region))"
     }
 
     /// A UUID-shaped id derived from the account and region (FNV-1a, spread over 128 bits).
-    public static func keyID(account: AccountID, region: RegionName) -> String {
+    package static func keyID(account: AccountID, region: RegionName) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         var second: UInt64 = 0x8422_2325_cbf2_9ce4
         for byte in "aws/ebs:\(account):\(region)".utf8 {

@@ -5,34 +5,34 @@ import Foundation
 ///
 /// Kiln writes and reads a small XML document in the spirit of `ec2-bundle-image`'s, without
 /// its encryption: parts are stored plainly and checked by SHA-256.
-public struct BundleManifest: Sendable, Equatable {
+package struct BundleManifest: Sendable, Equatable {
     /// One part of the image.
-    public struct Part: Sendable, Equatable {
+    package struct Part: Sendable, Equatable {
         /// The part's object name, relative to the manifest's folder.
-        public var filename: String
+        package var filename: String
         /// Lower-case hex SHA-256 of the part.
-        public var sha256: String
+        package var sha256: String
 
         /// Describes a part.
-        public init(filename: String, sha256: String) {
+        package init(filename: String, sha256: String) {
             self.filename = filename
             self.sha256 = sha256
         }
     }
 
     /// The image's name (the bundle's prefix).
-    public var name: String
+    package var name: String
     /// `x86_64`, `arm64` or `i386`.
-    public var architecture: String
+    package var architecture: String
     /// The image's size in bytes.
-    public var size: Int
+    package var size: Int
     /// Lower-case hex SHA-256 of the whole image.
-    public var sha256: String
+    package var sha256: String
     /// The parts, in order.
-    public var parts: [Part]
+    package var parts: [Part]
 
     /// Describes a bundle.
-    public init(name: String, architecture: String, size: Int, sha256: String, parts: [Part]) {
+    package init(name: String, architecture: String, size: Int, sha256: String, parts: [Part]) {
         self.name = name
         self.architecture = architecture
         self.size = size
@@ -42,10 +42,10 @@ public struct BundleManifest: Sendable, Equatable {
 
     /// The largest part `kiln bundle` writes: 1 MiB, so that each fits one request body
     /// (`ec2-bundle-image` cuts 10 MiB parts for S3).
-    public static let partSize = 1 << 20
+    package static let partSize = 1 << 20
 
     /// The manifest as XML.
-    public var xml: String {
+    package var xml: String {
         var lines = [
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
             "<manifest>",
@@ -59,14 +59,16 @@ public struct BundleManifest: Sendable, Equatable {
             "    <parts count=\"\(parts.count)\">",
         ]
         for (index, part) in parts.enumerated() {
-            lines.append("      <part index=\"\(index)\"><filename>\(part.filename)</filename><digest algorithm=\"SHA256\">\(part.sha256)</digest></part>")
+            lines.append(
+                "      <part index=\"\(index)\"><filename>\(part.filename)</filename><digest algorithm=\"SHA256\">\(part.sha256)</digest></part>"
+            )
         }
         lines += ["    </parts>", "  </image>", "</manifest>", ""]
         return lines.joined(separator: "\n")
     }
 
     /// Reads a manifest Kiln wrote; `nil` if the text is not one.
-    public init?(xml: String) {
+    package init?(xml: String) {
         guard let image = Self.element("image", in: xml[...]), let name = Self.element("name", in: image),
             let sizeText = Self.element("size", in: image), let size = Int(sizeText), let digest = Self.element("digest", in: image),
             let partsText = Self.element("parts", in: image)
@@ -86,7 +88,9 @@ public struct BundleManifest: Sendable, Equatable {
     /// The text inside the first `<tag …>…</tag>` of `text`.
     private static func element(_ tag: String, in text: Substring) -> Substring? {
         guard let open = text.range(of: "<\(tag)>") ?? text.range(of: "<\(tag) "),
-            let openEnd = text[open.upperBound...].firstIndex(of: ">").map({ text[open.lowerBound...].hasPrefix("<\(tag)>") ? open.upperBound : text.index(after: $0) }),
+            let openEnd = text[open.upperBound...].firstIndex(of: ">").map({
+                text[open.lowerBound...].hasPrefix("<\(tag)>") ? open.upperBound : text.index(after: $0)
+            }),
             let close = text[openEnd...].range(of: "</\(tag)>")
         else { return nil }
         return text[openEnd..<close.lowerBound]

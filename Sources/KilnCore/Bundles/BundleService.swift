@@ -3,8 +3,8 @@ import Foundation
 
 /// Instance-store bundles: the manifest and parts kept as objects, and the ephemeral roots
 /// made from them.
-public struct BundleService: CloudService {
-    public let context: CloudContext
+package struct BundleService: CloudService {
+    package let context: CloudContext
 }
 
 /// An instance-store image's bundle turned into blocks: the root disk of an instance launched from it.
@@ -16,7 +16,7 @@ struct MaterializedBundle: Sendable {
 /// Instance-store bundles: objects under `buckets/`, turned into an instance's root disk at launch.
 extension BundleService {
     /// The object name of `key` in `bucket`.
-    public static func objectName(bucket: String, key: String) -> String { "buckets/\(bucket)/\(key)" }
+    package static func objectName(bucket: String, key: String) -> String { "buckets/\(bucket)/\(key)" }
 
     /// The manifest at an image location (`bucket/prefix.manifest.xml`).
     func bundleManifest(at location: String) async throws -> BundleManifest {
@@ -52,7 +52,14 @@ extension BundleService {
         func emit(_ block: [UInt8]) async throws {
             if !Block.isZero(block) {
                 let digest = Array(SHA256.hash(data: block))
-                entries.append(BlockEntry(index: index, id: try await blocks.put(block, sha256: digest, domain: domain), sha256: digest, changeDigest: ChangeDigest.of(block)))
+                entries.append(
+                    BlockEntry(
+                        index: index,
+                        id: try await blocks.put(block, sha256: digest, domain: domain),
+                        sha256: digest,
+                        changeDigest: ChangeDigest.of(block)
+                    )
+                )
             }
             index += 1
         }
@@ -97,14 +104,14 @@ extension BundleService {
     }
 
     /// Stores an object; it is durable when this returns.
-    public func putObject(_ caller: Caller, bucket: String, key: String, bytes: [UInt8]) async throws {
+    package func putObject(_ caller: Caller, bucket: String, key: String, bytes: [UInt8]) async throws {
         try Self.validateObjectName(bucket: bucket, key: key)
         _ = try regions.requireEnabled(caller.region)
         try await objects.write(Self.objectName(bucket: bucket, key: key), bytes)
     }
 
     /// An object's bytes from `offset`, at most `length`; `NoSuchKey` if there is none.
-    public func object(_ caller: Caller, bucket: String, key: String, offset: Int, length: Int) async throws -> [UInt8] {
+    package func object(_ caller: Caller, bucket: String, key: String, offset: Int, length: Int) async throws -> [UInt8] {
         try Self.validateObjectName(bucket: bucket, key: key)
         let name = Self.objectName(bucket: bucket, key: key)
         guard let size = try await objects.size(name) else {

@@ -2,8 +2,8 @@ import Crypto
 import Foundation
 
 /// The public images that every region starts with, each backed by a small real snapshot.
-public struct CatalogService: CloudService {
-    public let context: CloudContext
+package struct CatalogService: CloudService {
+    package let context: CloudContext
 }
 
 /// The catalogue every region starts with, and the SSM public parameters that point at it.
@@ -43,7 +43,7 @@ extension CatalogService {
     ///
     /// The blocks of every region are put, then made durable with one flush, then every
     /// region's records are written in one transaction.
-    public func seedCatalog() async throws -> Int {
+    package func seedCatalog() async throws -> Int {
         var records: [(Snapshot, Image, [BlockEntry], EncryptionDomain)] = []
         for region in regions.enabled.map(\.name) {
             records += try await catalogRecords(missingFrom: region)
@@ -75,7 +75,14 @@ extension CatalogService {
             var mapped: [BlockEntry] = []
             for (index, bytes) in Self.catalogBlocks(entry).sorted(by: { $0.key < $1.key }) {
                 let digest = Array(SHA256.hash(data: bytes))
-                mapped.append(BlockEntry(index: index, id: try await blocks.put(bytes, sha256: digest, domain: domain), sha256: digest, changeDigest: ChangeDigest.of(bytes)))
+                mapped.append(
+                    BlockEntry(
+                        index: index,
+                        id: try await blocks.put(bytes, sha256: digest, domain: domain),
+                        sha256: digest,
+                        changeDigest: ChangeDigest.of(bytes)
+                    )
+                )
             }
             records.append((Self.catalogSnapshot(entry, region: region), Self.catalogImage(entry, region: region), mapped, domain))
         }
@@ -105,7 +112,13 @@ extension CatalogService {
 
     static func catalogImage(_ entry: CatalogImage, region: RegionName) -> Image {
         let snapshotID = catalogID(.snapshot, region: region, name: entry.name)
-        var image = Image(id: catalogID(.image, region: region, name: entry.name), owner: entry.owner, region: region, name: entry.name, creationDate: entry.published)
+        var image = Image(
+            id: catalogID(.image, region: region, name: entry.name),
+            owner: entry.owner,
+            region: region,
+            name: entry.name,
+            creationDate: entry.published
+        )
         image.description = entry.description
         image.ownerAlias = entry.ownerAlias
         image.architecture = entry.architecture
@@ -140,13 +153,13 @@ extension CatalogService {
     }
 
     /// The value of an SSM public parameter in `region`: the id of the newest catalogue image it names.
-    public func publicParameter(_ name: String, region: RegionName) -> (value: String, published: Date)? {
+    package func publicParameter(_ name: String, region: RegionName) -> (value: String, published: Date)? {
         guard let entry = Catalog.images.first(where: { $0.parameter == name }), regions.region(region)?.isEnabled == true else { return nil }
         return (Self.catalogID(.image, region: region, name: entry.name), entry.published)
     }
 
     /// Every SSM public parameter under `path`.
-    public func publicParameters(under path: String, recursive: Bool) -> [String] {
+    package func publicParameters(under path: String, recursive: Bool) -> [String] {
         let prefix = path.hasSuffix("/") ? path : path + "/"
         return Catalog.images.compactMap(\.parameter).filter { name in
             guard name.hasPrefix(prefix) else { return false }

@@ -6,14 +6,14 @@ import Foundation
 /// Each front of the server talks to its own services (`cloud.volumes`, `cloud.images`,
 /// `cloud.kms`…). The services are small values over the context, except Auto Scaling, whose
 /// coordination of concurrent changes to a group lives in memory.
-public struct Cloud: Sendable {
+package struct Cloud: Sendable {
     /// What the services share.
-    public let context: CloudContext
+    package let context: CloudContext
     /// Auto Scaling groups, launch configurations and instance refreshes.
-    public let autoScaling: AutoScalingService
+    package let autoScaling: AutoScalingService
 
     /// Assembles a cloud and registers the transitions of every resource kind.
-    public init(
+    package init(
         identity: IdentityDirectory,
         regions: RegionCatalog,
         store: any MetadataStore,
@@ -48,64 +48,64 @@ public struct Cloud: Sendable {
     }
 
     /// Accounts, keys and organizations.
-    public var identity: IdentityDirectory { context.identity }
+    package var identity: IdentityDirectory { context.identity }
     /// Regions and zones.
-    public var regions: RegionCatalog { context.regions }
+    package var regions: RegionCatalog { context.regions }
     /// Where state is kept.
-    public var store: any MetadataStore { context.store }
+    package var store: any MetadataStore { context.store }
     /// The time.
-    public var clock: any Clock { context.clock }
+    package var clock: any Clock { context.clock }
     /// Resource and request ids.
-    public var ids: any IDGenerator { context.ids }
+    package var ids: any IDGenerator { context.ids }
     /// Block data.
-    public var blocks: any BlockStore { context.blocks }
+    package var blocks: any BlockStore { context.blocks }
     /// Whole objects: bundles and stored images.
-    public var objects: any BlobStore { context.objects }
+    package var objects: any BlobStore { context.objects }
 
     /// DescribeRegions and DescribeAvailabilityZones.
-    public var regionDirectory: RegionDirectoryService { context.regionDirectory }
+    package var regionDirectory: RegionDirectoryService { context.regionDirectory }
     /// Account settings of a region: EBS encryption by default, image block public access.
-    public var accountSettings: AccountSettingsService { context.accountSettings }
+    package var accountSettings: AccountSettingsService { context.accountSettings }
     /// Tags on every kind of resource.
-    public var tags: TagService { context.tags }
+    package var tags: TagService { context.tags }
     /// EBS volumes, their attachments and their bytes.
-    public var volumes: VolumeService { context.volumes }
+    package var volumes: VolumeService { context.volumes }
     /// EBS snapshots, their permissions, storage accounting and the EBS direct APIs.
-    public var snapshots: SnapshotService { context.snapshots }
+    package var snapshots: SnapshotService { context.snapshots }
     /// AMIs: registration, sharing, life cycle, copies, creation and store tasks.
-    public var images: ImageService { context.images }
+    package var images: ImageService { context.images }
     /// Instance-store bundles and the objects they are made of.
-    public var bundles: BundleService { context.bundles }
+    package var bundles: BundleService { context.bundles }
     /// Instances, their states and attributes.
-    public var instances: InstanceService { context.instances }
+    package var instances: InstanceService { context.instances }
     /// Launch templates and their versions.
-    public var launchTemplates: LaunchTemplateService { context.launchTemplates }
+    package var launchTemplates: LaunchTemplateService { context.launchTemplates }
     /// EC2 key pairs.
-    public var keyPairs: KeyPairService { context.keyPairs }
+    package var keyPairs: KeyPairService { context.keyPairs }
     /// KMS keys, aliases, policies, grants and cryptography.
-    public var kms: KMSService { context.kms }
+    package var kms: KMSService { context.kms }
     /// SSM parameters, with the public image parameters.
-    public var parameters: ParameterService { context.parameters }
+    package var parameters: ParameterService { context.parameters }
     /// The public images every region starts with.
-    public var catalog: CatalogService { context.catalog }
+    package var catalog: CatalogService { context.catalog }
     /// VPCs, subnets, security groups, gateways, route tables and network interfaces.
-    public var networks: NetworkService { context.networks }
+    package var networks: NetworkService { context.networks }
 
     /// Carries out the transitions that are due; returns how many. The server's background
     /// task calls it, and so do tests after moving their clock.
     @discardableResult
-    public func applyDueTransitions() async throws -> Int {
+    package func applyDueTransitions() async throws -> Int {
         let scheduler = context.scheduler
         return try await store.write { try scheduler.applyDue(in: $0) }
     }
 
     /// When the next transition falls due, if any is waiting.
-    public func nextTransitionDue() async throws -> Date? {
+    package func nextTransitionDue() async throws -> Date? {
         try await store.read { try $0.nextTransitionDue() }
     }
 
     /// Forgets all state, for test suites (`POST /moto-api/reset`).
-    public func reset() async throws {
+    package func reset() async throws {
         try await store.write { try $0.eraseEverything() }
     }
 }

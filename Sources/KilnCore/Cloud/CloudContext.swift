@@ -7,34 +7,34 @@ import Foundation
 /// Each operation runs in one ``MetadataStore`` transaction through ``read(_:_:)`` or
 /// ``write(_:_:)``, which also give dry runs their meaning: every check runs, then the
 /// transaction is rolled back.
-public struct CloudContext: Sendable {
+package struct CloudContext: Sendable {
     /// Accounts, keys and organizations.
-    public let identity: IdentityDirectory
+    package let identity: IdentityDirectory
     /// Regions and zones.
-    public let regions: RegionCatalog
+    package let regions: RegionCatalog
     /// Where state is kept.
-    public let store: any MetadataStore
+    package let store: any MetadataStore
     /// The time.
-    public let clock: any Clock
+    package let clock: any Clock
     /// Resource and request ids.
-    public let ids: any IDGenerator
+    package let ids: any IDGenerator
     /// Asynchronous transitions, with the handler of every kind registered.
-    public let scheduler: TransitionScheduler
+    package let scheduler: TransitionScheduler
     /// Block data.
-    public let blocks: any BlockStore
+    package let blocks: any BlockStore
     /// Whole objects outside the block store: instance-store bundles and stored images, under
     /// `buckets/BUCKET/KEY`, as an S3 bucket would hold them.
-    public let objects: any BlobStore
+    package let objects: any BlobStore
     /// EBS direct uploads in progress.
-    public let uploads: UploadSessions
+    package let uploads: UploadSessions
     /// KMS key material.
-    public let keys: KeyVault
+    package let keys: KeyVault
     /// Signs the EBS direct APIs' block tokens.
     let blockTokens: BlockToken
     /// Seals page tokens (see ``PageScope``).
     let pageTokenKey: SymmetricKey
     /// Where instances run: records only, or real machines.
-    public let runtime: any InstanceRuntime
+    package let runtime: any InstanceRuntime
 
     /// Assembles a context; `scheduler` already knows the transitions of every resource kind.
     init(
@@ -66,7 +66,7 @@ public struct CloudContext: Sendable {
     }
 
     /// Runs a read-only operation for `caller` in its region; a dry run answers `DryRunOperation` once its checks pass.
-    public func read<Result: Sendable>(
+    package func read<Result: Sendable>(
         _ caller: Caller,
         _ body: @escaping @Sendable (any MetadataTransaction) throws -> Result
     ) async throws -> Result {
@@ -74,7 +74,7 @@ public struct CloudContext: Sendable {
     }
 
     /// ``read(_:_:)`` without a transaction around `body` (see ``MetadataStore/readCommitted(_:)``).
-    public func readCommitted<Result: Sendable>(
+    package func readCommitted<Result: Sendable>(
         _ caller: Caller,
         _ body: @escaping @Sendable (any MetadataTransaction) throws -> Result
     ) async throws -> Result {
@@ -91,7 +91,7 @@ public struct CloudContext: Sendable {
 
     /// Runs a changing operation for `caller` in one transaction, then carries out the
     /// transitions that are due. A dry run rolls everything back and answers `DryRunOperation`.
-    public func write<Result: Sendable>(
+    package func write<Result: Sendable>(
         _ caller: Caller,
         _ body: @escaping @Sendable (any MetadataTransaction) throws -> Result
     ) async throws -> Result {

@@ -6,7 +6,7 @@
 /// volume, a snapshot the caller may see, what removing a volume releases) are extensions of
 /// ``MetadataTransaction``, in `Rules/`. A service reaches another through ``CloudContext``'s
 /// service properties (`context.snapshots`).
-public protocol CloudService: Sendable {
+package protocol CloudService: Sendable {
     /// What the service shares with every other.
     var context: CloudContext { get }
 }

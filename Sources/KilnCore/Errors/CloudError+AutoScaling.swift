@@ -16,7 +16,10 @@ extension CloudError {
         CloudError("AlreadyExists", "AutoScalingGroup by this name already exists - A group with the name \(name) already exists")
     }
 
-    package static let groupHasInstances = CloudError("ResourceInUse", "You cannot delete an AutoScalingGroup while there are instances or pending Spot instance request(s) still in the group.")
+    package static let groupHasInstances = CloudError(
+        "ResourceInUse",
+        "You cannot delete an AutoScalingGroup while there are instances or pending Spot instance request(s) still in the group."
+    )
 
     package static func launchConfigurationAlreadyExists(_ name: some CustomStringConvertible) -> CloudError {
         CloudError("AlreadyExists", "Launch Configuration by this name already exists - A launch configuration already exists with the name \(name)")
@@ -26,17 +29,32 @@ extension CloudError {
         CloudError("ResourceInUse", "Cannot delete launch configuration \(name) because it is attached to AutoScalingGroup \(groupName)")
     }
 
-    package static let instanceRefreshInProgress = CloudError("InstanceRefreshInProgress", "An Instance Refresh is already in progress and blocks the execution of this Instance Refresh.")
+    package static let instanceRefreshInProgress = CloudError(
+        "InstanceRefreshInProgress",
+        "An Instance Refresh is already in progress and blocks the execution of this Instance Refresh."
+    )
 
     package static func noActiveInstanceRefresh(_ groupName: some CustomStringConvertible) -> CloudError {
         CloudError("ActiveInstanceRefreshNotFound", "No in progress or pending Instance Refresh found for Auto Scaling group \(groupName)")
     }
 
-    package static let launchTemplateIDOrName = CloudError("ValidationError", "Specify either LaunchTemplateId or LaunchTemplateName, not both and not neither.")
+    package static let launchTemplateIDOrName = CloudError(
+        "ValidationError",
+        "Specify either LaunchTemplateId or LaunchTemplateName, not both and not neither."
+    )
 
-    package static let groupLaunchSourceMissing = CloudError("ValidationError", "Valid requests must contain either LaunchTemplate, LaunchConfigurationName, InstanceId or MixedInstancesPolicy parameter, not several.")
+    package static let groupLaunchSourceMissing = CloudError(
+        "ValidationError",
+        "Valid requests must contain either LaunchTemplate, LaunchConfigurationName, InstanceId or MixedInstancesPolicy parameter, not several."
+    )
 
-    package static let groupLaunchSourceUnsupported = CloudError("ValidationError", "Kiln's groups launch from a LaunchTemplate or a LaunchConfigurationName; MixedInstancesPolicy and InstanceId are not offered.")
+    package static let groupLaunchSourceUnsupported = CloudError(
+        "ValidationError",
+        "Kiln's groups launch from a LaunchTemplate or a LaunchConfigurationName; MixedInstancesPolicy and InstanceId are not offered."
+    )
 
-    package static let refreshConfigurationUnsupported = CloudError("ValidationError", "Kiln refreshes to the group's own launch template; update the group instead of passing DesiredConfiguration.")
+    package static let refreshConfigurationUnsupported = CloudError(
+        "ValidationError",
+        "Kiln refreshes to the group's own launch template; update the group instead of passing DesiredConfiguration."
+    )
 }

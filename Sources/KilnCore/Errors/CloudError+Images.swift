@@ -12,7 +12,10 @@ extension CloudError {
         CloudError("AuthFailure", "Not authorized for image:\(id)")
     }
 
-    package static let malformedImageName = CloudError("InvalidAMIName.Malformed", "AMI names must be between 3 and 128 characters long, and may contain letters, numbers, '(', ')', '[', ']', ' ', '.', '/', '-', ''', '@' and '_'")
+    package static let malformedImageName = CloudError(
+        "InvalidAMIName.Malformed",
+        "AMI names must be between 3 and 128 characters long, and may contain letters, numbers, '(', ')', '[', ']', ' ', '.', '/', '-', ''', '@' and '_'"
+    )
 
     package static let imageAttributeUnauthorized = CloudError("AuthFailure", "Unauthorized attempt to access restricted resource")
 
@@ -37,11 +40,15 @@ extension CloudError {
     }
 
     package static let defaultKeyImageCannotBeShared = CloudError(
-        "InvalidParameter", "Snapshots encrypted with the AWS Managed CMK can't be shared. Specify another snapshot."
+        "InvalidParameter",
+        "Snapshots encrypted with the AWS Managed CMK can't be shared. Specify another snapshot."
     )
 
     package static func imageBlockPublicAccessEnabled(_ region: some CustomStringConvertible) -> CloudError {
-        CloudError("OperationNotPermitted", "Image block public access is enabled for this account in \(region); disable it (DisableImageBlockPublicAccess) to make images public.")
+        CloudError(
+            "OperationNotPermitted",
+            "Image block public access is enabled for this account in \(region); disable it (DisableImageBlockPublicAccess) to make images public."
+        )
     }
 
     package static let encryptedImageCannotBePublic = CloudError("InvalidParameterValue", "Images with encrypted snapshots cannot be made public.")
@@ -56,7 +63,10 @@ extension CloudError {
         CloudError("InvalidRequest", "Kiln copies EBS-backed images only; \(imageID) is instance-store-backed.")
     }
 
-    package static let productImageCannotBeCopied = CloudError("InvalidRequest", "Images with EC2 BillingProduct codes cannot be copied to another AWS account.")
+    package static let productImageCannotBeCopied = CloudError(
+        "InvalidRequest",
+        "Images with EC2 BillingProduct codes cannot be copied to another AWS account."
+    )
 
     package static let imageStorageNotShared = CloudError("InvalidRequest", "You do not have permission to access the storage of this ami")
 
@@ -65,7 +75,10 @@ extension CloudError {
     }
 
     package static func instanceNotEBSBackedForImage(_ instanceID: some CustomStringConvertible) -> CloudError {
-        CloudError("UnsupportedOperation", "The instance '\(instanceID)' does not have an 'ebs' root device type and cannot be used to create an EBS-backed AMI. Bundle the instance and use RegisterImage instead.")
+        CloudError(
+            "UnsupportedOperation",
+            "The instance '\(instanceID)' does not have an 'ebs' root device type and cannot be used to create an EBS-backed AMI. Bundle the instance and use RegisterImage instead."
+        )
     }
 
     package static func instanceCannotBeImaged(_ instanceID: some CustomStringConvertible, _ state: some CustomStringConvertible) -> CloudError {
@@ -76,7 +89,11 @@ extension CloudError {
         CloudError("InvalidBlockDeviceMapping", "The root device \(device) cannot be suppressed with NoDevice.")
     }
 
-    package static func mappingSmallerThanVolume(_ size: some CustomStringConvertible, _ device: some CustomStringConvertible, _ volumeSize: some CustomStringConvertible) -> CloudError {
+    package static func mappingSmallerThanVolume(
+        _ size: some CustomStringConvertible,
+        _ device: some CustomStringConvertible,
+        _ volumeSize: some CustomStringConvertible
+    ) -> CloudError {
         CloudError("InvalidBlockDeviceMapping", "Volume of size \(size)GB is smaller than the volume at \(device) (\(volumeSize)GB).")
     }
 
@@ -88,7 +105,11 @@ extension CloudError {
         CloudError("IncorrectState", "Image \(imageID) is \(state), not disabled.")
     }
 
-    package static func imageCannotBeStored(_ imageID: some CustomStringConvertible, _ state: some CustomStringConvertible, _ rootDeviceType: some CustomStringConvertible) -> CloudError {
+    package static func imageCannotBeStored(
+        _ imageID: some CustomStringConvertible,
+        _ state: some CustomStringConvertible,
+        _ rootDeviceType: some CustomStringConvertible
+    ) -> CloudError {
         CloudError("InvalidAMIID.Unavailable", "Only available EBS-backed images can be stored; \(imageID) is \(state) (\(rootDeviceType)).")
     }
 
@@ -108,12 +129,24 @@ extension CloudError {
         CloudError("InvalidBlockDeviceMapping", "The root device \(root) must be an EBS volume from a snapshot.")
     }
 
-    package static func mappingSmallerThanSnapshot(_ size: some CustomStringConvertible, _ snapshotID: some CustomStringConvertible, _ snapshotSize: some CustomStringConvertible) -> CloudError {
-        CloudError("InvalidBlockDeviceMapping", "Volume of size \(size) GiB is smaller than snapshot '\(snapshotID)', expect size >= \(snapshotSize) GiB")
+    package static func mappingSmallerThanSnapshot(
+        _ size: some CustomStringConvertible,
+        _ snapshotID: some CustomStringConvertible,
+        _ snapshotSize: some CustomStringConvertible
+    ) -> CloudError {
+        CloudError(
+            "InvalidBlockDeviceMapping",
+            "Volume of size \(size) GiB is smaller than snapshot '\(snapshotID)', expect size >= \(snapshotSize) GiB"
+        )
     }
 
-    package static func mappingEncryptionFromSnapshot(_ device: some CustomStringConvertible, _ snapshotID: some CustomStringConvertible) -> CloudError {
-        CloudError("InvalidBlockDeviceMapping", "Omit Encrypted for \(device): a device made from snapshot \(snapshotID) takes the snapshot's encryption.")
+    package static func mappingEncryptionFromSnapshot(_ device: some CustomStringConvertible, _ snapshotID: some CustomStringConvertible)
+        -> CloudError
+    {
+        CloudError(
+            "InvalidBlockDeviceMapping",
+            "Omit Encrypted for \(device): a device made from snapshot \(snapshotID) takes the snapshot's encryption."
+        )
     }
 
     package static func mappingNeedsSnapshotOrSize(_ device: some CustomStringConvertible) -> CloudError {
@@ -125,7 +158,10 @@ extension CloudError {
     }
 
     package static func imageDeregistrationProtected(_ imageID: some CustomStringConvertible) -> CloudError {
-        CloudError("InvalidParameterValue", "Image \(imageID) has deregistration protection enabled. Disable it (and wait out any cooldown) before deregistering.")
+        CloudError(
+            "InvalidParameterValue",
+            "Image \(imageID) has deregistration protection enabled. Disable it (and wait out any cooldown) before deregistering."
+        )
     }
 
     package static func disabledImageCannotLaunch(_ imageID: some CustomStringConvertible) -> CloudError {

@@ -8,8 +8,13 @@ extension CloudError {
         CloudError("InvalidInstanceID.NotFound", "The instance ID '\(ids.joined(separator: ", "))' does not exist")
     }
 
-    package static func instanceNotStoppedForAttribute(_ instanceID: some CustomStringConvertible, _ attribute: some CustomStringConvertible) -> CloudError {
-        CloudError("IncorrectInstanceState", "The instance '\(instanceID)' is not in the 'stopped' state; \(attribute) can only be changed while it is.")
+    package static func instanceNotStoppedForAttribute(_ instanceID: some CustomStringConvertible, _ attribute: some CustomStringConvertible)
+        -> CloudError
+    {
+        CloudError(
+            "IncorrectInstanceState",
+            "The instance '\(instanceID)' is not in the 'stopped' state; \(attribute) can only be changed while it is."
+        )
     }
 
     package static func noDeviceMapped(_ device: some CustomStringConvertible) -> CloudError {
@@ -25,7 +30,10 @@ extension CloudError {
     }
 
     package static func instanceStopDisabled(_ instanceID: some CustomStringConvertible) -> CloudError {
-        CloudError("OperationNotPermitted", "The instance '\(instanceID)' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.")
+        CloudError(
+            "OperationNotPermitted",
+            "The instance '\(instanceID)' may not be stopped. Modify its 'disableApiStop' instance attribute and try again."
+        )
     }
 
     package static func instanceStoreInstanceCannotStart(_ instanceID: some CustomStringConvertible) -> CloudError {
@@ -37,7 +45,10 @@ extension CloudError {
     }
 
     package static func instanceTerminationDisabled(_ instanceID: some CustomStringConvertible) -> CloudError {
-        CloudError("OperationNotPermitted", "The instance '\(instanceID)' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.")
+        CloudError(
+            "OperationNotPermitted",
+            "The instance '\(instanceID)' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again."
+        )
     }
 
     package static func unknownInstanceType(_ type: some CustomStringConvertible) -> CloudError {
@@ -49,7 +60,10 @@ extension CloudError {
     }
 
     package static func typeWithoutInstanceStorage(_ type: some CustomStringConvertible, _ imageID: some CustomStringConvertible) -> CloudError {
-        CloudError("InvalidParameterCombination", "The instance type '\(type)' has no instance storage, so it cannot boot the instance-store-backed image \(imageID). Choose a type with instance storage, such as m5d.large or c5d.large.")
+        CloudError(
+            "InvalidParameterCombination",
+            "The instance type '\(type)' has no instance storage, so it cannot boot the instance-store-backed image \(imageID). Choose a type with instance storage, such as m5d.large or c5d.large."
+        )
     }
 
     package static func clientTokenMismatch(_ token: some CustomStringConvertible) -> CloudError {

@@ -4,7 +4,10 @@ extension CloudError {
         CloudError("NotFoundException", "Key '\(reference)' does not exist")
     }
 
-    package static let kmsKeyRequiresEncrypted = CloudError("InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set.")
+    package static let kmsKeyRequiresEncrypted = CloudError(
+        "InvalidParameterDependency",
+        "The parameter KmsKeyId requires the parameter Encrypted to be set."
+    )
 
     package static func kmsKeyOfDomainGone(_ domainID: some CustomStringConvertible) -> CloudError {
         CloudError("KMSKeyNotAccessible", "The KMS key of \(domainID) no longer exists; its blocks cannot be read.")
@@ -33,7 +36,10 @@ extension CloudError {
     }
 
     package static func kmsInvalidPendingWindow(_ days: some CustomStringConvertible) -> CloudError {
-        CloudError("ValidationException", "1 validation error detected: Value '\(days)' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value between 7 and 30")
+        CloudError(
+            "ValidationException",
+            "1 validation error detected: Value '\(days)' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value between 7 and 30"
+        )
     }
 
     package static func kmsManagedKeyCannotBeDeleted(_ keyARN: some CustomStringConvertible) -> CloudError {
@@ -48,15 +54,26 @@ extension CloudError {
         CloudError("AccessDeniedException", "The policy of the AWS managed key \(keyARN) cannot be changed.")
     }
 
-    package static let kmsMalformedAliasName = CloudError("ValidationException", "Alias must start with the prefix \"alias/\" and contain only letters, digits, '/', '_' and '-'.")
+    package static let kmsMalformedAliasName = CloudError(
+        "ValidationException",
+        "Alias must start with the prefix \"alias/\" and contain only letters, digits, '/', '_' and '-'."
+    )
 
     package static let kmsReservedAliasName = CloudError("NotAuthorizedException", "alias/aws/ is reserved for aliases of AWS managed keys.")
 
-    package static func kmsAliasAlreadyExists(_ region: some CustomStringConvertible, _ account: some CustomStringConvertible, _ name: some CustomStringConvertible) -> CloudError {
+    package static func kmsAliasAlreadyExists(
+        _ region: some CustomStringConvertible,
+        _ account: some CustomStringConvertible,
+        _ name: some CustomStringConvertible
+    ) -> CloudError {
         CloudError("AlreadyExistsException", "An alias with the name arn:aws:kms:\(region):\(account):\(name) already exists")
     }
 
-    package static func kmsAliasNotFoundByName(_ region: some CustomStringConvertible, _ account: some CustomStringConvertible, _ name: some CustomStringConvertible) -> CloudError {
+    package static func kmsAliasNotFoundByName(
+        _ region: some CustomStringConvertible,
+        _ account: some CustomStringConvertible,
+        _ name: some CustomStringConvertible
+    ) -> CloudError {
         CloudError("NotFoundException", "Alias arn:aws:kms:\(region):\(account):\(name) is not found.")
     }
 
@@ -68,13 +85,19 @@ extension CloudError {
 
     package static let kmsForeignCiphertext = CloudError("InvalidCiphertextException", "The ciphertext is not one Kiln's KMS made.")
 
-    package static let kmsIncorrectKey = CloudError("IncorrectKeyException", "The key ID in the request does not identify the key that encrypted the ciphertext.")
+    package static let kmsIncorrectKey = CloudError(
+        "IncorrectKeyException",
+        "The key ID in the request does not identify the key that encrypted the ciphertext."
+    )
 
     package static let kmsSealFailed = CloudError("KMSInternalException", "The key material could not be sealed.", category: .server)
 
     package static let kmsEncryptionFailed = CloudError("KMSInternalException", "Encryption failed.", category: .server)
 
-    package static let kmsInvalidCiphertext = CloudError("InvalidCiphertextException", "The ciphertext is invalid, or was made with another encryption context.")
+    package static let kmsInvalidCiphertext = CloudError(
+        "InvalidCiphertextException",
+        "The ciphertext is invalid, or was made with another encryption context."
+    )
 
     package static func kmsInvalidARN(_ reference: some CustomStringConvertible) -> CloudError {
         CloudError("InvalidArnException", "The ARN '\(reference)' is not a KMS key or alias ARN.")
@@ -84,8 +107,16 @@ extension CloudError {
         CloudError("NotFoundException", "Alias \(arn) is not found.")
     }
 
-    package static func kmsNoPolicyAllows(_ callerARN: some CustomStringConvertible, _ action: some CustomStringConvertible, _ keyARN: some CustomStringConvertible) -> CloudError {
-        CloudError("AccessDeniedException", "User: \(callerARN) is not authorized to perform: \(action) on resource: \(keyARN) because no resource-based policy allows the \(action) action", category: .client)
+    package static func kmsNoPolicyAllows(
+        _ callerARN: some CustomStringConvertible,
+        _ action: some CustomStringConvertible,
+        _ keyARN: some CustomStringConvertible
+    ) -> CloudError {
+        CloudError(
+            "AccessDeniedException",
+            "User: \(callerARN) is not authorized to perform: \(action) on resource: \(keyARN) because no resource-based policy allows the \(action) action",
+            category: .client
+        )
     }
 
     package static func kmsKeyDisabled(_ keyARN: some CustomStringConvertible) -> CloudError {

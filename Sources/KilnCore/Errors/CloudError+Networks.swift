@@ -37,7 +37,8 @@ extension CloudError {
     }
 
     package static let permissionNotFound = CloudError(
-        "InvalidPermission.NotFound", "The specified rule does not exist in this security group."
+        "InvalidPermission.NotFound",
+        "The specified rule does not exist in this security group."
     )
 
     package static func malformedPermission(_ message: String) -> CloudError {

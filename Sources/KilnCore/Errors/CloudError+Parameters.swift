@@ -7,7 +7,10 @@ extension CloudError {
 
     package static let parameterPathWithoutSlash = CloudError("ValidationException", "The parameter path must begin with a forward slash (/).")
 
-    package static let invalidParameterName = CloudError("ValidationException", "Parameter name: can't be prefixed with \"aws\" or \"ssm\" (case-insensitive), and must be 1 to 2048 characters.")
+    package static let invalidParameterName = CloudError(
+        "ValidationException",
+        "Parameter name: can't be prefixed with \"aws\" or \"ssm\" (case-insensitive), and must be 1 to 2048 characters."
+    )
 
     package static let parameterHierarchyTooDeep = CloudError("HierarchyLevelLimitExceededException", "A parameter name can have at most 15 levels.")
 
@@ -16,18 +19,27 @@ extension CloudError {
     }
 
     package static func invalidParameterType(_ type: some CustomStringConvertible) -> CloudError {
-        CloudError("ValidationException", "1 validation error detected: Value '\(type)' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [SecureString, StringList, String]")
+        CloudError(
+            "ValidationException",
+            "1 validation error detected: Value '\(type)' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [SecureString, StringList, String]"
+        )
     }
 
     package static func parameterNotAnImage(_ value: some CustomStringConvertible) -> CloudError {
         CloudError("ValidationException", "The parameter value \(value) is not an image id this account may use.")
     }
 
-    package static let parameterAlreadyExists = CloudError("ParameterAlreadyExists", "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.")
+    package static let parameterAlreadyExists = CloudError(
+        "ParameterAlreadyExists",
+        "The parameter already exists. To overwrite this value, set the overwrite option in the request to true."
+    )
 
     package static let parameterTypeRequired = CloudError("ValidationException", "A parameter type is required when you create a parameter.")
 
     package static func parameterPageTooLarge(_ limit: some CustomStringConvertible) -> CloudError {
-        CloudError("ValidationException", "1 validation error detected: Value '\(limit)' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 10")
+        CloudError(
+            "ValidationException",
+            "1 validation error detected: Value '\(limit)' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 10"
+        )
     }
 }

@@ -24,11 +24,20 @@ extension CloudError {
         CloudError("IncorrectState", "Snapshot '\(snapshotID)' is not in a completed state.")
     }
 
-    package static let clientTokenConflict = CloudError("ConflictException", "The request uses the same client token as a previous, but non-identical request.")
+    package static let clientTokenConflict = CloudError(
+        "ConflictException",
+        "The request uses the same client token as a previous, but non-identical request."
+    )
 
-    package static let defaultKeySnapshotCannotBePublic = CloudError("OperationNotPermitted", "Encrypted snapshots with EBS default key cannot be shared; an encrypted snapshot cannot be made public.")
+    package static let defaultKeySnapshotCannotBePublic = CloudError(
+        "OperationNotPermitted",
+        "Encrypted snapshots with EBS default key cannot be shared; an encrypted snapshot cannot be made public."
+    )
 
-    package static let defaultKeySnapshotCannotBeShared = CloudError("OperationNotPermitted", "Encrypted snapshots with EBS default key cannot be shared")
+    package static let defaultKeySnapshotCannotBeShared = CloudError(
+        "OperationNotPermitted",
+        "Encrypted snapshots with EBS default key cannot be shared"
+    )
 
     package static func snapshotInUse(_ snapshotID: some CustomStringConvertible, _ imageID: some CustomStringConvertible) -> CloudError {
         CloudError("InvalidSnapshot.InUse", "The snapshot \(snapshotID) is currently in use by \(imageID)")

@@ -3,9 +3,9 @@
 /// The domain speaks in AWS's codes (`InvalidVolume.NotFound`, `MissingParameter`) because
 /// clients match on them; each front puts the code into its protocol's envelope and picks the
 /// HTTP status from ``category``.
-public struct CloudError: Error, Sendable, Equatable {
+package struct CloudError: Error, Sendable, Equatable {
     /// How a front should answer: the HTTP status family.
-    public enum Category: Sendable, Equatable {
+    package enum Category: Sendable, Equatable {
         /// 400: the request is wrong.
         case client
         /// 401: who is asking could not be established.
@@ -21,16 +21,16 @@ public struct CloudError: Error, Sendable, Equatable {
     }
 
     /// The code clients match on.
-    public var code: String
+    package var code: String
     /// A sentence that says what was wrong and, where possible, what to do.
-    public var message: String
+    package var message: String
     /// The status family.
-    public var category: Category
+    package var category: Category
     /// For REST services: the `Reason` member that some errors carry (EBS `ValidationException`).
-    public var reason: String?
+    package var reason: String?
 
     /// Creates an error.
-    public init(_ code: String, _ message: String, category: Category = .client, reason: String? = nil) {
+    package init(_ code: String, _ message: String, category: Category = .client, reason: String? = nil) {
         self.code = code
         self.message = message
         self.category = category
@@ -40,29 +40,29 @@ public struct CloudError: Error, Sendable, Equatable {
 
 extension CloudError {
     /// A required parameter is missing.
-    public static func missingParameter(_ name: String) -> CloudError {
+    package static func missingParameter(_ name: String) -> CloudError {
         CloudError("MissingParameter", "The request must contain the parameter \(name)")
     }
 
     /// A parameter has a value that is not allowed.
-    public static func invalidParameterValue(_ message: String) -> CloudError {
+    package static func invalidParameterValue(_ message: String) -> CloudError {
         CloudError("InvalidParameterValue", message)
     }
 
     /// Parameters that cannot be used together.
-    public static func invalidParameterCombination(_ message: String) -> CloudError {
+    package static func invalidParameterCombination(_ message: String) -> CloudError {
         CloudError("InvalidParameterCombination", message)
     }
 
     /// The answer to a dry run whose checks passed.
-    public static let dryRunOperation = CloudError(
+    package static let dryRunOperation = CloudError(
         "DryRunOperation",
         "Request would have succeeded, but DryRun flag is set.",
         category: .dryRun
     )
 
     /// Credentials that could not be verified, or a region the account may not use.
-    public static func authFailure(_ message: String) -> CloudError {
+    package static func authFailure(_ message: String) -> CloudError {
         CloudError("AuthFailure", message, category: .authentication)
     }
 }

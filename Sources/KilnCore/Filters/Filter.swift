@@ -1,33 +1,35 @@
 /// One `Filter.N` of a Describe call: a name and the values any of which may match.
-public struct Filter: Sendable, Equatable {
+package struct Filter: Sendable, Equatable {
     /// The filter's name, such as `zone-name` or `tag:Name`.
-    public var name: String
+    package var name: String
     /// The values; `*` matches any run of characters and `?` any one character.
-    public var values: [String]
+    package var values: [String]
 
     /// Creates a filter.
-    public init(name: String, values: [String]) {
+    package init(name: String, values: [String]) {
         self.name = name
         self.values = values
     }
 
     /// Whether any of the filter's values matches `candidate`.
-    public func matches(_ candidate: String?) -> Bool {
+    package func matches(_ candidate: String?) -> Bool {
         guard let candidate else { return false }
         return values.contains { Wildcard.matches(pattern: $0, candidate) }
     }
 
     /// Whether any of the filter's values matches any of `candidates`.
-    public func matchesAny(_ candidates: some Sequence<String>) -> Bool {
+    package func matchesAny(_ candidates: some Sequence<String>) -> Bool {
         candidates.contains { matches($0) }
     }
 }
 
 /// Matches the `*` and `?` wildcards of EC2 filters.
-public enum Wildcard {
+package enum Wildcard {
     /// Whether `text` matches `pattern`; `\*` and `\?` stand for literal characters.
-    public static func matches(pattern: String, _ text: String) -> Bool {
-        if !pattern.utf8.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "\\") }) { return pattern == text }
+    package static func matches(pattern: String, _ text: String) -> Bool {
+        if !pattern.utf8.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "\\") }) {
+            return pattern == text
+        }
         // ASCII on both sides (ids, names, most tags): match bytes, without building Characters.
         if pattern.utf8.allSatisfy({ $0 < 0x80 }), text.utf8.allSatisfy({ $0 < 0x80 }) {
             return matches(Array(pattern.utf8), Array(text.utf8), star: UInt8(ascii: "*"), any: UInt8(ascii: "?"), escape: UInt8(ascii: "\\"))
@@ -78,12 +80,12 @@ public enum Wildcard {
 }
 
 /// The filters of one request, checked against the names an operation supports.
-public struct FilterSet: Sendable {
+package struct FilterSet: Sendable {
     /// The filters; a resource must match every one.
-    public var filters: [Filter]
+    package var filters: [Filter]
 
     /// Checks every name against `supported` (and `tag:` names when `allowsTags`), as AWS does.
-    public init(_ filters: [Filter], supported: Set<String>, allowsTags: Bool = false) throws {
+    package init(_ filters: [Filter], supported: Set<String>, allowsTags: Bool = false) throws {
         for filter in filters {
             let isTag = allowsTags && (filter.name.hasPrefix("tag:") || filter.name == "tag-key" || filter.name == "tag-value")
             guard isTag || supported.contains(filter.name) else {
@@ -94,13 +96,13 @@ public struct FilterSet: Sendable {
     }
 
     /// Whether a resource passes: `value(name)` gives the resource's values for a filter name.
-    public func admits(_ values: (String) -> [String]) -> Bool {
+    package func admits(_ values: (String) -> [String]) -> Bool {
         filters.allSatisfy { filter in filter.matchesAny(values(filter.name)) }
     }
 
     /// The values of the tag filters (`tag:KEY`, `tag-key`, `tag-value`) for a resource with `tags`;
     /// `nil` for other names.
-    public static func tagValues(_ name: String, tags: [Tag]) -> [String]? {
+    package static func tagValues(_ name: String, tags: [Tag]) -> [String]? {
         if name == "tag-key" { return tags.map(\.key) }
         if name == "tag-value" { return tags.map(\.value) }
         if name.hasPrefix("tag:") {

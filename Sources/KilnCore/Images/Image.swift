@@ -1,24 +1,24 @@
 import Foundation
 
 /// An Amazon Machine Image: a root device and block device mapping, who may launch it, and its life cycle.
-public struct Image: Sendable, Codable, Equatable {
+package struct Image: Sendable, Codable, Equatable {
     /// An image's state. Deprecation is not a state but a time; deregistration protection and
     /// block public access are flags.
-    public enum State: String, Sendable, Codable {
+    package enum State: String, Sendable, Codable {
         case pending, available, invalid, deregistered, transient, failed, error, disabled
     }
 
     /// One device of the image: an EBS volume from a snapshot, an instance-store volume, or a suppressed device.
-    public struct DeviceMapping: Sendable, Codable, Equatable {
-        public var deviceName: String
+    package struct DeviceMapping: Sendable, Codable, Equatable {
+        package var deviceName: String
         /// `ephemeralN` for an instance-store volume.
-        public var virtualName: String?
+        package var virtualName: String?
         /// Whether the device is suppressed.
-        public var noDevice: Bool
-        public var ebs: EBSDevice?
+        package var noDevice: Bool
+        package var ebs: EBSDevice?
 
         /// Describes a mapping.
-        public init(deviceName: String, virtualName: String? = nil, noDevice: Bool = false, ebs: EBSDevice? = nil) {
+        package init(deviceName: String, virtualName: String? = nil, noDevice: Bool = false, ebs: EBSDevice? = nil) {
             self.deviceName = deviceName
             self.virtualName = virtualName
             self.noDevice = noDevice
@@ -27,19 +27,19 @@ public struct Image: Sendable, Codable, Equatable {
     }
 
     /// The EBS part of a mapping.
-    public struct EBSDevice: Sendable, Codable, Equatable {
-        public var snapshotID: String?
+    package struct EBSDevice: Sendable, Codable, Equatable {
+        package var snapshotID: String?
         /// GiB.
-        public var volumeSize: Int
-        public var volumeType: VolumeType
-        public var deleteOnTermination: Bool
-        public var encrypted: Bool
-        public var kmsKeyID: String?
-        public var iops: Int?
-        public var throughput: Int?
+        package var volumeSize: Int
+        package var volumeType: VolumeType
+        package var deleteOnTermination: Bool
+        package var encrypted: Bool
+        package var kmsKeyID: String?
+        package var iops: Int?
+        package var throughput: Int?
 
         /// Describes an EBS device.
-        public init(
+        package init(
             snapshotID: String?,
             volumeSize: Int,
             volumeType: VolumeType,
@@ -61,7 +61,7 @@ public struct Image: Sendable, Codable, Equatable {
     }
 
     /// Who may launch the image, besides its owner.
-    public enum LaunchPermission: Sendable, Codable, Hashable {
+    package enum LaunchPermission: Sendable, Codable, Hashable {
         /// Everyone: the image is public.
         case all
         /// One account.
@@ -73,79 +73,79 @@ public struct Image: Sendable, Codable, Equatable {
     }
 
     /// A product code: Marketplace images carry one of type `marketplace`.
-    public struct ProductCode: Sendable, Codable, Equatable {
-        public var id: String
-        public var type: String
+    package struct ProductCode: Sendable, Codable, Equatable {
+        package var id: String
+        package var type: String
 
         /// Describes a product code.
-        public init(id: String, type: String = "marketplace") {
+        package init(id: String, type: String = "marketplace") {
             self.id = id
             self.type = type
         }
     }
 
     /// Why an image is in a failed or error state.
-    public struct StateReason: Sendable, Codable, Equatable {
-        public var code: String
-        public var message: String
+    package struct StateReason: Sendable, Codable, Equatable {
+        package var code: String
+        package var message: String
     }
 
-    public var id: String
-    public var owner: AccountID
-    public var region: RegionName
-    public var name: String
-    public var description: String?
-    public var state: State
-    public var stateReason: StateReason?
-    public var creationDate: Date
-    public var architecture: String
-    public var virtualizationType: String
-    public var rootDeviceType: String
-    public var rootDeviceName: String?
-    public var blockDeviceMappings: [DeviceMapping]
+    package var id: String
+    package var owner: AccountID
+    package var region: RegionName
+    package var name: String
+    package var description: String?
+    package var state: State
+    package var stateReason: StateReason?
+    package var creationDate: Date
+    package var architecture: String
+    package var virtualizationType: String
+    package var rootDeviceType: String
+    package var rootDeviceName: String?
+    package var blockDeviceMappings: [DeviceMapping]
     /// For instance-store images: where the bundle's manifest is.
-    public var imageLocation: String?
+    package var imageLocation: String?
     /// `amazon` or `aws-marketplace` for AWS's catalogue.
-    public var ownerAlias: String?
-    public var platform: String?
-    public var platformDetails: String
-    public var usageOperation: String
-    public var productCodes: [ProductCode]
-    public var enaSupport: Bool?
-    public var sriovNetSupport: String?
-    public var bootMode: String?
-    public var tpmSupport: String?
-    public var imdsSupport: String?
-    public var uefiData: String?
-    public var kernelID: String?
-    public var ramdiskID: String?
-    public var deprecationTime: Date?
-    public var lastLaunchedTime: Date?
-    public var sourceImageID: String?
-    public var sourceRegion: String?
-    public var sourceInstanceID: String?
-    public var launchPermissions: [LaunchPermission]
+    package var ownerAlias: String?
+    package var platform: String?
+    package var platformDetails: String
+    package var usageOperation: String
+    package var productCodes: [ProductCode]
+    package var enaSupport: Bool?
+    package var sriovNetSupport: String?
+    package var bootMode: String?
+    package var tpmSupport: String?
+    package var imdsSupport: String?
+    package var uefiData: String?
+    package var kernelID: String?
+    package var ramdiskID: String?
+    package var deprecationTime: Date?
+    package var lastLaunchedTime: Date?
+    package var sourceImageID: String?
+    package var sourceRegion: String?
+    package var sourceInstanceID: String?
+    package var launchPermissions: [LaunchPermission]
     /// `disabled`, `enabled-without-cooldown`, `enabled-with-cooldown`, or `disabled-until …`.
-    public var deregistrationProtection: DeregistrationProtection
+    package var deregistrationProtection: DeregistrationProtection
     /// When the image was deregistered.
-    public var deregisteredAt: Date?
+    package var deregisteredAt: Date?
 
     /// Whether anyone may launch it.
-    public var isPublic: Bool { launchPermissions.contains(.all) }
+    package var isPublic: Bool { launchPermissions.contains(.all) }
 
     /// Whether its deprecation time has passed at `now`.
-    public func isDeprecated(at now: Date) -> Bool { deprecationTime.map { $0 <= now } ?? false }
+    package func isDeprecated(at now: Date) -> Bool { deprecationTime.map { $0 <= now } ?? false }
 
     /// The snapshots its mappings use.
-    public var snapshotIDs: [String] { blockDeviceMappings.compactMap { $0.ebs?.snapshotID } }
+    package var snapshotIDs: [String] { blockDeviceMappings.compactMap { $0.ebs?.snapshotID } }
 
     /// `ebs` or `instance-store`.
-    public var isEBSBacked: Bool { rootDeviceType == "ebs" }
+    package var isEBSBacked: Bool { rootDeviceType == "ebs" }
 
     /// Takes from `source` what makes an image boot the same way: architecture, virtualization,
     /// root device, platform and billing, and firmware and driver support. Copies and restored
     /// images start this way; their own id, name, owner and snapshots stay theirs.
-    public mutating func takeBootAttributes(from source: Image) {
+    package mutating func takeBootAttributes(from source: Image) {
         architecture = source.architecture
         virtualizationType = source.virtualizationType
         rootDeviceType = source.rootDeviceType
@@ -185,7 +185,7 @@ public struct Image: Sendable, Codable, Equatable {
 
     /// Points each EBS mapping whose snapshot `replacements` names (by the old snapshot's id) at
     /// the new snapshot, with that snapshot's encryption. Copies and restored images use it.
-    public mutating func replaceSnapshots(_ replacements: [String: Snapshot]) {
+    package mutating func replaceSnapshots(_ replacements: [String: Snapshot]) {
         for index in blockDeviceMappings.indices {
             guard let old = blockDeviceMappings[index].ebs?.snapshotID, let new = replacements[old] else { continue }
             blockDeviceMappings[index].ebs?.snapshotID = new.id
@@ -195,7 +195,7 @@ public struct Image: Sendable, Codable, Equatable {
     }
 
     /// Creates an image record with the common defaults; callers set the rest.
-    public init(id: String, owner: AccountID, region: RegionName, name: String, creationDate: Date) {
+    package init(id: String, owner: AccountID, region: RegionName, name: String, creationDate: Date) {
         self.id = id
         self.owner = owner
         self.region = region
@@ -215,15 +215,14 @@ public struct Image: Sendable, Codable, Equatable {
 }
 
 /// Whether an image may be deregistered, and since when it may again.
-public enum DeregistrationProtection: Sendable, Codable, Equatable {
+package enum DeregistrationProtection: Sendable, Codable, Equatable {
     case disabled
     case enabled(withCooldown: Bool)
     /// Protection was disabled with a cooldown: deregistration stays refused until then.
     case disabledUntil(Date)
 
-
     /// Whether deregistration is refused at `now`.
-    public func blocks(at now: Date) -> Bool {
+    package func blocks(at now: Date) -> Bool {
         switch self {
         case .disabled: return false
         case .enabled: return true

@@ -1,7 +1,7 @@
 /// A resource that uses an image, as DescribeImageReferences lists it.
-public struct ImageReference: Sendable, Equatable {
-    public var imageID: String
+package struct ImageReference: Sendable, Equatable {
+    package var imageID: String
     /// `ec2:Instance`, `ec2:LaunchTemplate` or `ssm:Parameter`.
-    public var resourceType: String
-    public var arn: String
+    package var resourceType: String
+    package var arn: String
 }

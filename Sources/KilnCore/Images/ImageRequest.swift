@@ -1,22 +1,22 @@
 /// What RegisterImage asks for.
-public struct ImageRegistration: Sendable {
+package struct ImageRegistration: Sendable {
     /// A requested device mapping, before it is checked against its snapshot. RunInstances,
     /// CreateImage and launch templates ask for devices in the same terms.
-    public struct Mapping: Sendable, Codable, Equatable {
-        public var deviceName: String?
-        public var virtualName: String?
-        public var noDevice: Bool
-        public var snapshotID: String?
-        public var volumeSize: Int?
-        public var volumeType: String?
-        public var deleteOnTermination: Bool?
-        public var encrypted: Bool?
-        public var kmsKeyID: String?
-        public var iops: Int?
-        public var throughput: Int?
+    package struct Mapping: Sendable, Codable, Equatable {
+        package var deviceName: String?
+        package var virtualName: String?
+        package var noDevice: Bool
+        package var snapshotID: String?
+        package var volumeSize: Int?
+        package var volumeType: String?
+        package var deleteOnTermination: Bool?
+        package var encrypted: Bool?
+        package var kmsKeyID: String?
+        package var iops: Int?
+        package var throughput: Int?
 
         /// Describes a requested mapping.
-        public init(
+        package init(
             deviceName: String?,
             virtualName: String? = nil,
             noDevice: Bool = false,
@@ -43,26 +43,26 @@ public struct ImageRegistration: Sendable {
         }
     }
 
-    public var name: String
-    public var description: String?
-    public var architecture: String?
-    public var virtualizationType: String?
-    public var rootDeviceName: String?
-    public var mappings: [Mapping]
-    public var imageLocation: String?
-    public var bootMode: String?
-    public var enaSupport: Bool?
-    public var sriovNetSupport: String?
-    public var tpmSupport: String?
-    public var imdsSupport: String?
-    public var uefiData: String?
-    public var kernelID: String?
-    public var ramdiskID: String?
-    public var billingProducts: [String]
-    public var tags: [Tag]
+    package var name: String
+    package var description: String?
+    package var architecture: String?
+    package var virtualizationType: String?
+    package var rootDeviceName: String?
+    package var mappings: [Mapping]
+    package var imageLocation: String?
+    package var bootMode: String?
+    package var enaSupport: Bool?
+    package var sriovNetSupport: String?
+    package var tpmSupport: String?
+    package var imdsSupport: String?
+    package var uefiData: String?
+    package var kernelID: String?
+    package var ramdiskID: String?
+    package var billingProducts: [String]
+    package var tags: [Tag]
 
     /// Describes a RegisterImage request.
-    public init(name: String, rootDeviceName: String? = nil, mappings: [Mapping] = [], imageLocation: String? = nil, tags: [Tag] = []) {
+    package init(name: String, rootDeviceName: String? = nil, mappings: [Mapping] = [], imageLocation: String? = nil, tags: [Tag] = []) {
         self.name = name
         self.rootDeviceName = rootDeviceName
         self.mappings = mappings
@@ -73,12 +73,13 @@ public struct ImageRegistration: Sendable {
 }
 
 /// Image names: 3 to 128 characters of letters, digits and `( ) [ ] space . / - ' @ _`.
-public enum ImageName {
+package enum ImageName {
     static let allowedPunctuation: Set<Character> = ["(", ")", "[", "]", " ", ".", "/", "-", "'", "@", "_"]
 
     /// Checks a name, throwing `InvalidAMIName.Malformed`.
-    public static func validate(_ name: String) throws {
-        guard (3...128).contains(name.count), name.allSatisfy({ ($0.isASCII && ($0.isLetter || $0.isNumber)) || allowedPunctuation.contains($0) }) else {
+    package static func validate(_ name: String) throws {
+        guard (3...128).contains(name.count), name.allSatisfy({ ($0.isASCII && ($0.isLetter || $0.isNumber)) || allowedPunctuation.contains($0) })
+        else {
             throw CloudError.malformedImageName
         }
     }

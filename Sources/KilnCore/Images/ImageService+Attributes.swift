@@ -3,12 +3,14 @@ import Foundation
 /// Describe/Modify/ResetImageAttribute and CancelImageLaunchPermission.
 extension ImageService {
     /// DescribeImageAttribute: the owner reads one attribute.
-    public func imageAttribute(_ caller: Caller, imageID: String, attribute: String) async throws -> Image {
+    package func imageAttribute(_ caller: Caller, imageID: String, attribute: String) async throws -> Image {
         if attribute == "blockDeviceMapping" {
             throw CloudError.imageAttributeUnauthorized
         }
-        let known = ["description", "kernel", "ramdisk", "launchPermission", "productCodes", "sriovNetSupport", "bootMode", "tpmSupport", "uefiData",
-            "lastLaunchedTime", "imdsSupport", "deregistrationProtection"]
+        let known = [
+            "description", "kernel", "ramdisk", "launchPermission", "productCodes", "sriovNetSupport", "bootMode", "tpmSupport", "uefiData",
+            "lastLaunchedTime", "imdsSupport", "deregistrationProtection",
+        ]
         guard known.contains(attribute) else {
             throw CloudError.invalidParameterValue("Value (\(attribute)) for parameter attribute is invalid. Unknown attribute.")
         }
@@ -16,19 +18,21 @@ extension ImageService {
     }
 
     /// A change to an image's launch permissions.
-    public struct LaunchPermissionChange: Sendable {
-        public var add: [Image.LaunchPermission]
-        public var remove: [Image.LaunchPermission]
+    package struct LaunchPermissionChange: Sendable {
+        package var add: [Image.LaunchPermission]
+        package var remove: [Image.LaunchPermission]
 
         /// Describes a change.
-        public init(add: [Image.LaunchPermission], remove: [Image.LaunchPermission]) {
+        package init(add: [Image.LaunchPermission], remove: [Image.LaunchPermission]) {
             self.add = add
             self.remove = remove
         }
     }
 
     /// Reads a launch permission grantee as the wire names it; refuses what AWS refuses.
-    public static func launchPermission(userID: String?, group: String?, organizationARN: String?, organizationalUnitARN: String?) throws -> Image.LaunchPermission {
+    package static func launchPermission(userID: String?, group: String?, organizationARN: String?, organizationalUnitARN: String?) throws
+        -> Image.LaunchPermission
+    {
         if let userID {
             guard let account = AccountID(userID) else {
                 throw CloudError.invalidLaunchPermissionUser(userID)
@@ -59,7 +63,7 @@ extension ImageService {
     /// ModifyImageAttribute for launch permissions: public sharing is refused while image block
     /// public access is on, for images with encrypted snapshots, and for Marketplace images;
     /// a disabled image cannot be shared.
-    public func modifyLaunchPermissions(_ caller: Caller, imageID: String, change: LaunchPermissionChange) async throws {
+    package func modifyLaunchPermissions(_ caller: Caller, imageID: String, change: LaunchPermissionChange) async throws {
         guard !change.add.isEmpty || !change.remove.isEmpty else {
             throw CloudError.missingParameter("LaunchPermission")
         }
@@ -99,7 +103,7 @@ extension ImageService {
     }
 
     /// ModifyImageAttribute for the description or IMDS support (which can only be set to v2.0, once).
-    public func modifyImage(_ caller: Caller, imageID: String, description: String?, imdsSupport: String?) async throws {
+    package func modifyImage(_ caller: Caller, imageID: String, description: String?, imdsSupport: String?) async throws {
         try await write(caller) { transaction in
             var image = try ownedImage(imageID, caller: caller, in: transaction)
             if let description { image.description = description }
@@ -114,7 +118,7 @@ extension ImageService {
     }
 
     /// ResetImageAttribute: only `launchPermission` resets, to none (not public, not shared).
-    public func resetImageAttribute(_ caller: Caller, imageID: String, attribute: String) async throws {
+    package func resetImageAttribute(_ caller: Caller, imageID: String, attribute: String) async throws {
         guard attribute == "launchPermission" else {
             throw CloudError.invalidParameterValue("The attribute \(attribute) cannot be reset; only launchPermission can.")
         }
@@ -127,7 +131,7 @@ extension ImageService {
 
     /// CancelImageLaunchPermission: a recipient drops its own account share. Images shared
     /// through an organization or unit, and images it cannot see, are not found.
-    public func cancelImageLaunchPermission(_ caller: Caller, imageID: String) async throws {
+    package func cancelImageLaunchPermission(_ caller: Caller, imageID: String) async throws {
         try await write(caller) { transaction in
             guard ResourcePrefix.image.matches(imageID) else { throw CloudError.malformedImageID(imageID) }
             guard var image = try transaction.image(imageID), image.region == caller.region, image.owner != caller.account,

@@ -1,22 +1,29 @@
 import Foundation
 
 /// What CopyImage asks for. The destination is the request's own region.
-public struct ImageCopy: Sendable {
-    public var sourceRegion: String
-    public var sourceImageID: String
-    public var name: String
-    public var description: String?
-    public var encrypted: Bool?
-    public var kmsKeyID: String?
+package struct ImageCopy: Sendable {
+    package var sourceRegion: String
+    package var sourceImageID: String
+    package var name: String
+    package var description: String?
+    package var encrypted: Bool?
+    package var kmsKeyID: String?
     /// Whether the caller's tags on the source come along.
-    public var copyImageTags: Bool
-    public var tags: [Tag]
-    public var clientToken: String?
+    package var copyImageTags: Bool
+    package var tags: [Tag]
+    package var clientToken: String?
 
     /// Describes a CopyImage request.
-    public init(
-        sourceRegion: String, sourceImageID: String, name: String, description: String? = nil, encrypted: Bool? = nil, kmsKeyID: String? = nil,
-        copyImageTags: Bool = false, tags: [Tag] = [], clientToken: String? = nil
+    package init(
+        sourceRegion: String,
+        sourceImageID: String,
+        name: String,
+        description: String? = nil,
+        encrypted: Bool? = nil,
+        kmsKeyID: String? = nil,
+        copyImageTags: Bool = false,
+        tags: [Tag] = [],
+        clientToken: String? = nil
     ) {
         self.sourceRegion = sourceRegion
         self.sourceImageID = sourceImageID
@@ -33,7 +40,7 @@ public struct ImageCopy: Sendable {
 /// CopyImage: a new image with new snapshots in the caller's region, whose bytes come from the
 /// source region's store; only blocks the destination lacks in the copy's key domain move.
 extension ImageService {
-    public func copyImage(_ caller: Caller, _ request: ImageCopy) async throws -> String {
+    package func copyImage(_ caller: Caller, _ request: ImageCopy) async throws -> String {
         try ImageName.validate(request.name)
         for tag in request.tags { try tag.validate() }
         if request.kmsKeyID != nil, request.encrypted != true {
@@ -53,9 +60,14 @@ extension ImageService {
         var copies: [String: SnapshotService.PreparedSnapshotCopy] = [:]
         for snapshotID in source.snapshotIDs where copies[snapshotID] == nil {
             copies[snapshotID] = try await context.snapshots.prepareSnapshotCopy(
-                caller, sourceRegion: request.sourceRegion, sourceSnapshotID: snapshotID,
-                description: "Copied for DestinationAmi \(imageID) from SourceAmi \(source.id) for SourceSnapshot \(snapshotID). Task created on \(clock.now.iso8601Text).",
-                encrypted: request.encrypted, kmsKeyID: request.kmsKeyID, grantedByImage: source.ownerAlias == "amazon"
+                caller,
+                sourceRegion: request.sourceRegion,
+                sourceSnapshotID: snapshotID,
+                description:
+                    "Copied for DestinationAmi \(imageID) from SourceAmi \(source.id) for SourceSnapshot \(snapshotID). Task created on \(clock.now.iso8601Text).",
+                encrypted: request.encrypted,
+                kmsKeyID: request.kmsKeyID,
+                grantedByImage: source.ownerAlias == "amazon"
             )
         }
         let now = clock.now

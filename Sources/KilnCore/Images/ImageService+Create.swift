@@ -1,21 +1,26 @@
 import Foundation
 
 /// What CreateImage asks for.
-public struct ImageCreation: Sendable {
-    public var instanceID: String
-    public var name: String
-    public var description: String?
+package struct ImageCreation: Sendable {
+    package var instanceID: String
+    package var name: String
+    package var description: String?
     /// Without it the instance reboots so that its file systems are consistent.
-    public var noReboot: Bool
+    package var noReboot: Bool
     /// Devices to add, resize or suppress.
-    public var mappings: [ImageRegistration.Mapping]
-    public var imageTags: [Tag]
-    public var snapshotTags: [Tag]
+    package var mappings: [ImageRegistration.Mapping]
+    package var imageTags: [Tag]
+    package var snapshotTags: [Tag]
 
     /// Describes a CreateImage request.
-    public init(
-        instanceID: String, name: String, description: String? = nil, noReboot: Bool = false, mappings: [ImageRegistration.Mapping] = [],
-        imageTags: [Tag] = [], snapshotTags: [Tag] = []
+    package init(
+        instanceID: String,
+        name: String,
+        description: String? = nil,
+        noReboot: Bool = false,
+        mappings: [ImageRegistration.Mapping] = [],
+        imageTags: [Tag] = [],
+        snapshotTags: [Tag] = []
     ) {
         self.instanceID = instanceID
         self.name = name
@@ -31,7 +36,7 @@ public struct ImageCreation: Sendable {
 extension ImageService {
     /// Makes a pending image whose snapshots are incremental to the instance's image; the image
     /// becomes `available` when the last of them completes.
-    public func createImage(_ caller: Caller, _ request: ImageCreation) async throws -> String {
+    package func createImage(_ caller: Caller, _ request: ImageCreation) async throws -> String {
         try ImageName.validate(request.name)
         for tag in request.imageTags + request.snapshotTags { try tag.validate() }
         let (instance, volumes) = try await read(caller) { transaction -> (Instance, [Volume]) in
@@ -48,8 +53,10 @@ extension ImageService {
         for volume in volumes { inherited[volume.id] = try await context.snapshots.inheritedEntries(of: volume, caller: caller) }
         try await blocks.flush()
         let plan = ImagePlan(
-            imageID: ids.resourceID(.image), snapshotIDs: Dictionary(uniqueKeysWithValues: volumes.map { ($0.id, ids.resourceID(.snapshot)) }),
-            inherited: inherited, now: clock.now
+            imageID: ids.resourceID(.image),
+            snapshotIDs: Dictionary(uniqueKeysWithValues: volumes.map { ($0.id, ids.resourceID(.snapshot)) }),
+            inherited: inherited,
+            now: clock.now
         )
         return try await write(caller) { transaction in
             try recordImage(request, plan: plan, caller: caller, in: transaction)
@@ -97,21 +104,37 @@ extension ImageService {
 
     /// A snapshot of each of the instance's volumes, as the image's mappings.
     private func snapshotMappings(
-        of instance: Instance, request: ImageCreation, plan: ImagePlan, caller: Caller, in transaction: any MetadataTransaction
+        of instance: Instance,
+        request: ImageCreation,
+        plan: ImagePlan,
+        caller: Caller,
+        in transaction: any MetadataTransaction
     ) throws -> [Image.DeviceMapping] {
         var mappings: [Image.DeviceMapping] = []
         for device in instance.devices {
-            guard let volume = try transaction.fetch(Volume.self, id: device.volumeID), let snapshotID = plan.snapshotIDs[device.volumeID] else { continue }
+            guard let volume = try transaction.fetch(Volume.self, id: device.volumeID), let snapshotID = plan.snapshotIDs[device.volumeID] else {
+                continue
+            }
             let snapshot = try context.snapshots.recordSnapshot(
-                of: volume.id, id: snapshotID, caller: caller, description: "Created by CreateImage(\(instance.id)) for \(plan.imageID)",
-                inherited: plan.inherited[volume.id] ?? [], now: plan.now, in: transaction
+                of: volume.id,
+                id: snapshotID,
+                caller: caller,
+                description: "Created by CreateImage(\(instance.id)) for \(plan.imageID)",
+                inherited: plan.inherited[volume.id] ?? [],
+                now: plan.now,
+                in: transaction
             )
             for tag in request.snapshotTags {
                 try transaction.putTag(tag, on: snapshotID, resourceType: "snapshot", by: caller.account, region: caller.region)
             }
             let ebs = Image.EBSDevice(
-                snapshotID: snapshot.id, volumeSize: volume.size, volumeType: volume.type, deleteOnTermination: device.deleteOnTermination,
-                encrypted: volume.encrypted, kmsKeyID: volume.kmsKeyID, iops: volume.type.provisionedIOPS == nil ? nil : volume.iops,
+                snapshotID: snapshot.id,
+                volumeSize: volume.size,
+                volumeType: volume.type,
+                deleteOnTermination: device.deleteOnTermination,
+                encrypted: volume.encrypted,
+                kmsKeyID: volume.kmsKeyID,
+                iops: volume.type.provisionedIOPS == nil ? nil : volume.iops,
                 throughput: volume.throughput
             )
             mappings.append(Image.DeviceMapping(deviceName: device.deviceName, ebs: ebs))
@@ -122,7 +145,10 @@ extension ImageService {
     /// CreateImage's BlockDeviceMappings: suppress a device, grow or retype one the instance has,
     /// or add one.
     private func applyOverrides(
-        _ requested: [ImageRegistration.Mapping], to mappings: inout [Image.DeviceMapping], rootDeviceName: String, caller: Caller,
+        _ requested: [ImageRegistration.Mapping],
+        to mappings: inout [Image.DeviceMapping],
+        rootDeviceName: String,
+        caller: Caller,
         in transaction: any MetadataTransaction
     ) throws {
         for (position, requested) in requested.enumerated() {
@@ -169,7 +195,8 @@ extension ImageService {
                 let failed = snapshots.first { $0?.state == .error } ?? nil
                 image.state = .failed
                 image.stateReason = Image.StateReason(
-                    code: "Client.InternalError", message: "Client.InternalError: \(failed?.stateMessage ?? "a snapshot of the image failed")"
+                    code: "Client.InternalError",
+                    message: "Client.InternalError: \(failed?.stateMessage ?? "a snapshot of the image failed")"
                 )
                 try transaction.saveImage(image)
             }

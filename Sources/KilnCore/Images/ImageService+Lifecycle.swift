@@ -3,13 +3,13 @@ import Foundation
 /// Deprecation, disabling and deregistration protection.
 extension ImageService {
     /// How long deregistration stays refused after protection with cooldown is disabled.
-    public static let deregistrationCooldown: TimeInterval = 24 * 3600
+    package static let deregistrationCooldown: TimeInterval = 24 * 3600
     /// The latest a public image may be deprecated, after its creation.
-    public static let publicDeprecationLimit: TimeInterval = 2 * 365 * 86_400
+    package static let publicDeprecationLimit: TimeInterval = 2 * 365 * 86_400
 
     /// EnableImageDeprecation: the image leaves non-owners' listings at `date` (rounded to the
     /// nearest minute), which may not be in the past nor more than ten years ahead.
-    public func deprecateImage(_ caller: Caller, imageID: String, at date: Date?) async throws {
+    package func deprecateImage(_ caller: Caller, imageID: String, at date: Date?) async throws {
         let now = clock.now
         if let date {
             guard date > now else { throw CloudError.invalidParameterValue("The deprecation time must be in the future.") }
@@ -22,7 +22,9 @@ extension ImageService {
             var image = try ownedImage(imageID, caller: caller, in: transaction)
             if image.isPublic {
                 guard let minute else {
-                    throw CloudError.invalidParameterValue("Public images must have a deprecation time; make the image private before disabling its deprecation.")
+                    throw CloudError.invalidParameterValue(
+                        "Public images must have a deprecation time; make the image private before disabling its deprecation."
+                    )
                 }
                 guard minute <= image.creationDate + Self.publicDeprecationLimit else {
                     throw CloudError.invalidParameterValue("A public image must be deprecated within 2 years of its creation.")
@@ -35,7 +37,7 @@ extension ImageService {
 
     /// DisableImage / EnableImage. Disabling removes every launch permission; enabling does not
     /// restore them.
-    public func setImageDisabled(_ caller: Caller, imageID: String, disabled: Bool) async throws {
+    package func setImageDisabled(_ caller: Caller, imageID: String, disabled: Bool) async throws {
         try await write(caller) { transaction in
             var image = try ownedImage(imageID, caller: caller, in: transaction)
             if disabled {
@@ -55,7 +57,7 @@ extension ImageService {
     }
 
     /// Enable/DisableImageDeregistrationProtection; returns the protection as DescribeImages shows it.
-    public func setDeregistrationProtection(_ caller: Caller, imageID: String, enabled: Bool, withCooldown: Bool) async throws
+    package func setDeregistrationProtection(_ caller: Caller, imageID: String, enabled: Bool, withCooldown: Bool) async throws
         -> (protection: DeregistrationProtection, at: Date)
     {
         let now = clock.now

@@ -4,7 +4,7 @@ import Foundation
 extension ImageService {
     /// The image and each image it was copied or created from, back to the root, as far as
     /// they still exist.
-    public func imageAncestry(_ caller: Caller, imageID: String) async throws -> [Image] {
+    package func imageAncestry(_ caller: Caller, imageID: String) async throws -> [Image] {
         try await read(caller) { transaction in
             var chain = [try visibleImage(imageID, caller: caller, in: transaction)]
             var seen: Set<String> = [imageID]
@@ -18,14 +18,14 @@ extension ImageService {
 
     /// A resource that refers to an image.
     /// The resource types DescribeImageReferences knows.
-    public static let imageReferenceTypes: Set<String> = [
+    package static let imageReferenceTypes: Set<String> = [
         "ec2:Instance", "ec2:LaunchTemplate", "ssm:Parameter", "imagebuilder:ImageRecipe", "imagebuilder:ContainerRecipe",
     ]
 
     /// DescribeImageReferences: the caller's resources in its region that use the images:
     /// instances launched from them and not terminated, launch templates whose default or
     /// latest version names them, and SSM parameters whose value is one of them.
-    public func imageReferences(_ caller: Caller, imageIDs: [String], resourceTypes: [String]?, includeAll: Bool) async throws -> [ImageReference] {
+    package func imageReferences(_ caller: Caller, imageIDs: [String], resourceTypes: [String]?, includeAll: Bool) async throws -> [ImageReference] {
         guard !imageIDs.isEmpty else { throw CloudError.missingParameter("ImageId") }
         guard includeAll || !(resourceTypes ?? []).isEmpty else {
             throw CloudError.invalidParameterCombination("Specify IncludeAllResourceTypes or at least one ResourceType.")
@@ -44,7 +44,8 @@ extension ImageService {
                 references += try Self.launchTemplateReferences(to: Set(imageIDs), caller: caller, in: transaction)
             }
             if wanted.contains("ssm:Parameter") {
-                for parameter in try transaction.fetchAll(Parameter.self, region: caller.region, owner: caller.account) where imageIDs.contains(parameter.value) {
+                for parameter in try transaction.fetchAll(Parameter.self, region: caller.region, owner: caller.account)
+                where imageIDs.contains(parameter.value) {
                     references.append(ImageReference(imageID: parameter.value, resourceType: "ssm:Parameter", arn: parameter.arn))
                 }
             }
@@ -53,11 +54,17 @@ extension ImageService {
     }
 
     /// The caller's instances launched from one of `imageIDs` that are not terminated.
-    private static func instanceReferences(to imageIDs: Set<String>, caller: Caller, in transaction: any MetadataTransaction) throws -> [ImageReference] {
+    private static func instanceReferences(to imageIDs: Set<String>, caller: Caller, in transaction: any MetadataTransaction) throws
+        -> [ImageReference]
+    {
         try transaction.fetchAll(Instance.self, region: caller.region, owner: caller.account)
             .filter { imageIDs.contains($0.imageID) && $0.state != .terminated }
             .map { instance in
-                ImageReference(imageID: instance.imageID, resourceType: "ec2:Instance", arn: "arn:aws:ec2:\(caller.region):\(caller.account):instance/\(instance.id)")
+                ImageReference(
+                    imageID: instance.imageID,
+                    resourceType: "ec2:Instance",
+                    arn: "arn:aws:ec2:\(caller.region):\(caller.account):instance/\(instance.id)"
+                )
             }
     }
 
@@ -68,7 +75,11 @@ extension ImageService {
         try transaction.fetchAll(LaunchTemplate.self, region: caller.region, owner: caller.account).flatMap { template in
             let named = Set(["$Default", "$Latest"].compactMap { template.version($0)?.data.imageID }).filter(imageIDs.contains)
             return named.sorted().map { imageID in
-                ImageReference(imageID: imageID, resourceType: "ec2:LaunchTemplate", arn: "arn:aws:ec2:\(caller.region):\(caller.account):launch-template/\(template.id)")
+                ImageReference(
+                    imageID: imageID,
+                    resourceType: "ec2:LaunchTemplate",
+                    arn: "arn:aws:ec2:\(caller.region):\(caller.account):launch-template/\(template.id)"
+                )
             }
         }
     }

@@ -5,7 +5,7 @@ import Foundation
 /// to a bucket as one object in the blob store, and restored from it as a new image.
 extension ImageService {
     /// CreateStoreImageTask: writes the image and its blocks to `bucket`; returns the object key.
-    public func createStoreImageTask(_ caller: Caller, imageID: String, bucket: String) async throws -> String {
+    package func createStoreImageTask(_ caller: Caller, imageID: String, bucket: String) async throws -> String {
         guard !bucket.isEmpty, !bucket.contains("/"), !bucket.contains("..") else {
             throw CloudError.invalidParameterValue("Invalid bucket name '\(bucket)'.")
         }
@@ -14,17 +14,26 @@ extension ImageService {
             guard image.state == .available, image.isEBSBacked else {
                 throw CloudError.imageCannotBeStored(imageID, image.state.rawValue, image.rootDeviceType)
             }
-            return (image, try image.snapshotIDs.compactMap { id in
-                guard let snapshot = try transaction.fetch(Snapshot.self, id: id) else { return nil }
-                return (snapshot, try transaction.blockMap(of: id, from: 0, limit: nil).filter { $0.id != .zero })
-            })
+            return (
+                image,
+                try image.snapshotIDs.compactMap { id in
+                    guard let snapshot = try transaction.fetch(Snapshot.self, id: id) else { return nil }
+                    return (snapshot, try transaction.blockMap(of: id, from: 0, limit: nil).filter { $0.id != .zero })
+                }
+            )
         }
         let objectKey = "\(imageID).bin"
         let startTime = clock.now
         let header = StoredImageObject(
             image: image,
             snapshots: maps.map { snapshot, entries in
-                .init(id: snapshot.id, volumeSize: snapshot.volumeSize, encrypted: snapshot.encrypted, description: snapshot.description, blockCount: entries.count)
+                .init(
+                    id: snapshot.id,
+                    volumeSize: snapshot.volumeSize,
+                    encrypted: snapshot.encrypted,
+                    description: snapshot.description,
+                    blockCount: entries.count
+                )
             }
         )
         let headerBytes = Array(try JSONEncoder().encode(header))
@@ -39,7 +48,13 @@ extension ImageService {
             }
         }
         let task = StoreImageTask(
-            id: imageID, owner: caller.account, region: caller.region, bucket: bucket, objectKey: objectKey, state: .completed, progress: 100,
+            id: imageID,
+            owner: caller.account,
+            region: caller.region,
+            bucket: bucket,
+            objectKey: objectKey,
+            state: .completed,
+            progress: 100,
             startTime: startTime
         )
         try await write(caller) { try $0.save(task) }
@@ -47,7 +62,7 @@ extension ImageService {
     }
 
     /// DescribeStoreImageTasks: the caller's tasks, all or for the given images.
-    public func describeStoreImageTasks(_ caller: Caller, imageIDs: [String]?, filters: [Filter]) async throws -> [StoreImageTask] {
+    package func describeStoreImageTasks(_ caller: Caller, imageIDs: [String]?, filters: [Filter]) async throws -> [StoreImageTask] {
         let filterSet = try FilterSet(filters, supported: ["task-state", "bucket"])
         return try await read(caller) { transaction in
             let tasks = try transaction.fetchAll(StoreImageTask.self, region: caller.region, owner: caller.account)
@@ -60,7 +75,7 @@ extension ImageService {
     }
 
     /// CreateRestoreImageTask: a new image, with new snapshots, from an object a store task wrote.
-    public func createRestoreImageTask(_ caller: Caller, bucket: String, objectKey: String, name: String?, tags: [Tag]) async throws -> String {
+    package func createRestoreImageTask(_ caller: Caller, bucket: String, objectKey: String, name: String?, tags: [Tag]) async throws -> String {
         let objectName = BundleService.objectName(bucket: bucket, key: objectKey)
         guard let size = try await objects.size(objectName) else {
             throw CloudError.storedObjectMissing(objectKey, bucket)
@@ -71,7 +86,10 @@ extension ImageService {
         guard Array(prefix[0..<8]) == StoredImageObject.magic else { throw invalid }
         let headerLength = Int(Self.readBigEndian(prefix, at: 8, bytes: 4))
         guard 12 + headerLength <= size,
-            let header = try? JSONDecoder().decode(StoredImageObject.self, from: Data(try await objects.read(objectName, offset: 12, length: headerLength)))
+            let header = try? JSONDecoder().decode(
+                StoredImageObject.self,
+                from: Data(try await objects.read(objectName, offset: 12, length: headerLength))
+            )
         else { throw invalid }
         let imageName = name ?? header.image.name
         try ImageName.validate(imageName)
@@ -83,7 +101,8 @@ extension ImageService {
         for stored in header.snapshots {
             let encrypted = stored.encrypted || encryption.encrypted
             let kmsKeyID = encrypted ? (encryption.kmsKeyID ?? DefaultEBSKey.arn(account: caller.account, region: caller.region)) : nil
-            let domain: EncryptionDomain = encrypted ? .encrypted(caller.region, account: caller.account, kmsKeyARN: kmsKeyID ?? "") : .unencrypted(caller.region)
+            let domain: EncryptionDomain =
+                encrypted ? .encrypted(caller.region, account: caller.account, kmsKeyARN: kmsKeyID ?? "") : .unencrypted(caller.region)
             var entries: [BlockEntry] = []
             for _ in 0..<stored.blockCount {
                 guard offset + 8 + Block.size <= size else { throw invalid }
@@ -91,7 +110,14 @@ extension ImageService {
                 let index = Int(Self.readBigEndian(record, at: 0, bytes: 8))
                 let block = Array(record[8...])
                 let digest = Array(SHA256.hash(data: block))
-                entries.append(BlockEntry(index: index, id: try await blocks.put(block, sha256: digest, domain: domain), sha256: digest, changeDigest: ChangeDigest.of(block)))
+                entries.append(
+                    BlockEntry(
+                        index: index,
+                        id: try await blocks.put(block, sha256: digest, domain: domain),
+                        sha256: digest,
+                        changeDigest: ChangeDigest.of(block)
+                    )
+                )
                 offset += 8 + Block.size
             }
             restored.append((stored, ids.resourceID(.snapshot), encrypted, kmsKeyID, entries))
@@ -107,9 +133,19 @@ extension ImageService {
             var newSnapshots: [String: Snapshot] = [:]
             for (stored, newID, encrypted, kmsKeyID, entries) in snapshots {
                 var snapshot = Snapshot(
-                    id: newID, owner: caller.account, region: caller.region, volumeID: Snapshot.directUploadVolumeID, volumeSize: stored.volumeSize,
-                    state: .completed, progress: 100, startTime: now, description: "Restored from \(bucket)/\(objectKey) (\(stored.id))",
-                    encrypted: encrypted, kmsKeyID: kmsKeyID, parentID: nil, lineageID: newID
+                    id: newID,
+                    owner: caller.account,
+                    region: caller.region,
+                    volumeID: Snapshot.directUploadVolumeID,
+                    volumeSize: stored.volumeSize,
+                    state: .completed,
+                    progress: 100,
+                    startTime: now,
+                    description: "Restored from \(bucket)/\(objectKey) (\(stored.id))",
+                    encrypted: encrypted,
+                    kmsKeyID: kmsKeyID,
+                    parentID: nil,
+                    lineageID: newID
                 )
                 snapshot.completionTime = now
                 try transaction.putBlockEntries(entries, of: newID, domain: snapshot.domain.id)

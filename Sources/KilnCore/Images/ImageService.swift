@@ -2,15 +2,15 @@ import Foundation
 
 /// AMIs: registration, description and visibility, launch permissions, life cycle, copies,
 /// creation from instances, and store and restore tasks.
-public struct ImageService: CloudService {
-    public let context: CloudContext
+package struct ImageService: CloudService {
+    package let context: CloudContext
 }
 
 /// RegisterImage, DescribeImages and DeregisterImage, with AWS's per-caller visibility.
 extension ImageService {
 
     /// The caller as a viewer of launch permissions: its account, organization and units.
-    public func viewer(_ caller: Caller) -> Viewer {
+    package func viewer(_ caller: Caller) -> Viewer {
         guard let organization = identity.organization(of: caller.account) else { return Viewer(account: caller.account) }
         let units = organization.units.filter { $0.accounts.contains(caller.account) }.map { unit in
             "arn:aws:organizations::\(organization.managementAccount):ou/\(organization.id)/\(unit.id)"
@@ -48,7 +48,7 @@ extension ImageService {
     }
 
     /// RegisterImage: an EBS-backed image from snapshots, or an instance-store image from a manifest.
-    public func registerImage(_ caller: Caller, _ request: ImageRegistration) async throws -> String {
+    package func registerImage(_ caller: Caller, _ request: ImageRegistration) async throws -> String {
         try ImageName.validate(request.name)
         for tag in request.tags { try tag.validate() }
         if !request.billingProducts.isEmpty {
@@ -70,7 +70,9 @@ extension ImageService {
             let isInstanceStore = !image.blockDeviceMappings.contains { $0.deviceName == request.rootDeviceName && $0.ebs != nil }
             if isInstanceStore {
                 guard let location = request.imageLocation, !location.isEmpty else {
-                    throw CloudError.missingParameter(request.mappings.isEmpty ? "ImageLocation or BlockDeviceMapping" : "rootDeviceName matching an EBS mapping")
+                    throw CloudError.missingParameter(
+                        request.mappings.isEmpty ? "ImageLocation or BlockDeviceMapping" : "rootDeviceName matching an EBS mapping"
+                    )
                 }
                 guard location.hasSuffix(".manifest.xml"), location.contains("/") else {
                     throw CloudError.invalidManifestLocation(location)
@@ -94,8 +96,12 @@ extension ImageService {
             if let boot = request.bootMode, !["legacy-bios", "uefi", "uefi-preferred"].contains(boot) {
                 throw CloudError.invalidParameterValue("Value (\(boot)) for parameter bootMode is invalid.")
             }
-            if let tpm = request.tpmSupport, tpm != "v2.0" { throw CloudError.invalidParameterValue("Value (\(tpm)) for parameter tpmSupport is invalid.") }
-            if let imds = request.imdsSupport, imds != "v2.0" { throw CloudError.invalidParameterValue("Value (\(imds)) for parameter imdsSupport is invalid.") }
+            if let tpm = request.tpmSupport, tpm != "v2.0" {
+                throw CloudError.invalidParameterValue("Value (\(tpm)) for parameter tpmSupport is invalid.")
+            }
+            if let imds = request.imdsSupport, imds != "v2.0" {
+                throw CloudError.invalidParameterValue("Value (\(imds)) for parameter imdsSupport is invalid.")
+            }
             if let sriov = request.sriovNetSupport, sriov != "simple" {
                 throw CloudError.invalidParameterValue("Value (\(sriov)) for parameter sriovNetSupport is invalid.")
             }
@@ -139,7 +145,10 @@ extension ImageService {
 
     /// One requested mapping checked against its snapshot, with AWS's defaults filled in.
     func resolveMapping(
-        _ requested: ImageRegistration.Mapping, position: Int, caller: Caller, in transaction: any MetadataTransaction
+        _ requested: ImageRegistration.Mapping,
+        position: Int,
+        caller: Caller,
+        in transaction: any MetadataTransaction
     ) throws -> Image.DeviceMapping {
         guard let device = requested.deviceName, !device.isEmpty else {
             throw CloudError.missingParameter("BlockDeviceMapping.\(position + 1).DeviceName")
@@ -186,7 +195,9 @@ extension ImageService {
     }
 
     /// DescribeImages: the images the caller may see, scoped by ids, owners, executable users and filters.
-    public func describeImages(_ caller: Caller, _ request: ImageDescription, page: PageRequest) async throws -> (images: [(Image, [Tag])], nextToken: String?) {
+    package func describeImages(_ caller: Caller, _ request: ImageDescription, page: PageRequest) async throws -> (
+        images: [(Image, [Tag])], nextToken: String?
+    ) {
         let filterSet = try FilterSet(request.filters, supported: Self.imageFilterNames, allowsTags: true)
         let requested = (request.ids?.isEmpty ?? true) ? nil : request.ids
         if requested != nil, page.maxResults != nil {
@@ -209,7 +220,11 @@ extension ImageService {
     /// Reads images in id order after `startAfter` until `limit` pass the scope and the
     /// filters; returns them, the last id read, and whether the region has no more.
     private static func readImagePage(
-        _ scope: ImageScope, ids requested: [String]?, filters: FilterSet, after startAfter: String?, limit: Int?,
+        _ scope: ImageScope,
+        ids requested: [String]?,
+        filters: FilterSet,
+        after startAfter: String?,
+        limit: Int?,
         in transaction: any MetadataTransaction
     ) throws -> (images: [(Image, [Tag])], last: String?, exhausted: Bool) {
         var query = ImageQuery(region: scope.region, viewer: scope.viewer)
@@ -248,7 +263,6 @@ extension ImageService {
         }
         if !unknown.isEmpty { throw CloudError.imageNotFound(unknown) }
     }
-
 
     /// The DescribeImages filters the EC2 model documents.
     static let imageFilterNames: Set<String> = [
@@ -306,7 +320,7 @@ extension ImageService {
 
     /// DeregisterImage: the image becomes `deregistered`; its snapshots stay unless asked,
     /// and then only those no other image uses.
-    public func deregisterImage(_ caller: Caller, id: String, deleteAssociatedSnapshots: Bool) async throws -> [(snapshotID: String, code: String)] {
+    package func deregisterImage(_ caller: Caller, id: String, deleteAssociatedSnapshots: Bool) async throws -> [(snapshotID: String, code: String)] {
         let now = clock.now
         return try await write(caller) { transaction in
             guard ResourcePrefix.image.matches(id) else { throw CloudError.malformedImageID(id) }

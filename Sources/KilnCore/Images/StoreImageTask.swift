@@ -1,22 +1,22 @@
 import Foundation
 
 /// A CreateStoreImageTask: an image written to a bucket as one object, so it can be restored later.
-public struct StoreImageTask: StoredResource, Equatable {
-    public static let kind = ResourcePrefix.storeImageTask
+package struct StoreImageTask: StoredResource, Equatable {
+    package static let kind = ResourcePrefix.storeImageTask
 
     /// The image id: an image has at most one store task at a time.
-    public var id: String
-    public var owner: AccountID
-    public var region: RegionName
-    public var bucket: String
-    public var objectKey: String
-    public var state: State
-    public var progress: Int
-    public var startTime: Date
-    public var failureReason: String?
+    package var id: String
+    package var owner: AccountID
+    package var region: RegionName
+    package var bucket: String
+    package var objectKey: String
+    package var state: State
+    package var progress: Int
+    package var startTime: Date
+    package var failureReason: String?
 
     /// Where a store task is; the raw values are AWS's.
-    public enum State: String, Sendable, Codable, CaseIterable {
+    package enum State: String, Sendable, Codable, CaseIterable {
         case inProgress = "InProgress"
         case completed = "Completed"
         case failed = "Failed"

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One change ModifyInstanceAttribute makes.
-public enum InstanceAttributeChange: Sendable {
+package enum InstanceAttributeChange: Sendable {
     case instanceType(String)
     /// Base64 text.
     case userData(String)
@@ -16,18 +16,18 @@ public enum InstanceAttributeChange: Sendable {
 /// DescribeInstanceAttribute, ModifyInstanceAttribute, DescribeInstanceStatus and GetConsoleOutput.
 extension InstanceService {
     /// The attributes DescribeInstanceAttribute answers.
-    public static let instanceAttributeNames: Set<String> = [
+    package static let instanceAttributeNames: Set<String> = [
         "instanceType", "kernel", "ramdisk", "userData", "disableApiTermination", "disableApiStop", "instanceInitiatedShutdownBehavior",
         "rootDeviceName", "blockDeviceMapping", "productCodes", "sourceDestCheck", "groupSet", "ebsOptimized", "sriovNetSupport", "enaSupport",
     ]
 
     /// An instance the caller owns, for DescribeInstanceAttribute.
-    public func instance(_ caller: Caller, id: String) async throws -> Instance {
+    package func instance(_ caller: Caller, id: String) async throws -> Instance {
         try await read(caller) { try self.ownedInstance(id, caller: caller, in: $0) }
     }
 
     /// ModifyInstanceAttribute: instance type and user data only while stopped, as on AWS.
-    public func modifyInstanceAttribute(_ caller: Caller, id: String, change: InstanceAttributeChange) async throws {
+    package func modifyInstanceAttribute(_ caller: Caller, id: String, change: InstanceAttributeChange) async throws {
         try await write(caller) { transaction in
             var instance = try ownedInstance(id, caller: caller, in: transaction)
             func requireStopped(_ attribute: String) throws {
@@ -75,9 +75,10 @@ extension InstanceService {
     }
 
     /// DescribeInstanceStatus: running instances, or every live one with `includeAll`.
-    public func describeInstanceStatus(_ caller: Caller, ids requested: [String]?, includeAll: Bool, filters: [Filter]) async throws -> [Instance] {
+    package func describeInstanceStatus(_ caller: Caller, ids requested: [String]?, includeAll: Bool, filters: [Filter]) async throws -> [Instance] {
         let filterSet = try FilterSet(
-            filters, supported: ["availability-zone", "instance-state-code", "instance-state-name", "instance-status.status", "system-status.status"]
+            filters,
+            supported: ["availability-zone", "instance-state-code", "instance-state-name", "instance-status.status", "system-status.status"]
         )
         let requested = (requested?.isEmpty ?? true) ? nil : requested
         return try await read(caller) { transaction in
@@ -99,13 +100,13 @@ extension InstanceService {
     }
 
     /// The status checks' verdict: `ok` once running, `not-applicable` otherwise.
-    public static func statusCheck(_ instance: Instance) -> String {
+    package static func statusCheck(_ instance: Instance) -> String {
         instance.state == .running ? "ok" : "not-applicable"
     }
 
     /// GetConsoleOutput: what the instance's machine printed on its serial console, or, with
     /// a runtime that keeps none, a boot log per launch, start and reboot.
-    public func consoleOutput(_ caller: Caller, id: String) async throws -> (text: String, at: Date) {
+    package func consoleOutput(_ caller: Caller, id: String) async throws -> (text: String, at: Date) {
         let (instance, image) = try await read(caller) { transaction -> (Instance, Image?) in
             let instance = try self.ownedInstance(id, caller: caller, in: transaction)
             return (instance, try transaction.image(instance.imageID))
@@ -123,7 +124,7 @@ extension InstanceService {
                 "[    1.020000] EXT4-fs (\(instance.rootDeviceName.split(separator: "/").last ?? "xvda")): mounted filesystem with ordered data mode",
                 "cloud-init[512]: Cloud-init v. 23.4 running 'init' at boot \(boot + 1). Up 2.00 seconds.",
                 "cloud-init[512]: ci-info: user-data: \(instance.userData == nil ? "none" : "present")",
-                "\(instance.privateDNSName) login:"
+                "\(instance.privateDNSName) login:",
             ]
         }
         return (lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n"), clock.now)

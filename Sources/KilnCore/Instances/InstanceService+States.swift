@@ -1,10 +1,10 @@
 import Foundation
 
 /// One instance's state before and after a Start, Stop or Terminate call.
-public struct InstanceStateChange: Sendable {
-    public var instanceID: String
-    public var previous: Instance.State
-    public var current: Instance.State
+package struct InstanceStateChange: Sendable {
+    package var instanceID: String
+    package var previous: Instance.State
+    package var current: Instance.State
 }
 
 /// StopInstances, StartInstances, RebootInstances and TerminateInstances.
@@ -29,7 +29,7 @@ extension InstanceService {
 
     /// StopInstances: EBS-backed instances go `stopping` → `stopped`; their volumes stay.
     /// A machine gets the ACPI power button, and is switched off at once with `force`.
-    public func stopInstances(_ caller: Caller, ids: [String], force: Bool = false) async throws -> [InstanceStateChange] {
+    package func stopInstances(_ caller: Caller, ids: [String], force: Bool = false) async throws -> [InstanceStateChange] {
         let scheduler = self.scheduler
         let reason = userInitiated()
         let changes = try await write(caller) { transaction in
@@ -50,7 +50,10 @@ extension InstanceService {
                 if instance.state == .pending || instance.state == .running {
                     changed.state = .stopping
                     changed.stateTransitionReason = reason
-                    changed.stateReason = Instance.StateReason(code: "Client.UserInitiatedShutdown", message: "Client.UserInitiatedShutdown: User initiated shutdown")
+                    changed.stateReason = Instance.StateReason(
+                        code: "Client.UserInitiatedShutdown",
+                        message: "Client.UserInitiatedShutdown: User initiated shutdown"
+                    )
                     try transaction.save(changed)
                     try scheduler.schedule(.instanceStopped, resourceID: instance.id, in: transaction)
                 }
@@ -62,7 +65,7 @@ extension InstanceService {
     }
 
     /// StartInstances: stopped instances go `pending` → `running`.
-    public func startInstances(_ caller: Caller, ids: [String]) async throws -> [InstanceStateChange] {
+    package func startInstances(_ caller: Caller, ids: [String]) async throws -> [InstanceStateChange] {
         let scheduler = self.scheduler
         if !caller.dryRun {
             let stopped = try await read(caller) { transaction in
@@ -100,7 +103,7 @@ extension InstanceService {
     }
 
     /// RebootInstances: running instances boot again (the console output shows it); others are left alone.
-    public func rebootInstances(_ caller: Caller, ids: [String]) async throws {
+    package func rebootInstances(_ caller: Caller, ids: [String]) async throws {
         let rebooted = try await write(caller) { transaction in
             var rebooted: [String] = []
             for var instance in try namedInstances(ids, caller: caller, in: transaction) where instance.state == .running {
@@ -115,7 +118,7 @@ extension InstanceService {
 
     /// TerminateInstances: instances go `shutting-down` → `terminated`. Volumes marked
     /// DeleteOnTermination are deleted, the others detached; an instance-store root is lost.
-    public func terminateInstances(_ caller: Caller, ids: [String]) async throws -> [InstanceStateChange] {
+    package func terminateInstances(_ caller: Caller, ids: [String]) async throws -> [InstanceStateChange] {
         let scheduler = self.scheduler
         let reason = userInitiated()
         let changes = try await write(caller) { transaction in
@@ -128,7 +131,10 @@ extension InstanceService {
                 if instance.state != .terminated, instance.state != .shuttingDown {
                     changed.state = .shuttingDown
                     changed.stateTransitionReason = reason
-                    changed.stateReason = Instance.StateReason(code: "Client.UserInitiatedShutdown", message: "Client.UserInitiatedShutdown: User initiated shutdown")
+                    changed.stateReason = Instance.StateReason(
+                        code: "Client.UserInitiatedShutdown",
+                        message: "Client.UserInitiatedShutdown: User initiated shutdown"
+                    )
                     try releaseVolumes(of: changed, in: transaction)
                     try transaction.save(changed)
                     try scheduler.schedule(.instanceTerminated, resourceID: instance.id, in: transaction)

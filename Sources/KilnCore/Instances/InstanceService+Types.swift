@@ -1,6 +1,6 @@
 extension InstanceService {
     /// DescribeInstanceTypes: the types Kiln knows, by name and filters.
-    public func describeInstanceTypes(
+    package func describeInstanceTypes(
         _ caller: Caller,
         names requested: [String]?,
         filters: [Filter],

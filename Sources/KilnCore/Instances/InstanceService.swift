@@ -1,26 +1,26 @@
 import Foundation
 
 /// Instances: launching, states, attributes, status and console output.
-public struct InstanceService: CloudService {
-    public let context: CloudContext
+package struct InstanceService: CloudService {
+    package let context: CloudContext
 }
 
 extension ScheduledTransition.Kind {
     /// A pending instance finishes booting.
-    public static let instanceRunning = Self(rawValue: "instance.running")
+    package static let instanceRunning = Self(rawValue: "instance.running")
     /// A stopping instance comes to rest.
-    public static let instanceStopped = Self(rawValue: "instance.stopped")
+    package static let instanceStopped = Self(rawValue: "instance.stopped")
     /// A shutting-down instance is gone.
-    public static let instanceTerminated = Self(rawValue: "instance.terminated")
+    package static let instanceTerminated = Self(rawValue: "instance.terminated")
 }
 
 /// The instances of one RunInstances call.
-public struct Reservation: Sendable {
-    public var id: String
-    public var owner: AccountID
-    public var instances: [Instance]
+package struct Reservation: Sendable {
+    package var id: String
+    package var owner: AccountID
+    package var instances: [Instance]
     /// The tags on each instance, by instance id.
-    public var tags: [String: [Tag]]
+    package var tags: [String: [Tag]]
 }
 
 /// RunInstances and DescribeInstances: instances launched from images, with copy-on-write
@@ -107,7 +107,7 @@ extension InstanceService {
     ///
     /// A ClientToken is claimed in the transaction that records the instances, so of two calls
     /// with one token only one launches; the other answers with its reservation.
-    public func runInstances(_ caller: Caller, _ request: LaunchRequest) async throws -> Reservation {
+    package func runInstances(_ caller: Caller, _ request: LaunchRequest) async throws -> Reservation {
         try Self.checkCounts(request)
         let (data, template) = try await resolveLaunchData(caller, request)
         let placement = try checkPlacement(caller, data)
@@ -136,7 +136,9 @@ extension InstanceService {
             throw CloudError.invalidParameterValue("Value (\(request.minCount)) for parameter minCount is invalid. Expected a positive integer.")
         }
         guard request.maxCount >= request.minCount else {
-            throw CloudError.invalidParameterValue("Value (\(request.maxCount)) for parameter maxCount is invalid: it must be at least minCount (\(request.minCount)).")
+            throw CloudError.invalidParameterValue(
+                "Value (\(request.maxCount)) for parameter maxCount is invalid: it must be at least minCount (\(request.minCount))."
+            )
         }
         guard request.maxCount <= 1000 else {
             throw CloudError.instanceLimitExceeded(request.maxCount)
@@ -172,7 +174,11 @@ extension InstanceService {
     /// Checks the image against the type, materializes an instance-store root, and draws the
     /// ids the launch will use.
     func planLaunch(
-        _ caller: Caller, _ request: LaunchRequest, data: LaunchTemplateData, template: Instance.TemplateReference?, placement: LaunchPlacement
+        _ caller: Caller,
+        _ request: LaunchRequest,
+        data: LaunchTemplateData,
+        template: Instance.TemplateReference?,
+        placement: LaunchPlacement
     ) async throws -> LaunchPlan {
         let image = try await read(caller) { try self.launchableImage(placement.imageID, caller: caller, in: $0) }
         let type = placement.type
@@ -194,10 +200,16 @@ extension InstanceService {
         let volumesPerInstance = max(image.blockDeviceMappings.count, 1) + (data.mappings?.count ?? 0)
         let instanceIDs = (0..<request.maxCount).map { _ in ids.resourceID(.instance) }
         return LaunchPlan(
-            request: request, data: data, template: template, placement: placement, bundle: bundle,
-            reservationID: ids.resourceID(.reservation), instanceIDs: instanceIDs,
+            request: request,
+            data: data,
+            template: template,
+            placement: placement,
+            bundle: bundle,
+            reservationID: ids.resourceID(.reservation),
+            instanceIDs: instanceIDs,
             volumeIDs: instanceIDs.map { _ in (0..<volumesPerInstance).map { _ in ids.resourceID(.volume) } },
-            now: clock.now, network: network
+            now: clock.now,
+            network: network
         )
     }
 
@@ -221,10 +233,21 @@ extension InstanceService {
             for device in devices {
                 guard let volumeID = volumeIDsLeft.popFirst() else { break }
                 let volume = try makeLaunchVolume(
-                    device, id: volumeID, instanceID: instanceID, zone: plan.placement.zone, caller: caller, now: plan.now, in: transaction
+                    device,
+                    id: volumeID,
+                    instanceID: instanceID,
+                    zone: plan.placement.zone,
+                    caller: caller,
+                    now: plan.now,
+                    in: transaction
                 )
                 instance.devices.append(
-                    Instance.Device(deviceName: device.deviceName, volumeID: volumeID, deleteOnTermination: device.deleteOnTermination, attachTime: plan.now)
+                    Instance.Device(
+                        deviceName: device.deviceName,
+                        volumeID: volumeID,
+                        deleteOnTermination: device.deleteOnTermination,
+                        attachTime: plan.now
+                    )
                 )
                 for tag in data.tags?["volume"] ?? [] {
                     try transaction.putTag(tag, on: volume.id, resourceType: "volume", by: caller.account, region: caller.region)
@@ -253,12 +276,28 @@ extension InstanceService {
     /// Records the ephemeral root of an instance-store instance: a volume whose map is the
     /// bundle's blocks, which ends with the instance.
     private func recordEphemeralRoot(
-        _ bundle: MaterializedBundle, volumeID: String, of instance: inout Instance, zone: String, now: Date, in transaction: any MetadataTransaction
+        _ bundle: MaterializedBundle,
+        volumeID: String,
+        of instance: inout Instance,
+        zone: String,
+        now: Date,
+        in transaction: any MetadataTransaction
     ) throws {
         var root = Volume(
-            id: volumeID, owner: instance.owner, region: instance.region, availabilityZone: zone, size: bundle.sizeGiB,
-            type: .standard, iops: nil, throughput: nil, encrypted: false, kmsKeyID: nil, snapshotID: nil, state: .inUse,
-            createTime: now, multiAttachEnabled: false
+            id: volumeID,
+            owner: instance.owner,
+            region: instance.region,
+            availabilityZone: zone,
+            size: bundle.sizeGiB,
+            type: .standard,
+            iops: nil,
+            throughput: nil,
+            encrypted: false,
+            kmsKeyID: nil,
+            snapshotID: nil,
+            state: .inUse,
+            createTime: now,
+            multiAttachEnabled: false
         )
         root.ephemeralOf = instance.id
         try transaction.save(root)
@@ -285,7 +324,12 @@ extension InstanceService {
         var reference: Instance.TemplateReference?
         if let specifier = request.template {
             let (template, version) = try await read(caller) { transaction in
-                let template = try context.launchTemplates.ownedLaunchTemplate(id: specifier.id, name: specifier.name, caller: caller, in: transaction)
+                let template = try context.launchTemplates.ownedLaunchTemplate(
+                    id: specifier.id,
+                    name: specifier.name,
+                    caller: caller,
+                    in: transaction
+                )
                 guard let version = template.version(specifier.version) else {
                     throw CloudError.launchTemplateVersionNotFound(specifier.version ?? "$Default", template: template)
                 }
@@ -301,7 +345,7 @@ extension InstanceService {
     }
 
     /// An image id as given, or the one the SSM parameter of a `resolve:ssm:NAME` names.
-    public func resolveImageAlias(_ caller: Caller, _ imageID: String) async throws -> String {
+    package func resolveImageAlias(_ caller: Caller, _ imageID: String) async throws -> String {
         guard imageID.hasPrefix("resolve:ssm:") else { return imageID }
         let name = String(imageID.dropFirst("resolve:ssm:".count))
         guard let parameter = try await context.parameters.parameter(caller, name: name) else {
@@ -313,7 +357,10 @@ extension InstanceService {
     /// The image's devices with the launch's overrides applied: sizes, types and
     /// DeleteOnTermination changed, devices suppressed with NoDevice, new ones added.
     func launchDevices(
-        image: Image, overrides: [ImageRegistration.Mapping], caller: Caller, in transaction: any MetadataTransaction
+        image: Image,
+        overrides: [ImageRegistration.Mapping],
+        caller: Caller,
+        in transaction: any MetadataTransaction
     ) throws -> [LaunchDevice] {
         var devices: [LaunchDevice] = image.blockDeviceMappings.compactMap { mapping in
             guard !mapping.noDevice, let ebs = mapping.ebs else { return nil }
@@ -353,7 +400,8 @@ extension InstanceService {
                     device.ebs.volumeType = type
                 }
                 let performance = try device.ebs.volumeType.resolvePerformance(
-                    size: device.ebs.volumeSize, iops: override.iops ?? (override.volumeType == nil ? device.ebs.iops : nil),
+                    size: device.ebs.volumeSize,
+                    iops: override.iops ?? (override.volumeType == nil ? device.ebs.iops : nil),
                     throughput: override.throughput ?? (override.volumeType == nil ? device.ebs.throughput : nil)
                 )
                 device.ebs.iops = performance.iops
@@ -366,7 +414,9 @@ extension InstanceService {
                 device.ebs.kmsKeyID = override.kmsKeyID ?? device.ebs.kmsKeyID
                 devices[existing] = device
             } else {
-                guard let added = try context.images.resolveMapping(override, position: position, caller: caller, in: transaction).ebs else { continue }
+                guard let added = try context.images.resolveMapping(override, position: position, caller: caller, in: transaction).ebs else {
+                    continue
+                }
                 devices.append(LaunchDevice(deviceName: name, ebs: added))
             }
         }
@@ -382,7 +432,13 @@ extension InstanceService {
 
     /// The volume a launch makes for one device: copy-on-write from its snapshot, attached.
     func makeLaunchVolume(
-        _ device: LaunchDevice, id: String, instanceID: String, zone: String, caller: Caller, now: Date, in transaction: any MetadataTransaction
+        _ device: LaunchDevice,
+        id: String,
+        instanceID: String,
+        zone: String,
+        caller: Caller,
+        now: Date,
+        in transaction: any MetadataTransaction
     ) throws -> Volume {
         var source: Snapshot?
         if let snapshotID = device.ebs.snapshotID {
@@ -392,19 +448,38 @@ extension InstanceService {
             source = snapshot
         }
         var (encrypted, kmsKeyID) = try transaction.resolveEncryption(
-            caller, encrypted: device.ebs.encrypted ? true : nil, kmsKeyID: source?.encrypted == true ? nil : device.ebs.kmsKeyID, now: clock.now
+            caller,
+            encrypted: device.ebs.encrypted ? true : nil,
+            kmsKeyID: source?.encrypted == true ? nil : device.ebs.kmsKeyID,
+            now: clock.now
         )
         if let source, source.encrypted {
             encrypted = true
             kmsKeyID = device.ebs.kmsKeyID ?? source.kmsKeyID
         }
         var volume = Volume(
-            id: id, owner: caller.account, region: caller.region, availabilityZone: zone, size: device.ebs.volumeSize, type: device.ebs.volumeType,
-            iops: device.ebs.iops, throughput: device.ebs.throughput, encrypted: encrypted, kmsKeyID: kmsKeyID, snapshotID: source?.id,
-            state: .inUse, createTime: now, multiAttachEnabled: false
+            id: id,
+            owner: caller.account,
+            region: caller.region,
+            availabilityZone: zone,
+            size: device.ebs.volumeSize,
+            type: device.ebs.volumeType,
+            iops: device.ebs.iops,
+            throughput: device.ebs.throughput,
+            encrypted: encrypted,
+            kmsKeyID: kmsKeyID,
+            snapshotID: source?.id,
+            state: .inUse,
+            createTime: now,
+            multiAttachEnabled: false
         )
         volume.sourceDomain = source?.domain
-        volume.attachment = Volume.Attachment(instanceID: instanceID, device: device.deviceName, attachTime: now, deleteOnTermination: device.deleteOnTermination)
+        volume.attachment = Volume.Attachment(
+            instanceID: instanceID,
+            device: device.deviceName,
+            attachTime: now,
+            deleteOnTermination: device.deleteOnTermination
+        )
         try transaction.save(volume)
         return volume
     }
@@ -417,8 +492,11 @@ extension InstanceService {
     }
 
     /// DescribeInstances: the caller's instances, grouped by reservation, filtered and paged.
-    public func describeInstances(
-        _ caller: Caller, ids requested: [String]?, filters: [Filter], page: PageRequest
+    package func describeInstances(
+        _ caller: Caller,
+        ids requested: [String]?,
+        filters: [Filter],
+        page: PageRequest
     ) async throws -> (reservations: [Reservation], nextToken: String?) {
         let filterSet = try FilterSet(filters, supported: Self.instanceFilterNames, allowsTags: true)
         let requested = (requested?.isEmpty ?? true) ? nil : requested
@@ -445,7 +523,14 @@ extension InstanceService {
                 reservations[reservations.count - 1].instances.append(instance)
                 reservations[reservations.count - 1].tags[instance.id] = tags[instance.id] ?? []
             } else {
-                reservations.append(Reservation(id: instance.reservationID, owner: instance.owner, instances: [instance], tags: [instance.id: tags[instance.id] ?? []]))
+                reservations.append(
+                    Reservation(
+                        id: instance.reservationID,
+                        owner: instance.owner,
+                        instances: [instance],
+                        tags: [instance.id: tags[instance.id] ?? []]
+                    )
+                )
             }
         }
         return (reservations, nextToken)

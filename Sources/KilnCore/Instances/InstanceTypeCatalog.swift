@@ -1,11 +1,11 @@
 /// Every instance type in botocore's EC2 model, with the facts AWS's DescribeInstanceTypes
 /// gives for it where they are known (see `Generated/InstanceTypeTable.swift`).
-public enum InstanceTypeCatalog {
+package enum InstanceTypeCatalog {
     /// A type by name, if AWS has it.
-    public static func info(_ name: String) -> InstanceTypeInfo? { byName[name] }
+    package static func info(_ name: String) -> InstanceTypeInfo? { byName[name] }
 
     /// Every type whose facts are known, by name.
-    public static let all: [InstanceTypeInfo] = everyType.filter(\.factsKnown)
+    package static let all: [InstanceTypeInfo] = everyType.filter(\.factsKnown)
 
     private static let everyType: [InstanceTypeInfo] = table.split(separator: "\n").compactMap(parse)
 
@@ -17,8 +17,14 @@ public enum InstanceTypeCatalog {
         guard fields.count == 8 else { return nil }
         let list = { (field: String) in field.split(separator: ",").map(String.init) }
         return InstanceTypeInfo(
-            name: fields[0], architectures: list(fields[1]), vCPUs: Int(fields[2]) ?? 1, memoryMiB: Int(fields[3]) ?? 1024,
-            instanceStorageGB: Int(fields[4]), hypervisor: fields[5], bootModes: list(fields[6]), currentGeneration: fields[7] == "1",
+            name: fields[0],
+            architectures: list(fields[1]),
+            vCPUs: Int(fields[2]) ?? 1,
+            memoryMiB: Int(fields[3]) ?? 1024,
+            instanceStorageGB: Int(fields[4]),
+            hypervisor: fields[5],
+            bootModes: list(fields[6]),
+            currentGeneration: fields[7] == "1",
             factsKnown: !fields[1].isEmpty
         )
     }

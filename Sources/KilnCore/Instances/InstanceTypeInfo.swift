@@ -1,27 +1,27 @@
 /// What Kiln knows of an EC2 instance type: enough to refuse launches AWS refuses and to
 /// answer DescribeInstanceTypes.
-public struct InstanceTypeInfo: Sendable, Equatable {
+package struct InstanceTypeInfo: Sendable, Equatable {
     /// The type's name, such as `t3.micro`.
-    public var name: String
+    package var name: String
     /// The processor architectures its images must have (`x86_64` types also run `i386`).
-    public var architectures: [String]
+    package var architectures: [String]
     /// Virtual CPUs.
-    public var vCPUs: Int
+    package var vCPUs: Int
     /// Memory in MiB.
-    public var memoryMiB: Int
+    package var memoryMiB: Int
     /// Local instance-store disks in GB, `nil` for EBS-only types. Only these types can boot an
     /// instance-store-backed image.
-    public var instanceStorageGB: Int?
+    package var instanceStorageGB: Int?
     /// `nitro` or `xen`.
-    public var hypervisor: String
+    package var hypervisor: String
     /// The boot modes its firmware offers.
-    public var bootModes: [String]
+    package var bootModes: [String]
     /// Whether AWS counts it as of the current generation.
-    public var currentGeneration: Bool
+    package var currentGeneration: Bool
     /// Whether its facts are known; a type without them launches any architecture and is not
     /// listed by DescribeInstanceTypes.
-    public var factsKnown: Bool
+    package var factsKnown: Bool
 
     /// Whether an image of `architecture` runs on this type.
-    public func runs(architecture: String) -> Bool { !factsKnown || architectures.contains(architecture) }
+    package func runs(architecture: String) -> Bool { !factsKnown || architectures.contains(architecture) }
 }

@@ -29,8 +29,15 @@ struct LaunchPlan: Sendable {
     func instance(_ index: Int, image: Image, caller: Caller) -> Instance {
         let id = instanceIDs[index]
         var instance = Instance(
-            id: id, owner: caller.account, region: caller.region, reservationID: reservationID, launchIndex: index, image: image,
-            instanceType: placement.typeName, availabilityZone: placement.zone, launchTime: now,
+            id: id,
+            owner: caller.account,
+            region: caller.region,
+            reservationID: reservationID,
+            launchIndex: index,
+            image: image,
+            instanceType: placement.typeName,
+            availabilityZone: placement.zone,
+            launchTime: now,
             privateIPAddress: InstanceService.privateAddress(for: id)
         )
         instance.hypervisor = placement.type.hypervisor

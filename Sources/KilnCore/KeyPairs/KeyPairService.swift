@@ -1,8 +1,8 @@
 import Foundation
 
 /// EC2 key pairs: created, imported, described and deleted.
-public struct KeyPairService: CloudService {
-    public let context: CloudContext
+package struct KeyPairService: CloudService {
+    package let context: CloudContext
 }
 
 /// CreateKeyPair, ImportKeyPair, DescribeKeyPairs and DeleteKeyPair.
@@ -14,26 +14,38 @@ extension KeyPairService {
     }
 
     /// CreateKeyPair: a new pair; the private key is returned once and never stored.
-    public func createKeyPair(_ caller: Caller, name: String, type: String?, tags: [Tag]) async throws -> (KeyPair, privateKey: String) {
+    package func createKeyPair(_ caller: Caller, name: String, type: String?, tags: [Tag]) async throws -> (KeyPair, privateKey: String) {
         try Self.validateKeyName(name)
         for tag in tags { try tag.validate() }
         let material = try KeyMaterial.generate(type: type ?? "rsa", name: name)
         let pair = KeyPair(
-            id: ids.resourceID(.keyPair), owner: caller.account, region: caller.region, name: name, type: type ?? "rsa",
-            fingerprint: material.fingerprint, publicKey: material.publicKey, createTime: clock.now
+            id: ids.resourceID(.keyPair),
+            owner: caller.account,
+            region: caller.region,
+            name: name,
+            type: type ?? "rsa",
+            fingerprint: material.fingerprint,
+            publicKey: material.publicKey,
+            createTime: clock.now
         )
         try await save(pair, tags: tags, caller: caller)
         return (pair, material.privateKey)
     }
 
     /// ImportKeyPair: keeps the public key of a pair made elsewhere.
-    public func importKeyPair(_ caller: Caller, name: String, publicKeyMaterial: [UInt8], tags: [Tag]) async throws -> KeyPair {
+    package func importKeyPair(_ caller: Caller, name: String, publicKeyMaterial: [UInt8], tags: [Tag]) async throws -> KeyPair {
         try Self.validateKeyName(name)
         for tag in tags { try tag.validate() }
         let parsed = try KeyMaterial.parsePublicKey(publicKeyMaterial)
         let pair = KeyPair(
-            id: ids.resourceID(.keyPair), owner: caller.account, region: caller.region, name: name, type: parsed.type,
-            fingerprint: parsed.fingerprint, publicKey: parsed.line, createTime: clock.now
+            id: ids.resourceID(.keyPair),
+            owner: caller.account,
+            region: caller.region,
+            name: name,
+            type: parsed.type,
+            fingerprint: parsed.fingerprint,
+            publicKey: parsed.line,
+            createTime: clock.now
         )
         try await save(pair, tags: tags, caller: caller)
         return pair
@@ -58,7 +70,8 @@ extension KeyPairService {
     }
 
     /// DescribeKeyPairs: the caller's pairs, by name, by id or filtered; a missing name or id is an error.
-    public func describeKeyPairs(_ caller: Caller, names: [String]?, ids requested: [String]?, filters: [Filter]) async throws -> [(KeyPair, [Tag])] {
+    package func describeKeyPairs(_ caller: Caller, names: [String]?, ids requested: [String]?, filters: [Filter]) async throws -> [(KeyPair, [Tag])]
+    {
         let filterSet = try FilterSet(filters, supported: ["key-pair-id", "key-name", "fingerprint", "key-type"], allowsTags: true)
         return try await read(caller) { transaction in
             let pairs = try transaction.fetchAll(KeyPair.self, region: caller.region, owner: caller.account).sorted { $0.name < $1.name }
@@ -82,7 +95,7 @@ extension KeyPairService {
     }
 
     /// DeleteKeyPair: forgets a pair by name or id; a name that is not there is no error, as on AWS.
-    public func deleteKeyPair(_ caller: Caller, name: String?, id: String?) async throws -> KeyPair? {
+    package func deleteKeyPair(_ caller: Caller, name: String?, id: String?) async throws -> KeyPair? {
         guard name != nil || id != nil else { throw CloudError.missingParameter("KeyName or KeyPairId") }
         return try await write(caller) { transaction in
             let pairs = try transaction.fetchAll(KeyPair.self, region: caller.region, owner: caller.account)

@@ -5,7 +5,7 @@ import Foundation
 /// with its data keys: the block store keeps a domain's data key only sealed by the KMS key's
 /// material, so a key whose record is gone (deleted after its waiting period) leaves its
 /// blocks unreadable.
-public protocol DomainKeyWrapper: Sendable {
+package protocol DomainKeyWrapper: Sendable {
     /// `dataKey` sealed for `domain`, or `nil` when the domain's KMS key cannot be found (the
     /// caller then falls back to its own key).
     func wrap(_ dataKey: [UInt8], for domain: EncryptionDomain) async throws -> [UInt8]?
@@ -14,12 +14,12 @@ public protocol DomainKeyWrapper: Sendable {
 }
 
 /// The ``DomainKeyWrapper`` over Kiln's KMS keys.
-public struct KMSDomainKeyWrapper: DomainKeyWrapper {
+package struct KMSDomainKeyWrapper: DomainKeyWrapper {
     let metadata: any MetadataStore
     let vault: KeyVault
 
     /// A wrapper that finds keys in `metadata` and their material through `vault`.
-    public init(metadata: any MetadataStore, vault: KeyVault) {
+    package init(metadata: any MetadataStore, vault: KeyVault) {
         self.metadata = metadata
         self.vault = vault
     }
@@ -30,12 +30,12 @@ public struct KMSDomainKeyWrapper: DomainKeyWrapper {
         return try await metadata.read { try KMSKey.lookup(resource, account: owner, region: region, in: $0) }
     }
 
-    public func wrap(_ dataKey: [UInt8], for domain: EncryptionDomain) async throws -> [UInt8]? {
+    package func wrap(_ dataKey: [UInt8], for domain: EncryptionDomain) async throws -> [UInt8]? {
         guard let key = try await key(for: domain) else { return nil }
         return try vault.encrypt(dataKey, key: key, context: ["domain": domain.id])
     }
 
-    public func unwrap(_ wrapped: [UInt8], for domain: EncryptionDomain) async throws -> [UInt8] {
+    package func unwrap(_ wrapped: [UInt8], for domain: EncryptionDomain) async throws -> [UInt8] {
         guard let key = try await key(for: domain) else {
             throw CloudError.kmsKeyOfDomainGone(domain.id)
         }

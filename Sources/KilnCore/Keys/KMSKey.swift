@@ -6,31 +6,37 @@ import Foundation
 /// ``KeyVault``). The `aws/ebs` key of an account and region is AWS managed: its id is derived
 /// from the account and region (``DefaultEBSKey``), it appears on first use, and its policy
 /// lets only its own account use it, so what it encrypts cannot be shared usefully.
-public struct KMSKey: StoredResource, Equatable {
-    public static let kind = ResourcePrefix.kmsKey
+package struct KMSKey: StoredResource, Equatable {
+    package static let kind = ResourcePrefix.kmsKey
 
     /// A key's state.
-    public enum State: String, Sendable, Codable {
+    package enum State: String, Sendable, Codable {
         case enabled = "Enabled"
         case disabled = "Disabled"
         case pendingDeletion = "PendingDeletion"
     }
 
     /// A grant: a principal of another (or the same) account may use the key for some operations.
-    public struct Grant: Sendable, Codable, Equatable {
-        public var id: String
-        public var token: String
-        public var name: String?
-        public var granteePrincipal: String
-        public var retiringPrincipal: String?
-        public var operations: [String]
-        public var issuingAccount: AccountID
-        public var creationDate: Date
+    package struct Grant: Sendable, Codable, Equatable {
+        package var id: String
+        package var token: String
+        package var name: String?
+        package var granteePrincipal: String
+        package var retiringPrincipal: String?
+        package var operations: [String]
+        package var issuingAccount: AccountID
+        package var creationDate: Date
 
         /// Describes a grant.
-        public init(
-            id: String, token: String, name: String?, granteePrincipal: String, retiringPrincipal: String?, operations: [String],
-            issuingAccount: AccountID, creationDate: Date
+        package init(
+            id: String,
+            token: String,
+            name: String?,
+            granteePrincipal: String,
+            retiringPrincipal: String?,
+            operations: [String],
+            issuingAccount: AccountID,
+            creationDate: Date
         ) {
             self.id = id
             self.token = token
@@ -44,31 +50,41 @@ public struct KMSKey: StoredResource, Equatable {
     }
 
     /// The key id, a UUID.
-    public var id: String
-    public var owner: AccountID
-    public var region: RegionName
-    public var description: String
-    public var state: State
+    package var id: String
+    package var owner: AccountID
+    package var region: RegionName
+    package var description: String
+    package var state: State
     /// Whether AWS manages it (`aws/ebs`), rather than the customer.
-    public var managedByAWS: Bool
-    public var creationDate: Date
+    package var managedByAWS: Bool
+    package var creationDate: Date
     /// When a key pending deletion is deleted.
-    public var deletionDate: Date?
-    public var pendingWindowInDays: Int?
+    package var deletionDate: Date?
+    package var pendingWindowInDays: Int?
     /// The key policy, JSON.
-    public var policy: String
+    package var policy: String
     /// The key material sealed by the key-wrapping key; empty for AWS managed keys, whose
     /// material is derived.
-    public var wrappedMaterial: [UInt8]
-    public var grants: [Grant]
+    package var wrappedMaterial: [UInt8]
+    package var grants: [Grant]
 
     /// The key's ARN.
-    public var arn: String { "arn:aws:kms:\(region):\(owner):key/\(id)" }
+    package var arn: String { "arn:aws:kms:\(region):\(owner):key/\(id)" }
 
     /// Describes a key.
-    public init(
-        id: String, owner: AccountID, region: RegionName, description: String, state: State, managedByAWS: Bool, creationDate: Date,
-        deletionDate: Date? = nil, pendingWindowInDays: Int? = nil, policy: String, wrappedMaterial: [UInt8], grants: [Grant]
+    package init(
+        id: String,
+        owner: AccountID,
+        region: RegionName,
+        description: String,
+        state: State,
+        managedByAWS: Bool,
+        creationDate: Date,
+        deletionDate: Date? = nil,
+        pendingWindowInDays: Int? = nil,
+        policy: String,
+        wrappedMaterial: [UInt8],
+        grants: [Grant]
     ) {
         self.id = id
         self.owner = owner
@@ -85,7 +101,7 @@ public struct KMSKey: StoredResource, Equatable {
     }
 
     /// The policy AWS gives a new key: the account's root (and so its IAM policies) may do anything.
-    public static func defaultPolicy(owner: AccountID) -> String {
+    package static func defaultPolicy(owner: AccountID) -> String {
         """
         {
           "Version" : "2012-10-17",
@@ -102,18 +118,25 @@ public struct KMSKey: StoredResource, Equatable {
     }
 
     /// The `aws/ebs` key of an account and region as it is before anything stored it.
-    public static func defaultEBSKey(account: AccountID, region: RegionName, now: Date) -> KMSKey {
+    package static func defaultEBSKey(account: AccountID, region: RegionName, now: Date) -> KMSKey {
         KMSKey(
-            id: DefaultEBSKey.keyID(account: account, region: region), owner: account, region: region,
-            description: "Default key that protects my EBS volumes when no other key is defined", state: .enabled, managedByAWS: true,
-            creationDate: now, policy: defaultPolicy(owner: account), wrappedMaterial: [], grants: []
+            id: DefaultEBSKey.keyID(account: account, region: region),
+            owner: account,
+            region: region,
+            description: "Default key that protects my EBS volumes when no other key is defined",
+            state: .enabled,
+            managedByAWS: true,
+            creationDate: now,
+            policy: defaultPolicy(owner: account),
+            wrappedMaterial: [],
+            grants: []
         )
     }
 }
 
 extension KMSKey {
     /// The account, region and resource (`key/ID` or `alias/NAME`) of a KMS key or alias ARN.
-    public static func parseARN(_ arn: String) -> (account: AccountID, region: RegionName, resource: String)? {
+    package static func parseARN(_ arn: String) -> (account: AccountID, region: RegionName, resource: String)? {
         let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
         guard parts.count == 6, parts[0] == "arn", parts[2] == "kms", let account = AccountID(String(parts[4])) else { return nil }
         return (account, RegionName(String(parts[3])), String(parts[5]))
@@ -128,7 +151,9 @@ extension KMSKey {
         if resource == "alias/aws/ebs" {
             keyID = defaultID
         } else if resource.hasPrefix("alias/") {
-            guard let alias = try transaction.fetch(KMSAlias.self, id: KMSAlias.id(account: account, region: region, name: resource)) else { return nil }
+            guard let alias = try transaction.fetch(KMSAlias.self, id: KMSAlias.id(account: account, region: region, name: resource)) else {
+                return nil
+            }
             keyID = alias.targetKeyID
         } else {
             keyID = resource.hasPrefix("key/") ? String(resource.dropFirst(4)) : resource
@@ -139,23 +164,23 @@ extension KMSKey {
 }
 
 /// An alias: a friendly name (`alias/…`) for a key in one account and region.
-public struct KMSAlias: StoredResource, Equatable {
-    public static let kind = ResourcePrefix.kmsAlias
+package struct KMSAlias: StoredResource, Equatable {
+    package static let kind = ResourcePrefix.kmsAlias
 
-    public var id: String
-    public var owner: AccountID
-    public var region: RegionName
+    package var id: String
+    package var owner: AccountID
+    package var region: RegionName
     /// `alias/…`.
-    public var name: String
-    public var targetKeyID: String
-    public var creationDate: Date
-    public var lastUpdatedDate: Date
+    package var name: String
+    package var targetKeyID: String
+    package var creationDate: Date
+    package var lastUpdatedDate: Date
 
     /// The alias's ARN.
-    public var arn: String { "arn:aws:kms:\(region):\(owner):\(name)" }
+    package var arn: String { "arn:aws:kms:\(region):\(owner):\(name)" }
 
     /// The stored id of an alias.
-    public static func id(account: AccountID, region: RegionName, name: String) -> String {
+    package static func id(account: AccountID, region: RegionName, name: String) -> String {
         "kms-alias|\(account)|\(region)|\(name)"
     }
 }

@@ -2,13 +2,13 @@ import Crypto
 import Foundation
 
 /// KMS: keys, aliases, key policies, grants, and the cryptographic operations.
-public struct KMSService: CloudService {
-    public let context: CloudContext
+package struct KMSService: CloudService {
+    package let context: CloudContext
 }
 
 extension ScheduledTransition.Kind {
     /// A key pending deletion is deleted at the end of its waiting period.
-    public static let kmsKeyDeleted = Self(rawValue: "kms.key-deleted")
+    package static let kmsKeyDeleted = Self(rawValue: "kms.key-deleted")
 }
 
 /// KMS: keys, aliases, policies, grants, and encryption under a key.
@@ -39,7 +39,7 @@ extension KMSService {
     }
 
     /// CreateKey: a symmetric encryption key with new material.
-    public func createKey(_ caller: Caller, description: String?, policy: String?, keySpec: String?, keyUsage: String?) async throws -> KMSKey {
+    package func createKey(_ caller: Caller, description: String?, policy: String?, keySpec: String?, keyUsage: String?) async throws -> KMSKey {
         if let keySpec, keySpec != "SYMMETRIC_DEFAULT" {
             throw CloudError.kmsUnsupportedKeySpec(keySpec)
         }
@@ -50,16 +50,23 @@ extension KMSService {
             throw CloudError.kmsMalformedPolicy
         }
         let key = KMSKey(
-            id: UUID().uuidString.lowercased(), owner: caller.account, region: caller.region, description: description ?? "", state: .enabled,
-            managedByAWS: false, creationDate: clock.now, policy: policy ?? KMSKey.defaultPolicy(owner: caller.account),
-            wrappedMaterial: try keys.newWrappedMaterial(), grants: []
+            id: UUID().uuidString.lowercased(),
+            owner: caller.account,
+            region: caller.region,
+            description: description ?? "",
+            state: .enabled,
+            managedByAWS: false,
+            creationDate: clock.now,
+            policy: policy ?? KMSKey.defaultPolicy(owner: caller.account),
+            wrappedMaterial: try keys.newWrappedMaterial(),
+            grants: []
         )
         try await write(caller) { try $0.save(key) }
         return key
     }
 
     /// DescribeKey (stores the `aws/ebs` key on its first mention, as AWS creates it then).
-    public func describeKey(_ caller: Caller, _ reference: String) async throws -> KMSKey {
+    package func describeKey(_ caller: Caller, _ reference: String) async throws -> KMSKey {
         try await write(caller) { transaction in
             let key = try transaction.usableKMSKey(reference, action: "kms:DescribeKey", needsEnabled: false, caller: caller, now: clock.now)
             try storeIfNew(key, in: transaction)
@@ -68,12 +75,12 @@ extension KMSService {
     }
 
     /// ListKeys: the caller's keys in its region.
-    public func listKeys(_ caller: Caller) async throws -> [KMSKey] {
+    package func listKeys(_ caller: Caller) async throws -> [KMSKey] {
         try await read(caller) { try $0.fetchAll(KMSKey.self, region: caller.region, owner: caller.account).sorted { $0.id < $1.id } }
     }
 
     /// Enable/DisableKey.
-    public func setKeyEnabled(_ caller: Caller, _ reference: String, enabled: Bool) async throws {
+    package func setKeyEnabled(_ caller: Caller, _ reference: String, enabled: Bool) async throws {
         try await write(caller) { transaction in
             var key = try ownKMSKey(reference, caller: caller, in: transaction)
             guard !key.managedByAWS else { throw CloudError.kmsManagedKeyCannotBeDisabled(key.arn) }
@@ -84,7 +91,7 @@ extension KMSService {
     }
 
     /// ScheduleKeyDeletion: the key is unusable at once and deleted after 7 to 30 days.
-    public func scheduleKeyDeletion(_ caller: Caller, _ reference: String, pendingWindowInDays: Int?) async throws -> KMSKey {
+    package func scheduleKeyDeletion(_ caller: Caller, _ reference: String, pendingWindowInDays: Int?) async throws -> KMSKey {
         let days = pendingWindowInDays ?? 30
         guard (7...30).contains(days) else {
             throw CloudError.kmsInvalidPendingWindow(days)
@@ -104,7 +111,7 @@ extension KMSService {
     }
 
     /// CancelKeyDeletion: the key comes back disabled, as on AWS.
-    public func cancelKeyDeletion(_ caller: Caller, _ reference: String) async throws -> KMSKey {
+    package func cancelKeyDeletion(_ caller: Caller, _ reference: String) async throws -> KMSKey {
         try await write(caller) { transaction in
             var key = try ownKMSKey(reference, caller: caller, in: transaction)
             guard key.state == .pendingDeletion else { throw CloudError.kmsKeyNotPendingDeletion(key.arn) }
@@ -117,14 +124,14 @@ extension KMSService {
     }
 
     /// GetKeyPolicy.
-    public func keyPolicy(_ caller: Caller, _ reference: String) async throws -> String {
+    package func keyPolicy(_ caller: Caller, _ reference: String) async throws -> String {
         try await read(caller) { transaction in
             try transaction.usableKMSKey(reference, action: "kms:GetKeyPolicy", needsEnabled: false, caller: caller, now: clock.now).policy
         }
     }
 
     /// PutKeyPolicy: a policy naming other accounts' principals lets them use the key.
-    public func putKeyPolicy(_ caller: Caller, _ reference: String, policy: String) async throws {
+    package func putKeyPolicy(_ caller: Caller, _ reference: String, policy: String) async throws {
         guard KeyPolicy.isWellFormed(policy) else {
             throw CloudError.kmsMalformedPolicy
         }
@@ -137,7 +144,7 @@ extension KMSService {
     }
 
     /// CreateAlias / UpdateAlias: points `alias/NAME` at a key of the caller's.
-    public func setAlias(_ caller: Caller, name: String, targetKey: String, create: Bool) async throws {
+    package func setAlias(_ caller: Caller, name: String, targetKey: String, create: Bool) async throws {
         guard name.hasPrefix("alias/"), name.count > 6, name.count <= 256,
             name.dropFirst(6).allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "/_-".contains($0)) })
         else {
@@ -159,7 +166,12 @@ extension KMSService {
             }
             try transaction.save(
                 KMSAlias(
-                    id: id, owner: caller.account, region: caller.region, name: name, targetKeyID: key.id, creationDate: existing?.creationDate ?? now,
+                    id: id,
+                    owner: caller.account,
+                    region: caller.region,
+                    name: name,
+                    targetKeyID: key.id,
+                    creationDate: existing?.creationDate ?? now,
                     lastUpdatedDate: now
                 )
             )
@@ -167,7 +179,7 @@ extension KMSService {
     }
 
     /// DeleteAlias.
-    public func deleteAlias(_ caller: Caller, name: String) async throws {
+    package func deleteAlias(_ caller: Caller, name: String) async throws {
         try await write(caller) { transaction in
             let id = KMSAlias.id(account: caller.account, region: caller.region, name: name)
             guard try transaction.fetch(KMSAlias.self, id: id) != nil else {
@@ -178,15 +190,20 @@ extension KMSService {
     }
 
     /// ListAliases: the caller's aliases, with the `aws/ebs` alias, for one key or all.
-    public func listAliases(_ caller: Caller, keyReference: String?) async throws -> [KMSAlias] {
+    package func listAliases(_ caller: Caller, keyReference: String?) async throws -> [KMSAlias] {
         try await read(caller) { transaction in
             var aliases = try transaction.fetchAll(KMSAlias.self, region: caller.region, owner: caller.account)
             let ebs = KMSKey.defaultEBSKey(account: caller.account, region: caller.region, now: self.clock.now)
             let ebsCreated = try transaction.fetch(KMSKey.self, id: ebs.id)?.creationDate ?? ebs.creationDate
             aliases.append(
                 KMSAlias(
-                    id: KMSAlias.id(account: caller.account, region: caller.region, name: "alias/aws/ebs"), owner: caller.account, region: caller.region,
-                    name: "alias/aws/ebs", targetKeyID: ebs.id, creationDate: ebsCreated, lastUpdatedDate: ebsCreated
+                    id: KMSAlias.id(account: caller.account, region: caller.region, name: "alias/aws/ebs"),
+                    owner: caller.account,
+                    region: caller.region,
+                    name: "alias/aws/ebs",
+                    targetKeyID: ebs.id,
+                    creationDate: ebsCreated,
+                    lastUpdatedDate: ebsCreated
                 )
             )
             if let keyReference {
@@ -198,19 +215,30 @@ extension KMSService {
     }
 
     /// CreateGrant: lets `grantee` perform `operations` with the key.
-    public func createGrant(
-        _ caller: Caller, _ reference: String, grantee: String, operations: [String], retiringPrincipal: String?, name: String?
+    package func createGrant(
+        _ caller: Caller,
+        _ reference: String,
+        grantee: String,
+        operations: [String],
+        retiringPrincipal: String?,
+        name: String?
     ) async throws -> KMSKey.Grant {
         guard !operations.isEmpty else { throw CloudError.kmsGrantWithoutOperations }
         let now = clock.now
         return try await write(caller) { transaction in
             var key = try transaction.usableKMSKey(reference, action: "kms:CreateGrant", needsEnabled: true, caller: caller, now: clock.now)
-            if let name, let existing = key.grants.first(where: { $0.name == name && $0.granteePrincipal == grantee && $0.operations == operations }) {
+            if let name, let existing = key.grants.first(where: { $0.name == name && $0.granteePrincipal == grantee && $0.operations == operations })
+            {
                 return existing
             }
             let grant = KMSKey.Grant(
-                id: Self.randomHex(bytes: 32), token: Self.randomHex(bytes: 64),
-                name: name, granteePrincipal: grantee, retiringPrincipal: retiringPrincipal, operations: operations, issuingAccount: caller.account,
+                id: Self.randomHex(bytes: 32),
+                token: Self.randomHex(bytes: 64),
+                name: name,
+                granteePrincipal: grantee,
+                retiringPrincipal: retiringPrincipal,
+                operations: operations,
+                issuingAccount: caller.account,
                 creationDate: now
             )
             key.grants.append(grant)
@@ -227,18 +255,20 @@ extension KMSService {
     }
 
     /// ListGrants.
-    public func listGrants(_ caller: Caller, _ reference: String) async throws -> KMSKey {
+    package func listGrants(_ caller: Caller, _ reference: String) async throws -> KMSKey {
         try await read(caller) { try $0.usableKMSKey(reference, action: "kms:ListGrants", needsEnabled: false, caller: caller, now: clock.now) }
     }
 
     /// RevokeGrant (the key's account) and RetireGrant (also its grantee or retiring principal).
-    public func removeGrant(_ caller: Caller, keyReference: String?, grantID: String?, grantToken: String?, retire: Bool) async throws {
+    package func removeGrant(_ caller: Caller, keyReference: String?, grantID: String?, grantToken: String?, retire: Bool) async throws {
         try await write(caller) { transaction in
             var key: KMSKey
             if let keyReference {
                 key = try transaction.kmsKey(keyReference, caller: caller, now: clock.now)
             } else if let grantToken,
-                let found = try transaction.fetchAll(KMSKey.self, region: caller.region, owner: nil).first(where: { $0.grants.contains { $0.token == grantToken } })
+                let found = try transaction.fetchAll(KMSKey.self, region: caller.region, owner: nil).first(where: {
+                    $0.grants.contains { $0.token == grantToken }
+                })
             {
                 key = found
             } else {
@@ -248,8 +278,10 @@ extension KMSService {
                 throw CloudError.kmsGrantNotFound(grantID ?? "")
             }
             let grant = key.grants[index]
-            let allowed = key.owner == caller.account
-                || (retire && ([grant.retiringPrincipal, grant.granteePrincipal].compactMap { $0 }.contains { KeyPolicy.principal($0, isIn: caller.account) }))
+            let allowed =
+                key.owner == caller.account
+                || (retire
+                    && ([grant.retiringPrincipal, grant.granteePrincipal].compactMap { $0 }.contains { KeyPolicy.principal($0, isIn: caller.account) }))
             guard allowed else { throw CloudError.kmsGrantNotAllowed(caller.arn, retire ? "retire" : "revoke", grant.id) }
             key.grants.remove(at: index)
             try transaction.save(key)
@@ -257,7 +289,9 @@ extension KMSService {
     }
 
     /// Encrypt and GenerateDataKey: a ciphertext blob under the key.
-    public func kmsEncrypt(_ caller: Caller, _ reference: String, plaintext: [UInt8], context: [String: String], action: String) async throws -> (KMSKey, [UInt8]) {
+    package func kmsEncrypt(_ caller: Caller, _ reference: String, plaintext: [UInt8], context: [String: String], action: String) async throws -> (
+        KMSKey, [UInt8]
+    ) {
         guard (1...4096).contains(plaintext.count) else {
             throw CloudError.kmsPlaintextLength
         }
@@ -269,7 +303,7 @@ extension KMSService {
     }
 
     /// Decrypt: the plaintext of a blob, under the key it names (which must match `reference` when given).
-    public func kmsDecrypt(_ caller: Caller, blob: [UInt8], reference: String?, context: [String: String]) async throws -> (KMSKey, [UInt8]) {
+    package func kmsDecrypt(_ caller: Caller, blob: [UInt8], reference: String?, context: [String: String]) async throws -> (KMSKey, [UInt8]) {
         guard let keyID = KeyVault.keyID(of: blob) else {
             throw CloudError.kmsForeignCiphertext
         }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Evaluates who may use a KMS key: its owner's account, principals its key policy allows,
 /// and grantees of its grants. An explicit `Deny` in the policy wins.
-public enum KeyPolicy {
+package enum KeyPolicy {
     /// Whether a policy document is one Kiln can evaluate: JSON with a `Statement`.
     static func isWellFormed(_ policy: String) -> Bool {
         guard let object = try? JSONSerialization.jsonObject(with: Data(policy.utf8)) as? [String: Any] else { return false }
@@ -10,7 +10,7 @@ public enum KeyPolicy {
     }
 
     /// Whether `account` may perform `action` (such as `kms:Decrypt`) with `key`.
-    public static func allows(_ key: KMSKey, account: AccountID, action: String) -> Bool {
+    package static func allows(_ key: KMSKey, account: AccountID, action: String) -> Bool {
         let statements = self.statements(key.policy)
         let applicable = statements.filter { principals($0, include: account) && actions($0, include: action) }
         if applicable.contains(where: { ($0["Effect"] as? String) == "Deny" }) { return false }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Why an account cannot use the KMS key that protects some data, as EC2 finds out when it
 /// creates a volume, boots an instance or completes a copy.
-public enum KeyProblem: Sendable, Equatable {
+package enum KeyProblem: Sendable, Equatable {
     case notFound
     case disabled
     case pendingDeletion
@@ -10,17 +10,20 @@ public enum KeyProblem: Sendable, Equatable {
     case accessDenied
 
     /// The `StateReason` an instance that cannot boot shows, as AWS words it.
-    public var launchFailure: Instance.StateReason {
+    package var launchFailure: Instance.StateReason {
         switch self {
         case .disabled, .pendingDeletion:
-            return Instance.StateReason(code: "Client.InvalidKMSKey.InvalidState", message: "Client.InvalidKMSKey.InvalidState: The KMS key provided is in an incorrect state")
+            return Instance.StateReason(
+                code: "Client.InvalidKMSKey.InvalidState",
+                message: "Client.InvalidKMSKey.InvalidState: The KMS key provided is in an incorrect state"
+            )
         case .notFound, .accessDenied:
             return Instance.StateReason(code: "Client.InternalError", message: "Client.InternalError: Client error on launch")
         }
     }
 
     /// A sentence for a failed snapshot or image.
-    public func message(_ arn: String) -> String {
+    package func message(_ arn: String) -> String {
         switch self {
         case .notFound: return "The KMS key \(arn) does not exist or is not accessible."
         case .disabled: return "The KMS key \(arn) is disabled."

@@ -6,11 +6,11 @@ import Foundation
 ///
 /// The wrapping key comes from the server's master key (kept in a file of mode 0600); key
 /// material never leaves this type unsealed except to encrypt with it.
-public struct KeyVault: Sendable {
+package struct KeyVault: Sendable {
     private let wrappingKey: SymmetricKey
 
     /// A vault over `wrappingKey`.
-    public init(wrappingKey: SymmetricKey) {
+    package init(wrappingKey: SymmetricKey) {
         self.wrappingKey = wrappingKey
     }
 

@@ -1,33 +1,33 @@
 import Foundation
 
 /// A launch template: named, numbered versions of launch parameters, one of them the default.
-public struct LaunchTemplate: StoredResource, Equatable {
-    public static let kind = ResourcePrefix.launchTemplate
+package struct LaunchTemplate: StoredResource, Equatable {
+    package static let kind = ResourcePrefix.launchTemplate
 
     /// One version of the template. Versions never change once made.
-    public struct Version: Sendable, Codable, Equatable {
-        public var number: Int
-        public var description: String?
-        public var createTime: Date
+    package struct Version: Sendable, Codable, Equatable {
+        package var number: Int
+        package var description: String?
+        package var createTime: Date
         /// The ARN of the principal that made it.
-        public var createdBy: String
-        public var data: LaunchTemplateData
+        package var createdBy: String
+        package var data: LaunchTemplateData
     }
 
-    public var id: String
-    public var owner: AccountID
-    public var region: RegionName
-    public var name: String
-    public var createTime: Date
-    public var createdBy: String
-    public var defaultVersion: Int
+    package var id: String
+    package var owner: AccountID
+    package var region: RegionName
+    package var name: String
+    package var createTime: Date
+    package var createdBy: String
+    package var defaultVersion: Int
     /// The highest version number ever given; deleted versions keep their numbers.
-    public var latestVersion: Int
+    package var latestVersion: Int
     /// The versions not deleted, in number order.
-    public var versions: [Version]
+    package var versions: [Version]
 
     /// The version a specifier names: a number, `$Latest`, or `$Default` (also for `nil`).
-    public func version(_ specifier: String?) -> Version? {
+    package func version(_ specifier: String?) -> Version? {
         switch specifier {
         case nil, "$Default": return versions.first { $0.number == defaultVersion }
         case "$Latest": return versions.last
@@ -37,9 +37,9 @@ public struct LaunchTemplate: StoredResource, Equatable {
 }
 
 /// Launch template names: 3 to 128 letters, digits and `( ) . - / _`.
-public enum LaunchTemplateName {
+package enum LaunchTemplateName {
     /// Checks a name, throwing `InvalidLaunchTemplateName.MalformedException`.
-    public static func validate(_ name: String) throws {
+    package static func validate(_ name: String) throws {
         let punctuation: Set<Character> = ["(", ")", ".", "-", "/", "_"]
         guard (3...128).contains(name.count), name.allSatisfy({ ($0.isASCII && ($0.isLetter || $0.isNumber)) || punctuation.contains($0) }) else {
             throw CloudError.malformedLaunchTemplateName

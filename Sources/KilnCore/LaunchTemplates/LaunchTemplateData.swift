@@ -2,36 +2,36 @@
 ///
 /// Every member is optional: a template may leave anything to the RunInstances call, and a
 /// RunInstances call overrides what its template says.
-public struct LaunchTemplateData: Sendable, Codable, Equatable {
+package struct LaunchTemplateData: Sendable, Codable, Equatable {
     /// An image id, or `resolve:ssm:NAME` for the image an SSM parameter names at launch.
-    public var imageID: String?
-    public var instanceType: String?
-    public var keyName: String?
+    package var imageID: String?
+    package var instanceType: String?
+    package var keyName: String?
     /// Base64 text.
-    public var userData: String?
-    public var availabilityZone: String?
-    public var mappings: [ImageRegistration.Mapping]?
+    package var userData: String?
+    package var availabilityZone: String?
+    package var mappings: [ImageRegistration.Mapping]?
     /// Tags for the instances and volumes launched, by resource type (`instance`, `volume`).
-    public var tags: [String: [Tag]]?
-    public var disableApiTermination: Bool?
-    public var disableApiStop: Bool?
+    package var tags: [String: [Tag]]?
+    package var disableApiTermination: Bool?
+    package var disableApiStop: Bool?
     /// `stop` or `terminate`.
-    public var shutdownBehavior: String?
-    public var ebsOptimized: Bool?
-    public var securityGroupIDs: [String]?
+    package var shutdownBehavior: String?
+    package var ebsOptimized: Bool?
+    package var securityGroupIDs: [String]?
     /// Security group names, in the default VPC.
-    public var securityGroupNames: [String]?
-    public var subnetID: String?
-    public var privateIPAddress: String?
-    public var networkInterfaces: [LaunchNetworkInterface]?
-    public var kernelID: String?
-    public var ramdiskID: String?
+    package var securityGroupNames: [String]?
+    package var subnetID: String?
+    package var privateIPAddress: String?
+    package var networkInterfaces: [LaunchNetworkInterface]?
+    package var kernelID: String?
+    package var ramdiskID: String?
 
     /// Empty data: nothing specified.
-    public init() {}
+    package init() {}
 
     /// This data with every member `overrides` specifies taken from it.
-    public func overridden(by overrides: LaunchTemplateData) -> LaunchTemplateData {
+    package func overridden(by overrides: LaunchTemplateData) -> LaunchTemplateData {
         var merged = self
         merged.imageID = overrides.imageID ?? imageID
         merged.instanceType = overrides.instanceType ?? instanceType

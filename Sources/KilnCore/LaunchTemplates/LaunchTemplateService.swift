@@ -1,8 +1,8 @@
 import Foundation
 
 /// Launch templates and their versions.
-public struct LaunchTemplateService: CloudService {
-    public let context: CloudContext
+package struct LaunchTemplateService: CloudService {
+    package let context: CloudContext
 }
 
 /// Launch templates and their versions.
@@ -17,13 +17,19 @@ extension LaunchTemplateService {
             guard ResourcePrefix.launchTemplate.matches(id) else {
                 throw CloudError.malformedLaunchTemplateID(id)
             }
-            guard let template = try transaction.fetch(LaunchTemplate.self, id: id), template.owner == caller.account, template.region == caller.region else {
+            guard let template = try transaction.fetch(LaunchTemplate.self, id: id), template.owner == caller.account,
+                template.region == caller.region
+            else {
                 throw CloudError.launchTemplateNotFound(id: id, name: nil)
             }
             return template
         }
         guard let name else { throw CloudError.missingParameter("LaunchTemplateId or LaunchTemplateName") }
-        guard let template = try transaction.fetchAll(LaunchTemplate.self, region: caller.region, owner: caller.account).first(where: { $0.name == name }) else {
+        guard
+            let template = try transaction.fetchAll(LaunchTemplate.self, region: caller.region, owner: caller.account).first(where: {
+                $0.name == name
+            })
+        else {
             throw CloudError.launchTemplateNotFound(id: nil, name: name)
         }
         return template
@@ -41,8 +47,13 @@ extension LaunchTemplateService {
     }
 
     /// CreateLaunchTemplate: a template whose version 1 is its default and latest.
-    public func createLaunchTemplate(
-        _ caller: Caller, name: String, versionDescription: String?, data: LaunchTemplateData, tags: [Tag], clientToken: String? = nil
+    package func createLaunchTemplate(
+        _ caller: Caller,
+        name: String,
+        versionDescription: String?,
+        data: LaunchTemplateData,
+        tags: [Tag],
+        clientToken: String? = nil
     ) async throws -> LaunchTemplate {
         try LaunchTemplateName.validate(name)
         try validate(data)
@@ -60,8 +71,15 @@ extension LaunchTemplateService {
             }
             let version = LaunchTemplate.Version(number: 1, description: versionDescription, createTime: now, createdBy: caller.arn, data: data)
             let template = LaunchTemplate(
-                id: id, owner: caller.account, region: caller.region, name: name, createTime: now, createdBy: caller.arn,
-                defaultVersion: 1, latestVersion: 1, versions: [version]
+                id: id,
+                owner: caller.account,
+                region: caller.region,
+                name: name,
+                createTime: now,
+                createdBy: caller.arn,
+                defaultVersion: 1,
+                latestVersion: 1,
+                versions: [version]
             )
             try transaction.save(template)
             for tag in tags {
@@ -75,8 +93,13 @@ extension LaunchTemplateService {
     }
 
     /// CreateLaunchTemplateVersion: a new latest version, from `data` alone or laid over a source version.
-    public func createLaunchTemplateVersion(
-        _ caller: Caller, id: String?, name: String?, sourceVersion: String?, versionDescription: String?, data: LaunchTemplateData
+    package func createLaunchTemplateVersion(
+        _ caller: Caller,
+        id: String?,
+        name: String?,
+        sourceVersion: String?,
+        versionDescription: String?,
+        data: LaunchTemplateData
     ) async throws -> (LaunchTemplate, LaunchTemplate.Version) {
         try validate(data)
         let now = clock.now
@@ -84,7 +107,9 @@ extension LaunchTemplateService {
             var template = try ownedLaunchTemplate(id: id, name: name, caller: caller, in: transaction)
             var merged = data
             if let sourceVersion {
-                guard let source = template.version(sourceVersion) else { throw CloudError.launchTemplateVersionNotFound(sourceVersion, template: template) }
+                guard let source = template.version(sourceVersion) else {
+                    throw CloudError.launchTemplateVersionNotFound(sourceVersion, template: template)
+                }
                 merged = source.data.overridden(by: data)
             }
             guard template.versions.count < 10_000 else {
@@ -92,7 +117,11 @@ extension LaunchTemplateService {
             }
             template.latestVersion += 1
             let version = LaunchTemplate.Version(
-                number: template.latestVersion, description: versionDescription, createTime: now, createdBy: caller.arn, data: merged
+                number: template.latestVersion,
+                description: versionDescription,
+                createTime: now,
+                createdBy: caller.arn,
+                data: merged
             )
             template.versions.append(version)
             try transaction.save(template)
@@ -101,8 +130,12 @@ extension LaunchTemplateService {
     }
 
     /// DescribeLaunchTemplates: the caller's templates by id, by name, or filtered.
-    public func describeLaunchTemplates(
-        _ caller: Caller, ids requested: [String]?, names: [String]?, filters: [Filter], page: PageRequest
+    package func describeLaunchTemplates(
+        _ caller: Caller,
+        ids requested: [String]?,
+        names: [String]?,
+        filters: [Filter],
+        page: PageRequest
     ) async throws -> (templates: [(LaunchTemplate, [Tag])], nextToken: String?) {
         let filterSet = try FilterSet(filters, supported: ["create-time", "launch-template-name"], allowsTags: true)
         let listed: [(LaunchTemplate, [Tag])] = try await read(caller) { transaction in
@@ -131,8 +164,14 @@ extension LaunchTemplateService {
 
     /// DescribeLaunchTemplateVersions: versions of one template by number or alias, or across
     /// templates (`$Latest` / `$Default` only), optionally bounded.
-    public func describeLaunchTemplateVersions(
-        _ caller: Caller, id: String?, name: String?, versions: [String]?, minVersion: Int?, maxVersion: Int?, page: PageRequest
+    package func describeLaunchTemplateVersions(
+        _ caller: Caller,
+        id: String?,
+        name: String?,
+        versions: [String]?,
+        minVersion: Int?,
+        maxVersion: Int?,
+        page: PageRequest
     ) async throws -> (versions: [(LaunchTemplate, LaunchTemplate.Version)], nextToken: String?) {
         let found: [(LaunchTemplate, LaunchTemplate.Version)] = try await read(caller) { transaction in
             let templates: [LaunchTemplate]
@@ -140,7 +179,9 @@ extension LaunchTemplateService {
                 templates = [try self.ownedLaunchTemplate(id: id, name: name, caller: caller, in: transaction)]
             } else {
                 guard let versions, !versions.isEmpty, versions.allSatisfy({ $0 == "$Latest" || $0 == "$Default" }) else {
-                    throw CloudError.invalidParameterCombination("Without a launch template, only the $Latest and $Default versions can be described.")
+                    throw CloudError.invalidParameterCombination(
+                        "Without a launch template, only the $Latest and $Default versions can be described."
+                    )
                 }
                 templates = try transaction.fetchAll(LaunchTemplate.self, region: caller.region, owner: caller.account)
             }
@@ -148,7 +189,9 @@ extension LaunchTemplateService {
             for template in templates {
                 if let versions, !versions.isEmpty {
                     for specifier in versions {
-                        guard let version = template.version(specifier) else { throw CloudError.launchTemplateVersionNotFound(specifier, template: template) }
+                        guard let version = template.version(specifier) else {
+                            throw CloudError.launchTemplateVersionNotFound(specifier, template: template)
+                        }
                         if !result.contains(where: { $0.0.id == template.id && $0.1.number == version.number }) { result.append((template, version)) }
                     }
                 } else {
@@ -164,11 +207,13 @@ extension LaunchTemplateService {
     }
 
     /// ModifyLaunchTemplate: sets the default version.
-    public func modifyLaunchTemplate(_ caller: Caller, id: String?, name: String?, defaultVersion: String?) async throws -> LaunchTemplate {
+    package func modifyLaunchTemplate(_ caller: Caller, id: String?, name: String?, defaultVersion: String?) async throws -> LaunchTemplate {
         try await write(caller) { transaction in
             var template = try ownedLaunchTemplate(id: id, name: name, caller: caller, in: transaction)
             if let defaultVersion {
-                guard let version = template.version(defaultVersion) else { throw CloudError.launchTemplateVersionNotFound(defaultVersion, template: template) }
+                guard let version = template.version(defaultVersion) else {
+                    throw CloudError.launchTemplateVersionNotFound(defaultVersion, template: template)
+                }
                 template.defaultVersion = version.number
                 try transaction.save(template)
             }
@@ -177,7 +222,7 @@ extension LaunchTemplateService {
     }
 
     /// DeleteLaunchTemplate: the template and every version.
-    public func deleteLaunchTemplate(_ caller: Caller, id: String?, name: String?) async throws -> LaunchTemplate {
+    package func deleteLaunchTemplate(_ caller: Caller, id: String?, name: String?) async throws -> LaunchTemplate {
         try await write(caller) { transaction in
             let template = try ownedLaunchTemplate(id: id, name: name, caller: caller, in: transaction)
             try transaction.delete(LaunchTemplate.self, id: template.id)
@@ -187,8 +232,11 @@ extension LaunchTemplateService {
 
     /// DeleteLaunchTemplateVersions: each version deleted, or the reason it was not (the default
     /// version stays; delete the template instead).
-    public func deleteLaunchTemplateVersions(
-        _ caller: Caller, id: String?, name: String?, versions: [String]
+    package func deleteLaunchTemplateVersions(
+        _ caller: Caller,
+        id: String?,
+        name: String?,
+        versions: [String]
     ) async throws -> (template: LaunchTemplate, deleted: [Int], failed: [(version: String, code: String, message: String)]) {
         try await write(caller) { transaction in
             var template = try ownedLaunchTemplate(id: id, name: name, caller: caller, in: transaction)
@@ -200,7 +248,12 @@ extension LaunchTemplateService {
                     continue
                 }
                 guard number != template.defaultVersion else {
-                    failed.append((specifier, "unexpectedError", "You cannot delete the default version of a launch template. Delete the launch template instead."))
+                    failed.append(
+                        (
+                            specifier, "unexpectedError",
+                            "You cannot delete the default version of a launch template. Delete the launch template instead."
+                        )
+                    )
                     continue
                 }
                 template.versions.remove(at: index)
@@ -212,7 +265,7 @@ extension LaunchTemplateService {
     }
 
     /// GetLaunchTemplateData: launch parameters that would launch a copy of an instance.
-    public func launchTemplateData(_ caller: Caller, instanceID: String) async throws -> LaunchTemplateData {
+    package func launchTemplateData(_ caller: Caller, instanceID: String) async throws -> LaunchTemplateData {
         try await read(caller) { transaction in
             let instance = try context.instances.ownedInstance(instanceID, caller: caller, in: transaction)
             var data = LaunchTemplateData()
@@ -234,8 +287,13 @@ extension LaunchTemplateService {
             data.mappings = try instance.devices.map { device in
                 let volume = try transaction.fetch(Volume.self, id: device.volumeID)
                 return ImageRegistration.Mapping(
-                    deviceName: device.deviceName, volumeSize: volume?.size, volumeType: volume?.type.rawValue,
-                    deleteOnTermination: device.deleteOnTermination, encrypted: volume?.encrypted, iops: volume?.iops, throughput: volume?.throughput
+                    deviceName: device.deviceName,
+                    volumeSize: volume?.size,
+                    volumeType: volume?.type.rawValue,
+                    deleteOnTermination: device.deleteOnTermination,
+                    encrypted: volume?.encrypted,
+                    iops: volume?.iops,
+                    throughput: volume?.throughput
                 )
             }
             let tags = try transaction.tags(on: instance.id, by: caller.account)

@@ -9,14 +9,14 @@
 /// vpc.contains(IPv4CIDR("172.31.16.0/20")!)   // true
 /// vpc.address(at: 4)                          // "172.31.0.4"
 /// ```
-public struct IPv4CIDR: Sendable, Hashable, Codable, CustomStringConvertible {
+package struct IPv4CIDR: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The address as written, as a 32-bit number.
-    public let address: UInt32
+    package let address: UInt32
     /// How many leading bits are fixed: 0 to 32.
-    public let prefixLength: Int
+    package let prefixLength: Int
 
     /// Parses `a.b.c.d/n`; `nil` for anything else.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let address = Self.parseAddress(String(parts[0])),
             parts[1].count <= 2, parts[1].allSatisfy(\.isASCII), let length = Int(parts[1]), (0...32).contains(length)
@@ -26,13 +26,13 @@ public struct IPv4CIDR: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// The range of `prefixLength` bits starting at `address`.
-    public init(address: UInt32, prefixLength: Int) {
+    package init(address: UInt32, prefixLength: Int) {
         self.address = address
         self.prefixLength = prefixLength
     }
 
     /// Parses a dotted quad (`10.0.0.1`): four decimal numbers from 0 to 255, without leading zeros.
-    public static func parseAddress(_ text: String) -> UInt32? {
+    package static func parseAddress(_ text: String) -> UInt32? {
         let octets = text.split(separator: ".", omittingEmptySubsequences: false)
         guard octets.count == 4 else { return nil }
         var value: UInt32 = 0
@@ -46,41 +46,41 @@ public struct IPv4CIDR: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// A 32-bit address in dotted-quad form.
-    public static func format(_ address: UInt32) -> String {
+    package static func format(_ address: UInt32) -> String {
         "\(address >> 24).\(address >> 16 & 0xff).\(address >> 8 & 0xff).\(address & 0xff)"
     }
 
     /// The bits the prefix fixes.
-    public var mask: UInt32 { prefixLength == 0 ? 0 : UInt32.max << UInt32(32 - prefixLength) }
+    package var mask: UInt32 { prefixLength == 0 ? 0 : UInt32.max << UInt32(32 - prefixLength) }
     /// The range's first address.
-    public var network: UInt32 { address & mask }
+    package var network: UInt32 { address & mask }
     /// The range's last address.
-    public var last: UInt32 { network | ~mask }
+    package var last: UInt32 { network | ~mask }
     /// How many addresses the range holds.
-    public var size: UInt64 { UInt64(1) << UInt64(32 - prefixLength) }
+    package var size: UInt64 { UInt64(1) << UInt64(32 - prefixLength) }
     /// Whether the written address is the range's first, as AWS requires of VPCs, subnets and rules.
-    public var isAligned: Bool { address == network }
+    package var isAligned: Bool { address == network }
     /// The range written from its first address.
-    public var normalized: IPv4CIDR { IPv4CIDR(address: network, prefixLength: prefixLength) }
+    package var normalized: IPv4CIDR { IPv4CIDR(address: network, prefixLength: prefixLength) }
 
     /// Whether `address` falls in the range.
-    public func contains(_ address: UInt32) -> Bool { address & mask == network }
+    package func contains(_ address: UInt32) -> Bool { address & mask == network }
     /// Whether every address of `other` falls in the range.
-    public func contains(_ other: IPv4CIDR) -> Bool { other.prefixLength >= prefixLength && contains(other.network) }
+    package func contains(_ other: IPv4CIDR) -> Bool { other.prefixLength >= prefixLength && contains(other.network) }
     /// Whether the two ranges share any address.
-    public func overlaps(_ other: IPv4CIDR) -> Bool { contains(other.network) || other.contains(network) }
+    package func overlaps(_ other: IPv4CIDR) -> Bool { contains(other.network) || other.contains(network) }
 
     /// The address `offset` places after the first, in dotted-quad form.
-    public func address(at offset: Int) -> String { Self.format(network &+ UInt32(truncatingIfNeeded: offset)) }
+    package func address(at offset: Int) -> String { Self.format(network &+ UInt32(truncatingIfNeeded: offset)) }
     /// How far `address` lies after the range's first address, if it is in the range.
-    public func offset(of address: String) -> Int? {
+    package func offset(of address: String) -> Int? {
         guard let value = Self.parseAddress(address), contains(value) else { return nil }
         return Int(value - network)
     }
 
-    public var description: String { "\(Self.format(address))/\(prefixLength)" }
+    package var description: String { "\(Self.format(address))/\(prefixLength)" }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let cidr = IPv4CIDR(text) else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a CIDR: \(text)"))
@@ -88,7 +88,7 @@ public struct IPv4CIDR: Sendable, Hashable, Codable, CustomStringConvertible {
         self = cidr
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }

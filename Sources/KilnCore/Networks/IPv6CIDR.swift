@@ -1,9 +1,9 @@
 import Foundation
 
 /// Checks IPv6 ranges in CIDR notation (`2001:db8::/32`), as security group rules carry them.
-public enum IPv6CIDR {
+package enum IPv6CIDR {
     /// Whether `text` is an IPv6 address with a prefix length from 0 to 128.
-    public static func isValid(_ text: String) -> Bool {
+    package static func isValid(_ text: String) -> Bool {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let length = Int(parts[1]), (0...128).contains(length), parts[1].count <= 3 else { return false }
         return groupCount(String(parts[0])) != nil

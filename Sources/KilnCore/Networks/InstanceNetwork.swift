@@ -2,20 +2,20 @@ import Foundation
 
 /// Where an instance sits in its VPC: the subnet and primary network interface, its addresses
 /// and its security groups, as DescribeInstances shows them.
-public struct InstanceNetwork: Sendable, Codable, Equatable {
-    public var vpcID: String
-    public var subnetID: String
-    public var networkInterfaceID: String
-    public var attachmentID: String
-    public var macAddress: String
-    public var publicIPAddress: String?
-    public var groups: [NetworkInterface.GroupMembership]
-    public var attachTime: Date
-    public var deleteOnTermination: Bool
-    public var sourceDestCheck: Bool
+package struct InstanceNetwork: Sendable, Codable, Equatable {
+    package var vpcID: String
+    package var subnetID: String
+    package var networkInterfaceID: String
+    package var attachmentID: String
+    package var macAddress: String
+    package var publicIPAddress: String?
+    package var groups: [NetworkInterface.GroupMembership]
+    package var attachTime: Date
+    package var deleteOnTermination: Bool
+    package var sourceDestCheck: Bool
 
     /// The public DNS name that goes with the public address.
-    public func publicDNSName(region: RegionName) -> String? {
+    package func publicDNSName(region: RegionName) -> String? {
         publicIPAddress.map { address in
             let dashed = address.replacingOccurrences(of: ".", with: "-")
             return region == "us-east-1" ? "ec2-\(dashed).compute-1.amazonaws.com" : "ec2-\(dashed).\(region).compute.amazonaws.com"
@@ -26,10 +26,16 @@ public struct InstanceNetwork: Sendable, Codable, Equatable {
 extension InstanceNetwork {
     /// The primary interface a launch would ask for to land in the same subnet with the same
     /// groups (GetLaunchTemplateData).
-    public var launchInterface: LaunchNetworkInterface {
+    package var launchInterface: LaunchNetworkInterface {
         LaunchNetworkInterface(
-            deviceIndex: 0, subnetID: subnetID, groups: groups.map(\.id), associatePublicIPAddress: publicIPAddress != nil, privateIPAddress: nil,
-            deleteOnTermination: deleteOnTermination, description: nil, networkInterfaceID: nil
+            deviceIndex: 0,
+            subnetID: subnetID,
+            groups: groups.map(\.id),
+            associatePublicIPAddress: publicIPAddress != nil,
+            privateIPAddress: nil,
+            deleteOnTermination: deleteOnTermination,
+            description: nil,
+            networkInterfaceID: nil
         )
     }
 }

@@ -1,10 +1,10 @@
 /// An internet gateway, attached to at most one VPC.
-public struct InternetGateway: StoredResource, Equatable {
-    public static let kind = ResourcePrefix.internetGateway
+package struct InternetGateway: StoredResource, Equatable {
+    package static let kind = ResourcePrefix.internetGateway
 
-    public var id: String
-    public var owner: AccountID
-    public var region: RegionName
+    package var id: String
+    package var owner: AccountID
+    package var region: RegionName
     /// The VPC it is attached to.
-    public var vpcID: String?
+    package var vpcID: String?
 }

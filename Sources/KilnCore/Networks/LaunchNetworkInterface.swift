@@ -1,20 +1,26 @@
 /// A network interface a launch asks for (RunInstances' and launch templates'
 /// `NetworkInterfaces`). Kiln makes the primary one, `DeviceIndex` 0.
-public struct LaunchNetworkInterface: Sendable, Codable, Equatable {
-    public var deviceIndex: Int?
-    public var subnetID: String?
+package struct LaunchNetworkInterface: Sendable, Codable, Equatable {
+    package var deviceIndex: Int?
+    package var subnetID: String?
     /// Security group ids.
-    public var groups: [String]?
-    public var associatePublicIPAddress: Bool?
-    public var privateIPAddress: String?
-    public var deleteOnTermination: Bool?
-    public var description: String?
+    package var groups: [String]?
+    package var associatePublicIPAddress: Bool?
+    package var privateIPAddress: String?
+    package var deleteOnTermination: Bool?
+    package var description: String?
     /// An existing interface to attach, which Kiln does not offer.
-    public var networkInterfaceID: String?
+    package var networkInterfaceID: String?
 
-    public init(
-        deviceIndex: Int?, subnetID: String?, groups: [String]?, associatePublicIPAddress: Bool?, privateIPAddress: String?,
-        deleteOnTermination: Bool?, description: String?, networkInterfaceID: String?
+    package init(
+        deviceIndex: Int?,
+        subnetID: String?,
+        groups: [String]?,
+        associatePublicIPAddress: Bool?,
+        privateIPAddress: String?,
+        deleteOnTermination: Bool?,
+        description: String?,
+        networkInterfaceID: String?
     ) {
         self.deviceIndex = deviceIndex
         self.subnetID = subnetID

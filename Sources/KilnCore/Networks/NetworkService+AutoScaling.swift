@@ -9,7 +9,7 @@ extension NetworkService {
 
     /// The zones of the subnets a `VPCZoneIdentifier` names, in order; a subnet that does not
     /// exist is Auto Scaling's `ValidationError`.
-    public func zones(ofSubnets identifier: String, caller: Caller) async throws -> [String] {
+    package func zones(ofSubnets identifier: String, caller: Caller) async throws -> [String] {
         try await ensureDefaultNetwork(caller)
         let ids = Self.subnetIDs(identifier)
         return try await read(caller) { transaction in
@@ -25,7 +25,7 @@ extension NetworkService {
     }
 
     /// The first subnet of a `VPCZoneIdentifier` in `zone`.
-    public func subnet(inZone zone: String, among identifier: String, caller: Caller) async throws -> String? {
+    package func subnet(inZone zone: String, among identifier: String, caller: Caller) async throws -> String? {
         let ids = Self.subnetIDs(identifier)
         return try await read(caller) { transaction in
             try ids.first { id in try transaction.fetch(Subnet.self, id: id)?.availabilityZone == zone }

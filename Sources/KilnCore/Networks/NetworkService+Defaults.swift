@@ -25,16 +25,35 @@ extension NetworkService {
         let vpcID = Self.derivedID(.vpc, account.rawValue, regionText, "default")
         let derived = { (prefix: ResourcePrefix, part: String) in Self.derivedID(prefix, account.rawValue, regionText, part) }
         var routeTable = try recordVpc(
-            VpcIDs(vpc: vpcID, cidrAssociation: derived(.cidrAssociation, "vpc"), securityGroup: derived(.securityGroup, "default"),
-                   routeTable: derived(.routeTable, "main"), mainAssociation: derived(.routeTableAssociation, "main"),
-                   dhcpOptions: derived(.dhcpOptions, "default")),
-            cidr: Self.defaultVpcCIDR, isDefault: true, owner: account, region: name, now: now, in: transaction
+            VpcIDs(
+                vpc: vpcID,
+                cidrAssociation: derived(.cidrAssociation, "vpc"),
+                securityGroup: derived(.securityGroup, "default"),
+                routeTable: derived(.routeTable, "main"),
+                mainAssociation: derived(.routeTableAssociation, "main"),
+                dhcpOptions: derived(.dhcpOptions, "default")
+            ),
+            cidr: Self.defaultVpcCIDR,
+            isDefault: true,
+            owner: account,
+            region: name,
+            now: now,
+            in: transaction
         )
         for (index, zone) in region.zones.enumerated() where index < 16 {
             let cidr = IPv4CIDR(address: Self.defaultVpcCIDR.network | UInt32(index) << 12, prefixLength: 20)
             let subnet = Subnet(
-                id: derived(.subnet, zone.name), owner: account, region: name, vpcID: vpcID, cidr: cidr, availabilityZone: zone.name,
-                availabilityZoneID: zone.id, defaultForZone: true, mapPublicIpOnLaunch: true, usedOffsets: [], createTime: now
+                id: derived(.subnet, zone.name),
+                owner: account,
+                region: name,
+                vpcID: vpcID,
+                cidr: cidr,
+                availabilityZone: zone.name,
+                availabilityZoneID: zone.id,
+                defaultForZone: true,
+                mapPublicIpOnLaunch: true,
+                usedOffsets: [],
+                createTime: now
             )
             try transaction.save(subnet)
         }
@@ -57,27 +76,56 @@ extension NetworkService {
 
     /// Records a VPC with its default security group and main route table; returns the table.
     func recordVpc(
-        _ ids: VpcIDs, cidr: IPv4CIDR, isDefault: Bool, owner: AccountID, region: RegionName, now: Date, in transaction: any MetadataTransaction
+        _ ids: VpcIDs,
+        cidr: IPv4CIDR,
+        isDefault: Bool,
+        owner: AccountID,
+        region: RegionName,
+        now: Date,
+        in transaction: any MetadataTransaction
     ) throws -> RouteTable {
         let vpc = Vpc(
-            id: ids.vpc, owner: owner, region: region, cidr: cidr, cidrAssociationID: ids.cidrAssociation, isDefault: isDefault,
-            instanceTenancy: "default", dhcpOptionsID: ids.dhcpOptions, enableDnsSupport: true, enableDnsHostnames: isDefault,
-            defaultSecurityGroupID: ids.securityGroup, mainRouteTableID: ids.routeTable, createTime: now
+            id: ids.vpc,
+            owner: owner,
+            region: region,
+            cidr: cidr,
+            cidrAssociationID: ids.cidrAssociation,
+            isDefault: isDefault,
+            instanceTenancy: "default",
+            dhcpOptionsID: ids.dhcpOptions,
+            enableDnsSupport: true,
+            enableDnsHostnames: isDefault,
+            defaultSecurityGroupID: ids.securityGroup,
+            mainRouteTableID: ids.routeTable,
+            createTime: now
         )
         try transaction.save(vpc)
         let group = SecurityGroup(
-            id: ids.securityGroup, owner: owner, region: region, vpcID: vpc.id, name: "default", description: "default VPC security group",
+            id: ids.securityGroup,
+            owner: owner,
+            region: region,
+            vpcID: vpc.id,
+            name: "default",
+            description: "default VPC security group",
             ingress: [
                 SecurityGroupRule(
-                    id: Self.derivedID(.securityGroupRule, ids.securityGroup, "in"), isEgress: false, ipProtocol: "-1", fromPort: nil, toPort: nil,
-                    peer: .group(id: ids.securityGroup, owner: owner), description: nil
+                    id: Self.derivedID(.securityGroupRule, ids.securityGroup, "in"),
+                    isEgress: false,
+                    ipProtocol: "-1",
+                    fromPort: nil,
+                    toPort: nil,
+                    peer: .group(id: ids.securityGroup, owner: owner),
+                    description: nil
                 )
             ],
             egress: [Self.openEgress(groupID: ids.securityGroup)]
         )
         try transaction.save(group)
         let table = RouteTable(
-            id: ids.routeTable, owner: owner, region: region, vpcID: vpc.id,
+            id: ids.routeTable,
+            owner: owner,
+            region: region,
+            vpcID: vpc.id,
             routes: [RouteTable.Route(destinationCIDR: cidr.description, gatewayID: "local", origin: "CreateRouteTable")],
             associations: [RouteTable.Association(id: ids.mainAssociation, subnetID: nil, isMain: true)]
         )
@@ -88,13 +136,18 @@ extension NetworkService {
     /// The rule every new VPC group starts with: all traffic out to anywhere.
     static func openEgress(groupID: String) -> SecurityGroupRule {
         SecurityGroupRule(
-            id: derivedID(.securityGroupRule, groupID, "out"), isEgress: true, ipProtocol: "-1", fromPort: nil, toPort: nil, peer: .ipv4("0.0.0.0/0"),
+            id: derivedID(.securityGroupRule, groupID, "out"),
+            isEgress: true,
+            ipProtocol: "-1",
+            fromPort: nil,
+            toPort: nil,
+            peer: .ipv4("0.0.0.0/0"),
             description: nil
         )
     }
 
     /// DescribeAccountAttributes: the platforms (VPC only) and the default VPC, with EC2's limits.
-    public func accountAttributes(_ caller: Caller, names: [String]) async throws -> [(name: String, values: [String])] {
+    package func accountAttributes(_ caller: Caller, names: [String]) async throws -> [(name: String, values: [String])] {
         try await ensureDefaultNetwork(caller)
         let defaultVpc = try await read(caller) { try $0.defaultVpc(caller: caller)?.id }
         let all: [(name: String, values: [String])] = [

@@ -12,7 +12,7 @@ extension NetworkService {
     }
 
     /// CreateInternetGateway: a gateway attached to nothing.
-    public func createInternetGateway(_ caller: Caller, tags: [Tag]) async throws -> InternetGateway {
+    package func createInternetGateway(_ caller: Caller, tags: [Tag]) async throws -> InternetGateway {
         for tag in tags { try tag.validate() }
         try await ensureDefaultNetwork(caller)
         let gateway = InternetGateway(id: ids.resourceID(.internetGateway), owner: caller.account, region: caller.region, vpcID: nil)
@@ -24,7 +24,7 @@ extension NetworkService {
     }
 
     /// AttachInternetGateway: one gateway per VPC, one VPC per gateway.
-    public func attachInternetGateway(_ caller: Caller, id: String, vpcID: String) async throws {
+    package func attachInternetGateway(_ caller: Caller, id: String, vpcID: String) async throws {
         try await ensureDefaultNetwork(caller)
         try await write(caller) { transaction in
             var gateway = try ownedGateway(id, caller: caller, in: transaction)
@@ -40,7 +40,7 @@ extension NetworkService {
     }
 
     /// DetachInternetGateway.
-    public func detachInternetGateway(_ caller: Caller, id: String, vpcID: String) async throws {
+    package func detachInternetGateway(_ caller: Caller, id: String, vpcID: String) async throws {
         try await ensureDefaultNetwork(caller)
         try await write(caller) { transaction in
             var gateway = try ownedGateway(id, caller: caller, in: transaction)
@@ -52,7 +52,7 @@ extension NetworkService {
     }
 
     /// DeleteInternetGateway: refused while attached.
-    public func deleteInternetGateway(_ caller: Caller, id: String) async throws {
+    package func deleteInternetGateway(_ caller: Caller, id: String) async throws {
         try await ensureDefaultNetwork(caller)
         try await write(caller) { transaction in
             let gateway = try ownedGateway(id, caller: caller, in: transaction)
@@ -64,12 +64,20 @@ extension NetworkService {
     }
 
     /// DescribeInternetGateways.
-    public func describeInternetGateways(
-        _ caller: Caller, ids: [String]?, filters: [Filter], page: PageRequest
+    package func describeInternetGateways(
+        _ caller: Caller,
+        ids: [String]?,
+        filters: [Filter],
+        page: PageRequest
     ) async throws -> (items: [(InternetGateway, [Tag])], nextToken: String?) {
         try await describe(
-            caller, InternetGateway.self, ids: ids, notFound: CloudError.internetGatewayNotFound, filters: filters,
-            supported: Self.gatewayFilterNames, page: page
+            caller,
+            InternetGateway.self,
+            ids: ids,
+            notFound: CloudError.internetGatewayNotFound,
+            filters: filters,
+            supported: Self.gatewayFilterNames,
+            page: page
         ) { gateway, name in
             switch name {
             case "internet-gateway-id": return [gateway.id]

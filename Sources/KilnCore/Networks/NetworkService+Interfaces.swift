@@ -11,12 +11,20 @@ extension NetworkService {
     ]
 
     /// DescribeNetworkInterfaces.
-    public func describeNetworkInterfaces(
-        _ caller: Caller, ids: [String]?, filters: [Filter], page: PageRequest
+    package func describeNetworkInterfaces(
+        _ caller: Caller,
+        ids: [String]?,
+        filters: [Filter],
+        page: PageRequest
     ) async throws -> (items: [(NetworkInterface, [Tag])], nextToken: String?) {
         try await describe(
-            caller, NetworkInterface.self, ids: ids, notFound: CloudError.networkInterfaceNotFound, filters: filters,
-            supported: Self.interfaceFilterNames, page: page
+            caller,
+            NetworkInterface.self,
+            ids: ids,
+            notFound: CloudError.networkInterfaceNotFound,
+            filters: filters,
+            supported: Self.interfaceFilterNames,
+            page: page
         ) { interface, name in
             switch name {
             case "network-interface-id": return [interface.id]

@@ -6,7 +6,7 @@ extension NetworkService {
     /// Resolves where a launch of `count` instances goes: the subnet it names (or the default
     /// VPC's subnet in its zone), its groups (by id, by name in the default VPC, or the VPC's
     /// default group) and whether it gets public addresses. Checked without changing anything.
-    public func resolveLaunchNetwork(_ caller: Caller, _ data: LaunchTemplateData, count: Int) async throws -> LaunchNetwork {
+    package func resolveLaunchNetwork(_ caller: Caller, _ data: LaunchTemplateData, count: Int) async throws -> LaunchNetwork {
         let primary = try Self.primaryInterface(of: data)
         let privateIP = primary?.privateIPAddress ?? data.privateIPAddress
         if let privateIP {
@@ -54,9 +54,14 @@ extension NetworkService {
             unique.append(NetworkInterface.GroupMembership(id: group.id, name: group.name))
         }
         return LaunchNetwork(
-            vpcID: subnet.vpcID, subnetID: subnet.id, availabilityZone: subnet.availabilityZone, groups: unique,
-            associatePublicIPAddress: primary?.associatePublicIPAddress ?? subnet.mapPublicIpOnLaunch, privateIPAddress: privateIP,
-            deleteOnTermination: primary?.deleteOnTermination ?? true, description: primary?.description ?? ""
+            vpcID: subnet.vpcID,
+            subnetID: subnet.id,
+            availabilityZone: subnet.availabilityZone,
+            groups: unique,
+            associatePublicIPAddress: primary?.associatePublicIPAddress ?? subnet.mapPublicIpOnLaunch,
+            privateIPAddress: privateIP,
+            deleteOnTermination: primary?.deleteOnTermination ?? true,
+            description: primary?.description ?? ""
         )
     }
 
@@ -72,7 +77,9 @@ extension NetworkService {
             throw CloudError("Unsupported", "Kiln launches with new network interfaces only; NetworkInterfaceId is not supported.")
         }
         if data.subnetID != nil {
-            throw CloudError.invalidParameterCombination("Network interfaces and an instance-level subnet ID may not be specified on the same request")
+            throw CloudError.invalidParameterCombination(
+                "Network interfaces and an instance-level subnet ID may not be specified on the same request"
+            )
         }
         if !(data.securityGroupIDs ?? []).isEmpty || !(data.securityGroupNames ?? []).isEmpty {
             throw CloudError.invalidParameterCombination(
@@ -109,29 +116,51 @@ extension NetworkService {
         let privateIP = try subnet.allocate(network.privateIPAddress)
         try transaction.save(subnet)
         let interfaceID = ids.resourceID(.networkInterface)
-        let publicIP = network.associatePublicIPAddress
+        let publicIP =
+            network.associatePublicIPAddress
             ? try allocatePublicAddress(for: interfaceID, owner: instance.owner, region: instance.region, in: transaction) : nil
         let attachment = NetworkInterface.Attachment(
-            id: ids.resourceID(.networkInterfaceAttachment), instanceID: instance.id, deviceIndex: 0, attachTime: now,
+            id: ids.resourceID(.networkInterfaceAttachment),
+            instanceID: instance.id,
+            deviceIndex: 0,
+            attachTime: now,
             deleteOnTermination: network.deleteOnTermination
         )
         let interface = NetworkInterface(
-            id: interfaceID, owner: instance.owner, region: instance.region, vpcID: network.vpcID, subnetID: subnet.id,
-            availabilityZone: subnet.availabilityZone, privateIPAddress: privateIP, publicIPAddress: publicIP,
-            macAddress: Self.macAddress(for: interfaceID), description: network.description, groups: network.groups, attachment: attachment
+            id: interfaceID,
+            owner: instance.owner,
+            region: instance.region,
+            vpcID: network.vpcID,
+            subnetID: subnet.id,
+            availabilityZone: subnet.availabilityZone,
+            privateIPAddress: privateIP,
+            publicIPAddress: publicIP,
+            macAddress: Self.macAddress(for: interfaceID),
+            description: network.description,
+            groups: network.groups,
+            attachment: attachment
         )
         try transaction.save(interface)
         instance.privateIPAddress = privateIP
         instance.securityGroupIDs = network.groups.map(\.id)
         instance.network = InstanceNetwork(
-            vpcID: network.vpcID, subnetID: subnet.id, networkInterfaceID: interfaceID, attachmentID: attachment.id,
-            macAddress: interface.macAddress, publicIPAddress: publicIP, groups: network.groups, attachTime: now,
-            deleteOnTermination: network.deleteOnTermination, sourceDestCheck: true
+            vpcID: network.vpcID,
+            subnetID: subnet.id,
+            networkInterfaceID: interfaceID,
+            attachmentID: attachment.id,
+            macAddress: interface.macAddress,
+            publicIPAddress: publicIP,
+            groups: network.groups,
+            attachTime: now,
+            deleteOnTermination: network.deleteOnTermination,
+            sourceDestCheck: true
         )
     }
 
     /// Claims a free public address for an interface, starting from one its id picks.
-    private func allocatePublicAddress(for interfaceID: String, owner: AccountID, region: RegionName, in transaction: any MetadataTransaction) throws -> String {
+    private func allocatePublicAddress(for interfaceID: String, owner: AccountID, region: RegionName, in transaction: any MetadataTransaction) throws
+        -> String
+    {
         let pool = PublicAddress.pool
         let usable = Int(pool.size) - 2
         let digest = Array(interfaceID.utf8).reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
@@ -148,7 +177,7 @@ extension NetworkService {
     }
 
     /// ModifyInstanceAttribute's `groupSet`: the instance's groups, all in its VPC, replace the ones it had.
-    public func modifyInstanceGroups(_ caller: Caller, instanceID: String, groupIDs: [String]) async throws {
+    package func modifyInstanceGroups(_ caller: Caller, instanceID: String, groupIDs: [String]) async throws {
         guard !groupIDs.isEmpty else { throw CloudError.missingParameter("GroupId") }
         try await ensureDefaultNetwork(caller)
         try await write(caller) { transaction in

@@ -17,15 +17,19 @@ extension NetworkService {
     }
 
     /// CreateRouteTable: a table with the VPC's local route.
-    public func createRouteTable(_ caller: Caller, vpcID: String, tags: [Tag]) async throws -> RouteTable {
+    package func createRouteTable(_ caller: Caller, vpcID: String, tags: [Tag]) async throws -> RouteTable {
         for tag in tags { try tag.validate() }
         try await ensureDefaultNetwork(caller)
         let id = ids.resourceID(.routeTable)
         return try await write(caller) { transaction in
             let vpc = try transaction.ownedVpc(vpcID, caller: caller)
             let table = RouteTable(
-                id: id, owner: caller.account, region: caller.region, vpcID: vpc.id,
-                routes: [RouteTable.Route(destinationCIDR: vpc.cidr.description, gatewayID: "local", origin: "CreateRouteTable")], associations: []
+                id: id,
+                owner: caller.account,
+                region: caller.region,
+                vpcID: vpc.id,
+                routes: [RouteTable.Route(destinationCIDR: vpc.cidr.description, gatewayID: "local", origin: "CreateRouteTable")],
+                associations: []
             )
             try transaction.save(table)
             try tag(table.id, .routeTable, with: tags, caller: caller, in: transaction)
@@ -34,7 +38,7 @@ extension NetworkService {
     }
 
     /// DeleteRouteTable: refused for a main table or one subnets use.
-    public func deleteRouteTable(_ caller: Caller, id: String) async throws {
+    package func deleteRouteTable(_ caller: Caller, id: String) async throws {
         try await ensureDefaultNetwork(caller)
         try await write(caller) { transaction in
             let table = try ownedTable(id, caller: caller, in: transaction)
@@ -46,7 +50,7 @@ extension NetworkService {
     }
 
     /// AssociateRouteTable: the subnet uses this table instead of the one it used.
-    public func associateRouteTable(_ caller: Caller, id: String, subnetID: String?) async throws -> String {
+    package func associateRouteTable(_ caller: Caller, id: String, subnetID: String?) async throws -> String {
         guard let subnetID else { throw CloudError.missingParameter("SubnetId") }
         try await ensureDefaultNetwork(caller)
         let associationID = ids.resourceID(.routeTableAssociation)
@@ -58,7 +62,10 @@ extension NetworkService {
             }
             let tables = try transaction.fetchAll(RouteTable.self, region: caller.region, owner: caller.account)
             if let other = tables.first(where: { $0.associations.contains { $0.subnetID == subnetID } }) {
-                throw CloudError("Resource.AlreadyAssociated", "the specified association for route table \(other.id) conflicts with an existing association")
+                throw CloudError(
+                    "Resource.AlreadyAssociated",
+                    "the specified association for route table \(other.id) conflicts with an existing association"
+                )
             }
             table.associations.append(RouteTable.Association(id: associationID, subnetID: subnetID, isMain: false))
             try transaction.save(table)
@@ -67,7 +74,7 @@ extension NetworkService {
     }
 
     /// DisassociateRouteTable: the subnet goes back to the main table.
-    public func disassociateRouteTable(_ caller: Caller, associationID: String) async throws {
+    package func disassociateRouteTable(_ caller: Caller, associationID: String) async throws {
         try await ensureDefaultNetwork(caller)
         try await write(caller) { transaction in
             let tables = try transaction.fetchAll(RouteTable.self, region: caller.region, owner: caller.account)
@@ -83,10 +90,12 @@ extension NetworkService {
     }
 
     /// CreateRoute: traffic for `destination` goes to an internet gateway attached to the table's VPC.
-    public func createRoute(_ caller: Caller, routeTableID: String, destination: String?, gatewayID: String?) async throws {
+    package func createRoute(_ caller: Caller, routeTableID: String, destination: String?, gatewayID: String?) async throws {
         guard let destination else { throw CloudError.missingParameter("DestinationCidrBlock") }
         guard let cidr = IPv4CIDR(destination), cidr.isAligned else {
-            throw CloudError.invalidParameterValue("Value (\(destination)) for parameter destinationCidrBlock is invalid. This is not a valid CIDR block.")
+            throw CloudError.invalidParameterValue(
+                "Value (\(destination)) for parameter destinationCidrBlock is invalid. This is not a valid CIDR block."
+            )
         }
         guard let gatewayID else { throw CloudError.missingParameter("GatewayId (the one route target Kiln has)") }
         try await ensureDefaultNetwork(caller)
@@ -105,7 +114,7 @@ extension NetworkService {
     }
 
     /// DeleteRoute.
-    public func deleteRoute(_ caller: Caller, routeTableID: String, destination: String?) async throws {
+    package func deleteRoute(_ caller: Caller, routeTableID: String, destination: String?) async throws {
         guard let destination else { throw CloudError.missingParameter("DestinationCidrBlock") }
         try await ensureDefaultNetwork(caller)
         try await write(caller) { transaction in
@@ -119,11 +128,19 @@ extension NetworkService {
     }
 
     /// DescribeRouteTables.
-    public func describeRouteTables(
-        _ caller: Caller, ids: [String]?, filters: [Filter], page: PageRequest
+    package func describeRouteTables(
+        _ caller: Caller,
+        ids: [String]?,
+        filters: [Filter],
+        page: PageRequest
     ) async throws -> (items: [(RouteTable, [Tag])], nextToken: String?) {
         try await describe(
-            caller, RouteTable.self, ids: ids, notFound: CloudError.routeTableNotFound, filters: filters, supported: Self.routeTableFilterNames,
+            caller,
+            RouteTable.self,
+            ids: ids,
+            notFound: CloudError.routeTableNotFound,
+            filters: filters,
+            supported: Self.routeTableFilterNames,
             page: page
         ) { table, name in
             switch name {

@@ -4,7 +4,7 @@ import Foundation
 /// DescribeSecurityGroupRules.
 extension NetworkService {
     /// Which of a group's rule lists a call changes.
-    public enum RuleDirection: Sendable {
+    package enum RuleDirection: Sendable {
         case ingress
         case egress
 
@@ -13,7 +13,11 @@ extension NetworkService {
 
     /// The rules `permissions` spell, one per peer, for `group`; checked as AWS checks them.
     func rules(
-        _ permissions: [SecurityGroupPermission], direction: RuleDirection, group: SecurityGroup, caller: Caller, in transaction: any MetadataTransaction
+        _ permissions: [SecurityGroupPermission],
+        direction: RuleDirection,
+        group: SecurityGroup,
+        caller: Caller,
+        in transaction: any MetadataTransaction
     ) throws -> [SecurityGroupRule] {
         guard !permissions.isEmpty else { throw CloudError.missingParameter("IpPermissions") }
         var rules: [SecurityGroupRule] = []
@@ -44,7 +48,12 @@ extension NetworkService {
             for (peer, description) in peers {
                 rules.append(
                     SecurityGroupRule(
-                        id: "", isEgress: direction.isEgress, ipProtocol: ipProtocol, fromPort: fromPort, toPort: toPort, peer: peer,
+                        id: "",
+                        isEgress: direction.isEgress,
+                        ipProtocol: ipProtocol,
+                        fromPort: fromPort,
+                        toPort: toPort,
+                        peer: peer,
                         description: description
                     )
                 )
@@ -56,7 +65,10 @@ extension NetworkService {
     /// The group a rule names as its peer: by id in any of the caller's VPCs' region, or by
     /// name in the rule's own VPC.
     private func referencedGroup(
-        _ peer: SecurityGroupPermission.GroupPeer, from group: SecurityGroup, caller: Caller, in transaction: any MetadataTransaction
+        _ peer: SecurityGroupPermission.GroupPeer,
+        from group: SecurityGroup,
+        caller: Caller,
+        in transaction: any MetadataTransaction
     ) throws -> SecurityGroup {
         if let id = peer.groupID {
             guard id.hasPrefix("sg-") else { throw CloudError.malformedGroupID(id) }
@@ -74,8 +86,13 @@ extension NetworkService {
 
     /// AuthorizeSecurityGroupIngress or Egress: adds every rule or none; a rule the group has,
     /// or one given twice, is `InvalidPermission.Duplicate`. Returns the new rules and the group.
-    public func authorize(
-        _ caller: Caller, direction: RuleDirection, groupID: String?, groupName: String?, permissions: [SecurityGroupPermission], tags: [Tag]
+    package func authorize(
+        _ caller: Caller,
+        direction: RuleDirection,
+        groupID: String?,
+        groupName: String?,
+        permissions: [SecurityGroupPermission],
+        tags: [Tag]
     ) async throws -> (SecurityGroup, [SecurityGroupRule]) {
         for tag in tags { try tag.validate() }
         try await ensureDefaultNetwork(caller)
@@ -100,8 +117,13 @@ extension NetworkService {
     /// RevokeSecurityGroupIngress or Egress, by rule ids or by the rules' values. In a
     /// non-default VPC a rule that is not there is `InvalidPermission.NotFound` and nothing is
     /// revoked; in the default VPC the rest are revoked and the unknown ones returned, as on AWS.
-    public func revoke(
-        _ caller: Caller, direction: RuleDirection, groupID: String?, groupName: String?, permissions: [SecurityGroupPermission], ruleIDs: [String]
+    package func revoke(
+        _ caller: Caller,
+        direction: RuleDirection,
+        groupID: String?,
+        groupName: String?,
+        permissions: [SecurityGroupPermission],
+        ruleIDs: [String]
     ) async throws -> (revoked: [SecurityGroupRule], unknown: [SecurityGroupRule], group: SecurityGroup) {
         try await ensureDefaultNetwork(caller)
         return try await write(caller) { transaction in
@@ -137,8 +159,11 @@ extension NetworkService {
     }
 
     /// DescribeSecurityGroupRules: every rule of the caller's groups, as separate items.
-    public func describeSecurityGroupRules(
-        _ caller: Caller, ids requested: [String]?, filters: [Filter], page: PageRequest
+    package func describeSecurityGroupRules(
+        _ caller: Caller,
+        ids requested: [String]?,
+        filters: [Filter],
+        page: PageRequest
     ) async throws -> (items: [(SecurityGroup, SecurityGroupRule, [Tag])], nextToken: String?) {
         let filterSet = try FilterSet(filters, supported: ["group-id", "security-group-rule-id"], allowsTags: true)
         try await ensureDefaultNetwork(caller)

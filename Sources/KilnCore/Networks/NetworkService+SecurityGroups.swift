@@ -13,7 +13,7 @@ extension NetworkService {
 
     /// CreateSecurityGroup: a group in `vpcID`, or in the default VPC when none is named,
     /// that lets all traffic out and none in.
-    public func createSecurityGroup(_ caller: Caller, name: String, description: String, vpcID: String?, tags: [Tag]) async throws -> SecurityGroup {
+    package func createSecurityGroup(_ caller: Caller, name: String, description: String, vpcID: String?, tags: [Tag]) async throws -> SecurityGroup {
         guard !name.isEmpty else { throw CloudError.missingParameter("GroupName") }
         guard !description.isEmpty else { throw CloudError.missingParameter("GroupDescription") }
         if name.lowercased().hasPrefix("sg-") { throw CloudError.reservedGroupName(name) }
@@ -38,8 +38,14 @@ extension NetworkService {
                 throw CloudError.duplicateSecurityGroup(name, vpcID: vpc.id)
             }
             let group = SecurityGroup(
-                id: groupID, owner: caller.account, region: caller.region, vpcID: vpc.id, name: name, description: description,
-                ingress: [], egress: [Self.openEgress(groupID: groupID)]
+                id: groupID,
+                owner: caller.account,
+                region: caller.region,
+                vpcID: vpc.id,
+                name: name,
+                description: description,
+                ingress: [],
+                egress: [Self.openEgress(groupID: groupID)]
             )
             try transaction.save(group)
             try tag(group.id, .securityGroup, with: tags, caller: caller, in: transaction)
@@ -48,8 +54,12 @@ extension NetworkService {
     }
 
     /// DescribeSecurityGroups: by id, by name (in the default VPC, as on AWS), or filtered.
-    public func describeSecurityGroups(
-        _ caller: Caller, ids requested: [String]?, names: [String]?, filters: [Filter], page: PageRequest
+    package func describeSecurityGroups(
+        _ caller: Caller,
+        ids requested: [String]?,
+        names: [String]?,
+        filters: [Filter],
+        page: PageRequest
     ) async throws -> (items: [(SecurityGroup, [Tag])], nextToken: String?) {
         for id in requested ?? [] where !id.hasPrefix("sg-") { throw CloudError.malformedGroupID(id) }
         var requested = requested ?? []
@@ -66,8 +76,14 @@ extension NetworkService {
             }
         }
         return try await describe(
-            caller, SecurityGroup.self, ids: requested.isEmpty ? nil : requested, notFound: CloudError.securityGroupNotFound, filters: filters,
-            supported: Self.securityGroupFilterNames, page: page, values: Self.securityGroupFilterValues
+            caller,
+            SecurityGroup.self,
+            ids: requested.isEmpty ? nil : requested,
+            notFound: CloudError.securityGroupNotFound,
+            filters: filters,
+            supported: Self.securityGroupFilterNames,
+            page: page,
+            values: Self.securityGroupFilterValues
         )
     }
 
@@ -95,7 +111,7 @@ extension NetworkService {
     /// DeleteSecurityGroup, by id or by name in the default VPC: refused for a VPC's default
     /// group (`CannotDelete`), and while an interface uses the group or another group's rule
     /// names it (`DependencyViolation`).
-    public func deleteSecurityGroup(_ caller: Caller, id: String?, name: String?) async throws -> String {
+    package func deleteSecurityGroup(_ caller: Caller, id: String?, name: String?) async throws -> String {
         guard id != nil || name != nil else { throw CloudError.missingParameter("GroupId or GroupName") }
         try await ensureDefaultNetwork(caller)
         return try await write(caller) { transaction in
@@ -115,7 +131,8 @@ extension NetworkService {
     func resolveGroup(id: String?, name: String?, caller: Caller, in transaction: any MetadataTransaction) throws -> SecurityGroup {
         if let id { return try transaction.ownedSecurityGroup(id, caller: caller) }
         let name = name ?? ""
-        guard let vpc = try transaction.defaultVpc(caller: caller), let group = try transaction.securityGroup(named: name, vpcID: vpc.id, caller: caller)
+        guard let vpc = try transaction.defaultVpc(caller: caller),
+            let group = try transaction.securityGroup(named: name, vpcID: vpc.id, caller: caller)
         else { throw CloudError.securityGroupNameNotFound(name, vpcID: nil) }
         return group
     }

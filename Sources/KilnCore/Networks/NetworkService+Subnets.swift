@@ -11,8 +11,13 @@ extension NetworkService {
 
     /// CreateSubnet: a range inside its VPC's that overlaps none of the VPC's other subnets,
     /// in a zone given by name or id (the region's first when neither is).
-    public func createSubnet(
-        _ caller: Caller, vpcID: String, cidrBlock: String?, zone: String?, zoneID: String?, tags: [Tag]
+    package func createSubnet(
+        _ caller: Caller,
+        vpcID: String,
+        cidrBlock: String?,
+        zone: String?,
+        zoneID: String?,
+        tags: [Tag]
     ) async throws -> Subnet {
         guard let cidrBlock else { throw CloudError.missingParameter("CidrBlock") }
         guard let cidr = IPv4CIDR(cidrBlock) else { throw CloudError.malformedCIDR(cidrBlock) }
@@ -20,7 +25,9 @@ extension NetworkService {
         let placement: AvailabilityZone
         if let zone {
             guard let found = region.zones.first(where: { $0.name == zone }) else {
-                throw CloudError.invalidParameterValue("Value (\(zone)) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: \(region.zones.map(\.name).joined(separator: ", ")).")
+                throw CloudError.invalidParameterValue(
+                    "Value (\(zone)) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: \(region.zones.map(\.name).joined(separator: ", "))."
+                )
             }
             placement = found
         } else if let zoneID {
@@ -44,8 +51,17 @@ extension NetworkService {
             let siblings = try transaction.fetchAll(Subnet.self, region: caller.region, owner: caller.account).filter { $0.vpcID == vpcID }
             if siblings.contains(where: { $0.cidr.overlaps(cidr) }) { throw CloudError.subnetConflict(cidrBlock) }
             let subnet = Subnet(
-                id: subnetID, owner: caller.account, region: caller.region, vpcID: vpcID, cidr: cidr, availabilityZone: placement.name,
-                availabilityZoneID: placement.id, defaultForZone: false, mapPublicIpOnLaunch: false, usedOffsets: [], createTime: now
+                id: subnetID,
+                owner: caller.account,
+                region: caller.region,
+                vpcID: vpcID,
+                cidr: cidr,
+                availabilityZone: placement.name,
+                availabilityZoneID: placement.id,
+                defaultForZone: false,
+                mapPublicIpOnLaunch: false,
+                usedOffsets: [],
+                createTime: now
             )
             try transaction.save(subnet)
             try tag(subnet.id, .subnet, with: tags, caller: caller, in: transaction)
@@ -54,11 +70,20 @@ extension NetworkService {
     }
 
     /// DescribeSubnets.
-    public func describeSubnets(
-        _ caller: Caller, ids: [String]?, filters: [Filter], page: PageRequest
+    package func describeSubnets(
+        _ caller: Caller,
+        ids: [String]?,
+        filters: [Filter],
+        page: PageRequest
     ) async throws -> (items: [(Subnet, [Tag])], nextToken: String?) {
         try await describe(
-            caller, Subnet.self, ids: ids, notFound: CloudError.subnetNotFound, filters: filters, supported: Self.subnetFilterNames, page: page
+            caller,
+            Subnet.self,
+            ids: ids,
+            notFound: CloudError.subnetNotFound,
+            filters: filters,
+            supported: Self.subnetFilterNames,
+            page: page
         ) { subnet, name in
             switch name {
             case "subnet-id": return [subnet.id]
@@ -78,7 +103,7 @@ extension NetworkService {
     }
 
     /// DeleteSubnet: refused with `DependencyViolation` while an interface uses it.
-    public func deleteSubnet(_ caller: Caller, id: String) async throws {
+    package func deleteSubnet(_ caller: Caller, id: String) async throws {
         try await ensureDefaultNetwork(caller)
         try await write(caller) { transaction in
             let subnet = try transaction.ownedSubnet(id, caller: caller)
@@ -95,7 +120,7 @@ extension NetworkService {
     }
 
     /// ModifySubnetAttribute: whether launches get a public address by default.
-    public func modifySubnetAttribute(_ caller: Caller, id: String, mapPublicIpOnLaunch: Bool?) async throws {
+    package func modifySubnetAttribute(_ caller: Caller, id: String, mapPublicIpOnLaunch: Bool?) async throws {
         guard let mapPublicIpOnLaunch else {
             throw CloudError.missingParameter("MapPublicIpOnLaunch (the one attribute of a subnet Kiln changes)")
         }

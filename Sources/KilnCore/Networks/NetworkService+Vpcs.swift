@@ -9,7 +9,7 @@ extension NetworkService {
     ]
 
     /// CreateVpc: a VPC of `cidrBlock` (/16 to /28) with its default group and main route table.
-    public func createVpc(_ caller: Caller, cidrBlock: String?, tenancy: String?, tags: [Tag]) async throws -> Vpc {
+    package func createVpc(_ caller: Caller, cidrBlock: String?, tenancy: String?, tags: [Tag]) async throws -> Vpc {
         guard let cidrBlock else { throw CloudError.missingParameter("CidrBlock") }
         guard let cidr = IPv4CIDR(cidrBlock) else { throw CloudError.malformedCIDR(cidrBlock) }
         guard (16...28).contains(cidr.prefixLength) else { throw CloudError.invalidVpcRange(cidrBlock) }
@@ -19,13 +19,18 @@ extension NetworkService {
         for tag in tags { try tag.validate() }
         try await ensureDefaultNetwork(caller)
         let vpcIDs = VpcIDs(
-            vpc: ids.resourceID(.vpc), cidrAssociation: ids.resourceID(.cidrAssociation), securityGroup: ids.resourceID(.securityGroup),
-            routeTable: ids.resourceID(.routeTable), mainAssociation: ids.resourceID(.routeTableAssociation), dhcpOptions: ""
+            vpc: ids.resourceID(.vpc),
+            cidrAssociation: ids.resourceID(.cidrAssociation),
+            securityGroup: ids.resourceID(.securityGroup),
+            routeTable: ids.resourceID(.routeTable),
+            mainAssociation: ids.resourceID(.routeTableAssociation),
+            dhcpOptions: ""
         )
         let now = clock.now
         return try await write(caller) { transaction in
             var ids = vpcIDs
-            ids.dhcpOptions = try transaction.defaultVpc(caller: caller)?.dhcpOptionsID
+            ids.dhcpOptions =
+                try transaction.defaultVpc(caller: caller)?.dhcpOptionsID
                 ?? Self.derivedID(.dhcpOptions, caller.account.rawValue, "\(caller.region)", "default")
             _ = try recordVpc(ids, cidr: cidr.normalized, isDefault: false, owner: caller.account, region: caller.region, now: now, in: transaction)
             var vpc = try transaction.ownedVpc(ids.vpc, caller: caller)
@@ -37,9 +42,17 @@ extension NetworkService {
     }
 
     /// DescribeVpcs.
-    public func describeVpcs(_ caller: Caller, ids: [String]?, filters: [Filter], page: PageRequest) async throws -> (items: [(Vpc, [Tag])], nextToken: String?) {
+    package func describeVpcs(_ caller: Caller, ids: [String]?, filters: [Filter], page: PageRequest) async throws -> (
+        items: [(Vpc, [Tag])], nextToken: String?
+    ) {
         try await describe(
-            caller, Vpc.self, ids: ids, notFound: CloudError.vpcNotFound, filters: filters, supported: Self.vpcFilterNames, page: page
+            caller,
+            Vpc.self,
+            ids: ids,
+            notFound: CloudError.vpcNotFound,
+            filters: filters,
+            supported: Self.vpcFilterNames,
+            page: page
         ) { vpc, name in
             switch name {
             case "vpc-id": return [vpc.id]
@@ -57,7 +70,7 @@ extension NetworkService {
 
     /// DeleteVpc: refused with `DependencyViolation` while subnets, an attached gateway, groups
     /// other than the default, route tables other than the main one or interfaces remain.
-    public func deleteVpc(_ caller: Caller, id: String) async throws {
+    package func deleteVpc(_ caller: Caller, id: String) async throws {
         try await ensureDefaultNetwork(caller)
         try await write(caller) { transaction in
             let vpc = try transaction.ownedVpc(id, caller: caller)
@@ -82,7 +95,7 @@ extension NetworkService {
     }
 
     /// A VPC attribute AWS lets callers read and change.
-    public enum VpcAttribute: String, Sendable {
+    package enum VpcAttribute: String, Sendable {
         case enableDnsSupport
         case enableDnsHostnames
         /// Always off: Kiln keeps no address usage metrics.
@@ -90,7 +103,7 @@ extension NetworkService {
     }
 
     /// DescribeVpcAttribute.
-    public func vpcAttribute(_ caller: Caller, id: String, attribute: String) async throws -> (VpcAttribute, Bool) {
+    package func vpcAttribute(_ caller: Caller, id: String, attribute: String) async throws -> (VpcAttribute, Bool) {
         guard let which = VpcAttribute(rawValue: attribute) else {
             throw CloudError.invalidParameterValue("Value (\(attribute)) for parameter attribute is invalid. Unknown attribute.")
         }
@@ -104,7 +117,7 @@ extension NetworkService {
     }
 
     /// ModifyVpcAttribute: one attribute at a time, as on AWS.
-    public func modifyVpcAttribute(_ caller: Caller, id: String, dnsSupport: Bool?, dnsHostnames: Bool?) async throws {
+    package func modifyVpcAttribute(_ caller: Caller, id: String, dnsSupport: Bool?, dnsHostnames: Bool?) async throws {
         guard (dnsSupport == nil) != (dnsHostnames == nil) else {
             throw CloudError.invalidParameterCombination("Exactly one of EnableDnsSupport and EnableDnsHostnames must be specified.")
         }

@@ -9,8 +9,8 @@ import Foundation
 /// security group, an internet gateway and a main route table with a route to it. It is made
 /// at the first network call or launch of the account in the region (see
 /// ``ensureDefaultNetwork(_:)``), with ids derived from the account and region.
-public struct NetworkService: CloudService {
-    public let context: CloudContext
+package struct NetworkService: CloudService {
+    package let context: CloudContext
 }
 
 extension NetworkService {

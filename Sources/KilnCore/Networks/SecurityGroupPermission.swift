@@ -1,14 +1,14 @@
 /// Rules as Authorize and Revoke calls give them: one protocol and port range with any number
 /// of peers (AWS's `IpPermission`), or the older flat form, which is one permission.
-public struct SecurityGroupPermission: Sendable, Equatable {
+package struct SecurityGroupPermission: Sendable, Equatable {
     /// A group named as a peer: by id, or by name in the caller's VPC.
-    public struct GroupPeer: Sendable, Equatable {
-        public var groupID: String?
-        public var groupName: String?
-        public var userID: String?
-        public var description: String?
+    package struct GroupPeer: Sendable, Equatable {
+        package var groupID: String?
+        package var groupName: String?
+        package var userID: String?
+        package var description: String?
 
-        public init(groupID: String?, groupName: String?, userID: String?, description: String?) {
+        package init(groupID: String?, groupName: String?, userID: String?, description: String?) {
             self.groupID = groupID
             self.groupName = groupName
             self.userID = userID
@@ -17,26 +17,31 @@ public struct SecurityGroupPermission: Sendable, Equatable {
     }
 
     /// An address range or prefix list named as a peer.
-    public struct RangePeer: Sendable, Equatable {
-        public var value: String
-        public var description: String?
+    package struct RangePeer: Sendable, Equatable {
+        package var value: String
+        package var description: String?
 
-        public init(value: String, description: String?) {
+        package init(value: String, description: String?) {
             self.value = value
             self.description = description
         }
     }
 
-    public var ipProtocol: String?
-    public var fromPort: Int?
-    public var toPort: Int?
-    public var ipv4Ranges: [RangePeer]
-    public var ipv6Ranges: [RangePeer]
-    public var groups: [GroupPeer]
-    public var prefixLists: [RangePeer]
+    package var ipProtocol: String?
+    package var fromPort: Int?
+    package var toPort: Int?
+    package var ipv4Ranges: [RangePeer]
+    package var ipv6Ranges: [RangePeer]
+    package var groups: [GroupPeer]
+    package var prefixLists: [RangePeer]
 
-    public init(
-        ipProtocol: String?, fromPort: Int?, toPort: Int?, ipv4Ranges: [RangePeer] = [], ipv6Ranges: [RangePeer] = [], groups: [GroupPeer] = [],
+    package init(
+        ipProtocol: String?,
+        fromPort: Int?,
+        toPort: Int?,
+        ipv4Ranges: [RangePeer] = [],
+        ipv6Ranges: [RangePeer] = [],
+        groups: [GroupPeer] = [],
         prefixLists: [RangePeer] = []
     ) {
         self.ipProtocol = ipProtocol
@@ -74,7 +79,9 @@ public struct SecurityGroupPermission: Sendable, Equatable {
                 throw CloudError.invalidParameterValue("Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange")
             }
             guard (0...65535).contains(fromPort), (0...65535).contains(toPort), fromPort <= toPort else {
-                throw CloudError.invalidParameterValue("Invalid \(ipProtocol.uppercased()) port range: from \(fromPort) to \(toPort). Ports are 0 to 65535, the first at most the last.")
+                throw CloudError.invalidParameterValue(
+                    "Invalid \(ipProtocol.uppercased()) port range: from \(fromPort) to \(toPort). Ports are 0 to 65535, the first at most the last."
+                )
             }
             return (ipProtocol, fromPort, toPort)
         case "icmp", "icmpv6":

@@ -1,8 +1,8 @@
 /// One rule of a security group: traffic of a protocol and port range, from (ingress) or to
 /// (egress) one peer: an IPv4 range, an IPv6 range, another group or a prefix list.
-public struct SecurityGroupRule: Sendable, Codable, Equatable {
+package struct SecurityGroupRule: Sendable, Codable, Equatable {
     /// What a rule lets through to or from.
-    public enum Peer: Sendable, Codable, Hashable {
+    package enum Peer: Sendable, Codable, Hashable {
         case ipv4(String)
         case ipv6(String)
         /// A group, by id, with the account that owns it.
@@ -20,19 +20,19 @@ public struct SecurityGroupRule: Sendable, Codable, Equatable {
     }
 
     /// The rule's id (`sgr-…`).
-    public var id: String
-    public var isEgress: Bool
+    package var id: String
+    package var isEgress: Bool
     /// `tcp`, `udp`, `icmp`, `icmpv6`, `-1` for all, or another protocol's number.
-    public var ipProtocol: String
+    package var ipProtocol: String
     /// The first port (or ICMP type); `nil` for protocols without ports.
-    public var fromPort: Int?
+    package var fromPort: Int?
     /// The last port (or ICMP code).
-    public var toPort: Int?
-    public var peer: Peer
-    public var description: String?
+    package var toPort: Int?
+    package var peer: Peer
+    package var description: String?
 
     /// Whether the rule lets through the same traffic as `other`, whatever their ids and descriptions.
-    public func matches(_ other: SecurityGroupRule) -> Bool {
+    package func matches(_ other: SecurityGroupRule) -> Bool {
         isEgress == other.isEgress && ipProtocol == other.ipProtocol && fromPort == other.fromPort && toPort == other.toPort && peer == other.peer
     }
 

@@ -4,23 +4,23 @@ import Foundation
 ///
 /// As on AWS, the first four addresses and the last of each subnet are reserved; the others
 /// are handed out one per network interface and come back when the interface is deleted.
-public struct Subnet: StoredResource, Equatable {
-    public static let kind = ResourcePrefix.subnet
+package struct Subnet: StoredResource, Equatable {
+    package static let kind = ResourcePrefix.subnet
 
-    public var id: String
-    public var owner: AccountID
-    public var region: RegionName
-    public var vpcID: String
-    public var cidr: IPv4CIDR
-    public var availabilityZone: String
-    public var availabilityZoneID: String
+    package var id: String
+    package var owner: AccountID
+    package var region: RegionName
+    package var vpcID: String
+    package var cidr: IPv4CIDR
+    package var availabilityZone: String
+    package var availabilityZoneID: String
     /// Whether this is the default VPC's subnet for its zone.
-    public var defaultForZone: Bool
+    package var defaultForZone: Bool
     /// Whether instances launched here get a public address unless the launch says otherwise.
-    public var mapPublicIpOnLaunch: Bool
+    package var mapPublicIpOnLaunch: Bool
     /// The offsets (from the first address) of the addresses in use, in increasing order.
-    public var usedOffsets: [Int]
-    public var createTime: Date
+    package var usedOffsets: [Int]
+    package var createTime: Date
 
     /// The addresses AWS keeps for itself in every subnet: the first four and the last.
     static let reservedCount = 5
@@ -32,10 +32,10 @@ public struct Subnet: StoredResource, Equatable {
     var usableOffsets: ClosedRange<Int> { Self.firstUsableOffset...(Int(cidr.size) - 2) }
 
     /// How many addresses are still free.
-    public var availableAddressCount: Int { Int(cidr.size) - Self.reservedCount - usedOffsets.count }
+    package var availableAddressCount: Int { Int(cidr.size) - Self.reservedCount - usedOffsets.count }
 
     /// The subnet's ARN.
-    public var arn: String { "arn:aws:ec2:\(region):\(owner):subnet/\(id)" }
+    package var arn: String { "arn:aws:ec2:\(region):\(owner):subnet/\(id)" }
 
     /// Takes the lowest free address, or `requested` when it is free; the address taken.
     mutating func allocate(_ requested: String?) throws -> String {

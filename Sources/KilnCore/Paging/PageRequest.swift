@@ -7,19 +7,19 @@ import Foundation
 /// (``startAfter()`` and ``token(after:)``), so that a page costs the same however many
 /// resources there are. Either way the token is a ``PageScope``-sealed position: opaque,
 /// bound to the call, the caller and the call's other parameters, and refused when changed.
-public struct PageRequest: Sendable {
+package struct PageRequest: Sendable {
     /// How many items a page holds at most; `nil` for all.
-    public var maxResults: Int?
+    package var maxResults: Int?
     /// Where the page starts, from the previous page's token.
-    public var nextToken: String?
+    package var nextToken: String?
     /// What this call's tokens are bound to.
-    public var scope: PageScope
+    package var scope: PageScope
 
     /// Creates a page request; `allowed` is the page size range of this call.
     ///
     /// As on AWS, a MaxResults below the range is refused and one above it returns a full page
     /// (the aws CLI asks DescribeVolumes for 1,000 where AWS pages by 500).
-    public init(maxResults: Int?, nextToken: String?, allowed: ClosedRange<Int>, scope: PageScope) throws {
+    package init(maxResults: Int?, nextToken: String?, allowed: ClosedRange<Int>, scope: PageScope) throws {
         if let maxResults, maxResults < allowed.lowerBound {
             throw CloudError.invalidParameterValue(
                 "Value ( \(maxResults) ) for parameter maxResults is invalid. Expecting a value greater than \(allowed.lowerBound - 1)."
@@ -31,7 +31,7 @@ public struct PageRequest: Sendable {
     }
 
     /// A request for everything at once, for calls made inside Kiln.
-    public static func everything(_ scope: PageScope = .unbound) -> PageRequest {
+    package static func everything(_ scope: PageScope = .unbound) -> PageRequest {
         PageRequest(maxResults: nil, nextToken: nil, scope: scope)
     }
 
@@ -42,7 +42,7 @@ public struct PageRequest: Sendable {
     }
 
     /// The page of `items` this request asks for, and the token of the next page if any.
-    public func page<Item>(of items: [Item]) throws -> (items: [Item], nextToken: String?) {
+    package func page<Item>(of items: [Item]) throws -> (items: [Item], nextToken: String?) {
         var start = 0
         if let nextToken {
             guard let position = scope.open(nextToken), position.hasPrefix("o"), let offset = Int(position.dropFirst()), offset >= 0 else {
@@ -57,7 +57,7 @@ public struct PageRequest: Sendable {
     }
 
     /// For calls that page in the store: the id after which this page starts, `nil` for the first page.
-    public func startAfter() throws -> String? {
+    package func startAfter() throws -> String? {
         guard let nextToken else { return nil }
         guard let position = scope.open(nextToken), position.hasPrefix("k") else {
             throw CloudError.invalidPaginationToken(nextToken)
@@ -66,7 +66,7 @@ public struct PageRequest: Sendable {
     }
 
     /// For calls that page in the store: the token of the page that starts after `lastID`.
-    public func token(after lastID: String) -> String {
+    package func token(after lastID: String) -> String {
         scope.seal("k\(lastID)")
     }
 }

@@ -8,7 +8,7 @@ import Foundation
 /// caller's account and region, and the call's other parameters (filters, ids, owners), so a
 /// token used by another call, another account or with other filters fails its check, and
 /// so does a token whose bytes were changed.
-public struct PageScope: Sendable {
+package struct PageScope: Sendable {
     private let key: SymmetricKey
     private let binding: [UInt8]
 
@@ -20,8 +20,13 @@ public struct PageScope: Sendable {
     }
 
     /// A scope whose tokens no other scope opens: for calls that never hand a token out.
-    public static var unbound: PageScope {
-        PageScope(key: SymmetricKey(size: .bits256), operation: "", caller: Caller(account: .defaultAccount, accessKeyID: "", region: ""), parameters: [])
+    package static var unbound: PageScope {
+        PageScope(
+            key: SymmetricKey(size: .bits256),
+            operation: "",
+            caller: Caller(account: .defaultAccount, accessKeyID: "", region: ""),
+            parameters: []
+        )
     }
 
     /// The token for `position`.
@@ -59,7 +64,27 @@ public struct PageScope: Sendable {
 extension CloudContext {
     /// The scope of the page tokens of `operation` called by `caller` with `parameters`: every
     /// parameter of the call except its MaxResults and NextToken, as text.
-    public func pageScope(_ operation: String, caller: Caller, parameters: [String]) -> PageScope {
+    package func pageScope(_ operation: String, caller: Caller, parameters: [String]) -> PageScope {
         PageScope(key: pageTokenKey, operation: operation, caller: caller, parameters: parameters)
+    }
+}
+
+extension CloudContext {
+    /// A front's page request for `operation` by `caller`: its MaxResults within `allowed`, and
+    /// its NextToken, sealed to the call's other `parameters`.
+    package func pageRequest(
+        _ operation: String,
+        caller: Caller,
+        maxResults: Int?,
+        nextToken: String?,
+        allowed: ClosedRange<Int>,
+        parameters: [String]
+    ) throws -> PageRequest {
+        try PageRequest(
+            maxResults: maxResults,
+            nextToken: nextToken,
+            allowed: allowed,
+            scope: pageScope(operation, caller: caller, parameters: parameters)
+        )
     }
 }

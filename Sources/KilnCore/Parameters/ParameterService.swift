@@ -1,8 +1,8 @@
 import Foundation
 
 /// SSM parameters: the account's own, and the public image parameters of `/aws/service/`.
-public struct ParameterService: CloudService {
-    public let context: CloudContext
+package struct ParameterService: CloudService {
+    package let context: CloudContext
 }
 
 /// SSM parameters: an account's own, and AWS's public ones (`/aws/service/…`) that name the
@@ -10,12 +10,20 @@ public struct ParameterService: CloudService {
 extension ParameterService {
 
     /// A parameter as the caller reads it: its own, or a public one.
-    public func parameter(_ caller: Caller, name: String) async throws -> Parameter? {
+    package func parameter(_ caller: Caller, name: String) async throws -> Parameter? {
         if name.hasPrefix("/aws/service/") {
             guard let (value, published) = context.catalog.publicParameter(name, region: caller.region) else { return nil }
             return Parameter(
-                id: name, owner: Catalog.amazon, region: caller.region, name: name, type: "String", value: value, dataType: "text",
-                description: nil, version: 1, lastModified: published
+                id: name,
+                owner: Catalog.amazon,
+                region: caller.region,
+                name: name,
+                type: "String",
+                value: value,
+                dataType: "text",
+                description: nil,
+                version: 1,
+                lastModified: published
             )
         }
         return try await read(caller) { transaction in
@@ -24,7 +32,7 @@ extension ParameterService {
     }
 
     /// GetParametersByPath: the parameters under `path`, one level or every level down.
-    public func parameters(_ caller: Caller, under path: String, recursive: Bool) async throws -> [Parameter] {
+    package func parameters(_ caller: Caller, under path: String, recursive: Bool) async throws -> [Parameter] {
         guard path.hasPrefix("/") else {
             throw CloudError.parameterPathWithoutSlash
         }
@@ -44,7 +52,7 @@ extension ParameterService {
     }
 
     /// PutParameter: a new parameter, or a new version with `overwrite`; returns the version.
-    public func putParameter(
+    package func putParameter(
         _ caller: Caller,
         name: String,
         value: String,
@@ -53,7 +61,8 @@ extension ParameterService {
         description: String?,
         overwrite: Bool
     ) async throws -> Int {
-        guard !name.isEmpty, name.count <= 2048, !name.hasPrefix("/aws/"), !name.lowercased().hasPrefix("aws"), !name.lowercased().hasPrefix("ssm") else {
+        guard !name.isEmpty, name.count <= 2048, !name.hasPrefix("/aws/"), !name.lowercased().hasPrefix("aws"), !name.lowercased().hasPrefix("ssm")
+        else {
             throw CloudError.invalidParameterName
         }
         guard name.split(separator: "/").count <= 15 else {
@@ -91,8 +100,16 @@ extension ParameterService {
             guard let type else { throw CloudError.parameterTypeRequired }
             try transaction.save(
                 Parameter(
-                    id: id, owner: caller.account, region: caller.region, name: name, type: type, value: value, dataType: dataType,
-                    description: description, version: 1, lastModified: now
+                    id: id,
+                    owner: caller.account,
+                    region: caller.region,
+                    name: name,
+                    type: type,
+                    value: value,
+                    dataType: dataType,
+                    description: description,
+                    version: 1,
+                    lastModified: now
                 )
             )
             return 1
@@ -100,7 +117,7 @@ extension ParameterService {
     }
 
     /// DeleteParameter.
-    public func deleteParameter(_ caller: Caller, name: String) async throws {
+    package func deleteParameter(_ caller: Caller, name: String) async throws {
         try await write(caller) { transaction in
             let id = Parameter.id(account: caller.account, region: caller.region, name: name)
             guard try transaction.fetch(Parameter.self, id: id) != nil else { throw CloudError.parameterNotFound(name) }

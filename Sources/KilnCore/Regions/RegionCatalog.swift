@@ -2,10 +2,10 @@
 ///
 /// Every commercial AWS region is known, so that `DescribeRegions --all-regions` looks as it
 /// does on AWS; those not enabled show as `not-opted-in` and refuse requests with `AuthFailure`.
-public struct RegionCatalog: Sendable {
+package struct RegionCatalog: Sendable {
     /// The regions served when the configuration names none: the 17 that AWS enables for every
     /// account; the others are opt-in.
-    public static let defaultEnabled: [RegionName] = [
+    package static let defaultEnabled: [RegionName] = [
         "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1", "eu-west-1", "eu-west-2", "eu-west-3",
         "eu-central-1", "eu-north-1", "ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-1",
         "ap-southeast-2",
@@ -22,11 +22,11 @@ public struct RegionCatalog: Sendable {
     ]
 
     /// Every known region, in name order.
-    public let regions: [Region]
+    package let regions: [Region]
     private let byName: [RegionName: Region]
 
     /// A catalog serving `enabled`; names not among AWS's regions are added with three zones.
-    public init(enabled: [RegionName] = RegionCatalog.defaultEnabled) {
+    package init(enabled: [RegionName] = RegionCatalog.defaultEnabled) {
         let enabledSet = Set(enabled)
         var sizes = Dictionary(Self.known.map { ($0.0, $0.zones) }, uniquingKeysWith: { first, _ in first })
         for name in enabled where sizes[name] == nil {
@@ -43,13 +43,13 @@ public struct RegionCatalog: Sendable {
     }
 
     /// The regions Kiln serves.
-    public var enabled: [Region] { regions.filter(\.isEnabled) }
+    package var enabled: [Region] { regions.filter(\.isEnabled) }
 
     /// A known region, served or not.
-    public func region(_ name: RegionName) -> Region? { byName[name] }
+    package func region(_ name: RegionName) -> Region? { byName[name] }
 
     /// The served region `name`, or the `AuthFailure` AWS gives for a region the account has not enabled.
-    public func requireEnabled(_ name: RegionName) throws -> Region {
+    package func requireEnabled(_ name: RegionName) throws -> Region {
         guard let region = byName[name], region.isEnabled else {
             throw CloudError.authFailure("AWS was not able to validate the provided access credentials")
         }
@@ -57,7 +57,7 @@ public struct RegionCatalog: Sendable {
     }
 
     /// A zone of a served region, by name.
-    public func zone(named name: String, in region: RegionName) -> AvailabilityZone? {
+    package func zone(named name: String, in region: RegionName) -> AvailabilityZone? {
         byName[region]?.zones.first { $0.name == name }
     }
 }

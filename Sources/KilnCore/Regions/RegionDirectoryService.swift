@@ -1,11 +1,11 @@
 /// DescribeRegions and DescribeAvailabilityZones: the regions and zones a caller may use.
-public struct RegionDirectoryService: CloudService {
-    public let context: CloudContext
+package struct RegionDirectoryService: CloudService {
+    package let context: CloudContext
 }
 
 extension RegionDirectoryService {
     /// DescribeRegions: the served regions, or every region with `allRegions`.
-    public func describeRegions(_ caller: Caller, names: [String]?, allRegions: Bool, filters: [Filter]) async throws -> [Region] {
+    package func describeRegions(_ caller: Caller, names: [String]?, allRegions: Bool, filters: [Filter]) async throws -> [Region] {
         let filterSet = try FilterSet(filters, supported: ["endpoint", "region-name", "opt-in-status"])
         var candidates = allRegions ? regions.regions : regions.enabled
         if let names, !names.isEmpty {
@@ -30,7 +30,7 @@ extension RegionDirectoryService {
     /// DescribeAvailabilityZones: the zones of the caller's region.
     ///
     /// Kiln has no Local or Wavelength Zones, so `allAvailabilityZones` lists the same zones.
-    public func describeAvailabilityZones(
+    package func describeAvailabilityZones(
         _ caller: Caller,
         names: [String]?,
         ids: [String]?,

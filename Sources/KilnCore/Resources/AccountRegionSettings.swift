@@ -1,20 +1,20 @@
 /// An account's settings in one region: EBS encryption by default and its default key, and
 /// image block public access.
-public struct AccountRegionSettings: StoredResource, Equatable {
-    public static let kind = ResourcePrefix.accountSettings
+package struct AccountRegionSettings: StoredResource, Equatable {
+    package static let kind = ResourcePrefix.accountSettings
 
-    public var id: String
-    public var owner: AccountID
-    public var region: RegionName
+    package var id: String
+    package var owner: AccountID
+    package var region: RegionName
     /// Whether new volumes and snapshot copies are encrypted when the request does not say.
-    public var encryptionByDefault: Bool
+    package var encryptionByDefault: Bool
     /// The key used when encryption is asked for without one; `nil` for the `aws/ebs` key.
-    public var defaultKMSKeyID: String?
+    package var defaultKMSKeyID: String?
     /// Whether new public sharing of images is refused (`block-new-sharing`). On for new accounts, as in AWS.
-    public var imageBlockPublicAccess: Bool
+    package var imageBlockPublicAccess: Bool
 
     /// The settings of `account` in `region`, as AWS has them for a new account.
-    public init(account: AccountID, region: RegionName) {
+    package init(account: AccountID, region: RegionName) {
         id = Self.id(account: account, region: region)
         owner = account
         self.region = region
@@ -26,5 +26,5 @@ public struct AccountRegionSettings: StoredResource, Equatable {
     static func id(account: AccountID, region: RegionName) -> String { "settings-\(account)-\(region)" }
 
     /// The key encrypted data gets when the request names none.
-    public var effectiveKMSKeyID: String { defaultKMSKeyID ?? DefaultEBSKey.arn(account: owner, region: region) }
+    package var effectiveKMSKeyID: String { defaultKMSKeyID ?? DefaultEBSKey.arn(account: owner, region: region) }
 }

@@ -1,13 +1,13 @@
 /// The settings an account keeps per region: EBS encryption by default, the default KMS key,
 /// and image block public access.
-public struct AccountSettingsService: CloudService {
-    public let context: CloudContext
+package struct AccountSettingsService: CloudService {
+    package let context: CloudContext
 }
 
 extension AccountSettingsService {
 
     /// GetEbsEncryptionByDefault / Enable… / Disable…: returns the setting after any change.
-    public func ebsEncryptionByDefault(_ caller: Caller, set value: Bool?) async throws -> Bool {
+    package func ebsEncryptionByDefault(_ caller: Caller, set value: Bool?) async throws -> Bool {
         if let value {
             return try await write(caller) { transaction in
                 var settings = try transaction.settings(of: caller)
@@ -20,14 +20,14 @@ extension AccountSettingsService {
     }
 
     /// GetEbsDefaultKmsKeyId / Modify… / Reset…: `.set(key)` changes it, `.reset` goes back to `aws/ebs`.
-    public enum DefaultKeyChange: Sendable {
+    package enum DefaultKeyChange: Sendable {
         case keep
         case set(String)
         case reset
     }
 
     /// Reads or changes the default KMS key for EBS encryption; returns the key in force after.
-    public func ebsDefaultKMSKey(_ caller: Caller, _ change: DefaultKeyChange) async throws -> String {
+    package func ebsDefaultKMSKey(_ caller: Caller, _ change: DefaultKeyChange) async throws -> String {
         if case .set(let key) = change, key.isEmpty {
             throw CloudError.missingParameter("KmsKeyId")
         }
@@ -51,7 +51,7 @@ extension AccountSettingsService {
 
 extension AccountSettingsService {
     /// Get/Enable/DisableImageBlockPublicAccess: returns `block-new-sharing` or `unblocked` after any change.
-    public func imageBlockPublicAccess(_ caller: Caller, set value: Bool?) async throws -> String {
+    package func imageBlockPublicAccess(_ caller: Caller, set value: Bool?) async throws -> String {
         let blocked: Bool
         if let value {
             blocked = try await write(caller) { transaction in

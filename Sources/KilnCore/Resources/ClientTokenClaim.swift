@@ -3,20 +3,20 @@
 /// A call repeated with the same token answers with that resource instead of making another.
 /// The claim is kept under an id built from the operation, account, region and token, so
 /// finding it is one lookup, however many resources the account has.
-public struct ClientTokenClaim: StoredResource, Equatable {
-    public static let kind = ResourcePrefix.clientToken
+package struct ClientTokenClaim: StoredResource, Equatable {
+    package static let kind = ResourcePrefix.clientToken
 
-    public var id: String
-    public var owner: AccountID
-    public var region: RegionName
+    package var id: String
+    package var owner: AccountID
+    package var region: RegionName
     /// The resource the first call made.
-    public var resourceID: String
+    package var resourceID: String
     /// The resources inside it, when the call made several (RunInstances: the reservation's
     /// instances, in launch order).
-    public var memberIDs: [String]?
+    package var memberIDs: [String]?
 
     /// A claim of `token` by `operation` in `account` and `region` for `resourceID`.
-    public init(operation: String, token: String, account: AccountID, region: RegionName, resourceID: String, memberIDs: [String]? = nil) {
+    package init(operation: String, token: String, account: AccountID, region: RegionName, resourceID: String, memberIDs: [String]? = nil) {
         id = Self.id(operation: operation, token: token, account: account, region: region)
         owner = account
         self.region = region

@@ -1,5 +1,5 @@
 /// The prefix of an EC2 resource id, which also names the resource's type.
-public enum ResourcePrefix: String, Sendable, CaseIterable, Codable {
+package enum ResourcePrefix: String, Sendable, CaseIterable, Codable {
     case image = "ami"
     case snapshot = "snap"
     case volume = "vol"
@@ -42,7 +42,7 @@ public enum ResourcePrefix: String, Sendable, CaseIterable, Codable {
     case networkDefaults = "network-defaults"
 
     /// The `resource-type` DescribeTags shows and TagSpecifications name.
-    public var resourceType: String {
+    package var resourceType: String {
         switch self {
         case .image: return "image"
         case .snapshot: return "snapshot"
@@ -77,7 +77,7 @@ public enum ResourcePrefix: String, Sendable, CaseIterable, Codable {
     }
 
     /// The prefix of a well-formed id (`prefix-` and 8 or 17 hex digits); `nil` otherwise.
-    public init?(ofID id: String) {
+    package init?(ofID id: String) {
         guard let dash = id.lastIndex(of: "-") else { return nil }
         let hex = id[id.index(after: dash)...]
         guard hex.count == 8 || hex.count == 17, hex.allSatisfy(\.isHexDigit) else { return nil }
@@ -85,7 +85,7 @@ public enum ResourcePrefix: String, Sendable, CaseIterable, Codable {
     }
 
     /// Whether `id` is a well-formed id of this type.
-    public func matches(_ id: String) -> Bool {
+    package func matches(_ id: String) -> Bool {
         ResourcePrefix(ofID: id) == self
     }
 }

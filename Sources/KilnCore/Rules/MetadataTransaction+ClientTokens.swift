@@ -12,7 +12,10 @@ extension MetadataTransaction {
 
     /// The claim an earlier call of `operation` with `token` left for the caller, if any.
     func clientTokenClaim(_ token: String, by operation: IdempotentOperation, caller: Caller) throws -> ClientTokenClaim? {
-        try fetch(ClientTokenClaim.self, id: ClientTokenClaim.id(operation: operation.rawValue, token: token, account: caller.account, region: caller.region))
+        try fetch(
+            ClientTokenClaim.self,
+            id: ClientTokenClaim.id(operation: operation.rawValue, token: token, account: caller.account, region: caller.region)
+        )
     }
 
     /// Records that `token` made `resourceID` (and `members`, when the call made several), so
@@ -20,7 +23,12 @@ extension MetadataTransaction {
     func claimClientToken(_ token: String, by operation: IdempotentOperation, caller: Caller, resourceID: String, members: [String]? = nil) throws {
         try save(
             ClientTokenClaim(
-                operation: operation.rawValue, token: token, account: caller.account, region: caller.region, resourceID: resourceID, memberIDs: members
+                operation: operation.rawValue,
+                token: token,
+                account: caller.account,
+                region: caller.region,
+                resourceID: resourceID,
+                memberIDs: members
             )
         )
     }

@@ -18,7 +18,9 @@ extension MetadataTransaction {
             (account, region, resource) = parsed
         }
         guard var key = try KMSKey.lookup(resource, account: account, region: region, in: self) else {
-            let arn = reference.hasPrefix("arn:") ? reference : "arn:aws:kms:\(region):\(account):\(resource.hasPrefix("alias/") ? resource : "key/" + resource)"
+            let arn =
+                reference.hasPrefix("arn:")
+                ? reference : "arn:aws:kms:\(region):\(account):\(resource.hasPrefix("alias/") ? resource : "key/" + resource)"
             if resource.hasPrefix("alias/") { throw CloudError.kmsAliasNotFound(arn) }
             throw CloudError.kmsNotFound(arn)
         }
@@ -53,7 +55,9 @@ extension MetadataTransaction {
             }
             // A key KMS knows is recorded by its ARN; one it does not know is kept as given and
             // makes the volume or snapshot fail later, as on AWS.
-            let arn = (try? kmsKey(kmsKeyID, caller: caller, now: now).arn) ?? KMSKey.arn(reference: kmsKeyID, account: caller.account, region: caller.region)
+            let arn =
+                (try? kmsKey(kmsKeyID, caller: caller, now: now).arn)
+                ?? KMSKey.arn(reference: kmsKeyID, account: caller.account, region: caller.region)
             return (true, arn)
         }
         if encrypted == true || settings.encryptionByDefault {

@@ -7,7 +7,7 @@
 /// ``InstanceService/machineEnded(_:cause:)``): `pending` becomes `running` once a machine
 /// runs, `stopping` becomes `stopped` once it is off. A runtime that does not drive states
 /// leaves them to the transition scheduler's latencies, as ``SimulatedRuntime`` does.
-public protocol InstanceRuntime: Sendable {
+package protocol InstanceRuntime: Sendable {
     /// The runtime's name and acceleration, as the server's first log lines show them.
     var summary: String { get }
     /// Whether machines move instance states; when false, the scheduler's latencies do.
@@ -24,9 +24,9 @@ public protocol InstanceRuntime: Sendable {
 }
 
 /// What callers asked of some instances.
-public struct RuntimeChange: Sendable, Equatable {
+package struct RuntimeChange: Sendable, Equatable {
     /// The kind of request.
-    public enum Request: Sendable, Equatable {
+    package enum Request: Sendable, Equatable {
         case launch, start, reboot, terminate
         /// StopInstances; `force` skips the guest's orderly shutdown.
         case stop(force: Bool)
@@ -35,12 +35,12 @@ public struct RuntimeChange: Sendable, Equatable {
     }
 
     /// The kind of request.
-    public var request: Request
+    package var request: Request
     /// The instances it names.
-    public var instanceIDs: [String]
+    package var instanceIDs: [String]
 
     /// Describes a request.
-    public init(_ request: Request, instanceIDs: [String]) {
+    package init(_ request: Request, instanceIDs: [String]) {
         self.request = request
         self.instanceIDs = instanceIDs
     }

@@ -47,7 +47,8 @@ extension InstanceService {
                 finishTermination(&instance, at: now)
             case (.pending, .guestShutdown), (.running, .guestShutdown):
                 instance.stateReason = Instance.StateReason(
-                    code: "Client.InstanceInitiatedShutdown", message: "Client.InstanceInitiatedShutdown: Instance initiated shutdown"
+                    code: "Client.InstanceInitiatedShutdown",
+                    message: "Client.InstanceInitiatedShutdown: Instance initiated shutdown"
                 )
                 instance.stateTransitionReason = reason
                 if instance.shutdownBehavior == .terminate || !instance.isEBSBacked {

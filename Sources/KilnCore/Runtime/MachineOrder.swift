@@ -3,14 +3,14 @@ import Foundation
 /// What a runtime needs to know of one live instance to run its machine: the instance as
 /// recorded, and whether its launch is still waiting for the scheduler (a `pending` instance
 /// whose volumes' keys are not yet checked must not boot).
-public struct MachineOrder: Sendable {
+package struct MachineOrder: Sendable {
     /// The instance as recorded.
-    public var instance: Instance
+    package var instance: Instance
     /// Whether the scheduler has yet to admit the instance's boot.
-    public var awaitingAdmission: Bool
+    package var awaitingAdmission: Bool
 
     /// The volumes the machine's disks serve, root first: each with its device name.
-    public var disks: [(deviceName: String, volumeID: String)] {
+    package var disks: [(deviceName: String, volumeID: String)] {
         var disks: [(String, String)] = []
         if let ephemeral = instance.ephemeralRootVolumeID { disks.append((instance.rootDeviceName, ephemeral)) }
         let root = instance.rootDeviceName
@@ -23,7 +23,7 @@ public struct MachineOrder: Sendable {
 }
 
 /// How an instance's machine came to an end.
-public enum MachineEnd: Sendable, Equatable {
+package enum MachineEnd: Sendable, Equatable {
     /// Kiln ended it, for StopInstances or TerminateInstances.
     case requested
     /// The guest powered itself off.

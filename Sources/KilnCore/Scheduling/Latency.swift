@@ -1,7 +1,7 @@
 import Foundation
 
 /// How long asynchronous transitions take: at once, or about as long as on AWS.
-public enum Latency: String, Sendable, CaseIterable {
+package enum Latency: String, Sendable, CaseIterable {
     /// Every transition falls due when it is scheduled and is carried out before the request
     /// that scheduled it answers; the answer still shows the first state (`creating`).
     case instant
@@ -9,7 +9,7 @@ public enum Latency: String, Sendable, CaseIterable {
     case realistic
 
     /// The delay of a transition of `kind`.
-    public func delay(for kind: ScheduledTransition.Kind) -> TimeInterval {
+    package func delay(for kind: ScheduledTransition.Kind) -> TimeInterval {
         switch self {
         case .instant: return 0
         case .realistic: return Self.realisticDelays[kind] ?? 2

@@ -4,61 +4,61 @@ import Foundation
 ///
 /// Its blocks are listed in its block map (stored beside it); a completed snapshot's map is
 /// complete (not a delta), so reading one never walks its ancestors.
-public struct Snapshot: StoredResource, Equatable {
-    public static let kind = ResourcePrefix.snapshot
+package struct Snapshot: StoredResource, Equatable {
+    package static let kind = ResourcePrefix.snapshot
 
     /// A snapshot's life cycle: `pending` while its blocks arrive, then `completed` or `error`.
-    public enum State: String, Sendable, Codable {
+    package enum State: String, Sendable, Codable {
         case pending
         case completed
         case error
     }
 
-    public var id: String
-    public var owner: AccountID
-    public var region: RegionName
+    package var id: String
+    package var owner: AccountID
+    package var region: RegionName
     /// The volume it was taken from; `vol-ffffffff` for snapshots uploaded through the EBS direct APIs.
-    public var volumeID: String
+    package var volumeID: String
     /// The volume size in GiB.
-    public var volumeSize: Int
-    public var state: State
+    package var volumeSize: Int
+    package var state: State
     /// Why the snapshot failed, when it did.
-    public var stateMessage: String?
+    package var stateMessage: String?
     /// Percent done, 0–100.
-    public var progress: Int
-    public var startTime: Date
-    public var completionTime: Date?
-    public var description: String
-    public var encrypted: Bool
+    package var progress: Int
+    package var startTime: Date
+    package var completionTime: Date?
+    package var description: String
+    package var encrypted: Bool
     /// The KMS key's ARN, for encrypted snapshots.
-    public var kmsKeyID: String?
+    package var kmsKeyID: String?
     /// The snapshot this one is incremental to, if any.
-    public var parentID: String?
+    package var parentID: String?
     /// The snapshots incremental to this one (whose ``parentID`` is this id), so that deleting
     /// it finds them without a scan; `nil` for snapshots recorded before Kiln kept the list.
-    public var childIDs: [String]?
+    package var childIDs: [String]?
     /// The first snapshot of the lineage; ListChangedBlocks compares only within one.
-    public var lineageID: String
+    package var lineageID: String
     /// The source of a copy.
-    public var sourceSnapshotID: String?
+    package var sourceSnapshotID: String?
     /// The EBS direct API's idempotency token.
-    public var clientToken: String?
+    package var clientToken: String?
     /// Every parameter of the StartSnapshot call that used ``clientToken``, to tell a retry from a conflict.
-    public var clientRequest: String?
+    package var clientRequest: String?
     /// Minutes an EBS direct upload may stay pending before it errors.
-    public var timeoutMinutes: Int?
+    package var timeoutMinutes: Int?
     /// What the snapshot stores, once completed.
-    public var storage: SnapshotStorage?
+    package var storage: SnapshotStorage?
     /// Who else may create volumes from it (and so copy images that use it): account ids, or `all`.
-    public var createVolumePermissions: [String]?
+    package var createVolumePermissions: [String]?
 
     /// Whether `account` may use the snapshot: create volumes from it, register or copy images with it.
-    public func isUsable(by account: AccountID) -> Bool {
+    package func isUsable(by account: AccountID) -> Bool {
         owner == account || (createVolumePermissions ?? []).contains { $0 == "all" || $0 == account.rawValue }
     }
 
     /// Creates a snapshot record.
-    public init(
+    package init(
         id: String,
         owner: AccountID,
         region: RegionName,
@@ -91,35 +91,35 @@ public struct Snapshot: StoredResource, Equatable {
 
     /// When an EBS direct upload's Timeout runs out: blocks and CompleteSnapshot are refused
     /// from then on, and the snapshot goes to `error`.
-    public var uploadDeadline: Date {
+    package var uploadDeadline: Date {
         startTime + Double(timeoutMinutes ?? 60) * 60
     }
 
     /// The domain its blocks are stored in.
-    public var domain: EncryptionDomain {
+    package var domain: EncryptionDomain {
         guard encrypted, let kmsKeyID else { return .unencrypted(region) }
         return .encrypted(region, account: owner, kmsKeyARN: kmsKeyID)
     }
 
     /// The volume id EBS direct snapshots carry.
-    public static let directUploadVolumeID = "vol-ffffffff"
+    package static let directUploadVolumeID = "vol-ffffffff"
 }
 
 /// What a snapshot stores, for DescribeSnapshots and for the storage report.
-public struct SnapshotStorage: Sendable, Codable, Equatable {
+package struct SnapshotStorage: Sendable, Codable, Equatable {
     /// Blocks with data (all-zero blocks are not stored).
-    public var blockCount: Int
+    package var blockCount: Int
     /// Bytes those blocks hold: `blockCount` × 512 KiB. DescribeSnapshots' FullSnapshotSizeInBytes.
-    public var logicalBytes: Int64
+    package var logicalBytes: Int64
     /// Blocks that differ from the parent's: what AWS bills an incremental snapshot for.
-    public var changedBlockCount: Int
+    package var changedBlockCount: Int
     /// Bytes of the changed blocks.
-    public var changedBytes: Int64
+    package var changedBytes: Int64
     /// Bytes the changed blocks take in the store, after compression.
-    public var storedChangedBytes: Int64
+    package var storedChangedBytes: Int64
 
     /// Describes a snapshot's storage.
-    public init(blockCount: Int, logicalBytes: Int64, changedBlockCount: Int, changedBytes: Int64, storedChangedBytes: Int64) {
+    package init(blockCount: Int, logicalBytes: Int64, changedBlockCount: Int, changedBytes: Int64, storedChangedBytes: Int64) {
         self.blockCount = blockCount
         self.logicalBytes = logicalBytes
         self.changedBlockCount = changedBlockCount
@@ -129,5 +129,5 @@ public struct SnapshotStorage: Sendable, Codable, Equatable {
 }
 
 extension Snapshot: GrantedResource {
-    public var grantees: [String] { createVolumePermissions ?? [] }
+    package var grantees: [String] { createVolumePermissions ?? [] }
 }

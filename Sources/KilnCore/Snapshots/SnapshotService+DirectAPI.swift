@@ -2,18 +2,18 @@ import Crypto
 import Foundation
 
 /// What StartSnapshot asks for.
-public struct DirectUploadRequest: Sendable {
-    public var volumeSize: Int
-    public var parentSnapshotID: String?
-    public var encrypted: Bool?
-    public var kmsKeyARN: String?
-    public var timeoutMinutes: Int?
-    public var clientToken: String?
-    public var description: String?
-    public var tags: [Tag]
+package struct DirectUploadRequest: Sendable {
+    package var volumeSize: Int
+    package var parentSnapshotID: String?
+    package var encrypted: Bool?
+    package var kmsKeyARN: String?
+    package var timeoutMinutes: Int?
+    package var clientToken: String?
+    package var description: String?
+    package var tags: [Tag]
 
     /// Describes a StartSnapshot request.
-    public init(
+    package init(
         volumeSize: Int,
         parentSnapshotID: String? = nil,
         encrypted: Bool? = nil,
@@ -46,29 +46,29 @@ extension DirectUploadRequest {
 }
 
 /// A page of blocks with their tokens, as ListSnapshotBlocks and ListChangedBlocks return them.
-public struct BlockListing: Sendable {
+package struct BlockListing: Sendable {
     /// One listed block: its index and the tokens to read it from each snapshot.
-    public struct Item: Sendable, Equatable {
-        public var index: Int
-        public var firstToken: String?
-        public var secondToken: String?
+    package struct Item: Sendable, Equatable {
+        package var index: Int
+        package var firstToken: String?
+        package var secondToken: String?
     }
 
-    public var items: [Item]
-    public var expiry: Date
-    public var volumeSize: Int
-    public var nextToken: String?
+    package var items: [Item]
+    package var expiry: Date
+    package var volumeSize: Int
+    package var nextToken: String?
 }
 
 extension ScheduledTransition.Kind {
     /// An EBS direct upload not completed within its Timeout fails.
-    public static let snapshotUploadTimeout = Self(rawValue: "snapshot.upload-timeout")
+    package static let snapshotUploadTimeout = Self(rawValue: "snapshot.upload-timeout")
 }
 
 /// The EBS direct APIs: upload a snapshot block by block, list and read its blocks.
 extension SnapshotService {
     /// How long block tokens stay valid.
-    public static let blockTokenLifetime: TimeInterval = 2 * 3600
+    package static let blockTokenLifetime: TimeInterval = 2 * 3600
 
     /// A snapshot the caller owns in its region, or the EBS direct API's not-found error.
     func directAPISnapshot(_ id: String, caller: Caller, in transaction: any MetadataTransaction) throws -> Snapshot {
@@ -79,7 +79,7 @@ extension SnapshotService {
     }
 
     /// StartSnapshot: a new `pending` snapshot, incremental to its parent when one is given.
-    public func startSnapshot(_ caller: Caller, _ request: DirectUploadRequest) async throws -> (Snapshot, [Tag]) {
+    package func startSnapshot(_ caller: Caller, _ request: DirectUploadRequest) async throws -> (Snapshot, [Tag]) {
         try Self.check(request)
         let id = ids.resourceID(.snapshot)
         let now = clock.now
@@ -125,9 +125,19 @@ extension SnapshotService {
     {
         let (encryption, lineage) = try uploadEncryption(request, id: id, caller: caller, now: now, in: transaction)
         var snapshot = Snapshot(
-            id: id, owner: caller.account, region: caller.region, volumeID: Snapshot.directUploadVolumeID, volumeSize: request.volumeSize,
-            state: .pending, progress: 0, startTime: now, description: request.description ?? "", encrypted: encryption.encrypted,
-            kmsKeyID: encryption.kmsKeyID, parentID: request.parentSnapshotID, lineageID: lineage
+            id: id,
+            owner: caller.account,
+            region: caller.region,
+            volumeID: Snapshot.directUploadVolumeID,
+            volumeSize: request.volumeSize,
+            state: .pending,
+            progress: 0,
+            startTime: now,
+            description: request.description ?? "",
+            encrypted: encryption.encrypted,
+            kmsKeyID: encryption.kmsKeyID,
+            parentID: request.parentSnapshotID,
+            lineageID: lineage
         )
         snapshot.clientToken = request.clientToken
         snapshot.clientRequest = request.clientToken == nil ? nil : request.fingerprint
@@ -162,7 +172,10 @@ extension SnapshotService {
             throw CloudError.ebsValidation("The parent snapshot \(parentID) is not completed.", "INVALID_SNAPSHOT_ID")
         }
         guard request.volumeSize >= parent.volumeSize else {
-            throw CloudError.ebsValidation("The volume size cannot be smaller than the parent snapshot's \(parent.volumeSize) GiB.", "INVALID_VOLUME_SIZE")
+            throw CloudError.ebsValidation(
+                "The volume size cannot be smaller than the parent snapshot's \(parent.volumeSize) GiB.",
+                "INVALID_VOLUME_SIZE"
+            )
         }
         // A child is encrypted exactly as its parent; encryption by default cannot change that.
         if !parent.encrypted, encryption.encrypted {
@@ -178,7 +191,7 @@ extension SnapshotService {
     }
 
     /// PutSnapshotBlock: checks the block against its checksum and stores it; returns the checksum.
-    public func putSnapshotBlock(
+    package func putSnapshotBlock(
         _ caller: Caller,
         snapshotID: String,
         index: Int,
@@ -192,7 +205,10 @@ extension SnapshotService {
             throw CloudError.ebsValidation("ChecksumAlgorithm must be SHA256.", "INVALID_PARAMETER_VALUE")
         }
         guard dataLength == Block.size, data.count == Block.size else {
-            throw CloudError.ebsValidation("DataLength must be \(Block.size) and match the body (\(data.count) bytes received).", "INVALID_PARAMETER_VALUE")
+            throw CloudError.ebsValidation(
+                "DataLength must be \(Block.size) and match the body (\(data.count) bytes received).",
+                "INVALID_PARAMETER_VALUE"
+            )
         }
         if let progress, !(0...100).contains(progress) {
             throw CloudError.ebsValidation("Progress must be between 0 and 100.", "INVALID_PARAMETER_VALUE")
@@ -211,7 +227,12 @@ extension SnapshotService {
         if Block.isZero(data) {
             entry = BlockEntry(index: index, id: .zero, sha256: digest)
         } else {
-            entry = BlockEntry(index: index, id: try await blocks.put(data, sha256: digest, domain: upload.domain), sha256: digest, changeDigest: ChangeDigest.of(data))
+            entry = BlockEntry(
+                index: index,
+                id: try await blocks.put(data, sha256: digest, domain: upload.domain),
+                sha256: digest,
+                changeDigest: ChangeDigest.of(data)
+            )
         }
         guard await uploads.record(entry, in: snapshotID, progress: progress) else {
             throw CloudError.ebsValidation("The snapshot \(snapshotID) is not accepting blocks.", "INVALID_SNAPSHOT_ID")
@@ -229,17 +250,20 @@ extension SnapshotService {
                 "INVALID_SNAPSHOT_ID"
             )
         }
-        return CloudError.ebsValidation("The snapshot \(snapshotID) is not accepting blocks (it is \(snapshot.state.rawValue)).", "INVALID_SNAPSHOT_ID")
+        return CloudError.ebsValidation(
+            "The snapshot \(snapshotID) is not accepting blocks (it is \(snapshot.state.rawValue)).",
+            "INVALID_SNAPSHOT_ID"
+        )
     }
 
     /// The blocks of EBS direct uploads still open, which garbage collection must keep.
-    public func blocksOfOpenUploads() async -> [(domain: String, id: BlockID)] {
+    package func blocksOfOpenUploads() async -> [(domain: String, id: BlockID)] {
         await uploads.liveBlocks(at: clock.now)
     }
 
     /// CompleteSnapshot: checks the count and the aggregated checksum, makes every block
     /// durable, then writes the snapshot's map; the snapshot is `completed` once that commits.
-    public func completeSnapshot(
+    package func completeSnapshot(
         _ caller: Caller,
         snapshotID: String,
         changedBlocksCount: Int,
@@ -293,19 +317,26 @@ extension SnapshotService {
     }
 
     /// ListSnapshotBlocks: the blocks of a completed snapshot, with tokens to read them.
-    public func listSnapshotBlocks(
+    package func listSnapshotBlocks(
         _ caller: Caller,
         snapshotID: String,
         startingIndex: Int?,
         maxResults: Int?,
         nextToken: String?
     ) async throws -> BlockListing {
-        try await listChangedBlocks(caller, firstSnapshotID: nil, secondSnapshotID: snapshotID, startingIndex: startingIndex, maxResults: maxResults, nextToken: nextToken)
+        try await listChangedBlocks(
+            caller,
+            firstSnapshotID: nil,
+            secondSnapshotID: snapshotID,
+            startingIndex: startingIndex,
+            maxResults: maxResults,
+            nextToken: nextToken
+        )
     }
 
     /// ListChangedBlocks: blocks that differ between two snapshots of one lineage, or all
     /// blocks of the second when no first is given.
-    public func listChangedBlocks(
+    package func listChangedBlocks(
         _ caller: Caller,
         firstSnapshotID: String?,
         secondSnapshotID: String,
@@ -347,9 +378,15 @@ extension SnapshotService {
         var next: Int?
         if let firstMap, let firstID = firstSnapshotID {
             (items, next) = Self.differences(
-                firstMap, secondMap, limit: limit,
+                firstMap,
+                secondMap,
+                limit: limit,
                 item: { index, inFirst, inSecond in
-                    .init(index: index, firstToken: inFirst ? token(firstID, index) : nil, secondToken: inSecond ? token(secondSnapshotID, index) : nil)
+                    .init(
+                        index: index,
+                        firstToken: inFirst ? token(firstID, index) : nil,
+                        secondToken: inSecond ? token(secondSnapshotID, index) : nil
+                    )
                 }
             )
         } else {
@@ -362,7 +399,10 @@ extension SnapshotService {
     /// A linear merge of two maps sorted by index: the first `limit` indexes where the maps
     /// differ, made into items by `item(index, inFirst, inSecond)`, and the index to go on from.
     private static func differences(
-        _ firstMap: [BlockEntry], _ secondMap: [BlockEntry], limit: Int, item: (Int, Bool, Bool) -> BlockListing.Item
+        _ firstMap: [BlockEntry],
+        _ secondMap: [BlockEntry],
+        limit: Int,
+        item: (Int, Bool, Bool) -> BlockListing.Item
     ) -> (items: [BlockListing.Item], next: Int?) {
         var items: [BlockListing.Item] = []
         var i = 0
@@ -386,9 +426,8 @@ extension SnapshotService {
         return (items, more ? min(i < firstMap.count ? firstMap[i].index : .max, j < secondMap.count ? secondMap[j].index : .max) : nil)
     }
 
-
     /// GetSnapshotBlock: a block's data and its checksum.
-    public func getSnapshotBlock(_ caller: Caller, snapshotID: String, index: Int, token: String) async throws -> (data: [UInt8], checksum: String) {
+    package func getSnapshotBlock(_ caller: Caller, snapshotID: String, index: Int, token: String) async throws -> (data: [UInt8], checksum: String) {
         guard blockTokens.verify(token, snapshotID: snapshotID, index: index, now: clock.now) else {
             throw CloudError.ebsValidation("The block token is not valid for this block, or it has expired.", "INVALID_BLOCK_TOKEN")
         }
@@ -437,7 +476,7 @@ extension SnapshotService {
     }
 
     /// Marks direct uploads that a restart interrupted as failed: their blocks were not durable.
-    public func failInterruptedUploads() async throws -> Int {
+    package func failInterruptedUploads() async throws -> Int {
         try await store.write { transaction in
             var failed = 0
             for region in self.regions.enabled.map(\.name) {
@@ -456,5 +495,5 @@ extension SnapshotService {
 
 extension ScheduledTransition.Kind {
     /// A snapshot whose blocks are all durable becomes `completed`.
-    public static let snapshotCompleted = Self(rawValue: "snapshot.completed")
+    package static let snapshotCompleted = Self(rawValue: "snapshot.completed")
 }

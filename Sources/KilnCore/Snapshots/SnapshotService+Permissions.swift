@@ -2,7 +2,7 @@
 /// create volumes from a snapshot.
 extension SnapshotService {
     /// The snapshot's `createVolumePermission`: account ids, and `all` when it is public.
-    public func snapshotPermissions(_ caller: Caller, snapshotID: String, attribute: String) async throws -> [String] {
+    package func snapshotPermissions(_ caller: Caller, snapshotID: String, attribute: String) async throws -> [String] {
         guard attribute == "createVolumePermission" || attribute == "productCodes" else {
             throw CloudError.invalidParameterValue("Value (\(attribute)) for parameter attribute is invalid.")
         }
@@ -14,7 +14,7 @@ extension SnapshotService {
 
     /// Adds and removes create-volume permissions; `all` makes the snapshot public, which an
     /// encrypted snapshot cannot be.
-    public func modifySnapshotPermissions(_ caller: Caller, snapshotID: String, add: [String], remove: [String]) async throws {
+    package func modifySnapshotPermissions(_ caller: Caller, snapshotID: String, add: [String], remove: [String]) async throws {
         guard !add.isEmpty || !remove.isEmpty else { throw CloudError.missingParameter("CreateVolumePermission, UserId or UserGroup") }
         for grantee in add + remove where grantee != "all" && AccountID(grantee) == nil {
             throw CloudError.malformedUserID(grantee)
@@ -36,7 +36,7 @@ extension SnapshotService {
     }
 
     /// ResetSnapshotAttribute: no one but the owner may create volumes from it.
-    public func resetSnapshotPermissions(_ caller: Caller, snapshotID: String, attribute: String) async throws {
+    package func resetSnapshotPermissions(_ caller: Caller, snapshotID: String, attribute: String) async throws {
         guard attribute == "createVolumePermission" else {
             throw CloudError.invalidParameterValue("Only createVolumePermission can be reset.")
         }

@@ -1,36 +1,36 @@
 /// What an account's snapshots store, and what AWS would bill for it.
-public struct StorageReport: Sendable, Codable, Equatable {
+package struct StorageReport: Sendable, Codable, Equatable {
     /// One snapshot's line.
-    public struct Line: Sendable, Codable, Equatable {
-        public var snapshotId: String
-        public var region: String
-        public var state: String
+    package struct Line: Sendable, Codable, Equatable {
+        package var snapshotId: String
+        package var region: String
+        package var state: String
         /// Bytes of data blocks, as a full copy would hold (FullSnapshotSizeInBytes).
-        public var logicalBytes: Int64
+        package var logicalBytes: Int64
         /// Bytes of blocks that differ from the parent snapshot: what an incremental is billed for.
-        public var changedBytes: Int64
+        package var changedBytes: Int64
         /// Bytes of blocks shared with the parent snapshot: `logicalBytes - changedBytes`.
-        public var sharedBytes: Int64
+        package var sharedBytes: Int64
         /// Those changed blocks' size in the store, after compression.
-        public var storedChangedBytes: Int64
+        package var storedChangedBytes: Int64
     }
 
-    public var account: String
-    public var snapshots: [Line]
+    package var account: String
+    package var snapshots: [Line]
     /// Sum of the snapshots' changed bytes.
-    public var billableBytes: Int64
+    package var billableBytes: Int64
     /// AWS's standard-tier snapshot price, USD per GB-month.
-    public var pricePerGBMonth: Double
+    package var pricePerGBMonth: Double
     /// What the account would pay per month at that price.
-    public var monthlyCostUSD: Double
+    package var monthlyCostUSD: Double
 }
 
 extension SnapshotService {
     /// The standard-tier price of EBS snapshot storage in USD per GB-month (us-east-1).
-    public static let snapshotPricePerGBMonth = 0.05
+    package static let snapshotPricePerGBMonth = 0.05
 
     /// The storage report of the caller's account across every served region.
-    public func storageReport(_ caller: Caller) async throws -> StorageReport {
+    package func storageReport(_ caller: Caller) async throws -> StorageReport {
         let regions = self.regions.enabled.map(\.name)
         let snapshots = try await store.read { transaction in
             try regions.flatMap { try transaction.fetchAll(Snapshot.self, region: $0, owner: caller.account) }

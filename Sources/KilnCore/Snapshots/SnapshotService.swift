@@ -3,8 +3,8 @@ import Foundation
 
 /// EBS snapshots: creation, copies, deletion, createVolumePermission, storage accounting,
 /// and the EBS direct APIs.
-public struct SnapshotService: CloudService {
-    public let context: CloudContext
+package struct SnapshotService: CloudService {
+    package let context: CloudContext
 }
 
 /// The EC2 snapshot calls: CreateSnapshot, DescribeSnapshots, DeleteSnapshot, CopySnapshot.
@@ -12,7 +12,7 @@ extension SnapshotService {
 
     /// CreateSnapshot: a snapshot of a volume's current blocks, incremental to the volume's
     /// previous snapshot; `pending` until the scheduler completes it.
-    public func createSnapshot(_ caller: Caller, volumeID: String, description: String?, tags: [Tag]) async throws -> (Snapshot, [Tag]) {
+    package func createSnapshot(_ caller: Caller, volumeID: String, description: String?, tags: [Tag]) async throws -> (Snapshot, [Tag]) {
         guard ResourcePrefix.volume.matches(volumeID) else {
             throw CloudError.malformedVolumeID(volumeID)
         }
@@ -24,7 +24,15 @@ extension SnapshotService {
         let id = ids.resourceID(.snapshot)
         let now = clock.now
         let snapshot: Snapshot = try await write(caller) { transaction in
-            let snapshot = try recordSnapshot(of: volumeID, id: id, caller: caller, description: description ?? "", inherited: inherited, now: now, in: transaction)
+            let snapshot = try recordSnapshot(
+                of: volumeID,
+                id: id,
+                caller: caller,
+                description: description ?? "",
+                inherited: inherited,
+                now: now,
+                in: transaction
+            )
             for tag in tags {
                 try transaction.putTag(tag, on: id, resourceType: "snapshot", by: caller.account, region: caller.region)
             }
@@ -38,7 +46,12 @@ extension SnapshotService {
     /// volume's source blocks in the volume's domain (see ``inheritedEntries(of:caller:)``), and
     /// every block must already be durable.
     func recordSnapshot(
-        of volumeID: String, id: String, caller: Caller, description: String, inherited: [BlockEntry], now: Date,
+        of volumeID: String,
+        id: String,
+        caller: Caller,
+        description: String,
+        inherited: [BlockEntry],
+        now: Date,
         in transaction: any MetadataTransaction
     ) throws -> Snapshot {
         guard var volume = try transaction.fetch(Volume.self, id: volumeID), volume.state != .deleting else {
@@ -126,7 +139,7 @@ extension SnapshotService {
     static let copyConcurrency = 8
 
     /// DescribeSnapshots: the caller's snapshots in its region, filtered and paged.
-    public func describeSnapshots(
+    package func describeSnapshots(
         _ caller: Caller,
         ids requested: [String]?,
         owners: [String]?,
@@ -193,7 +206,7 @@ extension SnapshotService {
 
     /// The SHA-256 of every stored block of a completed snapshot the caller may use: what a
     /// client compares a changed disk image against, to upload only the blocks that differ.
-    public func snapshotDigests(_ caller: Caller, id: String) async throws -> (volumeSize: Int, blocks: [BlockEntry]) {
+    package func snapshotDigests(_ caller: Caller, id: String) async throws -> (volumeSize: Int, blocks: [BlockEntry]) {
         try await read(caller) { transaction in
             let snapshot = try transaction.visibleSnapshot(id, caller: caller)
             guard snapshot.state == .completed else {
@@ -205,7 +218,7 @@ extension SnapshotService {
 
     /// DeleteSnapshot: the snapshot and its map go; its blocks stay until garbage collection
     /// finds nothing else uses them.
-    public func deleteSnapshot(_ caller: Caller, id: String) async throws {
+    package func deleteSnapshot(_ caller: Caller, id: String) async throws {
         try await write(caller) { transaction in
             let snapshot = try transaction.ownSnapshot(id, caller: caller)
             let users = try transaction.imagesUsing(snapshotID: id)
@@ -222,7 +235,7 @@ extension SnapshotService {
     /// Only blocks the destination domain lacks are read and stored: a copy within the same
     /// region and key shares every block with its source, and a copy elsewhere moves each
     /// missing block once.
-    public func copySnapshot(
+    package func copySnapshot(
         _ caller: Caller,
         sourceRegion: String,
         sourceSnapshotID: String,
@@ -233,7 +246,12 @@ extension SnapshotService {
     ) async throws -> String {
         for tag in tags { try tag.validate() }
         let copy = try await prepareSnapshotCopy(
-            caller, sourceRegion: sourceRegion, sourceSnapshotID: sourceSnapshotID, description: description, encrypted: encrypted, kmsKeyID: kmsKeyID
+            caller,
+            sourceRegion: sourceRegion,
+            sourceSnapshotID: sourceSnapshotID,
+            description: description,
+            encrypted: encrypted,
+            kmsKeyID: kmsKeyID
         )
         try await write(caller) { transaction in
             try recordSnapshotCopy(copy, in: transaction)
@@ -257,7 +275,12 @@ extension SnapshotService {
     /// the blocks it lacks. Nothing is recorded yet. `grantedByImage` is for CopyImage of an
     /// image whose storage the caller may copy without the snapshot being shared (AWS's own).
     func prepareSnapshotCopy(
-        _ caller: Caller, sourceRegion: String, sourceSnapshotID: String, description: String?, encrypted: Bool?, kmsKeyID: String?,
+        _ caller: Caller,
+        sourceRegion: String,
+        sourceSnapshotID: String,
+        description: String?,
+        encrypted: Bool?,
+        kmsKeyID: String?,
         grantedByImage: Bool = false
     ) async throws -> PreparedSnapshotCopy {
         let sourceCaller = Caller(account: caller.account, accessKeyID: caller.accessKeyID, region: RegionName(sourceRegion))
@@ -280,7 +303,12 @@ extension SnapshotService {
             if source.encrypted, encrypted == false {
                 throw CloudError.invalidParameterValue("An encrypted snapshot cannot be copied to an unencrypted one.")
             }
-            let resolved = try transaction.resolveEncryption(caller, encrypted: (encrypted ?? false) || source.encrypted ? true : nil, kmsKeyID: kmsKeyID, now: clock.now)
+            let resolved = try transaction.resolveEncryption(
+                caller,
+                encrypted: (encrypted ?? false) || source.encrypted ? true : nil,
+                kmsKeyID: kmsKeyID,
+                now: clock.now
+            )
             if source.encrypted, kmsKeyID == nil, source.region == caller.region {
                 return (true, source.kmsKeyID)
             }

@@ -6,7 +6,7 @@ import Foundation
 /// Sessions live in memory: blocks put are not durable until the upload completes (the
 /// store flushes them then), so an upload interrupted by a restart ends in `error`, and no
 /// stored map ever names a block a crash could have lost.
-public actor UploadSessions {
+package actor UploadSessions {
     /// What PutSnapshotBlock checks a block against, copied from the snapshot when its upload
     /// starts. None of it changes while the upload is open, so a block needs no read of the
     /// snapshot from the metadata store.
@@ -34,11 +34,15 @@ public actor UploadSessions {
     private var sessions: [String: Session] = [:]
 
     /// No uploads yet.
-    public init() {}
+    package init() {}
 
     func begin(_ snapshot: Snapshot) {
         let target = Target(
-            owner: snapshot.owner, region: snapshot.region, volumeSize: snapshot.volumeSize, domain: snapshot.domain, deadline: snapshot.uploadDeadline
+            owner: snapshot.owner,
+            region: snapshot.region,
+            volumeSize: snapshot.volumeSize,
+            domain: snapshot.domain,
+            deadline: snapshot.uploadDeadline
         )
         sessions[snapshot.id] = Session(target: target)
     }

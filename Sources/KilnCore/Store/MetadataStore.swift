@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Every API call runs in one transaction: ``write(_:)`` commits all its changes or none,
 /// so a crash in the middle of a request leaves no half-made resource.
-public protocol MetadataStore: Sendable {
+package protocol MetadataStore: Sendable {
     /// Runs `body` in a read-only transaction.
     func read<Result: Sendable>(_ body: @escaping @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result
     /// Runs `body` without a transaction around it: each statement reads the latest committed
@@ -18,13 +18,13 @@ public protocol MetadataStore: Sendable {
 
 extension MetadataStore {
     /// A store without a cheaper form reads in a transaction.
-    public func readCommitted<Result: Sendable>(_ body: @escaping @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result {
+    package func readCommitted<Result: Sendable>(_ body: @escaping @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result {
         try await read(body)
     }
 }
 
 /// The operations of one transaction.
-public protocol MetadataTransaction {
+package protocol MetadataTransaction {
     // MARK: Resources
 
     /// The resource of type `type` with id `id`, in any region.
@@ -40,7 +40,13 @@ public protocol MetadataTransaction {
         -> [Resource]
     /// Up to `limit` resources of `type` in `region` that `account` owns or is granted (itself
     /// or as one of all), in id order after `startAfter`.
-    func page<Resource: GrantedResource>(_ type: Resource.Type, region: RegionName, visibleTo account: AccountID, after startAfter: String?, limit: Int)
+    func page<Resource: GrantedResource>(
+        _ type: Resource.Type,
+        region: RegionName,
+        visibleTo account: AccountID,
+        after startAfter: String?,
+        limit: Int
+    )
         throws -> [Resource]
 
     // MARK: Tags

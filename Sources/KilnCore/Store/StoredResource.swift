@@ -2,7 +2,7 @@
 ///
 /// Stores keep each resource as a document under its ``kind``, indexed by id, owner and
 /// region, so a new kind of resource needs no change to any store.
-public protocol StoredResource: Codable, Sendable {
+package protocol StoredResource: Codable, Sendable {
     /// The kind of resource, which is also its id prefix.
     static var kind: ResourcePrefix { get }
     /// The resource's id.
@@ -17,7 +17,7 @@ public protocol StoredResource: Codable, Sendable {
 ///
 /// Stores index the grants, so that a page of what an account may see (its own resources and
 /// those granted to it or to all) is read in id order from an index.
-public protocol GrantedResource: StoredResource {
+package protocol GrantedResource: StoredResource {
     /// The accounts granted the resource, and `all` when it is public.
     var grantees: [String] { get }
 }

@@ -1,21 +1,21 @@
 /// A key and value attached to a resource.
-public struct Tag: Sendable, Hashable, Codable {
+package struct Tag: Sendable, Hashable, Codable {
     /// The key, up to 128 characters; `aws:` keys are AWS's own.
-    public var key: String
+    package var key: String
     /// The value, up to 256 characters; may be empty.
-    public var value: String
+    package var value: String
 
     /// Creates a tag.
-    public init(key: String, value: String) {
+    package init(key: String, value: String) {
         self.key = key
         self.value = value
     }
 
     /// The most tags one resource may carry.
-    public static let maximumPerResource = 50
+    package static let maximumPerResource = 50
 
     /// Checks the key and value against AWS's rules for tags a user writes.
-    public func validate() throws {
+    package func validate() throws {
         if key.isEmpty {
             throw CloudError.invalidParameterValue("Tag key cannot be empty")
         }
@@ -32,16 +32,16 @@ public struct Tag: Sendable, Hashable, Codable {
 }
 
 /// A tag as DescribeTags lists it: with the resource it is on.
-public struct ResourceTag: Sendable, Hashable, Codable {
+package struct ResourceTag: Sendable, Hashable, Codable {
     /// The tagged resource's id.
-    public var resourceID: String
+    package var resourceID: String
     /// The tagged resource's type, such as `volume`.
-    public var resourceType: String
+    package var resourceType: String
     /// The tag.
-    public var tag: Tag
+    package var tag: Tag
 
     /// Creates a resource tag.
-    public init(resourceID: String, resourceType: String, tag: Tag) {
+    package init(resourceID: String, resourceType: String, tag: Tag) {
         self.resourceID = resourceID
         self.resourceType = resourceType
         self.tag = tag

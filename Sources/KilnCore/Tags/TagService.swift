@@ -1,6 +1,6 @@
 /// CreateTags, DeleteTags and DescribeTags, over every kind of taggable resource.
-public struct TagService: CloudService {
-    public let context: CloudContext
+package struct TagService: CloudService {
+    package let context: CloudContext
 }
 
 extension TagService {
@@ -38,7 +38,7 @@ extension TagService {
     }
 
     /// CreateTags: adds or overwrites tags on each resource, all or none.
-    public func createTags(_ caller: Caller, resourceIDs: [String], tags: [Tag]) async throws {
+    package func createTags(_ caller: Caller, resourceIDs: [String], tags: [Tag]) async throws {
         guard !resourceIDs.isEmpty else { throw CloudError.missingParameter("ResourceId") }
         guard !tags.isEmpty else { throw CloudError.missingParameter("Tag") }
         for tag in tags { try tag.validate() }
@@ -58,7 +58,7 @@ extension TagService {
 
     /// DeleteTags: removes tags by key, or by key and value; with no tags, removes every tag
     /// (except `aws:` ones) from the resources.
-    public func deleteTags(_ caller: Caller, resourceIDs: [String], tags: [(key: String, value: String?)]?) async throws {
+    package func deleteTags(_ caller: Caller, resourceIDs: [String], tags: [(key: String, value: String?)]?) async throws {
         guard !resourceIDs.isEmpty else { throw CloudError.missingParameter("ResourceId") }
         for tag in tags ?? [] where tag.key.lowercased().hasPrefix("aws:") {
             throw CloudError.invalidParameterValue("Tag keys starting with 'aws:' are reserved for internal use")
@@ -79,7 +79,7 @@ extension TagService {
     }
 
     /// DescribeTags: the caller's tags in its region, filtered and paged.
-    public func describeTags(_ caller: Caller, filters: [Filter], page: PageRequest) async throws -> (tags: [ResourceTag], nextToken: String?) {
+    package func describeTags(_ caller: Caller, filters: [Filter], page: PageRequest) async throws -> (tags: [ResourceTag], nextToken: String?) {
         let filterSet = try FilterSet(filters, supported: ["key", "value", "resource-id", "resource-type"])
         let all = try await read(caller) { transaction in try transaction.allTags(by: caller.account, region: caller.region) }
         let matching = all.filter { tag in

@@ -2,32 +2,32 @@ import Foundation
 import Synchronization
 
 /// Tells the time. Injected so that tests move time forward instead of sleeping.
-public protocol Clock: Sendable {
+package protocol Clock: Sendable {
     /// The current time.
     var now: Date { get }
 }
 
 /// The machine's wall clock.
-public struct SystemClock: Clock {
+package struct SystemClock: Clock {
     /// The wall clock.
-    public init() {}
+    package init() {}
 
-    public var now: Date { Date() }
+    package var now: Date { Date() }
 }
 
 /// A clock that moves only when told to: for tests.
-public final class ManualClock: Clock {
+package final class ManualClock: Clock {
     private let current: Mutex<Date>
 
     /// A clock stopped at `start`.
-    public init(_ start: Date = Date(timeIntervalSince1970: 1_767_225_600)) {  // 2026-01-01T00:00:00Z
+    package init(_ start: Date = Date(timeIntervalSince1970: 1_767_225_600)) {  // 2026-01-01T00:00:00Z
         current = Mutex(start)
     }
 
-    public var now: Date { current.withLock { $0 } }
+    package var now: Date { current.withLock { $0 } }
 
     /// Moves the clock forward.
-    public func advance(by seconds: TimeInterval) {
+    package func advance(by seconds: TimeInterval) {
         current.withLock { $0 += seconds }
     }
 }
@@ -35,16 +35,16 @@ public final class ManualClock: Clock {
 /// The wall clock moved forward by an offset that only grows: the clock of a server started
 /// for test suites (`--enable-test-reset`), whose tests move time with `POST /kiln/test/clock`
 /// instead of sleeping.
-public final class OffsetClock: Clock {
+package final class OffsetClock: Clock {
     private let offset = Mutex<TimeInterval>(0)
 
     /// The wall clock, not yet moved.
-    public init() {}
+    package init() {}
 
-    public var now: Date { Date() + offset.withLock { $0 } }
+    package var now: Date { Date() + offset.withLock { $0 } }
 
     /// Moves the clock forward.
-    public func advance(by seconds: TimeInterval) {
+    package func advance(by seconds: TimeInterval) {
         offset.withLock { $0 += max(0, seconds) }
     }
 }

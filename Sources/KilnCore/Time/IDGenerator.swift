@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 /// Makes resource and request ids. Injected so that tests can predict them.
-public protocol IDGenerator: Sendable {
+package protocol IDGenerator: Sendable {
     /// A new resource id: `prefix` followed by 17 lower-case hex digits, as AWS's are.
     func resourceID(_ prefix: ResourcePrefix) -> String
     /// A new request id, a UUID.
@@ -10,11 +10,11 @@ public protocol IDGenerator: Sendable {
 }
 
 /// Random ids, for serving.
-public struct RandomIDGenerator: IDGenerator {
+package struct RandomIDGenerator: IDGenerator {
     /// A generator backed by the system's random source.
-    public init() {}
+    package init() {}
 
-    public func resourceID(_ prefix: ResourcePrefix) -> String {
+    package func resourceID(_ prefix: ResourcePrefix) -> String {
         var generator = SystemRandomNumberGenerator()
         let digits = Array("0123456789abcdef".utf8)
         var id = Array(prefix.rawValue.utf8)
@@ -25,22 +25,26 @@ public struct RandomIDGenerator: IDGenerator {
         return String(decoding: id, as: UTF8.self)
     }
 
-    public func requestID() -> String { UUID().uuidString.lowercased() }
+    package func requestID() -> String { UUID().uuidString.lowercased() }
 }
 
 /// Ids counted up from one: `vol-00000000000000001`, then `…02`. For tests.
-public final class SequentialIDGenerator: IDGenerator {
+package final class SequentialIDGenerator: IDGenerator {
     private let counter = Mutex(0)
 
     /// A generator starting at one.
-    public init() {}
+    package init() {}
 
-    private func next() -> Int { counter.withLock { $0 += 1; return $0 } }
+    private func next() -> Int {
+        counter.withLock {
+            $0 += 1; return $0
+        }
+    }
 
-    public func resourceID(_ prefix: ResourcePrefix) -> String {
+    package func resourceID(_ prefix: ResourcePrefix) -> String {
         let number = String(next(), radix: 16)
         return "\(prefix.rawValue)-" + String(repeating: "0", count: max(0, 17 - number.count)) + number
     }
 
-    public func requestID() -> String { "request-\(next())" }
+    package func requestID() -> String { "request-\(next())" }
 }

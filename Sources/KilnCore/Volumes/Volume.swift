@@ -1,11 +1,11 @@
 import Foundation
 
 /// An EBS volume: a block device in one availability zone.
-public struct Volume: StoredResource, Equatable {
-    public static let kind = ResourcePrefix.volume
+package struct Volume: StoredResource, Equatable {
+    package static let kind = ResourcePrefix.volume
 
     /// A volume's life cycle: `creating` → `available` ⇄ `in-use`, then `deleting` → gone.
-    public enum State: String, Sendable, Codable {
+    package enum State: String, Sendable, Codable {
         case creating
         case available
         case inUse = "in-use"
@@ -14,52 +14,52 @@ public struct Volume: StoredResource, Equatable {
         case error
     }
 
-    public var id: String
-    public var owner: AccountID
-    public var region: RegionName
+    package var id: String
+    package var owner: AccountID
+    package var region: RegionName
     /// The zone the volume lives in.
-    public var availabilityZone: String
+    package var availabilityZone: String
     /// Size in GiB.
-    public var size: Int
+    package var size: Int
     /// The performance class and the limits that go with it.
-    public var type: VolumeType
+    package var type: VolumeType
     /// Provisioned (io1, io2, gp3) or baseline (gp2) I/O operations per second.
-    public var iops: Int?
+    package var iops: Int?
     /// Provisioned throughput in MiB/s (gp3 only).
-    public var throughput: Int?
+    package var throughput: Int?
     /// Whether the volume's data is encrypted.
-    public var encrypted: Bool
+    package var encrypted: Bool
     /// The KMS key that encrypts it.
-    public var kmsKeyID: String?
+    package var kmsKeyID: String?
     /// The snapshot it was created from, if any.
-    public var snapshotID: String?
+    package var snapshotID: String?
     /// Where it is in its life cycle.
-    public var state: State
+    package var state: State
     /// When CreateVolume was called.
-    public var createTime: Date
+    package var createTime: Date
     /// Whether several instances may attach it at once (io1 and io2 only).
-    public var multiAttachEnabled: Bool
+    package var multiAttachEnabled: Bool
     /// The latest snapshot taken of it: the parent of the next one.
-    public var lastSnapshotID: String?
+    package var lastSnapshotID: String?
     /// The domain of the blocks it inherits from its snapshot. Kept on the volume because the
     /// snapshot may be deleted while the volume lives on.
-    public var sourceDomain: EncryptionDomain?
+    package var sourceDomain: EncryptionDomain?
 
     /// The instance it is attached to, if any.
-    public var attachment: Attachment?
+    package var attachment: Attachment?
     /// For the root volume of an instance-store-backed instance: that instance. Such a volume
     /// is the instance's own disk: DescribeVolumes does not show it and it goes with the instance.
-    public var ephemeralOf: String?
+    package var ephemeralOf: String?
 
     /// An attachment to an instance.
-    public struct Attachment: Sendable, Codable, Equatable {
-        public var instanceID: String
-        public var device: String
-        public var attachTime: Date
-        public var deleteOnTermination: Bool
+    package struct Attachment: Sendable, Codable, Equatable {
+        package var instanceID: String
+        package var device: String
+        package var attachTime: Date
+        package var deleteOnTermination: Bool
 
         /// Describes an attachment.
-        public init(instanceID: String, device: String, attachTime: Date, deleteOnTermination: Bool) {
+        package init(instanceID: String, device: String, attachTime: Date, deleteOnTermination: Bool) {
             self.instanceID = instanceID
             self.device = device
             self.attachTime = attachTime
@@ -68,13 +68,13 @@ public struct Volume: StoredResource, Equatable {
     }
 
     /// The domain of the blocks written to it.
-    public var domain: EncryptionDomain {
+    package var domain: EncryptionDomain {
         guard encrypted, let kmsKeyID else { return .unencrypted(region) }
         return .encrypted(region, account: owner, kmsKeyARN: kmsKeyID)
     }
 
     /// Creates a volume record.
-    public init(
+    package init(
         id: String,
         owner: AccountID,
         region: RegionName,

@@ -3,7 +3,7 @@ import Foundation
 /// AttachVolume and DetachVolume.
 extension VolumeService {
     /// AttachVolume: an `available` volume becomes a device of an instance in its zone.
-    public func attachVolume(_ caller: Caller, volumeID: String, instanceID: String, device: String) async throws -> Volume {
+    package func attachVolume(_ caller: Caller, volumeID: String, instanceID: String, device: String) async throws -> Volume {
         guard ResourcePrefix.volume.matches(volumeID) else { throw CloudError.malformedVolumeID(volumeID) }
         let now = clock.now
         if !caller.dryRun { try await context.runtime.checkDeviceChange(instanceID: instanceID, volumeID: volumeID, attaching: true) }
@@ -35,7 +35,7 @@ extension VolumeService {
 
     /// DetachVolume: the volume becomes `available` again. A running instance's root volume
     /// cannot be detached; stop the instance first.
-    public func detachVolume(_ caller: Caller, volumeID: String, instanceID: String?) async throws -> Volume {
+    package func detachVolume(_ caller: Caller, volumeID: String, instanceID: String?) async throws -> Volume {
         guard ResourcePrefix.volume.matches(volumeID) else { throw CloudError.malformedVolumeID(volumeID) }
         if !caller.dryRun, let instanceID {
             try await context.runtime.checkDeviceChange(instanceID: instanceID, volumeID: volumeID, attaching: false)
@@ -70,7 +70,8 @@ extension VolumeService {
     func dataVolume(_ id: String, caller: Caller, in transaction: any MetadataTransaction) throws -> Volume {
         if ResourcePrefix.instance.matches(id) {
             let instance = try context.instances.ownedInstance(id, caller: caller, in: transaction)
-            guard let volumeID = instance.ephemeralRootVolumeID ?? instance.devices.first(where: { $0.deviceName == instance.rootDeviceName })?.volumeID
+            guard
+                let volumeID = instance.ephemeralRootVolumeID ?? instance.devices.first(where: { $0.deviceName == instance.rootDeviceName })?.volumeID
             else {
                 throw CloudError.instanceWithoutRoot(id, instance.state.rawValue)
             }

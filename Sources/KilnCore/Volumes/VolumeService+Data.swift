@@ -22,7 +22,7 @@ extension VolumeService {
     }
 
     /// Reads `length` bytes of a volume from `offset`.
-    public func readVolume(_ caller: Caller, volumeID: String, offset: Int, length: Int) async throws -> [UInt8] {
+    package func readVolume(_ caller: Caller, volumeID: String, offset: Int, length: Int) async throws -> [UInt8] {
         let volume = try await read(caller) { try self.dataVolume(volumeID, caller: caller, in: $0) }
         try Self.checkRange(offset: offset, length: length, volume: volume)
         var output: [UInt8] = []
@@ -40,7 +40,7 @@ extension VolumeService {
     }
 
     /// Writes `data` into a volume at `offset`; the bytes are durable when it returns.
-    public func writeVolume(_ caller: Caller, volumeID: String, offset: Int, data: [UInt8]) async throws {
+    package func writeVolume(_ caller: Caller, volumeID: String, offset: Int, data: [UInt8]) async throws {
         let volume = try await read(caller) { try self.dataVolume(volumeID, caller: caller, in: $0) }
         guard volume.state == .available || volume.state == .inUse else {
             throw CloudError.volumeInState(volumeID, volume.state.rawValue)
@@ -66,7 +66,14 @@ extension VolumeService {
             if Block.isZero(block) {
                 entries.append(BlockEntry(index: index, id: .zero, sha256: digest))
             } else {
-                entries.append(BlockEntry(index: index, id: try await blocks.put(block, sha256: digest, domain: volume.domain), sha256: digest, changeDigest: ChangeDigest.of(block)))
+                entries.append(
+                    BlockEntry(
+                        index: index,
+                        id: try await blocks.put(block, sha256: digest, domain: volume.domain),
+                        sha256: digest,
+                        changeDigest: ChangeDigest.of(block)
+                    )
+                )
             }
             position += take
         }

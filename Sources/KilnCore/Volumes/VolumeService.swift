@@ -2,34 +2,34 @@ import Foundation
 
 /// EBS volumes: creation (empty, or copy-on-write from a snapshot), description, changes,
 /// deletion, attachments, and Kiln's extension that reads and writes their bytes.
-public struct VolumeService: CloudService {
-    public let context: CloudContext
+package struct VolumeService: CloudService {
+    package let context: CloudContext
 }
 
 extension ScheduledTransition.Kind {
     /// A created volume becomes `available`.
-    public static let volumeAvailable = Self(rawValue: "volume.available")
+    package static let volumeAvailable = Self(rawValue: "volume.available")
     /// A deleting volume disappears.
-    public static let volumeDeleted = Self(rawValue: "volume.deleted")
+    package static let volumeDeleted = Self(rawValue: "volume.deleted")
 }
 
 /// What CreateVolume asks for.
-public struct VolumeRequest: Sendable {
-    public var availabilityZone: String?
-    public var size: Int?
-    public var snapshotID: String?
-    public var type: String?
-    public var iops: Int?
-    public var throughput: Int?
-    public var encrypted: Bool?
-    public var kmsKeyID: String?
-    public var multiAttachEnabled: Bool?
-    public var tags: [Tag]
+package struct VolumeRequest: Sendable {
+    package var availabilityZone: String?
+    package var size: Int?
+    package var snapshotID: String?
+    package var type: String?
+    package var iops: Int?
+    package var throughput: Int?
+    package var encrypted: Bool?
+    package var kmsKeyID: String?
+    package var multiAttachEnabled: Bool?
+    package var tags: [Tag]
     /// Makes a retry of the same request answer with the volume the first call made.
-    public var clientToken: String?
+    package var clientToken: String?
 
     /// Describes a CreateVolume request.
-    public init(
+    package init(
         availabilityZone: String?,
         size: Int?,
         snapshotID: String? = nil,
@@ -81,7 +81,7 @@ extension VolumeService {
     /// CreateVolume: an empty volume, or a copy-on-write volume of a snapshot, `creating` until
     /// the scheduler makes it `available`. A retry with the request's ClientToken answers with
     /// the volume the first call made.
-    public func createVolume(_ caller: Caller, _ request: VolumeRequest) async throws -> (Volume, [Tag]) {
+    package func createVolume(_ caller: Caller, _ request: VolumeRequest) async throws -> (Volume, [Tag]) {
         let (zone, type) = try checkVolumeRequest(caller, request)
         let id = ids.resourceID(.volume)
         let now = clock.now
@@ -123,7 +123,12 @@ extension VolumeService {
 
     /// Records a new `creating` volume with its tags, and schedules it to become `available`.
     private func recordVolume(
-        _ request: VolumeRequest, id: String, zone: AvailabilityZone, type: VolumeType, caller: Caller, now: Date,
+        _ request: VolumeRequest,
+        id: String,
+        zone: AvailabilityZone,
+        type: VolumeType,
+        caller: Caller,
+        now: Date,
         in transaction: any MetadataTransaction
     ) throws -> Volume {
         // From a snapshot the volume is copy-on-write: it refers to the snapshot's blocks
@@ -176,7 +181,7 @@ extension VolumeService {
     }
 
     /// DescribeVolumes: the caller's volumes in its region, with their tags.
-    public func describeVolumes(
+    package func describeVolumes(
         _ caller: Caller,
         ids requested: [String]?,
         filters: [Filter],
@@ -189,7 +194,8 @@ extension VolumeService {
         for id in requested ?? [] where !ResourcePrefix.volume.matches(id) {
             throw CloudError.malformedVolumeID(id)
         }
-        let listable: @Sendable (Volume) -> Bool = { volume in volume.owner == caller.account && volume.state != .deleted && volume.ephemeralOf == nil }
+        let listable: @Sendable (Volume) -> Bool = { volume in volume.owner == caller.account && volume.state != .deleted && volume.ephemeralOf == nil
+        }
         let admits = { (candidate: (Volume, [Tag])) in
             listable(candidate.0) && filterSet.admits { Self.filterValues($0, of: candidate.0, tags: candidate.1) }
         }
@@ -246,7 +252,8 @@ extension VolumeService {
     }
 
     /// ModifyVolume: grow a volume or change its type and performance; returns the volume before and after.
-    public func modifyVolume(_ caller: Caller, id: String, size: Int?, type: String?, iops: Int?, throughput: Int?) async throws -> (Volume, Volume) {
+    package func modifyVolume(_ caller: Caller, id: String, size: Int?, type: String?, iops: Int?, throughput: Int?) async throws -> (Volume, Volume)
+    {
         guard ResourcePrefix.volume.matches(id) else { throw CloudError.malformedVolumeID(id) }
         return try await write(caller) { transaction in
             let before = try transaction.liveVolume(id, caller: caller)
@@ -277,7 +284,7 @@ extension VolumeService {
     }
 
     /// DeleteVolume: an `available` volume goes to `deleting`, then away.
-    public func deleteVolume(_ caller: Caller, id: String) async throws {
+    package func deleteVolume(_ caller: Caller, id: String) async throws {
         guard ResourcePrefix.volume.matches(id) else {
             throw CloudError.malformedVolumeID(id)
         }

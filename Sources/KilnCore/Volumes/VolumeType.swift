@@ -1,9 +1,9 @@
 /// An EBS volume type, with the size, IOPS and throughput rules AWS documents for it.
-public enum VolumeType: String, Sendable, Codable, CaseIterable {
+package enum VolumeType: String, Sendable, Codable, CaseIterable {
     case gp2, gp3, io1, io2, st1, sc1, standard
 
     /// Sizes allowed, in GiB.
-    public var sizeRange: ClosedRange<Int> {
+    package var sizeRange: ClosedRange<Int> {
         switch self {
         case .gp2, .gp3: return 1...16_384
         case .io1: return 4...16_384
@@ -14,7 +14,7 @@ public enum VolumeType: String, Sendable, Codable, CaseIterable {
     }
 
     /// IOPS that may be provisioned, and the most per GiB; `nil` where IOPS are not provisioned.
-    public var provisionedIOPS: (range: ClosedRange<Int>, perGiB: Int)? {
+    package var provisionedIOPS: (range: ClosedRange<Int>, perGiB: Int)? {
         switch self {
         case .gp3: return (3_000...16_000, 500)
         case .io1: return (100...64_000, 50)
@@ -25,7 +25,7 @@ public enum VolumeType: String, Sendable, Codable, CaseIterable {
 
     /// Checks a CreateVolume or ModifyVolume request and returns the IOPS and throughput the
     /// volume gets: gp2 earns 3 IOPS per GiB (100 to 16,000), gp3 starts at 3,000 IOPS and 125 MiB/s.
-    public func resolvePerformance(size: Int, iops: Int?, throughput: Int?) throws -> (iops: Int?, throughput: Int?) {
+    package func resolvePerformance(size: Int, iops: Int?, throughput: Int?) throws -> (iops: Int?, throughput: Int?) {
         guard sizeRange.contains(size) else {
             throw CloudError.invalidParameterValue(
                 "Volume of \(size)GiB is invalid for \(rawValue): size must be between \(sizeRange.lowerBound) and \(sizeRange.upperBound) GiB."

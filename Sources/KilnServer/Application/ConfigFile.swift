@@ -14,16 +14,16 @@ import KilnCore
 /// ```
 ///
 /// Every key is optional.
-public struct ConfigFile: Decodable, Sendable {
+package struct ConfigFile: Decodable, Sendable {
     /// Declared accounts and their keys.
-    public var accounts: [IdentityDirectory.Account]?
+    package var accounts: [IdentityDirectory.Account]?
     /// Declared organizations.
-    public var organizations: [IdentityDirectory.Organization]?
+    package var organizations: [IdentityDirectory.Organization]?
     /// The regions to serve, instead of the default ones.
-    public var regions: [String]?
+    package var regions: [String]?
 
     /// Reads and checks the file at `path`.
-    public static func load(path: String) throws -> ConfigFile {
+    package static func load(path: String) throws -> ConfigFile {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -33,9 +33,13 @@ public struct ConfigFile: Decodable, Sendable {
         do {
             return try JSONDecoder().decode(ConfigFile.self, from: data)
         } catch let DecodingError.dataCorrupted(context) {
-            throw ConfigurationError("the config file \(path) is not valid: \(context.debugDescription) at \(context.codingPath.map(\.stringValue).joined(separator: "."))")
+            throw ConfigurationError(
+                "the config file \(path) is not valid: \(context.debugDescription) at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+            )
         } catch let DecodingError.keyNotFound(key, context) {
-            throw ConfigurationError("the config file \(path) lacks '\(key.stringValue)' at \(context.codingPath.map(\.stringValue).joined(separator: "."))")
+            throw ConfigurationError(
+                "the config file \(path) lacks '\(key.stringValue)' at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+            )
         } catch {
             throw ConfigurationError("the config file \(path) is not valid: \(error)")
         }
@@ -43,9 +47,9 @@ public struct ConfigFile: Decodable, Sendable {
 }
 
 /// A configuration Kiln cannot start with; the message says what to fix.
-public struct ConfigurationError: Error, CustomStringConvertible {
+package struct ConfigurationError: Error, CustomStringConvertible {
     /// What is wrong.
-    public var description: String
+    package var description: String
 
     init(_ description: String) {
         self.description = description

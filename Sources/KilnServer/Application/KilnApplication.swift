@@ -12,14 +12,15 @@ import NIOCore
 /// Assembles the Kiln service: the domain, its store, the fronts and the HTTP routes.
 ///
 /// `kiln serve` and the tests share this assembly, so what the tests exercise is what runs.
-public enum KilnApplication {
+package enum KilnApplication {
     /// The largest request body accepted: an EBS block (512 KiB) with room to spare.
-    public static let maximumBodySize = 2 * 1024 * 1024
+    package static let maximumBodySize = 2 * 1024 * 1024
 
     /// The cloud `configuration` describes, with its state under the data directory, and the
     /// upkeep of its block store.
-    public static func makeCloud(
-        _ configuration: ServerConfiguration, runtime: any InstanceRuntime = SimulatedRuntime()
+    package static func makeCloud(
+        _ configuration: ServerConfiguration,
+        runtime: any InstanceRuntime = SimulatedRuntime()
     ) throws -> (cloud: Cloud, maintenance: any BlockMaintenance) {
         let file = try configuration.configFile.map(ConfigFile.load(path:))
         let directory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
@@ -31,7 +32,11 @@ public enum KilnApplication {
         let blocks = PackedBlockStore(
             index: store,
             blobs: try LocalBlobStore(root: directory.appendingPathComponent("blocks")),
-            keyring: Keyring(master: master, index: store, wrapper: KMSDomainKeyWrapper(metadata: store, vault: KeyVault(wrappingKey: keyWrappingKey))),
+            keyring: Keyring(
+                master: master,
+                index: store,
+                wrapper: KMSDomainKeyWrapper(metadata: store, vault: KeyVault(wrappingKey: keyWrappingKey))
+            ),
             clock: clock
         )
         let tokenKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Array("kiln block tokens".utf8), outputByteCount: 32)
@@ -57,7 +62,7 @@ public enum KilnApplication {
     }
 
     /// The whole HTTP service for `configuration`, ready to run.
-    public static func build(_ configuration: ServerConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
+    package static func build(_ configuration: ServerConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
         let runtime = try configuration.runtime.makeRuntime(dataDirectory: configuration.dataDirectory, logger: logger)
         logger.notice("instance runtime: \(runtime.summary)")
         let (cloud, maintenance) = try makeCloud(configuration, runtime: runtime)
@@ -91,7 +96,7 @@ public enum KilnApplication {
     }
 
     /// The routes: `/health`, `/metrics`, the test reset, and every AWS request.
-    public static func buildRouter(
+    package static func buildRouter(
         cloud: Cloud,
         maintenance: any BlockMaintenance,
         auth: AuthMode,
@@ -127,7 +132,11 @@ public enum KilnApplication {
             router.post("/moto-api/reset") { _, _ in
                 try await cloud.reset()
                 if seedCatalogAfterReset { _ = try await cloud.catalog.seedCatalog() }
-                return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status": "ok"}"#)))
+                return Response(
+                    status: .ok,
+                    headers: [.contentType: "application/json"],
+                    body: .init(byteBuffer: ByteBuffer(string: #"{"status": "ok"}"#))
+                )
             }
             for method in [HTTPRequest.Method.get, .put, .delete, .patch] {
                 router.on("/moto-api/reset", method: method) { _, _ in

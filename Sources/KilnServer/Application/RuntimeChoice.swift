@@ -5,9 +5,9 @@ import Logging
 import ServiceLifecycle
 
 /// Which instance runtime `kiln serve` uses, and the limits of its machines.
-public struct RuntimeChoice: Sendable {
+package struct RuntimeChoice: Sendable {
     /// The runtimes.
-    public enum Kind: String, Sendable, CaseIterable {
+    package enum Kind: String, Sendable, CaseIterable {
         /// Records only: states follow the latency setting, the console is made up.
         case simulated
         /// One QEMU per running instance, its disks volumes served over NBD.
@@ -15,18 +15,18 @@ public struct RuntimeChoice: Sendable {
     }
 
     /// The runtime.
-    public var kind = Kind.simulated
+    package var kind = Kind.simulated
     /// The most memory one machine gets, in MiB.
-    public var maxMemoryMiB = 1024
+    package var maxMemoryMiB = 1024
     /// The most vCPUs one machine gets.
-    public var maxVCPUs = 2
+    package var maxVCPUs = 2
     /// The memory all machines may use together, in MiB; half the host's when nil.
-    public var memoryBudgetMiB: Int?
+    package var memoryBudgetMiB: Int?
     /// Seconds StopInstances waits for a guest after the ACPI power button.
-    public var stopTimeoutSeconds = 30
+    package var stopTimeoutSeconds = 30
 
     /// The defaults: the simulated runtime.
-    public init() {}
+    package init() {}
 
     /// The runtime chosen, ready to be given to the cloud.
     func makeRuntime(dataDirectory: String, logger: Logger) throws -> any InstanceRuntime {

@@ -4,7 +4,7 @@ import KilnSigV4
 import KilnWire
 
 /// How strictly requests are authenticated.
-public enum AuthMode: String, Sendable, CaseIterable {
+package enum AuthMode: String, Sendable, CaseIterable {
     /// Any signature is accepted; the access key still chooses the account. For local development.
     case dev
     /// Signatures are verified against the secrets of the configured access keys.
@@ -12,7 +12,7 @@ public enum AuthMode: String, Sendable, CaseIterable {
 }
 
 /// Why a request could not be authenticated. Each front answers with its service's code.
-public enum AuthProblem: Error, Sendable, Equatable {
+package enum AuthProblem: Error, Sendable, Equatable {
     /// No signature at all.
     case missingSignature
     /// A signature that could not be read.
@@ -26,24 +26,24 @@ public enum AuthProblem: Error, Sendable, Equatable {
 }
 
 /// Establishes which account a request acts as, and in strict mode that its signature is right.
-public struct Authenticator: Sendable {
+package struct Authenticator: Sendable {
     /// How far a request's signing time may be from now.
-    public static let allowedSkew: TimeInterval = 15 * 60
+    package static let allowedSkew: TimeInterval = 15 * 60
 
     /// The mode.
-    public let mode: AuthMode
+    package let mode: AuthMode
     private let identity: IdentityDirectory
     private let clock: any Clock
 
     /// An authenticator for `identity`'s keys.
-    public init(mode: AuthMode, identity: IdentityDirectory, clock: any Clock) {
+    package init(mode: AuthMode, identity: IdentityDirectory, clock: any Clock) {
         self.mode = mode
         self.identity = identity
         self.clock = clock
     }
 
     /// The account `request` acts as; in strict mode, only if its signature verifies.
-    public func authenticate(_ request: AWSRequest, credential: SigV4Credential?) -> Result<AccountID, AuthProblem> {
+    package func authenticate(_ request: AWSRequest, credential: SigV4Credential?) -> Result<AccountID, AuthProblem> {
         guard let credential else {
             if mode == .dev { return .success(identity.defaultAccount) }
             let hasAttempt = request.headers["authorization"] != nil || request.rawQuery.contains("X-Amz-Credential")
@@ -68,7 +68,13 @@ public struct Authenticator: Sendable {
         }
         let payloadHash =
             request.headers["x-amz-content-sha256"] ?? (credential.isPresigned ? "UNSIGNED-PAYLOAD" : SigV4Signer.hexSHA256(request.body))
-        let expected = SigV4Signer.signature(for: request.signable, credential: credential, secret: secret, amzDate: amzDate, payloadHash: payloadHash)
+        let expected = SigV4Signer.signature(
+            for: request.signable,
+            credential: credential,
+            secret: secret,
+            amzDate: amzDate,
+            payloadHash: payloadHash
+        )
         guard Self.constantTimeEquals(expected, credential.signature) else { return .failure(.signatureMismatch) }
         return .success(account)
     }

@@ -3,21 +3,21 @@ import KilnWire
 
 /// A service of the AWS JSON 1.1 protocol (KMS, SSM): `X-Amz-Target: Prefix.Operation` and
 /// a JSON body each way.
-public struct JSONFront: ServiceFront {
-    public let signingName: String
+package struct JSONFront: ServiceFront {
+    package let signingName: String
     let targetPrefix: String
     let operations: OperationTable
     let modeledErrors: [String: ModeledError]
 
     /// A front for a JSON 1.1 service.
-    public init(signingName: String, targetPrefix: String, modeledErrors: [String: ModeledError], operations: OperationTable) {
+    package init(signingName: String, targetPrefix: String, modeledErrors: [String: ModeledError], operations: OperationTable) {
         self.signingName = signingName
         self.targetPrefix = targetPrefix
         self.modeledErrors = modeledErrors
         self.operations = operations
     }
 
-    public func respond(to request: AWSRequest, caller: Caller) async -> AWSResponse {
+    package func respond(to request: AWSRequest, caller: Caller) async -> AWSResponse {
         let target = request.headers["x-amz-target"] ?? ""
         let name = target.hasPrefix(targetPrefix + ".") ? String(target.dropFirst(targetPrefix.count + 1)) : ""
         guard let entry = operations[name] else {
@@ -40,7 +40,7 @@ public struct JSONFront: ServiceFront {
         }
     }
 
-    public func refuse(_ request: AWSRequest, because problem: AuthProblem) -> AWSResponse {
+    package func refuse(_ request: AWSRequest, because problem: AuthProblem) -> AWSResponse {
         error(.signatureProblem(problem), request, operation: nil)
     }
 

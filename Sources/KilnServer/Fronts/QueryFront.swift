@@ -7,23 +7,23 @@ import KilnWire
 /// after a `<requestId>`, and its errors as `<Response><Errors><Error>`; the AWS query
 /// protocol (STS, Auto Scaling) wraps output in `<ActionResult>` with `<ResponseMetadata>`,
 /// and errors in `<ErrorResponse>`.
-public struct QueryFront: ServiceFront {
+package struct QueryFront: ServiceFront {
     /// Which envelope the service uses.
-    public enum Dialect: Sendable {
+    package enum Dialect: Sendable {
         /// EC2's own query protocol.
         case ec2
         /// The AWS query protocol.
         case awsQuery
     }
 
-    public let signingName: String
+    package let signingName: String
     let dialect: Dialect
     let xmlNamespace: String
     let operations: OperationTable
     let modeledErrors: [String: ModeledError]
 
     /// A front for a query-family service.
-    public init(signingName: String, dialect: Dialect, xmlNamespace: String, modeledErrors: [String: ModeledError], operations: OperationTable) {
+    package init(signingName: String, dialect: Dialect, xmlNamespace: String, modeledErrors: [String: ModeledError], operations: OperationTable) {
         self.signingName = signingName
         self.dialect = dialect
         self.xmlNamespace = xmlNamespace
@@ -31,11 +31,15 @@ public struct QueryFront: ServiceFront {
         self.operations = operations
     }
 
-    public func respond(to request: AWSRequest, caller: Caller) async -> AWSResponse {
+    package func respond(to request: AWSRequest, caller: Caller) async -> AWSResponse {
         var form = FormInput(Array(request.rawQuery.utf8))
         form.merge(FormInput(request.body))
         guard let action = form.parameters["Action"], !action.isEmpty else {
-            return error(OutgoingError(code: "MissingAction", message: "The request must contain the parameter Action", status: 400), request, operation: nil)
+            return error(
+                OutgoingError(code: "MissingAction", message: "The request must contain the parameter Action", status: 400),
+                request,
+                operation: nil
+            )
         }
         guard let entry = operations[action] else {
             return error(
@@ -44,7 +48,9 @@ public struct QueryFront: ServiceFront {
                 operation: nil  // not the caller's text: metrics label by operation, and must stay few
             )
         }
-        guard case .object(let members) = form.tree else { return error(OutgoingError(code: "InternalError", message: "", status: 500), request, operation: action) }
+        guard case .object(let members) = form.tree else {
+            return error(OutgoingError(code: "InternalError", message: "", status: 500), request, operation: action)
+        }
         let reader = WireReader(members: members)
         do {
             var caller = caller
@@ -57,7 +63,7 @@ public struct QueryFront: ServiceFront {
         }
     }
 
-    public func refuse(_ request: AWSRequest, because problem: AuthProblem) -> AWSResponse {
+    package func refuse(_ request: AWSRequest, because problem: AuthProblem) -> AWSResponse {
         guard dialect == .ec2 else { return error(.signatureProblem(problem), request, operation: nil) }
         switch problem {
         case .expired:
@@ -69,7 +75,11 @@ public struct QueryFront: ServiceFront {
                 operation: nil
             )
         default:
-            return error(OutgoingError(code: "AuthFailure", message: "AWS was not able to validate the provided access credentials", status: 401), request, operation: nil)
+            return error(
+                OutgoingError(code: "AuthFailure", message: "AWS was not able to validate the provided access credentials", status: 401),
+                request,
+                operation: nil
+            )
         }
     }
 

@@ -5,8 +5,8 @@ import KilnWire
 /// A service of the REST-JSON protocol (EBS direct): the operation is chosen by method and
 /// path, members travel in the URI, query string, headers and JSON body, and a blob payload
 /// travels raw.
-public struct RESTJSONFront: ServiceFront {
-    public let signingName: String
+package struct RESTJSONFront: ServiceFront {
+    package let signingName: String
     let operations: OperationTable
     let modeledErrors: [String: ModeledError]
     private let routes: [Route]
@@ -52,7 +52,7 @@ public struct RESTJSONFront: ServiceFront {
     }
 
     /// A front for a REST-JSON service.
-    public init(signingName: String, modeledErrors: [String: ModeledError], operations: OperationTable) {
+    package init(signingName: String, modeledErrors: [String: ModeledError], operations: OperationTable) {
         self.signingName = signingName
         self.modeledErrors = modeledErrors
         self.operations = operations
@@ -64,10 +64,13 @@ public struct RESTJSONFront: ServiceFront {
         }
     }
 
-    public func respond(to request: AWSRequest, caller: Caller) async -> AWSResponse {
+    package func respond(to request: AWSRequest, caller: Caller) async -> AWSResponse {
         let pathSegments = request.rawPath.split(separator: "/").map { FormInput.decode(Array($0.utf8), plusAsSpace: false) }
         let query = FormQuery(request.rawQuery).parameters
-        guard let (route, labels) = routes.lazy.compactMap({ route in route.match(method: request.method, pathSegments: pathSegments, query: query).map { (route, $0) } }).first
+        guard
+            let (route, labels) = routes.lazy.compactMap({ route in
+                route.match(method: request.method, pathSegments: pathSegments, query: query).map { (route, $0) }
+            }).first
         else {
             return error(
                 OutgoingError(code: "UnknownOperationException", message: "No operation matches \(request.method) \(request.rawPath).", status: 404),
@@ -101,7 +104,7 @@ public struct RESTJSONFront: ServiceFront {
         }
     }
 
-    public func refuse(_ request: AWSRequest, because problem: AuthProblem) -> AWSResponse {
+    package func refuse(_ request: AWSRequest, because problem: AuthProblem) -> AWSResponse {
         error(.signatureProblem(problem), request, operation: nil)
     }
 

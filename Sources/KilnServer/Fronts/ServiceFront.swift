@@ -3,7 +3,7 @@ import KilnWire
 
 /// One AWS service as Kiln answers it: reads its protocol's requests, calls the domain
 /// through its ``OperationTable``, and writes its protocol's answers and errors.
-public protocol ServiceFront: Sendable {
+package protocol ServiceFront: Sendable {
     /// The service's signing name, as SigV4 credential scopes carry it (`ec2`, `sts`).
     var signingName: String { get }
     /// Answers an authenticated request.

@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// Metrics go to this server's own registry rather than the process-wide metrics system,
 /// so several servers (in tests) each count only their own requests.
-public struct RequestMetrics: Sendable {
+package struct RequestMetrics: Sendable {
     private let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
     /// The handles made so far. Making one looks it up in the registry by label and
@@ -14,14 +14,14 @@ public struct RequestMetrics: Sendable {
     private let handles: Handles
 
     /// Empty metrics.
-    public init() {
+    package init() {
         registry = PrometheusCollectorRegistry()
         factory = PrometheusMetricsFactory(registry: registry)
         handles = Handles()
     }
 
     /// Records one answered request.
-    public func record(service: String, operation: String, status: Int, duration: Duration) {
+    package func record(service: String, operation: String, status: Int, duration: Duration) {
         let (counter, timer) = handles.lookUp(service: service, operation: operation, status: status, factory: factory)
         counter.increment()
         timer.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
@@ -54,7 +54,7 @@ public struct RequestMetrics: Sendable {
     }
 
     /// The metrics in Prometheus text format.
-    public func exposition() -> [UInt8] {
+    package func exposition() -> [UInt8] {
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         return buffer

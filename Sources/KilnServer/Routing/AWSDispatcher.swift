@@ -9,9 +9,9 @@ import Logging
 /// The service comes from the SigV4 credential scope (`…/us-east-1/ec2/aws4_request`), which
 /// also gives the region; requests without one are recognised by their `X-Amz-Target`, their
 /// `Version=` or their path, and served in `us-east-1`.
-public struct AWSDispatcher: Sendable {
+package struct AWSDispatcher: Sendable {
     /// The region of requests whose signature names none.
-    public static let fallbackRegion: RegionName = "us-east-1"
+    package static let fallbackRegion: RegionName = "us-east-1"
 
     private let fronts: [String: any ServiceFront]
     private let authenticator: Authenticator
@@ -19,7 +19,7 @@ public struct AWSDispatcher: Sendable {
     private let logger: Logger
 
     /// A dispatcher over `fronts`, keyed by their signing names.
-    public init(fronts: [any ServiceFront], authenticator: Authenticator, metrics: RequestMetrics, logger: Logger) {
+    package init(fronts: [any ServiceFront], authenticator: Authenticator, metrics: RequestMetrics, logger: Logger) {
         self.fronts = Dictionary(fronts.map { ($0.signingName, $0) }, uniquingKeysWith: { first, _ in first })
         self.authenticator = authenticator
         self.metrics = metrics
@@ -27,7 +27,7 @@ public struct AWSDispatcher: Sendable {
     }
 
     /// Answers one request.
-    public func dispatch(_ request: AWSRequest) async -> AWSResponse {
+    package func dispatch(_ request: AWSRequest) async -> AWSResponse {
         let started = ContinuousClock.now
         let credential = Self.credential(of: request)
         let service = credential?.service ?? Self.recogniseService(request)
@@ -63,7 +63,9 @@ public struct AWSDispatcher: Sendable {
                 "action": .string(response.operation ?? "-"),
                 "status": .stringConvertible(response.status),
                 "error": .string(response.errorCode ?? "-"),
-                "latency_ms": .string(String(format: "%.3f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)),
+                "latency_ms": .string(
+                    String(format: "%.3f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+                ),
             ]
         )
         if let unexpected = response.unexpectedError {
@@ -110,6 +112,12 @@ public struct AWSDispatcher: Sendable {
         writer.raw("</Error></Errors>")
         writer.element("RequestID", request.requestID)
         writer.raw("</Response>")
-        return AWSResponse(status: 400, headers: [("Content-Type", "text/xml;charset=UTF-8")], body: writer.bytes, operation: nil, errorCode: "UnknownService")
+        return AWSResponse(
+            status: 400,
+            headers: [("Content-Type", "text/xml;charset=UTF-8")],
+            body: writer.bytes,
+            operation: nil,
+            errorCode: "UnknownService"
+        )
     }
 }

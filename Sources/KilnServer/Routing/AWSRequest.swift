@@ -2,22 +2,22 @@ import KilnCore
 import KilnSigV4
 
 /// An HTTP request addressed to one of the AWS services, with its body collected.
-public struct AWSRequest: Sendable {
+package struct AWSRequest: Sendable {
     /// `GET`, `POST`, `PUT`…
-    public var method: String
+    package var method: String
     /// The path as it came on the wire, still percent-encoded.
-    public var rawPath: String
+    package var rawPath: String
     /// The query string as it came on the wire, without `?`.
-    public var rawQuery: String
+    package var rawQuery: String
     /// Header values by lower-cased name; `host` included. Repeated headers are joined with commas.
-    public var headers: [String: String]
+    package var headers: [String: String]
     /// The body.
-    public var body: [UInt8]
+    package var body: [UInt8]
     /// The id this request is answered and logged under.
-    public var requestID: String
+    package var requestID: String
 
     /// Describes a request.
-    public init(method: String, rawPath: String, rawQuery: String, headers: [String: String], body: [UInt8], requestID: String) {
+    package init(method: String, rawPath: String, rawQuery: String, headers: [String: String], body: [UInt8], requestID: String) {
         self.method = method
         self.rawPath = rawPath
         self.rawQuery = rawQuery
@@ -29,29 +29,29 @@ public struct AWSRequest: Sendable {
 
 extension AWSRequest {
     /// The parts a SigV4 signature covers.
-    public var signable: SignableRequest {
+    package var signable: SignableRequest {
         SignableRequest(method: method, rawPath: rawPath, rawQuery: rawQuery, headers: headers)
     }
 }
 
 /// What a front answers.
-public struct AWSResponse: Sendable {
+package struct AWSResponse: Sendable {
     /// The HTTP status.
-    public var status: Int
+    package var status: Int
     /// Headers to send, besides the ones every answer gets.
-    public var headers: [(String, String)]
+    package var headers: [(String, String)]
     /// The body.
-    public var body: [UInt8]
+    package var body: [UInt8]
     /// The operation that was asked for, for logs and metrics; `nil` when none could be read.
-    public var operation: String?
+    package var operation: String?
     /// The error code, for logs and metrics, when the answer is an error.
-    public var errorCode: String?
+    package var errorCode: String?
     /// For an error Kiln did not expect (a failing disk or database), the underlying error,
     /// which the log records with the request id; the client sees only `InternalError`.
-    public var unexpectedError: String?
+    package var unexpectedError: String?
 
     /// Describes an answer.
-    public init(status: Int, headers: [(String, String)], body: [UInt8], operation: String?, errorCode: String? = nil) {
+    package init(status: Int, headers: [(String, String)], body: [UInt8], operation: String?, errorCode: String? = nil) {
         self.status = status
         self.headers = headers
         self.body = body

@@ -8,7 +8,7 @@ extension AsyncSequence where Element == ByteBuffer {
     /// arrive, copying it again at each growth, and an array then had to be copied out of it.
     ///
     /// Throws `NIOTooManyBytesError` when the sequence holds more than `limit` bytes.
-    public func collectBytes(upTo limit: Int, declaredLength: Int?) async throws -> [UInt8] {
+    package func collectBytes(upTo limit: Int, declaredLength: Int?) async throws -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(Swift.min(Swift.max(declaredLength ?? 0, 0), limit))
         for try await fragment in self {

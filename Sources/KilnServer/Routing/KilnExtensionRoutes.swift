@@ -60,7 +60,11 @@ struct KilnExtensionRoutes {
                     SnapshotDigests(
                         volumeSize: volumeSize,
                         blocks: blocks.map {
-                            SnapshotDigests.Entry(index: $0.index, sha256: Data($0.sha256).base64EncodedString(), xxh3: $0.changeDigest.map { Data($0).base64EncodedString() })
+                            SnapshotDigests.Entry(
+                                index: $0.index,
+                                sha256: Data($0.sha256).base64EncodedString(),
+                                xxh3: $0.changeDigest.map { Data($0).base64EncodedString() }
+                            )
                         }
                     )
                 )
@@ -130,7 +134,10 @@ struct KilnExtensionRoutes {
         } catch {
             let outgoing = OutgoingError(error, validationCode: "InvalidParameterValue")
             if let unexpected = outgoing.unexpected {
-                logger.error("unexpected error", metadata: ["request_id": .string(awsRequest.requestID), "path": .string(awsRequest.rawPath), "error": .string(unexpected)])
+                logger.error(
+                    "unexpected error",
+                    metadata: ["request_id": .string(awsRequest.requestID), "path": .string(awsRequest.rawPath), "error": .string(unexpected)]
+                )
             }
             return self.error(outgoing)
         }

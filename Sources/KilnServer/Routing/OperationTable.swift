@@ -8,28 +8,28 @@ import KilnWire
 /// var table = OperationTable()
 /// table.on(EC2.DescribeRegions.self) { input, caller in … }
 /// ```
-public struct OperationTable: Sendable {
+package struct OperationTable: Sendable {
     /// Reads the input, calls the domain, returns the output to encode.
-    public typealias Handler = @Sendable (WireReader, Caller) async throws -> any WireStructureEncodable
+    package typealias Handler = @Sendable (WireReader, Caller) async throws -> any WireStructureEncodable
 
     /// An operation registered with its HTTP binding, for REST routing.
-    public struct Entry: Sendable {
+    package struct Entry: Sendable {
         /// The operation's name.
-        public var name: String
+        package var name: String
         /// Its HTTP binding.
-        public var http: HTTPBinding
+        package var http: HTTPBinding
         /// Its handler.
-        public var handler: Handler
+        package var handler: Handler
     }
 
     /// The operations by name.
-    public private(set) var entries: [String: Entry] = [:]
+    package private(set) var entries: [String: Entry] = [:]
 
     /// An empty table.
-    public init() {}
+    package init() {}
 
     /// Registers `body` as the handler of `operation`.
-    public mutating func on<Operation: WireOperation>(
+    package mutating func on<Operation: WireOperation>(
         _ operation: Operation.Type,
         _ body: @escaping @Sendable (Operation.Input, Caller) async throws -> Operation.Output
     ) {
@@ -39,5 +39,5 @@ public struct OperationTable: Sendable {
     }
 
     /// The entry for an operation name.
-    public subscript(name: String) -> Entry? { entries[name] }
+    package subscript(name: String) -> Entry? { entries[name] }
 }

@@ -59,7 +59,8 @@ final class KilnClient: Sendable {
             service: service,
             date: Date()
         )
-        let base = settings.endpoint.absoluteString.hasSuffix("/") ? String(settings.endpoint.absoluteString.dropLast()) : settings.endpoint.absoluteString
+        let base =
+            settings.endpoint.absoluteString.hasSuffix("/") ? String(settings.endpoint.absoluteString.dropLast()) : settings.endpoint.absoluteString
         var request = HTTPClientRequest(url: base + path + (query.isEmpty ? "" : "?\(query)"))
         request.method = HTTPMethod(rawValue: method)
         for (name, value) in extra { request.headers.add(name: name, value: value) }
@@ -68,7 +69,11 @@ final class KilnClient: Sendable {
         let response = try await http.execute(request, timeout: .seconds(300))
         var headers: [String: String] = [:]
         for header in response.headers { headers[header.name.lowercased()] = header.value }
-        return Answer(status: Int(response.status.code), headers: headers, body: try await response.body.collectBytes(upTo: Self.maximumAnswerSize, declaredLength: headers["content-length"].flatMap { Int($0) }))
+        return Answer(
+            status: Int(response.status.code),
+            headers: headers,
+            body: try await response.body.collectBytes(upTo: Self.maximumAnswerSize, declaredLength: headers["content-length"].flatMap { Int($0) })
+        )
     }
 
     /// The most bytes an answer may carry.
@@ -77,7 +82,14 @@ final class KilnClient: Sendable {
     /// Sends a JSON request to a REST-JSON service and checks the status, throwing AWS's error.
     func restJSON(_ method: String, path: String, query: String = "", json: [String: Any]? = nil, service: String) async throws -> [String: Any] {
         let body = try json.map { try Array(JSONSerialization.data(withJSONObject: $0)) } ?? []
-        let answer = try await send(method, path: path, query: query, headers: json == nil ? [:] : ["Content-Type": "application/json"], body: body, service: service)
+        let answer = try await send(
+            method,
+            path: path,
+            query: query,
+            headers: json == nil ? [:] : ["Content-Type": "application/json"],
+            body: body,
+            service: service
+        )
         try Self.check(answer)
         return answer.body.isEmpty ? [:] : try answer.json()
     }
@@ -100,7 +112,9 @@ final class KilnClient: Sendable {
     }
 
     static func formEncode(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")) ?? text
+        text.addingPercentEncoding(
+            withAllowedCharacters: CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
+        ) ?? text
     }
 
     /// The text of the first `<name>…</name>` in an XML answer (Kiln's own answers: no attributes, no CDATA).
@@ -116,8 +130,14 @@ final class KilnClient: Sendable {
         while let open = rest.range(of: "<\(name)>") {
             guard let close = rest[open.upperBound...].range(of: "</\(name)>") else { break }
             found.append(
-                String(rest[open.upperBound..<close.lowerBound]).replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-                    .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&apos;", with: "'").replacingOccurrences(of: "&amp;", with: "&")
+                String(rest[open.upperBound..<close.lowerBound]).replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(
+                    of: "&gt;",
+                    with: ">"
+                )
+                .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&apos;", with: "'").replacingOccurrences(
+                    of: "&amp;",
+                    with: "&"
+                )
             )
             rest = rest[close.upperBound...]
         }

@@ -46,8 +46,14 @@ final class ProgressBar: Sendable {
         let eta = rate > 0 ? Double(total - done) / rate : 0
         let line = String(
             format: "\r%@ [%@%@] %5.1f%%  %@ / %@  %@/s  ETA %@ ",
-            label, String(repeating: "#", count: filled), String(repeating: ".", count: width - filled), fraction * 100,
-            Self.bytes(Double(done)), Self.bytes(Double(total)), Self.bytes(rate), Self.duration(eta)
+            label,
+            String(repeating: "#", count: filled),
+            String(repeating: ".", count: width - filled),
+            fraction * 100,
+            Self.bytes(Double(done)),
+            Self.bytes(Double(total)),
+            Self.bytes(rate),
+            Self.duration(eta)
         )
         FileHandle.standardError.write(Data(line.utf8))
     }
@@ -65,6 +71,7 @@ final class ProgressBar: Sendable {
 
     static func duration(_ seconds: Double) -> String {
         let whole = Int(seconds.rounded())
-        return whole >= 3600 ? String(format: "%d:%02d:%02d", whole / 3600, whole / 60 % 60, whole % 60) : String(format: "%d:%02d", whole / 60, whole % 60)
+        return whole >= 3600
+            ? String(format: "%d:%02d:%02d", whole / 3600, whole / 60 % 60, whole % 60) : String(format: "%d:%02d", whole / 60, whole % 60)
     }
 }

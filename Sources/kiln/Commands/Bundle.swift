@@ -47,7 +47,13 @@ extension Kiln {
                     try await upload(kiln, key: folder + filename, bytes: [UInt8](data))
                     parts.append(part)
                 }
-                let manifest = BundleManifest(name: prefix, architecture: architecture, size: size, sha256: Hex.encode(whole.finalize()), parts: parts)
+                let manifest = BundleManifest(
+                    name: prefix,
+                    architecture: architecture,
+                    size: size,
+                    sha256: Hex.encode(whole.finalize()),
+                    parts: parts
+                )
                 try await upload(kiln, key: "\(prefix).manifest.xml", bytes: Array(manifest.xml.utf8))
             } catch {
                 await kiln.shutdown()
@@ -60,7 +66,12 @@ extension Kiln {
 
         private func upload(_ kiln: KilnClient, key: String, bytes: [UInt8]) async throws {
             let answer = try await kiln.send(
-                "PUT", path: "/kiln/buckets/\(bucket)/\(key)", query: "", headers: ["Content-Type": "application/octet-stream"], body: bytes, service: "ec2"
+                "PUT",
+                path: "/kiln/buckets/\(bucket)/\(key)",
+                query: "",
+                headers: ["Content-Type": "application/octet-stream"],
+                body: bytes,
+                service: "ec2"
             )
             try KilnClient.check(answer)
         }

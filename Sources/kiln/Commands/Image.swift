@@ -5,7 +5,7 @@ import KilnCore
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension Kiln {
@@ -39,13 +39,13 @@ enum BlockFile {
     }
 
     #if os(Linux)
-    /// `SEEK_DATA` and `SEEK_HOLE`: glibc declares them only under `_GNU_SOURCE`, which Swift's
-    /// Glibc module does not set. Their values are Linux's.
-    static let seekData: Int32 = 3
-    static let seekHole: Int32 = 4
+        /// `SEEK_DATA` and `SEEK_HOLE`: glibc declares them only under `_GNU_SOURCE`, which Swift's
+        /// Glibc module does not set. Their values are Linux's.
+        static let seekData: Int32 = 3
+        static let seekHole: Int32 = 4
     #else
-    static let seekData = SEEK_DATA
-    static let seekHole = SEEK_HOLE
+        static let seekData = SEEK_DATA
+        static let seekHole = SEEK_HOLE
     #endif
 
     /// The indexes of the blocks of a file of `size` bytes that hold data, in order, found with
@@ -188,7 +188,13 @@ extension Kiln.Image {
             let progress = ProgressBar(label: "import", total: size)
             progress.advance(by: size - candidates.reduce(0) { $0 + max(0, min(blockSize, size - $1 * blockSize)) })
             let upload = BlockUpload(
-                snapshotID: snapshotID, descriptor: descriptor, size: size, blockCount: blockCount, known: known, progress: progress, kiln: kiln
+                snapshotID: snapshotID,
+                descriptor: descriptor,
+                size: size,
+                blockCount: blockCount,
+                known: known,
+                progress: progress,
+                kiln: kiln
             )
             let uploaded = try await upload.putChangedBlocks(candidates, concurrency: max(1, concurrency))
             try await completeUpload(snapshotID, uploaded: uploaded, kiln: kiln)
@@ -197,8 +203,12 @@ extension Kiln.Image {
                 Data(
                     String(
                         format: "imported %@ in %.2f s (%@/s): %d blocks uploaded, %d zero or unchanged blocks skipped, snapshot %@\n",
-                        ProgressBar.bytes(Double(bytes)), seconds, ProgressBar.bytes(Double(bytes) / max(seconds, 0.001)), uploaded.count,
-                        blockCount - uploaded.count, snapshotID
+                        ProgressBar.bytes(Double(bytes)),
+                        seconds,
+                        ProgressBar.bytes(Double(bytes) / max(seconds, 0.001)),
+                        uploaded.count,
+                        blockCount - uploaded.count,
+                        snapshotID
                     ).utf8
                 )
             )
@@ -221,7 +231,10 @@ extension Kiln.Image {
                 let object = try answer.json()
                 for entry in object["blocks"] as? [[String: Any]] ?? [] {
                     if let index = entry["index"] as? Int, let digest = entry["sha256"] as? String {
-                        parentDigests[index] = ParentBlock(sha256: digest, xxh3: (entry["xxh3"] as? String).flatMap { Data(base64Encoded: $0) }.map { [UInt8]($0) })
+                        parentDigests[index] = ParentBlock(
+                            sha256: digest,
+                            xxh3: (entry["xxh3"] as? String).flatMap { Data(base64Encoded: $0) }.map { [UInt8]($0) }
+                        )
                     }
                 }
                 start["ParentSnapshotId"] = parent
@@ -327,7 +340,9 @@ extension Kiln.Image {
             if snapshot.hasPrefix("ami-") {
                 let answer = try await kiln.ec2([("Action", "DescribeImages"), ("Version", "2016-11-15"), ("ImageId.1", snapshot)])
                 guard let root = KilnClient.firstElement("rootDeviceName", in: answer),
-                    let mapping = KilnClient.elements("item", in: answer).first(where: { KilnClient.firstElement("deviceName", in: Array($0.utf8)) == root }),
+                    let mapping = KilnClient.elements("item", in: answer).first(where: {
+                        KilnClient.firstElement("deviceName", in: Array($0.utf8)) == root
+                    }),
                     let rootSnapshot = KilnClient.firstElement("snapshotId", in: Array(mapping.utf8))
                 else { throw ClientError("image \(snapshot) has no EBS root snapshot to export") }
                 snapshot = rootSnapshot
@@ -386,8 +401,12 @@ extension Kiln.Image {
             FileHandle.standardError.write(
                 Data(
                     String(
-                        format: "exported %d blocks (%@) in %.2f s (%@/s) to %@\n", blocks.count, ProgressBar.bytes(Double(bytes)), seconds,
-                        ProgressBar.bytes(Double(bytes) / max(seconds, 0.001)), output
+                        format: "exported %d blocks (%@) in %.2f s (%@/s) to %@\n",
+                        blocks.count,
+                        ProgressBar.bytes(Double(bytes)),
+                        seconds,
+                        ProgressBar.bytes(Double(bytes) / max(seconds, 0.001)),
+                        output
                     ).utf8
                 )
             )

@@ -28,7 +28,9 @@ extension Kiln.Instance {
             var printed = ""
             do {
                 repeat {
-                    let answer = try await kiln.ec2([("Action", "GetConsoleOutput"), ("Version", "2016-11-15"), ("InstanceId", instance), ("Latest", "true")])
+                    let answer = try await kiln.ec2([
+                        ("Action", "GetConsoleOutput"), ("Version", "2016-11-15"), ("InstanceId", instance), ("Latest", "true"),
+                    ])
                     let encoded = KilnClient.firstElement("output", in: answer) ?? ""
                     let text = Data(base64Encoded: encoded).map { String(decoding: $0, as: UTF8.self) } ?? ""
                     FileHandle.standardOutput.write(Data(Self.added(to: printed, now: text).utf8))

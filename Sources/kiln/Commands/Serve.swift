@@ -70,7 +70,9 @@ extension Kiln {
             }
             guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
             guard runtimeMaxMemory >= 16, runtimeMaxVcpus >= 1, runtimeStopTimeout >= 0 else {
-                throw ValidationError("--runtime-max-memory must be at least 16 (MiB), --runtime-max-vcpus at least 1, --runtime-stop-timeout at least 0.")
+                throw ValidationError(
+                    "--runtime-max-memory must be at least 16 (MiB), --runtime-max-vcpus at least 1, --runtime-stop-timeout at least 0."
+                )
             }
         }
 

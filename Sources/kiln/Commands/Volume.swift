@@ -32,7 +32,12 @@ extension Kiln.Volume {
             var position = offset
             while position < offset + length {
                 let take = min(64 << 20, offset + length - position)
-                let answer = try await kiln.send("GET", path: "/kiln/volumes/\(volume)/data", query: "length=\(take)&offset=\(position)", service: "ec2")
+                let answer = try await kiln.send(
+                    "GET",
+                    path: "/kiln/volumes/\(volume)/data",
+                    query: "length=\(take)&offset=\(position)",
+                    service: "ec2"
+                )
                 try KilnClient.check(answer)
                 data.append(contentsOf: answer.body)
                 position += take

@@ -37,8 +37,16 @@ enum AutoScalingFront {
 
     /// The settings Create and UpdateAutoScalingGroup share.
     static func groupSettings(
-        template: AutoScaling.LaunchTemplateSpecification?, configuration: String?, minSize: Int?, maxSize: Int?, desiredCapacity: Int?,
-        availabilityZones: [String]?, vpcZoneIdentifier: String?, healthCheckType: String?, healthCheckGracePeriod: Int?, defaultCooldown: Int?
+        template: AutoScaling.LaunchTemplateSpecification?,
+        configuration: String?,
+        minSize: Int?,
+        maxSize: Int?,
+        desiredCapacity: Int?,
+        availabilityZones: [String]?,
+        vpcZoneIdentifier: String?,
+        healthCheckType: String?,
+        healthCheckGracePeriod: Int?,
+        defaultCooldown: Int?
     ) throws -> AutoScalingGroupSettings {
         var settings = AutoScalingGroupSettings()
         settings.source = try source(template: template, configuration: configuration)
@@ -56,7 +64,9 @@ enum AutoScalingFront {
     static func wireTemplate(_ source: AutoScalingGroup.LaunchSource, version: Int? = nil) -> AutoScaling.LaunchTemplateSpecification? {
         guard case .template(let specifier) = source else { return nil }
         return AutoScaling.LaunchTemplateSpecification(
-            launchTemplateId: specifier.id, launchTemplateName: specifier.name, version: version.map(String.init) ?? specifier.version ?? "$Default"
+            launchTemplateId: specifier.id,
+            launchTemplateName: specifier.name,
+            version: version.map(String.init) ?? specifier.version ?? "$Default"
         )
     }
 
@@ -67,9 +77,17 @@ enum AutoScalingFront {
 
     static func wireActivity(_ activity: AutoScalingGroup.Activity, group: AutoScalingGroup) -> AutoScaling.Activity {
         AutoScaling.Activity(
-            activityId: activity.id, autoScalingGroupARN: group.arn, autoScalingGroupName: group.name, cause: activity.cause,
-            description: activity.description, details: "{\"Subnet ID\":\"\",\"Availability Zone\":\"\"}", endTime: activity.endTime, progress: 100,
-            startTime: activity.startTime, statusCode: .init(rawValue: activity.statusCode.rawValue), statusMessage: activity.statusMessage
+            activityId: activity.id,
+            autoScalingGroupARN: group.arn,
+            autoScalingGroupName: group.name,
+            cause: activity.cause,
+            description: activity.description,
+            details: "{\"Subnet ID\":\"\",\"Availability Zone\":\"\"}",
+            endTime: activity.endTime,
+            progress: 100,
+            startTime: activity.startTime,
+            statusCode: .init(rawValue: activity.statusCode.rawValue),
+            statusMessage: activity.statusMessage
         )
     }
 
@@ -85,9 +103,14 @@ enum AutoScalingFront {
             healthCheckType: group.healthCheckType,
             instances: group.members.map { member in
                 AutoScaling.Instance(
-                    availabilityZone: member.availabilityZone, healthStatus: member.healthStatus.rawValue, imageId: member.imageID, instanceId: member.instanceID,
-                    instanceType: member.instanceType, launchConfigurationName: member.launchConfigurationName,
-                    launchTemplate: wireTemplate(group.source, version: member.templateVersion), lifecycleState: .init(rawValue: member.lifecycleState.rawValue),
+                    availabilityZone: member.availabilityZone,
+                    healthStatus: member.healthStatus.rawValue,
+                    imageId: member.imageID,
+                    instanceId: member.instanceID,
+                    instanceType: member.instanceType,
+                    launchConfigurationName: member.launchConfigurationName,
+                    launchTemplate: wireTemplate(group.source, version: member.templateVersion),
+                    lifecycleState: .init(rawValue: member.lifecycleState.rawValue),
                     protectedFromScaleIn: false
                 )
             },
@@ -100,7 +123,11 @@ enum AutoScalingFront {
             status: group.status,
             tags: group.tags.map { tag in
                 AutoScaling.TagDescription(
-                    key: tag.key, propagateAtLaunch: tag.propagateAtLaunch, resourceId: group.name, resourceType: "auto-scaling-group", value: tag.value
+                    key: tag.key,
+                    propagateAtLaunch: tag.propagateAtLaunch,
+                    resourceId: group.name,
+                    resourceType: "auto-scaling-group",
+                    value: tag.value
                 )
             },
             terminationPolicies: ["Default"],
@@ -114,20 +141,36 @@ enum AutoScalingFront {
                 throw CloudError.groupLaunchSourceUnsupported
             }
             var settings = try groupSettings(
-                template: input.launchTemplate, configuration: input.launchConfigurationName, minSize: input.minSize, maxSize: input.maxSize,
-                desiredCapacity: input.desiredCapacity, availabilityZones: input.availabilityZones, vpcZoneIdentifier: input.vpcZoneIdentifier,
-                healthCheckType: input.healthCheckType, healthCheckGracePeriod: input.healthCheckGracePeriod, defaultCooldown: input.defaultCooldown
+                template: input.launchTemplate,
+                configuration: input.launchConfigurationName,
+                minSize: input.minSize,
+                maxSize: input.maxSize,
+                desiredCapacity: input.desiredCapacity,
+                availabilityZones: input.availabilityZones,
+                vpcZoneIdentifier: input.vpcZoneIdentifier,
+                healthCheckType: input.healthCheckType,
+                healthCheckGracePeriod: input.healthCheckGracePeriod,
+                defaultCooldown: input.defaultCooldown
             )
-            settings.tags = input.tags?.map { AutoScalingGroup.GroupTag(key: $0.key, value: $0.value ?? "", propagateAtLaunch: $0.propagateAtLaunch ?? false) }
+            settings.tags = input.tags?.map {
+                AutoScalingGroup.GroupTag(key: $0.key, value: $0.value ?? "", propagateAtLaunch: $0.propagateAtLaunch ?? false)
+            }
             try await autoScaling.createAutoScalingGroup(caller, name: input.autoScalingGroupName, settings: settings)
             return EmptyOutput()
         }
 
         operations.on(AutoScaling.UpdateAutoScalingGroup.self) { input, caller in
             let settings = try groupSettings(
-                template: input.launchTemplate, configuration: input.launchConfigurationName, minSize: input.minSize, maxSize: input.maxSize,
-                desiredCapacity: input.desiredCapacity, availabilityZones: input.availabilityZones, vpcZoneIdentifier: input.vpcZoneIdentifier,
-                healthCheckType: input.healthCheckType, healthCheckGracePeriod: input.healthCheckGracePeriod, defaultCooldown: input.defaultCooldown
+                template: input.launchTemplate,
+                configuration: input.launchConfigurationName,
+                minSize: input.minSize,
+                maxSize: input.maxSize,
+                desiredCapacity: input.desiredCapacity,
+                availabilityZones: input.availabilityZones,
+                vpcZoneIdentifier: input.vpcZoneIdentifier,
+                healthCheckType: input.healthCheckType,
+                healthCheckGracePeriod: input.healthCheckGracePeriod,
+                defaultCooldown: input.defaultCooldown
             )
             try await autoScaling.updateAutoScalingGroup(caller, name: input.autoScalingGroupName, settings: settings)
             return EmptyOutput()
@@ -144,21 +187,37 @@ enum AutoScalingFront {
         }
 
         operations.on(AutoScaling.DescribeAutoScalingGroups.self) { input, caller in
-            let page = try PageRequest(
-                maxResults: input.maxRecords, nextToken: input.nextToken, allowed: 1...100,
-                scope: autoScaling.context.pageScope("DescribeAutoScalingGroups", caller: caller, parameters: [String(describing: input.autoScalingGroupNames), String(describing: input.filters)])
+            let page = try autoScaling.context.pageRequest(
+                "DescribeAutoScalingGroups",
+                caller: caller,
+                maxResults: input.maxRecords,
+                nextToken: input.nextToken,
+                allowed: 1...100,
+                parameters: [String(describing: input.autoScalingGroupNames), String(describing: input.filters)]
             )
-            let groups = try await autoScaling.describeAutoScalingGroups(caller, names: input.autoScalingGroupNames, filters: (input.filters ?? []).map { Filter(name: $0.name ?? "", values: $0.values ?? []) })
+            let groups = try await autoScaling.describeAutoScalingGroups(
+                caller,
+                names: input.autoScalingGroupNames,
+                filters: (input.filters ?? []).map { Filter(name: $0.name ?? "", values: $0.values ?? []) }
+            )
             let (items, nextToken) = try page.page(of: groups)
             return AutoScaling.AutoScalingGroupsType(autoScalingGroups: items.map(wireGroup), nextToken: nextToken)
         }
 
         operations.on(AutoScaling.DescribeScalingActivities.self) { input, caller in
-            let page = try PageRequest(
-                maxResults: input.maxRecords, nextToken: input.nextToken, allowed: 1...100,
-                scope: autoScaling.context.pageScope("DescribeScalingActivities", caller: caller, parameters: [String(describing: input.autoScalingGroupName), String(describing: input.activityIds)])
+            let page = try autoScaling.context.pageRequest(
+                "DescribeScalingActivities",
+                caller: caller,
+                maxResults: input.maxRecords,
+                nextToken: input.nextToken,
+                allowed: 1...100,
+                parameters: [String(describing: input.autoScalingGroupName), String(describing: input.activityIds)]
             )
-            let activities = try await autoScaling.describeScalingActivities(caller, groupName: input.autoScalingGroupName, activityIDs: input.activityIds)
+            let activities = try await autoScaling.describeScalingActivities(
+                caller,
+                groupName: input.autoScalingGroupName,
+                activityIDs: input.activityIds
+            )
             let (items, nextToken) = try page.page(of: activities)
             return AutoScaling.ActivitiesType(activities: items.map { wireActivity($0.1, group: $0.0) }, nextToken: nextToken)
         }
@@ -166,19 +225,29 @@ enum AutoScalingFront {
 
     static func registerInstances(in operations: inout OperationTable, autoScaling: AutoScalingService) {
         operations.on(AutoScaling.DescribeAutoScalingInstances.self) { input, caller in
-            let page = try PageRequest(
-                maxResults: input.maxRecords, nextToken: input.nextToken, allowed: 1...50,
-                scope: autoScaling.context.pageScope("DescribeAutoScalingInstances", caller: caller, parameters: [String(describing: input.instanceIds)])
+            let page = try autoScaling.context.pageRequest(
+                "DescribeAutoScalingInstances",
+                caller: caller,
+                maxResults: input.maxRecords,
+                nextToken: input.nextToken,
+                allowed: 1...50,
+                parameters: [String(describing: input.instanceIds)]
             )
             let members = try await autoScaling.describeAutoScalingInstances(caller, instanceIDs: input.instanceIds)
             let (items, nextToken) = try page.page(of: members)
             return AutoScaling.AutoScalingInstancesType(
                 autoScalingInstances: items.map { group, member in
                     AutoScaling.AutoScalingInstanceDetails(
-                        autoScalingGroupName: group.name, availabilityZone: member.availabilityZone, healthStatus: member.healthStatus.rawValue.uppercased(),
-                        imageId: member.imageID, instanceId: member.instanceID, instanceType: member.instanceType,
-                        launchConfigurationName: member.launchConfigurationName, launchTemplate: wireTemplate(group.source, version: member.templateVersion),
-                        lifecycleState: member.lifecycleState.rawValue, protectedFromScaleIn: false
+                        autoScalingGroupName: group.name,
+                        availabilityZone: member.availabilityZone,
+                        healthStatus: member.healthStatus.rawValue.uppercased(),
+                        imageId: member.imageID,
+                        instanceId: member.instanceID,
+                        instanceType: member.instanceType,
+                        launchConfigurationName: member.launchConfigurationName,
+                        launchTemplate: wireTemplate(group.source, version: member.templateVersion),
+                        lifecycleState: member.lifecycleState.rawValue,
+                        protectedFromScaleIn: false
                     )
                 },
                 nextToken: nextToken
@@ -186,8 +255,14 @@ enum AutoScalingFront {
         }
 
         operations.on(AutoScaling.TerminateInstanceInAutoScalingGroup.self) { input, caller in
-            let activity = try await autoScaling.terminateInstanceInAutoScalingGroup(caller, instanceID: input.instanceId, decrement: input.shouldDecrementDesiredCapacity)
-            let group = try await autoScaling.describeAutoScalingGroups(caller, names: nil, filters: []).first { $0.activities.contains { $0.id == activity.id } }
+            let activity = try await autoScaling.terminateInstanceInAutoScalingGroup(
+                caller,
+                instanceID: input.instanceId,
+                decrement: input.shouldDecrementDesiredCapacity
+            )
+            let group = try await autoScaling.describeAutoScalingGroups(caller, names: nil, filters: []).first {
+                $0.activities.contains { $0.id == activity.id }
+            }
             return AutoScaling.ActivityType(activity: group.map { wireActivity(activity, group: $0) })
         }
 
@@ -198,14 +273,24 @@ enum AutoScalingFront {
 
         operations.on(AutoScaling.EnterStandby.self) { input, caller in
             let activities = try await autoScaling.setStandby(
-                caller, groupName: input.autoScalingGroupName, instanceIDs: input.instanceIds ?? [], enter: true, decrement: input.shouldDecrementDesiredCapacity
+                caller,
+                groupName: input.autoScalingGroupName,
+                instanceIDs: input.instanceIds ?? [],
+                enter: true,
+                decrement: input.shouldDecrementDesiredCapacity
             )
             let group = try await autoScaling.describeAutoScalingGroups(caller, names: [input.autoScalingGroupName], filters: [])[0]
             return AutoScaling.EnterStandbyAnswer(activities: activities.map { wireActivity($0, group: group) })
         }
 
         operations.on(AutoScaling.ExitStandby.self) { input, caller in
-            let activities = try await autoScaling.setStandby(caller, groupName: input.autoScalingGroupName, instanceIDs: input.instanceIds ?? [], enter: false, decrement: false)
+            let activities = try await autoScaling.setStandby(
+                caller,
+                groupName: input.autoScalingGroupName,
+                instanceIDs: input.instanceIds ?? [],
+                enter: false,
+                decrement: false
+            )
             let group = try await autoScaling.describeAutoScalingGroups(caller, names: [input.autoScalingGroupName], filters: [])[0]
             return AutoScaling.ExitStandbyAnswer(activities: activities.map { wireActivity($0, group: group) })
         }
@@ -224,9 +309,16 @@ enum AutoScalingFront {
             data.ramdiskID = input.ramdiskId
             data.mappings = input.blockDeviceMappings?.map { mapping in
                 ImageRegistration.Mapping(
-                    deviceName: mapping.deviceName, virtualName: mapping.virtualName, noDevice: mapping.noDevice == true, snapshotID: mapping.ebs?.snapshotId,
-                    volumeSize: mapping.ebs?.volumeSize, volumeType: mapping.ebs?.volumeType, deleteOnTermination: mapping.ebs?.deleteOnTermination,
-                    encrypted: mapping.ebs?.encrypted, iops: mapping.ebs?.iops, throughput: mapping.ebs?.throughput
+                    deviceName: mapping.deviceName,
+                    virtualName: mapping.virtualName,
+                    noDevice: mapping.noDevice == true,
+                    snapshotID: mapping.ebs?.snapshotId,
+                    volumeSize: mapping.ebs?.volumeSize,
+                    volumeType: mapping.ebs?.volumeType,
+                    deleteOnTermination: mapping.ebs?.deleteOnTermination,
+                    encrypted: mapping.ebs?.encrypted,
+                    iops: mapping.ebs?.iops,
+                    throughput: mapping.ebs?.throughput
                 )
             }
             try await autoScaling.createLaunchConfiguration(caller, name: input.launchConfigurationName, data: data)
@@ -234,11 +326,17 @@ enum AutoScalingFront {
         }
 
         operations.on(AutoScaling.DescribeLaunchConfigurations.self) { input, caller in
-            let page = try PageRequest(
-                maxResults: input.maxRecords, nextToken: input.nextToken, allowed: 1...100,
-                scope: autoScaling.context.pageScope("DescribeLaunchConfigurations", caller: caller, parameters: [String(describing: input.launchConfigurationNames)])
+            let page = try autoScaling.context.pageRequest(
+                "DescribeLaunchConfigurations",
+                caller: caller,
+                maxResults: input.maxRecords,
+                nextToken: input.nextToken,
+                allowed: 1...100,
+                parameters: [String(describing: input.launchConfigurationNames)]
             )
-            let (items, nextToken) = try page.page(of: try await autoScaling.describeLaunchConfigurations(caller, names: input.launchConfigurationNames))
+            let (items, nextToken) = try page.page(
+                of: try await autoScaling.describeLaunchConfigurations(caller, names: input.launchConfigurationNames)
+            )
             return AutoScaling.LaunchConfigurationsType(
                 launchConfigurations: items.map { configuration in
                     AutoScaling.LaunchConfiguration(
@@ -249,17 +347,30 @@ enum AutoScalingFront {
                                     ebs: mapping.noDevice || mapping.virtualName != nil
                                         ? nil
                                         : AutoScaling.Ebs(
-                                            deleteOnTermination: mapping.deleteOnTermination, encrypted: mapping.encrypted, iops: mapping.iops,
-                                            snapshotId: mapping.snapshotID, throughput: mapping.throughput, volumeSize: mapping.volumeSize, volumeType: mapping.volumeType
+                                            deleteOnTermination: mapping.deleteOnTermination,
+                                            encrypted: mapping.encrypted,
+                                            iops: mapping.iops,
+                                            snapshotId: mapping.snapshotID,
+                                            throughput: mapping.throughput,
+                                            volumeSize: mapping.volumeSize,
+                                            volumeType: mapping.volumeType
                                         ),
-                                    noDevice: mapping.noDevice ? true : nil, virtualName: mapping.virtualName
+                                    noDevice: mapping.noDevice ? true : nil,
+                                    virtualName: mapping.virtualName
                                 )
                             }
                         },
-                        createdTime: configuration.createdTime, ebsOptimized: configuration.data.ebsOptimized ?? false, imageId: configuration.data.imageID ?? "",
-                        instanceType: configuration.data.instanceType ?? "", kernelId: configuration.data.kernelID ?? "", keyName: configuration.data.keyName ?? "",
-                        launchConfigurationARN: configuration.arn, launchConfigurationName: configuration.name, ramdiskId: configuration.data.ramdiskID ?? "",
-                        securityGroups: configuration.data.securityGroupIDs ?? [], userData: configuration.data.userData ?? ""
+                        createdTime: configuration.createdTime,
+                        ebsOptimized: configuration.data.ebsOptimized ?? false,
+                        imageId: configuration.data.imageID ?? "",
+                        instanceType: configuration.data.instanceType ?? "",
+                        kernelId: configuration.data.kernelID ?? "",
+                        keyName: configuration.data.keyName ?? "",
+                        launchConfigurationARN: configuration.arn,
+                        launchConfigurationName: configuration.name,
+                        ramdiskId: configuration.data.ramdiskID ?? "",
+                        securityGroups: configuration.data.securityGroupIDs ?? [],
+                        userData: configuration.data.userData ?? ""
                     )
                 },
                 nextToken: nextToken
@@ -278,27 +389,44 @@ enum AutoScalingFront {
                 throw CloudError.refreshConfigurationUnsupported
             }
             let id = try await autoScaling.startInstanceRefresh(
-                caller, groupName: input.autoScalingGroupName, minHealthyPercentage: input.preferences?.minHealthyPercentage,
+                caller,
+                groupName: input.autoScalingGroupName,
+                minHealthyPercentage: input.preferences?.minHealthyPercentage,
                 instanceWarmup: input.preferences?.instanceWarmup
             )
             return AutoScaling.StartInstanceRefreshAnswer(instanceRefreshId: id)
         }
 
         operations.on(AutoScaling.DescribeInstanceRefreshes.self) { input, caller in
-            let (group, refreshes) = try await autoScaling.describeInstanceRefreshes(caller, groupName: input.autoScalingGroupName, ids: input.instanceRefreshIds)
-            let page = try PageRequest(
-                maxResults: input.maxRecords, nextToken: input.nextToken, allowed: 1...100,
-                scope: autoScaling.context.pageScope("DescribeInstanceRefreshes", caller: caller, parameters: [String(describing: input.autoScalingGroupName), String(describing: input.instanceRefreshIds)])
+            let (group, refreshes) = try await autoScaling.describeInstanceRefreshes(
+                caller,
+                groupName: input.autoScalingGroupName,
+                ids: input.instanceRefreshIds
+            )
+            let page = try autoScaling.context.pageRequest(
+                "DescribeInstanceRefreshes",
+                caller: caller,
+                maxResults: input.maxRecords,
+                nextToken: input.nextToken,
+                allowed: 1...100,
+                parameters: [String(describing: input.autoScalingGroupName), String(describing: input.instanceRefreshIds)]
             )
             let (items, nextToken) = try page.page(of: refreshes)
             return AutoScaling.DescribeInstanceRefreshesAnswer(
                 instanceRefreshes: items.map { refresh in
                     AutoScaling.InstanceRefresh(
-                        autoScalingGroupName: group.name, endTime: refresh.endTime, instanceRefreshId: refresh.id,
+                        autoScalingGroupName: group.name,
+                        endTime: refresh.endTime,
+                        instanceRefreshId: refresh.id,
                         instancesToUpdate: max(0, refresh.instancesToUpdate * (100 - refresh.percentageComplete) / 100),
                         percentageComplete: refresh.percentageComplete,
-                        preferences: AutoScaling.RefreshPreferences(instanceWarmup: refresh.instanceWarmup, minHealthyPercentage: refresh.minHealthyPercentage),
-                        startTime: refresh.startTime, status: .init(rawValue: refresh.status.rawValue), statusReason: refresh.statusReason,
+                        preferences: AutoScaling.RefreshPreferences(
+                            instanceWarmup: refresh.instanceWarmup,
+                            minHealthyPercentage: refresh.minHealthyPercentage
+                        ),
+                        startTime: refresh.startTime,
+                        status: .init(rawValue: refresh.status.rawValue),
+                        statusReason: refresh.statusReason,
                         strategy: .init(rawValue: "Rolling")
                     )
                 },
@@ -307,7 +435,9 @@ enum AutoScalingFront {
         }
 
         operations.on(AutoScaling.CancelInstanceRefresh.self) { input, caller in
-            AutoScaling.CancelInstanceRefreshAnswer(instanceRefreshId: try await autoScaling.cancelInstanceRefresh(caller, groupName: input.autoScalingGroupName))
+            AutoScaling.CancelInstanceRefreshAnswer(
+                instanceRefreshId: try await autoScaling.cancelInstanceRefresh(caller, groupName: input.autoScalingGroupName)
+            )
         }
     }
 }

@@ -110,7 +110,12 @@ enum EBSFront {
         }
 
         operations.on(EBS.GetSnapshotBlock.self) { input, caller in
-            let (data, checksum) = try await snapshots.getSnapshotBlock(caller, snapshotID: input.snapshotId, index: input.blockIndex, token: input.blockToken)
+            let (data, checksum) = try await snapshots.getSnapshotBlock(
+                caller,
+                snapshotID: input.snapshotId,
+                index: input.blockIndex,
+                token: input.blockToken
+            )
             return EBS.GetSnapshotBlockResponse(blockData: Blob(data), checksum: checksum, checksumAlgorithm: .sha256, dataLength: data.count)
         }
     }

@@ -22,22 +22,36 @@ extension EC2Front {
             return EmptyOutput()
         }
         operations.on(EC2.DescribeInternetGateways.self) { input, caller in
-            let page = try PageRequest(
-                maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...1000,
-                scope: cloud.context.pageScope("DescribeInternetGateways", caller: caller, parameters: [String(describing: input.filters), String(describing: input.internetGatewayIds)])
+            let page = try cloud.context.pageRequest(
+                "DescribeInternetGateways",
+                caller: caller,
+                maxResults: input.maxResults,
+                nextToken: input.nextToken,
+                allowed: 5...1000,
+                parameters: [String(describing: input.filters), String(describing: input.internetGatewayIds)]
             )
             let (items, nextToken) = try await cloud.networks.describeInternetGateways(
-                caller, ids: input.internetGatewayIds, filters: filters(input.filters), page: page
+                caller,
+                ids: input.internetGatewayIds,
+                filters: filters(input.filters),
+                page: page
             )
             return EC2.DescribeInternetGatewaysResult(internetGateways: items.map(wireGateway), nextToken: nextToken)
         }
         operations.on(EC2.DescribeNetworkInterfaces.self) { input, caller in
-            let page = try PageRequest(
-                maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...1000,
-                scope: cloud.context.pageScope("DescribeNetworkInterfaces", caller: caller, parameters: [String(describing: input.filters), String(describing: input.networkInterfaceIds)])
+            let page = try cloud.context.pageRequest(
+                "DescribeNetworkInterfaces",
+                caller: caller,
+                maxResults: input.maxResults,
+                nextToken: input.nextToken,
+                allowed: 5...1000,
+                parameters: [String(describing: input.filters), String(describing: input.networkInterfaceIds)]
             )
             let (items, nextToken) = try await cloud.networks.describeNetworkInterfaces(
-                caller, ids: input.networkInterfaceIds, filters: filters(input.filters), page: page
+                caller,
+                ids: input.networkInterfaceIds,
+                filters: filters(input.filters),
+                page: page
             )
             return EC2.DescribeNetworkInterfacesResult(networkInterfaces: items.map(wireInterface), nextToken: nextToken)
         }
@@ -46,7 +60,9 @@ extension EC2Front {
     static func wireGateway(_ gateway: InternetGateway, tags: [Tag]) -> EC2.InternetGateway {
         EC2.InternetGateway(
             attachments: gateway.vpcID.map { [EC2.InternetGatewayAttachment(state: .init(rawValue: "available"), vpcId: $0)] } ?? [],
-            internetGatewayId: gateway.id, ownerId: gateway.owner.rawValue, tags: wireTags(tags)
+            internetGatewayId: gateway.id,
+            ownerId: gateway.owner.rawValue,
+            tags: wireTags(tags)
         )
     }
 
@@ -58,22 +74,40 @@ extension EC2Front {
             association: association,
             attachment: interface.attachment.map { attachment in
                 EC2.NetworkInterfaceAttachment(
-                    attachTime: attachment.attachTime, attachmentId: attachment.id, deleteOnTermination: attachment.deleteOnTermination,
-                    deviceIndex: attachment.deviceIndex, instanceId: attachment.instanceID, instanceOwnerId: interface.owner.rawValue,
-                    networkCardIndex: 0, status: .init(rawValue: "attached")
+                    attachTime: attachment.attachTime,
+                    attachmentId: attachment.id,
+                    deleteOnTermination: attachment.deleteOnTermination,
+                    deviceIndex: attachment.deviceIndex,
+                    instanceId: attachment.instanceID,
+                    instanceOwnerId: interface.owner.rawValue,
+                    networkCardIndex: 0,
+                    status: .init(rawValue: "attached")
                 )
             },
-            availabilityZone: interface.availabilityZone, description: interface.description,
-            groups: interface.groups.map { EC2.GroupIdentifier(groupId: $0.id, groupName: $0.name) }, interfaceType: .init(rawValue: "interface"),
-            ipv6Addresses: [], macAddress: interface.macAddress, networkInterfaceId: interface.id, ownerId: interface.owner.rawValue,
-            privateDnsName: interface.privateDNSName, privateIpAddress: interface.privateIPAddress,
+            availabilityZone: interface.availabilityZone,
+            description: interface.description,
+            groups: interface.groups.map { EC2.GroupIdentifier(groupId: $0.id, groupName: $0.name) },
+            interfaceType: .init(rawValue: "interface"),
+            ipv6Addresses: [],
+            macAddress: interface.macAddress,
+            networkInterfaceId: interface.id,
+            ownerId: interface.owner.rawValue,
+            privateDnsName: interface.privateDNSName,
+            privateIpAddress: interface.privateIPAddress,
             privateIpAddresses: [
                 EC2.NetworkInterfacePrivateIpAddress(
-                    association: association, primary: true, privateDnsName: interface.privateDNSName, privateIpAddress: interface.privateIPAddress
+                    association: association,
+                    primary: true,
+                    privateDnsName: interface.privateDNSName,
+                    privateIpAddress: interface.privateIPAddress
                 )
             ],
-            requesterManaged: false, sourceDestCheck: true, status: .init(rawValue: interface.attachment == nil ? "available" : "in-use"),
-            subnetId: interface.subnetID, tagSet: wireTags(tags) ?? [], vpcId: interface.vpcID
+            requesterManaged: false,
+            sourceDestCheck: true,
+            status: .init(rawValue: interface.attachment == nil ? "available" : "in-use"),
+            subnetId: interface.subnetID,
+            tagSet: wireTags(tags) ?? [],
+            vpcId: interface.vpcID
         )
     }
 
@@ -88,17 +122,29 @@ extension EC2Front {
             return EmptyOutput()
         }
         operations.on(EC2.DescribeRouteTables.self) { input, caller in
-            let page = try PageRequest(
-                maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...100,
-                scope: cloud.context.pageScope("DescribeRouteTables", caller: caller, parameters: [String(describing: input.filters), String(describing: input.routeTableIds)])
+            let page = try cloud.context.pageRequest(
+                "DescribeRouteTables",
+                caller: caller,
+                maxResults: input.maxResults,
+                nextToken: input.nextToken,
+                allowed: 5...100,
+                parameters: [String(describing: input.filters), String(describing: input.routeTableIds)]
             )
-            let (items, nextToken) = try await cloud.networks.describeRouteTables(caller, ids: input.routeTableIds, filters: filters(input.filters), page: page)
+            let (items, nextToken) = try await cloud.networks.describeRouteTables(
+                caller,
+                ids: input.routeTableIds,
+                filters: filters(input.filters),
+                page: page
+            )
             return EC2.DescribeRouteTablesResult(nextToken: nextToken, routeTables: items.map(wireRouteTable))
         }
         operations.on(EC2.AssociateRouteTable.self) { input, caller in
             if input.gatewayId != nil { throw CloudError("Unsupported", "Kiln associates route tables with subnets only.") }
             let id = try await cloud.networks.associateRouteTable(caller, id: input.routeTableId, subnetID: input.subnetId)
-            return EC2.AssociateRouteTableResult(associationId: id, associationState: EC2.RouteTableAssociationState(state: .init(rawValue: "associated")))
+            return EC2.AssociateRouteTableResult(
+                associationId: id,
+                associationState: EC2.RouteTableAssociationState(state: .init(rawValue: "associated"))
+            )
         }
         operations.on(EC2.DisassociateRouteTable.self) { input, caller in
             try await cloud.networks.disassociateRouteTable(caller, associationID: input.associationId)
@@ -110,7 +156,12 @@ extension EC2Front {
             {
                 throw CloudError("Unsupported", "Kiln's routes go from an IPv4 range to an internet gateway only.")
             }
-            try await cloud.networks.createRoute(caller, routeTableID: input.routeTableId, destination: input.destinationCidrBlock, gatewayID: input.gatewayId)
+            try await cloud.networks.createRoute(
+                caller,
+                routeTableID: input.routeTableId,
+                destination: input.destinationCidrBlock,
+                gatewayID: input.gatewayId
+            )
             return EC2.CreateRouteResult(return: true)
         }
         operations.on(EC2.DeleteRoute.self) { input, caller in
@@ -123,19 +174,26 @@ extension EC2Front {
         EC2.RouteTable(
             associations: table.associations.map { association in
                 EC2.RouteTableAssociation(
-                    associationState: EC2.RouteTableAssociationState(state: .init(rawValue: "associated")), main: association.isMain,
-                    routeTableAssociationId: association.id, routeTableId: table.id, subnetId: association.subnetID
+                    associationState: EC2.RouteTableAssociationState(state: .init(rawValue: "associated")),
+                    main: association.isMain,
+                    routeTableAssociationId: association.id,
+                    routeTableId: table.id,
+                    subnetId: association.subnetID
                 )
             },
-            ownerId: table.owner.rawValue, propagatingVgws: [],
+            ownerId: table.owner.rawValue,
+            propagatingVgws: [],
             routeTableId: table.id,
             routes: table.routes.map { route in
                 EC2.Route(
-                    destinationCidrBlock: route.destinationCIDR, gatewayId: route.gatewayID, origin: .init(rawValue: route.origin),
+                    destinationCidrBlock: route.destinationCIDR,
+                    gatewayId: route.gatewayID,
+                    origin: .init(rawValue: route.origin),
                     state: .init(rawValue: "active")
                 )
             },
-            tags: wireTags(tags) ?? [], vpcId: table.vpcID
+            tags: wireTags(tags) ?? [],
+            vpcId: table.vpcID
         )
     }
 
@@ -151,21 +209,41 @@ extension EC2Front {
         wire.sourceDestCheck = network.sourceDestCheck
         let groups = network.groups.map { EC2.GroupIdentifier(groupId: $0.id, groupName: $0.name) }
         wire.securityGroups = groups
-        let association = network.publicIPAddress.map { EC2.InstanceNetworkInterfaceAssociation(ipOwnerId: "amazon", publicDnsName: publicDNS, publicIp: $0) }
+        let association = network.publicIPAddress.map {
+            EC2.InstanceNetworkInterfaceAssociation(ipOwnerId: "amazon", publicDnsName: publicDNS, publicIp: $0)
+        }
         wire.networkInterfaces = [
             EC2.InstanceNetworkInterface(
                 association: association,
                 attachment: EC2.InstanceNetworkInterfaceAttachment(
-                    attachTime: network.attachTime, attachmentId: network.attachmentID, deleteOnTermination: network.deleteOnTermination, deviceIndex: 0,
-                    networkCardIndex: 0, status: .init(rawValue: "attached")
+                    attachTime: network.attachTime,
+                    attachmentId: network.attachmentID,
+                    deleteOnTermination: network.deleteOnTermination,
+                    deviceIndex: 0,
+                    networkCardIndex: 0,
+                    status: .init(rawValue: "attached")
                 ),
-                description: "", groups: groups, interfaceType: "interface", ipv6Addresses: [], macAddress: network.macAddress,
-                networkInterfaceId: network.networkInterfaceID, ownerId: instance.owner.rawValue, privateDnsName: instance.privateDNSName,
+                description: "",
+                groups: groups,
+                interfaceType: "interface",
+                ipv6Addresses: [],
+                macAddress: network.macAddress,
+                networkInterfaceId: network.networkInterfaceID,
+                ownerId: instance.owner.rawValue,
+                privateDnsName: instance.privateDNSName,
                 privateIpAddress: instance.privateIPAddress,
                 privateIpAddresses: [
-                    EC2.InstancePrivateIpAddress(association: association, primary: true, privateDnsName: instance.privateDNSName, privateIpAddress: instance.privateIPAddress)
+                    EC2.InstancePrivateIpAddress(
+                        association: association,
+                        primary: true,
+                        privateDnsName: instance.privateDNSName,
+                        privateIpAddress: instance.privateIPAddress
+                    )
                 ],
-                sourceDestCheck: network.sourceDestCheck, status: .init(rawValue: "in-use"), subnetId: network.subnetID, vpcId: network.vpcID
+                sourceDestCheck: network.sourceDestCheck,
+                status: .init(rawValue: "in-use"),
+                subnetId: network.subnetID,
+                vpcId: network.vpcID
             )
         ]
     }
@@ -175,9 +253,14 @@ extension EC2Front {
     /// The domain's requested interface from RunInstances' wire form.
     static func launchInterface(_ wire: EC2.InstanceNetworkInterfaceSpecification) -> LaunchNetworkInterface {
         LaunchNetworkInterface(
-            deviceIndex: wire.deviceIndex, subnetID: wire.subnetId, groups: wire.groups, associatePublicIPAddress: wire.associatePublicIpAddress,
+            deviceIndex: wire.deviceIndex,
+            subnetID: wire.subnetId,
+            groups: wire.groups,
+            associatePublicIPAddress: wire.associatePublicIpAddress,
             privateIPAddress: wire.privateIpAddress ?? wire.privateIpAddresses?.first(where: { $0.primary == true })?.privateIpAddress,
-            deleteOnTermination: wire.deleteOnTermination, description: wire.description, networkInterfaceID: wire.networkInterfaceId
+            deleteOnTermination: wire.deleteOnTermination,
+            description: wire.description,
+            networkInterfaceID: wire.networkInterfaceId
         )
     }
 }

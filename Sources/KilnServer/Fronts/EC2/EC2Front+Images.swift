@@ -37,21 +37,28 @@ extension EC2Front {
 
         operations.on(EC2.DescribeImages.self) { input, caller in
             if let maxResults = input.maxResults, !(1...1000).contains(maxResults) {
-                throw CloudError.invalidParameterValue("Value ( \(maxResults) ) for parameter maxResults is invalid. Expecting a value between 1 and 1000.")
+                throw CloudError.invalidParameterValue(
+                    "Value ( \(maxResults) ) for parameter maxResults is invalid. Expecting a value between 1 and 1000."
+                )
             }
             let request = ImageDescription(
-                ids: input.imageIds, owners: input.owners, executableUsers: input.executableUsers, filters: filters(input.filters),
-                includeDeprecated: input.includeDeprecated ?? false, includeDisabled: input.includeDisabled ?? false
+                ids: input.imageIds,
+                owners: input.owners,
+                executableUsers: input.executableUsers,
+                filters: filters(input.filters),
+                includeDeprecated: input.includeDeprecated ?? false,
+                includeDisabled: input.includeDisabled ?? false
             )
-            let page = try PageRequest(
-                maxResults: input.maxResults, nextToken: input.nextToken, allowed: 1...1000,
-                scope: cloud.context.pageScope(
-                    "DescribeImages", caller: caller,
-                    parameters: [
-                        String(describing: input.imageIds), String(describing: input.owners), String(describing: input.executableUsers),
-                        String(describing: input.filters), String(describing: input.includeDeprecated), String(describing: input.includeDisabled),
-                    ]
-                )
+            let page = try cloud.context.pageRequest(
+                "DescribeImages",
+                caller: caller,
+                maxResults: input.maxResults,
+                nextToken: input.nextToken,
+                allowed: 1...1000,
+                parameters: [
+                    String(describing: input.imageIds), String(describing: input.owners), String(describing: input.executableUsers),
+                    String(describing: input.filters), String(describing: input.includeDeprecated), String(describing: input.includeDisabled),
+                ]
             )
             let (images, nextToken) = try await cloud.images.describeImages(caller, request, page: page)
             let now = cloud.clock.now
@@ -59,9 +66,14 @@ extension EC2Front {
         }
 
         operations.on(EC2.DeregisterImage.self) { input, caller in
-            let results = try await cloud.images.deregisterImage(caller, id: input.imageId, deleteAssociatedSnapshots: input.deleteAssociatedSnapshots ?? false)
+            let results = try await cloud.images.deregisterImage(
+                caller,
+                id: input.imageId,
+                deleteAssociatedSnapshots: input.deleteAssociatedSnapshots ?? false
+            )
             return EC2.DeregisterImageResult(
-                deleteSnapshotResults: results.isEmpty ? nil : results.map { EC2.DeleteSnapshotReturnCode(returnCode: .init(rawValue: $0.code), snapshotId: $0.snapshotID) },
+                deleteSnapshotResults: results.isEmpty
+                    ? nil : results.map { EC2.DeleteSnapshotReturnCode(returnCode: .init(rawValue: $0.code), snapshotId: $0.snapshotID) },
                 return: true
             )
         }
@@ -103,7 +115,10 @@ extension EC2Front {
             if given.count > 1 {
                 throw CloudError.invalidParameterCombination("Fields for multiple attribute types specified: \(given.joined(separator: ", "))")
             }
-            let attribute = input.attribute ?? (input.launchPermission != nil ? "launchPermission" : input.description != nil ? "description" : input.imdsSupport != nil ? "imdsSupport" : nil)
+            let attribute =
+                input.attribute
+                ?? (input.launchPermission != nil
+                    ? "launchPermission" : input.description != nil ? "description" : input.imdsSupport != nil ? "imdsSupport" : nil)
             switch attribute {
             case "launchPermission":
                 try await cloud.images.modifyLaunchPermissions(caller, imageID: input.imageId, change: try launchPermissionChange(input))
@@ -118,7 +133,9 @@ extension EC2Front {
             case nil:
                 throw CloudError.missingParameter("Attribute")
             case let other?:
-                throw CloudError.invalidParameterValue("Value (\(other)) for parameter attribute is invalid. It must be description, imdsSupport or launchPermission.")
+                throw CloudError.invalidParameterValue(
+                    "Value (\(other)) for parameter attribute is invalid. It must be description, imdsSupport or launchPermission."
+                )
             }
             return EmptyOutput()
         }
@@ -155,7 +172,12 @@ extension EC2Front {
         operations.on(EC2.EnableImageDeregistrationProtection.self) { input, caller in
             EC2.EnableImageDeregistrationProtectionResult(
                 return: wireProtection(
-                    try await cloud.images.setDeregistrationProtection(caller, imageID: input.imageId, enabled: true, withCooldown: input.withCooldown ?? false)
+                    try await cloud.images.setDeregistrationProtection(
+                        caller,
+                        imageID: input.imageId,
+                        enabled: true,
+                        withCooldown: input.withCooldown ?? false
+                    )
                 )
             )
         }
@@ -167,16 +189,23 @@ extension EC2Front {
             )
         }
         operations.on(EC2.GetImageBlockPublicAccessState.self) { _, caller in
-            EC2.GetImageBlockPublicAccessStateResult(imageBlockPublicAccessState: try await cloud.accountSettings.imageBlockPublicAccess(caller, set: nil), managedBy: .account)
+            EC2.GetImageBlockPublicAccessStateResult(
+                imageBlockPublicAccessState: try await cloud.accountSettings.imageBlockPublicAccess(caller, set: nil),
+                managedBy: .account
+            )
         }
         operations.on(EC2.EnableImageBlockPublicAccess.self) { input, caller in
             guard input.imageBlockPublicAccessState.rawValue == "block-new-sharing" else {
                 throw CloudError.invalidParameterValue("ImageBlockPublicAccessState must be block-new-sharing.")
             }
-            return EC2.EnableImageBlockPublicAccessResult(imageBlockPublicAccessState: .init(rawValue: try await cloud.accountSettings.imageBlockPublicAccess(caller, set: true)))
+            return EC2.EnableImageBlockPublicAccessResult(
+                imageBlockPublicAccessState: .init(rawValue: try await cloud.accountSettings.imageBlockPublicAccess(caller, set: true))
+            )
         }
         operations.on(EC2.DisableImageBlockPublicAccess.self) { _, caller in
-            EC2.DisableImageBlockPublicAccessResult(imageBlockPublicAccessState: .init(rawValue: try await cloud.accountSettings.imageBlockPublicAccess(caller, set: false)))
+            EC2.DisableImageBlockPublicAccessResult(
+                imageBlockPublicAccessState: .init(rawValue: try await cloud.accountSettings.imageBlockPublicAccess(caller, set: false))
+            )
         }
     }
 
@@ -321,12 +350,20 @@ extension EC2Front {
                 resourceTypes: input.resourceTypes?.compactMap { $0.resourceType?.rawValue },
                 includeAll: input.includeAllResourceTypes ?? false
             )
-            let page = try PageRequest(
-                maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...1000,
-                scope: cloud.context.pageScope("DescribeImageReferences", caller: caller, parameters: [String(describing: input.imageIds), String(describing: input.resourceTypes), String(describing: input.includeAllResourceTypes)])
+            let page = try cloud.context.pageRequest(
+                "DescribeImageReferences",
+                caller: caller,
+                maxResults: input.maxResults,
+                nextToken: input.nextToken,
+                allowed: 5...1000,
+                parameters: [
+                    String(describing: input.imageIds), String(describing: input.resourceTypes), String(describing: input.includeAllResourceTypes),
+                ]
             ).page(of: references)
             return EC2.DescribeImageReferencesResult(
-                imageReferences: page.items.map { EC2.ImageReference(arn: $0.arn, imageId: $0.imageID, resourceType: .init(rawValue: $0.resourceType)) },
+                imageReferences: page.items.map {
+                    EC2.ImageReference(arn: $0.arn, imageId: $0.imageID, resourceType: .init(rawValue: $0.resourceType))
+                },
                 nextToken: page.nextToken
             )
         }
@@ -348,26 +385,34 @@ extension EC2Front {
     /// The launch permissions a ModifyImageAttribute adds and removes, in the structured form
     /// (LaunchPermission.Add and .Remove) and the flat one (UserId with OperationType).
     static func launchPermissionChange(_ input: EC2.ModifyImageAttributeRequest) throws -> ImageService.LaunchPermissionChange {
-            var add: [Image.LaunchPermission] = []
-            var remove: [Image.LaunchPermission] = []
-            if let structured = input.launchPermission {
-                add = try (structured.add ?? []).map(launchPermission)
-                remove = try (structured.remove ?? []).map(launchPermission)
+        var add: [Image.LaunchPermission] = []
+        var remove: [Image.LaunchPermission] = []
+        if let structured = input.launchPermission {
+            add = try (structured.add ?? []).map(launchPermission)
+            remove = try (structured.remove ?? []).map(launchPermission)
+        }
+        let flat: [Image.LaunchPermission] =
+            try (input.userIds ?? []).map {
+                try ImageService.launchPermission(userID: $0, group: nil, organizationARN: nil, organizationalUnitARN: nil)
             }
-            let flat: [Image.LaunchPermission] =
-                try (input.userIds ?? []).map { try ImageService.launchPermission(userID: $0, group: nil, organizationARN: nil, organizationalUnitARN: nil) }
-                + (input.userGroups ?? []).map { try ImageService.launchPermission(userID: nil, group: $0, organizationARN: nil, organizationalUnitARN: nil) }
-                + (input.organizationArns ?? []).map { try ImageService.launchPermission(userID: nil, group: nil, organizationARN: $0, organizationalUnitARN: nil) }
-                + (input.organizationalUnitArns ?? []).map { try ImageService.launchPermission(userID: nil, group: nil, organizationARN: nil, organizationalUnitARN: $0) }
-            // Packer sends its users both as UserIds and as LaunchPermission.Add, without an
-            // OperationType; AWS takes the structured form then, and so does Kiln.
-            if !flat.isEmpty, input.operationType != nil || input.launchPermission == nil {
-                switch input.operationType?.rawValue {
-                case "add": add += flat
-                case "remove": remove += flat
-                default: throw CloudError.missingParameter("OperationType")
-                }
+            + (input.userGroups ?? []).map {
+                try ImageService.launchPermission(userID: nil, group: $0, organizationARN: nil, organizationalUnitARN: nil)
             }
+            + (input.organizationArns ?? []).map {
+                try ImageService.launchPermission(userID: nil, group: nil, organizationARN: $0, organizationalUnitARN: nil)
+            }
+            + (input.organizationalUnitArns ?? []).map {
+                try ImageService.launchPermission(userID: nil, group: nil, organizationARN: nil, organizationalUnitARN: $0)
+            }
+        // Packer sends its users both as UserIds and as LaunchPermission.Add, without an
+        // OperationType; AWS takes the structured form then, and so does Kiln.
+        if !flat.isEmpty, input.operationType != nil || input.launchPermission == nil {
+            switch input.operationType?.rawValue {
+            case "add": add += flat
+            case "remove": remove += flat
+            default: throw CloudError.missingParameter("OperationType")
+            }
+        }
         return .init(add: add, remove: remove)
     }
 }

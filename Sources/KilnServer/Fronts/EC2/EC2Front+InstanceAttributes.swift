@@ -24,13 +24,15 @@ extension EC2Front {
             case "userData": result.userData = EC2.AttributeValue(value: instance.userData)
             case "disableApiTermination": result.disableApiTermination = EC2.AttributeBooleanValue(value: instance.disableApiTermination)
             case "disableApiStop": result.disableApiStop = EC2.AttributeBooleanValue(value: instance.disableApiStop)
-            case "instanceInitiatedShutdownBehavior": result.instanceInitiatedShutdownBehavior = EC2.AttributeValue(value: instance.shutdownBehavior.rawValue)
+            case "instanceInitiatedShutdownBehavior":
+                result.instanceInitiatedShutdownBehavior = EC2.AttributeValue(value: instance.shutdownBehavior.rawValue)
             case "rootDeviceName": result.rootDeviceName = EC2.AttributeValue(value: instance.rootDeviceName)
             case "blockDeviceMapping": result.blockDeviceMappings = wireInstance(instance, tags: []).blockDeviceMappings
             case "productCodes": result.productCodes = instance.productCodes.map(wireProductCode)
             case "sourceDestCheck": result.sourceDestCheck = EC2.AttributeBooleanValue(value: true)
             case "groupSet":
-                result.groups = instance.network.map { $0.groups.map { EC2.GroupIdentifier(groupId: $0.id, groupName: $0.name) } }
+                result.groups =
+                    instance.network.map { $0.groups.map { EC2.GroupIdentifier(groupId: $0.id, groupName: $0.name) } }
                     ?? instance.securityGroupIDs.map { EC2.GroupIdentifier(groupId: $0) }
             case "ebsOptimized": result.ebsOptimized = EC2.AttributeBooleanValue(value: instance.ebsOptimized)
             case "enaSupport": result.enaSupport = EC2.AttributeBooleanValue(value: instance.enaSupport ?? false)

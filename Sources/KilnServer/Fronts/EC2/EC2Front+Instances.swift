@@ -34,21 +34,40 @@ extension EC2Front {
             let template = input.launchTemplate.map {
                 LaunchRequest.TemplateSpecifier(id: $0.launchTemplateId, name: $0.launchTemplateName, version: $0.version)
             }
-            let request = LaunchRequest(data: data, minCount: input.minCount, maxCount: input.maxCount, clientToken: input.clientToken, template: template)
+            let request = LaunchRequest(
+                data: data,
+                minCount: input.minCount,
+                maxCount: input.maxCount,
+                clientToken: input.clientToken,
+                template: template
+            )
             return wireReservation(try await cloud.instances.runInstances(caller, request), cloud: cloud)
         }
 
         operations.on(EC2.DescribeInstances.self) { input, caller in
-            let page = try PageRequest(
-                maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...1000,
-                scope: cloud.context.pageScope("DescribeInstances", caller: caller, parameters: [String(describing: input.filters), String(describing: input.instanceIds)])
+            let page = try cloud.context.pageRequest(
+                "DescribeInstances",
+                caller: caller,
+                maxResults: input.maxResults,
+                nextToken: input.nextToken,
+                allowed: 5...1000,
+                parameters: [String(describing: input.filters), String(describing: input.instanceIds)]
             )
-            let (reservations, nextToken) = try await cloud.instances.describeInstances(caller, ids: input.instanceIds, filters: filters(input.filters), page: page)
+            let (reservations, nextToken) = try await cloud.instances.describeInstances(
+                caller,
+                ids: input.instanceIds,
+                filters: filters(input.filters),
+                page: page
+            )
             return EC2.DescribeInstancesResult(nextToken: nextToken, reservations: reservations.map { wireReservation($0, cloud: cloud) })
         }
 
         operations.on(EC2.StopInstances.self) { input, caller in
-            EC2.StopInstancesResult(stoppingInstances: try await cloud.instances.stopInstances(caller, ids: input.instanceIds, force: input.force ?? false).map(wireStateChange))
+            EC2.StopInstancesResult(
+                stoppingInstances: try await cloud.instances.stopInstances(caller, ids: input.instanceIds, force: input.force ?? false).map(
+                    wireStateChange
+                )
+            )
         }
         operations.on(EC2.StartInstances.self) { input, caller in
             EC2.StartInstancesResult(startingInstances: try await cloud.instances.startInstances(caller, ids: input.instanceIds).map(wireStateChange))
@@ -58,26 +77,36 @@ extension EC2Front {
             return EmptyOutput()
         }
         operations.on(EC2.TerminateInstances.self) { input, caller in
-            EC2.TerminateInstancesResult(terminatingInstances: try await cloud.instances.terminateInstances(caller, ids: input.instanceIds).map(wireStateChange))
+            EC2.TerminateInstancesResult(
+                terminatingInstances: try await cloud.instances.terminateInstances(caller, ids: input.instanceIds).map(wireStateChange)
+            )
         }
     }
 
     /// DescribeInstanceStatus and DescribeInstanceTypes.
     static func registerInstanceStatus(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.DescribeInstanceStatus.self) { input, caller in
-            let page = try PageRequest(
-                maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...1000,
-                scope: cloud.context.pageScope("DescribeInstanceStatus", caller: caller, parameters: [String(describing: input.filters), String(describing: input.instanceIds), String(describing: input.includeAllInstances)])
+            let page = try cloud.context.pageRequest(
+                "DescribeInstanceStatus",
+                caller: caller,
+                maxResults: input.maxResults,
+                nextToken: input.nextToken,
+                allowed: 5...1000,
+                parameters: [String(describing: input.filters), String(describing: input.instanceIds), String(describing: input.includeAllInstances)]
             )
             let instances = try await cloud.instances.describeInstanceStatus(
-                caller, ids: input.instanceIds, includeAll: input.includeAllInstances ?? false, filters: filters(input.filters)
+                caller,
+                ids: input.instanceIds,
+                includeAll: input.includeAllInstances ?? false,
+                filters: filters(input.filters)
             )
             let (items, nextToken) = try page.page(of: instances)
             return EC2.DescribeInstanceStatusResult(
                 instanceStatuses: items.map { instance in
                     let check = InstanceService.statusCheck(instance)
                     let summary = EC2.InstanceStatusSummary(
-                        details: check == "ok" ? [EC2.InstanceStatusDetails(name: .init(rawValue: "reachability"), status: .init(rawValue: "passed"))] : nil,
+                        details: check == "ok"
+                            ? [EC2.InstanceStatusDetails(name: .init(rawValue: "reachability"), status: .init(rawValue: "passed"))] : nil,
                         status: .init(rawValue: check)
                     )
                     return EC2.InstanceStatus(
@@ -97,10 +126,14 @@ extension EC2Front {
                 caller,
                 names: input.instanceTypes?.map(\.rawValue),
                 filters: filters(input.filters),
-                page: PageRequest(
-                maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...100,
-                scope: cloud.context.pageScope("DescribeInstanceTypes", caller: caller, parameters: [String(describing: input.filters), String(describing: input.instanceTypes)])
-            )
+                page: cloud.context.pageRequest(
+                    "DescribeInstanceTypes",
+                    caller: caller,
+                    maxResults: input.maxResults,
+                    nextToken: input.nextToken,
+                    allowed: 5...100,
+                    parameters: [String(describing: input.filters), String(describing: input.instanceTypes)]
+                )
             )
             return EC2.DescribeInstanceTypesResult(instanceTypes: items.map(wireInstanceType), nextToken: nextToken)
         }
@@ -116,8 +149,10 @@ extension EC2Front {
             memoryInfo: EC2.MemoryInfo(sizeInMiB: type.memoryMiB),
             processorInfo: EC2.ProcessorInfo(supportedArchitectures: type.architectures.map { .init(rawValue: $0) }),
             supportedBootModes: type.bootModes.map { .init(rawValue: $0) },
-            supportedRootDeviceTypes: type.instanceStorageGB == nil ? [.init(rawValue: "ebs")] : [.init(rawValue: "ebs"), .init(rawValue: "instance-store")],
-            supportedVirtualizationTypes: type.hypervisor == "xen" ? [.init(rawValue: "hvm"), .init(rawValue: "paravirtual")] : [.init(rawValue: "hvm")],
+            supportedRootDeviceTypes: type.instanceStorageGB == nil
+                ? [.init(rawValue: "ebs")] : [.init(rawValue: "ebs"), .init(rawValue: "instance-store")],
+            supportedVirtualizationTypes: type.hypervisor == "xen"
+                ? [.init(rawValue: "hvm"), .init(rawValue: "paravirtual")] : [.init(rawValue: "hvm")],
             vCpuInfo: EC2.VCpuInfo(defaultVCpus: type.vCPUs)
         )
     }
@@ -148,7 +183,9 @@ extension EC2Front {
                 EC2.InstanceBlockDeviceMapping(
                     deviceName: device.deviceName,
                     ebs: EC2.EbsInstanceBlockDevice(
-                        attachTime: device.attachTime, deleteOnTermination: device.deleteOnTermination, status: .init(rawValue: "attached"),
+                        attachTime: device.attachTime,
+                        deleteOnTermination: device.deleteOnTermination,
+                        status: .init(rawValue: "attached"),
                         volumeId: device.volumeID
                     )
                 )

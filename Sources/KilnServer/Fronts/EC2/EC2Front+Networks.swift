@@ -31,9 +31,13 @@ extension EC2Front {
             return EC2.CreateVpcResult(vpc: wireVpc(vpc, tags: tags))
         }
         operations.on(EC2.DescribeVpcs.self) { input, caller in
-            let page = try PageRequest(
-                maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...1000,
-                scope: cloud.context.pageScope("DescribeVpcs", caller: caller, parameters: [String(describing: input.filters), String(describing: input.vpcIds)])
+            let page = try cloud.context.pageRequest(
+                "DescribeVpcs",
+                caller: caller,
+                maxResults: input.maxResults,
+                nextToken: input.nextToken,
+                allowed: 5...1000,
+                parameters: [String(describing: input.filters), String(describing: input.vpcIds)]
             )
             let (items, nextToken) = try await cloud.networks.describeVpcs(caller, ids: input.vpcIds, filters: filters(input.filters), page: page)
             return EC2.DescribeVpcsResult(nextToken: nextToken, vpcs: items.map(wireVpc))
@@ -54,7 +58,10 @@ extension EC2Front {
         }
         operations.on(EC2.ModifyVpcAttribute.self) { input, caller in
             try await cloud.networks.modifyVpcAttribute(
-                caller, id: input.vpcId, dnsSupport: input.enableDnsSupport?.value, dnsHostnames: input.enableDnsHostnames?.value
+                caller,
+                id: input.vpcId,
+                dnsSupport: input.enableDnsSupport?.value,
+                dnsHostnames: input.enableDnsHostnames?.value
             )
             return EmptyOutput()
         }
@@ -65,11 +72,18 @@ extension EC2Front {
             cidrBlock: vpc.cidr.description,
             cidrBlockAssociationSet: [
                 EC2.VpcCidrBlockAssociation(
-                    associationId: vpc.cidrAssociationID, cidrBlock: vpc.cidr.description, cidrBlockState: EC2.VpcCidrBlockState(state: .init(rawValue: "associated"))
+                    associationId: vpc.cidrAssociationID,
+                    cidrBlock: vpc.cidr.description,
+                    cidrBlockState: EC2.VpcCidrBlockState(state: .init(rawValue: "associated"))
                 )
             ],
-            dhcpOptionsId: vpc.dhcpOptionsID, instanceTenancy: .init(rawValue: vpc.instanceTenancy), isDefault: vpc.isDefault,
-            ownerId: vpc.owner.rawValue, state: .init(rawValue: "available"), tags: wireTags(tags), vpcId: vpc.id
+            dhcpOptionsId: vpc.dhcpOptionsID,
+            instanceTenancy: .init(rawValue: vpc.instanceTenancy),
+            isDefault: vpc.isDefault,
+            ownerId: vpc.owner.rawValue,
+            state: .init(rawValue: "available"),
+            tags: wireTags(tags),
+            vpcId: vpc.id
         )
     }
 
@@ -80,16 +94,30 @@ extension EC2Front {
             }
             let tags = try tags(of: input.tagSpecifications, for: "subnet")
             let subnet = try await cloud.networks.createSubnet(
-                caller, vpcID: input.vpcId, cidrBlock: input.cidrBlock, zone: input.availabilityZone, zoneID: input.availabilityZoneId, tags: tags
+                caller,
+                vpcID: input.vpcId,
+                cidrBlock: input.cidrBlock,
+                zone: input.availabilityZone,
+                zoneID: input.availabilityZoneId,
+                tags: tags
             )
             return EC2.CreateSubnetResult(subnet: wireSubnet(subnet, tags: tags))
         }
         operations.on(EC2.DescribeSubnets.self) { input, caller in
-            let page = try PageRequest(
-                maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...1000,
-                scope: cloud.context.pageScope("DescribeSubnets", caller: caller, parameters: [String(describing: input.filters), String(describing: input.subnetIds)])
+            let page = try cloud.context.pageRequest(
+                "DescribeSubnets",
+                caller: caller,
+                maxResults: input.maxResults,
+                nextToken: input.nextToken,
+                allowed: 5...1000,
+                parameters: [String(describing: input.filters), String(describing: input.subnetIds)]
             )
-            let (items, nextToken) = try await cloud.networks.describeSubnets(caller, ids: input.subnetIds, filters: filters(input.filters), page: page)
+            let (items, nextToken) = try await cloud.networks.describeSubnets(
+                caller,
+                ids: input.subnetIds,
+                filters: filters(input.filters),
+                page: page
+            )
             return EC2.DescribeSubnetsResult(nextToken: nextToken, subnets: items.map(wireSubnet))
         }
         operations.on(EC2.DeleteSubnet.self) { input, caller in
@@ -104,14 +132,28 @@ extension EC2Front {
 
     static func wireSubnet(_ subnet: Subnet, tags: [Tag]) -> EC2.Subnet {
         EC2.Subnet(
-            assignIpv6AddressOnCreation: false, availabilityZone: subnet.availabilityZone, availabilityZoneId: subnet.availabilityZoneID,
-            availableIpAddressCount: subnet.availableAddressCount, cidrBlock: subnet.cidr.description, defaultForAz: subnet.defaultForZone,
-            enableDns64: false, ipv6CidrBlockAssociationSet: [], ipv6Native: false, mapCustomerOwnedIpOnLaunch: false,
-            mapPublicIpOnLaunch: subnet.mapPublicIpOnLaunch, ownerId: subnet.owner.rawValue,
+            assignIpv6AddressOnCreation: false,
+            availabilityZone: subnet.availabilityZone,
+            availabilityZoneId: subnet.availabilityZoneID,
+            availableIpAddressCount: subnet.availableAddressCount,
+            cidrBlock: subnet.cidr.description,
+            defaultForAz: subnet.defaultForZone,
+            enableDns64: false,
+            ipv6CidrBlockAssociationSet: [],
+            ipv6Native: false,
+            mapCustomerOwnedIpOnLaunch: false,
+            mapPublicIpOnLaunch: subnet.mapPublicIpOnLaunch,
+            ownerId: subnet.owner.rawValue,
             privateDnsNameOptionsOnLaunch: EC2.PrivateDnsNameOptionsOnLaunch(
-                enableResourceNameDnsAAAARecord: false, enableResourceNameDnsARecord: false, hostnameType: .init(rawValue: "ip-name")
+                enableResourceNameDnsAAAARecord: false,
+                enableResourceNameDnsARecord: false,
+                hostnameType: .init(rawValue: "ip-name")
             ),
-            state: .init(rawValue: "available"), subnetArn: subnet.arn, subnetId: subnet.id, tags: wireTags(tags), vpcId: subnet.vpcID
+            state: .init(rawValue: "available"),
+            subnetArn: subnet.arn,
+            subnetId: subnet.id,
+            tags: wireTags(tags),
+            vpcId: subnet.vpcID
         )
     }
 }

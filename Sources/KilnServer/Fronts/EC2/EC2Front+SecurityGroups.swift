@@ -7,17 +7,29 @@ extension EC2Front {
         operations.on(EC2.CreateSecurityGroup.self) { input, caller in
             let tags = try tags(of: input.tagSpecifications, for: "security-group")
             let group = try await cloud.networks.createSecurityGroup(
-                caller, name: input.groupName, description: input.description, vpcID: nonEmpty(input.vpcId), tags: tags
+                caller,
+                name: input.groupName,
+                description: input.description,
+                vpcID: nonEmpty(input.vpcId),
+                tags: tags
             )
             return EC2.CreateSecurityGroupResult(groupId: group.id, securityGroupArn: group.arn, tags: wireTags(tags))
         }
         operations.on(EC2.DescribeSecurityGroups.self) { input, caller in
-            let page = try PageRequest(
-                maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...1000,
-                scope: cloud.context.pageScope("DescribeSecurityGroups", caller: caller, parameters: [String(describing: input.filters), String(describing: input.groupIds), String(describing: input.groupNames)])
+            let page = try cloud.context.pageRequest(
+                "DescribeSecurityGroups",
+                caller: caller,
+                maxResults: input.maxResults,
+                nextToken: input.nextToken,
+                allowed: 5...1000,
+                parameters: [String(describing: input.filters), String(describing: input.groupIds), String(describing: input.groupNames)]
             )
             let (items, nextToken) = try await cloud.networks.describeSecurityGroups(
-                caller, ids: input.groupIds, names: input.groupNames, filters: filters(input.filters), page: page
+                caller,
+                ids: input.groupIds,
+                names: input.groupNames,
+                filters: filters(input.filters),
+                page: page
             )
             return EC2.DescribeSecurityGroupsResult(nextToken: nextToken, securityGroups: items.map(wireSecurityGroup))
         }
@@ -26,56 +38,115 @@ extension EC2Front {
             return EC2.DeleteSecurityGroupResult(groupId: id, return: true)
         }
         operations.on(EC2.DescribeSecurityGroupRules.self) { input, caller in
-            let page = try PageRequest(
-                maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...1000,
-                scope: cloud.context.pageScope("DescribeSecurityGroupRules", caller: caller, parameters: [String(describing: input.filters), String(describing: input.securityGroupRuleIds)])
+            let page = try cloud.context.pageRequest(
+                "DescribeSecurityGroupRules",
+                caller: caller,
+                maxResults: input.maxResults,
+                nextToken: input.nextToken,
+                allowed: 5...1000,
+                parameters: [String(describing: input.filters), String(describing: input.securityGroupRuleIds)]
             )
             let (items, nextToken) = try await cloud.networks.describeSecurityGroupRules(
-                caller, ids: input.securityGroupRuleIds, filters: filters(input.filters), page: page
+                caller,
+                ids: input.securityGroupRuleIds,
+                filters: filters(input.filters),
+                page: page
             )
             return EC2.DescribeSecurityGroupRulesResult(nextToken: nextToken, securityGroupRules: items.map { wireRule($1, of: $0, tags: $2) })
         }
         operations.on(EC2.AuthorizeSecurityGroupIngress.self) { input, caller in
             let permissions = try permissions(
-                input.ipPermissions, flat: FlatRule(input.ipProtocol, input.fromPort, input.toPort, input.cidrIp, input.sourceSecurityGroupName, input.sourceSecurityGroupOwnerId)
+                input.ipPermissions,
+                flat: FlatRule(
+                    input.ipProtocol,
+                    input.fromPort,
+                    input.toPort,
+                    input.cidrIp,
+                    input.sourceSecurityGroupName,
+                    input.sourceSecurityGroupOwnerId
+                )
             )
             let tags = try tags(of: input.tagSpecifications, for: "security-group-rule")
             let (group, rules) = try await cloud.networks.authorize(
-                caller, direction: .ingress, groupID: input.groupId, groupName: input.groupName, permissions: permissions, tags: tags
+                caller,
+                direction: .ingress,
+                groupID: input.groupId,
+                groupName: input.groupName,
+                permissions: permissions,
+                tags: tags
             )
             return EC2.AuthorizeSecurityGroupIngressResult(return: true, securityGroupRules: rules.map { wireRule($0, of: group, tags: tags) })
         }
         operations.on(EC2.AuthorizeSecurityGroupEgress.self) { input, caller in
             let permissions = try permissions(
-                input.ipPermissions, flat: FlatRule(input.ipProtocol, input.fromPort, input.toPort, input.cidrIp, input.sourceSecurityGroupName, input.sourceSecurityGroupOwnerId)
+                input.ipPermissions,
+                flat: FlatRule(
+                    input.ipProtocol,
+                    input.fromPort,
+                    input.toPort,
+                    input.cidrIp,
+                    input.sourceSecurityGroupName,
+                    input.sourceSecurityGroupOwnerId
+                )
             )
             let tags = try tags(of: input.tagSpecifications, for: "security-group-rule")
             let (group, rules) = try await cloud.networks.authorize(
-                caller, direction: .egress, groupID: input.groupId, groupName: nil, permissions: permissions, tags: tags
+                caller,
+                direction: .egress,
+                groupID: input.groupId,
+                groupName: nil,
+                permissions: permissions,
+                tags: tags
             )
             return EC2.AuthorizeSecurityGroupEgressResult(return: true, securityGroupRules: rules.map { wireRule($0, of: group, tags: tags) })
         }
         operations.on(EC2.RevokeSecurityGroupIngress.self) { input, caller in
             let ruleIDs = input.securityGroupRuleIds ?? []
-            let flat = FlatRule(input.ipProtocol, input.fromPort, input.toPort, input.cidrIp, input.sourceSecurityGroupName, input.sourceSecurityGroupOwnerId)
+            let flat = FlatRule(
+                input.ipProtocol,
+                input.fromPort,
+                input.toPort,
+                input.cidrIp,
+                input.sourceSecurityGroupName,
+                input.sourceSecurityGroupOwnerId
+            )
             let permissions = ruleIDs.isEmpty || input.ipPermissions != nil || flat.isGiven ? try permissions(input.ipPermissions, flat: flat) : []
             let (revoked, unknown, group) = try await cloud.networks.revoke(
-                caller, direction: .ingress, groupID: input.groupId, groupName: input.groupName, permissions: permissions, ruleIDs: ruleIDs
+                caller,
+                direction: .ingress,
+                groupID: input.groupId,
+                groupName: input.groupName,
+                permissions: permissions,
+                ruleIDs: ruleIDs
             )
             return EC2.RevokeSecurityGroupIngressResult(
-                return: true, revokedSecurityGroupRules: revoked.map { wireRevoked($0, of: group) },
+                return: true,
+                revokedSecurityGroupRules: revoked.map { wireRevoked($0, of: group) },
                 unknownIpPermissions: unknown.isEmpty ? nil : wirePermissions(unknown)
             )
         }
         operations.on(EC2.RevokeSecurityGroupEgress.self) { input, caller in
             let ruleIDs = input.securityGroupRuleIds ?? []
-            let flat = FlatRule(input.ipProtocol, input.fromPort, input.toPort, input.cidrIp, input.sourceSecurityGroupName, input.sourceSecurityGroupOwnerId)
+            let flat = FlatRule(
+                input.ipProtocol,
+                input.fromPort,
+                input.toPort,
+                input.cidrIp,
+                input.sourceSecurityGroupName,
+                input.sourceSecurityGroupOwnerId
+            )
             let permissions = ruleIDs.isEmpty || input.ipPermissions != nil || flat.isGiven ? try permissions(input.ipPermissions, flat: flat) : []
             let (revoked, unknown, group) = try await cloud.networks.revoke(
-                caller, direction: .egress, groupID: input.groupId, groupName: nil, permissions: permissions, ruleIDs: ruleIDs
+                caller,
+                direction: .egress,
+                groupID: input.groupId,
+                groupName: nil,
+                permissions: permissions,
+                ruleIDs: ruleIDs
             )
             return EC2.RevokeSecurityGroupEgressResult(
-                return: true, revokedSecurityGroupRules: revoked.map { wireRevoked($0, of: group) },
+                return: true,
+                revokedSecurityGroupRules: revoked.map { wireRevoked($0, of: group) },
                 unknownIpPermissions: unknown.isEmpty ? nil : wirePermissions(unknown)
             )
         }
@@ -106,11 +177,15 @@ extension EC2Front {
     static func permissions(_ wire: [EC2.IpPermission]?, flat: FlatRule) throws -> [SecurityGroupPermission] {
         if let wire, !wire.isEmpty {
             if flat.isGiven {
-                throw CloudError.invalidParameterCombination("The parameter 'ipPermissions' cannot be used with the flat rule parameters (IpProtocol, FromPort, ToPort, CidrIp, SourceSecurityGroupName).")
+                throw CloudError.invalidParameterCombination(
+                    "The parameter 'ipPermissions' cannot be used with the flat rule parameters (IpProtocol, FromPort, ToPort, CidrIp, SourceSecurityGroupName)."
+                )
             }
             return wire.map { permission in
                 SecurityGroupPermission(
-                    ipProtocol: permission.ipProtocol, fromPort: permission.fromPort, toPort: permission.toPort,
+                    ipProtocol: permission.ipProtocol,
+                    fromPort: permission.fromPort,
+                    toPort: permission.toPort,
                     ipv4Ranges: (permission.ipRanges ?? []).map { .init(value: $0.cidrIp ?? "", description: $0.description) },
                     ipv6Ranges: (permission.ipv6Ranges ?? []).map { .init(value: $0.cidrIpv6 ?? "", description: $0.description) },
                     groups: (permission.userIdGroupPairs ?? []).map {
@@ -125,14 +200,18 @@ extension EC2Front {
             // The flat form with a source group allows every protocol and port from it.
             return [
                 SecurityGroupPermission(
-                    ipProtocol: flat.ipProtocol ?? "-1", fromPort: flat.fromPort, toPort: flat.toPort,
+                    ipProtocol: flat.ipProtocol ?? "-1",
+                    fromPort: flat.fromPort,
+                    toPort: flat.toPort,
                     groups: [.init(groupID: nil, groupName: name, userID: flat.sourceGroupOwner, description: nil)]
                 )
             ]
         }
         return [
             SecurityGroupPermission(
-                ipProtocol: flat.ipProtocol, fromPort: flat.fromPort, toPort: flat.toPort,
+                ipProtocol: flat.ipProtocol,
+                fromPort: flat.fromPort,
+                toPort: flat.toPort,
                 ipv4Ranges: flat.cidrIP.map { [.init(value: $0, description: nil)] } ?? []
             )
         ]
@@ -140,8 +219,14 @@ extension EC2Front {
 
     static func wireSecurityGroup(_ group: SecurityGroup, tags: [Tag]) -> EC2.SecurityGroup {
         EC2.SecurityGroup(
-            description: group.description, groupId: group.id, groupName: group.name, ipPermissions: wirePermissions(group.ingress),
-            ipPermissionsEgress: wirePermissions(group.egress), ownerId: group.owner.rawValue, securityGroupArn: group.arn, tags: wireTags(tags),
+            description: group.description,
+            groupId: group.id,
+            groupName: group.name,
+            ipPermissions: wirePermissions(group.ingress),
+            ipPermissionsEgress: wirePermissions(group.egress),
+            ownerId: group.owner.rawValue,
+            securityGroupArn: group.arn,
+            tags: wireTags(tags),
             vpcId: group.vpcID
         )
     }
@@ -151,12 +236,19 @@ extension EC2Front {
         var permissions: [EC2.IpPermission] = []
         for rule in rules {
             let index: Int
-            if let found = permissions.firstIndex(where: { $0.ipProtocol == rule.ipProtocol && $0.fromPort == rule.fromPort && $0.toPort == rule.toPort }) {
+            if let found = permissions.firstIndex(where: {
+                $0.ipProtocol == rule.ipProtocol && $0.fromPort == rule.fromPort && $0.toPort == rule.toPort
+            }) {
                 index = found
             } else {
                 permissions.append(
                     EC2.IpPermission(
-                        fromPort: rule.fromPort, ipProtocol: rule.ipProtocol, ipRanges: [], ipv6Ranges: [], prefixListIds: [], toPort: rule.toPort,
+                        fromPort: rule.fromPort,
+                        ipProtocol: rule.ipProtocol,
+                        ipRanges: [],
+                        ipv6Ranges: [],
+                        prefixListIds: [],
+                        toPort: rule.toPort,
                         userIdGroupPairs: []
                     )
                 )
@@ -175,9 +267,16 @@ extension EC2Front {
 
     static func wireRule(_ rule: SecurityGroupRule, of group: SecurityGroup, tags: [Tag]) -> EC2.SecurityGroupRule {
         var wire = EC2.SecurityGroupRule(
-            description: rule.description, fromPort: rule.fromPort ?? -1, groupId: group.id, groupOwnerId: group.owner.rawValue,
-            ipProtocol: rule.ipProtocol, isEgress: rule.isEgress, securityGroupRuleArn: "arn:aws:ec2:\(group.region):\(group.owner):security-group-rule/\(rule.id)",
-            securityGroupRuleId: rule.id, tags: wireTags(tags) ?? [], toPort: rule.toPort ?? -1
+            description: rule.description,
+            fromPort: rule.fromPort ?? -1,
+            groupId: group.id,
+            groupOwnerId: group.owner.rawValue,
+            ipProtocol: rule.ipProtocol,
+            isEgress: rule.isEgress,
+            securityGroupRuleArn: "arn:aws:ec2:\(group.region):\(group.owner):security-group-rule/\(rule.id)",
+            securityGroupRuleId: rule.id,
+            tags: wireTags(tags) ?? [],
+            toPort: rule.toPort ?? -1
         )
         switch rule.peer {
         case .ipv4(let cidr): wire.cidrIpv4 = cidr
@@ -190,8 +289,13 @@ extension EC2Front {
 
     static func wireRevoked(_ rule: SecurityGroupRule, of group: SecurityGroup) -> EC2.RevokedSecurityGroupRule {
         var wire = EC2.RevokedSecurityGroupRule(
-            description: rule.description, fromPort: rule.fromPort ?? -1, groupId: group.id, ipProtocol: rule.ipProtocol, isEgress: rule.isEgress,
-            securityGroupRuleId: rule.id, toPort: rule.toPort ?? -1
+            description: rule.description,
+            fromPort: rule.fromPort ?? -1,
+            groupId: group.id,
+            ipProtocol: rule.ipProtocol,
+            isEgress: rule.isEgress,
+            securityGroupRuleId: rule.id,
+            toPort: rule.toPort ?? -1
         )
         switch rule.peer {
         case .ipv4(let cidr): wire.cidrIpv4 = cidr

@@ -20,9 +20,16 @@ extension EC2Front {
         }
 
         operations.on(EC2.DescribeSnapshots.self) { input, caller in
-            let page = try PageRequest(
-                maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...1000,
-                scope: cloud.context.pageScope("DescribeSnapshots", caller: caller, parameters: [String(describing: input.snapshotIds), String(describing: input.ownerIds), String(describing: input.restorableByUserIds), String(describing: input.filters)])
+            let page = try cloud.context.pageRequest(
+                "DescribeSnapshots",
+                caller: caller,
+                maxResults: input.maxResults,
+                nextToken: input.nextToken,
+                allowed: 5...1000,
+                parameters: [
+                    String(describing: input.snapshotIds), String(describing: input.ownerIds), String(describing: input.restorableByUserIds),
+                    String(describing: input.filters),
+                ]
             )
             let (snapshots, nextToken) = try await cloud.snapshots.describeSnapshots(
                 caller,
@@ -58,13 +65,18 @@ extension EC2Front {
     /// EBS encryption by default and the default KMS key.
     static func registerEncryptionDefaults(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.GetEbsEncryptionByDefault.self) { _, caller in
-            EC2.GetEbsEncryptionByDefaultResult(ebsEncryptionByDefault: try await cloud.accountSettings.ebsEncryptionByDefault(caller, set: nil), sseType: .sseEbs)
+            EC2.GetEbsEncryptionByDefaultResult(
+                ebsEncryptionByDefault: try await cloud.accountSettings.ebsEncryptionByDefault(caller, set: nil),
+                sseType: .sseEbs
+            )
         }
         operations.on(EC2.EnableEbsEncryptionByDefault.self) { _, caller in
             EC2.EnableEbsEncryptionByDefaultResult(ebsEncryptionByDefault: try await cloud.accountSettings.ebsEncryptionByDefault(caller, set: true))
         }
         operations.on(EC2.DisableEbsEncryptionByDefault.self) { _, caller in
-            EC2.DisableEbsEncryptionByDefaultResult(ebsEncryptionByDefault: try await cloud.accountSettings.ebsEncryptionByDefault(caller, set: false))
+            EC2.DisableEbsEncryptionByDefaultResult(
+                ebsEncryptionByDefault: try await cloud.accountSettings.ebsEncryptionByDefault(caller, set: false)
+            )
         }
         operations.on(EC2.GetEbsDefaultKmsKeyId.self) { _, caller in
             EC2.GetEbsDefaultKmsKeyIdResult(kmsKeyId: try await cloud.accountSettings.ebsDefaultKMSKey(caller, .keep))

@@ -15,9 +15,13 @@ extension EC2Front {
         }
 
         operations.on(EC2.DescribeTags.self) { input, caller in
-            let page = try PageRequest(
-                maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...1000,
-                scope: cloud.context.pageScope("DescribeTags", caller: caller, parameters: [String(describing: input.filters)])
+            let page = try cloud.context.pageRequest(
+                "DescribeTags",
+                caller: caller,
+                maxResults: input.maxResults,
+                nextToken: input.nextToken,
+                allowed: 5...1000,
+                parameters: [String(describing: input.filters)]
             )
             let (tags, nextToken) = try await cloud.tags.describeTags(caller, filters: filters(input.filters), page: page)
             return EC2.DescribeTagsResult(

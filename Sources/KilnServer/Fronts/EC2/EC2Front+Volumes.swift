@@ -28,11 +28,20 @@ extension EC2Front {
         }
 
         operations.on(EC2.DescribeVolumes.self) { input, caller in
-            let page = try PageRequest(
-                maxResults: input.maxResults, nextToken: input.nextToken, allowed: 5...500,
-                scope: cloud.context.pageScope("DescribeVolumes", caller: caller, parameters: [String(describing: input.volumeIds), String(describing: input.filters)])
+            let page = try cloud.context.pageRequest(
+                "DescribeVolumes",
+                caller: caller,
+                maxResults: input.maxResults,
+                nextToken: input.nextToken,
+                allowed: 5...500,
+                parameters: [String(describing: input.volumeIds), String(describing: input.filters)]
             )
-            let (volumes, nextToken) = try await cloud.volumes.describeVolumes(caller, ids: input.volumeIds, filters: filters(input.filters), page: page)
+            let (volumes, nextToken) = try await cloud.volumes.describeVolumes(
+                caller,
+                ids: input.volumeIds,
+                filters: filters(input.filters),
+                page: page
+            )
             return EC2.DescribeVolumesResult(nextToken: nextToken, volumes: volumes.map { wireVolume($0.0, tags: $0.1) })
         }
 
@@ -73,7 +82,10 @@ extension EC2Front {
     /// AttachVolume, DetachVolume and DeleteVolume.
     static func registerVolumeAttachments(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.AttachVolume.self) { input, caller in
-            wireAttachment(try await cloud.volumes.attachVolume(caller, volumeID: input.volumeId, instanceID: input.instanceId, device: input.device), volumeID: input.volumeId)
+            wireAttachment(
+                try await cloud.volumes.attachVolume(caller, volumeID: input.volumeId, instanceID: input.instanceId, device: input.device),
+                volumeID: input.volumeId
+            )
         }
         operations.on(EC2.DetachVolume.self) { input, caller in
             let before = try await cloud.volumes.describeVolumes(caller, ids: [input.volumeId], filters: [], page: .everything())
@@ -95,8 +107,12 @@ extension EC2Front {
             attachments: volume.attachment.map { attachment in
                 [
                     EC2.VolumeAttachment(
-                        attachTime: attachment.attachTime, deleteOnTermination: attachment.deleteOnTermination, device: attachment.device,
-                        instanceId: attachment.instanceID, state: .init(rawValue: "attached"), volumeId: volume.id
+                        attachTime: attachment.attachTime,
+                        deleteOnTermination: attachment.deleteOnTermination,
+                        device: attachment.device,
+                        instanceId: attachment.instanceID,
+                        state: .init(rawValue: "attached"),
+                        volumeId: volume.id
                     )
                 ]
             } ?? [],
@@ -118,8 +134,12 @@ extension EC2Front {
 
     static func wireAttachment(_ volume: Volume, volumeID: String) -> EC2.VolumeAttachment {
         EC2.VolumeAttachment(
-            attachTime: volume.attachment?.attachTime, deleteOnTermination: volume.attachment?.deleteOnTermination, device: volume.attachment?.device,
-            instanceId: volume.attachment?.instanceID, state: .init(rawValue: volume.attachment == nil ? "detached" : "attaching"), volumeId: volumeID
+            attachTime: volume.attachment?.attachTime,
+            deleteOnTermination: volume.attachment?.deleteOnTermination,
+            device: volume.attachment?.device,
+            instanceId: volume.attachment?.instanceID,
+            state: .init(rawValue: volume.attachment == nil ? "detached" : "attaching"),
+            volumeId: volumeID
         )
     }
 }

@@ -17,12 +17,22 @@ enum KMSFront {
 
     static func metadata(_ key: KMSKey) -> KMS.KeyMetadata {
         KMS.KeyMetadata(
-            awsAccountId: key.owner.rawValue, arn: key.arn, creationDate: key.creationDate, customerMasterKeySpec: .init(rawValue: "SYMMETRIC_DEFAULT"),
-            deletionDate: key.deletionDate, description: key.description, enabled: key.state == .enabled,
-            encryptionAlgorithms: [.init(rawValue: "SYMMETRIC_DEFAULT")], keyId: key.id,
-            keyManager: .init(rawValue: key.managedByAWS ? "AWS" : "CUSTOMER"), keySpec: .init(rawValue: "SYMMETRIC_DEFAULT"),
-            keyState: .init(rawValue: key.state.rawValue), keyUsage: .init(rawValue: "ENCRYPT_DECRYPT"), multiRegion: false,
-            origin: .init(rawValue: "AWS_KMS"), pendingDeletionWindowInDays: key.pendingWindowInDays
+            awsAccountId: key.owner.rawValue,
+            arn: key.arn,
+            creationDate: key.creationDate,
+            customerMasterKeySpec: .init(rawValue: "SYMMETRIC_DEFAULT"),
+            deletionDate: key.deletionDate,
+            description: key.description,
+            enabled: key.state == .enabled,
+            encryptionAlgorithms: [.init(rawValue: "SYMMETRIC_DEFAULT")],
+            keyId: key.id,
+            keyManager: .init(rawValue: key.managedByAWS ? "AWS" : "CUSTOMER"),
+            keySpec: .init(rawValue: "SYMMETRIC_DEFAULT"),
+            keyState: .init(rawValue: key.state.rawValue),
+            keyUsage: .init(rawValue: "ENCRYPT_DECRYPT"),
+            multiRegion: false,
+            origin: .init(rawValue: "AWS_KMS"),
+            pendingDeletionWindowInDays: key.pendingWindowInDays
         )
     }
 
@@ -36,7 +46,10 @@ enum KMSFront {
     static func registerKeys(in operations: inout OperationTable, kms: KMSService) {
         operations.on(KMS.CreateKey.self) { input, caller in
             let key = try await kms.createKey(
-                caller, description: input.description, policy: input.policy, keySpec: input.keySpec?.rawValue ?? input.customerMasterKeySpec?.rawValue,
+                caller,
+                description: input.description,
+                policy: input.policy,
+                keySpec: input.keySpec?.rawValue ?? input.customerMasterKeySpec?.rawValue,
                 keyUsage: input.keyUsage?.rawValue
             )
             return KMS.CreateKeyResponse(keyMetadata: metadata(key))
@@ -60,7 +73,10 @@ enum KMSFront {
         operations.on(KMS.ScheduleKeyDeletion.self) { input, caller in
             let key = try await kms.scheduleKeyDeletion(caller, input.keyId, pendingWindowInDays: input.pendingWindowInDays)
             return KMS.ScheduleKeyDeletionResponse(
-                deletionDate: key.deletionDate, keyId: key.arn, keyState: .init(rawValue: key.state.rawValue), pendingWindowInDays: key.pendingWindowInDays
+                deletionDate: key.deletionDate,
+                keyId: key.arn,
+                keyState: .init(rawValue: key.state.rawValue),
+                pendingWindowInDays: key.pendingWindowInDays
             )
         }
         operations.on(KMS.CancelKeyDeletion.self) { input, caller in
@@ -90,10 +106,21 @@ enum KMSFront {
         }
         operations.on(KMS.ListAliases.self) { input, caller in
             let scope = kms.context.pageScope("ListAliases", caller: caller, parameters: [String(describing: input.keyId)])
-            let (items, next) = try page(try await kms.listAliases(caller, keyReference: input.keyId), limit: input.limit, marker: input.marker, scope: scope)
+            let (items, next) = try page(
+                try await kms.listAliases(caller, keyReference: input.keyId),
+                limit: input.limit,
+                marker: input.marker,
+                scope: scope
+            )
             return KMS.ListAliasesResponse(
                 aliases: items.map {
-                    KMS.AliasListEntry(aliasArn: $0.arn, aliasName: $0.name, creationDate: $0.creationDate, lastUpdatedDate: $0.lastUpdatedDate, targetKeyId: $0.targetKeyID)
+                    KMS.AliasListEntry(
+                        aliasArn: $0.arn,
+                        aliasName: $0.name,
+                        creationDate: $0.creationDate,
+                        lastUpdatedDate: $0.lastUpdatedDate,
+                        targetKeyId: $0.targetKeyID
+                    )
                 },
                 nextMarker: next,
                 truncated: next != nil
@@ -104,8 +131,12 @@ enum KMSFront {
     static func registerGrants(in operations: inout OperationTable, kms: KMSService) {
         operations.on(KMS.CreateGrant.self) { input, caller in
             let grant = try await kms.createGrant(
-                caller, input.keyId, grantee: input.granteePrincipal, operations: input.operations.map(\.rawValue),
-                retiringPrincipal: input.retiringPrincipal, name: input.name
+                caller,
+                input.keyId,
+                grantee: input.granteePrincipal,
+                operations: input.operations.map(\.rawValue),
+                retiringPrincipal: input.retiringPrincipal,
+                name: input.name
             )
             return KMS.CreateGrantResponse(grantId: grant.id, grantToken: grant.token)
         }
@@ -119,8 +150,14 @@ enum KMSFront {
             return KMS.ListGrantsResponse(
                 grants: items.map { grant in
                     KMS.GrantListEntry(
-                        creationDate: grant.creationDate, grantId: grant.id, granteePrincipal: grant.granteePrincipal, issuingAccount: "arn:aws:iam::\(grant.issuingAccount):root",
-                        keyId: key.arn, name: grant.name, operations: grant.operations.map { .init(rawValue: $0) }, retiringPrincipal: grant.retiringPrincipal
+                        creationDate: grant.creationDate,
+                        grantId: grant.id,
+                        granteePrincipal: grant.granteePrincipal,
+                        issuingAccount: "arn:aws:iam::\(grant.issuingAccount):root",
+                        keyId: key.arn,
+                        name: grant.name,
+                        operations: grant.operations.map { .init(rawValue: $0) },
+                        retiringPrincipal: grant.retiringPrincipal
                     )
                 },
                 nextMarker: next,
@@ -154,7 +191,13 @@ enum KMSFront {
 
     static func registerCryptography(in operations: inout OperationTable, kms: KMSService) {
         operations.on(KMS.Encrypt.self) { input, caller in
-            let (key, blob) = try await kms.kmsEncrypt(caller, input.keyId, plaintext: input.plaintext.bytes, context: input.encryptionContext ?? [:], action: "kms:Encrypt")
+            let (key, blob) = try await kms.kmsEncrypt(
+                caller,
+                input.keyId,
+                plaintext: input.plaintext.bytes,
+                context: input.encryptionContext ?? [:],
+                action: "kms:Encrypt"
+            )
             return KMS.EncryptResponse(ciphertextBlob: Blob(blob), encryptionAlgorithm: .init(rawValue: "SYMMETRIC_DEFAULT"), keyId: key.arn)
         }
         operations.on(KMS.Decrypt.self) { input, caller in
@@ -165,26 +208,48 @@ enum KMSFront {
         operations.on(KMS.GenerateDataKey.self) { input, caller in
             let size = try dataKeySize(numberOfBytes: input.numberOfBytes, keySpec: input.keySpec?.rawValue)
             let plaintext = (0..<size).map { _ in UInt8.random(in: 0...255) }
-            let (key, blob) = try await kms.kmsEncrypt(caller, input.keyId, plaintext: plaintext, context: input.encryptionContext ?? [:], action: "kms:GenerateDataKey")
+            let (key, blob) = try await kms.kmsEncrypt(
+                caller,
+                input.keyId,
+                plaintext: plaintext,
+                context: input.encryptionContext ?? [:],
+                action: "kms:GenerateDataKey"
+            )
             return KMS.GenerateDataKeyResponse(ciphertextBlob: Blob(blob), keyId: key.arn, plaintext: Blob(plaintext))
         }
         operations.on(KMS.GenerateDataKeyWithoutPlaintext.self) { input, caller in
             let size = try dataKeySize(numberOfBytes: input.numberOfBytes, keySpec: input.keySpec?.rawValue)
             let plaintext = (0..<size).map { _ in UInt8.random(in: 0...255) }
             let (key, blob) = try await kms.kmsEncrypt(
-                caller, input.keyId, plaintext: plaintext, context: input.encryptionContext ?? [:], action: "kms:GenerateDataKeyWithoutPlaintext"
+                caller,
+                input.keyId,
+                plaintext: plaintext,
+                context: input.encryptionContext ?? [:],
+                action: "kms:GenerateDataKeyWithoutPlaintext"
             )
             return KMS.GenerateDataKeyWithoutPlaintextResponse(ciphertextBlob: Blob(blob), keyId: key.arn)
         }
         operations.on(KMS.ReEncrypt.self) { input, caller in
             guard let blob = input.ciphertextBlob else { throw CloudError.kmsCiphertextRequired }
-            let (source, plaintext) = try await kms.kmsDecrypt(caller, blob: blob.bytes, reference: input.sourceKeyId, context: input.sourceEncryptionContext ?? [:])
+            let (source, plaintext) = try await kms.kmsDecrypt(
+                caller,
+                blob: blob.bytes,
+                reference: input.sourceKeyId,
+                context: input.sourceEncryptionContext ?? [:]
+            )
             let (destination, reencrypted) = try await kms.kmsEncrypt(
-                caller, input.destinationKeyId, plaintext: plaintext, context: input.destinationEncryptionContext ?? [:], action: "kms:ReEncryptTo"
+                caller,
+                input.destinationKeyId,
+                plaintext: plaintext,
+                context: input.destinationEncryptionContext ?? [:],
+                action: "kms:ReEncryptTo"
             )
             return KMS.ReEncryptResponse(
-                ciphertextBlob: Blob(reencrypted), destinationEncryptionAlgorithm: .init(rawValue: "SYMMETRIC_DEFAULT"), keyId: destination.arn,
-                sourceEncryptionAlgorithm: .init(rawValue: "SYMMETRIC_DEFAULT"), sourceKeyId: source.arn
+                ciphertextBlob: Blob(reencrypted),
+                destinationEncryptionAlgorithm: .init(rawValue: "SYMMETRIC_DEFAULT"),
+                keyId: destination.arn,
+                sourceEncryptionAlgorithm: .init(rawValue: "SYMMETRIC_DEFAULT"),
+                sourceKeyId: source.arn
             )
         }
     }

@@ -27,9 +27,16 @@ enum SSMFront {
                 throw CloudError.parameterPageTooLarge(limit)
             }
             let all = try await parameters.parameters(caller, under: input.path, recursive: input.recursive ?? false)
-            let page = try PageRequest(
-                maxResults: limit, nextToken: input.nextToken, allowed: 1...10,
-                scope: parameters.context.pageScope("GetParametersByPath", caller: caller, parameters: [String(describing: input.path), String(describing: input.recursive), String(describing: input.parameterFilters), String(describing: input.withDecryption)])
+            let page = try parameters.context.pageRequest(
+                "GetParametersByPath",
+                caller: caller,
+                maxResults: limit,
+                nextToken: input.nextToken,
+                allowed: 1...10,
+                parameters: [
+                    String(describing: input.path), String(describing: input.recursive), String(describing: input.parameterFilters),
+                    String(describing: input.withDecryption),
+                ]
             ).page(of: all)
             return SSM.GetParametersByPathResult(nextToken: page.nextToken, parameters: page.items.map(wire))
         }
