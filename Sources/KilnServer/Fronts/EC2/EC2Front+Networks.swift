@@ -9,6 +9,7 @@ extension EC2Front {
         registerSecurityGroups(in: &operations, cloud: cloud)
         registerGateways(in: &operations, cloud: cloud)
         registerRouteTables(in: &operations, cloud: cloud)
+        registerNetworkInterfaces(in: &operations, cloud: cloud)
     }
 
     /// `nil` for an empty parameter, which SDKs that copy a config send for one left unset.
