@@ -44,7 +44,7 @@ extension BlockStore {
     }
 }
 
-/// Durable storage for whole objects: local files by default, an S3-compatible store later.
+/// Durable storage for whole objects: local files (`LocalBlobStore`) or memory in tests.
 ///
 /// Nothing above this protocol assumes a POSIX filesystem: objects are written whole,
 /// read by range, listed by prefix and deleted.
