@@ -26,7 +26,10 @@ extension QEMURuntime {
                 .running where machine == nil:
                 await boot(order, context: context)
             case .running:
-                if let machine { await syncDisks(machine, order: order, context: context) }
+                if let machine {
+                    await syncDisks(machine, order: order, context: context)
+                    await syncForwards(machine, network: order.network)
+                }
             case .stopping:
                 if let machine { stop(machine) } else { await record(order.instance.id, .requested, context: context) }
             case .shuttingDown:

@@ -698,6 +698,14 @@ extension EC2 {
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
+    /// The `ModifyInstanceMetadataOptions` operation.
+    public enum ModifyInstanceMetadataOptions: WireOperation {
+        public typealias Input = ModifyInstanceMetadataOptionsRequest
+        public typealias Output = ModifyInstanceMetadataOptionsResult
+        public static let name = "ModifyInstanceMetadataOptions"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `ModifyLaunchTemplate` operation.
     public enum ModifyLaunchTemplate: WireOperation {
         public typealias Input = ModifyLaunchTemplateRequest
@@ -7916,6 +7924,51 @@ extension EC2 {
         }
     }
 
+    /// The `ModifyInstanceMetadataOptionsRequest` shape.
+    public struct ModifyInstanceMetadataOptionsRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var httpEndpoint: InstanceMetadataEndpointState?
+        public var httpProtocolIpv6: InstanceMetadataProtocolState?
+        public var httpPutResponseHopLimit: Swift.Int?
+        public var httpTokens: HttpTokensState?
+        public var instanceId: Swift.String
+        public var instanceMetadataTags: InstanceMetadataTagsState?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            httpEndpoint: InstanceMetadataEndpointState? = nil,
+            httpProtocolIpv6: InstanceMetadataProtocolState? = nil,
+            httpPutResponseHopLimit: Swift.Int? = nil,
+            httpTokens: HttpTokensState? = nil,
+            instanceId: Swift.String,
+            instanceMetadataTags: InstanceMetadataTagsState? = nil
+        ) {
+            self.dryRun = dryRun
+            self.httpEndpoint = httpEndpoint
+            self.httpProtocolIpv6 = httpProtocolIpv6
+            self.httpPutResponseHopLimit = httpPutResponseHopLimit
+            self.httpTokens = httpTokens
+            self.instanceId = instanceId
+            self.instanceMetadataTags = instanceMetadataTags
+        }
+    }
+
+    /// The `ModifyInstanceMetadataOptionsResult` shape.
+    public struct ModifyInstanceMetadataOptionsResult: Sendable, Equatable {
+        public var instanceId: Swift.String?
+        public var instanceMetadataOptions: InstanceMetadataOptionsResponse?
+
+        /// Creates the shape from its members.
+        public init(
+            instanceId: Swift.String? = nil,
+            instanceMetadataOptions: InstanceMetadataOptionsResponse? = nil
+        ) {
+            self.instanceId = instanceId
+            self.instanceMetadataOptions = instanceMetadataOptions
+        }
+    }
+
     /// The `ModifyLaunchTemplateRequest` shape.
     public struct ModifyLaunchTemplateRequest: Sendable, Equatable {
         public var clientToken: Swift.String?
@@ -15085,6 +15138,18 @@ extension EC2.ModifyInstanceAttributeRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.ModifyInstanceMetadataOptionsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.httpEndpoint = try reader.value("HttpEndpoint")
+        self.httpProtocolIpv6 = try reader.value("HttpProtocolIpv6")
+        self.httpPutResponseHopLimit = try reader.value("HttpPutResponseHopLimit")
+        self.httpTokens = try reader.value("HttpTokens")
+        self.instanceId = try reader.required(reader.value("InstanceId"), "InstanceId")
+        self.instanceMetadataTags = try reader.value("InstanceMetadataTags")
+    }
+}
+
 extension EC2.ModifyLaunchTemplateRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.clientToken = try reader.value("ClientToken")
@@ -17183,6 +17248,13 @@ extension EC2.MemoryMiB: WireStructureEncodable {
 extension EC2.ModifyEbsDefaultKmsKeyIdResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("kmsKeyId", kmsKeyId)
+    }
+}
+
+extension EC2.ModifyInstanceMetadataOptionsResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("instanceId", instanceId)
+        writer.member("instanceMetadataOptions", instanceMetadataOptions)
     }
 }
 

@@ -31,6 +31,7 @@ extension EC2Front {
             data.networkInterfaces = input.networkInterfaces.map { $0.map(launchInterface) }
             data.kernelID = input.kernelId
             data.ramdiskID = input.ramdiskId
+            data.metadataOptions = metadataChange(input.metadataOptions)
             let template = input.launchTemplate.map {
                 LaunchRequest.TemplateSpecifier(id: $0.launchTemplateId, name: $0.launchTemplateName, version: $0.version)
             }
@@ -201,6 +202,7 @@ extension EC2Front {
             kernelId: instance.kernelID,
             keyName: instance.keyName,
             launchTime: instance.launchTime,
+            metadataOptions: wireMetadataOptions(instance.metadataOptionsInForce),
             monitoring: EC2.Monitoring(state: .init(rawValue: "disabled")),
             placement: EC2.Placement(availabilityZone: instance.availabilityZone, groupName: "", tenancy: .init(rawValue: "default")),
             platform: instance.platform.map { .init(rawValue: $0) },

@@ -189,6 +189,7 @@ extension EC2Front {
         }
         data.kernelID = wire.kernelId
         data.ramdiskID = wire.ramDiskId
+        data.metadataOptions = metadataChange(wire.metadataOptions)
         return data
     }
 
@@ -222,6 +223,7 @@ extension EC2Front {
             instanceType: data.instanceType.map { .init(rawValue: $0) },
             kernelId: data.kernelID,
             keyName: data.keyName,
+            metadataOptions: data.metadataOptions.map(wireTemplateMetadataOptions),
             networkInterfaces: data.networkInterfaces?.map { interface in
                 EC2.LaunchTemplateInstanceNetworkInterfaceSpecification(
                     associatePublicIpAddress: interface.associatePublicIPAddress,
