@@ -134,6 +134,9 @@ def test_ssh_with_the_key_pair_user_data_and_security_group_ports(cloud_kiln, ec
         assert result.returncode == 0, result.stderr
         assert result.stdout.splitlines()[0] == instance_id
         assert described["PrivateIpAddress"] in result.stdout
+        dmi = ssh(address, key_path, "cat /sys/class/dmi/id/sys_vendor /sys/class/dmi/id/product_serial /sys/class/dmi/id/product_uuid")
+        assert dmi.stdout.startswith("Amazon EC2") and dmi.stdout.split()[-2].startswith("ec2"), dmi.stdout
+        assert dmi.stdout.split()[-2].lower() == dmi.stdout.split()[-1].lower(), "cloud-init's EC2 check: serial equals UUID"
         bare = ssh(address, key_path, "printf 'GET /latest/meta-data/instance-id HTTP/1.0\\r\\n\\r\\n' | nc 169.254.169.254 80 | head -n 1")
         assert " 401 " in bare.stdout, bare.stdout + bare.stderr
 
@@ -200,5 +203,34 @@ def test_packer_shell_provisioner_makes_a_golden_image(cloud_kiln, ec2, key, ssh
         shown = ssh(address, key_path, "dd if=/dev/nvme0n1 bs=1M skip=$(($(blockdev --getsize64 /dev/nvme0n1) / 1048576 - 2)) count=1 2>/dev/null | head -c 64")
         assert shown.returncode == 0, shown.stderr
         assert shown.stdout.rstrip("\0") == record
+    finally:
+        end(ec2, instance_id)
+
+
+def test_create_image_without_no_reboot_shuts_the_guest_down_cleanly(cloud_kiln, ec2, key, ssh_group, tmp_path):
+    """Bytes the guest wrote but did not sync are in the image: CreateImage without NoReboot
+    presses the power button, the guest syncs and powers off, the snapshots are taken, and the
+    machine boots again (a second boot on the console, SSH back)."""
+    key_name, key_path = key
+    instance_id = launch(ec2, cloud_kiln.image, key_name, ssh_group)["InstanceId"]
+    try:
+        wait_console(ec2, instance_id, "KILN-FIXTURE: ready")
+        address = wait_state(ec2, instance_id, "running")["PublicIpAddress"]
+        wait_port(address, 22, True)
+        marker = f"UNSYNCED-{instance_id}"
+        wrote = ssh(address, key_path, f"printf '{marker}' | dd of=/dev/nvme0n1 bs=1M seek=$(($(blockdev --getsize64 /dev/nvme0n1) / 1048576 - 3)) 2>/dev/null")
+        assert wrote.returncode == 0, wrote.stderr
+        image = ec2.create_image(InstanceId=instance_id, Name=f"rebooted-{instance_id}")["ImageId"]
+        ec2.get_waiter("image_available").wait(ImageIds=[image], WaiterConfig={"Delay": 1, "MaxAttempts": 120})
+        exported = tmp_path / "rebooted.raw"
+        run_kiln(cloud_kiln.endpoint, "image", "export", image, "-o", exported)
+        with open(exported, "rb") as handle:
+            handle.seek(exported.stat().st_size - 3 * MIB)
+            assert handle.read(len(marker)).decode() == marker
+        text = wait_console(ec2, instance_id, "KILN-FIXTURE: ready", count=2)
+        assert "KILN-FIXTURE: power button" in text
+        assert wait_state(ec2, instance_id, "running")["State"]["Name"] == "running"
+        wait_port(address, 22, True, timeout=60)
+        assert ssh(address, key_path, "cat /etc/instance-id").stdout.strip() == instance_id
     finally:
         end(ec2, instance_id)

@@ -21,6 +21,18 @@ package protocol InstanceRuntime: Sendable {
     func checkDeviceChange(instanceID: String, volumeID: String, attaching: Bool) async throws
     /// The bytes an instance's serial console printed, or nil when the runtime keeps none.
     func consoleOutput(instanceID: String) async -> [UInt8]?
+    /// Shuts an instance's machine down cleanly before CreateImage snapshots its volumes (the
+    /// reboot CreateImage does without NoReboot), and returns once its disks hold everything
+    /// the guest wrote. The machine stays off until ``resumeAfterImage(instanceID:)``.
+    func quiesceForImage(instanceID: String) async
+    /// Boots again a machine that ``quiesceForImage(instanceID:)`` shut down.
+    func resumeAfterImage(instanceID: String) async
+}
+
+extension InstanceRuntime {
+    /// A runtime without machines has nothing to shut down.
+    package func quiesceForImage(instanceID: String) async {}
+    package func resumeAfterImage(instanceID: String) async {}
 }
 
 /// What callers asked of some instances.
