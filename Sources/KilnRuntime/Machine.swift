@@ -23,6 +23,8 @@ final class Machine {
     var endRequested = false
     /// Whether the process has exited and its end is being recorded.
     var exited = false
+    /// The console file's size when the machine started: what the guest printed since is beyond it.
+    var consoleSizeAtBoot = 0
 
     init(instanceID: String, process: Process, directory: URL, qmpPath: String, servers: [String: NBDServer], exports: [String: VolumeExport]) {
         self.exports = exports

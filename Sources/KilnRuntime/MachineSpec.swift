@@ -34,7 +34,7 @@ struct MachineSpec: Sendable {
             "-name", instanceID,
             "-machine", "pc", "-accel", acceleration.rawValue,
             "-m", "\(memoryMiB)", "-smp", "\(vCPUs)",
-            "-nodefaults", "-no-user-config", "-display", "none", "-vga", "none",
+            "-nodefaults", "-no-user-config", "-display", "none", "-vga", "std",
             "-chardev", "file,id=console,path=\(consolePath),append=on", "-serial", "chardev:console",
             "-qmp", "unix:\(qmpPath),server=on,wait=off",
             "-smbios", "type=1,manufacturer=Amazon EC2,product=\(instanceType),serial=\(systemUUID),uuid=\(systemUUID)",

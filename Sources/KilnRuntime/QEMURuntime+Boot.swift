@@ -30,6 +30,7 @@ extension QEMURuntime {
             let metadataSocket = directory.appendingPathComponent(MetadataEndpoint.socketName).path
             metadataServer = try settings.metadataRelay.map { _ in try MetadataEndpoint.serve(instance.id, at: metadataSocket, context: context) }
             let spec = try machineSpec(order, directory: directory, disks: disks, metadataSocket: metadataSocket)
+            let consoleSizeAtBoot = consoleSize(instance.id)
             let log = consoleDirectory.appendingPathComponent("\(instance.id).qemu.log")
             let process = try children.start(emulator, spec.arguments, log: log) { [weak self] status, bySignal in
                 Task { await self?.machineExited(instance.id, status: status, bySignal: bySignal) }
@@ -43,6 +44,7 @@ extension QEMURuntime {
                 exports: exports
             )
             machine.metadataServer = metadataServer
+            machine.consoleSizeAtBoot = consoleSizeAtBoot
             machines[instance.id] = machine
             logger.info("machine started", metadata: ["instance": .string(instance.id), "pid": .stringConvertible(process.processIdentifier)])
             let qmp = spec.qmpPath

@@ -11,15 +11,8 @@ struct InstanceMetadataTests {
         let (cloud, clock) = try makeTestCloud()
         let caller = testCaller()
         _ = try await cloud.keyPairs.createKeyPair(caller, name: "builder", type: "ed25519", tags: [])
-        let snapshot = try await completedSnapshot(cloud, caller, size: 1)
-        var registration = ImageRegistration(
-            name: "imds-image",
-            rootDeviceName: "/dev/xvda",
-            mappings: [.init(deviceName: "/dev/xvda", snapshotID: snapshot)]
-        )
-        registration.architecture = "x86_64"
         var data = LaunchTemplateData()
-        data.imageID = try await cloud.images.registerImage(caller, registration)
+        data.imageID = try await registerTestImage(cloud, caller, name: "imds-image")
         data.instanceType = "t3.micro"
         data.keyName = "builder"
         data.userData = Data("#!/bin/sh\necho hello\n".utf8).base64EncodedString()

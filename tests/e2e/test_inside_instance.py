@@ -234,3 +234,51 @@ def test_create_image_without_no_reboot_shuts_the_guest_down_cleanly(cloud_kiln,
         assert ssh(address, key_path, "cat /etc/instance-id").stdout.strip() == instance_id
     finally:
         end(ec2, instance_id)
+
+
+WRITER = r"""
+cat > /tmp/writer.sh <<'SCRIPT'
+LAST=$(($(blockdev --getsize64 /dev/nvme0n1) / 1048576 - 4))
+i=0
+while true; do
+  i=$((i + 1))
+  printf 'A%08d' $i | dd of=/dev/nvme0n1 bs=1M seek=$LAST conv=fsync 2>/dev/null
+  printf 'B%08d' $i | dd of=/dev/nvme0n1 bs=1M seek=$((LAST + 1)) conv=fsync 2>/dev/null
+done
+SCRIPT
+sh /tmp/writer.sh > /dev/null 2>&1 &
+"""
+
+
+def counters(path: Path) -> tuple[int, int]:
+    """The writer's two counters in an exported disk: A is written and flushed before B."""
+    with open(path, "rb") as handle:
+        size = path.stat().st_size
+        handle.seek(size - 4 * MIB)
+        a = handle.read(9)
+        handle.seek(size - 3 * MIB)
+        b = handle.read(9)
+    return int(a[1:] or b"0"), int(b[1:] or b"0")
+
+
+def test_images_of_a_guest_writing_continuously_hold_flushed_states(cloud_kiln, ec2, key, ssh_group, tmp_path):
+    """A guest writes a counter to region A, flushes, writes it to region B, flushes, forever.
+    Every flushed state has B <= A <= B + 1; CreateImage with NoReboot (while it writes) and
+    without (after a clean shutdown) both export such a state."""
+    key_name, key_path = key
+    instance_id = launch(ec2, cloud_kiln.image, key_name, ssh_group)["InstanceId"]
+    try:
+        wait_console(ec2, instance_id, "KILN-FIXTURE: ready")
+        address = wait_state(ec2, instance_id, "running")["PublicIpAddress"]
+        wait_port(address, 22, True)
+        assert ssh(address, key_path, WRITER).returncode == 0
+        time.sleep(3)
+        for no_reboot in (True, False):
+            image = ec2.create_image(InstanceId=instance_id, Name=f"writing-{no_reboot}-{instance_id}", NoReboot=no_reboot)["ImageId"]
+            ec2.get_waiter("image_available").wait(ImageIds=[image], WaiterConfig={"Delay": 1, "MaxAttempts": 120})
+            exported = tmp_path / f"writing-{no_reboot}.raw"
+            run_kiln(cloud_kiln.endpoint, "image", "export", image, "-o", exported)
+            a, b = counters(exported)
+            assert a > 0 and b <= a <= b + 1, f"NoReboot={no_reboot}: A={a} B={b} is not a state the guest flushed"
+    finally:
+        end(ec2, instance_id)

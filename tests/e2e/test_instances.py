@@ -431,4 +431,5 @@ def test_instance_metadata_options_in_launches_templates_and_modify(kiln, ec2, b
     assert instance(ec2, from_template["InstanceId"])["MetadataOptions"]["HttpTokens"] == "optional"
     raises("InvalidParameterValue", ec2.modify_instance_metadata_options, InstanceId=from_template["InstanceId"], HttpPutResponseHopLimit=65)
     raises("InvalidInstanceID.NotFound", ec2.modify_instance_metadata_options, InstanceId="i-0123456789abcdef0", HttpTokens="required")
+    raises("UnsupportedOperation", ec2.get_console_screenshot, InstanceId=from_template["InstanceId"])  # the simulated runtime has no display
     ec2.terminate_instances(InstanceIds=[defaults["InstanceId"], asked["Instances"][0]["InstanceId"], from_template["InstanceId"]])

@@ -626,6 +626,14 @@ extension EC2 {
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
+    /// The `GetConsoleScreenshot` operation.
+    public enum GetConsoleScreenshot: WireOperation {
+        public typealias Input = GetConsoleScreenshotRequest
+        public typealias Output = GetConsoleScreenshotResult
+        public static let name = "GetConsoleScreenshot"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `GetEbsDefaultKmsKeyId` operation.
     public enum GetEbsDefaultKmsKeyId: WireOperation {
         public typealias Input = GetEbsDefaultKmsKeyIdRequest
@@ -4564,6 +4572,39 @@ extension EC2 {
             self.instanceId = instanceId
             self.output = output
             self.timestamp = timestamp
+        }
+    }
+
+    /// The `GetConsoleScreenshotRequest` shape.
+    public struct GetConsoleScreenshotRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var instanceId: Swift.String
+        public var wakeUp: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            instanceId: Swift.String,
+            wakeUp: Swift.Bool? = nil
+        ) {
+            self.dryRun = dryRun
+            self.instanceId = instanceId
+            self.wakeUp = wakeUp
+        }
+    }
+
+    /// The `GetConsoleScreenshotResult` shape.
+    public struct GetConsoleScreenshotResult: Sendable, Equatable {
+        public var imageData: Swift.String?
+        public var instanceId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            imageData: Swift.String? = nil,
+            instanceId: Swift.String? = nil
+        ) {
+            self.imageData = imageData
+            self.instanceId = instanceId
         }
     }
 
@@ -14640,6 +14681,14 @@ extension EC2.GetConsoleOutputRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.GetConsoleScreenshotRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.instanceId = try reader.required(reader.value("InstanceId"), "InstanceId")
+        self.wakeUp = try reader.value("WakeUp")
+    }
+}
+
 extension EC2.GetEbsDefaultKmsKeyIdRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.dryRun = try reader.value("DryRun")
@@ -16309,6 +16358,13 @@ extension EC2.GetConsoleOutputResult: WireStructureEncodable {
         writer.member("instanceId", instanceId)
         writer.member("output", output)
         writer.member("timestamp", timestamp)
+    }
+}
+
+extension EC2.GetConsoleScreenshotResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("imageData", imageData)
+        writer.member("instanceId", instanceId)
     }
 }
 
