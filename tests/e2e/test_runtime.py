@@ -244,6 +244,24 @@ def test_reboot_hotplug_stop_force_and_terminate(qemu_kiln, ec2, launched):
     ec2.delete_volume(VolumeId=volume)
 
 
+def test_uefi_image_boots_with_ovmf(qemu_kiln, ec2, launched):
+    """An image registered with BootMode uefi boots through OVMF: the firmware's shell runs the
+    fixture's startup.nsh, which starts the kernel's EFI stub, and the guest runs to power-off."""
+    if not any(os.path.exists(path) for path in ("/usr/share/ovmf/OVMF.fd", "/usr/share/qemu/OVMF.fd")):
+        pytest.skip("Debian's ovmf is not installed (scripts/install-deps.sh test installs it)")
+    source = ec2.describe_images(ImageIds=[qemu_kiln.images["poweroff"]])["Images"][0]
+    snapshot = source["BlockDeviceMappings"][0]["Ebs"]["SnapshotId"]
+    image = ec2.register_image(
+        Name=f"uefi-{time.monotonic_ns()}", Architecture="x86_64", BootMode="uefi", VirtualizationType="hvm",
+        RootDeviceName="/dev/xvda", BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"SnapshotId": snapshot}}],
+    )["ImageId"]
+    instance = run_one(ec2, image, launched)
+    assert instance["BootMode"] == "uefi"
+    text = wait_console(ec2, instance["InstanceId"], "KILN-MARKER-OK")
+    assert "UEFI Interactive Shell" in text and "Linux version 6.1" in text
+    wait_state(ec2, instance["InstanceId"], "stopped")
+
+
 def status_of(ec2, instance_id):
     statuses = ec2.describe_instance_status(InstanceIds=[instance_id], IncludeAllInstances=True)["InstanceStatuses"]
     return statuses[0]["SystemStatus"]["Status"], statuses[0]["InstanceStatus"]["Status"]
