@@ -33,7 +33,7 @@ extension CloudError {
     }
 
     package static func rootVolumeCannotDetach(_ volumeID: some CustomStringConvertible, _ instanceID: some CustomStringConvertible) -> CloudError {
-        CloudError("OperationNotPermitted", "Unable to detach root volume '\(volumeID)' from instance '\(instanceID)'; stop the instance first.")
+        CloudError("IncorrectState", "Unable to detach root volume '\(volumeID)' from instance '\(instanceID)'")
     }
 
     package static func instanceWithoutRoot(_ instanceID: some CustomStringConvertible, _ state: some CustomStringConvertible) -> CloudError {

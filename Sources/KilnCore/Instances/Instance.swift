@@ -79,6 +79,8 @@ package struct Instance: StoredResource, Equatable {
     package var stateTransitionReason: String
     package var launchTime: Date
     package var keyName: String?
+    /// The IAM instance profile it runs with.
+    package var iamInstanceProfile: InstanceProfile?
     /// Base64 text, as given.
     package var userData: String?
     /// `ebs` or `instance-store`.
