@@ -87,6 +87,15 @@ def test_the_same_id_is_a_separate_image_in_each_region(moto_style):
         instance = ec2.run_instances(ImageId="ami-760aaa0f", InstanceType="t2.micro", MinCount=1, MaxCount=1)["Instances"][0]
         volume_id = instance["BlockDeviceMappings"][0]["Ebs"]["VolumeId"]
         assert ec2.describe_volumes(VolumeIds=[volume_id])["Volumes"][0]["SnapshotId"] == snapshot
+    # Tags are per region too: a tag in one region is not on the other region's image.
+    east.create_tags(Resources=["ami-760aaa0f"], Tags=[{"Key": "team", "Value": "east"}])
+    assert east.describe_images(ImageIds=["ami-760aaa0f"])["Images"][0]["Tags"] == [{"Key": "team", "Value": "east"}]
+    assert "Tags" not in west.describe_images(ImageIds=["ami-760aaa0f"])["Images"][0]
+    tagged = east.describe_tags(Filters=[{"Name": "resource-id", "Values": ["ami-760aaa0f"]}])["Tags"]
+    assert [(t["ResourceId"], t["Key"]) for t in tagged] == [("ami-760aaa0f", "team")]
+    assert west.describe_tags(Filters=[{"Name": "resource-id", "Values": ["ami-760aaa0f"]}])["Tags"] == []
+    east.delete_tags(Resources=["ami-760aaa0f"], Tags=[{"Key": "team"}])
+    assert "Tags" not in east.describe_images(ImageIds=["ami-760aaa0f"])["Images"][0]
     # Paging over ids that sort together in every region gives each image once.
     pages = east.get_paginator("describe_images").paginate(Owners=["amazon"], PaginationConfig={"PageSize": 7})
     ids = [image["ImageId"] for page in pages for image in page["Images"]]

@@ -137,6 +137,11 @@ package struct Image: Sendable, Codable, Equatable {
     /// has an image of this id.
     package var storageKey: String { idSharedAcrossRegions == true ? Self.regionalKey(id, region: region) : id }
 
+    /// The id of the image a storage key names.
+    package static func id(ofStorageKey key: String) -> String {
+        key.firstIndex(of: "@").map { String(key[..<$0]) } ?? key
+    }
+
     /// The key of an image whose id every region shares.
     package static func regionalKey(_ id: String, region: RegionName) -> String { "\(id)@\(region.rawValue)" }
 

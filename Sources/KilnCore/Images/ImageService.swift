@@ -239,12 +239,12 @@ extension ImageService {
             query.limit = requested == nil ? chunk : nil
             let candidates = try transaction.images(query)
             let scoped = candidates.filter { scope.admits($0, explicitlyNamed: requested != nil) }
-            let tags = try transaction.tags(on: scoped.map(\.id), by: scope.viewer.account)
+            let tags = try transaction.tags(on: scoped.map(\.storageKey), by: scope.viewer.account)
             let admitted = Set(scoped.map(\.id))
             for image in candidates {
                 cursor = image.storageKey
                 guard admitted.contains(image.id) else { continue }
-                let imageTags = tags[image.id] ?? []
+                let imageTags = tags[image.storageKey] ?? []
                 guard filters.admits({ imageFilterValues($0, image: image, tags: imageTags, now: scope.now) }) else { continue }
                 result.append((image, imageTags))
                 if let limit, result.count == limit { return (result, cursor, false) }
