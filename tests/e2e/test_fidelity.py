@@ -257,3 +257,25 @@ def test_well_formed_missing_ids_are_not_found_and_only_bad_ones_malformed(ec2, 
         raises(not_found, call, **{parameter: [f"{prefix}-{digits}"]})
     for bad in [f"{prefix}-1234", f"{prefix}-123456789", f"{prefix}-zzzzzzzz", f"{prefix}-0123456789abcdef01"]:
         raises(malformed, call, **{parameter: [bad]})
+
+
+@pytest.mark.parametrize(
+    "method,parameter,prefix,not_found,malformed",
+    [
+        ("delete_volume", "VolumeId", "vol", "InvalidVolume.NotFound", "InvalidVolumeID.Malformed"),
+        ("delete_snapshot", "SnapshotId", "snap", "InvalidSnapshot.NotFound", "InvalidSnapshotID.Malformed"),
+        ("deregister_image", "ImageId", "ami", "InvalidAMIID.NotFound", "InvalidAMIID.Malformed"),
+        ("delete_launch_template", "LaunchTemplateId", "lt", "InvalidLaunchTemplateId.NotFound", "InvalidLaunchTemplateId.Malformed"),
+        ("delete_security_group", "GroupId", "sg", "InvalidGroup.NotFound", "InvalidGroupId.Malformed"),
+        ("delete_subnet", "SubnetId", "subnet", "InvalidSubnetID.NotFound", "InvalidSubnetID.Malformed"),
+        ("delete_vpc", "VpcId", "vpc", "InvalidVpcID.NotFound", "InvalidVpcID.Malformed"),
+        ("delete_route_table", "RouteTableId", "rtb", "InvalidRouteTableID.NotFound", "InvalidRouteTableId.Malformed"),
+        ("delete_internet_gateway", "InternetGatewayId", "igw", "InvalidInternetGatewayID.NotFound", "InvalidInternetGatewayId.Malformed"),
+    ],
+)
+def test_changing_calls_tell_missing_from_malformed_ids(ec2, method, parameter, prefix, not_found, malformed):
+    call = getattr(ec2, method)
+    for digits in ["1234abcd", "0123456789abcdef0"]:
+        raises(not_found, call, **{parameter: f"{prefix}-{digits}"})
+    for bad in [f"{prefix}-zz", f"{prefix}-123456789"]:
+        raises(malformed, call, **{parameter: bad})
