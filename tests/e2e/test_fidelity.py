@@ -159,6 +159,8 @@ def test_instance_profiles_are_kept_and_returned(server, ec2):
     by_arn = launch(ec2, IamInstanceProfile={"Arn": arn})
     assert describe_instance(ec2, by_arn["InstanceId"])["IamInstanceProfile"]["Arn"] == arn
     raises("InvalidParameterCombination", launch, ec2, IamInstanceProfile={"Arn": arn, "Name": "runner"})
+    # An empty name is no profile, as Packer sends it.
+    assert "IamInstanceProfile" not in describe_instance(ec2, launch(ec2, IamInstanceProfile={"Name": ""})["InstanceId"])
     raises("InvalidParameterValue", launch, ec2, IamInstanceProfile={"Arn": "arn:aws:iam::000000000000:role/runner"})
     # In a launch template, and back from GetLaunchTemplateData.
     template = ec2.create_launch_template(
@@ -279,3 +281,45 @@ def test_changing_calls_tell_missing_from_malformed_ids(ec2, method, parameter, 
         raises(not_found, call, **{parameter: f"{prefix}-{digits}"})
     for bad in [f"{prefix}-zz", f"{prefix}-123456789"]:
         raises(malformed, call, **{parameter: bad})
+
+
+# ---------------------------------------------------------------------------- AWS's words
+
+
+def test_error_messages_read_as_aws_writes_them(ec2):
+    def message(fn, **kw):
+        from botocore.exceptions import ClientError
+
+        with pytest.raises(ClientError) as caught:
+            fn(**kw)
+        return caught.value.response["Error"]["Code"], caught.value.response["Error"]["Message"]
+
+    assert message(ec2.describe_instances, InstanceIds=["i-1234abcd", "i-1234abce"]) == (
+        "InvalidInstanceID.NotFound",
+        "The instance IDs 'i-1234abcd, i-1234abce' do not exist",
+    )
+    assert message(ec2.describe_instances, InstanceIds=["i-1234abcd"])[1] == "The instance ID 'i-1234abcd' does not exist"
+    assert message(ec2.describe_instances, InstanceIds=["i-zz"])[1] == 'Invalid id: "i-zz" (expecting "i-...")'
+    assert message(ec2.describe_instances, Filters=[{"Name": "public-ip", "Values": ["1.2.3.4"]}]) == (
+        "InvalidParameterValue",
+        "The filter 'public-ip' is invalid",
+    )
+    instance = launch(ec2)
+    root = instance["BlockDeviceMappings"][0]["Ebs"]["VolumeId"]
+    assert message(ec2.delete_volume, VolumeId=root) == ("VolumeInUse", f"Volume {root} is currently attached to {instance['InstanceId']}")
+    assert message(ec2.detach_volume, VolumeId=root) == (
+        "IncorrectState",
+        f"Unable to detach root volume '{root}' from instance '{instance['InstanceId']}'",
+    )
+    code, text = message(ec2.run_instances, ImageId=LINUX, InstanceType="t3.micro", MinCount=1001, MaxCount=1001)
+    assert code == "InstanceLimitExceeded" and text.startswith("You have requested more instances (1001) than your current instance limit of")
+    assert text.endswith("allows for the specified instance type. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.")
+    code, text = message(
+        ec2.run_instances,
+        ImageId=LINUX,
+        InstanceType="t3.micro",
+        MinCount=1,
+        MaxCount=1,
+        BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 1}}],
+    )
+    assert code == "InvalidBlockDeviceMapping" and re.fullmatch(r"Volume of size 1GB is smaller than snapshot 'snap-[0-9a-f]+', expect size >= 8GB", text), text

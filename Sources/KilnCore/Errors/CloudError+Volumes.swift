@@ -40,8 +40,8 @@ extension CloudError {
         CloudError("IncorrectInstanceState", "The instance '\(instanceID)' has no root volume now (\(state)).")
     }
 
-    package static func volumeInUse(_ volumeID: some CustomStringConvertible) -> CloudError {
-        CloudError("VolumeInUse", "Volume \(volumeID) is currently attached to an instance")
+    package static func volumeInUse(_ volumeID: some CustomStringConvertible, attachedTo instanceID: String?) -> CloudError {
+        CloudError("VolumeInUse", "Volume \(volumeID) is currently attached to \(instanceID ?? "an instance")")
     }
 
     package static let throughputOnlyForGP3 = CloudError("InvalidParameterCombination", "The parameter throughput is only supported for gp3 volumes.")

@@ -8,17 +8,20 @@ package struct InstanceProfile: Sendable, Codable, Equatable {
     /// AWS's form of a profile id: `AIPA` and 17 upper-case letters and digits, derived from the ARN.
     package var id: String
 
-    /// The profile a RunInstances call or launch template names by `arn` or `name` (one of the two).
-    package init(arn: String?, name: String?, account: AccountID) throws {
+    /// The profile a RunInstances call or launch template names by `arn` or `name` (one of the
+    /// two); `nil` when both are absent or empty, as tools such as Packer send for none.
+    package init?(arn: String?, name: String?, account: AccountID) throws {
+        let arn = arn.flatMap { $0.isEmpty ? nil : $0 }
+        let name = name.flatMap { $0.isEmpty ? nil : $0 }
         switch (arn, name) {
         case (let arn?, nil):
             guard Self.isProfileARN(arn) else { throw CloudError.invalidInstanceProfileARN(arn) }
             self.arn = arn
         case (nil, let name?):
-            guard !name.isEmpty, name.count <= 128, !name.contains("/") else { throw CloudError.invalidInstanceProfileName(name) }
+            guard name.count <= 128, !name.contains("/") else { throw CloudError.invalidInstanceProfileName(name) }
             self.arn = "arn:aws:iam::\(account.rawValue):instance-profile/\(name)"
         case (.some, .some): throw CloudError.instanceProfileNameAndARN
-        case (nil, nil): throw CloudError.invalidInstanceProfileName("")
+        case (nil, nil): return nil
         }
         id = Self.profileID(for: self.arn)
     }

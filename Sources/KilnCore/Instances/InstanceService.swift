@@ -194,7 +194,7 @@ extension InstanceService {
             }
             bundle = try await context.bundles.materializeBundle(at: image.imageLocation ?? "", region: caller.region)
         }
-        let profile = try data.iamInstanceProfile.map { try InstanceProfile(arn: $0.arn, name: $0.name, account: caller.account) }
+        let profile = try data.iamInstanceProfile.flatMap { try InstanceProfile(arn: $0.arn, name: $0.name, account: caller.account) }
         let network = try await context.networks.resolveLaunchNetwork(caller, data, count: request.maxCount)
         var placement = placement
         placement.zone = network.availabilityZone

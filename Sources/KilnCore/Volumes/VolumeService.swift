@@ -260,7 +260,7 @@ extension VolumeService {
                 throw CloudError.volumeNotFound([id])
             }
             guard volume.state != .inUse else {
-                throw CloudError.volumeInUse(id)
+                throw CloudError.volumeInUse(id, attachedTo: volume.attachment?.instanceID)
             }
             volume.state = .deleting
             try transaction.save(volume)
