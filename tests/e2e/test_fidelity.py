@@ -144,6 +144,9 @@ def test_every_kms_key_parameter_takes_a_key_id_arn_alias_and_alias_arn(server, 
         instance = launch(ec2, BlockDeviceMappings=[{"DeviceName": "/dev/sdf", "Ebs": {"VolumeSize": 1, "Encrypted": True, "KmsKeyId": form}}])
         data = next(m for m in instance["BlockDeviceMappings"] if m["DeviceName"] == "/dev/sdf")
         assert ec2.describe_volumes(VolumeIds=[data["Ebs"]["VolumeId"]])["Volumes"][0]["KmsKeyId"] == key["Arn"], form
+        copied = ec2.copy_image(SourceImageId=LINUX, SourceRegion="us-east-1", Name=unique("encrypted"), Encrypted=True, KmsKeyId=form)["ImageId"]
+        mapping = ec2.describe_images(ImageIds=[copied])["Images"][0]["BlockDeviceMappings"][0]["Ebs"]
+        assert mapping["Encrypted"] is True and mapping["KmsKeyId"] == key["Arn"], form
     ec2.reset_ebs_default_kms_key_id()
 
 
