@@ -5,7 +5,7 @@ AWS's DescribeInstanceTypes answers (moto/ec2/resources/instance_types.json, Apa
 architectures, vCPUs, memory, instance storage, hypervisor, boot modes and whether it is of
 the current generation. And moto's preloaded public images (moto/ec2/resources/amis.json),
 the catalogue of `kiln serve --catalog moto`: their ids, owners, names, descriptions, platforms,
-architectures, root devices and virtualization types.
+architectures, root devices and virtualization types. And the zones of each region with their ids.
 
 Only the facts are taken, no prose. The output is deterministic. Usage, as generate.py:
 python3 codegen/reference_data.py [--check]
@@ -28,6 +28,7 @@ OUTPUTS = {
     "moto_images": os.path.join(ROOT, "Sources", "KilnCore", "Catalog", "Generated", "MotoImageTable.swift"),
     "filters": os.path.join(ROOT, "Sources", "KilnCore", "Filters", "Generated", "DocumentedFilters.swift"),
     "offerings": os.path.join(ROOT, "Sources", "KilnCore", "Instances", "Generated", "InstanceTypeOfferingTable.swift"),
+    "zones": os.path.join(ROOT, "Sources", "KilnCore", "Regions", "Generated", "ZoneTable.swift"),
 }
 # The Describe calls whose filter names are taken from the model's documentation of `Filters`.
 FILTERED_OPERATIONS = (
@@ -143,12 +144,29 @@ def render_offerings():
     )
 
 
+def render_zones():
+    """Per region, its zones' letters and ids as AWS names them (moto's table of regions whose
+    zones differ from three in order, from real accounts); other regions get a, b, c."""
+    from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend
+
+    lines = []
+    for region, zones in sorted(RegionsAndZonesBackend.zones.items()):
+        if region.startswith(("cn-", "us-gov-")):
+            continue
+        lines.append(region + "|" + ",".join(zone.name[len(region):] + ":" + zone.zone_id for zone in zones))
+    return HEADER + (
+        "extension RegionCatalog {\n"
+        "    /// The zones of each region as AWS names them, one region a line: region|letter:zone id,...\n"
+        "    static let zoneTable = \"\"\"\n" + "\n".join(lines) + "\n\"\"\"\n}\n"
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description="Write the instance type table and moto's images as Swift source.")
     parser.add_argument("--check", action="store_true", help="fail if a generated file would change")
     args = parser.parse_args()
     stale = []
-    for key, text in (("types", render_types()), ("moto_images", render_moto_images()), ("filters", render_filters()), ("offerings", render_offerings())):
+    for key, text in (("types", render_types()), ("moto_images", render_moto_images()), ("filters", render_filters()), ("offerings", render_offerings()), ("zones", render_zones())):
         path = OUTPUTS[key]
         current = open(path).read() if os.path.exists(path) else None
         if current != text:

@@ -326,3 +326,19 @@ def test_error_messages_read_as_aws_writes_them(ec2):
         BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 1}}],
     )
     assert code == "InvalidBlockDeviceMapping" and re.fullmatch(r"Volume of size 1GB is smaller than snapshot 'snap-[0-9a-f]+', expect size >= 8GB", text), text
+
+
+def test_zones_are_named_as_aws_names_them(server):
+    def zones(region):
+        ec2 = make_client(server.endpoint, "ec2", region=region)
+        return [(z["ZoneName"], z["ZoneId"]) for z in ec2.describe_availability_zones()["AvailabilityZones"]]
+
+    assert [name for name, _ in zones("ap-northeast-1")] == ["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"]
+    assert [name for name, _ in zones("ca-central-1")] == ["ca-central-1a", "ca-central-1b", "ca-central-1d"]
+    assert ("us-east-1a", "use1-az6") in zones("us-east-1") and len(zones("us-east-1")) == 6
+    # A launch lands in one of them, and its offerings name the same zones.
+    ec2 = make_client(server.endpoint, "ec2", region="ap-northeast-1")
+    offered = ec2.describe_instance_type_offerings(LocationType="availability-zone", Filters=[{"Name": "instance-type", "Values": ["t3.micro"]}])
+    assert {o["Location"] for o in offered["InstanceTypeOfferings"]} <= {"ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"}
+    placed = launch(ec2)["Placement"]["AvailabilityZone"]
+    assert placed in {"ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"}
