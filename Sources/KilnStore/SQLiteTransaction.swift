@@ -203,25 +203,25 @@ final class SQLiteTransaction: MetadataTransaction {
         try db.execute(
             sql: "INSERT OR REPLACE INTO image (id, region, owner, name, state, is_public, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
             arguments: [
-                image.id, image.region.rawValue, image.owner.rawValue, image.name, image.state.rawValue, image.isPublic,
+                image.storageKey, image.region.rawValue, image.owner.rawValue, image.name, image.state.rawValue, image.isPublic,
                 try Self.encoder.encode(image),
             ]
         )
-        try db.execute(sql: "DELETE FROM launch_permission WHERE image_id = ?", arguments: [image.id])
+        try db.execute(sql: "DELETE FROM launch_permission WHERE image_id = ?", arguments: [image.storageKey])
         let permission = try db.cachedStatement(sql: "INSERT OR IGNORE INTO launch_permission (image_id, kind, value) VALUES (?, ?, ?)")
         for grant in image.launchPermissions {
             switch grant {
             case .all: continue  // is_public
-            case .account(let account): try permission.execute(arguments: [image.id, "account", account.rawValue])
-            case .organization(let arn): try permission.execute(arguments: [image.id, "organization", arn])
-            case .organizationalUnit(let arn): try permission.execute(arguments: [image.id, "ou", arn])
+            case .account(let account): try permission.execute(arguments: [image.storageKey, "account", account.rawValue])
+            case .organization(let arn): try permission.execute(arguments: [image.storageKey, "organization", arn])
+            case .organizationalUnit(let arn): try permission.execute(arguments: [image.storageKey, "ou", arn])
             }
         }
-        try db.execute(sql: "DELETE FROM image_snapshot WHERE image_id = ?", arguments: [image.id])
+        try db.execute(sql: "DELETE FROM image_snapshot WHERE image_id = ?", arguments: [image.storageKey])
         if image.state != .deregistered {
             let reference = try db.cachedStatement(sql: "INSERT OR IGNORE INTO image_snapshot (image_id, snapshot_id) VALUES (?, ?)")
             for snapshot in image.snapshotIDs {
-                try reference.execute(arguments: [image.id, snapshot])
+                try reference.execute(arguments: [image.storageKey, snapshot])
             }
         }
     }
@@ -247,8 +247,10 @@ final class SQLiteTransaction: MetadataTransaction {
             sql += "))"
         }
         if let ids = query.ids {
-            sql += " AND id IN (\(Self.placeholders(ids.count)))"
-            arguments += ids
+            // An image whose id every region shares is filed under its id and region.
+            let keys = ids + ids.map { Image.regionalKey($0, region: query.region) }
+            sql += " AND id IN (\(Self.placeholders(keys.count)))"
+            arguments += keys
         }
         if let owners = query.owners {
             sql += " AND owner IN (\(Self.placeholders(owners.count)))"

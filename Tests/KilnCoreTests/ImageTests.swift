@@ -245,4 +245,21 @@ struct NamePatternTests {
         #expect(SQLiteTransaction.prefixRange(of: "*-web") == nil)
         #expect(SQLiteTransaction.prefixRange(of: "?pp") == nil)
     }
+
+    @Test("moto's catalogue: one id in every region, each region's image its own")
+    func motoCatalogue() async throws {
+        let (cloud, _) = try makeTestCloud()
+        #expect(Catalog.motoImages.count == 40, "the well-formed, EBS-backed images of moto's amis.json")
+        let windows = try #require(Catalog.motoImages.first { $0.fixedID == "ami-12c6146b" })
+        #expect(windows.platform == "windows" && windows.owner.rawValue == "801119661308")
+        _ = try await cloud.catalog.seedCatalog([windows])
+        let east = testCaller(region: "us-east-1")
+        let west = testCaller(region: "eu-west-1")
+        let eastImage = try await cloud.images.describeImages(east, ImageDescription(ids: ["ami-12c6146b"]), page: .everything()).images
+        let westImage = try await cloud.images.describeImages(west, ImageDescription(ids: ["ami-12c6146b"]), page: .everything()).images
+        #expect(eastImage.map(\.0.region) == ["us-east-1"] && westImage.map(\.0.region) == ["eu-west-1"])
+        #expect(eastImage.first?.0.snapshotIDs != westImage.first?.0.snapshotIDs, "each region's image has its own snapshot")
+        #expect(try await cloud.store.read { try $0.image("ami-12c6146b") } == nil, "filed under id and region")
+        #expect(try await cloud.catalog.seedCatalog([windows]) == 0, "seeding again adds nothing")
+    }
 }

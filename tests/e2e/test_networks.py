@@ -123,7 +123,7 @@ def test_vpc_and_subnets_with_their_rules(kiln, account):
 
     a = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.20.1.0/24", AvailabilityZone="us-east-1b")["Subnet"]
     assert a["AvailableIpAddressCount"] == 251 and a["AvailabilityZone"] == "us-east-1b" and not a["DefaultForAz"] and not a["MapPublicIpOnLaunch"]
-    b = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.20.2.0/28", AvailabilityZoneId="use1-az3")["Subnet"]
+    b = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.20.2.0/28", AvailabilityZoneId="use1-az2")["Subnet"]
     assert b["AvailabilityZone"] == "us-east-1c" and b["AvailableIpAddressCount"] == 11
     before = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]
     raises("InvalidSubnet.Conflict", ec2.create_subnet, VpcId=vpc_id, CidrBlock="10.20.1.128/25")

@@ -24,6 +24,15 @@ package struct CatalogImage: Sendable {
     package var deprecated: Bool
     /// The SSM public parameter that names the family's newest version, if any.
     package var parameter: String?
+    /// The id the image has in every region (moto's catalogue); `nil` for an id derived from
+    /// the region and name.
+    package var fixedID: String? = nil
+    package var virtualizationType = "hvm"
+    /// Where the image says it came from; `nil` for `owner alias/name`.
+    package var imageLocation: String? = nil
+    package var sriovNetSupport: String? = "simple"
+    /// Whether AWS's default deprecation, two years after publication, applies.
+    package var deprecates = true
 }
 
 /// The catalogue.
@@ -38,6 +47,10 @@ package enum Catalog {
     package static let debian = AccountID("136693071363") ?? .defaultAccount
     /// The Marketplace's owner id.
     package static let marketplace = AccountID("679593333241") ?? .defaultAccount
+    /// The accounts whose images and snapshots AWS shows with the owner alias `amazon`.
+    package static let amazonOwners: Set<AccountID> = Set(
+        ["137112412989", "801119661308", "013907871322", "898082745236"].compactMap(AccountID.init)
+    )
     /// A community publisher.
     package static let community = AccountID("210987654321") ?? .defaultAccount
 

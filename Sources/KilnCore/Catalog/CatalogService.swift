@@ -39,14 +39,22 @@ extension CatalogService {
         return [0: boot, 1: release]
     }
 
-    /// Adds the catalogue to every served region that lacks it. Safe to run at every start.
+    /// What a catalogue image's snapshot id derives from: its fixed id if it has one, else its name.
+    static func catalogKey(_ entry: CatalogImage) -> String { entry.fixedID ?? entry.name }
+
+    /// A catalogue image's id in `region`: its fixed id, or one derived from the region and name.
+    static func catalogImageID(_ entry: CatalogImage, region: RegionName) -> String {
+        entry.fixedID ?? catalogID(.image, region: region, name: entry.name)
+    }
+
+    /// Adds the catalogue `images` to every served region that lacks them. Safe to run at every start.
     ///
     /// The blocks of every region are put, then made durable with one flush, then every
     /// region's records are written in one transaction.
-    package func seedCatalog() async throws -> Int {
+    package func seedCatalog(_ images: [CatalogImage] = Catalog.images) async throws -> Int {
         var records: [(Snapshot, Image, [BlockEntry], EncryptionDomain)] = []
         for region in regions.enabled.map(\.name) {
-            records += try await catalogRecords(missingFrom: region)
+            records += try await catalogRecords(images, missingFrom: region)
         }
         guard !records.isEmpty else { return 0 }
         try await blocks.flush()
@@ -65,13 +73,15 @@ extension CatalogService {
 
     /// The snapshot, image and block entries of each catalogue image that `region` lacks, with
     /// the blocks put (not yet flushed).
-    private func catalogRecords(missingFrom region: RegionName) async throws -> [(Snapshot, Image, [BlockEntry], EncryptionDomain)] {
+    private func catalogRecords(_ images: [CatalogImage], missingFrom region: RegionName) async throws -> [(
+        Snapshot, Image, [BlockEntry], EncryptionDomain
+    )] {
         let existing = try await store.read { transaction in
             Set(try transaction.images(ImageQuery(region: region, viewer: nil)).map(\.id))
         }
         let domain = EncryptionDomain.unencrypted(region)
         var records: [(Snapshot, Image, [BlockEntry], EncryptionDomain)] = []
-        for entry in Catalog.images where !existing.contains(Self.catalogID(.image, region: region, name: entry.name)) {
+        for entry in images where !existing.contains(Self.catalogImageID(entry, region: region)) {
             var mapped: [BlockEntry] = []
             for (index, bytes) in Self.catalogBlocks(entry).sorted(by: { $0.key < $1.key }) {
                 let digest = Array(SHA256.hash(data: bytes))
@@ -90,7 +100,7 @@ extension CatalogService {
     }
 
     static func catalogSnapshot(_ entry: CatalogImage, region: RegionName) -> Snapshot {
-        let snapshotID = catalogID(.snapshot, region: region, name: entry.name)
+        let snapshotID = catalogID(.snapshot, region: region, name: catalogKey(entry))
         var snapshot = Snapshot(
             id: snapshotID,
             owner: entry.owner,
@@ -111,9 +121,9 @@ extension CatalogService {
     }
 
     static func catalogImage(_ entry: CatalogImage, region: RegionName) -> Image {
-        let snapshotID = catalogID(.snapshot, region: region, name: entry.name)
+        let snapshotID = catalogID(.snapshot, region: region, name: catalogKey(entry))
         var image = Image(
-            id: catalogID(.image, region: region, name: entry.name),
+            id: catalogImageID(entry, region: region),
             owner: entry.owner,
             region: region,
             name: entry.name,
@@ -126,15 +136,19 @@ extension CatalogService {
         image.platformDetails = entry.platformDetails
         image.usageOperation = entry.usageOperation
         image.rootDeviceName = entry.rootDeviceName
-        image.imageLocation = "\(entry.ownerAlias ?? entry.owner.rawValue)/\(entry.name)"
+        image.idSharedAcrossRegions = entry.fixedID == nil ? nil : true
+        image.virtualizationType = entry.virtualizationType
+        image.imageLocation = entry.imageLocation ?? "\(entry.ownerAlias ?? entry.owner.rawValue)/\(entry.name)"
         image.enaSupport = true
-        image.sriovNetSupport = "simple"
+        image.sriovNetSupport = entry.sriovNetSupport
         image.bootMode = entry.bootMode
         image.imdsSupport = entry.family.hasPrefix("al2023") ? "v2.0" : nil
         image.productCodes = entry.productCode.map { [Image.ProductCode(id: $0)] } ?? []
         image.launchPermissions = [.all]
         // Public images get AWS's default deprecation two years after creation; older versions are already past theirs here.
-        image.deprecationTime = entry.deprecated ? entry.published + 180 * 86_400 : entry.published + 2 * 365 * 86_400
+        if entry.deprecates {
+            image.deprecationTime = entry.deprecated ? entry.published + 180 * 86_400 : entry.published + 2 * 365 * 86_400
+        }
         image.blockDeviceMappings = [
             Image.DeviceMapping(
                 deviceName: entry.rootDeviceName,

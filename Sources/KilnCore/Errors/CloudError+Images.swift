@@ -136,7 +136,7 @@ extension CloudError {
     ) -> CloudError {
         CloudError(
             "InvalidBlockDeviceMapping",
-            "Volume of size \(size) GiB is smaller than snapshot '\(snapshotID)', expect size >= \(snapshotSize) GiB"
+            "Volume of size \(size)GB is smaller than snapshot '\(snapshotID)', expect size >= \(snapshotSize)GB"
         )
     }
 

@@ -1,11 +1,13 @@
 /// The errors of instances, with AWS's codes and messages.
 extension CloudError {
     package static func malformedInstanceID(_ id: String) -> CloudError {
-        CloudError("InvalidInstanceID.Malformed", "Invalid id: \"\(id)\"")
+        CloudError("InvalidInstanceID.Malformed", "Invalid id: \"\(id)\" (expecting \"i-...\")")
     }
 
     package static func instanceNotFound(_ ids: [String]) -> CloudError {
-        CloudError("InvalidInstanceID.NotFound", "The instance ID '\(ids.joined(separator: ", "))' does not exist")
+        ids.count == 1
+            ? CloudError("InvalidInstanceID.NotFound", "The instance ID '\(ids[0])' does not exist")
+            : CloudError("InvalidInstanceID.NotFound", "The instance IDs '\(ids.joined(separator: ", "))' do not exist")
     }
 
     package static func instanceNotStoppedForAttribute(_ instanceID: some CustomStringConvertible, _ attribute: some CustomStringConvertible)
@@ -67,7 +69,10 @@ extension CloudError {
     }
 
     package static func instanceLimitExceeded(_ count: some CustomStringConvertible) -> CloudError {
-        CloudError("InstanceLimitExceeded", "You have requested more instances (\(count)) than your current instance limit of 1000 allows.")
+        CloudError(
+            "InstanceLimitExceeded",
+            "You have requested more instances (\(count)) than your current instance limit of 1000 allows for the specified instance type. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit."
+        )
     }
 
     package static func typeWithoutInstanceStorage(_ type: some CustomStringConvertible, _ imageID: some CustomStringConvertible) -> CloudError {
@@ -95,4 +100,17 @@ extension CloudError {
 
     package static let noInstanceAttributeGiven = CloudError("MissingParameter", "No attributes specified.")
     package static let oneInstanceAttributeAtATime = CloudError("InvalidParameterCombination", "Only one attribute can be modified at a time.")
+
+    package static func invalidInstanceProfileName(_ name: some CustomStringConvertible) -> CloudError {
+        CloudError("InvalidParameterValue", "Value (\(name)) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name")
+    }
+
+    package static func invalidInstanceProfileARN(_ arn: some CustomStringConvertible) -> CloudError {
+        CloudError("InvalidParameterValue", "Value (\(arn)) for parameter iamInstanceProfile.arn is invalid. Invalid IAM Instance Profile ARN")
+    }
+
+    package static let instanceProfileNameAndARN = CloudError(
+        "InvalidParameterCombination",
+        "The parameter 'iamInstanceProfile.name' may not be used in combination with 'iamInstanceProfile.arn'"
+    )
 }

@@ -20,6 +20,21 @@ extension CloudError {
         return CloudError("InvalidGroup.NotFound", "The security group '\(name)' does not exist in default VPC")
     }
 
+    /// The `.Malformed` error AWS answers for an id of a network resource that is not well-formed.
+    package static func malformedNetworkID(_ id: String, kind: ResourcePrefix) -> CloudError? {
+        let code: String
+        switch kind {
+        case .vpc: code = "InvalidVpcID.Malformed"
+        case .subnet: code = "InvalidSubnetID.Malformed"
+        case .securityGroup: return malformedGroupID(id)
+        case .routeTable: code = "InvalidRouteTableId.Malformed"
+        case .internetGateway: code = "InvalidInternetGatewayId.Malformed"
+        case .networkInterface: code = "InvalidNetworkInterfaceId.Malformed"
+        default: return nil
+        }
+        return CloudError(code, "Invalid id: \"\(id)\" (expecting \"\(kind.rawValue)-...\")")
+    }
+
     package static func malformedGroupID(_ id: String) -> CloudError {
         CloudError("InvalidGroupId.Malformed", "Invalid id: \"\(id)\" (expecting \"sg-...\")")
     }

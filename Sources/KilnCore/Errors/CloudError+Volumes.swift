@@ -33,15 +33,15 @@ extension CloudError {
     }
 
     package static func rootVolumeCannotDetach(_ volumeID: some CustomStringConvertible, _ instanceID: some CustomStringConvertible) -> CloudError {
-        CloudError("OperationNotPermitted", "Unable to detach root volume '\(volumeID)' from instance '\(instanceID)'; stop the instance first.")
+        CloudError("IncorrectState", "Unable to detach root volume '\(volumeID)' from instance '\(instanceID)'")
     }
 
     package static func instanceWithoutRoot(_ instanceID: some CustomStringConvertible, _ state: some CustomStringConvertible) -> CloudError {
         CloudError("IncorrectInstanceState", "The instance '\(instanceID)' has no root volume now (\(state)).")
     }
 
-    package static func volumeInUse(_ volumeID: some CustomStringConvertible) -> CloudError {
-        CloudError("VolumeInUse", "Volume \(volumeID) is currently attached to an instance")
+    package static func volumeInUse(_ volumeID: some CustomStringConvertible, attachedTo instanceID: String?) -> CloudError {
+        CloudError("VolumeInUse", "Volume \(volumeID) is currently attached to \(instanceID ?? "an instance")")
     }
 
     package static let throughputOnlyForGP3 = CloudError("InvalidParameterCombination", "The parameter throughput is only supported for gp3 volumes.")

@@ -129,6 +129,21 @@ package struct Image: Sendable, Codable, Equatable {
     package var deregistrationProtection: DeregistrationProtection
     /// When the image was deregistered.
     package var deregisteredAt: Date?
+    /// Whether every region has an image of this id (moto's catalogue): the store then files
+    /// it under its id and region, ``storageKey``.
+    package var idSharedAcrossRegions: Bool?
+
+    /// The key the store files the image under: its id, or its id and region when every region
+    /// has an image of this id.
+    package var storageKey: String { idSharedAcrossRegions == true ? Self.regionalKey(id, region: region) : id }
+
+    /// The id of the image a storage key names.
+    package static func id(ofStorageKey key: String) -> String {
+        key.firstIndex(of: "@").map { String(key[..<$0]) } ?? key
+    }
+
+    /// The key of an image whose id every region shares.
+    package static func regionalKey(_ id: String, region: RegionName) -> String { "\(id)@\(region.rawValue)" }
 
     /// Whether anyone may launch it.
     package var isPublic: Bool { launchPermissions.contains(.all) }

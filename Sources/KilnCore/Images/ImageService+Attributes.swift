@@ -134,7 +134,7 @@ extension ImageService {
     package func cancelImageLaunchPermission(_ caller: Caller, imageID: String) async throws {
         try await write(caller) { transaction in
             guard ResourcePrefix.image.matches(imageID) else { throw CloudError.malformedImageID(imageID) }
-            guard var image = try transaction.image(imageID), image.region == caller.region, image.owner != caller.account,
+            guard var image = try transaction.image(imageID, in: caller.region), image.owner != caller.account,
                 image.launchPermissions.contains(.account(caller.account))
             else { throw CloudError.imageNotFound([imageID]) }
             image.launchPermissions.removeAll { $0 == .account(caller.account) }

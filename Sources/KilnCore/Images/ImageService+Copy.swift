@@ -89,7 +89,7 @@ extension ImageService {
                     }
                 }
             }
-            return (image, try transaction.tags(on: image.id, by: caller.account))
+            return (image, try transaction.tags(on: image.storageKey, by: caller.account))
         }
     }
 }

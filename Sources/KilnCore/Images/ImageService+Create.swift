@@ -70,7 +70,7 @@ extension ImageService {
         var mappings = try snapshotMappings(of: instance, request: request, plan: plan, caller: caller, in: transaction)
         try applyOverrides(request.mappings, to: &mappings, rootDeviceName: instance.rootDeviceName, caller: caller, in: transaction)
         var image = Image(id: plan.imageID, owner: caller.account, region: caller.region, name: request.name, creationDate: plan.now)
-        image.takeAttributes(of: instance, source: try transaction.image(instance.imageID))
+        image.takeAttributes(of: instance, source: try transaction.image(instance.imageID, in: instance.region))
         image.description = request.description
         image.blockDeviceMappings = mappings
         image.imageLocation = "\(caller.account)/\(request.name)"

@@ -8,7 +8,9 @@ extension ImageService {
         try await read(caller) { transaction in
             var chain = [try visibleImage(imageID, caller: caller, in: transaction)]
             var seen: Set<String> = [imageID]
-            while let sourceID = chain.last?.sourceImageID, !seen.contains(sourceID), let source = try transaction.image(sourceID) {
+            while let sourceID = chain.last?.sourceImageID, !seen.contains(sourceID),
+                let source = try transaction.image(sourceID, in: chain.last?.sourceRegion.map { RegionName($0) } ?? caller.region)
+            {
                 chain.append(source)
                 seen.insert(sourceID)
             }

@@ -34,7 +34,7 @@ extension ImageService {
     /// An image the caller may see in its region, or `InvalidAMIID.NotFound` (existence is never leaked).
     func visibleImage(_ id: String, caller: Caller, in transaction: any MetadataTransaction) throws -> Image {
         guard ResourcePrefix.image.matches(id) else { throw CloudError.malformedImageID(id) }
-        guard let image = try transaction.image(id), image.region == caller.region, Self.canLaunch(image, viewer: viewer(caller)) else {
+        guard let image = try transaction.image(id, in: caller.region), Self.canLaunch(image, viewer: viewer(caller)) else {
             throw CloudError.imageNotFound([id])
         }
         return image
@@ -239,12 +239,12 @@ extension ImageService {
             query.limit = requested == nil ? chunk : nil
             let candidates = try transaction.images(query)
             let scoped = candidates.filter { scope.admits($0, explicitlyNamed: requested != nil) }
-            let tags = try transaction.tags(on: scoped.map(\.id), by: scope.viewer.account)
+            let tags = try transaction.tags(on: scoped.map(\.storageKey), by: scope.viewer.account)
             let admitted = Set(scoped.map(\.id))
             for image in candidates {
-                cursor = image.id
+                cursor = image.storageKey
                 guard admitted.contains(image.id) else { continue }
-                let imageTags = tags[image.id] ?? []
+                let imageTags = tags[image.storageKey] ?? []
                 guard filters.admits({ imageFilterValues($0, image: image, tags: imageTags, now: scope.now) }) else { continue }
                 result.append((image, imageTags))
                 if let limit, result.count == limit { return (result, cursor, false) }
@@ -259,20 +259,20 @@ extension ImageService {
         let found = Set(found)
         let missing = requested.filter { !found.contains($0) }
         let unknown = try await read(caller) { transaction in
-            try missing.filter { id in try transaction.image(id).map { $0.region != caller.region || !Self.canLaunch($0, viewer: viewer) } ?? true }
+            try missing.filter { id in try transaction.image(id, in: caller.region).map { !Self.canLaunch($0, viewer: viewer) } ?? true }
         }
         if !unknown.isEmpty { throw CloudError.imageNotFound(unknown) }
     }
 
     /// The DescribeImages filters the EC2 model documents.
-    static let imageFilterNames: Set<String> = [
+    static let imageFilterNames: Set<String> = DocumentedFilters.describeImages.union([
         "architecture", "block-device-mapping.delete-on-termination", "block-device-mapping.device-name", "block-device-mapping.snapshot-id",
         "block-device-mapping.volume-size", "block-device-mapping.volume-type", "block-device-mapping.encrypted", "creation-date", "description",
         "ena-support", "free-tier-eligible", "hypervisor", "image-allowed", "image-id", "image-type", "is-public", "kernel-id", "manifest-location",
         "name", "owner-alias", "owner-id", "platform", "product-code", "product-code.type", "ramdisk-id", "root-device-name", "root-device-type",
         "source-image-id", "source-image-region", "source-instance-id", "state", "state-reason-code", "state-reason-message", "sriov-net-support",
         "virtualization-type",
-    ]
+    ])
 
     /// An image's values for a DescribeImages filter name.
     static func imageFilterValues(_ name: String, image: Image, tags: [Tag], now: Date) -> [String] {
@@ -324,7 +324,7 @@ extension ImageService {
         let now = clock.now
         return try await write(caller) { transaction in
             guard ResourcePrefix.image.matches(id) else { throw CloudError.malformedImageID(id) }
-            if let image = try transaction.image(id), image.owner == caller.account, image.region == caller.region, image.state == .deregistered {
+            if let image = try transaction.image(id, in: caller.region), image.owner == caller.account, image.state == .deregistered {
                 throw CloudError.imageNoLongerAvailable(id)
             }
             var image = try ownedImage(id, caller: caller, in: transaction)

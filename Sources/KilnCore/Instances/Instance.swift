@@ -85,6 +85,8 @@ package struct Instance: StoredResource, Equatable {
     /// How its metadata service answers; `nil` for instances recorded before Kiln had one,
     /// which get EC2's defaults (see ``metadataOptionsInForce``).
     package var metadataOptions: InstanceMetadataOptions?
+    /// The IAM instance profile it runs with.
+    package var iamInstanceProfile: InstanceProfile?
     /// Base64 text, as given.
     package var userData: String?
     /// `ebs` or `instance-store`.

@@ -127,7 +127,7 @@ extension InstanceService {
     package func consoleOutput(_ caller: Caller, id: String) async throws -> (text: String, at: Date) {
         let (instance, image) = try await read(caller) { transaction -> (Instance, Image?) in
             let instance = try self.ownedInstance(id, caller: caller, in: transaction)
-            return (instance, try transaction.image(instance.imageID))
+            return (instance, try transaction.image(instance.imageID, in: instance.region))
         }
         if let printed = await context.runtime.consoleOutput(instanceID: instance.id) {
             return (String(decoding: printed, as: UTF8.self), clock.now)

@@ -194,6 +194,7 @@ extension InstanceService {
             }
             bundle = try await context.bundles.materializeBundle(at: image.imageLocation ?? "", region: caller.region)
         }
+        let profile = try data.iamInstanceProfile.flatMap { try InstanceProfile(arn: $0.arn, name: $0.name, account: caller.account) }
         let network = try await context.networks.resolveLaunchNetwork(caller, data, count: request.maxCount)
         var placement = placement
         placement.zone = network.availabilityZone
@@ -209,7 +210,8 @@ extension InstanceService {
             instanceIDs: instanceIDs,
             volumeIDs: instanceIDs.map { _ in (0..<volumesPerInstance).map { _ in ids.resourceID(.volume) } },
             now: clock.now,
-            network: network
+            network: network,
+            profile: profile
         )
     }
 
@@ -393,10 +395,7 @@ extension InstanceService {
                 if let size = override.volumeSize {
                     let minimum = try device.ebs.snapshotID.flatMap { try transaction.fetch(Snapshot.self, id: $0)?.volumeSize } ?? 1
                     guard size >= minimum else {
-                        throw CloudError(
-                            "InvalidBlockDeviceMapping",
-                            "Volume of size \(size)GB is smaller than snapshot '\(device.ebs.snapshotID ?? "")', expect size >= \(minimum)GB"
-                        )
+                        throw CloudError.mappingSmallerThanSnapshot(size, device.ebs.snapshotID ?? "", minimum)
                     }
                     device.ebs.volumeSize = size
                 }
@@ -506,6 +505,7 @@ extension InstanceService {
         page: PageRequest
     ) async throws -> (reservations: [Reservation], nextToken: String?) {
         let filterSet = try FilterSet(filters, supported: Self.instanceFilterNames, allowsTags: true)
+        let zoneIDs = Dictionary((regions.region(caller.region)?.zones ?? []).map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
         let requested = (requested?.isEmpty ?? true) ? nil : requested
         if requested != nil, page.maxResults != nil {
             throw CloudError.invalidParameterCombination("The parameter instancesSet cannot be used with the parameter maxResults")
@@ -521,7 +521,11 @@ extension InstanceService {
             return (chosen, try transaction.tags(on: chosen.map(\.id), by: caller.account))
         }
         let matching = instances.filter { instance in
-            filterSet.admits { name in Self.instanceFilterValues(name, instance: instance, tags: tags[instance.id] ?? []) }
+            filterSet.admits { name in
+                name == "availability-zone-id"
+                    ? zoneIDs[instance.availabilityZone].map { [$0] } ?? []
+                    : Self.instanceFilterValues(name, instance: instance, tags: tags[instance.id] ?? [])
+            }
         }.sorted { ($0.launchTime, $0.reservationID, $0.launchIndex) < ($1.launchTime, $1.reservationID, $1.launchIndex) }
         let (pageItems, nextToken) = try page.page(of: matching)
         var reservations: [Reservation] = []
@@ -543,8 +547,8 @@ extension InstanceService {
         return (reservations, nextToken)
     }
 
-    /// The DescribeInstances filters Kiln answers.
-    static let instanceFilterNames: Set<String> = Set([
+    /// The DescribeInstances filters Kiln answers: those EC2's model documents, and older names AWS still takes.
+    static let instanceFilterNames: Set<String> = DocumentedFilters.describeInstances.union([
         "architecture", "availability-zone", "block-device-mapping.attach-time", "block-device-mapping.delete-on-termination",
         "block-device-mapping.device-name", "block-device-mapping.status", "block-device-mapping.volume-id", "boot-mode", "client-token",
         "dns-name", "hypervisor", "image-id", "instance-id", "instance-lifecycle", "instance-state-code", "instance-state-name", "instance-type",
@@ -593,7 +597,7 @@ extension InstanceService {
         case "usage-operation": return [instance.usageOperation]
         case "virtualization-type": return [instance.virtualizationType]
         case "instance.group-id", "group-id": return instance.securityGroupIDs
-        default: return NetworkService.instanceFilterValues(name, instance: instance) ?? []
+        default: return NetworkService.instanceFilterValues(name, instance: instance) ?? optionFilterValues(name, instance: instance) ?? []
         }
     }
 }

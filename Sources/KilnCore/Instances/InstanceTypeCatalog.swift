@@ -7,7 +7,8 @@ package enum InstanceTypeCatalog {
     /// Every type whose facts are known, by name.
     package static let all: [InstanceTypeInfo] = everyType.filter(\.factsKnown)
 
-    private static let everyType: [InstanceTypeInfo] = table.split(separator: "\n").compactMap(parse)
+    /// Every type of the model, facts known or not.
+    static let everyType: [InstanceTypeInfo] = table.split(separator: "\n").compactMap(parse)
 
     private static let byName: [String: InstanceTypeInfo] = Dictionary(uniqueKeysWithValues: everyType.map { ($0.name, $0) })
 

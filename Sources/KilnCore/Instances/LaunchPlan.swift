@@ -24,6 +24,8 @@ struct LaunchPlan: Sendable {
     var now: Date
     /// The subnet, groups and addresses of the instances.
     var network: LaunchNetwork? = nil
+    /// The IAM instance profile the instances run with.
+    var profile: InstanceProfile? = nil
 
     /// The instance at `index` of the reservation, before its volumes are recorded.
     func instance(_ index: Int, image: Image, caller: Caller) -> Instance {
@@ -42,6 +44,7 @@ struct LaunchPlan: Sendable {
         )
         instance.hypervisor = placement.type.hypervisor
         instance.keyName = data.keyName
+        instance.iamInstanceProfile = profile
         instance.userData = data.userData
         instance.clientToken = request.clientToken
         instance.launchTemplate = template

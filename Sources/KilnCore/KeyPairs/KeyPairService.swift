@@ -72,7 +72,7 @@ extension KeyPairService {
     /// DescribeKeyPairs: the caller's pairs, by name, by id or filtered; a missing name or id is an error.
     package func describeKeyPairs(_ caller: Caller, names: [String]?, ids requested: [String]?, filters: [Filter]) async throws -> [(KeyPair, [Tag])]
     {
-        let filterSet = try FilterSet(filters, supported: ["key-pair-id", "key-name", "fingerprint", "key-type"], allowsTags: true)
+        let filterSet = try FilterSet(filters, supported: DocumentedFilters.describeKeyPairs.union(["key-type"]), allowsTags: true)
         return try await read(caller) { transaction in
             let pairs = try transaction.fetchAll(KeyPair.self, region: caller.region, owner: caller.account).sorted { $0.name < $1.name }
             for name in names ?? [] where !pairs.contains(where: { $0.name == name }) { throw CloudError.keyPairNotFound(name) }

@@ -7,6 +7,8 @@ package struct LaunchTemplateData: Sendable, Codable, Equatable {
     package var imageID: String?
     package var instanceType: String?
     package var keyName: String?
+    /// The IAM instance profile, by ARN or name.
+    package var iamInstanceProfile: InstanceProfileSpecification?
     /// Base64 text.
     package var userData: String?
     package var availabilityZone: String?
@@ -37,6 +39,7 @@ package struct LaunchTemplateData: Sendable, Codable, Equatable {
         merged.imageID = overrides.imageID ?? imageID
         merged.instanceType = overrides.instanceType ?? instanceType
         merged.keyName = overrides.keyName ?? keyName
+        merged.iamInstanceProfile = overrides.iamInstanceProfile ?? iamInstanceProfile
         merged.userData = overrides.userData ?? userData
         merged.availabilityZone = overrides.availabilityZone ?? availabilityZone
         merged.mappings = overrides.mappings ?? mappings

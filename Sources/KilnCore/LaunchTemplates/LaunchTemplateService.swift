@@ -137,7 +137,7 @@ extension LaunchTemplateService {
         filters: [Filter],
         page: PageRequest
     ) async throws -> (templates: [(LaunchTemplate, [Tag])], nextToken: String?) {
-        let filterSet = try FilterSet(filters, supported: ["create-time", "launch-template-name"], allowsTags: true)
+        let filterSet = try FilterSet(filters, supported: DocumentedFilters.describeLaunchTemplates, allowsTags: true)
         let listed: [(LaunchTemplate, [Tag])] = try await read(caller) { transaction in
             var templates: [LaunchTemplate] = []
             for id in requested ?? [] { templates.append(try self.ownedLaunchTemplate(id: id, name: nil, caller: caller, in: transaction)) }
@@ -272,6 +272,7 @@ extension LaunchTemplateService {
             data.imageID = instance.imageID
             data.instanceType = instance.instanceType
             data.keyName = instance.keyName
+            data.iamInstanceProfile = instance.iamInstanceProfile.map { InstanceProfileSpecification(arn: $0.arn, name: nil) }
             data.userData = instance.userData
             data.availabilityZone = instance.availabilityZone
             data.disableApiTermination = instance.disableApiTermination

@@ -6,6 +6,7 @@ extension NetworkService {
     static let gatewayFilterNames: Set<String> = ["internet-gateway-id", "attachment.vpc-id", "attachment.state", "owner-id"]
 
     private func ownedGateway(_ id: String, caller: Caller, in transaction: any MetadataTransaction) throws -> InternetGateway {
+        try transaction.requireWellFormed(id, .internetGateway)
         guard let gateway = try transaction.fetch(InternetGateway.self, id: id), gateway.owner == caller.account, gateway.region == caller.region
         else { throw CloudError.internetGatewayNotFound(id) }
         return gateway

@@ -98,6 +98,7 @@ extension NetworkService {
     /// `false` for kinds that are not network resources, the NotFound error of the kind otherwise.
     func ownsTaggable(_ id: String, prefix: ResourcePrefix, caller: Caller, in transaction: any MetadataTransaction) throws -> Bool {
         func owned<Resource: StoredResource>(_ type: Resource.Type, _ notFound: (String) -> CloudError) throws -> Bool {
+            try transaction.requireWellFormed(id, type.kind)
             guard let resource = try transaction.fetch(type, id: id), resource.owner == caller.account, resource.region == caller.region else {
                 throw notFound(id)
             }

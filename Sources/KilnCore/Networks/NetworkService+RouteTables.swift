@@ -10,6 +10,7 @@ extension NetworkService {
     ]
 
     private func ownedTable(_ id: String, caller: Caller, in transaction: any MetadataTransaction) throws -> RouteTable {
+        try transaction.requireWellFormed(id, .routeTable)
         guard let table = try transaction.fetch(RouteTable.self, id: id), table.owner == caller.account, table.region == caller.region else {
             throw CloudError.routeTableNotFound(id)
         }

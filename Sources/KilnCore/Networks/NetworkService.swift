@@ -44,6 +44,10 @@ extension NetworkService {
         values: @escaping @Sendable (Resource, String) -> [String]
     ) async throws -> (items: [(Resource, [Tag])], nextToken: String?) {
         let filterSet = try FilterSet(filters, supported: supported, allowsTags: true)
+        // As AWS checks ids' shape before it looks any up, a malformed id wins over a missing one.
+        for id in requested ?? [] where !type.kind.matches(id) {
+            if let malformed = CloudError.malformedNetworkID(id, kind: type.kind) { throw malformed }
+        }
         try await ensureDefaultNetwork(caller)
         let requested = (requested?.isEmpty ?? true) ? nil : requested
         let (resources, tags): ([Resource], [String: [Tag]]) = try await read(caller) { transaction in

@@ -11,7 +11,7 @@ package struct RegionCatalog: Sendable {
         "ap-southeast-2",
     ]
 
-    /// Every region AWS has, with its number of zones here.
+    /// Every region AWS has, with its number of zones where ``zoneTable`` does not name them.
     static let known: [(RegionName, zones: Int)] = [
         ("af-south-1", 3), ("ap-east-1", 3), ("ap-northeast-1", 3), ("ap-northeast-2", 4), ("ap-northeast-3", 3),
         ("ap-south-1", 3), ("ap-south-2", 3), ("ap-southeast-1", 3), ("ap-southeast-2", 3), ("ap-southeast-3", 3),
@@ -33,10 +33,7 @@ package struct RegionCatalog: Sendable {
             sizes[name] = 3
         }
         regions = sizes.keys.sorted().map { name in
-            let letters = "abcdefghij".map(String.init)
-            let zones = (0..<(sizes[name] ?? 3)).map { index in
-                AvailabilityZone(name: "\(name)\(letters[index])", id: "\(name.shortCode)-az\(index + 1)", region: name)
-            }
+            let zones = Self.awsZones[name] ?? Self.zones(of: name, count: sizes[name] ?? 3)
             return Region(name: name, status: enabledSet.contains(name) ? .optInNotRequired : .notOptedIn, zones: zones)
         }
         byName = Dictionary(uniqueKeysWithValues: regions.map { ($0.name, $0) })
@@ -44,6 +41,30 @@ package struct RegionCatalog: Sendable {
 
     /// The regions Kiln serves.
     package var enabled: [Region] { regions.filter(\.isEnabled) }
+
+    /// The zones of the regions whose zones ``zoneTable`` names as AWS does.
+    static let awsZones: [RegionName: [AvailabilityZone]] = {
+        var result: [RegionName: [AvailabilityZone]] = [:]
+        for line in zoneTable.split(separator: "\n") {
+            let parts = line.split(separator: "|")
+            guard parts.count == 2 else { continue }
+            let region = RegionName(String(parts[0]))
+            result[region] = parts[1].split(separator: ",").compactMap { entry in
+                let fields = entry.split(separator: ":")
+                guard fields.count == 2 else { return nil }
+                return AvailabilityZone(name: "\(region)\(fields[0])", id: String(fields[1]), region: region)
+            }
+        }
+        return result
+    }()
+
+    /// `count` zones lettered from a, with ids in the same order: for regions the table lacks.
+    static func zones(of region: RegionName, count: Int) -> [AvailabilityZone] {
+        let letters = "abcdefghij".map(String.init)
+        return (0..<min(count, letters.count)).map { index in
+            AvailabilityZone(name: "\(region)\(letters[index])", id: "\(region.shortCode)-az\(index + 1)", region: region)
+        }
+    }
 
     /// A known region, served or not.
     package func region(_ name: RegionName) -> Region? { byName[name] }

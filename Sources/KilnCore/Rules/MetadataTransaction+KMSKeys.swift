@@ -61,7 +61,9 @@ extension MetadataTransaction {
             return (true, arn)
         }
         if encrypted == true || settings.encryptionByDefault {
-            return (true, settings.effectiveKMSKeyID)
+            // The default may be an alias: what it encrypts records the key the alias names now.
+            let configured = settings.effectiveKMSKeyID
+            return (true, (try? kmsKey(configured, caller: caller, now: now).arn) ?? configured)
         }
         return (false, nil)
     }

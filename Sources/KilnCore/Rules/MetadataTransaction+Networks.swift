@@ -1,15 +1,22 @@
 /// The network lookups and releases several services use inside a transaction.
 extension MetadataTransaction {
-    /// A VPC the caller owns in its region; `InvalidVpcID.NotFound` otherwise.
+    /// Throws AWS's `.Malformed` error when `id` is not a well-formed id of `kind`.
+    func requireWellFormed(_ id: String, _ kind: ResourcePrefix) throws {
+        if !kind.matches(id), let malformed = CloudError.malformedNetworkID(id, kind: kind) { throw malformed }
+    }
+
+    /// A VPC the caller owns in its region; `InvalidVpcID.Malformed` or `InvalidVpcID.NotFound` otherwise.
     func ownedVpc(_ id: String, caller: Caller) throws -> Vpc {
+        try requireWellFormed(id, .vpc)
         guard let vpc = try fetch(Vpc.self, id: id), vpc.owner == caller.account, vpc.region == caller.region else {
             throw CloudError.vpcNotFound(id)
         }
         return vpc
     }
 
-    /// A subnet the caller owns in its region; `InvalidSubnetID.NotFound` otherwise.
+    /// A subnet the caller owns in its region; `InvalidSubnetID.Malformed` or `InvalidSubnetID.NotFound` otherwise.
     func ownedSubnet(_ id: String, caller: Caller) throws -> Subnet {
+        try requireWellFormed(id, .subnet)
         guard let subnet = try fetch(Subnet.self, id: id), subnet.owner == caller.account, subnet.region == caller.region else {
             throw CloudError.subnetNotFound(id)
         }
@@ -18,7 +25,7 @@ extension MetadataTransaction {
 
     /// A security group the caller owns in its region; `InvalidGroupId.Malformed` or `InvalidGroup.NotFound` otherwise.
     func ownedSecurityGroup(_ id: String, caller: Caller) throws -> SecurityGroup {
-        guard id.hasPrefix("sg-") else { throw CloudError.malformedGroupID(id) }
+        try requireWellFormed(id, .securityGroup)
         guard let group = try fetch(SecurityGroup.self, id: id), group.owner == caller.account, group.region == caller.region else {
             throw CloudError.securityGroupNotFound(id)
         }

@@ -167,11 +167,8 @@ extension SnapshotService {
         return try await snapshotPage(caller, selection: selection, page: page)
     }
 
-    /// The filters DescribeSnapshots takes, besides tags.
-    static let snapshotFilterNames: Set<String> = [
-        "description", "encrypted", "owner-alias", "owner-id", "progress", "snapshot-id", "start-time", "status",
-        "storage-tier", "volume-id", "volume-size", "kms-key-id",
-    ]
+    /// The filters DescribeSnapshots takes, besides tags: those EC2's model documents, and `kms-key-id`.
+    static let snapshotFilterNames: Set<String> = DocumentedFilters.describeSnapshots.union(["kms-key-id"])
 
     /// A page of the snapshots the caller may use, read from the store's index in id order.
     private func snapshotPage(_ caller: Caller, selection: SnapshotSelection, page: PageRequest) async throws

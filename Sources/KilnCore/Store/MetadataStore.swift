@@ -64,7 +64,7 @@ package protocol MetadataTransaction {
 
     // MARK: Images
 
-    /// An image by id, in any region and state.
+    /// An image by its storage key (its id, or `id@region`, see ``Image/storageKey``), in any state.
     func image(_ id: String) throws -> Image?
     /// Inserts or replaces an image, with its launch permissions and snapshots indexed.
     func saveImage(_ image: Image) throws
@@ -72,7 +72,7 @@ package protocol MetadataTransaction {
     func images(_ query: ImageQuery) throws -> [Image]
     /// The live (not deregistered) image of `owner` in `region` named `name`, if any.
     func imageNamed(_ name: String, owner: AccountID, region: RegionName) throws -> Image?
-    /// The ids of the live images whose mappings use `snapshotID`.
+    /// The storage keys of the live images whose mappings use `snapshotID`.
     func imagesUsing(snapshotID: String) throws -> [String]
 
     // MARK: Block maps of snapshots and volumes
@@ -117,6 +117,13 @@ package protocol MetadataTransaction {
 }
 
 extension MetadataTransaction {
+    /// The image `id` names in `region`, in any state: filed under its id, or under its id and
+    /// region when every region has an image of that id.
+    func image(_ id: String, in region: RegionName) throws -> Image? {
+        if let found = try self.image(id), found.region == region { return found }
+        return try self.image(Image.regionalKey(id, region: region))
+    }
+
     /// The resources of `type` in `region` that `ids` name and `isVisible` admits, in id order,
     /// and the ids that name none of them, in the order given.
     ///

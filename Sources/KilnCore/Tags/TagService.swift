@@ -4,13 +4,15 @@ package struct TagService: CloudService {
 }
 
 extension TagService {
-    /// The resource type of `id` if it names a resource the caller can tag in its region;
-    /// otherwise the error AWS gives for that id.
-    func taggableResourceType(_ id: String, caller: Caller, in transaction: any MetadataTransaction) throws -> String {
+    /// The resource type of `id` and the key its tags are kept under, if it names a resource the
+    /// caller can tag in its region; otherwise the error AWS gives for that id. The key is the id,
+    /// or for an image whose id every region shares, its storage key.
+    func taggableResource(_ id: String, caller: Caller, in transaction: any MetadataTransaction) throws -> (type: String, key: String) {
         guard let prefix = ResourcePrefix(ofID: id) else {
             throw CloudError.invalidTagResourceID(id)
         }
         var exists: Bool
+        var key = id
         switch prefix {
         case .volume:
             let volume = try transaction.fetch(Volume.self, id: id)
@@ -20,7 +22,7 @@ extension TagService {
             _ = try transaction.visibleSnapshot(id, caller: caller)
         case .image:
             // Anyone who can see an image can tag it; the tags are theirs alone.
-            _ = try context.images.visibleImage(id, caller: caller, in: transaction)
+            key = try context.images.visibleImage(id, caller: caller, in: transaction).storageKey
         case .instance:
             _ = try context.instances.ownedInstance(id, caller: caller, in: transaction)
         case .launchTemplate:
@@ -34,7 +36,7 @@ extension TagService {
                 throw CloudError.invalidTagResourceID(id)
             }
         }
-        return prefix.resourceType
+        return (prefix.resourceType, key)
     }
 
     /// CreateTags: adds or overwrites tags on each resource, all or none.
@@ -44,13 +46,13 @@ extension TagService {
         for tag in tags { try tag.validate() }
         try await write(caller) { transaction in
             for id in resourceIDs {
-                let type = try taggableResourceType(id, caller: caller, in: transaction)
-                let existing = Set(try transaction.tags(on: id, by: caller.account).map(\.key))
+                let (type, key) = try taggableResource(id, caller: caller, in: transaction)
+                let existing = Set(try transaction.tags(on: key, by: caller.account).map(\.key))
                 if existing.union(tags.map(\.key)).count > Tag.maximumPerResource {
                     throw CloudError.tagLimitExceeded(id, Tag.maximumPerResource)
                 }
                 for tag in tags {
-                    try transaction.putTag(tag, on: id, resourceType: type, by: caller.account, region: caller.region)
+                    try transaction.putTag(tag, on: key, resourceType: type, by: caller.account, region: caller.region)
                 }
             }
         }
@@ -66,13 +68,13 @@ extension TagService {
         let removals = tags.map { $0.map { TagRemoval(key: $0.key, value: $0.value) } }
         try await write(caller) { transaction in
             for id in resourceIDs {
-                _ = try taggableResourceType(id, caller: caller, in: transaction)
-                let current = try transaction.tags(on: id, by: caller.account)
+                let key = try taggableResource(id, caller: caller, in: transaction).key
+                let current = try transaction.tags(on: key, by: caller.account)
                 for tag in current {
                     let remove =
                         removals.map { list in list.contains { $0.key == tag.key && ($0.value == nil || $0.value == tag.value) } }
                         ?? true
-                    if remove { try transaction.removeTag(key: tag.key, from: id, by: caller.account) }
+                    if remove { try transaction.removeTag(key: tag.key, from: key, by: caller.account) }
                 }
             }
         }
@@ -81,7 +83,12 @@ extension TagService {
     /// DescribeTags: the caller's tags in its region, filtered and paged.
     package func describeTags(_ caller: Caller, filters: [Filter], page: PageRequest) async throws -> (tags: [ResourceTag], nextToken: String?) {
         let filterSet = try FilterSet(filters, supported: ["key", "value", "resource-id", "resource-type"])
-        let all = try await read(caller) { transaction in try transaction.allTags(by: caller.account, region: caller.region) }
+        // Tags kept under an image's storage key show its id.
+        let all = try await read(caller) { transaction in try transaction.allTags(by: caller.account, region: caller.region) }.map { tag in
+            var shown = tag
+            shown.resourceID = Image.id(ofStorageKey: tag.resourceID)
+            return shown
+        }
         let matching = all.filter { tag in
             filterSet.admits { name in
                 switch name {

@@ -145,6 +145,7 @@ extension VolumeService {
         page: PageRequest
     ) async throws -> (volumes: [(Volume, [Tag])], nextToken: String?) {
         let filterSet = try FilterSet(filters, supported: Self.volumeFilterNames, allowsTags: true)
+        let zoneIDs = Dictionary((regions.region(caller.region)?.zones ?? []).map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
         if let requested, !requested.isEmpty, page.maxResults != nil {
             throw CloudError.invalidParameterCombination("The parameter volumeSet cannot be used with the parameter maxResults")
         }
@@ -154,7 +155,12 @@ extension VolumeService {
         let listable: @Sendable (Volume) -> Bool = { volume in volume.owner == caller.account && volume.state != .deleted && volume.ephemeralOf == nil
         }
         let admits = { (candidate: (Volume, [Tag])) in
-            listable(candidate.0) && filterSet.admits { Self.filterValues($0, of: candidate.0, tags: candidate.1) }
+            listable(candidate.0)
+                && filterSet.admits { name in
+                    name == "availability-zone-id"
+                        ? zoneIDs[candidate.0.availabilityZone].map { [$0] } ?? []
+                        : Self.filterValues(name, of: candidate.0, tags: candidate.1)
+                }
         }
         if let requested, !requested.isEmpty {
             let named: [(Volume, [Tag])] = try await read(caller) { transaction in
@@ -179,12 +185,12 @@ extension VolumeService {
         return (volumes, nextToken)
     }
 
-    /// The filters DescribeVolumes takes, besides tags.
-    static let volumeFilterNames: Set<String> = [
+    /// The filters DescribeVolumes takes, besides tags: those EC2's model documents.
+    static let volumeFilterNames: Set<String> = DocumentedFilters.describeVolumes.union([
         "availability-zone", "create-time", "encrypted", "multi-attach-enabled", "size", "snapshot-id", "status",
         "volume-id", "volume-type", "attachment.instance-id", "attachment.status", "attachment.device",
         "attachment.delete-on-termination", "attachment.attach-time",
-    ]
+    ])
 
     /// The values of filter `name` for `volume`.
     static func filterValues(_ name: String, of volume: Volume, tags: [Tag]) -> [String] {
@@ -204,6 +210,7 @@ extension VolumeService {
         case "attachment.status": return volume.attachment.map { _ in ["attached"] } ?? []
         case "attachment.delete-on-termination": return volume.attachment.map { [String($0.deleteOnTermination)] } ?? []
         case "attachment.attach-time": return volume.attachment.map { [$0.attachTime.iso8601Text] } ?? []
+        case "fast-restored", "operator.managed": return ["false"]
         default: return []
         }
     }
@@ -253,7 +260,7 @@ extension VolumeService {
                 throw CloudError.volumeNotFound([id])
             }
             guard volume.state != .inUse else {
-                throw CloudError.volumeInUse(id)
+                throw CloudError.volumeInUse(id, attachedTo: volume.attachment?.instanceID)
             }
             volume.state = .deleting
             try transaction.save(volume)

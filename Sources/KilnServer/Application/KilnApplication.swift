@@ -67,8 +67,8 @@ package enum KilnApplication {
         logger.notice("instance runtime: \(runtime.summary)")
         let (cloud, maintenance) = try makeCloud(configuration, runtime: runtime)
         let runtimeServices = await configuration.runtime.services(for: runtime, cloud: cloud)
-        if configuration.catalog == .default {
-            let added = try await cloud.catalog.seedCatalog()
+        if let images = configuration.catalog.images {
+            let added = try await cloud.catalog.seedCatalog(images)
             if added > 0 { logger.info("catalogue images added", metadata: ["count": .stringConvertible(added)]) }
         }
         let interrupted = try await cloud.snapshots.failInterruptedUploads()
@@ -80,7 +80,7 @@ package enum KilnApplication {
             maintenance: maintenance,
             auth: configuration.auth,
             enableTestReset: configuration.enableTestReset,
-            seedCatalogAfterReset: configuration.catalog == .default,
+            catalogAfterReset: configuration.catalog.images,
             logger: logger
         )
         return Application(
@@ -101,7 +101,7 @@ package enum KilnApplication {
         maintenance: any BlockMaintenance,
         auth: AuthMode,
         enableTestReset: Bool,
-        seedCatalogAfterReset: Bool = false,
+        catalogAfterReset: [CatalogImage]? = nil,
         logger: Logger
     ) -> Router<BasicRequestContext> {
         let metrics = RequestMetrics()
@@ -131,7 +131,7 @@ package enum KilnApplication {
         if enableTestReset {
             router.post("/moto-api/reset") { _, _ in
                 try await cloud.reset()
-                if seedCatalogAfterReset { _ = try await cloud.catalog.seedCatalog() }
+                if let catalogAfterReset { _ = try await cloud.catalog.seedCatalog(catalogAfterReset) }
                 return Response(
                     status: .ok,
                     headers: [.contentType: "application/json"],

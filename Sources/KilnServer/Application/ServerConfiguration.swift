@@ -30,6 +30,18 @@ package struct ServerConfiguration: Sendable {
         case `default`
         /// No images: for test suites that expect an empty world.
         case none
+        /// moto's preloaded public images, with their ids, in every region: for test suites
+        /// written against moto.
+        case moto
+
+        /// The images every region starts with; `nil` for none.
+        package var images: [CatalogImage]? {
+            switch self {
+            case .default: return KilnCore.Catalog.images
+            case .none: return nil
+            case .moto: return KilnCore.Catalog.motoImages
+            }
+        }
     }
 
     /// The embedded defaults.

@@ -162,6 +162,14 @@ extension EC2 {
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
+    /// The `CreateSnapshots` operation.
+    public enum CreateSnapshots: WireOperation {
+        public typealias Input = CreateSnapshotsRequest
+        public typealias Output = CreateSnapshotsResult
+        public static let name = "CreateSnapshots"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `CreateStoreImageTask` operation.
     public enum CreateStoreImageTask: WireOperation {
         public typealias Input = CreateStoreImageTaskRequest
@@ -359,6 +367,14 @@ extension EC2 {
         public typealias Input = DescribeInstanceStatusRequest
         public typealias Output = DescribeInstanceStatusResult
         public static let name = "DescribeInstanceStatus"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `DescribeInstanceTypeOfferings` operation.
+    public enum DescribeInstanceTypeOfferings: WireOperation {
+        public typealias Input = DescribeInstanceTypeOfferingsRequest
+        public typealias Output = DescribeInstanceTypeOfferingsResult
+        public static let name = "DescribeInstanceTypeOfferings"
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
@@ -2112,6 +2128,48 @@ extension EC2 {
         }
     }
 
+    /// The `CreateSnapshotsRequest` shape.
+    public struct CreateSnapshotsRequest: Sendable, Equatable {
+        public var copyTagsFromSource: CopyTagsFromSource?
+        public var description: Swift.String?
+        public var dryRun: Swift.Bool?
+        public var instanceSpecification: InstanceSpecification
+        public var location: SnapshotLocationEnum?
+        public var outpostArn: Swift.String?
+        public var tagSpecifications: [TagSpecification]?
+
+        /// Creates the shape from its members.
+        public init(
+            copyTagsFromSource: CopyTagsFromSource? = nil,
+            description: Swift.String? = nil,
+            dryRun: Swift.Bool? = nil,
+            instanceSpecification: InstanceSpecification,
+            location: SnapshotLocationEnum? = nil,
+            outpostArn: Swift.String? = nil,
+            tagSpecifications: [TagSpecification]? = nil
+        ) {
+            self.copyTagsFromSource = copyTagsFromSource
+            self.description = description
+            self.dryRun = dryRun
+            self.instanceSpecification = instanceSpecification
+            self.location = location
+            self.outpostArn = outpostArn
+            self.tagSpecifications = tagSpecifications
+        }
+    }
+
+    /// The `CreateSnapshotsResult` shape.
+    public struct CreateSnapshotsResult: Sendable, Equatable {
+        public var snapshots: [SnapshotInfo]?
+
+        /// Creates the shape from its members.
+        public init(
+            snapshots: [SnapshotInfo]? = nil
+        ) {
+            self.snapshots = snapshots
+        }
+    }
+
     /// The `CreateStoreImageTaskRequest` shape.
     public struct CreateStoreImageTaskRequest: Sendable, Equatable {
         public var bucket: Swift.String
@@ -2996,6 +3054,45 @@ extension EC2 {
             nextToken: Swift.String? = nil
         ) {
             self.instanceStatuses = instanceStatuses
+            self.nextToken = nextToken
+        }
+    }
+
+    /// The `DescribeInstanceTypeOfferingsRequest` shape.
+    public struct DescribeInstanceTypeOfferingsRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var filters: [Filter]?
+        public var locationType: LocationType?
+        public var maxResults: Swift.Int?
+        public var nextToken: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            filters: [Filter]? = nil,
+            locationType: LocationType? = nil,
+            maxResults: Swift.Int? = nil,
+            nextToken: Swift.String? = nil
+        ) {
+            self.dryRun = dryRun
+            self.filters = filters
+            self.locationType = locationType
+            self.maxResults = maxResults
+            self.nextToken = nextToken
+        }
+    }
+
+    /// The `DescribeInstanceTypeOfferingsResult` shape.
+    public struct DescribeInstanceTypeOfferingsResult: Sendable, Equatable {
+        public var instanceTypeOfferings: [InstanceTypeOffering]?
+        public var nextToken: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            instanceTypeOfferings: [InstanceTypeOffering]? = nil,
+            nextToken: Swift.String? = nil
+        ) {
+            self.instanceTypeOfferings = instanceTypeOfferings
             self.nextToken = nextToken
         }
     }
@@ -6171,6 +6268,24 @@ extension EC2 {
         }
     }
 
+    /// The `InstanceSpecification` shape.
+    public struct InstanceSpecification: Sendable, Equatable {
+        public var excludeBootVolume: Swift.Bool?
+        public var excludeDataVolumeIds: [Swift.String]?
+        public var instanceId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            excludeBootVolume: Swift.Bool? = nil,
+            excludeDataVolumeIds: [Swift.String]? = nil,
+            instanceId: Swift.String
+        ) {
+            self.excludeBootVolume = excludeBootVolume
+            self.excludeDataVolumeIds = excludeDataVolumeIds
+            self.instanceId = instanceId
+        }
+    }
+
     /// The `InstanceState` shape.
     public struct InstanceState: Sendable, Equatable {
         public var code: Swift.Int?
@@ -6426,6 +6541,24 @@ extension EC2 {
             self.supportedUsageClasses = supportedUsageClasses
             self.supportedVirtualizationTypes = supportedVirtualizationTypes
             self.vCpuInfo = vCpuInfo
+        }
+    }
+
+    /// The `InstanceTypeOffering` shape.
+    public struct InstanceTypeOffering: Sendable, Equatable {
+        public var instanceType: InstanceType?
+        public var location: Swift.String?
+        public var locationType: LocationType?
+
+        /// Creates the shape from its members.
+        public init(
+            instanceType: InstanceType? = nil,
+            location: Swift.String? = nil,
+            locationType: LocationType? = nil
+        ) {
+            self.instanceType = instanceType
+            self.location = location
+            self.locationType = locationType
         }
     }
 
@@ -10053,6 +10186,54 @@ extension EC2 {
         }
     }
 
+    /// The `SnapshotInfo` shape.
+    public struct SnapshotInfo: Sendable, Equatable {
+        public var availabilityZone: Swift.String?
+        public var description: Swift.String?
+        public var encrypted: Swift.Bool?
+        public var outpostArn: Swift.String?
+        public var ownerId: Swift.String?
+        public var progress: Swift.String?
+        public var snapshotId: Swift.String?
+        public var sseType: SSEType?
+        public var startTime: Foundation.Date?
+        public var state: SnapshotState?
+        public var tags: [Tag]?
+        public var volumeId: Swift.String?
+        public var volumeSize: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            availabilityZone: Swift.String? = nil,
+            description: Swift.String? = nil,
+            encrypted: Swift.Bool? = nil,
+            outpostArn: Swift.String? = nil,
+            ownerId: Swift.String? = nil,
+            progress: Swift.String? = nil,
+            snapshotId: Swift.String? = nil,
+            sseType: SSEType? = nil,
+            startTime: Foundation.Date? = nil,
+            state: SnapshotState? = nil,
+            tags: [Tag]? = nil,
+            volumeId: Swift.String? = nil,
+            volumeSize: Swift.Int? = nil
+        ) {
+            self.availabilityZone = availabilityZone
+            self.description = description
+            self.encrypted = encrypted
+            self.outpostArn = outpostArn
+            self.ownerId = ownerId
+            self.progress = progress
+            self.snapshotId = snapshotId
+            self.sseType = sseType
+            self.startTime = startTime
+            self.state = state
+            self.tags = tags
+            self.volumeId = volumeId
+            self.volumeSize = volumeSize
+        }
+    }
+
     /// The `SpotMarketOptions` shape.
     public struct SpotMarketOptions: Sendable, Equatable {
         public var blockDurationMinutes: Swift.Int?
@@ -11160,6 +11341,16 @@ extension EC2 {
         public static let capacityReservationsOnly = CapacityReservationPreference(rawValue: "capacity-reservations-only")
         public static let none = CapacityReservationPreference(rawValue: "none")
         public static let `open` = CapacityReservationPreference(rawValue: "open")
+    }
+
+    /// The `CopyTagsFromSource` enumeration.
+    public struct CopyTagsFromSource: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let volume = CopyTagsFromSource(rawValue: "volume")
     }
 
     /// The `CpuManufacturer` enumeration.
@@ -12977,6 +13168,19 @@ extension EC2 {
         public static let ssd = LocalStorageType(rawValue: "ssd")
     }
 
+    /// The `LocationType` enumeration.
+    public struct LocationType: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let availabilityZone = LocationType(rawValue: "availability-zone")
+        public static let availabilityZoneId = LocationType(rawValue: "availability-zone-id")
+        public static let outpost = LocationType(rawValue: "outpost")
+        public static let region = LocationType(rawValue: "region")
+    }
+
     /// The `ManagedBy` enumeration.
     public struct ManagedBy: WireEnumeration {
         public let rawValue: Swift.String
@@ -14051,6 +14255,18 @@ extension EC2.CreateSnapshotRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.CreateSnapshotsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.copyTagsFromSource = try reader.value("CopyTagsFromSource")
+        self.description = try reader.value("Description")
+        self.dryRun = try reader.value("DryRun")
+        self.instanceSpecification = try reader.required(reader.value("InstanceSpecification"), "InstanceSpecification")
+        self.location = try reader.value("Location")
+        self.outpostArn = try reader.value("OutpostArn")
+        self.tagSpecifications = try reader.list("TagSpecification")
+    }
+}
+
 extension EC2.CreateStoreImageTaskRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.bucket = try reader.required(reader.value("Bucket"), "Bucket")
@@ -14311,6 +14527,16 @@ extension EC2.DescribeInstanceStatusRequest: WireStructureDecodable {
         self.includeAllInstances = try reader.value("IncludeAllInstances")
         self.includeManagedResources = try reader.value("IncludeManagedResources")
         self.instanceIds = try reader.list("InstanceId")
+        self.maxResults = try reader.value("MaxResults")
+        self.nextToken = try reader.value("NextToken")
+    }
+}
+
+extension EC2.DescribeInstanceTypeOfferingsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.filters = try reader.list("Filter")
+        self.locationType = try reader.value("LocationType")
         self.maxResults = try reader.value("MaxResults")
         self.nextToken = try reader.value("NextToken")
     }
@@ -14868,6 +15094,14 @@ extension EC2.InstanceSecondaryInterfaceSpecificationRequest: WireStructureDecod
         self.privateIpAddressCount = try reader.value("PrivateIpAddressCount")
         self.privateIpAddresses = try reader.list("PrivateIpAddress")
         self.secondarySubnetId = try reader.value("SecondarySubnetId")
+    }
+}
+
+extension EC2.InstanceSpecification: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.excludeBootVolume = try reader.value("ExcludeBootVolume")
+        self.excludeDataVolumeIds = try reader.list("ExcludeDataVolumeId")
+        self.instanceId = try reader.required(reader.value("InstanceId"), "InstanceId")
     }
 }
 
@@ -15881,6 +16115,12 @@ extension EC2.CreateSecurityGroupResult: WireStructureEncodable {
     }
 }
 
+extension EC2.CreateSnapshotsResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("snapshotSet", member: "item", snapshots)
+    }
+}
+
 extension EC2.CreateStoreImageTaskResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("objectKey", objectKey)
@@ -16007,6 +16247,13 @@ extension EC2.DescribeImagesResult: WireStructureEncodable {
 extension EC2.DescribeInstanceStatusResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.list("instanceStatusSet", member: "item", instanceStatuses)
+        writer.member("nextToken", nextToken)
+    }
+}
+
+extension EC2.DescribeInstanceTypeOfferingsResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("instanceTypeOfferingSet", member: "item", instanceTypeOfferings)
         writer.member("nextToken", nextToken)
     }
 }
@@ -16928,6 +17175,14 @@ extension EC2.InstanceTypeInfo: WireStructureEncodable {
     }
 }
 
+extension EC2.InstanceTypeOffering: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("instanceType", instanceType)
+        writer.member("location", location)
+        writer.member("locationType", locationType)
+    }
+}
+
 extension EC2.InternetGateway: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.list("attachmentSet", member: "item", attachments)
@@ -17837,6 +18092,24 @@ extension EC2.Snapshot: WireStructureEncodable {
         writer.member("storageTier", storageTier)
         writer.list("tagSet", member: "item", tags)
         writer.member("transferType", transferType)
+        writer.member("volumeId", volumeId)
+        writer.member("volumeSize", volumeSize)
+    }
+}
+
+extension EC2.SnapshotInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("availabilityZone", availabilityZone)
+        writer.member("description", description)
+        writer.member("encrypted", encrypted)
+        writer.member("outpostArn", outpostArn)
+        writer.member("ownerId", ownerId)
+        writer.member("progress", progress)
+        writer.member("snapshotId", snapshotId)
+        writer.member("sseType", sseType)
+        writer.member("startTime", startTime)
+        writer.member("state", state)
+        writer.list("tagSet", member: "item", tags)
         writer.member("volumeId", volumeId)
         writer.member("volumeSize", volumeSize)
     }

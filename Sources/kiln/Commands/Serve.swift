@@ -43,7 +43,10 @@ extension Kiln {
         @Flag(help: "Let POST /moto-api/reset wipe all state, for test suites written against moto.")
         var enableTestReset = false
 
-        @Option(help: "'default' starts every region with AWS-provided, Marketplace and community images; 'none' starts empty.")
+        @Option(
+            help:
+                "'default' starts every region with AWS-provided, Marketplace and community images; 'moto' with moto's preloaded public images and their ids; 'none' starts empty."
+        )
         var catalog = ServerConfiguration.Catalog.default
 
         @Option(help: "The least severe log level printed: trace, debug, info, notice, warning, error, critical.")

@@ -15,6 +15,7 @@ extension EC2Front {
             data.imageID = input.imageId
             data.instanceType = input.instanceType?.rawValue
             data.keyName = input.keyName
+            data.iamInstanceProfile = input.iamInstanceProfile.map { InstanceProfileSpecification(arn: $0.arn, name: $0.name) }
             data.userData = input.userData
             // SDKs that build Placement from a config send an empty zone for none.
             data.availabilityZone = input.placement?.availabilityZone.flatMap { $0.isEmpty ? nil : $0 }
@@ -121,6 +122,32 @@ extension EC2Front {
             )
             return EC2.DescribeInstanceTypesResult(instanceTypes: items.map(wireInstanceType), nextToken: nextToken)
         }
+
+        operations.on(EC2.DescribeInstanceTypeOfferings.self) { input, caller in
+            let (items, nextToken) = try await cloud.instances.describeInstanceTypeOfferings(
+                caller,
+                locationType: input.locationType?.rawValue,
+                filters: filters(input.filters),
+                page: cloud.context.pageRequest(
+                    "DescribeInstanceTypeOfferings",
+                    caller: caller,
+                    maxResults: input.maxResults,
+                    nextToken: input.nextToken,
+                    allowed: 5...1000,
+                    parameters: [String(describing: input.filters), String(describing: input.locationType)]
+                )
+            )
+            return EC2.DescribeInstanceTypeOfferingsResult(
+                instanceTypeOfferings: items.map { offering in
+                    EC2.InstanceTypeOffering(
+                        instanceType: .init(rawValue: offering.instanceType),
+                        location: offering.location,
+                        locationType: .init(rawValue: offering.locationType)
+                    )
+                },
+                nextToken: nextToken
+            )
+        }
     }
 
     /// An instance's status checks as DescribeInstanceStatus shows them.
@@ -204,6 +231,7 @@ extension EC2Front {
             ebsOptimized: instance.ebsOptimized,
             enaSupport: instance.enaSupport,
             hypervisor: .init(rawValue: instance.hypervisor),
+            iamInstanceProfile: instance.iamInstanceProfile.map { EC2.IamInstanceProfile(arn: $0.arn, id: $0.id) },
             imageId: instance.imageID,
             instanceId: instance.id,
             instanceType: .init(rawValue: instance.instanceType),

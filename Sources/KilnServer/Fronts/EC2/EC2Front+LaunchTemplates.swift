@@ -148,6 +148,7 @@ extension EC2Front {
         data.imageID = wire.imageId
         data.instanceType = wire.instanceType?.rawValue
         data.keyName = wire.keyName
+        data.iamInstanceProfile = wire.iamInstanceProfile.map { InstanceProfileSpecification(arn: $0.arn, name: $0.name) }
         data.userData = wire.userData
         data.availabilityZone = wire.placement?.availabilityZone
         data.mappings = wire.blockDeviceMappings?.map { mapping in
@@ -218,6 +219,7 @@ extension EC2Front {
             disableApiStop: data.disableApiStop,
             disableApiTermination: data.disableApiTermination,
             ebsOptimized: data.ebsOptimized,
+            iamInstanceProfile: data.iamInstanceProfile.map { EC2.LaunchTemplateIamInstanceProfileSpecification(arn: $0.arn, name: $0.name) },
             imageId: resolvedImageID ?? data.imageID,
             instanceInitiatedShutdownBehavior: data.shutdownBehavior.map { .init(rawValue: $0) },
             instanceType: data.instanceType.map { .init(rawValue: $0) },

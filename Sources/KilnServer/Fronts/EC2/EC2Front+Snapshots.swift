@@ -5,6 +5,7 @@ extension EC2Front {
     static func registerSnapshots(in operations: inout OperationTable, cloud: Cloud) {
         registerSnapshotLifecycle(in: &operations, cloud: cloud)
         registerEncryptionDefaults(in: &operations, cloud: cloud)
+        registerInstanceSnapshots(in: &operations, cloud: cloud)
     }
 
     /// CreateSnapshot, DescribeSnapshots, DeleteSnapshot and CopySnapshot.
