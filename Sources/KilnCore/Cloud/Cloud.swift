@@ -90,6 +90,8 @@ package struct Cloud: Sendable {
     package var catalog: CatalogService { context.catalog }
     /// VPCs, subnets, security groups, gateways, route tables and network interfaces.
     package var networks: NetworkService { context.networks }
+    /// What images hold: layouts, secrets, waste and block sharing.
+    package var inspection: InspectionService { context.inspection }
 
     /// Carries out the transitions that are due; returns how many. The server's background
     /// task calls it, and so do tests after moving their clock.

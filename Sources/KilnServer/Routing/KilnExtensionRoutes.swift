@@ -19,6 +19,7 @@ import NIOCore
 /// | `PUT /kiln/buckets/{bucket}/{key}` | stores the body as an object (bundle parts and manifests) |
 /// | `GET /kiln/buckets/{bucket}/{key}?offset=&length=` | reads an object (a stored image, say) |
 /// | `GET /kiln/storage` | the caller's storage report |
+/// | `GET /kiln/images/{id}/inspection` | what an image's (or a snapshot's) volumes hold: layout, findings, sizes |
 /// | `POST /kiln/admin/gc` | garbage collection |
 /// | `POST /kiln/admin/verify` | re-hashes every stored block |
 struct KilnExtensionRoutes {
@@ -91,6 +92,11 @@ struct KilnExtensionRoutes {
         router.get("/kiln/storage") { request, context in
             try await answer(request, context) { caller, _, _ in try json(await cloud.snapshots.storageReport(caller)) }
         }
+        router.get("/kiln/images/:id/inspection") { request, context in
+            try await answer(request, context) { caller, _, _ in
+                try json(try await cloud.inspection.inspect(caller, id: context.parameters.get("id") ?? ""))
+            }
+        }
         router.post("/kiln/admin/gc") { request, context in
             try await answer(request, context) { caller, _, _ in
                 try requireAdmin(caller)
@@ -152,6 +158,7 @@ struct KilnExtensionRoutes {
     private func json(_ value: some Encodable) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
         let data = try encoder.encode(value)
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

@@ -1,0 +1,10 @@
+/// The errors of image inspection and hygiene checks.
+extension CloudError {
+    package static func notInspectable(_ id: String) -> CloudError {
+        CloudError("InvalidParameterValue", "Only images (ami-…) and snapshots (snap-…) can be inspected, not \"\(id)\".")
+    }
+
+    package static func imageHasNoVolumes(_ id: String) -> CloudError {
+        CloudError("InvalidParameterValue", "The image \(id) has no completed EBS snapshot to inspect.")
+    }
+}
