@@ -92,6 +92,8 @@ package struct Cloud: Sendable {
     package var networks: NetworkService { context.networks }
     /// What images hold: layouts, secrets, waste and block sharing.
     package var inspection: InspectionService { context.inspection }
+    /// What images, snapshots and volumes cost, and which nobody uses.
+    package var cost: CostService { context.cost }
 
     /// Carries out the transitions that are due; returns how many. The server's background
     /// task calls it, and so do tests after moving their clock.

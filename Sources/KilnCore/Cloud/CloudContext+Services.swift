@@ -15,4 +15,5 @@ extension CloudContext {
     package var catalog: CatalogService { CatalogService(context: self) }
     package var networks: NetworkService { NetworkService(context: self) }
     package var inspection: InspectionService { InspectionService(context: self) }
+    package var cost: CostService { CostService(context: self) }
 }
