@@ -31,6 +31,7 @@ package struct Cloud: Sendable {
         SnapshotService.registerTransitions(in: &scheduler)
         InstanceService.registerTransitions(in: &scheduler, machinesDriveStates: runtime.drivesStates)
         KMSService.registerTransitions(in: &scheduler)
+        RecycleBinService.registerTransitions(in: &scheduler)
         self.context = CloudContext(
             identity: identity,
             regions: regions,
@@ -94,6 +95,8 @@ package struct Cloud: Sendable {
     package var inspection: InspectionService { context.inspection }
     /// What images, snapshots and volumes cost, and which nobody uses.
     package var cost: CostService { context.cost }
+    /// Recycle Bin rules, and the snapshots and images they keep.
+    package var recycleBin: RecycleBinService { context.recycleBin }
 
     /// Carries out the transitions that are due; returns how many. The server's background
     /// task calls it, and so do tests after moving their clock.

@@ -16,4 +16,5 @@ extension CloudContext {
     package var networks: NetworkService { NetworkService(context: self) }
     package var inspection: InspectionService { InspectionService(context: self) }
     package var cost: CostService { CostService(context: self) }
+    package var recycleBin: RecycleBinService { RecycleBinService(context: self) }
 }

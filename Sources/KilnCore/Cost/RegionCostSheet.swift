@@ -34,11 +34,18 @@ struct RegionCostSheet {
         let provisioned = try transaction.fetchAll(Volume.self, region: region, owner: account)
             .filter { $0.state == .available || $0.state == .inUse }
             .reduce(0.0) { $0 + Double($1.size) * StoragePrices.volume($1.type) }
-        let billable = snapshots.reduce(Int64(0)) { $0 + ($1.storage?.changedBytes ?? 0) }
+        // Archived snapshots are billed for their full size at the archive price.
+        let archived = snapshots.filter { $0.storageTier == .archive }
+        let standard = snapshots.filter { $0.storageTier == .standard }
+        // Snapshots in the Recycle Bin are billed as they were.
+        let recycled = try transaction.fetchAll(RecycledSnapshot.self, region: region, owner: account).map(\.snapshot)
+        let billable = (standard + recycled).reduce(Int64(0)) { $0 + ($1.storage?.changedBytes ?? 0) }
+        let archivedBytes = archived.reduce(Int64(0)) { $0 + ($1.storage?.logicalBytes ?? 0) }
         let line = CostReport.RegionCost(
             region: region.rawValue,
             snapshotBillableBytes: billable,
-            snapshotsMonthlyUSD: StoragePrices.monthly(billable, at: StoragePrices.standardSnapshot),
+            snapshotsMonthlyUSD: StoragePrices.monthly(billable, at: StoragePrices.standardSnapshot)
+                + StoragePrices.monthly(archivedBytes, at: StoragePrices.archiveSnapshot),
             volumesMonthlyUSD: provisioned
         )
         return RegionCostSheet(line: line, images: imageCosts, orphans: orphans, volumes: volumes)

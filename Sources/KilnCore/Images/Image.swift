@@ -129,6 +129,10 @@ package struct Image: Sendable, Codable, Equatable {
     package var deregistrationProtection: DeregistrationProtection
     /// When the image was deregistered.
     package var deregisteredAt: Date?
+    /// While a Recycle Bin rule keeps the deregistered image: when it entered the bin.
+    package var recycleBinEnterTime: Date?
+    /// While a Recycle Bin rule keeps the deregistered image: when it leaves the bin for good.
+    package var recycleBinExitTime: Date?
 
     /// Whether anyone may launch it.
     package var isPublic: Bool { launchPermissions.contains(.all) }

@@ -42,7 +42,7 @@ struct SnapshotSelection: Sendable {
         case "snapshot-id": return [snapshot.id]
         case "start-time": return [snapshot.startTime.iso8601Text]
         case "status": return [snapshot.state.rawValue]
-        case "storage-tier": return ["standard"]
+        case "storage-tier": return [snapshot.storageTier.rawValue]
         case "volume-id": return [snapshot.volumeID]
         case "volume-size": return [String(snapshot.volumeSize)]
         case "kms-key-id": return [snapshot.kmsKeyID ?? ""]

@@ -114,6 +114,7 @@ package enum KilnApplication {
                 KMSFront.make(kms: cloud.kms),
                 SSMFront.make(parameters: cloud.parameters),
                 EBSFront.make(snapshots: cloud.snapshots),
+                RecycleBinFront.make(recycleBin: cloud.recycleBin, context: cloud.context),
             ],
             authenticator: authenticator,
             metrics: metrics,
