@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from kiln_harness import BLOCK_SIZE, kiln_import, run_kiln, signed_request
+from botocore.exceptions import ClientError
+
+from kiln_harness import BLOCK_SIZE, DEV_ARGS, client_error, kiln_import, make_client, run_kiln, signed_request
 
 MKFS = shutil.which("mkfs.ext4") or "/usr/sbin/mkfs.ext4"
 SFDISK = shutil.which("sfdisk") or "/usr/sbin/sfdisk"
@@ -215,7 +217,7 @@ def test_secrets_outside_any_file_system_are_reported_by_offset(kiln, tmp_path):
 
 
 def test_scan_is_not_slower_than_an_export(kiln, tmp_path):
-    """The small version of bench/inspect.py: a scan reads each block once from the store, so
+    """The small version of bench/inspection.py: a scan reads each block once from the store, so
     it takes no longer than an export of the same image (with room for a busy machine)."""
     tree = make_tree(tmp_path / "bulk", {f"srv/data/file-{i}.bin": os.urandom(1 << 20).hex()[: 1 << 20] for i in range(24)})
     disk = gpt_disk(tmp_path / "bulk.raw", tree, megabytes=96)
@@ -228,3 +230,32 @@ def test_scan_is_not_slower_than_an_export(kiln, tmp_path):
     export_seconds = time.perf_counter() - started
     assert report["volumes"][0]["mappedBytes"] >= 24 << 20
     assert inspect_seconds <= 3 * export_seconds + 2, (inspect_seconds, export_seconds)
+
+
+@pytest.mark.parametrize("mode", ["refuse", "warn"])
+def test_hygiene_check_on_sharing(kiln_factory, tmp_path, mode):
+    server = kiln_factory(DEV_ARGS + ["--hygiene-check", mode], name=f"hygiene-{mode}")
+    ec2 = make_client(server.endpoint, "ec2")
+    dirty = gpt_disk(tmp_path / "dirty.raw", make_tree(tmp_path / "dirty", DIRTY))
+    clean = gpt_disk(tmp_path / "clean.raw", make_tree(tmp_path / "clean", CLEAN))
+    _, dirty_image = import_image(server.endpoint, dirty, "share-dirty")
+    _, clean_image = import_image(server.endpoint, clean, "share-clean")
+    share = {"LaunchPermission": {"Add": [{"UserId": "222222222222"}]}}
+
+    ec2.modify_image_attribute(ImageId=clean_image, **share)
+    if mode == "refuse":
+        with pytest.raises(ClientError) as excinfo:
+            ec2.modify_image_attribute(ImageId=dirty_image, **share)
+        assert client_error(excinfo) == ("OperationNotPermitted", 400)
+        message = excinfo.value.response["Error"]["Message"]
+        for path in ("/root/.ssh/id_ed25519", "/home/packer/.aws/credentials", "/etc/ssh/ssh_host_ed25519_key"):
+            assert path in message, message
+        assert "bash_history" not in message, "only high-severity findings refuse"
+        assert ec2.describe_image_attribute(ImageId=dirty_image, Attribute="launchPermission")["LaunchPermissions"] == []
+    else:
+        ec2.modify_image_attribute(ImageId=dirty_image, **share)
+        assert ec2.describe_image_attribute(ImageId=dirty_image, Attribute="launchPermission")["LaunchPermissions"] == [{"UserId": "222222222222"}]
+        assert "sharing an image with high-severity findings" in server.log_text()
+        assert "/etc/ssh/ssh_host_ed25519_key" in server.log_text()
+    # Removing a permission never reads the image.
+    ec2.modify_image_attribute(ImageId=dirty_image, LaunchPermission={"Remove": [{"UserId": "222222222222"}]})

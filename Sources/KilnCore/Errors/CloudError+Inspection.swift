@@ -8,3 +8,12 @@ extension CloudError {
         CloudError("InvalidParameterValue", "The image \(id) has no completed EBS snapshot to inspect.")
     }
 }
+
+extension CloudError {
+    package static func imageFailsHygieneCheck(_ id: String, _ findings: [String]) -> CloudError {
+        CloudError(
+            "OperationNotPermitted",
+            "The image \(id) cannot be shared: the hygiene check found \(findings.joined(separator: ", ")). Remove them and create the image again."
+        )
+    }
+}

@@ -81,6 +81,7 @@ package enum KilnApplication {
             auth: configuration.auth,
             enableTestReset: configuration.enableTestReset,
             seedCatalogAfterReset: configuration.catalog == .default,
+            hygieneCheck: configuration.hygieneCheck,
             logger: logger
         )
         return Application(
@@ -102,13 +103,14 @@ package enum KilnApplication {
         auth: AuthMode,
         enableTestReset: Bool,
         seedCatalogAfterReset: Bool = false,
+        hygieneCheck: HygieneCheck = .off,
         logger: Logger
     ) -> Router<BasicRequestContext> {
         let metrics = RequestMetrics()
         let authenticator = Authenticator(mode: auth, identity: cloud.identity, clock: cloud.clock)
         let dispatcher = AWSDispatcher(
             fronts: [
-                EC2Front.make(cloud: cloud),
+                EC2Front.make(cloud: cloud, hygieneCheck: hygieneCheck),
                 STSFront.make(),
                 AutoScalingFront.make(autoScaling: cloud.autoScaling),
                 KMSFront.make(kms: cloud.kms),
