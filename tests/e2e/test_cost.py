@@ -73,8 +73,10 @@ def test_orphans_of_a_deregistered_image_with_exact_savings(server):
     assert orphan["billableBytes"] == 3 * BLOCK_SIZE, "v1 changed three blocks of the base"
     # v2 shares block 0 and 2 with v1 (it changed 1 and 9): deleting v1's snapshot moves them to v2's bill.
     assert orphan["deleteSavingBytes"] == 3 * BLOCK_SIZE - 2 * BLOCK_SIZE
-    assert orphan["monthlyUSD"] == pytest.approx(3 * BLOCK_SIZE * GB_MONTH, abs=1e-4)
-    assert orphan["archiveMonthlyUSD"] == pytest.approx(orphan["fullBytes"] * 0.0125 / 1e9, abs=1e-4)
+    assert orphan["monthlyUSD"] == pytest.approx(3 * BLOCK_SIZE * GB_MONTH, rel=1e-9)
+    assert orphan["fullBytes"] == 8 * BLOCK_SIZE, "v1 holds the base's blocks 0-7"
+    assert orphan["archiveMonthlyUSD"] == pytest.approx(orphan["fullBytes"] * 0.0125 / 1e9, rel=1e-9)
+    assert orphan["deleteSavingMonthlyUSD"] == pytest.approx(BLOCK_SIZE * GB_MONTH, rel=1e-9)
 
     total = billable(server.endpoint, key)
     ec2.delete_snapshot(SnapshotId=v1_snapshot)

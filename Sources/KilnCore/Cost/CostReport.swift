@@ -13,7 +13,10 @@ package struct CostReport: Sendable, Codable, Equatable {
     /// One region's totals.
     package struct RegionCost: Sendable, Codable, Equatable {
         package var region: String
+        /// Bytes billed at the standard snapshot price.
         package var snapshotBillableBytes: Int64
+        /// Bytes billed at the archive price: archived snapshots' full size.
+        package var archivedBytes: Int64
         package var snapshotsMonthlyUSD: Double
         package var volumesMonthlyUSD: Double
     }

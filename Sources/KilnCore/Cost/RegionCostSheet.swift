@@ -34,16 +34,19 @@ struct RegionCostSheet {
         let provisioned = try transaction.fetchAll(Volume.self, region: region, owner: account)
             .filter { $0.state == .available || $0.state == .inUse }
             .reduce(0.0) { $0 + Double($1.size) * StoragePrices.volume($1.type) }
-        // Archived snapshots are billed for their full size at the archive price.
+        // Archived snapshots are billed for their full size at the archive price; the blocks
+        // their children share with them stay in the standard tier, on the children's bills,
+        // as if the archived snapshots had left the standard tier (what deleting them saves).
         let archived = snapshots.filter { $0.storageTier == .archive }
-        let standard = snapshots.filter { $0.storageTier == .standard }
+        let leftStandardTier = try savings.saving(deleting: Set(archived.map(\.id)))
         // Snapshots in the Recycle Bin are billed as they were.
         let recycled = try transaction.fetchAll(RecycledSnapshot.self, region: region, owner: account).map(\.snapshot)
-        let billable = (standard + recycled).reduce(Int64(0)) { $0 + ($1.storage?.changedBytes ?? 0) }
+        let billable = (snapshots + recycled).reduce(Int64(0)) { $0 + ($1.storage?.changedBytes ?? 0) } - leftStandardTier
         let archivedBytes = archived.reduce(Int64(0)) { $0 + ($1.storage?.logicalBytes ?? 0) }
         let line = CostReport.RegionCost(
             region: region.rawValue,
             snapshotBillableBytes: billable,
+            archivedBytes: archivedBytes,
             snapshotsMonthlyUSD: StoragePrices.monthly(billable, at: StoragePrices.standardSnapshot)
                 + StoragePrices.monthly(archivedBytes, at: StoragePrices.archiveSnapshot),
             volumesMonthlyUSD: provisioned

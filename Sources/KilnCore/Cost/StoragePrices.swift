@@ -20,6 +20,6 @@ package enum StoragePrices {
 
     /// The monthly price of `bytes` of snapshot data at `pricePerGB`.
     package static func monthly(_ bytes: Int64, at pricePerGB: Double) -> Double {
-        (Double(bytes) / 1e9 * pricePerGB * 10_000).rounded() / 10_000
+        Double(bytes) / 1e9 * pricePerGB
     }
 }
