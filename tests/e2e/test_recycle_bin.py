@@ -42,6 +42,12 @@ def error_of(call, **kw) -> tuple[str, int]:
     return client_error(excinfo)
 
 
+def collect_garbage(server) -> dict:
+    answer = signed_request(server.endpoint, "POST", "/kiln/admin/gc")
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
 def tier_status(ec2, snapshot_id: str) -> dict:
     statuses = ec2.describe_snapshot_tier_status(Filters=[{"Name": "snapshot-id", "Values": [snapshot_id]}])["SnapshotTierStatuses"]
     assert len(statuses) == 1
@@ -174,7 +180,10 @@ def test_deregistered_image_is_restorable_until_retention_ends(server, clients):
     assert [s["SnapshotId"] for s in ec2.list_snapshots_in_recycle_bin()["Snapshots"]] == []
     ec2.deregister_image(ImageId=image, DeleteAssociatedSnapshots=True)
     assert [i["ImageId"] for i in run_aws(server.endpoint, "ec2", "list-images-in-recycle-bin", key=key)["Images"]] == [image]
-    server.advance_clock(8 * DAY)
+    server.advance_clock(1 * DAY)
+    assert collect_garbage(server)["blocksRemoved"] == 1, "the excluded snapshot's block goes; the binned one's stays"
+    server.advance_clock(7 * DAY)
+    assert collect_garbage(server)["blocksRemoved"] == 1, "at the end of retention the binned snapshot's block is collectable"
     assert ec2.list_images_in_recycle_bin()["Images"] == []
     assert ec2.list_snapshots_in_recycle_bin()["Snapshots"] == []
     assert error_of(ec2.restore_image_from_recycle_bin, ImageId=image)[0] == "InvalidAMIID.NotFound"
