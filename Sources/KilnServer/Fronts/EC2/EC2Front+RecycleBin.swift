@@ -5,6 +5,12 @@ extension EC2Front {
     /// ListImagesInRecycleBin, RestoreImageFromRecycleBin, ListSnapshotsInRecycleBin and
     /// RestoreSnapshotFromRecycleBin.
     static func registerRecycleBin(in operations: inout OperationTable, cloud: Cloud) {
+        registerImagesInRecycleBin(in: &operations, cloud: cloud)
+        registerSnapshotsInRecycleBin(in: &operations, cloud: cloud)
+    }
+
+    /// ListImagesInRecycleBin and RestoreImageFromRecycleBin.
+    static func registerImagesInRecycleBin(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.ListImagesInRecycleBin.self) { input, caller in
             let page = try cloud.context.pageRequest(
                 "ListImagesInRecycleBin",
@@ -33,6 +39,10 @@ extension EC2Front {
             try await cloud.recycleBin.restoreImage(caller, id: input.imageId)
             return EC2.RestoreImageFromRecycleBinResult(return: true)
         }
+    }
+
+    /// ListSnapshotsInRecycleBin and RestoreSnapshotFromRecycleBin.
+    static func registerSnapshotsInRecycleBin(in operations: inout OperationTable, cloud: Cloud) {
 
         operations.on(EC2.ListSnapshotsInRecycleBin.self) { input, caller in
             let page = try cloud.context.pageRequest(

@@ -7,14 +7,15 @@ enum RecycleBinFront {
     /// The Recycle Bin front over `recycleBin`.
     static func make(recycleBin: RecycleBinService, context: CloudContext) -> RESTJSONFront {
         var operations = OperationTable()
-        registerRules(in: &operations, recycleBin: recycleBin, context: context)
+        registerRuleWrites(in: &operations, recycleBin: recycleBin, context: context)
+        registerRuleReads(in: &operations, recycleBin: recycleBin, context: context)
         registerLocks(in: &operations, recycleBin: recycleBin)
         registerTags(in: &operations, recycleBin: recycleBin)
         return RESTJSONFront(signingName: RecycleBin.signingName, modeledErrors: RecycleBin.modeledErrors, operations: operations)
     }
 
-    /// CreateRule, GetRule, ListRules, UpdateRule and DeleteRule.
-    static func registerRules(in operations: inout OperationTable, recycleBin: RecycleBinService, context: CloudContext) {
+    /// CreateRule, UpdateRule and DeleteRule.
+    static func registerRuleWrites(in operations: inout OperationTable, recycleBin: RecycleBinService, context: CloudContext) {
         operations.on(RecycleBin.CreateRule.self) { input, caller in
             let (rule, tags) = try await recycleBin.createRule(
                 caller,
@@ -44,6 +45,42 @@ enum RecycleBinFront {
             )
         }
 
+        operations.on(RecycleBin.UpdateRule.self) { input, caller in
+            let rule = try await recycleBin.updateRule(
+                caller,
+                id: input.identifier,
+                RecycleBinRuleRequest(
+                    resourceType: input.resourceType?.rawValue,
+                    retentionValue: input.retentionPeriod?.retentionPeriodValue,
+                    retentionUnit: input.retentionPeriod?.retentionPeriodUnit.rawValue,
+                    description: input.description,
+                    resourceTags: input.resourceTags.map(domainTags),
+                    excludeResourceTags: input.excludeResourceTags.map(domainTags)
+                )
+            )
+            let now = context.clock.now
+            return RecycleBin.UpdateRuleResponse(
+                description: rule.description,
+                excludeResourceTags: wireTags(rule.excludeResourceTags),
+                identifier: rule.id,
+                lockEndTime: rule.lockState(at: now) == .pendingUnlock ? rule.lockEndTime : nil,
+                lockState: rule.lockState(at: now).map { .init(rawValue: $0.rawValue) },
+                resourceTags: wireTags(rule.resourceTags),
+                resourceType: .init(rawValue: rule.resourceType.rawValue),
+                retentionPeriod: retention(rule),
+                ruleArn: rule.arn,
+                status: .available
+            )
+        }
+
+        operations.on(RecycleBin.DeleteRule.self) { input, caller in
+            try await recycleBin.deleteRule(caller, id: input.identifier)
+            return RecycleBin.DeleteRuleResponse()
+        }
+    }
+
+    /// GetRule and ListRules.
+    static func registerRuleReads(in operations: inout OperationTable, recycleBin: RecycleBinService, context: CloudContext) {
         operations.on(RecycleBin.GetRule.self) { input, caller in
             let rule = try await recycleBin.rule(caller, id: input.identifier)
             let now = context.clock.now
@@ -92,39 +129,6 @@ enum RecycleBinFront {
                     )
                 }
             )
-        }
-
-        operations.on(RecycleBin.UpdateRule.self) { input, caller in
-            let rule = try await recycleBin.updateRule(
-                caller,
-                id: input.identifier,
-                RecycleBinRuleRequest(
-                    resourceType: input.resourceType?.rawValue,
-                    retentionValue: input.retentionPeriod?.retentionPeriodValue,
-                    retentionUnit: input.retentionPeriod?.retentionPeriodUnit.rawValue,
-                    description: input.description,
-                    resourceTags: input.resourceTags.map(domainTags),
-                    excludeResourceTags: input.excludeResourceTags.map(domainTags)
-                )
-            )
-            let now = context.clock.now
-            return RecycleBin.UpdateRuleResponse(
-                description: rule.description,
-                excludeResourceTags: wireTags(rule.excludeResourceTags),
-                identifier: rule.id,
-                lockEndTime: rule.lockState(at: now) == .pendingUnlock ? rule.lockEndTime : nil,
-                lockState: rule.lockState(at: now).map { .init(rawValue: $0.rawValue) },
-                resourceTags: wireTags(rule.resourceTags),
-                resourceType: .init(rawValue: rule.resourceType.rawValue),
-                retentionPeriod: retention(rule),
-                ruleArn: rule.arn,
-                status: .available
-            )
-        }
-
-        operations.on(RecycleBin.DeleteRule.self) { input, caller in
-            try await recycleBin.deleteRule(caller, id: input.identifier)
-            return RecycleBin.DeleteRuleResponse()
         }
     }
 
