@@ -259,3 +259,13 @@ def test_hygiene_check_on_sharing(kiln_factory, tmp_path, mode):
         assert "/etc/ssh/ssh_host_ed25519_key" in server.log_text()
     # Removing a permission never reads the image.
     ec2.modify_image_attribute(ImageId=dirty_image, LaunchPermission={"Remove": [{"UserId": "222222222222"}]})
+
+
+def test_encrypted_snapshot_is_read_through_its_key(kiln, dirty_image):
+    """An encrypted snapshot's blocks are sealed in the store; the scan opens them with the
+    account's key, and finds what the plain one holds."""
+    _, _, disk = dirty_image
+    snapshot_id = kiln_import(kiln, disk, "hygiene-encrypted", "--encrypted")
+    report = inspect_json(kiln, snapshot_id)
+    assert finding_set(report) == EXPECTED_DIRTY
+    assert report["volumes"][0]["compressedBytes"] > 0
