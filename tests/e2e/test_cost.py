@@ -3,6 +3,7 @@ images with the exact saving of deleting them, unattached volumes, idle and depr
 
 import json
 import os
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -115,10 +116,22 @@ def test_unattached_volumes_idle_and_deprecated_images(server, tmp_path):
     report = cost(server.endpoint, key)
     assert report["deprecatedOrDisabledImages"] == [image]
 
+    # A deprecated image with snapshots is listed once its deprecation time has passed.
+    other = ec2.register_image(
+        Name="cost-deprecated", RootDeviceName="/dev/xvda", Architecture="x86_64", VirtualizationType="hvm",
+        BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"SnapshotId": upload_snapshot(ebs, {0: os.urandom(BLOCK_SIZE)}, volume_size=1)}}],
+    )["ImageId"]
+    now = datetime.fromisoformat(server.advance_clock(0).replace("Z", "+00:00"))
+    ec2.enable_image_deprecation(ImageId=other, DeprecateAt=now + timedelta(days=2))
+    assert cost(server.endpoint, key)["deprecatedOrDisabledImages"] == [image]
+    server.advance_clock(3 * 86_400)
+    assert sorted(cost(server.endpoint, key)["deprecatedOrDisabledImages"]) == sorted([image, other])
+
     bad = signed_request(server.endpoint, "GET", "/kiln/cost", query={"days": "soon"}, key=key)
     assert bad.status_code == 400 and bad.json()["Code"] == "InvalidParameterValue"
 
     text = run_kiln(server.endpoint, "cost", key=key).stdout
     assert volume in text and image in text and "unattached volumes" in text
     as_json = json.loads(run_kiln(server.endpoint, "cost", "--json", "--days", "1", key=key).stdout)
-    assert as_json["idleImages"] == [] and as_json["account"] == key
+    assert as_json["idleImages"] == [other], "the disabled image is not idle, the deprecated one is (3 days)"
+    assert as_json["account"] == key
