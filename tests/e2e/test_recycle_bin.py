@@ -78,6 +78,9 @@ def test_archive_tier_round_trip(server, clients):
     region = next(r for r in cost["regions"] if r["region"] == "us-east-1")
     # The child keeps block 0, which it shares with the archived parent, on its standard-tier bill.
     assert (region["snapshotBillableBytes"], region["archivedBytes"]) == (2 * BLOCK_SIZE, 2 * BLOCK_SIZE)
+    storage = signed_request(server.endpoint, "GET", "/kiln/storage", key=key).json()
+    assert (storage["billableBytes"], storage["archivedBytes"]) == (2 * BLOCK_SIZE, 2 * BLOCK_SIZE), "kiln storage agrees"
+    assert {s["snapshotId"]: s["storageTier"] for s in storage["snapshots"]} == {snapshot: "archive", child: "standard"}
     assert child in {s["SnapshotId"] for s in ec2.describe_snapshots(OwnerIds=["self"])["Snapshots"]}
 
     # A temporary restore, then the archive again when it ends.
@@ -163,6 +166,9 @@ def test_deregistered_image_is_restorable_until_retention_ends(server, clients):
     assert binned[0]["RecycleBinExitTime"] > binned[0]["RecycleBinEnterTime"]
     assert [s["SnapshotId"] for s in ec2.list_snapshots_in_recycle_bin()["Snapshots"]] == [snapshot]
     assert error_of(ec2.describe_snapshots, SnapshotIds=[snapshot])[0] == "InvalidSnapshot.NotFound"
+    storage = signed_request(server.endpoint, "GET", "/kiln/storage", key=key).json()
+    assert [(s["snapshotId"], s["storageTier"]) for s in storage["snapshots"]] == [(snapshot, "recycle-bin")]
+    assert storage["billableBytes"] == BLOCK_SIZE, "a snapshot in the bin is billed"
 
     # The image waits for its snapshot to leave the bin first.
     assert error_of(ec2.restore_image_from_recycle_bin, ImageId=image)[0] == "IncorrectState"
