@@ -68,10 +68,19 @@ struct FindingRuleTests {
 
     @Test("PEM private keys of every kind, but not certificates or public keys")
     func pemBlocks() {
+        let body = "MIIEowIBAAKCAQEAfixturefixturefixturefixturefixturefixture0123456789"
         for label in ["RSA PRIVATE KEY", "PRIVATE KEY", "EC PRIVATE KEY", "OPENSSH PRIVATE KEY", "ENCRYPTED PRIVATE KEY"] {
-            #expect(ContentRules.secrets(in: Array("x\n-----BEGIN \(label)-----\nabc".utf8)).map(\.0) == [.privateKey], "\(label)")
+            #expect(ContentRules.secrets(in: Array("x\n-----BEGIN \(label)-----\n\(body)\n".utf8)).map(\.0) == [.privateKey], "\(label)")
         }
-        #expect(ContentRules.secrets(in: Array("-----BEGIN CERTIFICATE-----\n-----BEGIN PUBLIC KEY-----\n".utf8)).isEmpty)
+        #expect(ContentRules.secrets(in: Array("-----BEGIN CERTIFICATE-----\n\(body)\n-----BEGIN PUBLIC KEY-----\n\(body)\n".utf8)).isEmpty)
+        let json = #"{"private_key": "-----BEGIN PRIVATE KEY-----\n"# + body + #"\n-----END PRIVATE KEY-----\n"}"#
+        #expect(ContentRules.secrets(in: Array(json.utf8)).map(\.0) == [.privateKey], "a key in a JSON credentials file")
+        let source = #"_SK_START = b"-----BEGIN OPENSSH PRIVATE KEY-----"\n_SK_END = b"-----END OPENSSH PRIVATE KEY-----"\n"#
+        #expect(ContentRules.secrets(in: Array(source.utf8)).isEmpty, "a parser's constant is not a key")
+        #expect(
+            ContentRules.secrets(in: Array("-----BEGIN RSA PRIVATE KEY-----".utf8) + [0, 1, 2] + Array(body.utf8)).isEmpty,
+            "nor is a string in a program"
+        )
     }
 
     @Test("Paths: host keys, histories, credentials and groups; empty files are nothing")

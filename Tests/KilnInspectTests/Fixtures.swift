@@ -123,7 +123,9 @@ enum Planted {
 
         """.utf8
     )
-    static let rsaPEM = Array("-----BEGIN RSA PRIVATE KEY-----\nMIIEfixturefixturefixture\n-----END RSA PRIVATE KEY-----\n".utf8)
+    static let rsaPEM = Array(
+        "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAfixturefixturefixturefixturefixture0123\n-----END RSA PRIVATE KEY-----\n".utf8
+    )
     static let credentials = Array(
         "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n".utf8
     )

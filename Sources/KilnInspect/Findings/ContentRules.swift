@@ -20,7 +20,9 @@ package enum ContentRules {
             var lineEnd = min(bytes.count, begin + 80)
             if let newline = bytes[begin..<lineEnd].firstIndex(of: UInt8(ascii: "\n")) { lineEnd = newline }
             let header = Array(bytes[begin..<lineEnd])
-            if let end = header.firstIndex(of: privateKeyEnd, from: pemStart.count) {
+            if let end = header.firstIndex(of: privateKeyEnd, from: pemStart.count),
+                hasKeyBody(bytes, after: begin + end + privateKeyEnd.count)
+            {
                 let label = String(decoding: header[pemStart.count..<(end + privateKeyEnd.count - 5)], as: UTF8.self)
                 found.append((.privateKey, "PEM block \(label)", begin))
             }
@@ -34,6 +36,28 @@ package enum ContentRules {
             found.append((.awsAccessKey, detail, offset))
         }
         return found
+    }
+
+    /// Whether a PEM header that ends at `position` is followed by a key: a line break (or the
+    /// `\\n` of a key inside a JSON string, as in cloud credentials files), then a line of
+    /// base64. The bare header in a program or its source (a parser's constant) is not a key.
+    static func hasKeyBody(_ bytes: [UInt8], after position: Int) -> Bool {
+        var index = position
+        if index < bytes.count, bytes[index] == UInt8(ascii: "\r") { index += 1 }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "\n") {
+            index += 1
+        } else if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "n") {
+            index += 2
+        } else {
+            return false
+        }
+        // Encrypted legacy keys carry `Proc-Type:` and `DEK-Info:` lines before the body.
+        var run = 0
+        for byte in bytes[index..<min(bytes.count, index + 300)] {
+            run = isBase64Byte(byte) || byte == UInt8(ascii: "=") ? run + 1 : 0
+            if run >= 40 { return true }
+        }
+        return false
     }
 
     /// Where `needle` occurs in `data`, in order.
