@@ -31,10 +31,17 @@ let package = Package(
             name: "KilnCore",
             dependencies: [
                 "CXXHash",
+                "KilnInspect",
                 .product(name: "Crypto", package: "swift-crypto"),
                 // RSA key pairs for CreateKeyPair.
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Reading images without booting them: partition tables, a read-only ext4 reader, and
+        // the rules that find secrets, build-machine state and waste in what they hold.
+        .target(
+            name: "KilnInspect",
             swiftSettings: swiftSettings
         ),
         // Wire shapes generated from the AWS models, and one generic codec per protocol.
@@ -139,6 +146,7 @@ let package = Package(
             name: "kiln",
             dependencies: [
                 "KilnCore",
+                "KilnInspect",
                 "KilnStore",
                 "KilnServer",
                 "KilnSigV4",
@@ -174,6 +182,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // One test target per module, named after it.
+        .testTarget(
+            name: "KilnInspectTests",
+            dependencies: ["KilnInspect"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "KilnWireTests",
             dependencies: ["KilnWire"],

@@ -31,6 +31,7 @@ package struct Cloud: Sendable {
         SnapshotService.registerTransitions(in: &scheduler)
         InstanceService.registerTransitions(in: &scheduler, machinesDriveStates: runtime.drivesStates)
         KMSService.registerTransitions(in: &scheduler)
+        RecycleBinService.registerTransitions(in: &scheduler)
         self.context = CloudContext(
             identity: identity,
             regions: regions,
@@ -90,6 +91,12 @@ package struct Cloud: Sendable {
     package var catalog: CatalogService { context.catalog }
     /// VPCs, subnets, security groups, gateways, route tables and network interfaces.
     package var networks: NetworkService { context.networks }
+    /// What images hold: layouts, secrets, waste and block sharing.
+    package var inspection: InspectionService { context.inspection }
+    /// What images, snapshots and volumes cost, and which nobody uses.
+    package var cost: CostService { context.cost }
+    /// Recycle Bin rules, and the snapshots and images they keep.
+    package var recycleBin: RecycleBinService { context.recycleBin }
 
     /// Carries out the transitions that are due; returns how many. The server's background
     /// task calls it, and so do tests after moving their clock.

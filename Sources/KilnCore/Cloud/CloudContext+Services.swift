@@ -15,4 +15,7 @@ extension CloudContext {
     package var catalog: CatalogService { CatalogService(context: self) }
     package var networks: NetworkService { NetworkService(context: self) }
     package var instanceMetadata: InstanceMetadataService { InstanceMetadataService(context: self) }
+    package var inspection: InspectionService { InspectionService(context: self) }
+    package var cost: CostService { CostService(context: self) }
+    package var recycleBin: RecycleBinService { RecycleBinService(context: self) }
 }

@@ -47,3 +47,29 @@ extension CloudError {
         CloudError("AccessDeniedException", message, category: .forbidden, reason: "DEPENDENCY_ACCESS_DENIED")
     }
 }
+
+/// The errors of the archive tier.
+extension CloudError {
+    package static func snapshotAlreadyArchived(_ id: String) -> CloudError {
+        CloudError("IncorrectState", "The snapshot '\(id)' is already archived or being archived.")
+    }
+
+    package static func snapshotUsedByEnabledImage(_ id: String, _ imageID: String) -> CloudError {
+        CloudError(
+            "IncorrectState",
+            "The snapshot '\(id)' is associated with the enabled image \(imageID); disable the image before archiving the snapshot."
+        )
+    }
+
+    package static func snapshotNotArchived(_ id: String) -> CloudError {
+        CloudError("IncorrectState", "The snapshot '\(id)' is not in the archive tier.")
+    }
+
+    package static func snapshotRestoreInProgress(_ id: String) -> CloudError {
+        CloudError("IncorrectState", "A restore of the snapshot '\(id)' is already in progress.")
+    }
+
+    package static func snapshotArchived(_ id: String) -> CloudError {
+        CloudError("IncorrectState", "The snapshot '\(id)' is in the archive tier; restore it with RestoreSnapshotTier before using it.")
+    }
+}

@@ -145,6 +145,11 @@ package struct Image: Sendable, Codable, Equatable {
     /// The key of an image whose id every region shares.
     package static func regionalKey(_ id: String, region: RegionName) -> String { "\(id)@\(region.rawValue)" }
 
+    /// While a Recycle Bin rule keeps the deregistered image: when it entered the bin.
+    package var recycleBinEnterTime: Date?
+    /// While a Recycle Bin rule keeps the deregistered image: when it leaves the bin for good.
+    package var recycleBinExitTime: Date?
+
     /// Whether anyone may launch it.
     package var isPublic: Bool { launchPermissions.contains(.all) }
 

@@ -164,6 +164,7 @@ extension ImageService {
             guard snapshot.state == .completed else {
                 throw CloudError.snapshotNotCompleted(snapshotID)
             }
+            guard snapshot.isUsableForData else { throw CloudError.snapshotArchived(snapshotID) }
             if let size, size < snapshot.volumeSize {
                 throw CloudError.mappingSmallerThanSnapshot(size, snapshotID, snapshot.volumeSize)
             }
@@ -334,6 +335,7 @@ extension ImageService {
             image.state = .deregistered
             image.deregisteredAt = now
             image.launchPermissions = []
+            _ = try transaction.recycleIfRetained(&image, now: now)
             try transaction.saveImage(image)
             guard deleteAssociatedSnapshots else { return [] }
             var results: [(String, String)] = []
@@ -347,7 +349,7 @@ extension ImageService {
                 } else if !(try transaction.imagesUsing(snapshotID: snapshotID)).isEmpty {
                     results.append((snapshotID, "skipped"))
                 } else {
-                    try transaction.remove(snapshot)
+                    try transaction.deleteOrRecycle(snapshot, now: now)
                     results.append((snapshotID, "success"))
                 }
             }

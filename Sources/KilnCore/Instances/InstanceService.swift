@@ -451,6 +451,7 @@ extension InstanceService {
             guard let snapshot = try transaction.fetch(Snapshot.self, id: snapshotID), snapshot.state == .completed else {
                 throw CloudError.ec2SnapshotNotFound([snapshotID])
             }
+            guard snapshot.isUsableForData else { throw CloudError.snapshotArchived(snapshotID) }
             source = snapshot
         }
         var (encrypted, kmsKeyID) = try transaction.resolveEncryption(

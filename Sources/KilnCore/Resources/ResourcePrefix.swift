@@ -40,6 +40,10 @@ package enum ResourcePrefix: String, Sendable, CaseIterable, Codable {
     case publicAddress = "public-ip"
     /// Not an AWS id: the record that an account's default network exists in a region.
     case networkDefaults = "network-defaults"
+    /// Not an AWS id: a Recycle Bin retention rule, whose own identifier is 11 letters and digits.
+    case recycleBinRule = "rbin-rule"
+    /// Not an AWS id: a snapshot in the Recycle Bin, keyed by its snapshot id.
+    case recycledSnapshot = "rbin-snapshot"
 
     /// The `resource-type` DescribeTags shows and TagSpecifications name.
     package var resourceType: String {
@@ -73,6 +77,8 @@ package enum ResourcePrefix: String, Sendable, CaseIterable, Codable {
         case .cidrAssociation: return "vpc-cidr-block-association"
         case .publicAddress: return "public-ip"
         case .networkDefaults: return "network-defaults"
+        case .recycleBinRule: return "rule"
+        case .recycledSnapshot: return "recycled-snapshot"
         }
     }
 

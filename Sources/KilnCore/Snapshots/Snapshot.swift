@@ -51,6 +51,8 @@ package struct Snapshot: StoredResource, Equatable {
     package var storage: SnapshotStorage?
     /// Who else may create volumes from it (and so copy images that use it): account ids, or `all`.
     package var createVolumePermissions: [String]?
+    /// Its storage tier and last tiering operation; `nil` for a snapshot never archived.
+    package var tiering: SnapshotTiering?
 
     /// Whether `account` may use the snapshot: create volumes from it, register or copy images with it.
     package func isUsable(by account: AccountID) -> Bool {

@@ -414,6 +414,7 @@ extension SnapshotService {
     }
 
     static func registerTransitions(in scheduler: inout TransitionScheduler) {
+        registerTieringTransitions(in: &scheduler)
         scheduler.register(.snapshotUploadTimeout) { transition, transaction in
             guard var snapshot = try transaction.fetch(Snapshot.self, id: transition.resourceID), snapshot.state == .pending,
                 snapshot.volumeID == Snapshot.directUploadVolumeID

@@ -216,13 +216,14 @@ extension SnapshotService {
     /// DeleteSnapshot: the snapshot and its map go; its blocks stay until garbage collection
     /// finds nothing else uses them.
     package func deleteSnapshot(_ caller: Caller, id: String) async throws {
+        let now = clock.now
         try await write(caller) { transaction in
             let snapshot = try transaction.ownSnapshot(id, caller: caller)
             let users = try transaction.imagesUsing(snapshotID: id)
             if let image = users.first {
                 throw CloudError.snapshotInUse(id, image)
             }
-            try transaction.remove(snapshot)
+            try transaction.deleteOrRecycle(snapshot, now: now)
         }
         await uploads.end(id)
     }
@@ -296,6 +297,7 @@ extension SnapshotService {
         guard source.state == .completed else {
             throw CloudError.snapshotNotCompleted(sourceSnapshotID)
         }
+        guard source.isUsableForData else { throw CloudError.snapshotArchived(sourceSnapshotID) }
         let encryption = try await read(caller) { transaction -> (encrypted: Bool, kmsKeyID: String?) in
             if source.encrypted, encrypted == false {
                 throw CloudError.invalidParameterValue("An encrypted snapshot cannot be copied to an unencrypted one.")

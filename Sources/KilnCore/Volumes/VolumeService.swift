@@ -96,6 +96,7 @@ extension VolumeService {
             guard snapshot.state == .completed else {
                 throw CloudError.snapshotNotCompleted(snapshotID)
             }
+            guard snapshot.isUsableForData else { throw CloudError.snapshotArchived(snapshotID) }
             source = snapshot
         }
         guard let size = request.size ?? source?.volumeSize else { throw CloudError.missingParameter("size") }

@@ -81,6 +81,7 @@ package enum KilnApplication {
             auth: configuration.auth,
             enableTestReset: configuration.enableTestReset,
             catalogAfterReset: configuration.catalog.images,
+            hygieneCheck: configuration.hygieneCheck,
             logger: logger
         )
         return Application(
@@ -102,18 +103,20 @@ package enum KilnApplication {
         auth: AuthMode,
         enableTestReset: Bool,
         catalogAfterReset: [CatalogImage]? = nil,
+        hygieneCheck: HygieneCheck = .off,
         logger: Logger
     ) -> Router<BasicRequestContext> {
         let metrics = RequestMetrics()
         let authenticator = Authenticator(mode: auth, identity: cloud.identity, clock: cloud.clock)
         let dispatcher = AWSDispatcher(
             fronts: [
-                EC2Front.make(cloud: cloud),
+                EC2Front.make(cloud: cloud, hygieneCheck: hygieneCheck),
                 STSFront.make(),
                 AutoScalingFront.make(autoScaling: cloud.autoScaling),
                 KMSFront.make(kms: cloud.kms),
                 SSMFront.make(parameters: cloud.parameters),
                 EBSFront.make(snapshots: cloud.snapshots),
+                RecycleBinFront.make(recycleBin: cloud.recycleBin, context: cloud.context),
             ],
             authenticator: authenticator,
             metrics: metrics,

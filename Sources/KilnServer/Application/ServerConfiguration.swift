@@ -23,6 +23,8 @@ package struct ServerConfiguration: Sendable {
     package var catalog = Catalog.default
     /// Where instances run, and the limits of their machines.
     package var runtime = RuntimeChoice()
+    /// Whether sharing an image with high-severity findings is logged or refused.
+    package var hygieneCheck = HygieneCheck.off
 
     /// The catalogue choices.
     package enum Catalog: String, Sendable, CaseIterable {

@@ -80,7 +80,13 @@ package struct RESTJSONFront: ServiceFront {
         }
         let name = route.entry.name
         do {
-            let parts = RESTRequestParts(labels: labels, query: query, headers: request.headers, payload: request.body)
+            let parts = RESTRequestParts(
+                labels: labels,
+                query: query,
+                queryValues: Self.queryValues(request.rawQuery),
+                headers: request.headers,
+                payload: request.body
+            )
             var members: [String: WireNode] = [:]
             let isJSON = request.headers["content-type"].map { $0.contains("json") } ?? false
             if isJSON, case .object(let body) = try JSONInput.parse(request.body) {
@@ -102,6 +108,17 @@ package struct RESTJSONFront: ServiceFront {
         } catch {
             return self.error(OutgoingError(error, validationCode: "ValidationException", modeled: modeledErrors), request, operation: name)
         }
+    }
+
+    /// Every value of each query parameter, in order.
+    static func queryValues(_ rawQuery: String) -> [String: [String]] {
+        var values: [String: [String]] = [:]
+        for pair in rawQuery.split(separator: "&") where !pair.isEmpty {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = FormInput.decode(Array(parts[0].utf8))
+            values[name, default: []].append(parts.count > 1 ? FormInput.decode(Array(parts[1].utf8)) : "")
+        }
+        return values
     }
 
     package func refuse(_ request: AWSRequest, because problem: AuthProblem) -> AWSResponse {

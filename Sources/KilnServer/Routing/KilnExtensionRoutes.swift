@@ -19,6 +19,8 @@ import NIOCore
 /// | `PUT /kiln/buckets/{bucket}/{key}` | stores the body as an object (bundle parts and manifests) |
 /// | `GET /kiln/buckets/{bucket}/{key}?offset=&length=` | reads an object (a stored image, say) |
 /// | `GET /kiln/storage` | the caller's storage report |
+/// | `GET /kiln/cost?days=` | the caller's cost report: per region and image, orphans, idle images |
+/// | `GET /kiln/images/{id}/inspection` | what an image's (or a snapshot's) volumes hold: layout, findings, sizes |
 /// | `POST /kiln/admin/gc` | garbage collection |
 /// | `POST /kiln/admin/verify` | re-hashes every stored block |
 struct KilnExtensionRoutes {
@@ -91,6 +93,19 @@ struct KilnExtensionRoutes {
         router.get("/kiln/storage") { request, context in
             try await answer(request, context) { caller, _, _ in try json(await cloud.snapshots.storageReport(caller)) }
         }
+        router.get("/kiln/cost") { request, context in
+            try await answer(request, context) { caller, _, query in
+                guard let days = Int(query["days"] ?? String(CostService.defaultIdleDays)) else {
+                    throw CloudError.invalidParameterValue("days must be a whole number of days.")
+                }
+                return try json(try await cloud.cost.report(caller, idleDays: days))
+            }
+        }
+        router.get("/kiln/images/:id/inspection") { request, context in
+            try await answer(request, context) { caller, _, _ in
+                try json(try await cloud.inspection.inspect(caller, id: context.parameters.get("id") ?? ""))
+            }
+        }
         router.post("/kiln/admin/gc") { request, context in
             try await answer(request, context) { caller, _, _ in
                 try requireAdmin(caller)
@@ -152,6 +167,7 @@ struct KilnExtensionRoutes {
     private func json(_ value: some Encodable) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
         let data = try encoder.encode(value)
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

@@ -60,6 +60,9 @@ public struct WireReader: Sendable {
     public func list<Element: WireDecodable>(_ name: String, member: String? = nil, in location: WireLocation = .body) throws
         -> [Element]?
     {
+        if location == .querystring, let values = rest?.queryValues[name] {
+            return try values.enumerated().map { index, value in try Element(wireNode: .string(value), path: "\(path(of: name)).\(index + 1)") }
+        }
         guard var node = node(name, in: location), node != .null else { return nil }
         var listPath = path(of: name)
         if let member, case .object(let wrapper) = node, let entries = wrapper[member] {
@@ -140,15 +143,24 @@ public struct RESTRequestParts: Sendable {
     public var labels: [String: String]
     /// Query-string parameters, percent-decoded.
     public var query: [String: String]
+    /// Every value of each query-string parameter, in order, for list members (`tagKeys=a&tagKeys=b`).
+    public var queryValues: [String: [String]]
     /// Headers, by lower-cased name.
     public var headers: [String: String]
     /// The raw body, for operations whose input has a blob payload.
     public var payload: [UInt8]?
 
     /// Gathers a REST request's parts.
-    public init(labels: [String: String], query: [String: String], headers: [String: String], payload: [UInt8]?) {
+    public init(
+        labels: [String: String],
+        query: [String: String],
+        queryValues: [String: [String]] = [:],
+        headers: [String: String],
+        payload: [UInt8]?
+    ) {
         self.labels = labels
         self.query = query
+        self.queryValues = queryValues
         self.headers = headers
         self.payload = payload
     }

@@ -474,6 +474,14 @@ extension EC2 {
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
+    /// The `DescribeSnapshotTierStatus` operation.
+    public enum DescribeSnapshotTierStatus: WireOperation {
+        public typealias Input = DescribeSnapshotTierStatusRequest
+        public typealias Output = DescribeSnapshotTierStatusResult
+        public static let name = "DescribeSnapshotTierStatus"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `DescribeSnapshots` operation.
     public enum DescribeSnapshots: WireOperation {
         public typealias Input = DescribeSnapshotsRequest
@@ -698,6 +706,22 @@ extension EC2 {
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
+    /// The `ListImagesInRecycleBin` operation.
+    public enum ListImagesInRecycleBin: WireOperation {
+        public typealias Input = ListImagesInRecycleBinRequest
+        public typealias Output = ListImagesInRecycleBinResult
+        public static let name = "ListImagesInRecycleBin"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `ListSnapshotsInRecycleBin` operation.
+    public enum ListSnapshotsInRecycleBin: WireOperation {
+        public typealias Input = ListSnapshotsInRecycleBinRequest
+        public typealias Output = ListSnapshotsInRecycleBinResult
+        public static let name = "ListSnapshotsInRecycleBin"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `ModifyEbsDefaultKmsKeyId` operation.
     public enum ModifyEbsDefaultKmsKeyId: WireOperation {
         public typealias Input = ModifyEbsDefaultKmsKeyIdRequest
@@ -743,6 +767,14 @@ extension EC2 {
         public typealias Input = ModifySnapshotAttributeRequest
         public typealias Output = EmptyOutput
         public static let name = "ModifySnapshotAttribute"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `ModifySnapshotTier` operation.
+    public enum ModifySnapshotTier: WireOperation {
+        public typealias Input = ModifySnapshotTierRequest
+        public typealias Output = ModifySnapshotTierResult
+        public static let name = "ModifySnapshotTier"
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
@@ -807,6 +839,30 @@ extension EC2 {
         public typealias Input = ResetSnapshotAttributeRequest
         public typealias Output = EmptyOutput
         public static let name = "ResetSnapshotAttribute"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `RestoreImageFromRecycleBin` operation.
+    public enum RestoreImageFromRecycleBin: WireOperation {
+        public typealias Input = RestoreImageFromRecycleBinRequest
+        public typealias Output = RestoreImageFromRecycleBinResult
+        public static let name = "RestoreImageFromRecycleBin"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `RestoreSnapshotFromRecycleBin` operation.
+    public enum RestoreSnapshotFromRecycleBin: WireOperation {
+        public typealias Input = RestoreSnapshotFromRecycleBinRequest
+        public typealias Output = RestoreSnapshotFromRecycleBinResult
+        public static let name = "RestoreSnapshotFromRecycleBin"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `RestoreSnapshotTier` operation.
+    public enum RestoreSnapshotTier: WireOperation {
+        public typealias Input = RestoreSnapshotTierRequest
+        public typealias Output = RestoreSnapshotTierResult
+        public static let name = "RestoreSnapshotTier"
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
@@ -3589,6 +3645,42 @@ extension EC2 {
         }
     }
 
+    /// The `DescribeSnapshotTierStatusRequest` shape.
+    public struct DescribeSnapshotTierStatusRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var filters: [Filter]?
+        public var maxResults: Swift.Int?
+        public var nextToken: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            filters: [Filter]? = nil,
+            maxResults: Swift.Int? = nil,
+            nextToken: Swift.String? = nil
+        ) {
+            self.dryRun = dryRun
+            self.filters = filters
+            self.maxResults = maxResults
+            self.nextToken = nextToken
+        }
+    }
+
+    /// The `DescribeSnapshotTierStatusResult` shape.
+    public struct DescribeSnapshotTierStatusResult: Sendable, Equatable {
+        public var nextToken: Swift.String?
+        public var snapshotTierStatuses: [SnapshotTierStatus]?
+
+        /// Creates the shape from its members.
+        public init(
+            nextToken: Swift.String? = nil,
+            snapshotTierStatuses: [SnapshotTierStatus]? = nil
+        ) {
+            self.nextToken = nextToken
+            self.snapshotTierStatuses = snapshotTierStatuses
+        }
+    }
+
     /// The `DescribeSnapshotsRequest` shape.
     public struct DescribeSnapshotsRequest: Sendable, Equatable {
         public var dryRun: Swift.Bool?
@@ -5155,6 +5247,30 @@ extension EC2 {
             self.sriovNetSupport = sriovNetSupport
             self.tpmSupport = tpmSupport
             self.uefiData = uefiData
+        }
+    }
+
+    /// The `ImageRecycleBinInfo` shape.
+    public struct ImageRecycleBinInfo: Sendable, Equatable {
+        public var description: Swift.String?
+        public var imageId: Swift.String?
+        public var name: Swift.String?
+        public var recycleBinEnterTime: Foundation.Date?
+        public var recycleBinExitTime: Foundation.Date?
+
+        /// Creates the shape from its members.
+        public init(
+            description: Swift.String? = nil,
+            imageId: Swift.String? = nil,
+            name: Swift.String? = nil,
+            recycleBinEnterTime: Foundation.Date? = nil,
+            recycleBinExitTime: Foundation.Date? = nil
+        ) {
+            self.description = description
+            self.imageId = imageId
+            self.name = name
+            self.recycleBinEnterTime = recycleBinEnterTime
+            self.recycleBinExitTime = recycleBinExitTime
         }
     }
 
@@ -7843,6 +7959,78 @@ extension EC2 {
         }
     }
 
+    /// The `ListImagesInRecycleBinRequest` shape.
+    public struct ListImagesInRecycleBinRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var imageIds: [Swift.String]?
+        public var maxResults: Swift.Int?
+        public var nextToken: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            imageIds: [Swift.String]? = nil,
+            maxResults: Swift.Int? = nil,
+            nextToken: Swift.String? = nil
+        ) {
+            self.dryRun = dryRun
+            self.imageIds = imageIds
+            self.maxResults = maxResults
+            self.nextToken = nextToken
+        }
+    }
+
+    /// The `ListImagesInRecycleBinResult` shape.
+    public struct ListImagesInRecycleBinResult: Sendable, Equatable {
+        public var images: [ImageRecycleBinInfo]?
+        public var nextToken: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            images: [ImageRecycleBinInfo]? = nil,
+            nextToken: Swift.String? = nil
+        ) {
+            self.images = images
+            self.nextToken = nextToken
+        }
+    }
+
+    /// The `ListSnapshotsInRecycleBinRequest` shape.
+    public struct ListSnapshotsInRecycleBinRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var maxResults: Swift.Int?
+        public var nextToken: Swift.String?
+        public var snapshotIds: [Swift.String]?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            maxResults: Swift.Int? = nil,
+            nextToken: Swift.String? = nil,
+            snapshotIds: [Swift.String]? = nil
+        ) {
+            self.dryRun = dryRun
+            self.maxResults = maxResults
+            self.nextToken = nextToken
+            self.snapshotIds = snapshotIds
+        }
+    }
+
+    /// The `ListSnapshotsInRecycleBinResult` shape.
+    public struct ListSnapshotsInRecycleBinResult: Sendable, Equatable {
+        public var nextToken: Swift.String?
+        public var snapshots: [SnapshotRecycleBinInfo]?
+
+        /// Creates the shape from its members.
+        public init(
+            nextToken: Swift.String? = nil,
+            snapshots: [SnapshotRecycleBinInfo]? = nil
+        ) {
+            self.nextToken = nextToken
+            self.snapshots = snapshots
+        }
+    }
+
     /// The `MediaAcceleratorInfo` shape.
     public struct MediaAcceleratorInfo: Sendable, Equatable {
         public var accelerators: [MediaDeviceInfo]?
@@ -8206,6 +8394,39 @@ extension EC2 {
             self.operationType = operationType
             self.snapshotId = snapshotId
             self.userIds = userIds
+        }
+    }
+
+    /// The `ModifySnapshotTierRequest` shape.
+    public struct ModifySnapshotTierRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var snapshotId: Swift.String
+        public var storageTier: TargetStorageTier?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            snapshotId: Swift.String,
+            storageTier: TargetStorageTier? = nil
+        ) {
+            self.dryRun = dryRun
+            self.snapshotId = snapshotId
+            self.storageTier = storageTier
+        }
+    }
+
+    /// The `ModifySnapshotTierResult` shape.
+    public struct ModifySnapshotTierResult: Sendable, Equatable {
+        public var snapshotId: Swift.String?
+        public var tieringStartTime: Foundation.Date?
+
+        /// Creates the shape from its members.
+        public init(
+            snapshotId: Swift.String? = nil,
+            tieringStartTime: Foundation.Date? = nil
+        ) {
+            self.snapshotId = snapshotId
+            self.tieringStartTime = tieringStartTime
         }
     }
 
@@ -9532,6 +9753,132 @@ extension EC2 {
         }
     }
 
+    /// The `RestoreImageFromRecycleBinRequest` shape.
+    public struct RestoreImageFromRecycleBinRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var imageId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            imageId: Swift.String
+        ) {
+            self.dryRun = dryRun
+            self.imageId = imageId
+        }
+    }
+
+    /// The `RestoreImageFromRecycleBinResult` shape.
+    public struct RestoreImageFromRecycleBinResult: Sendable, Equatable {
+        public var `return`: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            `return`: Swift.Bool? = nil
+        ) {
+            self.`return` = `return`
+        }
+    }
+
+    /// The `RestoreSnapshotFromRecycleBinRequest` shape.
+    public struct RestoreSnapshotFromRecycleBinRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var snapshotId: Swift.String
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            snapshotId: Swift.String
+        ) {
+            self.dryRun = dryRun
+            self.snapshotId = snapshotId
+        }
+    }
+
+    /// The `RestoreSnapshotFromRecycleBinResult` shape.
+    public struct RestoreSnapshotFromRecycleBinResult: Sendable, Equatable {
+        public var description: Swift.String?
+        public var encrypted: Swift.Bool?
+        public var outpostArn: Swift.String?
+        public var ownerId: Swift.String?
+        public var progress: Swift.String?
+        public var snapshotId: Swift.String?
+        public var sseType: SSEType?
+        public var startTime: Foundation.Date?
+        public var state: SnapshotState?
+        public var volumeId: Swift.String?
+        public var volumeSize: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            description: Swift.String? = nil,
+            encrypted: Swift.Bool? = nil,
+            outpostArn: Swift.String? = nil,
+            ownerId: Swift.String? = nil,
+            progress: Swift.String? = nil,
+            snapshotId: Swift.String? = nil,
+            sseType: SSEType? = nil,
+            startTime: Foundation.Date? = nil,
+            state: SnapshotState? = nil,
+            volumeId: Swift.String? = nil,
+            volumeSize: Swift.Int? = nil
+        ) {
+            self.description = description
+            self.encrypted = encrypted
+            self.outpostArn = outpostArn
+            self.ownerId = ownerId
+            self.progress = progress
+            self.snapshotId = snapshotId
+            self.sseType = sseType
+            self.startTime = startTime
+            self.state = state
+            self.volumeId = volumeId
+            self.volumeSize = volumeSize
+        }
+    }
+
+    /// The `RestoreSnapshotTierRequest` shape.
+    public struct RestoreSnapshotTierRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var permanentRestore: Swift.Bool?
+        public var snapshotId: Swift.String
+        public var temporaryRestoreDays: Swift.Int?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            permanentRestore: Swift.Bool? = nil,
+            snapshotId: Swift.String,
+            temporaryRestoreDays: Swift.Int? = nil
+        ) {
+            self.dryRun = dryRun
+            self.permanentRestore = permanentRestore
+            self.snapshotId = snapshotId
+            self.temporaryRestoreDays = temporaryRestoreDays
+        }
+    }
+
+    /// The `RestoreSnapshotTierResult` shape.
+    public struct RestoreSnapshotTierResult: Sendable, Equatable {
+        public var isPermanentRestore: Swift.Bool?
+        public var restoreDuration: Swift.Int?
+        public var restoreStartTime: Foundation.Date?
+        public var snapshotId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            isPermanentRestore: Swift.Bool? = nil,
+            restoreDuration: Swift.Int? = nil,
+            restoreStartTime: Foundation.Date? = nil,
+            snapshotId: Swift.String? = nil
+        ) {
+            self.isPermanentRestore = isPermanentRestore
+            self.restoreDuration = restoreDuration
+            self.restoreStartTime = restoreStartTime
+            self.snapshotId = snapshotId
+        }
+    }
+
     /// The `RevokeSecurityGroupEgressRequest` shape.
     public struct RevokeSecurityGroupEgressRequest: Sendable, Equatable {
         public var cidrIp: Swift.String?
@@ -10231,6 +10578,75 @@ extension EC2 {
             self.tags = tags
             self.volumeId = volumeId
             self.volumeSize = volumeSize
+        }
+    }
+
+    /// The `SnapshotRecycleBinInfo` shape.
+    public struct SnapshotRecycleBinInfo: Sendable, Equatable {
+        public var description: Swift.String?
+        public var recycleBinEnterTime: Foundation.Date?
+        public var recycleBinExitTime: Foundation.Date?
+        public var snapshotId: Swift.String?
+        public var volumeId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            description: Swift.String? = nil,
+            recycleBinEnterTime: Foundation.Date? = nil,
+            recycleBinExitTime: Foundation.Date? = nil,
+            snapshotId: Swift.String? = nil,
+            volumeId: Swift.String? = nil
+        ) {
+            self.description = description
+            self.recycleBinEnterTime = recycleBinEnterTime
+            self.recycleBinExitTime = recycleBinExitTime
+            self.snapshotId = snapshotId
+            self.volumeId = volumeId
+        }
+    }
+
+    /// The `SnapshotTierStatus` shape.
+    public struct SnapshotTierStatus: Sendable, Equatable {
+        public var archivalCompleteTime: Foundation.Date?
+        public var lastTieringOperationStatus: TieringOperationStatus?
+        public var lastTieringOperationStatusDetail: Swift.String?
+        public var lastTieringProgress: Swift.Int?
+        public var lastTieringStartTime: Foundation.Date?
+        public var ownerId: Swift.String?
+        public var restoreExpiryTime: Foundation.Date?
+        public var snapshotId: Swift.String?
+        public var status: SnapshotState?
+        public var storageTier: StorageTier?
+        public var tags: [Tag]?
+        public var volumeId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            archivalCompleteTime: Foundation.Date? = nil,
+            lastTieringOperationStatus: TieringOperationStatus? = nil,
+            lastTieringOperationStatusDetail: Swift.String? = nil,
+            lastTieringProgress: Swift.Int? = nil,
+            lastTieringStartTime: Foundation.Date? = nil,
+            ownerId: Swift.String? = nil,
+            restoreExpiryTime: Foundation.Date? = nil,
+            snapshotId: Swift.String? = nil,
+            status: SnapshotState? = nil,
+            storageTier: StorageTier? = nil,
+            tags: [Tag]? = nil,
+            volumeId: Swift.String? = nil
+        ) {
+            self.archivalCompleteTime = archivalCompleteTime
+            self.lastTieringOperationStatus = lastTieringOperationStatus
+            self.lastTieringOperationStatusDetail = lastTieringOperationStatusDetail
+            self.lastTieringProgress = lastTieringProgress
+            self.lastTieringStartTime = lastTieringStartTime
+            self.ownerId = ownerId
+            self.restoreExpiryTime = restoreExpiryTime
+            self.snapshotId = snapshotId
+            self.status = status
+            self.storageTier = storageTier
+            self.tags = tags
+            self.volumeId = volumeId
         }
     }
 
@@ -13737,6 +14153,16 @@ extension EC2 {
         public static let nestedVirtualization = SupportedAdditionalProcessorFeature(rawValue: "nested-virtualization")
     }
 
+    /// The `TargetStorageTier` enumeration.
+    public struct TargetStorageTier: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let archive = TargetStorageTier(rawValue: "archive")
+    }
+
     /// The `Tenancy` enumeration.
     public struct Tenancy: WireEnumeration {
         public let rawValue: Swift.String
@@ -13747,6 +14173,24 @@ extension EC2 {
         public static let dedicated = Tenancy(rawValue: "dedicated")
         public static let `default` = Tenancy(rawValue: "default")
         public static let host = Tenancy(rawValue: "host")
+    }
+
+    /// The `TieringOperationStatus` enumeration.
+    public struct TieringOperationStatus: WireEnumeration {
+        public let rawValue: Swift.String
+
+        /// Any value, known or not.
+        public init(rawValue: Swift.String) { self.rawValue = rawValue }
+
+        public static let archivalCompleted = TieringOperationStatus(rawValue: "archival-completed")
+        public static let archivalFailed = TieringOperationStatus(rawValue: "archival-failed")
+        public static let archivalInProgress = TieringOperationStatus(rawValue: "archival-in-progress")
+        public static let permanentRestoreCompleted = TieringOperationStatus(rawValue: "permanent-restore-completed")
+        public static let permanentRestoreFailed = TieringOperationStatus(rawValue: "permanent-restore-failed")
+        public static let permanentRestoreInProgress = TieringOperationStatus(rawValue: "permanent-restore-in-progress")
+        public static let temporaryRestoreCompleted = TieringOperationStatus(rawValue: "temporary-restore-completed")
+        public static let temporaryRestoreFailed = TieringOperationStatus(rawValue: "temporary-restore-failed")
+        public static let temporaryRestoreInProgress = TieringOperationStatus(rawValue: "temporary-restore-in-progress")
     }
 
     /// The `TpmSupportValues` enumeration.
@@ -14671,6 +15115,15 @@ extension EC2.DescribeSnapshotAttributeRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.DescribeSnapshotTierStatusRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.filters = try reader.list("Filter")
+        self.maxResults = try reader.value("MaxResults")
+        self.nextToken = try reader.value("NextToken")
+    }
+}
+
 extension EC2.DescribeSnapshotsRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.dryRun = try reader.value("DryRun")
@@ -15360,6 +15813,24 @@ extension EC2.LicenseConfigurationRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.ListImagesInRecycleBinRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.imageIds = try reader.list("ImageId")
+        self.maxResults = try reader.value("MaxResults")
+        self.nextToken = try reader.value("NextToken")
+    }
+}
+
+extension EC2.ListSnapshotsInRecycleBinRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.maxResults = try reader.value("MaxResults")
+        self.nextToken = try reader.value("NextToken")
+        self.snapshotIds = try reader.list("SnapshotId")
+    }
+}
+
 extension EC2.MemoryGiBPerVCpuRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.max = try reader.value("Max")
@@ -15452,6 +15923,14 @@ extension EC2.ModifySnapshotAttributeRequest: WireStructureDecodable {
         self.operationType = try reader.value("OperationType")
         self.snapshotId = try reader.required(reader.value("SnapshotId"), "SnapshotId")
         self.userIds = try reader.list("UserId")
+    }
+}
+
+extension EC2.ModifySnapshotTierRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.snapshotId = try reader.required(reader.value("SnapshotId"), "SnapshotId")
+        self.storageTier = try reader.value("StorageTier")
     }
 }
 
@@ -15657,6 +16136,29 @@ extension EC2.ResourceTypeRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.resourceType = try reader.value("ResourceType")
         self.resourceTypeOptions = try reader.list("ResourceTypeOption")
+    }
+}
+
+extension EC2.RestoreImageFromRecycleBinRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.imageId = try reader.required(reader.value("ImageId"), "ImageId")
+    }
+}
+
+extension EC2.RestoreSnapshotFromRecycleBinRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.snapshotId = try reader.required(reader.value("SnapshotId"), "SnapshotId")
+    }
+}
+
+extension EC2.RestoreSnapshotTierRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.permanentRestore = try reader.value("PermanentRestore")
+        self.snapshotId = try reader.required(reader.value("SnapshotId"), "SnapshotId")
+        self.temporaryRestoreDays = try reader.value("TemporaryRestoreDays")
     }
 }
 
@@ -16341,6 +16843,13 @@ extension EC2.DescribeSnapshotAttributeResult: WireStructureEncodable {
     }
 }
 
+extension EC2.DescribeSnapshotTierStatusResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("nextToken", nextToken)
+        writer.list("snapshotTierStatusSet", member: "item", snapshotTierStatuses)
+    }
+}
+
 extension EC2.DescribeSnapshotsResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("nextToken", nextToken)
@@ -16760,6 +17269,16 @@ extension EC2.ImageAttribute: WireStructureEncodable {
         writer.member("sriovNetSupport", sriovNetSupport)
         writer.member("tpmSupport", tpmSupport)
         writer.member("uefiData", uefiData)
+    }
+}
+
+extension EC2.ImageRecycleBinInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("description", description)
+        writer.member("imageId", imageId)
+        writer.member("name", name)
+        writer.member("recycleBinEnterTime", recycleBinEnterTime)
+        writer.member("recycleBinExitTime", recycleBinExitTime)
     }
 }
 
@@ -17514,6 +18033,20 @@ extension EC2.LicenseConfiguration: WireStructureEncodable {
     }
 }
 
+extension EC2.ListImagesInRecycleBinResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.list("imageSet", member: "item", images)
+        writer.member("nextToken", nextToken)
+    }
+}
+
+extension EC2.ListSnapshotsInRecycleBinResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("nextToken", nextToken)
+        writer.list("snapshotSet", member: "item", snapshots)
+    }
+}
+
 extension EC2.MediaAcceleratorInfo: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.list("accelerators", member: "item", accelerators)
@@ -17572,6 +18105,13 @@ extension EC2.ModifyInstanceMetadataOptionsResult: WireStructureEncodable {
 extension EC2.ModifyLaunchTemplateResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("launchTemplate", launchTemplate)
+    }
+}
+
+extension EC2.ModifySnapshotTierResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("snapshotId", snapshotId)
+        writer.member("tieringStartTime", tieringStartTime)
     }
 }
 
@@ -17944,6 +18484,37 @@ extension EC2.ResponseLaunchTemplateData: WireStructureEncodable {
     }
 }
 
+extension EC2.RestoreImageFromRecycleBinResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("return", `return`)
+    }
+}
+
+extension EC2.RestoreSnapshotFromRecycleBinResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("description", description)
+        writer.member("encrypted", encrypted)
+        writer.member("outpostArn", outpostArn)
+        writer.member("ownerId", ownerId)
+        writer.member("progress", progress)
+        writer.member("snapshotId", snapshotId)
+        writer.member("sseType", sseType)
+        writer.member("startTime", startTime)
+        writer.member("status", state)
+        writer.member("volumeId", volumeId)
+        writer.member("volumeSize", volumeSize)
+    }
+}
+
+extension EC2.RestoreSnapshotTierResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("isPermanentRestore", isPermanentRestore)
+        writer.member("restoreDuration", restoreDuration)
+        writer.member("restoreStartTime", restoreStartTime)
+        writer.member("snapshotId", snapshotId)
+    }
+}
+
 extension EC2.RevokeSecurityGroupEgressResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("return", `return`)
@@ -18112,6 +18683,33 @@ extension EC2.SnapshotInfo: WireStructureEncodable {
         writer.list("tagSet", member: "item", tags)
         writer.member("volumeId", volumeId)
         writer.member("volumeSize", volumeSize)
+    }
+}
+
+extension EC2.SnapshotRecycleBinInfo: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("description", description)
+        writer.member("recycleBinEnterTime", recycleBinEnterTime)
+        writer.member("recycleBinExitTime", recycleBinExitTime)
+        writer.member("snapshotId", snapshotId)
+        writer.member("volumeId", volumeId)
+    }
+}
+
+extension EC2.SnapshotTierStatus: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("archivalCompleteTime", archivalCompleteTime)
+        writer.member("lastTieringOperationStatus", lastTieringOperationStatus)
+        writer.member("lastTieringOperationStatusDetail", lastTieringOperationStatusDetail)
+        writer.member("lastTieringProgress", lastTieringProgress)
+        writer.member("lastTieringStartTime", lastTieringStartTime)
+        writer.member("ownerId", ownerId)
+        writer.member("restoreExpiryTime", restoreExpiryTime)
+        writer.member("snapshotId", snapshotId)
+        writer.member("status", status)
+        writer.member("storageTier", storageTier)
+        writer.list("tagSet", member: "item", tags)
+        writer.member("volumeId", volumeId)
     }
 }
 

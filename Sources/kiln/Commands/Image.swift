@@ -13,7 +13,7 @@ extension Kiln {
     struct Image: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import a disk image as a snapshot, or export a snapshot as a disk image.",
-            subcommands: [Import.self, Export.self]
+            subcommands: [Import.self, Export.self, Inspect.self]
         )
     }
 }

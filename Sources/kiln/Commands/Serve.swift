@@ -52,6 +52,9 @@ extension Kiln {
         @Option(help: "The least severe log level printed: trace, debug, info, notice, warning, error, critical.")
         var logLevel = Logger.Level.info
 
+        @Option(help: "Before ModifyImageAttribute shares an image: 'off', 'warn' (log its secrets and host keys) or 'refuse' (refuse the share).")
+        var hygieneCheck = HygieneCheck.off
+
         @Option(help: "Where instances run: 'simulated' (records only) or 'qemu' (one QEMU per running instance, disks served over NBD).")
         var runtime = RuntimeChoice.Kind.simulated
 
@@ -96,6 +99,7 @@ extension Kiln {
             configuration.latency = latency
             configuration.enableTestReset = enableTestReset
             configuration.catalog = catalog
+            configuration.hygieneCheck = hygieneCheck
             configuration.runtime.kind = runtime
             configuration.runtime.maxMemoryMiB = runtimeMaxMemory
             configuration.runtime.maxVCPUs = runtimeMaxVcpus
@@ -116,6 +120,7 @@ extension Kiln {
 
 extension AuthMode: ExpressibleByArgument {}
 extension Latency: ExpressibleByArgument {}
+extension HygieneCheck: ExpressibleByArgument {}
 extension ServerConfiguration.Catalog: ExpressibleByArgument {}
 extension RuntimeChoice.Kind: ExpressibleByArgument {}
 extension Logger.Level: @retroactive ExpressibleByArgument {}

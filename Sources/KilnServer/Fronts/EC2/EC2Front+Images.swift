@@ -1,11 +1,12 @@
 import Foundation
 import KilnCore
 import KilnWire
+import Logging
 
 extension EC2Front {
-    static func registerImages(in operations: inout OperationTable, cloud: Cloud) {
+    static func registerImages(in operations: inout OperationTable, cloud: Cloud, hygieneCheck: HygieneCheck = .off) {
         registerImageRegistration(in: &operations, cloud: cloud)
-        registerImageAttributes(in: &operations, cloud: cloud)
+        registerImageAttributes(in: &operations, cloud: cloud, hygieneCheck: hygieneCheck)
         registerImageLifecycle(in: &operations, cloud: cloud)
         registerSnapshotAttributes(in: &operations, cloud: cloud)
     }
@@ -80,7 +81,7 @@ extension EC2Front {
     }
 
     /// The image attribute calls and launch permissions.
-    static func registerImageAttributes(in operations: inout OperationTable, cloud: Cloud) {
+    static func registerImageAttributes(in operations: inout OperationTable, cloud: Cloud, hygieneCheck: HygieneCheck) {
         operations.on(EC2.DescribeImageAttribute.self) { input, caller in
             let attribute = input.attribute.rawValue
             let image = try await cloud.images.imageAttribute(caller, imageID: input.imageId, attribute: attribute)
@@ -121,7 +122,11 @@ extension EC2Front {
                     ? "launchPermission" : input.description != nil ? "description" : input.imdsSupport != nil ? "imdsSupport" : nil)
             switch attribute {
             case "launchPermission":
-                try await cloud.images.modifyLaunchPermissions(caller, imageID: input.imageId, change: try launchPermissionChange(input))
+                let change = try launchPermissionChange(input)
+                if !change.add.isEmpty {
+                    try await checkHygiene(cloud: cloud, caller: caller, imageID: input.imageId, mode: hygieneCheck)
+                }
+                try await cloud.images.modifyLaunchPermissions(caller, imageID: input.imageId, change: change)
             case "description":
                 guard let text = input.description?.value ?? input.value else { throw CloudError.missingParameter("Description") }
                 try await cloud.images.modifyImage(caller, imageID: input.imageId, description: text, imdsSupport: nil)
@@ -380,6 +385,20 @@ extension EC2Front {
 
     static func wireProtection(_ change: (protection: DeregistrationProtection, at: Date)) -> String {
         wireProtection(change.protection, now: change.at)
+    }
+
+    /// `kiln serve --hygiene-check`: before a share, the image's high-severity findings are
+    /// logged (`warn`) or refuse it (`refuse`).
+    static func checkHygiene(cloud: Cloud, caller: Caller, imageID: String, mode: HygieneCheck) async throws {
+        let findings = try await cloud.inspection.checkBeforeSharing(caller, imageID: imageID, mode: mode)
+        guard !findings.isEmpty else { return }
+        Logger(label: "kiln.hygiene").warning(
+            "sharing an image with high-severity findings",
+            metadata: [
+                "image_id": .string(imageID), "account": .string(caller.account.rawValue),
+                "findings": .string(findings.joined(separator: ", ")),
+            ]
+        )
     }
 
     /// The launch permissions a ModifyImageAttribute adds and removes, in the structured form

@@ -6,6 +6,8 @@ extension EC2Front {
         registerSnapshotLifecycle(in: &operations, cloud: cloud)
         registerEncryptionDefaults(in: &operations, cloud: cloud)
         registerInstanceSnapshots(in: &operations, cloud: cloud)
+        registerSnapshotTiers(in: &operations, cloud: cloud)
+        registerRecycleBin(in: &operations, cloud: cloud)
     }
 
     /// CreateSnapshot, DescribeSnapshots, DeleteSnapshot and CopySnapshot.
@@ -99,11 +101,12 @@ extension EC2Front {
             kmsKeyId: snapshot.kmsKeyID,
             ownerId: snapshot.owner.rawValue,
             progress: "\(snapshot.progress)%",
+            restoreExpiryTime: snapshot.tiering?.restoreExpiryTime,
             snapshotId: snapshot.id,
             startTime: snapshot.startTime,
             state: .init(rawValue: snapshot.state.rawValue),
             stateMessage: snapshot.stateMessage,
-            storageTier: .standard,
+            storageTier: .init(rawValue: snapshot.storageTier.rawValue),
             tags: wireTags(tags),
             volumeId: snapshot.volumeID,
             volumeSize: snapshot.volumeSize

@@ -5,13 +5,13 @@ import KilnWire
 /// `EC2Front+…` files.
 enum EC2Front {
     /// The EC2 front over `cloud`.
-    static func make(cloud: Cloud) -> QueryFront {
+    static func make(cloud: Cloud, hygieneCheck: HygieneCheck = .off) -> QueryFront {
         var operations = OperationTable()
         registerRegions(in: &operations, cloud: cloud)
         registerTags(in: &operations, cloud: cloud)
         registerVolumes(in: &operations, cloud: cloud)
         registerSnapshots(in: &operations, cloud: cloud)
-        registerImages(in: &operations, cloud: cloud)
+        registerImages(in: &operations, cloud: cloud, hygieneCheck: hygieneCheck)
         registerImageLineage(in: &operations, cloud: cloud)
         registerImageCreation(in: &operations, cloud: cloud)
         registerImageCopies(in: &operations, cloud: cloud)
