@@ -83,9 +83,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Servers on Unix sockets with a thread per connection, and the client side.
+        .target(
+            name: "KilnSockets",
+            swiftSettings: swiftSettings
+        ),
         // An NBD server: the fixed newstyle handshake and the transmission phase, on Unix sockets.
         .target(
             name: "KilnNBD",
+            dependencies: ["KilnSockets"],
+            swiftSettings: swiftSettings
+        ),
+        // The instance metadata service's HTTP/1.1, on a Unix socket per instance.
+        .target(
+            name: "KilnIMDS",
+            dependencies: ["KilnSockets"],
             swiftSettings: swiftSettings
         ),
         // Instances that boot: one QEMU per running instance, its disks volumes served over NBD.
@@ -94,6 +106,7 @@ let package = Package(
             dependencies: [
                 "KilnCore",
                 "KilnNBD",
+                "KilnIMDS",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -129,6 +142,7 @@ let package = Package(
                 "KilnStore",
                 "KilnServer",
                 "KilnSigV4",
+                "KilnSockets",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -193,6 +207,11 @@ let package = Package(
         .testTarget(
             name: "KilnRuntimeTests",
             dependencies: ["KilnRuntime", "KilnNBD", "KilnCore", "KilnBlocks", "KilnStore", "KilnTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KilnIMDSTests",
+            dependencies: ["KilnIMDS", "KilnSockets"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -16,7 +16,7 @@ esac
 # The QEMU runtime's end-to-end tests and benchmarks: the emulator, qemu-img/qemu-io, and the
 # tools that build the bootable fixture disk without root mounts.
 case "$what" in
-  test|bench|all) apt_packages+=(qemu-system-x86 qemu-utils syslinux syslinux-common mtools dosfstools fdisk busybox-static) ;;
+  test|bench|all) apt_packages+=(qemu-system-x86 qemu-utils syslinux syslinux-common mtools dosfstools fdisk busybox-static dropbear-bin openssh-client ovmf) ;;
 esac
 
 missing=()

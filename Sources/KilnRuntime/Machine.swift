@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import KilnIMDS
 import KilnNBD
 
 /// A running QEMU and what it holds: its process, control socket and disks' NBD servers.
@@ -12,12 +13,18 @@ final class Machine {
     var servers: [String: NBDServer]
     /// The export behind each server, by volume id.
     var exports: [String: VolumeExport]
+    /// The instance's metadata service, when it has one.
+    var metadataServer: MetadataHTTPServer?
+    /// The host ports forwarded to the guest's, and the loopback address they are forwarded from.
+    var forwards: (address: String, ports: Set<Int>)?
     /// When Kiln pressed the power button, for StopInstances.
     var powerButtonPressed: Date?
     /// Whether Kiln asked the machine to end (a stop or a termination).
     var endRequested = false
     /// Whether the process has exited and its end is being recorded.
     var exited = false
+    /// The console file's size when the machine started: what the guest printed since is beyond it.
+    var consoleSizeAtBoot = 0
 
     init(instanceID: String, process: Process, directory: URL, qmpPath: String, servers: [String: NBDServer], exports: [String: VolumeExport]) {
         self.exports = exports
@@ -34,8 +41,11 @@ final class Machine {
         if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
     }
 
-    /// Hands over every disk's server and export, leaving the machine with none.
+    /// Hands over every disk's server and export, leaving the machine with none, and closes
+    /// its metadata service.
     func takeDisks() -> (servers: [NBDServer], exports: [VolumeExport]) {
+        metadataServer?.close()
+        metadataServer = nil
         defer {
             servers = [:]
             exports = [:]

@@ -1,4 +1,5 @@
 import Foundation
+import KilnCore
 
 /// One machine's QEMU command line: its size, firmware, console, control socket and disks.
 struct MachineSpec: Sendable {
@@ -19,6 +20,13 @@ struct MachineSpec: Sendable {
     var qmpPath: String
     var consolePath: String
     var disks: [Disk]
+    /// The instance's network; nil for a machine without one.
+    var network: MachineNetwork? = nil
+    /// What QEMU runs for each guest connection to the metadata address (a command line
+    /// without commas); nil for no metadata service.
+    var metadataCommand: String? = nil
+    /// The instance type, as the SMBIOS product name.
+    var instanceType = ""
 
     /// The arguments after the emulator's name.
     var arguments: [String] {
@@ -26,10 +34,12 @@ struct MachineSpec: Sendable {
             "-name", instanceID,
             "-machine", "pc", "-accel", acceleration.rawValue,
             "-m", "\(memoryMiB)", "-smp", "\(vCPUs)",
-            "-nodefaults", "-no-user-config", "-display", "none", "-vga", "none", "-net", "none",
+            "-nodefaults", "-no-user-config", "-display", "none", "-vga", "std",
             "-chardev", "file,id=console,path=\(consolePath),append=on", "-serial", "chardev:console",
             "-qmp", "unix:\(qmpPath),server=on,wait=off",
+            "-smbios", "type=1,manufacturer=Amazon EC2,product=\(instanceType),serial=\(systemUUID),uuid=\(systemUUID)",
         ]
+        arguments += networkArguments
         if acceleration == .kvm { arguments += ["-cpu", "host"] }
         if let uefiFirmware { arguments += ["-bios", uefiFirmware] }
         for disk in disks {

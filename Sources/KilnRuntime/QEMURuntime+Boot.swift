@@ -1,5 +1,6 @@
 import Foundation
 import KilnCore
+import KilnIMDS
 import KilnNBD
 import Logging
 
@@ -12,6 +13,7 @@ extension QEMURuntime {
         let directory = runDirectory.appendingPathComponent(instance.id, isDirectory: true)
         var servers: [String: NBDServer] = [:]
         var exports: [String: VolumeExport] = [:]
+        var metadataServer: MetadataHTTPServer?
         do {
             guard let emulator = ExecutableLookup.find(settings.x86Emulator), instance.architecture != "arm64" else {
                 throw QEMURuntimeError("No emulator for \(instance.architecture) is installed on this Kiln host.")
@@ -25,17 +27,10 @@ extension QEMURuntime {
                 exports[disk.volumeID] = export
                 disks.append(MachineSpec.Disk(volumeID: disk.volumeID, socketPath: server.path, boots: position == 0))
             }
-            let uefiFirmware = try firmware(for: instance.bootMode)
-            let spec = MachineSpec(
-                instanceID: instance.id,
-                acceleration: acceleration,
-                memoryMiB: memory(of: instance.instanceType),
-                vCPUs: min(InstanceTypeCatalog.info(instance.instanceType)?.vCPUs ?? 1, settings.maxVCPUs),
-                uefiFirmware: uefiFirmware,
-                qmpPath: directory.appendingPathComponent("qmp").path,
-                consolePath: consolePath(instance.id),
-                disks: disks
-            )
+            let metadataSocket = directory.appendingPathComponent(MetadataEndpoint.socketName).path
+            metadataServer = try settings.metadataRelay.map { _ in try MetadataEndpoint.serve(instance.id, at: metadataSocket, context: context) }
+            let spec = try machineSpec(order, directory: directory, disks: disks, metadataSocket: metadataSocket)
+            let consoleSizeAtBoot = consoleSize(instance.id)
             let log = consoleDirectory.appendingPathComponent("\(instance.id).qemu.log")
             let process = try children.start(emulator, spec.arguments, log: log) { [weak self] status, bySignal in
                 Task { await self?.machineExited(instance.id, status: status, bySignal: bySignal) }
@@ -48,6 +43,8 @@ extension QEMURuntime {
                 servers: servers,
                 exports: exports
             )
+            machine.metadataServer = metadataServer
+            machine.consoleSizeAtBoot = consoleSizeAtBoot
             machines[instance.id] = machine
             logger.info("machine started", metadata: ["instance": .string(instance.id), "pid": .stringConvertible(process.processIdentifier)])
             let qmp = spec.qmpPath
@@ -62,10 +59,30 @@ extension QEMURuntime {
             if answered, !machine.exited { try await context.instances.machineBooted(instance.id) }
         } catch {
             for server in servers.values { server.close() }
+            metadataServer?.close()
             try? FileManager.default.removeItem(at: directory)
             logger.error("machine did not start", metadata: ["instance": .string(instance.id), "error": .string("\(error)")])
             await record(instance.id, .failed("The instance's machine could not start: \(error)"), context: context)
         }
+    }
+
+    /// The QEMU command line of an instance's machine.
+    func machineSpec(_ order: MachineOrder, directory: URL, disks: [MachineSpec.Disk], metadataSocket: String) throws -> MachineSpec {
+        let instance = order.instance
+        var spec = MachineSpec(
+            instanceID: instance.id,
+            acceleration: acceleration,
+            memoryMiB: memory(of: instance.instanceType),
+            vCPUs: min(InstanceTypeCatalog.info(instance.instanceType)?.vCPUs ?? 1, settings.maxVCPUs),
+            uefiFirmware: try firmware(for: instance.bootMode),
+            qmpPath: directory.appendingPathComponent("qmp").path,
+            consolePath: consolePath(instance.id),
+            disks: disks
+        )
+        spec.network = order.network
+        spec.instanceType = instance.instanceType
+        spec.metadataCommand = settings.metadataRelay.map { ($0 + [metadataSocket]).joined(separator: " ") }
+        return spec
     }
 
     /// An NBD server for a volume on a socket in `directory`.

@@ -20,13 +20,16 @@ extension QEMURuntime {
         for order in orders {
             live.insert(order.instance.id)
             let machine = machines[order.instance.id]
-            if machine?.exited == true { continue }
+            if machine?.exited == true || heldForImage.contains(order.instance.id) { continue }
             switch order.instance.state {
             case .pending where !order.awaitingAdmission && machine == nil,
                 .running where machine == nil:
                 await boot(order, context: context)
             case .running:
-                if let machine { await syncDisks(machine, order: order, context: context) }
+                if let machine {
+                    await syncDisks(machine, order: order, context: context)
+                    await syncForwards(machine, network: order.network)
+                }
             case .stopping:
                 if let machine { stop(machine) } else { await record(order.instance.id, .requested, context: context) }
             case .shuttingDown:
@@ -86,6 +89,12 @@ extension QEMURuntime {
         for server in servers { server.close() }
         _ = try? await Blocking.offPool { for export in exports { try? export.flush() } }
         try? FileManager.default.removeItem(at: machine.directory)
+        if heldForImage.contains(instanceID) {
+            // Off for CreateImage: the instance stays running in the records, and boots again after.
+            machines[instanceID] = nil
+            logger.info("machine off for CreateImage", metadata: ["instance": .string(instanceID)])
+            return
+        }
         let cause: MachineEnd
         if machine.endRequested {
             cause = .requested

@@ -27,6 +27,8 @@ package actor QEMURuntime: InstanceRuntime {
     var context: CloudContext?
     var machines: [String: Machine] = [:]
     var forcedStops: Set<String> = []
+    /// Instances whose machines are off while CreateImage snapshots them; they boot again after.
+    var heldForImage: Set<String> = []
     var closing = false
     var wake: AsyncStream<Void>.Continuation?
 

@@ -17,6 +17,10 @@ package struct QEMUSettings: Sendable {
     package var x86Emulator = "qemu-system-x86_64"
     /// The emulator for arm64 images.
     package var armEmulator = "qemu-system-aarch64"
+    /// The program QEMU runs for each guest connection to the instance metadata address, with
+    /// the instance's metadata socket as its last argument: `kiln metadata-relay`. Without
+    /// one, guests have no metadata service.
+    package var metadataRelay: [String]?
     /// The UEFI firmware for `uefi` images, when installed.
     package var uefiFirmware = ["/usr/share/ovmf/OVMF.fd", "/usr/share/qemu/OVMF.fd"]
 

@@ -16,7 +16,9 @@ struct Kiln: AsyncParsableCommand {
               export AWS_ENDPOINT_URL=http://127.0.0.1:8787
               aws ec2 describe-regions
             """,
-        subcommands: [Serve.self, Image.self, Volume.self, Instance.self, Bundle.self, Verify.self, GC.self, Storage.self, Debug.self],
+        subcommands: [
+            Serve.self, Image.self, Volume.self, Instance.self, Bundle.self, Verify.self, GC.self, Storage.self, Debug.self, MetadataRelay.self,
+        ],
         defaultSubcommand: nil
     )
 

@@ -49,16 +49,8 @@ struct RuntimePortTests {
     }
 
     func launch(_ cloud: Cloud, _ caller: Caller, count: Int = 1, behavior: String? = nil) async throws -> Reservation {
-        let snapshot = try await completedSnapshot(cloud, caller, size: 1)
-        var registration = ImageRegistration(
-            name: "boot-\(UUID().uuidString.prefix(6))",
-            rootDeviceName: "/dev/xvda",
-            mappings: [.init(deviceName: "/dev/xvda", snapshotID: snapshot)]
-        )
-        registration.architecture = "x86_64"
-        let image = try await cloud.images.registerImage(caller, registration)
         var data = LaunchTemplateData()
-        data.imageID = image
+        data.imageID = try await registerTestImage(cloud, caller, name: "boot-\(UUID().uuidString.prefix(6))")
         data.instanceType = "t3.micro"
         data.shutdownBehavior = behavior
         return try await cloud.instances.runInstances(caller, LaunchRequest(data: data, minCount: count, maxCount: count))

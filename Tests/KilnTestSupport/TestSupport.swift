@@ -103,6 +103,18 @@ func completedSnapshot(_ cloud: Cloud, _ caller: Caller, size: Int = 1) async th
     return snapshot.id
 }
 
+/// An x86_64 image of one completed 1 GiB snapshot, its root at `/dev/xvda`.
+func registerTestImage(_ cloud: Cloud, _ caller: Caller, name: String) async throws -> String {
+    let snapshot = try await completedSnapshot(cloud, caller, size: 1)
+    var registration = ImageRegistration(
+        name: name,
+        rootDeviceName: "/dev/xvda",
+        mappings: [.init(deviceName: "/dev/xvda", snapshotID: snapshot)]
+    )
+    registration.architecture = "x86_64"
+    return try await cloud.images.registerImage(caller, registration)
+}
+
 /// The error a ``ScriptedBlobStore`` write was told to throw.
 struct ScriptedFailure: Error {
     var object: String

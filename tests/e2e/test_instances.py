@@ -406,3 +406,30 @@ def test_every_instance_type_of_the_model_launches_and_is_described(ec2, base_im
     assert len(names) == len(set(names)) > 800, len(names)
     arm = ec2.describe_instance_types(Filters=[{"Name": "processor-info.supported-architecture", "Values": ["arm64"]}])
     assert all("arm64" in t["ProcessorInfo"]["SupportedArchitectures"] for t in arm["InstanceTypes"])
+
+
+def test_instance_metadata_options_in_launches_templates_and_modify(kiln, ec2, base_image):
+    """MetadataOptions from RunInstances and from a launch template are kept and described;
+    ModifyInstanceMetadataOptions changes them; bad values get InvalidParameterValue."""
+    defaults = ec2.run_instances(ImageId=base_image["id"], InstanceType="t3.micro", MinCount=1, MaxCount=1)["Instances"][0]
+    assert defaults["MetadataOptions"]["HttpTokens"] == "optional" and defaults["MetadataOptions"]["HttpEndpoint"] == "enabled"
+    asked = ec2.run_instances(ImageId=base_image["id"], InstanceType="t3.micro", MinCount=1, MaxCount=1,
+                              MetadataOptions={"HttpTokens": "required", "HttpPutResponseHopLimit": 3, "InstanceMetadataTags": "enabled"})
+    options = instance(ec2, asked["Instances"][0]["InstanceId"])["MetadataOptions"]
+    assert (options["HttpTokens"], options["HttpPutResponseHopLimit"], options["InstanceMetadataTags"]) == ("required", 3, "enabled")
+
+    name = unique("imds-template")
+    ec2.create_launch_template(LaunchTemplateName=name, LaunchTemplateData={
+        "ImageId": base_image["id"], "InstanceType": "t3.micro", "MetadataOptions": {"HttpTokens": "required", "HttpEndpoint": "disabled"}})
+    version = ec2.describe_launch_template_versions(LaunchTemplateName=name)["LaunchTemplateVersions"][0]
+    assert version["LaunchTemplateData"]["MetadataOptions"]["HttpEndpoint"] == "disabled"
+    from_template = ec2.run_instances(LaunchTemplate={"LaunchTemplateName": name}, MinCount=1, MaxCount=1)["Instances"][0]
+    assert from_template["MetadataOptions"]["HttpTokens"] == "required" and from_template["MetadataOptions"]["HttpEndpoint"] == "disabled"
+
+    modified = ec2.modify_instance_metadata_options(InstanceId=from_template["InstanceId"], HttpEndpoint="enabled", HttpTokens="optional")
+    assert modified["InstanceMetadataOptions"]["HttpEndpoint"] == "enabled"
+    assert instance(ec2, from_template["InstanceId"])["MetadataOptions"]["HttpTokens"] == "optional"
+    raises("InvalidParameterValue", ec2.modify_instance_metadata_options, InstanceId=from_template["InstanceId"], HttpPutResponseHopLimit=65)
+    raises("InvalidInstanceID.NotFound", ec2.modify_instance_metadata_options, InstanceId="i-0123456789abcdef0", HttpTokens="required")
+    raises("UnsupportedOperation", ec2.get_console_screenshot, InstanceId=from_template["InstanceId"])  # the simulated runtime has no display
+    ec2.terminate_instances(InstanceIds=[defaults["InstanceId"], asked["Instances"][0]["InstanceId"], from_template["InstanceId"]])

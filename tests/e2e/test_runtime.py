@@ -13,6 +13,7 @@ Skipped, with the reason, where qemu-system-x86_64 or the fixture's tools are mi
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import subprocess
@@ -241,6 +242,50 @@ def test_reboot_hotplug_stop_force_and_terminate(qemu_kiln, ec2, launched):
     wait_state(ec2, instance_id, "terminated", timeout=30)
     assert machines_of(qemu_kiln) == []
     ec2.delete_volume(VolumeId=volume)
+
+
+def test_uefi_image_boots_with_ovmf(qemu_kiln, ec2, launched):
+    """An image registered with BootMode uefi boots through OVMF: the firmware's shell runs the
+    fixture's startup.nsh, which starts the kernel's EFI stub, and the guest runs to power-off."""
+    if not any(os.path.exists(path) for path in ("/usr/share/ovmf/OVMF.fd", "/usr/share/qemu/OVMF.fd")):
+        pytest.skip("Debian's ovmf is not installed (scripts/install-deps.sh test installs it)")
+    source = ec2.describe_images(ImageIds=[qemu_kiln.images["poweroff"]])["Images"][0]
+    snapshot = source["BlockDeviceMappings"][0]["Ebs"]["SnapshotId"]
+    image = ec2.register_image(
+        Name=f"uefi-{time.monotonic_ns()}", Architecture="x86_64", BootMode="uefi", VirtualizationType="hvm",
+        RootDeviceName="/dev/xvda", BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"SnapshotId": snapshot}}],
+    )["ImageId"]
+    instance = run_one(ec2, image, launched)
+    assert instance["BootMode"] == "uefi"
+    text = wait_console(ec2, instance["InstanceId"], "KILN-MARKER-OK")
+    assert "UEFI Interactive Shell" in text and "Linux version 6.1" in text
+    wait_state(ec2, instance["InstanceId"], "stopped")
+
+
+def status_of(ec2, instance_id):
+    statuses = ec2.describe_instance_status(InstanceIds=[instance_id], IncludeAllInstances=True)["InstanceStatuses"]
+    return statuses[0]["SystemStatus"]["Status"], statuses[0]["InstanceStatus"]["Status"]
+
+
+def test_status_checks_come_from_the_machine_and_a_dead_qemu_fails_them(qemu_kiln, ec2, launched):
+    """DescribeInstanceStatus passes both checks once the guest prints; a QEMU killed from
+    outside stops the instance with Server.InternalError, and the checks show it impaired."""
+    instance_id = run_one(ec2, qemu_kiln.images["stay"], launched)["InstanceId"]
+    wait_state(ec2, instance_id, "running")
+    wait_console(ec2, instance_id, "KILN-FIXTURE: ready")
+    assert status_of(ec2, instance_id) == ("ok", "ok")
+    ok = ec2.describe_instance_status(Filters=[{"Name": "instance-status.status", "Values": ["ok"]}])["InstanceStatuses"]
+    assert instance_id in [s["InstanceId"] for s in ok]
+    shot = base64.b64decode(ec2.get_console_screenshot(InstanceId=instance_id)["ImageData"])
+    assert shot.startswith(b"\x89PNG\r\n\x1a\n") and len(shot) > 1000, "a PNG of the VGA display"
+    pids = [pid for pid in machines_of(qemu_kiln) if instance_id.encode() in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    assert len(pids) == 1
+    os.kill(pids[0], 9)
+    stopped = wait_state(ec2, instance_id, "stopped", timeout=60)
+    assert stopped["StateReason"]["Code"] == "Server.InternalError", stopped["StateReason"]
+    assert status_of(ec2, instance_id) == ("impaired", "impaired")
+    ec2.terminate_instances(InstanceIds=[instance_id])
+    wait_state(ec2, instance_id, "terminated", timeout=30)
 
 
 def test_launch_beyond_the_host_budget_is_refused(qemu_kiln, ec2):

@@ -14,4 +14,5 @@ extension CloudContext {
     package var parameters: ParameterService { ParameterService(context: self) }
     package var catalog: CatalogService { CatalogService(context: self) }
     package var networks: NetworkService { NetworkService(context: self) }
+    package var instanceMetadata: InstanceMetadataService { InstanceMetadataService(context: self) }
 }

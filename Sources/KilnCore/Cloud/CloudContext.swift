@@ -33,6 +33,8 @@ package struct CloudContext: Sendable {
     let blockTokens: BlockToken
     /// Seals page tokens (see ``PageScope``).
     let pageTokenKey: SymmetricKey
+    /// Makes and checks the session tokens of the instance metadata service (IMDSv2).
+    let metadataTokens: ExpiringToken
     /// Where instances run: records only, or real machines.
     package let runtime: any InstanceRuntime
 
@@ -59,7 +61,10 @@ package struct CloudContext: Sendable {
         self.blocks = blocks
         self.objects = objects
         self.uploads = UploadSessions()
-        self.blockTokens = BlockToken(key: tokenKey)
+        self.blockTokens = BlockToken(token: ExpiringToken(key: tokenKey))
+        self.metadataTokens = ExpiringToken(
+            key: HKDF<SHA256>.deriveKey(inputKeyMaterial: tokenKey, info: Array("kiln metadata tokens".utf8), outputByteCount: 32)
+        )
         self.pageTokenKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: tokenKey, info: Array("kiln page tokens".utf8), outputByteCount: 32)
         self.keys = KeyVault(wrappingKey: keyWrappingKey)
         self.runtime = runtime

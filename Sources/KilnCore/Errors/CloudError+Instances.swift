@@ -19,6 +19,17 @@ extension CloudError {
         )
     }
 
+    package static func instanceNotRunningForScreenshot(_ instanceID: some CustomStringConvertible) -> CloudError {
+        CloudError("IncorrectInstanceState", "The instance '\(instanceID)' is not in the 'running' state.")
+    }
+
+    package static func instanceHasNoDisplay(_ instanceID: some CustomStringConvertible) -> CloudError {
+        CloudError(
+            "UnsupportedOperation",
+            "The instance '\(instanceID)' has no display to capture: its machine is not running, or Kiln serves with the simulated runtime (use --runtime qemu)."
+        )
+    }
+
     package static func noDeviceMapped(_ device: some CustomStringConvertible) -> CloudError {
         CloudError("InvalidInstanceAttributeValue", "No device is currently mapped at \(device)")
     }

@@ -17,6 +17,22 @@ extension ImageService {
         guard instance.state == .running || instance.state == .stopped else {
             throw CloudError.instanceCannotBeImaged(instance.id, instance.state.rawValue)
         }
+        // Without NoReboot, a running machine is shut down cleanly first, so that the snapshots
+        // hold a quiet file system, and boots again after them.
+        let reboots = !request.noReboot && instance.state == .running && !caller.dryRun
+        if reboots { await context.runtime.quiesceForImage(instanceID: instance.id) }
+        do {
+            let imageID = try await snapshotForImage(caller, request, volumes: volumes)
+            if reboots { await context.runtime.resumeAfterImage(instanceID: instance.id) }
+            return imageID
+        } catch {
+            if reboots { await context.runtime.resumeAfterImage(instanceID: instance.id) }
+            throw error
+        }
+    }
+
+    /// Reads what the snapshots inherit, then records the image and its snapshots.
+    private func snapshotForImage(_ caller: Caller, _ request: ImageCreation, volumes: [Volume]) async throws -> String {
         var inherited: [String: [BlockEntry]] = [:]
         for volume in volumes { inherited[volume.id] = try await context.snapshots.inheritedEntries(of: volume, caller: caller) }
         try await blocks.flush()
@@ -62,7 +78,8 @@ extension ImageService {
         for tag in request.imageTags {
             try transaction.putTag(tag, on: plan.imageID, resourceType: "image", by: caller.account, region: caller.region)
         }
-        if !request.noReboot, instance.state == .running {
+        // A runtime with machines counts the boot itself when the machine comes back.
+        if !request.noReboot, instance.state == .running, !context.runtime.drivesStates {
             instance.bootCount += 1
             try transaction.save(instance)
         }

@@ -81,6 +81,12 @@ package struct Instance: StoredResource, Equatable {
     package var keyName: String?
     /// The IAM instance profile it runs with.
     package var iamInstanceProfile: InstanceProfile?
+    /// The key pair's public key at launch, in OpenSSH's one-line form: what the metadata
+    /// service gives the guest, even after the key pair is deleted.
+    package var publicKey: String?
+    /// How its metadata service answers; `nil` for instances recorded before Kiln had one,
+    /// which get EC2's defaults (see ``metadataOptionsInForce``).
+    package var metadataOptions: InstanceMetadataOptions?
     /// Base64 text, as given.
     package var userData: String?
     /// `ebs` or `instance-store`.
@@ -117,6 +123,11 @@ package struct Instance: StoredResource, Equatable {
     package var bootCount: Int
     /// When it reached `terminated`, after which it stays visible for an hour.
     package var terminatedAt: Date?
+
+    /// The metadata options that apply.
+    package var metadataOptionsInForce: InstanceMetadataOptions {
+        metadataOptions ?? .launchDefaults(imdsSupport: nil)
+    }
 
     /// Whether its root device is an EBS volume.
     package var isEBSBacked: Bool { rootDeviceType == "ebs" }

@@ -74,34 +74,52 @@ extension InstanceService {
         }
     }
 
-    /// DescribeInstanceStatus: running instances, or every live one with `includeAll`.
-    package func describeInstanceStatus(_ caller: Caller, ids requested: [String]?, includeAll: Bool, filters: [Filter]) async throws -> [Instance] {
+    /// DescribeInstanceStatus: each instance with its status checks, running ones only unless
+    /// `includeAll`. With machines, the checks come from the machine and its guest.
+    package func describeInstanceStatus(_ caller: Caller, ids requested: [String]?, includeAll: Bool, filters: [Filter]) async throws
+        -> [(instance: Instance, health: InstanceHealth)]
+    {
         let filterSet = try FilterSet(
             filters,
             supported: ["availability-zone", "instance-state-code", "instance-state-name", "instance-status.status", "system-status.status"]
         )
         let requested = (requested?.isEmpty ?? true) ? nil : requested
-        return try await read(caller) { transaction in
+        let candidates = try await read(caller) { transaction in
             let all = try transaction.fetchAll(Instance.self, region: caller.region, owner: caller.account).filter { self.isVisible($0) }
             for id in requested ?? [] where !all.contains(where: { $0.id == id }) { throw CloudError.instanceNotFound([id]) }
-            return all.filter { instance in
-                (requested?.contains(instance.id) ?? true) && (includeAll || instance.state == .running)
-                    && filterSet.admits { name in
-                        switch name {
-                        case "availability-zone": return [instance.availabilityZone]
-                        case "instance-state-code": return [String(instance.state.code)]
-                        case "instance-state-name": return [instance.state.rawValue]
-                        case "instance-status.status", "system-status.status": return [Self.statusCheck(instance)]
-                        default: return []
-                        }
-                    }
-            }
+            return all.filter { (requested?.contains($0.id) ?? true) && (includeAll || $0.state == .running) }
         }
+        var statuses: [(instance: Instance, health: InstanceHealth)] = []
+        for instance in candidates {
+            let health = await health(of: instance)
+            let admitted = filterSet.admits { name in
+                switch name {
+                case "availability-zone": return [instance.availabilityZone]
+                case "instance-state-code": return [String(instance.state.code)]
+                case "instance-state-name": return [instance.state.rawValue]
+                case "instance-status.status": return [health.instance.rawValue]
+                case "system-status.status": return [health.system.rawValue]
+                default: return []
+                }
+            }
+            if admitted { statuses.append((instance, health)) }
+        }
+        return statuses
     }
 
-    /// The status checks' verdict: `ok` once running, `not-applicable` otherwise.
-    package static func statusCheck(_ instance: Instance) -> String {
-        instance.state == .running ? "ok" : "not-applicable"
+    /// An instance's status checks: its machine's, while it runs on a runtime with machines,
+    /// else what the records say.
+    package func health(of instance: Instance) async -> InstanceHealth {
+        if instance.state == .running, let health = await context.runtime.health(instanceID: instance.id) { return health }
+        return InstanceHealth.recorded(instance)
+    }
+
+    /// GetConsoleScreenshot: a PNG of the display of a running instance's machine.
+    package func consoleScreenshot(_ caller: Caller, id: String) async throws -> [UInt8] {
+        let instance = try await read(caller) { try self.ownedInstance(id, caller: caller, in: $0) }
+        guard instance.state == .running else { throw CloudError.instanceNotRunningForScreenshot(id) }
+        guard let image = await context.runtime.screenshot(instanceID: id) else { throw CloudError.instanceHasNoDisplay(id) }
+        return image
     }
 
     /// GetConsoleOutput: what the instance's machine printed on its serial console, or, with

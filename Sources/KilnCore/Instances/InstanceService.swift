@@ -220,14 +220,21 @@ extension InstanceService {
     func recordLaunch(_ plan: LaunchPlan, caller: Caller, in transaction: any MetadataTransaction) throws -> Reservation {
         let data = plan.data
         var image = try launchableImage(plan.placement.imageID, caller: caller, in: transaction)
-        if let keyName = data.keyName, try context.keyPairs.keyPair(named: keyName, caller: caller, in: transaction) == nil {
-            throw CloudError.keyPairNotFound(keyName)
+        var publicKey: String?
+        if let keyName = data.keyName {
+            guard let keyPair = try context.keyPairs.keyPair(named: keyName, caller: caller, in: transaction) else {
+                throw CloudError.keyPairNotFound(keyName)
+            }
+            publicKey = keyPair.publicKey
         }
+        let metadataOptions = try plan.metadataOptions(image: image)
         let devices = try launchDevices(image: image, overrides: data.mappings ?? [], caller: caller, in: transaction)
         var instances: [Instance] = []
         var tagsByInstance: [String: [Tag]] = [:]
         for (index, instanceID) in plan.instanceIDs.enumerated() {
             var instance = plan.instance(index, image: image, caller: caller)
+            instance.publicKey = publicKey
+            instance.metadataOptions = metadataOptions
             var volumeIDsLeft = plan.volumeIDs[index][...]
             if let bundle = plan.bundle, let volumeID = volumeIDsLeft.popFirst() {
                 try recordEphemeralRoot(bundle, volumeID: volumeID, of: &instance, zone: plan.placement.zone, now: plan.now, in: transaction)

@@ -57,4 +57,11 @@ struct LaunchPlan: Sendable {
         instance.ramdiskID = data.ramdiskID ?? image.ramdiskID
         return instance
     }
+
+    /// The metadata options the launch's instances get: the image's defaults, changed by
+    /// what the launch names.
+    func metadataOptions(image: Image) throws -> InstanceMetadataOptions {
+        let defaults = InstanceMetadataOptions.launchDefaults(imdsSupport: image.imdsSupport)
+        return try data.metadataOptions.map { try defaults.changed(by: $0) } ?? defaults
+    }
 }

@@ -28,6 +28,7 @@ package struct LaunchTemplateData: Sendable, Codable, Equatable {
     package var networkInterfaces: [LaunchNetworkInterface]?
     package var kernelID: String?
     package var ramdiskID: String?
+    package var metadataOptions: InstanceMetadataOptionsChange?
 
     /// Empty data: nothing specified.
     package init() {}
@@ -58,6 +59,7 @@ package struct LaunchTemplateData: Sendable, Codable, Equatable {
         merged.networkInterfaces = overrides.networkInterfaces ?? networkInterfaces
         merged.kernelID = overrides.kernelID ?? kernelID
         merged.ramdiskID = overrides.ramdiskID ?? ramdiskID
+        merged.metadataOptions = overrides.metadataOptions ?? metadataOptions
         return merged
     }
 }

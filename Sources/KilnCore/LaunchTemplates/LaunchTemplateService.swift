@@ -279,6 +279,14 @@ extension LaunchTemplateService {
             data.disableApiStop = instance.disableApiStop
             data.shutdownBehavior = instance.shutdownBehavior.rawValue
             data.ebsOptimized = instance.ebsOptimized
+            let options = instance.metadataOptionsInForce
+            data.metadataOptions = InstanceMetadataOptionsChange(
+                httpTokens: options.httpTokens,
+                httpPutResponseHopLimit: options.httpPutResponseHopLimit,
+                httpEndpoint: options.httpEndpoint,
+                httpProtocolIPv6: options.httpProtocolIPv6,
+                instanceMetadataTags: options.instanceMetadataTags
+            )
             data.securityGroupIDs = instance.securityGroupIDs.isEmpty ? nil : instance.securityGroupIDs
             if let network = instance.network {
                 // As on AWS, the subnet and groups come back as the primary interface.

@@ -21,6 +21,25 @@ package protocol InstanceRuntime: Sendable {
     func checkDeviceChange(instanceID: String, volumeID: String, attaching: Bool) async throws
     /// The bytes an instance's serial console printed, or nil when the runtime keeps none.
     func consoleOutput(instanceID: String) async -> [UInt8]?
+    /// Shuts an instance's machine down cleanly before CreateImage snapshots its volumes (the
+    /// reboot CreateImage does without NoReboot), and returns once its disks hold everything
+    /// the guest wrote. The machine stays off until ``resumeAfterImage(instanceID:)``.
+    func quiesceForImage(instanceID: String) async
+    /// Boots again a machine that ``quiesceForImage(instanceID:)`` shut down.
+    func resumeAfterImage(instanceID: String) async
+    /// The status checks of a running instance's machine, or nil when the runtime has no
+    /// machines to check (the records then decide).
+    func health(instanceID: String) async -> InstanceHealth?
+    /// A PNG of a running instance's display, or nil when its machine has none.
+    func screenshot(instanceID: String) async -> [UInt8]?
+}
+
+extension InstanceRuntime {
+    /// A runtime without machines has nothing to shut down.
+    package func quiesceForImage(instanceID: String) async {}
+    package func resumeAfterImage(instanceID: String) async {}
+    package func health(instanceID: String) async -> InstanceHealth? { nil }
+    package func screenshot(instanceID: String) async -> [UInt8]? { nil }
 }
 
 /// What callers asked of some instances.

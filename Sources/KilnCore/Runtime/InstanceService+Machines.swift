@@ -12,11 +12,38 @@ extension InstanceService {
                 try transaction.transitions(dueBy: .distantFuture).filter { $0.kind == .instanceRunning }.map(\.resourceID)
             )
             return try regionNames.flatMap { region in
-                try transaction.fetchAll(Instance.self, region: region, owner: nil)
-                    .filter { $0.state != .terminated }
-                    .map { MachineOrder(instance: $0, awaitingAdmission: waiting.contains($0.id)) }
+                let instances = try transaction.fetchAll(Instance.self, region: region, owner: nil).filter { $0.state != .terminated }
+                guard !instances.isEmpty else { return [MachineOrder]() }
+                let groups = Dictionary(
+                    try transaction.fetchAll(SecurityGroup.self, region: region, owner: nil).map { ($0.id, $0) },
+                    uniquingKeysWith: { first, _ in first }
+                )
+                return try instances.map { instance in
+                    MachineOrder(
+                        instance: instance,
+                        awaitingAdmission: waiting.contains(instance.id),
+                        network: try machineNetwork(of: instance, groups: groups, in: transaction)
+                    )
+                }
             }
         }
+    }
+
+    /// The network an instance's machine gets, from its subnet, VPC and security groups.
+    private func machineNetwork(of instance: Instance, groups: [String: SecurityGroup], in transaction: any MetadataTransaction) throws
+        -> MachineNetwork?
+    {
+        guard let network = instance.network, let subnet = try transaction.fetch(Subnet.self, id: network.subnetID),
+            let vpc = try transaction.fetch(Vpc.self, id: network.vpcID)
+        else { return nil }
+        return MachineNetwork(
+            privateAddress: instance.privateIPAddress,
+            macAddress: network.macAddress,
+            router: subnet.cidr.address(at: 1),
+            dns: vpc.cidr.address(at: 2),
+            publicAddress: network.publicIPAddress,
+            openPorts: MachineNetwork.openPorts(of: network.groups.compactMap { groups[$0.id] })
+        )
     }
 
     /// A machine booted for the instance: `pending` becomes `running`; a `running` instance

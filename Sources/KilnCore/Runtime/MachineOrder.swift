@@ -8,6 +8,15 @@ package struct MachineOrder: Sendable {
     package var instance: Instance
     /// Whether the scheduler has yet to admit the instance's boot.
     package var awaitingAdmission: Bool
+    /// Its network as the machine sees it; nil for instances recorded before Kiln had networks.
+    package var network: MachineNetwork?
+
+    /// Describes an instance's machine.
+    package init(instance: Instance, awaitingAdmission: Bool, network: MachineNetwork? = nil) {
+        self.instance = instance
+        self.awaitingAdmission = awaitingAdmission
+        self.network = network
+    }
 
     /// The volumes the machine's disks serve, root first: each with its device name.
     package var disks: [(deviceName: String, volumeID: String)] {

@@ -24,6 +24,9 @@ package struct RuntimeChoice: Sendable {
     package var memoryBudgetMiB: Int?
     /// Seconds StopInstances waits for a guest after the ACPI power button.
     package var stopTimeoutSeconds = 30
+    /// The program QEMU runs for each guest connection to the metadata address (`kiln
+    /// metadata-relay`); without one, guests have no metadata service.
+    package var metadataRelay: [String]?
 
     /// The defaults: the simulated runtime.
     package init() {}
@@ -39,6 +42,7 @@ package struct RuntimeChoice: Sendable {
             settings.maxVCPUs = maxVCPUs
             settings.memoryBudgetMiB = memoryBudgetMiB
             settings.stopTimeout = .seconds(stopTimeoutSeconds)
+            settings.metadataRelay = metadataRelay
             do {
                 return try QEMURuntime(settings: settings, logger: logger)
             } catch let error as QEMURuntimeError {

@@ -642,6 +642,14 @@ extension EC2 {
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
+    /// The `GetConsoleScreenshot` operation.
+    public enum GetConsoleScreenshot: WireOperation {
+        public typealias Input = GetConsoleScreenshotRequest
+        public typealias Output = GetConsoleScreenshotResult
+        public static let name = "GetConsoleScreenshot"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
     /// The `GetEbsDefaultKmsKeyId` operation.
     public enum GetEbsDefaultKmsKeyId: WireOperation {
         public typealias Input = GetEbsDefaultKmsKeyIdRequest
@@ -711,6 +719,14 @@ extension EC2 {
         public typealias Input = ModifyInstanceAttributeRequest
         public typealias Output = EmptyOutput
         public static let name = "ModifyInstanceAttribute"
+        public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
+    }
+
+    /// The `ModifyInstanceMetadataOptions` operation.
+    public enum ModifyInstanceMetadataOptions: WireOperation {
+        public typealias Input = ModifyInstanceMetadataOptionsRequest
+        public typealias Output = ModifyInstanceMetadataOptionsResult
+        public static let name = "ModifyInstanceMetadataOptions"
         public static let http = HTTPBinding(method: "POST", requestURI: "/", responseCode: 200)
     }
 
@@ -4656,6 +4672,39 @@ extension EC2 {
         }
     }
 
+    /// The `GetConsoleScreenshotRequest` shape.
+    public struct GetConsoleScreenshotRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var instanceId: Swift.String
+        public var wakeUp: Swift.Bool?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            instanceId: Swift.String,
+            wakeUp: Swift.Bool? = nil
+        ) {
+            self.dryRun = dryRun
+            self.instanceId = instanceId
+            self.wakeUp = wakeUp
+        }
+    }
+
+    /// The `GetConsoleScreenshotResult` shape.
+    public struct GetConsoleScreenshotResult: Sendable, Equatable {
+        public var imageData: Swift.String?
+        public var instanceId: Swift.String?
+
+        /// Creates the shape from its members.
+        public init(
+            imageData: Swift.String? = nil,
+            instanceId: Swift.String? = nil
+        ) {
+            self.imageData = imageData
+            self.instanceId = instanceId
+        }
+    }
+
     /// The `GetEbsDefaultKmsKeyIdRequest` shape.
     public struct GetEbsDefaultKmsKeyIdRequest: Sendable, Equatable {
         public var dryRun: Swift.Bool?
@@ -8046,6 +8095,51 @@ extension EC2 {
             self.sriovNetSupport = sriovNetSupport
             self.userData = userData
             self.value = value
+        }
+    }
+
+    /// The `ModifyInstanceMetadataOptionsRequest` shape.
+    public struct ModifyInstanceMetadataOptionsRequest: Sendable, Equatable {
+        public var dryRun: Swift.Bool?
+        public var httpEndpoint: InstanceMetadataEndpointState?
+        public var httpProtocolIpv6: InstanceMetadataProtocolState?
+        public var httpPutResponseHopLimit: Swift.Int?
+        public var httpTokens: HttpTokensState?
+        public var instanceId: Swift.String
+        public var instanceMetadataTags: InstanceMetadataTagsState?
+
+        /// Creates the shape from its members.
+        public init(
+            dryRun: Swift.Bool? = nil,
+            httpEndpoint: InstanceMetadataEndpointState? = nil,
+            httpProtocolIpv6: InstanceMetadataProtocolState? = nil,
+            httpPutResponseHopLimit: Swift.Int? = nil,
+            httpTokens: HttpTokensState? = nil,
+            instanceId: Swift.String,
+            instanceMetadataTags: InstanceMetadataTagsState? = nil
+        ) {
+            self.dryRun = dryRun
+            self.httpEndpoint = httpEndpoint
+            self.httpProtocolIpv6 = httpProtocolIpv6
+            self.httpPutResponseHopLimit = httpPutResponseHopLimit
+            self.httpTokens = httpTokens
+            self.instanceId = instanceId
+            self.instanceMetadataTags = instanceMetadataTags
+        }
+    }
+
+    /// The `ModifyInstanceMetadataOptionsResult` shape.
+    public struct ModifyInstanceMetadataOptionsResult: Sendable, Equatable {
+        public var instanceId: Swift.String?
+        public var instanceMetadataOptions: InstanceMetadataOptionsResponse?
+
+        /// Creates the shape from its members.
+        public init(
+            instanceId: Swift.String? = nil,
+            instanceMetadataOptions: InstanceMetadataOptionsResponse? = nil
+        ) {
+            self.instanceId = instanceId
+            self.instanceMetadataOptions = instanceMetadataOptions
         }
     }
 
@@ -14813,6 +14907,14 @@ extension EC2.GetConsoleOutputRequest: WireStructureDecodable {
     }
 }
 
+extension EC2.GetConsoleScreenshotRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.instanceId = try reader.required(reader.value("InstanceId"), "InstanceId")
+        self.wakeUp = try reader.value("WakeUp")
+    }
+}
+
 extension EC2.GetEbsDefaultKmsKeyIdRequest: WireStructureDecodable {
     public init(wire reader: WireReader) throws {
         self.dryRun = try reader.value("DryRun")
@@ -15316,6 +15418,18 @@ extension EC2.ModifyInstanceAttributeRequest: WireStructureDecodable {
         self.sriovNetSupport = try reader.value("SriovNetSupport")
         self.userData = try reader.value("UserData")
         self.value = try reader.value("Value")
+    }
+}
+
+extension EC2.ModifyInstanceMetadataOptionsRequest: WireStructureDecodable {
+    public init(wire reader: WireReader) throws {
+        self.dryRun = try reader.value("DryRun")
+        self.httpEndpoint = try reader.value("HttpEndpoint")
+        self.httpProtocolIpv6 = try reader.value("HttpProtocolIpv6")
+        self.httpPutResponseHopLimit = try reader.value("HttpPutResponseHopLimit")
+        self.httpTokens = try reader.value("HttpTokens")
+        self.instanceId = try reader.required(reader.value("InstanceId"), "InstanceId")
+        self.instanceMetadataTags = try reader.value("InstanceMetadataTags")
     }
 }
 
@@ -16494,6 +16608,13 @@ extension EC2.GetConsoleOutputResult: WireStructureEncodable {
     }
 }
 
+extension EC2.GetConsoleScreenshotResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("imageData", imageData)
+        writer.member("instanceId", instanceId)
+    }
+}
+
 extension EC2.GetEbsDefaultKmsKeyIdResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("kmsKeyId", kmsKeyId)
@@ -17438,6 +17559,13 @@ extension EC2.MemoryMiB: WireStructureEncodable {
 extension EC2.ModifyEbsDefaultKmsKeyIdResult: WireStructureEncodable {
     public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
         writer.member("kmsKeyId", kmsKeyId)
+    }
+}
+
+extension EC2.ModifyInstanceMetadataOptionsResult: WireStructureEncodable {
+    public func encodeMembers<Writer: WireWriter>(to writer: Writer) {
+        writer.member("instanceId", instanceId)
+        writer.member("instanceMetadataOptions", instanceMetadataOptions)
     }
 }
 

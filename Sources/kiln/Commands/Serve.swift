@@ -101,6 +101,9 @@ extension Kiln {
             configuration.runtime.maxVCPUs = runtimeMaxVcpus
             configuration.runtime.memoryBudgetMiB = runtimeMemoryBudget
             configuration.runtime.stopTimeoutSeconds = runtimeStopTimeout
+            // Guests reach their metadata service through this very binary.
+            let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            configuration.runtime.metadataRelay = [executable, "metadata-relay"]
             let logger = Logger(label: "kiln")
             do {
                 try await KilnApplication.build(configuration, logger: logger).runService()

@@ -89,5 +89,9 @@ extension EC2Front {
             let (text, at) = try await cloud.instances.consoleOutput(caller, id: input.instanceId)
             return EC2.GetConsoleOutputResult(instanceId: input.instanceId, output: Data(text.utf8).base64EncodedString(), timestamp: at)
         }
+        operations.on(EC2.GetConsoleScreenshot.self) { input, caller in
+            let image = try await cloud.instances.consoleScreenshot(caller, id: input.instanceId)
+            return EC2.GetConsoleScreenshotResult(imageData: Data(image).base64EncodedString(), instanceId: input.instanceId)
+        }
     }
 }

@@ -32,6 +32,7 @@ extension EC2Front {
             data.networkInterfaces = input.networkInterfaces.map { $0.map(launchInterface) }
             data.kernelID = input.kernelId
             data.ramdiskID = input.ramdiskId
+            data.metadataOptions = metadataChange(input.metadataOptions)
             let template = input.launchTemplate.map {
                 LaunchRequest.TemplateSpecifier(id: $0.launchTemplateId, name: $0.launchTemplateName, version: $0.version)
             }
@@ -102,24 +103,7 @@ extension EC2Front {
                 filters: filters(input.filters)
             )
             let (items, nextToken) = try page.page(of: instances)
-            return EC2.DescribeInstanceStatusResult(
-                instanceStatuses: items.map { instance in
-                    let check = InstanceService.statusCheck(instance)
-                    let summary = EC2.InstanceStatusSummary(
-                        details: check == "ok"
-                            ? [EC2.InstanceStatusDetails(name: .init(rawValue: "reachability"), status: .init(rawValue: "passed"))] : nil,
-                        status: .init(rawValue: check)
-                    )
-                    return EC2.InstanceStatus(
-                        availabilityZone: instance.availabilityZone,
-                        instanceId: instance.id,
-                        instanceState: wireState(instance.state),
-                        instanceStatus: summary,
-                        systemStatus: summary
-                    )
-                },
-                nextToken: nextToken
-            )
+            return EC2.DescribeInstanceStatusResult(instanceStatuses: items.map(wireStatus), nextToken: nextToken)
         }
 
         operations.on(EC2.DescribeInstanceTypes.self) { input, caller in
@@ -164,6 +148,31 @@ extension EC2Front {
                 nextToken: nextToken
             )
         }
+    }
+
+    /// An instance's status checks as DescribeInstanceStatus shows them.
+    static func wireStatus(_ status: (instance: Instance, health: InstanceHealth)) -> EC2.InstanceStatus {
+        func summary(_ verdict: InstanceHealth.Verdict) -> EC2.InstanceStatusSummary {
+            let detail: String? =
+                switch verdict {
+                case .ok: "passed"
+                case .impaired: "failed"
+                case .initializing: "initializing"
+                case .insufficientData: "insufficient-data"
+                case .notApplicable: nil
+                }
+            return EC2.InstanceStatusSummary(
+                details: detail.map { [EC2.InstanceStatusDetails(name: .init(rawValue: "reachability"), status: .init(rawValue: $0))] },
+                status: .init(rawValue: verdict.rawValue)
+            )
+        }
+        return EC2.InstanceStatus(
+            availabilityZone: status.instance.availabilityZone,
+            instanceId: status.instance.id,
+            instanceState: wireState(status.instance.state),
+            instanceStatus: summary(status.health.instance),
+            systemStatus: summary(status.health.system)
+        )
     }
 
     static func wireInstanceType(_ type: InstanceTypeInfo) -> EC2.InstanceTypeInfo {
@@ -229,6 +238,7 @@ extension EC2Front {
             kernelId: instance.kernelID,
             keyName: instance.keyName,
             launchTime: instance.launchTime,
+            metadataOptions: wireMetadataOptions(instance.metadataOptionsInForce),
             monitoring: EC2.Monitoring(state: .init(rawValue: "disabled")),
             placement: EC2.Placement(availabilityZone: instance.availabilityZone, groupName: "", tenancy: .init(rawValue: "default")),
             platform: instance.platform.map { .init(rawValue: $0) },

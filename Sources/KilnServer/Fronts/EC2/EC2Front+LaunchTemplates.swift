@@ -190,6 +190,7 @@ extension EC2Front {
         }
         data.kernelID = wire.kernelId
         data.ramdiskID = wire.ramDiskId
+        data.metadataOptions = metadataChange(wire.metadataOptions)
         return data
     }
 
@@ -224,6 +225,7 @@ extension EC2Front {
             instanceType: data.instanceType.map { .init(rawValue: $0) },
             kernelId: data.kernelID,
             keyName: data.keyName,
+            metadataOptions: data.metadataOptions.map(wireTemplateMetadataOptions),
             networkInterfaces: data.networkInterfaces?.map { interface in
                 EC2.LaunchTemplateInstanceNetworkInterfaceSpecification(
                     associatePublicIpAddress: interface.associatePublicIPAddress,

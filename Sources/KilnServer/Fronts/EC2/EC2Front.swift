@@ -17,6 +17,7 @@ enum EC2Front {
         registerImageCopies(in: &operations, cloud: cloud)
         registerInstances(in: &operations, cloud: cloud)
         registerInstanceAttributes(in: &operations, cloud: cloud)
+        registerInstanceMetadata(in: &operations, cloud: cloud)
         registerKeyPairs(in: &operations, cloud: cloud)
         registerLaunchTemplates(in: &operations, cloud: cloud)
         registerNetworks(in: &operations, cloud: cloud)
