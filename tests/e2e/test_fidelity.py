@@ -111,6 +111,10 @@ def test_filters_answer_from_the_resources(ec2, server):
         found = ec2.describe_instances(Filters=[{"Name": name, "Values": [value]}])["Reservations"]
         assert instance["InstanceId"] in {i["InstanceId"] for r in found for i in r["Instances"]}, name
     assert ec2.describe_instances(Filters=[{"Name": "tenancy", "Values": ["dedicated"]}])["Reservations"] == []
+    strict = launch(ec2, MetadataOptions={"HttpTokens": "required", "HttpPutResponseHopLimit": 3})["InstanceId"]
+    for name, value in [("metadata-options.http-tokens", "required"), ("metadata-options.http-put-response-hop-limit", "3")]:
+        found = ec2.describe_instances(Filters=[{"Name": name, "Values": [value]}])["Reservations"]
+        assert [i["InstanceId"] for r in found for i in r["Instances"]] == [strict], name
     # Launch templates and key pairs.
     template = ec2.create_launch_template(LaunchTemplateName=unique("tpl"), LaunchTemplateData={"ImageId": LINUX})["LaunchTemplate"]
     found = ec2.describe_launch_templates(Filters=[{"Name": "launch-template-name", "Values": [template["LaunchTemplateName"][:6] + "*"]}])

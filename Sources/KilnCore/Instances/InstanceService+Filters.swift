@@ -24,17 +24,20 @@ extension InstanceService {
         case "private-dns-name-options.hostname-type": return ["ip-name"]
         case "private-dns-name-options.enable-resource-name-dns-a-record", "private-dns-name-options.enable-resource-name-dns-aaaa-record":
             return ["false"]
-        default: return metadataFilterValues(name) ?? interfaceFilterValues(name, instance: instance)
+        default: return metadataFilterValues(name, instance: instance) ?? interfaceFilterValues(name, instance: instance)
         }
     }
 
-    /// The `metadata-options.*` filters: AWS's defaults.
-    private static func metadataFilterValues(_ name: String) -> [String]? {
+    /// The `metadata-options.*` filters: the options in force.
+    private static func metadataFilterValues(_ name: String, instance: Instance) -> [String]? {
+        let options = instance.metadataOptionsInForce
         switch name {
-        case "metadata-options.http-endpoint", "metadata-options.http-protocol-ipv4": return ["enabled"]
-        case "metadata-options.http-protocol-ipv6", "metadata-options.instance-metadata-tags": return ["disabled"]
-        case "metadata-options.http-put-response-hop-limit": return ["1"]
-        case "metadata-options.http-tokens": return ["optional"]
+        case "metadata-options.http-endpoint": return [options.httpEndpoint]
+        case "metadata-options.http-protocol-ipv4": return ["enabled"]
+        case "metadata-options.http-protocol-ipv6": return [options.httpProtocolIPv6]
+        case "metadata-options.instance-metadata-tags": return [options.instanceMetadataTags]
+        case "metadata-options.http-put-response-hop-limit": return [String(options.httpPutResponseHopLimit)]
+        case "metadata-options.http-tokens": return [options.httpTokens]
         case "metadata-options.state": return ["applied"]
         default: return nil
         }
