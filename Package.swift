@@ -139,6 +139,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Each parser of outside input as a fuzz target: the Fuzz/ package runs them under
+        // libFuzzer, KilnFuzzTests replays their kept corpus.
+        .target(
+            name: "KilnFuzz",
+            dependencies: [
+                "KilnWire", "KilnSigV4", "KilnCore", "KilnBlocks", "KilnNBD",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // What the Swift tests share: test clouds, routers, fixtures and deterministic data.
         .target(
             name: "KilnTestSupport",
@@ -198,6 +208,11 @@ let package = Package(
         .testTarget(
             name: "kilnTests",
             dependencies: ["kiln", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KilnFuzzTests",
+            dependencies: ["KilnFuzz"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

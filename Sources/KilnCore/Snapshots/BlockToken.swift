@@ -3,10 +3,12 @@ import Foundation
 
 /// The opaque, expiring `BlockToken` of the EBS direct APIs: the snapshot, block index and
 /// expiry, with an HMAC so that it cannot be forged or moved to another block.
-struct BlockToken {
+package struct BlockToken {
     let key: SymmetricKey
 
-    func make(snapshotID: String, index: Int, expiry: Date) -> String {
+    package init(key: SymmetricKey) { self.key = key }
+
+    package func make(snapshotID: String, index: Int, expiry: Date) -> String {
         var payload = [UInt8]()
         withUnsafeBytes(of: UInt32(index).bigEndian) { payload.append(contentsOf: $0) }
         withUnsafeBytes(of: Int64(expiry.timeIntervalSince1970).bigEndian) { payload.append(contentsOf: $0) }
@@ -16,7 +18,7 @@ struct BlockToken {
     }
 
     /// Whether `token` was made for this snapshot and index and has not expired at `now`.
-    func verify(_ token: String, snapshotID: String, index: Int, now: Date) -> Bool {
+    package func verify(_ token: String, snapshotID: String, index: Int, now: Date) -> Bool {
         guard let bytes = Data(base64Encoded: token).map(Array.init), bytes.count > 28 else { return false }
         let payload = Array(bytes.dropLast(16))
         let mac = Array(HMAC<SHA256>.authenticationCode(for: payload, using: key)).prefix(16)
