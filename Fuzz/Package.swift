@@ -26,7 +26,11 @@ let package = Package(
             dependencies: ["CXXHash", .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "KilnBlocks", dependencies: ["KilnCore", "CZstd", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
+        .target(
+            name: "KilnBlocks",
+            dependencies: ["KilnCore", "CZstd", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "KilnFuzz",
             dependencies: ["KilnWire", "KilnSigV4", "KilnCore", "KilnBlocks", "KilnNBD", .product(name: "Crypto", package: "swift-crypto")],
