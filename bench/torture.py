@@ -95,6 +95,11 @@ class Record:
             self.snapshots[(region, sid)] = dict(blocks)
             self.owner[(region, sid)] = client
 
+    def deletable(self, client: int) -> list[tuple[str, str]]:
+        """The client's snapshots that no image or copy in progress holds."""
+        with self.lock:
+            return [k for k in self.snapshots if self.owner.get(k) == client and k not in self.pinned]
+
     def mine(self, client: int, region: str | None = None) -> list[tuple[str, str]]:
         with self.lock:
             return [k for k, c in self.owner.items() if c == client and k in self.snapshots and (region is None or k[0] == region)]
@@ -131,7 +136,7 @@ class Client(threading.Thread):
         weights = [w for _, w in actions]
         while not self.stop.is_set():
             action = self.rnd.choices([a for a, _ in actions], weights)[0]
-            if len(self.record.mine(self.number)) > SNAPSHOT_CAP and self.rnd.random() < 0.6:
+            if len(self.record.deletable(self.number)) > SNAPSHOT_CAP and self.rnd.random() < 0.6:
                 action = self.delete_snapshot
             self.ops.append(action.__name__)
             try:
@@ -310,17 +315,21 @@ class Client(threading.Thread):
         return None
 
     def delete_snapshot(self) -> None:
+        """DeleteSnapshot of one of the client's snapshots that nothing holds."""
+        candidates = self.record.deletable(self.number)
+        if not candidates:
+            return self.volume_writes()
         with self.record.lock:
-            candidates = [k for k in self.record.snapshots if self.record.owner.get(k) == self.number and k not in self.record.pinned]
-            if not candidates:
-                return
             victim = self.rnd.choice(candidates)
+            if victim not in self.record.snapshots or victim in self.record.pinned:
+                return None
             # no longer promised from the moment the call is sent
             del self.record.snapshots[victim]
         client = self.ec2 if victim[0] == HOME else self.ec2_away
         client.delete_snapshot(SnapshotId=victim[1])
         with self.record.lock:
             self.record.deleted.add(victim)
+        return None
 
     def gc(self) -> None:
         reply = signed_request(self.endpoint, "POST", "/kiln/admin/gc")
