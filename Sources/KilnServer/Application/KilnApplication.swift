@@ -83,13 +83,15 @@ package enum KilnApplication {
             seedCatalogAfterReset: configuration.catalog == .default,
             logger: logger
         )
+        let scheme = configuration.tlsCertificateFile == nil ? "http" : "https"
         return Application(
             router: router,
+            server: try serverBuilder(configuration),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "kiln"),
             services: [TransitionRunner(cloud: cloud, logger: logger)] + runtimeServices,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
-                logger.notice("listening on http://\(configuration.host):\(port)")
+                logger.notice("listening on \(scheme)://\(configuration.host):\(port)")
             },
             logger: logger
         )

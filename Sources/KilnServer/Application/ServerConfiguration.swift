@@ -23,6 +23,9 @@ package struct ServerConfiguration: Sendable {
     package var catalog = Catalog.default
     /// Where instances run, and the limits of their machines.
     package var runtime = RuntimeChoice()
+    /// PEM files of the certificate chain and private key: with both, Kiln serves HTTPS.
+    package var tlsCertificateFile: String?
+    package var tlsKeyFile: String?
 
     /// The catalogue choices.
     package enum Catalog: String, Sendable, CaseIterable {

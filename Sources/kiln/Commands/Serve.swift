@@ -40,6 +40,12 @@ extension Kiln {
         @Option(help: "How long asynchronous transitions take: 'instant', or 'realistic' (seconds, as on AWS).")
         var latency = Latency.instant
 
+        @Option(help: "A PEM certificate chain: with --tls-key, Kiln serves HTTPS.")
+        var tlsCert: String?
+
+        @Option(help: "The PEM private key of --tls-cert.")
+        var tlsKey: String?
+
         @Flag(help: "Allow --auth dev on an address other than loopback, where anyone who reaches the port acts as any account.")
         var insecure = false
 
@@ -72,6 +78,7 @@ extension Kiln {
                 throw ValidationError("--default-account must be 12 digits, such as 000000000000.")
             }
             guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+            guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together.") }
             if auth == .dev, !Self.isLoopback(host), !insecure {
                 throw ValidationError(
                     "--auth dev accepts any signature, so on \(host) anyone who reaches the port could act as any account. "
@@ -112,6 +119,8 @@ extension Kiln {
             configuration.runtime.maxVCPUs = runtimeMaxVcpus
             configuration.runtime.memoryBudgetMiB = runtimeMemoryBudget
             configuration.runtime.stopTimeoutSeconds = runtimeStopTimeout
+            configuration.tlsCertificateFile = tlsCert
+            configuration.tlsKeyFile = tlsKey
             let logger = Logger(label: "kiln")
             do {
                 try await KilnApplication.build(configuration, logger: logger).runService()
