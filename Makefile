@@ -8,7 +8,7 @@ RUNTIME ?= simulated
 KILN_DEBUG := .build/debug/kiln
 KILN_RELEASE := .build/release/kiln
 
-.PHONY: run test build release unit-test e2e generate check-generated lint bench clean
+.PHONY: run test build release unit-test e2e generate check-generated lint bench torture fuzz clean
 
 ## run: build a release binary and serve on 127.0.0.1:8787 with state in ./kiln-data (RUNTIME=qemu boots instances)
 run: release
@@ -55,6 +55,14 @@ check-generated:
 bench: release
 	scripts/install-deps.sh bench
 	KILN_BIN=$(KILN_RELEASE) python3 bench/run.py
+
+## torture: the long kill -9 torture, 200 rounds (make test runs 10)
+torture: build
+	KILN_BIN=$(KILN_DEBUG) python3 bench/torture.py --rounds 200
+
+## fuzz: every fuzz target under libFuzzer, 10 minutes each (SECONDS_EACH=...); crashes join Fuzz/Corpus, which make test replays
+fuzz:
+	Fuzz/run.sh
 
 clean:
 	rm -rf .build

@@ -7,7 +7,7 @@ import KilnCore
 /// Plaintext is compressed with zstd when that saves space, then, in an encrypted domain,
 /// sealed with AES-256-GCM; the associated data binds the sealed bytes to their domain,
 /// block id, codec and length, so a block cannot be passed off as another.
-enum BlockEncoding {
+package enum BlockEncoding {
     /// A block ready to go into a pack.
     struct Encoded: Sendable {
         var codec: BlockCodecID
@@ -28,7 +28,7 @@ enum BlockEncoding {
         return Encoded(codec: codec, bytes: [UInt8](combined))
     }
 
-    static func decode(_ stored: [UInt8], block: IndexedBlock, sealKey: SymmetricKey?) throws -> [UInt8] {
+    package static func decode(_ stored: [UInt8], block: IndexedBlock, sealKey: SymmetricKey?) throws -> [UInt8] {
         var payload = stored
         if block.codec.sealed {
             guard let sealKey else { throw BlockStoreError.corrupt("block \(block.id) is sealed but its domain has no key") }

@@ -33,6 +33,12 @@ package final class Keyring: Sendable {
     /// The master key kept in the file at `path`, made (mode 0600) on first use.
     package static func loadOrCreateMasterKey(at path: String) throws -> SymmetricKey {
         if let data = FileManager.default.contents(atPath: path) {
+            let mode = (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? 0
+            guard mode & 0o077 == 0 else {
+                throw BlockStoreError.unsafeKeyFile(
+                    "the master key file \(path) has mode \(String(mode, radix: 8)): other users could read it; run chmod 600 \(path)"
+                )
+            }
             guard data.count == 32 else { throw BlockStoreError.corrupt("the master key file \(path) is not 32 bytes") }
             return SymmetricKey(data: data)
         }

@@ -7,7 +7,7 @@ import KilnCore
 /// Each entry in a pack is a 48-byte header (`KLB1`, codec, reserved bytes, plain and
 /// stored lengths, block id) followed by the stored bytes, so a pack describes itself and
 /// the index could be rebuilt from the packs alone.
-actor PackWriter {
+package actor PackWriter {
     /// The size at which an open pack is written out.
     let targetSize: Int
     private let blobs: any BlobStore
@@ -45,7 +45,7 @@ actor PackWriter {
     /// price: one pack's memory (up to `targetSize`) stays allocated while the store is idle.
     private var spareBuffer: [UInt8]?
 
-    static let headerSize = 48
+    package static let headerSize = 48
     static let magic: [UInt8] = Array("KLB1".utf8)
 
     init(blobs: any BlobStore, index: any BlockIndex, clock: any Clock, targetSize: Int = 32 << 20) {
@@ -192,7 +192,7 @@ actor PackWriter {
 
     /// What is wrong with the header in front of `block` in its pack, if anything: `entry` is the
     /// header followed by the stored bytes.
-    static func checkHeader(_ entry: [UInt8], for block: IndexedBlock) -> String? {
+    package static func checkHeader(_ entry: [UInt8], for block: IndexedBlock) -> String? {
         guard entry.count >= headerSize, Array(entry[0..<4]) == magic else { return "the entry header's magic is damaged" }
         func word(_ at: Int) -> Int { entry[at..<at + 4].reversed().reduce(0) { $0 << 8 | Int($1) } }
         guard entry[4] == block.codec.rawValue else { return "the entry header's codec does not match the index" }

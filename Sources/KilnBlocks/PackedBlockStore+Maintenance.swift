@@ -48,6 +48,25 @@ extension PackedBlockStore: BlockMaintenance {
     package func collectGarbage(alsoLive: [(domain: String, id: BlockID)], grace: TimeInterval, rewriteThreshold: Double) async throws
         -> GarbageReport
     {
+        try await exclusively { try await sweep(alsoLive: alsoLive, grace: grace, rewriteThreshold: rewriteThreshold) }
+    }
+
+    /// Runs `body` while no other collection or verification runs: two collections at once
+    /// would each take the packs the other is writing for orphans, and a verification would
+    /// find the packs a collection has just replaced missing.
+    func exclusively<Result>(_ body: () async throws -> Result) async throws -> Result {
+        while !maintenanceRunning.withLock({ running in
+            if running { return false }
+            running = true
+            return true
+        }) {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        defer { maintenanceRunning.withLock { $0 = false } }
+        return try await body()
+    }
+
+    private func sweep(alsoLive: [(domain: String, id: BlockID)], grace: TimeInterval, rewriteThreshold: Double) async throws -> GarbageReport {
         try await flush()
         let cutoff = clock.now - grace
         let (contents, referenced) = try await index.contentsAndReferences()
@@ -82,15 +101,25 @@ extension PackedBlockStore: BlockMaintenance {
             report.blocksRemoved += dead.count
         }
         report.smallPacksMerged = try await mergeSmallPacks(olderThan: cutoff)
-        // Pack objects that were written but never indexed (a crash in between). The pack list is
-        // read again: the steps above wrote new packs.
-        let known = Set(try await index.contents().packs.map(\.name))
-        let unfinished = await writer.unfinishedPackNames
-        for name in try await blobs.list(prefix: "packs/") where !known.contains(name) && !unfinished.contains(name) {
-            try await blobs.delete(name)
-            report.orphanPacksDeleted += 1
-        }
+        report.orphanPacksDeleted = try await deleteOrphanPacks()
         return report
+    }
+
+    /// Deletes the pack objects that were written but never indexed (a crash in between).
+    ///
+    /// The order of the reads matters while uploads run: the objects are listed first, then the
+    /// writer's unfinished packs, then the index. A listed pack the writer no longer holds was
+    /// indexed before it left the writer, so the index read after it names it.
+    private func deleteOrphanPacks() async throws -> Int {
+        let listed = try await blobs.list(prefix: "packs/")
+        let unfinished = await writer.unfinishedPackNames
+        let known = Set(try await index.contents().packs.map(\.name))
+        var deleted = 0
+        for name in listed where !known.contains(name) && !unfinished.contains(name) {
+            try await blobs.delete(name)
+            deleted += 1
+        }
+        return deleted
     }
 
     /// Merges the packs of each domain that are smaller than a quarter of the target size into
@@ -145,6 +174,10 @@ extension PackedBlockStore: BlockMaintenance {
     /// Reads back every stored block, decodes it and checks its SHA-256; checks that every
     /// block a snapshot or volume refers to is indexed and every indexed pack exists.
     package func verify() async throws -> VerifyReport {
+        try await exclusively { try await check() }
+    }
+
+    private func check() async throws -> VerifyReport {
         let (contents, referenced) = try await index.contentsAndReferences()
         let (indexed, packs) = (contents.blocks, contents.packs)
         var report = VerifyReport()

@@ -17,6 +17,8 @@ package final class PackedBlockStore: BlockStore {
     let clock: any Clock
     /// When each block was last found by deduplication: garbage collection spares recent ones.
     let touched = Mutex<[String: Date]>([:])
+    /// Whether a garbage collection or a verification is running: they run one at a time.
+    let maintenanceRunning = Mutex<Bool>(false)
 
     /// A block store over `blobs`, indexing in `index`, keys from `keyring`.
     package init(index: any BlockIndex, blobs: any BlobStore, keyring: Keyring, clock: any Clock, packSize: Int = 32 << 20) {
@@ -61,11 +63,23 @@ package final class PackedBlockStore: BlockStore {
         if let (block, stored) = await writer.unindexedBlock(id, domain: domainID) {
             return try BlockEncoding.decode(stored, block: block, sealKey: sealKey)
         }
-        guard let block = try await index.indexedBlock(id, domain: domainID) else {
+        guard let indexed = try await index.indexedBlock(id, domain: domainID) else {
             throw BlockStoreError.missing("block \(id) is not in \(domainID)")
         }
-        let stored = try await blobs.read(block.pack, offset: block.offset, length: block.storedLength)
+        let (block, stored) = try await storedBytes(of: indexed)
         return try BlockEncoding.decode(stored, block: block, sealKey: sealKey)
+    }
+
+    /// The stored bytes of an indexed block, and where they were found. A garbage collection
+    /// may move the block to a new pack, and delete the old one, between the index read and
+    /// the pack read: then the index is read again and the block read from its new place.
+    func storedBytes(of block: IndexedBlock) async throws -> (IndexedBlock, [UInt8]) {
+        do {
+            return (block, try await blobs.read(block.pack, offset: block.offset, length: block.storedLength))
+        } catch {
+            guard let moved = try await index.indexedBlock(block.id, domain: block.domain), moved.pack != block.pack else { throw error }
+            return (moved, try await blobs.read(moved.pack, offset: moved.offset, length: moved.storedLength))
+        }
     }
 
     /// Moves a block's compressed form from one domain to another: opened with the source
@@ -87,8 +101,7 @@ package final class PackedBlockStore: BlockStore {
             guard let indexed = try await index.indexedBlock(id, domain: sourceID) else {
                 throw BlockStoreError.missing("block \(id) is not in \(sourceID)")
             }
-            block = indexed
-            stored = try await blobs.read(indexed.pack, offset: indexed.offset, length: indexed.storedLength)
+            (block, stored) = try await storedBytes(of: indexed)
         }
         var payload = stored
         if block.codec.sealed {

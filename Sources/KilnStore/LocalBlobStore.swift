@@ -149,8 +149,13 @@ package struct LocalBlobStore: BlobStore {
         return names.sorted()
     }
 
-    static func failure(_ action: String, _ path: String) -> BlobStoreFailure {
-        BlobStoreFailure(description: "cannot \(action) \(path): \(String(cString: strerror(errno)))")
+    /// The error for a failed system call, from `errno`: a full disk (or quota) is the client's
+    /// to see, as a retryable AWS-style error that names the cause; the rest are internal.
+    static func failure(_ action: String, _ path: String) -> any Error {
+        let code = errno
+        let reason = String(cString: strerror(code))
+        if code == ENOSPC || code == EDQUOT { return CloudError.storageFull(reason) }
+        return BlobStoreFailure(description: "cannot \(action) \(path): \(reason)")
     }
 }
 

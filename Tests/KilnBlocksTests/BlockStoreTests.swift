@@ -98,6 +98,39 @@ struct BlockStoreTests {
         }
     }
 
+    @Test("Collections running together, and with volume writes, never delete a pack the index names")
+    func concurrentCollections() async throws {
+        let metadata = try SQLiteMetadataStore.inMemory()
+        let blobs = MemoryBlobStore()
+        let clock = ManualClock()
+        let store = makeBlockStore(metadata: metadata, clock: clock, blobs: blobs, packSize: 16 * Block.size)
+        let domain = EncryptionDomain.unencrypted("us-east-1")
+        for round in 0..<8 {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for writer in 0..<3 {
+                    group.addTask {
+                        for index in 0..<4 {
+                            let block = randomBlock()
+                            let entry = BlockEntry(
+                                index: index,
+                                id: try await store.put(block, sha256: sha256(block), domain: domain),
+                                sha256: sha256(block)
+                            )
+                            try await store.flush()  // as a volume write does: a small pack each time
+                            try await metadata.write { try $0.putBlockEntries([entry], of: "vol-\(round)-\(writer)", domain: domain.id) }
+                        }
+                    }
+                }
+                for _ in 0..<3 {
+                    group.addTask { _ = try await store.collectGarbage(alsoLive: []) }
+                }
+                try await group.waitForAll()
+            }
+            clock.advance(by: 3600)  // the next round's collections may merge this round's small packs
+        }
+        #expect(try await store.verify().problems == [])
+    }
+
     @Test("A mostly dead pack is rewritten with its live blocks only, and they still read back")
     func mostlyDeadPackRewrite() async throws {
         let metadata = try SQLiteMetadataStore.inMemory()

@@ -339,7 +339,7 @@ extension AutoScalingService {
 
     /// CreateLaunchConfiguration.
     package func createLaunchConfiguration(_ caller: Caller, name: String, data: LaunchTemplateData) async throws {
-        guard data.imageID != nil else { throw CloudError.missingParameter("ImageId") }
+        guard let imageID = data.imageID else { throw CloudError.missingParameter("ImageId") }
         guard let type = data.instanceType, InstanceTypeCatalog.info(type) != nil else {
             throw CloudError.autoScalingValidation("Invalid instance type: \(data.instanceType ?? "(none)")")
         }
@@ -352,6 +352,10 @@ extension AutoScalingService {
             data: data
         )
         try await write(caller) { transaction in
+            // As AWS does: an image the caller cannot see is refused here, not at the first launch.
+            guard (try? context.images.visibleImage(imageID, caller: caller, in: transaction)) != nil else {
+                throw CloudError.launchConfigurationImageNotFound(imageID)
+            }
             if try transaction.fetch(LaunchConfiguration.self, id: configuration.id) != nil {
                 throw CloudError.launchConfigurationAlreadyExists(name)
             }

@@ -107,12 +107,14 @@ extension BundleService {
     package func putObject(_ caller: Caller, bucket: String, key: String, bytes: [UInt8]) async throws {
         try Self.validateObjectName(bucket: bucket, key: key)
         _ = try regions.requireEnabled(caller.region)
+        try await claimBucket(bucket, caller)
         try await objects.write(Self.objectName(bucket: bucket, key: key), bytes)
     }
 
     /// An object's bytes from `offset`, at most `length`; `NoSuchKey` if there is none.
     package func object(_ caller: Caller, bucket: String, key: String, offset: Int, length: Int) async throws -> [UInt8] {
         try Self.validateObjectName(bucket: bucket, key: key)
+        try await requireBucketAccess(bucket, caller)
         let name = Self.objectName(bucket: bucket, key: key)
         guard let size = try await objects.size(name) else {
             throw CloudError.noSuchObject(key, bucket)

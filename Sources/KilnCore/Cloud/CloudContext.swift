@@ -61,7 +61,7 @@ package struct CloudContext: Sendable {
         self.blocks = blocks
         self.objects = objects
         self.uploads = UploadSessions()
-        self.blockTokens = BlockToken(token: ExpiringToken(key: tokenKey))
+        self.blockTokens = BlockToken(key: tokenKey)
         self.metadataTokens = ExpiringToken(
             key: HKDF<SHA256>.deriveKey(inputKeyMaterial: tokenKey, info: Array("kiln metadata tokens".utf8), outputByteCount: 32)
         )

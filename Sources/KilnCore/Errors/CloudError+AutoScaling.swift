@@ -57,4 +57,8 @@ extension CloudError {
         "ValidationError",
         "Kiln refreshes to the group's own launch template; update the group instead of passing DesiredConfiguration."
     )
+
+    package static func launchConfigurationImageNotFound(_ imageID: String) -> CloudError {
+        autoScalingValidation("The image id '[\(imageID)]' does not exist")
+    }
 }

@@ -11,4 +11,9 @@ extension CloudError {
     package static func invalidManifestLocation(_ location: some CustomStringConvertible) -> CloudError {
         CloudError("InvalidManifest", "The manifest location '\(location)' is not a bundle manifest (bucket/prefix/image.manifest.xml).")
     }
+
+    /// S3's answer to an account that does not own the bucket.
+    package static func bucketAccessDenied(_ bucket: some CustomStringConvertible) -> CloudError {
+        CloudError("AccessDenied", "Access Denied: the bucket '\(bucket)' belongs to another account.", category: .forbidden)
+    }
 }

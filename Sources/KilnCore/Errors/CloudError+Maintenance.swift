@@ -5,4 +5,13 @@ extension CloudError {
         "Only accounts marked \"admin\": true in the configuration may run store maintenance.",
         category: .forbidden
     )
+
+    /// The data directory's file system is full: nothing of the request was stored.
+    package static func storageFull(_ reason: String) -> CloudError {
+        CloudError(
+            "ServiceUnavailable",
+            "Kiln's data directory is out of space (\(reason)); nothing of this request was stored. Free space and retry.",
+            category: .throttled
+        )
+    }
 }

@@ -9,6 +9,7 @@ extension ImageService {
         guard !bucket.isEmpty, !bucket.contains("/"), !bucket.contains("..") else {
             throw CloudError.invalidParameterValue("Invalid bucket name '\(bucket)'.")
         }
+        try await context.bundles.claimBucket(bucket, caller)
         let (image, maps) = try await read(caller) { transaction -> (Image, [(Snapshot, [BlockEntry])]) in
             let image = try self.ownedImage(imageID, caller: caller, in: transaction)
             guard image.state == .available, image.isEBSBacked else {
@@ -76,6 +77,7 @@ extension ImageService {
 
     /// CreateRestoreImageTask: a new image, with new snapshots, from an object a store task wrote.
     package func createRestoreImageTask(_ caller: Caller, bucket: String, objectKey: String, name: String?, tags: [Tag]) async throws -> String {
+        try await context.bundles.requireBucketAccess(bucket, caller)
         let objectName = BundleService.objectName(bucket: bucket, key: objectKey)
         guard let size = try await objects.size(objectName) else {
             throw CloudError.storedObjectMissing(objectKey, bucket)

@@ -56,6 +56,7 @@ extension ImageService {
         }
         // As AWS does, an instance-store image's manifest is read at registration.
         if let location = request.imageLocation, location.hasSuffix(".manifest.xml"), location.contains("/") {
+            try await context.bundles.requireBucketAccess(BundleService.bucket(of: location), caller)
             try await context.bundles.checkBundle(at: location)
         }
         let id = ids.resourceID(.image)

@@ -84,13 +84,15 @@ package enum KilnApplication {
             hygieneCheck: configuration.hygieneCheck,
             logger: logger
         )
+        let scheme = configuration.tlsCertificateFile == nil ? "http" : "https"
         return Application(
             router: router,
+            server: try serverBuilder(configuration),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "kiln"),
             services: [TransitionRunner(cloud: cloud, logger: logger)] + runtimeServices,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
-                logger.notice("listening on http://\(configuration.host):\(port)")
+                logger.notice("listening on \(scheme)://\(configuration.host):\(port)")
             },
             logger: logger
         )

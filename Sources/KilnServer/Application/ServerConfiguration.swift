@@ -25,6 +25,9 @@ package struct ServerConfiguration: Sendable {
     package var runtime = RuntimeChoice()
     /// Whether sharing an image with high-severity findings is logged or refused.
     package var hygieneCheck = HygieneCheck.off
+    /// PEM files of the certificate chain and private key: with both, Kiln serves HTTPS.
+    package var tlsCertificateFile: String?
+    package var tlsKeyFile: String?
 
     /// The catalogue choices.
     package enum Catalog: String, Sendable, CaseIterable {

@@ -40,6 +40,15 @@ extension Kiln {
         @Option(help: "How long asynchronous transitions take: 'instant', or 'realistic' (seconds, as on AWS).")
         var latency = Latency.instant
 
+        @Option(help: "A PEM certificate chain: with --tls-key, Kiln serves HTTPS.")
+        var tlsCert: String?
+
+        @Option(help: "The PEM private key of --tls-cert.")
+        var tlsKey: String?
+
+        @Flag(help: "Allow --auth dev on an address other than loopback, where anyone who reaches the port acts as any account.")
+        var insecure = false
+
         @Flag(help: "Let POST /moto-api/reset wipe all state, for test suites written against moto.")
         var enableTestReset = false
 
@@ -75,11 +84,23 @@ extension Kiln {
                 throw ValidationError("--default-account must be 12 digits, such as 000000000000.")
             }
             guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+            guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together.") }
+            if auth == .dev, !Self.isLoopback(host), !insecure {
+                throw ValidationError(
+                    "--auth dev accepts any signature, so on \(host) anyone who reaches the port could act as any account. "
+                        + "Use --auth strict with a --config, listen on 127.0.0.1, or pass --insecure to accept the risk."
+                )
+            }
             guard runtimeMaxMemory >= 16, runtimeMaxVcpus >= 1, runtimeStopTimeout >= 0 else {
                 throw ValidationError(
                     "--runtime-max-memory must be at least 16 (MiB), --runtime-max-vcpus at least 1, --runtime-stop-timeout at least 0."
                 )
             }
+        }
+
+        /// Whether `host` is a loopback address, reachable from this machine only.
+        static func isLoopback(_ host: String) -> Bool {
+            host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
         }
 
         func run() async throws {
@@ -108,6 +129,8 @@ extension Kiln {
             // Guests reach their metadata service through this very binary.
             let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
             configuration.runtime.metadataRelay = [executable, "metadata-relay"]
+            configuration.tlsCertificateFile = tlsCert
+            configuration.tlsKeyFile = tlsKey
             let logger = Logger(label: "kiln")
             do {
                 try await KilnApplication.build(configuration, logger: logger).runService()
