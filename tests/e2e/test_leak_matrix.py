@@ -57,6 +57,7 @@ KMS_NF = nf("NotFoundException", "InvalidCiphertextException", "InvalidGrantToke
 SSM_NF = nf("ParameterNotFound")
 ASG_NF = nf("ValidationError", "ActiveInstanceRefreshNotFound")
 EBS_NF = nf("ResourceNotFoundException", "ValidationException")
+RULE_NF = nf("ResourceNotFoundException", "ValidationException")
 
 
 # ---------------------------------------------------------------- the owner's world
@@ -112,6 +113,9 @@ def world(kiln):
     )
     w["lc"] = "lc-leak-matrix"
     asg.create_launch_configuration(LaunchConfigurationName=w["lc"], ImageId=w["image"], InstanceType="t3.micro")
+    rbin = make_client(kiln, "rbin", key=OWNER)
+    rule = rbin.create_rule(ResourceType="EBS_SNAPSHOT", RetentionPeriod={"RetentionPeriodValue": 7, "RetentionPeriodUnit": "DAYS"}, Description=SECRET)
+    w["rule"], w["rule_arn"] = rule["Identifier"], rule["RuleArn"]
     w["bucket"] = "leak-matrix-bucket"
     w["object"] = ec2.create_store_image_task(ImageId=w["image"], Bucket=w["bucket"])["ObjectKey"]
     return w
@@ -189,6 +193,27 @@ MATRIX = {
         nf("InvalidParameterValue", "NoSuchKey", "NoSuchBucket"), lambda c, w: c.ec2.create_restore_image_task(Bucket=w["bucket"], ObjectKey=w["object"], Name="stolen")
     ),
     "DescribeStoreImageTasks": hidden(lambda c, w: c.ec2.describe_store_image_tasks()),
+    # ---- ec2: archive tier and the Recycle Bin's EC2 calls
+    "ModifySnapshotTier": denied(SNAPSHOT_NF, lambda c, w: c.ec2.modify_snapshot_tier(SnapshotId=w["snapshot"], StorageTier="archive")),
+    "RestoreSnapshotTier": denied(SNAPSHOT_NF, lambda c, w: c.ec2.restore_snapshot_tier(SnapshotId=w["snapshot"], PermanentRestore=True)),
+    "DescribeSnapshotTierStatus": hidden(lambda c, w: c.ec2.describe_snapshot_tier_status()),
+    "ListImagesInRecycleBin": hidden(lambda c, w: c.ec2.list_images_in_recycle_bin()),
+    "ListSnapshotsInRecycleBin": hidden(lambda c, w: c.ec2.list_snapshots_in_recycle_bin()),
+    "RestoreImageFromRecycleBin": denied(IMAGE_NF, lambda c, w: c.ec2.restore_image_from_recycle_bin(ImageId=w["image"])),
+    "RestoreSnapshotFromRecycleBin": denied(SNAPSHOT_NF, lambda c, w: c.ec2.restore_snapshot_from_recycle_bin(SnapshotId=w["snapshot"])),
+    # ---- rbin: rules are the account's own
+    "CreateRule": own(lambda c, w: c.rbin.delete_rule(Identifier=c.rbin.create_rule(
+        ResourceType="EBS_SNAPSHOT", RetentionPeriod={"RetentionPeriodValue": 1, "RetentionPeriodUnit": "DAYS"})["Identifier"])),
+    "ListRules": hidden(lambda c, w: c.rbin.list_rules(ResourceType="EBS_SNAPSHOT")),
+    "GetRule": denied(RULE_NF, lambda c, w: c.rbin.get_rule(Identifier=w["rule"])),
+    "UpdateRule": denied(RULE_NF, lambda c, w: c.rbin.update_rule(Identifier=w["rule"], Description="stolen")),
+    "DeleteRule": denied(RULE_NF, lambda c, w: c.rbin.delete_rule(Identifier=w["rule"])),
+    "LockRule": denied(RULE_NF, lambda c, w: c.rbin.lock_rule(Identifier=w["rule"], LockConfiguration={
+        "UnlockDelay": {"UnlockDelayValue": 7, "UnlockDelayUnit": "DAYS"}})),
+    "UnlockRule": denied(RULE_NF, lambda c, w: c.rbin.unlock_rule(Identifier=w["rule"])),
+    "ListTagsForResource": denied(RULE_NF, lambda c, w: c.rbin.list_tags_for_resource(ResourceArn=w["rule_arn"])),
+    "TagResource": denied(RULE_NF, lambda c, w: c.rbin.tag_resource(ResourceArn=w["rule_arn"], Tags=[{"Key": "stolen", "Value": "yes"}])),
+    "UntagResource": denied(RULE_NF, lambda c, w: c.rbin.untag_resource(ResourceArn=w["rule_arn"], TagKeys=["stolen"])),
     # ---- ec2: instances
     "RunInstances": denied(IMAGE_NF, lambda c, w: c.ec2.run_instances(ImageId=w["image"], InstanceType="t3.micro", MinCount=1, MaxCount=1)),
     "DescribeInstances": denied(INSTANCE_NF, lambda c, w: c.ec2.describe_instances(InstanceIds=[w["instance"]])),
@@ -196,6 +221,10 @@ MATRIX = {
     "StartInstances": denied(INSTANCE_NF, lambda c, w: c.ec2.start_instances(InstanceIds=[w["instance"]])),
     "RebootInstances": denied(INSTANCE_NF, lambda c, w: c.ec2.reboot_instances(InstanceIds=[w["instance"]])),
     "TerminateInstances": denied(INSTANCE_NF, lambda c, w: c.ec2.terminate_instances(InstanceIds=[w["instance"]])),
+    "ModifyInstanceMetadataOptions": denied(INSTANCE_NF, lambda c, w: c.ec2.modify_instance_metadata_options(InstanceId=w["instance"], HttpEndpoint="disabled")),
+    "GetConsoleScreenshot": denied(INSTANCE_NF, lambda c, w: c.ec2.get_console_screenshot(InstanceId=w["instance"])),
+    "CreateSnapshots": denied(INSTANCE_NF, lambda c, w: c.ec2.create_snapshots(InstanceSpecification={"InstanceId": w["instance"]})),
+    "DescribeInstanceTypeOfferings": own(lambda c, w: c.ec2.describe_instance_type_offerings(LocationType="availability-zone")),
     "DescribeInstanceStatus": denied(INSTANCE_NF, lambda c, w: c.ec2.describe_instance_status(InstanceIds=[w["instance"]], IncludeAllInstances=True)),
     "DescribeInstanceAttribute": denied(INSTANCE_NF, lambda c, w: c.ec2.describe_instance_attribute(InstanceId=w["instance"], Attribute="userData")),
     "ModifyInstanceAttribute": denied(INSTANCE_NF, lambda c, w: c.ec2.modify_instance_attribute(InstanceId=w["instance"], DisableApiTermination={"Value": True})),
@@ -340,6 +369,7 @@ class Caller:
         self.ssm = make_client(endpoint, "ssm", key=account)
         self.sts = make_client(endpoint, "sts", key=account)
         self.asg = make_client(endpoint, "autoscaling", key=account)
+        self.rbin = make_client(endpoint, "rbin", key=account)
         self._key = None
 
     def own_key(self) -> str:
