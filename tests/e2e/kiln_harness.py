@@ -762,9 +762,10 @@ def image_org_server(config, servers: list, workdir: Path) -> KilnServer:
     return session_once(config, "image-org-server", lambda: start_image_org_server(servers, workdir))
 
 
-def put_bundle(endpoint: str, location: str, data: bytes = b"kiln bundle part\n" * 64) -> str:
+def put_bundle(endpoint: str, location: str, data: bytes = b"kiln bundle part\n" * 64, key: str = DUMMY_KEY) -> str:
     """A small valid instance-store bundle at `location` (BUCKET/[FOLDER/]NAME.manifest.xml) in
-    Kiln's object store: one part beside its manifest, for RegisterImage, which reads both.
+    Kiln's object store, written as the account of `key` (a bucket belongs to the account that
+    first writes to it): one part beside its manifest, for RegisterImage, which reads both.
     Returns `location`."""
     import hashlib
 
@@ -776,8 +777,8 @@ def put_bundle(endpoint: str, location: str, data: bytes = b"kiln bundle part\n"
         f'<parts count="1"><part index="0"><filename>{name}.part.0</filename><digest algorithm="SHA256">{digest}</digest></part>'
         "</parts></image></manifest>"
     )
-    for key, body in ((f"{folder}/{name}.part.0", data), (location, xml.encode())):
-        response = signed_request(endpoint, "PUT", f"/kiln/buckets/{key}", body=body)
+    for object_key, body in ((f"{folder}/{name}.part.0", data), (location, xml.encode())):
+        response = signed_request(endpoint, "PUT", f"/kiln/buckets/{object_key}", body=body, key=key)
         assert response.status_code == 200, response.text
     return location
 

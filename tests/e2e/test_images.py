@@ -191,7 +191,7 @@ def test_register_with_explicit_attributes_and_several_mappings(ec2o, snap):
 
 def test_register_instance_store_image_from_a_manifest(kiln, ec2o):
     name = f"istore-{token()}"
-    location = put_bundle(kiln, f"my-bucket/bundles/{name}.manifest.xml")
+    location = put_bundle(kiln, f"my-bucket/bundles/{name}.manifest.xml", key=OWNER)
     image_id = ec2o.register_image(Name=name, ImageLocation=location)["ImageId"]
     img = describe_one(ec2o, image_id)
     assert img["RootDeviceType"] == "instance-store"
@@ -341,7 +341,7 @@ def test_duplicate_names_per_account_and_region(kiln, client, ec2o, snap):
     # another region of the same account: a different namespace (the snapshot is regional, so
     # use an instance-store image there)
     ec2_west = client("ec2", key=OWNER, region="us-west-2")
-    ec2_west.register_image(Name=name, ImageLocation=put_bundle(kiln, "bucket/x/image.manifest.xml"))
+    ec2_west.register_image(Name=name, ImageLocation=put_bundle(kiln, "bucket/x/image.manifest.xml", key=OWNER))
     # another account, same region
     other_ec2 = client("ec2", key=OTHER)
     other_snap = upload_snapshot(client("ebs", key=OTHER), {0: os.urandom(BLOCK_SIZE)})
@@ -448,7 +448,7 @@ def filter_world(kiln, client, ec2o, ebso):
         Description="db server",
     )
     w["C"] = ec2o.register_image(
-        Name=f"f-{t}-beta-10", ImageLocation=put_bundle(kiln, f"bkt/{t}/c.manifest.xml"), Architecture="x86_64",
+        Name=f"f-{t}-beta-10", ImageLocation=put_bundle(kiln, f"bkt/{t}/c.manifest.xml", key=OWNER), Architecture="x86_64",
         TagSpecifications=tag(team="red", env="prod")
     )["ImageId"]
     w["D"] = register(

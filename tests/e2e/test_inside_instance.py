@@ -80,7 +80,14 @@ def ssh_rule() -> dict:
 
 
 def ssh(address: str, key_path: Path, command: str, timeout: int = 60) -> subprocess.CompletedProcess:
-    return subprocess.run(["ssh", "-i", str(key_path), *SSH_OPTIONS, f"root@{address}", command], capture_output=True, text=True, timeout=timeout)
+    """Runs `command` over SSH. The forwarded port accepts as soon as QEMU forwards it, before
+    the guest's server listens, so a reset before the key exchange is retried, as Packer does."""
+    for _ in range(20):
+        result = subprocess.run(["ssh", "-i", str(key_path), *SSH_OPTIONS, f"root@{address}", command], capture_output=True, text=True, timeout=timeout)
+        if result.returncode != 255 or "kex_exchange_identification" not in result.stderr:
+            return result
+        time.sleep(1)
+    return result
 
 
 def port_open(address: str, port: int) -> bool:
