@@ -115,6 +115,7 @@ let package = Package(
                 "KilnCore",
                 "KilnNBD",
                 "KilnIMDS",
+                "KilnSockets",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -170,7 +171,7 @@ let package = Package(
         .target(
             name: "KilnFuzz",
             dependencies: [
-                "KilnWire", "KilnSigV4", "KilnCore", "KilnBlocks", "KilnNBD",
+                "KilnWire", "KilnSigV4", "KilnCore", "KilnBlocks", "KilnNBD", "KilnIMDS",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

@@ -17,7 +17,7 @@ package struct FuzzTarget: Sendable {
     /// Every target, by name.
     package static let all: [String: FuzzTarget] = Dictionary(
         uniqueKeysWithValues: [
-            queryForm, jsonShapes, restJSON, sigV4, filters, pageTokens, blockTokens, bundleManifest, packEntry, nbd,
+            queryForm, jsonShapes, restJSON, sigV4, filters, pageTokens, blockTokens, bundleManifest, packEntry, nbd, imds,
         ].map { ($0.name, $0) }
     )
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import KilnSockets
 
 /// Sends one command to a QEMU's QMP socket: connects, negotiates capabilities, runs the
 /// command and returns its `return` value (events in between are skipped).
@@ -42,42 +43,15 @@ enum QMPClient {
     private static func send(_ message: [String: Any], to descriptor: Int32) throws {
         var bytes = Array(try JSONSerialization.data(withJSONObject: message))
         bytes.append(0x0A)
-        var sent = 0
-        while sent < bytes.count {
-            let count = bytes.withUnsafeBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return 0 }
-                return Glibc.send(descriptor, base + sent, raw.count - sent, Int32(MSG_NOSIGNAL))
-            }
-            guard count > 0 else { throw Failure(description: "QMP socket closed while sending") }
-            sent += count
-        }
+        guard UnixSocketConnection(descriptor: descriptor).send(bytes) else { throw Failure(description: "QMP socket closed while sending") }
     }
 
     private static func connect(_ path: String, timeout: Int) throws -> Int32 {
-        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard descriptor >= 0 else { throw Failure(description: "socket: \(errno)") }
-        var limit = timeval(tv_sec: timeout, tv_usec: 0)
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            close(descriptor)
-            throw Failure(description: "QMP path too long: \(path)")
+        do {
+            return try UnixSocketAddress(path: path).connect(timeoutSeconds: timeout).descriptor
+        } catch {
+            throw Failure(description: "QMP socket \(path) does not answer (\(error))")
         }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard connected == 0 else {
-            close(descriptor)
-            throw Failure(description: "QMP socket \(path) does not answer (\(errno))")
-        }
-        return descriptor
     }
 
     /// Reads newline-separated JSON objects from a socket.

@@ -22,9 +22,15 @@ package struct UnixSocketAddress: Sendable {
         return descriptor
     }
 
-    /// A socket connected to the server listening on the path.
-    package func connect() throws -> UnixSocketConnection {
+    /// A socket connected to the server listening on the path; with `timeoutSeconds`, a
+    /// receive or send that waits longer fails.
+    package func connect(timeoutSeconds: Int? = nil) throws -> UnixSocketConnection {
         let descriptor = try open()
+        if let timeoutSeconds {
+            var limit = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+            setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        }
         let connected = try withAddress { Glibc.connect(descriptor, $0, $1) }
         guard connected == 0 else {
             let code = errno
