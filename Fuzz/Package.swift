@@ -19,11 +19,16 @@ let package = Package(
         .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash"),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd"),
         .target(name: "KilnWire", swiftSettings: swiftSettings),
-        .target(name: "KilnNBD", swiftSettings: swiftSettings),
+        .target(name: "KilnSockets", swiftSettings: swiftSettings),
+        .target(name: "KilnInspect", swiftSettings: swiftSettings),
+        .target(name: "KilnNBD", dependencies: ["KilnSockets"], swiftSettings: swiftSettings),
+        .target(name: "KilnIMDS", dependencies: ["KilnSockets"], swiftSettings: swiftSettings),
         .target(name: "KilnSigV4", dependencies: ["KilnWire", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
         .target(
             name: "KilnCore",
-            dependencies: ["CXXHash", .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto")],
+            dependencies: [
+                "CXXHash", "KilnInspect", .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -33,7 +38,9 @@ let package = Package(
         ),
         .target(
             name: "KilnFuzz",
-            dependencies: ["KilnWire", "KilnSigV4", "KilnCore", "KilnBlocks", "KilnNBD", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "KilnWire", "KilnSigV4", "KilnCore", "KilnBlocks", "KilnNBD", "KilnIMDS", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(name: "KilnFuzzer", dependencies: ["KilnFuzz"], swiftSettings: swiftSettings),
