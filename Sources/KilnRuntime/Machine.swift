@@ -41,9 +41,9 @@ final class Machine {
         if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
     }
 
-    /// Hands over every disk's server and export, leaving the machine with none, and closes
-    /// its metadata service.
-    func takeDisks() -> (servers: [NBDServer], exports: [VolumeExport]) {
+    /// Closes the machine's metadata service, and hands over every disk's server and export
+    /// for the caller to close and write back, leaving the machine with none.
+    func releaseResources() -> (servers: [NBDServer], exports: [VolumeExport]) {
         metadataServer?.close()
         metadataServer = nil
         defer {

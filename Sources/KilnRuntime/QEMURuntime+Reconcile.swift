@@ -85,7 +85,7 @@ extension QEMURuntime {
     func machineExited(_ instanceID: String, status: Int32, bySignal: Bool) async {
         guard let machine = machines[instanceID], !closing else { return }
         machine.exited = true
-        let (servers, exports) = machine.takeDisks()
+        let (servers, exports) = machine.releaseResources()
         for server in servers { server.close() }
         _ = try? await Blocking.offPool { for export in exports { try? export.flush() } }
         try? FileManager.default.removeItem(at: machine.directory)

@@ -88,7 +88,7 @@ package actor QEMURuntime: InstanceRuntime {
         for machine in machines.values {
             let process = machine.process
             _ = try? await Blocking.offPool { process.waitUntilExit() }
-            let (servers, exports) = machine.takeDisks()
+            let (servers, exports) = machine.releaseResources()
             for server in servers { server.close() }
             _ = try? await Blocking.offPool { for export in exports { try? export.flush() } }
         }

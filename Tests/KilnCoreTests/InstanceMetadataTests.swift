@@ -119,5 +119,35 @@ struct InstanceMetadataTests {
         let network = try #require(orders.first { $0.instance.id == instance.id }?.network)
         #expect(network.privateAddress == instance.privateIPAddress && network.router.hasSuffix(".1"))
         #expect(network.openPorts.isEmpty, "the default group opens nothing to the host")
+
+        let groupID = try #require(instance.network?.groups.first?.id)
+        /// Authorizes one ingress rule on the instance's group; the ports its machine opens now.
+        func opened(after proto: String, _ from: Int?, _ to: Int?, range: String? = nil, peerGroup: String? = nil) async throws -> [Int] {
+            let permission = SecurityGroupPermission(
+                ipProtocol: proto,
+                fromPort: from,
+                toPort: to,
+                ipv4Ranges: range.map { [.init(value: $0, description: nil)] } ?? [],
+                groups: peerGroup.map { [.init(groupID: $0, groupName: nil, userID: nil, description: nil)] } ?? []
+            )
+            _ = try await cloud.networks.authorize(
+                testCaller(),
+                direction: .ingress,
+                groupID: groupID,
+                groupName: nil,
+                permissions: [permission],
+                tags: []
+            )
+            return try await cloud.instances.machineOrders().first { $0.instance.id == instance.id }?.network?.openPorts ?? [-1]
+        }
+        #expect(try await opened(after: "tcp", 22, 22, range: "10.0.0.0/8").isEmpty, "a range without 127.0.0.1 opens nothing")
+        #expect(try await opened(after: "udp", 53, 53, range: "0.0.0.0/0").isEmpty, "only TCP is forwarded")
+        #expect(try await opened(after: "tcp", 443, 443, peerGroup: groupID).isEmpty, "a group peer does not hold the host")
+        #expect(try await opened(after: "tcp", 22, 22, range: "0.0.0.0/0") == [22])
+        #expect(try await opened(after: "tcp", 8000, 8003, range: "127.0.0.0/8") == [22, 8000, 8001, 8002, 8003])
+        #expect(
+            try await opened(after: "tcp", 1, 1024, range: "127.0.0.1/32") == [22, 80, 443, 8000, 8001, 8002, 8003],
+            "a wide range opens well-known ports"
+        )
     }
 }
