@@ -9,6 +9,18 @@ import Synchronization
 /// in the block store and their entries in one transaction, as a disk's write cache reaches
 /// its platters. So what the guest flushed is durable, and a snapshot of the volume holds
 /// exactly that: AWS's crash-consistent promise.
+///
+/// Stored blocks are fetched by tasks of their own, so that the guest rarely waits for one:
+///
+/// - a sequential read starts fetching the blocks past it (read-ahead) before it returns,
+///   and the next read finds them fetched or on their way;
+/// - a small write to a block that is not cached starts its fetch and returns at once; the
+///   write waits as a patch (see ``CachedBlock``) and lands when the block arrives, at the
+///   latest at the next flush. As with a disk's write cache, a block that cannot be read
+///   fails the flush, and the guest learns of it there.
+///
+/// Invariant: a block has a fetch in ``State/fetches`` only while it has no bytes in the
+/// cache, and a cached block without bytes has a fetch unless its last one failed.
 final class VolumeExport: NBDExport {
     /// The unchanged blocks a cache keeps (16 MiB), least recently used first out.
     static let cachedBlocks = 32
@@ -17,26 +29,24 @@ final class VolumeExport: NBDExport {
     /// small random writes gather, since each changed block costs a whole block's hash and
     /// compression when written back.
     static let dirtyBlocks = 128
-
-    struct Cached {
-        var bytes: [UInt8]
-        var dirty: Bool
-        var lastUse: Int
-    }
+    /// The blocks fetched ahead of a sequential read (4 MiB).
+    static let readAhead = 8
+    /// The patches a block gathers before a write waits for its stored bytes.
+    static let patchLimit = 256
 
     struct State {
-        var blocks: [Int: Cached] = [:]
+        var blocks: [Int: CachedBlock] = [:]
+        /// The fetches on their way, by block index.
+        var fetches: [Int: Task<[UInt8], any Error>] = [:]
         var clock = 0
         var dirtyCount = 0
         /// Where the last read ended: a read that starts there is sequential.
         var lastReadEnd: UInt64 = .max
     }
 
-    /// The blocks read ahead, in parallel, past a sequential read.
-    static let readAhead = 4
-
     let volumeID: String
     let size: UInt64
+    private let blockCount: Int
     private let volume: Volume
     private let volumes: VolumeService
     private let state = Mutex(State())
@@ -48,22 +58,26 @@ final class VolumeExport: NBDExport {
         self.volumeID = volume.id
         self.volumes = volumes
         self.size = UInt64(volume.size) * 1_073_741_824
+        self.blockCount = Int(size / UInt64(Block.size))
     }
 
     func read(offset: UInt64, length: Int) throws -> [UInt8] {
         try state.withLock { state in
             let first = Int(offset) / Block.size
-            var last = (Int(offset) + max(length, 1) - 1) / Block.size
-            if offset == state.lastReadEnd { last = min(last + Self.readAhead, Int(size / UInt64(Block.size)) - 1) }
+            let last = max(first, (Int(offset) + max(length, 1) - 1) / Block.size)
+            fetchMissing(first...last, in: &state)
+            if offset == state.lastReadEnd, last + 1 < blockCount {
+                fetchMissing((last + 1)...min(last + Self.readAhead, blockCount - 1), in: &state)
+            }
             state.lastReadEnd = offset + UInt64(length)
-            try load(Array(first...max(first, last)), into: &state)
             var output: [UInt8] = []
             output.reserveCapacity(length)
             try Self.pieces(offset: Int(offset), length: length) { index, within, take, _ in
                 let block = try self.block(index, in: &state)
                 output.append(contentsOf: block[within..<within + take])
             }
-            try self.evict(&state)
+            self.dropStrayFetches(nextRead: last + 1, in: &state)
+            self.evict(&state)
             return output
         }
     }
@@ -92,20 +106,22 @@ final class VolumeExport: NBDExport {
     private func change(offset: Int, length: Int, content: (Int, Int) -> ArraySlice<UInt8>) throws {
         try state.withLock { state in
             try Self.pieces(offset: offset, length: length) { index, within, take, position in
-                let piece = content(position, take)
-                var block: [UInt8]
-                if take == Block.size {
-                    block = Array(piece)
-                } else {
-                    block = try self.block(index, in: &state)
-                    block.replaceSubrange(within..<within + take, with: piece)
-                }
                 state.clock += 1
-                if state.blocks[index]?.dirty != true { state.dirtyCount += 1 }
-                state.blocks[index] = Cached(bytes: block, dirty: true, lastUse: state.clock)
+                var entry = state.blocks[index] ?? .awaitingFetch(lastUse: state.clock)
+                if !entry.dirty { state.dirtyCount += 1 }
+                if take == Block.size {
+                    entry = CachedBlock(bytes: Array(content(position, take)), dirty: true, lastUse: state.clock)
+                    state.fetches.removeValue(forKey: index)?.cancel()
+                } else {
+                    if entry.bytes == nil, state.fetches[index] == nil { state.fetches[index] = fetch(index) }
+                    entry.write(content(position, take), at: within)
+                    entry.lastUse = state.clock
+                }
+                state.blocks[index] = entry
+                if entry.patches.count >= Self.patchLimit { _ = try self.block(index, in: &state) }
             }
             if state.dirtyCount >= Self.dirtyBlocks { try self.writeBack(&state) }
-            try self.evict(&state)
+            self.evict(&state)
         }
     }
 
@@ -121,47 +137,58 @@ final class VolumeExport: NBDExport {
             position += take
         }
     }
+}
 
-    /// Block `index`, from the cache or else from the block store (then cached).
+extension VolumeExport {
+    /// Block `index`, from the cache, else once its fetch arrives (with any patches waiting
+    /// for it applied), then cached.
     private func block(_ index: Int, in state: inout State) throws -> [UInt8] {
         state.clock += 1
-        if var cached = state.blocks[index] {
-            cached.lastUse = state.clock
-            state.blocks[index] = cached
-            return cached.bytes
+        if let bytes = state.blocks[index]?.bytes {
+            state.blocks[index]?.lastUse = state.clock
+            return bytes
         }
-        let volume = self.volume
-        let volumes = self.volumes
-        let bytes = try Blocking.run { try await volumes.readDeviceBlock(volume, index: index) }
-        state.blocks[index] = Cached(bytes: bytes, dirty: false, lastUse: state.clock)
+        let fetch = state.fetches.removeValue(forKey: index) ?? self.fetch(index)
+        let stored = try Blocking.run { try await fetch.value }
+        let waiting = state.blocks[index]
+        let bytes = CachedBlock.merging(waiting?.patches ?? [], onto: stored)
+        state.blocks[index] = CachedBlock(bytes: bytes, dirty: waiting?.dirty ?? false, lastUse: state.clock)
         return bytes
     }
 
-    /// Reads the blocks of `indexes` that the cache lacks from the block store, in parallel.
-    private func load(_ indexes: [Int], into state: inout State) throws {
-        let missing = indexes.filter { state.blocks[$0] == nil }
-        guard missing.count > 1 else { return }
+    /// Starts fetching block `index` from the block store.
+    private func fetch(_ index: Int) -> Task<[UInt8], any Error> {
         let volume = self.volume
         let volumes = self.volumes
-        let fetched = try Blocking.run {
-            try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
-                for index in missing {
-                    group.addTask { (index, try await volumes.readDeviceBlock(volume, index: index)) }
-                }
-                var fetched: [(Int, [UInt8])] = []
-                for try await block in group { fetched.append(block) }
-                return fetched
-            }
-        }
-        for (index, bytes) in fetched {
-            state.clock += 1
-            state.blocks[index] = Cached(bytes: bytes, dirty: false, lastUse: state.clock)
+        return Task { try await volumes.readDeviceBlock(volume, index: index) }
+    }
+
+    /// Starts fetching each block of `indexes` that has neither bytes in the cache nor a fetch
+    /// on its way; the fetches run in parallel.
+    private func fetchMissing(_ indexes: ClosedRange<Int>, in state: inout State) {
+        for index in indexes where state.blocks[index]?.bytes == nil && state.fetches[index] == nil {
+            state.fetches[index] = fetch(index)
         }
     }
 
-    /// Stores every changed block, durably, in one commit.
+    /// Cancels the read-ahead fetches that the reads have moved away from: those outside the
+    /// read-ahead window past `nextRead`, of blocks no write waits for.
+    private func dropStrayFetches(nextRead: Int, in state: inout State) {
+        let window = nextRead..<(nextRead + Self.readAhead)
+        let strays = state.fetches.keys.filter { state.blocks[$0] == nil && !window.contains($0) }
+        for index in strays { state.fetches.removeValue(forKey: index)?.cancel() }
+    }
+
+    /// Stores every changed block, durably, in one commit: the blocks still waiting for their
+    /// stored bytes first receive them (their fetches already run in parallel).
     private func writeBack(_ state: inout State) throws {
-        let changed = state.blocks.filter(\.value.dirty).map { (index: $0.key, bytes: $0.value.bytes) }.sorted { $0.index < $1.index }
+        let waiting = state.blocks.keys.filter { state.blocks[$0]?.bytes == nil }
+        for index in waiting { _ = try block(index, in: &state) }
+        let changed = state.blocks.compactMap { index, entry -> (index: Int, bytes: [UInt8])? in
+            guard entry.dirty, let bytes = entry.bytes else { return nil }
+            return (index, bytes)
+        }
+        .sorted { $0.index < $1.index }
         guard !changed.isEmpty else { return }
         let volume = self.volume
         let volumes = self.volumes
@@ -171,7 +198,7 @@ final class VolumeExport: NBDExport {
     }
 
     /// Drops the least recently used clean blocks beyond the cache's size.
-    private func evict(_ state: inout State) throws {
+    private func evict(_ state: inout State) {
         let cleanCount = state.blocks.count - state.dirtyCount
         guard cleanCount > Self.cachedBlocks else { return }
         let clean = state.blocks.filter { !$0.value.dirty }.sorted { $0.value.lastUse < $1.value.lastUse }

@@ -205,4 +205,47 @@ struct VolumeExportTests {
         try await Blocking.offPool { try export.flush() }
         #expect(try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: 1_000_000, length: payload.count) == payload)
     }
+
+    @Test("Small writes to blocks the cache lacks land on the stored bytes, and reads ahead never return what a write replaced")
+    func patchesAndReadAhead() async throws {
+        let (cloud, _) = try makeTestCloud()
+        let caller = testCaller()
+        let (volume, _) = try await cloud.volumes.createVolume(caller, VolumeRequest(availabilityZone: "us-east-1a", size: 1))
+        let device = try await cloud.volumes.deviceVolume(volume.id)
+        // Twelve stored blocks, each filled with its own number.
+        let stored = (0..<12).flatMap { [UInt8](repeating: UInt8($0 + 1), count: Block.size) }
+        try await Blocking.offPool {
+            let first = VolumeExport(volume: device, volumes: cloud.volumes)
+            try first.write(offset: 0, bytes: stored)
+            try first.flush()
+        }
+        let export = VolumeExport(volume: device, volumes: cloud.volumes)
+        let reads = try await Blocking.offPool { () -> [[UInt8]] in
+            // Patches on a block not yet fetched, one of them across a block boundary.
+            try export.write(offset: 10, bytes: [0xAA, 0xAA])
+            try export.write(offset: UInt64(Block.size) - 1, bytes: [0xBB, 0xBB])
+            try export.write(offset: 11, bytes: [0xCC])
+            // A sequential read starts fetching blocks 2 to 9; writes then replace parts of them.
+            _ = try export.read(offset: UInt64(Block.size), length: Block.size)
+            _ = try export.read(offset: UInt64(2 * Block.size), length: 4096)
+            try export.write(offset: UInt64(3 * Block.size), bytes: [UInt8](repeating: 0xDD, count: Block.size))
+            try export.write(offset: UInt64(4 * Block.size) + 7, bytes: [0xEE])
+            return [
+                try export.read(offset: 8, length: 6), try export.read(offset: UInt64(Block.size) - 2, length: 4),
+                try export.read(offset: UInt64(3 * Block.size), length: 2), try export.read(offset: UInt64(4 * Block.size) + 6, length: 3),
+            ]
+        }
+        #expect(reads[0] == [1, 1, 0xAA, 0xCC, 1, 1])
+        #expect(reads[1] == [1, 0xBB, 0xBB, 2])
+        #expect(reads[2] == [0xDD, 0xDD])
+        #expect(reads[3] == [5, 0xEE, 5])
+        try await Blocking.offPool {
+            try export.write(offset: UInt64(6 * Block.size) + 3, bytes: [0xFF])
+            try export.flush()
+        }
+        let after = try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: 6 * Block.size, length: 5)
+        #expect(after == [7, 7, 7, 0xFF, 7])
+        let first = try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: 8, length: 6)
+        #expect(first == [1, 1, 0xAA, 0xCC, 1, 1])
+    }
 }
