@@ -167,13 +167,30 @@ final class SQLiteTransaction: MetadataTransaction {
         return result
     }
 
-    func allTags(by account: AccountID, region: RegionName) throws -> [ResourceTag] {
-        try Row.fetchAll(
-            db.cachedStatement(
-                sql: "SELECT resource_id, resource_type, key, value FROM tag WHERE account = ? AND region = ? ORDER BY resource_id, key"
-            ),
-            arguments: [account.rawValue, region.rawValue]
-        ).map { ResourceTag(resourceID: $0["resource_id"], resourceType: $0["resource_type"], tag: Tag(key: $0["key"], value: $0["value"])) }
+    func tags(by account: AccountID, region: RegionName, after position: TagPosition?, limit: Int) throws -> [ResourceTag] {
+        let rows: [Row]
+        if let position {
+            rows = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT resource_id, resource_type, key, value FROM tag
+                        WHERE account = ? AND region = ? AND (resource_id > ? OR (resource_id = ? AND key > ?))
+                        ORDER BY resource_id, key LIMIT ?
+                        """
+                ),
+                arguments: [account.rawValue, region.rawValue, position.resourceID, position.resourceID, position.key, limit]
+            )
+        } else {
+            rows = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT resource_id, resource_type, key, value FROM tag WHERE account = ? AND region = ? ORDER BY resource_id, key LIMIT ?"
+                ),
+                arguments: [account.rawValue, region.rawValue, limit]
+            )
+        }
+        return rows.map {
+            ResourceTag(resourceID: $0["resource_id"], resourceType: $0["resource_type"], tag: Tag(key: $0["key"], value: $0["value"]))
+        }
     }
 
     func putTag(_ tag: Tag, on resourceID: String, resourceType: String, by account: AccountID, region: RegionName) throws {

@@ -46,6 +46,10 @@ extension SQLiteMetadataStore {
             }
         }
         registerPagingMigration(&migrator)
+        migrator.registerMigration("v6: tag pages") { db in
+            // DescribeTags reads a page of an account's tags in a region after a position.
+            try db.create(index: "tag_by_account_region_resource_key", on: "tag", columns: ["account", "region", "resource_id", "key"])
+        }
         return migrator
     }
 }

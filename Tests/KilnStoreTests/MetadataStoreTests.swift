@@ -32,6 +32,31 @@ struct MetadataStoreTests {
         }
     }
 
+    @Test("Pages of an account's tags in a region follow resource id then key, each after the last one's position")
+    func tagPages() async throws {
+        try await withFileStore { store in
+            let account = AccountID("111111111111") ?? .defaultAccount
+            let other = AccountID("222222222222") ?? .defaultAccount
+            try await store.write { transaction in
+                for (resource, key) in [("vol-2", "b"), ("vol-1", "z"), ("vol-2", "a"), ("vol-1", "a"), ("vol-3", "m")] {
+                    try transaction.putTag(Tag(key: key, value: "v"), on: resource, resourceType: "volume", by: account, region: "us-east-1")
+                }
+                try transaction.putTag(Tag(key: "a", value: "v"), on: "vol-1", resourceType: "volume", by: other, region: "us-east-1")
+                try transaction.putTag(Tag(key: "a", value: "v"), on: "vol-1", resourceType: "volume", by: account, region: "eu-west-1")
+            }
+            var seen: [String] = []
+            var position: TagPosition?
+            while true {
+                let page = try await store.read { [position] in try $0.tags(by: account, region: "us-east-1", after: position, limit: 2) }
+                seen += page.map { "\($0.resourceID)/\($0.tag.key)" }
+                guard page.count == 2, let last = page.last else { break }
+                position = TagPosition(resourceID: last.resourceID, key: last.tag.key)
+            }
+            #expect(seen == ["vol-1/a", "vol-1/z", "vol-2/a", "vol-2/b", "vol-3/m"])
+            #expect(TagPosition(encoded: TagPosition(resourceID: "ami-1@us-east-1", key: "a\nb").encoded)?.key == "a\nb")
+        }
+    }
+
     @Test("Many reads at once, while writes go on, all answer")
     func concurrentReads() async throws {
         try await withFileStore { store in

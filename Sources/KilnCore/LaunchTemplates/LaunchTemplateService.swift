@@ -138,17 +138,7 @@ extension LaunchTemplateService {
         page: PageRequest
     ) async throws -> (templates: [(LaunchTemplate, [Tag])], nextToken: String?) {
         let filterSet = try FilterSet(filters, supported: DocumentedFilters.describeLaunchTemplates, allowsTags: true)
-        let listed: [(LaunchTemplate, [Tag])] = try await read(caller) { transaction in
-            var templates: [LaunchTemplate] = []
-            for id in requested ?? [] { templates.append(try self.ownedLaunchTemplate(id: id, name: nil, caller: caller, in: transaction)) }
-            for name in names ?? [] { templates.append(try self.ownedLaunchTemplate(id: nil, name: name, caller: caller, in: transaction)) }
-            if (requested ?? []).isEmpty, (names ?? []).isEmpty {
-                templates = try transaction.fetchAll(LaunchTemplate.self, region: caller.region, owner: caller.account)
-            }
-            let tags = try transaction.tags(on: templates.map(\.id), by: caller.account)
-            return templates.map { ($0, tags[$0.id] ?? []) }
-        }
-        let matching = listed.filter { template, tags in
+        let admits = { (template: LaunchTemplate, tags: [Tag]) in
             filterSet.admits { name in
                 if let values = FilterSet.tagValues(name, tags: tags) { return values }
                 switch name {
@@ -158,7 +148,24 @@ extension LaunchTemplateService {
                 }
             }
         }
-        let (items, nextToken) = try page.page(of: matching)
+        if (requested ?? []).isEmpty, (names ?? []).isEmpty {
+            return try await describeOwned(
+                caller,
+                LaunchTemplate.self,
+                ids: nil,
+                notFound: { CloudError.launchTemplateNotFound(id: $0.first, name: nil) },
+                page: page,
+                admits: admits
+            )
+        }
+        let named: [(LaunchTemplate, [Tag])] = try await read(caller) { transaction in
+            var templates: [LaunchTemplate] = []
+            for id in requested ?? [] { templates.append(try self.ownedLaunchTemplate(id: id, name: nil, caller: caller, in: transaction)) }
+            for name in names ?? [] { templates.append(try self.ownedLaunchTemplate(id: nil, name: name, caller: caller, in: transaction)) }
+            let tags = try transaction.tags(on: templates.map(\.id), by: caller.account)
+            return templates.map { ($0, tags[$0.id] ?? []) }
+        }
+        let (items, nextToken) = try page.page(of: named.filter(admits))
         return (items, nextToken)
     }
 

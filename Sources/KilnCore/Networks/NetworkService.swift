@@ -30,8 +30,8 @@ extension NetworkService {
         return (["0e"] + digest.prefix(5).map { String(format: "%02x", $0) }).joined(separator: ":")
     }
 
-    /// Runs a Describe over every resource of `type` the caller owns in its region: the ones
-    /// `requested` names (each must exist), filtered and paged, with their tags.
+    /// Runs a Describe over the resources of `type` the caller owns in its region: the ones
+    /// `requested` names (each must exist), or a page of all, filtered, with their tags.
     func describe<Resource: StoredResource>(
         _ caller: Caller,
         _ type: Resource.Type,
@@ -40,7 +40,6 @@ extension NetworkService {
         filters: [Filter],
         supported: Set<String>,
         page: PageRequest,
-        order: @escaping @Sendable (Resource, Resource) -> Bool = { $0.id < $1.id },
         values: @escaping @Sendable (Resource, String) -> [String]
     ) async throws -> (items: [(Resource, [Tag])], nextToken: String?) {
         let filterSet = try FilterSet(filters, supported: supported, allowsTags: true)
@@ -49,22 +48,16 @@ extension NetworkService {
             if let malformed = CloudError.malformedNetworkID(id, kind: type.kind) { throw malformed }
         }
         try await ensureDefaultNetwork(caller)
-        let requested = (requested?.isEmpty ?? true) ? nil : requested
-        let (resources, tags): ([Resource], [String: [Tag]]) = try await read(caller) { transaction in
-            var resources = try transaction.fetchAll(type, region: caller.region, owner: caller.account)
-            if let requested {
-                let wanted = Set(requested)
-                resources = resources.filter { wanted.contains($0.id) }
-                for id in requested where !resources.contains(where: { $0.id == id }) { throw notFound(id) }
+        return try await describeOwned(
+            caller,
+            type,
+            ids: requested,
+            notFound: { missing in notFound(missing.first ?? "") },
+            page: page,
+            admits: { resource, tags in
+                filterSet.admits { name in FilterSet.tagValues(name, tags: tags) ?? values(resource, name) }
             }
-            return (resources, try transaction.tags(on: resources.map(\.id), by: caller.account))
-        }
-        let matching = resources.filter { resource in
-            let resourceTags = tags[resource.id] ?? []
-            return filterSet.admits { name in FilterSet.tagValues(name, tags: resourceTags) ?? values(resource, name) }
-        }.sorted(by: order)
-        let (items, nextToken) = try page.page(of: matching)
-        return (items.map { ($0, tags[$0.id] ?? []) }, nextToken)
+        )
     }
 
     /// Puts `tags` on a new resource.

@@ -55,8 +55,9 @@ package protocol MetadataTransaction {
     func tags(on resourceID: String, by account: AccountID) throws -> [Tag]
     /// The tags `account` has put on each of `resourceIDs`, by resource id; resources without tags are absent.
     func tags(on resourceIDs: [String], by account: AccountID) throws -> [String: [Tag]]
-    /// Every tag `account` has put on anything in `region`, by resource id then key.
-    func allTags(by account: AccountID, region: RegionName) throws -> [ResourceTag]
+    /// Up to `limit` tags `account` has put on anything in `region`, in order of resource id
+    /// then key, after the tag at `position` (from the first when nil).
+    func tags(by account: AccountID, region: RegionName, after position: TagPosition?, limit: Int) throws -> [ResourceTag]
     /// Sets a tag's value, adding the tag if it is new.
     func putTag(_ tag: Tag, on resourceID: String, resourceType: String, by account: AccountID, region: RegionName) throws
     /// Removes a tag.

@@ -47,3 +47,26 @@ package struct ResourceTag: Sendable, Hashable, Codable {
         self.tag = tag
     }
 }
+
+/// Where a page of an account's tags ends: the last tag's resource id and key.
+package struct TagPosition: Sendable, Hashable {
+    /// The tagged resource's id, as the store keeps it.
+    package var resourceID: String
+    /// The tag's key.
+    package var key: String
+
+    package init(resourceID: String, key: String) {
+        self.resourceID = resourceID
+        self.key = key
+    }
+
+    /// The position as one string, for a page token: the id, a newline, then the key (ids
+    /// never hold a newline).
+    package var encoded: String { resourceID + "\n" + key }
+
+    /// The position `encoded` spells, if it spells one.
+    package init?(encoded: String) {
+        guard let newline = encoded.firstIndex(of: "\n") else { return nil }
+        self.init(resourceID: String(encoded[..<newline]), key: String(encoded[encoded.index(after: newline)...]))
+    }
+}

@@ -83,24 +83,31 @@ extension TagService {
     /// DescribeTags: the caller's tags in its region, filtered and paged.
     package func describeTags(_ caller: Caller, filters: [Filter], page: PageRequest) async throws -> (tags: [ResourceTag], nextToken: String?) {
         let filterSet = try FilterSet(filters, supported: ["key", "value", "resource-id", "resource-type"])
+        let (stored, nextToken) = try await page.collect(
+            id: { TagPosition(resourceID: $0.resourceID, key: $0.tag.key).encoded },
+            read: { after, limit in
+                try await readCommitted(caller) { transaction in
+                    try transaction.tags(by: caller.account, region: caller.region, after: after.flatMap(TagPosition.init(encoded:)), limit: limit)
+                }
+            },
+            admits: { tag in
+                filterSet.admits { name in
+                    switch name {
+                    case "key": return [tag.tag.key]
+                    case "value": return [tag.tag.value]
+                    case "resource-id": return [Image.id(ofStorageKey: tag.resourceID)]
+                    case "resource-type": return [tag.resourceType]
+                    default: return []
+                    }
+                }
+            }
+        )
         // Tags kept under an image's storage key show its id.
-        let all = try await read(caller) { transaction in try transaction.allTags(by: caller.account, region: caller.region) }.map { tag in
+        let items = stored.map { tag in
             var shown = tag
             shown.resourceID = Image.id(ofStorageKey: tag.resourceID)
             return shown
         }
-        let matching = all.filter { tag in
-            filterSet.admits { name in
-                switch name {
-                case "key": return [tag.tag.key]
-                case "value": return [tag.tag.value]
-                case "resource-id": return [tag.resourceID]
-                case "resource-type": return [tag.resourceType]
-                default: return []
-                }
-            }
-        }
-        let (items, nextToken) = try page.page(of: matching)
         return (items, nextToken)
     }
 }

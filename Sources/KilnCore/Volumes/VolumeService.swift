@@ -156,34 +156,21 @@ extension VolumeService {
         let listable: @Sendable (Volume) -> Bool = { volume in volume.owner == caller.account && volume.state != .deleted && volume.ephemeralOf == nil
         }
         let admits = { (candidate: (Volume, [Tag])) in
-            listable(candidate.0)
-                && filterSet.admits { name in
-                    name == "availability-zone-id"
-                        ? zoneIDs[candidate.0.availabilityZone].map { [$0] } ?? []
-                        : Self.filterValues(name, of: candidate.0, tags: candidate.1)
-                }
-        }
-        if let requested, !requested.isEmpty {
-            let named: [(Volume, [Tag])] = try await read(caller) { transaction in
-                let (found, missing) = try transaction.fetch(Volume.self, ids: requested, region: caller.region, where: listable)
-                if !missing.isEmpty { throw CloudError.volumeNotFound(missing) }
-                let tags = try transaction.tags(on: found.map(\.id), by: caller.account)
-                return found.map { ($0, tags[$0.id] ?? []) }
+            filterSet.admits { name in
+                name == "availability-zone-id"
+                    ? zoneIDs[candidate.0.availabilityZone].map { [$0] } ?? []
+                    : Self.filterValues(name, of: candidate.0, tags: candidate.1)
             }
-            return (named.filter(admits), nil)
         }
-        let (volumes, nextToken) = try await page.collect(
-            id: { $0.0.id },
-            read: { after, limit in
-                try await readCommitted(caller) { transaction in
-                    let volumes = try transaction.page(Volume.self, region: caller.region, owner: caller.account, after: after, limit: limit)
-                    let tags = try transaction.tags(on: volumes.map(\.id), by: caller.account)
-                    return volumes.map { ($0, tags[$0.id] ?? []) }
-                }
-            },
+        return try await describeOwned(
+            caller,
+            Volume.self,
+            ids: requested,
+            listable: listable,
+            notFound: { CloudError.volumeNotFound($0) },
+            page: page,
             admits: admits
         )
-        return (volumes, nextToken)
     }
 
     /// The filters DescribeVolumes takes, besides tags: those EC2's model documents.
