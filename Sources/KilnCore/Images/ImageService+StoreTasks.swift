@@ -78,51 +78,21 @@ extension ImageService {
     /// CreateRestoreImageTask: a new image, with new snapshots, from an object a store task wrote.
     package func createRestoreImageTask(_ caller: Caller, bucket: String, objectKey: String, name: String?, tags: [Tag]) async throws -> String {
         try await context.bundles.requireBucketAccess(bucket, caller)
-        let objectName = BundleService.objectName(bucket: bucket, key: objectKey)
-        guard let size = try await objects.size(objectName) else {
-            throw CloudError.storedObjectMissing(objectKey, bucket)
-        }
-        let invalid = CloudError.notAStoredImage(objectKey, bucket)
-        guard size >= 12 else { throw invalid }
-        let prefix = try await objects.read(objectName, offset: 0, length: 12)
-        guard Array(prefix[0..<8]) == StoredImageObject.magic else { throw invalid }
-        let headerLength = Int(Self.readBigEndian(prefix, at: 8, bytes: 4))
-        guard 12 + headerLength <= size,
-            let header = try? JSONDecoder().decode(
-                StoredImageObject.self,
-                from: Data(try await objects.read(objectName, offset: 12, length: headerLength))
-            )
-        else { throw invalid }
-        let imageName = name ?? header.image.name
+        let object = try await storedImage(bucket: bucket, key: objectKey)
+        let imageName = name ?? object.header.image.name
         try ImageName.validate(imageName)
         for tag in tags { try tag.validate() }
         let encryption = try await read(caller) { try $0.resolveEncryption(caller, encrypted: nil, kmsKeyID: nil, now: clock.now) }
         // Store every block first, in the domain each new snapshot will have.
-        var offset = 12 + headerLength
-        var restored: [(StoredImageObject.StoredSnapshot, newID: String, encrypted: Bool, kmsKeyID: String?, entries: [BlockEntry])] = []
-        for stored in header.snapshots {
+        var offset = object.blocksStart
+        var restored: [RestoredSnapshot] = []
+        for stored in object.header.snapshots {
             let encrypted = stored.encrypted || encryption.encrypted
             let kmsKeyID = encrypted ? (encryption.kmsKeyID ?? DefaultEBSKey.arn(account: caller.account, region: caller.region)) : nil
             let domain: EncryptionDomain =
                 encrypted ? .encrypted(caller.region, account: caller.account, kmsKeyARN: kmsKeyID ?? "") : .unencrypted(caller.region)
-            var entries: [BlockEntry] = []
-            for _ in 0..<stored.blockCount {
-                guard offset + 8 + Block.size <= size else { throw invalid }
-                let record = try await objects.read(objectName, offset: offset, length: 8 + Block.size)
-                let index = Int(Self.readBigEndian(record, at: 0, bytes: 8))
-                let block = Array(record[8...])
-                let digest = Array(SHA256.hash(data: block))
-                entries.append(
-                    BlockEntry(
-                        index: index,
-                        id: try await blocks.put(block, sha256: digest, domain: domain),
-                        sha256: digest,
-                        changeDigest: ChangeDigest.of(block)
-                    )
-                )
-                offset += 8 + Block.size
-            }
-            restored.append((stored, ids.resourceID(.snapshot), encrypted, kmsKeyID, entries))
+            let entries = try await restoreBlocks(of: stored, from: object, at: &offset, into: domain)
+            restored.append(RestoredSnapshot(stored: stored, newID: ids.resourceID(.snapshot), kmsKeyID: kmsKeyID, entries: entries))
         }
         try await blocks.flush()
         let imageID = ids.resourceID(.image)
@@ -133,30 +103,12 @@ extension ImageService {
                 throw CloudError.duplicateImageName(imageName, existing.id)
             }
             var newSnapshots: [String: Snapshot] = [:]
-            for (stored, newID, encrypted, kmsKeyID, entries) in snapshots {
-                var snapshot = Snapshot(
-                    id: newID,
-                    owner: caller.account,
-                    region: caller.region,
-                    volumeID: Snapshot.directUploadVolumeID,
-                    volumeSize: stored.volumeSize,
-                    state: .completed,
-                    progress: 100,
-                    startTime: now,
-                    description: "Restored from \(bucket)/\(objectKey) (\(stored.id))",
-                    encrypted: encrypted,
-                    kmsKeyID: kmsKeyID,
-                    parentID: nil,
-                    lineageID: newID
-                )
-                snapshot.completionTime = now
-                try transaction.putBlockEntries(entries, of: newID, domain: snapshot.domain.id)
-                snapshot.storage = try transaction.measure(snapshotID: newID, changed: entries, domain: snapshot.domain)
-                try transaction.save(snapshot)
-                newSnapshots[stored.id] = snapshot
+            for snapshot in snapshots {
+                let origin = "Restored from \(bucket)/\(objectKey) (\(snapshot.stored.id))"
+                newSnapshots[snapshot.stored.id] = try snapshot.record(caller: caller, description: origin, now: now, in: transaction)
             }
             var image = Image(id: imageID, owner: caller.account, region: caller.region, name: imageName, creationDate: now)
-            let source = header.image
+            let source = object.header.image
             image.description = source.description
             image.takeBootAttributes(from: source)
             image.imageLocation = "\(caller.account)/\(imageName)"
@@ -168,6 +120,48 @@ extension ImageService {
             }
             return imageID
         }
+    }
+
+    /// An object a store task wrote, read up to its blocks: its header, and where its blocks start.
+    private func storedImage(bucket: String, key: String) async throws -> StoredImageObject.Opened {
+        let objectName = BundleService.objectName(bucket: bucket, key: key)
+        guard let size = try await objects.size(objectName) else {
+            throw CloudError.storedObjectMissing(key, bucket)
+        }
+        let invalid = CloudError.notAStoredImage(key, bucket)
+        guard size >= 12 else { throw invalid }
+        let prefix = try await objects.read(objectName, offset: 0, length: 12)
+        guard Array(prefix[0..<8]) == StoredImageObject.magic else { throw invalid }
+        let headerLength = Int(Self.readBigEndian(prefix, at: 8, bytes: 4))
+        guard 12 + headerLength <= size,
+            let header = try? JSONDecoder().decode(
+                StoredImageObject.self,
+                from: Data(try await objects.read(objectName, offset: 12, length: headerLength))
+            )
+        else { throw invalid }
+        return StoredImageObject.Opened(name: objectName, size: size, header: header, blocksStart: 12 + headerLength, invalid: invalid)
+    }
+
+    /// Stores in `domain` the blocks of one snapshot of an opened object, read from `offset`
+    /// on (which moves past them), and returns their entries.
+    private func restoreBlocks(
+        of stored: StoredImageObject.StoredSnapshot,
+        from object: StoredImageObject.Opened,
+        at offset: inout Int,
+        into domain: EncryptionDomain
+    ) async throws -> [BlockEntry] {
+        var entries: [BlockEntry] = []
+        for _ in 0..<stored.blockCount {
+            guard offset + 8 + Block.size <= object.size else { throw object.invalid }
+            let record = try await objects.read(object.name, offset: offset, length: 8 + Block.size)
+            let index = Int(Self.readBigEndian(record, at: 0, bytes: 8))
+            let block = Array(record[8...])
+            let digest = Array(SHA256.hash(data: block))
+            let id = try await blocks.put(block, sha256: digest, domain: domain)
+            entries.append(BlockEntry(index: index, id: id, sha256: digest, changeDigest: ChangeDigest.of(block)))
+            offset += 8 + Block.size
+        }
+        return entries
     }
 
     private static func bigEndian(_ value: UInt64, bytes: Int) -> [UInt8] {

@@ -68,44 +68,11 @@ extension ImageService {
             var image = Image(id: id, owner: caller.account, region: caller.region, name: request.name, creationDate: now)
             image.description = request.description
             image.blockDeviceMappings = try resolveMappings(request, caller: caller, in: transaction)
-            let isInstanceStore = !image.blockDeviceMappings.contains { $0.deviceName == request.rootDeviceName && $0.ebs != nil }
-            if isInstanceStore {
-                guard let location = request.imageLocation, !location.isEmpty else {
-                    throw CloudError.missingParameter(
-                        request.mappings.isEmpty ? "ImageLocation or BlockDeviceMapping" : "rootDeviceName matching an EBS mapping"
-                    )
-                }
-                guard location.hasSuffix(".manifest.xml"), location.contains("/") else {
-                    throw CloudError.invalidManifestLocation(location)
-                }
-                image.rootDeviceType = "instance-store"
-                image.imageLocation = location
-                image.rootDeviceName = request.rootDeviceName ?? "/dev/sda1"
-            } else {
-                image.rootDeviceName = request.rootDeviceName
-                image.imageLocation = "\(caller.account)/\(request.name)"
-            }
+            try request.placeRoot(of: &image, account: caller.account)
             // AWS's legacy defaults for RegisterImage.
             image.architecture = request.architecture ?? "i386"
             image.virtualizationType = request.virtualizationType ?? "paravirtual"
-            guard ["i386", "x86_64", "arm64", "x86_64_mac", "arm64_mac"].contains(image.architecture) else {
-                throw CloudError.invalidParameterValue("Value (\(image.architecture)) for parameter architecture is invalid.")
-            }
-            guard ["hvm", "paravirtual"].contains(image.virtualizationType) else {
-                throw CloudError.invalidParameterValue("Value (\(image.virtualizationType)) for parameter virtualizationType is invalid.")
-            }
-            if let boot = request.bootMode, !["legacy-bios", "uefi", "uefi-preferred"].contains(boot) {
-                throw CloudError.invalidParameterValue("Value (\(boot)) for parameter bootMode is invalid.")
-            }
-            if let tpm = request.tpmSupport, tpm != "v2.0" {
-                throw CloudError.invalidParameterValue("Value (\(tpm)) for parameter tpmSupport is invalid.")
-            }
-            if let imds = request.imdsSupport, imds != "v2.0" {
-                throw CloudError.invalidParameterValue("Value (\(imds)) for parameter imdsSupport is invalid.")
-            }
-            if let sriov = request.sriovNetSupport, sriov != "simple" {
-                throw CloudError.invalidParameterValue("Value (\(sriov)) for parameter sriovNetSupport is invalid.")
-            }
+            try request.checkBootAttributes(architecture: image.architecture, virtualizationType: image.virtualizationType)
             image.bootMode = request.bootMode
             image.enaSupport = request.enaSupport
             image.sriovNetSupport = request.sriovNetSupport

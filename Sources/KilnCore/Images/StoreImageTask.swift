@@ -29,8 +29,8 @@ package struct StoreImageTask: StoredResource, Equatable {
 /// Layout: the magic `KILNAMI1`, a 4-byte big-endian header length, the JSON header, then for
 /// each snapshot of the header in order, `blockCount` records of an 8-byte big-endian block
 /// index followed by the block's 512 KiB.
-struct StoredImageObject: Codable {
-    struct StoredSnapshot: Codable {
+struct StoredImageObject: Codable, Sendable {
+    struct StoredSnapshot: Codable, Sendable {
         var id: String
         var volumeSize: Int
         var encrypted: Bool

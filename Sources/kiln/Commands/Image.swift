@@ -335,68 +335,16 @@ extension Kiln.Image {
         }
 
         private func export(_ kiln: KilnClient) async throws {
-            // An image id stands for its root device's snapshot.
-            var snapshot = self.snapshot
-            if snapshot.hasPrefix("ami-") {
-                let answer = try await kiln.ec2([("Action", "DescribeImages"), ("Version", "2016-11-15"), ("ImageId.1", snapshot)])
-                guard let root = KilnClient.firstElement("rootDeviceName", in: answer),
-                    let mapping = KilnClient.elements("item", in: answer).first(where: {
-                        KilnClient.firstElement("deviceName", in: Array($0.utf8)) == root
-                    }),
-                    let rootSnapshot = KilnClient.firstElement("snapshotId", in: Array(mapping.utf8))
-                else { throw ClientError("image \(snapshot) has no EBS root snapshot to export") }
-                snapshot = rootSnapshot
-            }
-            var blocks: [(Int, String)] = []
-            var volumeSize = 0
-            var token: String?
-            repeat {
-                var query = "maxResults=10000"
-                if let token { query += "&pageToken=\(token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? token)" }
-                let page = try await kiln.restJSON("GET", path: "/snapshots/\(snapshot)/blocks", query: query, service: "ebs")
-                volumeSize = page["VolumeSize"] as? Int ?? volumeSize
-                for block in page["Blocks"] as? [[String: Any]] ?? [] {
-                    if let index = block["BlockIndex"] as? Int, let blockToken = block["BlockToken"] as? String { blocks.append((index, blockToken)) }
-                }
-                token = page["NextToken"] as? String
-            } while token != nil
+            let snapshot = try await Self.exportedSnapshot(self.snapshot, kiln)
+            let (blocks, volumeSize) = try await Self.blockList(of: snapshot, kiln)
             let total = size ?? volumeSize << 30
-            let blockSize = BlockFile.blockSize
             let output = self.output
             let descriptor = open(output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             guard descriptor >= 0 else { throw ClientError("cannot create \(output)") }
             defer { close(descriptor) }
             guard ftruncate(descriptor, off_t(total)) == 0 else { throw ClientError("cannot size \(output) to \(total) bytes") }
-            let progress = ProgressBar(label: "export", total: blocks.count * blockSize)
-            let next = IndexDispenser()
-            let work = blocks
-            let snapshotID = snapshot
-            let check = verify
-            let concurrency = self.concurrency
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in 0..<max(1, concurrency) {
-                    group.addTask {
-                        while true {
-                            let position = next.take()
-                            guard position < work.count else { return }
-                            let (index, blockToken) = work[position]
-                            let answer = try await kiln.send(
-                                "GET",
-                                path: "/snapshots/\(snapshotID)/blocks/\(index)",
-                                query: "blockToken=\(blockToken.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? blockToken)",
-                                service: "ebs"
-                            )
-                            try KilnClient.check(answer)
-                            if check, Data(SHA256.hash(data: answer.body)).base64EncodedString() != answer.headers["x-amz-checksum"] {
-                                throw ClientError("block \(index) does not match its checksum")
-                            }
-                            try BlockFile.writeSparse(answer.body, to: descriptor, at: index * blockSize, limit: total)
-                            progress.advance(by: blockSize)
-                        }
-                    }
-                }
-                try await group.waitForAll()
-            }
+            let progress = ProgressBar(label: "export", total: blocks.count * BlockFile.blockSize)
+            try await download(blocks, of: snapshot, to: descriptor, limit: total, progress: progress, kiln)
             let (bytes, seconds) = progress.finish()
             FileHandle.standardError.write(
                 Data(
@@ -410,6 +358,77 @@ extension Kiln.Image {
                     ).utf8
                 )
             )
+        }
+
+        /// The snapshot an export reads: the one named, or an image's root device's snapshot.
+        private static func exportedSnapshot(_ name: String, _ kiln: KilnClient) async throws -> String {
+            guard name.hasPrefix("ami-") else { return name }
+            let answer = try await kiln.ec2([("Action", "DescribeImages"), ("Version", "2016-11-15"), ("ImageId.1", name)])
+            guard let root = KilnClient.firstElement("rootDeviceName", in: answer),
+                let mapping = KilnClient.elements("item", in: answer).first(where: {
+                    KilnClient.firstElement("deviceName", in: Array($0.utf8)) == root
+                }),
+                let rootSnapshot = KilnClient.firstElement("snapshotId", in: Array(mapping.utf8))
+            else { throw ClientError("image \(name) has no EBS root snapshot to export") }
+            return rootSnapshot
+        }
+
+        /// Every block of a snapshot with its token (ListSnapshotBlocks, page by page), and
+        /// the snapshot's volume size in GiB.
+        private static func blockList(of snapshot: String, _ kiln: KilnClient) async throws -> (blocks: [(Int, String)], volumeSize: Int) {
+            var blocks: [(Int, String)] = []
+            var volumeSize = 0
+            var token: String?
+            repeat {
+                var query = "maxResults=10000"
+                if let token { query += "&pageToken=\(token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? token)" }
+                let page = try await kiln.restJSON("GET", path: "/snapshots/\(snapshot)/blocks", query: query, service: "ebs")
+                volumeSize = page["VolumeSize"] as? Int ?? volumeSize
+                for block in page["Blocks"] as? [[String: Any]] ?? [] {
+                    if let index = block["BlockIndex"] as? Int, let blockToken = block["BlockToken"] as? String { blocks.append((index, blockToken)) }
+                }
+                token = page["NextToken"] as? String
+            } while token != nil
+            return (blocks, volumeSize)
+        }
+
+        /// Downloads `blocks` (GetSnapshotBlock, `concurrency` at a time) into the file open
+        /// as `descriptor`, sparse where a block is zero, checking each block's checksum when asked.
+        private func download(
+            _ blocks: [(Int, String)],
+            of snapshotID: String,
+            to descriptor: Int32,
+            limit total: Int,
+            progress: ProgressBar,
+            _ kiln: KilnClient
+        ) async throws {
+            let next = IndexDispenser()
+            let check = verify
+            let concurrency = self.concurrency
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<max(1, concurrency) {
+                    group.addTask {
+                        while true {
+                            let position = next.take()
+                            guard position < blocks.count else { return }
+                            let (index, blockToken) = blocks[position]
+                            let answer = try await kiln.send(
+                                "GET",
+                                path: "/snapshots/\(snapshotID)/blocks/\(index)",
+                                query: "blockToken=\(blockToken.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? blockToken)",
+                                service: "ebs"
+                            )
+                            try KilnClient.check(answer)
+                            if check, Data(SHA256.hash(data: answer.body)).base64EncodedString() != answer.headers["x-amz-checksum"] {
+                                throw ClientError("block \(index) does not match its checksum")
+                            }
+                            try BlockFile.writeSparse(answer.body, to: descriptor, at: index * BlockFile.blockSize, limit: total)
+                            progress.advance(by: BlockFile.blockSize)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
         }
     }
 }

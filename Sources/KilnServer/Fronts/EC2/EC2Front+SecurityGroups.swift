@@ -55,101 +55,65 @@ extension EC2Front {
             return EC2.DescribeSecurityGroupRulesResult(nextToken: nextToken, securityGroupRules: items.map { wireRule($1, of: $0, tags: $2) })
         }
         operations.on(EC2.AuthorizeSecurityGroupIngress.self) { input, caller in
-            let permissions = try permissions(
-                input.ipPermissions,
-                flat: FlatRule(
-                    input.ipProtocol,
-                    input.fromPort,
-                    input.toPort,
-                    input.cidrIp,
-                    input.sourceSecurityGroupName,
-                    input.sourceSecurityGroupOwnerId
-                )
-            )
-            let tags = try tags(of: input.tagSpecifications, for: "security-group-rule")
-            let (group, rules) = try await cloud.networks.authorize(
-                caller,
-                direction: .ingress,
-                groupID: input.groupId,
-                groupName: input.groupName,
-                permissions: permissions,
-                tags: tags
-            )
-            return EC2.AuthorizeSecurityGroupIngressResult(return: true, securityGroupRules: rules.map { wireRule($0, of: group, tags: tags) })
+            let rules = try await authorize(input, .ingress, tagSpecifications: input.tagSpecifications, caller: caller, cloud: cloud)
+            return EC2.AuthorizeSecurityGroupIngressResult(return: true, securityGroupRules: rules)
         }
         operations.on(EC2.AuthorizeSecurityGroupEgress.self) { input, caller in
-            let permissions = try permissions(
-                input.ipPermissions,
-                flat: FlatRule(
-                    input.ipProtocol,
-                    input.fromPort,
-                    input.toPort,
-                    input.cidrIp,
-                    input.sourceSecurityGroupName,
-                    input.sourceSecurityGroupOwnerId
-                )
-            )
-            let tags = try tags(of: input.tagSpecifications, for: "security-group-rule")
-            let (group, rules) = try await cloud.networks.authorize(
-                caller,
-                direction: .egress,
-                groupID: input.groupId,
-                groupName: nil,
-                permissions: permissions,
-                tags: tags
-            )
-            return EC2.AuthorizeSecurityGroupEgressResult(return: true, securityGroupRules: rules.map { wireRule($0, of: group, tags: tags) })
+            let rules = try await authorize(input, .egress, tagSpecifications: input.tagSpecifications, caller: caller, cloud: cloud)
+            return EC2.AuthorizeSecurityGroupEgressResult(return: true, securityGroupRules: rules)
         }
         operations.on(EC2.RevokeSecurityGroupIngress.self) { input, caller in
-            let ruleIDs = input.securityGroupRuleIds ?? []
-            let flat = FlatRule(
-                input.ipProtocol,
-                input.fromPort,
-                input.toPort,
-                input.cidrIp,
-                input.sourceSecurityGroupName,
-                input.sourceSecurityGroupOwnerId
-            )
-            let permissions = ruleIDs.isEmpty || input.ipPermissions != nil || flat.isGiven ? try permissions(input.ipPermissions, flat: flat) : []
-            let (revoked, unknown, group) = try await cloud.networks.revoke(
-                caller,
-                direction: .ingress,
-                groupID: input.groupId,
-                groupName: input.groupName,
-                permissions: permissions,
-                ruleIDs: ruleIDs
-            )
-            return EC2.RevokeSecurityGroupIngressResult(
-                return: true,
-                revokedSecurityGroupRules: revoked.map { wireRevoked($0, of: group) },
-                unknownIpPermissions: unknown.isEmpty ? nil : wirePermissions(unknown)
-            )
+            let (revoked, unknown) = try await revoke(input, .ingress, ruleIDs: input.securityGroupRuleIds ?? [], caller: caller, cloud: cloud)
+            return EC2.RevokeSecurityGroupIngressResult(return: true, revokedSecurityGroupRules: revoked, unknownIpPermissions: unknown)
         }
         operations.on(EC2.RevokeSecurityGroupEgress.self) { input, caller in
-            let ruleIDs = input.securityGroupRuleIds ?? []
-            let flat = FlatRule(
-                input.ipProtocol,
-                input.fromPort,
-                input.toPort,
-                input.cidrIp,
-                input.sourceSecurityGroupName,
-                input.sourceSecurityGroupOwnerId
-            )
-            let permissions = ruleIDs.isEmpty || input.ipPermissions != nil || flat.isGiven ? try permissions(input.ipPermissions, flat: flat) : []
-            let (revoked, unknown, group) = try await cloud.networks.revoke(
-                caller,
-                direction: .egress,
-                groupID: input.groupId,
-                groupName: nil,
-                permissions: permissions,
-                ruleIDs: ruleIDs
-            )
-            return EC2.RevokeSecurityGroupEgressResult(
-                return: true,
-                revokedSecurityGroupRules: revoked.map { wireRevoked($0, of: group) },
-                unknownIpPermissions: unknown.isEmpty ? nil : wirePermissions(unknown)
-            )
+            let (revoked, unknown) = try await revoke(input, .egress, ruleIDs: input.securityGroupRuleIds ?? [], caller: caller, cloud: cloud)
+            return EC2.RevokeSecurityGroupEgressResult(return: true, revokedSecurityGroupRules: revoked, unknownIpPermissions: unknown)
         }
+    }
+
+    /// AuthorizeSecurityGroupIngress and AuthorizeSecurityGroupEgress: the rules added, as the wire shows them.
+    static func authorize(
+        _ input: some SecurityGroupRuleRequest,
+        _ direction: NetworkService.RuleDirection,
+        tagSpecifications: [EC2.TagSpecification]?,
+        caller: Caller,
+        cloud: Cloud
+    ) async throws -> [EC2.SecurityGroupRule] {
+        let permissions = try permissions(input.ipPermissions, flat: input.flatRule)
+        let tags = try tags(of: tagSpecifications, for: "security-group-rule")
+        let (group, rules) = try await cloud.networks.authorize(
+            caller,
+            direction: direction,
+            groupID: input.ruleGroupID,
+            groupName: input.ruleGroupName,
+            permissions: permissions,
+            tags: tags
+        )
+        return rules.map { wireRule($0, of: group, tags: tags) }
+    }
+
+    /// RevokeSecurityGroupIngress and RevokeSecurityGroupEgress, by rule ids or by rules: the
+    /// rules revoked, and the rules asked for that the group did not have (nil when none).
+    static func revoke(
+        _ input: some SecurityGroupRuleRequest,
+        _ direction: NetworkService.RuleDirection,
+        ruleIDs: [String],
+        caller: Caller,
+        cloud: Cloud
+    ) async throws -> (revoked: [EC2.RevokedSecurityGroupRule], unknown: [EC2.IpPermission]?) {
+        let flat = input.flatRule
+        let byRules = ruleIDs.isEmpty || input.ipPermissions != nil || flat.isGiven
+        let permissions = byRules ? try permissions(input.ipPermissions, flat: flat) : []
+        let (revoked, unknown, group) = try await cloud.networks.revoke(
+            caller,
+            direction: direction,
+            groupID: input.ruleGroupID,
+            groupName: input.ruleGroupName,
+            permissions: permissions,
+            ruleIDs: ruleIDs
+        )
+        return (revoked.map { wireRevoked($0, of: group) }, unknown.isEmpty ? nil : wirePermissions(unknown))
     }
 
     /// The older flat form of a rule: one protocol, port range and peer as top-level parameters.
