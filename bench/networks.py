@@ -21,7 +21,7 @@ import boto3
 from botocore.config import Config
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import Server, free_port, kiln_or_exit, moto_server  # noqa: E402
+from run import kiln_or_exit, kiln_server, moto_server  # noqa: E402
 
 REGION = "us-east-1"
 CONFIG = Config(retries={"max_attempts": 0}, max_pool_connections=16)
@@ -95,13 +95,7 @@ def main() -> int:
 
     kiln_bin = kiln_or_exit(args.kiln_bin)
     work = Path(tempfile.mkdtemp(prefix="kiln-bench-networks-"))
-    port = free_port()
-    kiln = Server(
-        "kiln",
-        [str(kiln_bin), "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(work / "kiln-data"), "--auth", "dev",
-         "--latency", "instant", "--log-level", "warning", "--catalog", "none"],
-        port, work / "kiln.log", "/health",
-    )
+    kiln = kiln_server(kiln_bin, work)
     moto = moto_server(work)
     results: dict[str, dict[str, list[float]]] = {}
     try:

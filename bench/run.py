@@ -138,6 +138,18 @@ def moto_server(work: Path) -> Server:
     return Server("moto", [moto, "-H", "127.0.0.1", "-p", str(port)], port, work / "moto.log", "/moto-api/")
 
 
+def kiln_server(kiln_bin: Path, work: Path) -> Server:
+    """A Kiln on a free port with dev auth, instant latency and no catalogue, its data and log
+    in `work` (not started): what the benchmarks of one kind of call run against."""
+    port = free_port()
+    return Server(
+        "kiln",
+        [str(kiln_bin), "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(work / "kiln-data"), "--auth", "dev",
+         "--latency", "instant", "--log-level", "warning", "--catalog", "none"],
+        port, work / "kiln.log", "/health",
+    )
+
+
 def kiln_or_exit(explicit: str | None) -> Path:
     """The kiln binary `find_kiln` picks; exits with how to build one when there is none."""
     found = find_kiln(explicit)
