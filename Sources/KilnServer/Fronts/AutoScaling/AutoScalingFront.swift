@@ -9,6 +9,7 @@ enum AutoScalingFront {
     static func make(autoScaling: AutoScalingService) -> QueryFront {
         var operations = OperationTable()
         registerGroups(in: &operations, autoScaling: autoScaling)
+        registerGroupQueries(in: &operations, autoScaling: autoScaling)
         registerInstances(in: &operations, autoScaling: autoScaling)
         registerLaunchConfigurations(in: &operations, autoScaling: autoScaling)
         registerRefreshes(in: &operations, autoScaling: autoScaling)
@@ -36,28 +37,17 @@ enum AutoScalingFront {
     }
 
     /// The settings Create and UpdateAutoScalingGroup share.
-    static func groupSettings(
-        template: AutoScaling.LaunchTemplateSpecification?,
-        configuration: String?,
-        minSize: Int?,
-        maxSize: Int?,
-        desiredCapacity: Int?,
-        availabilityZones: [String]?,
-        vpcZoneIdentifier: String?,
-        healthCheckType: String?,
-        healthCheckGracePeriod: Int?,
-        defaultCooldown: Int?
-    ) throws -> AutoScalingGroupSettings {
+    static func groupSettings(_ input: some AutoScalingGroupSettingsRequest) throws -> AutoScalingGroupSettings {
         var settings = AutoScalingGroupSettings()
-        settings.source = try source(template: template, configuration: configuration)
-        settings.minSize = minSize
-        settings.maxSize = maxSize
-        settings.desiredCapacity = desiredCapacity
-        settings.availabilityZones = availabilityZones
-        settings.vpcZoneIdentifier = vpcZoneIdentifier
-        settings.healthCheckType = healthCheckType
-        settings.healthCheckGracePeriod = healthCheckGracePeriod
-        settings.defaultCooldown = defaultCooldown
+        settings.source = try source(template: input.launchTemplate, configuration: input.launchConfigurationName)
+        settings.minSize = input.minimumSize
+        settings.maxSize = input.maximumSize
+        settings.desiredCapacity = input.desiredCapacity
+        settings.availabilityZones = input.availabilityZones
+        settings.vpcZoneIdentifier = input.vpcZoneIdentifier
+        settings.healthCheckType = input.healthCheckType
+        settings.healthCheckGracePeriod = input.healthCheckGracePeriod
+        settings.defaultCooldown = input.defaultCooldown
         return settings
     }
 
@@ -140,18 +130,7 @@ enum AutoScalingFront {
             if input.mixedInstancesPolicy != nil || input.instanceId != nil {
                 throw CloudError.groupLaunchSourceUnsupported
             }
-            var settings = try groupSettings(
-                template: input.launchTemplate,
-                configuration: input.launchConfigurationName,
-                minSize: input.minSize,
-                maxSize: input.maxSize,
-                desiredCapacity: input.desiredCapacity,
-                availabilityZones: input.availabilityZones,
-                vpcZoneIdentifier: input.vpcZoneIdentifier,
-                healthCheckType: input.healthCheckType,
-                healthCheckGracePeriod: input.healthCheckGracePeriod,
-                defaultCooldown: input.defaultCooldown
-            )
+            var settings = try groupSettings(input)
             settings.tags = input.tags?.map {
                 AutoScalingGroup.GroupTag(key: $0.key, value: $0.value ?? "", propagateAtLaunch: $0.propagateAtLaunch ?? false)
             }
@@ -160,18 +139,7 @@ enum AutoScalingFront {
         }
 
         operations.on(AutoScaling.UpdateAutoScalingGroup.self) { input, caller in
-            let settings = try groupSettings(
-                template: input.launchTemplate,
-                configuration: input.launchConfigurationName,
-                minSize: input.minSize,
-                maxSize: input.maxSize,
-                desiredCapacity: input.desiredCapacity,
-                availabilityZones: input.availabilityZones,
-                vpcZoneIdentifier: input.vpcZoneIdentifier,
-                healthCheckType: input.healthCheckType,
-                healthCheckGracePeriod: input.healthCheckGracePeriod,
-                defaultCooldown: input.defaultCooldown
-            )
+            let settings = try groupSettings(input)
             try await autoScaling.updateAutoScalingGroup(caller, name: input.autoScalingGroupName, settings: settings)
             return EmptyOutput()
         }
@@ -186,6 +154,9 @@ enum AutoScalingFront {
             return EmptyOutput()
         }
 
+    }
+
+    static func registerGroupQueries(in operations: inout OperationTable, autoScaling: AutoScalingService) {
         operations.on(AutoScaling.DescribeAutoScalingGroups.self) { input, caller in
             let page = try autoScaling.context.pageRequest(
                 "DescribeAutoScalingGroups",
@@ -298,29 +269,7 @@ enum AutoScalingFront {
 
     static func registerLaunchConfigurations(in operations: inout OperationTable, autoScaling: AutoScalingService) {
         operations.on(AutoScaling.CreateLaunchConfiguration.self) { input, caller in
-            var data = LaunchTemplateData()
-            data.imageID = input.imageId
-            data.instanceType = input.instanceType
-            data.keyName = input.keyName
-            data.userData = input.userData
-            data.ebsOptimized = input.ebsOptimized
-            data.securityGroupIDs = input.securityGroups
-            data.kernelID = input.kernelId
-            data.ramdiskID = input.ramdiskId
-            data.mappings = input.blockDeviceMappings?.map { mapping in
-                ImageRegistration.Mapping(
-                    deviceName: mapping.deviceName,
-                    virtualName: mapping.virtualName,
-                    noDevice: mapping.noDevice == true,
-                    snapshotID: mapping.ebs?.snapshotId,
-                    volumeSize: mapping.ebs?.volumeSize,
-                    volumeType: mapping.ebs?.volumeType,
-                    deleteOnTermination: mapping.ebs?.deleteOnTermination,
-                    encrypted: mapping.ebs?.encrypted,
-                    iops: mapping.ebs?.iops,
-                    throughput: mapping.ebs?.throughput
-                )
-            }
+            let data = launchConfigurationData(input)
             try await autoScaling.createLaunchConfiguration(caller, name: input.launchConfigurationName, data: data)
             return EmptyOutput()
         }
@@ -338,41 +287,7 @@ enum AutoScalingFront {
                 of: try await autoScaling.describeLaunchConfigurations(caller, names: input.launchConfigurationNames)
             )
             return AutoScaling.LaunchConfigurationsType(
-                launchConfigurations: items.map { configuration in
-                    AutoScaling.LaunchConfiguration(
-                        blockDeviceMappings: configuration.data.mappings?.compactMap { mapping in
-                            mapping.deviceName.map { device in
-                                AutoScaling.BlockDeviceMapping(
-                                    deviceName: device,
-                                    ebs: mapping.noDevice || mapping.virtualName != nil
-                                        ? nil
-                                        : AutoScaling.Ebs(
-                                            deleteOnTermination: mapping.deleteOnTermination,
-                                            encrypted: mapping.encrypted,
-                                            iops: mapping.iops,
-                                            snapshotId: mapping.snapshotID,
-                                            throughput: mapping.throughput,
-                                            volumeSize: mapping.volumeSize,
-                                            volumeType: mapping.volumeType
-                                        ),
-                                    noDevice: mapping.noDevice ? true : nil,
-                                    virtualName: mapping.virtualName
-                                )
-                            }
-                        },
-                        createdTime: configuration.createdTime,
-                        ebsOptimized: configuration.data.ebsOptimized ?? false,
-                        imageId: configuration.data.imageID ?? "",
-                        instanceType: configuration.data.instanceType ?? "",
-                        kernelId: configuration.data.kernelID ?? "",
-                        keyName: configuration.data.keyName ?? "",
-                        launchConfigurationARN: configuration.arn,
-                        launchConfigurationName: configuration.name,
-                        ramdiskId: configuration.data.ramdiskID ?? "",
-                        securityGroups: configuration.data.securityGroupIDs ?? [],
-                        userData: configuration.data.userData ?? ""
-                    )
-                },
+                launchConfigurations: items.map(wireLaunchConfiguration),
                 nextToken: nextToken
             )
         }
@@ -381,6 +296,71 @@ enum AutoScalingFront {
             try await autoScaling.deleteLaunchConfiguration(caller, name: input.launchConfigurationName)
             return EmptyOutput()
         }
+    }
+
+    /// A launch configuration's settings, as CreateLaunchConfiguration gives them.
+    static func launchConfigurationData(_ input: AutoScaling.CreateLaunchConfigurationType) -> LaunchTemplateData {
+        var data = LaunchTemplateData()
+        data.imageID = input.imageId
+        data.instanceType = input.instanceType
+        data.keyName = input.keyName
+        data.userData = input.userData
+        data.ebsOptimized = input.ebsOptimized
+        data.securityGroupIDs = input.securityGroups
+        data.kernelID = input.kernelId
+        data.ramdiskID = input.ramdiskId
+        data.mappings = input.blockDeviceMappings?.map { mapping in
+            ImageRegistration.Mapping(
+                deviceName: mapping.deviceName,
+                virtualName: mapping.virtualName,
+                noDevice: mapping.noDevice == true,
+                snapshotID: mapping.ebs?.snapshotId,
+                volumeSize: mapping.ebs?.volumeSize,
+                volumeType: mapping.ebs?.volumeType,
+                deleteOnTermination: mapping.ebs?.deleteOnTermination,
+                encrypted: mapping.ebs?.encrypted,
+                iops: mapping.ebs?.iops,
+                throughput: mapping.ebs?.throughput
+            )
+        }
+        return data
+    }
+
+    /// A launch configuration as DescribeLaunchConfigurations shows it.
+    static func wireLaunchConfiguration(_ configuration: LaunchConfiguration) -> AutoScaling.LaunchConfiguration {
+        AutoScaling.LaunchConfiguration(
+            blockDeviceMappings: configuration.data.mappings?.compactMap { mapping in
+                mapping.deviceName.map { device in
+                    AutoScaling.BlockDeviceMapping(
+                        deviceName: device,
+                        ebs: mapping.noDevice || mapping.virtualName != nil
+                            ? nil
+                            : AutoScaling.Ebs(
+                                deleteOnTermination: mapping.deleteOnTermination,
+                                encrypted: mapping.encrypted,
+                                iops: mapping.iops,
+                                snapshotId: mapping.snapshotID,
+                                throughput: mapping.throughput,
+                                volumeSize: mapping.volumeSize,
+                                volumeType: mapping.volumeType
+                            ),
+                        noDevice: mapping.noDevice ? true : nil,
+                        virtualName: mapping.virtualName
+                    )
+                }
+            },
+            createdTime: configuration.createdTime,
+            ebsOptimized: configuration.data.ebsOptimized ?? false,
+            imageId: configuration.data.imageID ?? "",
+            instanceType: configuration.data.instanceType ?? "",
+            kernelId: configuration.data.kernelID ?? "",
+            keyName: configuration.data.keyName ?? "",
+            launchConfigurationARN: configuration.arn,
+            launchConfigurationName: configuration.name,
+            ramdiskId: configuration.data.ramdiskID ?? "",
+            securityGroups: configuration.data.securityGroupIDs ?? [],
+            userData: configuration.data.userData ?? ""
+        )
     }
 
     static func registerRefreshes(in operations: inout OperationTable, autoScaling: AutoScalingService) {
