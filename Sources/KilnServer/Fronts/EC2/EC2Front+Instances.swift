@@ -5,10 +5,12 @@ import KilnWire
 extension EC2Front {
     static func registerInstances(in operations: inout OperationTable, cloud: Cloud) {
         registerInstanceLifecycle(in: &operations, cloud: cloud)
+        registerInstanceQueries(in: &operations, cloud: cloud)
+        registerInstanceStateChanges(in: &operations, cloud: cloud)
         registerInstanceStatus(in: &operations, cloud: cloud)
     }
 
-    /// RunInstances, DescribeInstances, and the calls that change an instance's state.
+    /// RunInstances.
     static func registerInstanceLifecycle(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.RunInstances.self) { input, caller in
             var data = LaunchTemplateData()
@@ -45,7 +47,10 @@ extension EC2Front {
             )
             return wireReservation(try await cloud.instances.runInstances(caller, request), cloud: cloud)
         }
+    }
 
+    /// DescribeInstances.
+    static func registerInstanceQueries(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.DescribeInstances.self) { input, caller in
             let page = try cloud.context.pageRequest(
                 "DescribeInstances",
@@ -63,7 +68,10 @@ extension EC2Front {
             )
             return EC2.DescribeInstancesResult(nextToken: nextToken, reservations: reservations.map { wireReservation($0, cloud: cloud) })
         }
+    }
 
+    /// StopInstances, StartInstances, RebootInstances and TerminateInstances.
+    static func registerInstanceStateChanges(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.StopInstances.self) { input, caller in
             EC2.StopInstancesResult(
                 stoppingInstances: try await cloud.instances.stopInstances(caller, ids: input.instanceIds, force: input.force ?? false).map(

@@ -5,10 +5,11 @@ import KilnWire
 extension EC2Front {
     static func registerLaunchTemplates(in operations: inout OperationTable, cloud: Cloud) {
         registerLaunchTemplateCreation(in: &operations, cloud: cloud)
+        registerLaunchTemplateQueries(in: &operations, cloud: cloud)
         registerLaunchTemplateChanges(in: &operations, cloud: cloud)
     }
 
-    /// Creating and describing launch templates and their versions.
+    /// Creating launch templates and their versions.
     static func registerLaunchTemplateCreation(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.CreateLaunchTemplate.self) { input, caller in
             let template = try await cloud.launchTemplates.createLaunchTemplate(
@@ -34,6 +35,10 @@ extension EC2Front {
             return EC2.CreateLaunchTemplateVersionResult(launchTemplateVersion: wireVersion(version, of: template, resolvedImageID: nil))
         }
 
+    }
+
+    /// Describing launch templates and their versions.
+    static func registerLaunchTemplateQueries(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.DescribeLaunchTemplates.self) { input, caller in
             let page = try cloud.context.pageRequest(
                 "DescribeLaunchTemplates",

@@ -4,10 +4,11 @@ import KilnWire
 extension EC2Front {
     static func registerVolumes(in operations: inout OperationTable, cloud: Cloud) {
         registerVolumeLifecycle(in: &operations, cloud: cloud)
+        registerVolumeQueries(in: &operations, cloud: cloud)
         registerVolumeAttachments(in: &operations, cloud: cloud)
     }
 
-    /// CreateVolume, DescribeVolumes and ModifyVolume.
+    /// CreateVolume.
     static func registerVolumeLifecycle(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.CreateVolume.self) { input, caller in
             let request = VolumeRequest(
@@ -27,6 +28,10 @@ extension EC2Front {
             return wireVolume(volume, tags: tags)
         }
 
+    }
+
+    /// DescribeVolumes and ModifyVolume.
+    static func registerVolumeQueries(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.DescribeVolumes.self) { input, caller in
             let page = try cloud.context.pageRequest(
                 "DescribeVolumes",
