@@ -3,7 +3,7 @@
 enum LineageDrawing {
     static let boxWidth = 190
     static let boxHeight = 60
-    static let columnGap = 60
+    static let columnGap = 120
     static let rowGap = 22
     static let margin = 10
 

@@ -16,7 +16,7 @@ struct ImagesView {
     var includeDeprecated: Bool
     var rows: [ImageRow]
     var hasRows: Bool
-    var shown: Int
+    var shown: String
     var elapsed: String
     var nextHref: String?
     var firstHref: String?
@@ -89,13 +89,13 @@ extension Console {
                 chosen: query.text("state")
             ),
             sorts: Display.options(
-                [("", "Image ID (the order pages follow)"), ("name", "Name"), ("created", "Creation date, newest first")],
+                [("", "Image ID"), ("name", "Name"), ("created", "Newest first")],
                 chosen: query.text("sort")
             ),
             includeDeprecated: query.isOn("deprecated"),
             rows: rows,
             hasRows: !rows.isEmpty,
-            shown: rows.count,
+            shown: rows.count == 1 ? "1 image" : "\(rows.count) images",
             elapsed: Display.duration(elapsed),
             nextHref: nextToken.map { Display.href("/console/images", parameters + [("token", $0)]) },
             firstHref: query.text("token") == nil ? nil : Display.href("/console/images", parameters)

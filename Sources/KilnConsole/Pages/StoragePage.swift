@@ -78,7 +78,7 @@ extension Console {
             let orphaned = report.orphanedSnapshots.filter { $0.region == line.region }.reduce(Int64(0)) { $0 + $1.billableBytes }
             if orphaned > 0 {
                 bars.append(
-                    BarChart.Bar(label: "orphaned", value: Double(orphaned), text: Display.bytes(orphaned) + " orphaned", highlighted: true)
+                    BarChart.Bar(label: "↳ orphaned", value: Double(orphaned), text: Display.bytes(orphaned) + " orphaned", highlighted: true)
                 )
             }
         }

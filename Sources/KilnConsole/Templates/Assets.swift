@@ -33,6 +33,7 @@ enum Assets {
         .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 320px), 1fr)); gap: 1rem; }
         .card { border: 1px solid var(--line); border-radius: 8px; padding: 1rem; background: var(--paper); }
         .card.narrow { max-width: 28rem; }
+        .card > h2:first-child, .card > h3:first-child, .card > figure:first-child { margin-top: 0; }
         .danger-zone { border-color: var(--bad); }
         dl.pairs { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: 0; }
         dl.pairs dt { color: var(--muted); }
@@ -43,6 +44,8 @@ enum Assets {
         th, td { text-align: left; padding: .4rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
         thead th { background: var(--soft); font-weight: 600; white-space: nowrap; }
         tr.orphaned td { background: #fcefee; }
+        td.mono { white-space: nowrap; }
+        section > form.card { max-width: 40rem; margin-top: .5rem; }
         .state { display: inline-block; padding: 0 .45rem; border-radius: 999px; border: 1px solid currentColor; font-size: .85rem; white-space: nowrap; }
         .state-available, .state-running, .state-completed { color: var(--good); }
         .state-pending, .state-stopping, .state-shutting-down { color: var(--warn); }

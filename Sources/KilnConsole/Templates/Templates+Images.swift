@@ -21,7 +21,7 @@ extension Templates {
         <label for="f-deprecated">Include deprecated images</label></div>
         <div class="buttons"><button type="submit" class="primary" id="apply-filters">Apply filters</button> <a href="/console/images?scope={{scope}}">Clear</a></div>
         </form>
-        <p class="meta" id="images-meta">{{shown}} images on this page, read in {{elapsed}}.</p>
+        <p class="meta" id="images-meta">{{shown}} on this page, read in {{elapsed}}; pages follow the image ID.</p>
         {{#hasRows}}
         <div class="scroll"><table id="images-table">
         <caption>Images, {{scopeLabel}}</caption>
