@@ -276,6 +276,13 @@ def test_copy_to_a_second_region_and_share_it(browser, world):
     )
     assert browser.find_element(By.ID, "instance-image").text == state["copy"]
     _shot(browser, "09-friend-launched")
+    # The page's script follows the instance without a reload: stopped through the API, the
+    # page shows it.
+    launched = browser.find_element(By.ID, "instance-id").text
+    browser.execute_script("document.getElementById('instance-state').setAttribute('data-unreloaded', 'yes')")
+    make_client(endpoint, "ec2", key=FRIEND, region="us-west-2").stop_instances(InstanceIds=[launched])
+    WebDriverWait(browser, 20).until(lambda b: b.find_element(By.ID, "instance-state").text in ("stopping", "stopped"))
+    assert browser.find_element(By.ID, "instance-state").get_attribute("data-unreloaded") == "yes", "updated in place"
 
 
 def test_deregister_an_image_with_its_snapshots(browser, world):
