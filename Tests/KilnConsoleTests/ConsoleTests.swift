@@ -129,6 +129,29 @@ struct ConsoleTests {
         }
     }
 
+    @Test("A refused action returns to its page and shows the service's error code and message")
+    func refusedAction() async throws {
+        let (cloud, _) = try makeTestCloud()
+        let image = try await registerTestImage(cloud, testCaller(), name: "refused")
+        try await withKiln(cloud: cloud) { client in
+            var browser = ConsoleBrowser()
+            try await client.signIn("111111111111", &browser)
+            _ = try await client.page("/console/images/\(image)", &browser)
+            let token = try #require(browser.csrf)
+            let refused = try await client.form(
+                "/console/images/\(image)/deprecate",
+                "op=set&at=2001-01-01T00%3A00&region=us-east-1&csrf=\(token)",
+                &browser
+            )
+            #expect(refused.status == 303)
+            #expect(refused.location == "/console/images/\(image)")
+            let page = try await client.page(refused.location ?? "", &browser)
+            #expect(page.body.contains(#"<strong class="code">InvalidParameterValue</strong> The deprecation time must be in the future."#))
+            let again = try await client.page("/console/images/\(image)", &browser)
+            #expect(!again.body.contains("id=\"flash\""), "a message is shown once")
+        }
+    }
+
     @Test("Strict sign-in checks the secret against the configured keys")
     func strictSignIn() async throws {
         let identity = IdentityDirectory(accounts: [

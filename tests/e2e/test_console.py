@@ -250,6 +250,17 @@ def test_copy_to_a_second_region_and_share_it(browser, world):
     _wait_image_available(browser)
     state["copy"] = browser.find_element(By.ID, "image-id").text
     assert state["made"] in browser.find_element(By.ID, "lineage-svg").get_attribute("innerHTML")
+    # A refused change is shown plainly, with AWS's code.
+    browser.find_element(By.ID, "share-org").send_keys("not-an-organization")
+    browser.find_element(By.ID, "share-submit").click()
+    WebDriverWait(browser, 10).until(lambda b: b.find_elements(By.CSS_SELECTOR, "#flash.error"))
+    with pytest.raises(ClientError) as api:
+        make_client(endpoint, "ec2", key=OWNER, region="us-west-2").modify_image_attribute(
+            ImageId=state["copy"], LaunchPermission={"Add": [{"OrganizationArn": "not-an-organization"}]}
+        )
+    expected = api.value.response["Error"]
+    assert _flash(browser) == f"{expected['Code']} {expected['Message']}", "the API's code and message"
+    assert not browser.find_elements(By.ID, "permissions-table")
     browser.find_element(By.ID, "share-account").send_keys(FRIEND)
     browser.find_element(By.ID, "share-submit").click()
     WebDriverWait(browser, 10).until(lambda b: "Shared with" in _flash(b))
@@ -365,3 +376,20 @@ def test_narrow_viewport(browser, world):
         _shot(browser, "15-image-narrow")
     finally:
         browser.set_window_size(1280, 1000)
+
+
+def test_strict_sign_in_takes_an_access_key_and_its_secret(browser, strict_server):
+    endpoint = strict_server.endpoint
+    browser.delete_all_cookies()
+    browser.get(f"{endpoint}/console/signin")
+    assert not browser.find_elements(By.ID, "account"), "with --auth strict there is no account to choose"
+    browser.find_element(By.ID, "accessKeyId").send_keys("AKIAEXAMPLE2222")
+    browser.find_element(By.ID, "secretAccessKey").send_keys("not-the-secret")
+    browser.find_element(By.ID, "signin-submit").click()
+    assert "AuthFailure" in browser.find_element(By.ID, "flash").text
+    _shot(browser, "16-strict-sign-in-refused")
+    browser.find_element(By.ID, "accessKeyId").send_keys("AKIAEXAMPLE2222")
+    browser.find_element(By.ID, "secretAccessKey").send_keys("secret2")
+    browser.find_element(By.ID, "signin-submit").click()
+    WebDriverWait(browser, 10).until(lambda b: "/console/images" in b.current_url)
+    assert "Account 222222222222" in browser.find_element(By.ID, "signed-in-account").text

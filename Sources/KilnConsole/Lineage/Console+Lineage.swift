@@ -8,29 +8,7 @@ extension Console {
 
     func lineage(of image: Image, caller: Caller) async -> LineageGraph {
         var graph = LineageGraph()
-        // Where it came from: the images it was copied from, back to the first, and the
-        // instance (and its image) the first was created from.
-        let chain = (try? await cloud.images.imageAncestry(caller, imageID: image.id)) ?? [image]
-        var row: [LineageGraph.Node] = []
-        if let root = chain.last, let instanceID = root.sourceInstanceID {
-            let rootCaller = caller.moved(to: root.region)
-            let instance = try? await cloud.instances.instance(rootCaller, id: instanceID)
-            if let instance, let parent = await visibleImage(instance.imageID, caller: rootCaller) {
-                row.append(node(parent, column: 0, row: 0))
-            }
-            row.append(
-                LineageGraph.Node(
-                    kind: .instance,
-                    id: instanceID,
-                    label: instance.map { "\($0.instanceType), \($0.state.rawValue)" } ?? "not visible",
-                    region: root.region.rawValue,
-                    href: instance.map { Display.href("/console/instances/\($0.id)", [("region", root.region.rawValue)]) },
-                    column: 0,
-                    row: 0
-                )
-            )
-        }
-        row += chain.reversed().map { node($0, column: 0, row: 0) }
+        let row = await origins(of: image, caller: caller)
         var previous: Int?
         for (column, var member) in row.enumerated() {
             member.column = column
@@ -67,6 +45,32 @@ extension Console {
             nextRow += max(1, min(made.count, 2))
         }
         return graph
+    }
+
+    /// Where `image` came from, oldest first, ending with it: the images it was copied from,
+    /// back to the first, and the instance (with its image) the first was created from.
+    private func origins(of image: Image, caller: Caller) async -> [LineageGraph.Node] {
+        let chain = (try? await cloud.images.imageAncestry(caller, imageID: image.id)) ?? [image]
+        var row: [LineageGraph.Node] = []
+        if let root = chain.last, let instanceID = root.sourceInstanceID {
+            let rootCaller = caller.moved(to: root.region)
+            let instance = try? await cloud.instances.instance(rootCaller, id: instanceID)
+            if let instance, let parent = await visibleImage(instance.imageID, caller: rootCaller) {
+                row.append(node(parent, column: 0, row: 0))
+            }
+            row.append(
+                LineageGraph.Node(
+                    kind: .instance,
+                    id: instanceID,
+                    label: instance.map { "\($0.instanceType), \($0.state.rawValue)" } ?? "not visible",
+                    region: root.region.rawValue,
+                    href: instance.map { Display.href("/console/instances/\($0.id)", [("region", root.region.rawValue)]) },
+                    column: 0,
+                    row: 0
+                )
+            )
+        }
+        return row + chain.reversed().map { node($0, column: 0, row: 0) }
     }
 
     /// The account's copies of `image`, in every region.

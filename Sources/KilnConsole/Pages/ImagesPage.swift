@@ -40,6 +40,11 @@ struct ImageRow {
 extension Console {
     /// How many images a page lists.
     static let imagesPerPage = 50
+    /// The choices of the list's `<select>`s.
+    static let architectures = [("", "Any"), ("x86_64", "x86_64"), ("arm64", "arm64"), ("i386", "i386")]
+    static let platforms = [("", "Any"), ("linux", "Linux/UNIX"), ("windows", "Windows")]
+    static let imageStates = [("", "Any"), ("available", "available"), ("pending", "pending"), ("failed", "failed"), ("disabled", "disabled")]
+    static let sorts = [("", "Image ID"), ("name", "Name"), ("created", "Newest first")]
 
     /// The images page for `query`: its scope, filters, sort and page token.
     func imagesPage(_ session: ConsoleSession, _ query: FormFields) async throws -> Page {
@@ -79,19 +84,10 @@ extension Console {
             name: query.text("name") ?? "",
             owner: query.text("owner") ?? "",
             tag: query.text("tag") ?? "",
-            architectures: Display.options(
-                [("", "Any"), ("x86_64", "x86_64"), ("arm64", "arm64"), ("i386", "i386")],
-                chosen: query.text("architecture")
-            ),
-            platforms: Display.options([("", "Any"), ("linux", "Linux/UNIX"), ("windows", "Windows")], chosen: query.text("platform")),
-            states: Display.options(
-                [("", "Any"), ("available", "available"), ("pending", "pending"), ("failed", "failed"), ("disabled", "disabled")],
-                chosen: query.text("state")
-            ),
-            sorts: Display.options(
-                [("", "Image ID"), ("name", "Name"), ("created", "Newest first")],
-                chosen: query.text("sort")
-            ),
+            architectures: Display.options(Self.architectures, chosen: query.text("architecture")),
+            platforms: Display.options(Self.platforms, chosen: query.text("platform")),
+            states: Display.options(Self.imageStates, chosen: query.text("state")),
+            sorts: Display.options(Self.sorts, chosen: query.text("sort")),
             includeDeprecated: query.isOn("deprecated"),
             rows: rows,
             hasRows: !rows.isEmpty,
