@@ -128,6 +128,7 @@ let package = Package(
             dependencies: [
                 "KilnCore",
                 "KilnInspect",
+                "KilnWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),

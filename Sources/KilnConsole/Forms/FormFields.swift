@@ -1,15 +1,17 @@
 import Foundation
+import KilnWire
 
 /// The fields of an `application/x-www-form-urlencoded` form or a query string.
 struct FormFields: Sendable {
     private var values: [String: [String]] = [:]
 
-    /// Reads `text`: `+` is a space, `%XX` a byte; a field may repeat.
+    /// Reads `text` as the query protocols' ``FormInput`` does (`+` is a space, `%XX` a
+    /// byte), except that a field may repeat.
     init(_ text: String) {
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = Self.decode(parts[0])
-            let value = parts.count > 1 ? Self.decode(parts[1]) : ""
+            let name = FormInput.decode(Array(parts[0].utf8))
+            let value = parts.count > 1 ? FormInput.decode(Array(parts[1].utf8)) : ""
             values[name, default: []].append(value)
         }
     }
@@ -36,11 +38,6 @@ struct FormFields: Sendable {
 
     /// A whole number field; `nil` when empty or not a number.
     func integer(_ name: String) -> Int? { text(name).flatMap { Int($0) } }
-
-    private static func decode(_ part: Substring) -> String {
-        let spaced = part.replacingOccurrences(of: "+", with: " ")
-        return spaced.removingPercentEncoding ?? spaced
-    }
 }
 
 extension String {
