@@ -152,6 +152,63 @@ struct ConsoleTests {
         }
     }
 
+    @Test("The life-cycle forms protect, deprecate, disable and enable an image through the image service")
+    func lifecycleForms() async throws {
+        let (cloud, clock) = try makeTestCloud()
+        let owner = testCaller()
+        let image = try await registerTestImage(cloud, owner, name: "life")
+        try await withKiln(cloud: cloud) { client in
+            var browser = ConsoleBrowser()
+            try await client.signIn("111111111111", &browser)
+            _ = try await client.page("/console/images/\(image)", &browser)
+            let token = try #require(browser.csrf)
+            let path = "/console/images/\(image)"
+            #expect(try await client.form("\(path)/state", "op=protect&region=us-east-1&csrf=\(token)", &browser).status == 303)
+            _ = try await client.form("\(path)/deregister", "deleteSnapshots=on&region=us-east-1&csrf=\(token)", &browser)
+            let refused = try await client.page(path, &browser)
+            let expected = CloudError.imageDeregistrationProtected(image)
+            #expect(refused.body.contains(#"<strong class="code">\#(expected.code)</strong>"#))
+            #expect(refused.body.contains(#"<dd id="image-protection">on</dd>"#))
+            _ = try await client.form("\(path)/state", "op=unprotect&region=us-east-1&csrf=\(token)", &browser)
+            let when = clock.now.addingTimeInterval(3 * 86_400).formatted(.iso8601).prefix(16)
+            _ = try await client.form("\(path)/deprecate", "op=set&at=\(when)&region=us-east-1&csrf=\(token)", &browser)
+            _ = try await client.form("\(path)/state", "op=disable&region=us-east-1&csrf=\(token)", &browser)
+            var shown = try await client.page(path, &browser)
+            #expect(shown.body.contains("deprecated at \(when.replacingOccurrences(of: "T", with: " ")) UTC"))
+            #expect(shown.body.contains(#"id="image-state">disabled<"#))
+            _ = try await client.form("\(path)/state", "op=enable&region=us-east-1&csrf=\(token)", &browser)
+            shown = try await client.page(path, &browser)
+            #expect(shown.body.contains(#"id="image-state">available<"#))
+            let found = try await cloud.images.describeImages(owner, ImageDescription(ids: [image]), page: .all)
+            #expect(found.images.first?.0.deprecationTime != nil)
+        }
+    }
+
+    @Test("Copying with encryption makes an encrypted copy in the destination region")
+    func encryptedCopy() async throws {
+        let (cloud, _) = try makeTestCloud()
+        let image = try await registerTestImage(cloud, testCaller(), name: "to-copy")
+        try await withKiln(cloud: cloud) { client in
+            var browser = ConsoleBrowser()
+            try await client.signIn("111111111111", &browser)
+            _ = try await client.page("/console/images/\(image)", &browser)
+            let token = try #require(browser.csrf)
+            let copied = try await client.form(
+                "/console/images/\(image)/copy",
+                "destination=eu-west-1&name=copied&encrypted=on&region=us-east-1&csrf=\(token)",
+                &browser
+            )
+            let location = try #require(copied.location)
+            #expect(location.hasSuffix("region=eu-west-1"))
+            try await cloud.applyDueTransitions()
+            let page = try await client.page(location, &browser)
+            #expect(page.status == 200)
+            #expect(page.body.contains("<td>yes</td>"), "the copy's snapshot is encrypted")
+            #expect(page.body.contains(">copy to eu-west-1<"), "the lineage draws the copy from its source")
+            #expect(page.body.contains(image), "the lineage names the source")
+        }
+    }
+
     @Test("Strict sign-in checks the secret against the configured keys")
     func strictSignIn() async throws {
         let identity = IdentityDirectory(accounts: [
