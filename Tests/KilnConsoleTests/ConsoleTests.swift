@@ -63,6 +63,13 @@ struct ConsoleTests {
         #expect(PageRenderer().failures.isEmpty, "\(PageRenderer().failures)")
     }
 
+    @Test("Switching the region from a resource's page returns to its list")
+    func listPath() {
+        #expect(Console.listPath("/console/images/ami-1") == "/console/images")
+        #expect(Console.listPath("/console/instances/i-1") == "/console/instances")
+        #expect(Console.listPath("/console/storage") == "/console/storage")
+    }
+
     @Test("Forms read + as a space, percent escapes, repeats and checkboxes")
     func formFields() {
         let fields = FormFields("name=web-%2A+one&device=%2Fdev%2Fxvda&device=%2Fdev%2Fsdf&noReboot=on&empty=&size=8")

@@ -13,7 +13,7 @@ struct Page: Sendable {
     /// The page's HTML.
     var body: String
     var status: HTTPResponse.Status = .ok
-    /// The page's path, where switching the region returns to.
+    /// Where switching the region returns to: the page's list.
     var back: String = "/console/images"
 }
 
@@ -48,7 +48,7 @@ extension Console {
             }
             let flash = await sessions.takeFlash(session.id)
             var page = try await body(session, query)
-            page.back = request.uri.path
+            page.back = Self.listPath(request.uri.path)
             return html(pages.layout(page, session: session, flash: flash, regions: regionNames), status: page.status)
         } catch {
             let problem = problem(error, path: request.uri.path)
@@ -89,6 +89,12 @@ extension Console {
         guard let origin = request.headers[.origin] else { return true }
         guard let authority = request.head.authority ?? HTTPField.Name("Host").flatMap({ request.headers[$0] }) else { return false }
         return origin == "http://\(authority)" || origin == "https://\(authority)"
+    }
+
+    /// The list a page belongs to (`/console/images` for an image's page): where switching
+    /// the region leads, as one region's resource is not in another.
+    static func listPath(_ path: String) -> String {
+        "/" + path.split(separator: "/").prefix(2).joined(separator: "/")
     }
 
     /// The regions a session may look at.
