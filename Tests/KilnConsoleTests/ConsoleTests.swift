@@ -216,6 +216,48 @@ struct ConsoleTests {
         }
     }
 
+    @Test("Instances list, stop through the form, and report their state and console output as JSON; storage and groups pages draw")
+    func instancesAndStorage() async throws {
+        let (cloud, _) = try makeTestCloud()
+        let owner = testCaller()
+        let image = try await registerTestImage(cloud, owner, name: "runner")
+        var data = LaunchTemplateData()
+        data.imageID = image
+        data.instanceType = "t3.micro"
+        let instance = try #require(
+            try await cloud.instances.runInstances(owner, LaunchRequest(data: data, minCount: 1, maxCount: 1)).instances.first
+        )
+        try await cloud.applyDueTransitions()
+        try await withKiln(cloud: cloud) { client in
+            var browser = ConsoleBrowser()
+            try await client.signIn("111111111111", &browser)
+            let list = try await client.page("/console/instances", &browser)
+            #expect(list.body.contains(instance.id))
+            #expect(list.body.contains(image))
+            let status = try await client.page("/console/instances/\(instance.id)/status", &browser)
+            let decoded = try JSONDecoder().decode(InstanceStatus.self, from: Data(status.body.utf8))
+            #expect(decoded.state == "running")
+            #expect(decoded.live)
+            let page = try await client.page("/console/instances/\(instance.id)", &browser)
+            #expect(page.body.contains("data-poll=\"/console/instances/\(instance.id)/status"))
+            let token = try #require(browser.csrf)
+            let stopped = try await client.form("/console/instances/\(instance.id)/state", "op=stop&region=us-east-1&csrf=\(token)", &browser)
+            #expect(stopped.status == 303)
+            try await cloud.applyDueTransitions()
+            #expect(try await cloud.instances.instance(owner, id: instance.id).state == .stopped)
+            var stranger = ConsoleBrowser()
+            try await client.signIn("222222222222", &stranger)
+            let hidden = try await client.page("/console/instances/\(instance.id)/status", &stranger)
+            #expect(hidden.status == 404 || hidden.status == 400)
+            #expect(hidden.body.contains("InvalidInstanceID"))
+            let storage = try await client.page("/console/storage", &browser)
+            #expect(storage.body.contains(#"id="storage-chart""#))
+            #expect(storage.body.contains(#"id="cost-chart""#))
+            let groups = try await client.page("/console/autoscaling", &browser)
+            #expect(groups.body.contains("No Auto Scaling groups in us-east-1."))
+        }
+    }
+
     @Test("Strict sign-in checks the secret against the configured keys")
     func strictSignIn() async throws {
         let identity = IdentityDirectory(accounts: [
