@@ -1,51 +1,6 @@
 import Foundation
 import KilnCore
 
-/// Auto Scaling groups: their instances, activities and instance refreshes.
-struct AutoScalingView {
-    var groups: [GroupView]
-    var hasGroups: Bool
-}
-
-struct GroupView {
-    var index: Int
-    var name: String
-    var desired: Int
-    var minSize: Int
-    var maxSize: Int
-    var zones: String
-    var source: String
-    var refreshes: [RefreshView]
-    var members: [MemberRow]
-    var hasMembers: Bool
-    var activities: [ActivityRow]
-    var hasActivities: Bool
-}
-
-struct RefreshView {
-    var id: String
-    var status: String
-    var percent: Int
-    var toUpdate: Int
-}
-
-struct MemberRow {
-    var id: String
-    var href: String
-    var lifecycle: String
-    var health: String
-    var imageID: String
-    var instanceType: String
-    var zone: String
-}
-
-struct ActivityRow {
-    var started: String
-    var status: String
-    var what: String
-    var why: String
-}
-
 extension Console {
     /// How many activities a group shows, newest first.
     static let activitiesShown = 10

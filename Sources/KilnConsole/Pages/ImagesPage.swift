@@ -1,42 +1,6 @@
 import Foundation
 import KilnCore
 
-/// The images list: a page of DescribeImages as the signed-in account sees it.
-struct ImagesView {
-    var scope: String
-    var scopeLabel: String
-    var scopes: [NavItem]
-    var name: String
-    var owner: String
-    var tag: String
-    var architectures: [Option]
-    var platforms: [Option]
-    var states: [Option]
-    var sorts: [Option]
-    var includeDeprecated: Bool
-    var rows: [ImageRow]
-    var hasRows: Bool
-    var shown: String
-    var elapsed: String
-    var nextHref: String?
-    var firstHref: String?
-}
-
-/// One image in the list.
-struct ImageRow {
-    var id: String
-    var href: String
-    var name: String
-    var owner: String
-    var ownerAlias: String?
-    var state: String
-    var deprecated: Bool
-    var architecture: String
-    var platform: String
-    var created: String
-    var visibility: String
-}
-
 extension Console {
     /// How many images a page lists.
     static let imagesPerPage = 50

@@ -1,59 +1,6 @@
 import Foundation
 import KilnCore
 
-/// The instances list.
-struct InstancesView {
-    var rows: [InstanceRow]
-    var hasRows: Bool
-    /// Whether an instance is between states, so that the page reloads itself.
-    var changing: Bool
-}
-
-/// An instance as the list and its page show it.
-struct InstanceRow {
-    var id: String
-    var href: String
-    var name: String
-    var state: String
-    var imageID: String
-    var imageHref: String
-    var instanceType: String
-    var zone: String
-    var privateAddress: String
-    var publicAddress: String
-    var launched: String
-    var canStop: Bool
-    var canStart: Bool
-    var canTerminate: Bool
-}
-
-/// One instance, its console output, and the create-image form.
-struct InstanceView {
-    var id: String
-    var state: String
-    var imageID: String
-    var imageHref: String
-    var instanceType: String
-    var zone: String
-    var privateAddress: String
-    var publicAddress: String
-    var launched: String
-    var devices: [DeviceRow]
-    var canStop: Bool
-    var canStart: Bool
-    var canTerminate: Bool
-    var canCreateImage: Bool
-    var live: Bool
-    var output: String
-    var outputAt: String
-}
-
-struct DeviceRow {
-    var index: Int
-    var deviceName: String
-    var volumeID: String
-}
-
 extension Console {
     func instancesPage(_ session: ConsoleSession) async throws -> Page {
         let caller = session.caller()

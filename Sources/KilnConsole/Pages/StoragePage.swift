@@ -1,44 +1,6 @@
 import Foundation
 import KilnCore
 
-/// Snapshots and volumes, with charts of storage and cost per region from the cost report
-/// (`GET /kiln/cost`).
-struct StorageView {
-    var account: String
-    var total: String
-    var savings: String
-    var storageChart: String
-    var costChart: String
-    var snapshots: [SnapshotRow]
-    var hasSnapshots: Bool
-    var nextHref: String?
-    var volumes: [VolumeRow]
-    var hasVolumes: Bool
-}
-
-struct SnapshotRow {
-    var id: String
-    var state: String
-    var size: String
-    var stored: String
-    var billed: String
-    var monthly: String
-    var tier: String
-    var description: String
-    var orphaned: Bool
-}
-
-struct VolumeRow {
-    var id: String
-    var state: String
-    var size: String
-    var volumeType: String
-    var attachedTo: String
-    var snapshot: String
-    var monthly: String
-    var unattached: Bool
-}
-
 extension Console {
     func storagePage(_ session: ConsoleSession, _ query: FormFields) async throws -> Page {
         let caller = session.caller()

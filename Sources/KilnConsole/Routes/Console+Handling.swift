@@ -5,24 +5,6 @@ import KilnCore
 import Logging
 import NIOCore
 
-/// A page's content, before the layout wraps it.
-struct Page: Sendable {
-    var title: String
-    /// Which navigation entry is current: `images`, `instances`, `storage`, `autoscaling`.
-    var section: String
-    /// The page's HTML.
-    var body: String
-    var status: HTTPResponse.Status = .ok
-    /// Where switching the region returns to: the page's list.
-    var back: String = "/console/images"
-}
-
-/// Where an action leads, and what it reports there.
-struct ActionOutcome: Sendable {
-    var location: String
-    var message: String
-}
-
 extension Console {
     /// The session cookie's name.
     static let cookieName = "kiln_console"
@@ -128,34 +110,5 @@ extension Console {
     /// The session cookie: HttpOnly, SameSite=Strict, for the console's paths only.
     func sessionCookie(_ value: String, maxAge: Int? = nil) -> Cookie {
         Cookie(name: Self.cookieName, value: value, maxAge: maxAge, path: "/console", httpOnly: true, sameSite: .strict)
-    }
-}
-
-/// An error as a page shows it: AWS's code and message, and the HTTP status.
-struct Problem: Sendable {
-    var code: String
-    var message: String
-    var status: HTTPResponse.Status
-    /// What went wrong, for the log, when it was not a ``CloudError``.
-    var unexpected: String?
-
-    init(_ error: any Error) {
-        guard let error = error as? CloudError else {
-            code = "InternalError"
-            message = "An internal error has occurred"
-            status = .internalServerError
-            unexpected = String(describing: error)
-            return
-        }
-        code = error.code
-        message = error.message
-        switch error.category {
-        case _ where error.code.hasSuffix(".NotFound"): status = .notFound
-        case .client, .dryRun: status = .badRequest
-        case .authentication: status = .unauthorized
-        case .forbidden: status = .forbidden
-        case .throttled: status = .serviceUnavailable
-        case .server: status = .internalServerError
-        }
     }
 }
