@@ -56,8 +56,9 @@ extension Console {
 
     private func signOutPosted(_ request: Request) async -> Response {
         guard let session = await session(of: request) else { return redirect("/console/signin") }
-        guard let fields = await form(request), RandomToken.matches(fields["csrf"] ?? "", session.csrfToken) else {
-            return html(pages.errorPage(Problem(CloudError.consoleFormRefused)).body, status: .forbidden)
+        guard let fields = await form(request), isSameOrigin(request), RandomToken.matches(fields["csrf"] ?? "", session.csrfToken) else {
+            let page = pages.errorPage(Problem(CloudError.consoleFormRefused))
+            return html(pages.layout(page, session: session, flash: nil, regions: regionNames), status: page.status)
         }
         await sessions.close(session.id)
         var response = redirect("/console/signin")
