@@ -305,6 +305,7 @@ struct ConsoleTests {
             #expect(shown.body.contains("private-one"))
             #expect(shown.body.contains(#"<td class="snapshot-size">1 GiB</td>"#))
             #expect(shown.body.contains("lineage-svg"))
+            #expect(shown.body.contains(#"id="hygiene-summary">No findings in 1 volume(s).<"#), "a small image is inspected with its page")
         }
     }
 
@@ -350,6 +351,15 @@ struct ConsoleTests {
         #expect(svg.contains("made &lt;here&gt;"), "labels are escaped")
         #expect(svg.components(separatedBy: "<rect").count - 1 == 4)
         #expect(svg.contains(#"stroke-dasharray"#), "a node the account may not open is dashed")
+    }
+
+    @Test("A large image's volumes are read for findings only when asked")
+    func deferredInspection() {
+        let image = Image(id: "ami-0123456789abcdef0", owner: .defaultAccount, region: "eu-west-1", name: "big", creationDate: Date())
+        let view = HygieneView(deferredFor: image, dataBytes: 2_000_000_000)
+        #expect(view.inspectHref == "/console/images/ami-0123456789abcdef0?region=eu-west-1&inspect=on")
+        #expect(view.summary?.contains("2.00 GB") == true)
+        #expect(Console.inspectedWithThePage < 2_000_000_000)
     }
 
     @Test("Bar charts scale to the largest value and say their values in text")

@@ -3,18 +3,22 @@ import KilnCore
 import KilnInspect
 
 extension Console {
+    /// Images whose snapshots hold at most this much data are inspected with their page;
+    /// larger ones when asked, as reading them takes seconds (`bench/inspection.py`).
+    static let inspectedWithThePage: Int64 = 256_000_000
+
     /// The instance types the launch form offers.
     static let launchTypes = ["t3.micro", "t3.small", "t3.medium", "m5.large", "c5.large", "t4g.micro"]
 
     /// The image page: `InvalidAMIID.NotFound` for an image the account may not see, as the API answers.
-    func imagePage(_ session: ConsoleSession, id: String) async throws -> Page {
+    func imagePage(_ session: ConsoleSession, id: String, inspectNow: Bool = false) async throws -> Page {
         let caller = session.caller()
         let description = ImageDescription(ids: [id], includeDeprecated: true, includeDisabled: true)
         let (found, _) = try await cloud.images.describeImages(caller, description, page: .everything())
         guard let first = found.first else { throw CloudError.imageNotFound([id]) }
         let (image, tags) = first
         let now = cloud.clock.now
-        let (mappings, total) = await mappingRows(image, caller: caller)
+        let (mappings, total, dataBytes) = await mappingRows(image, caller: caller)
         let permissions = image.launchPermissions.map(Self.permissionRow)
         let view = ImageView(
             id: image.id,
@@ -45,7 +49,8 @@ extension Console {
             hasPermissions: !permissions.isEmpty,
             tags: tags.map { TagRow(key: $0.key, value: $0.value) },
             hasTags: !tags.isEmpty,
-            hygiene: await hygiene(image, caller: caller),
+            hygiene: inspectNow || dataBytes <= Self.inspectedWithThePage
+                ? await hygiene(image, caller: caller) : HygieneView(deferredFor: image, dataBytes: dataBytes),
             lineage: LineageDrawing.svg(await lineage(of: image, caller: caller)),
             isOwner: image.owner == caller.account,
             canLaunch: image.state == .available,
@@ -57,9 +62,10 @@ extension Console {
 
     /// Each device with its snapshot's size and monthly cost, and the total; snapshots the
     /// account may not read (another account's) show their size from the mapping only.
-    func mappingRows(_ image: Image, caller: Caller) async -> ([MappingRow], Double) {
+    func mappingRows(_ image: Image, caller: Caller) async -> (rows: [MappingRow], monthly: Double, dataBytes: Int64) {
         var rows: [MappingRow] = []
         var total = 0.0
+        var dataBytes: Int64 = 0
         for mapping in image.blockDeviceMappings {
             guard let ebs = mapping.ebs else {
                 let what = mapping.noDevice ? "suppressed" : "instance store \(mapping.virtualName ?? "")"
@@ -100,10 +106,11 @@ extension Console {
                 row.billed = Display.bytes(billed) + (archived ? " (archive)" : "")
                 row.monthly = snapshot.owner == caller.account ? Display.dollars(monthly) : "billed to \(snapshot.owner)"
                 if snapshot.owner == caller.account { total += monthly }
+                dataBytes += storage?.logicalBytes ?? 0
             }
             rows.append(row)
         }
-        return (rows, total)
+        return (rows, total, dataBytes)
     }
 
     /// The image's findings, through the inspection service `GET /kiln/images/{id}/inspection` uses.
@@ -122,10 +129,16 @@ extension Console {
                 findings.isEmpty
                 ? "No findings in \(report.volumes.count) volume(s)."
                 : "\(findings.count) finding(s); highest severity \(report.highestSeverity?.rawValue ?? "none")."
-            return HygieneView(problem: nil, summary: summary, findings: findings, hasFindings: !findings.isEmpty)
+            return HygieneView(problem: nil, summary: summary, findings: findings, hasFindings: !findings.isEmpty, inspectHref: nil)
         } catch {
             let problem = Problem(error)
-            return HygieneView(problem: ProblemView(code: problem.code, message: problem.message), summary: nil, findings: [], hasFindings: false)
+            return HygieneView(
+                problem: ProblemView(code: problem.code, message: problem.message),
+                summary: nil,
+                findings: [],
+                hasFindings: false,
+                inspectHref: nil
+            )
         }
     }
 

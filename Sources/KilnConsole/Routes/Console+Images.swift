@@ -11,7 +11,7 @@ extension Console {
         }
         router.get("/console/images/:id") { request, context in
             let id = context.parameters.get("id") ?? ""
-            return await page(request) { session, _ in try await imagePage(session, id: id) }
+            return await page(request) { session, query in try await imagePage(session, id: id, inspectNow: query.isOn("inspect")) }
         }
         router.post("/console/images/:id/:action") { request, context in
             let id = context.parameters.get("id") ?? ""

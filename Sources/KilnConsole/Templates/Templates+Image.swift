@@ -86,6 +86,7 @@ extension Templates {
         {{#hygiene}}
         {{#problem}}<p class="note" id="hygiene-problem"><strong class="code">{{code}}</strong> {{message}}</p>{{/problem}}
         {{#summary}}<p id="hygiene-summary">{{.}}</p>{{/summary}}
+        {{#inspectHref}}<p><a href="{{.}}" id="inspect-link">Read its volumes for findings now</a></p>{{/inspectHref}}
         {{#hasFindings}}<div class="scroll"><table id="findings-table"><caption>What the image's volumes hold that an image should not</caption>
         <thead><tr><th scope="col">Severity</th><th scope="col">Finding</th><th scope="col">Where</th><th scope="col">Detail</th></tr></thead>
         <tbody>{{#findings}}<tr><td><span class="severity severity-{{severity}}">{{severity}}</span></td><td>{{kind}}</td><td class="mono">{{location}}</td><td>{{detail}}</td></tr>{{/findings}}</tbody>
