@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // The domain: accounts, regions, resources and their rules. No HTTP, no SQL.
@@ -121,11 +122,28 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The web console at /console: server-rendered pages over the same services the API fronts call.
+        .target(
+            name: "KilnConsole",
+            dependencies: [
+                "KilnCore",
+                "KilnInspect",
+                "KilnWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP service: SigV4 routing and authentication, one front per AWS service.
         .target(
             name: "KilnServer",
             dependencies: [
                 "KilnCore",
+                "KilnConsole",
                 "KilnSigV4",
                 "KilnBlocks",
                 "KilnWire",
@@ -250,6 +268,17 @@ let package = Package(
         .testTarget(
             name: "KilnFuzzTests",
             dependencies: ["KilnFuzz"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KilnConsoleTests",
+            dependencies: [
+                "KilnConsole", "KilnServer", "KilnCore", "KilnStore", "KilnTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -13,6 +13,9 @@ esac
 case "$what" in
   test|all) apt_packages+=(packer) ;;   # Packer 1.6.6, for the amazon-ebs end-to-end test
 esac
+case "$what" in
+  test|all) apt_packages+=(chromium chromium-driver) ;;   # the console's browser tests (Selenium, headless)
+esac
 # The QEMU runtime's end-to-end tests and benchmarks: the emulator, qemu-img/qemu-io, and the
 # tools that build the bootable fixture disk without root mounts.
 case "$what" in
@@ -32,7 +35,7 @@ fi
 
 python_modules=(botocore moto)
 case "$what" in
-  test|all) python_modules+=(boto3 awscli pytest pytest_timeout ansible_collections.amazon.aws) ;;
+  test|all) python_modules+=(boto3 awscli pytest pytest_timeout ansible_collections.amazon.aws selenium) ;;
 esac
 case "$what" in
   bench|all) python_modules+=(boto3 moto flask flask_cors) ;;

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import KilnBlocks
+import KilnConsole
 import KilnCore
 import KilnStore
 import KilnWire
@@ -98,7 +99,7 @@ package enum KilnApplication {
         )
     }
 
-    /// The routes: `/health`, `/metrics`, the test reset, and every AWS request.
+    /// The routes: `/health`, `/metrics`, the test reset, the console at `/console`, and every AWS request.
     package static func buildRouter(
         cloud: Cloud,
         maintenance: any BlockMaintenance,
@@ -151,6 +152,8 @@ package enum KilnApplication {
             registerTestClock(on: router, cloud: cloud)
         }
         KilnExtensionRoutes(cloud: cloud, maintenance: maintenance, authenticator: authenticator, logger: logger).register(on: router)
+        Console(cloud: cloud, signIn: auth == .strict ? .accessKey : .chooseAccount, hygieneCheck: hygieneCheck, logger: logger)
+            .register(on: router)
         let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
             try await respond(to: request, with: dispatcher, requestID: cloud.ids.requestID())
         }

@@ -1,0 +1,6 @@
+struct ActivityRow {
+    var started: String
+    var status: String
+    var what: String
+    var why: String
+}

@@ -1,0 +1,5 @@
+struct DeviceRow {
+    var index: Int
+    var deviceName: String
+    var volumeID: String
+}

@@ -1,0 +1,5 @@
+/// An error's code and message.
+struct ProblemView {
+    var code: String
+    var message: String
+}

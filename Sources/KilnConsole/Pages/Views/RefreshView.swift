@@ -1,0 +1,6 @@
+struct RefreshView {
+    var id: String
+    var status: String
+    var percent: Int
+    var toUpdate: Int
+}

@@ -1,0 +1,4 @@
+struct TagRow {
+    var key: String
+    var value: String
+}

@@ -1,0 +1,5 @@
+/// Where an action leads, and what it reports there.
+struct ActionOutcome: Sendable {
+    var location: String
+    var message: String
+}
