@@ -57,6 +57,7 @@ def s3_kiln(seaweed, _servers, workdir):
         srv = KilnServer(workdir, f"s3-{len(_servers)}", DEV_ARGS + ["--enable-test-reset", "--blocks", seaweed.blocks_url(bucket), *(extra or [])])
         srv.env_extra = dict(seaweed.env)
         srv.bucket = bucket
+        srv.data_dir.rmdir()  # kiln serve makes a missing data directory, with blocks elsewhere too
         _servers.append(srv)
         srv.start()
         return srv
