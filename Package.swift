@@ -92,6 +92,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Blocks and objects in an S3-compatible object store (`--blocks s3://…`): SigV4-signed
+        // requests through async-http-client, and a read cache.
+        .target(
+            name: "KilnObjectStore",
+            dependencies: [
+                "KilnCore",
+                "KilnSigV4",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Servers on Unix sockets with a thread per connection, and the client side.
         .target(
             name: "KilnSockets",
@@ -149,6 +162,7 @@ let package = Package(
                 "KilnWire",
                 "KilnStore",
                 "KilnRuntime",
+                "KilnObjectStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -174,6 +188,7 @@ let package = Package(
                 "KilnServer",
                 "KilnSigV4",
                 "KilnSockets",
+                "KilnObjectStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -263,6 +278,14 @@ let package = Package(
         .testTarget(
             name: "kilnTests",
             dependencies: ["kiln", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KilnObjectStoreTests",
+            dependencies: [
+                "KilnObjectStore", "KilnCore", "KilnBlocks", "KilnStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

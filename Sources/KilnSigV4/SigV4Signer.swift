@@ -129,7 +129,7 @@ package enum SigV4Signer {
     }
 
     /// RFC 3986 percent-encoding: unreserved characters stay, everything else is `%XX`.
-    static func uriEncode(_ text: String, keepingSlashes: Bool) -> String {
+    package static func uriEncode(_ text: String, keepingSlashes: Bool) -> String {
         let hexDigits = Array("0123456789ABCDEF".utf8)
         var output: [UInt8] = []
         output.reserveCapacity(text.utf8.count)

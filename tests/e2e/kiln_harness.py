@@ -13,6 +13,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import uuid
 import urllib.request
 import xml.etree.ElementTree as ET
 from contextlib import contextmanager
@@ -100,6 +101,22 @@ def free_port() -> int:
 # --------------------------------------------------------------------------
 
 
+_seaweedfs = None
+
+
+def shared_seaweedfs():
+    """The session's SeaweedFS (KILN_BLOCKS=seaweedfs), started on first use and stopped at exit."""
+    global _seaweedfs
+    if _seaweedfs is None:
+        import atexit
+
+        from seaweed import SeaweedFS
+
+        _seaweedfs = SeaweedFS().start()
+        atexit.register(_seaweedfs.stop)
+    return _seaweedfs
+
+
 class KilnServer:
     """One kiln process. Keeps its port and data dir across restarts."""
 
@@ -114,6 +131,13 @@ class KilnServer:
         self.proc: subprocess.Popen | None = None
         self._log = None
         self.starts = 0
+        # KILN_BLOCKS=seaweedfs: blocks, bundles and stored images in a bucket of its own on a
+        # SeaweedFS the session shares (tests/e2e/seaweed.py); the bucket outlives restarts.
+        self.env_extra: dict[str, str] = {}
+        if os.environ.get("KILN_BLOCKS") == "seaweedfs" and "--blocks" not in self.extra_args:
+            s3 = shared_seaweedfs()
+            self.extra_args += ["--blocks", s3.blocks_url(f"kiln-{uuid.uuid4().hex[:16]}")]
+            self.env_extra.update(s3.env)
 
     @property
     def endpoint(self) -> str:
@@ -145,7 +169,11 @@ class KilnServer:
         self._log.write(f"\n===== start #{self.starts}: {' '.join(self.argv())}\n".encode())
         self._log.flush()
         self.proc = subprocess.Popen(
-            self.argv(), stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            self.argv(),
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, **self.env_extra} if self.env_extra else None,
         )
         self._wait_healthy()
 

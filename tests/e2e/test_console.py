@@ -171,7 +171,7 @@ def _sign_in(browser, endpoint: str, account: str, region: str = "us-east-1") ->
     field.send_keys(account)
     Select(browser.find_element(By.ID, "signin-region")).select_by_value(region)
     browser.find_element(By.ID, "signin-submit").click()
-    WebDriverWait(browser, 10).until(lambda b: "/console/images" in b.current_url)
+    WebDriverWait(browser, 30).until(lambda b: "/console/images" in b.current_url)
     assert f"Account {account}" in browser.find_element(By.ID, "signed-in-account").text
 
 
@@ -199,12 +199,12 @@ def test_sign_in_list_filter_and_open_an_image(browser, world):
     name = browser.find_element(By.ID, "f-name")
     name.send_keys("console-*")
     browser.find_element(By.ID, "apply-filters").click()
-    WebDriverWait(browser, 10).until(lambda b: "name=console-" in b.current_url)
+    WebDriverWait(browser, 30).until(lambda b: "name=console-" in b.current_url)
     names = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#images-table a.image-link")]
     assert names == ["console-base-1"], names
     _shot(browser, "02-images-filtered-by-name")
     browser.find_element(By.LINK_TEXT, "console-base-1").click()
-    WebDriverWait(browser, 10).until(lambda b: b.find_element(By.ID, "image-name").text == "console-base-1")
+    WebDriverWait(browser, 30).until(lambda b: b.find_element(By.ID, "image-name").text == "console-base-1")
     assert browser.find_element(By.CSS_SELECTOR, "#mappings-table .snapshot-id").text == world["snapshot"]
     assert browser.find_element(By.CSS_SELECTOR, "#mappings-table .snapshot-size").text == "1 GiB"
     assert "1.05 MB" in browser.find_element(By.ID, "mappings-table").text, "two 512 KiB blocks of data"
@@ -218,17 +218,17 @@ def test_sign_in_list_filter_and_open_an_image(browser, world):
 def test_create_an_image_from_a_running_instance(browser, world):
     endpoint = world["endpoint"]
     browser.find_element(By.LINK_TEXT, "Instances").click()
-    WebDriverWait(browser, 10).until(lambda b: b.find_elements(By.ID, "instances-table"))
+    WebDriverWait(browser, 30).until(lambda b: b.find_elements(By.ID, "instances-table"))
     _shot(browser, "04-instances")
     browser.find_element(By.LINK_TEXT, world["instance"]).click()
-    WebDriverWait(browser, 10).until(lambda b: b.find_element(By.ID, "instance-state").text == "running")
+    WebDriverWait(browser, 30).until(lambda b: b.find_element(By.ID, "instance-state").text == "running")
     assert browser.find_element(By.ID, "console-output").get_attribute("data-poll"), "a running instance's output updates live"
     browser.find_element(By.ID, "image-name-input").send_keys("console-made-1")
     browser.find_element(By.ID, "image-description-input").send_keys("made in the console")
     browser.find_element(By.ID, "no-reboot").click()
     _shot(browser, "05-instance-create-image")
     browser.find_element(By.ID, "create-image-submit").click()
-    WebDriverWait(browser, 10).until(lambda b: "/console/images/ami-" in b.current_url)
+    WebDriverWait(browser, 30).until(lambda b: "/console/images/ami-" in b.current_url)
     assert "Creating" in _flash(browser)
     _wait_image_available(browser)
     state["made"] = browser.find_element(By.ID, "image-id").text
@@ -246,14 +246,14 @@ def test_copy_to_a_second_region_and_share_it(browser, world):
     name.clear()
     name.send_keys("console-made-1-west")
     browser.find_element(By.ID, "copy-submit").click()
-    WebDriverWait(browser, 10).until(lambda b: "region=us-west-2" in b.current_url)
+    WebDriverWait(browser, 30).until(lambda b: "region=us-west-2" in b.current_url)
     _wait_image_available(browser)
     state["copy"] = browser.find_element(By.ID, "image-id").text
     assert state["made"] in browser.find_element(By.ID, "lineage-svg").get_attribute("innerHTML")
     # A refused change is shown plainly, with AWS's code.
     browser.find_element(By.ID, "share-org").send_keys("not-an-organization")
     browser.find_element(By.ID, "share-submit").click()
-    WebDriverWait(browser, 10).until(lambda b: b.find_elements(By.CSS_SELECTOR, "#flash.error"))
+    WebDriverWait(browser, 30).until(lambda b: b.find_elements(By.CSS_SELECTOR, "#flash.error"))
     with pytest.raises(ClientError) as api:
         make_client(endpoint, "ec2", key=OWNER, region="us-west-2").modify_image_attribute(
             ImageId=state["copy"], LaunchPermission={"Add": [{"OrganizationArn": "not-an-organization"}]}
@@ -263,7 +263,7 @@ def test_copy_to_a_second_region_and_share_it(browser, world):
     assert not browser.find_elements(By.ID, "permissions-table")
     browser.find_element(By.ID, "share-account").send_keys(FRIEND)
     browser.find_element(By.ID, "share-submit").click()
-    WebDriverWait(browser, 10).until(lambda b: "Shared with" in _flash(b))
+    WebDriverWait(browser, 30).until(lambda b: "Shared with" in _flash(b))
     assert FRIEND in browser.find_element(By.ID, "permissions-table").text
     _shot(browser, "06-image-copy-shared")
     # The original now draws its copy in the other region.
@@ -273,14 +273,14 @@ def test_copy_to_a_second_region_and_share_it(browser, world):
 
     _sign_in(browser, endpoint, FRIEND, region="us-west-2")
     browser.find_element(By.LINK_TEXT, "Shared with me").click()
-    WebDriverWait(browser, 10).until(lambda b: "scope=shared" in b.current_url)
+    WebDriverWait(browser, 30).until(lambda b: "scope=shared" in b.current_url)
     assert "console-made-1-west" in [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#images-table a.image-link")]
     _shot(browser, "08-friend-shared-with-me")
     browser.find_element(By.LINK_TEXT, "console-made-1-west").click()
     assert browser.find_element(By.ID, "image-visibility").text == "shared with me"
     assert not browser.find_elements(By.ID, "deregister-form"), "only the owner gets the owner's actions"
     browser.find_element(By.ID, "launch-submit").click()
-    WebDriverWait(browser, 10).until(lambda b: "/console/instances/i-" in b.current_url)
+    WebDriverWait(browser, 30).until(lambda b: "/console/instances/i-" in b.current_url)
     assert "Launched" in _flash(browser)
     WebDriverWait(browser, 30, poll_frequency=1).until(
         lambda b: b.refresh() or b.find_element(By.ID, "instance-state").text == "running"
@@ -304,7 +304,7 @@ def test_deregister_an_image_with_its_snapshots(browser, world):
     browser.get(f"{endpoint}/console/images/{state['made']}?region=us-east-1")
     browser.find_element(By.ID, "deregister-snapshots").click()
     browser.find_element(By.ID, "deregister-submit").click()
-    WebDriverWait(browser, 10).until(lambda b: "Deregistered" in _flash(b))
+    WebDriverWait(browser, 30).until(lambda b: "Deregistered" in _flash(b))
     for snapshot in snapshots:
         assert snapshot in _flash(browser)
     _shot(browser, "10-deregistered")
@@ -315,7 +315,7 @@ def test_deregister_an_image_with_its_snapshots(browser, world):
     browser.get(f"{endpoint}/console/images/{state['copy']}?region=us-west-2")
     copy_snapshots = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#mappings-table .snapshot-id")]
     browser.find_element(By.ID, "deregister-submit").click()
-    WebDriverWait(browser, 10).until(lambda b: "Deregistered" in _flash(b))
+    WebDriverWait(browser, 30).until(lambda b: "Deregistered" in _flash(b))
     assert "Deleted" not in _flash(browser)
     browser.find_element(By.LINK_TEXT, "Snapshots and volumes").click()
     assert browser.find_element(By.ID, "storage-chart").is_displayed()
@@ -391,5 +391,5 @@ def test_strict_sign_in_takes_an_access_key_and_its_secret(browser, strict_serve
     browser.find_element(By.ID, "accessKeyId").send_keys("AKIAEXAMPLE2222")
     browser.find_element(By.ID, "secretAccessKey").send_keys("secret2")
     browser.find_element(By.ID, "signin-submit").click()
-    WebDriverWait(browser, 10).until(lambda b: "/console/images" in b.current_url)
+    WebDriverWait(browser, 30).until(lambda b: "/console/images" in b.current_url)
     assert "Account 222222222222" in browser.find_element(By.ID, "signed-in-account").text

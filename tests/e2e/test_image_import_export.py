@@ -417,6 +417,20 @@ def test_kill9_right_after_complete(kiln_factory, tmp_path):
 # ---------------------------------------------------------------- corruption
 
 
+def corrupt_remote_pack(srv):
+    """Flips a byte of the first block of a pack in the server's bucket, then restarts the server
+    so that its read cache does not still hold the pack's good bytes."""
+    from kiln_harness import shared_seaweedfs
+
+    bucket = srv.extra_args[srv.extra_args.index("--blocks") + 1].split("?")[0].removeprefix("s3://")
+    s3 = shared_seaweedfs().client()
+    key = sorted(o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="blocks/packs/")["Contents"])[0]
+    data = bytearray(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+    data[48 + 1000] ^= 0xFF
+    s3.put_object(Bucket=bucket, Key=key, Body=bytes(data))
+    srv.restart()
+
+
 def test_verify_detects_a_corrupted_pack(kiln_factory, tmp_path):
     srv = kiln_factory()
     ep = srv.endpoint
@@ -426,15 +440,18 @@ def test_verify_detects_a_corrupted_pack(kiln_factory, tmp_path):
     clean = run_kiln(ep, "verify").json()
     assert clean["problems"] == [] and clean["blocksChecked"] == 8 and clean["packsChecked"] >= 1
 
-    packs = sorted(p for p in (srv.data_dir / "blocks").rglob("*") if p.is_file() and p.stat().st_size > BLOCK_SIZE)
-    assert packs, f"no pack files under {srv.data_dir / 'blocks'}"
-    victim = packs[0]
-    with open(victim, "r+b") as f:
-        # well inside the stored bytes of the pack's first block (each entry: 48-byte header, then data)
-        f.seek(48 + 1000)
-        byte = f.read(1)
-        f.seek(-1, os.SEEK_CUR)
-        f.write(bytes([byte[0] ^ 0xFF]))
+    if "--blocks" in srv.extra_args:  # KILN_BLOCKS=seaweedfs: the packs are objects in a bucket
+        corrupt_remote_pack(srv)
+    else:
+        packs = sorted(p for p in (srv.data_dir / "blocks").rglob("*") if p.is_file() and p.stat().st_size > BLOCK_SIZE)
+        assert packs, f"no pack files under {srv.data_dir / 'blocks'}"
+        victim = packs[0]
+        with open(victim, "r+b") as f:
+            # well inside the stored bytes of the pack's first block (each entry: 48-byte header, then data)
+            f.seek(48 + 1000)
+            byte = f.read(1)
+            f.seek(-1, os.SEEK_CUR)
+            f.write(bytes([byte[0] ^ 0xFF]))
 
     run = run_kiln(ep, "verify", check=False)
     assert run.returncode == 1, f"verify must exit 1 on a corrupted store\n{run}"

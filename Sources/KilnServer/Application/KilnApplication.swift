@@ -5,6 +5,7 @@ import Hummingbird
 import KilnBlocks
 import KilnConsole
 import KilnCore
+import KilnObjectStore
 import KilnStore
 import KilnWire
 import Logging
@@ -25,14 +26,15 @@ package enum KilnApplication {
     ) throws -> (cloud: Cloud, maintenance: any BlockMaintenance) {
         let file = try configuration.configFile.map(ConfigFile.load(path:))
         let directory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("blocks"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let (blockBlobs, objectBlobs) = try blobStores(configuration, directory: directory)
         let store = try SQLiteMetadataStore(path: directory.appendingPathComponent("kiln.sqlite").path)
         let master = try Keyring.loadOrCreateMasterKey(at: directory.appendingPathComponent("master.key").path)
         let clock: any Clock = configuration.enableTestReset ? OffsetClock() : SystemClock()
         let keyWrappingKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Array("kiln kms key material".utf8), outputByteCount: 32)
         let blocks = PackedBlockStore(
             index: store,
-            blobs: try LocalBlobStore(root: directory.appendingPathComponent("blocks")),
+            blobs: blockBlobs,
             keyring: Keyring(
                 master: master,
                 index: store,
@@ -54,7 +56,7 @@ package enum KilnApplication {
             clock: clock,
             latency: configuration.latency,
             blocks: blocks,
-            objects: try LocalBlobStore(root: directory.appendingPathComponent("objects")),
+            objects: objectBlobs,
             tokenKey: tokenKey,
             keyWrappingKey: keyWrappingKey,
             runtime: runtime
@@ -64,6 +66,7 @@ package enum KilnApplication {
 
     /// The whole HTTP service for `configuration`, ready to run.
     package static func build(_ configuration: ServerConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
+        try await prepareObjectStore(configuration, logger: logger)
         let runtime = try configuration.runtime.makeRuntime(dataDirectory: configuration.dataDirectory, logger: logger)
         logger.notice("instance runtime: \(runtime.summary)")
         let (cloud, maintenance) = try makeCloud(configuration, runtime: runtime)

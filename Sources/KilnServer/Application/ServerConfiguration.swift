@@ -1,4 +1,5 @@
 import KilnCore
+import KilnObjectStore
 
 /// Everything `kiln serve` can be told; every field has an embedded default, so
 /// `kiln serve` alone starts a working service.
@@ -11,6 +12,11 @@ package struct ServerConfiguration: Sendable {
     package var dataDirectory = "./kiln-data"
     /// How requests are authenticated.
     package var auth = AuthMode.dev
+    /// Where block data and whole objects (bundles, stored images) live: `nil` for files under
+    /// the data directory, or a bucket of an S3-compatible object store.
+    package var blocks: S3Location?
+    /// With `blocks` in an object store: the most memory its read cache uses, in MiB (0: none).
+    package var blocksCacheMiB = 256
     /// A JSON file declaring accounts, access keys, organizations and regions.
     package var configFile: String?
     /// The account of access keys that name none; `000000000000` unless set.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import KilnCore
+import KilnObjectStore
 import KilnServer
 import Logging
 
@@ -27,6 +28,19 @@ extension Kiln {
 
         @Option(help: "Where Kiln keeps its state.")
         var dataDir = "./kiln-data"
+
+        @Option(
+            help: ArgumentHelp(
+                "Where block data, bundles and stored images go: files in the data directory (the default), or an S3-compatible store.",
+                discussion:
+                    "s3://BUCKET[/PREFIX]?endpoint=http://HOST:PORT&region=REGION; keys from KILN_BLOCKS_ACCESS_KEY_ID and KILN_BLOCKS_SECRET_ACCESS_KEY, else AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.",
+                valueName: "s3-url"
+            )
+        )
+        var blocks: String?
+
+        @Option(help: "With --blocks s3://…: the memory the read cache of blocks may use, in MiB (0 turns it off).")
+        var blocksCacheMb = 256
 
         @Option(help: "How requests are authenticated: 'dev' accepts any signature, 'strict' verifies SigV4 against the config file's keys.")
         var auth = AuthMode.dev
@@ -91,10 +105,21 @@ extension Kiln {
                         + "Use --auth strict with a --config, listen on 127.0.0.1, or pass --insecure to accept the risk."
                 )
             }
+            if let blocks { _ = try Self.blockLocation(blocks) }
+            guard blocksCacheMb >= 0 else { throw ValidationError("--blocks-cache-mb must be at least 0.") }
             guard runtimeMaxMemory >= 16, runtimeMaxVcpus >= 1, runtimeStopTimeout >= 0 else {
                 throw ValidationError(
                     "--runtime-max-memory must be at least 16 (MiB), --runtime-max-vcpus at least 1, --runtime-stop-timeout at least 0."
                 )
+            }
+        }
+
+        /// The object store `--blocks` names, or the reason it cannot be used.
+        static func blockLocation(_ text: String) throws -> S3Location {
+            do {
+                return try S3Location(parsing: text)
+            } catch {
+                throw ValidationError("\(error)")
             }
         }
 
@@ -115,6 +140,8 @@ extension Kiln {
             configuration.port = port
             configuration.dataDirectory = dataDir
             configuration.auth = auth
+            configuration.blocks = try blocks.map(Self.blockLocation)
+            configuration.blocksCacheMiB = blocksCacheMb
             configuration.configFile = config
             configuration.defaultAccount = AccountID(defaultAccount)
             configuration.latency = latency
