@@ -85,14 +85,16 @@ def test_full_disk_fails_cleanly_and_recovers(small_fs):
 
 def fill(path) -> None:
     """Writes `path` until the file system has no byte left."""
-    with open(path, "wb") as f:
-        for chunk in (1 << 20, 4096, 512):
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        for chunk in (1 << 20, 4096, 512, 1):
             try:
-                while True:
-                    f.write(b"\0" * chunk)
-                    f.flush()
+                while os.write(fd, b"\0" * chunk) > 0:
+                    pass
             except OSError:
                 pass
+    finally:
+        os.close(fd)
 
 
 def test_full_metadata_database_fails_cleanly_and_recovers(small_fs):
