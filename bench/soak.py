@@ -14,6 +14,7 @@ racing a launch may be refused, as on AWS).
     python3 bench/soak.py --clients 200 --seconds 600        # the long run (release build)
     python3 bench/soak.py --clients 20 --seconds 30           # the short one make test runs
     python3 bench/soak.py --endpoint http://127.0.0.1:8787 --pid 1234
+    python3 bench/soak.py --accounts 1                        # every client in one account
 
 Without --endpoint it starts `kiln serve` ($KILN_BIN or .build/debug/kiln) on a temporary
 data directory. Exit status 1 when there was a 5xx, a socket error, or fd growth over --max-fd-growth.
@@ -86,9 +87,11 @@ def process_figures(pid: int) -> dict[str, int]:
 
 
 class Client:
-    def __init__(self, endpoint: str, number: int, tally: Tally, region: str = "us-east-1"):
+    def __init__(self, endpoint: str, number: int, tally: Tally, accounts: int, region: str = "us-east-1"):
         session = boto3.session.Session()
-        kw = dict(endpoint_url=endpoint, region_name=region, aws_access_key_id=f"AKIDSOAK{number:04d}", aws_secret_access_key="soak", config=NO_RETRIES)
+        # In dev mode a 12-digit access key is the account it acts as.
+        key = f"{100000000001 + number % accounts:012d}"
+        kw = dict(endpoint_url=endpoint, region_name=region, aws_access_key_id=key, aws_secret_access_key="soak", config=NO_RETRIES)
         self.ec2 = session.client("ec2", **kw)
         self.ebs = session.client("ebs", **kw)
         self.rng = random.Random(number)
@@ -178,9 +181,10 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def run(endpoint: str, pid: int, clients: int, seconds: float, max_fd_growth: int = 64) -> dict:
+def run(endpoint: str, pid: int, clients: int, seconds: float, max_fd_growth: int = 64, accounts: int | None = None) -> dict:
     tally = Tally()
-    workers = [Client(endpoint, n, tally) for n in range(clients)]
+    accounts = accounts or clients
+    workers = [Client(endpoint, n, tally, accounts) for n in range(clients)]
     start = process_figures(pid)
     peak = dict(start)
     deadline = time.monotonic() + seconds
@@ -213,6 +217,7 @@ def run(endpoint: str, pid: int, clients: int, seconds: float, max_fd_growth: in
     total = sum(c["count"] for c in calls.values())
     result = {
         "clients": clients,
+        "accounts": accounts,
         "seconds": round(wall, 1),
         "calls": total,
         "calls_per_second": round(total / wall, 1),
@@ -236,6 +241,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=600)
     parser.add_argument("--endpoint")
     parser.add_argument("--pid", type=int, help="the server's pid, with --endpoint")
+    parser.add_argument("--accounts", type=int, help="how many accounts the clients share (default: one each)")
     parser.add_argument("--max-fd-growth", type=int, default=64)
     parser.add_argument("--json", help="also write the figures here")
     args = parser.parse_args()
@@ -251,7 +257,7 @@ def main() -> int:
         server.start()
         endpoint, pid = server.endpoint, server.proc.pid
     try:
-        result = run(endpoint, pid, args.clients, args.seconds, args.max_fd_growth)
+        result = run(endpoint, pid, args.clients, args.seconds, args.max_fd_growth, args.accounts)
     finally:
         if server:
             server.stop()

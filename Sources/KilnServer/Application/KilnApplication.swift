@@ -188,6 +188,8 @@ package enum KilnApplication {
         return response(answer, closing: false)
     }
 
+    /// The HTTP answer to send for `answer`; `closing` marks it `Connection: close`, which
+    /// ``RequestDeadlineHandler`` acts on.
     static func response(_ answer: AWSResponse, closing: Bool) -> Response {
         var fields = HTTPFields()
         for (name, value) in answer.headers {
