@@ -8,7 +8,7 @@ RUNTIME ?= simulated
 KILN_DEBUG := .build/debug/kiln
 KILN_RELEASE := .build/release/kiln
 
-.PHONY: run test build release unit-test e2e generate check-generated lint bench torture fuzz clean
+.PHONY: run test build release unit-test e2e generate check-generated lint bench torture soak fuzz clean
 
 ## run: build a release binary and serve on 127.0.0.1:8787 with state in ./kiln-data (RUNTIME=qemu boots instances)
 run: release
@@ -55,6 +55,10 @@ check-generated:
 bench: release
 	scripts/install-deps.sh bench
 	KILN_BIN=$(KILN_RELEASE) python3 bench/run.py
+
+## soak: 200 concurrent clients of mixed calls for 10 minutes against a release build (make test runs 20 for 30 s)
+soak: release
+	KILN_BIN=$(KILN_RELEASE) python3 bench/soak.py --clients 200 --seconds 600
 
 ## torture: the long kill -9 torture, 200 rounds (make test runs 10)
 torture: build

@@ -177,6 +177,13 @@ extension PackedBlockStore: BlockMaintenance {
         try await exclusively { try await check() }
     }
 
+    /// A damaged block's problem, with the snapshots and volumes whose blocks it is.
+    private func damage(_ block: IndexedBlock, _ problem: String) async throws -> String {
+        let holders = try await index.holders(of: block.id, domain: block.domain, limit: 10)
+        let held = holders.isEmpty ? "no snapshot or volume refers to it" : holders.map { "\($0.owner) block \($0.index)" }.joined(separator: ", ")
+        return "block \(block.id) in \(block.pack): \(problem) (damaged in: \(held))"
+    }
+
     private func check() async throws -> VerifyReport {
         let (contents, referenced) = try await index.contentsAndReferences()
         let (indexed, packs) = (contents.blocks, contents.packs)
@@ -195,17 +202,17 @@ extension PackedBlockStore: BlockMaintenance {
                     length: block.storedLength + PackWriter.headerSize
                 )
                 if let problem = PackWriter.checkHeader(entry, for: block) {
-                    report.problems.append("block \(block.id) in \(block.pack): \(problem)")
+                    report.problems.append(try await damage(block, String(describing: problem)))
                     continue
                 }
                 let plaintext = try BlockEncoding.decode(Array(entry.dropFirst(PackWriter.headerSize)), block: block, sealKey: sealKey)
                 if Array(SHA256.hash(data: plaintext)) != block.sha256 {
-                    report.problems.append("block \(block.id) in \(block.pack) does not match its SHA-256")
+                    report.problems.append(try await damage(block, "does not match its SHA-256"))
                 }
                 report.blocksChecked += 1
                 report.bytesChecked += plaintext.count
             } catch {
-                report.problems.append("block \(block.id) in \(block.pack): \(error)")
+                report.problems.append(try await damage(block, String(describing: error)))
             }
         }
         let indexedKeys = Set(indexed.map { "\($0.domain)|\($0.id)" })

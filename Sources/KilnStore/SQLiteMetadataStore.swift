@@ -8,7 +8,7 @@ import KilnCore
 /// change the client saw acknowledged survives a kill -9 or a power cut, and a change that
 /// did not finish leaves nothing behind.
 package struct SQLiteMetadataStore: MetadataStore {
-    private let database: any DatabaseWriter
+    let database: any DatabaseWriter
     /// Where reads run; `nil` for an in-memory database, which only its writer can see.
     private let readers: ReadConnections?
 
@@ -64,7 +64,12 @@ package struct SQLiteMetadataStore: MetadataStore {
     }
 
     /// ``write(_:)`` with the transaction as SQL, for the store's own ports (``BlockIndex``).
+    /// A database that cannot grow because its file system is full answers ``CloudError/storageFull(_:)``.
     func writeSQL<Result: Sendable>(_ body: @Sendable (SQLiteTransaction) throws -> Result) async throws -> Result {
-        try await database.write { db in try body(SQLiteTransaction(db: db)) }
+        do {
+            return try await database.write { db in try body(SQLiteTransaction(db: db)) }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+            throw CloudError.storageFull("the metadata database cannot grow")
+        }
     }
 }

@@ -72,3 +72,65 @@ struct StrictAuthenticationTests {
         )
     }
 }
+
+/// The signature's time window and the signed payload hash, in strict mode.
+@Suite("Strict authentication: time window and payload hash")
+struct StrictWindowTests {
+    let signedAt = Date(timeIntervalSince1970: 1_767_225_600)
+
+    func signed(body: [UInt8], at date: Date, signPayload: Bool = true) -> (AWSRequest, SigV4Credential?) {
+        let signable = SignableRequest(method: "POST", rawPath: "/", rawQuery: "", headers: ["host": "127.0.0.1:8787"])
+        var headers = signable.headers
+        for (name, value) in SigV4Signer.signingHeaders(
+            for: signable,
+            body: body,
+            signPayload: signPayload,
+            accessKeyID: "AKIDEXAMPLE",
+            secret: Botocore.secret,
+            region: "us-east-1",
+            service: "ec2",
+            date: date
+        ) {
+            headers[name.lowercased()] = value
+        }
+        let request = AWSRequest(method: "POST", rawPath: "/", rawQuery: "", headers: headers, body: body, requestID: "r")
+        return (request, headers["authorization"].flatMap(SigV4Credential.init(authorizationHeader:)))
+    }
+
+    @Test(
+        "Requests signed up to 15 minutes either side of now pass; beyond, they are expired",
+        arguments: [(-14 * 60, true), (14 * 60, true), (-15 * 60, true), (-(15 * 60 + 1), false), (15 * 60 + 1, false), (-86_400, false)]
+    )
+    func window(offset: Int, passes: Bool) throws {
+        let clock = ManualClock(signedAt.addingTimeInterval(TimeInterval(-offset)))
+        let authenticator = Authenticator(mode: .strict, identity: Botocore.identity(), clock: clock)
+        let (request, credential) = signed(body: Array("Action=DescribeRegions&Version=2016-11-15".utf8), at: signedAt)
+        let result = authenticator.authenticate(request, credential: credential)
+        if passes {
+            #expect(try result.get().rawValue == "111111111111")
+        } else {
+            #expect(result == .failure(.expired(signedAt: SigV4Signer.formatAmzDate(signedAt))))
+        }
+    }
+
+    @Test("A hex X-Amz-Content-SHA256 must be the body's hash; UNSIGNED-PAYLOAD takes any body")
+    func payloadHash() throws {
+        let clock = ManualClock(signedAt)
+        let authenticator = Authenticator(mode: .strict, identity: Botocore.identity(), clock: clock)
+        let body = Array("Action=DescribeRegions&Version=2016-11-15".utf8)
+        var (request, credential) = signed(body: body, at: signedAt)
+        #expect(try authenticator.authenticate(request, credential: credential).get().rawValue == "111111111111")
+        request.body = Array("Action=DescribeRegions&Version=2016-11-16".utf8)
+        #expect(authenticator.authenticate(request, credential: credential) == .failure(.payloadHashMismatch))
+        #expect(authenticator.canDecide(beforeBodyOf: request, credential: credential))
+        #expect(try authenticator.authenticate(request, credential: credential, checkingPayload: false).get().rawValue == "111111111111")
+
+        var (unsigned, unsignedCredential) = signed(body: body, at: signedAt, signPayload: false)
+        unsigned.body = Array("anything at all".utf8)
+        #expect(try authenticator.authenticate(unsigned, credential: unsignedCredential).get().rawValue == "111111111111")
+
+        var bare = request
+        bare.headers["x-amz-content-sha256"] = nil
+        #expect(!authenticator.canDecide(beforeBodyOf: bare, credential: credential), "without the header the signature covers the body")
+    }
+}

@@ -82,3 +82,49 @@ def test_full_disk_fails_cleanly_and_recovers(small_fs):
         assert srv.proc.pid == pid
     finally:
         srv.stop()
+
+
+def fill(path) -> None:
+    """Writes `path` until the file system has no byte left."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        for chunk in (1 << 20, 4096, 512, 1):
+            try:
+                while os.write(fd, b"\0" * chunk) > 0:
+                    pass
+            except OSError:
+                pass
+    finally:
+        os.close(fd)
+
+
+def test_full_metadata_database_fails_cleanly_and_recovers(small_fs):
+    srv = KilnServer(small_fs, "fullmeta", DEV_ARGS)
+    srv.start()
+    try:
+        ssm = make_client(srv.endpoint, "ssm")
+        filler = small_fs / "filler"
+        fill(filler)
+        acknowledged, refusal = [], None
+        for i in range(5000):
+            name = f"/kiln/full/{i}"
+            try:
+                ssm.put_parameter(Name=name, Value=f"{i}:" + "v" * 4000, Type="String")
+            except ClientError as e:
+                refusal = e.response
+                break
+            acknowledged.append(name)
+        assert refusal is not None, "the metadata database never ran out of space"
+        assert refusal["ResponseMetadata"]["HTTPStatusCode"] == 503, refusal
+        assert refusal["Error"]["Code"] == "ServiceUnavailable" and "out of space" in refusal["Error"]["Message"], refusal
+        assert srv.running, "the server died of a full metadata database"
+
+        # space freed: the same server carries on, and every acknowledged write is there
+        pid = srv.proc.pid
+        filler.unlink()
+        ssm.put_parameter(Name="/kiln/full/after", Value="after", Type="String")
+        for name in acknowledged[-5:] + ["/kiln/full/after"]:
+            assert ssm.get_parameter(Name=name)["Parameter"]["Name"] == name
+        assert srv.proc.pid == pid
+    finally:
+        srv.stop()

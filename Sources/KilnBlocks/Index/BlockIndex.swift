@@ -24,6 +24,8 @@ package protocol BlockIndex: Sendable {
     func wrappedDomainKey(_ domain: String, proposing proposed: [UInt8]) async throws -> [UInt8]
     /// The wrapped data key of an encryption domain, if it has one yet.
     func wrappedDomainKey(_ domain: String) async throws -> [UInt8]?
+    /// The snapshot and volume blocks that refer to a stored block, at most `limit`.
+    func holders(of id: BlockID, domain: String, limit: Int) async throws -> [BlockHolder]
 }
 
 /// What the index holds at one moment.

@@ -15,3 +15,23 @@ extension CloudError {
         )
     }
 }
+
+/// The errors of `kiln backup`.
+extension CloudError {
+    /// A backup goes into a new or empty directory, never over another copy.
+    package static func backupDestinationInUse(_ path: String) -> CloudError {
+        CloudError("InvalidParameterValue", "The backup directory \(path) is not empty; give a new or empty directory.")
+    }
+
+    /// A backup needs an absolute path on the server's machine.
+    package static let backupDestinationMissing = CloudError(
+        "MissingParameter",
+        "The request must contain the parameter to: an absolute path on the server's machine."
+    )
+
+    /// Backups copy a SQLite data directory; other stores have their own tools.
+    package static let backupUnsupported = CloudError(
+        "UnsupportedOperation",
+        "This server's metadata or blocks are not in a local data directory that kiln backup can copy."
+    )
+}

@@ -72,4 +72,14 @@ extension CloudError {
     package static func snapshotArchived(_ id: String) -> CloudError {
         CloudError("IncorrectState", "The snapshot '\(id)' is in the archive tier; restore it with RestoreSnapshotTier before using it.")
     }
+
+    /// A stored block that could not be read back whole: the pack holding it is damaged or
+    /// unreadable. The rest of the store is served as before.
+    package static func damagedBlock(snapshotID: String, index: Int, cause: String) -> CloudError {
+        CloudError(
+            "InternalServerException",
+            "Block \(index) of snapshot \(snapshotID) is damaged in Kiln's store and cannot be read (\(cause)); restore it from a backup.",
+            category: .server
+        )
+    }
 }

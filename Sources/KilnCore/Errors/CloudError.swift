@@ -14,6 +14,8 @@ package struct CloudError: Error, Sendable, Equatable {
         case forbidden
         /// 412: a dry run that would have succeeded.
         case dryRun
+        /// 413: a request body over its operation's limit.
+        case tooLarge
         /// 503: too many requests.
         case throttled
         /// 500: our fault.

@@ -209,6 +209,14 @@ extension SnapshotService {
 
     /// Why a block cannot be put into `snapshotID`: the snapshot is not the caller's, it is
     /// no longer pending, or its upload ran out of time.
+    /// Checks, before a block's body is read, that `snapshotID` is an upload of the caller
+    /// that still takes blocks; throws what PutSnapshotBlock would answer otherwise.
+    package func admitBlock(_ caller: Caller, snapshotID: String) async throws {
+        guard let upload = await uploads.target(of: snapshotID), upload.accepts(caller, at: clock.now) else {
+            throw try await refusal(caller, toPutInto: snapshotID)
+        }
+    }
+
     private func refusal(_ caller: Caller, toPutInto snapshotID: String) async throws -> CloudError {
         let snapshot = try await read(caller) { try directAPISnapshot(snapshotID, caller: caller, in: $0) }
         if snapshot.state == .pending, clock.now >= snapshot.uploadDeadline {
@@ -409,7 +417,14 @@ extension SnapshotService {
             let zero = [UInt8](repeating: 0, count: Block.size)
             return (zero, Data(SHA256.hash(data: zero)).base64EncodedString())
         }
-        let data = try await blocks.read(entry.id, domain: snapshot.domain)
+        let data: [UInt8]
+        do {
+            data = try await blocks.read(entry.id, domain: snapshot.domain)
+        } catch let error as CloudError {
+            throw error
+        } catch {
+            throw CloudError.damagedBlock(snapshotID: snapshotID, index: index, cause: String(describing: error))
+        }
         return (data, Data(entry.sha256).base64EncodedString())
     }
 

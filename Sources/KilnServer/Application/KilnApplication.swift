@@ -15,7 +15,7 @@ import NIOCore
 ///
 /// `kiln serve` and the tests share this assembly, so what the tests exercise is what runs.
 package enum KilnApplication {
-    /// The largest request body accepted: an EBS block (512 KiB) with room to spare.
+    /// The largest request body Kiln's own routes (`/kiln/…`) accept: volume writes and bundle parts.
     package static let maximumBodySize = 2 * 1024 * 1024
 
     /// The cloud `configuration` describes, with its state under the data directory, and the
@@ -79,9 +79,15 @@ package enum KilnApplication {
         if interrupted > 0 {
             logger.warning("snapshot uploads interrupted by the restart were marked as failed", metadata: ["count": .stringConvertible(interrupted)])
         }
+        let backup = (cloud.store as? SQLiteMetadataStore).flatMap { store in
+            (maintenance as? PackedBlockStore).map {
+                DataDirectoryBackup(dataDirectory: URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true), store: store, blocks: $0)
+            }
+        }
         let router = buildRouter(
             cloud: cloud,
             maintenance: maintenance,
+            backup: backup,
             auth: configuration.auth,
             enableTestReset: configuration.enableTestReset,
             catalogAfterReset: configuration.catalog.images,
@@ -106,6 +112,7 @@ package enum KilnApplication {
     package static func buildRouter(
         cloud: Cloud,
         maintenance: any BlockMaintenance,
+        backup: DataDirectoryBackup? = nil,
         auth: AuthMode,
         enableTestReset: Bool,
         catalogAfterReset: [CatalogImage]? = nil,
@@ -154,9 +161,9 @@ package enum KilnApplication {
             }
             registerTestClock(on: router, cloud: cloud)
         }
-        KilnExtensionRoutes(cloud: cloud, maintenance: maintenance, authenticator: authenticator, logger: logger).register(on: router)
         Console(cloud: cloud, signIn: auth == .strict ? .accessKey : .chooseAccount, hygieneCheck: hygieneCheck, logger: logger)
             .register(on: router)
+        KilnExtensionRoutes(cloud: cloud, maintenance: maintenance, backup: backup, authenticator: authenticator, logger: logger).register(on: router)
         let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
             try await respond(to: request, with: dispatcher, requestID: cloud.ids.requestID())
         }
@@ -167,25 +174,44 @@ package enum KilnApplication {
         return router
     }
 
-    /// Collects the body, hands the request to the dispatcher, and writes its answer.
+    /// Decides on the request from its head, collects the body within its operation's limit,
+    /// hands the request to the dispatcher, and writes its answer. A request refused before its
+    /// body is read is answered with `Connection: close`, so the body is never read.
     static func respond(to request: Request, with dispatcher: AWSDispatcher, requestID: String) async throws -> Response {
-        let awsRequest: AWSRequest
-        do {
-            awsRequest = try await collect(request, requestID: requestID)
-        } catch {
-            return Response(status: .contentTooLarge, body: .init(byteBuffer: ByteBuffer(string: "request body over \(maximumBodySize) bytes\n")))
+        var awsRequest = head(of: request, requestID: requestID)
+        let answer: AWSResponse
+        switch await dispatcher.admit(awsRequest, declaredLength: declaredLength(of: request)) {
+        case .refuse(let refusal):
+            return response(refusal, closing: true)
+        case .read(let bodyLimit):
+            do {
+                awsRequest.body = try await request.body.collectBytes(upTo: bodyLimit, declaredLength: declaredLength(of: request))
+            } catch is NIOTooManyBytesError {
+                return response(dispatcher.bodyTooLarge(awsRequest, limit: bodyLimit), closing: true)
+            }
+            answer = await dispatcher.dispatch(awsRequest)
         }
-        let answer = await dispatcher.dispatch(awsRequest)
+        return response(answer, closing: false)
+    }
+
+    /// The HTTP answer to send for `answer`; `closing` marks it `Connection: close`, which
+    /// ``RequestDeadlineHandler`` acts on.
+    static func response(_ answer: AWSResponse, closing: Bool) -> Response {
         var fields = HTTPFields()
         for (name, value) in answer.headers {
             if let fieldName = HTTPField.Name(name) { fields.append(HTTPField(name: fieldName, value: value)) }
         }
+        if closing { fields[.connection] = "close" }
         return Response(status: .init(code: answer.status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
     }
 
-    /// Reads a request whole: its body (up to ``maximumBodySize``), its headers by lower-cased name, its raw path and query.
-    static func collect(_ request: Request, requestID: String) async throws -> AWSRequest {
-        let body = try await request.body.collectBytes(upTo: maximumBodySize, declaredLength: request.headers[.contentLength].flatMap { Int($0) })
+    /// The Content-Length of `request`, when it sends one.
+    static func declaredLength(of request: Request) -> Int? {
+        request.headers[.contentLength].flatMap { Int($0) }
+    }
+
+    /// A request's head: its headers by lower-cased name, its raw path and query; the body is empty.
+    static func head(of request: Request, requestID: String) -> AWSRequest {
         var headers: [String: String] = [:]
         for field in request.headers {
             let name = field.name.canonicalName
@@ -197,9 +223,23 @@ package enum KilnApplication {
             rawPath: request.uri.path,
             rawQuery: request.uri.query ?? "",
             headers: headers,
-            body: body,
+            body: [],
             requestID: requestID
         )
+    }
+
+    /// Reads a request whole: its head and its body (up to ``maximumBodySize``).
+    static func collect(_ request: Request, requestID: String) async throws -> AWSRequest {
+        var awsRequest = head(of: request, requestID: requestID)
+        if let declared = declaredLength(of: request), declared > maximumBodySize {
+            throw CloudError.requestTooLarge(limit: maximumBodySize)
+        }
+        do {
+            awsRequest.body = try await request.body.collectBytes(upTo: maximumBodySize, declaredLength: declaredLength(of: request))
+        } catch is NIOTooManyBytesError {
+            throw CloudError.requestTooLarge(limit: maximumBodySize)
+        }
+        return awsRequest
     }
 
     /// `POST /kiln/test/clock?advance=SECONDS`: moves the server's clock forward and carries out

@@ -34,6 +34,13 @@ package struct ServerConfiguration: Sendable {
     /// PEM files of the certificate chain and private key: with both, Kiln serves HTTPS.
     package var tlsCertificateFile: String?
     package var tlsKeyFile: String?
+    /// The most connections open at once; one more is answered 503 and closed.
+    package var maxConnections = 1024
+    /// Seconds a connection may stay without a request (or with a request head still arriving)
+    /// before it is closed.
+    package var idleTimeoutSeconds = 60
+    /// Seconds a request's body may take to arrive after its head before the connection is closed.
+    package var requestTimeoutSeconds = 300
 
     /// The catalogue choices.
     package enum Catalog: String, Sendable, CaseIterable {

@@ -23,6 +23,8 @@ package enum AuthProblem: Error, Sendable, Equatable {
     case signatureMismatch
     /// A request signed too far from now, or a presigned URL past its expiry.
     case expired(signedAt: String)
+    /// A signed `X-Amz-Content-SHA256` that is not the SHA-256 of the body that came.
+    case payloadHashMismatch
 }
 
 /// Establishes which account a request acts as, and in strict mode that its signature is right.
@@ -42,8 +44,19 @@ package struct Authenticator: Sendable {
         self.clock = clock
     }
 
-    /// The account `request` acts as; in strict mode, only if its signature verifies.
-    package func authenticate(_ request: AWSRequest, credential: SigV4Credential?) -> Result<AccountID, AuthProblem> {
+    /// Whether `authenticate` can decide on `head` before its body is read: in dev mode, and
+    /// in strict mode when the signature covers a declared payload hash rather than the body.
+    package func canDecide(beforeBodyOf head: AWSRequest, credential: SigV4Credential?) -> Bool {
+        mode == .dev || credential == nil || credential?.isPresigned == true || head.headers["x-amz-content-sha256"] != nil
+    }
+
+    /// The account `request` acts as; in strict mode, only if its signature verifies and, when
+    /// `checkingPayload`, a hex `X-Amz-Content-SHA256` is the SHA-256 of the body.
+    package func authenticate(
+        _ request: AWSRequest,
+        credential: SigV4Credential?,
+        checkingPayload: Bool = true
+    ) -> Result<AccountID, AuthProblem> {
         guard let credential else {
             if mode == .dev { return .success(identity.defaultAccount) }
             let hasAttempt = request.headers["authorization"] != nil || request.rawQuery.contains("X-Amz-Credential")
@@ -76,7 +89,17 @@ package struct Authenticator: Sendable {
             payloadHash: payloadHash
         )
         guard Self.constantTimeEquals(expected, credential.signature) else { return .failure(.signatureMismatch) }
+        if checkingPayload, let declared = request.headers["x-amz-content-sha256"], Self.isHexHash(declared),
+            declared.lowercased() != SigV4Signer.hexSHA256(request.body)
+        {
+            return .failure(.payloadHashMismatch)
+        }
         return .success(account)
+    }
+
+    /// Whether `text` is a hex SHA-256 (rather than `UNSIGNED-PAYLOAD` or a streaming marker).
+    static func isHexHash(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) || (65...70).contains($0) }
     }
 
     /// Reads `20260101T000000Z`.

@@ -48,6 +48,10 @@ package struct JSONFront: ServiceFront {
         [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-RequestId", request.requestID)]
     }
 
+    package func reject(_ request: AWSRequest, with error: any Error, operation: String?) -> AWSResponse {
+        self.error(OutgoingError(error, validationCode: "ValidationException", modeled: modeledErrors), request, operation: operation)
+    }
+
     private func error(_ error: OutgoingError, _ request: AWSRequest, operation: String?) -> AWSResponse {
         let writer = JSONWriter()
         writer.openStructure()

@@ -108,6 +108,14 @@ package struct QueryFront: ServiceFront {
         return AWSResponse(status: 200, headers: [("Content-Type", "text/xml;charset=UTF-8")], body: writer.bytes, operation: action)
     }
 
+    package func reject(_ request: AWSRequest, with error: any Error, operation: String?) -> AWSResponse {
+        self.error(
+            OutgoingError(error, validationCode: dialect == .ec2 ? "InvalidParameterValue" : "ValidationError", modeled: modeledErrors),
+            request,
+            operation: operation
+        )
+    }
+
     private func error(_ error: OutgoingError, _ request: AWSRequest, operation: String?) -> AWSResponse {
         let writer = XMLWriter()
         writer.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")

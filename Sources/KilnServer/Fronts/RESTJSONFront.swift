@@ -64,14 +64,23 @@ package struct RESTJSONFront: ServiceFront {
         }
     }
 
-    package func respond(to request: AWSRequest, caller: Caller) async -> AWSResponse {
+    /// The route `request` takes, with its URI labels.
+    func route(of request: AWSRequest, query: [String: String]) -> (Route, [String: String])? {
         let pathSegments = request.rawPath.split(separator: "/").map { FormInput.decode(Array($0.utf8), plusAsSpace: false) }
+        return routes.lazy.compactMap({ route in
+            route.match(method: request.method, pathSegments: pathSegments, query: query).map { (route, $0) }
+        }).first
+    }
+
+    /// The method and path name the operation, so its limit and check apply before the body is read.
+    package func admission(for head: AWSRequest) -> RequestAdmission {
+        guard let (route, labels) = route(of: head, query: FormQuery(head.rawQuery).parameters) else { return .unknown }
+        return RequestAdmission(operation: route.entry.name, bodyLimit: route.entry.bodyLimit, check: route.entry.admission, labels: labels)
+    }
+
+    package func respond(to request: AWSRequest, caller: Caller) async -> AWSResponse {
         let query = FormQuery(request.rawQuery).parameters
-        guard
-            let (route, labels) = routes.lazy.compactMap({ route in
-                route.match(method: request.method, pathSegments: pathSegments, query: query).map { (route, $0) }
-            }).first
-        else {
+        guard let (route, labels) = route(of: request, query: query) else {
             return error(
                 OutgoingError(code: "UnknownOperationException", message: "No operation matches \(request.method) \(request.rawPath).", status: 404),
                 request,
@@ -123,6 +132,10 @@ package struct RESTJSONFront: ServiceFront {
 
     package func refuse(_ request: AWSRequest, because problem: AuthProblem) -> AWSResponse {
         error(.signatureProblem(problem), request, operation: nil)
+    }
+
+    package func reject(_ request: AWSRequest, with error: any Error, operation: String?) -> AWSResponse {
+        self.error(OutgoingError(error, validationCode: "ValidationException", modeled: modeledErrors), request, operation: operation)
     }
 
     private func error(_ error: OutgoingError, _ request: AWSRequest, operation: String?) -> AWSResponse {

@@ -10,6 +10,31 @@ package protocol ServiceFront: Sendable {
     func respond(to request: AWSRequest, caller: Caller) async -> AWSResponse
     /// Answers a request whose authentication failed, with this service's code for it.
     func refuse(_ request: AWSRequest, because problem: AuthProblem) -> AWSResponse
+    /// What is known of a request from its head alone: its operation's body limit and check.
+    func admission(for head: AWSRequest) -> RequestAdmission
+    /// Answers `error` in this service's envelope.
+    func reject(_ request: AWSRequest, with error: any Error, operation: String?) -> AWSResponse
+}
+
+/// What a front knows of a request before its body is read.
+package struct RequestAdmission: Sendable {
+    /// The operation, when the head names it.
+    package var operation: String?
+    /// The most body bytes the request may carry.
+    package var bodyLimit: Int
+    /// The operation's check before the body is read, with the URI labels it reads.
+    package var check: OperationTable.Admission?
+    /// The URI labels of a REST request.
+    package var labels: [String: String] = [:]
+
+    /// A request whose operation is not known before its body is read.
+    package static let unknown = RequestAdmission(operation: nil, bodyLimit: OperationTable.defaultBodyLimit, check: nil)
+}
+
+extension ServiceFront {
+    /// Query and JSON requests name their operation in the body or a header; every one of
+    /// them takes the default limit.
+    package func admission(for head: AWSRequest) -> RequestAdmission { .unknown }
 }
 
 /// An error about to be sent: its code, message, status and, for REST services, reason.
@@ -59,6 +84,7 @@ struct OutgoingError {
         case .authentication: return 401
         case .forbidden: return 403
         case .dryRun: return 412
+        case .tooLarge: return 413
         case .throttled: return 503
         case .server: return 500
         }
@@ -78,6 +104,12 @@ struct OutgoingError {
                 code: "SignatureDoesNotMatch",
                 message:
                     "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.",
+                status: 403
+            )
+        case .payloadHashMismatch:
+            return OutgoingError(
+                code: "SignatureDoesNotMatch",
+                message: "The signed x-amz-content-sha256 is not the SHA-256 of the request body that arrived.",
                 status: 403
             )
         case .expired(let signedAt):

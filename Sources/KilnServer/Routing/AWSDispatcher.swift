@@ -13,8 +13,8 @@ package struct AWSDispatcher: Sendable {
     /// The region of requests whose signature names none.
     package static let fallbackRegion: RegionName = "us-east-1"
 
-    private let fronts: [String: any ServiceFront]
-    private let authenticator: Authenticator
+    let fronts: [String: any ServiceFront]
+    let authenticator: Authenticator
     private let metrics: RequestMetrics
     private let logger: Logger
 
@@ -48,6 +48,19 @@ package struct AWSDispatcher: Sendable {
         } else {
             response = Self.unknownService(service, request)
         }
+        record(request, response, service: service, region: region, account: account, started: started)
+        return response
+    }
+
+    /// Counts and logs one answer.
+    func record(
+        _ request: AWSRequest,
+        _ response: AWSResponse,
+        service: String?,
+        region: RegionName,
+        account: AccountID?,
+        started: ContinuousClock.Instant
+    ) {
         let elapsed = ContinuousClock.now - started
         // Labels only from what Kiln knows (its services and their operations), so that
         // requests with made-up names cannot grow the metrics without bound.
@@ -74,7 +87,6 @@ package struct AWSDispatcher: Sendable {
                 metadata: ["request_id": .string(request.requestID), "action": .string(response.operation ?? "-"), "error": .string(unexpected)]
             )
         }
-        return response
     }
 
     static func credential(of request: AWSRequest) -> SigV4Credential? {

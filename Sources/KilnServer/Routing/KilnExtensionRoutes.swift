@@ -23,10 +23,14 @@ import NIOCore
 /// | `GET /kiln/images/{id}/inspection` | what an image's (or a snapshot's) volumes hold: layout, findings, sizes |
 /// | `POST /kiln/admin/gc` | garbage collection |
 /// | `POST /kiln/admin/verify` | re-hashes every stored block |
+/// | `POST /kiln/admin/backup?to=DIR` | copies the data directory, consistently, into DIR on the server's machine |
 struct KilnExtensionRoutes {
     let cloud: Cloud
     /// The block store's garbage collection and verification.
     let maintenance: any BlockMaintenance
+    /// The copy of the data directory that `kiln backup` asks for; `nil` when the server's
+    /// state is not in one.
+    let backup: DataDirectoryBackup?
     let authenticator: Authenticator
     /// Where unexpected errors are recorded, with the request id.
     let logger: Logger
@@ -118,6 +122,14 @@ struct KilnExtensionRoutes {
                 return try json(try await maintenance.verify())
             }
         }
+        router.post("/kiln/admin/backup") { request, context in
+            try await answer(request, context) { caller, _, query in
+                try requireAdmin(caller)
+                guard let backup else { throw CloudError.backupUnsupported }
+                guard let destination = query["to"], !destination.isEmpty else { throw CloudError.backupDestinationMissing }
+                return try json(try await backup.copy(to: destination))
+            }
+        }
     }
 
     /// The store's maintenance spans every account: with `--auth strict` only accounts the
@@ -135,7 +147,14 @@ struct KilnExtensionRoutes {
         _ context: BasicRequestContext,
         _ body: (Caller, AWSRequest, [String: String]) async throws -> Response
     ) async throws -> Response {
-        let awsRequest = try await KilnApplication.collect(request, requestID: cloud.ids.requestID())
+        let awsRequest: AWSRequest
+        do {
+            awsRequest = try await KilnApplication.collect(request, requestID: cloud.ids.requestID())
+        } catch let refusal as CloudError {
+            var response = error(OutgoingError(refusal, validationCode: "InvalidParameterValue"))
+            response.headers[.connection] = "close"
+            return response
+        }
         let credential = AWSDispatcher.credential(of: awsRequest)
         let account: AccountID
         switch authenticator.authenticate(awsRequest, credential: credential) {

@@ -60,6 +60,15 @@ extension Kiln {
         @Option(help: "The PEM private key of --tls-cert.")
         var tlsKey: String?
 
+        @Option(help: "The most connections open at once; one more is answered 503 ServiceUnavailable and closed.")
+        var maxConnections = 1024
+
+        @Option(help: "Seconds a connection may stay without a request, or with a request head still arriving, before it is closed.")
+        var idleTimeout = 60
+
+        @Option(help: "Seconds a request's body may take to arrive after its head before the connection is closed.")
+        var requestTimeout = 300
+
         @Flag(help: "Allow --auth dev on an address other than loopback, where anyone who reaches the port acts as any account.")
         var insecure = false
 
@@ -107,6 +116,9 @@ extension Kiln {
             }
             if let blocks { _ = try Self.blockLocation(blocks) }
             guard blocksCacheMb >= 0 else { throw ValidationError("--blocks-cache-mb must be at least 0.") }
+            guard maxConnections >= 1, idleTimeout >= 1, requestTimeout >= 1 else {
+                throw ValidationError("--max-connections, --idle-timeout and --request-timeout must be at least 1.")
+            }
             guard runtimeMaxMemory >= 16, runtimeMaxVcpus >= 1, runtimeStopTimeout >= 0 else {
                 throw ValidationError(
                     "--runtime-max-memory must be at least 16 (MiB), --runtime-max-vcpus at least 1, --runtime-stop-timeout at least 0."
@@ -158,6 +170,9 @@ extension Kiln {
             configuration.runtime.metadataRelay = [executable, "metadata-relay"]
             configuration.tlsCertificateFile = tlsCert
             configuration.tlsKeyFile = tlsKey
+            configuration.maxConnections = maxConnections
+            configuration.idleTimeoutSeconds = idleTimeout
+            configuration.requestTimeoutSeconds = requestTimeout
             let logger = Logger(label: "kiln")
             do {
                 try await KilnApplication.build(configuration, logger: logger).runService()

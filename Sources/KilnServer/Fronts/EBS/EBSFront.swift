@@ -43,7 +43,11 @@ enum EBSFront {
             )
         }
 
-        operations.on(EBS.PutSnapshotBlock.self) { input, caller in
+        operations.on(
+            EBS.PutSnapshotBlock.self,
+            bodyLimit: Block.size,
+            admission: { labels, caller in try await snapshots.admitBlock(caller, snapshotID: labels["snapshotId"] ?? "") }
+        ) { input, caller in
             let checksum = try await snapshots.putSnapshotBlock(
                 caller,
                 snapshotID: input.snapshotId,
