@@ -17,7 +17,7 @@ struct Kiln: AsyncParsableCommand {
               aws ec2 describe-regions
             """,
         subcommands: [
-            Serve.self, Image.self, Volume.self, Instance.self, Bundle.self, Verify.self, GC.self, Storage.self, Cost.self, Debug.self,
+            Serve.self, Image.self, Volume.self, Instance.self, Bundle.self, Verify.self, GC.self, Storage.self, Cost.self, Debug.self, Migrate.self,
             MetadataRelay.self,
         ],
         defaultSubcommand: nil

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import KilnBlocks
 import KilnCore
+import KilnPostgres
 import KilnStore
 import KilnWire
 import Logging
@@ -20,12 +21,14 @@ package enum KilnApplication {
     /// upkeep of its block store.
     package static func makeCloud(
         _ configuration: ServerConfiguration,
-        runtime: any InstanceRuntime = SimulatedRuntime()
+        runtime: any InstanceRuntime = SimulatedRuntime(),
+        store sharedStore: (any MetadataStore & BlockIndex)? = nil
     ) throws -> (cloud: Cloud, maintenance: any BlockMaintenance) {
         let file = try configuration.configFile.map(ConfigFile.load(path:))
         let directory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("blocks"), withIntermediateDirectories: true)
-        let store = try SQLiteMetadataStore(path: directory.appendingPathComponent("kiln.sqlite").path)
+        let store: any MetadataStore & BlockIndex =
+            try sharedStore ?? SQLiteMetadataStore(path: directory.appendingPathComponent("kiln.sqlite").path)
         let master = try Keyring.loadOrCreateMasterKey(at: directory.appendingPathComponent("master.key").path)
         let clock: any Clock = configuration.enableTestReset ? OffsetClock() : SystemClock()
         let keyWrappingKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Array("kiln kms key material".utf8), outputByteCount: 32)
@@ -65,13 +68,15 @@ package enum KilnApplication {
     package static func build(_ configuration: ServerConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
         let runtime = try configuration.runtime.makeRuntime(dataDirectory: configuration.dataDirectory, logger: logger)
         logger.notice("instance runtime: \(runtime.summary)")
-        let (cloud, maintenance) = try makeCloud(configuration, runtime: runtime)
+        let cluster = try await ClusterNode.join(configuration, logger: logger)
+        let (cloud, maintenance) = try makeCloud(configuration, runtime: runtime, store: cluster?.store)
         let runtimeServices = await configuration.runtime.services(for: runtime, cloud: cloud)
         if let images = configuration.catalog.images {
             let added = try await cloud.catalog.seedCatalog(images)
             if added > 0 { logger.info("catalogue images added", metadata: ["count": .stringConvertible(added)]) }
         }
-        let interrupted = try await cloud.snapshots.failInterruptedUploads()
+        // In a cluster, another node's uploads go on while this one starts.
+        let interrupted = cluster == nil ? try await cloud.snapshots.failInterruptedUploads() : 0
         if interrupted > 0 {
             logger.warning("snapshot uploads interrupted by the restart were marked as failed", metadata: ["count": .stringConvertible(interrupted)])
         }
@@ -89,7 +94,8 @@ package enum KilnApplication {
             router: router,
             server: try serverBuilder(configuration),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "kiln"),
-            services: [TransitionRunner(cloud: cloud, logger: logger)] + runtimeServices,
+            services: [TransitionRunner(cloud: cloud, logger: logger, leads: cluster?.leads ?? { true })] + (cluster?.services ?? [])
+                + runtimeServices,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 logger.notice("listening on \(scheme)://\(configuration.host):\(port)")

@@ -9,6 +9,9 @@ package struct ServerConfiguration: Sendable {
     package var port = 8787
     /// Where state lives: `kiln.sqlite` for metadata and `blocks/` for block data.
     package var dataDirectory = "./kiln-data"
+    /// Where metadata lives: `nil` for `kiln.sqlite` in the data directory, or a
+    /// `postgres://` URL that several nodes share.
+    package var metadata: String?
     /// How requests are authenticated.
     package var auth = AuthMode.dev
     /// A JSON file declaring accounts, access keys, organizations and regions.

@@ -28,6 +28,12 @@ extension Kiln {
         @Option(help: "Where Kiln keeps its state.")
         var dataDir = "./kiln-data"
 
+        @Option(
+            help:
+                "Where metadata lives: kiln.sqlite in --data-dir unless a postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE URL names a database that several nodes share."
+        )
+        var metadata: String?
+
         @Option(help: "How requests are authenticated: 'dev' accepts any signature, 'strict' verifies SigV4 against the config file's keys.")
         var auth = AuthMode.dev
 
@@ -84,6 +90,9 @@ extension Kiln {
                 throw ValidationError("--default-account must be 12 digits, such as 000000000000.")
             }
             guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+            if let metadata, !metadata.hasPrefix("postgres://"), !metadata.hasPrefix("postgresql://") {
+                throw ValidationError("--metadata takes a postgres:// URL; without it metadata stays in --data-dir.")
+            }
             guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together.") }
             if auth == .dev, !Self.isLoopback(host), !insecure {
                 throw ValidationError(
@@ -114,6 +123,7 @@ extension Kiln {
             configuration.host = host
             configuration.port = port
             configuration.dataDirectory = dataDir
+            configuration.metadata = metadata
             configuration.auth = auth
             configuration.configFile = config
             configuration.defaultAccount = AccountID(defaultAccount)
