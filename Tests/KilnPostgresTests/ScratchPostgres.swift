@@ -105,7 +105,18 @@ struct TwoNodes {
             let store = try await PostgresMetadataStore.connect(url, connections: 4)
             stores.append(store)
             let blocks = PackedBlockStore(index: store, blobs: blobs, keyring: Keyring(master: master, index: store), clock: clock)
-            clouds.append(Cloud(identity: IdentityDirectory(), regions: RegionCatalog(), store: store, clock: clock, blocks: blocks, objects: blobs))
+            clouds.append(
+                Cloud(
+                    identity: IdentityDirectory(),
+                    regions: RegionCatalog(),
+                    store: store,
+                    clock: clock,
+                    blocks: blocks,
+                    objects: blobs,
+                    tokenKey: master,
+                    sharedUploads: true
+                )
+            )
         }
         return TwoNodes(first: clouds[0], second: clouds[1], stores: stores, clock: clock)
     }

@@ -24,7 +24,8 @@ package struct Cloud: Sendable {
         objects: any BlobStore,
         tokenKey: SymmetricKey = SymmetricKey(size: .bits256),
         keyWrappingKey: SymmetricKey = SymmetricKey(size: .bits256),
-        runtime: any InstanceRuntime = SimulatedRuntime()
+        runtime: any InstanceRuntime = SimulatedRuntime(),
+        sharedUploads: Bool = false
     ) {
         var scheduler = TransitionScheduler(latency: latency, clock: clock)
         VolumeService.registerTransitions(in: &scheduler)
@@ -43,7 +44,8 @@ package struct Cloud: Sendable {
             objects: objects,
             tokenKey: tokenKey,
             keyWrappingKey: keyWrappingKey,
-            runtime: runtime
+            runtime: runtime,
+            sharedUploads: sharedUploads
         )
         self.autoScaling = AutoScalingService(context: context)
     }

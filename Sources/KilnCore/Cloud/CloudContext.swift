@@ -50,7 +50,8 @@ package struct CloudContext: Sendable {
         objects: any BlobStore,
         tokenKey: SymmetricKey,
         keyWrappingKey: SymmetricKey,
-        runtime: any InstanceRuntime
+        runtime: any InstanceRuntime,
+        sharedUploads: Bool = false
     ) {
         self.identity = identity
         self.regions = regions
@@ -60,7 +61,7 @@ package struct CloudContext: Sendable {
         self.scheduler = scheduler
         self.blocks = blocks
         self.objects = objects
-        self.uploads = UploadSessions()
+        self.uploads = sharedUploads ? UploadSessions(sharedIn: store, blocks: blocks) : UploadSessions()
         self.blockTokens = BlockToken(key: tokenKey)
         self.metadataTokens = ExpiringToken(
             key: HKDF<SHA256>.deriveKey(inputKeyMaterial: tokenKey, info: Array("kiln metadata tokens".utf8), outputByteCount: 32)

@@ -225,7 +225,7 @@ extension SnapshotService {
             }
             try transaction.deleteOrRecycle(snapshot, now: now)
         }
-        await uploads.end(id)
+        try await uploads.end(id)
     }
 
     /// CopySnapshot: a new snapshot in the caller's region from one in `sourceRegion`.

@@ -59,7 +59,9 @@ package enum KilnApplication {
             objects: try LocalBlobStore(root: directory.appendingPathComponent("objects")),
             tokenKey: tokenKey,
             keyWrappingKey: keyWrappingKey,
-            runtime: runtime
+            runtime: runtime,
+            // Nodes sharing a database share their uploads too: any node may receive the next block.
+            sharedUploads: sharedStore != nil
         )
         return (cloud, blocks)
     }
