@@ -154,4 +154,24 @@ package final class PostgresMetadataStore: MetadataStore, Sendable {
         guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] else { return false }
         return state == "40001" || state == "40P01"
     }
+
+    /// Runs `body` while this node holds the session advisory lock `key` on a pooled
+    /// connection; `nil` without running it when another node holds the lock.
+    package func exclusively<Result: Sendable>(key: Int64, _ body: () async throws -> Result) async throws -> Result? {
+        let logger = logger
+        return try await client.withConnection { connection in
+            let rows = try await connection.query("SELECT pg_try_advisory_lock(\(key))", logger: logger)
+            var taken = false
+            for try await value in rows.decode(Bool.self) { taken = value }
+            guard taken else { return nil }
+            do {
+                let result = try await body()
+                try await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger)
+                return result
+            } catch {
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger)
+                throw error
+            }
+        }
+    }
 }

@@ -137,7 +137,8 @@ class KilnServer:
             str(port or self.port),
             "--data-dir",
             str(self.data_dir),
-            *(["--metadata", self.metadata_url] if self.metadata_url else []),
+            # a short block lease: gc tests run right after another node wrote blocks
+            *(["--metadata", self.metadata_url, "--block-lease", "2"] if self.metadata_url else []),
             # Tests start from an empty world unless they ask for the catalogue.
             *([] if "--catalog" in self.extra_args else ["--catalog", "none"]),
             *self.extra_args,

@@ -14,4 +14,13 @@ extension CloudError {
             category: .throttled
         )
     }
+
+    /// In a cluster, another node holds a lease on blocks it is writing, or runs a collection.
+    package static func garbageCollectionDeferred(_ reason: String) -> CloudError {
+        CloudError(
+            "ServiceUnavailable",
+            "Garbage collection was deferred: \(reason). Retry once the cluster's uploads and copies end.",
+            category: .throttled
+        )
+    }
 }

@@ -22,17 +22,17 @@ package enum KilnApplication {
     package static func makeCloud(
         _ configuration: ServerConfiguration,
         runtime: any InstanceRuntime = SimulatedRuntime(),
-        store sharedStore: (any MetadataStore & BlockIndex)? = nil
+        cluster: ClusterNode? = nil
     ) throws -> (cloud: Cloud, maintenance: any BlockMaintenance) {
         let file = try configuration.configFile.map(ConfigFile.load(path:))
         let directory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("blocks"), withIntermediateDirectories: true)
         let store: any MetadataStore & BlockIndex =
-            try sharedStore ?? SQLiteMetadataStore(path: directory.appendingPathComponent("kiln.sqlite").path)
+            try cluster?.store ?? SQLiteMetadataStore(path: directory.appendingPathComponent("kiln.sqlite").path)
         let master = try Keyring.loadOrCreateMasterKey(at: directory.appendingPathComponent("master.key").path)
         let clock: any Clock = configuration.enableTestReset ? OffsetClock() : SystemClock()
         let keyWrappingKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Array("kiln kms key material".utf8), outputByteCount: 32)
-        let blocks = PackedBlockStore(
+        let packed = PackedBlockStore(
             index: store,
             blobs: try LocalBlobStore(root: directory.appendingPathComponent("blocks")),
             keyring: Keyring(
@@ -55,15 +55,15 @@ package enum KilnApplication {
             store: store,
             clock: clock,
             latency: configuration.latency,
-            blocks: blocks,
+            blocks: cluster.map { LeasedBlockStore(inner: packed, lease: $0.lease) as any BlockStore } ?? packed,
             objects: try LocalBlobStore(root: directory.appendingPathComponent("objects")),
             tokenKey: tokenKey,
             keyWrappingKey: keyWrappingKey,
             runtime: runtime,
             // Nodes sharing a database share their uploads too: any node may receive the next block.
-            sharedUploads: sharedStore != nil
+            sharedUploads: cluster != nil
         )
-        return (cloud, blocks)
+        return (cloud, cluster.map { ClusterMaintenance(inner: packed, node: $0) } ?? packed)
     }
 
     /// The whole HTTP service for `configuration`, ready to run.
@@ -71,7 +71,7 @@ package enum KilnApplication {
         let runtime = try configuration.runtime.makeRuntime(dataDirectory: configuration.dataDirectory, logger: logger)
         logger.notice("instance runtime: \(runtime.summary)")
         let cluster = try await ClusterNode.join(configuration, logger: logger)
-        let (cloud, maintenance) = try makeCloud(configuration, runtime: runtime, store: cluster?.store)
+        let (cloud, maintenance) = try makeCloud(configuration, runtime: runtime, cluster: cluster)
         let runtimeServices = await configuration.runtime.services(for: runtime, cloud: cloud)
         if let images = configuration.catalog.images {
             let added = try await cloud.catalog.seedCatalog(images)

@@ -12,6 +12,8 @@ package struct ServerConfiguration: Sendable {
     /// Where metadata lives: `nil` for `kiln.sqlite` in the data directory, or a
     /// `postgres://` URL that several nodes share.
     package var metadata: String?
+    /// In a cluster: how long after a node last wrote or reused a block no other node collects garbage.
+    package var blockLeaseSeconds = 60
     /// How requests are authenticated.
     package var auth = AuthMode.dev
     /// A JSON file declaring accounts, access keys, organizations and regions.

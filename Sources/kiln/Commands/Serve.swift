@@ -34,6 +34,9 @@ extension Kiln {
         )
         var metadata: String?
 
+        @Option(help: "With --metadata: seconds after a node last wrote or reused a block during which no other node collects garbage.")
+        var blockLease = 60
+
         @Option(help: "How requests are authenticated: 'dev' accepts any signature, 'strict' verifies SigV4 against the config file's keys.")
         var auth = AuthMode.dev
 
@@ -124,6 +127,7 @@ extension Kiln {
             configuration.port = port
             configuration.dataDirectory = dataDir
             configuration.metadata = metadata
+            configuration.blockLeaseSeconds = blockLease
             configuration.auth = auth
             configuration.configFile = config
             configuration.defaultAccount = AccountID(defaultAccount)
