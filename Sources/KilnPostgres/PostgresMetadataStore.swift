@@ -73,17 +73,17 @@ package final class PostgresMetadataStore: MetadataStore, Sendable {
     }
 
     package func read<Result: Sendable>(_ body: @escaping @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result {
-        try await transaction(.snapshot, body)
+        try await transaction(.snapshot) { try body($0) }
     }
 
     /// Each statement on its own, seeing the latest commit: no BEGIN and COMMIT round trips.
     package func readCommitted<Result: Sendable>(_ body: @escaping @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result {
-        try await transaction(.none, body)
+        try await transaction(.none) { try body($0) }
     }
 
     package func write<Result: Sendable>(_ body: @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result {
         try await withoutActuallyEscaping(body) { body in
-            try await transaction(.serializable, body)
+            try await transaction(.serializable) { try body($0) }
         }
     }
 
@@ -121,7 +121,7 @@ package final class PostgresMetadataStore: MetadataStore, Sendable {
                         try Self.run(body, in: PostgresTransaction(connection: connection, logger: logger), isolation: isolation)
                     }
                 }
-            } catch  where Self.isConflict(error) && attempt < Self.maximumAttempts {
+            } catch let error where Self.isConflict(error) && attempt < Self.maximumAttempts {
                 attempt += 1
                 try await Task.sleep(for: .microseconds(Int.random(in: 1_000...(4_000 * attempt))))
             }

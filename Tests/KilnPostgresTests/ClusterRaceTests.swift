@@ -22,9 +22,17 @@ struct ClusterRaceTests {
         _ first: @escaping @Sendable () async throws -> A,
         _ second: @escaping @Sendable () async throws -> B
     ) async -> (Result<A, any Error>, Result<B, any Error>) {
-        async let one = Result { try await first() }
-        async let two = Result { try await second() }
+        async let one = outcome(first)
+        async let two = outcome(second)
         return await (one, two)
+    }
+
+    func outcome<T>(_ body: () async throws -> T) async -> Result<T, any Error> {
+        do {
+            return .success(try await body())
+        } catch {
+            return .failure(error)
+        }
     }
 
     /// The AWS error code a failed call gave.
@@ -111,7 +119,6 @@ struct ClusterRaceTests {
         request.maxCount = 2
         request.minCount = 2
         request.clientToken = nil
-        request.data.placement = nil
         let instances = try await nodes.first.instances.runInstances(caller, request).instances.map(\.id)
         for round in 0..<Self.rounds {
             let zone = try await nodes.first.store.read { try $0.fetch(Instance.self, id: instances[0])?.availabilityZone } ?? "us-east-1a"

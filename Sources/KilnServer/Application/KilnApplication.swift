@@ -63,7 +63,7 @@ package enum KilnApplication {
             // Nodes sharing a database share their uploads too: any node may receive the next block.
             sharedUploads: cluster != nil
         )
-        return (cloud, cluster.map { ClusterMaintenance(inner: packed, node: $0) } ?? packed)
+        return (cloud, cluster.map { ClusterMaintenance(inner: packed, node: $0) as any BlockMaintenance } ?? packed)
     }
 
     /// The whole HTTP service for `configuration`, ready to run.
