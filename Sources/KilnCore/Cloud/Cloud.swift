@@ -25,7 +25,8 @@ package struct Cloud: Sendable {
         tokenKey: SymmetricKey = SymmetricKey(size: .bits256),
         keyWrappingKey: SymmetricKey = SymmetricKey(size: .bits256),
         runtime: any InstanceRuntime = SimulatedRuntime(),
-        sharedUploads: Bool = false
+        sharedUploads: Bool = false,
+        nodeID: String? = nil
     ) {
         var scheduler = TransitionScheduler(latency: latency, clock: clock)
         VolumeService.registerTransitions(in: &scheduler)
@@ -45,7 +46,8 @@ package struct Cloud: Sendable {
             tokenKey: tokenKey,
             keyWrappingKey: keyWrappingKey,
             runtime: runtime,
-            sharedUploads: sharedUploads
+            sharedUploads: sharedUploads,
+            nodeID: nodeID
         )
         self.autoScaling = AutoScalingService(context: context)
     }

@@ -211,7 +211,8 @@ extension InstanceService {
             volumeIDs: instanceIDs.map { _ in (0..<volumesPerInstance).map { _ in ids.resourceID(.volume) } },
             now: clock.now,
             network: network,
-            profile: profile
+            profile: profile,
+            node: context.nodeID
         )
     }
 

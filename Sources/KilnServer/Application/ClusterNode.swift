@@ -33,8 +33,48 @@ package struct ClusterNode: Sendable {
         return { leadership.isLeader }
     }
 
-    /// What runs beside the server: the contest for the lock.
-    var services: [any Service] { [LeadershipService(leadership: leadership)] }
+    /// What runs beside the server: the contest for the lock, and the heartbeat.
+    func services(cloud: Cloud, address: String, logger: Logger) -> [any Service] {
+        [LeadershipService(leadership: leadership), HeartbeatService(node: self, cloud: cloud, address: address, logger: logger)]
+    }
+}
+
+/// Records this node's heartbeat every second; on the node that leads, ends the instances of
+/// nodes whose heartbeat stopped (``silenceTimeout``), as a host failure does on EC2.
+struct HeartbeatService: Service {
+    let node: ClusterNode
+    let cloud: Cloud
+    let address: String
+    let logger: Logger
+    /// How long a node may stay silent before it counts as dead.
+    var silenceTimeout: TimeInterval = 10
+
+    func run() async throws {
+        let registry = NodeRegistry(store: node.store)
+        let started = Date()
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await registry.beat(node.lease.nodeID, address: address, startedAt: started)
+                    if node.leadership.isLeader {
+                        for silent in try await registry.silentNodes(timeout: silenceTimeout) where silent != node.lease.nodeID {
+                            let ended = try await cloud.instances.nodeFailed(silent)
+                            try await registry.forget(silent)
+                            logger.warning(
+                                "a node stopped answering; its instances were ended",
+                                metadata: ["node": .string(silent), "instances": .stringConvertible(ended)]
+                            )
+                        }
+                    }
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.error("cluster heartbeat failed; retrying", metadata: ["error": .string("\(error)")])
+                }
+                try await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
 }
 
 /// Keeps trying for, and holding, the cluster's background lock while the server runs.

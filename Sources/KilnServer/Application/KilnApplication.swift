@@ -61,7 +61,8 @@ package enum KilnApplication {
             keyWrappingKey: keyWrappingKey,
             runtime: runtime,
             // Nodes sharing a database share their uploads too: any node may receive the next block.
-            sharedUploads: cluster != nil
+            sharedUploads: cluster != nil,
+            nodeID: cluster?.lease.nodeID
         )
         return (cloud, cluster.map { ClusterMaintenance(inner: packed, node: $0) as any BlockMaintenance } ?? packed)
     }
@@ -96,7 +97,8 @@ package enum KilnApplication {
             router: router,
             server: try serverBuilder(configuration),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "kiln"),
-            services: [TransitionRunner(cloud: cloud, logger: logger, leads: cluster?.leads ?? { true })] + (cluster?.services ?? [])
+            services: [TransitionRunner(cloud: cloud, logger: logger, leads: cluster?.leads ?? { true })]
+                + (cluster?.services(cloud: cloud, address: "\(configuration.host):\(configuration.port)", logger: logger) ?? [])
                 + runtimeServices,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
