@@ -212,7 +212,8 @@ extension InstanceService {
             now: clock.now,
             network: network,
             profile: profile,
-            node: context.nodeID
+            // Only a runtime with real machines ties an instance to the node that runs it.
+            node: context.runtime.drivesStates ? context.nodeID : nil
         )
     }
 

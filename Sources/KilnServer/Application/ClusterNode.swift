@@ -19,7 +19,8 @@ package struct ClusterNode: Sendable {
         let store = try await PostgresMetadataStore.connect(url, logger: logger)
         let location = store.location
         logger.notice("metadata in PostgreSQL", metadata: ["database": .string("\(location.host):\(location.port)/\(location.database)")])
-        let nodeID = "\(ProcessInfo.processInfo.hostName):\(configuration.port):\(UUID().uuidString.prefix(8))"
+        // Stable across restarts: a node that comes back in time keeps its instances.
+        let nodeID = "\(ProcessInfo.processInfo.hostName):\(configuration.host):\(configuration.port)"
         return ClusterNode(
             store: store,
             leadership: ClusterLeadership(location: location, logger: logger),
