@@ -58,7 +58,8 @@ struct ClusterRaceTests {
             #expect(codes.contains("InvalidAMIName.Duplicate"), "round \(round): \(codes)")
             var query = ImageQuery(region: caller.region, viewer: nil)
             query.namePatterns = [name]
-            let named = try await nodes.first.store.read { try $0.images(query) }
+            let byName = query
+            let named = try await nodes.first.store.read { try $0.images(byName) }
             #expect(named.count == 1, "round \(round): one image named \(name)")
         }
     }

@@ -33,16 +33,18 @@ struct PostgresStoreTests {
         let nodes = try await TwoNodes.make()
         defer { nodes.close() }
         let caller = testCaller()
-        var ids: [String] = []
+        var registered: [String] = []
         for name in ["web-1", "web-2", "db_1", "web%"] {
-            ids.append(try await registerTestImage(nodes.first, caller, name: name))
+            registered.append(try await registerTestImage(nodes.first, caller, name: name))
         }
+        let ids = registered
         try await nodes.first.tags.createTags(caller, resourceIDs: [ids[0]], tags: [Tag(key: "role", value: "web")])
         let store = nodes.second.store
         func names(_ patterns: [String]) async throws -> [String] {
             var query = ImageQuery(region: caller.region, viewer: Viewer(account: caller.account))
             query.namePatterns = patterns
-            return try await store.read { try $0.images(query) }.map(\.name).sorted()
+            let named = query
+            return try await store.read { try $0.images(named) }.map(\.name).sorted()
         }
         #expect(try await names(["web-*"]) == ["web-1", "web-2"])
         #expect(try await names(["db?1"]) == ["db_1"])
@@ -51,14 +53,17 @@ struct PostgresStoreTests {
         #expect(try await names(["web\\*"]) == [], "an escaped * is literal")
         #expect(try await names(["web%"]) == ["web%"], "% is literal in EC2 patterns")
         #expect(try await names(["*1"]) == ["db_1", "web-1"])
-        var byID = ImageQuery(region: caller.region, viewer: nil)
-        byID.ids = [ids[1], "ami-00000000000000000"]
+        var query = ImageQuery(region: caller.region, viewer: nil)
+        query.ids = [ids[1], "ami-00000000000000000"]
+        let byID = query
         #expect(try await store.read { try $0.images(byID) }.map(\.id) == [ids[1]])
         var page = ImageQuery(region: caller.region, viewer: nil)
         page.limit = 2
-        let firstPage = try await store.read { try $0.images(page) }.map(\.id)
+        let first = page
+        let firstPage = try await store.read { try $0.images(first) }.map(\.id)
         page.afterID = firstPage.last
-        let secondPage = try await store.read { try $0.images(page) }.map(\.id)
+        let second = page
+        let secondPage = try await store.read { try $0.images(second) }.map(\.id)
         #expect(firstPage + secondPage == ids.sorted(), "pages in byte order of ids")
         let tags = try await store.read { try $0.tags(on: ids, by: caller.account) }
         #expect(tags[ids[0]] == [Tag(key: "role", value: "web")])

@@ -9,6 +9,7 @@ import KilnStore
 import KilnWire
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// Assembles the Kiln service: the domain, its store, the fronts and the HTTP routes.
 ///
@@ -93,13 +94,16 @@ package enum KilnApplication {
             logger: logger
         )
         let scheme = configuration.tlsCertificateFile == nil ? "http" : "https"
+        var services: [any Service] = [TransitionRunner(cloud: cloud, logger: logger)]
+        if let cluster {
+            services = [TransitionRunner(cloud: cloud, logger: logger, leads: cluster.leads)]
+                + cluster.services(cloud: cloud, address: "\(configuration.host):\(configuration.port)", logger: logger)
+        }
         return Application(
             router: router,
             server: try serverBuilder(configuration),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "kiln"),
-            services: [TransitionRunner(cloud: cloud, logger: logger, leads: cluster?.leads ?? { true })]
-                + (cluster?.services(cloud: cloud, address: "\(configuration.host):\(configuration.port)", logger: logger) ?? [])
-                + runtimeServices,
+            services: services + runtimeServices,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 logger.notice("listening on \(scheme)://\(configuration.host):\(port)")
