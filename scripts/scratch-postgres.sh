@@ -34,7 +34,7 @@ case "$command" in
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
       -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-      start >/dev/null
+      start >/dev/null 2>&1 </dev/null
     as_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U kiln kiln
     echo "$port" >"$dir/port"
     echo "postgres://kiln@127.0.0.1:$port/kiln"

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import PostgresNIO
+import Synchronization
 
 /// The ``MetadataStore`` that several Kiln nodes share: one PostgreSQL database, reached
 /// through postgres-nio's connection pool.
@@ -111,6 +112,10 @@ package final class PostgresMetadataStore: MetadataStore, Sendable {
         _ isolation: Isolation,
         _ body: @escaping @Sendable (PostgresTransaction) throws -> Result
     ) async throws -> Result {
+        // The pool's thread may hold its work item a moment after the answer arrives; the
+        // item holds only this box, emptied on return, so `write`'s body does not escape.
+        let box = BodyBox(body)
+        defer { box.empty() }
         var attempt = 1
         while true {
             do {
@@ -118,7 +123,7 @@ package final class PostgresMetadataStore: MetadataStore, Sendable {
                 let threads = threads
                 return try await client.withConnection { connection in
                     try await threads.runIfActive {
-                        try Self.run(body, in: PostgresTransaction(connection: connection, logger: logger), isolation: isolation)
+                        try box.run(in: PostgresTransaction(connection: connection, logger: logger), isolation: isolation)
                     }
                 }
             } catch let error where Self.isConflict(error) && attempt < Self.maximumAttempts {
@@ -128,8 +133,26 @@ package final class PostgresMetadataStore: MetadataStore, Sendable {
         }
     }
 
+    /// A transaction body, which can be emptied once the transaction is over.
+    final class BodyBox<Result>: Sendable {
+        private let body: Mutex<(@Sendable (PostgresTransaction) throws -> Result)?>
+
+        init(_ body: @escaping @Sendable (PostgresTransaction) throws -> Result) {
+            self.body = Mutex(body)
+        }
+
+        func run(in transaction: PostgresTransaction, isolation: Isolation) throws -> Result {
+            guard let body = body.withLock({ $0 }) else { throw CancellationError() }
+            return try PostgresMetadataStore.run(body, in: transaction, isolation: isolation)
+        }
+
+        func empty() {
+            body.withLock { $0 = nil }
+        }
+    }
+
     /// Runs `body` in `transaction`, on the calling thread, which waits for every statement.
-    private static func run<Result>(
+    fileprivate static func run<Result>(
         _ body: (PostgresTransaction) throws -> Result,
         in transaction: PostgresTransaction,
         isolation: Isolation

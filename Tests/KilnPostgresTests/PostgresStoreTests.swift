@@ -34,7 +34,7 @@ struct PostgresStoreTests {
         defer { nodes.close() }
         let caller = testCaller()
         var registered: [String] = []
-        for name in ["web-1", "web-2", "db_1", "web%"] {
+        for name in ["web-1", "web-2", "db_1", "web(3)"] {
             registered.append(try await registerTestImage(nodes.first, caller, name: name))
         }
         let ids = registered
@@ -51,7 +51,8 @@ struct PostgresStoreTests {
         #expect(try await names(["db\\_1"]) == ["db_1"], "a backslash before another character keeps that character")
         #expect(try await names(["db_?"]) == ["db_1"], "_ is literal in EC2 patterns")
         #expect(try await names(["web\\*"]) == [], "an escaped * is literal")
-        #expect(try await names(["web%"]) == ["web%"], "% is literal in EC2 patterns")
+        #expect(try await names(["web%"]).isEmpty, "% is literal in EC2 patterns")
+        #expect(try await names(["web(*"]) == ["web(3)"])
         #expect(try await names(["*1"]) == ["db_1", "web-1"])
         var query = ImageQuery(region: caller.region, viewer: nil)
         query.ids = [ids[1], "ami-00000000000000000"]

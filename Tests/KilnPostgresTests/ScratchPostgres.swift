@@ -63,21 +63,29 @@ enum ScratchPostgres {
         return "scripts/scratch-postgres.sh"
     }
 
+    /// Runs `executable` (a script, or psql) to its end and answers what it printed. Its
+    /// output goes through a file, as a server it starts keeps any pipe open; it is spawned
+    /// and waited for directly, as Foundation's `Process` here never saw the child exit.
     @discardableResult
     static func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable == "/usr/bin/psql" ? executable : "/bin/bash")
-        process.arguments = executable == "/usr/bin/psql" ? arguments : [executable] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ScratchError(message: "\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus)")
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-pg-run-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let quoted = ([executable == "/usr/bin/psql" ? executable : "/bin/bash " + executable] + arguments.map { "'\($0)'" }).joined(separator: " ")
+        var pid: pid_t = 0
+        let command = ["/bin/bash", "-c", "\(quoted) >'\(output)' 2>&1 </dev/null"]
+        var argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
+        defer { for argument in argv { free(argument) } }
+        guard posix_spawn(&pid, "/bin/bash", nil, nil, &argv, environ) == 0 else {
+            throw ScratchError(message: "could not start \(executable)")
         }
-        return String(decoding: data, as: UTF8.self)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+        let exitCode = (status >> 8) & 0xFF
+        let printed = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        guard exitCode == 0 else {
+            throw ScratchError(message: "\(quoted) exited \(exitCode): \(printed)")
+        }
+        return printed
     }
 }
 
