@@ -1,4 +1,5 @@
 import Logging
+import NIOCore
 import PostgresNIO
 import Synchronization
 
@@ -38,8 +39,13 @@ package final class ClusterLeadership: Sendable {
                     logger: logger
                 )
                 defer { leading.store(false, ordering: .releasing) }
-                try await hold(on: connection)
-                try? await connection.close()
+                do {
+                    try await hold(on: connection)
+                } catch {
+                    await Self.close(connection)
+                    throw error
+                }
+                await Self.close(connection)
             } catch is CancellationError {
                 break
             } catch {
@@ -49,6 +55,12 @@ package final class ClusterLeadership: Sendable {
             try? await Task.sleep(for: retryInterval)
         }
         leading.store(false, ordering: .releasing)
+    }
+
+    /// Closes a connection, even in a cancelled task: a connection must be closed before it goes.
+    private static func close(_ connection: PostgresConnection) async {
+        let closed: EventLoopFuture<Void> = connection.close()
+        try? await closed.get()
     }
 
     /// Tries the lock every ``retryInterval`` until it is taken, then checks the connection at

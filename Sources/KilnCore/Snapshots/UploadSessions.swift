@@ -39,8 +39,6 @@ package actor UploadSessions {
     private var sessions: [String: Session] = [:]
     /// The cluster's store and this node's blocks, when sessions are shared.
     private let shared: (store: any MetadataStore, blocks: any BlockStore)?
-    /// Progress reported to this node, for the uploads it sees (progress is advisory).
-    private var sharedProgress: [String: Int] = [:]
 
     /// No uploads yet, kept in memory.
     package init() {
@@ -85,13 +83,16 @@ package actor UploadSessions {
     func record(_ entry: BlockEntry, in snapshotID: String, progress: Int?) async throws -> Bool {
         if let shared {
             try await shared.blocks.flush()
-            let recorded = try await shared.store.write { transaction in
-                guard let snapshot = try transaction.fetch(Snapshot.self, id: snapshotID), snapshot.state == .pending else { return false }
+            return try await shared.store.write { transaction in
+                guard var snapshot = try transaction.fetch(Snapshot.self, id: snapshotID), snapshot.state == .pending else { return false }
                 try transaction.putBlockEntries([entry], of: Self.mapOwner(of: snapshotID), domain: snapshot.domain.id)
+                // Progress is the snapshot's own, so every node describes it.
+                if let progress, progress != snapshot.progress {
+                    snapshot.progress = progress
+                    try transaction.save(snapshot)
+                }
                 return true
             }
-            if recorded, let progress { sharedProgress[snapshotID] = progress }
-            return recorded
         }
         guard sessions[snapshotID] != nil else { return false }
         sessions[snapshotID]?.entries[entry.index] = entry
@@ -99,7 +100,7 @@ package actor UploadSessions {
         return true
     }
 
-    func progress(of snapshotID: String) -> Int? { shared == nil ? sessions[snapshotID]?.progress : sharedProgress[snapshotID] }
+    func progress(of snapshotID: String) -> Int? { sessions[snapshotID]?.progress }
 
     /// The blocks put so far, leaving the session open.
     func entries(of snapshotID: String) async throws -> [Int: BlockEntry]? {
@@ -111,7 +112,6 @@ package actor UploadSessions {
     /// Ends the session.
     func end(_ snapshotID: String) async throws {
         sessions[snapshotID] = nil
-        sharedProgress[snapshotID] = nil
         if let shared {
             try await shared.store.write { try $0.deleteBlockMap(of: Self.mapOwner(of: snapshotID)) }
         }

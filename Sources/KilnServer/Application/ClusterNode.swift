@@ -72,7 +72,7 @@ struct HeartbeatService: Service {
                 } catch {
                     logger.error("cluster heartbeat failed; retrying", metadata: ["error": .string("\(error)")])
                 }
-                try await Task.sleep(for: .seconds(1))
+                do { try await Task.sleep(for: .seconds(1)) } catch { return }
             }
         }
     }

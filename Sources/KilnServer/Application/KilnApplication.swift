@@ -96,7 +96,8 @@ package enum KilnApplication {
         let scheme = configuration.tlsCertificateFile == nil ? "http" : "https"
         var services: [any Service] = [TransitionRunner(cloud: cloud, logger: logger)]
         if let cluster {
-            services = [TransitionRunner(cloud: cloud, logger: logger, leads: cluster.leads)]
+            services =
+                [TransitionRunner(cloud: cloud, logger: logger, leads: cluster.leads)]
                 + cluster.services(cloud: cloud, address: "\(configuration.host):\(configuration.port)", logger: logger)
         }
         return Application(
