@@ -158,15 +158,16 @@ package final class PostgresMetadataStore: MetadataStore, Sendable {
         isolation: Isolation
     ) throws -> Result {
         guard let begin = isolation.begin else { return try body(transaction) }
-        try transaction.execute(begin)
+        // Only a read-only snapshot's statements may go out before BEGIN is acknowledged.
+        transaction.pendingBegin = (begin, isolation == .snapshot)
         do {
             let result = try body(transaction)
             // A body may have caught a statement's conflict and gone on; the whole body runs again.
             if let conflict = transaction.conflict { throw conflict }
-            try transaction.execute("COMMIT")
+            if transaction.began { try transaction.execute("COMMIT") }
             return result
         } catch {
-            try? transaction.execute("ROLLBACK")
+            if transaction.began { try? transaction.execute("ROLLBACK") }
             throw transaction.conflict ?? error
         }
     }

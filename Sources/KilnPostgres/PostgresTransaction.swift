@@ -15,6 +15,11 @@ final class PostgresTransaction: MetadataTransaction {
     /// The first serialization failure or deadlock a statement met: the transaction is lost,
     /// and the store runs the body again, whatever the body did with the error.
     private(set) var conflict: (any Error)?
+    /// The BEGIN not sent yet: it goes with the first statement, so a body that runs none
+    /// costs no round trip, and a read-only one sends it without waiting for its answer.
+    var pendingBegin: (sql: String, pipelined: Bool)?
+    /// Whether BEGIN was sent, so that COMMIT or ROLLBACK is due.
+    private(set) var began = false
 
     init(connection: PostgresConnection, logger: Logger) {
         self.connection = connection
@@ -25,7 +30,16 @@ final class PostgresTransaction: MetadataTransaction {
     @discardableResult
     func rows(_ query: PostgresQuery) throws -> [PostgresRow] {
         do {
-            return try connection.query(query, logger: logger).wait().rows
+            var begun: EventLoopFuture<PostgresQueryResult>?
+            if let begin = pendingBegin {
+                pendingBegin = nil
+                began = true
+                let sent = connection.query(PostgresQuery(unsafeSQL: begin.sql), logger: logger)
+                if begin.pipelined { begun = sent } else { _ = try sent.wait() }
+            }
+            let answer = connection.query(query, logger: logger)
+            if let begun { _ = try begun.wait() }
+            return try answer.wait().rows
         } catch {
             if PostgresMetadataStore.isConflict(error), conflict == nil { conflict = error }
             throw error
