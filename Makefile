@@ -8,7 +8,7 @@ RUNTIME ?= simulated
 KILN_DEBUG := .build/debug/kiln
 KILN_RELEASE := .build/release/kiln
 
-.PHONY: run test build release unit-test e2e generate check-generated lint bench torture soak fuzz clean
+.PHONY: run test test-cluster build release unit-test e2e generate check-generated lint bench bench-cluster torture soak fuzz clean
 
 ## run: build a release binary and serve on 127.0.0.1:8787 with state in ./kiln-data (RUNTIME=qemu boots instances)
 run: release
@@ -22,6 +22,11 @@ test:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-xctest
 	KILN_BIN=$(KILN_DEBUG) python3 -m pytest -q tests/e2e
+
+## test-cluster: the end-to-end suite against two kiln nodes sharing a throw-away PostgreSQL, requests alternating between them
+test-cluster: build
+	scripts/install-deps.sh test
+	KILN_CLUSTER=postgres KILN_BIN=$(KILN_DEBUG) python3 -m pytest -q tests/e2e
 
 build:
 	scripts/install-deps.sh build

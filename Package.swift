@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // The domain: accounts, regions, resources and their rules. No HTTP, no SQL.
@@ -106,6 +107,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The metadata store on PostgreSQL, through postgres-nio: several nodes share one database.
+        .target(
+            name: "KilnPostgres",
+            dependencies: [
+                "KilnCore",
+                "KilnBlocks",
+                "KilnStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Servers on Unix sockets with a thread per connection, and the client side.
         .target(
             name: "KilnSockets",
@@ -162,6 +178,7 @@ let package = Package(
                 "KilnBlocks",
                 "KilnWire",
                 "KilnStore",
+                "KilnPostgres",
                 "KilnRuntime",
                 "KilnObjectStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -189,6 +206,7 @@ let package = Package(
                 "KilnBlocks",
                 "KilnInspect",
                 "KilnStore",
+                "KilnPostgres",
                 "KilnServer",
                 "KilnSigV4",
                 "KilnSockets",
@@ -257,6 +275,13 @@ let package = Package(
         .testTarget(
             name: "KilnStoreTests",
             dependencies: ["KilnStore", "KilnCore", "KilnTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KilnPostgresTests",
+            dependencies: [
+                "KilnPostgres", "KilnStore", "KilnCore", "KilnBlocks", "KilnTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -11,7 +11,7 @@ case "$what" in
   bench|all) apt_packages+=(wrk) ;;
 esac
 case "$what" in
-  test|all) apt_packages+=(packer) ;;   # Packer 1.6.6, for the amazon-ebs end-to-end test
+  test|all) apt_packages+=(packer postgresql-15) ;;   # Packer 1.6.6 for the amazon-ebs end-to-end test; PostgreSQL for the cluster tests
 esac
 case "$what" in
   test|all) apt_packages+=(chromium chromium-driver) ;;   # the console's browser tests (Selenium, headless)

@@ -17,7 +17,8 @@ extension QEMURuntime {
             return
         }
         var live = Set<String>()
-        for order in orders {
+        // In a cluster, each node runs the machines of the instances it launched.
+        for order in orders where order.instance.node == nil || order.instance.node == context.nodeID {
             live.insert(order.instance.id)
             let machine = machines[order.instance.id]
             if machine?.exited == true || heldForImage.contains(order.instance.id) { continue }

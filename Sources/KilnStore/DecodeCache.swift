@@ -13,24 +13,24 @@ import Synchronization
 /// Every read connection looks values up here at once, so the entries are split into
 /// shards, each behind its own lock, and a body is hashed before any lock is taken: with
 /// one lock held while hashing, the readers of a busy server queued behind each other.
-final class DecodeCache<Value: Sendable>: Sendable {
+package final class DecodeCache<Value: Sendable>: Sendable {
     private let shards: [Shard]
     private let shardCapacity: Int
 
     /// How many shards the entries are split into.
     static var shardCount: Int { 16 }
 
-    init(capacity: Int) {
+    package init(capacity: Int) {
         shards = (0..<Self.shardCount).map { _ in Shard() }
         shardCapacity = max(1, capacity / Self.shardCount)
     }
 
-    func value(for body: Data) -> Value? {
+    package func value(for body: Data) -> Value? {
         let key = Body(body)
         return shard(of: key).entries.withLock { $0[key] }
     }
 
-    func store(_ value: Value, for body: Data) {
+    package func store(_ value: Value, for body: Data) {
         let key = Body(body)
         let capacity = shardCapacity
         shard(of: key).entries.withLock { entries in

@@ -18,6 +18,7 @@ struct Kiln: AsyncParsableCommand {
             """,
         subcommands: [
             Serve.self, Image.self, Volume.self, Instance.self, Bundle.self, Verify.self, Backup.self, GC.self, Storage.self, Cost.self, Debug.self,
+            Migrate.self,
             MetadataRelay.self,
         ],
         defaultSubcommand: nil

@@ -29,6 +29,8 @@ from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
 
+import kiln_cluster
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_BIN = REPO_ROOT / ".build" / "debug" / "kiln"
 
@@ -138,21 +140,29 @@ class KilnServer:
             s3 = shared_seaweedfs()
             self.extra_args += ["--blocks", s3.blocks_url(f"kiln-{uuid.uuid4().hex[:16]}")]
             self.env_extra.update(s3.env)
+        # KILN_CLUSTER=postgres: several nodes on one PostgreSQL database behind a proxy on `port`.
+        self.cluster = kiln_cluster.cluster_mode() == "postgres"
+        self.node_ports = [free_port() for _ in range(kiln_cluster.NODES)] if self.cluster else []
+        self.node_procs: list[subprocess.Popen | None] = [None] * len(self.node_ports)
+        self.metadata_url: str | None = None
+        self.proxy = None
 
     @property
     def endpoint(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def argv(self) -> list[str]:
+    def argv(self, port: int | None = None) -> list[str]:
         return [
             str(self.binary),
             "serve",
             "--host",
             "127.0.0.1",
             "--port",
-            str(self.port),
+            str(port or self.port),
             "--data-dir",
             str(self.data_dir),
+            # a short block lease: gc tests run right after another node wrote blocks
+            *(["--metadata", self.metadata_url, "--block-lease", "2"] if self.metadata_url else []),
             # Tests start from an empty world unless they ask for the catalogue.
             *([] if "--catalog" in self.extra_args else ["--catalog", "none"]),
             *self.extra_args,
@@ -160,10 +170,42 @@ class KilnServer:
 
     @property
     def running(self) -> bool:
+        if self.cluster:
+            return any(p is not None and p.poll() is None for p in self.node_procs)
         return self.proc is not None and self.proc.poll() is None
+
+    def node_log_path(self, index: int) -> Path:
+        return self.log_path.with_name(f"{self.name}-node{index}.log")
+
+    def start_node(self, index: int) -> None:
+        """Cluster mode: starts node `index` (again) and waits for its health check."""
+        if self.metadata_url is None:
+            self.metadata_url = kiln_cluster.ScratchPostgres.database()
+        port = self.node_ports[index]
+        log = open(self.node_log_path(index), "ab")
+        log.write(f"\n===== start: {' '.join(self.argv(port))}\n".encode())
+        log.flush()
+        self.node_procs[index] = subprocess.Popen(self.argv(port), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        log.close()
+        self.proc = self.node_procs[index]
+        self._wait_healthy(f"http://127.0.0.1:{port}")
+
+    def kill9_node(self, index: int) -> None:
+        """Cluster mode: kill -9 of one node; the others go on serving."""
+        proc = self.node_procs[index]
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=5)
 
     def start(self) -> None:
         assert not self.running, "already running"
+        if self.cluster:
+            self.starts += 1
+            for index in range(len(self.node_ports)):
+                self.start_node(index)
+            if self.proxy is None:
+                self.proxy = kiln_cluster.RoundRobinProxy(self.port, self.node_ports)
+            return
         self.starts += 1
         self._log = open(self.log_path, "ab")
         self._log.write(f"\n===== start #{self.starts}: {' '.join(self.argv())}\n".encode())
@@ -177,7 +219,8 @@ class KilnServer:
         )
         self._wait_healthy()
 
-    def _wait_healthy(self) -> None:
+    def _wait_healthy(self, endpoint: str | None = None) -> None:
+        endpoint = endpoint or self.endpoint
         deadline = time.monotonic() + STARTUP_TIMEOUT
         last = None
         while time.monotonic() < deadline:
@@ -187,7 +230,7 @@ class KilnServer:
                     + self.log_tail()
                 )
             try:
-                r = requests.get(self.endpoint + "/health", timeout=1)
+                r = requests.get(endpoint + "/health", timeout=1)
                 if r.status_code == 200:
                     return
                 last = f"HTTP {r.status_code}: {r.text[:200]}"
@@ -201,10 +244,14 @@ class KilnServer:
         )
 
     def log_text(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")
-        except OSError:
-            return ""
+        paths = [self.node_log_path(i) for i in range(len(self.node_ports))] if self.cluster else [self.log_path]
+        text = ""
+        for path in paths:
+            try:
+                text += path.read_text(errors="replace")
+            except OSError:
+                pass
+        return text
 
     def log_tail(self, n: int = 40) -> str:
         return "---- log tail ----\n" + "\n".join(self.log_text().splitlines()[-n:])
@@ -216,6 +263,20 @@ class KilnServer:
 
     def stop(self, timeout: float = 10) -> int | None:
         """Graceful stop (SIGTERM). Returns the exit code (None if never started)."""
+        if self.cluster:
+            codes = []
+            for proc in self.node_procs:
+                if proc is not None and proc.poll() is None:
+                    proc.send_signal(signal.SIGTERM)
+            for proc in self.node_procs:
+                if proc is not None:
+                    try:
+                        proc.wait(timeout=timeout)
+                    except subprocess.TimeoutExpired:
+                        proc.kill()
+                        raise RuntimeError(f"kiln ({self.name}) ignored SIGTERM for {timeout}s")
+                    codes.append(proc.returncode)
+            return next((c for c in codes if c), codes[0] if codes else None)
         if self.proc is None:
             return None
         if self.proc.poll() is None:
@@ -229,6 +290,10 @@ class KilnServer:
         return self.proc.returncode
 
     def kill9(self) -> None:
+        if self.cluster:
+            for index in range(len(self.node_ports)):
+                self.kill9_node(index)
+            return
         if self.running:
             self.proc.kill()  # SIGKILL: no chance to flush anything
             self.proc.wait(timeout=5)
@@ -243,9 +308,13 @@ class KilnServer:
     def advance_clock(self, seconds: float) -> str:
         """Moves the server's clock forward (a server started with --enable-test-reset) and
         carries out what falls due; returns the server's new time."""
-        req = urllib.request.Request(f"{self.endpoint}/kiln/test/clock?advance={seconds}", method="POST", data=b"")
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            return json.loads(resp.read())["now"]
+        endpoints = [f"http://127.0.0.1:{p}" for p in self.node_ports] if self.cluster else [self.endpoint]
+        now = ""
+        for endpoint in endpoints:  # every node keeps its own clock
+            req = urllib.request.Request(f"{endpoint}/kiln/test/clock?advance={seconds}", method="POST", data=b"")
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                now = json.loads(resp.read())["now"]
+        return now
 
     def crash_and_restart(self) -> None:
         """kill -9, then start on the same port and data dir."""

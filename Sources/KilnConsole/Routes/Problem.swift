@@ -26,6 +26,7 @@ struct Problem: Sendable {
         case .authentication: status = .unauthorized
         case .forbidden: status = .forbidden
         case .throttled: status = .serviceUnavailable
+        case .tooLarge: status = .contentTooLarge
         case .server: status = .internalServerError
         }
     }

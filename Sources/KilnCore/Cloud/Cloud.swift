@@ -24,7 +24,9 @@ package struct Cloud: Sendable {
         objects: any BlobStore,
         tokenKey: SymmetricKey = SymmetricKey(size: .bits256),
         keyWrappingKey: SymmetricKey = SymmetricKey(size: .bits256),
-        runtime: any InstanceRuntime = SimulatedRuntime()
+        runtime: any InstanceRuntime = SimulatedRuntime(),
+        sharedUploads: Bool = false,
+        nodeID: String? = nil
     ) {
         var scheduler = TransitionScheduler(latency: latency, clock: clock)
         VolumeService.registerTransitions(in: &scheduler)
@@ -43,7 +45,9 @@ package struct Cloud: Sendable {
             objects: objects,
             tokenKey: tokenKey,
             keyWrappingKey: keyWrappingKey,
-            runtime: runtime
+            runtime: runtime,
+            sharedUploads: sharedUploads,
+            nodeID: nodeID
         )
         self.autoScaling = AutoScalingService(context: context)
     }

@@ -37,6 +37,8 @@ package struct CloudContext: Sendable {
     let metadataTokens: ExpiringToken
     /// Where instances run: records only, or real machines.
     package let runtime: any InstanceRuntime
+    /// In a cluster, this node's id, recorded on the instances it launches; `nil` alone.
+    package let nodeID: String?
 
     /// Assembles a context; `scheduler` already knows the transitions of every resource kind.
     init(
@@ -50,7 +52,9 @@ package struct CloudContext: Sendable {
         objects: any BlobStore,
         tokenKey: SymmetricKey,
         keyWrappingKey: SymmetricKey,
-        runtime: any InstanceRuntime
+        runtime: any InstanceRuntime,
+        sharedUploads: Bool = false,
+        nodeID: String? = nil
     ) {
         self.identity = identity
         self.regions = regions
@@ -60,7 +64,7 @@ package struct CloudContext: Sendable {
         self.scheduler = scheduler
         self.blocks = blocks
         self.objects = objects
-        self.uploads = UploadSessions()
+        self.uploads = sharedUploads ? UploadSessions(sharedIn: store, blocks: blocks) : UploadSessions()
         self.blockTokens = BlockToken(key: tokenKey)
         self.metadataTokens = ExpiringToken(
             key: HKDF<SHA256>.deriveKey(inputKeyMaterial: tokenKey, info: Array("kiln metadata tokens".utf8), outputByteCount: 32)
@@ -68,6 +72,7 @@ package struct CloudContext: Sendable {
         self.pageTokenKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: tokenKey, info: Array("kiln page tokens".utf8), outputByteCount: 32)
         self.keys = KeyVault(wrappingKey: keyWrappingKey)
         self.runtime = runtime
+        self.nodeID = nodeID
     }
 
     /// Runs a read-only operation for `caller` in its region; a dry run answers `DryRunOperation` once its checks pass.

@@ -14,6 +14,15 @@ extension CloudError {
             category: .throttled
         )
     }
+
+    /// In a cluster, another node holds a lease on blocks it is writing, or runs a collection.
+    package static func garbageCollectionDeferred(_ reason: String) -> CloudError {
+        CloudError(
+            "ServiceUnavailable",
+            "Garbage collection was deferred: \(reason). Retry once the cluster's uploads and copies end.",
+            category: .throttled
+        )
+    }
 }
 
 /// The errors of `kiln backup`.

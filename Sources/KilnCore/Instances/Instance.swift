@@ -75,6 +75,9 @@ package struct Instance: StoredResource, Equatable {
     package var availabilityZone: String
     package var state: State
     package var stateReason: StateReason?
+    /// In a cluster, the node whose runtime runs its machine: the one that launched it.
+    /// `nil` on a single node.
+    package var node: String?
     /// Why the state last changed, in EC2's words (`User initiated (2024-01-02 03:04:05 GMT)`).
     package var stateTransitionReason: String
     package var launchTime: Date

@@ -211,7 +211,9 @@ extension InstanceService {
             volumeIDs: instanceIDs.map { _ in (0..<volumesPerInstance).map { _ in ids.resourceID(.volume) } },
             now: clock.now,
             network: network,
-            profile: profile
+            profile: profile,
+            // Only a runtime with real machines ties an instance to the node that runs it.
+            node: context.runtime.drivesStates ? context.nodeID : nil
         )
     }
 

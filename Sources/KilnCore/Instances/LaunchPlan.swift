@@ -26,6 +26,8 @@ struct LaunchPlan: Sendable {
     var network: LaunchNetwork? = nil
     /// The IAM instance profile the instances run with.
     var profile: InstanceProfile? = nil
+    /// In a cluster, the node launching them, which runs their machines.
+    var node: String? = nil
 
     /// The instance at `index` of the reservation, before its volumes are recorded.
     func instance(_ index: Int, image: Image, caller: Caller) -> Instance {
@@ -42,6 +44,7 @@ struct LaunchPlan: Sendable {
             launchTime: now,
             privateIPAddress: InstanceService.privateAddress(for: id)
         )
+        instance.node = node
         instance.hypervisor = placement.type.hypervisor
         instance.keyName = data.keyName
         instance.iamInstanceProfile = profile

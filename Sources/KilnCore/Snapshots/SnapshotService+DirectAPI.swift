@@ -180,7 +180,7 @@ extension SnapshotService {
         if let progress, !(0...100).contains(progress) {
             throw CloudError.ebsValidation("Progress must be between 0 and 100.", "INVALID_PARAMETER_VALUE")
         }
-        guard let upload = await uploads.target(of: snapshotID), upload.accepts(caller, at: clock.now) else {
+        guard let upload = try await uploads.target(of: snapshotID), upload.accepts(caller, at: clock.now) else {
             throw try await refusal(caller, toPutInto: snapshotID)
         }
         guard index >= 0, index < upload.volumeSize * Block.perGiB else {
@@ -201,22 +201,22 @@ extension SnapshotService {
                 changeDigest: ChangeDigest.of(data)
             )
         }
-        guard await uploads.record(entry, in: snapshotID, progress: progress) else {
+        guard try await uploads.record(entry, in: snapshotID, progress: progress) else {
             throw CloudError.ebsValidation("The snapshot \(snapshotID) is not accepting blocks.", "INVALID_SNAPSHOT_ID")
         }
         return checksum
     }
 
-    /// Why a block cannot be put into `snapshotID`: the snapshot is not the caller's, it is
-    /// no longer pending, or its upload ran out of time.
     /// Checks, before a block's body is read, that `snapshotID` is an upload of the caller
     /// that still takes blocks; throws what PutSnapshotBlock would answer otherwise.
     package func admitBlock(_ caller: Caller, snapshotID: String) async throws {
-        guard let upload = await uploads.target(of: snapshotID), upload.accepts(caller, at: clock.now) else {
+        guard let upload = try await uploads.target(of: snapshotID), upload.accepts(caller, at: clock.now) else {
             throw try await refusal(caller, toPutInto: snapshotID)
         }
     }
 
+    /// Why a block cannot be put into `snapshotID`: the snapshot is not the caller's, it is
+    /// no longer pending, or its upload ran out of time.
     private func refusal(_ caller: Caller, toPutInto snapshotID: String) async throws -> CloudError {
         let snapshot = try await read(caller) { try directAPISnapshot(snapshotID, caller: caller, in: $0) }
         if snapshot.state == .pending, clock.now >= snapshot.uploadDeadline {
@@ -247,11 +247,11 @@ extension SnapshotService {
         aggregationMethod: String?
     ) async throws -> Snapshot.State {
         let snapshot = try await read(caller) { try directAPISnapshot(snapshotID, caller: caller, in: $0) }
-        guard snapshot.state == .pending, let entries = await uploads.entries(of: snapshotID) else {
+        guard snapshot.state == .pending, let entries = try await uploads.entries(of: snapshotID) else {
             if snapshot.state == .completed { return .completed }
             throw CloudError.ebsValidation("The snapshot \(snapshotID) is \(snapshot.state.rawValue), not pending.", "INVALID_SNAPSHOT_ID")
         }
-        if let upload = await uploads.target(of: snapshotID), !upload.accepts(caller, at: clock.now) {
+        if let upload = try await uploads.target(of: snapshotID), !upload.accepts(caller, at: clock.now) {
             throw try await refusal(caller, toPutInto: snapshotID)
         }
         guard entries.count == changedBlocksCount else {
@@ -287,7 +287,7 @@ extension SnapshotService {
             current.completionTime = now
             try transaction.save(current)
         }
-        await uploads.end(snapshotID)
+        try await uploads.end(snapshotID)
         return .completed
     }
 
@@ -437,6 +437,8 @@ extension SnapshotService {
             snapshot.state = .error
             snapshot.stateMessage = "The upload was not completed within its timeout of \(snapshot.timeoutMinutes ?? 60) minutes."
             try transaction.save(snapshot)
+            // A cluster's upload keeps its blocks in a map of its own until it ends.
+            try transaction.deleteBlockMap(of: UploadSessions.mapOwner(of: snapshot.id))
         }
         scheduler.register(.snapshotCompleted) { transition, transaction in
             guard var snapshot = try transaction.fetch(Snapshot.self, id: transition.resourceID), snapshot.state == .pending else { return }

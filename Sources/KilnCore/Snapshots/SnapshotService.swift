@@ -225,7 +225,7 @@ extension SnapshotService {
             }
             try transaction.deleteOrRecycle(snapshot, now: now)
         }
-        await uploads.end(id)
+        try await uploads.end(id)
     }
 
     /// CopySnapshot: a new snapshot in the caller's region from one in `sourceRegion`.
@@ -335,9 +335,14 @@ extension SnapshotService {
         return PreparedSnapshotCopy(snapshot: copy, entries: entries, moved: moved)
     }
 
-    /// Records a prepared copy, `pending` until the scheduler completes it.
+    /// Records a prepared copy, `pending` until the scheduler completes it. The source must
+    /// still be there: a DeleteSnapshot that won the race (on this node or another) leaves the
+    /// copy nothing to record, and the blocks prepared for it to garbage collection.
     func recordSnapshotCopy(_ prepared: PreparedSnapshotCopy, in transaction: any MetadataTransaction) throws {
         var copy = prepared.snapshot
+        if let sourceID = copy.sourceSnapshotID, try transaction.fetch(Snapshot.self, id: sourceID) == nil {
+            throw CloudError.ec2SnapshotNotFound([sourceID])
+        }
         try transaction.putBlockEntries(prepared.entries, of: copy.id, domain: copy.domain.id)
         copy.storage = try transaction.measure(snapshotID: copy.id, changed: prepared.moved, domain: copy.domain)
         try transaction.save(copy)

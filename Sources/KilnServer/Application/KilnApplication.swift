@@ -6,10 +6,12 @@ import KilnBlocks
 import KilnConsole
 import KilnCore
 import KilnObjectStore
+import KilnPostgres
 import KilnStore
 import KilnWire
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// Assembles the Kiln service: the domain, its store, the fronts and the HTTP routes.
 ///
@@ -22,17 +24,19 @@ package enum KilnApplication {
     /// upkeep of its block store.
     package static func makeCloud(
         _ configuration: ServerConfiguration,
-        runtime: any InstanceRuntime = SimulatedRuntime()
+        runtime: any InstanceRuntime = SimulatedRuntime(),
+        cluster: ClusterNode? = nil
     ) throws -> (cloud: Cloud, maintenance: any BlockMaintenance) {
         let file = try configuration.configFile.map(ConfigFile.load(path:))
         let directory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let (blockBlobs, objectBlobs) = try blobStores(configuration, directory: directory)
-        let store = try SQLiteMetadataStore(path: directory.appendingPathComponent("kiln.sqlite").path)
+        let store: any MetadataStore & BlockIndex =
+            try cluster?.store ?? SQLiteMetadataStore(path: directory.appendingPathComponent("kiln.sqlite").path)
         let master = try Keyring.loadOrCreateMasterKey(at: directory.appendingPathComponent("master.key").path)
         let clock: any Clock = configuration.enableTestReset ? OffsetClock() : SystemClock()
         let keyWrappingKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Array("kiln kms key material".utf8), outputByteCount: 32)
-        let blocks = PackedBlockStore(
+        let packed = PackedBlockStore(
             index: store,
             blobs: blockBlobs,
             keyring: Keyring(
@@ -55,13 +59,16 @@ package enum KilnApplication {
             store: store,
             clock: clock,
             latency: configuration.latency,
-            blocks: blocks,
+            blocks: cluster.map { LeasedBlockStore(inner: packed, lease: $0.lease) as any BlockStore } ?? packed,
             objects: objectBlobs,
             tokenKey: tokenKey,
             keyWrappingKey: keyWrappingKey,
-            runtime: runtime
+            runtime: runtime,
+            // Nodes sharing a database share their uploads too: any node may receive the next block.
+            sharedUploads: cluster != nil,
+            nodeID: cluster?.lease.nodeID
         )
-        return (cloud, blocks)
+        return (cloud, cluster.map { ClusterMaintenance(inner: packed, node: $0) as any BlockMaintenance } ?? packed)
     }
 
     /// The whole HTTP service for `configuration`, ready to run.
@@ -69,13 +76,15 @@ package enum KilnApplication {
         try await prepareObjectStore(configuration, logger: logger)
         let runtime = try configuration.runtime.makeRuntime(dataDirectory: configuration.dataDirectory, logger: logger)
         logger.notice("instance runtime: \(runtime.summary)")
-        let (cloud, maintenance) = try makeCloud(configuration, runtime: runtime)
+        let cluster = try await ClusterNode.join(configuration, logger: logger)
+        let (cloud, maintenance) = try makeCloud(configuration, runtime: runtime, cluster: cluster)
         let runtimeServices = await configuration.runtime.services(for: runtime, cloud: cloud)
         if let images = configuration.catalog.images {
             let added = try await cloud.catalog.seedCatalog(images)
             if added > 0 { logger.info("catalogue images added", metadata: ["count": .stringConvertible(added)]) }
         }
-        let interrupted = try await cloud.snapshots.failInterruptedUploads()
+        // In a cluster, another node's uploads go on while this one starts.
+        let interrupted = cluster == nil ? try await cloud.snapshots.failInterruptedUploads() : 0
         if interrupted > 0 {
             logger.warning("snapshot uploads interrupted by the restart were marked as failed", metadata: ["count": .stringConvertible(interrupted)])
         }
@@ -95,11 +104,17 @@ package enum KilnApplication {
             logger: logger
         )
         let scheme = configuration.tlsCertificateFile == nil ? "http" : "https"
+        var services: [any Service] = [TransitionRunner(cloud: cloud, logger: logger)]
+        if let cluster {
+            services =
+                [TransitionRunner(cloud: cloud, logger: logger, leads: cluster.leads)]
+                + cluster.services(cloud: cloud, address: "\(configuration.host):\(configuration.port)", logger: logger)
+        }
         return Application(
             router: router,
             server: try serverBuilder(configuration),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "kiln"),
-            services: [TransitionRunner(cloud: cloud, logger: logger)] + runtimeServices,
+            services: services + runtimeServices,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 logger.notice("listening on \(scheme)://\(configuration.host):\(port)")

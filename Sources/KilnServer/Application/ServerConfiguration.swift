@@ -10,6 +10,11 @@ package struct ServerConfiguration: Sendable {
     package var port = 8787
     /// Where state lives: `kiln.sqlite` for metadata and `blocks/` for block data.
     package var dataDirectory = "./kiln-data"
+    /// Where metadata lives: `nil` for `kiln.sqlite` in the data directory, or a
+    /// `postgres://` URL that several nodes share.
+    package var metadata: String?
+    /// In a cluster: how long after a node last wrote or reused a block no other node collects garbage.
+    package var blockLeaseSeconds = 60
     /// How requests are authenticated.
     package var auth = AuthMode.dev
     /// Where block data and whole objects (bundles, stored images) live: `nil` for files under

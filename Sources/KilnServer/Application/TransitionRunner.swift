@@ -15,12 +15,25 @@ struct TransitionRunner: Service {
     var pollInterval: Duration = .milliseconds(200)
     /// How often every Auto Scaling group gets a reconciling pass.
     var reconcileInterval: TimeInterval = 1
+    /// Whether this node does the background work now: always alone, and on one node of a
+    /// cluster at a time (``ClusterNode``).
+    var leads: @Sendable () -> Bool = { true }
+
+    init(cloud: Cloud, logger: Logger, leads: @escaping @Sendable () -> Bool = { true }) {
+        self.cloud = cloud
+        self.logger = logger
+        self.leads = leads
+    }
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
             var lastReconcile = Date.distantPast
             while !Task.isCancelled {
                 do {
+                    guard leads() else {
+                        try await Task.sleep(for: pollInterval)
+                        continue
+                    }
                     if Date().timeIntervalSince(lastReconcile) >= reconcileInterval {
                         lastReconcile = Date()
                         try await cloud.autoScaling.reconcileAutoScalingGroups()

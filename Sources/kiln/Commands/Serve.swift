@@ -42,6 +42,15 @@ extension Kiln {
         @Option(help: "With --blocks s3://…: the memory the read cache of blocks may use, in MiB (0 turns it off).")
         var blocksCacheMb = 256
 
+        @Option(
+            help:
+                "Where metadata lives: kiln.sqlite in --data-dir unless a postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE URL names a database that several nodes share."
+        )
+        var metadata: String?
+
+        @Option(help: "With --metadata: seconds after a node last wrote or reused a block during which no other node collects garbage.")
+        var blockLease = 60
+
         @Option(help: "How requests are authenticated: 'dev' accepts any signature, 'strict' verifies SigV4 against the config file's keys.")
         var auth = AuthMode.dev
 
@@ -107,6 +116,9 @@ extension Kiln {
                 throw ValidationError("--default-account must be 12 digits, such as 000000000000.")
             }
             guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+            if let metadata, !metadata.hasPrefix("postgres://"), !metadata.hasPrefix("postgresql://") {
+                throw ValidationError("--metadata takes a postgres:// URL; without it metadata stays in --data-dir.")
+            }
             guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together.") }
             if auth == .dev, !Self.isLoopback(host), !insecure {
                 throw ValidationError(
@@ -151,6 +163,8 @@ extension Kiln {
             configuration.host = host
             configuration.port = port
             configuration.dataDirectory = dataDir
+            configuration.metadata = metadata
+            configuration.blockLeaseSeconds = blockLease
             configuration.auth = auth
             configuration.blocks = try blocks.map(Self.blockLocation)
             configuration.blocksCacheMiB = blocksCacheMb

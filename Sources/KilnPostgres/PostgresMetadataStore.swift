@@ -1,0 +1,201 @@
+import Foundation
+import KilnCore
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+import Synchronization
+
+/// The ``MetadataStore`` that several Kiln nodes share: one PostgreSQL database, reached
+/// through postgres-nio's connection pool.
+///
+/// Concurrency: every ``write(_:)`` runs at `SERIALIZABLE` isolation, and the whole body runs
+/// again when PostgreSQL aborts it with serialization_failure (40001) or deadlock_detected
+/// (40P01), up to ``maximumAttempts`` times with a short random wait between tries. This keeps
+/// the guarantee the services were written against on SQLite, whose single writer ran write
+/// transactions one at a time: a body that reads, decides and writes (a name not yet taken,
+/// a ClientToken not yet claimed, a volume still available, a snapshot still there to copy)
+/// behaves as if no other body ran beside it. Explicit row locks would have to be placed in
+/// every such service, and a forgotten one would be a silent race; serializable isolation
+/// protects them all, at the cost of a retry when two nodes really collide. Of two racing
+/// calls the retried one then reads what the winner committed and answers with AWS's error.
+///
+/// Transaction bodies are synchronous, as the store port defines them: each runs on a thread
+/// of ``threads`` (never on an event loop, nor on the tasks' cooperative threads) while it
+/// holds one pooled connection, and waits there for each statement's answer.
+///
+/// Reads run at `REPEATABLE READ READ ONLY`: one snapshot, which never aborts.
+package final class PostgresMetadataStore: MetadataStore, Sendable {
+    let client: PostgresClient
+    let threads: NIOThreadPool
+    let logger: Logger
+    /// The task that runs the connection pool, cancelled on ``close()``.
+    private let runner: Task<Void, Never>
+    /// Where the database is, for the connections outside the pool (``ClusterLeadership``).
+    package let location: PostgresLocation
+
+    /// How many times a body runs at most before a serialization failure is given up.
+    static let maximumAttempts = 16
+
+    /// Connects to the database `url` names and brings its schema up to date.
+    package static func connect(
+        _ url: String,
+        connections: Int = 16,
+        logger: Logger = Logger(label: "kiln.postgres")
+    ) async throws -> PostgresMetadataStore {
+        let location = try PostgresLocation(url)
+        let store = PostgresMetadataStore(location: location, connections: connections, logger: logger)
+        do {
+            try await store.migrate()
+        } catch {
+            store.close()
+            throw error
+        }
+        return store
+    }
+
+    private init(location: PostgresLocation, connections: Int, logger: Logger) {
+        var configuration = location.clientConfiguration
+        configuration.options.maximumConnections = connections
+        configuration.options.minimumConnections = 1
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        self.location = location
+        self.logger = logger
+        threads = NIOThreadPool(numberOfThreads: connections)
+        threads.start()
+        runner = Task { await client.run() }
+    }
+
+    /// Closes the pool's connections and stops its threads.
+    package func close() {
+        runner.cancel()
+        threads.shutdownGracefully { _ in }
+    }
+
+    package func read<Result: Sendable>(_ body: @escaping @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result {
+        try await transaction(.snapshot) { try body($0) }
+    }
+
+    /// Each statement on its own, seeing the latest commit: no BEGIN and COMMIT round trips.
+    package func readCommitted<Result: Sendable>(_ body: @escaping @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result {
+        try await transaction(.none) { try body($0) }
+    }
+
+    package func write<Result: Sendable>(_ body: @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result {
+        try await withoutActuallyEscaping(body) { body in
+            try await transaction(.serializable) { try body($0) }
+        }
+    }
+
+    /// How a body's statements are grouped.
+    enum Isolation {
+        /// A serializable transaction, retried on serialization failures.
+        case serializable
+        /// A read-only snapshot.
+        case snapshot
+        /// No transaction.
+        case none
+
+        var begin: String? {
+            switch self {
+            case .serializable: return "BEGIN ISOLATION LEVEL SERIALIZABLE"
+            case .snapshot: return "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+            case .none: return nil
+            }
+        }
+    }
+
+    /// Runs `body` on a pooled connection in the way `isolation` says, again while PostgreSQL
+    /// aborts it for a conflict with a concurrent transaction.
+    func transaction<Result: Sendable>(
+        _ isolation: Isolation,
+        _ body: @escaping @Sendable (PostgresTransaction) throws -> Result
+    ) async throws -> Result {
+        // The pool's thread may hold its work item a moment after the answer arrives; the
+        // item holds only this box, emptied on return, so `write`'s body does not escape.
+        let box = BodyBox(body)
+        defer { box.empty() }
+        var attempt = 1
+        while true {
+            do {
+                let logger = logger
+                let threads = threads
+                return try await client.withConnection { connection in
+                    try await threads.runIfActive {
+                        try box.run(in: PostgresTransaction(connection: connection, logger: logger), isolation: isolation)
+                    }
+                }
+            } catch let error where Self.isConflict(error) && attempt < Self.maximumAttempts {
+                attempt += 1
+                try await Task.sleep(for: .microseconds(Int.random(in: 1_000...(4_000 * attempt))))
+            }
+        }
+    }
+
+    /// A transaction body, which can be emptied once the transaction is over.
+    final class BodyBox<Result>: Sendable {
+        private let body: Mutex<(@Sendable (PostgresTransaction) throws -> Result)?>
+
+        init(_ body: @escaping @Sendable (PostgresTransaction) throws -> Result) {
+            self.body = Mutex(body)
+        }
+
+        func run(in transaction: PostgresTransaction, isolation: Isolation) throws -> Result {
+            guard let body = body.withLock({ $0 }) else { throw CancellationError() }
+            return try PostgresMetadataStore.run(body, in: transaction, isolation: isolation)
+        }
+
+        func empty() {
+            body.withLock { $0 = nil }
+        }
+    }
+
+    /// Runs `body` in `transaction`, on the calling thread, which waits for every statement.
+    fileprivate static func run<Result>(
+        _ body: (PostgresTransaction) throws -> Result,
+        in transaction: PostgresTransaction,
+        isolation: Isolation
+    ) throws -> Result {
+        guard let begin = isolation.begin else { return try body(transaction) }
+        // Only a read-only snapshot's statements may go out before BEGIN is acknowledged.
+        transaction.pendingBegin = (begin, isolation == .snapshot)
+        do {
+            let result = try body(transaction)
+            // A body may have caught a statement's conflict and gone on; the whole body runs again.
+            if let conflict = transaction.conflict { throw conflict }
+            if transaction.began { try transaction.execute("COMMIT") }
+            return result
+        } catch {
+            if transaction.began { try? transaction.execute("ROLLBACK") }
+            throw transaction.conflict ?? error
+        }
+    }
+
+    /// Whether `error` is PostgreSQL aborting a transaction that conflicted with another one:
+    /// running it again may succeed.
+    static func isConflict(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] else { return false }
+        return state == "40001" || state == "40P01"
+    }
+
+    /// Runs `body` while this node holds the session advisory lock `key` on a pooled
+    /// connection; `nil` without running it when another node holds the lock.
+    package func exclusively<Result: Sendable>(key: Int64, _ body: () async throws -> Result) async throws -> Result? {
+        let logger = logger
+        return try await client.withConnection { connection in
+            let rows = try await connection.query("SELECT pg_try_advisory_lock(\(key))", logger: logger)
+            var taken = false
+            for try await value in rows.decode(Bool.self) { taken = value }
+            guard taken else { return nil }
+            do {
+                let result = try await body()
+                try await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger)
+                return result
+            } catch {
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger)
+                throw error
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import KilnCore
+import PostgresNIO
+
+/// Images: one row each with indexed columns beside the JSON body, their launch permissions
+/// and the snapshots they use.
+extension PostgresTransaction {
+    func image(_ id: String) throws -> Image? {
+        try rows("SELECT body FROM image WHERE id = \(id)").first.map { try Self.decodeImage($0.decode(Data.self)) }
+    }
+
+    func saveImage(_ image: Image) throws {
+        let key = image.storageKey
+        let body = try Self.encoder.encode(image)
+        try rows(
+            """
+            INSERT INTO image (id, region, owner, name, state, is_public, body)
+            VALUES (\(key), \(image.region.rawValue), \(image.owner.rawValue), \(image.name), \(image.state.rawValue), \(image.isPublic), \(body))
+            ON CONFLICT (id) DO UPDATE SET region = excluded.region, owner = excluded.owner, name = excluded.name,
+                state = excluded.state, is_public = excluded.is_public, body = excluded.body
+            """
+        )
+        try rows("DELETE FROM launch_permission WHERE image_id = \(key)")
+        var kinds: [String] = []
+        var values: [String] = []
+        for grant in image.launchPermissions {
+            switch grant {
+            case .all: continue  // is_public
+            case .account(let account): (kinds, values) = (kinds + ["account"], values + [account.rawValue])
+            case .organization(let arn): (kinds, values) = (kinds + ["organization"], values + [arn])
+            case .organizationalUnit(let arn): (kinds, values) = (kinds + ["ou"], values + [arn])
+            }
+        }
+        if !kinds.isEmpty {
+            try rows(
+                """
+                INSERT INTO launch_permission (image_id, kind, value)
+                SELECT \(key), kind, value FROM unnest(\(kinds)::text[], \(values)::text[]) AS grant_row(kind, value)
+                ON CONFLICT DO NOTHING
+                """
+            )
+        }
+        try rows("DELETE FROM image_snapshot WHERE image_id = \(key)")
+        let snapshots = image.snapshotIDs
+        if image.state != .deregistered, !snapshots.isEmpty {
+            try rows(
+                """
+                INSERT INTO image_snapshot (image_id, snapshot_id) SELECT \(key), snapshot FROM unnest(\(snapshots)::text[]) AS snapshot
+                ON CONFLICT DO NOTHING
+                """
+            )
+        }
+    }
+
+    func images(_ query: ImageQuery) throws -> [Image] {
+        var sql = SQLText()
+        let region = sql.bind(query.region.rawValue)
+        sql.append("SELECT body FROM image WHERE region = \(region)")
+        if !query.includeDeregistered {
+            sql.append(" AND state <> 'deregistered'")
+        }
+        if let viewer = query.viewer {
+            Self.visibility(to: viewer, in: &sql)
+        }
+        if let ids = query.ids {
+            // An image whose id every region shares is filed under its id and region.
+            let keys = sql.bind(ids + ids.map { Image.regionalKey($0, region: query.region) })
+            sql.append(" AND id = ANY(\(keys)::text[])")
+        }
+        if let owners = query.owners {
+            let owners = sql.bind(owners.map(\.rawValue))
+            sql.append(" AND owner = ANY(\(owners)::text[])")
+        }
+        if let patterns = query.namePatterns, !patterns.isEmpty {
+            var clauses: [String] = []
+            for pattern in patterns { clauses.append(Self.nameClause(pattern, in: &sql)) }
+            sql.append(" AND (" + clauses.joined(separator: " OR ") + ")")
+        }
+        if let after = query.afterID {
+            let after = sql.bind(after)
+            sql.append(" AND id > \(after)")
+        }
+        sql.append(" ORDER BY id")
+        if let limit = query.limit {
+            let limit = sql.bind(limit)
+            sql.append(" LIMIT \(limit)")
+        }
+        return try rows(sql.query).map { try Self.decodeImage($0.decode(Data.self)) }
+    }
+
+    /// Owned, public, or shared with the account, its organization or one of its units.
+    private static func visibility(to viewer: Viewer, in sql: inout SQLText) {
+        let account = sql.bind(viewer.account.rawValue)
+        var grants = "(kind = 'account' AND value = \(account))"
+        if let organization = viewer.organizationARN {
+            let organization = sql.bind(organization)
+            grants += " OR (kind = 'organization' AND value = \(organization))"
+        }
+        if !viewer.organizationalUnitARNs.isEmpty {
+            let units = sql.bind(viewer.organizationalUnitARNs)
+            grants += " OR (kind = 'ou' AND value = ANY(\(units)::text[]))"
+        }
+        sql.append(" AND (owner = \(account) OR is_public OR id IN (SELECT image_id FROM launch_permission WHERE \(grants)))")
+    }
+
+    /// The condition that a name matches an EC2 wildcard pattern, with the range of names its
+    /// literal prefix allows first, so that the index on (region, name) finds the candidates.
+    private static func nameClause(_ pattern: String, in sql: inout SQLText) -> String {
+        let like = sql.bind(ImageNamePattern.like(pattern))
+        guard let (low, high) = ImageNamePattern.prefixRange(of: pattern) else { return "name LIKE \(like)" }
+        let lowBound = sql.bind(low)
+        let highBound = sql.bind(high)
+        return "(name >= \(lowBound) AND name < \(highBound) AND name LIKE \(like))"
+    }
+
+    func imageNamed(_ name: String, owner: AccountID, region: RegionName) throws -> Image? {
+        try rows(
+            """
+            SELECT body FROM image WHERE region = \(region.rawValue) AND name = \(name) AND owner = \(owner.rawValue) AND state <> 'deregistered'
+            """
+        ).first.map { try Self.decodeImage($0.decode(Data.self)) }
+    }
+
+    func imagesUsing(snapshotID: String) throws -> [String] {
+        try rows("SELECT image_id FROM image_snapshot WHERE snapshot_id = \(snapshotID) ORDER BY image_id").map { try $0.decode(String.self) }
+    }
+}
+
+/// A statement put together piece by piece, with each value bound as a numbered parameter.
+struct SQLText {
+    private(set) var text = ""
+    private(set) var bindings = PostgresBindings()
+
+    mutating func append(_ piece: String) {
+        text += piece
+    }
+
+    /// Binds `value` and answers its placeholder (`$1`, `$2`…).
+    mutating func bind(_ value: some PostgresNonThrowingEncodable) -> String {
+        bindings.append(value)
+        return "$\(bindings.count)"
+    }
+
+    var query: PostgresQuery { PostgresQuery(unsafeSQL: text, binds: bindings) }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import KilnBlocks
+import KilnCore
+import KilnPostgres
+import Testing
+
+@testable import KilnTestSupport
+
+@Suite(
+    "Metadata store on PostgreSQL",
+    .serialized,
+    .timeLimit(.minutes(3)),
+    .enabled(if: ScratchPostgres.unavailable == nil, "PostgreSQL 15 is not installed (scripts/install-deps.sh test installs postgresql-15)")
+)
+struct PostgresStoreTests {
+    @Test("The schema history matches SQLite's, and a second node starting on it migrates nothing")
+    func migrations() async throws {
+        let url = try ScratchPostgres.freshDatabase()
+        let first = try await PostgresMetadataStore.connect(url)
+        let second = try await PostgresMetadataStore.connect(url)
+        defer {
+            first.close()
+            second.close()
+        }
+        let applied = try await second.appliedMigrations()
+        #expect(applied.first == "v1: resources, tags, transitions")
+        #expect(applied.contains("v5: resource pages and grants"))
+        #expect(applied.contains("v6: tag pages"))
+        #expect(applied.count == 7)
+    }
+
+    @Test("Images by id, by name pattern, by owner and in pages, with tags and block maps")
+    func imagesTagsAndMaps() async throws {
+        let nodes = try await TwoNodes.make()
+        defer { nodes.close() }
+        let caller = testCaller()
+        var registered: [String] = []
+        for name in ["web-1", "web-2", "db_1", "web(3)"] {
+            registered.append(try await registerTestImage(nodes.first, caller, name: name))
+        }
+        let ids = registered
+        try await nodes.first.tags.createTags(caller, resourceIDs: [ids[0]], tags: [Tag(key: "role", value: "web")])
+        let store = nodes.second.store
+        func names(_ patterns: [String]) async throws -> [String] {
+            var query = ImageQuery(region: caller.region, viewer: Viewer(account: caller.account))
+            query.namePatterns = patterns
+            let named = query
+            return try await store.read { try $0.images(named) }.map(\.name).sorted()
+        }
+        #expect(try await names(["web-*"]) == ["web-1", "web-2"])
+        #expect(try await names(["db?1"]) == ["db_1"])
+        #expect(try await names(["db\\_1"]) == ["db_1"], "a backslash before another character keeps that character")
+        #expect(try await names(["db_?"]) == ["db_1"], "_ is literal in EC2 patterns")
+        #expect(try await names(["web\\*"]) == [], "an escaped * is literal")
+        #expect(try await names(["web%"]).isEmpty, "% is literal in EC2 patterns")
+        #expect(try await names(["web(*"]) == ["web(3)"])
+        #expect(try await names(["*1"]) == ["db_1", "web-1"])
+        var query = ImageQuery(region: caller.region, viewer: nil)
+        query.ids = [ids[1], "ami-00000000000000000"]
+        let byID = query
+        #expect(try await store.read { try $0.images(byID) }.map(\.id) == [ids[1]])
+        var page = ImageQuery(region: caller.region, viewer: nil)
+        page.limit = 2
+        let first = page
+        let firstPage = try await store.read { try $0.images(first) }.map(\.id)
+        page.afterID = firstPage.last
+        let second = page
+        let secondPage = try await store.read { try $0.images(second) }.map(\.id)
+        #expect(firstPage + secondPage == ids.sorted(), "pages in byte order of ids")
+        let tags = try await store.read { try $0.tags(on: ids, by: caller.account) }
+        #expect(tags[ids[0]] == [Tag(key: "role", value: "web")])
+        let image = try #require(try await store.read { try $0.image(ids[0]) })
+        let snapshot = try #require(image.snapshotIDs.first)
+        #expect(try await store.read { try $0.imagesUsing(snapshotID: snapshot) } == [ids[0]])
+        let map = try await store.read { try $0.blockMap(of: snapshot, from: 0, limit: nil) }
+        #expect(map.count == 1)
+        #expect(try await store.read { try $0.blockEntry(of: snapshot, at: 0) } == map.first)
+    }
+
+    @Test("A body that throws leaves nothing; a conflict runs the body again")
+    func rollbackAndRetry() async throws {
+        let nodes = try await TwoNodes.make()
+        defer { nodes.close() }
+        let account = testCaller().account
+        struct Refused: Error {}
+        await #expect(throws: Refused.self) {
+            try await nodes.first.store.write { transaction in
+                try transaction.putTag(Tag(key: "k", value: "v"), on: "ami-1", resourceType: "image", by: account, region: "us-east-1")
+                throw Refused()
+            }
+        }
+        #expect(try await nodes.second.store.read { try $0.tags(on: "ami-1", by: account) }.isEmpty)
+        // Forty increments of one counter, from both nodes at once: none is lost.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<40 {
+                let store = index.isMultiple(of: 2) ? nodes.first.store : nodes.second.store
+                group.addTask {
+                    try await store.write { transaction in
+                        let current = try transaction.tags(on: "counter", by: account).first.flatMap { Int($0.value) } ?? 0
+                        try transaction.putTag(
+                            Tag(key: "n", value: "\(current + 1)"),
+                            on: "counter",
+                            resourceType: "x",
+                            by: account,
+                            region: "us-east-1"
+                        )
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await nodes.first.store.read { try $0.tags(on: "counter", by: account) } == [Tag(key: "n", value: "40")])
+    }
+}
