@@ -107,7 +107,7 @@ extension PostgresTransaction {
     /// literal prefix allows first, so that the index on (region, name) finds the candidates.
     private static func nameClause(_ pattern: String, in sql: inout SQLText) -> String {
         let like = sql.bind(ImageNamePattern.like(pattern))
-        guard let (low, high) = ImageNamePattern.prefixRange(of: pattern) else { return "name LIKE \(like)" }
+        guard let (low, high) = WildcardPattern.prefixRange(of: pattern) else { return "name LIKE \(like)" }
         let lowBound = sql.bind(low)
         let highBound = sql.bind(high)
         return "(name >= \(lowBound) AND name < \(highBound) AND name LIKE \(like))"

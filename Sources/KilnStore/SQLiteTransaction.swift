@@ -280,7 +280,7 @@ final class SQLiteTransaction: MetadataTransaction {
             // the index find the candidates instead.
             var clauses: [String] = []
             for pattern in patterns {
-                if let (low, high) = Self.prefixRange(of: pattern) {
+                if let (low, high) = WildcardPattern.prefixRange(of: pattern) {
                     clauses.append("(name >= ? AND name < ? AND name GLOB (? || ''))")
                     arguments += [low, high, Self.glob(pattern)]
                 } else {
@@ -330,37 +330,6 @@ final class SQLiteTransaction: MetadataTransaction {
 
     static func placeholders(_ count: Int) -> String {
         Array(repeating: "?", count: count).joined(separator: ", ")
-    }
-
-    /// The names an EC2 wildcard pattern can match lie in `low..<high`: `low` is the literal
-    /// text before the first `*` or `?`, and `high` is that text with its last character
-    /// replaced by the next one (SQLite compares text as UTF-8 bytes, which keeps code-point
-    /// order). `nil` when the pattern begins with a wildcard.
-    static func prefixRange(of pattern: String) -> (low: String, high: String)? {
-        var prefix = String.UnicodeScalarView()
-        var escaped = false
-        for scalar in pattern.unicodeScalars {
-            if escaped {
-                prefix.append(scalar)
-                escaped = false
-            } else if scalar == "\\" {
-                escaped = true
-            } else if scalar == "*" || scalar == "?" {
-                break
-            } else {
-                prefix.append(scalar)
-            }
-        }
-        if escaped { prefix.append("\\") }  // a trailing backslash stands for itself, as in glob(_:)
-        var high = prefix
-        while let last = high.popLast() {
-            let following = last.value == 0xD7FF ? Unicode.Scalar(0xE000 as UInt32) : Unicode.Scalar(last.value + 1)
-            if let following {
-                high.append(following)
-                return (String(prefix), String(high))
-            }
-        }
-        return nil
     }
 
     /// An EC2 wildcard pattern as a SQLite GLOB: `*` and `?` carry over, `[` is quoted, `\*` and `\?` are literal.

@@ -235,15 +235,15 @@ struct NamePatternTests {
         ]
     )
     func prefixRange(pattern: String, low: String, high: String) {
-        let range = SQLiteTransaction.prefixRange(of: pattern)
+        let range = WildcardPattern.prefixRange(of: pattern)
         #expect(range?.low == low)
         #expect(range?.high == high)
     }
 
     @Test("A pattern that begins with a wildcard has no range")
     func leadingWildcard() {
-        #expect(SQLiteTransaction.prefixRange(of: "*-web") == nil)
-        #expect(SQLiteTransaction.prefixRange(of: "?pp") == nil)
+        #expect(WildcardPattern.prefixRange(of: "*-web") == nil)
+        #expect(WildcardPattern.prefixRange(of: "?pp") == nil)
     }
 
     @Test("moto's catalogue: one id in every region, each region's image its own")
