@@ -22,12 +22,39 @@ enum Zstd {
     private static let compressors = Mutex<[CompressionContext]>([])
     private static let decompressors = Mutex<[DecompressionContext]>([])
 
+    /// The slices a sample takes from a large input, and their length.
+    static let sampleSlices = 8
+    static let sampleSliceLength = 4096
+
     /// `input` compressed, or `nil` when compressing does not save at least 3%: such blocks
     /// (random or already-compressed data) are stored as they came.
+    ///
+    /// A large input is first judged by a sample (``sampleSlices`` slices spread evenly over
+    /// it): when the sample does not compress, neither does the whole in practice, and the
+    /// whole's compression, which costs most on exactly such data, is skipped.
     static func compress(_ input: [UInt8]) -> [UInt8]? {
         let context = compressors.withLock { $0.popLast() } ?? ZSTD_createCCtx().map(CompressionContext.init)
         guard let context else { return nil }
         defer { compressors.withLock { $0.append(context) } }
+        if input.count >= 4 * sampleSlices * sampleSliceLength, compress(sample(of: input), with: context) == nil {
+            return nil
+        }
+        return compress(input, with: context)
+    }
+
+    /// `sampleSlices` slices of `input`, spread evenly from its start to its end, end to end.
+    static func sample(of input: [UInt8]) -> [UInt8] {
+        let stride = (input.count - sampleSliceLength) / (sampleSlices - 1)
+        var sample: [UInt8] = []
+        sample.reserveCapacity(sampleSlices * sampleSliceLength)
+        for slice in 0..<sampleSlices {
+            sample.append(contentsOf: input[slice * stride..<slice * stride + sampleSliceLength])
+        }
+        return sample
+    }
+
+    /// `input` compressed with `context`, or `nil` when that does not save at least 3%.
+    private static func compress(_ input: [UInt8], with context: CompressionContext) -> [UInt8]? {
         let bound = ZSTD_compressBound(input.count)
         var failed = false
         let output = [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in

@@ -13,7 +13,7 @@ extension FuzzTarget {
             guard let events = try? session.feed(piece) else { return }
             for event in events {
                 switch event {
-                case .request(let request): _ = NBDTransmission.respond(to: request, on: disk)
+                case .request(let request): _ = NBDTransmission.respond(to: request, on: disk).bytes
                 case .close: return
                 case .send, .selected: continue
                 }

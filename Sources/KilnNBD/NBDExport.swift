@@ -16,19 +16,30 @@ package protocol NBDExport: AnyObject, Sendable {
 
 /// Carries out requests of the transmission phase on an export and makes their replies.
 package enum NBDTransmission {
+    /// A simple reply: its header, then the data a read returns. The two are kept apart so
+    /// that a read's data, up to 32 MiB, goes to the socket without being copied behind the
+    /// header first.
+    package struct Reply: Sendable {
+        package var header: [UInt8]
+        package var data: [UInt8] = []
+
+        /// The reply as one run of bytes.
+        package var bytes: [UInt8] { header + data }
+    }
+
     /// The simple reply to `request` after carrying it out on `export`.
-    package static func respond(to request: NBDRequest, on export: any NBDExport) -> [UInt8] {
+    package static func respond(to request: NBDRequest, on export: any NBDExport) -> Reply {
         let length = Int(request.length)
         let (end, overflow) = request.offset.addingReportingOverflow(UInt64(length))
-        guard let command = request.command else { return reply(request.handle, error: NBDProtocol.Error.invalid) }
+        guard let command = request.command else { return Reply(header: reply(request.handle, error: NBDProtocol.Error.invalid)) }
         if [.read, .write, .trim, .writeZeroes].contains(command), overflow || end > export.size {
-            return reply(request.handle, error: command == .read ? NBDProtocol.Error.invalid : NBDProtocol.Error.noSpace)
+            return Reply(header: reply(request.handle, error: command == .read ? NBDProtocol.Error.invalid : NBDProtocol.Error.noSpace))
         }
         do {
             switch command {
             case .read:
-                guard length <= NBDProtocol.maximumPayload else { return reply(request.handle, error: NBDProtocol.Error.invalid) }
-                return reply(request.handle, error: 0) + (try export.read(offset: request.offset, length: length))
+                guard length <= NBDProtocol.maximumPayload else { return Reply(header: reply(request.handle, error: NBDProtocol.Error.invalid)) }
+                return Reply(header: reply(request.handle, error: 0), data: try export.read(offset: request.offset, length: length))
             case .write:
                 try export.write(offset: request.offset, bytes: request.payload)
             case .trim:
@@ -40,14 +51,14 @@ package enum NBDTransmission {
             case .cache:
                 break
             case .disconnect, .blockStatus:
-                return reply(request.handle, error: NBDProtocol.Error.invalid)
+                return Reply(header: reply(request.handle, error: NBDProtocol.Error.invalid))
             }
             if request.flags & NBDProtocol.CommandFlag.fua != 0, [.write, .trim, .writeZeroes].contains(command) {
                 try export.flush()
             }
-            return reply(request.handle, error: 0)
+            return Reply(header: reply(request.handle, error: 0))
         } catch {
-            return reply(request.handle, error: NBDProtocol.Error.ioError)
+            return Reply(header: reply(request.handle, error: NBDProtocol.Error.ioError))
         }
     }
 

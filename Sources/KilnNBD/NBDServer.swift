@@ -37,7 +37,8 @@ package final class NBDServer: Sendable {
                 case .send(let bytes):
                     guard connection.send(bytes) else { return }
                 case .request(let request):
-                    guard connection.send(NBDTransmission.respond(to: request, on: export)) else { return }
+                    let reply: NBDTransmission.Reply = NBDTransmission.respond(to: request, on: export)
+                    guard connection.send(reply.header, reply.data) else { return }
                 case .selected:
                     break
                 case .close:

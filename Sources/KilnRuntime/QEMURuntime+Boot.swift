@@ -87,8 +87,11 @@ extension QEMURuntime {
 
     /// An NBD server for a volume on a socket in `directory`.
     func serve(_ volumeID: String, in directory: URL, context: CloudContext) async throws -> (NBDServer, VolumeExport) {
+        let journal =
+            settings.journalsSmallWrites
+            ? try await VolumeExport.openJournal(in: settings.journalDirectory, volumeID: volumeID, volumes: context.volumes) : nil
         let volume = try await context.volumes.deviceVolume(volumeID)
-        let export = VolumeExport(volume: volume, volumes: context.volumes)
+        let export = VolumeExport(volume: volume, volumes: context.volumes, journal: journal)
         let server = try NBDServer(path: directory.appendingPathComponent("\(volumeID).nbd").path, name: volumeID, export: export)
         return (server, export)
     }
@@ -146,7 +149,7 @@ extension QEMURuntime {
                     usleep(100_000)
                 }
                 server?.close()
-                try? export?.flush()
+                try? export?.close()
             }
             logger.info("volume unplugged", metadata: ["instance": .string(machine.instanceID), "volume": .string(volumeID)])
         }

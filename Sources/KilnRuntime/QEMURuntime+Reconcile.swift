@@ -88,7 +88,7 @@ extension QEMURuntime {
         machine.exited = true
         let (servers, exports) = machine.releaseResources()
         for server in servers { server.close() }
-        _ = try? await Blocking.offPool { for export in exports { try? export.flush() } }
+        _ = try? await Blocking.offPool { for export in exports { try? export.close() } }
         try? FileManager.default.removeItem(at: machine.directory)
         if heldForImage.contains(instanceID) {
             // Off for CreateImage: the instance stays running in the records, and boots again after.

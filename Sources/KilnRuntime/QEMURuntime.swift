@@ -58,9 +58,11 @@ package actor QEMURuntime: InstanceRuntime {
         self.context = context
     }
 
-    /// Reconciles until cancelled, then ends every machine (the instances stay `running` in
+    /// Replays the volume journals an earlier Kiln left, then reconciles until cancelled, and
+    /// then ends every machine (the instances stay `running` in
     /// the records, and boot again when Kiln starts again).
     package func run() async {
+        if let context, settings.journalsSmallWrites { await replayLeftJournals(context: context) }
         let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         wake = continuation
         let ticker = Task {
@@ -90,7 +92,7 @@ package actor QEMURuntime: InstanceRuntime {
             _ = try? await Blocking.offPool { process.waitUntilExit() }
             let (servers, exports) = machine.releaseResources()
             for server in servers { server.close() }
-            _ = try? await Blocking.offPool { for export in exports { try? export.flush() } }
+            _ = try? await Blocking.offPool { for export in exports { try? export.close() } }
         }
         machines = [:]
         try? FileManager.default.removeItem(at: runDirectory)

@@ -21,12 +21,20 @@ package struct QEMUSettings: Sendable {
     /// the instance's metadata socket as its last argument: `kiln metadata-relay`. Without
     /// one, guests have no metadata service.
     package var metadataRelay: [String]?
+    /// Whether flushed small writes wait in a journal per volume (`DATA/journals/`) for a
+    /// checkpoint, rather than each flush storing every block it changed.
+    package var journalsSmallWrites = true
     /// The UEFI firmware for `uefi` images, when installed.
     package var uefiFirmware = ["/usr/share/ovmf/OVMF.fd", "/usr/share/qemu/OVMF.fd"]
 
     /// Settings with the defaults, keeping consoles under `dataDirectory`.
     package init(dataDirectory: String) {
         self.dataDirectory = dataDirectory
+    }
+
+    /// Where volume journals are kept.
+    var journalDirectory: URL {
+        URL(fileURLWithPath: dataDirectory).appendingPathComponent("journals", isDirectory: true)
     }
 
     /// The budget in force: the one set, or half the host's memory.

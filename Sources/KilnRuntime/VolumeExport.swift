@@ -5,58 +5,89 @@ import Synchronization
 
 /// A Kiln volume served as a machine's disk, with a write-back cache of whole blocks.
 ///
-/// Writes change cached 512 KiB blocks; a flush (or a full cache) stores the changed blocks
-/// in the block store and their entries in one transaction, as a disk's write cache reaches
-/// its platters. So what the guest flushed is durable, and a snapshot of the volume holds
-/// exactly that: AWS's crash-consistent promise.
+/// Writes change cached 512 KiB blocks. A flush makes every write before it durable, so a
+/// snapshot of the volume holds what the guest had flushed: AWS's crash-consistent promise.
+/// It does so in one of two ways for each changed block:
+///
+/// - a block mostly rewritten since it was last stored (a sequential write) is stored
+///   again: its bytes in the block store, its entry in one metadata transaction;
+/// - a block with small changes has them appended to the volume's ``VolumeJournal``, which
+///   costs only the bytes written. Such blocks are stored later, all together, at a
+///   checkpoint: when the journal or the changes held in memory grow large, when the
+///   export closes, and before a snapshot reads the volume (``checkpoint()``).
+///
+/// Without a journal, a flush stores every changed block.
 ///
 /// Stored blocks are fetched by tasks of their own, so that the guest rarely waits for one:
+/// a sequential read starts fetching the blocks past it (read-ahead) before it returns, and
+/// the next read finds them fetched or on their way. A small write to a block that is not
+/// cached returns at once: it waits as a patch (see ``CachedBlock``) and lands on the stored
+/// bytes when they arrive, at a read of the block or when the block is stored. As with a
+/// disk's write cache, a block that cannot be read fails the flush that stores it.
 ///
-/// - a sequential read starts fetching the blocks past it (read-ahead) before it returns,
-///   and the next read finds them fetched or on their way;
-/// - a small write to a block that is not cached starts its fetch and returns at once; the
-///   write waits as a patch (see ``CachedBlock``) and lands when the block arrives, at the
-///   latest at the next flush. As with a disk's write cache, a block that cannot be read
-///   fails the flush, and the guest learns of it there.
-///
-/// Invariant: a block has a fetch in ``State/fetches`` only while it has no bytes in the
-/// cache, and a cached block without bytes has a fetch unless its last one failed.
+/// Invariant: a block has a fetch in ``State/fetches`` only while it has no bytes in the cache.
 final class VolumeExport: NBDExport {
     /// The unchanged blocks a cache keeps (16 MiB), least recently used first out.
     static let cachedBlocks = 32
-    /// The changed blocks a cache holds (64 MiB) before it writes them back unasked. A guest
-    /// flushes long before that in ordinary use (ext4 commits every 5 s); the room lets
-    /// small random writes gather, since each changed block costs a whole block's hash and
-    /// compression when written back.
-    static let dirtyBlocks = 128
+    /// The memory changed blocks may hold (64 MiB) before a checkpoint stores them unasked.
+    /// A guest flushes long before that in ordinary use (ext4 commits every 5 s).
+    static let dirtyMemoryLimit = 64 << 20
+    /// The journal's size (256 MiB) at which a flush ends with a checkpoint.
+    static let journalLimit = 256 << 20
     /// The blocks fetched ahead of a sequential read (4 MiB).
     static let readAhead = 8
     /// The patches a block gathers before a write waits for its stored bytes.
     static let patchLimit = 256
 
     struct State {
-        var blocks: [Int: CachedBlock] = [:]
+        private(set) var blocks: [Int: CachedBlock] = [:]
         /// The fetches on their way, by block index.
         var fetches: [Int: Task<[UInt8], any Error>] = [:]
         var clock = 0
-        var dirtyCount = 0
+        /// The sum of the blocks' ``CachedBlock/dirtyMemory``.
+        private(set) var dirtyMemory = 0
         /// Where the last read ended: a read that starts there is sequential.
         var lastReadEnd: UInt64 = .max
+
+        /// Uses block `index` (an empty one when the cache has none) through `body`, and keeps
+        /// ``dirtyMemory`` right.
+        mutating func update<Result>(_ index: Int, _ body: (inout CachedBlock) throws -> Result) rethrows -> Result {
+            clock += 1
+            var entry = blocks[index] ?? .awaitingFetch(lastUse: clock)
+            let before = entry.dirtyMemory
+            entry.lastUse = clock
+            let result = try body(&entry)
+            dirtyMemory += entry.dirtyMemory - before
+            blocks[index] = entry
+            return result
+        }
+
+        /// Drops block `index` from the cache.
+        mutating func drop(_ index: Int) {
+            dirtyMemory -= blocks.removeValue(forKey: index)?.dirtyMemory ?? 0
+        }
+
+        /// The blocks that differ from what the volume stores.
+        var dirtyIndexes: [Int] { blocks.filter(\.value.dirty).map(\.key) }
     }
 
     let volumeID: String
     let size: UInt64
     private let blockCount: Int
-    private let volume: Volume
-    private let volumes: VolumeService
+    let volume: Volume
+    let volumes: VolumeService
+    /// Where flushed small writes wait for a checkpoint, when the export has a journal.
+    let journal: VolumeJournal?
     private let state = Mutex(State())
     private static let zeroBlock = [UInt8](repeating: 0, count: Block.size)
 
-    /// The export of `volume`, reading and writing through `volumes`.
-    init(volume: Volume, volumes: VolumeService) {
+    /// The export of `volume`, reading and writing through `volumes`, with `journal` for
+    /// flushed small writes when given (it must be empty, or replayed).
+    init(volume: Volume, volumes: VolumeService, journal: VolumeJournal? = nil) {
         self.volume = volume
         self.volumeID = volume.id
         self.volumes = volumes
+        self.journal = journal
         self.size = UInt64(volume.size) * 1_073_741_824
         self.blockCount = Int(size / UInt64(Block.size))
     }
@@ -90,7 +121,7 @@ final class VolumeExport: NBDExport {
     }
 
     func flush() throws {
-        try state.withLock { state in try self.writeBack(&state) }
+        try state.withLock { state in try self.flushChanges(&state) }
     }
 
     func trim(offset: UInt64, length: Int) throws {
@@ -101,26 +132,36 @@ final class VolumeExport: NBDExport {
         try change(offset: Int(offset), length: length) { _, count in Self.zeroBlock[0..<count] }
     }
 
+    /// Stores every changed block, durably, and empties the journal: the volume's block map
+    /// then holds everything written so far. A snapshot of a served volume waits for this.
+    func checkpoint() throws {
+        try state.withLock { state in try self.checkpoint(&state) }
+    }
+
+    /// A checkpoint, then the journal's file removed: for a disk that is going away.
+    func close() throws {
+        try checkpoint()
+        if let journal { try? FileManager.default.removeItem(atPath: journal.path) }
+    }
+
     /// Replaces `length` bytes from `offset` with what `content` gives for each piece (its
     /// position on the disk and its length), in the cache.
     private func change(offset: Int, length: Int, content: (Int, Int) -> ArraySlice<UInt8>) throws {
         try state.withLock { state in
             try Self.pieces(offset: offset, length: length) { index, within, take, position in
-                state.clock += 1
-                var entry = state.blocks[index] ?? .awaitingFetch(lastUse: state.clock)
-                if !entry.dirty { state.dirtyCount += 1 }
-                if take == Block.size {
-                    entry = CachedBlock(bytes: Array(content(position, take)), dirty: true, lastUse: state.clock)
+                let whole = take == Block.size
+                if whole {
                     state.fetches.removeValue(forKey: index)?.cancel()
-                } else {
-                    if entry.bytes == nil, state.fetches[index] == nil { state.fetches[index] = fetch(index) }
-                    entry.write(content(position, take), at: within)
-                    entry.lastUse = state.clock
+                } else if journal == nil, state.blocks[index]?.bytes == nil, state.fetches[index] == nil {
+                    state.fetches[index] = fetch(index)  // stored at the next flush: fetch it now
                 }
-                state.blocks[index] = entry
-                if entry.patches.count >= Self.patchLimit { _ = try self.block(index, in: &state) }
+                let patches = state.update(index) { entry in
+                    if whole { entry.overwrite(with: Array(content(position, take))) } else { entry.write(content(position, take), at: within) }
+                    return entry.patches.count
+                }
+                if patches >= Self.patchLimit { _ = try self.block(index, in: &state) }
             }
-            if state.dirtyCount >= Self.dirtyBlocks { try self.writeBack(&state) }
+            if state.dirtyMemory >= Self.dirtyMemoryLimit { try self.checkpoint(&state) }
             self.evict(&state)
         }
     }
@@ -142,18 +183,14 @@ final class VolumeExport: NBDExport {
 extension VolumeExport {
     /// Block `index`, from the cache, else once its fetch arrives (with any patches waiting
     /// for it applied), then cached.
-    private func block(_ index: Int, in state: inout State) throws -> [UInt8] {
-        state.clock += 1
-        if let bytes = state.blocks[index]?.bytes {
-            state.blocks[index]?.lastUse = state.clock
-            return bytes
-        }
+    func block(_ index: Int, in state: inout State) throws -> [UInt8] {
+        if let bytes = state.update(index, { $0.bytes }) { return bytes }
         let fetch = state.fetches.removeValue(forKey: index) ?? self.fetch(index)
         let stored = try Blocking.run { try await fetch.value }
-        let waiting = state.blocks[index]
-        let bytes = CachedBlock.merging(waiting?.patches ?? [], onto: stored)
-        state.blocks[index] = CachedBlock(bytes: bytes, dirty: waiting?.dirty ?? false, lastUse: state.clock)
-        return bytes
+        return state.update(index) { entry in
+            entry.receive(stored)
+            return entry.bytes ?? stored
+        }
     }
 
     /// Starts fetching block `index` from the block store.
@@ -165,7 +202,7 @@ extension VolumeExport {
 
     /// Starts fetching each block of `indexes` that has neither bytes in the cache nor a fetch
     /// on its way; the fetches run in parallel.
-    private func fetchMissing(_ indexes: ClosedRange<Int>, in state: inout State) {
+    func fetchMissing(_ indexes: some Sequence<Int>, in state: inout State) {
         for index in indexes where state.blocks[index]?.bytes == nil && state.fetches[index] == nil {
             state.fetches[index] = fetch(index)
         }
@@ -179,29 +216,11 @@ extension VolumeExport {
         for index in strays { state.fetches.removeValue(forKey: index)?.cancel() }
     }
 
-    /// Stores every changed block, durably, in one commit: the blocks still waiting for their
-    /// stored bytes first receive them (their fetches already run in parallel).
-    private func writeBack(_ state: inout State) throws {
-        let waiting = state.blocks.keys.filter { state.blocks[$0]?.bytes == nil }
-        for index in waiting { _ = try block(index, in: &state) }
-        let changed = state.blocks.compactMap { index, entry -> (index: Int, bytes: [UInt8])? in
-            guard entry.dirty, let bytes = entry.bytes else { return nil }
-            return (index, bytes)
-        }
-        .sorted { $0.index < $1.index }
-        guard !changed.isEmpty else { return }
-        let volume = self.volume
-        let volumes = self.volumes
-        try Blocking.run { try await volumes.commitDeviceBlocks(volume, changed) }
-        for (index, _) in changed { state.blocks[index]?.dirty = false }
-        state.dirtyCount = 0
-    }
-
     /// Drops the least recently used clean blocks beyond the cache's size.
     private func evict(_ state: inout State) {
-        let cleanCount = state.blocks.count - state.dirtyCount
-        guard cleanCount > Self.cachedBlocks else { return }
-        let clean = state.blocks.filter { !$0.value.dirty }.sorted { $0.value.lastUse < $1.value.lastUse }
-        for (index, _) in clean.prefix(cleanCount - Self.cachedBlocks) { state.blocks[index] = nil }
+        let clean = state.blocks.filter { !$0.value.dirty }
+        guard clean.count > Self.cachedBlocks else { return }
+        let oldest = clean.sorted { $0.value.lastUse < $1.value.lastUse }.prefix(clean.count - Self.cachedBlocks)
+        for (index, _) in oldest { state.drop(index) }
     }
 }

@@ -35,6 +35,43 @@ package struct UnixSocketConnection: Sendable {
         return true
     }
 
+    /// Writes all of `first`, then all of `second`, gathered into as few system calls as the
+    /// socket takes (`sendmsg` with two vectors), so that neither is copied behind the other; false when the
+    /// peer has gone.
+    package func send(_ first: [UInt8], _ second: [UInt8]) -> Bool {
+        guard !second.isEmpty else { return send(first) }
+        let total = first.count + second.count
+        var sent = 0
+        while sent < total {
+            let count = first.withUnsafeBytes { head in
+                second.withUnsafeBytes { tail in Self.gather(head, tail, skipping: sent, into: descriptor) }
+            }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { return false }
+            sent += count
+        }
+        return true
+    }
+
+    /// One `sendmsg` of `head` then `tail`, less their first `skipped` bytes. Like ``send(_:)``,
+    /// it asks for an error rather than SIGPIPE when the peer has gone.
+    private static func gather(_ head: UnsafeRawBufferPointer, _ tail: UnsafeRawBufferPointer, skipping skipped: Int, into descriptor: Int32) -> Int {
+        var vectors: [iovec] = []
+        if skipped < head.count, let base = head.baseAddress {
+            vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: base + skipped), iov_len: head.count - skipped))
+        }
+        let tailSkipped = max(0, skipped - head.count)
+        if let base = tail.baseAddress {
+            vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: base + tailSkipped), iov_len: tail.count - tailSkipped))
+        }
+        return vectors.withUnsafeMutableBufferPointer { buffer in
+            var message = msghdr()
+            message.msg_iov = buffer.baseAddress
+            message.msg_iovlen = buffer.count
+            return sendmsg(descriptor, &message, Int32(MSG_NOSIGNAL))
+        }
+    }
+
     /// Ends the sending half: the peer reads the end of the stream.
     package func finishSending() {
         shutdown(descriptor, Int32(SHUT_WR))

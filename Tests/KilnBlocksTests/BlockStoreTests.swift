@@ -43,6 +43,28 @@ struct BlockStoreTests {
         #expect(packs.count == 2, "one pack per domain")
     }
 
+    @Test("Compression is judged by a sample spread over the block: a block that is half random and half zeros still compresses")
+    func compressionSample() async throws {
+        let metadata = try SQLiteMetadataStore.inMemory()
+        let store = makeBlockStore(metadata: metadata, clock: ManualClock(), blobs: MemoryBlobStore())
+        let plain = EncryptionDomain.unencrypted("us-east-1")
+        let halfRandom = Array(randomBlock().prefix(Block.size / 2)) + [UInt8](repeating: 0, count: Block.size / 2)
+        let zerosThenRandom = [UInt8](repeating: 0, count: Block.size / 2) + Array(randomBlock().prefix(Block.size / 2))
+        let random = randomBlock()
+        var ids: [BlockID] = []
+        for block in [halfRandom, zerosThenRandom, random] {
+            ids.append(try await store.put(block, sha256: sha256(block), domain: plain))
+        }
+        try await store.flush()
+        let indexed = try await metadata.contents().blocks
+        func stored(_ id: BlockID) throws -> IndexedBlock { try #require(indexed.first { $0.id == id }) }
+        #expect(try stored(ids[0]).codec.compressed && stored(ids[0]).storedLength < Block.size * 3 / 5, "random then zeros")
+        #expect(try stored(ids[1]).codec.compressed && stored(ids[1]).storedLength < Block.size * 3 / 5, "zeros then random")
+        #expect(try !stored(ids[2]).codec.compressed, "random data is stored raw")
+        #expect(try await store.read(ids[0], domain: plain) == halfRandom)
+        #expect(try await store.read(ids[1], domain: plain) == zerosThenRandom)
+    }
+
     @Test("Verification finds a damaged block; garbage collection reclaims unreferenced packs and keeps referenced ones")
     func verifyAndCollect() async throws {
         let metadata = try SQLiteMetadataStore.inMemory()

@@ -140,17 +140,17 @@ struct NBDSessionTests {
         let write = NBDTransmission.respond(
             to: NBDRequest(type: 1, flags: NBDProtocol.CommandFlag.fua, handle: 1, offset: 100, length: 3, payload: [7, 8, 9]),
             on: export
-        )
+        ).bytes
         #expect(bigEndian(write, at: 4, as: UInt32.self) == 0)
         #expect(export.flushes.withLock { $0 } == 1)
-        let read = NBDTransmission.respond(to: NBDRequest(type: 0, handle: 2, offset: 99, length: 5), on: export)
+        let read = NBDTransmission.respond(to: NBDRequest(type: 0, handle: 2, offset: 99, length: 5), on: export).bytes
         #expect(Array(read[16...]) == [0, 7, 8, 9, 0])
         #expect(bigEndian(read, at: 8, as: UInt64.self) == 2)
         _ = NBDTransmission.respond(to: NBDRequest(type: 6, handle: 3, offset: 100, length: 2), on: export)
         #expect(try export.read(offset: 100, length: 3) == [0, 0, 9])
-        let past = NBDTransmission.respond(to: NBDRequest(type: 1, handle: 4, offset: 4095, length: 2, payload: [1, 1]), on: export)
+        let past = NBDTransmission.respond(to: NBDRequest(type: 1, handle: 4, offset: 4095, length: 2, payload: [1, 1]), on: export).bytes
         #expect(bigEndian(past, at: 4, as: UInt32.self) == NBDProtocol.Error.noSpace)
-        let unknown = NBDTransmission.respond(to: NBDRequest(type: 42, handle: 5, offset: 0, length: 0), on: export)
+        let unknown = NBDTransmission.respond(to: NBDRequest(type: 42, handle: 5, offset: 0, length: 0), on: export).bytes
         #expect(bigEndian(unknown, at: 4, as: UInt32.self) == NBDProtocol.Error.invalid)
     }
 

@@ -22,6 +22,7 @@ extension ImageService {
         let reboots = !request.noReboot && instance.state == .running && !caller.dryRun
         if reboots { await context.runtime.quiesceForImage(instanceID: instance.id) }
         do {
+            try await context.runtime.settleVolumes(volumes.map(\.id))
             let imageID = try await snapshotForImage(caller, request, volumes: volumes)
             if reboots { await context.runtime.resumeAfterImage(instanceID: instance.id) }
             return imageID

@@ -27,6 +27,10 @@ package protocol InstanceRuntime: Sendable {
     func quiesceForImage(instanceID: String) async
     /// Boots again a machine that ``quiesceForImage(instanceID:)`` shut down.
     func resumeAfterImage(instanceID: String) async
+    /// Makes the block maps of `volumeIDs` hold everything written to their served disks so
+    /// far, before a snapshot reads them: a served volume's flushed writes may wait in a
+    /// journal. Volumes the runtime does not serve are left as they are.
+    func settleVolumes(_ volumeIDs: [String]) async throws
     /// The status checks of a running instance's machine, or nil when the runtime has no
     /// machines to check (the records then decide).
     func health(instanceID: String) async -> InstanceHealth?
@@ -38,6 +42,7 @@ extension InstanceRuntime {
     /// A runtime without machines has nothing to shut down.
     package func quiesceForImage(instanceID: String) async {}
     package func resumeAfterImage(instanceID: String) async {}
+    package func settleVolumes(_ volumeIDs: [String]) async throws {}
     package func health(instanceID: String) async -> InstanceHealth? { nil }
     package func screenshot(instanceID: String) async -> [UInt8]? { nil }
 }

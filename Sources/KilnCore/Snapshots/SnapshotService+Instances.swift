@@ -12,6 +12,7 @@ extension SnapshotService {
         let volumes = try await read(caller) { transaction in
             try chosenVolumes(request, caller: caller, in: transaction)
         }
+        try await context.runtime.settleVolumes(volumes.map(\.id))
         var inherited: [String: [BlockEntry]] = [:]
         for volume in volumes { inherited[volume.id] = try await inheritedEntries(of: volume, caller: caller) }
         try await blocks.flush()

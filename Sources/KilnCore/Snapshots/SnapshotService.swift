@@ -18,6 +18,7 @@ extension SnapshotService {
         }
         for tag in tags { try tag.validate() }
         let volume = try await read(caller) { transaction in try transaction.liveVolume(volumeID, caller: caller) }
+        try await context.runtime.settleVolumes([volume.id])
         // Blocks the volume inherited from a snapshot in another domain move into the volume's domain first.
         let inherited = try await inheritedEntries(of: volume, caller: caller)
         try await blocks.flush()

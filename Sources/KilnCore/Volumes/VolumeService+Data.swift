@@ -25,6 +25,7 @@ extension VolumeService {
     package func readVolume(_ caller: Caller, volumeID: String, offset: Int, length: Int) async throws -> [UInt8] {
         let volume = try await read(caller) { try self.dataVolume(volumeID, caller: caller, in: $0) }
         try Self.checkRange(offset: offset, length: length, volume: volume)
+        try await context.runtime.settleVolumes([volume.id])
         var output: [UInt8] = []
         output.reserveCapacity(length)
         var position = offset

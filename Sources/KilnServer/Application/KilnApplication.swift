@@ -74,7 +74,11 @@ package enum KilnApplication {
     /// The whole HTTP service for `configuration`, ready to run.
     package static func build(_ configuration: ServerConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
         try await prepareObjectStore(configuration, logger: logger)
-        let runtime = try configuration.runtime.makeRuntime(dataDirectory: configuration.dataDirectory, logger: logger)
+        let runtime = try configuration.runtime.makeRuntime(
+            dataDirectory: configuration.dataDirectory,
+            shared: configuration.metadata != nil,
+            logger: logger
+        )
         logger.notice("instance runtime: \(runtime.summary)")
         let cluster = try await ClusterNode.join(configuration, logger: logger)
         let (cloud, maintenance) = try makeCloud(configuration, runtime: runtime, cluster: cluster)

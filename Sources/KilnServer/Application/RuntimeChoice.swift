@@ -31,8 +31,10 @@ package struct RuntimeChoice: Sendable {
     /// The defaults: the simulated runtime.
     package init() {}
 
-    /// The runtime chosen, ready to be given to the cloud.
-    func makeRuntime(dataDirectory: String, logger: Logger) throws -> any InstanceRuntime {
+    /// The runtime chosen, ready to be given to the cloud. A node of several (`shared`)
+    /// keeps no write journals: what a guest flushed must be in the shared metadata at once,
+    /// since any node may snapshot the volume.
+    func makeRuntime(dataDirectory: String, shared: Bool, logger: Logger) throws -> any InstanceRuntime {
         switch kind {
         case .simulated:
             return SimulatedRuntime()
@@ -43,6 +45,7 @@ package struct RuntimeChoice: Sendable {
             settings.memoryBudgetMiB = memoryBudgetMiB
             settings.stopTimeout = .seconds(stopTimeoutSeconds)
             settings.metadataRelay = metadataRelay
+            settings.journalsSmallWrites = !shared
             do {
                 return try QEMURuntime(settings: settings, logger: logger)
             } catch let error as QEMURuntimeError {

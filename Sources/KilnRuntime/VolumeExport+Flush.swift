@@ -1,0 +1,98 @@
+import Foundation
+import KilnCore
+
+/// How a volume export makes writes durable: a flush, a checkpoint, and the replay of a
+/// journal that an earlier Kiln left behind.
+extension VolumeExport {
+    /// Makes every write so far durable. Blocks mostly rewritten since they were stored, and
+    /// in no journal record, are stored again; the small changes of the others go to the
+    /// journal. A journal grown past ``journalLimit`` ends the flush with a checkpoint.
+    func flushChanges(_ state: inout State) throws {
+        guard let journal else { return try store(state.dirtyIndexes, in: &state) }
+        var stored: [Int] = []
+        var journaling: [Int] = []
+        for (index, entry) in state.blocks where !entry.unjournaled.isEmpty {
+            if !entry.journaled, entry.unjournaledBytes >= Block.size / 2 { stored.append(index) } else { journaling.append(index) }
+        }
+        try store(stored, in: &state)
+        let records = journaling.sorted().flatMap { index in
+            (state.blocks[index]?.unjournaled ?? []).map { VolumeJournal.Record(blockIndex: index, within: $0.within, bytes: $0.bytes) }
+        }
+        try journal.append(records)
+        for index in journaling {
+            state.update(index) { entry in
+                entry.unjournaled = []
+                entry.unjournaledBytes = 0
+                entry.journaled = true
+            }
+        }
+        if journal.size >= Self.journalLimit { try checkpoint(&state) }
+    }
+
+    /// Stores every changed block, then empties the journal.
+    func checkpoint(_ state: inout State) throws {
+        try store(state.dirtyIndexes, in: &state)
+        try journal?.reset()
+    }
+
+    /// Stores the blocks `indexes`, durably, in one commit: those still waiting for their
+    /// stored bytes first receive them (their fetches run in parallel).
+    func store(_ indexes: [Int], in state: inout State) throws {
+        guard !indexes.isEmpty else { return }
+        fetchMissing(indexes, in: &state)
+        var changed: [(index: Int, bytes: [UInt8])] = []
+        for index in indexes.sorted() {
+            changed.append((index, try block(index, in: &state)))
+        }
+        let volume = self.volume
+        let volumes = self.volumes
+        let blocks = changed
+        try Blocking.run { try await volumes.commitDeviceBlocks(volume, blocks) }
+        for index in indexes { state.update(index) { $0.markStored() } }
+    }
+
+    /// The journal of `volumeID` under `directory`, after storing what an earlier Kiln left
+    /// in it (see ``replayJournal(at:volumeID:volumes:)``).
+    static func openJournal(in directory: URL, volumeID: String, volumes: VolumeService) async throws -> VolumeJournal {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = journalPath(in: directory, volumeID: volumeID)
+        try await replayJournal(at: path, volumeID: volumeID, volumes: volumes)
+        return try VolumeJournal(path: path)
+    }
+
+    /// Where the journal of `volumeID` is kept under `directory`.
+    static func journalPath(in directory: URL, volumeID: String) -> String {
+        directory.appendingPathComponent("\(volumeID).journal").path
+    }
+
+    /// The blocks a replay stores in one commit.
+    static let replayBatch = 64
+
+    /// Stores the writes a journal holds in its volume's blocks, then removes the journal.
+    /// A journal whose volume no longer exists is removed. Replaying is safe after a crash
+    /// in an earlier replay or checkpoint: the last write to each byte wins either way.
+    static func replayJournal(at path: String, volumeID: String, volumes: VolumeService) async throws {
+        let records = try VolumeJournal.records(at: path)
+        if !records.isEmpty {
+            let volume: Volume
+            do {
+                volume = try await volumes.deviceVolume(volumeID)
+            } catch let error as CloudError where error == CloudError.volumeNotFound([volumeID]) {
+                try? FileManager.default.removeItem(atPath: path)
+                return
+            }
+            var patches: [Int: [CachedBlock.Patch]] = [:]
+            for record in records { patches[record.blockIndex, default: []].append(.init(within: record.within, bytes: record.bytes)) }
+            let indexes = patches.keys.sorted()
+            for start in stride(from: 0, to: indexes.count, by: replayBatch) {
+                var changed: [(index: Int, bytes: [UInt8])] = []
+                for index in indexes[start..<min(start + replayBatch, indexes.count)] {
+                    let stored = try await volumes.readDeviceBlock(volume, index: index)
+                    changed.append((index, CachedBlock.merging(patches[index] ?? [], onto: stored)))
+                }
+                try await volumes.commitDeviceBlocks(volume, changed)
+            }
+        }
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}
