@@ -9,7 +9,9 @@
 * the memory Kiln itself uses per running instance (its RSS with two machines running,
   less its RSS with none, halved).
 
-Usage: KILN_BIN=.build/release/kiln python3 bench/runtime.py [--seq-mib 64] [--writes 3000]
+Usage: KILN_BIN=.build/release/kiln python3 bench/runtime.py [--seq-mib 256] [--writes 3000]
+The sequential size is also the span of the random writes: 256 MiB is more than the caches
+hold, so the figures include storing blocks, not only filling caches.
 Needs what scripts/install-deps.sh bench installs, and gcc with a static libc for the guest's
 benchmark program (bench/guest_io.c).
 """
@@ -92,7 +94,7 @@ def local_raw_run(bench_disk: Path, work: Path) -> tuple[float, float, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seq-mib", type=int, default=64)
+    parser.add_argument("--seq-mib", type=int, default=256)
     parser.add_argument("--writes", type=int, default=3000)
     arguments = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kiln-bench-runtime-"))

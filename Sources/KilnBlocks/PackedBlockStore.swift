@@ -19,6 +19,8 @@ package final class PackedBlockStore: BlockStore {
     let touched = Mutex<[String: Date]>([:])
     /// Whether a garbage collection or a verification is running: they run one at a time.
     let maintenanceRunning = Mutex<Bool>(false)
+    /// Where recently read blocks are, to skip their index lookups.
+    let locations = BlockLocations()
 
     /// A block store over `blobs`, indexing in `index`, keys from `keyring`.
     package init(index: any BlockIndex, blobs: any BlobStore, keyring: Keyring, clock: any Clock, packSize: Int = 32 << 20) {
@@ -63,10 +65,14 @@ package final class PackedBlockStore: BlockStore {
         if let (block, stored) = await writer.unindexedBlock(id, domain: domainID) {
             return try BlockEncoding.decode(stored, block: block, sealKey: sealKey)
         }
-        guard let indexed = try await index.indexedBlock(id, domain: domainID) else {
+        let known = locations.location(of: id, domain: domainID)
+        var found = known
+        if found == nil { found = try await index.indexedBlock(id, domain: domainID) }
+        guard let indexed = found else {
             throw BlockStoreError.missing("block \(id) is not in \(domainID)")
         }
         let (block, stored) = try await storedBytes(of: indexed)
+        if block != known { locations.record(block) }
         return try BlockEncoding.decode(stored, block: block, sealKey: sealKey)
     }
 

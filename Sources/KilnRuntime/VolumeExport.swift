@@ -34,8 +34,8 @@ final class VolumeExport: NBDExport {
     static let dirtyMemoryLimit = 64 << 20
     /// The journal's size (256 MiB) at which a flush ends with a checkpoint.
     static let journalLimit = 256 << 20
-    /// The blocks fetched ahead of a sequential read (4 MiB).
-    static let readAhead = 8
+    /// The blocks fetched ahead of a sequential read (8 MiB).
+    static let readAhead = 16
     /// The patches a block gathers before a write waits for its stored bytes.
     static let patchLimit = 256
 
@@ -97,7 +97,10 @@ final class VolumeExport: NBDExport {
             let first = Int(offset) / Block.size
             let last = max(first, (Int(offset) + max(length, 1) - 1) / Block.size)
             fetchMissing(first...last, in: &state)
-            if offset == state.lastReadEnd, last + 1 < blockCount {
+            // Read-ahead in batches: once the blocks fetched ahead run below half the window,
+            // the rest of the window is fetched together.
+            let halfway = min(last + Self.readAhead / 2, blockCount - 1)
+            if offset == state.lastReadEnd, last + 1 < blockCount, state.blocks[halfway]?.bytes == nil, state.fetches[halfway] == nil {
                 fetchMissing((last + 1)...min(last + Self.readAhead, blockCount - 1), in: &state)
             }
             state.lastReadEnd = offset + UInt64(length)
@@ -201,10 +204,22 @@ extension VolumeExport {
     }
 
     /// Starts fetching each block of `indexes` that has neither bytes in the cache nor a fetch
-    /// on its way; the fetches run in parallel.
+    /// on its way. Several are fetched together: their map entries in one read, their bytes
+    /// in parallel; each still gets a fetch of its own to wait for.
     func fetchMissing(_ indexes: some Sequence<Int>, in state: inout State) {
-        for index in indexes where state.blocks[index]?.bytes == nil && state.fetches[index] == nil {
-            state.fetches[index] = fetch(index)
+        let missing = indexes.filter { state.blocks[$0]?.bytes == nil && state.fetches[$0] == nil }
+        guard missing.count > 1 else {
+            for index in missing { state.fetches[index] = fetch(index) }
+            return
+        }
+        let volume = self.volume
+        let volumes = self.volumes
+        let together = Task { try await volumes.readDeviceBlocks(volume, indexes: missing) }
+        for index in missing {
+            state.fetches[index] = Task {
+                guard let bytes = try await together.value[index] else { throw CancellationError() }
+                return bytes
+            }
         }
     }
 

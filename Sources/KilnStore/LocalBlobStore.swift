@@ -108,16 +108,17 @@ package struct LocalBlobStore: BlobStore {
         let descriptor = open(file, O_RDONLY)
         guard descriptor >= 0 else { throw Self.failure("open", file) }
         defer { close(descriptor) }
-        var output = [UInt8](repeating: 0, count: length)
-        var done = 0
-        while done < length {
-            let result = output.withUnsafeMutableBytes { buffer in
-                pread(descriptor, buffer.baseAddress.map { $0 + done }, length - done, off_t(offset + done))
+        // Read straight into uninitialised memory: the bytes are all overwritten or the read fails.
+        return try [UInt8](unsafeUninitializedCapacity: length) { buffer, count in
+            var done = 0
+            while done < length {
+                let result = pread(descriptor, buffer.baseAddress.map { $0 + done }, length - done, off_t(offset + done))
+                if result < 0, errno == EINTR { continue }
+                guard result > 0 else { throw Self.failure("read", file) }
+                done += result
             }
-            guard result > 0 else { throw Self.failure("read", file) }
-            done += result
+            count = length
         }
-        return output
     }
 
     package func size(_ name: String) async throws -> Int? {
