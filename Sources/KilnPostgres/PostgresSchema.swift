@@ -104,7 +104,8 @@ enum PostgresSchema {
 
     /// Images listed in pages by name or by creation date: the creation date as a column,
     /// filled from each image's document (its seconds since 1970, as written), and each key
-    /// indexed after the region, and after the region and the owner, then by id.
+    /// indexed after the region, after the region and the owner, and after the region and
+    /// whether the image is public, then by id.
     private static let imageOrders = [
         "ALTER TABLE image ADD COLUMN creation_date double precision NOT NULL DEFAULT 0",
         creationDateBackfill,
@@ -112,6 +113,8 @@ enum PostgresSchema {
         "CREATE INDEX image_by_region_creation_id ON image (region, creation_date, id)",
         "CREATE INDEX image_by_region_owner_name_id ON image (region, owner, name, id)",
         "CREATE INDEX image_by_region_owner_creation_id ON image (region, owner, creation_date, id)",
+        "CREATE INDEX image_by_region_public_name_id ON image (region, is_public, name, id)",
+        "CREATE INDEX image_by_region_public_creation_id ON image (region, is_public, creation_date, id)",
     ]
 
     /// Each image's creation date from its document, as the text the document holds, read

@@ -78,6 +78,9 @@ extension PostgresTransaction {
                 sql.append(" AND owner = ANY(\(owners)::text[])")
             }
         }
+        if query.publicOnly {
+            sql.append(" AND is_public")
+        }
         if let patterns = query.namePatterns, !patterns.isEmpty {
             var clauses: [String] = []
             for pattern in patterns { clauses.append(Self.nameClause(pattern, in: &sql)) }

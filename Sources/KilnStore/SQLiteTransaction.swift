@@ -274,6 +274,9 @@ final class SQLiteTransaction: MetadataTransaction {
             sql += owners.count == 1 ? " AND owner = ?" : " AND owner IN (\(Self.placeholders(owners.count)))"
             arguments += owners.map(\.rawValue)
         }
+        if query.publicOnly {
+            sql += " AND is_public = 1"
+        }
         if let patterns = query.namePatterns, !patterns.isEmpty {
             sql += " AND (" + Self.nameClauses(patterns, arguments: &arguments).joined(separator: " OR ") + ")"
         }

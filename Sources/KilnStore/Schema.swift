@@ -164,8 +164,9 @@ extension SQLiteMetadataStore {
 
 extension SQLiteMetadataStore {
     /// Images listed in pages by name or by creation date, either way: the creation date is a
-    /// column, and each key is indexed after the region, and after the region and the owner,
-    /// then by id, so that a page after any position is one index range.
+    /// column, and each key is indexed after the region, after the region and the owner, and
+    /// after the region and whether the image is public, then by id, so that a page after any
+    /// position is one index range.
     static func registerImageOrderMigration(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v7: image orders") { db in
             try db.alter(table: "image") { t in
@@ -198,5 +199,7 @@ extension SQLiteMetadataStore {
         ("image_by_region_creation_id", ["region", "creation_date", "id"]),
         ("image_by_region_owner_name_id", ["region", "owner", "name", "id"]),
         ("image_by_region_owner_creation_id", ["region", "owner", "creation_date", "id"]),
+        ("image_by_region_public_name_id", ["region", "is_public", "name", "id"]),
+        ("image_by_region_public_creation_id", ["region", "is_public", "creation_date", "id"]),
     ]
 }

@@ -46,7 +46,8 @@ enum ImageOrderChecks {
     }
 
     /// Saves the images into `store`, then reads every order, for every owner, for the other
-    /// account as a viewer, and with a name pattern, page by page.
+    /// account as a viewer (all it may see, and only public images), and with a name pattern,
+    /// page by page.
     static func run(on store: any MetadataStore, region: RegionName = "us-east-1") async throws {
         let images = images(region: region)
         try await store.write { transaction in
@@ -64,6 +65,9 @@ enum ImageOrderChecks {
                 query.owners = nil
                 query.viewer = Viewer(account: other)
                 try await expectPages(query, on: store, equal: live.filter { $0.owner == other || $0.isPublic })
+                query.publicOnly = true
+                try await expectPages(query, on: store, equal: live.filter(\.isPublic))
+                query.publicOnly = false
                 query.viewer = nil
                 query.namePatterns = ["order-a*"]
                 try await expectPages(query, on: store, equal: live.filter { $0.name.hasPrefix("order-a") })

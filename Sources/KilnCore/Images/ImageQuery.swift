@@ -24,6 +24,8 @@ package struct ImageQuery: Sendable {
     package var viewer: Viewer?
     package var ids: [String]?
     package var owners: [AccountID]?
+    /// Only public images: those that all may launch.
+    package var publicOnly = false
     /// Name patterns with `*` and `?`; an image matches if any does.
     package var namePatterns: [String]?
     /// The order of the answer.

@@ -202,6 +202,8 @@ extension ImageService {
         var query = ImageQuery(region: scope.region, viewer: scope.viewer)
         query.ids = requested
         query.owners = scope.accountOwners
+        // Executable by all is exactly public, which the stores index.
+        query.publicOnly = scope.executableUsers == ["all"]
         query.namePatterns = filters.filters.count(where: { $0.name == "name" }) == 1 ? filters.filters.first { $0.name == "name" }?.values : nil
         query.order = order
         var result: [(Image, [Tag])] = []
