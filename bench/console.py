@@ -49,10 +49,32 @@ def timed(session: requests.Session, url: str, repeat: int) -> tuple[list[float]
     return times, body
 
 
+def next_link(endpoint: str, body: str) -> str | None:
+    link = re.search(r'href="([^"]*token=[^"]*)" rel="next"', body)
+    return endpoint + link.group(1).replace("&amp;", "&") if link else None
+
+
+def deep_page(session: requests.Session, endpoint: str, url: str, pages: int) -> tuple[str, int, float]:
+    """The URL of the page `pages` links after `url`, how many links were followed, and the
+    mean time of a page on the way."""
+    started = time.perf_counter()
+    followed = 0
+    while followed < pages:
+        answer = session.get(url, timeout=120)
+        assert answer.status_code == 200, (url, answer.status_code)
+        link = next_link(endpoint, answer.text)
+        if link is None:
+            break
+        url = link
+        followed += 1
+    return url, followed, (time.perf_counter() - started) / max(followed, 1)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--deep", type=int, default=1000, help="how many pages in the deep page is")
     parser.add_argument("--kiln-bin")
     args = parser.parse_args()
     kiln = kiln_or_exit(args.kiln_bin)
@@ -79,6 +101,17 @@ def main() -> int:
             "own images, name bench-image-00512*": (owner, f"{endpoint}/console/images?name=bench-image-00512%2A", None),
             "public images, another account": (other, f"{endpoint}/console/images?scope=public", None),
         }
+        for label, sort in (("by name", "name"), ("newest first", "-created")):
+            first_url = f"{endpoint}/console/images?sort={sort}"
+            deep_url, followed, walk = deep_page(owner, endpoint, first_url, args.deep)
+            print(f"walked {followed} pages {label}: {walk * 1000:.1f} ms a page on the way")
+            # Seeded names and creation dates both follow the seed's index.
+            index = followed * 50 if sort == "name" else args.count - 1 - followed * 50
+            shown = re.search(r'class="image-link">([^<]*)<', owner.get(deep_url, timeout=120).text)
+            assert shown and shown.group(1) == f"bench-image-{index:07d}", (label, shown and shown.group(1))
+            pages[f"own images {label}, first page"] = (owner, first_url, None)
+            pages[f"own images {label}, page {followed + 1}"] = (owner, deep_url, None)
+        pages["public images by name, another account"] = (other, f"{endpoint}/console/images?scope=public&sort=name", None)
         print(f"{'page':42} {'rows':>5} {'median':>9} {'slowest':>9}")
         for name, (session, url, times) in pages.items():
             body = None

@@ -14,6 +14,7 @@ enum PostgresSchema {
         ("v5: resource pages and grants", paging),
         ("v6: tag pages", ["CREATE INDEX tag_by_account_region_resource_key ON tag (account, region, resource_id, key)"]),
         ("cluster v1: nodes and gc leases", cluster),
+        ("v7: image orders", imageOrders),
     ]
 
     /// The key of the advisory lock that one migrating node holds, so that two nodes starting
@@ -100,6 +101,26 @@ enum PostgresSchema {
         ON CONFLICT DO NOTHING
         """,
     ]
+
+    /// Images listed in pages by name or by creation date: the creation date as a column,
+    /// filled from each image's document (its seconds since 1970, as written), and each key
+    /// indexed after the region, after the region and the owner, and after the region and
+    /// whether the image is public, then by id.
+    private static let imageOrders = [
+        "ALTER TABLE image ADD COLUMN creation_date double precision NOT NULL DEFAULT 0",
+        creationDateBackfill,
+        "CREATE INDEX image_by_region_name_id ON image (region, name, id)",
+        "CREATE INDEX image_by_region_creation_id ON image (region, creation_date, id)",
+        "CREATE INDEX image_by_region_owner_name_id ON image (region, owner, name, id)",
+        "CREATE INDEX image_by_region_owner_creation_id ON image (region, owner, creation_date, id)",
+        "CREATE INDEX image_by_region_public_name_id ON image (region, is_public, name, id)",
+        "CREATE INDEX image_by_region_public_creation_id ON image (region, is_public, creation_date, id)",
+    ]
+
+    /// Each image's creation date from its document, as the text the document holds, read
+    /// as a double: the very value the store writes for it.
+    static let creationDateBackfill =
+        "UPDATE image SET creation_date = (convert_from(body, 'UTF8')::jsonb ->> 'creationDate')::double precision"
 
     /// Only the cluster has these: the nodes that share the database, with their heartbeats,
     /// and the leases by which a node's uploads and copies keep garbage collection from the

@@ -14,10 +14,11 @@ extension PostgresTransaction {
         let body = try Self.encoder.encode(image)
         try rows(
             """
-            INSERT INTO image (id, region, owner, name, state, is_public, body)
-            VALUES (\(key), \(image.region.rawValue), \(image.owner.rawValue), \(image.name), \(image.state.rawValue), \(image.isPublic), \(body))
+            INSERT INTO image (id, region, owner, name, state, is_public, creation_date, body)
+            VALUES (\(key), \(image.region.rawValue), \(image.owner.rawValue), \(image.name), \(image.state.rawValue), \(image.isPublic),
+                \(image.creationDate.timeIntervalSince1970), \(body))
             ON CONFLICT (id) DO UPDATE SET region = excluded.region, owner = excluded.owner, name = excluded.name,
-                state = excluded.state, is_public = excluded.is_public, body = excluded.body
+                state = excluded.state, is_public = excluded.is_public, creation_date = excluded.creation_date, body = excluded.body
             """
         )
         try rows("DELETE FROM launch_permission WHERE image_id = \(key)")
@@ -68,24 +69,55 @@ extension PostgresTransaction {
             sql.append(" AND id = ANY(\(keys)::text[])")
         }
         if let owners = query.owners {
-            let owners = sql.bind(owners.map(\.rawValue))
-            sql.append(" AND owner = ANY(\(owners)::text[])")
+            // One owner is an equality, so that an index on the owner then the order's key gives the order.
+            if owners.count == 1 {
+                let owner = sql.bind(owners[0].rawValue)
+                sql.append(" AND owner = \(owner)")
+            } else {
+                let owners = sql.bind(owners.map(\.rawValue))
+                sql.append(" AND owner = ANY(\(owners)::text[])")
+            }
+        }
+        if query.publicOnly {
+            sql.append(" AND is_public")
         }
         if let patterns = query.namePatterns, !patterns.isEmpty {
             var clauses: [String] = []
             for pattern in patterns { clauses.append(Self.nameClause(pattern, in: &sql)) }
             sql.append(" AND (" + clauses.joined(separator: " OR ") + ")")
         }
-        if let after = query.afterID {
-            let after = sql.bind(after)
-            sql.append(" AND id > \(after)")
-        }
-        sql.append(" ORDER BY id")
+        Self.order(query.order, after: query.after, in: &sql)
         if let limit = query.limit {
             let limit = sql.bind(limit)
             sql.append(" LIMIT \(limit)")
         }
         return try rows(sql.query).map { try Self.decodeImage($0.decode(Data.self)) }
+    }
+
+    /// The keyset condition of a page that starts after `position` in `order`, then the
+    /// order itself: the order's column, then the id, both the same way.
+    private static func order(_ order: ImageOrder, after position: ImagePosition?, in sql: inout SQLText) {
+        let column: String? =
+            switch order.key {
+            case .id: nil
+            case .name: "name"
+            case .creationDate: "creation_date"
+            }
+        let (comparison, direction) = order.descending ? ("<", " DESC") : (">", "")
+        if let position {
+            let id = sql.bind(position.id)
+            switch (column, position.key) {
+            case (let column?, .name(let name)):
+                let name = sql.bind(name)
+                sql.append(" AND (\(column), id) \(comparison) (\(name), \(id))")
+            case (let column?, .creationDate(let seconds)):
+                let seconds = sql.bind(seconds)
+                sql.append(" AND (\(column), id) \(comparison) (\(seconds)::double precision, \(id))")
+            default:
+                sql.append(" AND id \(comparison) \(id)")
+            }
+        }
+        sql.append(column.map { " ORDER BY \($0)\(direction), id\(direction)" } ?? " ORDER BY id\(direction)")
     }
 
     /// Owned, public, or shared with the account, its organization or one of its units.

@@ -27,7 +27,10 @@ package enum SQLiteImport {
         ("scheduled_transition", [("kind", .text), ("resource_id", .text), ("due", .double)]),
         (
             "image",
-            [("id", .text), ("region", .text), ("owner", .text), ("name", .text), ("state", .text), ("is_public", .boolean), ("body", .bytes)]
+            [
+                ("id", .text), ("region", .text), ("owner", .text), ("name", .text), ("state", .text), ("is_public", .boolean),
+                ("creation_date", .double), ("body", .bytes),
+            ]
         ),
         ("launch_permission", [("image_id", .text), ("kind", .text), ("value", .text)]),
         ("image_snapshot", [("image_id", .text), ("snapshot_id", .text)]),

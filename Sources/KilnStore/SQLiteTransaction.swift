@@ -218,10 +218,10 @@ final class SQLiteTransaction: MetadataTransaction {
 
     func saveImage(_ image: Image) throws {
         try db.execute(
-            sql: "INSERT OR REPLACE INTO image (id, region, owner, name, state, is_public, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            sql: "INSERT OR REPLACE INTO image (id, region, owner, name, state, is_public, creation_date, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             arguments: [
                 image.storageKey, image.region.rawValue, image.owner.rawValue, image.name, image.state.rawValue, image.isPublic,
-                try Self.encoder.encode(image),
+                image.creationDate.timeIntervalSince1970, try Self.encoder.encode(image),
             ]
         )
         try db.execute(sql: "DELETE FROM launch_permission WHERE image_id = ?", arguments: [image.storageKey])
@@ -270,36 +270,66 @@ final class SQLiteTransaction: MetadataTransaction {
             arguments += keys
         }
         if let owners = query.owners {
-            sql += " AND owner IN (\(Self.placeholders(owners.count)))"
+            // One owner is an equality, so that an index on the owner then the order's key gives the order.
+            sql += owners.count == 1 ? " AND owner = ?" : " AND owner IN (\(Self.placeholders(owners.count)))"
             arguments += owners.map(\.rawValue)
         }
+        if query.publicOnly {
+            sql += " AND is_public = 1"
+        }
         if let patterns = query.namePatterns, !patterns.isEmpty {
-            // The pattern is matched against an expression, never a bare parameter: given
-            // `name GLOB ?`, SQLite plans the pattern's literal prefix itself and so prepares the
-            // statement again every time it is bound. The prefix's range, bound here, lets
-            // the index find the candidates instead.
-            var clauses: [String] = []
-            for pattern in patterns {
-                if let (low, high) = WildcardPattern.prefixRange(of: pattern) {
-                    clauses.append("(name >= ? AND name < ? AND name GLOB (? || ''))")
-                    arguments += [low, high, Self.glob(pattern)]
-                } else {
-                    clauses.append("name GLOB (? || '')")
-                    arguments.append(Self.glob(pattern))
-                }
-            }
-            sql += " AND (" + clauses.joined(separator: " OR ") + ")"
+            sql += " AND (" + Self.nameClauses(patterns, arguments: &arguments).joined(separator: " OR ") + ")"
         }
-        if let after = query.afterID {
-            sql += " AND id > ?"
-            arguments.append(after)
-        }
-        sql += " ORDER BY id"
+        sql += Self.orderClauses(query.order, after: query.after, arguments: &arguments)
         if let limit = query.limit {
             sql += " LIMIT ?"
             arguments.append(limit)
         }
         return try Data.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments)).map(Self.decodeImage)
+    }
+
+    /// The conditions that a name matches one of `patterns`, EC2 wildcard patterns.
+    ///
+    /// The pattern is matched against an expression, never a bare parameter: given
+    /// `name GLOB ?`, SQLite plans the pattern's literal prefix itself and so prepares the
+    /// statement again every time it is bound. The prefix's range, bound here, lets the index
+    /// find the candidates instead.
+    private static func nameClauses(_ patterns: [String], arguments: inout [any DatabaseValueConvertible]) -> [String] {
+        patterns.map { pattern in
+            if let (low, high) = WildcardPattern.prefixRange(of: pattern) {
+                arguments += [low, high, glob(pattern)]
+                return "(name >= ? AND name < ? AND name GLOB (? || ''))"
+            }
+            arguments.append(glob(pattern))
+            return "name GLOB (? || '')"
+        }
+    }
+
+    /// The keyset condition of a page that starts after `position` in `order`, then the
+    /// order itself: the order's column, then the id, both the same way.
+    private static func orderClauses(_ order: ImageOrder, after position: ImagePosition?, arguments: inout [any DatabaseValueConvertible]) -> String {
+        let column: String? =
+            switch order.key {
+            case .id: nil
+            case .name: "name"
+            case .creationDate: "creation_date"
+            }
+        let (comparison, direction) = order.descending ? ("<", " DESC") : (">", "")
+        var sql = ""
+        if let position {
+            switch (column, position.key) {
+            case (let column?, .name(let name)):
+                sql += " AND (\(column), id) \(comparison) (?, ?)"
+                arguments += [name, position.id]
+            case (let column?, .creationDate(let seconds)):
+                sql += " AND (\(column), id) \(comparison) (?, ?)"
+                arguments += [seconds, position.id]
+            default:
+                sql += " AND id \(comparison) ?"
+                arguments.append(position.id)
+            }
+        }
+        return sql + (column.map { " ORDER BY \($0)\(direction), id\(direction)" } ?? " ORDER BY id\(direction)")
     }
 
     /// Decoded images, keyed by the bytes they were decoded from: decoding JSON dominated

@@ -1,4 +1,6 @@
+import Foundation
 import GRDB
+import KilnCore
 
 extension SQLiteMetadataStore {
     /// The schema's history. A migration never changes once released; a change is a new one.
@@ -50,6 +52,7 @@ extension SQLiteMetadataStore {
             // DescribeTags reads a page of an account's tags in a region after a position.
             try db.create(index: "tag_by_account_region_resource_key", on: "tag", columns: ["account", "region", "resource_id", "key"])
         }
+        registerImageOrderMigration(&migrator)
         return migrator
     }
 }
@@ -157,4 +160,46 @@ extension SQLiteMetadataStore {
             )
         }
     }
+}
+
+extension SQLiteMetadataStore {
+    /// Images listed in pages by name or by creation date, either way: the creation date is a
+    /// column, and each key is indexed after the region, after the region and the owner, and
+    /// after the region and whether the image is public, then by id, so that a page after any
+    /// position is one index range.
+    static func registerImageOrderMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v7: image orders") { db in
+            try db.alter(table: "image") { t in
+                t.add(column: "creation_date", .double).notNull().defaults(to: 0)
+            }
+            // Filled from each image's document, decoded as the store decodes it, so that the
+            // column holds exactly the date the image has.
+            var after: Int64 = 0
+            while true {
+                let rows = try Row.fetchAll(db, sql: "SELECT rowid, body FROM image WHERE rowid > ? ORDER BY rowid LIMIT 5000", arguments: [after])
+                guard let last = rows.last else { break }
+                for row in rows {
+                    let image = try SQLiteTransaction.decodeImage(row["body"])
+                    try db.execute(
+                        sql: "UPDATE image SET creation_date = ? WHERE rowid = ?",
+                        arguments: [image.creationDate.timeIntervalSince1970, row["rowid"] as Int64]
+                    )
+                }
+                after = last["rowid"]
+            }
+            for (name, columns) in imageOrderIndexes {
+                try db.create(index: name, on: "image", columns: columns)
+            }
+        }
+    }
+
+    /// The indexes of the image orders, by name.
+    static let imageOrderIndexes: [(String, [String])] = [
+        ("image_by_region_name_id", ["region", "name", "id"]),
+        ("image_by_region_creation_id", ["region", "creation_date", "id"]),
+        ("image_by_region_owner_name_id", ["region", "owner", "name", "id"]),
+        ("image_by_region_owner_creation_id", ["region", "owner", "creation_date", "id"]),
+        ("image_by_region_public_name_id", ["region", "is_public", "name", "id"]),
+        ("image_by_region_public_creation_id", ["region", "is_public", "creation_date", "id"]),
+    ]
 }

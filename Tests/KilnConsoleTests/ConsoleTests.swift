@@ -333,6 +333,35 @@ struct ConsoleTests {
         }
     }
 
+    @Test("The images list sorts by name across its pages, and a page token keeps to its order")
+    func imagesSortedAcrossPages() async throws {
+        let (cloud, _) = try makeTestCloud()
+        let owner = testCaller()
+        let names = (0..<60).map { "web-\($0)" }
+        for name in names { _ = try await registerTestImage(cloud, owner, name: name) }
+        @Sendable func listed(_ body: String) -> [String] {
+            body.components(separatedBy: #"class="image-link">"#).dropFirst().map { String($0.prefix { $0 != "<" }) }
+        }
+        @Sendable func nextLink(_ body: String) throws -> String {
+            let next = try #require(body.range(of: #"href="[^"]*token=[^"]*" rel="next""#, options: .regularExpression))
+            return String(body[next].dropFirst(6).prefix { $0 != "\"" }).replacingOccurrences(of: "&amp;", with: "&")
+        }
+        try await withKiln(cloud: cloud) { client in
+            var browser = ConsoleBrowser()
+            try await client.signIn("111111111111", &browser)
+            let first = try await client.page("/console/images?sort=-name", &browser)
+            #expect(first.body.contains(#"aria-sort="descending"><a href="/console/images?scope=own&amp;sort=name" id="sort-name""#))
+            let link = try nextLink(first.body)
+            let second = try await client.page(link, &browser)
+            let sorted = names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            #expect(listed(first.body) + listed(second.body) == Array(sorted.reversed()))
+            let otherOrder = try await client.page(link.replacingOccurrences(of: "sort=-name", with: "sort=name"), &browser)
+            #expect(otherOrder.status == 400, "a token of one order does not continue another")
+            let newest = try await client.page("/console/images?sort=-created", &browser)
+            #expect(listed(newest.body).first == "web-59")
+        }
+    }
+
     @Test("The lineage draws each image and instance once, with the call that joined them")
     func lineageDrawing() {
         var graph = LineageGraph()

@@ -1,9 +1,9 @@
 import Foundation
 import KilnBlocks
 import KilnCore
-import KilnPostgres
 import Testing
 
+@testable import KilnPostgres
 @testable import KilnTestSupport
 
 @Suite(
@@ -26,7 +26,8 @@ struct PostgresStoreTests {
         #expect(applied.first == "v1: resources, tags, transitions")
         #expect(applied.contains("v5: resource pages and grants"))
         #expect(applied.contains("v6: tag pages"))
-        #expect(applied.count == 7)
+        #expect(applied.contains("v7: image orders"))
+        #expect(applied.count == 8)
     }
 
     @Test("Images by id, by name pattern, by owner and in pages, with tags and block maps")
@@ -63,7 +64,7 @@ struct PostgresStoreTests {
         page.limit = 2
         let first = page
         let firstPage = try await store.read { try $0.images(first) }.map(\.id)
-        page.afterID = firstPage.last
+        page.after = firstPage.last.map { ImagePosition(after: $0) }
         let second = page
         let secondPage = try await store.read { try $0.images(second) }.map(\.id)
         #expect(firstPage + secondPage == ids.sorted(), "pages in byte order of ids")
@@ -75,6 +76,46 @@ struct PostgresStoreTests {
         let map = try await store.read { try $0.blockMap(of: snapshot, from: 0, limit: nil) }
         #expect(map.count == 1)
         #expect(try await store.read { try $0.blockEntry(of: snapshot, at: 0) } == map.first)
+    }
+
+    @Test("Images by name, creation date and id, either way, page after page from each page's last position")
+    func imageOrders() async throws {
+        let store = try await PostgresMetadataStore.connect(try ScratchPostgres.freshDatabase())
+        defer { store.close() }
+        try await ImageOrderChecks.run(on: store)
+    }
+
+    @Test("Images saved before the image orders get their creation dates from their documents, exactly")
+    func imageOrdersMigrate() async throws {
+        let url = try ScratchPostgres.freshDatabase()
+        let store = try await PostgresMetadataStore.connect(url)
+        defer { store.close() }
+        let images = ImageOrderChecks.images(region: "us-east-1")
+        try await store.write { transaction in
+            for image in images { try transaction.saveImage(image) }
+        }
+        // As the migration found them: no column yet, so zero; then the migration's statement.
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-backfill-\(UUID().uuidString).sql")
+        try Data("UPDATE image SET creation_date = 0;\n\(PostgresSchema.creationDateBackfill);\n".utf8).write(to: script)
+        defer { try? FileManager.default.removeItem(at: script) }
+        try ScratchPostgres.run("/usr/bin/psql", [url, "-q", "-v", "ON_ERROR_STOP=1", "-f", script.path])
+        let listed = try ScratchPostgres.run("/usr/bin/psql", [url, "-At", "-F", ",", "-c", "SELECT id, creation_date FROM image"])
+        var dates: [String: Double] = [:]
+        for line in listed.split(separator: "\n") {
+            let fields = line.split(separator: ",")
+            if fields.count == 2 { dates[String(fields[0])] = Double(fields[1]) }
+        }
+        for image in images {
+            #expect(dates[image.storageKey] == image.creationDate.timeIntervalSince1970, "\(image.id)")
+        }
+        let order = ImageOrder(.creationDate)
+        try await ImageOrderChecks.expectPages(
+            {
+                var query = ImageQuery(region: "us-east-1", viewer: nil); query.order = order; return query
+            }(),
+            on: store,
+            equal: images.filter { $0.state != .deregistered }
+        )
     }
 
     @Test("A body that throws leaves nothing; a conflict runs the body again")

@@ -57,6 +57,13 @@ struct MetadataStoreTests {
         }
     }
 
+    @Test("Images by name, creation date and id, either way, page after page from each page's last position")
+    func imageOrders() async throws {
+        try await withFileStore { store in
+            try await ImageOrderChecks.run(on: store)
+        }
+    }
+
     @Test("Many reads at once, while writes go on, all answer")
     func concurrentReads() async throws {
         try await withFileStore { store in

@@ -378,6 +378,55 @@ def test_narrow_viewport(browser, world):
         browser.set_window_size(1280, 1000)
 
 
+def _listed(browser) -> list[str]:
+    return [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#images-table a.image-link")]
+
+
+def test_sort_by_a_column_across_pages(browser, world):
+    """More images than a page holds, registered in an order unlike their names': sorted by
+    name either way, or newest first, the pages continue the order rather than each page
+    sorting itself."""
+    endpoint = world["endpoint"]
+    ec2 = make_client(endpoint, "ec2", key=OWNER)
+    count = 57
+    registered = [f"sortpage-{(index * 37) % count:03d}" for index in range(count)]
+    for name in registered:
+        ec2.register_image(
+            Name=name,
+            Architecture="x86_64",
+            RootDeviceName="/dev/xvda",
+            BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"SnapshotId": world["snapshot"]}}],
+        )
+    by_name = sorted(registered)
+    _sign_in(browser, endpoint, OWNER)
+    browser.get(f"{endpoint}/console/images?name=sortpage-%2A")
+    browser.find_element(By.ID, "sort-name").click()
+    WebDriverWait(browser, 30).until(lambda b: "sort=name" in b.current_url)
+    header = browser.find_element(By.ID, "sort-name").find_element(By.XPATH, "..")
+    assert header.get_attribute("aria-sort") == "ascending"
+    assert _listed(browser) == by_name[:50]
+    browser.find_element(By.ID, "sort-name").click()
+    WebDriverWait(browser, 30).until(lambda b: "sort=-name" in b.current_url)
+    assert browser.find_element(By.ID, "sort-name").find_element(By.XPATH, "..").get_attribute("aria-sort") == "descending"
+    first = _listed(browser)
+    assert first == by_name[::-1][:50], first
+    _shot(browser, "17-images-sorted-by-name-descending")
+    browser.find_element(By.ID, "next-page").click()
+    WebDriverWait(browser, 30).until(lambda b: "token=" in b.current_url)
+    assert first + _listed(browser) == by_name[::-1], "the second page continues the order"
+    assert not browser.find_elements(By.ID, "next-page")
+    _shot(browser, "18-images-sorted-next-page")
+    # Newest first, from the form's select: the last registered leads.
+    browser.get(f"{endpoint}/console/images?name=sortpage-%2A")
+    Select(browser.find_element(By.ID, "f-sort")).select_by_value("-created")
+    browser.find_element(By.ID, "apply-filters").click()
+    WebDriverWait(browser, 30).until(lambda b: "sort=-created" in b.current_url)
+    newest = _listed(browser)
+    browser.find_element(By.ID, "next-page").click()
+    WebDriverWait(browser, 30).until(lambda b: "token=" in b.current_url)
+    assert newest + _listed(browser) == registered[::-1]
+
+
 def test_strict_sign_in_takes_an_access_key_and_its_secret(browser, strict_server):
     endpoint = strict_server.endpoint
     browser.delete_all_cookies()

@@ -15,18 +15,18 @@ extension Templates {
         <div class="field"><label for="f-state">State</label>
         <select id="f-state" name="state">{{#states}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/states}}</select></div>
         <div class="field"><label for="f-tag">Tag (<code>key</code> or <code>key=value</code>)</label><input id="f-tag" name="tag" value="{{tag}}"></div>
-        <div class="field"><label for="f-sort">Sort this page by</label>
+        <div class="field"><label for="f-sort">Sort by</label>
         <select id="f-sort" name="sort">{{#sorts}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/sorts}}</select></div>
         <div class="field check"><input type="checkbox" id="f-deprecated" name="deprecated" value="on"{{#includeDeprecated}} checked{{/includeDeprecated}}>
         <label for="f-deprecated">Include deprecated images</label></div>
         <div class="buttons"><button type="submit" class="primary" id="apply-filters">Apply filters</button> <a href="/console/images?scope={{scope}}">Clear</a></div>
         </form>
-        <p class="meta" id="images-meta">{{shown}} on this page, read in {{elapsed}}; pages follow the image ID.</p>
+        <p class="meta" id="images-meta">{{shown}} on this page, read in {{elapsed}}; order: {{sortLabel}}, kept across pages.</p>
         {{#hasRows}}
         <div class="scroll"><table id="images-table">
         <caption>Images, {{scopeLabel}}</caption>
-        <thead><tr><th scope="col">Name</th><th scope="col">Image ID</th><th scope="col">Owner</th><th scope="col">State</th>
-        <th scope="col">Architecture</th><th scope="col">Platform</th><th scope="col">Created</th><th scope="col">Visibility</th></tr></thead>
+        <thead><tr>{{#nameHeader}}{{> sortHeader}}{{/nameHeader}}{{#idHeader}}{{> sortHeader}}{{/idHeader}}<th scope="col">Owner</th><th scope="col">State</th>
+        <th scope="col">Architecture</th><th scope="col">Platform</th>{{#createdHeader}}{{> sortHeader}}{{/createdHeader}}<th scope="col">Visibility</th></tr></thead>
         <tbody>
         {{#rows}}<tr><td><a href="{{href}}" class="image-link">{{name}}</a></td><td class="mono">{{id}}</td><td>{{owner}}{{#ownerAlias}} ({{.}}){{/ownerAlias}}</td>
         <td><span class="state state-{{state}}">{{state}}</span>{{#deprecated}} <span class="badge">deprecated</span>{{/deprecated}}</td>
@@ -37,5 +37,12 @@ extension Templates {
         {{^hasRows}}<p class="empty" id="no-images">No images match.</p>{{/hasRows}}
         <nav aria-label="Pages" class="pager">{{#firstHref}}<a href="{{.}}">First page</a>{{/firstHref}} {{#nextHref}}<a href="{{.}}" rel="next" id="next-page">Next page</a>{{/nextHref}}</nav>
         {{/page}}
+        """#
+}
+
+extension Templates {
+    /// A column heading that orders the images list.
+    static let sortHeader = #"""
+        <th scope="col"{{#ariaSort}} aria-sort="{{.}}"{{/ariaSort}}><a href="{{href}}" id="{{id}}" class="sort-link">{{label}}</a>{{#indicator}} <span aria-hidden="true">{{.}}</span>{{/indicator}}</th>
         """#
 }

@@ -4,6 +4,6 @@ enum Templates {
     /// Every template, by name.
     static let all: [(String, String)] = [
         ("layout", layout), ("error", error), ("signin", signIn), ("images", images), ("image", image), ("instances", instances),
-        ("instance", instance), ("storage", storage), ("autoscaling", autoScaling),
+        ("instance", instance), ("storage", storage), ("autoscaling", autoScaling), ("sortHeader", sortHeader),
     ]
 }

@@ -11,6 +11,8 @@ package struct ImageDescription: Sendable {
     package var includeDeprecated: Bool
     /// Whether disabled images are listed.
     package var includeDisabled: Bool
+    /// The order of the answer and of its pages; DescribeImages lists by id.
+    package var order = ImageOrder.byID
 
     /// Describes a DescribeImages request.
     package init(

@@ -16,17 +16,22 @@ package struct Viewer: Sendable, Equatable {
 }
 
 /// The part of a DescribeImages request a store can answer with its indexes: visibility,
-/// ids, owners, name patterns and paging. The other filters are applied to what it returns.
+/// ids, owners, name patterns, order and paging. The other filters are applied to what it
+/// returns.
 package struct ImageQuery: Sendable {
     package var region: RegionName
     /// Only images this viewer may see (owned, public, shared with it); `nil` for every image.
     package var viewer: Viewer?
     package var ids: [String]?
     package var owners: [AccountID]?
+    /// Only public images: those that all may launch.
+    package var publicOnly = false
     /// Name patterns with `*` and `?`; an image matches if any does.
     package var namePatterns: [String]?
-    /// Only images whose id sorts after this one.
-    package var afterID: String?
+    /// The order of the answer.
+    package var order = ImageOrder.byID
+    /// Only images that follow this position in ``order``.
+    package var after: ImagePosition?
     package var limit: Int?
     /// Whether deregistered images are included.
     package var includeDeregistered = false

@@ -174,44 +174,50 @@ extension ImageService {
         }
         for id in requested ?? [] where !ResourcePrefix.image.matches(id) { throw CloudError.malformedImageID(id) }
         let scope = try ImageScope(caller, request, viewer: viewer(caller), now: clock.now)
-        let startAfter = try page.startAfter()
+        let order = request.order
+        let startAfter = try Self.startPosition(of: page, in: order)
         let limit = page.maxResults
         // A page of images and then their tags: the two need not come from one snapshot.
         let (images, last, exhausted) = try await readCommitted(caller) { transaction in
-            try Self.readImagePage(scope, ids: requested, filters: filterSet, after: startAfter, limit: limit, in: transaction)
+            try Self.readImagePage(scope, ids: requested, filters: filterSet, order: order, after: startAfter, limit: limit, in: transaction)
         }
         if let requested {
             try await checkNamedImagesExist(requested, found: images.map(\.0.id), caller: caller, viewer: scope.viewer)
         }
-        return (images, exhausted ? nil : last.map(page.token(after:)))
+        return (images, exhausted ? nil : last.map { Self.token(of: page, after: $0) })
     }
 
-    /// Reads images in id order after `startAfter` until `limit` pass the scope and the
-    /// filters; returns them, the last id read, and whether the region has no more.
+    /// Reads images in `order` after `startAfter` until `limit` pass the scope and the
+    /// filters; returns them, the position of the last image read, and whether the region has
+    /// no more.
     private static func readImagePage(
         _ scope: ImageScope,
         ids requested: [String]?,
         filters: FilterSet,
-        after startAfter: String?,
+        order: ImageOrder,
+        after startAfter: ImagePosition?,
         limit: Int?,
         in transaction: any MetadataTransaction
-    ) throws -> (images: [(Image, [Tag])], last: String?, exhausted: Bool) {
+    ) throws -> (images: [(Image, [Tag])], last: ImagePosition?, exhausted: Bool) {
         var query = ImageQuery(region: scope.region, viewer: scope.viewer)
         query.ids = requested
         query.owners = scope.accountOwners
+        // Executable by all is exactly public, which the stores index.
+        query.publicOnly = scope.executableUsers == ["all"]
         query.namePatterns = filters.filters.count(where: { $0.name == "name" }) == 1 ? filters.filters.first { $0.name == "name" }?.values : nil
+        query.order = order
         var result: [(Image, [Tag])] = []
         var cursor = startAfter
         let chunk = max(limit ?? 1000, 100)
         while true {
-            query.afterID = cursor
+            query.after = cursor
             query.limit = requested == nil ? chunk : nil
             let candidates = try transaction.images(query)
             let scoped = candidates.filter { scope.admits($0, explicitlyNamed: requested != nil) }
             let tags = try transaction.tags(on: scoped.map(\.storageKey), by: scope.viewer.account)
             let admitted = Set(scoped.map(\.id))
             for image in candidates {
-                cursor = image.storageKey
+                cursor = order.position(of: image)
                 guard admitted.contains(image.id) else { continue }
                 let imageTags = tags[image.storageKey] ?? []
                 guard filters.admits({ imageFilterValues($0, image: image, tags: imageTags, now: scope.now) }) else { continue }
@@ -219,6 +225,30 @@ extension ImageService {
                 if let limit, result.count == limit { return (result, cursor, false) }
             }
             if requested != nil || candidates.count < chunk { return (result, cursor, true) }
+        }
+    }
+
+    /// Where the page `page` asks for starts in `order`: its token holds the image's id, and
+    /// in orders by name or date the image's sort key as well.
+    private static func startPosition(of page: PageRequest, in order: ImageOrder) throws -> ImagePosition? {
+        switch order.key {
+        case .id:
+            return try page.startAfter().map { ImagePosition(after: $0) }
+        case .name:
+            return try page.startAfterKeyed().map { ImagePosition(after: $0.id, key: .name($0.key)) }
+        case .creationDate:
+            guard let (key, id) = try page.startAfterKeyed() else { return nil }
+            guard let seconds = Double(key) else { throw CloudError.invalidPaginationToken(page.nextToken ?? "") }
+            return ImagePosition(after: id, key: .creationDate(seconds))
+        }
+    }
+
+    /// The token of the page after `position`.
+    private static func token(of page: PageRequest, after position: ImagePosition) -> String {
+        switch position.key {
+        case .none: page.token(after: position.id)
+        case .name(let name): page.token(afterKey: name, id: position.id)
+        case .creationDate(let seconds): page.token(afterKey: "\(seconds)", id: position.id)
         }
     }
 

@@ -500,7 +500,12 @@ extension InstanceService {
         return "172.31.\(value >> 8 % 256).\(max(4, value & 0xff))"
     }
 
-    /// DescribeInstances: the caller's instances, grouped by reservation, filtered and paged.
+    /// DescribeInstances: the caller's instances, filtered and paged, grouped by reservation.
+    ///
+    /// A page holds up to MaxResults instances read from the store in id order (see
+    /// ``CloudService/describeOwned(_:_:ids:listable:notFound:page:admits:)``), so it costs
+    /// the same however many instances the account has; its reservations come in launch
+    /// order, each with its instances of the page in launch index order.
     package func describeInstances(
         _ caller: Caller,
         ids requested: [String]?,
@@ -514,40 +519,42 @@ extension InstanceService {
             throw CloudError.invalidParameterCombination("The parameter instancesSet cannot be used with the parameter maxResults")
         }
         for id in requested ?? [] where !ResourcePrefix.instance.matches(id) { throw CloudError.malformedInstanceID(id) }
-        let (instances, tags): ([Instance], [String: [Tag]]) = try await read(caller) { transaction in
-            let all = try transaction.fetchAll(Instance.self, region: caller.region, owner: caller.account).filter { self.isVisible($0) }
-            if let requested {
-                let missing = requested.filter { id in !all.contains { $0.id == id } }
-                if !missing.isEmpty { throw CloudError.instanceNotFound(missing) }
+        let (found, nextToken) = try await describeOwned(
+            caller,
+            Instance.self,
+            ids: requested,
+            listable: { self.isVisible($0) },
+            notFound: { CloudError.instanceNotFound($0) },
+            page: page,
+            admits: { candidate in
+                filterSet.admits { name in
+                    name == "availability-zone-id"
+                        ? zoneIDs[candidate.0.availabilityZone].map { [$0] } ?? []
+                        : Self.instanceFilterValues(name, instance: candidate.0, tags: candidate.1)
+                }
             }
-            let chosen = all.filter { requested?.contains($0.id) ?? true }
-            return (chosen, try transaction.tags(on: chosen.map(\.id), by: caller.account))
+        )
+        return (Self.reservations(of: found), nextToken)
+    }
+
+    /// The reservations of `instances`, in launch order, each with its instances in launch
+    /// index order and their tags.
+    static func reservations(of instances: [(Instance, [Tag])]) -> [Reservation] {
+        let launchOrder = instances.sorted {
+            ($0.0.launchTime, $0.0.reservationID, $0.0.launchIndex) < ($1.0.launchTime, $1.0.reservationID, $1.0.launchIndex)
         }
-        let matching = instances.filter { instance in
-            filterSet.admits { name in
-                name == "availability-zone-id"
-                    ? zoneIDs[instance.availabilityZone].map { [$0] } ?? []
-                    : Self.instanceFilterValues(name, instance: instance, tags: tags[instance.id] ?? [])
-            }
-        }.sorted { ($0.launchTime, $0.reservationID, $0.launchIndex) < ($1.launchTime, $1.reservationID, $1.launchIndex) }
-        let (pageItems, nextToken) = try page.page(of: matching)
         var reservations: [Reservation] = []
-        for instance in pageItems {
-            if reservations.last?.id == instance.reservationID {
-                reservations[reservations.count - 1].instances.append(instance)
-                reservations[reservations.count - 1].tags[instance.id] = tags[instance.id] ?? []
+        var positions: [String: Int] = [:]
+        for (instance, tags) in launchOrder {
+            if let position = positions[instance.reservationID] {
+                reservations[position].instances.append(instance)
+                reservations[position].tags[instance.id] = tags
             } else {
-                reservations.append(
-                    Reservation(
-                        id: instance.reservationID,
-                        owner: instance.owner,
-                        instances: [instance],
-                        tags: [instance.id: tags[instance.id] ?? []]
-                    )
-                )
+                positions[instance.reservationID] = reservations.count
+                reservations.append(Reservation(id: instance.reservationID, owner: instance.owner, instances: [instance], tags: [instance.id: tags]))
             }
         }
-        return (reservations, nextToken)
+        return reservations
     }
 
     /// The DescribeInstances filters Kiln answers: those EC2's model documents, and older names AWS still takes.

@@ -69,7 +69,7 @@ package protocol MetadataTransaction {
     func image(_ id: String) throws -> Image?
     /// Inserts or replaces an image, with its launch permissions and snapshots indexed.
     func saveImage(_ image: Image) throws
-    /// The images a query selects, in id order.
+    /// The images a query selects, in the query's order.
     func images(_ query: ImageQuery) throws -> [Image]
     /// The live (not deregistered) image of `owner` in `region` named `name`, if any.
     func imageNamed(_ name: String, owner: AccountID, region: RegionName) throws -> Image?

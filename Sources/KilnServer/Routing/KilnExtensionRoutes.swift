@@ -39,6 +39,15 @@ struct KilnExtensionRoutes {
     static let maximumRead = 64 << 20
 
     func register(on router: Router<BasicRequestContext>) {
+        registerVolumeData(on: router)
+        registerSnapshotDigests(on: router)
+        registerBuckets(on: router)
+        registerReports(on: router)
+        registerAdmin(on: router)
+    }
+
+    /// Reading and writing a volume's bytes.
+    private func registerVolumeData(on router: Router<BasicRequestContext>) {
         router.get("/kiln/volumes/:id/data") { request, context in
             try await answer(request, context) { caller, awsRequest, query in
                 let id = context.parameters.get("id") ?? ""
@@ -59,6 +68,10 @@ struct KilnExtensionRoutes {
                 return try json(["volumeId": id, "offset": String(offset), "written": String(awsRequest.body.count)])
             }
         }
+    }
+
+    /// A snapshot's block digests.
+    private func registerSnapshotDigests(on router: Router<BasicRequestContext>) {
         router.get("/kiln/snapshots/:id/digests") { request, context in
             try await answer(request, context) { caller, _, _ in
                 let (volumeSize, blocks) = try await cloud.snapshots.snapshotDigests(caller, id: context.parameters.get("id") ?? "")
@@ -76,6 +89,10 @@ struct KilnExtensionRoutes {
                 )
             }
         }
+    }
+
+    /// The bundle buckets' objects.
+    private func registerBuckets(on router: Router<BasicRequestContext>) {
         router.put("/kiln/buckets/:bucket/**") { request, context in
             try await answer(request, context) { caller, awsRequest, _ in
                 let bucket = context.parameters.get("bucket") ?? ""
@@ -94,6 +111,10 @@ struct KilnExtensionRoutes {
                 return Response(status: .ok, headers: [.contentType: "application/octet-stream"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
             }
         }
+    }
+
+    /// Storage, cost and an image's inspection.
+    private func registerReports(on router: Router<BasicRequestContext>) {
         router.get("/kiln/storage") { request, context in
             try await answer(request, context) { caller, _, _ in try json(await cloud.snapshots.storageReport(caller)) }
         }
@@ -110,6 +131,10 @@ struct KilnExtensionRoutes {
                 try json(try await cloud.inspection.inspect(caller, id: context.parameters.get("id") ?? ""))
             }
         }
+    }
+
+    /// The store's maintenance: garbage collection, verification and backup.
+    private func registerAdmin(on router: Router<BasicRequestContext>) {
         router.post("/kiln/admin/gc") { request, context in
             try await answer(request, context) { caller, _, _ in
                 try requireAdmin(caller)

@@ -10,6 +10,11 @@ struct ImagesView {
     var platforms: [Option]
     var states: [Option]
     var sorts: [Option]
+    /// The current order, as its label says it.
+    var sortLabel: String
+    var nameHeader: SortHeader
+    var idHeader: SortHeader
+    var createdHeader: SortHeader
     var includeDeprecated: Bool
     var rows: [ImageRow]
     var hasRows: Bool

@@ -206,23 +206,7 @@ enum AutoScalingFront {
             )
             let members = try await autoScaling.describeAutoScalingInstances(caller, instanceIDs: input.instanceIds)
             let (items, nextToken) = try page.page(of: members)
-            return AutoScaling.AutoScalingInstancesType(
-                autoScalingInstances: items.map { group, member in
-                    AutoScaling.AutoScalingInstanceDetails(
-                        autoScalingGroupName: group.name,
-                        availabilityZone: member.availabilityZone,
-                        healthStatus: member.healthStatus.rawValue.uppercased(),
-                        imageId: member.imageID,
-                        instanceId: member.instanceID,
-                        instanceType: member.instanceType,
-                        launchConfigurationName: member.launchConfigurationName,
-                        launchTemplate: wireTemplate(group.source, version: member.templateVersion),
-                        lifecycleState: member.lifecycleState.rawValue,
-                        protectedFromScaleIn: false
-                    )
-                },
-                nextToken: nextToken
-            )
+            return AutoScaling.AutoScalingInstancesType(autoScalingInstances: items.map { wireInstanceDetails($0.0, $0.1) }, nextToken: nextToken)
         }
 
         operations.on(AutoScaling.TerminateInstanceInAutoScalingGroup.self) { input, caller in
@@ -242,29 +226,66 @@ enum AutoScalingFront {
             return EmptyOutput()
         }
 
-        operations.on(AutoScaling.EnterStandby.self) { input, caller in
-            let activities = try await autoScaling.setStandby(
-                caller,
-                groupName: input.autoScalingGroupName,
-                instanceIDs: input.instanceIds ?? [],
-                enter: true,
-                decrement: input.shouldDecrementDesiredCapacity
-            )
-            let group = try await autoScaling.describeAutoScalingGroups(caller, names: [input.autoScalingGroupName], filters: [])[0]
-            return AutoScaling.EnterStandbyAnswer(activities: activities.map { wireActivity($0, group: group) })
-        }
+        registerStandby(in: &operations, autoScaling: autoScaling)
+    }
 
-        operations.on(AutoScaling.ExitStandby.self) { input, caller in
-            let activities = try await autoScaling.setStandby(
-                caller,
-                groupName: input.autoScalingGroupName,
-                instanceIDs: input.instanceIds ?? [],
-                enter: false,
-                decrement: false
+    /// EnterStandby and ExitStandby.
+    static func registerStandby(in operations: inout OperationTable, autoScaling: AutoScalingService) {
+        operations.on(AutoScaling.EnterStandby.self) { input, caller in
+            AutoScaling.EnterStandbyAnswer(
+                activities: try await setStandby(
+                    autoScaling,
+                    caller,
+                    group: input.autoScalingGroupName,
+                    instances: input.instanceIds,
+                    enter: true,
+                    decrement: input.shouldDecrementDesiredCapacity
+                )
             )
-            let group = try await autoScaling.describeAutoScalingGroups(caller, names: [input.autoScalingGroupName], filters: [])[0]
-            return AutoScaling.ExitStandbyAnswer(activities: activities.map { wireActivity($0, group: group) })
         }
+        operations.on(AutoScaling.ExitStandby.self) { input, caller in
+            AutoScaling.ExitStandbyAnswer(
+                activities: try await setStandby(
+                    autoScaling,
+                    caller,
+                    group: input.autoScalingGroupName,
+                    instances: input.instanceIds,
+                    enter: false,
+                    decrement: false
+                )
+            )
+        }
+    }
+
+    /// Moves instances of a group into standby or out of it, and answers the activities that
+    /// did it.
+    static func setStandby(
+        _ autoScaling: AutoScalingService,
+        _ caller: Caller,
+        group name: String,
+        instances: [String]?,
+        enter: Bool,
+        decrement: Bool
+    ) async throws -> [AutoScaling.Activity] {
+        let activities = try await autoScaling.setStandby(caller, groupName: name, instanceIDs: instances ?? [], enter: enter, decrement: decrement)
+        let group = try await autoScaling.describeAutoScalingGroups(caller, names: [name], filters: [])[0]
+        return activities.map { wireActivity($0, group: group) }
+    }
+
+    /// DescribeAutoScalingInstances' entry for a member of `group`.
+    static func wireInstanceDetails(_ group: AutoScalingGroup, _ member: AutoScalingGroup.Member) -> AutoScaling.AutoScalingInstanceDetails {
+        AutoScaling.AutoScalingInstanceDetails(
+            autoScalingGroupName: group.name,
+            availabilityZone: member.availabilityZone,
+            healthStatus: member.healthStatus.rawValue.uppercased(),
+            imageId: member.imageID,
+            instanceId: member.instanceID,
+            instanceType: member.instanceType,
+            launchConfigurationName: member.launchConfigurationName,
+            launchTemplate: wireTemplate(group.source, version: member.templateVersion),
+            lifecycleState: member.lifecycleState.rawValue,
+            protectedFromScaleIn: false
+        )
     }
 
     static func registerLaunchConfigurations(in operations: inout OperationTable, autoScaling: AutoScalingService) {

@@ -14,26 +14,7 @@ extension EC2Front {
     /// RegisterImage, DescribeImages and DeregisterImage.
     static func registerImageRegistration(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.RegisterImage.self) { input, caller in
-            var request = ImageRegistration(
-                name: input.name,
-                rootDeviceName: input.rootDeviceName,
-                mappings: (input.blockDeviceMappings ?? []).map(mapping),
-                imageLocation: input.imageLocation,
-                tags: try tags(of: input.tagSpecifications, for: "image")
-            )
-            request.description = input.description
-            request.architecture = input.architecture?.rawValue
-            request.virtualizationType = input.virtualizationType
-            request.bootMode = input.bootMode?.rawValue
-            request.enaSupport = input.enaSupport
-            request.sriovNetSupport = input.sriovNetSupport
-            request.tpmSupport = input.tpmSupport?.rawValue
-            request.imdsSupport = input.imdsSupport?.rawValue
-            request.uefiData = input.uefiData
-            request.kernelID = input.kernelId
-            request.ramdiskID = input.ramdiskId
-            request.billingProducts = input.billingProducts ?? []
-            return EC2.RegisterImageResult(imageId: try await cloud.images.registerImage(caller, request))
+            EC2.RegisterImageResult(imageId: try await cloud.images.registerImage(caller, try registration(input)))
         }
 
         operations.on(EC2.DescribeImages.self) { input, caller in
@@ -80,68 +61,40 @@ extension EC2Front {
         }
     }
 
+    /// RegisterImage's request as the image service takes it.
+    static func registration(_ input: EC2.RegisterImageRequest) throws -> ImageRegistration {
+        var request = ImageRegistration(
+            name: input.name,
+            rootDeviceName: input.rootDeviceName,
+            mappings: (input.blockDeviceMappings ?? []).map(mapping),
+            imageLocation: input.imageLocation,
+            tags: try tags(of: input.tagSpecifications, for: "image")
+        )
+        request.description = input.description
+        request.architecture = input.architecture?.rawValue
+        request.virtualizationType = input.virtualizationType
+        request.bootMode = input.bootMode?.rawValue
+        request.enaSupport = input.enaSupport
+        request.sriovNetSupport = input.sriovNetSupport
+        request.tpmSupport = input.tpmSupport?.rawValue
+        request.imdsSupport = input.imdsSupport?.rawValue
+        request.uefiData = input.uefiData
+        request.kernelID = input.kernelId
+        request.ramdiskID = input.ramdiskId
+        request.billingProducts = input.billingProducts ?? []
+        return request
+    }
+
     /// The image attribute calls and launch permissions.
     static func registerImageAttributes(in operations: inout OperationTable, cloud: Cloud, hygieneCheck: HygieneCheck) {
         operations.on(EC2.DescribeImageAttribute.self) { input, caller in
             let attribute = input.attribute.rawValue
             let image = try await cloud.images.imageAttribute(caller, imageID: input.imageId, attribute: attribute)
-            var output = EC2.ImageAttribute(imageId: image.id)
-            let now = cloud.clock.now
-            func value(_ text: String?) -> EC2.AttributeValue { EC2.AttributeValue(value: text) }
-            switch attribute {
-            case "description": output.description = value(image.description)
-            case "kernel": output.kernelId = value(image.kernelID)
-            case "ramdisk": output.ramdiskId = value(image.ramdiskID)
-            case "launchPermission": output.launchPermissions = image.launchPermissions.map(wireLaunchPermission)
-            case "productCodes": output.productCodes = image.productCodes.map(wireProductCode)
-            case "sriovNetSupport": output.sriovNetSupport = value(image.sriovNetSupport)
-            case "bootMode": output.bootMode = value(image.bootMode)
-            case "tpmSupport": output.tpmSupport = value(image.tpmSupport)
-            case "uefiData": output.uefiData = value(image.uefiData)
-            case "lastLaunchedTime": output.lastLaunchedTime = value(image.lastLaunchedTime.map(Timestamp.iso8601))
-            case "imdsSupport": output.imdsSupport = value(image.imdsSupport)
-            case "deregistrationProtection": output.deregistrationProtection = value(wireProtection(image.deregistrationProtection, now: now))
-            default: break
-            }
-            return output
+            return wireImageAttribute(image, attribute: attribute, now: cloud.clock.now)
         }
 
         operations.on(EC2.ModifyImageAttribute.self) { input, caller in
-            let given = [
-                input.launchPermission != nil || input.userIds != nil || input.userGroups != nil || input.organizationArns != nil
-                    || input.organizationalUnitArns != nil ? "launchPermission" : nil,
-                input.description != nil ? "description" : nil,
-                input.imdsSupport != nil ? "imdsSupport" : nil,
-            ].compactMap { $0 }
-            if given.count > 1 {
-                throw CloudError.invalidParameterCombination("Fields for multiple attribute types specified: \(given.joined(separator: ", "))")
-            }
-            let attribute =
-                input.attribute
-                ?? (input.launchPermission != nil
-                    ? "launchPermission" : input.description != nil ? "description" : input.imdsSupport != nil ? "imdsSupport" : nil)
-            switch attribute {
-            case "launchPermission":
-                let change = try launchPermissionChange(input)
-                if !change.add.isEmpty {
-                    try await checkHygiene(cloud: cloud, caller: caller, imageID: input.imageId, mode: hygieneCheck)
-                }
-                try await cloud.images.modifyLaunchPermissions(caller, imageID: input.imageId, change: change)
-            case "description":
-                guard let text = input.description?.value ?? input.value else { throw CloudError.missingParameter("Description") }
-                try await cloud.images.modifyImage(caller, imageID: input.imageId, description: text, imdsSupport: nil)
-            case "imdsSupport":
-                guard let text = input.imdsSupport?.value ?? input.value else { throw CloudError.missingParameter("ImdsSupport") }
-                try await cloud.images.modifyImage(caller, imageID: input.imageId, description: nil, imdsSupport: text)
-            case "productCodes":
-                break  // AWS accepts and ignores it.
-            case nil:
-                throw CloudError.missingParameter("Attribute")
-            case let other?:
-                throw CloudError.invalidParameterValue(
-                    "Value (\(other)) for parameter attribute is invalid. It must be description, imdsSupport or launchPermission."
-                )
-            }
+            try await modifyImageAttribute(input, caller: caller, cloud: cloud, hygieneCheck: hygieneCheck)
             return EmptyOutput()
         }
 
@@ -399,6 +352,77 @@ extension EC2Front {
                 "findings": .string(findings.joined(separator: ", ")),
             ]
         )
+    }
+
+    /// DescribeImageAttribute's answer: the image's value of `attribute`.
+    static func wireImageAttribute(_ image: Image, attribute: String, now: Date) -> EC2.ImageAttribute {
+        var output = EC2.ImageAttribute(imageId: image.id)
+        func value(_ text: String?) -> EC2.AttributeValue { EC2.AttributeValue(value: text) }
+        switch attribute {
+        case "description": output.description = value(image.description)
+        case "kernel": output.kernelId = value(image.kernelID)
+        case "ramdisk": output.ramdiskId = value(image.ramdiskID)
+        case "launchPermission": output.launchPermissions = image.launchPermissions.map(wireLaunchPermission)
+        case "productCodes": output.productCodes = image.productCodes.map(wireProductCode)
+        case "sriovNetSupport": output.sriovNetSupport = value(image.sriovNetSupport)
+        case "bootMode": output.bootMode = value(image.bootMode)
+        case "tpmSupport": output.tpmSupport = value(image.tpmSupport)
+        case "uefiData": output.uefiData = value(image.uefiData)
+        case "lastLaunchedTime": output.lastLaunchedTime = value(image.lastLaunchedTime.map(Timestamp.iso8601))
+        case "imdsSupport": output.imdsSupport = value(image.imdsSupport)
+        case "deregistrationProtection": output.deregistrationProtection = value(wireProtection(image.deregistrationProtection, now: now))
+        default: break
+        }
+        return output
+    }
+
+    /// The attribute a ModifyImageAttribute changes: the one it names, or the one its fields
+    /// give; fields of more than one attribute are refused.
+    static func modifiedAttribute(_ input: EC2.ModifyImageAttributeRequest) throws -> String? {
+        let given = [
+            input.launchPermission != nil || input.userIds != nil || input.userGroups != nil || input.organizationArns != nil
+                || input.organizationalUnitArns != nil ? "launchPermission" : nil,
+            input.description != nil ? "description" : nil,
+            input.imdsSupport != nil ? "imdsSupport" : nil,
+        ].compactMap { $0 }
+        if given.count > 1 {
+            throw CloudError.invalidParameterCombination("Fields for multiple attribute types specified: \(given.joined(separator: ", "))")
+        }
+        return input.attribute
+            ?? (input.launchPermission != nil
+                ? "launchPermission" : input.description != nil ? "description" : input.imdsSupport != nil ? "imdsSupport" : nil)
+    }
+
+    /// ModifyImageAttribute: launch permissions (checked for hygiene when they grant), the
+    /// description or IMDS support.
+    static func modifyImageAttribute(
+        _ input: EC2.ModifyImageAttributeRequest,
+        caller: Caller,
+        cloud: Cloud,
+        hygieneCheck: HygieneCheck
+    ) async throws {
+        switch try modifiedAttribute(input) {
+        case "launchPermission":
+            let change = try launchPermissionChange(input)
+            if !change.add.isEmpty {
+                try await checkHygiene(cloud: cloud, caller: caller, imageID: input.imageId, mode: hygieneCheck)
+            }
+            try await cloud.images.modifyLaunchPermissions(caller, imageID: input.imageId, change: change)
+        case "description":
+            guard let text = input.description?.value ?? input.value else { throw CloudError.missingParameter("Description") }
+            try await cloud.images.modifyImage(caller, imageID: input.imageId, description: text, imdsSupport: nil)
+        case "imdsSupport":
+            guard let text = input.imdsSupport?.value ?? input.value else { throw CloudError.missingParameter("ImdsSupport") }
+            try await cloud.images.modifyImage(caller, imageID: input.imageId, description: nil, imdsSupport: text)
+        case "productCodes":
+            break  // AWS accepts and ignores it.
+        case nil:
+            throw CloudError.missingParameter("Attribute")
+        case let other?:
+            throw CloudError.invalidParameterValue(
+                "Value (\(other)) for parameter attribute is invalid. It must be description, imdsSupport or launchPermission."
+            )
+        }
     }
 
     /// The launch permissions a ModifyImageAttribute adds and removes, in the structured form

@@ -3,7 +3,14 @@ import KilnCore
 import KilnWire
 
 extension EC2Front {
+    /// The security group calls: the groups, and their rules.
     static func registerSecurityGroups(in operations: inout OperationTable, cloud: Cloud) {
+        registerSecurityGroupLifecycle(in: &operations, cloud: cloud)
+        registerSecurityGroupRules(in: &operations, cloud: cloud)
+    }
+
+    /// CreateSecurityGroup, DescribeSecurityGroups and DeleteSecurityGroup.
+    static func registerSecurityGroupLifecycle(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.CreateSecurityGroup.self) { input, caller in
             let tags = try tags(of: input.tagSpecifications, for: "security-group")
             let group = try await cloud.networks.createSecurityGroup(
@@ -37,6 +44,10 @@ extension EC2Front {
             let id = try await cloud.networks.deleteSecurityGroup(caller, id: input.groupId, name: input.groupName)
             return EC2.DeleteSecurityGroupResult(groupId: id, return: true)
         }
+    }
+
+    /// DescribeSecurityGroupRules, and the calls that authorize and revoke rules.
+    static func registerSecurityGroupRules(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.DescribeSecurityGroupRules.self) { input, caller in
             let page = try cloud.context.pageRequest(
                 "DescribeSecurityGroupRules",

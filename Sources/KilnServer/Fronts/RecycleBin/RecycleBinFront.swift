@@ -58,19 +58,7 @@ enum RecycleBinFront {
                     excludeResourceTags: input.excludeResourceTags.map(domainTags)
                 )
             )
-            let now = context.clock.now
-            return RecycleBin.UpdateRuleResponse(
-                description: rule.description,
-                excludeResourceTags: wireTags(rule.excludeResourceTags),
-                identifier: rule.id,
-                lockEndTime: rule.lockState(at: now) == .pendingUnlock ? rule.lockEndTime : nil,
-                lockState: rule.lockState(at: now).map { .init(rawValue: $0.rawValue) },
-                resourceTags: wireTags(rule.resourceTags),
-                resourceType: .init(rawValue: rule.resourceType.rawValue),
-                retentionPeriod: retention(rule),
-                ruleArn: rule.arn,
-                status: .available
-            )
+            return RecycleBin.UpdateRuleResponse(wireRule(rule, now: context.clock.now))
         }
 
         operations.on(RecycleBin.DeleteRule.self) { input, caller in
@@ -82,21 +70,7 @@ enum RecycleBinFront {
     /// GetRule and ListRules.
     static func registerRuleReads(in operations: inout OperationTable, recycleBin: RecycleBinService, context: CloudContext) {
         operations.on(RecycleBin.GetRule.self) { input, caller in
-            let rule = try await recycleBin.rule(caller, id: input.identifier)
-            let now = context.clock.now
-            return RecycleBin.GetRuleResponse(
-                description: rule.description,
-                excludeResourceTags: wireTags(rule.excludeResourceTags),
-                identifier: rule.id,
-                lockConfiguration: lockConfiguration(rule),
-                lockEndTime: rule.lockState(at: now) == .pendingUnlock ? rule.lockEndTime : nil,
-                lockState: rule.lockState(at: now).map { .init(rawValue: $0.rawValue) },
-                resourceTags: wireTags(rule.resourceTags),
-                resourceType: .init(rawValue: rule.resourceType.rawValue),
-                retentionPeriod: retention(rule),
-                ruleArn: rule.arn,
-                status: .available
-            )
+            wireRule(try await recycleBin.rule(caller, id: input.identifier), now: context.clock.now)
         }
 
         operations.on(RecycleBin.ListRules.self) { input, caller in
@@ -142,35 +116,12 @@ enum RecycleBinFront {
                 unlockDelay: delay.unlockDelayValue,
                 unit: delay.unlockDelayUnit.rawValue
             )
-            return RecycleBin.LockRuleResponse(
-                description: rule.description,
-                excludeResourceTags: wireTags(rule.excludeResourceTags),
-                identifier: rule.id,
-                lockConfiguration: lockConfiguration(rule),
-                lockState: rule.lockState.map { .init(rawValue: $0.rawValue) },
-                resourceTags: wireTags(rule.resourceTags),
-                resourceType: .init(rawValue: rule.resourceType.rawValue),
-                retentionPeriod: retention(rule),
-                ruleArn: rule.arn,
-                status: .available
-            )
+            return RecycleBin.LockRuleResponse(wireRule(rule, lockState: rule.lockState, lockEndTime: nil))
         }
 
         operations.on(RecycleBin.UnlockRule.self) { input, caller in
             let rule = try await recycleBin.unlockRule(caller, id: input.identifier)
-            return RecycleBin.UnlockRuleResponse(
-                description: rule.description,
-                excludeResourceTags: wireTags(rule.excludeResourceTags),
-                identifier: rule.id,
-                lockConfiguration: lockConfiguration(rule),
-                lockEndTime: rule.lockEndTime,
-                lockState: rule.lockState.map { .init(rawValue: $0.rawValue) },
-                resourceTags: wireTags(rule.resourceTags),
-                resourceType: .init(rawValue: rule.resourceType.rawValue),
-                retentionPeriod: retention(rule),
-                ruleArn: rule.arn,
-                status: .available
-            )
+            return RecycleBin.UnlockRuleResponse(wireRule(rule, lockState: rule.lockState, lockEndTime: rule.lockEndTime))
         }
     }
 
