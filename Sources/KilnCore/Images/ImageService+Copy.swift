@@ -20,21 +20,8 @@ extension ImageService {
         }
         let (source, sourceTags) = try await copySource(request.sourceImageID, in: sourceRegion, for: caller)
         let imageID = ids.resourceID(.image)
-        var copies: [String: SnapshotService.PreparedSnapshotCopy] = [:]
-        for snapshotID in source.snapshotIDs where copies[snapshotID] == nil {
-            copies[snapshotID] = try await context.snapshots.prepareSnapshotCopy(
-                caller,
-                sourceRegion: request.sourceRegion,
-                sourceSnapshotID: snapshotID,
-                description:
-                    "Copied for DestinationAmi \(imageID) from SourceAmi \(source.id) for SourceSnapshot \(snapshotID). Task created on \(clock.now.iso8601Text).",
-                encrypted: request.encrypted,
-                kmsKeyID: request.kmsKeyID,
-                grantedByImage: source.ownerAlias == "amazon"
-            )
-        }
+        let prepared = try await prepareSnapshotCopies(caller, request, source: source, imageID: imageID)
         let now = clock.now
-        let prepared = copies
         let tags = (request.copyImageTags ? sourceTags : []) + request.tags
         return try await write(caller) { transaction in
             if let token = request.clientToken, let earlier = try transaction.claimedResource(of: token, by: .copyImage, caller: caller) {
@@ -91,5 +78,29 @@ extension ImageService {
             }
             return (image, try transaction.tags(on: image.storageKey, by: caller.account))
         }
+    }
+
+    /// The copy of each of the source image's snapshots, prepared: their blocks moved into
+    /// the caller's region and key domain, by source snapshot id.
+    private func prepareSnapshotCopies(
+        _ caller: Caller,
+        _ request: ImageCopy,
+        source: Image,
+        imageID: String
+    ) async throws -> [String: SnapshotService.PreparedSnapshotCopy] {
+        var copies: [String: SnapshotService.PreparedSnapshotCopy] = [:]
+        for snapshotID in source.snapshotIDs where copies[snapshotID] == nil {
+            copies[snapshotID] = try await context.snapshots.prepareSnapshotCopy(
+                caller,
+                sourceRegion: request.sourceRegion,
+                sourceSnapshotID: snapshotID,
+                description:
+                    "Copied for DestinationAmi \(imageID) from SourceAmi \(source.id) for SourceSnapshot \(snapshotID). Task created on \(clock.now.iso8601Text).",
+                encrypted: request.encrypted,
+                kmsKeyID: request.kmsKeyID,
+                grantedByImage: source.ownerAlias == "amazon"
+            )
+        }
+        return copies
     }
 }

@@ -61,20 +61,8 @@ extension ParameterService {
         description: String?,
         overwrite: Bool
     ) async throws -> Int {
-        guard !name.isEmpty, name.count <= 2048, !name.hasPrefix("/aws/"), !name.lowercased().hasPrefix("aws"), !name.lowercased().hasPrefix("ssm")
-        else {
-            throw CloudError.invalidParameterName
-        }
-        guard name.split(separator: "/").count <= 15 else {
-            throw CloudError.parameterHierarchyTooDeep
-        }
         let dataType = dataType ?? "text"
-        guard ["text", "aws:ec2:image", "aws:ssm:integration"].contains(dataType) else {
-            throw CloudError.unsupportedParameterDataType(dataType)
-        }
-        if let type, !["String", "StringList", "SecureString"].contains(type) {
-            throw CloudError.invalidParameterType(type)
-        }
+        try Self.validate(name: name, type: type, dataType: dataType)
         let now = clock.now
         return try await write(caller) { transaction in
             if dataType == "aws:ec2:image" {
@@ -113,6 +101,23 @@ extension ParameterService {
                 )
             )
             return 1
+        }
+    }
+
+    /// Checks PutParameter's name, type and data type as SSM does.
+    static func validate(name: String, type: String?, dataType: String) throws {
+        guard !name.isEmpty, name.count <= 2048, !name.hasPrefix("/aws/"), !name.lowercased().hasPrefix("aws"), !name.lowercased().hasPrefix("ssm")
+        else {
+            throw CloudError.invalidParameterName
+        }
+        guard name.split(separator: "/").count <= 15 else {
+            throw CloudError.parameterHierarchyTooDeep
+        }
+        guard ["text", "aws:ec2:image", "aws:ssm:integration"].contains(dataType) else {
+            throw CloudError.unsupportedParameterDataType(dataType)
+        }
+        if let type, !["String", "StringList", "SecureString"].contains(type) {
+            throw CloudError.invalidParameterType(type)
         }
     }
 
