@@ -89,7 +89,8 @@ extension QEMURuntime {
     func serve(_ volumeID: String, in directory: URL, context: CloudContext) async throws -> (NBDServer, VolumeExport) {
         let volume = try await context.volumes.deviceVolume(volumeID)
         let export = VolumeExport(volume: volume, volumes: context.volumes)
-        let server = try NBDServer(path: directory.appendingPathComponent("\(volumeID).nbd").path, name: volumeID, export: export)
+        let reported = ReportingExport(export, volumeID: volumeID, logger: logger)
+        let server = try NBDServer(path: directory.appendingPathComponent("\(volumeID).nbd").path, name: volumeID, export: reported)
         return (server, export)
     }
 
