@@ -1,6 +1,7 @@
 import Foundation
 import KilnCore
 import KilnNBD
+import Logging
 import Testing
 
 @testable import KilnRuntime
