@@ -92,7 +92,8 @@ extension QEMURuntime {
             ? try await VolumeExport.openJournal(in: settings.journalDirectory, volumeID: volumeID, volumes: context.volumes) : nil
         let volume = try await context.volumes.deviceVolume(volumeID)
         let export = VolumeExport(volume: volume, volumes: context.volumes, journal: journal)
-        let server = try NBDServer(path: directory.appendingPathComponent("\(volumeID).nbd").path, name: volumeID, export: export)
+        let reported = ReportingExport(export, volumeID: volumeID, logger: logger)
+        let server = try NBDServer(path: directory.appendingPathComponent("\(volumeID).nbd").path, name: volumeID, export: reported)
         return (server, export)
     }
 

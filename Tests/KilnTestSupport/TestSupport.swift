@@ -10,8 +10,10 @@ import Logging
 import NIOCore
 import Testing
 
-/// A cloud on an in-memory store, with a clock and ids the test controls.
-func makeTestCloud(latency: Latency = .instant, identity: IdentityDirectory = IdentityDirectory()) throws -> (Cloud, ManualClock) {
+/// A cloud on an in-memory store, with a clock and ids the test controls; its packs go to `blobs`.
+func makeTestCloud(latency: Latency = .instant, identity: IdentityDirectory = IdentityDirectory(), blobs: any BlobStore = MemoryBlobStore())
+    throws -> (Cloud, ManualClock)
+{
     let clock = ManualClock()
     let store = try SQLiteMetadataStore.inMemory()
     let cloud = Cloud(
@@ -21,7 +23,7 @@ func makeTestCloud(latency: Latency = .instant, identity: IdentityDirectory = Id
         clock: clock,
         ids: SequentialIDGenerator(),
         latency: latency,
-        blocks: makeBlockStore(metadata: store, clock: clock),
+        blocks: makeBlockStore(metadata: store, clock: clock, blobs: blobs),
         objects: MemoryBlobStore()
     )
     return (cloud, clock)
@@ -115,7 +117,7 @@ func registerTestImage(_ cloud: Cloud, _ caller: Caller, name: String) async thr
     return try await cloud.images.registerImage(caller, registration)
 }
 
-/// The error a ``ScriptedBlobStore`` write was told to throw.
+/// The error a ``ScriptedBlobStore`` write or read was told to throw.
 struct ScriptedFailure: Error {
     var object: String
 }
@@ -131,8 +133,12 @@ actor ScriptedBlobStore: BlobStore {
     private var waiting: [CheckedContinuation<Void, Never>] = []
     /// Writes that have started, whether or not they finished.
     private(set) var writesStarted = 0
+    /// Whether reads fail, as a disk's I/O errors would.
+    private var readsFail = false
 
     func failNext(_ count: Int) { failures = count }
+
+    func failReads(_ fail: Bool) { readsFail = fail }
 
     func hold() { held = true }
 
@@ -156,7 +162,11 @@ actor ScriptedBlobStore: BlobStore {
         try await inner.write(name, streaming: produce)
     }
 
-    func read(_ name: String, offset: Int, length: Int) async throws -> [UInt8] { try await inner.read(name, offset: offset, length: length) }
+    func read(_ name: String, offset: Int, length: Int) async throws -> [UInt8] {
+        if readsFail { throw ScriptedFailure(object: name) }
+        return try await inner.read(name, offset: offset, length: length)
+    }
+
     func size(_ name: String) async throws -> Int? { try await inner.size(name) }
     func delete(_ name: String) async throws { try await inner.delete(name) }
     func list(prefix: String) async throws -> [String] { try await inner.list(prefix: prefix) }

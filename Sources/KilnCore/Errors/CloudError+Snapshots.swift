@@ -82,4 +82,26 @@ extension CloudError {
             category: .server
         )
     }
+
+    /// A block of a snapshot that could not be read back whole, where EC2's and Kiln's own
+    /// calls read it (an image's export or inspection): named with the image when there is one.
+    package static func damagedSnapshotBlock(snapshotID: String, imageID: String?, index: Int, cause: String) -> CloudError {
+        let image = imageID.map { " (of image \($0))" } ?? ""
+        return CloudError(
+            "InternalError",
+            "Block \(index) of snapshot \(snapshotID)\(image) is damaged in Kiln's store and cannot be read (\(cause)); restore it from a backup.",
+            category: .server
+        )
+    }
+
+    /// A block of a volume that could not be read back whole: one the volume's writes stored,
+    /// or one it still shares with the snapshot it was created from, which is named then.
+    package static func damagedVolumeBlock(volumeID: String, snapshotID: String?, index: Int, cause: String) -> CloudError {
+        let snapshot = snapshotID.map { ", held by its snapshot \($0)," } ?? ""
+        return CloudError(
+            "InternalError",
+            "Block \(index) of volume \(volumeID)\(snapshot) is damaged in Kiln's store and cannot be read (\(cause)); restore it from a backup.",
+            category: .server
+        )
+    }
 }

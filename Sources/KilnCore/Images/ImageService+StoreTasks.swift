@@ -44,7 +44,10 @@ extension ImageService {
             try await sink.write(StoredImageObject.magic + Self.bigEndian(UInt64(headerBytes.count), bytes: 4) + headerBytes)
             for (snapshot, entries) in maps {
                 for entry in entries {
-                    try await sink.write(Self.bigEndian(UInt64(entry.index), bytes: 8) + (try await blocks.read(entry.id, domain: snapshot.domain)))
+                    let plaintext = try await blocks.read(entry.id, domain: snapshot.domain) { cause in
+                        CloudError.damagedSnapshotBlock(snapshotID: snapshot.id, imageID: imageID, index: entry.index, cause: cause)
+                    }
+                    try await sink.write(Self.bigEndian(UInt64(entry.index), bytes: 8) + plaintext)
                 }
             }
         }

@@ -44,10 +44,12 @@ extension InspectionService {
         return StoredFacts(entries: entries, storedBytes: try transaction.storedBytes(of: ids, domain: snapshot.domain.id), sharing: sharing)
     }
 
-    /// Reads every block once, a few at a time: counts the 4 KiB pages that hold data, and
-    /// looks for secrets in blocks of partitions without a readable file system.
-    func fullPass(_ entries: [BlockEntry], domain: EncryptionDomain, unreadable: [Partition]) async throws -> PassResult {
+    /// Reads every block of `snapshot` once, a few at a time: counts the 4 KiB pages that hold
+    /// data, and looks for secrets in blocks of partitions without a readable file system. A
+    /// damaged block fails the pass, named with its snapshot and `image`.
+    func fullPass(_ entries: [BlockEntry], of snapshot: Snapshot, image: String?, unreadable: [Partition]) async throws -> PassResult {
         let blocks = self.blocks
+        let (domain, snapshotID) = (snapshot.domain, snapshot.id)
         var result = PassResult()
         try await withThrowingTaskGroup(of: PassResult.self) { group in
             var next = entries.startIndex
@@ -56,7 +58,9 @@ extension InspectionService {
                 let entry = entries[next]
                 next += 1
                 group.addTask {
-                    let plaintext = try await blocks.read(entry.id, domain: domain)
+                    let plaintext = try await blocks.read(entry.id, domain: domain) { cause in
+                        CloudError.damagedSnapshotBlock(snapshotID: snapshotID, imageID: image, index: entry.index, cause: cause)
+                    }
                     return Self.scan(plaintext, at: entry.index * Block.size, unreadable: unreadable)
                 }
             }

@@ -74,9 +74,17 @@ extension InspectionService {
         let facts = try await store.read { transaction in
             try Self.storedFacts(of: snapshot, inspected: inspected, caller: caller, in: transaction)
         }
-        let bytes = SnapshotBytes(entries: facts.entries, volumeSize: snapshot.volumeSize, domain: snapshot.domain, blocks: blocks)
+        let image = ResourcePrefix.image.matches(inspected) ? inspected : nil
+        let bytes = SnapshotBytes(
+            snapshotID: snapshot.id,
+            imageID: image,
+            entries: facts.entries,
+            volumeSize: snapshot.volumeSize,
+            domain: snapshot.domain,
+            blocks: blocks
+        )
         let layout = try await DiskInspection.inspect(bytes)
-        let pass = try await fullPass(facts.entries, domain: snapshot.domain, unreadable: layout.unreadable)
+        let pass = try await fullPass(facts.entries, of: snapshot, image: image, unreadable: layout.unreadable)
         let volume = VolumeInspection(
             deviceName: target.deviceName,
             snapshotId: snapshot.id,

@@ -4,14 +4,19 @@ import KilnInspect
 /// zeros, and recently read blocks are kept so that a file system's metadata, read a few
 /// bytes at a time, costs one block read per 512 KiB.
 struct SnapshotBytes: ByteSource {
+    /// The snapshot read and the image inspected, if any, which a damaged block's error names.
+    let snapshotID: String
+    let imageID: String?
     let map: [Int: BlockEntry]
     let domain: EncryptionDomain
     let blocks: any BlockStore
     let size: Int
     let cache: BlockCache
 
-    /// The bytes of a snapshot of `volumeSize` GiB whose blocks are `entries`.
-    init(entries: [BlockEntry], volumeSize: Int, domain: EncryptionDomain, blocks: any BlockStore) {
+    /// The bytes of snapshot `snapshotID` (of image `imageID`) of `volumeSize` GiB whose blocks are `entries`.
+    init(snapshotID: String, imageID: String?, entries: [BlockEntry], volumeSize: Int, domain: EncryptionDomain, blocks: any BlockStore) {
+        self.snapshotID = snapshotID
+        self.imageID = imageID
         self.map = Dictionary(entries.map { ($0.index, $0) }, uniquingKeysWith: { _, last in last })
         self.domain = domain
         self.blocks = blocks
@@ -41,7 +46,10 @@ struct SnapshotBytes: ByteSource {
     /// A block's plaintext, from the cache or the store.
     private func block(_ entry: BlockEntry) async throws -> [UInt8] {
         if let cached = await cache.block(entry.index) { return cached }
-        let plaintext = try await blocks.read(entry.id, domain: domain)
+        let (snapshotID, imageID) = (self.snapshotID, self.imageID)
+        let plaintext = try await blocks.read(entry.id, domain: domain) { cause in
+            CloudError.damagedSnapshotBlock(snapshotID: snapshotID, imageID: imageID, index: entry.index, cause: cause)
+        }
         await cache.keep(plaintext, at: entry.index)
         return plaintext
     }

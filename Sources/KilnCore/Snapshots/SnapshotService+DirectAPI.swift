@@ -417,13 +417,8 @@ extension SnapshotService {
             let zero = [UInt8](repeating: 0, count: Block.size)
             return (zero, Data(SHA256.hash(data: zero)).base64EncodedString())
         }
-        let data: [UInt8]
-        do {
-            data = try await blocks.read(entry.id, domain: snapshot.domain)
-        } catch let error as CloudError {
-            throw error
-        } catch {
-            throw CloudError.damagedBlock(snapshotID: snapshotID, index: index, cause: String(describing: error))
+        let data = try await blocks.read(entry.id, domain: snapshot.domain) { cause in
+            CloudError.damagedBlock(snapshotID: snapshotID, index: index, cause: cause)
         }
         return (data, Data(entry.sha256).base64EncodedString())
     }

@@ -96,13 +96,14 @@ extension SnapshotService {
     func inheritedEntries(of volume: Volume, caller: Caller) async throws -> [BlockEntry] {
         guard let sourceID = volume.snapshotID, let sourceDomain = volume.sourceDomain else { return [] }
         let map = try await store.read { try $0.blockMap(of: sourceID, from: 0, limit: nil) }
-        return try await transcode(map, from: sourceDomain, to: volume.domain).entries
+        return try await transcode(map, of: sourceID, from: sourceDomain, to: volume.domain).entries
     }
 
-    /// `entries` in `target`: blocks the target domain lacks are read from `source` and stored
-    /// in `target`; blocks it has already are not touched. Returns every entry in the target
-    /// domain, and those whose blocks had to move.
-    func transcode(_ entries: [BlockEntry], from source: EncryptionDomain, to target: EncryptionDomain) async throws
+    /// `entries` of snapshot `snapshotID` in `target`: blocks the target domain lacks are read
+    /// from `source` and stored in `target`; blocks it has already are not touched. Returns every
+    /// entry in the target domain, and those whose blocks had to move. A block that cannot be
+    /// read is reported as damaged, with the snapshot.
+    func transcode(_ entries: [BlockEntry], of snapshotID: String, from source: EncryptionDomain, to target: EncryptionDomain) async throws
         -> (entries: [BlockEntry], moved: [BlockEntry])
     {
         guard source != target else { return (entries, []) }
@@ -120,7 +121,12 @@ extension SnapshotService {
                 group.addTask {
                     let targetID = try await blocks.blockID(sha256: entry.sha256, domain: target)
                     let present = try await blocks.contains(targetID, domain: target)
-                    let id = present ? targetID : try await blocks.copy(entry.id, sha256: entry.sha256, from: source, to: target)
+                    let id =
+                        present
+                        ? targetID
+                        : try await blocks.copy(entry.id, sha256: entry.sha256, from: source, to: target) { cause in
+                            CloudError.damagedSnapshotBlock(snapshotID: snapshotID, imageID: nil, index: entry.index, cause: cause)
+                        }
                     return (BlockEntry(index: entry.index, id: id, sha256: entry.sha256, changeDigest: entry.changeDigest), !present)
                 }
             }
@@ -331,7 +337,7 @@ extension SnapshotService {
             lineageID: id
         )
         copy.sourceSnapshotID = sourceSnapshotID
-        let (entries, moved) = try await transcode(sourceMap, from: source.domain, to: copy.domain)
+        let (entries, moved) = try await transcode(sourceMap, of: source.id, from: source.domain, to: copy.domain)
         try await blocks.flush()
         return PreparedSnapshotCopy(snapshot: copy, entries: entries, moved: moved)
     }

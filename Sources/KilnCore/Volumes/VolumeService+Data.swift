@@ -5,7 +5,8 @@ import Foundation
 /// users can change a disk and see the change in the snapshots and images made from it.
 extension VolumeService {
     /// The plaintext of block `index` of `volume`: what was written to it, else what its
-    /// snapshot holds, else zeros.
+    /// snapshot holds, else zeros. A block the store cannot read back is reported as damaged,
+    /// with the volume and, for a block it shares with its snapshot, the snapshot.
     func volumeBlock(_ volume: Volume, index: Int) async throws -> [UInt8] {
         let (own, inherited) = try await store.read { transaction -> (BlockEntry?, BlockEntry?) in
             if let own = try transaction.blockEntry(of: volume.id, at: index) { return (own, nil) }
@@ -13,10 +14,15 @@ extension VolumeService {
             return (nil, try transaction.blockEntry(of: sourceID, at: index))
         }
         if let own {
-            return own.id == .zero ? [UInt8](repeating: 0, count: Block.size) : try await blocks.read(own.id, domain: volume.domain)
+            guard own.id != .zero else { return [UInt8](repeating: 0, count: Block.size) }
+            return try await blocks.read(own.id, domain: volume.domain) { cause in
+                CloudError.damagedVolumeBlock(volumeID: volume.id, snapshotID: nil, index: index, cause: cause)
+            }
         }
         if let inherited, let sourceDomain = volume.sourceDomain {
-            return try await blocks.read(inherited.id, domain: sourceDomain)
+            return try await blocks.read(inherited.id, domain: sourceDomain) { cause in
+                CloudError.damagedVolumeBlock(volumeID: volume.id, snapshotID: volume.snapshotID, index: index, cause: cause)
+            }
         }
         return [UInt8](repeating: 0, count: Block.size)
     }
