@@ -14,6 +14,7 @@ enum PostgresSchema {
         ("v5: resource pages and grants", paging),
         ("v6: tag pages", ["CREATE INDEX tag_by_account_region_resource_key ON tag (account, region, resource_id, key)"]),
         ("cluster v1: nodes and gc leases", cluster),
+        ("v7: console sessions", consoleSessions),
     ]
 
     /// The key of the advisory lock that one migrating node holds, so that two nodes starting
@@ -99,6 +100,14 @@ enum PostgresSchema {
         WHERE resource.kind = 'snap' AND jsonb_typeof(convert_from(resource.body, 'UTF8')::jsonb -> 'createVolumePermissions') = 'array'
         ON CONFLICT DO NOTHING
         """,
+    ]
+
+    private static let consoleSessions = [
+        """
+        CREATE TABLE console_session (
+            id text COLLATE "C" PRIMARY KEY, last_seen double precision NOT NULL, body bytea NOT NULL)
+        """,
+        "CREATE INDEX console_session_by_last_seen ON console_session (last_seen)",
     ]
 
     /// Only the cluster has these: the nodes that share the database, with their heartbeats,

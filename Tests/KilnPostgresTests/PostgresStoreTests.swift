@@ -26,7 +26,8 @@ struct PostgresStoreTests {
         #expect(applied.first == "v1: resources, tags, transitions")
         #expect(applied.contains("v5: resource pages and grants"))
         #expect(applied.contains("v6: tag pages"))
-        #expect(applied.count == 7)
+        #expect(applied.contains("v7: console sessions"))
+        #expect(applied.count == 8)
     }
 
     @Test("Images by id, by name pattern, by owner and in pages, with tags and block maps")

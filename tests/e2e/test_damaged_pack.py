@@ -1,5 +1,5 @@
-"""An I/O error on a pack read: a block whose pack was truncated under the running server is
-answered as damaged, naming its snapshot; `kiln verify` names the snapshot too; and the server
+"""An I/O error on a pack read: a block whose pack was truncated under the server (a file of
+the data directory, or with KILN_BLOCKS=seaweedfs an object of the bucket) is answered as damaged, naming its snapshot; `kiln verify` names the snapshot too; and the server
 goes on serving everything else, new uploads included."""
 
 from __future__ import annotations
@@ -8,7 +8,20 @@ import random
 
 from botocore.exceptions import ClientError
 
-from kiln_harness import BLOCK_SIZE, get_block, list_all_blocks, make_client, read_snapshot, run_kiln, upload_snapshot
+from kiln_harness import BLOCK_SIZE, get_block, list_all_blocks, make_client, read_snapshot, run_kiln, shared_seaweedfs, upload_snapshot
+
+
+def truncate_remote_packs(srv) -> None:
+    """Cuts every pack object of the server's bucket to a third, then restarts the server so
+    that its read cache forgets what it held."""
+    bucket = srv.extra_args[srv.extra_args.index("--blocks") + 1].split("?")[0].removeprefix("s3://")
+    s3 = shared_seaweedfs().client()
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="blocks/packs/").get("Contents", [])]
+    assert keys, "no pack objects"
+    for key in keys:
+        data = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+        s3.put_object(Bucket=bucket, Key=key, Body=data[: len(data) // 3])
+    srv.restart()
 
 
 def test_a_truncated_pack_is_reported_with_its_snapshot_and_the_server_stays_up(kiln_factory):
@@ -18,11 +31,14 @@ def test_a_truncated_pack_is_reported_with_its_snapshot_and_the_server_stays_up(
     written = {i: rng.randbytes(BLOCK_SIZE) for i in range(4)}
     damaged = upload_snapshot(ebs, written)
     srv.restart()  # every pack finished and indexed
-    packs = [p for p in (srv.data_dir / "blocks").rglob("*") if p.is_file() and ".tmp-" not in p.name]
-    assert packs, "no pack files"
-    for pack in packs:
-        with open(pack, "r+b") as f:
-            f.truncate(max(0, pack.stat().st_size // 3))
+    if "--blocks" in srv.extra_args:  # KILN_BLOCKS=seaweedfs: the packs are objects in a bucket
+        truncate_remote_packs(srv)
+    else:
+        packs = [p for p in (srv.data_dir / "blocks").rglob("*") if p.is_file() and ".tmp-" not in p.name]
+        assert packs, "no pack files"
+        for pack in packs:
+            with open(pack, "r+b") as f:
+                f.truncate(max(0, pack.stat().st_size // 3))
 
     ebs = make_client(srv.endpoint, "ebs")
     failures = []
