@@ -53,14 +53,44 @@ extension PostgresTransaction {
     }
 
     func images(_ query: ImageQuery) throws -> [Image] {
+        tagsReadAhead = nil
         var sql = SQLText()
+        guard readsOnly, let viewer = query.viewer else {
+            Self.selectImages(query, in: &sql)
+            return try rows(sql.query).map { try Self.decodeImage($0.decode(Data.self)) }
+        }
+        // Each image with the viewer's tags on it, which DescribeImages reads next.
+        sql.append("SELECT i.id, i.body, t.keys, t.tag_values FROM (")
+        Self.selectImages(query, columns: "id, body", in: &sql)
+        let account = sql.bind(viewer.account.rawValue)
+        sql.append(
+            """
+            ) AS i LEFT JOIN LATERAL (
+                SELECT array_agg(key ORDER BY key) AS keys, array_agg(value ORDER BY key) AS tag_values
+                FROM tag WHERE tag.resource_id = i.id AND tag.account = \(account)
+            ) AS t ON true ORDER BY i.id
+            """
+        )
+        var images: [Image] = []
+        var ahead = TagsReadAhead(account: viewer.account.rawValue)
+        for row in try rows(sql.query) {
+            let (id, body, keys, values) = try row.decode((String, Data, [String]?, [String]?).self)
+            images.append(try Self.decodeImage(body))
+            ahead.add(id, keys: keys ?? [], values: values ?? [])
+        }
+        tagsReadAhead = ahead
+        return images
+    }
+
+    /// The statement that selects the images `query` asks for, in id order.
+    private static func selectImages(_ query: ImageQuery, columns: String = "body", in sql: inout SQLText) {
         let region = sql.bind(query.region.rawValue)
-        sql.append("SELECT body FROM image WHERE region = \(region)")
+        sql.append("SELECT \(columns) FROM image WHERE region = \(region)")
         if !query.includeDeregistered {
             sql.append(" AND state <> 'deregistered'")
         }
         if let viewer = query.viewer {
-            Self.visibility(to: viewer, in: &sql)
+            visibility(to: viewer, in: &sql)
         }
         if let ids = query.ids {
             // An image whose id every region shares is filed under its id and region.
@@ -73,7 +103,7 @@ extension PostgresTransaction {
         }
         if let patterns = query.namePatterns, !patterns.isEmpty {
             var clauses: [String] = []
-            for pattern in patterns { clauses.append(Self.nameClause(pattern, in: &sql)) }
+            for pattern in patterns { clauses.append(nameClause(pattern, in: &sql)) }
             sql.append(" AND (" + clauses.joined(separator: " OR ") + ")")
         }
         if let after = query.afterID {
@@ -85,7 +115,6 @@ extension PostgresTransaction {
             let limit = sql.bind(limit)
             sql.append(" LIMIT \(limit)")
         }
-        return try rows(sql.query).map { try Self.decodeImage($0.decode(Data.self)) }
     }
 
     /// Owned, public, or shared with the account, its organization or one of its units.
