@@ -23,10 +23,10 @@ test:
 	$(SWIFT) test --skip-build --disable-xctest
 	KILN_BIN=$(KILN_DEBUG) python3 -m pytest -q tests/e2e
 
-## test-cluster: the end-to-end suite against two kiln nodes sharing a throw-away PostgreSQL, requests alternating between them
+## test-cluster: the end-to-end suite against two kiln nodes sharing a throw-away PostgreSQL and SeaweedFS, requests alternating between them
 test-cluster: build
 	scripts/install-deps.sh test
-	KILN_CLUSTER=postgres KILN_BIN=$(KILN_DEBUG) python3 -m pytest -q tests/e2e
+	KILN_CLUSTER=postgres KILN_BLOCKS=seaweedfs KILN_BIN=$(KILN_DEBUG) python3 -m pytest -q tests/e2e
 
 build:
 	scripts/install-deps.sh build

@@ -36,7 +36,7 @@ package struct Console: Sendable {
         self.cloud = cloud
         self.signIn = signIn
         self.hygieneCheck = hygieneCheck
-        self.sessions = SessionTable(clock: cloud.clock)
+        self.sessions = SessionTable(store: cloud.store, clock: cloud.clock)
         self.pages = PageRenderer()
         self.logger = logger
     }

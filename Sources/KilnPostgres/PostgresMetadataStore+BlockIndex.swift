@@ -1,5 +1,7 @@
+import Foundation
 import KilnBlocks
 import KilnCore
+import PostgresNIO
 
 /// The block index lives beside the maps that refer to blocks, so that garbage collection
 /// reads both in one snapshot.
@@ -43,6 +45,23 @@ extension PostgresMetadataStore: BlockIndex {
 
     package func wrappedDomainKey(_ domain: String) async throws -> [UInt8]? {
         try await transaction(.none) { try $0.wrappedDomainKey(domain) }
+    }
+
+    /// The snapshot and volume blocks that refer to `id` in `domain`, at most `limit`, for
+    /// reports of damaged blocks.
+    package func holders(of id: BlockID, domain: String, limit: Int) async throws -> [BlockHolder] {
+        let bytes = Data(id.bytes)
+        return try await transaction(.none) { transaction in
+            try transaction.rows(
+                """
+                SELECT owner_id, block_index FROM block_map WHERE domain = \(domain) AND block_id = \(bytes)
+                ORDER BY owner_id, block_index LIMIT \(limit)
+                """
+            ).map { row in
+                let (owner, index) = try row.decode((String, Int).self)
+                return BlockHolder(owner: owner, index: index)
+            }
+        }
     }
 }
 

@@ -157,6 +157,7 @@ package final class PostgresMetadataStore: MetadataStore, Sendable {
         in transaction: PostgresTransaction,
         isolation: Isolation
     ) throws -> Result {
+        transaction.readsOnly = isolation != .serializable
         guard let begin = isolation.begin else { return try body(transaction) }
         // Only a read-only snapshot's statements may go out before BEGIN is acknowledged.
         transaction.pendingBegin = (begin, isolation == .snapshot)

@@ -15,6 +15,7 @@ enum PostgresSchema {
         ("v6: tag pages", ["CREATE INDEX tag_by_account_region_resource_key ON tag (account, region, resource_id, key)"]),
         ("cluster v1: nodes and gc leases", cluster),
         ("v7: image orders", imageOrders),
+        ("v8: console sessions", consoleSessions),
     ]
 
     /// The key of the advisory lock that one migrating node holds, so that two nodes starting
@@ -121,6 +122,14 @@ enum PostgresSchema {
     /// as a double: the very value the store writes for it.
     static let creationDateBackfill =
         "UPDATE image SET creation_date = (convert_from(body, 'UTF8')::jsonb ->> 'creationDate')::double precision"
+
+    private static let consoleSessions = [
+        """
+        CREATE TABLE console_session (
+            id text COLLATE "C" PRIMARY KEY, last_seen double precision NOT NULL, body bytea NOT NULL)
+        """,
+        "CREATE INDEX console_session_by_last_seen ON console_session (last_seen)",
+    ]
 
     /// Only the cluster has these: the nodes that share the database, with their heartbeats,
     /// and the leases by which a node's uploads and copies keep garbage collection from the

@@ -54,14 +54,45 @@ extension PostgresTransaction {
     }
 
     func images(_ query: ImageQuery) throws -> [Image] {
+        tagsReadAhead = nil
         var sql = SQLText()
+        guard readsOnly, let viewer = query.viewer else {
+            Self.selectImages(query, in: &sql)
+            return try rows(sql.query).map { try Self.decodeImage($0.decode(Data.self)) }
+        }
+        // Each image with the viewer's tags on it, which DescribeImages reads next.
+        sql.append("SELECT i.id, i.body, t.keys, t.tag_values FROM (")
+        Self.selectImages(query, columns: "id, body, name, creation_date", in: &sql)
+        let account = sql.bind(viewer.account.rawValue)
+        sql.append(
+            """
+            ) AS i LEFT JOIN LATERAL (
+                SELECT array_agg(key ORDER BY key) AS keys, array_agg(value ORDER BY key) AS tag_values
+                FROM tag WHERE tag.resource_id = i.id AND tag.account = \(account)
+            ) AS t ON true
+            """
+        )
+        sql.append(Self.orderBy(query.order, table: "i."))
+        var images: [Image] = []
+        var ahead = TagsReadAhead(account: viewer.account.rawValue)
+        for row in try rows(sql.query) {
+            let (id, body, keys, values) = try row.decode((String, Data, [String]?, [String]?).self)
+            images.append(try Self.decodeImage(body))
+            ahead.add(id, keys: keys ?? [], values: values ?? [])
+        }
+        tagsReadAhead = ahead
+        return images
+    }
+
+    /// The statement that selects the images `query` asks for, in id order.
+    private static func selectImages(_ query: ImageQuery, columns: String = "body", in sql: inout SQLText) {
         let region = sql.bind(query.region.rawValue)
-        sql.append("SELECT body FROM image WHERE region = \(region)")
+        sql.append("SELECT \(columns) FROM image WHERE region = \(region)")
         if !query.includeDeregistered {
             sql.append(" AND state <> 'deregistered'")
         }
         if let viewer = query.viewer {
-            Self.visibility(to: viewer, in: &sql)
+            visibility(to: viewer, in: &sql)
         }
         if let ids = query.ids {
             // An image whose id every region shares is filed under its id and region.
@@ -83,7 +114,7 @@ extension PostgresTransaction {
         }
         if let patterns = query.namePatterns, !patterns.isEmpty {
             var clauses: [String] = []
-            for pattern in patterns { clauses.append(Self.nameClause(pattern, in: &sql)) }
+            for pattern in patterns { clauses.append(nameClause(pattern, in: &sql)) }
             sql.append(" AND (" + clauses.joined(separator: " OR ") + ")")
         }
         Self.order(query.order, after: query.after, in: &sql)
@@ -91,7 +122,6 @@ extension PostgresTransaction {
             let limit = sql.bind(limit)
             sql.append(" LIMIT \(limit)")
         }
-        return try rows(sql.query).map { try Self.decodeImage($0.decode(Data.self)) }
     }
 
     /// The keyset condition of a page that starts after `position` in `order`, then the
@@ -103,7 +133,7 @@ extension PostgresTransaction {
             case .name: "name"
             case .creationDate: "creation_date"
             }
-        let (comparison, direction) = order.descending ? ("<", " DESC") : (">", "")
+        let comparison = order.descending ? "<" : ">"
         if let position {
             let id = sql.bind(position.id)
             switch (column, position.key) {
@@ -117,7 +147,17 @@ extension PostgresTransaction {
                 sql.append(" AND id \(comparison) \(id)")
             }
         }
-        sql.append(column.map { " ORDER BY \($0)\(direction), id\(direction)" } ?? " ORDER BY id\(direction)")
+        sql.append(orderBy(order))
+    }
+
+    /// The ORDER BY clause of `order`, over the columns of `table` (a prefix such as `i.`).
+    private static func orderBy(_ order: ImageOrder, table: String = "") -> String {
+        let direction = order.descending ? " DESC" : ""
+        switch order.key {
+        case .id: return " ORDER BY \(table)id\(direction)"
+        case .name: return " ORDER BY \(table)name\(direction), \(table)id\(direction)"
+        case .creationDate: return " ORDER BY \(table)creation_date\(direction), \(table)id\(direction)"
+        }
     }
 
     /// Owned, public, or shared with the account, its organization or one of its units.

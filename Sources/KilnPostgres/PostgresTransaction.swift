@@ -20,6 +20,12 @@ final class PostgresTransaction: MetadataTransaction {
     var pendingBegin: (sql: String, pipelined: Bool)?
     /// Whether BEGIN was sent, so that COMMIT or ROLLBACK is due.
     private(set) var began = false
+    /// Whether the body only reads (a snapshot, or statements on their own), so that what one
+    /// statement read ahead answers a later one.
+    var readsOnly = false
+    /// The viewer's tags on the images the last image read returned, read in the same
+    /// statement: a read of images and then of their tags costs one round trip.
+    var tagsReadAhead: TagsReadAhead?
 
     init(connection: PostgresConnection, logger: Logger) {
         self.connection = connection
@@ -197,6 +203,7 @@ final class PostgresTransaction: MetadataTransaction {
 
     func tags(on resourceIDs: [String], by account: AccountID) throws -> [String: [Tag]] {
         guard !resourceIDs.isEmpty else { return [:] }
+        if let ahead = tagsReadAhead, let tags = ahead.tags(on: resourceIDs, by: account.rawValue) { return tags }
         var result: [String: [Tag]] = [:]
         let query: PostgresQuery = """
             SELECT resource_id, key, value FROM tag WHERE account = \(account.rawValue) AND resource_id = ANY(\(resourceIDs)::text[])

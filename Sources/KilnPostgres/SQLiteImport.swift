@@ -43,6 +43,7 @@ package enum SQLiteImport {
             ]
         ),
         ("domain_key", [("domain", .text), ("wrapped_key", .bytes)]),
+        ("console_session", [("id", .text), ("last_seen", .double), ("body", .bytes)]),
         (
             "block_map",
             [

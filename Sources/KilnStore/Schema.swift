@@ -53,6 +53,15 @@ extension SQLiteMetadataStore {
             try db.create(index: "tag_by_account_region_resource_key", on: "tag", columns: ["account", "region", "resource_id", "key"])
         }
         registerImageOrderMigration(&migrator)
+        migrator.registerMigration("v8: console sessions") { db in
+            // A signed-in browser's session, which any node sharing the store serves.
+            try db.create(table: "console_session") { t in
+                t.primaryKey("id", .text)
+                t.column("last_seen", .double).notNull()
+                t.column("body", .blob).notNull()
+            }
+            try db.create(index: "console_session_by_last_seen", on: "console_session", columns: ["last_seen"])
+        }
         return migrator
     }
 }

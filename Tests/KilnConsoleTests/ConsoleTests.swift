@@ -108,6 +108,31 @@ struct ConsoleTests {
         }
     }
 
+    @Test("A session opened on one node serves the next request on another that shares the store, and ends when idle")
+    func sessionsLiveInTheStore() async throws {
+        let (cloud, clock) = try makeTestCloud()
+        try await withKiln(cloud: cloud) { client in
+            var first = ConsoleBrowser()
+            try await client.signIn("111111111111", &first)
+            let cookie = first.cookie
+            try await withKiln(cloud: cloud) { other in
+                var second = ConsoleBrowser(cookie: cookie)
+                let images = try await other.page("/console/images?region=us-west-2", &second)
+                #expect(images.status == 200, "the other node knows the session")
+                #expect(images.body.contains("Account 111111111111"))
+            }
+            let back = try await client.page("/console/images", &first)
+            #expect(back.status == 200)
+            #expect(back.body.contains(#"<option value="us-west-2" selected>"#), "the region the other node set is the session's")
+        }
+        try await withKiln(cloud: cloud) { client in
+            var idle = ConsoleBrowser()
+            try await client.signIn("111111111111", &idle)
+            clock.advance(by: SessionTable.idleLimit + 1)
+            #expect(try await client.page("/console/images", &idle).status == 303, "an idle session is over")
+        }
+    }
+
     @Test("A form without the session's CSRF token is refused and changes nothing")
     func csrf() async throws {
         let (cloud, _) = try makeTestCloud()

@@ -27,7 +27,8 @@ struct PostgresStoreTests {
         #expect(applied.contains("v5: resource pages and grants"))
         #expect(applied.contains("v6: tag pages"))
         #expect(applied.contains("v7: image orders"))
-        #expect(applied.count == 8)
+        #expect(applied.contains("v8: console sessions"))
+        #expect(applied.count == 9)
     }
 
     @Test("Images by id, by name pattern, by owner and in pages, with tags and block maps")

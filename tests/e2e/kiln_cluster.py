@@ -1,7 +1,8 @@
 """Cluster mode for the end-to-end harness: with KILN_CLUSTER=postgres every KilnServer is two
 kiln nodes that share one PostgreSQL database (a fresh database on a throw-away server for the
-session) and one data directory (blocks and objects, until the object store lands), behind a
-small proxy on the server's own port that sends requests to the nodes in turn.
+session) and one data directory (the master key; blocks and objects too, unless KILN_BLOCKS=seaweedfs
+puts them in a bucket of the session's SeaweedFS, as `make test-cluster` does), behind a small
+proxy on the server's own port that sends requests to the nodes in turn.
 
 The tests see one endpoint, as clients of a cluster behind a load balancer do, and every
 second request lands on the other node.

@@ -146,6 +146,8 @@ class KilnServer:
         self.node_procs: list[subprocess.Popen | None] = [None] * len(self.node_ports)
         self.metadata_url: str | None = None
         self.proxy = None
+        # How far advance_clock moved the running nodes' clocks since they started.
+        self.clock_offset = 0.0
 
     @property
     def endpoint(self) -> str:
@@ -185,10 +187,20 @@ class KilnServer:
         log = open(self.node_log_path(index), "ab")
         log.write(f"\n===== start: {' '.join(self.argv(port))}\n".encode())
         log.flush()
-        self.node_procs[index] = subprocess.Popen(self.argv(port), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self.node_procs[index] = subprocess.Popen(
+            self.argv(port),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, **self.env_extra} if self.env_extra else None,
+        )
         log.close()
         self.proc = self.node_procs[index]
         self._wait_healthy(f"http://127.0.0.1:{port}")
+        # A node started beside running ones catches up with the time the tests moved theirs.
+        others_running = any(p is not None and p.poll() is None for i, p in enumerate(self.node_procs) if i != index)
+        if others_running and self.clock_offset > 0:
+            self._advance_endpoint(f"http://127.0.0.1:{port}", self.clock_offset)
 
     def kill9_node(self, index: int) -> None:
         """Cluster mode: kill -9 of one node; the others go on serving."""
@@ -199,6 +211,7 @@ class KilnServer:
 
     def start(self) -> None:
         assert not self.running, "already running"
+        self.clock_offset = 0.0
         if self.cluster:
             self.starts += 1
             for index in range(len(self.node_ports)):
@@ -308,13 +321,25 @@ class KilnServer:
     def advance_clock(self, seconds: float) -> str:
         """Moves the server's clock forward (a server started with --enable-test-reset) and
         carries out what falls due; returns the server's new time."""
-        endpoints = [f"http://127.0.0.1:{p}" for p in self.node_ports] if self.cluster else [self.endpoint]
+        if self.cluster:  # every node keeps its own clock: each moves, those stopped when they start
+            endpoints = [f"http://127.0.0.1:{p}" for i, p in enumerate(self.node_ports) if self.node_running(i)]
+        else:
+            endpoints = [self.endpoint]
         now = ""
-        for endpoint in endpoints:  # every node keeps its own clock
-            req = urllib.request.Request(f"{endpoint}/kiln/test/clock?advance={seconds}", method="POST", data=b"")
-            with urllib.request.urlopen(req, timeout=30) as resp:
-                now = json.loads(resp.read())["now"]
+        for endpoint in endpoints:
+            now = self._advance_endpoint(endpoint, seconds)
+        self.clock_offset += seconds
         return now
+
+    def node_running(self, index: int) -> bool:
+        proc = self.node_procs[index]
+        return proc is not None and proc.poll() is None
+
+    @staticmethod
+    def _advance_endpoint(endpoint: str, seconds: float) -> str:
+        req = urllib.request.Request(f"{endpoint}/kiln/test/clock?advance={seconds}", method="POST", data=b"")
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return json.loads(resp.read())["now"]
 
     def crash_and_restart(self) -> None:
         """kill -9, then start on the same port and data dir."""

@@ -85,12 +85,17 @@ class SeaweedFS:
             )
         data = os.path.join(self.directory, "data")
         os.makedirs(data)
+        # Every kiln server of a test session has a bucket of its own, and SeaweedFS gives each
+        # bucket volumes of its own: one volume a bucket (weed reads master.toml from its
+        # working directory) and room for many, so that a whole suite's buckets fit.
+        with open(os.path.join(self.directory, "master.toml"), "w") as f:
+            f.write("[master.volume_growth]\ncopy_1 = 1\ncopy_2 = 2\ncopy_3 = 3\ncopy_other = 1\n")
         (master, master_grpc, volume, volume_grpc, filer, filer_grpc, s3, s3_grpc, iceberg, lance) = _free_ports(10)
         self.port = s3
         arguments = [
             weed, "server", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", f"-dir={data}",
-            f"-master.port={master}", f"-master.port.grpc={master_grpc}", "-master.volumeSizeLimitMB=1024",
-            f"-volume.port={volume}", f"-volume.port.grpc={volume_grpc}", "-volume.max=100",
+            f"-master.port={master}", f"-master.port.grpc={master_grpc}", "-master.volumeSizeLimitMB=256",
+            f"-volume.port={volume}", f"-volume.port.grpc={volume_grpc}", "-volume.max=2000",
             f"-filer.port={filer}", f"-filer.port.grpc={filer_grpc}",
             "-s3", f"-s3.port={s3}", f"-s3.port.grpc={s3_grpc}", f"-s3.port.iceberg={iceberg}",
             f"-s3.port.lance={lance}", f"-s3.config={config}",

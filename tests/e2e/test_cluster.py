@@ -7,13 +7,33 @@ Skipped when PostgreSQL 15 is not installed (scripts/install-deps.sh test instal
 from __future__ import annotations
 
 import os
+import random
+import threading
 import time
+import uuid
 from pathlib import Path
 
 import pytest
 
 import kiln_cluster
-from kiln_harness import DEV_ARGS, KilnServer, b64_sha256, linear_checksum, make_client, wait_snapshot_completed
+import seaweed
+from kiln_harness import (
+    BLOCK_SIZE,
+    DEV_ARGS,
+    KilnServer,
+    b64_sha256,
+    describe_snapshot,
+    file_sha256,
+    kiln_export,
+    kiln_import,
+    linear_checksum,
+    make_client,
+    read_snapshot,
+    shared_seaweedfs,
+    upload_snapshot,
+    wait_snapshot_completed,
+    write_sparse_image,
+)
 
 pytestmark = pytest.mark.skipif(
     not os.access("/usr/lib/postgresql/15/bin/initdb", os.X_OK) and not os.environ.get("KILN_TEST_POSTGRES"),
@@ -23,13 +43,22 @@ pytestmark = pytest.mark.skipif(
 LEADER_LINE = "this node now runs the cluster's background work"
 
 
-def start_nodes(workdir: Path, count: int = 2) -> list[KilnServer]:
+def start_nodes(workdir: Path, count: int = 2, object_store: bool = False, latency: str = "realistic") -> list[KilnServer]:
+    """`count` nodes on one new PostgreSQL database and one data directory; with `object_store`
+    (or KILN_BLOCKS=seaweedfs) their blocks go to one bucket of the session's SeaweedFS."""
     url = kiln_cluster.ScratchPostgres.database()
     shared = workdir / f"cluster-{time.monotonic_ns()}-data"
     shared.mkdir()
+    args = DEV_ARGS + ["--latency", latency]
+    env: dict[str, str] = {}
+    if object_store or os.environ.get("KILN_BLOCKS") == "seaweedfs":
+        s3 = shared_seaweedfs()
+        args += ["--blocks", s3.blocks_url(f"cluster-{uuid.uuid4().hex[:16]}")]
+        env = s3.env
     nodes = []
     for index in range(count):
-        node = KilnServer(workdir, f"node-{index}-{time.monotonic_ns()}", DEV_ARGS + ["--latency", "realistic"])
+        node = KilnServer(workdir, f"node-{index}-{time.monotonic_ns()}", args)
+        node.env_extra = dict(env)
         node.cluster = False  # each is one process; together they are the cluster
         node.node_ports = []
         node.data_dir = shared
@@ -107,6 +136,84 @@ def test_an_upload_spread_over_two_nodes_completes_and_reads_back(workdir):
                 SnapshotId=snapshot, BlockIndex=block["BlockIndex"], BlockToken=block["BlockToken"]
             )
             assert reply["BlockData"].read() == blocks[block["BlockIndex"]]
+    finally:
+        for node in nodes:
+            node.kill9()
+
+
+def test_kill_9_of_one_node_during_imports_loses_no_completed_snapshot(workdir, tmp_path):
+    """Imports (`kiln image import`) and EBS direct uploads run through node A; A dies by
+    kill -9 in the middle of them. B goes on serving, takes the background work within
+    seconds, and every snapshot completed before the kill reads back bit-exact through B."""
+    nodes = start_nodes(workdir, object_store=seaweed.available(), latency="instant")
+    try:
+        leader = leader_of(nodes)
+        a = leader  # killing the leader also moves the background work
+        b = next(n for n in nodes if n is not a)
+        completed_uploads: dict[str, dict[int, bytes]] = {}
+        completed_imports: dict[str, Path] = {}
+        stop = threading.Event()
+
+        def uploader(worker: int) -> None:
+            ebs = make_client(a.endpoint, "ebs")
+            rng = random.Random(worker)
+            while not stop.is_set():
+                blocks = {rng.randrange(0, 2048): rng.randbytes(BLOCK_SIZE) for _ in range(4)}
+                try:
+                    completed_uploads[upload_snapshot(ebs, blocks)] = blocks
+                except Exception:  # noqa: BLE001 - the node died under it
+                    return
+
+        def importer() -> None:
+            round_ = 0
+            while not stop.is_set():
+                image = tmp_path / f"import-{round_}.raw"
+                write_sparse_image(image, 8 << 20, [(0, 3 << 20), (5 << 20, 1 << 20)], seed=round_)
+                try:
+                    snapshot = kiln_import(a.endpoint, image, f"imported-{round_}", timeout=60)
+                except Exception:  # noqa: BLE001 - the node died under it (the CLI exits non-zero)
+                    return
+                completed_imports[snapshot] = image
+                round_ += 1
+
+        threads = [threading.Thread(target=uploader, args=(w,), daemon=True) for w in range(2)]
+        threads.append(threading.Thread(target=importer, daemon=True))
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 60
+        while (len(completed_uploads) < 3 or len(completed_imports) < 2) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(completed_uploads) >= 3 and len(completed_imports) >= 2, "the imports did not get going"
+        time.sleep(0.3)  # more in flight
+        killed_at = time.monotonic()
+        a.kill9()
+        stop.set()
+        for t in threads:
+            t.join(timeout=90)
+        uploads, imports = dict(completed_uploads), dict(completed_imports)
+
+        # B keeps serving, and takes the background work within seconds.
+        ec2, ebs = make_client(b.endpoint, "ec2"), make_client(b.endpoint, "ebs")
+        ec2.describe_snapshots(OwnerIds=["self"])
+        while LEADER_LINE not in b.log_text() and time.monotonic() - killed_at < 20:
+            time.sleep(0.2)
+        took = time.monotonic() - killed_at
+        assert LEADER_LINE in b.log_text(), "B did not take the background work"
+        assert took < 20, f"takeover took {took:.1f}s"
+
+        # Every snapshot completed before the kill is whole.
+        for snapshot, blocks in uploads.items():
+            assert describe_snapshot(ec2, snapshot)["State"] == "completed", snapshot
+            assert read_snapshot(ebs, snapshot) == blocks, snapshot
+        for snapshot, image in imports.items():
+            assert describe_snapshot(ec2, snapshot)["State"] == "completed", snapshot
+            out = tmp_path / f"{snapshot}.out"
+            kiln_export(b.endpoint, snapshot, out, "--size", image.stat().st_size, "--verify")
+            assert file_sha256(out) == file_sha256(image), f"{snapshot} differs from its image"
+        # and new work goes on through B
+        fresh = {1: os.urandom(BLOCK_SIZE)}
+        assert read_snapshot(ebs, upload_snapshot(ebs, fresh)) == fresh
+        print(f"\nkill -9 during imports: {len(uploads)} uploads and {len(imports)} imports intact, takeover in {took:.1f}s")
     finally:
         for node in nodes:
             node.kill9()

@@ -435,6 +435,7 @@ def test_strict_sign_in_takes_an_access_key_and_its_secret(browser, strict_serve
     browser.find_element(By.ID, "accessKeyId").send_keys("AKIAEXAMPLE2222")
     browser.find_element(By.ID, "secretAccessKey").send_keys("not-the-secret")
     browser.find_element(By.ID, "signin-submit").click()
+    WebDriverWait(browser, 30).until(lambda b: b.find_elements(By.ID, "flash"))  # the refused form, once loaded
     assert "AuthFailure" in browser.find_element(By.ID, "flash").text
     _shot(browser, "16-strict-sign-in-refused")
     browser.find_element(By.ID, "accessKeyId").send_keys("AKIAEXAMPLE2222")

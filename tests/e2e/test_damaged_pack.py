@@ -1,7 +1,8 @@
-"""An I/O error on a pack read: a block whose pack was truncated under the running server is
-answered as damaged, naming its snapshot, wherever it is read (EBS GetSnapshotBlock, a volume's
-bytes, an image's inspection and its store task); `kiln verify` names the snapshot too; and the
-server goes on serving everything else, new uploads included."""
+"""An I/O error on a pack read: a block whose pack was truncated under the server (a file of
+the data directory, or with KILN_BLOCKS=seaweedfs an object of the bucket) is answered as damaged,
+naming its snapshot, wherever it is read (EBS GetSnapshotBlock, a volume's bytes, an image's
+inspection and its store task); `kiln verify` names the snapshot too; and the server goes on
+serving everything else, new uploads included."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from kiln_harness import (
     read_snapshot,
     register_ebs_image,
     run_kiln,
+    shared_seaweedfs,
     signed_request,
     upload_snapshot,
     wait_volume_available,
@@ -25,12 +27,29 @@ from kiln_harness import (
 
 
 def truncate_packs(srv) -> None:
-    """Cuts every finished pack file to a third of its size, under the running server."""
+    """Cuts every finished pack to a third of its size: the files of the data directory under
+    the running server, or with KILN_BLOCKS=seaweedfs the objects of its bucket, after which
+    the server restarts so that its read cache forgets what it held."""
+    if "--blocks" in srv.extra_args:
+        truncate_remote_packs(srv)
+        return
     packs = [p for p in (srv.data_dir / "blocks").rglob("*") if p.is_file() and ".tmp-" not in p.name]
     assert packs, "no pack files"
     for pack in packs:
         with open(pack, "r+b") as f:
             f.truncate(max(0, pack.stat().st_size // 3))
+
+
+def truncate_remote_packs(srv) -> None:
+    """Cuts every pack object of the server's bucket to a third, then restarts the server."""
+    bucket = srv.extra_args[srv.extra_args.index("--blocks") + 1].split("?")[0].removeprefix("s3://")
+    s3 = shared_seaweedfs().client()
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="blocks/packs/").get("Contents", [])]
+    assert keys, "no pack objects"
+    for key in keys:
+        data = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+        s3.put_object(Bucket=bucket, Key=key, Body=data[: len(data) // 3])
+    srv.restart()
 
 
 def test_a_truncated_pack_is_reported_with_its_snapshot_and_the_server_stays_up(kiln_factory):

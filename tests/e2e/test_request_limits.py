@@ -15,7 +15,10 @@ AUTH = "AWS4-HMAC-SHA256 Credential=111111111111/20260101/us-east-1/{service}/aw
 
 
 def connect(srv, timeout: float = 10) -> socket.socket:
-    s = socket.create_connection(("127.0.0.1", srv.port), timeout=timeout)
+    """A raw connection to the server; in cluster mode to its first node itself, as these
+    limits are each process's own and the harness's proxy reads whole requests first."""
+    port = srv.node_ports[0] if srv.cluster else srv.port
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
     s.settimeout(timeout)
     return s
 

@@ -14,7 +14,7 @@ extension Console {
     /// The session the request's cookie names, if it is open.
     func session(of request: Request) async -> ConsoleSession? {
         guard let id = request.cookies[Self.cookieName]?.value else { return nil }
-        return await sessions.session(id)
+        return try? await sessions.session(id)
     }
 
     /// Answers a GET page for a signed-in session: `?region=` points the session at a region
@@ -25,10 +25,10 @@ extension Console {
         do {
             if let region = query.text("region") {
                 _ = try cloud.regions.requireEnabled(RegionName(region))
-                await sessions.setRegion(session.id, RegionName(region))
+                try await sessions.setRegion(session.id, RegionName(region))
                 session.region = RegionName(region)
             }
-            let flash = await sessions.takeFlash(session.id)
+            let flash = try await sessions.takeFlash(session.id)
             var page = try await body(session, query)
             page.back = Self.listPath(request.uri.path)
             return html(pages.layout(page, session: session, flash: flash, regions: regionNames), status: page.status)
@@ -50,11 +50,11 @@ extension Console {
         }
         do {
             let outcome = try await body(session, fields)
-            await sessions.setFlash(session.id, Flash(message: outcome.message))
+            try? await sessions.setFlash(session.id, Flash(message: outcome.message))
             return redirect(outcome.location)
         } catch {
             let problem = problem(error, path: request.uri.path)
-            await sessions.setFlash(session.id, Flash(code: problem.code, message: problem.message))
+            try? await sessions.setFlash(session.id, Flash(code: problem.code, message: problem.message))
             return redirect(back)
         }
     }

@@ -21,7 +21,7 @@ extension Console {
             await action(request, back: "/console/images") { session, fields in
                 let region = RegionName(fields.text("region") ?? "")
                 _ = try cloud.regions.requireEnabled(region)
-                await sessions.setRegion(session.id, region)
+                try await sessions.setRegion(session.id, region)
                 return ActionOutcome(location: Self.localPath(fields["back"]) ?? "/console/images", message: "Now showing \(region).")
             }
         }
@@ -41,7 +41,7 @@ extension Console {
             let (account, keyID) = try signIn.account(fields, identity: cloud.identity)
             let region = RegionName(fields.text("region") ?? "us-east-1")
             _ = try cloud.regions.requireEnabled(region)
-            let session = await sessions.open(account: account, accessKeyID: keyID, region: region)
+            let session = try await sessions.open(account: account, accessKeyID: keyID, region: region)
             var response = redirect("/console/images")
             response.setCookie(sessionCookie(session.id))
             return response
@@ -60,7 +60,7 @@ extension Console {
             let page = pages.errorPage(Problem(CloudError.consoleFormRefused))
             return html(pages.layout(page, session: session, flash: nil, regions: regionNames), status: page.status)
         }
-        await sessions.close(session.id)
+        try? await sessions.close(session.id)
         var response = redirect("/console/signin")
         response.setCookie(sessionCookie("", maxAge: 0))
         return response

@@ -3,7 +3,7 @@ import KilnCore
 
 /// A signed-in browser: the account it acts as, the region it looks at, and the token its
 /// forms carry.
-package struct ConsoleSession: Sendable, Equatable {
+package struct ConsoleSession: Sendable, Equatable, Codable {
     /// The cookie's value: 256 random bits, hex.
     package var id: String
     package var account: AccountID

@@ -1,5 +1,5 @@
 /// A message shown once, on the page an action returns to.
-package struct Flash: Sendable, Equatable {
+package struct Flash: Sendable, Equatable, Codable {
     /// The AWS error code, for a failure.
     package var code: String?
     package var message: String

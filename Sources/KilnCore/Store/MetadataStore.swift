@@ -110,10 +110,22 @@ package protocol MetadataTransaction {
     /// Forgets a transition once carried out.
     func removeTransition(_ transition: ScheduledTransition) throws
 
+    // MARK: Console sessions
+
+    /// The console session `id`, if it is open.
+    func consoleSession(_ id: String) throws -> ConsoleSessionRecord?
+    /// Inserts or replaces a console session.
+    func saveConsoleSession(_ record: ConsoleSessionRecord) throws
+    /// Ends the console session `id`.
+    func removeConsoleSession(_ id: String) throws
+    /// Ends every console session last used before `cutoff`.
+    func removeConsoleSessions(idleSince cutoff: Date) throws
+
     // MARK: Whole store
 
     /// Forgets everything: every resource, tag, map and transition in every account and region.
-    /// Stored blocks stay until garbage collection finds them unreferenced.
+    /// Stored blocks stay until garbage collection finds them unreferenced, and console
+    /// sessions stay signed in.
     func eraseEverything() throws
 }
 
