@@ -128,9 +128,18 @@ package final class PostgresMetadataStore: MetadataStore, Sendable {
                 }
             } catch let error where Self.isConflict(error) && attempt < Self.maximumAttempts {
                 attempt += 1
-                try await Task.sleep(for: .microseconds(Int.random(in: 1_000...(4_000 * attempt))))
+                try await Task.sleep(for: Self.backoff(before: attempt))
             }
         }
+    }
+
+    /// The wait before attempt `attempt` (2 or more) of a conflicted transaction: random, so
+    /// that the transactions that collided spread out, and doubling from 4 ms up to 256 ms, so
+    /// that a hot spot (launches counted against one quota, say) drains instead of colliding
+    /// again: sixteen attempts wait under three seconds in all.
+    static func backoff(before attempt: Int) -> Duration {
+        let ceiling = 2_000 << min(attempt - 1, 7)
+        return .microseconds(Int.random(in: 1_000...ceiling))
     }
 
     /// A transaction body, which can be emptied once the transaction is over.

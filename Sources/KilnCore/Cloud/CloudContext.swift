@@ -101,17 +101,34 @@ package struct CloudContext: Sendable {
 
     /// Runs a changing operation for `caller` in one transaction, then carries out the
     /// transitions that are due. A dry run rolls everything back and answers `DryRunOperation`.
+    ///
+    /// The due transitions run in a transaction of their own, after the operation's commit:
+    /// reading the due set inside every operation would make all concurrent writes depend on
+    /// each other, which a serializable store (PostgreSQL) answers by aborting them.
     package func write<Result: Sendable>(
         _ caller: Caller,
         _ body: @escaping @Sendable (any MetadataTransaction) throws -> Result
     ) async throws -> Result {
         _ = try regions.requireEnabled(caller.region)
-        let scheduler = self.scheduler
-        return try await store.write { transaction in
+        let result = try await store.write { transaction in
             let result = try body(transaction)
             if caller.dryRun { throw CloudError.dryRunOperation }
-            try scheduler.applyDue(in: transaction)
             return result
+        }
+        await applyDueTransitions()
+        return result
+    }
+
+    /// Carries out the transitions due now, if any, so that an `instant` one is done before the
+    /// next request. The operation before it has committed, so a failure here is not its
+    /// failure: the transition runner carries out what is left within its poll interval.
+    private func applyDueTransitions() async {
+        let (clock, scheduler) = (self.clock, self.scheduler)
+        do {
+            guard let next = try await store.readCommitted({ try $0.nextTransitionDue() }), next <= clock.now else { return }
+            try await store.write { try scheduler.applyDue(in: $0) }
+        } catch {
+            return
         }
     }
 }

@@ -68,7 +68,7 @@ struct OutgoingError {
             message = "An internal error has occurred"
             status = 500
             reason = nil
-            unexpected = String(describing: error)
+            unexpected = String(reflecting: error)
         }
     }
 
