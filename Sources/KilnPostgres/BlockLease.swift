@@ -13,6 +13,11 @@ import Synchronization
 /// not), and a collection proceeds only while no other node holds a lease. A node that dies
 /// leaves its lease to expire.
 ///
+/// The other direction: a collection records itself in the same table (``beginCollection()``),
+/// and a renewal waits while another node's collection runs, so no node starts writing in the
+/// middle of a sweep. Both are serializable transactions that read what the other writes, so
+/// of a renewal and a collection that start together one sees the other.
+///
 /// Times are wall-clock seconds, which the nodes of a cluster are expected to agree on.
 package final class BlockLease: Sendable {
     private let store: PostgresMetadataStore
@@ -29,32 +34,70 @@ package final class BlockLease: Sendable {
         self.duration = duration
     }
 
-    /// Makes sure the lease runs at least half its duration more.
+    /// The id of the row that a running collection holds in the lease table.
+    static let collectionRow = "collection"
+
+    /// Makes sure the lease runs at least half its duration more; while another node's
+    /// collection runs, waits for it to end first.
     package func hold() async throws {
-        let now = Date()
-        guard heldUntil.withLock({ $0 }) < now + duration / 2 else { return }
-        let until = now + duration
-        let node = nodeID
-        try await store.transaction(.serializable) { transaction in
+        while true {
+            let now = Date()
+            guard heldUntil.withLock({ $0 }) < now + duration / 2 else { return }
+            let until = now + duration
+            if try await renew(now: now, until: until) {
+                heldUntil.withLock { $0 = max($0, until) }
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    /// Records the lease until `until`, unless another node's collection runs: then `false`.
+    private func renew(now: Date, until: Date) async throws -> Bool {
+        let (node, collection) = (nodeID, Self.collectionRow)
+        return try await store.transaction(.serializable) { transaction in
+            let collecting = try transaction.rows(
+                "SELECT 1 FROM gc_lease WHERE id = \(collection) AND node_id <> \(node) AND expires > \(now.timeIntervalSince1970)"
+            )
+            guard collecting.isEmpty else { return false }
             try transaction.rows(
                 """
                 INSERT INTO gc_lease (id, node_id, since, expires) VALUES (\(node), \(node), \(now.timeIntervalSince1970), \(until.timeIntervalSince1970))
                 ON CONFLICT (id) DO UPDATE SET expires = excluded.expires
                 """
             )
-            return ()
+            return true
         }
-        heldUntil.withLock { $0 = max($0, until) }
     }
 
-    /// The other nodes whose leases have not expired.
-    package func otherHolders() async throws -> [String] {
-        let node = nodeID
-        let now = Date().timeIntervalSince1970
-        return try await store.transaction(.none) { transaction in
-            try transaction.rows("SELECT node_id FROM gc_lease WHERE node_id <> \(node) AND expires > \(now) ORDER BY node_id").map {
-                try $0.decode(String.self)
-            }
+    /// Records that this node collects garbage for the next `duration` seconds, if no other
+    /// node holds a lease; else returns those nodes and records nothing. Called again during a
+    /// long collection, it extends the record.
+    package func beginCollection(for duration: TimeInterval) async throws -> [String] {
+        let (node, collection) = (nodeID, Self.collectionRow)
+        let now = Date()
+        let until = now + duration
+        return try await store.transaction(.serializable) { transaction in
+            let holders = try transaction.rows(
+                "SELECT node_id FROM gc_lease WHERE node_id <> \(node) AND expires > \(now.timeIntervalSince1970) ORDER BY node_id"
+            ).map { try $0.decode(String.self) }
+            guard holders.isEmpty else { return holders }
+            try transaction.rows(
+                """
+                INSERT INTO gc_lease (id, node_id, since, expires) VALUES (\(collection), \(node), \(now.timeIntervalSince1970), \(until.timeIntervalSince1970))
+                ON CONFLICT (id) DO UPDATE SET node_id = excluded.node_id, since = excluded.since, expires = excluded.expires
+                """
+            )
+            return []
+        }
+    }
+
+    /// Ends this node's collection, so that other nodes' writes go on.
+    package func endCollection() async throws {
+        let (node, collection) = (nodeID, Self.collectionRow)
+        try await store.transaction(.serializable) { transaction in
+            try transaction.rows("DELETE FROM gc_lease WHERE id = \(collection) AND node_id = \(node)")
+            return ()
         }
     }
 }

@@ -137,23 +137,45 @@ struct ClusterMaintenance: BlockMaintenance {
 
     func collectGarbage(alsoLive: [(domain: String, id: BlockID)]) async throws -> GarbageReport {
         let live = alsoLive.map { LiveBlock(domain: $0.domain, id: $0.id) }
+        let lease = node.lease
         let report = try await node.store.exclusively(key: Self.collectionLockKey) {
-            // Leases are short: wait for them to run out, up to one lease or half a minute.
-            var holders = try await node.lease.otherHolders()
-            let deadline = Date() + min(node.lease.duration + 1, 30)
-            while !holders.isEmpty, Date() < deadline {
-                try await Task.sleep(for: .milliseconds(500))
-                holders = try await node.lease.otherHolders()
+            try await Self.beginCollection(lease)
+            // The record lasts one lease and is extended while the sweep runs, so that a node
+            // that dies collecting holds the others' writes back one lease at most.
+            let renewal = Task {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: .seconds(lease.duration / 3))
+                    _ = try await lease.beginCollection(for: lease.duration)
+                }
             }
-            guard holders.isEmpty else {
-                throw CloudError.garbageCollectionDeferred(
-                    "nodes \(holders.joined(separator: ", ")) wrote blocks within the last \(Int(node.lease.duration)) seconds"
-                )
+            defer { renewal.cancel() }
+            do {
+                let report = try await inner.collectGarbage(alsoLive: live.map { (domain: $0.domain, id: $0.id) })
+                try await lease.endCollection()
+                return report
+            } catch {
+                try? await lease.endCollection()
+                throw error
             }
-            return try await inner.collectGarbage(alsoLive: live.map { (domain: $0.domain, id: $0.id) })
         }
         guard let report else { throw CloudError.garbageCollectionDeferred("another node is collecting") }
         return report
+    }
+
+    /// Records the collection once no other node holds a lease; leases are short, so it waits
+    /// for them to run out, up to one lease or half a minute.
+    private static func beginCollection(_ lease: BlockLease) async throws {
+        var holders = try await lease.beginCollection(for: lease.duration)
+        let deadline = Date() + min(lease.duration + 1, 30)
+        while !holders.isEmpty, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(500))
+            holders = try await lease.beginCollection(for: lease.duration)
+        }
+        guard holders.isEmpty else {
+            throw CloudError.garbageCollectionDeferred(
+                "nodes \(holders.joined(separator: ", ")) wrote blocks within the last \(Int(lease.duration)) seconds"
+            )
+        }
     }
 
     func verify() async throws -> VerifyReport {
