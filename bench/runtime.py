@@ -5,7 +5,8 @@
 * guest disk throughput on a Kiln volume served over NBD against the same disk as a local
   raw file under the same QEMU command line: sequential write and read (1 MiB, O_DIRECT)
   and 4 KiB random writes (O_DIRECT, then fsync), as ratios (targets: sequential >= 0.7x,
-  random writes >= 0.5x);
+  random writes >= 0.5x); and against the raw file served by qemu-nbd, QEMU's own NBD
+  server, which shows what the NBD transport alone costs;
 * the memory Kiln itself uses per running instance (its RSS with two machines running,
   less its RSS with none, halved).
 
@@ -69,26 +70,42 @@ def build_disks(work: Path, seq_mib: int, writes: int) -> tuple[Path, Path]:
     return poweroff, bench
 
 
-def local_raw_run(bench_disk: Path, work: Path) -> tuple[float, float, float]:
-    """The same guest and QEMU command line, its disks local raw files."""
-    root = work / "local-root.raw"
-    data = work / "local-data.raw"
+def local_raw_run(bench_disk: Path, work: Path, over_nbd: bool = False) -> tuple[float, float, float]:
+    """The same guest and QEMU command line, its disks local raw files: opened by QEMU itself,
+    or with `over_nbd` served by qemu-nbd (QEMU's own NBD server) on Unix sockets, which
+    measures what the NBD transport alone costs."""
+    label = "nbd" if over_nbd else "local"
+    root = work / f"{label}-root.raw"
+    data = work / f"{label}-data.raw"
     shutil.copyfile(bench_disk, root)
     with open(data, "wb") as handle:
         handle.truncate(1 << 30)
-    log = work / "local-console.log"
+    log = work / f"{label}-console.log"
     arguments = [
         "qemu-system-x86_64", "-machine", "pc", "-accel", "tcg", "-m", "256", "-smp", "1", "-nodefaults", "-no-user-config",
         "-display", "none", "-vga", "none", "-net", "none", "-chardev", f"file,id=console,path={log}", "-serial", "chardev:console",
     ]
-    for index, path in enumerate([root, data]):
-        node = f"disk{index}"
-        arguments += ["-blockdev", f'{{"driver":"file","node-name":"{node}","filename":"{path}"}}',
-                      "-device", f"nvme,id=nvme{index},drive={node},serial=local{index}" + (",bootindex=0" if index == 0 else "")]
-    subprocess.run(arguments, check=True, timeout=900)
+    servers = []
+    try:
+        for index, path in enumerate([root, data]):
+            node = f"disk{index}"
+            if over_nbd:
+                socket = work / f"{label}-{index}.sock"
+                servers.append(subprocess.Popen(["qemu-nbd", "--format=raw", "--persistent", f"--socket={socket}", str(path)]))
+                wait_for(socket.exists, 30, "qemu-nbd's socket")
+                blockdev = f'{{"driver":"nbd","node-name":"{node}","server":{{"type":"unix","path":"{socket}"}}}}'
+            else:
+                blockdev = f'{{"driver":"file","node-name":"{node}","filename":"{path}"}}'
+            arguments += ["-blockdev", blockdev,
+                          "-device", f"nvme,id=nvme{index},drive={node},serial=local{index}" + (",bootindex=0" if index == 0 else "")]
+        subprocess.run(arguments, check=True, timeout=900)
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
     match = RESULT.search(log.read_text(errors="replace"))
     if not match:
-        raise SystemExit("the local run printed no result:\n" + log.read_text(errors="replace")[-2000:])
+        raise SystemExit(f"the {label} run printed no result:\n" + log.read_text(errors="replace")[-2000:])
     return tuple(float(value) for value in match.groups())
 
 
@@ -140,12 +157,14 @@ def main() -> int:
         kiln = tuple(float(value) for value in RESULT.search(text).groups())
         ec2.terminate_instances(InstanceIds=[instance["InstanceId"]])
         local = local_raw_run(bench, work)
+        nbd = local_raw_run(bench, work, over_nbd=True)
 
         print(f"boot to marker (TCG): {', '.join(f'{b:.1f} s' for b in boots)}")
-        print(f"{'':24}{'Kiln over NBD':>16}{'local raw file':>16}{'ratio':>8}")
-        for name, unit, k, l in (("sequential write", "MiB/s", kiln[0], local[0]), ("sequential read", "MiB/s", kiln[1], local[1]),
-                                 ("4 KiB random write", "IOPS", kiln[2], local[2])):
-            print(f"{name + ' (' + unit + ')':24}{k:>16.1f}{l:>16.1f}{k / l:>7.2f}x")
+        print(f"{'':24}{'Kiln over NBD':>15}{'local raw file':>16}{'ratio':>7}{'qemu-nbd, raw':>15}{'ratio':>7}")
+        rows = (("sequential write", "MiB/s", 0), ("sequential read", "MiB/s", 1), ("4 KiB random write", "IOPS", 2))
+        for name, unit, i in rows:
+            k, l, n = kiln[i], local[i], nbd[i]
+            print(f"{name + ' (' + unit + ')':24}{k:>15.1f}{l:>16.1f}{k / l:>6.2f}x{n:>15.1f}{k / n:>6.2f}x")
         print(f"Kiln RSS: {idle_rss / 1024:.1f} MiB idle; {per_instance / 1024:.1f} MiB more per running instance")
         return 0
     finally:
