@@ -25,6 +25,10 @@ final class Machine {
     var exited = false
     /// The console file's size when the machine started: what the guest printed since is beyond it.
     var consoleSizeAtBoot = 0
+    /// The instance's reboot requests this machine has carried out, or that came before it.
+    var rebootsSeen = 0
+    /// The last screenshot request of another node that this machine answered.
+    var screenshotAnswered: String?
 
     init(instanceID: String, process: Process, directory: URL, qmpPath: String, servers: [String: NBDServer], exports: [String: VolumeExport]) {
         self.exports = exports

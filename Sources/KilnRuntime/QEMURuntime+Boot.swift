@@ -45,6 +45,7 @@ extension QEMURuntime {
             )
             machine.metadataServer = metadataServer
             machine.consoleSizeAtBoot = consoleSizeAtBoot
+            machine.rebootsSeen = instance.rebootRequests ?? 0
             machines[instance.id] = machine
             logger.info("machine started", metadata: ["instance": .string(instance.id), "pid": .stringConvertible(process.processIdentifier)])
             let qmp = spec.qmpPath

@@ -28,11 +28,19 @@ extension QEMURuntime {
                 await boot(order, context: context)
             case .running:
                 if let machine {
+                    await resetIfAsked(machine, order: order)
+                    await publishHealth(machine, order: order, context: context)
+                    await answerScreenshot(machine, order: order, context: context)
                     await syncDisks(machine, order: order, context: context)
                     await syncForwards(machine, network: order.network)
                 }
             case .stopping:
-                if let machine { stop(machine) } else { await record(order.instance.id, .requested, context: context) }
+                if let machine {
+                    if order.instance.stopForced == true { forcedStops.insert(machine.instanceID) }
+                    stop(machine)
+                } else {
+                    await record(order.instance.id, .requested, context: context)
+                }
             case .shuttingDown:
                 if let machine { machine.kill() } else { await record(order.instance.id, .requested, context: context) }
             case .stopped:
@@ -42,6 +50,40 @@ extension QEMURuntime {
             }
         }
         for (id, machine) in machines where !live.contains(id) && !machine.exited { machine.kill() }
+    }
+
+    /// Presses the reset button of a machine whose instance has had a reboot request since the
+    /// machine last looked: RebootInstances may have reached any node of a cluster.
+    func resetIfAsked(_ machine: Machine, order: MachineOrder) async {
+        let requested = order.instance.rebootRequests ?? 0
+        guard requested > machine.rebootsSeen else { return }
+        machine.rebootsSeen = requested
+        await reset(machine.instanceID)
+    }
+
+    /// In a cluster, records the machine's status checks when they changed, for the other
+    /// nodes to answer with.
+    func publishHealth(_ machine: Machine, order: MachineOrder, context: CloudContext) async {
+        guard context.nodeID != nil, !machine.exited, let health = await health(instanceID: machine.instanceID),
+            health != order.instance.machineHealth
+        else { return }
+        do {
+            try await context.instances.recordMachineHealth(machine.instanceID, health)
+        } catch {
+            logger.warning("recording a machine's checks failed", metadata: ["instance": .string(machine.instanceID), "error": .string("\(error)")])
+        }
+    }
+
+    /// Writes the screenshot another node asked for to the shared object store.
+    func answerScreenshot(_ machine: Machine, order: MachineOrder, context: CloudContext) async {
+        guard let request = order.instance.screenshotRequest, request != machine.screenshotAnswered else { return }
+        machine.screenshotAnswered = request
+        guard let image = await screenshot(instanceID: machine.instanceID) else { return }
+        do {
+            try await context.objects.write(order.instance.screenshotObject(request: request), image)
+        } catch {
+            logger.warning("writing a screenshot failed", metadata: ["instance": .string(machine.instanceID), "error": .string("\(error)")])
+        }
     }
 
     /// Presses the power button of a stopping machine, and switches it off when forced or

@@ -126,8 +126,6 @@ package actor QEMURuntime: InstanceRuntime {
     package func instancesChanged(_ change: RuntimeChange) async {
         switch change.request {
         case .stop(force: true): forcedStops.formUnion(change.instanceIDs)
-        case .reboot:
-            for id in change.instanceIDs { await reset(id) }
         default: break
         }
         wake?.yield()

@@ -124,6 +124,24 @@ package struct Instance: StoredResource, Equatable {
     package var network: InstanceNetwork?
     /// How many times it has booted: launch, each start and each reboot.
     package var bootCount: Int
+    /// How many times RebootInstances asked for a reboot (nil before the first): the node
+    /// that runs its machine resets the machine when this passes the count it has acted on,
+    /// whichever node took the request.
+    package var rebootRequests: Int?
+    /// Whether its current stop was asked with Force, so that the node running its machine
+    /// switches the machine off at once (nil when not).
+    package var stopForced: Bool?
+    /// In a cluster, the status checks of its machine as the node that runs it last saw them,
+    /// for the other nodes to answer with.
+    package var machineHealth: InstanceHealth?
+    /// In a cluster, the latest GetConsoleScreenshot that another node asked of its machine:
+    /// the node that runs the machine writes the PNG to ``screenshotObject(request:)``.
+    package var screenshotRequest: String?
+
+    /// Where the screenshot for `request` goes in the object store.
+    package func screenshotObject(request: String) -> String {
+        "screenshots/\(id)/\(request).png"
+    }
     /// When it reached `terminated`, after which it stays visible for an hour.
     package var terminatedAt: Date?
 

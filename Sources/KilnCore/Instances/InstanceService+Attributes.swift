@@ -108,18 +108,47 @@ extension InstanceService {
     }
 
     /// An instance's status checks: its machine's, while it runs on a runtime with machines,
-    /// else what the records say.
+    /// else what the records say. In a cluster, a machine another node runs is checked there,
+    /// and that node records the verdicts.
     package func health(of instance: Instance) async -> InstanceHealth {
-        if instance.state == .running, let health = await context.runtime.health(instanceID: instance.id) { return health }
-        return InstanceHealth.recorded(instance)
+        guard instance.state == .running else { return InstanceHealth.recorded(instance) }
+        if context.runtime.drivesStates, let node = instance.node, node != context.nodeID {
+            return instance.machineHealth ?? InstanceHealth(.initializing)
+        }
+        return await context.runtime.health(instanceID: instance.id) ?? InstanceHealth.recorded(instance)
     }
 
     /// GetConsoleScreenshot: a PNG of the display of a running instance's machine.
     package func consoleScreenshot(_ caller: Caller, id: String) async throws -> [UInt8] {
         let instance = try await read(caller) { try self.ownedInstance(id, caller: caller, in: $0) }
         guard instance.state == .running else { throw CloudError.instanceNotRunningForScreenshot(id) }
+        if context.runtime.drivesStates, let node = instance.node, node != context.nodeID {
+            return try await screenshotFromOtherNode(instance)
+        }
         guard let image = await context.runtime.screenshot(instanceID: id) else { throw CloudError.instanceHasNoDisplay(id) }
         return image
+    }
+
+    /// A screenshot of a machine that another node of the cluster runs: the request goes in
+    /// the instance's record, that node writes the PNG to the shared object store, and this
+    /// node waits up to ten seconds for it.
+    private func screenshotFromOtherNode(_ instance: Instance) async throws -> [UInt8] {
+        let request = UUID().uuidString.lowercased()
+        try await store.write { transaction in
+            guard var current = try transaction.fetch(Instance.self, id: instance.id), current.state == .running else { return }
+            current.screenshotRequest = request
+            try transaction.save(current)
+        }
+        let object = instance.screenshotObject(request: request)
+        for _ in 0..<50 {
+            if let size = try await context.objects.size(object) {
+                let image = try await context.objects.read(object, offset: 0, length: size)
+                try? await context.objects.delete(object)
+                return image
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw CloudError.instanceHasNoDisplay(instance.id)
     }
 
     /// GetConsoleOutput: what the instance's machine printed on its serial console, or, with

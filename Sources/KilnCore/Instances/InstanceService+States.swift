@@ -47,8 +47,13 @@ extension InstanceService {
             }
             return try instances.map { instance in
                 var changed = instance
+                if instance.state == .stopping, force, instance.stopForced != true {
+                    changed.stopForced = true
+                    try transaction.save(changed)
+                }
                 if instance.state == .pending || instance.state == .running {
                     changed.state = .stopping
+                    changed.stopForced = force ? true : nil
                     changed.stateTransitionReason = reason
                     changed.stateReason = Instance.StateReason(
                         code: "Client.UserInitiatedShutdown",
@@ -108,6 +113,7 @@ extension InstanceService {
             var rebooted: [String] = []
             for var instance in try namedInstances(ids, caller: caller, in: transaction) where instance.state == .running {
                 instance.bootCount += 1
+                instance.rebootRequests = (instance.rebootRequests ?? 0) + 1
                 try transaction.save(instance)
                 rebooted.append(instance.id)
             }

@@ -1,8 +1,8 @@
 /// The verdicts of an instance's two status checks, as DescribeInstanceStatus shows them: the
 /// system check (is the machine running?) and the instance check (is the guest alive?).
-package struct InstanceHealth: Sendable, Equatable {
+package struct InstanceHealth: Sendable, Equatable, Codable {
     /// One check's verdict.
-    package enum Verdict: String, Sendable {
+    package enum Verdict: String, Sendable, Codable {
         case ok, impaired, initializing
         case insufficientData = "insufficient-data"
         case notApplicable = "not-applicable"

@@ -46,6 +46,17 @@ extension InstanceService {
         )
     }
 
+    /// Records what the status checks of a running instance's machine say, when that changed,
+    /// so that the other nodes of a cluster answer DescribeInstanceStatus with it.
+    package func recordMachineHealth(_ id: String, _ health: InstanceHealth) async throws {
+        try await store.write { transaction in
+            guard var instance = try transaction.fetch(Instance.self, id: id), instance.state == .running, instance.machineHealth != health
+            else { return }
+            instance.machineHealth = health
+            try transaction.save(instance)
+        }
+    }
+
     /// A machine booted for the instance: `pending` becomes `running`; a `running` instance
     /// recovered after a restart of Kiln counts a new boot.
     package func machineBooted(_ id: String) async throws {
@@ -55,6 +66,7 @@ extension InstanceService {
             if instance.state == .pending { instance.launchTime = now }
             instance.state = .running
             instance.bootCount += 1
+            instance.machineHealth = nil
             try transaction.save(instance)
         }
     }
