@@ -57,18 +57,8 @@ final class PostgresTransaction: MetadataTransaction {
         try rows(PostgresQuery(unsafeSQL: sql))
     }
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .secondsSince1970
-        encoder.outputFormatting = .sortedKeys
-        return encoder
-    }()
-
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
-        return decoder
-    }()
+    static let encoder = StoredJSON.encoder
+    static let decoder = StoredJSON.decoder
 
     /// Decoded resources, keyed by their stored bytes (see ``DecodeCache``).
     private static let decodedResources = DecodeCache<any StoredResource>(capacity: 20_000)

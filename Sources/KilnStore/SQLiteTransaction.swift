@@ -10,18 +10,8 @@ final class SQLiteTransaction: MetadataTransaction {
         self.db = db
     }
 
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .secondsSince1970
-        encoder.outputFormatting = .sortedKeys
-        return encoder
-    }()
-
-    private static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
-        return decoder
-    }()
+    private static let encoder = StoredJSON.encoder
+    private static let decoder = StoredJSON.decoder
 
     // MARK: Resources
 

@@ -88,18 +88,8 @@ package struct SessionTable: Sendable {
         }
     }
 
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .secondsSince1970
-        encoder.outputFormatting = .sortedKeys
-        return encoder
-    }()
-
-    private static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
-        return decoder
-    }()
+    private static let encoder = StoredJSON.encoder
+    private static let decoder = StoredJSON.decoder
 
     static func record(of session: ConsoleSession) throws -> ConsoleSessionRecord {
         ConsoleSessionRecord(id: session.id, lastSeen: session.lastSeen, body: try encoder.encode(session))
