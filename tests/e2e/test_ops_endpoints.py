@@ -87,26 +87,42 @@ def _request_counters(text):
     return {k: v for k, v in _counters(text).items() if "request" in k.lower()}
 
 
-def test_metrics_count_requests(kiln, ec2, sts):
-    r0 = requests.get(kiln + "/metrics", timeout=5)
-    assert r0.status_code == 200
-    assert r0.headers.get("Content-Type", "").startswith("text/plain"), r0.headers
-    before = _request_counters(r0.text)
-    assert before, "no counter family with 'request' in its name:\n" + r0.text[:2000]
+def _node_endpoints(kiln_server) -> list[str]:
+    """Where each node serves /metrics: the one server, or in cluster mode every node, since
+    each node counts the requests it served (a scraper reads every node)."""
+    if kiln_server.cluster:
+        return [f"http://127.0.0.1:{port}" for port in kiln_server.node_ports]
+    return [kiln_server.endpoint]
+
+
+def _summed_request_counters(kiln_server) -> dict:
+    summed: dict = {}
+    for endpoint in _node_endpoints(kiln_server):
+        reply = requests.get(endpoint + "/metrics", timeout=5)
+        assert reply.status_code == 200
+        assert reply.headers.get("Content-Type", "").startswith("text/plain"), reply.headers
+        for key, value in _request_counters(reply.text).items():
+            summed[key] = summed.get(key, 0) + value
+    return summed
+
+
+def test_metrics_count_requests(kiln_server, ec2, sts):
+    before = _summed_request_counters(kiln_server)
+    assert before, "no counter family with 'request' in its name"
 
     for _ in range(3):
         ec2.describe_regions()
     sts.get_caller_identity()
 
-    after = _request_counters(requests.get(kiln + "/metrics", timeout=5).text)
+    after = _summed_request_counters(kiln_server)
     grew = {k: after.get(k, 0) - v for k, v in before.items()}
     assert max(grew.values()) >= 4, f"request counters did not grow by >= 4: {grew}"
 
 
 @pytest.mark.extra
-def test_extra_metrics_label_the_action(kiln, ec2):
+def test_extra_metrics_label_the_action(kiln_server, ec2):
     ec2.describe_availability_zones()
-    text = requests.get(kiln + "/metrics", timeout=5).text
+    text = "".join(requests.get(endpoint + "/metrics", timeout=5).text for endpoint in _node_endpoints(kiln_server))
     assert "DescribeAvailabilityZones" in text, "expected an action/operation label"
 
 
