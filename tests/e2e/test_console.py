@@ -20,6 +20,7 @@ from kiln_harness import DEV_ARGS, KilnServer, make_client, upload_snapshot
 
 selenium = pytest.importorskip("selenium")
 from selenium import webdriver  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.chrome.options import Options  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -176,6 +177,13 @@ def _sign_in(browser, endpoint: str, account: str, region: str = "us-east-1") ->
 
 
 def _flash(browser) -> str:
+    """The page's flash message, read again when the page was replaced under the read (a
+    form's answer arriving while a wait polls)."""
+    for _ in range(20):
+        try:
+            return browser.find_element(By.ID, "flash").text
+        except StaleElementReferenceException:
+            time.sleep(0.1)
     return browser.find_element(By.ID, "flash").text
 
 
