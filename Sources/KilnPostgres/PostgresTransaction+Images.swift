@@ -127,12 +127,7 @@ extension PostgresTransaction {
     /// The keyset condition of a page that starts after `position` in `order`, then the
     /// order itself: the order's column, then the id, both the same way.
     private static func order(_ order: ImageOrder, after position: ImagePosition?, in sql: inout SQLText) {
-        let column: String? =
-            switch order.key {
-            case .id: nil
-            case .name: "name"
-            case .creationDate: "creation_date"
-            }
+        let column = orderColumn(order.key)
         let comparison = order.descending ? "<" : ">"
         if let position {
             let id = sql.bind(position.id)
@@ -150,14 +145,20 @@ extension PostgresTransaction {
         sql.append(orderBy(order))
     }
 
+    /// The column an order sorts by before the id; nil when it sorts by the id alone.
+    private static func orderColumn(_ key: ImageOrder.Key) -> String? {
+        switch key {
+        case .id: nil
+        case .name: "name"
+        case .creationDate: "creation_date"
+        }
+    }
+
     /// The ORDER BY clause of `order`, over the columns of `table` (a prefix such as `i.`).
     private static func orderBy(_ order: ImageOrder, table: String = "") -> String {
         let direction = order.descending ? " DESC" : ""
-        switch order.key {
-        case .id: return " ORDER BY \(table)id\(direction)"
-        case .name: return " ORDER BY \(table)name\(direction), \(table)id\(direction)"
-        case .creationDate: return " ORDER BY \(table)creation_date\(direction), \(table)id\(direction)"
-        }
+        let id = "\(table)id\(direction)"
+        return orderColumn(order.key).map { " ORDER BY \(table)\($0)\(direction), \(id)" } ?? " ORDER BY \(id)"
     }
 
     /// Owned, public, or shared with the account, its organization or one of its units.
