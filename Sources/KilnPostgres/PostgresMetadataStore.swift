@@ -88,10 +88,29 @@ package final class PostgresMetadataStore: MetadataStore, Sendable {
         }
     }
 
+    /// A `READ COMMITTED` transaction whose first statement updates the resource's row in
+    /// place: the row lock holds off every other writer of the row until the commit, and the
+    /// new row version makes a serializable transaction that changes the row after its snapshot
+    /// fail with a serialization failure and run again. As the transaction is not
+    /// serializable, no serializable one is aborted for reading what it writes.
+    package func write<Result: Sendable>(
+        claiming resourceID: String,
+        _ body: @Sendable (any MetadataTransaction) throws -> Result
+    ) async throws -> Result {
+        try await withoutActuallyEscaping(body) { body in
+            try await transaction(.readCommitted) { transaction in
+                try transaction.rows("UPDATE resource SET body = body WHERE id = \(resourceID)")
+                return try body(transaction)
+            }
+        }
+    }
+
     /// How a body's statements are grouped.
     enum Isolation {
         /// A serializable transaction, retried on serialization failures.
         case serializable
+        /// A read-committed write transaction, retried on deadlocks.
+        case readCommitted
         /// A read-only snapshot.
         case snapshot
         /// No transaction.
@@ -100,6 +119,7 @@ package final class PostgresMetadataStore: MetadataStore, Sendable {
         var begin: String? {
             switch self {
             case .serializable: return "BEGIN ISOLATION LEVEL SERIALIZABLE"
+            case .readCommitted: return "BEGIN ISOLATION LEVEL READ COMMITTED"
             case .snapshot: return "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
             case .none: return nil
             }
@@ -166,7 +186,7 @@ package final class PostgresMetadataStore: MetadataStore, Sendable {
         in transaction: PostgresTransaction,
         isolation: Isolation
     ) throws -> Result {
-        transaction.readsOnly = isolation != .serializable
+        transaction.readsOnly = isolation == .snapshot || isolation == .none
         guard let begin = isolation.begin else { return try body(transaction) }
         // Only a read-only snapshot's statements may go out before BEGIN is acknowledged.
         transaction.pendingBegin = (begin, isolation == .snapshot)

@@ -29,4 +29,34 @@ extension QEMURuntime {
         heldForImage.remove(instanceID)
         wakeUp()
     }
+
+    /// How long a machine stays off for another node's CreateImage that never clears its
+    /// request (that node died): then it boots again.
+    static let otherNodeHoldLimit: Duration = .seconds(600)
+
+    /// Follows another node's CreateImage of an instance whose machine this node runs (see
+    /// ``Instance/imageHoldRequest``): a new request shuts the machine down and then records it
+    /// ready; a cleared one lets the machine boot again. True while the machine is held.
+    func holdForOtherNode(_ order: MachineOrder, machine: Machine?, context: CloudContext) -> Bool {
+        let id = order.instance.id
+        let request = order.instance.imageHoldRequest
+        if let held = heldForOtherNode[id] {
+            if request == held.request, ContinuousClock.now - held.since < Self.otherNodeHoldLimit { return true }
+            heldForOtherNode[id] = nil
+            heldForImage.remove(id)
+            return false
+        }
+        guard let request, order.instance.state == .running, request != order.instance.imageHoldReady else { return false }
+        heldForOtherNode[id] = (request, ContinuousClock.now)
+        logger.info("shutting a machine down for another node's CreateImage", metadata: ["instance": .string(id)])
+        Task {
+            await quiesceForImage(instanceID: id)
+            do {
+                try await context.instances.recordImageHoldReady(id, request: request)
+            } catch {
+                logger.warning("recording a machine off for CreateImage failed", metadata: ["instance": .string(id), "error": .string("\(error)")])
+            }
+        }
+        return true
+    }
 }

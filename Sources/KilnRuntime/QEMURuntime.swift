@@ -29,6 +29,8 @@ package actor QEMURuntime: InstanceRuntime {
     var forcedStops: Set<String> = []
     /// Instances whose machines are off while CreateImage snapshots them; they boot again after.
     var heldForImage: Set<String> = []
+    /// The instances held off for another node's CreateImage, with its request and since when.
+    var heldForOtherNode: [String: (request: String, since: ContinuousClock.Instant)] = [:]
     var closing = false
     var wake: AsyncStream<Void>.Continuation?
 

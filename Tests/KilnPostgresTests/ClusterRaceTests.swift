@@ -175,4 +175,41 @@ struct ClusterRaceTests {
         }
         #expect(outcomes.values.reduce(0, +) == Self.rounds, "\(outcomes)")
     }
+
+    @Test("Snapshots on one node of a volume whose blocks the other commits without pause: each succeeds, and holds one commit whole")
+    func snapshotWhileTheOtherNodeFlushes() async throws {
+        let nodes = try await TwoNodes.make()
+        defer { nodes.close() }
+        let caller = testCaller()
+        let (created, _) = try await nodes.first.volumes.createVolume(caller, VolumeRequest(availabilityZone: "us-east-1a", size: 1))
+        _ = try await nodes.first.applyDueTransitions()
+        let volume = try await nodes.second.volumes.deviceVolume(created.id)
+        // The other node's flushes: blocks 0 and 1 both hold the same counter, in one commit each.
+        let flushes = Task {
+            var counter: UInt64 = 0
+            while !Task.isCancelled {
+                counter += 1
+                var block = [UInt8](repeating: 0, count: Block.size)
+                withUnsafeBytes(of: counter.littleEndian) { block.replaceSubrange(0..<8, with: $0) }
+                do {
+                    try await nodes.second.volumes.commitDeviceBlocks(volume, [(0, block), (1, block)])
+                } catch {
+                    if Task.isCancelled { break }
+                    throw error
+                }
+            }
+            return counter
+        }
+        defer { flushes.cancel() }
+        try await Task.sleep(for: .milliseconds(200))
+        for round in 0..<Self.rounds {
+            let (snapshot, _) = try await nodes.first.snapshots.createSnapshot(caller, volumeID: created.id, description: nil, tags: [])
+            let entries = try await nodes.first.store.read { try $0.blockMap(of: snapshot.id, from: 0, limit: nil) }
+            #expect(entries.count == 2, "round \(round): both blocks are in the snapshot")
+            #expect(Set(entries.map(\.sha256)).count == 1, "round \(round): both blocks come from one commit")
+        }
+        flushes.cancel()
+        let commits = try await flushes.value
+        #expect(commits > UInt64(Self.rounds), "the other node kept committing (\(commits) commits)")
+    }
 }

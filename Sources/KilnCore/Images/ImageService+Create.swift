@@ -20,14 +20,14 @@ extension ImageService {
         // Without NoReboot, a running machine is shut down cleanly first, so that the snapshots
         // hold a quiet file system, and boots again after them.
         let reboots = !request.noReboot && instance.state == .running && !caller.dryRun
-        if reboots { await context.runtime.quiesceForImage(instanceID: instance.id) }
+        let hold = reboots ? try await context.instances.holdForImage(instance) : nil
         do {
             try await context.runtime.settleVolumes(volumes.map(\.id))
             let imageID = try await snapshotForImage(caller, request, volumes: volumes)
-            if reboots { await context.runtime.resumeAfterImage(instanceID: instance.id) }
+            if let hold { try await context.instances.releaseImageHold(hold) }
             return imageID
         } catch {
-            if reboots { await context.runtime.resumeAfterImage(instanceID: instance.id) }
+            if let hold { try? await context.instances.releaseImageHold(hold) }
             throw error
         }
     }
@@ -43,9 +43,11 @@ extension ImageService {
             inherited: inherited,
             now: clock.now
         )
-        return try await write(caller) { transaction in
+        let imageID = try await write(caller) { transaction in
             try recordImage(request, plan: plan, caller: caller, in: transaction)
         }
+        try await context.snapshots.recordLatest(plan.snapshotIDs)
+        return imageID
     }
 
     /// The ids and inherited blocks CreateImage draws and reads before its transaction.

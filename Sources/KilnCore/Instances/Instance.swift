@@ -137,6 +137,12 @@ package struct Instance: StoredResource, Equatable {
     /// In a cluster, the latest GetConsoleScreenshot that another node asked of its machine:
     /// the node that runs the machine writes the PNG to ``screenshotObject(request:)``.
     package var screenshotRequest: String?
+    /// In a cluster, the CreateImage without NoReboot that another node is taking of it: the
+    /// node that runs its machine shuts the machine down cleanly, records the request in
+    /// ``imageHoldReady``, and boots the machine again once the request is cleared.
+    package var imageHoldRequest: String?
+    /// The ``imageHoldRequest`` for which the machine is off and its disks written back.
+    package var imageHoldReady: String?
 
     /// Where the screenshot for `request` goes in the object store.
     package func screenshotObject(request: String) -> String {

@@ -19,7 +19,7 @@ extension SnapshotService {
         let snapshotIDs = Dictionary(uniqueKeysWithValues: volumes.map { ($0.id, ids.resourceID(.snapshot)) })
         let now = clock.now
         let chosen = inherited
-        return try await write(caller) { transaction in
+        let created: [(Snapshot, [Tag])] = try await write(caller) { transaction in
             // The instance's devices are read again: a volume detached meanwhile is left out.
             let current = Set(try chosenVolumes(request, caller: caller, in: transaction).map(\.id))
             var created: [(Snapshot, [Tag])] = []
@@ -46,6 +46,8 @@ extension SnapshotService {
             }
             return created
         }
+        try await recordLatest(Dictionary(uniqueKeysWithValues: created.map { ($0.0.volumeID, $0.0.id) }))
+        return created
     }
 
     /// The volumes of the instance that the request keeps, in device order.

@@ -39,6 +39,7 @@ extension SnapshotService {
             }
             return snapshot
         }
+        try await recordLatest([volumeID: id])
         return (snapshot, tags)
     }
 
@@ -55,7 +56,7 @@ extension SnapshotService {
         now: Date,
         in transaction: any MetadataTransaction
     ) throws -> Snapshot {
-        guard var volume = try transaction.fetch(Volume.self, id: volumeID), volume.state != .deleting else {
+        guard let volume = try transaction.fetch(Volume.self, id: volumeID), volume.state != .deleting else {
             throw CloudError.volumeNotFound([volumeID])
         }
         let parentID = volume.lastSnapshotID ?? volume.snapshotID
@@ -84,10 +85,29 @@ extension SnapshotService {
         if let parent { try transaction.recordChild(id, of: parent.id) }
         snapshot.storage = try transaction.measure(snapshotID: id, changed: changed, domain: snapshot.domain)
         try transaction.save(snapshot)
-        volume.lastSnapshotID = id
-        try transaction.save(volume)
         try scheduler.schedule(.snapshotCompleted, resourceID: id, in: transaction)
         return snapshot
+    }
+
+    /// Makes each snapshot of `snapshotIDs` (by volume id) its volume's latest, the parent of the
+    /// volume's next snapshot.
+    ///
+    /// This is a transaction of its own, after the one that recorded the snapshots: the flushes
+    /// of a served volume claim the volume's row (``MetadataStore/write(claiming:_:)``), and a
+    /// snapshot transaction that also wrote that row would collide with them again and again
+    /// while a guest writes. A crash between the two leaves the older parent in place, which
+    /// makes the next snapshot less incremental, never wrong.
+    func recordLatest(_ snapshotIDs: [String: String]) async throws {
+        guard !snapshotIDs.isEmpty else { return }
+        try await context.store.write { transaction in
+            for (volumeID, snapshotID) in snapshotIDs {
+                guard var volume = try transaction.fetch(Volume.self, id: volumeID), volume.state != .deleting,
+                    try transaction.fetch(Snapshot.self, id: snapshotID) != nil
+                else { continue }
+                volume.lastSnapshotID = snapshotID
+                try transaction.save(volume)
+            }
+        }
     }
 
     /// The entries a volume inherits from its source snapshot, in the volume's domain,
@@ -276,6 +296,32 @@ extension SnapshotService {
         var moved: [BlockEntry]
     }
 
+    /// Whether a copy of `source` is encrypted, and under which key: a copy of an encrypted
+    /// snapshot stays encrypted, under the source's key within its region unless another is named.
+    private func copyEncryption(
+        _ caller: Caller,
+        of source: Snapshot,
+        encrypted: Bool?,
+        kmsKeyID: String?
+    ) async throws -> (encrypted: Bool, kmsKeyID: String?) {
+        let now = clock.now
+        return try await read(caller) { transaction in
+            if source.encrypted, encrypted == false {
+                throw CloudError.invalidParameterValue("An encrypted snapshot cannot be copied to an unencrypted one.")
+            }
+            let resolved = try transaction.resolveEncryption(
+                caller,
+                encrypted: (encrypted ?? false) || source.encrypted ? true : nil,
+                kmsKeyID: kmsKeyID,
+                now: now
+            )
+            if source.encrypted, kmsKeyID == nil, source.region == caller.region {
+                return (true, source.kmsKeyID)
+            }
+            return resolved
+        }
+    }
+
     /// Reads the source, resolves the copy's encryption, and stores in the destination domain
     /// the blocks it lacks. Nothing is recorded yet. `grantedByImage` is for CopyImage of an
     /// image whose storage the caller may copy without the snapshot being shared (AWS's own).
@@ -305,21 +351,7 @@ extension SnapshotService {
             throw CloudError.snapshotNotCompleted(sourceSnapshotID)
         }
         guard source.isUsableForData else { throw CloudError.snapshotArchived(sourceSnapshotID) }
-        let encryption = try await read(caller) { transaction -> (encrypted: Bool, kmsKeyID: String?) in
-            if source.encrypted, encrypted == false {
-                throw CloudError.invalidParameterValue("An encrypted snapshot cannot be copied to an unencrypted one.")
-            }
-            let resolved = try transaction.resolveEncryption(
-                caller,
-                encrypted: (encrypted ?? false) || source.encrypted ? true : nil,
-                kmsKeyID: kmsKeyID,
-                now: clock.now
-            )
-            if source.encrypted, kmsKeyID == nil, source.region == caller.region {
-                return (true, source.kmsKeyID)
-            }
-            return resolved
-        }
+        let encryption = try await copyEncryption(caller, of: source, encrypted: encrypted, kmsKeyID: kmsKeyID)
         let id = ids.resourceID(.snapshot)
         var copy = Snapshot(
             id: id,

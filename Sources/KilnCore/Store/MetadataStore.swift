@@ -14,9 +14,28 @@ package protocol MetadataStore: Sendable {
     func readCommitted<Result: Sendable>(_ body: @escaping @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result
     /// Runs `body` in a transaction that commits when it returns and rolls back when it throws.
     func write<Result: Sendable>(_ body: @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result
+    /// Runs `body` in a write transaction that first claims the stored resource `resourceID`,
+    /// as an update of it would, and that otherwise takes no part in the checks that keep
+    /// concurrent writes serializable.
+    ///
+    /// Only for a frequent writer of rows that no other transaction writes, which needs the
+    /// resource to stay as it is until it commits: a served volume's flushes, which rewrite
+    /// its block map many times a second. A concurrent write that changes the claimed resource
+    /// waits for the claim, or runs again after it, so it reads what `body` wrote; a
+    /// transaction that only reads the volume's map sees it before or after `body`, whole.
+    func write<Result: Sendable>(claiming resourceID: String, _ body: @Sendable (any MetadataTransaction) throws -> Result)
+        async throws -> Result
 }
 
 extension MetadataStore {
+    /// A store whose writes run one at a time needs no claim.
+    package func write<Result: Sendable>(
+        claiming resourceID: String,
+        _ body: @Sendable (any MetadataTransaction) throws -> Result
+    ) async throws -> Result {
+        try await write(body)
+    }
+
     /// A store without a cheaper form reads in a transaction.
     package func readCommitted<Result: Sendable>(_ body: @escaping @Sendable (any MetadataTransaction) throws -> Result) async throws -> Result {
         try await read(body)

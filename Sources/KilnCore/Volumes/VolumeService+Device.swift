@@ -88,7 +88,7 @@ extension VolumeService {
         let domainID = volume.domain.id
         let written = entries
         let volumeID = volume.id
-        try await store.write { transaction in
+        try await store.write(claiming: volumeID) { transaction in
             guard let current = try transaction.fetch(Volume.self, id: volumeID), current.state != .deleting else {
                 throw CloudError.volumeNotFound([volumeID])
             }
