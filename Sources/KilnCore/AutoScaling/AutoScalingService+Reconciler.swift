@@ -64,17 +64,11 @@ extension AutoScalingService {
                 continue
             }
             switch state {
-            case .terminated, .shuttingDown:
-                group.record(
-                    activity(
-                        "Terminating EC2 instance: \(member.instanceID)",
-                        cause:
-                            "At \(now) an instance was taken out of service in response to an EC2 health check indicating it has been terminated or stopped."
-                    )
-                )
-                continue
-            case .stopped, .stopping:
-                _ = try? await context.instances.terminateInstances(caller, ids: [member.instanceID])
+            case .terminated, .shuttingDown, .stopped, .stopping:
+                // A stopped member is terminated; either way the group takes it out of service.
+                if state == .stopped || state == .stopping {
+                    _ = try? await context.instances.terminateInstances(caller, ids: [member.instanceID])
+                }
                 group.record(
                     activity(
                         "Terminating EC2 instance: \(member.instanceID)",

@@ -241,29 +241,7 @@ extension InstanceService {
             if let bundle = plan.bundle, let volumeID = volumeIDsLeft.popFirst() {
                 try recordEphemeralRoot(bundle, volumeID: volumeID, of: &instance, zone: plan.placement.zone, now: plan.now, in: transaction)
             }
-            for device in devices {
-                guard let volumeID = volumeIDsLeft.popFirst() else { break }
-                let volume = try makeLaunchVolume(
-                    device,
-                    id: volumeID,
-                    instanceID: instanceID,
-                    zone: plan.placement.zone,
-                    caller: caller,
-                    now: plan.now,
-                    in: transaction
-                )
-                instance.devices.append(
-                    Instance.Device(
-                        deviceName: device.deviceName,
-                        volumeID: volumeID,
-                        deleteOnTermination: device.deleteOnTermination,
-                        attachTime: plan.now
-                    )
-                )
-                for tag in data.tags?["volume"] ?? [] {
-                    try transaction.putTag(tag, on: volume.id, resourceType: "volume", by: caller.account, region: caller.region)
-                }
-            }
+            try recordLaunchVolumes(devices, ids: volumeIDsLeft, of: &instance, plan: plan, caller: caller, in: transaction)
             if let network = plan.network {
                 try context.networks.attachPrimaryInterface(network, to: &instance, now: plan.now, in: transaction)
             }
@@ -282,6 +260,40 @@ extension InstanceService {
             try transaction.claimClientToken(token, by: .runInstances, caller: caller, resourceID: plan.reservationID, members: plan.instanceIDs)
         }
         return Reservation(id: plan.reservationID, owner: caller.account, instances: instances, tags: tagsByInstance)
+    }
+
+    /// Records the EBS volumes a launching instance gets for `devices`, one id of `ids` each,
+    /// attached to it, with the request's volume tags.
+    private func recordLaunchVolumes(
+        _ devices: [LaunchDevice],
+        ids: ArraySlice<String>,
+        of instance: inout Instance,
+        plan: LaunchPlan,
+        caller: Caller,
+        in transaction: any MetadataTransaction
+    ) throws {
+        for (device, volumeID) in zip(devices, ids) {
+            let volume = try makeLaunchVolume(
+                device,
+                id: volumeID,
+                instanceID: instance.id,
+                zone: plan.placement.zone,
+                caller: caller,
+                now: plan.now,
+                in: transaction
+            )
+            instance.devices.append(
+                Instance.Device(
+                    deviceName: device.deviceName,
+                    volumeID: volumeID,
+                    deleteOnTermination: device.deleteOnTermination,
+                    attachTime: plan.now
+                )
+            )
+            for tag in plan.data.tags?["volume"] ?? [] {
+                try transaction.putTag(tag, on: volume.id, resourceType: "volume", by: caller.account, region: caller.region)
+            }
+        }
     }
 
     /// Records the ephemeral root of an instance-store instance: a volume whose map is the
@@ -390,37 +402,7 @@ extension InstanceService {
             }
             if override.virtualName != nil { continue }
             if let existing = devices.firstIndex(where: { $0.deviceName == name }) {
-                var device = devices[existing]
-                if let snapshotID = override.snapshotID, snapshotID != device.ebs.snapshotID {
-                    throw CloudError.snapshotOfImageDeviceFixed(name)
-                }
-                if let size = override.volumeSize {
-                    let minimum = try device.ebs.snapshotID.flatMap { try transaction.fetch(Snapshot.self, id: $0)?.volumeSize } ?? 1
-                    guard size >= minimum else {
-                        throw CloudError.mappingSmallerThanSnapshot(size, device.ebs.snapshotID ?? "", minimum)
-                    }
-                    device.ebs.volumeSize = size
-                }
-                if let typeName = override.volumeType {
-                    guard let type = VolumeType(rawValue: typeName) else {
-                        throw CloudError.invalidParameterValue("Value (\(typeName)) for parameter volumeType is invalid.")
-                    }
-                    device.ebs.volumeType = type
-                }
-                let performance = try device.ebs.volumeType.resolvePerformance(
-                    size: device.ebs.volumeSize,
-                    iops: override.iops ?? (override.volumeType == nil ? device.ebs.iops : nil),
-                    throughput: override.throughput ?? (override.volumeType == nil ? device.ebs.throughput : nil)
-                )
-                device.ebs.iops = performance.iops
-                device.ebs.throughput = performance.throughput
-                device.ebs.deleteOnTermination = override.deleteOnTermination ?? device.ebs.deleteOnTermination
-                if override.encrypted == true { device.ebs.encrypted = true }
-                if override.encrypted == false, device.ebs.encrypted {
-                    throw CloudError.deviceMustStayEncrypted(name)
-                }
-                device.ebs.kmsKeyID = override.kmsKeyID ?? device.ebs.kmsKeyID
-                devices[existing] = device
+                try applyOverride(override, to: &devices[existing], in: transaction)
             } else {
                 guard let added = try context.images.resolveMapping(override, position: position, caller: caller, in: transaction).ebs else {
                     continue
@@ -429,6 +411,45 @@ extension InstanceService {
             }
         }
         return devices
+    }
+
+    /// Changes an image's device as a launch's override of it asks: size, type, performance,
+    /// DeleteOnTermination and encryption.
+    private func applyOverride(
+        _ override: ImageRegistration.Mapping,
+        to device: inout LaunchDevice,
+        in transaction: any MetadataTransaction
+    ) throws {
+        let name = device.deviceName
+        if let snapshotID = override.snapshotID, snapshotID != device.ebs.snapshotID {
+            throw CloudError.snapshotOfImageDeviceFixed(name)
+        }
+        if let size = override.volumeSize {
+            let minimum = try device.ebs.snapshotID.flatMap { try transaction.fetch(Snapshot.self, id: $0)?.volumeSize } ?? 1
+            guard size >= minimum else {
+                throw CloudError.mappingSmallerThanSnapshot(size, device.ebs.snapshotID ?? "", minimum)
+            }
+            device.ebs.volumeSize = size
+        }
+        if let typeName = override.volumeType {
+            guard let type = VolumeType(rawValue: typeName) else {
+                throw CloudError.invalidParameterValue("Value (\(typeName)) for parameter volumeType is invalid.")
+            }
+            device.ebs.volumeType = type
+        }
+        let performance = try device.ebs.volumeType.resolvePerformance(
+            size: device.ebs.volumeSize,
+            iops: override.iops ?? (override.volumeType == nil ? device.ebs.iops : nil),
+            throughput: override.throughput ?? (override.volumeType == nil ? device.ebs.throughput : nil)
+        )
+        device.ebs.iops = performance.iops
+        device.ebs.throughput = performance.throughput
+        device.ebs.deleteOnTermination = override.deleteOnTermination ?? device.ebs.deleteOnTermination
+        if override.encrypted == true { device.ebs.encrypted = true }
+        if override.encrypted == false, device.ebs.encrypted {
+            throw CloudError.deviceMustStayEncrypted(name)
+        }
+        device.ebs.kmsKeyID = override.kmsKeyID ?? device.ebs.kmsKeyID
     }
 
     /// A device an instance launches with.

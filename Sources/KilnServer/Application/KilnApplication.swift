@@ -163,23 +163,7 @@ package enum KilnApplication {
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition()))
             )
         }
-        if enableTestReset {
-            router.post("/moto-api/reset") { _, _ in
-                try await cloud.reset()
-                if let catalogAfterReset { _ = try await cloud.catalog.seedCatalog(catalogAfterReset) }
-                return Response(
-                    status: .ok,
-                    headers: [.contentType: "application/json"],
-                    body: .init(byteBuffer: ByteBuffer(string: #"{"status": "ok"}"#))
-                )
-            }
-            for method in [HTTPRequest.Method.get, .put, .delete, .patch] {
-                router.on("/moto-api/reset", method: method) { _, _ in
-                    Response(status: .badRequest, body: .init(byteBuffer: ByteBuffer(string: "reset takes POST\n")))
-                }
-            }
-            registerTestClock(on: router, cloud: cloud)
-        }
+        if enableTestReset { registerTestReset(on: router, cloud: cloud, catalogAfterReset: catalogAfterReset) }
         Console(cloud: cloud, signIn: auth == .strict ? .accessKey : .chooseAccount, hygieneCheck: hygieneCheck, logger: logger)
             .register(on: router)
         KilnExtensionRoutes(cloud: cloud, maintenance: maintenance, backup: backup, authenticator: authenticator, logger: logger).register(on: router)
@@ -191,6 +175,26 @@ package enum KilnApplication {
             router.on("**", method: method, use: handler)
         }
         return router
+    }
+
+    /// The test routes of `--enable-test-reset`: moto's reset, which empties the cloud (and
+    /// seeds the catalogue again), and the test clock.
+    static func registerTestReset(on router: Router<BasicRequestContext>, cloud: Cloud, catalogAfterReset: [CatalogImage]?) {
+        router.post("/moto-api/reset") { _, _ in
+            try await cloud.reset()
+            if let catalogAfterReset { _ = try await cloud.catalog.seedCatalog(catalogAfterReset) }
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"status": "ok"}"#))
+            )
+        }
+        for method in [HTTPRequest.Method.get, .put, .delete, .patch] {
+            router.on("/moto-api/reset", method: method) { _, _ in
+                Response(status: .badRequest, body: .init(byteBuffer: ByteBuffer(string: "reset takes POST\n")))
+            }
+        }
+        registerTestClock(on: router, cloud: cloud)
     }
 
     /// Decides on the request from its head, collects the body within its operation's limit,
