@@ -100,13 +100,24 @@ def strict_server(_servers, workdir) -> KilnServer:
 def kiln_factory(_servers, workdir):
     """kiln_factory(extra_args=None, name="private") -> a private, started KilnServer.
     Default args: dev auth, instant latency, --enable-test-reset. The server has
-    .restart() (graceful) and .crash_and_restart() (kill -9) on the same data dir."""
+    .restart() (graceful) and .crash_and_restart() (kill -9) on the same data dir.
+    The servers a test made are stopped when it ends, so that idle servers (in cluster mode,
+    two nodes each) do not pile up over the session."""
+    made: list[KilnServer] = []
 
     def make(extra_args: list[str] | None = None, name: str = "private") -> KilnServer:
         args = DEV_ARGS + ["--enable-test-reset"] if extra_args is None else extra_args
-        return _start(_servers, workdir, name, args)
+        server = _start(_servers, workdir, name, args)
+        made.append(server)
+        return server
 
-    return make
+    yield make
+    for server in made:
+        _servers.remove(server)
+        try:
+            server.stop(timeout=5)
+        except Exception:
+            server.kill9()
 
 
 @pytest.fixture(scope="session")
