@@ -65,9 +65,9 @@ bench: release
 soak: release
 	KILN_BIN=$(KILN_RELEASE) python3 bench/soak.py --clients 200 --seconds 600
 
-## torture: the long kill -9 torture, 200 rounds (make test runs 10)
+## torture: the long kill -9 torture, 200 rounds, a new data directory every 20 (make test runs 10)
 torture: build
-	KILN_BIN=$(KILN_DEBUG) python3 bench/torture.py --rounds 200
+	KILN_BIN=$(KILN_DEBUG) python3 bench/torture.py --rounds 200 --fresh-every 20
 
 ## fuzz: every fuzz target under libFuzzer, 10 minutes each (SECONDS_EACH=...); crashes join Fuzz/Corpus, which make test replays
 fuzz:

@@ -18,6 +18,7 @@ digests of the blocks). After the kill and the restart it checks:
 
     python3 bench/torture.py --rounds 200          # KILN_BIN or .build/debug/kiln
     python3 bench/torture.py --rounds 10 --seed 7  # the short version `make test` runs
+    python3 bench/torture.py --rounds 200 --fresh-every 20  # `make torture`: a new data directory every 20 rounds
 
 Exit status 1 when a check failed; the findings are printed, and the data directory and
 server log are kept for each failing round.
@@ -546,10 +547,27 @@ def run_round(
     return found, ops
 
 
+def tally(checked: dict[str, int], record: Record) -> None:
+    """Adds what `record` promised (and the last round checked) to the campaign's totals."""
+    checked["snapshots"] += len(record.snapshots)
+    checked["deletions"] += len(record.deleted)
+    checked["volume blocks"] += sum(len(v) for v in record.volumes.values())
+    checked["images"] += len(record.images)
+
+
 def torture(
-    rounds: int, seed: int, clients: int = 4, max_kill: float = 4.0, workdir: Path | None = None, log=print, kill_one: bool = False
+    rounds: int,
+    seed: int,
+    clients: int = 4,
+    max_kill: float = 4.0,
+    workdir: Path | None = None,
+    log=print,
+    kill_one: bool = False,
+    fresh_every: int = 0,
 ) -> list[str]:
     """Runs `rounds` rounds on one data directory; returns every finding (empty: all held).
+    With `fresh_every` N, every N rounds the campaign goes on with a new data directory (and a
+    new record), so that a round's checks stay as long late in the campaign as early on.
     With KILN_CLUSTER=postgres the server is a cluster of nodes, and `kill_one` kills one
     node a round instead of all."""
     rnd = random.Random(seed)
@@ -561,9 +579,18 @@ def torture(
     sdks = [sdk_clients(srv.endpoint) for _ in range(clients)]
     findings: list[str] = []
     counts: dict[str, int] = {}
+    checked = {"snapshots": 0, "deletions": 0, "volume blocks": 0, "images": 0}
     started = time.monotonic()
     try:
         for number in range(1, rounds + 1):
+            if fresh_every and number > 1 and (number - 1) % fresh_every == 0:
+                tally(checked, record)
+                if not findings:
+                    shutil.rmtree(srv.data_dir, ignore_errors=True)
+                srv = KilnServer(workdir, f"torture-{number}", DEV_ARGS + ["--enable-test-reset"])
+                record = Record()
+                sdks = [sdk_clients(srv.endpoint) for _ in range(clients)]
+                log(f"round {number}: a new data directory, {srv.data_dir.name}")
             found, ops = run_round(srv, record, rnd, sdks, workdir, max_kill, kill_one)
             for op in ops:
                 counts[op] = counts.get(op, 0) + 1
@@ -579,9 +606,10 @@ def torture(
     finally:
         if srv.running:
             srv.kill9()
+    tally(checked, record)
     log(f"{rounds} rounds in {time.monotonic() - started:.0f}s; operations started: {dict(sorted(counts.items()))}")
-    log(f"promises checked at the end: {len(record.snapshots)} snapshots, {len(record.deleted)} deletions, "
-        f"{sum(len(v) for v in record.volumes.values())} volume blocks, {len(record.images)} images; {len(findings)} findings")
+    log(f"promises checked at the end of each data directory: {checked['snapshots']} snapshots, {checked['deletions']} deletions, "
+        f"{checked['volume blocks']} volume blocks, {checked['images']} images; {len(findings)} findings")
     if own and not findings:
         shutil.rmtree(workdir, ignore_errors=True)
     return findings
@@ -593,6 +621,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=int(time.time()))
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--max-kill", type=float, default=4.0, help="the latest moment of the kill, in seconds after the load starts")
+    parser.add_argument(
+        "--fresh-every", type=int, default=0, help="go on with a new data directory every N rounds (0: one directory for the whole campaign)"
+    )
     parser.add_argument(
         "--cluster",
         action="store_true",
@@ -607,7 +638,7 @@ def main() -> int:
         if seaweed.available():
             os.environ.setdefault("KILN_BLOCKS", "seaweedfs")
         print(f"cluster: KILN_CLUSTER=postgres KILN_BLOCKS={os.environ.get('KILN_BLOCKS', '(data directory)')}")
-    findings = torture(args.rounds, args.seed, args.clients, args.max_kill, kill_one=args.cluster)
+    findings = torture(args.rounds, args.seed, args.clients, args.max_kill, kill_one=args.cluster, fresh_every=args.fresh_every)
     return 1 if findings else 0
 
 
