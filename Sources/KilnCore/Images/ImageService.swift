@@ -257,6 +257,7 @@ extension ImageService {
     private func checkNamedImagesExist(_ requested: [String], found: [String], caller: Caller, viewer: Viewer) async throws {
         let found = Set(found)
         let missing = requested.filter { !found.contains($0) }
+        guard !missing.isEmpty else { return }
         let unknown = try await read(caller) { transaction in
             try missing.filter { id in try transaction.image(id, in: caller.region).map { !Self.canLaunch($0, viewer: viewer) } ?? true }
         }
