@@ -69,6 +69,11 @@ package enum SQLiteImport {
             let copied = try await copyTable(table.name, columns: table.columns, from: source, into: store)
             counts.append((table.name, copied))
         }
+        // The tables were empty when the planner last looked: without fresh statistics it may
+        // scan a whole region's index for an image named by id until autovacuum gets to them.
+        try await store.transaction(.none) { transaction in
+            for table in tables { try transaction.execute("ANALYZE \(table.name)") }
+        }
         return counts
     }
 

@@ -1,34 +1,49 @@
 import ArgumentParser
 import Foundation
+import KilnCore
+import KilnObjectStore
 import KilnPostgres
+import KilnStore
 import Logging
 
 extension Kiln {
-    /// `kiln migrate`: moves a single-node data directory's metadata into a cluster's database.
+    /// `kiln migrate`: moves a single-node data directory into a cluster's database and,
+    /// with `--blocks`, its object store.
     struct Migrate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Copy a stopped single-node data directory's metadata into PostgreSQL, for a cluster.",
+            abstract: "Move a stopped single-node data directory into a cluster: metadata to PostgreSQL, blocks to an object store.",
             discussion: """
-                The server must be stopped. The target database must hold no resources, images or blocks yet. Block \
-                data stays where it is: start every node with the same --data-dir (a shared directory) and \
-                --metadata URL, then run `kiln verify` to check that every block a snapshot or volume names is stored.
+                The server must be stopped, and the target database must hold no resources, images or blocks yet. \
+                With --blocks, the data directory's block packs (blocks/) and whole objects (objects/: bundles and \
+                stored images) are copied into the bucket first, each whole before the metadata that names it; a copy \
+                cut short can run again, and keeps what the bucket already holds. Without --blocks, blocks stay in the \
+                data directory, which every node then shares. Start every node with the same --data-dir (for \
+                master.key), --metadata URL and --blocks URL, then run `kiln verify` to check that every block a \
+                snapshot or volume names is stored.
                 """
         )
 
         @Option(help: "The data directory of a stopped server.") var dataDir = "./kiln-data"
         @Option(help: "The cluster's database: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE.") var to: String
-        @Option(help: "Where the cluster keeps blocks; only the data directory's own blocks/ folder is supported yet.") var blocks: String?
+        @Option(
+            help: """
+                The cluster's object store, as `kiln serve --blocks` takes it: s3://BUCKET[/PREFIX]?endpoint=URL&region=REGION \
+                (keys from KILN_BLOCKS_ACCESS_KEY_ID and KILN_BLOCKS_SECRET_ACCESS_KEY, or AWS_ACCESS_KEY_ID and \
+                AWS_SECRET_ACCESS_KEY).
+                """
+        )
+        var blocks: String?
 
         func validate() throws {
             guard PostgresLocation.isPostgresURL(to) else { throw ValidationError("--to takes a postgres:// URL.") }
-            if let blocks, blocks != "file://" + dataDir + "/blocks" {
-                throw ValidationError("--blocks \(blocks): blocks stay in --data-dir's blocks/ folder for now; leave --blocks out.")
-            }
+            if let blocks { _ = try Serve.blockLocation(blocks) }
         }
 
         func run() async throws {
-            let path = URL(fileURLWithPath: dataDir).appendingPathComponent("kiln.sqlite").path
+            let directory = URL(fileURLWithPath: dataDir)
+            let path = directory.appendingPathComponent("kiln.sqlite").path
             guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("\(path) does not exist.") }
+            if let blocks { try await copyBlobs(from: directory, to: try Serve.blockLocation(blocks)) }
             var logger = Logger(label: "kiln.migrate")
             logger.logLevel = .warning
             let store = try await PostgresMetadataStore.connect(to, logger: logger)
@@ -39,6 +54,22 @@ extension Kiln {
                 }
             } catch let error as SQLiteImportError {
                 throw ValidationError(error.description)
+            }
+        }
+
+        /// Copies the data directory's `blocks/` and `objects/` folders into the same folders
+        /// of the object store, creating its bucket if it is missing.
+        func copyBlobs(from directory: URL, to location: S3Location) async throws {
+            do {
+                try await S3Client(location: location).ensureBucket()
+            } catch {
+                throw ValidationError("the object store at \(location.endpoint) (bucket \(location.bucket)) cannot be used: \(error)")
+            }
+            for folder in ["blocks", "objects"] {
+                let source = try LocalBlobStore(root: directory.appendingPathComponent(folder))
+                let target = S3BlobStore(location: location.appending(folder: folder))
+                let summary = try await source.copyAll(to: target)
+                print("\(folder)/: \(summary.copied) objects copied (\(summary.bytes) bytes), \(summary.kept) already there")
             }
         }
     }
