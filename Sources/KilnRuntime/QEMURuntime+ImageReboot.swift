@@ -37,7 +37,7 @@ extension QEMURuntime {
     /// Follows another node's CreateImage of an instance whose machine this node runs (see
     /// ``Instance/imageHoldRequest``): a new request shuts the machine down and then records it
     /// ready; a cleared one lets the machine boot again. True while the machine is held.
-    func holdForOtherNode(_ order: MachineOrder, machine: Machine?, context: CloudContext) -> Bool {
+    func holdForOtherNode(_ order: MachineOrder, context: CloudContext) -> Bool {
         let id = order.instance.id
         let request = order.instance.imageHoldRequest
         if let held = heldForOtherNode[id] {

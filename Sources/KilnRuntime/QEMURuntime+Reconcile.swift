@@ -21,7 +21,7 @@ extension QEMURuntime {
         for order in orders where order.instance.node == nil || order.instance.node == context.nodeID {
             live.insert(order.instance.id)
             let machine = machines[order.instance.id]
-            if machine?.exited == true || holdForOtherNode(order, machine: machine, context: context) { continue }
+            if machine?.exited == true || holdForOtherNode(order, context: context) { continue }
             if heldForImage.contains(order.instance.id) { continue }
             switch order.instance.state {
             case .pending where !order.awaitingAdmission && machine == nil,
