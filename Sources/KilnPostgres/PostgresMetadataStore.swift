@@ -24,7 +24,9 @@ import Synchronization
 /// of ``threads`` (never on an event loop, nor on the tasks' cooperative threads) while it
 /// holds one pooled connection, and waits there for each statement's answer.
 ///
-/// Reads run at `REPEATABLE READ READ ONLY`: one snapshot, which never aborts.
+/// Reads run at `REPEATABLE READ READ ONLY`: one snapshot, which never aborts. The one write
+/// outside serializable isolation is ``write(claiming:_:)``, for a served volume's flushes,
+/// which hold the volume's row instead.
 package final class PostgresMetadataStore: MetadataStore, Sendable {
     let client: PostgresClient
     let threads: NIOThreadPool
