@@ -34,6 +34,7 @@ from kiln_harness import (
     KilnServer,
     make_client,
     run_aws,
+    server_name,
 )
 
 
@@ -67,7 +68,7 @@ def _servers() -> Iterator[list[KilnServer]]:
 
 def _start(servers: list[KilnServer], workdir: Path, name: str, args: list[str]) -> KilnServer:
     try:
-        srv = KilnServer(workdir, f"{name}-{len(servers)}", args)
+        srv = KilnServer(workdir, server_name(name), args)
     except BinaryMissing as e:
         pytest.exit(str(e), returncode=2)
     servers.append(srv)

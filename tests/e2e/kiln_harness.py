@@ -5,6 +5,7 @@ the aws CLI and raw SigV4-signed HTTP. Fixtures that use them live in conftest.p
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
 import shutil
@@ -117,6 +118,16 @@ def shared_seaweedfs():
         _seaweedfs = SeaweedFS().start()
         atexit.register(_seaweedfs.stop)
     return _seaweedfs
+
+
+# Numbers the session's servers, so that each gets a data directory of its own even after
+# earlier ones were stopped and left the session's list.
+_server_numbers = itertools.count()
+
+
+def server_name(prefix: str) -> str:
+    """A server name (and so a data directory) that no other server of the session has."""
+    return f"{prefix}-{next(_server_numbers)}"
 
 
 class KilnServer:
@@ -871,9 +882,10 @@ def session_once(config, key: str, factory):
 def start_image_org_server(servers: list, workdir: Path, name: str = "image-org") -> KilnServer:
     """A dev-auth server whose config declares IMAGE_ORG_CONFIG; registered in `servers` (the
     conftest `_servers` list) so that it is stopped at the end of the session."""
-    cfg = workdir / f"{name}-{len(servers)}-config.json"
+    name = server_name(name)
+    cfg = workdir / f"{name}-config.json"
     cfg.write_text(json.dumps(IMAGE_ORG_CONFIG, indent=2))
-    srv = KilnServer(workdir, f"{name}-{len(servers)}", DEV_ARGS + ["--config", str(cfg), "--enable-test-reset"])
+    srv = KilnServer(workdir, name, DEV_ARGS + ["--config", str(cfg), "--enable-test-reset"])
     servers.append(srv)
     srv.start()
     return srv

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 
-from kiln_harness import DEV_ARGS, KilnServer, make_client, upload_snapshot
+from kiln_harness import DEV_ARGS, KilnServer, make_client, server_name, upload_snapshot
 
 selenium = pytest.importorskip("selenium")
 from selenium import webdriver  # noqa: E402
@@ -44,7 +44,7 @@ def _browser_paths() -> tuple[str, str]:
 
 @pytest.fixture(scope="module")
 def server(_servers, workdir) -> KilnServer:
-    srv = KilnServer(workdir, f"console-{len(_servers)}", DEV_ARGS)
+    srv = KilnServer(workdir, server_name("console"), DEV_ARGS)
     _servers.append(srv)
     srv.start()
     return srv

@@ -27,6 +27,7 @@ from kiln_harness import (
     read_snapshot,
     register_ebs_image,
     run_kiln,
+    server_name,
     signed_request,
     upload_snapshot,
     wait_snapshot_completed,
@@ -54,7 +55,7 @@ def s3_kiln(seaweed, _servers, workdir):
 
     def make(bucket: str | None = None, extra: list[str] | None = None) -> KilnServer:
         bucket = bucket or unique("kiln")
-        srv = KilnServer(workdir, f"s3-{len(_servers)}", DEV_ARGS + ["--enable-test-reset", "--blocks", seaweed.blocks_url(bucket), *(extra or [])])
+        srv = KilnServer(workdir, server_name("s3"), DEV_ARGS + ["--enable-test-reset", "--blocks", seaweed.blocks_url(bucket), *(extra or [])])
         srv.env_extra = dict(seaweed.env)
         srv.bucket = bucket
         srv.data_dir.rmdir()  # kiln serve makes a missing data directory, with blocks elsewhere too

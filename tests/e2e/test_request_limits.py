@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from kiln_harness import BLOCK_SIZE, DEV_ARGS, KilnServer, make_client, put_block
+from kiln_harness import BLOCK_SIZE, DEV_ARGS, KilnServer, make_client, put_block, server_name
 
 AUTH = "AWS4-HMAC-SHA256 Credential=111111111111/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=00"
 
@@ -70,7 +70,7 @@ def block_head(snapshot_id: str, length: int) -> bytes:
 
 @pytest.fixture(scope="module")
 def limited(_servers, workdir):
-    srv = KilnServer(workdir, f"limits-{len(_servers)}", DEV_ARGS + ["--idle-timeout", "2", "--request-timeout", "3"])
+    srv = KilnServer(workdir, server_name("limits"), DEV_ARGS + ["--idle-timeout", "2", "--request-timeout", "3"])
     _servers.append(srv)
     srv.start()
     return srv
