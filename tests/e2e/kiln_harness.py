@@ -164,6 +164,12 @@ class KilnServer:
     def endpoint(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def node_endpoints(self, running_only: bool = False) -> list[str]:
+        """Each node's own endpoint in cluster mode (past the proxy); else the one endpoint."""
+        if not self.cluster:
+            return [self.endpoint]
+        return [f"http://127.0.0.1:{p}" for i, p in enumerate(self.node_ports) if not running_only or self.node_running(i)]
+
     def argv(self, port: int | None = None) -> list[str]:
         return [
             str(self.binary),
@@ -332,12 +338,9 @@ class KilnServer:
     def advance_clock(self, seconds: float) -> str:
         """Moves the server's clock forward (a server started with --enable-test-reset) and
         carries out what falls due; returns the server's new time."""
-        if self.cluster:  # every node keeps its own clock: each moves, those stopped when they start
-            endpoints = [f"http://127.0.0.1:{p}" for i, p in enumerate(self.node_ports) if self.node_running(i)]
-        else:
-            endpoints = [self.endpoint]
+        # Every node keeps its own clock: each running one moves, those stopped when they start.
         now = ""
-        for endpoint in endpoints:
+        for endpoint in self.node_endpoints(running_only=True):
             now = self._advance_endpoint(endpoint, seconds)
         self.clock_offset += seconds
         return now

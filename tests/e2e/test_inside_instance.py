@@ -221,11 +221,10 @@ def test_create_image_without_no_reboot_shuts_the_guest_down_cleanly(cloud_kiln,
     to each node in turn, so that one of them asks the node that runs the machine."""
     key_name, key_path = key
     instance_id = launch(ec2, cloud_kiln.image, key_name, ssh_group)["InstanceId"]
-    endpoints = [f"http://127.0.0.1:{port}" for port in cloud_kiln.node_ports] or [cloud_kiln.endpoint]
     try:
         wait_console(ec2, instance_id, "KILN-FIXTURE: ready")
         address = wait_state(ec2, instance_id, "running")["PublicIpAddress"]
-        for boot, endpoint in enumerate(endpoints, start=1):
+        for boot, endpoint in enumerate(cloud_kiln.node_endpoints(), start=1):
             wait_port(address, 22, True, timeout=60)
             marker = f"UNSYNCED-{boot}-{instance_id}"
             wrote = ssh(address, key_path, f"printf '{marker}' | dd of=/dev/nvme0n1 bs=1M seek=$(($(blockdev --getsize64 /dev/nvme0n1) / 1048576 - 3)) 2>/dev/null")

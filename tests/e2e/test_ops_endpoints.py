@@ -87,17 +87,11 @@ def _request_counters(text):
     return {k: v for k, v in _counters(text).items() if "request" in k.lower()}
 
 
-def _node_endpoints(kiln_server) -> list[str]:
-    """Where each node serves /metrics: the one server, or in cluster mode every node, since
-    each node counts the requests it served (a scraper reads every node)."""
-    if kiln_server.cluster:
-        return [f"http://127.0.0.1:{port}" for port in kiln_server.node_ports]
-    return [kiln_server.endpoint]
-
-
 def _summed_request_counters(kiln_server) -> dict:
+    """The request counters of every node, summed: in cluster mode each node counts only the
+    requests it served (a scraper reads every node)."""
     summed: dict = {}
-    for endpoint in _node_endpoints(kiln_server):
+    for endpoint in kiln_server.node_endpoints():
         reply = requests.get(endpoint + "/metrics", timeout=5)
         assert reply.status_code == 200
         assert reply.headers.get("Content-Type", "").startswith("text/plain"), reply.headers
@@ -122,7 +116,7 @@ def test_metrics_count_requests(kiln_server, ec2, sts):
 @pytest.mark.extra
 def test_extra_metrics_label_the_action(kiln_server, ec2):
     ec2.describe_availability_zones()
-    text = "".join(requests.get(endpoint + "/metrics", timeout=5).text for endpoint in _node_endpoints(kiln_server))
+    text = "".join(requests.get(endpoint + "/metrics", timeout=5).text for endpoint in kiln_server.node_endpoints())
     assert "DescribeAvailabilityZones" in text, "expected an action/operation label"
 
 

@@ -3,7 +3,7 @@ import Foundation
 import KilnCore
 import KilnObjectStore
 import KilnPostgres
-import KilnStore
+import KilnServer
 import Logging
 
 extension Kiln {
@@ -61,14 +61,14 @@ extension Kiln {
         /// of the object store, creating its bucket if it is missing.
         func copyBlobs(from directory: URL, to location: S3Location) async throws {
             do {
-                try await S3Client(location: location).ensureBucket()
-            } catch {
-                throw ValidationError("the object store at \(location.endpoint) (bucket \(location.bucket)) cannot be used: \(error)")
+                try await KilnApplication.ensureObjectStore(at: location)
+            } catch let error as ConfigurationError {
+                throw ValidationError(error.description)
             }
-            for folder in ["blocks", "objects"] {
-                let source = try LocalBlobStore(root: directory.appendingPathComponent(folder))
-                let target = S3BlobStore(location: location.appending(folder: folder))
-                let summary = try await source.copyAll(to: target)
+            let source = try KilnApplication.localBlobStores(in: directory)
+            let target = KilnApplication.objectStoreBlobStores(at: location, cache: nil)
+            for (folder, from, to) in [("blocks", source.blocks, target.blocks), ("objects", source.objects, target.objects)] {
+                let summary = try await from.copyAll(to: to)
                 print("\(folder)/: \(summary.copied) objects copied (\(summary.bytes) bytes), \(summary.kept) already there")
             }
         }
