@@ -39,20 +39,7 @@ extension EC2Front {
             )
             let tasks = try await cloud.images.describeStoreImageTasks(caller, imageIDs: input.imageIds, filters: filters(input.filters))
             let (items, nextToken) = try page.page(of: tasks)
-            return EC2.DescribeStoreImageTasksResult(
-                nextToken: nextToken,
-                storeImageTaskResults: items.map { task in
-                    EC2.StoreImageTaskResult(
-                        amiId: task.id,
-                        bucket: task.bucket,
-                        progressPercentage: task.progress,
-                        s3objectKey: task.objectKey,
-                        storeTaskFailureReason: task.failureReason,
-                        storeTaskState: task.state.rawValue,
-                        taskStartTime: task.startTime
-                    )
-                }
-            )
+            return EC2.DescribeStoreImageTasksResult(nextToken: nextToken, storeImageTaskResults: items.map(wireStoreImageTask))
         }
 
         operations.on(EC2.CreateRestoreImageTask.self) { input, caller in
@@ -65,6 +52,19 @@ extension EC2Front {
             )
             return EC2.CreateRestoreImageTaskResult(imageId: imageID)
         }
+    }
+
+    /// A store-image task as DescribeStoreImageTasks shows it.
+    static func wireStoreImageTask(_ task: StoreImageTask) -> EC2.StoreImageTaskResult {
+        EC2.StoreImageTaskResult(
+            amiId: task.id,
+            bucket: task.bucket,
+            progressPercentage: task.progress,
+            s3objectKey: task.objectKey,
+            storeTaskFailureReason: task.failureReason,
+            storeTaskState: task.state.rawValue,
+            taskStartTime: task.startTime
+        )
     }
 }
 

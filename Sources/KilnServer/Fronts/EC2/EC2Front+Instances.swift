@@ -93,7 +93,7 @@ extension EC2Front {
         }
     }
 
-    /// DescribeInstanceStatus and DescribeInstanceTypes.
+    /// DescribeInstanceStatus, DescribeInstanceTypes and DescribeInstanceTypeOfferings.
     static func registerInstanceStatus(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.DescribeInstanceStatus.self) { input, caller in
             let page = try cloud.context.pageRequest(
@@ -130,7 +130,11 @@ extension EC2Front {
             )
             return EC2.DescribeInstanceTypesResult(instanceTypes: items.map(wireInstanceType), nextToken: nextToken)
         }
+        registerInstanceTypeOfferings(in: &operations, cloud: cloud)
+    }
 
+    /// DescribeInstanceTypeOfferings: where each instance type is offered.
+    static func registerInstanceTypeOfferings(in operations: inout OperationTable, cloud: Cloud) {
         operations.on(EC2.DescribeInstanceTypeOfferings.self) { input, caller in
             let (items, nextToken) = try await cloud.instances.describeInstanceTypeOfferings(
                 caller,

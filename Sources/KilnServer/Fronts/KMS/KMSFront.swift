@@ -205,30 +205,56 @@ enum KMSFront {
             let (key, plaintext) = try await kms.kmsDecrypt(caller, blob: blob.bytes, reference: input.keyId, context: input.encryptionContext ?? [:])
             return KMS.DecryptResponse(encryptionAlgorithm: .init(rawValue: "SYMMETRIC_DEFAULT"), keyId: key.arn, plaintext: Blob(plaintext))
         }
+        registerReEncrypt(in: &operations, kms: kms)
+        registerDataKeys(in: &operations, kms: kms)
+    }
+
+    /// GenerateDataKey and GenerateDataKeyWithoutPlaintext: a new random key of the asked
+    /// size, encrypted under the KMS key; the first also returns the key itself.
+    static func registerDataKeys(in operations: inout OperationTable, kms: KMSService) {
         operations.on(KMS.GenerateDataKey.self) { input, caller in
             let size = try dataKeySize(numberOfBytes: input.numberOfBytes, keySpec: input.keySpec?.rawValue)
-            let plaintext = (0..<size).map { _ in UInt8.random(in: 0...255) }
-            let (key, blob) = try await kms.kmsEncrypt(
-                caller,
-                input.keyId,
-                plaintext: plaintext,
-                context: input.encryptionContext ?? [:],
+            let (key, plaintext, blob) = try await newDataKey(
+                size: size,
+                kms: kms,
+                caller: caller,
+                keyID: input.keyId,
+                context: input.encryptionContext,
                 action: "kms:GenerateDataKey"
             )
             return KMS.GenerateDataKeyResponse(ciphertextBlob: Blob(blob), keyId: key.arn, plaintext: Blob(plaintext))
         }
         operations.on(KMS.GenerateDataKeyWithoutPlaintext.self) { input, caller in
             let size = try dataKeySize(numberOfBytes: input.numberOfBytes, keySpec: input.keySpec?.rawValue)
-            let plaintext = (0..<size).map { _ in UInt8.random(in: 0...255) }
-            let (key, blob) = try await kms.kmsEncrypt(
-                caller,
-                input.keyId,
-                plaintext: plaintext,
-                context: input.encryptionContext ?? [:],
+            let (key, _, blob) = try await newDataKey(
+                size: size,
+                kms: kms,
+                caller: caller,
+                keyID: input.keyId,
+                context: input.encryptionContext,
                 action: "kms:GenerateDataKeyWithoutPlaintext"
             )
             return KMS.GenerateDataKeyWithoutPlaintextResponse(ciphertextBlob: Blob(blob), keyId: key.arn)
         }
+    }
+
+    /// `size` random bytes, and their encryption under the KMS key `keyID`.
+    private static func newDataKey(
+        size: Int,
+        kms: KMSService,
+        caller: Caller,
+        keyID: String,
+        context: [String: String]?,
+        action: String
+    ) async throws -> (key: KMSKey, plaintext: [UInt8], blob: [UInt8]) {
+        let plaintext = (0..<size).map { _ in UInt8.random(in: 0...255) }
+        let (key, blob) = try await kms.kmsEncrypt(caller, keyID, plaintext: plaintext, context: context ?? [:], action: action)
+        return (key, plaintext, blob)
+    }
+
+    /// ReEncrypt: decrypts under the source key and encrypts under the destination key, with
+    /// each key's own encryption context.
+    static func registerReEncrypt(in operations: inout OperationTable, kms: KMSService) {
         operations.on(KMS.ReEncrypt.self) { input, caller in
             guard let blob = input.ciphertextBlob else { throw CloudError.kmsCiphertextRequired }
             let (source, plaintext) = try await kms.kmsDecrypt(
