@@ -281,6 +281,7 @@ let package = Package(
             name: "KilnPostgresTests",
             dependencies: [
                 "KilnPostgres", "KilnStore", "KilnCore", "KilnBlocks", "KilnTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -28,18 +28,24 @@ import Synchronization
 /// outside serializable isolation is ``write(claiming:_:)``, for a served volume's flushes,
 /// which hold the volume's row instead.
 package final class PostgresMetadataStore: MetadataStore, Sendable {
+    /// The pool that writes go through, and the store's own work (migrations, locks).
     let client: PostgresClient
+    /// The pool that reads go through; see ``PreparedStatements``.
+    let readClient: PostgresClient
     let threads: NIOThreadPool
     let logger: Logger
-    /// The task that runs the connection pool, cancelled on ``close()``.
+    /// The task that runs the connection pools, cancelled on ``close()``.
     private let runner: Task<Void, Never>
+    /// The statements each reading connection has prepared.
+    let preparedStatements = PreparedStatements()
     /// Where the database is, for the connections outside the pool (``ClusterLeadership``).
     package let location: PostgresLocation
 
     /// How many times a body runs at most before a serialization failure is given up.
     static let maximumAttempts = 16
 
-    /// Connects to the database `url` names and brings its schema up to date.
+    /// Connects to the database `url` names and brings its schema up to date. The store
+    /// opens at most `connections` connections, half of them for reads and half for writes.
     package static func connect(
         _ url: String,
         connections: Int = 16,
@@ -56,17 +62,34 @@ package final class PostgresMetadataStore: MetadataStore, Sendable {
         return store
     }
 
+    /// Reads and writes take connections from pools of their own, as they ask PostgreSQL for
+    /// different plans. A read's statements are prepared and planned once, generically
+    /// (`plan_cache_mode`): left to choose, PostgreSQL would plan a lookup by ids anew each
+    /// time, as it cannot tell how many ids a generic plan will meet. A write's statements
+    /// keep plans made for their values, because in a serializable transaction the plan
+    /// decides what is locked: an index scan locks the range its values reach, where a
+    /// generic plan may scan more and conflict with writes it never touched.
     private init(location: PostgresLocation, connections: Int, logger: Logger) {
-        var configuration = location.clientConfiguration
-        configuration.options.maximumConnections = connections
-        configuration.options.minimumConnections = 1
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        func pool(_ parameters: [(String, String)]) -> PostgresClient {
+            var configuration = location.clientConfiguration
+            configuration.options.maximumConnections = max(connections / 2, 1)
+            configuration.options.minimumConnections = 1
+            configuration.options.additionalStartupParameters = parameters
+            return PostgresClient(configuration: configuration, backgroundLogger: logger)
+        }
+        let client = pool([])
+        let readClient = pool([("plan_cache_mode", "force_generic_plan")])
         self.client = client
+        self.readClient = readClient
         self.location = location
         self.logger = logger
         threads = NIOThreadPool(numberOfThreads: connections)
         threads.start()
-        runner = Task { await client.run() }
+        runner = Task {
+            async let writes: Void = client.run()
+            async let reads: Void = readClient.run()
+            _ = await (writes, reads)
+        }
     }
 
     /// Closes the pool's connections and stops its threads.
@@ -118,6 +141,11 @@ package final class PostgresMetadataStore: MetadataStore, Sendable {
         /// No transaction.
         case none
 
+        /// Whether the body only reads: a snapshot, or statements on their own.
+        var readsOnly: Bool {
+            self == .snapshot || self == .none
+        }
+
         var begin: String? {
             switch self {
             case .serializable: return "BEGIN ISOLATION LEVEL SERIALIZABLE"
@@ -143,9 +171,12 @@ package final class PostgresMetadataStore: MetadataStore, Sendable {
             do {
                 let logger = logger
                 let threads = threads
-                return try await client.withConnection { connection in
+                let prepared = preparedStatements
+                let pool = isolation.readsOnly ? readClient : client
+                return try await pool.withConnection { connection in
                     try await threads.runIfActive {
-                        try box.run(in: PostgresTransaction(connection: connection, logger: logger), isolation: isolation)
+                        let transaction = PostgresTransaction(connection: connection, preparedStatements: prepared, logger: logger)
+                        return try box.run(in: transaction, isolation: isolation)
                     }
                 }
             } catch let error where Self.isConflict(error) && attempt < Self.maximumAttempts {
@@ -188,7 +219,7 @@ package final class PostgresMetadataStore: MetadataStore, Sendable {
         in transaction: PostgresTransaction,
         isolation: Isolation
     ) throws -> Result {
-        transaction.readsOnly = isolation == .snapshot || isolation == .none
+        transaction.readsOnly = isolation.readsOnly
         guard let begin = isolation.begin else { return try body(transaction) }
         // Only a read-only snapshot's statements may go out before BEGIN is acknowledged.
         transaction.pendingBegin = (begin, isolation == .snapshot)

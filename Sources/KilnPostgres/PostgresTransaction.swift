@@ -20,6 +20,8 @@ final class PostgresTransaction: MetadataTransaction {
     var pendingBegin: (sql: String, pipelined: Bool)?
     /// Whether BEGIN was sent, so that COMMIT or ROLLBACK is due.
     private(set) var began = false
+    /// Whether a statement has failed, which in a transaction aborts it.
+    private var failed = false
     /// Whether the body only reads (a snapshot, or statements on their own), so that what one
     /// statement read ahead answers a later one.
     var readsOnly = false
@@ -27,29 +29,51 @@ final class PostgresTransaction: MetadataTransaction {
     /// statement: a read of images and then of their tags costs one round trip.
     var tagsReadAhead: TagsReadAhead?
 
-    init(connection: PostgresConnection, logger: Logger) {
+    /// What each connection has prepared, shared by the store's transactions.
+    let preparedStatements: PreparedStatements
+
+    init(connection: PostgresConnection, preparedStatements: PreparedStatements, logger: Logger) {
         self.connection = connection
+        self.preparedStatements = preparedStatements
         self.logger = logger
     }
 
-    /// Runs `query` and waits for all its rows.
+    /// Runs `query` and waits for all its rows. In a body that only reads, a SELECT goes out
+    /// as a prepared statement (see ``PreparedStatements``), unless a statement has failed:
+    /// PostgreSQL refuses to prepare in an aborted transaction, and postgres-nio would keep
+    /// that refusal for the connection.
     @discardableResult
     func rows(_ query: PostgresQuery) throws -> [PostgresRow] {
         do {
-            var begun: EventLoopFuture<PostgresQueryResult>?
-            if let begin = pendingBegin {
-                pendingBegin = nil
-                began = true
-                let sent = connection.query(PostgresQuery(unsafeSQL: begin.sql), logger: logger)
-                if begin.pipelined { begun = sent } else { _ = try sent.wait() }
+            let begun = try sendPendingBegin()
+            let answer: EventLoopFuture<[PostgresRow]>
+            if readsOnly, !failed, let name = preparedStatements.name(for: query.sql) {
+                answer = PreparedStatements.run(query, as: name, on: connection, logger: logger)
+            } else {
+                answer = connection.query(query, logger: logger).map(\.rows)
             }
-            let answer = connection.query(query, logger: logger)
             if let begun { _ = try begun.wait() }
-            return try answer.wait().rows
+            return try answer.wait()
         } catch {
+            failed = true
             if PostgresMetadataStore.isConflict(error), conflict == nil { conflict = error }
             throw error
         }
+    }
+
+    /// Sends the deferred BEGIN, if one is due. A read-only snapshot's goes out without
+    /// waiting, and its answer is returned to be waited for with the statement's; any
+    /// other's is waited for here.
+    private func sendPendingBegin() throws -> EventLoopFuture<PostgresQueryResult>? {
+        guard let begin = pendingBegin else { return nil }
+        pendingBegin = nil
+        began = true
+        let sent = connection.query(PostgresQuery(unsafeSQL: begin.sql), logger: logger)
+        guard begin.pipelined else {
+            _ = try sent.wait()
+            return nil
+        }
+        return sent
     }
 
     /// Runs a statement that binds nothing.

@@ -1,6 +1,7 @@
 import Foundation
 import KilnBlocks
 import KilnCore
+import PostgresNIO
 import Testing
 
 @testable import KilnPostgres
@@ -79,6 +80,35 @@ struct PostgresStoreTests {
         #expect(try await store.read { try $0.blockEntry(of: snapshot, at: 0) } == map.first)
     }
 
+    @Test("A read runs as a statement its connection prepared once, with a generic plan; a write's statements go unprepared")
+    func preparedReads() async throws {
+        let store = try await PostgresMetadataStore.connect(try ScratchPostgres.freshDatabase(), connections: 2)
+        defer { store.close() }
+        let account = testCaller().account
+        var query = ImageQuery(region: "us-east-1", viewer: Viewer(account: account))
+        query.ids = ["ami-0123456789abcdef0"]
+        let byID = query
+        for _ in 0..<3 {
+            #expect(try await store.read { try $0.images(byID) }.isEmpty)
+        }
+        let prepared: SQLStatementProbe = { transaction in
+            try (transaction as? PostgresTransaction)?.rows(
+                "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements WHERE name LIKE 'kiln\\_%'"
+            ).map { try $0.decode((String, Int, Int).self) } ?? []
+        }
+        // Each pool has one connection: the reading one answers for what it prepared.
+        let images = try await store.read(prepared).filter { $0.0.contains("FROM image") }
+        #expect(images.count == 1)
+        #expect(images.first?.1 == 3, "planned once, generically, and run three times")
+        #expect(images.first?.2 == 0)
+        let written = try await store.write { transaction in
+            _ = try transaction.images(byID)
+            try transaction.putTag(Tag(key: "k", value: "v"), on: "ami-1", resourceType: "image", by: account, region: "us-east-1")
+            return try prepared(transaction)
+        }
+        #expect(written.isEmpty, "a write's statements are planned for their values")
+    }
+
     @Test("Images by name, creation date and id, either way, page after page from each page's last position")
     func imageOrders() async throws {
         let store = try await PostgresMetadataStore.connect(try ScratchPostgres.freshDatabase())
@@ -154,3 +184,6 @@ struct PostgresStoreTests {
         #expect(try await nodes.first.store.read { try $0.tags(on: "counter", by: account) } == [Tag(key: "n", value: "40")])
     }
 }
+
+/// Reads the prepared statements of the connection a transaction runs on.
+private typealias SQLStatementProbe = @Sendable (any MetadataTransaction) throws -> [(String, Int, Int)]
