@@ -50,11 +50,21 @@ extension CatalogService {
     /// Adds the catalogue `images` to every served region that lacks them. Safe to run at every start.
     ///
     /// The blocks of every region are put, then made durable with one flush, then every
-    /// region's records are written in one transaction.
+    /// region's records are written in one transaction. A catalogue image's blocks are the
+    /// same bytes in every region, so they are hashed once, however many regions lack them.
     package func seedCatalog(_ images: [CatalogImage] = Catalog.images) async throws -> Int {
         var records: [(Snapshot, Image, [BlockEntry], EncryptionDomain)] = []
+        var hashed: [String: [HashedBlock]] = [:]
         for region in regions.enabled.map(\.name) {
-            records += try await catalogRecords(images, missingFrom: region)
+            let existing = try await store.read { transaction in
+                Set(try transaction.images(ImageQuery(region: region, viewer: nil)).map(\.id))
+            }
+            for entry in images where !existing.contains(Self.catalogImageID(entry, region: region)) {
+                let key = Self.catalogKey(entry)
+                let entryBlocks = hashed[key] ?? Self.hashedCatalogBlocks(entry)
+                hashed[key] = entryBlocks
+                records.append(try await catalogRecord(entry, blocks: entryBlocks, region: region))
+            }
         }
         guard !records.isEmpty else { return 0 }
         try await blocks.flush()
@@ -71,32 +81,33 @@ extension CatalogService {
         return records.count
     }
 
-    /// The snapshot, image and block entries of each catalogue image that `region` lacks, with
-    /// the blocks put (not yet flushed).
-    private func catalogRecords(_ images: [CatalogImage], missingFrom region: RegionName) async throws -> [(
+    /// A block of a catalogue image, with the digests that do not depend on its region.
+    struct HashedBlock: Sendable {
+        var index: Int
+        var bytes: [UInt8]
+        var sha256: [UInt8]
+        var changeDigest: [UInt8]
+    }
+
+    /// The blocks of `entry`'s snapshot, in order, hashed.
+    static func hashedCatalogBlocks(_ entry: CatalogImage) -> [HashedBlock] {
+        catalogBlocks(entry).sorted { $0.key < $1.key }.map { index, bytes in
+            HashedBlock(index: index, bytes: bytes, sha256: Array(SHA256.hash(data: bytes)), changeDigest: ChangeDigest.of(bytes))
+        }
+    }
+
+    /// The snapshot, image and block entries of the catalogue image `entry` in `region`, with
+    /// its blocks put there (not yet flushed).
+    private func catalogRecord(_ entry: CatalogImage, blocks entryBlocks: [HashedBlock], region: RegionName) async throws -> (
         Snapshot, Image, [BlockEntry], EncryptionDomain
-    )] {
-        let existing = try await store.read { transaction in
-            Set(try transaction.images(ImageQuery(region: region, viewer: nil)).map(\.id))
-        }
+    ) {
         let domain = EncryptionDomain.unencrypted(region)
-        var records: [(Snapshot, Image, [BlockEntry], EncryptionDomain)] = []
-        for entry in images where !existing.contains(Self.catalogImageID(entry, region: region)) {
-            var mapped: [BlockEntry] = []
-            for (index, bytes) in Self.catalogBlocks(entry).sorted(by: { $0.key < $1.key }) {
-                let digest = Array(SHA256.hash(data: bytes))
-                mapped.append(
-                    BlockEntry(
-                        index: index,
-                        id: try await blocks.put(bytes, sha256: digest, domain: domain),
-                        sha256: digest,
-                        changeDigest: ChangeDigest.of(bytes)
-                    )
-                )
-            }
-            records.append((Self.catalogSnapshot(entry, region: region), Self.catalogImage(entry, region: region), mapped, domain))
+        var mapped: [BlockEntry] = []
+        for block in entryBlocks {
+            let id = try await blocks.put(block.bytes, sha256: block.sha256, domain: domain)
+            mapped.append(BlockEntry(index: block.index, id: id, sha256: block.sha256, changeDigest: block.changeDigest))
         }
-        return records
+        return (Self.catalogSnapshot(entry, region: region), Self.catalogImage(entry, region: region), mapped, domain)
     }
 
     static func catalogSnapshot(_ entry: CatalogImage, region: RegionName) -> Snapshot {
