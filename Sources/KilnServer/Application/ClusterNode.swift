@@ -53,7 +53,7 @@ struct HeartbeatService: Service {
     func run() async throws {
         let registry = NodeRegistry(store: node.store)
         let started = Date()
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
                     try await registry.beat(node.lease.nodeID, address: address, startedAt: started)
