@@ -12,8 +12,8 @@ import Synchronization
 /// once too. Writes are not prepared (see ``PostgresMetadataStore``).
 ///
 /// Every distinct SQL text gets a name (`kiln_1`, `kiln_2`, …) for the life of the process;
-/// postgres-nio prepares a name on a connection the first time it runs there, in the same
-/// round trip, and remembers it for that connection.
+/// postgres-nio prepares a name on a connection the first time it runs there (one round
+/// trip before the run), and remembers it for that connection.
 ///
 /// Invariant: at most ``maximumStatements`` texts are named, so neither this process nor a
 /// PostgreSQL backend grows with the variety of queries; past it a SELECT goes unprepared.
