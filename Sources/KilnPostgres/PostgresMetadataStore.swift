@@ -36,7 +36,7 @@ package final class PostgresMetadataStore: MetadataStore, Sendable {
     let logger: Logger
     /// The task that runs the connection pools, cancelled on ``close()``.
     private let runner: Task<Void, Never>
-    /// The statements each reading connection has prepared.
+    /// The names under which the reading connections prepare their statements.
     let preparedStatements = PreparedStatements()
     /// Where the database is, for the connections outside the pool (``ClusterLeadership``).
     package let location: PostgresLocation

@@ -29,7 +29,7 @@ final class PostgresTransaction: MetadataTransaction {
     /// statement: a read of images and then of their tags costs one round trip.
     var tagsReadAhead: TagsReadAhead?
 
-    /// What each connection has prepared, shared by the store's transactions.
+    /// The names under which reads prepare their statements, shared by the store's transactions.
     let preparedStatements: PreparedStatements
 
     init(connection: PostgresConnection, preparedStatements: PreparedStatements, logger: Logger) {
