@@ -91,10 +91,11 @@ struct PostgresStoreTests {
         for _ in 0..<3 {
             #expect(try await store.read { try $0.images(byID) }.isEmpty)
         }
-        let prepared: SQLStatementProbe = { transaction in
-            try (transaction as? PostgresTransaction)?.rows(
+        let prepared: PreparedStatementsProbe = { transaction in
+            let transaction = try #require(transaction as? PostgresTransaction)
+            return try transaction.rows(
                 "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements WHERE name LIKE 'kiln\\_%'"
-            ).map { try $0.decode((String, Int, Int).self) } ?? []
+            ).map { try $0.decode((String, Int, Int).self) }
         }
         // Each pool has one connection: the reading one answers for what it prepared.
         let images = try await store.read(prepared).filter { $0.0.contains("FROM image") }
@@ -186,4 +187,4 @@ struct PostgresStoreTests {
 }
 
 /// Reads the prepared statements of the connection a transaction runs on.
-private typealias SQLStatementProbe = @Sendable (any MetadataTransaction) throws -> [(String, Int, Int)]
+private typealias PreparedStatementsProbe = @Sendable (any MetadataTransaction) throws -> [(String, Int, Int)]
