@@ -11,9 +11,9 @@ final class MemoryDisk: NBDExport {
         bytes = Mutex([UInt8](repeating: 0, count: size))
     }
 
-    func read(offset: UInt64, length: Int) throws -> [UInt8] {
+    func readPieces(offset: UInt64, length: Int) throws -> [ArraySlice<UInt8>] {
         let range = try span(offset, length)
-        return bytes.withLock { Array($0[range]) }
+        return bytes.withLock { [$0[range]] }
     }
 
     func write(offset: UInt64, bytes data: [UInt8]) throws {

@@ -2,8 +2,10 @@
 package protocol NBDExport: AnyObject, Sendable {
     /// Its size in bytes.
     var size: UInt64 { get }
-    /// `length` bytes from `offset`.
-    func read(offset: UInt64, length: Int) throws -> [UInt8]
+    /// `length` bytes from `offset`, in order, as pieces whose lengths add up to `length`.
+    /// The pieces may be slices of buffers the export holds: a reply sends them as they are,
+    /// without first copying them into one run of bytes.
+    func readPieces(offset: UInt64, length: Int) throws -> [ArraySlice<UInt8>]
     /// Writes `bytes` at `offset`; durable once ``flush()`` returns.
     func write(offset: UInt64, bytes: [UInt8]) throws
     /// Makes every completed write durable.
@@ -14,17 +16,24 @@ package protocol NBDExport: AnyObject, Sendable {
     func writeZeroes(offset: UInt64, length: Int) throws
 }
 
+extension NBDExport {
+    /// `length` bytes from `offset`, as one run of bytes.
+    package func read(offset: UInt64, length: Int) throws -> [UInt8] {
+        Array(try readPieces(offset: offset, length: length).joined())
+    }
+}
+
 /// Carries out requests of the transmission phase on an export and makes their replies.
 package enum NBDTransmission {
-    /// A simple reply: its header, then the data a read returns. The two are kept apart so
-    /// that a read's data, up to 32 MiB, goes to the socket without being copied behind the
-    /// header first.
+    /// A simple reply: its header, then the data a read returns, in the export's pieces. They
+    /// are kept apart so that a read's data, up to 32 MiB, goes to the socket without being
+    /// copied behind the header first.
     package struct Reply: Sendable {
         package var header: [UInt8]
-        package var data: [UInt8] = []
+        package var data: [ArraySlice<UInt8>] = []
 
         /// The reply as one run of bytes.
-        package var bytes: [UInt8] { header + data }
+        package var bytes: [UInt8] { header + data.joined() }
     }
 
     /// The simple reply to `request` after carrying it out on `export`.
@@ -39,7 +48,7 @@ package enum NBDTransmission {
             switch command {
             case .read:
                 guard length <= NBDProtocol.maximumPayload else { return Reply(header: reply(request.handle, error: NBDProtocol.Error.invalid)) }
-                return Reply(header: reply(request.handle, error: 0), data: try export.read(offset: request.offset, length: length))
+                return Reply(header: reply(request.handle, error: 0), data: try export.readPieces(offset: request.offset, length: length))
             case .write:
                 try export.write(offset: request.offset, bytes: request.payload)
             case .trim:

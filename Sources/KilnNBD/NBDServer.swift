@@ -20,8 +20,14 @@ package final class NBDServer: Sendable {
         }
     }
 
+    /// What the kernel may hold of the server's replies before a send waits for the client
+    /// (4 MiB): several replies to a guest's largest reads (512 KiB), so that the client finds
+    /// each whole when it reads, rather than a part of it at a time.
+    static let sendBuffer = 4 << 20
+
     /// Runs one connection to its end.
     private static func serve(_ connection: UnixSocketConnection, name: String, export: any NBDExport) {
+        connection.setSendBuffer(sendBuffer)
         var session = NBDSession(exports: [name: NBDExportInfo(size: export.size)])
         guard connection.send(session.greeting) else { return }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)

@@ -41,6 +41,10 @@ package struct NBDSession: Sendable {
     private var noZeroes = false
     private var pending: [UInt8] = []
     private var consumed = 0
+    /// A write whose payload is still arriving, and how many of its bytes are missing. Its
+    /// payload takes what arrives directly, rather than through ``pending``, so a large write
+    /// is copied once on its way from the socket to the export.
+    private var partialWrite: (request: NBDRequest, missing: Int)?
 
     /// A session offering `exports`.
     package init(exports: [String: NBDExportInfo]) {
@@ -62,8 +66,13 @@ package struct NBDSession: Sendable {
     /// Takes the bytes the client sent and returns what to do, in order. Bytes of a message
     /// not yet complete are kept for the next call.
     package mutating func feed(_ bytes: some Collection<UInt8>) throws -> [Event] {
-        pending.append(contentsOf: bytes)
         var events: [Event] = []
+        var incoming = bytes[...]
+        if partialWrite != nil {
+            incoming = continueWrite(with: incoming, into: &events)
+            if partialWrite != nil { return events }
+        }
+        pending.append(contentsOf: incoming)
         defer { compact() }
         while phase != .closed {
             let available = pending[consumed...]
@@ -183,16 +192,30 @@ package struct NBDSession: Sendable {
         let handle = NBDBytes.read(UInt64.self, from: bytes, at: 8)
         let offset = NBDBytes.read(UInt64.self, from: bytes, at: 16)
         let length = NBDBytes.read(UInt32.self, from: bytes, at: 24)
-        var payloadLength = 0
-        if type == NBDRequest.Command.write.rawValue {
-            guard Int(length) <= NBDProtocol.maximumPayload else { throw Violation(reason: "a write of \(length) bytes") }
-            payloadLength = Int(length)
-            guard bytes.count >= 28 + payloadLength else { return nil }
-        }
-        let payload = Array(bytes.dropFirst(28).prefix(payloadLength))
-        let request = NBDRequest(type: type, flags: flags, handle: handle, offset: offset, length: length, payload: payload)
+        var request = NBDRequest(type: type, flags: flags, handle: handle, offset: offset, length: length)
         if request.command == .disconnect { return (28, [.close]) }
-        return (28 + payloadLength, [.request(request)])
+        guard request.command == .write else { return (28, [.request(request)]) }
+        guard Int(length) <= NBDProtocol.maximumPayload else { throw Violation(reason: "a write of \(length) bytes") }
+        let arrived = bytes.dropFirst(28).prefix(Int(length))
+        request.payload.reserveCapacity(Int(length))
+        request.payload.append(contentsOf: arrived)
+        guard arrived.count == Int(length) else {
+            partialWrite = (request, Int(length) - arrived.count)
+            return (28 + arrived.count, [])
+        }
+        return (28 + arrived.count, [.request(request)])
+    }
+
+    /// Adds what arrived to the payload of ``partialWrite``; once the payload is whole, the
+    /// write goes out as an event. Returns the bytes past the payload.
+    private mutating func continueWrite<Bytes: Collection<UInt8>>(with incoming: Bytes, into events: inout [Event]) -> Bytes.SubSequence {
+        guard var (request, missing) = partialWrite else { return incoming[...] }
+        partialWrite = nil  // leaves the payload one reference, so appending copies nothing before it
+        let piece = incoming.prefix(missing)
+        request.payload.append(contentsOf: piece)
+        missing -= piece.count
+        if missing == 0 { events.append(.request(request)) } else { partialWrite = (request, missing) }
+        return incoming.dropFirst(piece.count)
     }
 
     /// An option reply: its magic, the option, the reply type and the payload.

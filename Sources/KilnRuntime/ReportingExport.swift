@@ -19,8 +19,8 @@ final class ReportingExport: NBDExport {
 
     var size: UInt64 { inner.size }
 
-    func read(offset: UInt64, length: Int) throws -> [UInt8] {
-        try reporting("read", offset: offset) { try inner.read(offset: offset, length: length) }
+    func readPieces(offset: UInt64, length: Int) throws -> [ArraySlice<UInt8>] {
+        try reporting("read", offset: offset) { try inner.readPieces(offset: offset, length: length) }
     }
 
     func write(offset: UInt64, bytes: [UInt8]) throws {

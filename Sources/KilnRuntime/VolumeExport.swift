@@ -92,7 +92,7 @@ final class VolumeExport: NBDExport {
         self.blockCount = Int(size / UInt64(Block.size))
     }
 
-    func read(offset: UInt64, length: Int) throws -> [UInt8] {
+    func readPieces(offset: UInt64, length: Int) throws -> [ArraySlice<UInt8>] {
         try state.withLock { state in
             let first = Int(offset) / Block.size
             let last = max(first, (Int(offset) + max(length, 1) - 1) / Block.size)
@@ -104,11 +104,10 @@ final class VolumeExport: NBDExport {
                 fetchMissing((last + 1)...min(last + Self.readAhead, blockCount - 1), in: &state)
             }
             state.lastReadEnd = offset + UInt64(length)
-            var output: [UInt8] = []
-            output.reserveCapacity(length)
+            var output: [ArraySlice<UInt8>] = []
             try Self.pieces(offset: Int(offset), length: length) { index, within, take, _ in
                 let block = try self.block(index, in: &state)
-                output.append(contentsOf: block[within..<within + take])
+                output.append(block[within..<within + take])
             }
             self.dropStrayFetches(nextRead: last + 1, in: &state)
             self.evict(&state)

@@ -35,41 +35,71 @@ package struct UnixSocketConnection: Sendable {
         return true
     }
 
-    /// Writes all of `first`, then all of `second`, gathered into as few system calls as the
-    /// socket takes (`sendmsg` with two vectors), so that neither is copied behind the other; false when the
-    /// peer has gone.
-    package func send(_ first: [UInt8], _ second: [UInt8]) -> Bool {
-        guard !second.isEmpty else { return send(first) }
-        let total = first.count + second.count
-        var sent = 0
-        while sent < total {
-            let count = first.withUnsafeBytes { head in
-                second.withUnsafeBytes { tail in Self.gather(head, tail, skipping: sent, into: descriptor) }
+    /// The most vectors one `sendmsg` takes on Linux (`UIO_MAXIOV`).
+    static let maximumVectors = 1024
+
+    /// Writes all of `head`, then all of `pieces` in order, gathered into as few system calls
+    /// as the socket takes (`sendmsg` with a vector per piece), so that no piece is copied
+    /// behind another first; false when the peer has gone.
+    package func send(_ head: [UInt8], _ pieces: [ArraySlice<UInt8>]) -> Bool {
+        let all = [head[...]] + pieces.filter { !$0.isEmpty }
+        var buffers: [UnsafeRawBufferPointer] = []
+        buffers.reserveCapacity(all.count)
+        return Self.pinning(all, from: all.startIndex, into: &buffers) { sendAll($0) }
+    }
+
+    /// Calls `body` with the bytes of every piece from `index` on, each pinned in memory while
+    /// it runs: a piece's bytes stay valid only inside its own `withUnsafeBytes`, so each
+    /// piece's call wraps the next one's.
+    private static func pinning(
+        _ pieces: [ArraySlice<UInt8>],
+        from index: Int,
+        into buffers: inout [UnsafeRawBufferPointer],
+        _ body: ([UnsafeRawBufferPointer]) -> Bool
+    ) -> Bool {
+        guard index < pieces.endIndex else { return body(buffers) }
+        return pieces[index].withUnsafeBytes { piece in
+            buffers.append(piece)
+            return pinning(pieces, from: index + 1, into: &buffers, body)
+        }
+    }
+
+    /// Sends all of `buffers`, in order, with as many `sendmsg` calls as the socket takes;
+    /// each call skips what the ones before it sent. Like ``send(_:)``, it asks for an error
+    /// rather than SIGPIPE when the peer has gone.
+    private func sendAll(_ buffers: [UnsafeRawBufferPointer]) -> Bool {
+        var vectors = buffers.compactMap { buffer in
+            buffer.baseAddress.map { iovec(iov_base: UnsafeMutableRawPointer(mutating: $0), iov_len: buffer.count) }
+        }
+        var first = 0
+        while first < vectors.count {
+            let count = vectors[first...].withUnsafeMutableBufferPointer { unsent in
+                var message = msghdr()
+                message.msg_iov = unsent.baseAddress
+                message.msg_iovlen = min(unsent.count, Self.maximumVectors)
+                return sendmsg(descriptor, &message, Int32(MSG_NOSIGNAL))
             }
             if count < 0, errno == EINTR { continue }
             guard count > 0 else { return false }
-            sent += count
+            var sent = count
+            while first < vectors.count, sent >= vectors[first].iov_len {
+                sent -= vectors[first].iov_len
+                first += 1
+            }
+            if sent > 0 {
+                vectors[first].iov_base += sent
+                vectors[first].iov_len -= sent
+            }
         }
         return true
     }
 
-    /// One `sendmsg` of `head` then `tail`, less their first `skipped` bytes. Like ``send(_:)``,
-    /// it asks for an error rather than SIGPIPE when the peer has gone.
-    private static func gather(_ head: UnsafeRawBufferPointer, _ tail: UnsafeRawBufferPointer, skipping skipped: Int, into descriptor: Int32) -> Int {
-        var vectors: [iovec] = []
-        if skipped < head.count, let base = head.baseAddress {
-            vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: base + skipped), iov_len: head.count - skipped))
-        }
-        let tailSkipped = max(0, skipped - head.count)
-        if let base = tail.baseAddress {
-            vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: base + tailSkipped), iov_len: tail.count - tailSkipped))
-        }
-        return vectors.withUnsafeMutableBufferPointer { buffer in
-            var message = msghdr()
-            message.msg_iov = buffer.baseAddress
-            message.msg_iovlen = buffer.count
-            return sendmsg(descriptor, &message, Int32(MSG_NOSIGNAL))
-        }
+    /// Asks the kernel to hold up to `bytes` of what this end sends before a send waits for
+    /// the peer to read (the kernel caps it at `net.core.wmem_max`). A large reply then goes
+    /// out in one call, and the peer reads it without waiting for more to be written.
+    package func setSendBuffer(_ bytes: Int) {
+        var size = Int32(clamping: bytes)
+        setsockopt(descriptor, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<Int32>.size))
     }
 
     /// Ends the sending half: the peer reads the end of the stream.

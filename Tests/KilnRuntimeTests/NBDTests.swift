@@ -18,7 +18,7 @@ final class MemoryExport: NBDExport {
         bytes = Mutex([UInt8](repeating: 0, count: size))
     }
 
-    func read(offset: UInt64, length: Int) throws -> [UInt8] { bytes.withLock { Array($0[Int(offset)..<Int(offset) + length]) } }
+    func readPieces(offset: UInt64, length: Int) throws -> [ArraySlice<UInt8>] { bytes.withLock { [$0[Int(offset)..<Int(offset) + length]] } }
     func write(offset: UInt64, bytes new: [UInt8]) throws { bytes.withLock { $0.replaceSubrange(Int(offset)..<Int(offset) + new.count, with: new) } }
     func flush() throws { flushes.withLock { $0 += 1 } }
     func trim(offset: UInt64, length: Int) throws { try writeZeroes(offset: offset, length: length) }
@@ -101,20 +101,24 @@ struct NBDSessionTests {
         #expect(session.isTransmitting)
     }
 
-    @Test("Bytes fed one at a time give the same events as all at once")
-    func splitFeeds() throws {
+    @Test("Bytes fed in pieces of any size give the same events as all at once", arguments: [1, 2, 5, 31, 40])
+    func splitFeeds(pieceSize: Int) throws {
         var client = ClientBytes()
         client.u32(NBDProtocol.ClientFlag.fixedNewstyle)
         client.option(NBDProtocol.Option.exportName, Array("vol-1".utf8))
         client.request(.write, handle: 1, offset: 0, length: 3, payload: [9, 9, 9])
-        client.request(.flush, handle: 2, offset: 0, length: 0)
-        client.request(.disconnect, handle: 3, offset: 0, length: 0)
+        client.request(.write, handle: 2, offset: 8, length: 50, payload: (0..<50).map { UInt8($0) })
+        client.request(.flush, handle: 3, offset: 0, length: 0)
+        client.request(.disconnect, handle: 4, offset: 0, length: 0)
         var whole = NBDSession(exports: exports)
         let expected = try whole.feed(client.bytes)
         var split = NBDSession(exports: exports)
         var events: [NBDSession.Event] = []
-        for byte in client.bytes { events += try split.feed([byte]) }
+        for start in stride(from: 0, to: client.bytes.count, by: pieceSize) {
+            events += try split.feed(client.bytes[start..<min(start + pieceSize, client.bytes.count)])
+        }
         #expect(events == expected)
+        #expect(expected.count == 6)
         guard case .send(let reply) = expected[0] else { Issue.record("no export reply"); return }
         #expect(reply.count == 8 + 2 + 124)  // without NO_ZEROES the 124 zero bytes follow
         #expect(expected.last == .close)
