@@ -22,6 +22,9 @@ struct CachedBlock: Sendable {
     var bytes: [UInt8]?
     /// The writes made while `bytes` is nil, oldest first.
     var patches: [Patch] = []
+    /// How far from the block's start `patches` cover it without a gap. Once they cover it
+    /// all, the stored bytes no longer matter: the patches alone make `bytes`.
+    var patchedPrefix = 0
     /// Whether the block differs from what the volume stores.
     var dirty: Bool
     /// The writes since the last flush, oldest first.
@@ -32,6 +35,9 @@ struct CachedBlock: Sendable {
     var journaled = false
     /// When the block was last used, on the cache's own clock.
     var lastUse: Int
+    /// How many writes the block has had: an encoding of its bytes made at one count holds
+    /// for the block while the count stays the same.
+    var version = 0
 
     /// A block waiting for its stored bytes, with no write yet.
     static func awaitingFetch(lastUse: Int) -> CachedBlock {
@@ -54,10 +60,13 @@ struct CachedBlock: Sendable {
             self.bytes = bytes
         } else {
             patches.append(patch)
+            if within <= patchedPrefix { patchedPrefix = max(patchedPrefix, within + piece.count) }
+            if patchedPrefix == Block.size { receive(Self.zeroBlock) }
         }
         unjournaled.append(patch)
         unjournaledBytes += piece.count
         dirty = true
+        version += 1
     }
 
     /// Replaces the whole block with `content`; earlier writes no longer matter, but the
@@ -65,16 +74,28 @@ struct CachedBlock: Sendable {
     mutating func overwrite(with content: [UInt8]) {
         bytes = content
         patches = []
+        patchedPrefix = 0
         unjournaled = [Patch(within: 0, bytes: content)]
         unjournaledBytes = content.count
         dirty = true
+        version += 1
+    }
+
+    /// Whether the next flush stores the whole block rather than journaling its writes: it
+    /// has no writes in the journal, and the writes since it was stored cover at least half
+    /// of it (a sequential write, mostly).
+    var storedWholeAtFlush: Bool {
+        !journaled && unjournaledBytes >= Block.size / 2
     }
 
     /// Takes the stored bytes that arrived: the patches land on them, in order.
     mutating func receive(_ stored: [UInt8]) {
         bytes = Self.merging(patches, onto: stored)
         patches = []
+        patchedPrefix = 0
     }
+
+    private static let zeroBlock = [UInt8](repeating: 0, count: Block.size)
 
     /// Records that the volume now stores the block as it is here.
     mutating func markStored() {

@@ -12,7 +12,7 @@ extension VolumeExport {
         var stored: [Int] = []
         var journaling: [Int] = []
         for (index, entry) in state.blocks where !entry.unjournaled.isEmpty {
-            if !entry.journaled, entry.unjournaledBytes >= Block.size / 2 { stored.append(index) } else { journaling.append(index) }
+            if entry.storedWholeAtFlush { stored.append(index) } else { journaling.append(index) }
         }
         try store(stored, in: &state)
         let records = journaling.sorted().flatMap { index in
@@ -36,19 +36,51 @@ extension VolumeExport {
     }
 
     /// Stores the blocks `indexes`, durably, in one commit: those still waiting for their
-    /// stored bytes first receive them (their fetches run in parallel).
+    /// stored bytes first receive them (their fetches run in parallel). A block encoded ahead
+    /// of the flush (see ``encodeAhead(_:in:)``) and not written since is only committed; the
+    /// others are encoded now, in parallel.
     func store(_ indexes: [Int], in state: inout State) throws {
         guard !indexes.isEmpty else { return }
         fetchMissing(indexes, in: &state)
-        var changed: [(index: Int, bytes: [UInt8])] = []
+        var encodings: [Task<BlockEntry, any Error>] = []
         for index in indexes.sorted() {
-            changed.append((index, try block(index, in: &state)))
+            let bytes = try block(index, in: &state)
+            let ahead = state.encodings.removeValue(forKey: index)
+            if let ahead, ahead.version == state.blocks[index]?.version {
+                encodings.append(ahead.task)
+            } else {
+                encodings.append(encode(index, bytes))
+            }
         }
         let volume = self.volume
         let volumes = self.volumes
-        let blocks = changed
-        try Blocking.run { try await volumes.commitDeviceBlocks(volume, blocks) }
+        let pending = encodings
+        try Blocking.run {
+            var entries: [BlockEntry] = []
+            for encoding in pending { entries.append(try await encoding.value) }
+            try await volumes.commitDeviceEntries(volume, entries)
+        }
         for index in indexes { state.update(index) { $0.markStored() } }
+    }
+
+    /// Starts encoding block `index` while the guest goes on writing, when the write that
+    /// just reached its last byte leaves it to be stored whole at the next flush. A guest
+    /// writing sequentially then finds, at its flush, its blocks hashed, compressed and in
+    /// the block store already, and waits only for their commit. A block written again
+    /// before the flush is encoded again; the earlier encoding is left for garbage collection
+    /// to reclaim, as an interrupted flush's would be.
+    func encodeAhead(_ index: Int, in state: inout State) {
+        guard let entry = state.blocks[index], let bytes = entry.bytes, entry.storedWholeAtFlush,
+            state.encodings[index]?.version != entry.version
+        else { return }
+        state.encodings[index] = State.Encoding(version: entry.version, task: encode(index, bytes))
+    }
+
+    /// Starts encoding block `index`, holding `bytes`, into the block store.
+    private func encode(_ index: Int, _ bytes: [UInt8]) -> Task<BlockEntry, any Error> {
+        let volume = self.volume
+        let volumes = self.volumes
+        return Task { try await volumes.encodeDeviceBlock(volume, index: index, bytes: bytes) }
     }
 
     /// The journal of `volumeID` under `directory`, after storing what an earlier Kiln left

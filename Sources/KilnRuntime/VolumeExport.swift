@@ -10,7 +10,9 @@ import Synchronization
 /// It does so in one of two ways for each changed block:
 ///
 /// - a block mostly rewritten since it was last stored (a sequential write) is stored
-///   again: its bytes in the block store, its entry in one metadata transaction;
+///   again: its bytes in the block store, its entry in one metadata transaction. Its bytes
+///   are encoded ahead, as soon as a write reaches the block's last byte, while the guest
+///   goes on writing; the flush then mostly waits for the commit alone;
 /// - a block with small changes has them appended to the volume's ``VolumeJournal``, which
 ///   costs only the bytes written. Such blocks are stored later, all together, at a
 ///   checkpoint: when the journal or the changes held in memory grow large, when the
@@ -40,9 +42,17 @@ final class VolumeExport: NBDExport {
     static let patchLimit = 256
 
     struct State {
+        /// A block's encoding into the block store, started at one ``CachedBlock/version``.
+        struct Encoding {
+            var version: Int
+            var task: Task<BlockEntry, any Error>
+        }
+
         private(set) var blocks: [Int: CachedBlock] = [:]
         /// The fetches on their way, by block index.
         var fetches: [Int: Task<[UInt8], any Error>] = [:]
+        /// The blocks being encoded ahead of the next flush, by block index.
+        var encodings: [Int: Encoding] = [:]
         var clock = 0
         /// The sum of the blocks' ``CachedBlock/dirtyMemory``.
         private(set) var dirtyMemory = 0
@@ -134,6 +144,11 @@ final class VolumeExport: NBDExport {
         try change(offset: Int(offset), length: length) { _, count in Self.zeroBlock[0..<count] }
     }
 
+    /// The blocks whose encoding started ahead of the next flush, in order.
+    var blocksEncodingAhead: [Int] {
+        state.withLock { $0.encodings.keys.sorted() }
+    }
+
     /// Stores every changed block, durably, and empties the journal: the volume's block map
     /// then holds everything written so far. A snapshot of a served volume waits for this.
     func checkpoint() throws {
@@ -152,9 +167,7 @@ final class VolumeExport: NBDExport {
         try state.withLock { state in
             try Self.pieces(offset: offset, length: length) { index, within, take, position in
                 let whole = take == Block.size
-                if whole {
-                    state.fetches.removeValue(forKey: index)?.cancel()
-                } else if journal == nil, state.blocks[index]?.bytes == nil, state.fetches[index] == nil {
+                if !whole, journal == nil, state.blocks[index]?.bytes == nil, state.fetches[index] == nil {
                     state.fetches[index] = fetch(index)  // stored at the next flush: fetch it now
                 }
                 let patches = state.update(index) { entry in
@@ -162,6 +175,9 @@ final class VolumeExport: NBDExport {
                     return entry.patches.count
                 }
                 if patches >= Self.patchLimit { _ = try self.block(index, in: &state) }
+                // Bytes written whole, or made whole by the patches, need no stored bytes.
+                if state.blocks[index]?.bytes != nil { state.fetches.removeValue(forKey: index)?.cancel() }
+                if within + take == Block.size { self.encodeAhead(index, in: &state) }
             }
             if state.dirtyMemory >= Self.dirtyMemoryLimit { try self.checkpoint(&state) }
             self.evict(&state)

@@ -210,6 +210,39 @@ struct VolumeExportTests {
         #expect(try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: 1_000_000, length: payload.count) == payload)
     }
 
+    @Test("Blocks written to their end are encoded ahead of the flush, and a block written again before it is stored as last written")
+    func encodingAhead() async throws {
+        let (cloud, _) = try makeTestCloud()
+        let caller = testCaller()
+        let (volume, _) = try await cloud.volumes.createVolume(caller, VolumeRequest(availabilityZone: "us-east-1a", size: 1))
+        let device = try await cloud.volumes.deviceVolume(volume.id)
+        let export = VolumeExport(volume: device, volumes: cloud.volumes)
+        let ahead = try await Blocking.offPool { () -> [Int] in
+            try export.write(offset: 0, bytes: [UInt8](repeating: 0x11, count: Block.size))
+            try export.write(offset: UInt64(Block.size), bytes: [UInt8](repeating: 0x22, count: Block.size / 2))
+            try export.write(offset: UInt64(Block.size + Block.size / 2), bytes: [UInt8](repeating: 0x33, count: Block.size / 2))
+            try export.write(offset: UInt64(2 * Block.size), bytes: [UInt8](repeating: 0x44, count: 4096))
+            try export.write(offset: UInt64(3 * Block.size), bytes: [UInt8](repeating: 0x77, count: Block.size - 8))
+            try export.write(offset: UInt64(4 * Block.size) - 8, bytes: [UInt8](repeating: 0x88, count: 8))
+            let ahead = export.blocksEncodingAhead
+            // Written again after their encodings started: a byte of block 0, all of block 1.
+            try export.write(offset: 5, bytes: [0x55])
+            try export.write(offset: UInt64(Block.size), bytes: [UInt8](repeating: 0x66, count: Block.size))
+            try export.flush()
+            return ahead
+        }
+        #expect(ahead == [0, 1, 3])
+        #expect(export.blocksEncodingAhead.isEmpty)
+        let first = try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: 0, length: 8)
+        #expect(first == [0x11, 0x11, 0x11, 0x11, 0x11, 0x55, 0x11, 0x11])
+        let second = try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: Block.size, length: Block.size)
+        #expect(second == [UInt8](repeating: 0x66, count: Block.size))
+        let third = try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: 2 * Block.size, length: 4097)
+        #expect(third == [UInt8](repeating: 0x44, count: 4096) + [0])
+        let fourth = try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: 4 * Block.size - 10, length: 10)
+        #expect(fourth == [0x77, 0x77] + [UInt8](repeating: 0x88, count: 8))
+    }
+
     @Test("Small writes to blocks the cache lacks land on the stored bytes, and reads ahead never return what a write replaced")
     func patchesAndReadAhead() async throws {
         let (cloud, _) = try makeTestCloud()

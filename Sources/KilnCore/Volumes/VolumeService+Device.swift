@@ -59,8 +59,6 @@ extension VolumeService {
     /// Blocks are hashed, compressed and sealed a few at a time in parallel.
     package func commitDeviceBlocks(_ volume: Volume, _ changed: [(index: Int, bytes: [UInt8])]) async throws {
         guard !changed.isEmpty else { return }
-        let blocks = self.blocks
-        let domain = volume.domain
         let entries = try await withThrowingTaskGroup(of: BlockEntry.self) { group in
             var entries: [BlockEntry] = []
             entries.reserveCapacity(changed.count)
@@ -69,13 +67,7 @@ extension VolumeService {
                 guard next < changed.endIndex else { return }
                 let (index, block) = changed[next]
                 next += 1
-                group.addTask {
-                    precondition(block.count == Block.size, "a device block is exactly one block")
-                    let digest = Array(SHA256.hash(data: block))
-                    if Block.isZero(block) { return BlockEntry(index: index, id: .zero, sha256: digest) }
-                    let id = try await blocks.put(block, sha256: digest, domain: domain)
-                    return BlockEntry(index: index, id: id, sha256: digest, changeDigest: ChangeDigest.of(block))
-                }
+                group.addTask { try await self.encodeDeviceBlock(volume, index: index, bytes: block) }
             }
             for _ in 0..<Self.parallelCommits { addNext() }
             while let entry = try await group.next() {
@@ -84,15 +76,33 @@ extension VolumeService {
             }
             return entries
         }
+        try await commitDeviceEntries(volume, entries)
+    }
+
+    /// Hashes block `index` of a machine's disk, holding `bytes`, and puts it in the block
+    /// store: compressed and sealed, but durable only once the store flushes. The entry it
+    /// returns maps the block once ``commitDeviceEntries(_:_:)`` records it. A disk encodes
+    /// blocks this way while the guest goes on writing, and commits them at its next flush.
+    package func encodeDeviceBlock(_ volume: Volume, index: Int, bytes: [UInt8]) async throws -> BlockEntry {
+        precondition(bytes.count == Block.size, "a device block is exactly one block")
+        let digest = Array(SHA256.hash(data: bytes))
+        if Block.isZero(bytes) { return BlockEntry(index: index, id: .zero, sha256: digest) }
+        let id = try await blocks.put(bytes, sha256: digest, domain: volume.domain)
+        return BlockEntry(index: index, id: id, sha256: digest, changeDigest: ChangeDigest.of(bytes))
+    }
+
+    /// Makes the blocks behind `entries` durable in the block store, then records the entries
+    /// in the volume's block map in one metadata transaction.
+    package func commitDeviceEntries(_ volume: Volume, _ entries: [BlockEntry]) async throws {
+        guard !entries.isEmpty else { return }
         try await blocks.flush()
         let domainID = volume.domain.id
-        let written = entries
         let volumeID = volume.id
         try await store.write(claiming: volumeID) { transaction in
             guard let current = try transaction.fetch(Volume.self, id: volumeID), current.state != .deleting else {
                 throw CloudError.volumeNotFound([volumeID])
             }
-            try transaction.putBlockEntries(written, of: volumeID, domain: domainID)
+            try transaction.putBlockEntries(entries, of: volumeID, domain: domainID)
         }
     }
 }
