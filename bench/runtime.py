@@ -5,8 +5,9 @@
 * guest disk throughput on a Kiln volume served over NBD against the same disk as a local
   raw file under the same QEMU command line: sequential write and read (1 MiB, O_DIRECT)
   and 4 KiB random writes (O_DIRECT, then fsync), as ratios (targets: sequential >= 0.7x,
-  random writes >= 0.5x); and against the raw file served by qemu-nbd, QEMU's own NBD
-  server, which shows what the NBD transport alone costs;
+  random writes >= 0.5x); against the raw file served by qemu-nbd, QEMU's own NBD server;
+  and against bench/nbd_ceiling.c, an NBD server that keeps nothing (writes dropped, reads
+  from one buffer): the most any NBD server can give the guest under this QEMU, here;
 * the memory Kiln itself uses per running instance (its RSS with two machines running,
   less its RSS with none, halved).
 
@@ -14,7 +15,7 @@ Usage: KILN_BIN=.build/release/kiln python3 bench/runtime.py [--seq-mib 256] [--
 The sequential size is also the span of the random writes: 256 MiB is more than the caches
 hold, so the figures include storing blocks, not only filling caches.
 Needs what scripts/install-deps.sh bench installs, and gcc with a static libc for the guest's
-benchmark program (bench/guest_io.c).
+benchmark program (bench/guest_io.c) and the ceiling server (bench/nbd_ceiling.c).
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ def wait_for(predicate, timeout: float, what: str):
 def build_disks(work: Path, seq_mib: int, writes: int) -> tuple[Path, Path]:
     binary = work / "guest_io"
     subprocess.run(["gcc", "-O2", "-static", "-o", str(binary), str(ROOT / "bench" / "guest_io.c")], check=True)
+    subprocess.run(["gcc", "-O2", "-o", str(work / "nbd_ceiling"), str(ROOT / "bench" / "nbd_ceiling.c")], check=True)
     poweroff = work / "poweroff.raw"
     bench = work / "bench.raw"
     subprocess.run([sys.executable, str(FIXTURE), str(poweroff), "--mode", "poweroff"], check=True, stdout=subprocess.DEVNULL)
@@ -70,11 +72,12 @@ def build_disks(work: Path, seq_mib: int, writes: int) -> tuple[Path, Path]:
     return poweroff, bench
 
 
-def local_raw_run(bench_disk: Path, work: Path, over_nbd: bool = False) -> tuple[float, float, float]:
-    """The same guest and QEMU command line, its disks local raw files: opened by QEMU itself,
-    or with `over_nbd` served by qemu-nbd (QEMU's own NBD server) on Unix sockets, which
-    measures what the NBD transport alone costs."""
-    label = "nbd" if over_nbd else "local"
+def reference_run(bench_disk: Path, work: Path, serve: str = "file") -> tuple[float, float, float]:
+    """The same guest and QEMU command line, its disks served another way. With `serve`:
+    "file", both are local raw files that QEMU opens itself; "qemu-nbd", qemu-nbd (QEMU's own
+    NBD server) serves those files on Unix sockets; "ceiling", the root is a local raw file
+    and bench/nbd_ceiling.c serves the data disk, keeping nothing."""
+    label = serve
     root = work / f"{label}-root.raw"
     data = work / f"{label}-data.raw"
     shutil.copyfile(bench_disk, root)
@@ -89,10 +92,11 @@ def local_raw_run(bench_disk: Path, work: Path, over_nbd: bool = False) -> tuple
     try:
         for index, path in enumerate([root, data]):
             node = f"disk{index}"
-            if over_nbd:
+            if serve == "qemu-nbd" or (serve == "ceiling" and index == 1):
                 socket = work / f"{label}-{index}.sock"
-                servers.append(subprocess.Popen(["qemu-nbd", "--format=raw", "--persistent", f"--socket={socket}", str(path)]))
-                wait_for(socket.exists, 30, "qemu-nbd's socket")
+                server = ["qemu-nbd", "--format=raw", "--persistent", f"--socket={socket}", str(path)]
+                servers.append(subprocess.Popen(server if serve == "qemu-nbd" else [str(work / "nbd_ceiling"), str(socket)]))
+                wait_for(socket.exists, 30, "the NBD server's socket")
                 blockdev = f'{{"driver":"nbd","node-name":"{node}","server":{{"type":"unix","path":"{socket}"}}}}'
             else:
                 blockdev = f'{{"driver":"file","node-name":"{node}","filename":"{path}"}}'
@@ -156,15 +160,18 @@ def main() -> int:
         text = wait_for(lambda: (lambda t: t if RESULT.search(t) else None)(console(ec2, instance["InstanceId"])), 900, "the Kiln run's result")
         kiln = tuple(float(value) for value in RESULT.search(text).groups())
         ec2.terminate_instances(InstanceIds=[instance["InstanceId"]])
-        local = local_raw_run(bench, work)
-        nbd = local_raw_run(bench, work, over_nbd=True)
+        local = reference_run(bench, work)
+        nbd = reference_run(bench, work, serve="qemu-nbd")
+        ceiling = reference_run(bench, work, serve="ceiling")
 
         print(f"boot to marker (TCG): {', '.join(f'{b:.1f} s' for b in boots)}")
-        print(f"{'':24}{'Kiln over NBD':>15}{'local raw file':>16}{'ratio':>7}{'qemu-nbd, raw':>15}{'ratio':>7}")
+        print(f"{'':26}{'Kiln over NBD':>14}{'local raw file':>16}{'ratio':>7}{'qemu-nbd, raw':>15}{'ratio':>7}"
+              f"{'NBD ceiling':>13}{'ratio':>7}{'ceiling/local':>15}")
         rows = (("sequential write", "MiB/s", 0), ("sequential read", "MiB/s", 1), ("4 KiB random write", "IOPS", 2))
         for name, unit, i in rows:
-            k, l, n = kiln[i], local[i], nbd[i]
-            print(f"{name + ' (' + unit + ')':24}{k:>15.1f}{l:>16.1f}{k / l:>6.2f}x{n:>15.1f}{k / n:>6.2f}x")
+            k, l, n, c = kiln[i], local[i], nbd[i], ceiling[i]
+            print(f"{name + ' (' + unit + ')':26}{k:>14.1f}{l:>16.1f}{k / l:>6.2f}x{n:>15.1f}{k / n:>6.2f}x"
+                  f"{c:>13.1f}{k / c:>6.2f}x{c / l:>14.2f}x")
         print(f"Kiln RSS: {idle_rss / 1024:.1f} MiB idle; {per_instance / 1024:.1f} MiB more per running instance")
         return 0
     finally:

@@ -6,8 +6,10 @@ import KilnCore
 extension VolumeExport {
     /// Makes every write so far durable. Blocks mostly rewritten since they were stored, and
     /// in no journal record, are stored again; the small changes of the others go to the
-    /// journal. A journal grown past ``journalLimit`` ends the flush with a checkpoint.
+    /// journal. A journal grown past ``journalLimit`` ends the flush with a checkpoint. A
+    /// destage that runs is waited for first.
     func flushChanges(_ state: inout State) throws {
+        settleDestage(&state)
         guard let journal else { return try store(state.dirtyIndexes, in: &state) }
         var stored: [Int] = []
         var journaling: [Int] = []
@@ -29,8 +31,9 @@ extension VolumeExport {
         if journal.size >= Self.journalLimit { try checkpoint(&state) }
     }
 
-    /// Stores every changed block, then empties the journal.
+    /// Stores every changed block, then empties the journal; after the destage that runs.
     func checkpoint(_ state: inout State) throws {
+        settleDestage(&state)
         try store(state.dirtyIndexes, in: &state)
         try journal?.reset()
     }

@@ -48,11 +48,21 @@ final class VolumeExport: NBDExport {
             var task: Task<BlockEntry, any Error>
         }
 
+        /// A background commit of blocks encoded ahead (see ``VolumeExport/destageIfReady(_:)``):
+        /// its task, the version of each block it commits, and the flag its task raises at its end.
+        struct Destage {
+            var task: Task<Void, any Error>
+            var versions: [Int: Int]
+            var finished: CompletionFlag
+        }
+
         private(set) var blocks: [Int: CachedBlock] = [:]
         /// The fetches on their way, by block index.
         var fetches: [Int: Task<[UInt8], any Error>] = [:]
         /// The blocks being encoded ahead of the next flush, by block index.
         var encodings: [Int: Encoding] = [:]
+        /// The commit of blocks encoded ahead that runs in the background, if any.
+        var destage: Destage?
         var clock = 0
         /// The sum of the blocks' ``CachedBlock/dirtyMemory``.
         private(set) var dirtyMemory = 0
@@ -179,6 +189,7 @@ final class VolumeExport: NBDExport {
                 if state.blocks[index]?.bytes != nil { state.fetches.removeValue(forKey: index)?.cancel() }
                 if within + take == Block.size { self.encodeAhead(index, in: &state) }
             }
+            self.destageIfReady(&state)
             if state.dirtyMemory >= Self.dirtyMemoryLimit { try self.checkpoint(&state) }
             self.evict(&state)
         }

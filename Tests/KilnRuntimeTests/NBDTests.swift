@@ -243,6 +243,37 @@ struct VolumeExportTests {
         #expect(fourth == [0x77, 0x77] + [UInt8](repeating: 0x88, count: 8))
     }
 
+    @Test("Blocks encoded ahead are committed in the background before any flush, and a block written again meanwhile is stored as last written")
+    func destaging() async throws {
+        let (cloud, _) = try makeTestCloud()
+        let caller = testCaller()
+        let (volume, _) = try await cloud.volumes.createVolume(caller, VolumeRequest(availabilityZone: "us-east-1a", size: 1))
+        let device = try await cloud.volumes.deviceVolume(volume.id)
+        let export = VolumeExport(volume: device, volumes: cloud.volumes)
+        let count = VolumeExport.destageBatch + 2
+        try await Blocking.offPool {
+            for index in 0..<count {
+                try export.write(offset: UInt64(index * Block.size), bytes: [UInt8](repeating: UInt8(index + 1), count: Block.size))
+            }
+        }
+        // No flush yet: the destage commits the first blocks on its own.
+        var committed: [UInt8] = []
+        for _ in 0..<200 where committed != [1] {
+            committed = try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: 0, length: 1)
+            if committed != [1] { try await Task.sleep(for: .milliseconds(25)) }
+        }
+        #expect(committed == [1])
+        try await Blocking.offPool {
+            try export.write(offset: 5, bytes: [0xEE])
+            try export.flush()
+        }
+        for index in [0, 5, count - 1] {
+            let head = try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: index * Block.size, length: 8)
+            let expected = [UInt8](repeating: UInt8(index + 1), count: 8)
+            #expect(head == (index == 0 ? expected[0..<5] + [0xEE] + expected[6...] : expected[...]).map { $0 })
+        }
+    }
+
     @Test("Small writes to blocks the cache lacks land on the stored bytes, and reads ahead never return what a write replaced")
     func patchesAndReadAhead() async throws {
         let (cloud, _) = try makeTestCloud()
