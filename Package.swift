@@ -297,7 +297,10 @@ let package = Package(
         ),
         .testTarget(
             name: "KilnRuntimeTests",
-            dependencies: ["KilnRuntime", "KilnNBD", "KilnCore", "KilnBlocks", "KilnStore", "KilnTestSupport"],
+            dependencies: [
+                "KilnRuntime", "KilnNBD", "KilnCore", "KilnBlocks", "KilnStore", "KilnTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

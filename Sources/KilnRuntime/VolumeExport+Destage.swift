@@ -20,12 +20,13 @@ extension VolumeExport {
     /// The blocks encoded ahead (16 MiB) that start a destage.
     static let destageBatch = 32
 
-    /// Starts committing the blocks encoded ahead and not written since, when there are at
-    /// least ``destageBatch`` of them and no destage runs.
+    /// Starts committing the blocks encoded ahead that are still current (see
+    /// ``isCurrent(_:of:in:)``), when at least ``destageBatch`` are encoded ahead and no
+    /// destage runs.
     func destageIfReady(_ state: inout State) {
         reapDestage(&state)
         guard state.destage == nil, state.encodings.count >= Self.destageBatch else { return }
-        let current = state.encodings.filter { state.blocks[$0.key]?.version == $0.value.version }
+        let current = state.encodings.filter { isCurrent($0.value, of: $0.key, in: state) }
         state.encodings = [:]
         let volume = self.volume
         let volumes = self.volumes

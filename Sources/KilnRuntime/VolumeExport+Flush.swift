@@ -49,7 +49,7 @@ extension VolumeExport {
         for index in indexes.sorted() {
             let bytes = try block(index, in: &state)
             let ahead = state.encodings.removeValue(forKey: index)
-            if let ahead, ahead.version == state.blocks[index]?.version {
+            if let ahead, isCurrent(ahead, of: index, in: state) {
                 encodings.append(ahead.task)
             } else {
                 encodings.append(encode(index, bytes))
@@ -76,7 +76,14 @@ extension VolumeExport {
         guard let entry = state.blocks[index], let bytes = entry.bytes, entry.storedWholeAtFlush,
             state.encodings[index]?.version != entry.version
         else { return }
-        state.encodings[index] = State.Encoding(version: entry.version, task: encode(index, bytes))
+        state.encodings[index] = State.Encoding(version: entry.version, started: volumes.context.clock.now, task: encode(index, bytes))
+    }
+
+    /// Whether `encoding`, of block `index`, may be committed for it: the block has not been
+    /// written since the encoding started, and the encoding is younger than
+    /// ``encodingLifetime``.
+    func isCurrent(_ encoding: State.Encoding, of index: Int, in state: State) -> Bool {
+        encoding.version == state.blocks[index]?.version && volumes.context.clock.now.timeIntervalSince(encoding.started) < Self.encodingLifetime
     }
 
     /// Starts encoding block `index`, holding `bytes`, into the block store.

@@ -40,11 +40,18 @@ final class VolumeExport: NBDExport {
     static let readAhead = 16
     /// The patches a block gathers before a write waits for its stored bytes.
     static let patchLimit = 256
+    /// How long after it started an encoding ahead may be committed (60 s). Garbage
+    /// collection spares a block that nothing references for 10 minutes after it is stored;
+    /// an encoding older than this is made again, which finds its block still stored (and
+    /// marks it recent) or stores it anew.
+    static let encodingLifetime: TimeInterval = 60
 
     struct State {
-        /// A block's encoding into the block store, started at one ``CachedBlock/version``.
+        /// A block's encoding into the block store, started at one ``CachedBlock/version``
+        /// and at one time.
         struct Encoding {
             var version: Int
+            var started: Date
             var task: Task<BlockEntry, any Error>
         }
 

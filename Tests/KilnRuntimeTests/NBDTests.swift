@@ -1,4 +1,6 @@
+import Crypto
 import Foundation
+import KilnBlocks
 import KilnCore
 import KilnNBD
 import Synchronization
@@ -272,6 +274,26 @@ struct VolumeExportTests {
             let expected = [UInt8](repeating: UInt8(index + 1), count: 8)
             #expect(head == (index == 0 ? expected[0..<5] + [0xEE] + expected[6...] : expected[...]).map { $0 })
         }
+    }
+
+    @Test("A block encoded ahead long before its flush is stored again, so garbage collection meanwhile loses nothing")
+    func staleEncodingAhead() async throws {
+        let (cloud, clock) = try makeTestCloud()
+        let caller = testCaller()
+        let (volume, _) = try await cloud.volumes.createVolume(caller, VolumeRequest(availabilityZone: "us-east-1a", size: 1))
+        let device = try await cloud.volumes.deviceVolume(volume.id)
+        let export = VolumeExport(volume: device, volumes: cloud.volumes)
+        let content = [UInt8](repeating: 0x5A, count: Block.size)
+        try await Blocking.offPool { try export.write(offset: 0, bytes: content) }
+        let id = BlockID(Array(SHA256.hash(data: content)))
+        for _ in 0..<200 where !(try await cloud.blocks.contains(id, domain: device.domain)) { try await Task.sleep(for: .milliseconds(10)) }
+        try await cloud.blocks.flush()
+        // Nothing references the block yet: ten minutes on, garbage collection takes it.
+        clock.advance(by: 700)
+        let store = try #require(cloud.blocks as? PackedBlockStore)
+        #expect(try await store.collectGarbage(alsoLive: []).blocksRemoved == 1)
+        try await Blocking.offPool { try export.flush() }
+        #expect(try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: 0, length: Block.size) == content)
     }
 
     @Test("Small writes to blocks the cache lacks land on the stored bytes, and reads ahead never return what a write replaced")
