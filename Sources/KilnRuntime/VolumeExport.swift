@@ -65,7 +65,7 @@ final class VolumeExport: NBDExport {
 
         private(set) var blocks: [Int: CachedBlock] = [:]
         /// The fetches on their way, by block index.
-        var fetches: [Int: Task<[UInt8], any Error>] = [:]
+        var fetches: [Int: BlockFetch] = [:]
         /// The blocks being encoded ahead of the next flush, by block index.
         var encodings: [Int: Encoding] = [:]
         /// The commit of blocks encoded ahead that runs in the background, if any.
@@ -193,7 +193,7 @@ final class VolumeExport: NBDExport {
                 }
                 if patches >= Self.patchLimit { _ = try self.block(index, in: &state) }
                 // Bytes written whole, or made whole by the patches, need no stored bytes.
-                if state.blocks[index]?.bytes != nil { state.fetches.removeValue(forKey: index)?.cancel() }
+                if state.blocks[index]?.bytes != nil { state.fetches[index] = nil }
                 if within + take == Block.size { self.encodeAhead(index, in: &state) }
             }
             self.destageIfReady(&state)
@@ -222,7 +222,7 @@ extension VolumeExport {
     func block(_ index: Int, in state: inout State) throws -> [UInt8] {
         if let bytes = state.update(index, { $0.bytes }) { return bytes }
         let fetch = state.fetches.removeValue(forKey: index) ?? self.fetch(index)
-        let stored = try Blocking.run { try await fetch.value }
+        let stored = try fetch.bytes()
         return state.update(index) { entry in
             entry.receive(stored)
             return entry.bytes ?? stored
@@ -230,10 +230,10 @@ extension VolumeExport {
     }
 
     /// Starts fetching block `index` from the block store.
-    private func fetch(_ index: Int) -> Task<[UInt8], any Error> {
+    private func fetch(_ index: Int) -> BlockFetch {
         let volume = self.volume
         let volumes = self.volumes
-        return Task { try await volumes.readDeviceBlock(volume, index: index) }
+        return BlockFetch { try await volumes.readDeviceBlock(volume, index: index) }
     }
 
     /// Starts fetching each block of `indexes` that has neither bytes in the cache nor a fetch
@@ -247,21 +247,24 @@ extension VolumeExport {
         }
         let volume = self.volume
         let volumes = self.volumes
-        let together = Task { try await volumes.readDeviceBlocks(volume, indexes: missing) }
-        for index in missing {
-            state.fetches[index] = Task {
-                guard let bytes = try await together.value[index] else { throw CancellationError() }
-                return bytes
+        let fetches = Dictionary(uniqueKeysWithValues: missing.map { ($0, BlockFetch()) })
+        Task {
+            do {
+                let read = try await volumes.readDeviceBlocks(volume, indexes: missing)
+                for (index, fetch) in fetches { fetch.deliver(read[index].map { .success($0) } ?? .failure(CancellationError())) }
+            } catch {
+                for fetch in fetches.values { fetch.deliver(.failure(error)) }
             }
         }
+        for (index, fetch) in fetches { state.fetches[index] = fetch }
     }
 
-    /// Cancels the read-ahead fetches that the reads have moved away from: those outside the
+    /// Forgets the read-ahead fetches that the reads have moved away from: those outside the
     /// read-ahead window past `nextRead`, of blocks no write waits for.
     private func dropStrayFetches(nextRead: Int, in state: inout State) {
         let window = nextRead..<(nextRead + Self.readAhead)
         let strays = state.fetches.keys.filter { state.blocks[$0] == nil && !window.contains($0) }
-        for index in strays { state.fetches.removeValue(forKey: index)?.cancel() }
+        for index in strays { state.fetches[index] = nil }
     }
 
     /// Drops the least recently used clean blocks beyond the cache's size.
