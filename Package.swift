@@ -298,7 +298,7 @@ let package = Package(
         .testTarget(
             name: "KilnRuntimeTests",
             dependencies: [
-                "KilnRuntime", "KilnNBD", "KilnCore", "KilnBlocks", "KilnStore", "KilnTestSupport",
+                "KilnRuntime", "KilnNBD", "KilnSockets", "KilnCore", "KilnBlocks", "KilnStore", "KilnTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

@@ -70,10 +70,9 @@ package struct UnixSocketConnection: Sendable {
     private func sendAll(_ buffers: [UnsafeRawBufferPointer]) -> Bool {
         var vectors = buffers.compactMap { buffer in
             buffer.baseAddress.map { iovec(iov_base: UnsafeMutableRawPointer(mutating: $0), iov_len: buffer.count) }
-        }
-        var first = 0
-        while first < vectors.count {
-            let count = vectors[first...].withUnsafeMutableBufferPointer { unsent in
+        }[...]
+        while !vectors.isEmpty {
+            let count = vectors.withUnsafeMutableBufferPointer { unsent in
                 var message = msghdr()
                 message.msg_iov = unsent.baseAddress
                 message.msg_iovlen = min(unsent.count, Self.maximumVectors)
@@ -81,17 +80,23 @@ package struct UnixSocketConnection: Sendable {
             }
             if count < 0, errno == EINTR { continue }
             guard count > 0 else { return false }
-            var sent = count
-            while first < vectors.count, sent >= vectors[first].iov_len {
-                sent -= vectors[first].iov_len
-                first += 1
-            }
-            if sent > 0 {
-                vectors[first].iov_base += sent
-                vectors[first].iov_len -= sent
-            }
+            Self.advance(&vectors, by: count)
         }
         return true
+    }
+
+    /// Drops from the front of `vectors` what a send of `sent` bytes took: the vectors it
+    /// sent whole, and the part it sent of the next. A send interrupted by a signal returns
+    /// a count that can end anywhere, even inside a vector.
+    package static func advance(_ vectors: inout ArraySlice<iovec>, by sent: Int) {
+        var left = sent
+        while let first = vectors.first, left >= first.iov_len {
+            left -= first.iov_len
+            vectors.removeFirst()
+        }
+        guard left > 0, let start = vectors.indices.first else { return }
+        vectors[start].iov_base += left
+        vectors[start].iov_len -= left
     }
 
     /// Asks the kernel to hold up to `bytes` of what this end sends before a send waits for

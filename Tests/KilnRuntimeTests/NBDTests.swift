@@ -3,6 +3,7 @@ import Foundation
 import KilnBlocks
 import KilnCore
 import KilnNBD
+import KilnSockets
 import Synchronization
 import Testing
 
@@ -186,6 +187,55 @@ struct NBDSessionTests {
         #expect(try export.read(offset: 1 << 20, length: 4) == [0x5a, 0x5a, 0x5a, 0x5a])
         #expect(try export.read(offset: 1536 << 10, length: 4) == [0, 0, 0, 0])
         #expect(export.flushes.withLock { $0 } >= 1)
+    }
+}
+
+@Suite("Gathered sends", .timeLimit(.minutes(1)))
+struct GatheredSendTests {
+    @Test("A reply's header and pieces reach the peer whole and in order, however many sends the socket takes")
+    func piecesArriveInOrder() throws {
+        var ends: [Int32] = [0, 0]
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &ends) == 0)
+        let sender = UnixSocketConnection(descriptor: ends[0])
+        let receiver = UnixSocketConnection(descriptor: ends[1])
+        defer {
+            close(ends[0])
+            close(ends[1])
+        }
+        let large = (0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 % 251) }
+        let head: [UInt8] = [1, 2, 3]
+        let pieces: [ArraySlice<UInt8>] = [large[100..<1_500_000], [], [7, 8, 9][...], large[1_500_000...]]
+        let received = Mutex<[UInt8]>([])
+        let finished = DispatchSemaphore(value: 0)
+        let reader = Thread {
+            var buffer = [UInt8](repeating: 0, count: 1 << 16)
+            while let count = receiver.receive(into: &buffer) { received.withLock { $0 += buffer[0..<count] } }
+            finished.signal()
+        }
+        reader.start()
+        #expect(sender.send(head, pieces))
+        sender.finishSending()
+        finished.wait()
+        #expect(received.withLock { $0 } == head + pieces.joined())
+    }
+
+    @Test("A send cut short resumes where it ended: past the vectors it sent whole, inside the next")
+    func resumeAfterPartialSend() {
+        var bytes = [UInt8](repeating: 0, count: 10)
+        bytes.withUnsafeMutableBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            let original = [(0, 3), (3, 0), (3, 4), (7, 3)].map { iovec(iov_base: base + $0.0, iov_len: $0.1) }
+            func remaining(after sent: Int) -> [[Int]] {
+                var vectors = original[...]
+                UnixSocketConnection.advance(&vectors, by: sent)
+                return vectors.map { [$0.iov_base.map { $0 - base } ?? -1, $0.iov_len] }
+            }
+            #expect(remaining(after: 2) == [[2, 1], [3, 0], [3, 4], [7, 3]])
+            #expect(remaining(after: 3) == [[3, 4], [7, 3]])
+            #expect(remaining(after: 5) == [[5, 2], [7, 3]])
+            #expect(remaining(after: 7) == [[7, 3]])
+            #expect(remaining(after: 10) == [])
+        }
     }
 }
 
