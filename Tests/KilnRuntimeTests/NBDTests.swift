@@ -239,15 +239,34 @@ struct GatheredSendTests {
     }
 }
 
+/// A fresh cloud with one 1 GiB volume, served as a disk without a journal.
+struct ServedVolume {
+    let cloud: Cloud
+    let clock: ManualClock
+    let caller: Caller
+    let device: Volume
+    let export: VolumeExport
+
+    init() async throws {
+        (cloud, clock) = try makeTestCloud()
+        caller = testCaller()
+        let (volume, _) = try await cloud.volumes.createVolume(caller, VolumeRequest(availabilityZone: "us-east-1a", size: 1))
+        device = try await cloud.volumes.deviceVolume(volume.id)
+        export = VolumeExport(volume: device, volumes: cloud.volumes)
+    }
+
+    /// `length` bytes of the volume from `offset`, as its blocks store them.
+    func stored(offset: Int, length: Int) async throws -> [UInt8] {
+        try await cloud.volumes.readVolume(caller, volumeID: device.id, offset: offset, length: length)
+    }
+}
+
 @Suite("Volumes as disks", .timeLimit(.minutes(2)))
 struct VolumeExportTests {
     @Test("A volume's export keeps writes in its cache until a flush, which makes them the volume's bytes")
     func writeBackOnFlush() async throws {
-        let (cloud, _) = try makeTestCloud()
-        let caller = testCaller()
-        let (volume, _) = try await cloud.volumes.createVolume(caller, VolumeRequest(availabilityZone: "us-east-1a", size: 1))
-        let device = try await cloud.volumes.deviceVolume(volume.id)
-        let export = VolumeExport(volume: device, volumes: cloud.volumes)
+        let served = try await ServedVolume()
+        let export = served.export
         let payload = Array("written by a guest".utf8)
         let cached = try await Blocking.offPool {
             try export.write(offset: 1_000_000, bytes: payload)
@@ -255,20 +274,17 @@ struct VolumeExportTests {
         }
         #expect(cached == payload)
         #expect(
-            try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: 1_000_000, length: payload.count)
+            try await served.stored(offset: 1_000_000, length: payload.count)
                 == [UInt8](repeating: 0, count: payload.count)
         )
         try await Blocking.offPool { try export.flush() }
-        #expect(try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: 1_000_000, length: payload.count) == payload)
+        #expect(try await served.stored(offset: 1_000_000, length: payload.count) == payload)
     }
 
     @Test("Blocks written to their end are encoded ahead of the flush, and a block written again before it is stored as last written")
     func encodingAhead() async throws {
-        let (cloud, _) = try makeTestCloud()
-        let caller = testCaller()
-        let (volume, _) = try await cloud.volumes.createVolume(caller, VolumeRequest(availabilityZone: "us-east-1a", size: 1))
-        let device = try await cloud.volumes.deviceVolume(volume.id)
-        let export = VolumeExport(volume: device, volumes: cloud.volumes)
+        let served = try await ServedVolume()
+        let export = served.export
         let ahead = try await Blocking.offPool { () -> [Int] in
             try export.write(offset: 0, bytes: [UInt8](repeating: 0x11, count: Block.size))
             try export.write(offset: UInt64(Block.size), bytes: [UInt8](repeating: 0x22, count: Block.size / 2))
@@ -285,23 +301,20 @@ struct VolumeExportTests {
         }
         #expect(ahead == [0, 1, 3])
         #expect(export.blocksEncodingAhead.isEmpty)
-        let first = try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: 0, length: 8)
+        let first = try await served.stored(offset: 0, length: 8)
         #expect(first == [0x11, 0x11, 0x11, 0x11, 0x11, 0x55, 0x11, 0x11])
-        let second = try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: Block.size, length: Block.size)
+        let second = try await served.stored(offset: Block.size, length: Block.size)
         #expect(second == [UInt8](repeating: 0x66, count: Block.size))
-        let third = try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: 2 * Block.size, length: 4097)
+        let third = try await served.stored(offset: 2 * Block.size, length: 4097)
         #expect(third == [UInt8](repeating: 0x44, count: 4096) + [0])
-        let fourth = try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: 4 * Block.size - 10, length: 10)
+        let fourth = try await served.stored(offset: 4 * Block.size - 10, length: 10)
         #expect(fourth == [0x77, 0x77] + [UInt8](repeating: 0x88, count: 8))
     }
 
     @Test("Blocks encoded ahead are committed in the background before any flush, and a block written again meanwhile is stored as last written")
     func destaging() async throws {
-        let (cloud, _) = try makeTestCloud()
-        let caller = testCaller()
-        let (volume, _) = try await cloud.volumes.createVolume(caller, VolumeRequest(availabilityZone: "us-east-1a", size: 1))
-        let device = try await cloud.volumes.deviceVolume(volume.id)
-        let export = VolumeExport(volume: device, volumes: cloud.volumes)
+        let served = try await ServedVolume()
+        let export = served.export
         let count = VolumeExport.destageBatch + 2
         try await Blocking.offPool {
             for index in 0..<count {
@@ -311,7 +324,7 @@ struct VolumeExportTests {
         // No flush yet: the destage commits the first blocks on its own.
         var committed: [UInt8] = []
         for _ in 0..<200 where committed != [1] {
-            committed = try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: 0, length: 1)
+            committed = try await served.stored(offset: 0, length: 1)
             if committed != [1] { try await Task.sleep(for: .milliseconds(25)) }
         }
         #expect(committed == [1])
@@ -320,7 +333,7 @@ struct VolumeExportTests {
             try export.flush()
         }
         for index in [0, 5, count - 1] {
-            let head = try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: index * Block.size, length: 8)
+            let head = try await served.stored(offset: index * Block.size, length: 8)
             let expected = [UInt8](repeating: UInt8(index + 1), count: 8)
             #expect(head == (index == 0 ? expected[0..<5] + [0xEE] + expected[6...] : expected[...]).map { $0 })
         }
@@ -328,38 +341,33 @@ struct VolumeExportTests {
 
     @Test("A block encoded ahead long before its flush is stored again, so garbage collection meanwhile loses nothing")
     func staleEncodingAhead() async throws {
-        let (cloud, clock) = try makeTestCloud()
-        let caller = testCaller()
-        let (volume, _) = try await cloud.volumes.createVolume(caller, VolumeRequest(availabilityZone: "us-east-1a", size: 1))
-        let device = try await cloud.volumes.deviceVolume(volume.id)
-        let export = VolumeExport(volume: device, volumes: cloud.volumes)
+        let served = try await ServedVolume()
+        let export = served.export
         let content = [UInt8](repeating: 0x5A, count: Block.size)
         try await Blocking.offPool { try export.write(offset: 0, bytes: content) }
         let id = BlockID(Array(SHA256.hash(data: content)))
-        for _ in 0..<200 where !(try await cloud.blocks.contains(id, domain: device.domain)) { try await Task.sleep(for: .milliseconds(10)) }
-        try await cloud.blocks.flush()
+        for _ in 0..<200 where !(try await served.cloud.blocks.contains(id, domain: served.device.domain)) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try await served.cloud.blocks.flush()
         // Nothing references the block yet: ten minutes on, garbage collection takes it.
-        clock.advance(by: 700)
-        let store = try #require(cloud.blocks as? PackedBlockStore)
+        served.clock.advance(by: 700)
+        let store = try #require(served.cloud.blocks as? PackedBlockStore)
         #expect(try await store.collectGarbage(alsoLive: []).blocksRemoved == 1)
         try await Blocking.offPool { try export.flush() }
-        #expect(try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: 0, length: Block.size) == content)
+        #expect(try await served.stored(offset: 0, length: Block.size) == content)
     }
 
     @Test("Small writes to blocks the cache lacks land on the stored bytes, and reads ahead never return what a write replaced")
     func patchesAndReadAhead() async throws {
-        let (cloud, _) = try makeTestCloud()
-        let caller = testCaller()
-        let (volume, _) = try await cloud.volumes.createVolume(caller, VolumeRequest(availabilityZone: "us-east-1a", size: 1))
-        let device = try await cloud.volumes.deviceVolume(volume.id)
+        let served = try await ServedVolume()
         // Twelve stored blocks, each filled with its own number.
         let stored = (0..<12).flatMap { [UInt8](repeating: UInt8($0 + 1), count: Block.size) }
         try await Blocking.offPool {
-            let first = VolumeExport(volume: device, volumes: cloud.volumes)
-            try first.write(offset: 0, bytes: stored)
-            try first.flush()
+            try served.export.write(offset: 0, bytes: stored)
+            try served.export.flush()
         }
-        let export = VolumeExport(volume: device, volumes: cloud.volumes)
+        let export = VolumeExport(volume: served.device, volumes: served.cloud.volumes)
         let reads = try await Blocking.offPool { () -> [[UInt8]] in
             // Patches on a block not yet fetched, one of them across a block boundary.
             try export.write(offset: 10, bytes: [0xAA, 0xAA])
@@ -383,9 +391,9 @@ struct VolumeExportTests {
             try export.write(offset: UInt64(6 * Block.size) + 3, bytes: [0xFF])
             try export.flush()
         }
-        let after = try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: 6 * Block.size, length: 5)
+        let after = try await served.stored(offset: 6 * Block.size, length: 5)
         #expect(after == [7, 7, 7, 0xFF, 7])
-        let first = try await cloud.volumes.readVolume(caller, volumeID: volume.id, offset: 8, length: 6)
+        let first = try await served.stored(offset: 8, length: 6)
         #expect(first == [1, 1, 0xAA, 0xCC, 1, 1])
     }
 }
