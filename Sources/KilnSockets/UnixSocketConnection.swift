@@ -22,17 +22,7 @@ package struct UnixSocketConnection: Sendable {
 
     /// Writes all of `bytes`; false when the peer has gone.
     package func send(_ bytes: [UInt8]) -> Bool {
-        var sent = 0
-        while sent < bytes.count {
-            let count = bytes.withUnsafeBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return 0 }
-                return Glibc.send(descriptor, base + sent, raw.count - sent, Int32(MSG_NOSIGNAL))
-            }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { return false }
-            sent += count
-        }
-        return true
+        send(bytes, [])
     }
 
     /// The most vectors one `sendmsg` takes on Linux (`UIO_MAXIOV`).
@@ -65,8 +55,8 @@ package struct UnixSocketConnection: Sendable {
     }
 
     /// Sends all of `buffers`, in order, with as many `sendmsg` calls as the socket takes;
-    /// each call skips what the ones before it sent. Like ``send(_:)``, it asks for an error
-    /// rather than SIGPIPE when the peer has gone.
+    /// each call skips what the ones before it sent. It asks for an error rather than
+    /// SIGPIPE when the peer has gone.
     private func sendAll(_ buffers: [UnsafeRawBufferPointer]) -> Bool {
         var vectors = buffers.compactMap { buffer in
             buffer.baseAddress.map { iovec(iov_base: UnsafeMutableRawPointer(mutating: $0), iov_len: buffer.count) }
