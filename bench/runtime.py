@@ -36,6 +36,9 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 from kiln_harness import DEV_ARGS, KilnServer, make_client, run_kiln  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "e2e" / "fixtures" / "build_boot_disk.py"
+# The NVMe controllers' largest transfer, 2^8 4 KiB pages (1 MiB): the same as Kiln's machines
+# (MachineSpec.transferExponent), so that both disks see the same requests.
+TRANSFER_EXPONENT = 8
 RESULT = re.compile(r"KILN-BENCH seq_write_mibps=([\d.]+) seq_read_mibps=([\d.]+) randwrite_iops=([\d.]+)")
 
 
@@ -101,7 +104,8 @@ def reference_run(bench_disk: Path, work: Path, serve: str = "file") -> tuple[fl
             else:
                 blockdev = f'{{"driver":"file","node-name":"{node}","filename":"{path}"}}'
             arguments += ["-blockdev", blockdev,
-                          "-device", f"nvme,id=nvme{index},drive={node},serial=local{index}" + (",bootindex=0" if index == 0 else "")]
+                          "-device", f"nvme,id=nvme{index},drive={node},serial=local{index},mdts={TRANSFER_EXPONENT}"
+                          + (",bootindex=0" if index == 0 else "")]
         subprocess.run(arguments, check=True, timeout=900)
     finally:
         for server in servers:

@@ -16,9 +16,9 @@ final class MemoryDisk: NBDExport {
         return bytes.withLock { [$0[range]] }
     }
 
-    func write(offset: UInt64, bytes data: [UInt8]) throws {
-        let range = try span(offset, data.count)
-        bytes.withLock { $0.replaceSubrange(range, with: data) }
+    func write(offset: UInt64, pieces: [[UInt8]]) throws {
+        let range = try span(offset, pieces.reduce(0) { $0 + $1.count })
+        bytes.withLock { $0.replaceSubrange(range, with: pieces.joined()) }
     }
 
     func flush() throws {}

@@ -2,12 +2,17 @@
 package protocol NBDExport: AnyObject, Sendable {
     /// Its size in bytes.
     var size: UInt64 { get }
+    /// Where it would have a write's payload split (see ``NBDExportInfo/pieceSize``): for an
+    /// export that keeps blocks, its block size.
+    var pieceSize: Int { get }
     /// `length` bytes from `offset`, in order, as pieces whose lengths add up to `length`.
     /// The pieces may be slices of buffers the export holds: a reply sends them as they are,
     /// without first copying them into one run of bytes.
     func readPieces(offset: UInt64, length: Int) throws -> [ArraySlice<UInt8>]
-    /// Writes `bytes` at `offset`; durable once ``flush()`` returns.
-    func write(offset: UInt64, bytes: [UInt8]) throws
+    /// Writes `pieces`, one after another, from `offset`; durable once ``flush()`` returns.
+    /// The pieces are the arrays the payload arrived in (see ``NBDRequest/payload``): an
+    /// export may keep them as they are.
+    func write(offset: UInt64, pieces: [[UInt8]]) throws
     /// Makes every completed write durable.
     func flush() throws
     /// Forgets `length` bytes from `offset`: they read as zeros afterwards.
@@ -17,9 +22,17 @@ package protocol NBDExport: AnyObject, Sendable {
 }
 
 extension NBDExport {
+    /// A payload is split only where it crosses a multiple of the largest payload.
+    package var pieceSize: Int { NBDProtocol.maximumPayload }
+
     /// `length` bytes from `offset`, as one run of bytes.
     package func read(offset: UInt64, length: Int) throws -> [UInt8] {
         Array(try readPieces(offset: offset, length: length).joined())
+    }
+
+    /// Writes `bytes` at `offset`, as one piece.
+    package func write(offset: UInt64, bytes: [UInt8]) throws {
+        try write(offset: offset, pieces: [bytes])
     }
 }
 
@@ -50,7 +63,7 @@ package enum NBDTransmission {
                 guard length <= NBDProtocol.maximumPayload else { return Reply(header: reply(request.handle, error: NBDProtocol.Error.invalid)) }
                 return Reply(header: reply(request.handle, error: 0), data: try export.readPieces(offset: request.offset, length: length))
             case .write:
-                try export.write(offset: request.offset, bytes: request.payload)
+                try export.write(offset: request.offset, pieces: request.payload)
             case .trim:
                 try export.trim(offset: request.offset, length: length)
             case .writeZeroes:

@@ -24,10 +24,11 @@ package struct NBDRequest: Sendable, Equatable {
     package var offset: UInt64
     /// How many bytes.
     package var length: UInt32
-    /// The bytes of a write.
-    package var payload: [UInt8]
+    /// The bytes of a write, in order, in pieces that end where the disk's offset is a
+    /// multiple of the export's ``NBDExportInfo/pieceSize``.
+    package var payload: [[UInt8]]
 
-    /// Describes a request.
+    /// Describes a request; a write's `payload` is one piece.
     package init(type: UInt16, flags: UInt16 = 0, handle: UInt64, offset: UInt64, length: UInt32, payload: [UInt8] = []) {
         self.command = Command(rawValue: type)
         self.type = type
@@ -35,6 +36,6 @@ package struct NBDRequest: Sendable, Equatable {
         self.handle = handle
         self.offset = offset
         self.length = length
-        self.payload = payload
+        self.payload = payload.isEmpty ? [] : [payload]
     }
 }

@@ -25,34 +25,52 @@ package final class NBDServer: Sendable {
     /// each whole when it reads, rather than a part of it at a time.
     static let sendBuffer = 4 << 20
 
+    /// The most one receive takes outside a write's payload (64 KiB): many small requests at
+    /// once, but only the start of a large write's payload, whose rest is received straight
+    /// into its own storage.
+    static let receiveBuffer = 64 << 10
+
     /// Runs one connection to its end.
     private static func serve(_ connection: UnixSocketConnection, name: String, export: any NBDExport) {
         connection.setSendBuffer(sendBuffer)
-        var session = NBDSession(exports: [name: NBDExportInfo(size: export.size)])
+        var session = NBDSession(exports: [name: NBDExportInfo(size: export.size, pieceSize: export.pieceSize)])
         guard connection.send(session.greeting) else { return }
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while let count = connection.receive(into: &buffer) {
+        var buffer = [UInt8](repeating: 0, count: receiveBuffer)
+        while true {
             let events: [NBDSession.Event]
-            do {
-                events = try session.feed(buffer[0..<count])
-            } catch {
-                return
-            }
-            for event in events {
-                switch event {
-                case .send(let bytes):
-                    guard connection.send(bytes) else { return }
-                case .request(let request):
-                    let reply: NBDTransmission.Reply = NBDTransmission.respond(to: request, on: export)
-                    guard connection.send(reply.header, reply.data) else { return }
-                case .selected:
-                    break
-                case .close:
-                    try? export.flush()
+            if session.awaitsPayload {
+                guard let received = session.receivePayload(using: connection.receive(into:)) else { return }
+                events = received
+            } else {
+                guard let count = connection.receive(into: &buffer) else { return }
+                do {
+                    events = try session.feed(buffer[0..<count])
+                } catch {
                     return
                 }
             }
+            guard carryOut(events, on: connection, export: export) else { return }
         }
+    }
+
+    /// Carries out a session's events: sends what it says, answers its requests; false once
+    /// the connection is over.
+    private static func carryOut(_ events: [NBDSession.Event], on connection: UnixSocketConnection, export: any NBDExport) -> Bool {
+        for event in events {
+            switch event {
+            case .send(let bytes):
+                guard connection.send(bytes) else { return false }
+            case .request(let request):
+                let reply = NBDTransmission.respond(to: request, on: export)
+                guard connection.send(reply.header, reply.data) else { return false }
+            case .selected:
+                break
+            case .close:
+                try? export.flush()
+                return false
+            }
+        }
+        return true
     }
 
     /// Stops accepting, ends every connection and removes the socket file.

@@ -41,10 +41,11 @@ package struct NBDSession: Sendable {
     private var noZeroes = false
     private var pending: [UInt8] = []
     private var consumed = 0
-    /// A write whose payload is still arriving, and how many of its bytes are missing. Its
-    /// payload takes what arrives directly, rather than through ``pending``, so a large write
-    /// is copied once on its way from the socket to the export.
-    private var partialWrite: (request: NBDRequest, missing: Int)?
+    /// The export the client chose, once it has.
+    private var selected: NBDExportInfo?
+    /// A write whose payload is still arriving. Its payload takes what arrives directly,
+    /// rather than through ``pending``; see ``receivePayload(using:)``.
+    private var partialWrite: (request: NBDRequest, payload: NBDPayload)?
 
     /// A session offering `exports`.
     package init(exports: [String: NBDExportInfo]) {
@@ -63,13 +64,30 @@ package struct NBDSession: Sendable {
     /// Whether the transmission phase has begun.
     package var isTransmitting: Bool { phase == .transmission }
 
+    /// Whether the session waits for the rest of a write's payload, which the caller may then
+    /// receive with ``receivePayload(using:)`` rather than through ``feed(_:)``.
+    package var awaitsPayload: Bool { partialWrite != nil }
+
+    /// Lets `receive` put the next bytes of the awaited write's payload straight into the
+    /// payload's storage: it is given the free space and returns how many bytes it wrote
+    /// there, or nil at the connection's end. Returns the write once its payload is whole,
+    /// no event while it is not, and nil when `receive` returned nil.
+    package mutating func receivePayload(using receive: (UnsafeMutableRawBufferPointer) -> Int?) -> [Event]? {
+        guard let request = partialWrite?.request, var payload = partialWrite?.payload else { return [] }
+        partialWrite = nil  // leaves the payload's pieces one reference, so filling them copies nothing
+        guard payload.fill(using: receive) != nil else { return nil }
+        return finish(request, payload)
+    }
+
     /// Takes the bytes the client sent and returns what to do, in order. Bytes of a message
     /// not yet complete are kept for the next call.
     package mutating func feed(_ bytes: some Collection<UInt8>) throws -> [Event] {
         var events: [Event] = []
         var incoming = bytes[...]
-        if partialWrite != nil {
-            incoming = continueWrite(with: incoming, into: &events)
+        if let request = partialWrite?.request, var payload = partialWrite?.payload {
+            partialWrite = nil
+            incoming = incoming.dropFirst(payload.append(incoming))
+            events = finish(request, payload)
             if partialWrite != nil { return events }
         }
         pending.append(contentsOf: incoming)
@@ -131,6 +149,7 @@ package struct NBDSession: Sendable {
             NBDBytes.append(export.transmissionFlags, to: &bytes)
             if !noZeroes { bytes += [UInt8](repeating: 0, count: 124) }
             phase = .transmission
+            selected = export
             return [.send(bytes), .selected(name)]
         case NBDProtocol.Option.abort:
             return [.send(Self.optionReply(option, NBDProtocol.Reply.ack)), .close]
@@ -177,6 +196,7 @@ package struct NBDSession: Sendable {
         events.append(.send(Self.optionReply(option, NBDProtocol.Reply.ack)))
         if option == NBDProtocol.Option.go {
             phase = .transmission
+            selected = export
             events.append(.selected(name))
         }
         return events
@@ -192,30 +212,26 @@ package struct NBDSession: Sendable {
         let handle = NBDBytes.read(UInt64.self, from: bytes, at: 8)
         let offset = NBDBytes.read(UInt64.self, from: bytes, at: 16)
         let length = NBDBytes.read(UInt32.self, from: bytes, at: 24)
-        var request = NBDRequest(type: type, flags: flags, handle: handle, offset: offset, length: length)
+        let request = NBDRequest(type: type, flags: flags, handle: handle, offset: offset, length: length)
         if request.command == .disconnect { return (28, [.close]) }
         guard request.command == .write else { return (28, [.request(request)]) }
         guard Int(length) <= NBDProtocol.maximumPayload else { throw Violation(reason: "a write of \(length) bytes") }
-        let arrived = bytes.dropFirst(28).prefix(Int(length))
-        request.payload.reserveCapacity(Int(length))
-        request.payload.append(contentsOf: arrived)
-        guard arrived.count == Int(length) else {
-            partialWrite = (request, Int(length) - arrived.count)
-            return (28 + arrived.count, [])
-        }
-        return (28 + arrived.count, [.request(request)])
+        let pieceSize = selected?.pieceSize ?? NBDProtocol.maximumPayload
+        var payload = NBDPayload(offset: offset, length: Int(length), pieceSize: pieceSize)
+        let arrived = payload.append(bytes.dropFirst(28))
+        return (28 + arrived, finish(request, payload))
     }
 
-    /// Adds what arrived to the payload of ``partialWrite``; once the payload is whole, the
-    /// write goes out as an event. Returns the bytes past the payload.
-    private mutating func continueWrite<Bytes: Collection<UInt8>>(with incoming: Bytes, into events: inout [Event]) -> Bytes.SubSequence {
-        guard var (request, missing) = partialWrite else { return incoming[...] }
-        partialWrite = nil  // leaves the payload one reference, so appending copies nothing before it
-        let piece = incoming.prefix(missing)
-        request.payload.append(contentsOf: piece)
-        missing -= piece.count
-        if missing == 0 { events.append(.request(request)) } else { partialWrite = (request, missing) }
-        return incoming.dropFirst(piece.count)
+    /// The write as an event once its payload is whole; until then, no event, and the write
+    /// waits in ``partialWrite``.
+    private mutating func finish(_ request: NBDRequest, _ payload: NBDPayload) -> [Event] {
+        guard payload.isComplete else {
+            partialWrite = (request, payload)
+            return []
+        }
+        var request = request
+        request.payload = payload.pieces
+        return [.request(request)]
     }
 
     /// An option reply: its magic, the option, the reply type and the payload.
@@ -235,11 +251,16 @@ package struct NBDExportInfo: Sendable, Equatable {
     package var size: UInt64
     /// Whether it refuses writes.
     package var readOnly: Bool
+    /// Where a write's payload is split: its pieces end where the disk's offset is a multiple
+    /// of this (see ``NBDRequest/payload``).
+    package var pieceSize: Int
 
     /// Describes an export.
-    package init(size: UInt64, readOnly: Bool = false) {
+    package init(size: UInt64, readOnly: Bool = false, pieceSize: Int = NBDProtocol.maximumPayload) {
+        precondition(pieceSize > 0, "a payload's pieces hold at least one byte")
         self.size = size
         self.readOnly = readOnly
+        self.pieceSize = pieceSize
     }
 
     /// The transmission flags it advertises: flush, FUA, trim and write-zeroes.

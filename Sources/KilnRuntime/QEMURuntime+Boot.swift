@@ -128,7 +128,7 @@ extension QEMURuntime {
                         "device_add",
                         arguments: [
                             "driver": "nvme", "id": MachineSpec.deviceID(volumeID), "drive": MachineSpec.nodeName(volumeID),
-                            "serial": MachineSpec.serial(volumeID),
+                            "serial": MachineSpec.serial(volumeID), "mdts": MachineSpec.transferExponent,
                         ],
                         at: path
                     )

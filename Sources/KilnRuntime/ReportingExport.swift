@@ -18,13 +18,14 @@ final class ReportingExport: NBDExport {
     }
 
     var size: UInt64 { inner.size }
+    var pieceSize: Int { inner.pieceSize }
 
     func readPieces(offset: UInt64, length: Int) throws -> [ArraySlice<UInt8>] {
         try reporting("read", offset: offset) { try inner.readPieces(offset: offset, length: length) }
     }
 
-    func write(offset: UInt64, bytes: [UInt8]) throws {
-        try reporting("write", offset: offset) { try inner.write(offset: offset, bytes: bytes) }
+    func write(offset: UInt64, pieces: [[UInt8]]) throws {
+        try reporting("write", offset: offset) { try inner.write(offset: offset, pieces: pieces) }
     }
 
     func flush() throws {

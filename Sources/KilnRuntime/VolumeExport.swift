@@ -119,6 +119,9 @@ final class VolumeExport: NBDExport {
         self.blockCount = Int(size / UInt64(Block.size))
     }
 
+    /// A write's payload arrives in block-sized arrays, which become cached blocks as they are.
+    var pieceSize: Int { Block.size }
+
     func readPieces(offset: UInt64, length: Int) throws -> [ArraySlice<UInt8>] {
         try state.withLock { state in
             let first = Int(offset) / Block.size
@@ -142,10 +145,15 @@ final class VolumeExport: NBDExport {
         }
     }
 
-    func write(offset: UInt64, bytes: [UInt8]) throws {
-        try change(offset: Int(offset), length: bytes.count) { source, count in
-            let start = source - Int(offset)
-            return bytes[start..<start + count]
+    func write(offset: UInt64, pieces: [[UInt8]]) throws {
+        try state.withLock { state in
+            var position = Int(offset)
+            for piece in pieces {
+                let start = position
+                try change(offset: start, length: piece.count, in: &state) { source, count in piece[(source - start)..<(source - start + count)] }
+                position += piece.count
+            }
+            try settle(&state)
         }
     }
 
@@ -158,7 +166,10 @@ final class VolumeExport: NBDExport {
     }
 
     func writeZeroes(offset: UInt64, length: Int) throws {
-        try change(offset: Int(offset), length: length) { _, count in Self.zeroBlock[0..<count] }
+        try state.withLock { state in
+            try change(offset: Int(offset), length: length, in: &state) { _, count in Self.zeroBlock[0..<count] }
+            try settle(&state)
+        }
     }
 
     /// The blocks whose encoding started ahead of the next flush, in order.
@@ -178,28 +189,33 @@ final class VolumeExport: NBDExport {
         if let journal { try? FileManager.default.removeItem(atPath: journal.path) }
     }
 
-    /// Replaces `length` bytes from `offset` with what `content` gives for each piece (its
-    /// position on the disk and its length), in the cache.
-    private func change(offset: Int, length: Int, content: (Int, Int) -> ArraySlice<UInt8>) throws {
-        try state.withLock { state in
-            try Self.pieces(offset: offset, length: length) { index, within, take, position in
-                let whole = take == Block.size
-                if !whole, journal == nil, state.blocks[index]?.bytes == nil, state.fetches[index] == nil {
-                    state.fetches[index] = fetch(index)  // stored at the next flush: fetch it now
-                }
-                let patches = state.update(index) { entry in
-                    if whole { entry.overwrite(with: Array(content(position, take))) } else { entry.write(content(position, take), at: within) }
-                    return entry.patches.count
-                }
-                if patches >= Self.patchLimit { _ = try self.block(index, in: &state) }
-                // Bytes written whole, or made whole by the patches, need no stored bytes.
-                if state.blocks[index]?.bytes != nil { state.fetches[index] = nil }
-                if within + take == Block.size { self.encodeAhead(index, in: &state) }
+    /// Replaces `length` bytes from `offset` with what `content` gives for each block-sized
+    /// piece (its position on the disk and its length), in the cache. A piece that covers a
+    /// block whole and is a whole array becomes the block's bytes without a copy.
+    private func change(offset: Int, length: Int, in state: inout State, content: (Int, Int) -> ArraySlice<UInt8>) throws {
+        try Self.pieces(offset: offset, length: length) { index, within, take, position in
+            let whole = take == Block.size
+            if !whole, journal == nil, state.blocks[index]?.bytes == nil, state.fetches[index] == nil {
+                state.fetches[index] = fetch(index)  // stored at the next flush: fetch it now
             }
-            self.destageIfReady(&state)
-            if state.dirtyMemory >= Self.dirtyMemoryLimit { try self.checkpoint(&state) }
-            self.evict(&state)
+            let patches = state.update(index) { entry in
+                if whole { entry.overwrite(with: Array(content(position, take))) } else { entry.write(content(position, take), at: within) }
+                return entry.patches.count
+            }
+            if patches >= Self.patchLimit { _ = try self.block(index, in: &state) }
+            // Bytes written whole, or made whole by the patches, need no stored bytes.
+            if state.blocks[index]?.bytes != nil { state.fetches[index] = nil }
+            if within + take == Block.size { self.encodeAhead(index, in: &state) }
         }
+    }
+
+    /// What follows a request's changes: a destage of the blocks encoded ahead when enough
+    /// are ready, a checkpoint when changed blocks hold too much memory, and the eviction of
+    /// clean blocks past the cache's size.
+    private func settle(_ state: inout State) throws {
+        destageIfReady(&state)
+        if state.dirtyMemory >= Self.dirtyMemoryLimit { try checkpoint(&state) }
+        evict(&state)
     }
 
     /// Calls `body` for each block-sized piece of a range: the block's index, where the

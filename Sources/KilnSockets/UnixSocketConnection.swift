@@ -13,8 +13,14 @@ package struct UnixSocketConnection: Sendable {
     /// Reads what has arrived into `buffer`; the count read, or nil at the end of the stream
     /// or on an error.
     package func receive(into buffer: inout [UInt8]) -> Int? {
+        buffer.withUnsafeMutableBytes { receive(into: $0) }
+    }
+
+    /// Reads what has arrived into `buffer`, up to its size; the count read, or nil at the end
+    /// of the stream or on an error.
+    package func receive(into buffer: UnsafeMutableRawBufferPointer) -> Int? {
         while true {
-            let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            let count = recv(descriptor, buffer.baseAddress, buffer.count, 0)
             if count < 0, errno == EINTR { continue }
             return count > 0 ? count : nil
         }

@@ -22,7 +22,10 @@ final class MemoryExport: NBDExport {
     }
 
     func readPieces(offset: UInt64, length: Int) throws -> [ArraySlice<UInt8>] { bytes.withLock { [$0[Int(offset)..<Int(offset) + length]] } }
-    func write(offset: UInt64, bytes new: [UInt8]) throws { bytes.withLock { $0.replaceSubrange(Int(offset)..<Int(offset) + new.count, with: new) } }
+    func write(offset: UInt64, pieces: [[UInt8]]) throws {
+        let new = Array(pieces.joined())
+        bytes.withLock { $0.replaceSubrange(Int(offset)..<Int(offset) + new.count, with: new) }
+    }
     func flush() throws { flushes.withLock { $0 += 1 } }
     func trim(offset: UInt64, length: Int) throws { try writeZeroes(offset: offset, length: length) }
     func writeZeroes(offset: UInt64, length: Int) throws { try write(offset: offset, bytes: [UInt8](repeating: 0, count: length)) }
@@ -125,6 +128,48 @@ struct NBDSessionTests {
         guard case .send(let reply) = expected[0] else { Issue.record("no export reply"); return }
         #expect(reply.count == 8 + 2 + 124)  // without NO_ZEROES the 124 zero bytes follow
         #expect(expected.last == .close)
+    }
+
+    @Test("A write's payload comes in pieces that end at multiples of the export's piece size, fed or received straight into them")
+    func payloadPieces() throws {
+        let exports = ["vol-1": NBDExportInfo(size: 1 << 20, pieceSize: 8)]
+        var client = ClientBytes()
+        client.u32(NBDProtocol.ClientFlag.fixedNewstyle | NBDProtocol.ClientFlag.noZeroes)
+        client.option(NBDProtocol.Option.exportName, Array("vol-1".utf8))
+        let header = client.bytes.count + 28
+        let payload = (0..<30).map { UInt8($0) }
+        client.request(.write, handle: 1, offset: 5, length: 30, payload: payload)
+        let expected = NBDSession.Event.request(
+            {
+                var request = NBDRequest(type: 1, handle: 1, offset: 5, length: 30)
+                request.payload = [[0, 1, 2], Array(3..<11), Array(11..<19), Array(19..<27), [27, 28, 29]]
+                return request
+            }()
+        )
+
+        var fed = NBDSession(exports: exports)
+        #expect(try fed.feed(client.bytes).last == expected)
+
+        // The header and 4 bytes through feed, the rest received a few bytes at a time.
+        var received = NBDSession(exports: exports)
+        _ = try received.feed(client.bytes[..<(header + 4)])
+        var rest = client.bytes[(header + 4)...]
+        var events: [NBDSession.Event] = []
+        while received.awaitsPayload {
+            let step = received.receivePayload { space in
+                let count = min(space.count, 5, rest.count)
+                space.copyBytes(from: rest.prefix(count))
+                rest = rest.dropFirst(count)
+                return count
+            }
+            events += try #require(step)
+        }
+        #expect(events == [expected])
+        #expect(rest.isEmpty)
+        // A connection that ends inside a payload gives nil, not a write.
+        var cut = NBDSession(exports: exports)
+        _ = try cut.feed(client.bytes[..<(header + 4)])
+        #expect(cut.receivePayload { _ in nil } == nil)
     }
 
     @Test("Unknown options are refused as unsupported, unknown exports as unknown, and a bad magic ends the session")
@@ -279,6 +324,23 @@ struct VolumeExportTests {
         )
         try await Blocking.offPool { try export.flush() }
         #expect(try await served.stored(offset: 1_000_000, length: payload.count) == payload)
+    }
+
+    @Test("A payload's block-sized pieces become cached blocks as they are, with no copy")
+    func piecesKeptWhole() async throws {
+        let served = try await ServedVolume()
+        let export = served.export
+        let pieces = [[UInt8](repeating: 1, count: Block.size), [UInt8](repeating: 2, count: Block.size)]
+        let kept = try await Blocking.offPool { () -> [Bool] in
+            try export.write(offset: 0, pieces: pieces)
+            let read = try export.readPieces(offset: 0, length: 2 * Block.size)
+            return zip(read, pieces).map { read, piece in
+                read.withUnsafeBufferPointer { $0.baseAddress } == piece.withUnsafeBufferPointer { $0.baseAddress }
+            }
+        }
+        #expect(kept == [true, true])
+        try await Blocking.offPool { try export.flush() }
+        #expect(try await served.stored(offset: Block.size - 1, length: 2) == [1, 2])
     }
 
     @Test("Blocks written to their end are encoded ahead of the flush, and a block written again before it is stored as last written")

@@ -1,5 +1,6 @@
 import Foundation
 import KilnCore
+import KilnNBD
 import Testing
 
 @testable import KilnRuntime
