@@ -254,7 +254,7 @@ extension VolumeExport {
 
     /// Starts fetching each block of `indexes` that has neither bytes in the cache nor a fetch
     /// on its way. Several are fetched together: their map entries in one read, their bytes
-    /// in parallel; each still gets a fetch of its own to wait for.
+    /// in parallel; each still gets a fetch of its own, delivered as soon as its bytes are read.
     func fetchMissing(_ indexes: some Sequence<Int>, in state: inout State) {
         let missing = indexes.filter { state.blocks[$0]?.bytes == nil && state.fetches[$0] == nil }
         guard missing.count > 1 else {
@@ -266,10 +266,9 @@ extension VolumeExport {
         let fetches = Dictionary(uniqueKeysWithValues: missing.map { ($0, BlockFetch()) })
         Task {
             do {
-                let read = try await volumes.readDeviceBlocks(volume, indexes: missing)
-                for (index, fetch) in fetches { fetch.deliver(read[index].map { .success($0) } ?? .failure(CancellationError())) }
+                try await volumes.readDeviceBlocks(volume, indexes: missing) { index, bytes in fetches[index]?.deliver(.success(bytes)) }
             } catch {
-                for fetch in fetches.values { fetch.deliver(.failure(error)) }
+                for fetch in fetches.values { fetch.deliver(.failure(error)) }  // only the first delivery counts
             }
         }
         for (index, fetch) in fetches { state.fetches[index] = fetch }

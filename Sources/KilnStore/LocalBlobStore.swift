@@ -96,28 +96,36 @@ package struct LocalBlobStore: BlobStore {
     /// disk is one device, and each object is written by one task at a time anyway.
     private static let writeQueue = DispatchQueue(label: "kiln.blobs.write")
 
-    /// Runs `body` on ``writeQueue`` and waits for it without holding a cooperative thread.
-    private static func io<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    /// The queue that reads files: concurrent, so that several reads are on their way to the
+    /// disk at once, and off the cooperative pool, whose threads a read from the disk (packs
+    /// are written with direct I/O, so not in the page cache) would otherwise stall.
+    private static let readQueue = DispatchQueue(label: "kiln.blobs.read", attributes: .concurrent)
+
+    /// Runs `body` on `queue` (``writeQueue`` unless told) and waits for it without holding a
+    /// cooperative thread.
+    private static func io<T: Sendable>(on queue: DispatchQueue = writeQueue, _ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            writeQueue.async { continuation.resume(with: Result(catching: body)) }
+            queue.async { continuation.resume(with: Result(catching: body)) }
         }
     }
 
     package func read(_ name: String, offset: Int, length: Int) async throws -> [UInt8] {
         let file = path(name)
-        let descriptor = open(file, O_RDONLY)
-        guard descriptor >= 0 else { throw Self.failure("open", file) }
-        defer { close(descriptor) }
-        // Read straight into uninitialised memory: the bytes are all overwritten or the read fails.
-        return try [UInt8](unsafeUninitializedCapacity: length) { buffer, count in
-            var done = 0
-            while done < length {
-                let result = pread(descriptor, buffer.baseAddress.map { $0 + done }, length - done, off_t(offset + done))
-                if result < 0, errno == EINTR { continue }
-                guard result > 0 else { throw Self.failure("read", file) }
-                done += result
+        return try await Self.io(on: Self.readQueue) {
+            let descriptor = open(file, O_RDONLY)
+            guard descriptor >= 0 else { throw Self.failure("open", file) }
+            defer { close(descriptor) }
+            // Read straight into uninitialised memory: the bytes are all overwritten or the read fails.
+            return try [UInt8](unsafeUninitializedCapacity: length) { buffer, count in
+                var done = 0
+                while done < length {
+                    let result = pread(descriptor, buffer.baseAddress.map { $0 + done }, length - done, off_t(offset + done))
+                    if result < 0, errno == EINTR { continue }
+                    guard result > 0 else { throw Self.failure("read", file) }
+                    done += result
+                }
+                count = length
             }
-            count = length
         }
     }
 

@@ -20,10 +20,13 @@ extension VolumeService {
         try await volumeBlock(volume, index: index)
     }
 
-    /// The plaintext of the blocks `indexes` of a machine's disk, by index: their map entries
-    /// read in one transaction, their bytes in parallel. A disk's read-ahead uses it.
-    package func readDeviceBlocks(_ volume: Volume, indexes: [Int]) async throws -> [Int: [UInt8]] {
-        guard let lowest = indexes.min(), let highest = indexes.max() else { return [:] }
+    /// The plaintext of the blocks `indexes` of a machine's disk, each handed to `each` with
+    /// its index as soon as it is read: their map entries read in one transaction, their bytes
+    /// in parallel. A disk's read-ahead uses it, so that the first block of a batch reaches the
+    /// guest without waiting for the last. Throws the first failure; `each` is then not called
+    /// for the blocks not yet read.
+    package func readDeviceBlocks(_ volume: Volume, indexes: [Int], each: @escaping @Sendable (Int, [UInt8]) -> Void) async throws {
+        guard let lowest = indexes.min(), let highest = indexes.max() else { return }
         let span = highest - lowest + 1
         let (own, inherited) = try await store.read { transaction -> ([BlockEntry], [BlockEntry]) in
             let own = try transaction.blockMap(of: volume.id, from: lowest, limit: span)
@@ -33,21 +36,19 @@ extension VolumeService {
         let owned = Dictionary(own.map { ($0.index, $0) }, uniquingKeysWith: { first, _ in first })
         let fromSource = Dictionary(inherited.map { ($0.index, $0) }, uniquingKeysWith: { first, _ in first })
         let blocks = self.blocks
-        return try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
+        try await withThrowingTaskGroup(of: Void.self) { group in
             for index in indexes {
                 group.addTask {
                     if let entry = owned[index] {
-                        return (index, entry.id == .zero ? Self.zeroBlock : try await blocks.read(entry.id, domain: volume.domain))
+                        each(index, entry.id == .zero ? Self.zeroBlock : try await blocks.read(entry.id, domain: volume.domain))
+                    } else if let entry = fromSource[index], let sourceDomain = volume.sourceDomain {
+                        each(index, try await blocks.read(entry.id, domain: sourceDomain))
+                    } else {
+                        each(index, Self.zeroBlock)
                     }
-                    if let entry = fromSource[index], let sourceDomain = volume.sourceDomain {
-                        return (index, try await blocks.read(entry.id, domain: sourceDomain))
-                    }
-                    return (index, Self.zeroBlock)
                 }
             }
-            var read: [Int: [UInt8]] = [:]
-            for try await (index, bytes) in group { read[index] = bytes }
-            return read
+            try await group.waitForAll()
         }
     }
 
