@@ -5,7 +5,9 @@
 * guest disk throughput on a Kiln volume served over NBD against the same disk as a local
   raw file under the same QEMU command line: sequential write and read (1 MiB, O_DIRECT)
   and 4 KiB random writes (O_DIRECT, then fsync), as ratios (targets: sequential >= 0.7x,
-  random writes >= 0.5x); against the raw file served by qemu-nbd, QEMU's own NBD server;
+  random writes >= 0.5x); against the same file opened with direct I/O (libvirt's
+  cache=none), whose reads come from the disk as Kiln's reads of its own packs do; against
+  the raw file served by qemu-nbd, QEMU's own NBD server;
   and against bench/nbd_ceiling.c, an NBD server that keeps nothing (writes dropped, reads
   from one buffer): the most any NBD server can give the guest under this QEMU, here;
 * the memory Kiln itself uses per running instance (its RSS with two machines running,
@@ -77,9 +79,12 @@ def build_disks(work: Path, seq_mib: int, writes: int) -> tuple[Path, Path]:
 
 def reference_run(bench_disk: Path, work: Path, serve: str = "file") -> tuple[float, float, float]:
     """The same guest and QEMU command line, its disks served another way. With `serve`:
-    "file", both are local raw files that QEMU opens itself; "qemu-nbd", qemu-nbd (QEMU's own
-    NBD server) serves those files on Unix sockets; "ceiling", the root is a local raw file
-    and bench/nbd_ceiling.c serves the data disk, keeping nothing."""
+    "file", both are local raw files that QEMU opens itself, through the host's page cache;
+    "file-direct", the same with direct I/O (`cache.direct`, as libvirt's `cache=none`), so
+    that reads come from the disk, as Kiln's reads of blocks it wrote do (its packs are
+    written with direct I/O); "qemu-nbd", qemu-nbd (QEMU's own NBD server) serves those files
+    on Unix sockets; "ceiling", the root is a local raw file and bench/nbd_ceiling.c serves
+    the data disk, keeping nothing."""
     label = serve
     root = work / f"{label}-root.raw"
     data = work / f"{label}-data.raw"
@@ -102,7 +107,8 @@ def reference_run(bench_disk: Path, work: Path, serve: str = "file") -> tuple[fl
                 wait_for(socket.exists, 30, "the NBD server's socket")
                 blockdev = f'{{"driver":"nbd","node-name":"{node}","server":{{"type":"unix","path":"{socket}"}}}}'
             else:
-                blockdev = f'{{"driver":"file","node-name":"{node}","filename":"{path}"}}'
+                direct = ',"cache":{"direct":true}' if serve == "file-direct" and index == 1 else ""
+                blockdev = f'{{"driver":"file","node-name":"{node}","filename":"{path}"{direct}}}'
             arguments += ["-blockdev", blockdev,
                           "-device", f"nvme,id=nvme{index},drive={node},serial=local{index},mdts={TRANSFER_EXPONENT}"
                           + (",bootindex=0" if index == 0 else "")]
@@ -164,18 +170,21 @@ def main() -> int:
         text = wait_for(lambda: (lambda t: t if RESULT.search(t) else None)(console(ec2, instance["InstanceId"])), 900, "the Kiln run's result")
         kiln = tuple(float(value) for value in RESULT.search(text).groups())
         ec2.terminate_instances(InstanceIds=[instance["InstanceId"]])
-        local = reference_run(bench, work)
-        nbd = reference_run(bench, work, serve="qemu-nbd")
-        ceiling = reference_run(bench, work, serve="ceiling")
+        references = {
+            "local raw file": reference_run(bench, work),
+            "local, direct I/O": reference_run(bench, work, serve="file-direct"),
+            "qemu-nbd, raw": reference_run(bench, work, serve="qemu-nbd"),
+            "NBD ceiling": reference_run(bench, work, serve="ceiling"),
+        }
 
         print(f"boot to marker (TCG): {', '.join(f'{b:.1f} s' for b in boots)}")
-        print(f"{'':26}{'Kiln over NBD':>14}{'local raw file':>16}{'ratio':>7}{'qemu-nbd, raw':>15}{'ratio':>7}"
-              f"{'NBD ceiling':>13}{'ratio':>7}{'ceiling/local':>15}")
+        print(f"{'':26}{'Kiln over NBD':>14}" + "".join(f"{name:>19}{'ratio':>7}" for name in references) + f"{'ceiling/local':>15}")
         rows = (("sequential write", "MiB/s", 0), ("sequential read", "MiB/s", 1), ("4 KiB random write", "IOPS", 2))
         for name, unit, i in rows:
-            k, l, n, c = kiln[i], local[i], nbd[i], ceiling[i]
-            print(f"{name + ' (' + unit + ')':26}{k:>14.1f}{l:>16.1f}{k / l:>6.2f}x{n:>15.1f}{k / n:>6.2f}x"
-                  f"{c:>13.1f}{k / c:>6.2f}x{c / l:>14.2f}x")
+            k = kiln[i]
+            cells = "".join(f"{r[i]:>19.1f}{k / r[i]:>6.2f}x" for r in references.values())
+            ceiling_over_local = references["NBD ceiling"][i] / references["local raw file"][i]
+            print(f"{name + ' (' + unit + ')':26}{k:>14.1f}{cells}{ceiling_over_local:>14.2f}x")
         print(f"Kiln RSS: {idle_rss / 1024:.1f} MiB idle; {per_instance / 1024:.1f} MiB more per running instance")
         return 0
     finally:

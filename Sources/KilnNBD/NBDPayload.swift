@@ -46,7 +46,9 @@ struct NBDPayload: Sendable {
         while !rest.isEmpty, !isComplete {
             let taken = fill { space in
                 let count = min(space.count, rest.count)
-                _ = space.initializeMemory(as: UInt8.self, from: rest.prefix(count))
+                let piece = rest.prefix(count)
+                let copied = piece.withContiguousStorageIfAvailable { space.copyMemory(from: UnsafeRawBufferPointer($0)) }
+                if copied == nil { _ = space.initializeMemory(as: UInt8.self, from: piece) }
                 return count
             }
             rest = rest.dropFirst(taken ?? 0)
