@@ -14,9 +14,14 @@ package actor PackWriter {
     private let index: any BlockIndex
     private let clock: any Clock
 
+    /// A pack being filled: its entries' headers and stored bytes as separate pieces, the
+    /// stored bytes being the encoded blocks' own arrays, so that they reach the blob store
+    /// without first being copied into one pack buffer.
     private struct OpenPack {
         var name: String
-        var bytes: [UInt8] = []
+        var pieces: [[UInt8]] = []
+        /// The pack's size so far: its pieces' lengths added up.
+        var size = 0
         var blocks: [IndexedBlock] = []
     }
 
@@ -39,11 +44,6 @@ package actor PackWriter {
     /// Names of packs open, being written or waiting to be written again: objects garbage
     /// collection must not take for orphans.
     private(set) var unfinishedPackNames: Set<String> = []
-    /// The buffer of the last pack written, kept for the next pack. A pack buffer is larger
-    /// than glibc's largest heap allocation, so a fresh one comes from `mmap` and costs a page
-    /// fault and a zeroed page for every 4 KiB appended; a buffer in steady use does not. The
-    /// price: one pack's memory (up to `targetSize`) stays allocated while the store is idle.
-    private var spareBuffer: [UInt8]?
 
     package static let headerSize = 48
     static let magic: [UInt8] = Array("KLB1".utf8)
@@ -68,8 +68,7 @@ package actor PackWriter {
     /// Adds an encoded block to its domain's open pack, writing the pack out when it is full.
     func append(_ encoded: BlockEncoding.Encoded, id: BlockID, sha256: [UInt8], plainLength: Int, domain: String) {
         if unindexed[domain]?[id] != nil { return }
-        // Taken out of the dictionary so that appending mutates the one buffer in place
-        // instead of copying a pack of up to `targetSize` bytes on every block.
+        // Taken out of the dictionary so that appending mutates the one list in place.
         var pack = open.removeValue(forKey: domain) ?? newPack(domain: domain)
         var header = Self.magic
         header.append(encoded.codec.rawValue)
@@ -77,22 +76,24 @@ package actor PackWriter {
         withUnsafeBytes(of: UInt32(plainLength).littleEndian) { header.append(contentsOf: $0) }
         withUnsafeBytes(of: UInt32(encoded.bytes.count).littleEndian) { header.append(contentsOf: $0) }
         header.append(contentsOf: id.bytes)
-        pack.bytes.append(contentsOf: header)
+        pack.pieces.append(header)
+        pack.size += header.count
         let block = IndexedBlock(
             domain: domain,
             id: id,
             pack: pack.name,
-            offset: pack.bytes.count,
+            offset: pack.size,
             storedLength: encoded.bytes.count,
             plainLength: plainLength,
             codec: encoded.codec,
             sha256: sha256,
             indexedAt: clock.now
         )
-        pack.bytes.append(contentsOf: encoded.bytes)
+        pack.pieces.append(encoded.bytes)
+        pack.size += encoded.bytes.count
         pack.blocks.append(block)
         unindexed[domain, default: [:]][id] = (block, encoded.bytes)
-        if pack.bytes.count >= targetSize {
+        if pack.size >= targetSize {
             startWriting(pack, domain: domain)
         } else {
             open[domain] = pack
@@ -100,14 +101,7 @@ package actor PackWriter {
     }
 
     private func newPack(domain: String) -> OpenPack {
-        var pack = OpenPack(name: Self.newPackName(domain: domain))
-        if var spare = spareBuffer.take() {
-            // Keeps the memory when nothing else holds the buffer any more (the task that
-            // wrote it has ended); otherwise this allocates afresh, which is only slower.
-            spare.removeAll(keepingCapacity: true)
-            pack.bytes = spare
-        }
-        pack.bytes.reserveCapacity(targetSize + Block.size + Self.headerSize)
+        let pack = OpenPack(name: Self.newPackName(domain: domain))
         unfinishedPackNames.insert(pack.name)
         return pack
     }
@@ -159,10 +153,10 @@ package actor PackWriter {
     private func startWriting(_ pack: OpenPack, domain: String) -> Task<Void, any Error> {
         let blobs = self.blobs
         let index = self.index
-        let record = PackRecord(name: pack.name, domain: domain, size: pack.bytes.count, createdAt: clock.now)
+        let record = PackRecord(name: pack.name, domain: domain, size: pack.size, createdAt: clock.now)
         let task = Task {
             do {
-                try await blobs.write(pack.name, pack.bytes)
+                try await blobs.write(pack.name, pieces: pack.pieces)
                 try await index.indexPack(record, blocks: pack.blocks)
             } catch {
                 self.writeFailed(pack, domain: domain, error: error)
@@ -181,7 +175,6 @@ package actor PackWriter {
         }
         writing[pack.name] = nil
         unfinishedPackNames.remove(pack.name)
-        spareBuffer = pack.bytes
     }
 
     /// A pack could not be written or indexed: it is kept, whole, for the next flush.

@@ -31,13 +31,19 @@ package struct LocalBlobStore: BlobStore {
 
     private func path(_ name: String) -> String { root.appendingPathComponent(name).path }
 
-    /// Writes the object in one trip to the write queue: create, write, sync, rename.
+    /// Writes the object as one piece (see ``write(_:pieces:)``).
     package func write(_ name: String, _ bytes: [UInt8]) async throws {
+        try await write(name, pieces: [bytes])
+    }
+
+    /// Writes the object in one trip to the write queue: create, write the pieces one after
+    /// another (with no copy of them joined first), sync, rename.
+    package func write(_ name: String, pieces: [[UInt8]]) async throws {
         let target = path(name)
         try await Self.io {
             let writer = try Self.create(target)
             do {
-                try bytes.withUnsafeBytes { try writer.append($0) }
+                for piece in pieces { try piece.withUnsafeBytes { try writer.append($0) } }
                 try Self.commit(writer, to: target)
             } catch {
                 Self.abandon(writer)

@@ -35,6 +35,13 @@ package struct BlobSink: Sendable {
     }
 }
 
+extension BlobStore {
+    /// Joins the pieces, then writes them as one object.
+    package func write(_ name: String, pieces: [[UInt8]]) async throws {
+        try await write(name, Array(pieces.joined()))
+    }
+}
+
 extension BlockStore {
     /// Copies through the plaintext: read from `source`, put into `target`.
     package func copy(_ id: BlockID, sha256: [UInt8], from source: EncryptionDomain, to target: EncryptionDomain) async throws -> BlockID {
@@ -52,6 +59,9 @@ package protocol BlobStore: Sendable {
     /// Writes an object whole and durably: after it returns, a crash keeps it; a crash during
     /// it leaves either nothing or the whole object.
     func write(_ name: String, _ bytes: [UInt8]) async throws
+    /// Writes an object whole and durably from `pieces`, end to end; the same promise as
+    /// ``write(_:_:)``. A store that can write the pieces as they are skips joining them first.
+    func write(_ name: String, pieces: [[UInt8]]) async throws
     /// Writes an object whole and durably from pieces `produce` hands to the sink it is given,
     /// so that an object larger than memory can be written; the same all-or-nothing promise
     /// as ``write(_:_:)``.
