@@ -13,9 +13,11 @@
 * the memory Kiln itself uses per running instance (its RSS with two machines running,
   less its RSS with none, halved).
 
-Usage: KILN_BIN=.build/release/kiln python3 bench/runtime.py [--seq-mib 256] [--writes 3000]
-The sequential size is also the span of the random writes: 256 MiB is more than the caches
-hold, so the figures include storing blocks, not only filling caches.
+Usage: KILN_BIN=.build/release/kiln python3 bench/runtime.py [--seq-mib 1024] [--writes 3000]
+The sequential size is also the span of the random writes. 1 GiB, the whole data volume, is far
+more than the caches hold, so the figures include storing blocks, not only filling caches; and
+it spreads thin the fixed cost of the commit that answers the guest's fsync at a phase's end
+(--seq-mib 256 shows that cost).
 Needs what scripts/install-deps.sh bench installs, and gcc with a static libc for the guest's
 benchmark program (bench/guest_io.c) and the ceiling server (bench/nbd_ceiling.c).
 """
@@ -125,7 +127,7 @@ def reference_run(bench_disk: Path, work: Path, serve: str = "file") -> tuple[fl
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seq-mib", type=int, default=256)
+    parser.add_argument("--seq-mib", type=int, default=1024)
     parser.add_argument("--writes", type=int, default=3000)
     arguments = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kiln-bench-runtime-"))
