@@ -6,22 +6,17 @@
 /// one copy, the kernel's. An export that keeps whole blocks of the piece size takes each
 /// full piece as a block, with no copy at all.
 ///
-/// Invariant: a piece's bytes past ``arrived`` are undefined; the payload leaves the session
+/// Invariant: a piece's bytes not yet filled are undefined; the payload leaves the session
 /// only once ``isComplete``.
 struct NBDPayload: Sendable {
     /// The pieces, in order; their lengths add up to the write's length.
     private(set) var pieces: [[UInt8]]
-    /// The write's length.
-    let length: Int
-    /// How many of the payload's bytes have arrived.
-    private(set) var arrived = 0
     /// The piece being filled, and how many of its bytes have arrived.
     private var current = (index: 0, filled: 0)
 
     /// The payload of a write of `length` bytes at `offset`, split where the offset is a
     /// multiple of `pieceSize`.
     init(offset: UInt64, length: Int, pieceSize: Int) {
-        self.length = length
         var lengths: [Int] = []
         var position = offset
         var left = length
@@ -36,9 +31,6 @@ struct NBDPayload: Sendable {
 
     /// Whether every byte has arrived.
     var isComplete: Bool { current.index == pieces.count }
-
-    /// How many bytes are still to arrive.
-    var missing: Int { length - arrived }
 
     /// Copies the first of `bytes` into the payload, up to what it misses; returns how many it took.
     mutating func append(_ bytes: some Collection<UInt8>) -> Int {
@@ -66,7 +58,6 @@ struct NBDPayload: Sendable {
             receive(UnsafeMutableRawBufferPointer(rebasing: piece[filled...]))
         }
         guard let received else { return nil }
-        arrived += received
         current.filled += received
         if current.filled == pieces[index].count { current = (index + 1, 0) }
         return received

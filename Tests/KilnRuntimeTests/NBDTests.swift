@@ -139,13 +139,9 @@ struct NBDSessionTests {
         let header = client.bytes.count + 28
         let payload = (0..<30).map { UInt8($0) }
         client.request(.write, handle: 1, offset: 5, length: 30, payload: payload)
-        let expected = NBDSession.Event.request(
-            {
-                var request = NBDRequest(type: 1, handle: 1, offset: 5, length: 30)
-                request.payload = [[0, 1, 2], Array(3..<11), Array(11..<19), Array(19..<27), [27, 28, 29]]
-                return request
-            }()
-        )
+        var write = NBDRequest(type: 1, handle: 1, offset: 5, length: 30)
+        write.payload = [[0, 1, 2], Array(3..<11), Array(11..<19), Array(19..<27), [27, 28, 29]]
+        let expected = NBDSession.Event.request(write)
 
         var fed = NBDSession(exports: exports)
         #expect(try fed.feed(client.bytes).last == expected)
